@@ -1,0 +1,1 @@
+"""Prefect flows: the stage work and the scheduled sweeps."""

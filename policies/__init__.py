@@ -1,0 +1,1 @@
+"""Siklus domain: policies, their lifecycle, evidence and documents (no HTTP, no Prefect)."""

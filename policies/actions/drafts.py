@@ -1,0 +1,104 @@
+"""Draft versions: write, publish (freeze), compare."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from policies.access import Actor, require_owner
+from policies.clauses import KeyedClause, assign_keys, parse_draft
+from policies.db import utcnow
+from policies.diff import ClauseDiff, diff_clauses
+from policies.errors import Conflict, InvalidInput
+from policies.models import Clause, DraftVersion, Stage
+from policies.queries import clauses_of, get_policy, get_version, latest_version
+
+# Text may change only before the public sees it, or while revising it.
+EDITABLE_STAGES = frozenset({Stage.DRAFTING, Stage.WORKSHOP, Stage.REVISION})
+MAX_BODY_CHARS = 500_000
+
+
+def create_version(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    body: str,
+    change_note: str = "",
+    title: str | None = None,
+) -> DraftVersion:
+    """Add a version; clauses keep the ids of their counterparts in the previous version."""
+    policy = get_policy(session, slug=slug)
+    require_owner(actor, policy)
+    if policy.stage not in EDITABLE_STAGES:
+        raise Conflict(
+            f"Draf tidak dapat diubah pada tahap {policy.stage}: teks hanya dapat ditulis pada "
+            "tahap penyusunan, lokakarya atau revisi."
+        )
+    if len(body) > MAX_BODY_CHARS:
+        raise InvalidInput(
+            f"Draf terlalu panjang (maksimal {MAX_BODY_CHARS} karakter).", field="body"
+        )
+    parsed = parse_draft(body)
+    previous = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
+    prev_clauses = (
+        [
+            KeyedClause(c.key, c.chapter, c.heading, c.body, c.content_hash)
+            for c in clauses_of(session, version_id=previous.id)  # type: ignore[arg-type]
+        ]
+        if previous
+        else []
+    )
+    keyed = assign_keys(clauses=parsed.clauses, previous=prev_clauses)
+    version = DraftVersion(
+        policy_id=policy.id,  # type: ignore[arg-type]
+        cycle=policy.cycle,
+        number=(previous.number + 1) if previous else 1,
+        title=(title or parsed.title or policy.title)[:400],
+        body=body,
+        change_note=change_note,
+        based_on_id=previous.id if previous else None,
+        created_by_id=actor.id,
+    )
+    session.add(version)
+    session.flush()
+    session.add_all(
+        Clause(
+            version_id=version.id,  # type: ignore[arg-type]
+            key=k.key,
+            position=i,
+            chapter=k.chapter[:300],
+            heading=k.heading[:300],
+            body=k.body,
+            content_hash=k.content_hash,
+        )
+        for i, k in enumerate(keyed)
+    )
+    session.flush()
+    return version
+
+
+def publish_version(
+    session: Session, *, actor: Actor, slug: str, number: int, now: datetime | None = None
+) -> DraftVersion:
+    """Freeze a version so it can be put to consultation; publishing twice changes nothing."""
+    policy = get_policy(session, slug=slug)
+    require_owner(actor, policy)
+    version = get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
+    if version.published_at is None:
+        version.published_at = now or utcnow()
+        session.add(version)
+        session.flush()
+    return version
+
+
+def diff_versions(session: Session, *, slug: str, old: int, new: int) -> list[ClauseDiff]:
+    """Compare two versions clause by clause."""
+    policy = get_policy(session, slug=slug)
+    a = get_version(session, policy_id=policy.id, number=old)  # type: ignore[arg-type]
+    b = get_version(session, policy_id=policy.id, number=new)  # type: ignore[arg-type]
+    return diff_clauses(
+        old=clauses_of(session, version_id=a.id),  # type: ignore[arg-type]
+        new=clauses_of(session, version_id=b.id),  # type: ignore[arg-type]
+    )

@@ -1,0 +1,198 @@
+"""Create policies and move them between stages, guarded by gates and an optimistic lock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from policies.access import Actor, require_owner, require_role
+from policies.db import utcnow
+from policies.errors import (
+    Conflict,
+    FailedGate,
+    GatesNotMet,
+    InvalidInput,
+    TransitionNotAllowed,
+)
+from policies.lifecycle import GateResult, allowed_targets, evaluate_gates, is_allowed
+from policies.models import Indicator, Policy, Role, Stage, StageEvent, WorkState
+from policies.queries import gather_evidence, get_kind, get_policy
+
+SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A stage the policy may move to next, with the verdict of each of its gates."""
+
+    stage: Stage
+    gates: list[GateResult]
+
+    @property
+    def ready(self) -> bool:
+        """Tell whether every gate passes."""
+        return all(g.passed for g in self.gates)
+
+
+def create_policy(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    title: str,
+    kind_code: str,
+    region: str,
+    unit: str,
+    audience_size: int = 0,
+) -> Policy:
+    """Start a policy in drafting, with its kind's indicators copied onto it."""
+    require_role(actor, Role.DRAFTER)
+    if actor.role is Role.DRAFTER and actor.unit != unit:
+        raise InvalidInput(
+            "Perancang hanya dapat membuat kebijakan untuk unitnya sendiri.", field="unit"
+        )
+    if not slug or not set(slug) <= SLUG_CHARS or slug.startswith("-"):
+        raise InvalidInput(
+            "Slug hanya boleh berisi huruf kecil, angka dan tanda hubung (mis. perwal-asn-2026).",
+            field="slug",
+        )
+    if session.exec(select(Policy.id).where(Policy.slug == slug)).first() is not None:
+        raise Conflict(f"Slug '{slug}' sudah dipakai kebijakan lain.", field="slug")
+    if audience_size < 0:
+        raise InvalidInput("Jumlah sasaran tidak boleh negatif.", field="audience_size")
+    kind = get_kind(session, code=kind_code)
+    policy = Policy(
+        slug=slug,
+        title=title,
+        kind_id=kind.id,  # type: ignore[arg-type]
+        region=region,
+        unit=unit,
+        audience_size=audience_size,
+    )
+    session.add(policy)
+    session.flush()
+    for item in kind.indicators:
+        session.add(
+            Indicator(
+                policy_id=policy.id,  # type: ignore[arg-type]
+                code=item["code"],
+                name=item["name"],
+                name_en=item.get("name_en", ""),
+                unit=item["unit"],
+                baseline=item.get("baseline"),
+                target=float(item["target"]),
+                direction=item.get("direction", "up"),
+                source=item.get("source", "manual"),
+            )
+        )
+    session.add(
+        StageEvent(
+            policy_id=policy.id,  # type: ignore[arg-type]
+            cycle=1,
+            from_stage=None,
+            to_stage=Stage.DRAFTING,
+            actor_id=actor.id,
+            actor_name=actor.name,
+            reason="Kebijakan dibuat.",
+            work_state=WorkState.PENDING,
+        )
+    )
+    session.flush()
+    return policy
+
+
+def next_steps(session: Session, *, policy: Policy, now: datetime | None = None) -> list[NextStep]:
+    """List the stages reachable now, each with every gate's verdict."""
+    evidence = gather_evidence(session, policy=policy, now=now or utcnow())
+    return [
+        NextStep(
+            stage=target,
+            gates=evaluate_gates(from_stage=policy.stage, to_stage=target, evidence=evidence),
+        )
+        for target in allowed_targets(from_stage=policy.stage)
+    ]
+
+
+def advance(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    to_stage: Stage,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> StageEvent:
+    """Move a policy to the next stage if every gate passes and nobody moved it meanwhile."""
+    now = now or utcnow()
+    policy = get_policy(session, slug=slug)
+    require_owner(actor, policy)
+    from_stage = Stage(policy.stage)
+    if expected_version is not None and expected_version != policy.lock_version:
+        raise Conflict(
+            f"Kebijakan telah diubah orang lain (versi {policy.lock_version}, Anda melihat versi "
+            f"{expected_version}): muat ulang lalu coba lagi.",
+            current_version=policy.lock_version,
+        )
+    if not is_allowed(from_stage=from_stage, to_stage=to_stage):
+        options = ", ".join(s.value for s in allowed_targets(from_stage=from_stage)) or "tidak ada"
+        raise TransitionNotAllowed(
+            f"Dari tahap {from_stage.value} tidak dapat pindah ke {to_stage.value}; "
+            f"tahap berikutnya yang mungkin: {options}.",
+            allowed=[s.value for s in allowed_targets(from_stage=from_stage)],
+        )
+    reason = reason.strip()
+    if to_stage is Stage.WITHDRAWN and not reason:
+        raise InvalidInput("Pencabutan kebijakan wajib disertai alasan.", field="reason")
+    evidence = gather_evidence(session, policy=policy, now=now)
+    failed = [
+        r
+        for r in evaluate_gates(from_stage=from_stage, to_stage=to_stage, evidence=evidence)
+        if not r.passed
+    ]
+    if failed:
+        raise GatesNotMet(
+            from_stage=from_stage.value,
+            to_stage=to_stage.value,
+            failed=[FailedGate(r.gate, r.reason) for r in failed],
+        )
+    # Entering revision opens the next cycle: its drafts, windows and adoption are new.
+    cycle = policy.cycle + 1 if to_stage is Stage.REVISION else policy.cycle
+    seen = expected_version if expected_version is not None else policy.lock_version
+    result = session.execute(
+        sa.update(Policy)
+        .where(Policy.id == policy.id, Policy.lock_version == seen)  # type: ignore[arg-type]
+        .values(stage=to_stage.value, cycle=cycle, lock_version=seen + 1, stage_changed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(
+            "Kebijakan baru saja dipindahkan tahapnya oleh orang lain: muat ulang lalu coba lagi."
+        )
+    session.expire(policy)
+    event = StageEvent(
+        policy_id=policy.id,  # type: ignore[arg-type]
+        cycle=cycle,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        reason=reason,
+        at=now,
+        work_state=WorkState.PENDING,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def withdraw(
+    session: Session, *, actor: Actor, slug: str, reason: str, now: datetime | None = None
+) -> StageEvent:
+    """Withdraw a policy for good, with the reason on record."""
+    return advance(
+        session, actor=actor, slug=slug, to_stage=Stage.WITHDRAWN, reason=reason, now=now
+    )

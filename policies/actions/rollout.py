@@ -1,0 +1,163 @@
+"""Adoption and roll-out: penetapan, sosialisasi, acknowledgements, mentoring."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session, select
+
+from policies.access import Actor, require_actor, require_owner
+from policies.errors import Conflict, InvalidInput, NotFound
+from policies.models import (
+    Acknowledgement,
+    Adoption,
+    MentoringPair,
+    SocializationSession,
+    Stage,
+)
+from policies.queries import current_adoption, get_policy, get_version, latest_adoption
+
+
+def record_adoption(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    version_number: int,
+    instrument_type: str,
+    number: str,
+    adopted_on: date,
+    signed_by: str,
+) -> Adoption:
+    """Record the legal instrument that adopted a published version in this cycle."""
+    policy = get_policy(session, slug=slug)
+    require_owner(actor, policy)
+    if policy.stage not in (Stage.CONSULTATION, Stage.REVISION):
+        raise Conflict(
+            "Penetapan dicatat pada akhir tahap konsultasi atau revisi, "
+            f"bukan pada tahap {policy.stage}."
+        )
+    version = get_version(session, policy_id=policy.id, number=version_number)  # type: ignore[arg-type]
+    if version.published_at is None:
+        raise InvalidInput(
+            "Hanya versi yang telah diterbitkan yang dapat ditetapkan.", field="version_number"
+        )
+    for field, value in (
+        ("instrument_type", instrument_type),
+        ("number", number),
+        ("signed_by", signed_by),
+    ):
+        if not value.strip():
+            raise InvalidInput("Isian ini wajib diisi.", field=field)
+    if current_adoption(session, policy=policy) is not None:
+        raise Conflict("Penetapan untuk siklus ini sudah dicatat.")
+    adoption = Adoption(
+        policy_id=policy.id,  # type: ignore[arg-type]
+        cycle=policy.cycle,
+        version_id=version.id,  # type: ignore[arg-type]
+        instrument_type=instrument_type.strip(),
+        number=number.strip(),
+        adopted_on=adopted_on,
+        signed_by=signed_by.strip(),
+        recorded_by_id=actor.id,
+    )
+    session.add(adoption)
+    session.flush()
+    return adoption
+
+
+def add_session(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    title: str,
+    held_on: date,
+    attendance_count: int,
+    audience_units: list[str] | None = None,
+    location: str = "",
+    notes: str = "",
+) -> SocializationSession:
+    """Record a socialization session and how many attended."""
+    policy = get_policy(session, slug=slug)
+    require_owner(actor, policy)
+    if policy.stage != Stage.SOCIALIZATION:
+        raise Conflict(f"Sesi sosialisasi dicatat pada tahap sosialisasi, bukan {policy.stage}.")
+    if attendance_count < 0:
+        raise InvalidInput("Jumlah peserta tidak boleh negatif.", field="attendance_count")
+    row = SocializationSession(
+        policy_id=policy.id,  # type: ignore[arg-type]
+        cycle=policy.cycle,
+        title=title,
+        held_on=held_on,
+        attendance_count=attendance_count,
+        audience_units=audience_units or [],
+        location=location,
+        notes=notes,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def acknowledge(
+    session: Session, *, actor: Actor | None, slug: str, now: datetime | None = None
+) -> Acknowledgement:
+    """Record that the actor has read the adopted version; doing it twice returns the first."""
+    actor = require_actor(actor)
+    if actor.id is None:
+        raise InvalidInput("Konfirmasi baca memerlukan akun.", field="account")
+    policy = get_policy(session, slug=slug)
+    adoption = latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
+    if adoption is None:
+        raise NotFound("Kebijakan ini belum ditetapkan, jadi belum ada yang dapat dikonfirmasi.")
+    existing = session.exec(
+        select(Acknowledgement).where(
+            Acknowledgement.version_id == adoption.version_id,
+            Acknowledgement.account_id == actor.id,
+        )
+    ).first()
+    if existing is not None:
+        return existing
+    row = Acknowledgement(
+        policy_id=policy.id,  # type: ignore[arg-type]
+        version_id=adoption.version_id,
+        account_id=actor.id,
+    )
+    if now is not None:
+        row.acknowledged_at = now
+    session.add(row)
+    session.flush()
+    return row
+
+
+def add_mentoring_pair(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    mentor_name: str,
+    mentee_name: str,
+    started_on: date,
+    mentor_nip: str = "",
+    mentee_nip: str = "",
+    unit: str = "",
+) -> MentoringPair:
+    """Pair a senior ASN mentor with a colleague for the policy's roll-out."""
+    policy = get_policy(session, slug=slug)
+    require_owner(actor, policy)
+    if not mentor_name.strip() or not mentee_name.strip():
+        raise InvalidInput("Nama mentor dan peserta mentoring wajib diisi.", field="mentor_name")
+    pair = MentoringPair(
+        policy_id=policy.id,  # type: ignore[arg-type]
+        cycle=policy.cycle,
+        mentor_name=mentor_name.strip(),
+        mentor_nip=mentor_nip,
+        mentee_name=mentee_name.strip(),
+        mentee_nip=mentee_nip,
+        unit=unit,
+        started_on=started_on,
+    )
+    session.add(pair)
+    session.flush()
+    return pair

@@ -1,0 +1,190 @@
+"""Workshops (lokakarya): schedule, attendance, minutes, outcomes into the comment register."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from policies.access import Actor, require_owner
+from policies.db import utcnow
+from policies.errors import InvalidInput, NotFound
+from policies.models import (
+    Comment,
+    CommentSource,
+    Stance,
+    Workshop,
+    WorkshopAttendance,
+    WorkshopOutcome,
+)
+from policies.queries import clauses_of, get_policy, latest_version
+from policies.text import text_hash
+
+
+def _workshop(session: Session, *, workshop_id: int, policy_id: int) -> Workshop:
+    workshop = session.get(Workshop, workshop_id)
+    if workshop is None or workshop.policy_id != policy_id:
+        raise NotFound(f"Lokakarya {workshop_id} tidak ditemukan pada kebijakan ini.")
+    return workshop
+
+
+def schedule_workshop(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    title: str,
+    starts_at: datetime,
+    location: str = "",
+    online_url: str = "",
+    agenda: str = "",
+) -> Workshop:
+    """Schedule a workshop on the policy's current draft."""
+    policy = get_policy(session, slug=slug)
+    require_owner(actor, policy)
+    if starts_at.tzinfo is None:
+        raise InvalidInput("Waktu lokakarya harus menyertakan zona waktu.", field="starts_at")
+    if not location.strip() and not online_url.strip():
+        raise InvalidInput("Isi tempat atau tautan daring lokakarya.", field="location")
+    workshop = Workshop(
+        policy_id=policy.id,  # type: ignore[arg-type]
+        cycle=policy.cycle,
+        title=title,
+        starts_at=starts_at,
+        location=location,
+        online_url=online_url,
+        agenda=agenda,
+        created_by_id=actor.id,
+    )
+    session.add(workshop)
+    session.flush()
+    return workshop
+
+
+def record_attendance(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    workshop_id: int,
+    name: str,
+    nip: str = "",
+    unit: str = "",
+    account_id: int | None = None,
+) -> WorkshopAttendance:
+    """Add a person to the daftar hadir (with or without an account)."""
+    policy = get_policy(session, slug=slug)
+    require_owner(actor, policy)
+    workshop = _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
+    if not name.strip():
+        raise InvalidInput("Nama peserta wajib diisi.", field="name")
+    if nip and (not nip.isdigit() or len(nip) != 18):
+        raise InvalidInput("NIP terdiri atas 18 angka.", field="nip")
+    row = WorkshopAttendance(
+        workshop_id=workshop.id,  # type: ignore[arg-type]
+        account_id=account_id,
+        name=name.strip(),
+        nip=nip,
+        unit=unit,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def record_minutes(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    workshop_id: int,
+    minutes: str,
+    now: datetime | None = None,
+) -> Workshop:
+    """Record the notula of a workshop that was held."""
+    policy = get_policy(session, slug=slug)
+    require_owner(actor, policy)
+    workshop = _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
+    if not minutes.strip():
+        raise InvalidInput("Notula tidak boleh kosong.", field="minutes")
+    workshop.minutes = minutes
+    workshop.minutes_recorded_at = now or utcnow()
+    session.add(workshop)
+    session.flush()
+    return workshop
+
+
+def add_outcome(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    workshop_id: int,
+    text: str,
+    clause_key: str | None = None,
+    raised_by: str = "",
+) -> WorkshopOutcome:
+    """Record a point raised in the workshop, linked to a clause of the current draft."""
+    policy = get_policy(session, slug=slug)
+    require_owner(actor, policy)
+    workshop = _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
+    if not text.strip():
+        raise InvalidInput("Isi hasil lokakarya tidak boleh kosong.", field="text")
+    if clause_key is not None:
+        version = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
+        keys = {c.key for c in clauses_of(session, version_id=version.id)} if version else set()  # type: ignore[union-attr, arg-type]
+        if clause_key not in keys:
+            raise InvalidInput(
+                f"Pasal '{clause_key}' tidak ada pada draf terbaru.", field="clause_key"
+            )
+    outcome = WorkshopOutcome(
+        workshop_id=workshop.id,  # type: ignore[arg-type]
+        clause_key=clause_key,
+        text=text,
+        raised_by=raised_by,
+    )
+    session.add(outcome)
+    session.flush()
+    return outcome
+
+
+def outcome_to_comment(
+    session: Session, *, actor: Actor, slug: str, outcome_id: int, window_id: int | None = None
+) -> Comment:
+    """Enter a workshop outcome into the comment register, so it gets a disposition too."""
+    policy = get_policy(session, slug=slug)
+    require_owner(actor, policy)
+    outcome = session.get(WorkshopOutcome, outcome_id)
+    if outcome is None:
+        raise NotFound(f"Hasil lokakarya {outcome_id} tidak ditemukan.")
+    workshop = _workshop(session, workshop_id=outcome.workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
+    if outcome.comment_id is not None:
+        existing = session.get(Comment, outcome.comment_id)
+        if existing is not None:
+            return existing
+    if outcome.clause_key is None:
+        raise InvalidInput(
+            "Hasil lokakarya harus dikaitkan dengan pasal sebelum menjadi masukan.",
+            field="clause_key",
+        )
+    version = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
+    if version is None:
+        raise InvalidInput("Kebijakan belum memiliki draf.", field="outcome_id")
+    comment = Comment(
+        policy_id=policy.id,  # type: ignore[arg-type]
+        version_id=version.id,  # type: ignore[arg-type]
+        window_id=window_id,
+        clause_key=outcome.clause_key,
+        body=outcome.text,
+        text_hash=text_hash(outcome.text),
+        stance=Stance.NEUTRAL,
+        author_name=outcome.raised_by or f"Peserta {workshop.title}",
+        author_group="asn",
+        source=CommentSource.WORKSHOP,
+    )
+    session.add(comment)
+    session.flush()
+    outcome.comment_id = comment.id
+    session.add(outcome)
+    session.flush()
+    return comment

@@ -1,0 +1,179 @@
+"""Read and validate catalogue files; load them idempotently (twice changes nothing)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlmodel import Session, select
+
+from policies.access import SYSTEM
+from policies.actions.drafts import create_version
+from policies.actions.lifecycle import create_policy
+from policies.errors import InvalidInput
+from policies.models import Policy, PolicyKind
+
+KINDS_DIR = Path(__file__).parent / "kinds"
+
+
+class RulesSpec(BaseModel):
+    """Gate thresholds of a kind."""
+
+    model_config = ConfigDict(extra="forbid")
+    min_consultation_days: int = Field(ge=1, le=90)
+    min_workshops: int = Field(ge=0, le=20)
+    socialization_reach_target: float = Field(ge=0, le=1)
+    evaluation_cadence_months: int = Field(ge=1, le=12)
+    evaluation_escalation_days: int = Field(ge=1, le=90)
+
+
+class IndicatorSpec(BaseModel):
+    """An indicator every policy of the kind starts with."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    name_en: str
+    unit: str
+    baseline: float | None = None
+    target: float
+    direction: Literal["up", "down"]
+    source: str = Field(
+        pattern=r"^(ikm|acknowledgement_reach|mentoring_coverage|manual|survey_question:[a-z0-9_]+)$"
+    )
+
+
+class QuestionSpec(BaseModel):
+    """One of the kind's own survey questions."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    type: Literal["scale", "single", "multi", "text"]
+    text: str
+    text_en: str
+    options: list[str] = Field(default_factory=list)
+    options_en: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _options_fit_type(self) -> QuestionSpec:
+        if self.type == "scale" and len(self.options) != 4:
+            raise ValueError(f"scale question {self.code} needs exactly 4 labels")
+        if self.type in ("single", "multi") and len(self.options) < 2:
+            raise ValueError(f"choice question {self.code} needs at least 2 options")
+        if len(self.options_en) != len(self.options):
+            raise ValueError(f"question {self.code}: options_en must match options")
+        return self
+
+
+class ExampleSpec(BaseModel):
+    """The worked example policy of the kind."""
+
+    model_config = ConfigDict(extra="forbid")
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    region: str
+    unit: str
+    audience_size: int = Field(ge=0)
+    draft: str
+
+
+class KindSpec(BaseModel):
+    """A whole catalogue file."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    name: str
+    name_en: str
+    description: str
+    description_en: str
+    instrument_type: str
+    rules: RulesSpec
+    indicators: list[IndicatorSpec]
+    survey_questions: list[QuestionSpec]
+    example: ExampleSpec
+
+
+@dataclass
+class CatalogReport:
+    """What a load changed."""
+
+    kinds_created: list[str] = field(default_factory=list)
+    kinds_updated: list[str] = field(default_factory=list)
+    kinds_unchanged: list[str] = field(default_factory=list)
+    policies_created: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Tell whether anything was written."""
+        return bool(self.kinds_created or self.kinds_updated or self.policies_created)
+
+
+def read_specs(*, directory: Path = KINDS_DIR) -> list[tuple[KindSpec, str]]:
+    """Parse and validate every catalogue file, with its content hash."""
+    specs: list[tuple[KindSpec, str]] = []
+    for path in sorted(directory.glob("*.yaml")):
+        raw = path.read_bytes()
+        try:
+            spec = KindSpec.model_validate(yaml.safe_load(raw))
+        except (ValidationError, yaml.YAMLError) as exc:
+            raise InvalidInput(
+                f"Berkas katalog {path.name} tidak valid: {exc}", field=path.name
+            ) from exc
+        if spec.code != path.stem:
+            raise InvalidInput(f"Berkas {path.name} harus berkode '{path.stem}'.", field=path.name)
+        specs.append((spec, hashlib.sha256(raw).hexdigest()))
+    return specs
+
+
+def load_catalog(session: Session, *, directory: Path = KINDS_DIR) -> CatalogReport:
+    """Upsert every kind and create each missing example policy with its first draft."""
+    report = CatalogReport()
+    for spec, digest in read_specs(directory=directory):
+        kind = session.exec(select(PolicyKind).where(PolicyKind.code == spec.code)).first()
+        values = {
+            "name": spec.name,
+            "name_en": spec.name_en,
+            "description": spec.description,
+            "description_en": spec.description_en,
+            "instrument_type": spec.instrument_type,
+            "rules": spec.rules.model_dump(),
+            "indicators": [i.model_dump() for i in spec.indicators],
+            "survey_questions": [q.model_dump() for q in spec.survey_questions],
+            "source_hash": digest,
+        }
+        if kind is None:
+            session.add(PolicyKind(code=spec.code, **values))
+            report.kinds_created.append(spec.code)
+        elif kind.source_hash != digest:
+            for key, value in values.items():
+                setattr(kind, key, value)
+            session.add(kind)
+            report.kinds_updated.append(spec.code)
+        else:
+            report.kinds_unchanged.append(spec.code)
+        session.flush()
+        example = spec.example
+        if session.exec(select(Policy.id).where(Policy.slug == example.slug)).first() is None:
+            create_policy(
+                session,
+                actor=SYSTEM,
+                slug=example.slug,
+                title=example.title,
+                kind_code=spec.code,
+                region=example.region,
+                unit=example.unit,
+                audience_size=example.audience_size,
+            )
+            create_version(
+                session,
+                actor=SYSTEM,
+                slug=example.slug,
+                body=example.draft,
+                change_note="Draf awal dari katalog.",
+            )
+            report.policies_created.append(example.slug)
+    return report

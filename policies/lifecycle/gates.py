@@ -1,0 +1,253 @@
+"""Gates: small pure functions over a policy's evidence, each guarding some transitions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from policies.i18n import format_date, format_share
+from policies.lifecycle.evidence import Evidence
+from policies.models.base import Stage
+
+S = Stage
+Transition = tuple[Stage, Stage]
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """A gate's verdict, with the reason in Indonesian and English."""
+
+    gate: str
+    passed: bool
+    reason: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A named check and the transitions it guards."""
+
+    name: str
+    guards: frozenset[Transition]
+    check: Callable[[Evidence], tuple[bool, str, str]]
+
+    def evaluate(self, evidence: Evidence) -> GateResult:
+        """Run the check on the evidence."""
+        passed, reason, reason_en = self.check(evidence)
+        return GateResult(self.name, passed, reason, reason_en)
+
+
+GATES: list[Gate] = []
+
+
+def gate(
+    name: str, *guards: Transition
+) -> Callable[[Callable[[Evidence], tuple[bool, str, str]]], Gate]:
+    """Register a check as a gate guarding the given transitions."""
+
+    def register(check: Callable[[Evidence], tuple[bool, str, str]]) -> Gate:
+        item = Gate(name=name, guards=frozenset(guards), check=check)
+        GATES.append(item)
+        return item
+
+    return register
+
+
+@gate("draft_exists", (S.DRAFTING, S.WORKSHOP))
+def _draft_exists(ev: Evidence) -> tuple[bool, str, str]:
+    if ev.draft_versions > 0:
+        return (
+            True,
+            f"Ada {ev.draft_versions} versi draf.",
+            f"{ev.draft_versions} draft version(s).",
+        )
+    return (
+        False,
+        "Belum ada versi draf pada siklus ini: buat versi draf terlebih dahulu.",
+        "No draft version in this cycle yet: create a draft version first.",
+    )
+
+
+@gate("workshops_held", (S.WORKSHOP, S.CONSULTATION))
+def _workshops_held(ev: Evidence) -> tuple[bool, str, str]:
+    need, have = ev.rules.min_workshops, ev.workshops_with_minutes
+    if have >= need:
+        return True, f"{have} lokakarya dengan notula.", f"{have} workshop(s) with minutes."
+    return (
+        False,
+        f"Baru {have} lokakarya dengan notula; jenis kebijakan ini mensyaratkan minimal {need}: "
+        "catat notula lokakarya yang sudah dilaksanakan.",
+        f"Only {have} workshop(s) with minutes; this policy kind requires at least {need}: "
+        "record the minutes of the workshops held.",
+    )
+
+
+@gate(
+    "version_published",
+    (S.WORKSHOP, S.CONSULTATION),
+    (S.REVISION, S.CONSULTATION),
+    (S.REVISION, S.SOCIALIZATION),
+)
+def _version_published(ev: Evidence) -> tuple[bool, str, str]:
+    if ev.published_versions > 0:
+        return True, "Versi draf telah diterbitkan dan dibekukan.", "A draft version is published."
+    return (
+        False,
+        "Belum ada versi draf yang diterbitkan (dibekukan) pada siklus ini: terbitkan versinya.",
+        "No draft version is published (frozen) in this cycle: publish one.",
+    )
+
+
+@gate("window_long_enough", (S.WORKSHOP, S.CONSULTATION), (S.REVISION, S.CONSULTATION))
+def _window_long_enough(ev: Evidence) -> tuple[bool, str, str]:
+    need = ev.rules.min_consultation_days
+    w = ev.window
+    if w is None:
+        return (
+            False,
+            f"Jadwal konsultasi publik belum dibuat: buka jendela minimal {need} hari.",
+            f"No consultation window is scheduled: open one of at least {need} days.",
+        )
+    days = (w.closes_at - w.opens_at).total_seconds() / 86400
+    if days + 1e-9 < need:
+        return (
+            False,
+            f"Jendela konsultasi hanya {days:.0f} hari; jenis kebijakan ini mensyaratkan minimal "
+            f"{need} hari: perpanjang tanggal penutupan.",
+            f"The consultation window is only {days:.0f} days; this policy kind requires at least "
+            f"{need}: move the closing date later.",
+        )
+    if w.closed_at is not None or w.closes_at <= ev.now:
+        return (
+            False,
+            "Jendela konsultasi sudah berakhir: buat jendela baru.",
+            "The consultation window has already ended: schedule a new one.",
+        )
+    return True, f"Jendela konsultasi {days:.0f} hari.", f"Consultation window of {days:.0f} days."
+
+
+@gate("window_closed", (S.CONSULTATION, S.SOCIALIZATION))
+def _window_closed(ev: Evidence) -> tuple[bool, str, str]:
+    w = ev.window
+    if w is None:
+        return False, "Tidak ada jendela konsultasi.", "There is no consultation window."
+    if w.closed_at is not None or w.closes_at <= ev.now:
+        return True, "Konsultasi publik sudah ditutup.", "The consultation has closed."
+    return (
+        False,
+        f"Konsultasi publik masih terbuka sampai {format_date(w.closes_at)}: tunggu penutupan "
+        "atau tutup jendelanya lebih awal.",
+        f"The consultation is open until {format_date(w.closes_at, locale='en')}: wait for it "
+        "to close or close it early.",
+    )
+
+
+@gate("every_comment_answered", (S.CONSULTATION, S.SOCIALIZATION))
+def _every_comment_answered(ev: Evidence) -> tuple[bool, str, str]:
+    missing = ev.comments_without_disposition
+    if missing == 0:
+        return True, "Setiap masukan telah ditindaklanjuti.", "Every comment has a disposition."
+    return (
+        False,
+        f"{missing} masukan belum diberi tindak lanjut beserta alasannya (hak untuk mendapatkan "
+        "penjelasan, UU 13/2022 Pasal 96): jawab semuanya.",
+        f"{missing} comment(s) still lack a disposition with a reason (the right to an "
+        "explanation, Law 13/2022 Art. 96): answer them all.",
+    )
+
+
+@gate("report_published", (S.CONSULTATION, S.SOCIALIZATION))
+def _report_published(ev: Evidence) -> tuple[bool, str, str]:
+    if ev.window is not None and ev.window.report_published_at is not None:
+        return (
+            True,
+            "Laporan konsultasi telah diterbitkan.",
+            "The consultation report is published.",
+        )
+    return (
+        False,
+        "Laporan hasil konsultasi publik belum diterbitkan: terbitkan laporannya.",
+        "The consultation report is not published: publish it.",
+    )
+
+
+@gate("adoption_recorded", (S.CONSULTATION, S.SOCIALIZATION), (S.REVISION, S.SOCIALIZATION))
+def _adoption_recorded(ev: Evidence) -> tuple[bool, str, str]:
+    a = ev.adoption
+    if a is not None:
+        return (
+            True,
+            f"Ditetapkan dengan {a.instrument_type} Nomor {a.number} "
+            f"tanggal {format_date(a.adopted_on)}.",
+            f"Adopted as {a.instrument_type} No. {a.number} on "
+            f"{format_date(a.adopted_on, locale='en')}.",
+        )
+    return (
+        False,
+        "Penetapan belum dicatat: catat jenis instrumen, nomor dan tanggal penetapan.",
+        "Adoption is not recorded: record the instrument, its number and date.",
+    )
+
+
+@gate("socialization_held", (S.SOCIALIZATION, S.EVALUATION))
+def _socialization_held(ev: Evidence) -> tuple[bool, str, str]:
+    n = ev.socialization_sessions
+    if n > 0:
+        return (
+            True,
+            f"{n} sesi sosialisasi telah dilaksanakan.",
+            f"{n} socialization session(s) held.",
+        )
+    return (
+        False,
+        "Belum ada sesi sosialisasi yang dicatat: catat sesi beserta jumlah peserta.",
+        "No socialization session is recorded: record one with its attendance.",
+    )
+
+
+@gate("reach_at_target", (S.SOCIALIZATION, S.EVALUATION))
+def _reach_at_target(ev: Evidence) -> tuple[bool, str, str]:
+    target, reach = ev.rules.socialization_reach_target, ev.reach
+    if ev.audience_size > 0 and reach + 1e-9 >= target:
+        return (
+            True,
+            f"Jangkauan {format_share(reach)} dari target {format_share(target)}.",
+            f"Reach {format_share(reach, locale='en')} of a "
+            f"{format_share(target, locale='en')} target.",
+        )
+    if ev.audience_size <= 0:
+        return (
+            False,
+            "Jumlah ASN sasaran kebijakan belum diisi, sehingga jangkauan tidak dapat dihitung.",
+            "The policy's audience size is not set, so reach cannot be computed.",
+        )
+    return (
+        False,
+        f"Jangkauan sosialisasi baru {format_share(reach)}, di bawah target "
+        f"{format_share(target)}: adakan sesi lagi atau kumpulkan konfirmasi baca.",
+        f"Socialization reach is {format_share(reach, locale='en')}, below the "
+        f"{format_share(target, locale='en')} target: hold more sessions or collect "
+        "acknowledgements.",
+    )
+
+
+@gate("evaluation_round_closed", (S.EVALUATION, S.REVISION))
+def _evaluation_round_closed(ev: Evidence) -> tuple[bool, str, str]:
+    n = ev.closed_rounds_with_report
+    if n > 0:
+        return True, f"{n} putaran evaluasi selesai dengan laporan.", f"{n} round(s) closed."
+    return (
+        False,
+        "Belum ada putaran survei evaluasi yang ditutup dengan laporannya.",
+        "No evaluation survey round has closed with its report yet.",
+    )
+
+
+def gates_for(*, from_stage: Stage, to_stage: Stage) -> list[Gate]:
+    """Return the gates guarding one transition, in declaration order."""
+    return [g for g in GATES if (from_stage, to_stage) in g.guards]
+
+
+def evaluate_gates(*, from_stage: Stage, to_stage: Stage, evidence: Evidence) -> list[GateResult]:
+    """Run every gate of a transition; all of them, so a refusal can list each failure."""
+    return [g.evaluate(evidence) for g in gates_for(from_stage=from_stage, to_stage=to_stage)]

@@ -1,0 +1,66 @@
+"""Settings of every Siklus process, read from `SIKLUS_*` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DATA_DIR = Path(".siklus")
+
+
+class Settings(BaseSettings):
+    """Configuration; build one per process with `get_settings()`, tests build their own."""
+
+    model_config = SettingsConfigDict(env_prefix="SIKLUS_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{DATA_DIR / 'siklus.db'}",
+        description="SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user@host/db.",
+    )
+    data_dir: Path = Field(default=DATA_DIR, description="Where embedded state lives.")
+    secret_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Signs CSRF tokens and language cookies; generated into data_dir if empty.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the web service binds.")
+    port: int = Field(default=8000, description="Port the web service binds.")
+    workers: int = Field(default=1, description="Uvicorn worker processes.")
+    base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL in emails.")
+    timezone: str = Field(default="Asia/Jakarta", description="Time zone for schedules and dates.")
+    default_locale: str = Field(default="id", description="UI language when none is chosen.")
+    # Prefect
+    prefect_port: int = Field(default=4200, description="Port of the embedded Prefect server.")
+    prefect_enabled: bool = Field(default=True, description="Dispatch stage work to Prefect.")
+    # Comments
+    comment_max_length: int = Field(default=10_000, description="Longest comment body accepted.")
+    comments_per_minute: int = Field(default=10, description="Comments per account per minute.")
+    max_body_bytes: int = Field(default=1_000_000, description="Largest request body accepted.")
+    campaign_threshold: float = Field(
+        default=0.8, description="Jaccard similarity at which comments join a campaign group."
+    )
+    token_ttl_hours: int = Field(default=24 * 14, description="Lifetime of a login token.")
+    # Email
+    smtp_host: str = Field(default="", description="SMTP server; empty keeps email in the outbox.")
+    smtp_port: int = Field(default=587, description="SMTP port.")
+    smtp_tls: bool = Field(default=True, description="Use STARTTLS.")
+    smtp_username: str = Field(default="", description="SMTP user, if the server needs one.")
+    smtp_password: SecretStr = Field(default=SecretStr(""), description="SMTP password.")
+    smtp_sender: str = Field(default="siklus@localhost", description="From address of emails.")
+    reminder_max_attempts: int = Field(default=5, description="Delivery attempts per reminder.")
+    escalation_days: int = Field(
+        default=14, description="Days after a consultation closes before missing answers escalate."
+    )
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Tell whether the database is the embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once."""
+    return Settings()

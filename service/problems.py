@@ -1,0 +1,131 @@
+"""RFC 9457 problem details: every error the service returns, mapped in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from policies.errors import (
+    Conflict,
+    DomainError,
+    GatesNotMet,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    TransitionNotAllowed,
+)
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://siklus.example/problems/"
+
+# Domain errors carry no status; this table is the only place that gives them one.
+STATUS: list[tuple[type[DomainError], int]] = [
+    (NotFound, 404),
+    (NotAuthenticated, 401),
+    (PermissionDenied, 403),
+    (GatesNotMet, 409),
+    (TransitionNotAllowed, 409),
+    (Conflict, 409),
+    (InvalidInput, 422),
+    (RateLimited, 429),
+]
+
+
+def problem(
+    *, status: int, code: str, title: str, detail: str, instance: str = "", **extra: Any
+) -> JSONResponse:
+    """Build a problem+json response."""
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update({k: v for k, v in extra.items() if v is not None})
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def status_of(exc: DomainError) -> int:
+    """Return the HTTP status of a domain error."""
+    for cls, status in STATUS:
+        if isinstance(exc, cls):
+            return status
+    return 400
+
+
+async def _domain(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    extra: dict[str, Any] = dict(exc.extra)
+    if isinstance(exc, GatesNotMet):
+        extra["from_stage"] = exc.from_stage
+        extra["to_stage"] = exc.to_stage
+        extra["unmet_gates"] = [{"gate": f.gate, "reason": f.reason} for f in exc.failed]
+    if isinstance(exc, InvalidInput) and exc.field:
+        extra["errors"] = [{"field": exc.field, "message": exc.detail}]
+    extra.pop("field", None)
+    return problem(
+        status=status_of(exc),
+        code=exc.code,
+        title=exc.title,
+        detail=exc.detail,
+        instance=request.url.path,
+        **extra,
+    )
+
+
+async def _validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {
+            "field": ".".join(
+                str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")
+            ),
+            "location": str(err.get("loc", ("",))[0]),
+            "message": err.get("msg", ""),
+        }
+        for err in exc.errors()
+    ]
+    fields = ", ".join(e["field"] or e["location"] for e in errors)
+    return problem(
+        status=422,
+        code="validation-error",
+        title="Data permintaan tidak valid",
+        detail=f"Periksa isian berikut: {fields}.",
+        instance=request.url.path,
+        errors=errors,
+    )
+
+
+async def _http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    titles = {
+        404: "Tidak ditemukan",
+        405: "Metode tidak diizinkan",
+        413: "Permintaan terlalu besar",
+    }
+    detail = exc.detail if isinstance(exc.detail, str) else "Permintaan tidak dapat diproses."
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"Alamat {request.url.path} tidak ada."
+    return problem(
+        status=exc.status_code,
+        code=f"http-{exc.status_code}",
+        title=titles.get(exc.status_code, "Permintaan gagal"),
+        detail=detail,
+        instance=request.url.path,
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every error into problem+json."""
+    app.add_exception_handler(DomainError, _domain)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)

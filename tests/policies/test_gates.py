@@ -1,0 +1,101 @@
+"""Each gate's pass and fail, as pure functions of evidence."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from policies.lifecycle import AdoptionFacts, Evidence, KindRules, WindowFacts, evaluate_gates
+from policies.lifecycle.gates import GATES
+from policies.models import Stage
+
+NOW = datetime(2026, 8, 17, 7, 30, tzinfo=UTC)
+RULES = KindRules(min_consultation_days=14, min_workshops=2, socialization_reach_target=0.8)
+BASE = Evidence(now=NOW, rules=RULES, cycle=1)
+OPEN_WINDOW = WindowFacts(NOW, NOW + timedelta(days=21), None, None, True)
+CLOSED_WINDOW = WindowFacts(NOW - timedelta(days=30), NOW - timedelta(days=1), None, NOW, True)
+ADOPTION = AdoptionFacts("Peraturan Wali Kota", "12", date(2026, 8, 17))
+
+GOOD = replace(
+    BASE,
+    draft_versions=2,
+    published_versions=1,
+    workshops_with_minutes=2,
+    window=OPEN_WINDOW,
+    adoption=ADOPTION,
+    socialization_sessions=3,
+    attendance_total=900,
+    audience_size=1000,
+    closed_rounds_with_report=1,
+)
+
+# For each gate: evidence that fails it (starting from GOOD) and a phrase of its reason.
+FAILING = {
+    "draft_exists": ({"draft_versions": 0}, "Belum ada versi draf"),
+    "workshops_held": ({"workshops_with_minutes": 1}, "minimal 2"),
+    "version_published": ({"published_versions": 0}, "diterbitkan"),
+    "window_long_enough": (
+        {"window": WindowFacts(NOW, NOW + timedelta(days=10), None, None, True)},
+        "minimal 14 hari",
+    ),
+    "window_closed": ({"window": OPEN_WINDOW}, "masih terbuka sampai"),
+    "every_comment_answered": ({"comments_without_disposition": 3}, "3 masukan belum"),
+    "report_published": ({"window": replace(CLOSED_WINDOW, report_published_at=None)}, "Laporan"),
+    "adoption_recorded": ({"adoption": None}, "Penetapan belum dicatat"),
+    "socialization_held": ({"socialization_sessions": 0}, "Belum ada sesi"),
+    "reach_at_target": ({"attendance_total": 500}, "50,0%"),
+    "evaluation_round_closed": ({"closed_rounds_with_report": 0}, "Belum ada putaran"),
+}
+
+
+def _gate(name: str):
+    return next(g for g in GATES if g.name == name)
+
+
+def test_every_gate_has_a_failing_case() -> None:
+    assert {g.name for g in GATES} == set(FAILING)
+
+
+@pytest.mark.parametrize("name", sorted(FAILING))
+def test_gate_fails_with_an_actionable_reason(name: str) -> None:
+    changes, phrase = FAILING[name]
+    good = GOOD if name not in ("window_closed", "report_published") else replace(GOOD, window=CLOSED_WINDOW)
+    assert _gate(name).evaluate(good).passed, _gate(name).evaluate(good).reason
+    result = _gate(name).evaluate(replace(good, **changes))
+    assert not result.passed
+    assert phrase in result.reason
+    assert result.reason_en and result.reason_en != result.reason
+
+
+def test_window_gate_refuses_a_missing_and_an_ended_window() -> None:
+    gate = _gate("window_long_enough")
+    assert "belum dibuat" in gate.evaluate(replace(GOOD, window=None)).reason
+    ended = WindowFacts(NOW - timedelta(days=30), NOW - timedelta(days=1), None, None, True)
+    assert "sudah berakhir" in gate.evaluate(replace(GOOD, window=ended)).reason
+
+
+def test_reach_uses_the_larger_lower_bound_and_needs_an_audience() -> None:
+    gate = _gate("reach_at_target")
+    assert gate.evaluate(replace(GOOD, attendance_total=100, acknowledgements=850)).passed
+    assert "belum diisi" in gate.evaluate(replace(GOOD, audience_size=0)).reason
+
+
+def test_a_refusal_lists_every_failed_gate() -> None:
+    evidence = replace(BASE, comments_without_disposition=2)
+    results = evaluate_gates(from_stage=Stage.CONSULTATION, to_stage=Stage.SOCIALIZATION, evidence=evidence)
+    assert [r.gate for r in results if not r.passed] == [
+        "window_closed",
+        "every_comment_answered",
+        "report_published",
+        "adoption_recorded",
+    ]
+
+
+def test_thresholds_come_from_the_kind() -> None:
+    strict = replace(GOOD, rules=replace(RULES, min_consultation_days=30))
+    assert not _gate("window_long_enough").evaluate(strict).passed
+    assert _gate("window_long_enough").evaluate(GOOD).passed
+    rules = KindRules.from_mapping({"min_consultation_days": 21, "unknown": 1})
+    assert rules.min_consultation_days == 21

@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     # Prefect
     prefect_port: int = Field(default=4200, description="Port of the embedded Prefect server.")
     prefect_enabled: bool = Field(default=True, description="Dispatch stage work to Prefect.")
+    sweep_cron: str = Field(
+        default="*/15 * * * *",
+        description="Cron (in `timezone`) of the sweeps: close, escalate, open rounds, send reminders.",
+    )
+    dispatch_cron: str = Field(
+        default="* * * * *", description="Cron (in `timezone`) of the dispatcher of pending stage work."
+    )
     # Comments
     comment_max_length: int = Field(default=10_000, description="Longest comment body accepted.")
     comments_per_minute: int = Field(default=10, description="Comments per account per minute.")
@@ -42,6 +49,10 @@ class Settings(BaseSettings):
         default=0.8, description="Jaccard similarity at which comments join a campaign group."
     )
     token_ttl_hours: int = Field(default=24 * 14, description="Lifetime of a login token.")
+    demo_password: SecretStr = Field(
+        default=SecretStr(""),
+        description="Password of the demo accounts `siklus account ensure-demo` creates; empty refuses.",
+    )
     # Email
     smtp_host: str = Field(default="", description="SMTP server; empty keeps email in the outbox.")
     smtp_port: int = Field(default=587, description="SMTP port.")

@@ -7,8 +7,19 @@ from sqlmodel import select
 
 from policies.db import read_session
 from policies.settings import Settings, get_settings
-from service import problems
+from service import problems, web
+from service.api import auth as auth_api
+from service.api import comment_exports as comment_exports_api
+from service.api import comments as comments_api
+from service.api import consultation as consultation_api
+from service.api import drafts as drafts_api
+from service.api import evaluation as evaluation_api
+from service.api import inbox as inbox_api
+from service.api import indicators as indicators_api
 from service.api import policies as policies_api
+from service.api import rollout as rollout_api
+from service.api import workshops as workshops_api
+from service.limits import BodySizeLimit
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -24,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     problems.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
@@ -33,8 +45,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok"}
 
     api = APIRouter(prefix="/api/v1")
+    api.include_router(auth_api.router)
     api.include_router(policies_api.router)
+    api.include_router(drafts_api.router)
+    api.include_router(workshops_api.router)
+    api.include_router(consultation_api.router)
+    api.include_router(comments_api.router)
+    api.include_router(comment_exports_api.router)
+    api.include_router(rollout_api.router)
+    api.include_router(evaluation_api.router)
+    api.include_router(indicators_api.router)
+    api.include_router(inbox_api.router)
     app.include_router(api)
+    web.install(app, settings)
     return app
 
 

@@ -86,9 +86,8 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
         {
-            "field": ".".join(
-                str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")
-            ),
+            # loc starts with where the field is (body, query, ...); a field may itself be "body".
+            "field": ".".join(str(p) for p in err.get("loc", ())[1:]),
             "location": str(err.get("loc", ("",))[0]),
             "message": err.get("msg", ""),
         }

@@ -10,7 +10,9 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
 
 def test_every_setting_is_documented() -> None:
-    missing = [f"SIKLUS_{name.upper()}" for name in Settings.model_fields if f"`SIKLUS_{name.upper()}`" not in README]
+    missing = [
+        f"SIKLUS_{name.upper()}" for name in Settings.model_fields if f"`SIKLUS_{name.upper()}`" not in README
+    ]
     assert missing == []
 
 

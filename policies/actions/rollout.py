@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from policies.access import Actor, require_actor, require_owner
@@ -126,9 +127,36 @@ def acknowledge(
     )
     if now is not None:
         row.acknowledged_at = now
-    session.add(row)
-    session.flush()
+    try:
+        # A savepoint: a concurrent twin's row wins and is returned instead of failing.
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        existing = session.exec(
+            select(Acknowledgement).where(
+                Acknowledgement.version_id == adoption.version_id,
+                Acknowledgement.account_id == actor.id,
+            )
+        ).first()
+        if existing is None:
+            raise
+        return existing
     return row
+
+
+def list_sessions(session: Session, *, slug: str) -> list[SocializationSession]:
+    """Return a policy's socialization sessions of every cycle, in date order."""
+    policy = get_policy(session, slug=slug)
+    stmt = select(SocializationSession).where(SocializationSession.policy_id == policy.id)
+    return list(session.exec(stmt.order_by(SocializationSession.held_on, SocializationSession.id)))  # type: ignore[arg-type]
+
+
+def list_mentoring_pairs(session: Session, *, slug: str) -> list[MentoringPair]:
+    """Return a policy's mentoring pairs of every cycle, in the order they started."""
+    policy = get_policy(session, slug=slug)
+    stmt = select(MentoringPair).where(MentoringPair.policy_id == policy.id)
+    return list(session.exec(stmt.order_by(MentoringPair.started_on, MentoringPair.id)))  # type: ignore[arg-type]
 
 
 def add_mentoring_pair(

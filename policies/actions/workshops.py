@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from policies.access import Actor, require_owner
 from policies.db import utcnow
 from policies.errors import InvalidInput, NotFound
 from policies.models import (
+    Account,
     Comment,
     CommentSource,
     Stance,
@@ -76,8 +77,14 @@ def record_attendance(
     policy = get_policy(session, slug=slug)
     require_owner(actor, policy)
     workshop = _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
+    if account_id is not None:
+        # An account fills in what was left out, so attendance can be taken by account alone.
+        account = session.get(Account, account_id)
+        if account is None:
+            raise NotFound(f"Akun {account_id} tidak ditemukan.", field="account_id")
+        name, nip, unit = name or account.name, nip or account.nip, unit or account.unit
     if not name.strip():
-        raise InvalidInput("Nama peserta wajib diisi.", field="name")
+        raise InvalidInput("Nama peserta wajib diisi (atau sebutkan account_id).", field="name")
     if nip and (not nip.isdigit() or len(nip) != 18):
         raise InvalidInput("NIP terdiri atas 18 angka.", field="nip")
     row = WorkshopAttendance(
@@ -188,3 +195,28 @@ def outcome_to_comment(
     session.add(outcome)
     session.flush()
     return comment
+
+
+def get_workshop(session: Session, *, slug: str, workshop_id: int) -> Workshop:
+    """Return a workshop of a policy or raise NotFound."""
+    policy = get_policy(session, slug=slug)
+    return _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
+
+
+def list_workshops(session: Session, *, slug: str) -> list[Workshop]:
+    """Return a policy's workshops of every cycle, earliest first."""
+    policy = get_policy(session, slug=slug)
+    stmt = select(Workshop).where(Workshop.policy_id == policy.id)
+    return list(session.exec(stmt.order_by(Workshop.starts_at, Workshop.id)))  # type: ignore[arg-type]
+
+
+def attendance_of(session: Session, *, workshop_id: int) -> list[WorkshopAttendance]:
+    """Return a workshop's daftar hadir in the order it was taken."""
+    stmt = select(WorkshopAttendance).where(WorkshopAttendance.workshop_id == workshop_id)
+    return list(session.exec(stmt.order_by(WorkshopAttendance.id)))  # type: ignore[arg-type]
+
+
+def outcomes_of(session: Session, *, workshop_id: int) -> list[WorkshopOutcome]:
+    """Return the points raised in a workshop, in the order they were recorded."""
+    stmt = select(WorkshopOutcome).where(WorkshopOutcome.workshop_id == workshop_id)
+    return list(session.exec(stmt.order_by(WorkshopOutcome.id)))  # type: ignore[arg-type]

@@ -14,8 +14,14 @@ from policies.models.base import (
     Stance,
     WorkState,
 )
+from policies.models.campaigns import CommentBand, CommentSignature
 from policies.models.draft import Clause, DraftVersion
-from policies.models.evaluation import SurveyRound
+from policies.models.evaluation import (
+    RevisionRecommendation,
+    SurveyRespondent,
+    SurveyResponse,
+    SurveyRound,
+)
 from policies.models.outbox import Reminder
 from policies.models.participation import (
     Campaign,
@@ -29,6 +35,7 @@ from policies.models.participation import (
 )
 from policies.models.policy import Indicator, Measurement, Policy, PolicyKind, StageEvent
 from policies.models.rollout import Acknowledgement, Adoption, MentoringPair, SocializationSession
+from policies.models.stagework import RevisionNote, StageDocument
 
 metadata = SQLModel.metadata
 
@@ -41,6 +48,8 @@ __all__ = [
     "Channel",
     "Clause",
     "Comment",
+    "CommentBand",
+    "CommentSignature",
     "CommentSource",
     "CommentVote",
     "ConsultationWindow",
@@ -55,12 +64,17 @@ __all__ = [
     "Policy",
     "PolicyKind",
     "Reminder",
+    "RevisionNote",
+    "RevisionRecommendation",
     "Role",
     "SocializationSession",
     "Stage",
+    "StageDocument",
     "StageEvent",
     "StakeholderGroup",
     "Stance",
+    "SurveyRespondent",
+    "SurveyResponse",
     "SurveyRound",
     "WorkState",
     "Workshop",

@@ -1,4 +1,4 @@
-"""Survey rounds of the evaluation stage (the results live in policies.evaluation)."""
+"""Survey rounds of the evaluation stage, their respondents, responses and recommendations."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from policies.db import UTCDateTime
-from policies.models.base import created_at_col, json_col, ts_col
+from policies.models.base import created_at_col, json_col, text_col, ts_col
 
 
 class SurveyRound(SQLModel, table=True):
@@ -27,4 +27,57 @@ class SurveyRound(SQLModel, table=True):
     closed_at: datetime | None = ts_col()
     report_published_at: datetime | None = ts_col()
     questions: list[dict[str, Any]] = json_col(default_factory=list)
+    opened_by_id: int | None = Field(default=None, foreign_key="account.id")
+    reminder_max: int = Field(default=3, description="Reminders per respondent at most (LimeSurvey-like).")
+    reminder_interval_days: int = Field(default=7, description="Days between two reminders at least.")
+    results: dict[str, Any] = json_col(default_factory=dict)
+    created_at: datetime = created_at_col()
+
+
+class SurveyRespondent(SQLModel, table=True):
+    """A member of a round's population; only the hash of their one-time token is kept."""
+
+    __tablename__ = "survey_respondent"
+    __table_args__ = (sa.UniqueConstraint("round_id", "nip"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="survey_round.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    nip: str = Field(max_length=30)
+    name: str = Field(max_length=200)
+    unit: str = Field(max_length=200, default="")
+    email: str = Field(max_length=254, default="")
+    account_id: int | None = Field(default=None, foreign_key="account.id")
+    responded_at: datetime | None = ts_col()
+    reminders_sent: int = Field(default=0)
+    last_reminded_at: datetime | None = ts_col()
+    created_at: datetime = created_at_col()
+
+
+class SurveyResponse(SQLModel, table=True):
+    """One submitted questionnaire; deliberately not linked to its respondent (anonymity)."""
+
+    __tablename__ = "survey_response"
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="survey_round.id", index=True)
+    unit: str = Field(max_length=200, default="")
+    golongan: str = Field(max_length=20, default="")
+    years_of_service: int | None = None
+    answers: dict[str, Any] = json_col(default_factory=dict)
+    # Day precision only, so the time of submission cannot be matched to a respondent row.
+    submitted_on: str = Field(max_length=10)
+
+
+class RevisionRecommendation(SQLModel, table=True):
+    """Why a closed round recommends revising the policy; a drafter decides, never the system."""
+
+    __tablename__ = "revision_recommendation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    policy_id: int = Field(foreign_key="policy.id", index=True)
+    cycle: int
+    round_id: int = Field(foreign_key="survey_round.id", unique=True)
+    reasons: list[dict[str, Any]] = json_col(default_factory=list)
+    summary: str = text_col(default="")
     created_at: datetime = created_at_col()

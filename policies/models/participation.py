@@ -103,6 +103,7 @@ class Comment(SQLModel, table=True):
         sa.Index("ix_comment_window_id_id", "window_id", "id"),
         sa.Index("ix_comment_author_created", "author_id", "created_at"),
         sa.Index("ix_comment_window_hash", "window_id", "text_hash"),
+        sa.Index("ix_comment_window_support", "window_id", "support_count", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

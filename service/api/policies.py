@@ -1,12 +1,19 @@
-"""Policies: read, list, stage history, and the catalogue of kinds."""
+"""Policies: list, create, read, advance, withdraw, stage history, and the catalogue of kinds."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response
+from pydantic import BaseModel, Field
+from sqlmodel import Session
 
 from policies import queries
-from policies.actions.lifecycle import next_steps
-from policies.models import Policy
+from policies.actions.lifecycle import advance, create_policy, next_steps, withdraw
+from policies.errors import InvalidInput
+from policies.listing import MAX_PAGE, policies_page
+from policies.models import Policy, Stage, StageEvent
+from service.api.params import MAX_ID
 from service.api.schemas import (
     GatePublic,
     KindPublic,
@@ -15,9 +22,44 @@ from service.api.schemas import (
     PolicySummary,
     StageEventPublic,
 )
-from service.deps import ReadSessionDep
+from service.auth import ActorDep
+from service.deps import ReadSessionDep, SessionDep
+from service.dispatch import StageDispatch
+from service.idempotency import IdempotencyKeyDep, run_idempotent
 
 router = APIRouter(tags=["policies"])
+
+
+class PolicyPage(BaseModel):
+    """A page of policies; pass `next` as `after` to read the following page."""
+
+    items: list[PolicySummary]
+    next: str | None
+
+
+class PolicyCreate(BaseModel):
+    """A new policy of a catalogue kind, starting in drafting."""
+
+    slug: str = Field(min_length=3, max_length=120, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=3, max_length=400)
+    kind: str = Field(min_length=1, max_length=80, description="Kode jenis kebijakan (GET /kinds).")
+    region: str = Field(min_length=1, max_length=200)
+    unit: str = Field(min_length=1, max_length=200, description="Perangkat daerah pemrakarsa.")
+    audience_size: int = Field(default=0, ge=0, le=10_000_000)
+
+
+class AdvanceIn(BaseModel):
+    """A stage change; `expected_version` (or the If-Match header) guards against a concurrent one."""
+
+    to_stage: Stage
+    reason: str = Field(default="", max_length=4000)
+    expected_version: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+
+class WithdrawIn(BaseModel):
+    """Why a policy is withdrawn for good."""
+
+    reason: str = Field(min_length=1, max_length=4000)
 
 
 def summary(policy: Policy, kind_code: str) -> dict[str, object]:
@@ -35,35 +77,8 @@ def summary(policy: Policy, kind_code: str) -> dict[str, object]:
     }
 
 
-@router.get("/kinds", response_model=list[KindPublic])
-def list_kinds(session: ReadSessionDep) -> list[KindPublic]:
-    """List the policy kinds of the catalogue."""
-    return [
-        KindPublic(
-            code=k.code,
-            name=k.name,
-            name_en=k.name_en,
-            instrument_type=k.instrument_type,
-            rules=k.rules,
-        )
-        for k in queries.list_kinds(session)
-    ]
-
-
-@router.get("/policies", response_model=list[PolicySummary])
-def list_policies(session: ReadSessionDep) -> list[PolicySummary]:
-    """List every policy by slug."""
-    kinds = {k.id: k.code for k in queries.list_kinds(session)}
-    return [
-        PolicySummary(**summary(p, kinds[p.kind_id]))  # type: ignore[arg-type]
-        for p in queries.list_policies(session)
-    ]
-
-
-@router.get("/policies/{slug}", response_model=PolicyDetail)
-def read_policy(slug: str, session: ReadSessionDep) -> PolicyDetail:
-    """Read a policy with every next stage and its gates' verdicts."""
-    policy = queries.get_policy(session, slug=slug)
+def detail(session: Session, policy: Policy) -> PolicyDetail:
+    """Render a policy with every next stage and its gates' verdicts."""
     kind = queries.get_kind(session, kind_id=policy.kind_id)
     steps = [
         NextStepPublic(
@@ -80,21 +95,167 @@ def read_policy(slug: str, session: ReadSessionDep) -> PolicyDetail:
     )
 
 
+def event_public(event: StageEvent) -> StageEventPublic:
+    """Render a stage event."""
+    return StageEventPublic(
+        id=event.id,  # type: ignore[arg-type]
+        cycle=event.cycle,
+        from_stage=event.from_stage,
+        to_stage=event.to_stage,
+        actor=event.actor_name,
+        reason=event.reason,
+        at=event.at,
+        work_state=event.work_state,
+        flow_run_id=event.flow_run_id,
+    )
+
+
+def parse_if_match(value: str | None) -> int | None:
+    """Read a policy version from an If-Match header (`3`, `"3"` or `W/"3"`)."""
+    if value is None:
+        return None
+    text = value.strip().removeprefix("W/").strip('"')
+    if not text.isdigit() or int(text) < 1:
+        raise InvalidInput(
+            "Header If-Match harus berisi versi kebijakan (angka dari kolom 'version').",
+            field="If-Match",
+        )
+    return int(text)
+
+
+@router.get("/kinds", response_model=list[KindPublic])
+def list_kinds(session: ReadSessionDep) -> list[KindPublic]:
+    """List the policy kinds of the catalogue."""
+    return [
+        KindPublic(
+            code=k.code,
+            name=k.name,
+            name_en=k.name_en,
+            instrument_type=k.instrument_type,
+            rules=k.rules,
+        )
+        for k in queries.list_kinds(session)
+    ]
+
+
+@router.get("/policies", response_model=PolicyPage)
+def list_policies(
+    session: ReadSessionDep,
+    stage: Stage | None = None,
+    kind: Annotated[str | None, Query(max_length=80)] = None,
+    unit: Annotated[str | None, Query(max_length=200)] = None,
+    after: Annotated[
+        str | None, Query(max_length=400, description="Kursor 'next' halaman sebelumnya.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+) -> PolicyPage:
+    """List policies by slug, filtered by stage, kind and unit, a page at a time."""
+    page = policies_page(session, stage=stage, kind_code=kind, unit=unit, after=after, limit=limit)
+    return PolicyPage(
+        items=[PolicySummary(**summary(p, code)) for p, code in page.items],  # type: ignore[arg-type]
+        next=page.next,
+    )
+
+
+@router.post("/policies", status_code=201, response_model=PolicyDetail)
+def create(payload: PolicyCreate, actor: ActorDep, session: SessionDep) -> PolicyDetail:
+    """Start a policy of a catalogue kind (a drafter of the unit, or an admin)."""
+    policy = create_policy(
+        session,
+        actor=actor,
+        slug=payload.slug,
+        title=payload.title,
+        kind_code=payload.kind,
+        region=payload.region,
+        unit=payload.unit,
+        audience_size=payload.audience_size,
+    )
+    return detail(session, policy)
+
+
+@router.get("/policies/{slug}", response_model=PolicyDetail)
+def read_policy(slug: str, session: ReadSessionDep, response: Response) -> PolicyDetail:
+    """Read a policy with every next stage and its gates' verdicts; ETag is its version."""
+    policy = queries.get_policy(session, slug=slug)
+    response.headers["ETag"] = f'"{policy.lock_version}"'
+    return detail(session, policy)
+
+
+@router.post(
+    "/policies/{slug}/advance",
+    response_model=StageEventPublic,
+    responses={409: {"description": "Syarat belum terpenuhi (unmet_gates) atau perubahan bersamaan."}},
+)
+def advance_policy(
+    slug: str,
+    payload: AdvanceIn,
+    request: Request,
+    actor: ActorDep,
+    session: SessionDep,
+    background: BackgroundTasks,
+    if_match: Annotated[str | None, Header(alias="If-Match", max_length=40)] = None,
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
+    """Move a policy to a stage; refused with every unmet gate, or when it changed meanwhile."""
+    header_version = parse_if_match(if_match)
+    expected = payload.expected_version
+    if header_version is not None and expected is not None and header_version != expected:
+        raise InvalidInput(
+            f"If-Match ({header_version}) dan expected_version ({expected}) berbeda: kirim satu saja.",
+            field="expected_version",
+        )
+    expected = expected if expected is not None else header_version
+    # The stage's work goes to Prefect after the commit, in the background: the request never waits.
+    dispatch = StageDispatch(background, settings=request.app.state.settings, slug=slug)
+    return run_idempotent(
+        session,
+        actor=actor,
+        key=idempotency_key,
+        request=request,
+        payload=payload,
+        status_code=200,
+        action=lambda: event_public(
+            dispatch(
+                advance(
+                    session,
+                    actor=actor,
+                    slug=slug,
+                    to_stage=payload.to_stage,
+                    reason=payload.reason,
+                    expected_version=expected,
+                )
+            )
+        ),
+    )
+
+
+@router.post("/policies/{slug}/withdraw", response_model=StageEventPublic)
+def withdraw_policy(
+    slug: str,
+    payload: WithdrawIn,
+    request: Request,
+    actor: ActorDep,
+    session: SessionDep,
+    background: BackgroundTasks,
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
+    """Withdraw a policy for good, with the reason on record."""
+    dispatch = StageDispatch(background, settings=request.app.state.settings, slug=slug)
+    return run_idempotent(
+        session,
+        actor=actor,
+        key=idempotency_key,
+        request=request,
+        payload=payload,
+        status_code=200,
+        action=lambda: event_public(
+            dispatch(withdraw(session, actor=actor, slug=slug, reason=payload.reason))
+        ),
+    )
+
+
 @router.get("/policies/{slug}/history", response_model=list[StageEventPublic])
 def history(slug: str, session: ReadSessionDep) -> list[StageEventPublic]:
     """Read the stage log, oldest first."""
     policy = queries.get_policy(session, slug=slug)
-    return [
-        StageEventPublic(
-            id=e.id,  # type: ignore[arg-type]
-            cycle=e.cycle,
-            from_stage=e.from_stage,
-            to_stage=e.to_stage,
-            actor=e.actor_name,
-            reason=e.reason,
-            at=e.at,
-            work_state=e.work_state,
-            flow_run_id=e.flow_run_id,
-        )
-        for e in queries.stage_history(session, policy_id=policy.id)  # type: ignore[arg-type]
-    ]
+    return [event_public(e) for e in queries.stage_history(session, policy_id=policy.id)]  # type: ignore[arg-type]

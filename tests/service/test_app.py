@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
-from policies.settings import Settings
-from service.app import create_app
-
 SLUG = "perwal-kebijakan-kepegawaian-asn-2026"
-
-
-@pytest.fixture
-def client(settings: Settings, catalog: None) -> TestClient:
-    return TestClient(create_app(settings))
 
 
 def test_healthz(client: TestClient) -> None:
@@ -23,7 +14,7 @@ def test_healthz(client: TestClient) -> None:
 
 
 def test_list_and_read_policy_with_gates(client: TestClient) -> None:
-    listed = client.get("/api/v1/policies").json()
+    listed = client.get("/api/v1/policies").json()["items"]
     assert SLUG in [p["slug"] for p in listed]
     body = client.get(f"/api/v1/policies/{SLUG}").json()
     assert body["stage"] == "drafting"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 08:20:41.530691
+Create Date: 2026-11-22 08:49:08.672327
 """
 from collections.abc import Sequence
 
@@ -180,6 +180,23 @@ def upgrade() -> None:
         batch_op.create_index('ix_reminder_due', ['state', 'due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_reminder_recipient_account_id'), ['recipient_account_id'], unique=False)
 
+    op.create_table('revision_note',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('policy_id', sa.Integer(), nullable=False),
+    sa.Column('cycle', sa.Integer(), nullable=False),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('source_id', sa.Integer(), nullable=False),
+    sa.Column('clause_key', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('created_at', policies.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['policy_id'], ['policy.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('policy_id', 'cycle', 'source', 'source_id')
+    )
+    with op.batch_alter_table('revision_note', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_revision_note_policy_id'), ['policy_id'], unique=False)
+
     op.create_table('socialization_session',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('policy_id', sa.Integer(), nullable=False),
@@ -196,6 +213,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('socialization_session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_socialization_session_policy_id'), ['policy_id'], unique=False)
+
+    op.create_table('stage_document',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('policy_id', sa.Integer(), nullable=False),
+    sa.Column('cycle', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('content_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('rendered_at', policies.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', policies.db.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['policy_id'], ['policy.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('policy_id', 'cycle', 'kind')
+    )
+    with op.batch_alter_table('stage_document', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stage_document_policy_id'), ['policy_id'], unique=False)
 
     op.create_table('stage_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -228,7 +262,12 @@ def upgrade() -> None:
     sa.Column('closed_at', policies.db.UTCDateTime(), nullable=True),
     sa.Column('report_published_at', policies.db.UTCDateTime(), nullable=True),
     sa.Column('questions', sa.JSON(), nullable=False),
+    sa.Column('opened_by_id', sa.Integer(), nullable=True),
+    sa.Column('reminder_max', sa.Integer(), nullable=False),
+    sa.Column('reminder_interval_days', sa.Integer(), nullable=False),
+    sa.Column('results', sa.JSON(), nullable=False),
     sa.Column('created_at', policies.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['opened_by_id'], ['account.id'], ),
     sa.ForeignKeyConstraint(['policy_id'], ['policy.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('policy_id', 'number')
@@ -346,6 +385,58 @@ def upgrade() -> None:
     with op.batch_alter_table('measurement', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_measurement_indicator_id'), ['indicator_id'], unique=False)
 
+    op.create_table('revision_recommendation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('policy_id', sa.Integer(), nullable=False),
+    sa.Column('cycle', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('reasons', sa.JSON(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('created_at', policies.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['policy_id'], ['policy.id'], ),
+    sa.ForeignKeyConstraint(['round_id'], ['survey_round.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('round_id')
+    )
+    with op.batch_alter_table('revision_recommendation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_revision_recommendation_policy_id'), ['policy_id'], unique=False)
+
+    op.create_table('survey_respondent',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('nip', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=True),
+    sa.Column('responded_at', policies.db.UTCDateTime(), nullable=True),
+    sa.Column('reminders_sent', sa.Integer(), nullable=False),
+    sa.Column('last_reminded_at', policies.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', policies.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['account.id'], ),
+    sa.ForeignKeyConstraint(['round_id'], ['survey_round.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('round_id', 'nip'),
+    sa.UniqueConstraint('token_hash')
+    )
+    with op.batch_alter_table('survey_respondent', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_respondent_round_id'), ['round_id'], unique=False)
+
+    op.create_table('survey_response',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('golongan', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('years_of_service', sa.Integer(), nullable=True),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('submitted_on', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.ForeignKeyConstraint(['round_id'], ['survey_round.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('survey_response', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_response_round_id'), ['round_id'], unique=False)
+
     op.create_table('workshop_attendance',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('workshop_id', sa.Integer(), nullable=False),
@@ -412,7 +503,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_comment_policy_id'), ['policy_id'], unique=False)
         batch_op.create_index('ix_comment_window_hash', ['window_id', 'text_hash'], unique=False)
         batch_op.create_index('ix_comment_window_id_id', ['window_id', 'id'], unique=False)
+        batch_op.create_index('ix_comment_window_support', ['window_id', 'support_count', 'id'], unique=False)
 
+    op.create_table('comment_band',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('window_id', sa.Integer(), nullable=False),
+    sa.Column('band', sa.SmallInteger(), nullable=False),
+    sa.Column('band_hash', sa.BigInteger(), nullable=False),
+    sa.Column('comment_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['comment_id'], ['comment.id'], ),
+    sa.ForeignKeyConstraint(['window_id'], ['consultation_window.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('comment_band', schema=None) as batch_op:
+        batch_op.create_index('ix_comment_band_bucket', ['window_id', 'band', 'band_hash', 'comment_id'], unique=False)
+
+    op.create_table('comment_signature',
+    sa.Column('comment_id', sa.Integer(), nullable=False),
+    sa.Column('signature', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['comment_id'], ['comment.id'], ),
+    sa.PrimaryKeyConstraint('comment_id')
+    )
     op.create_table('comment_vote',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('comment_id', sa.Integer(), nullable=False),
@@ -469,7 +580,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_comment_vote_comment_id'))
 
     op.drop_table('comment_vote')
+    op.drop_table('comment_signature')
+    with op.batch_alter_table('comment_band', schema=None) as batch_op:
+        batch_op.drop_index('ix_comment_band_bucket')
+
+    op.drop_table('comment_band')
     with op.batch_alter_table('comment', schema=None) as batch_op:
+        batch_op.drop_index('ix_comment_window_support')
         batch_op.drop_index('ix_comment_window_id_id')
         batch_op.drop_index('ix_comment_window_hash')
         batch_op.drop_index(batch_op.f('ix_comment_policy_id'))
@@ -487,6 +604,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_workshop_attendance_workshop_id'))
 
     op.drop_table('workshop_attendance')
+    with op.batch_alter_table('survey_response', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_response_round_id'))
+
+    op.drop_table('survey_response')
+    with op.batch_alter_table('survey_respondent', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_respondent_round_id'))
+
+    op.drop_table('survey_respondent')
+    with op.batch_alter_table('revision_recommendation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_revision_recommendation_policy_id'))
+
+    op.drop_table('revision_recommendation')
     with op.batch_alter_table('measurement', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_measurement_indicator_id'))
 
@@ -522,10 +651,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_stage_event_policy_id'))
 
     op.drop_table('stage_event')
+    with op.batch_alter_table('stage_document', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stage_document_policy_id'))
+
+    op.drop_table('stage_document')
     with op.batch_alter_table('socialization_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_socialization_session_policy_id'))
 
     op.drop_table('socialization_session')
+    with op.batch_alter_table('revision_note', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_revision_note_policy_id'))
+
+    op.drop_table('revision_note')
     with op.batch_alter_table('reminder', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reminder_recipient_account_id'))
         batch_op.drop_index('ix_reminder_due')

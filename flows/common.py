@@ -1,0 +1,34 @@
+"""What every flow task shares: the settings and one unit of work around one domain action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlmodel import Session
+
+from policies.db import unit_of_work
+from policies.settings import Settings, get_settings
+
+T = TypeVar("T")
+
+# Each task is one domain action; a retry re-runs it whole, which is safe because it is idempotent.
+TASK_RETRIES = 2
+TASK_RETRY_DELAY_SECONDS = 1
+
+
+def settings() -> Settings:
+    """Return the process's settings (the runner's environment says where the database is)."""
+    return get_settings()
+
+
+def in_unit_of_work(action: Callable[..., T], /, **kwargs: Any) -> T:
+    """Run one domain action in its own transaction, committed when it returns."""
+    with unit_of_work(settings().database_url) as session:
+        return action(session, **kwargs)
+
+
+def with_session(action: Callable[[Session], T]) -> T:
+    """Run a callable taking only the session in its own transaction."""
+    with unit_of_work(settings().database_url) as session:
+        return action(session)

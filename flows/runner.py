@@ -1,0 +1,42 @@
+"""`python -m flows.runner`: serve every deployment (stage flows, dispatcher, sweeps) with its schedules."""
+
+from __future__ import annotations
+
+from prefect import serve
+from prefect.deployments.runner import RunnerDeployment
+from prefect.schedules import Cron
+
+from flows.dispatcher import dispatch_stage_work
+from flows.stages import STAGE_FLOWS
+from flows.sweeps import run_due
+from policies.settings import Settings, get_settings
+from policies.stagework import DEPLOYMENT
+
+
+def deployments(settings: Settings) -> list[RunnerDeployment]:
+    """Build every deployment; schedules run in the configured time zone (Asia/Jakarta)."""
+    tz = settings.timezone
+    built = [
+        stage_flow.to_deployment(name=DEPLOYMENT, tags=["siklus", f"stage:{stage.value}"])
+        for stage, stage_flow in STAGE_FLOWS.items()
+    ]
+    built.append(
+        dispatch_stage_work.to_deployment(
+            name=DEPLOYMENT, tags=["siklus"], schedules=[Cron(settings.dispatch_cron, timezone=tz)]
+        )
+    )
+    built.append(
+        run_due.to_deployment(
+            name=DEPLOYMENT, tags=["siklus"], schedules=[Cron(settings.sweep_cron, timezone=tz)]
+        )
+    )
+    return built
+
+
+def main() -> None:
+    """Serve until interrupted; the supervisor (`siklus serve`) stops it with SIGTERM."""
+    serve(*deployments(get_settings()), print_starting_message=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,194 @@
+"""Campaign detection: exact copies (normalized hash) and near-copies (MinHash LSH stored in the DB).
+
+Every new top-level comment is matched against its window's earlier comments. Exact duplicates share
+`Comment.text_hash`. Near-duplicates are found with MinHash over word shingles: the signature is cut
+into LSH bands whose hashes live in `comment_band`, so a lookup is a few indexed equality probes
+whatever the number of comments, and every worker process sees the same buckets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import sqlalchemy as sa
+from datasketch import MinHash
+from datasketch.lsh import _optimal_param
+from sqlmodel import Session, col, select, update
+
+from policies.models import Campaign, Comment, CommentBand, CommentSignature
+from policies.text import normalize
+
+NUM_PERM = 64
+SHINGLE_WORDS = 3
+# A bucket may hold a whole campaign; a few of its members are enough to find the group.
+MAX_CANDIDATES = 32
+# Missing a copy costs a drafter a separate answer; a false candidate only costs one signature
+# comparison, so the banding leans toward recall (about 88% of pairs at the threshold are found).
+FALSE_POSITIVE_WEIGHT, FALSE_NEGATIVE_WEIGHT = 0.1, 0.9
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """The MinHash signature of a text and its LSH band hashes."""
+
+    signature: np.ndarray
+    bands: tuple[int, ...]
+
+    def to_bytes(self) -> bytes:
+        """Pack the signature for storage."""
+        return self.signature.astype("<u4").tobytes()
+
+
+@lru_cache(maxsize=16)
+def bands_for(threshold: float) -> tuple[int, int]:
+    """Return (bands, rows per band) that best separate pairs around the Jaccard threshold."""
+    return _optimal_param(threshold, NUM_PERM, FALSE_POSITIVE_WEIGHT, FALSE_NEGATIVE_WEIGHT)
+
+
+@lru_cache(maxsize=1)
+def _template() -> MinHash:
+    # Building the permutations is the costly part of a MinHash; copies share them.
+    return MinHash(num_perm=NUM_PERM, seed=1)
+
+
+def shingles(text: str) -> list[bytes]:
+    """Return the word shingles of a text (the words themselves when it is short)."""
+    words = normalize(text).split()
+    if len(words) < SHINGLE_WORDS:
+        return [w.encode() for w in words] or [b""]
+    return [" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)]
+
+
+def _band_hash(chunk: np.ndarray, band: int) -> int:
+    digest = hashlib.blake2b(chunk.astype("<u4").tobytes(), digest_size=8, key=bytes([band])).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def fingerprint(text: str, *, threshold: float) -> Fingerprint:
+    """Compute a text's MinHash signature and band hashes."""
+    mh = _template().copy()
+    mh.update_batch(shingles(text))
+    signature = mh.hashvalues.astype(np.uint32)
+    b, r = bands_for(threshold)
+    bands = tuple(_band_hash(signature[i * r : (i + 1) * r], i) for i in range(b))
+    return Fingerprint(signature=signature, bands=bands)
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimate the Jaccard similarity of two signatures."""
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+def _join(session: Session, *, comment: Comment, match: Comment) -> Campaign:
+    """Put `comment` in `match`'s campaign, founding one around `match` if it has none."""
+    if match.campaign_id is None:
+        # Lock the match so two workers cannot found two campaigns around it at once.
+        match = session.exec(
+            select(Comment)
+            .where(Comment.id == match.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one()
+    if match.campaign_id is None:
+        campaign = Campaign(
+            window_id=comment.window_id,  # type: ignore[arg-type]
+            representative_comment_id=match.id,  # type: ignore[arg-type]
+            representative_text=match.body,
+            size=1,
+        )
+        session.add(campaign)
+        session.flush()
+        match.campaign_id = campaign.id
+        session.add(match)
+    # The size is bumped in SQL so concurrent joiners never lose a count.
+    session.exec(
+        update(Campaign).where(col(Campaign.id) == match.campaign_id).values(size=Campaign.size + 1)
+    )  # type: ignore[call-overload]
+    comment.campaign_id = match.campaign_id
+    session.add(comment)
+    session.flush()
+    campaign_row = session.get(Campaign, match.campaign_id)
+    assert campaign_row is not None
+    session.refresh(campaign_row)
+    return campaign_row
+
+
+def _exact_match(session: Session, *, comment: Comment) -> Comment | None:
+    stmt = (
+        select(Comment)
+        .where(
+            Comment.window_id == comment.window_id,
+            Comment.text_hash == comment.text_hash,
+            col(Comment.parent_id).is_(None),
+            Comment.id != comment.id,
+        )
+        .order_by(col(Comment.id))
+        .limit(1)
+    )
+    return session.exec(stmt).first()
+
+
+@lru_cache(maxsize=8)
+def _probe(bands: int) -> sa.TextClause:
+    # Built once per band count: one indexed equality probe per band, in a single round trip.
+    probes = " UNION ALL ".join(
+        f"SELECT comment_id FROM (SELECT comment_id FROM comment_band WHERE window_id = :w "
+        f"AND band = {i} AND band_hash = :h{i} LIMIT {MAX_CANDIDATES}) AS b{i}"
+        for i in range(bands)
+    )
+    return sa.text(
+        f"SELECT s.comment_id, s.signature FROM comment_signature s WHERE s.comment_id IN ({probes})"
+    )
+
+
+def _near_match(session: Session, *, comment: Comment, fp: Fingerprint, threshold: float) -> int | None:
+    params: dict[str, int] = {"w": comment.window_id}  # type: ignore[dict-item]
+    params.update({f"h{i}": h for i, h in enumerate(fp.bands)})
+    best_id, best = None, threshold
+    for comment_id, signature in session.execute(_probe(len(fp.bands)), params):
+        score = similarity(fp.signature, np.frombuffer(signature, dtype="<u4"))
+        if score > best or (score == best and (best_id is None or comment_id < best_id)):
+            best_id, best = comment_id, score
+    return best_id
+
+
+def detect(session: Session, *, comment: Comment, threshold: float) -> Campaign | None:
+    """Group a new top-level comment with its exact or near duplicates; return its campaign."""
+    if comment.parent_id is not None or comment.window_id is None:
+        return None
+    exact = _exact_match(session, comment=comment)
+    if exact is not None:
+        # A copy's bands equal the original's: storing them again would only grow the buckets.
+        return _join(session, comment=comment, match=exact)
+    fp = fingerprint(comment.body, threshold=threshold)
+    near = _near_match(session, comment=comment, fp=fp, threshold=threshold)
+    # Core inserts: ten rows per comment without building ORM objects for them.
+    session.execute(
+        sa.insert(CommentSignature.__table__),  # type: ignore[attr-defined]
+        [{"comment_id": comment.id, "signature": fp.to_bytes()}],
+    )
+    session.execute(
+        sa.insert(CommentBand.__table__),  # type: ignore[attr-defined]
+        [
+            {"window_id": comment.window_id, "band": i, "band_hash": h, "comment_id": comment.id}
+            for i, h in enumerate(fp.bands)
+        ],
+    )
+    if near is None:
+        return None
+    match = session.get(Comment, near)
+    assert match is not None
+    return _join(session, comment=comment, match=match)
+
+
+def list_campaigns(session: Session, *, window_id: int) -> list[Campaign]:
+    """Return a window's campaign groups, largest first."""
+    stmt = (
+        select(Campaign)
+        .where(Campaign.window_id == window_id)
+        .order_by(col(Campaign.size).desc(), col(Campaign.id))
+    )
+    return list(session.exec(stmt))

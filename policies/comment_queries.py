@@ -1,0 +1,272 @@
+"""Reading the comment register: keyset pages, one comment with its replies, who sees hidden text."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy import and_, or_
+from sqlmodel import Session, col, select
+
+from policies.access import Actor
+from policies.actions.comments import get_comment
+from policies.errors import InvalidInput
+from policies.models import Comment, Disposition, Policy, Role, Stance
+from policies.queries import current_window, get_policy
+
+MAX_PAGE = 200
+
+
+class CommentSort(StrEnum):
+    """Orders of the comment list."""
+
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    SUPPORT = "support"
+
+
+@dataclass(frozen=True)
+class CommentFilter:
+    """What to keep in the comment list; None means any."""
+
+    clause_key: str | None = None
+    stance: Stance | None = None
+    undisposed: bool = False
+    author_group: str | None = None
+    campaign_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DispositionView:
+    """A comment's tindak lanjut as shown to everyone."""
+
+    outcome: str
+    reason: str
+    next_clause_key: str | None
+    responder_id: int | None
+    via_campaign_id: int | None
+    responded_at: datetime
+
+
+@dataclass(frozen=True)
+class CommentView:
+    """A comment as a given viewer may see it (hidden text replaced for the public)."""
+
+    id: int
+    clause_key: str
+    parent_id: int | None
+    quote: str
+    body: str
+    stance: str
+    author_name: str
+    author_group: str
+    source: str
+    campaign_id: int | None
+    support_count: int
+    oppose_count: int
+    hidden: bool
+    hidden_reason: str
+    created_at: datetime
+    disposition: DispositionView | None = None
+    replies: list[CommentView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CommentPage:
+    """One page of comments and the cursor of the next (None on the last page)."""
+
+    items: list[CommentView]
+    next_cursor: str | None
+
+
+def hidden_placeholder(reason: str) -> str:
+    """Return the text the public sees instead of a hidden comment."""
+    return f"[disembunyikan oleh moderator: {reason}]" if reason else "[disembunyikan oleh moderator]"
+
+
+def can_see_hidden(actor: Actor | None, policy: Policy) -> bool:
+    """Tell whether a viewer may read hidden text: moderators, admins and the owning unit's drafters."""
+    if actor is None:
+        return False
+    if actor.role in (Role.ADMIN, Role.MODERATOR):
+        return True
+    return actor.role is Role.DRAFTER and actor.unit == policy.unit
+
+
+def view_of(comment: Comment, disposition: Disposition | None, *, full_text: bool) -> CommentView:
+    """Turn a row into what the viewer may see."""
+    hidden = comment.hidden_at is not None
+    return CommentView(
+        id=comment.id,  # type: ignore[arg-type]
+        clause_key=comment.clause_key,
+        parent_id=comment.parent_id,
+        quote=comment.quote if full_text or not hidden else "",
+        body=comment.body if full_text or not hidden else hidden_placeholder(comment.hidden_reason),
+        stance=str(comment.stance),
+        author_name=comment.author_name,
+        author_group=comment.author_group,
+        source=str(comment.source),
+        campaign_id=comment.campaign_id,
+        support_count=comment.support_count,
+        oppose_count=comment.oppose_count,
+        hidden=hidden,
+        hidden_reason=comment.hidden_reason if hidden else "",
+        created_at=comment.created_at,
+        disposition=(
+            DispositionView(
+                outcome=str(disposition.outcome),
+                reason=disposition.reason,
+                next_clause_key=disposition.next_clause_key,
+                responder_id=disposition.responder_id,
+                via_campaign_id=disposition.via_campaign_id,
+                responded_at=disposition.responded_at,
+            )
+            if disposition is not None
+            else None
+        ),
+    )
+
+
+_C = Comment.__table__.c  # type: ignore[attr-defined]
+_D = Disposition.__table__.c  # type: ignore[attr-defined]
+LIST_COLUMNS = (
+    _C.id, _C.clause_key, _C.parent_id, _C.quote, _C.body, _C.stance, _C.author_name, _C.author_group,
+    _C.source, _C.campaign_id, _C.support_count, _C.oppose_count, _C.hidden_at, _C.hidden_reason,
+    _C.created_at, _D.outcome, _D.reason, _D.next_clause_key, _D.responder_id, _D.via_campaign_id,
+    _D.responded_at,
+)
+
+LIST_FROM = Comment.__table__.outerjoin(Disposition.__table__, _D.comment_id == _C.id)  # type: ignore[attr-defined]
+
+
+def view_of_row(row: tuple, *, full_text: bool) -> CommentView:
+    """Turn a row of LIST_COLUMNS into what the viewer may see (no ORM objects: reads are hot)."""
+    (cid, clause_key, parent_id, quote, body, stance, author_name, author_group, source, campaign_id,
+     support, oppose, hidden_at, hidden_reason, created_at, outcome, reason, next_key, responder_id,
+     via_campaign_id, responded_at) = row
+    hidden = hidden_at is not None
+    return CommentView(
+        id=cid,
+        clause_key=clause_key,
+        parent_id=parent_id,
+        quote=quote if full_text or not hidden else "",
+        body=body if full_text or not hidden else hidden_placeholder(hidden_reason),
+        stance=stance,
+        author_name=author_name,
+        author_group=author_group,
+        source=source,
+        campaign_id=campaign_id,
+        support_count=support,
+        oppose_count=oppose,
+        hidden=hidden,
+        hidden_reason=hidden_reason if hidden else "",
+        created_at=created_at,
+        disposition=(
+            DispositionView(outcome, reason, next_key, responder_id, via_campaign_id, responded_at)
+            if outcome is not None
+            else None
+        ),
+    )
+
+
+def encode_cursor(sort: CommentSort, key: list[int]) -> str:
+    """Pack a position in the list into an opaque cursor."""
+    raw = json.dumps([sort.value, *key], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, *, sort: CommentSort) -> list[int]:
+    """Unpack a cursor made for the same sort, or refuse it."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+        ok = isinstance(data, list) and data and data[0] == sort.value
+        key = [int(v) for v in data[1:]] if ok else []
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        ok, key = False, []
+    if not ok or len(key) != (2 if sort is CommentSort.SUPPORT else 1):
+        raise InvalidInput(
+            "Kursor halaman tidak dikenal: pakai next_cursor dari halaman sebelumnya "
+            "dengan urutan yang sama.",
+            field="cursor",
+        )
+    return key
+
+
+def list_comments(
+    session: Session,
+    *,
+    slug: str,
+    viewer: Actor | None,
+    filters: CommentFilter = CommentFilter(),
+    sort: CommentSort = CommentSort.NEWEST,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> CommentPage:
+    """Return one keyset page of the current window's top-level comments."""
+    policy = get_policy(session, slug=slug)
+    window = current_window(session, policy=policy)
+    if window is None:
+        return CommentPage(items=[], next_cursor=None)
+    limit = max(1, min(limit, MAX_PAGE))
+    stmt = (
+        sa.select(*LIST_COLUMNS)
+        .select_from(LIST_FROM)
+        .where(_C.window_id == window.id, _C.parent_id.is_(None))
+    )
+    if filters.clause_key is not None:
+        stmt = stmt.where(Comment.clause_key == filters.clause_key)
+    if filters.stance is not None:
+        stmt = stmt.where(Comment.stance == filters.stance)
+    if filters.undisposed:
+        stmt = stmt.where(col(Disposition.id).is_(None))
+    if filters.author_group is not None:
+        stmt = stmt.where(Comment.author_group == filters.author_group)
+    if filters.campaign_id is not None:
+        stmt = stmt.where(Comment.campaign_id == filters.campaign_id)
+    key = decode_cursor(cursor, sort=sort) if cursor else None
+    if sort is CommentSort.SUPPORT:
+        if key is not None:
+            stmt = stmt.where(
+                or_(
+                    col(Comment.support_count) < key[0],
+                    and_(col(Comment.support_count) == key[0], col(Comment.id) < key[1]),
+                )
+            )
+        stmt = stmt.order_by(col(Comment.support_count).desc(), col(Comment.id).desc())
+    elif sort is CommentSort.OLDEST:
+        if key is not None:
+            stmt = stmt.where(col(Comment.id) > key[0])
+        stmt = stmt.order_by(col(Comment.id))
+    else:
+        if key is not None:
+            stmt = stmt.where(col(Comment.id) < key[0])
+        stmt = stmt.order_by(col(Comment.id).desc())
+    rows = session.execute(stmt.limit(limit + 1)).all()
+    full_text = can_see_hidden(viewer, policy)
+    items = [view_of_row(tuple(r), full_text=full_text) for r in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = items[-1]
+        position = [last.support_count, last.id] if sort is CommentSort.SUPPORT else [last.id]
+        next_cursor = encode_cursor(sort, position)
+    return CommentPage(items=items, next_cursor=next_cursor)
+
+
+def read_comment(session: Session, *, slug: str, comment_id: int, viewer: Actor | None) -> CommentView:
+    """Return one comment with its disposition and its replies, oldest reply first."""
+    policy = get_policy(session, slug=slug)
+    comment = get_comment(session, slug=slug, comment_id=comment_id)
+    full_text = can_see_hidden(viewer, policy)
+    disposition = session.exec(select(Disposition).where(Disposition.comment_id == comment.id)).first()
+    view = view_of(comment, disposition, full_text=full_text)
+    replies = session.exec(
+        select(Comment).where(Comment.parent_id == comment.id).order_by(col(Comment.id))
+    ).all()
+    view.replies.extend(view_of(r, None, full_text=full_text) for r in replies)
+    return view

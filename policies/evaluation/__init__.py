@@ -1,0 +1,1 @@
+"""Periodic evaluation: survey rounds, IKM, indicators, reports and revision recommendations."""

@@ -1,0 +1,77 @@
+"""Helpers the evaluation modules share: who may run a survey, finding rounds, dates, tokens."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from policies.access import Actor, require_actor
+from policies.errors import NotFound, PermissionDenied
+from policies.models import Account, Policy, Role, SurveyRound
+
+# A round without an explicit length stays open this long (the kind's cadence permitting).
+DEFAULT_ROUND_DAYS = 30
+# The regulation asks for an index at least once a year, whatever the kind says.
+MAX_CADENCE_MONTHS = 12
+
+
+def require_evaluator(actor: Actor | None, policy: Policy) -> Actor:
+    """Refuse anyone but an evaluator, an admin, or a drafter of the policy's unit."""
+    actor = require_actor(actor)
+    if actor.role in (Role.ADMIN, Role.EVALUATOR):
+        return actor
+    if actor.role is Role.DRAFTER and actor.unit == policy.unit:
+        return actor
+    raise PermissionDenied(
+        "Survei evaluasi dikelola oleh evaluator, admin, atau perancang dari "
+        f"{policy.unit}; peran Anda tidak termasuk."
+    )
+
+
+def get_round(session: Session, *, round_id: int, for_update: bool = False) -> SurveyRound:
+    """Return a survey round or raise NotFound."""
+    stmt = select(SurveyRound).where(SurveyRound.id == round_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    row = session.exec(stmt).first()
+    if row is None:
+        raise NotFound(f"Putaran survei {round_id} tidak ditemukan.")
+    return row
+
+
+def policy_of(session: Session, survey: SurveyRound) -> Policy:
+    """Return the policy a round belongs to."""
+    policy = session.get(Policy, survey.policy_id)
+    assert policy is not None  # a foreign key guarantees it
+    return policy
+
+
+def latest_round(session: Session, *, policy_id: int) -> SurveyRound | None:
+    """Return a policy's newest round of any cycle."""
+    stmt = select(SurveyRound).where(SurveyRound.policy_id == policy_id)
+    return session.exec(stmt.order_by(col(SurveyRound.number).desc())).first()
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """Return the same day `months` later, clamped to the month's last day."""
+    total = moment.month - 1 + months
+    year, month = moment.year + total // 12, total % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of a one-time survey token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def staff_to_notify(session: Session, *, policy: Policy, evaluators: bool = True) -> list[Account]:
+    """Return the active drafters of the policy's unit and, if asked, every active evaluator."""
+    cond = (col(Account.role) == Role.DRAFTER.value) & (col(Account.unit) == policy.unit)
+    if evaluators:
+        cond = cond | (col(Account.role) == Role.EVALUATOR.value)
+    stmt = select(Account).where(cond, col(Account.active).is_(True)).order_by(col(Account.id))
+    return list(session.exec(stmt))

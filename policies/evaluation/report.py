@@ -1,0 +1,232 @@
+"""The evaluation report of a round: Jinja2 to HTML or Markdown, in Indonesian or English."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlmodel import Session
+
+from policies.access import Actor
+from policies.errors import InvalidInput, NotFound
+from policies.evaluation import charts
+from policies.evaluation.common import get_round, policy_of, require_evaluator
+from policies.evaluation.indicators import list_indicators, meets_target, trends
+from policies.evaluation.recommend import recommendations_for
+from policies.evaluation.results import compute_results
+from policies.i18n import format_datetime, format_number, format_share
+from policies.models import RevisionRecommendation
+from policies.queries import get_kind
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FORMATS = ("html", "md")
+LOCALES = ("id", "en")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+
+LABELS: dict[str, dict[str, str]] = {
+    "id": {
+        "title": "Laporan Evaluasi",
+        "round": "Putaran survei",
+        "cycle": "Siklus",
+        "period": "Periode",
+        "closed": "Ditutup",
+        "open": "Masih dibuka",
+        "ikm": "Indeks Kepuasan Masyarakat (IKM)",
+        "category": "Kategori mutu pelayanan",
+        "unsur": "Unsur",
+        "nrr": "NRR",
+        "unsur_ikm": "IKM unsur",
+        "by_unit": "IKM per unit kerja",
+        "unit": "Unit kerja",
+        "respondents": "Responden",
+        "response": "Tingkat respons",
+        "population": "Populasi",
+        "target_sample": "Sampel target (Krejcie–Morgan)",
+        "responses": "Jawaban masuk",
+        "indicators": "Indikator terhadap target",
+        "indicator": "Indikator",
+        "baseline": "Nilai dasar",
+        "target": "Target",
+        "value": "Nilai putaran ini",
+        "meets": "Memenuhi target",
+        "yes": "ya",
+        "no": "tidak",
+        "not_measured": "belum diukur",
+        "questions": "Pertanyaan khusus",
+        "mean": "Skor (25–100)",
+        "free_text": "Jawaban terbuka",
+        "no_responses": "Belum ada jawaban.",
+        "recommendation": "Rekomendasi revisi",
+        "no_recommendation": "Tidak ada rekomendasi revisi.",
+        "method": "IKM dihitung persis (bobot 1/9 per unsur), dibulatkan setengah ke atas ke 2 desimal, "
+        "lalu dikategorikan (PermenPANRB 14/2017).",
+        "sample_ok": "Sampel target tercapai.",
+        "sample_short": "Sampel target belum tercapai.",
+        "trend": "Tren",
+        "option": "Pilihan",
+        "count": "Jumlah",
+    },
+    "en": {
+        "title": "Evaluation Report",
+        "round": "Survey round",
+        "cycle": "Cycle",
+        "period": "Period",
+        "closed": "Closed",
+        "open": "Still open",
+        "ikm": "Community Satisfaction Index (IKM)",
+        "category": "Service quality category",
+        "unsur": "Element",
+        "nrr": "Mean (NRR)",
+        "unsur_ikm": "Element index",
+        "by_unit": "IKM by work unit",
+        "unit": "Work unit",
+        "respondents": "Respondents",
+        "response": "Response rate",
+        "population": "Population",
+        "target_sample": "Target sample (Krejcie–Morgan)",
+        "responses": "Responses received",
+        "indicators": "Indicators against targets",
+        "indicator": "Indicator",
+        "baseline": "Baseline",
+        "target": "Target",
+        "value": "This round",
+        "meets": "Meets target",
+        "yes": "yes",
+        "no": "no",
+        "not_measured": "not measured",
+        "questions": "Policy-specific questions",
+        "mean": "Score (25–100)",
+        "free_text": "Open answers",
+        "no_responses": "No responses yet.",
+        "recommendation": "Revision recommendation",
+        "no_recommendation": "No revision recommended.",
+        "method": "The IKM is computed exactly (weight 1/9 per element), rounded half-up to 2 decimals, "
+        "then classified (PermenPANRB 14/2017).",
+        "sample_ok": "Target sample reached.",
+        "sample_short": "Target sample not yet reached.",
+        "trend": "Trend",
+        "option": "Option",
+        "count": "Count",
+    },
+}
+
+
+def md_escape(value: object) -> str:
+    """Escape text for Markdown, HTML included (free text is written by the public)."""
+    text = " ".join(str(value).split())
+    return _MD_SPECIAL.sub(r"\\\1", escape(text, quote=False))
+
+
+@lru_cache(maxsize=2)
+def _env(fmt: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    return env
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One indicator with this round's value and its history."""
+
+    code: str
+    name: str
+    unit: str
+    baseline: float | None
+    target: float
+    direction: str
+    value: float | None
+    meets: bool | None
+    chart: Any
+
+
+def report_context(session: Session, *, round_id: int, locale: str, actor: Actor | None) -> dict[str, Any]:
+    """Gather what the report shows; an unpublished round is for the evaluator's eyes only."""
+    if locale not in LOCALES:
+        raise InvalidInput("Bahasa laporan: id atau en.", field="lang")
+    survey = get_round(session, round_id=round_id)
+    policy = policy_of(session, survey)
+    if survey.report_published_at is None:
+        require_evaluator(actor, policy)
+    kind = get_kind(session, kind_id=policy.kind_id)
+    results = compute_results(session, survey=survey)
+    en = locale == "en"
+    history = trends(session, policy_id=policy.id)  # type: ignore[arg-type]
+    rows = []
+    for ind in list_indicators(session, policy_id=policy.id):  # type: ignore[arg-type]
+        points = [p for p in history.get(ind.id, []) if p.round_number <= survey.number]  # type: ignore[arg-type]
+        here = next((p for p in points if p.round_id == survey.id), None)
+        name = (ind.name_en or ind.name) if en else ind.name
+        rows.append(
+            IndicatorRow(
+                code=ind.code,
+                name=name,
+                unit=ind.unit,
+                baseline=ind.baseline,
+                target=ind.target,
+                direction=ind.direction,
+                value=here.value if here else None,
+                meets=meets_target(ind, here.value) if here else None,
+                chart=charts.trend_line(
+                    [(f"#{p.round_number}", p.value) for p in points], target=ind.target, title=name
+                )
+                if points
+                else None,
+            )
+        )
+    overall = results.overall
+    unsur_chart = None
+    if overall is not None:
+        unsur_chart = charts.ikm_bars(
+            [("IKM", float(overall.index), overall.category.letter)]
+            + [((u.name_en if en else u.name), float(u.index), u.category.letter) for u in overall.unsur],
+            title=LABELS[locale]["ikm"],
+        )
+    recs: list[RevisionRecommendation] = [
+        r
+        for r in recommendations_for(session, policy_id=policy.id, cycle=survey.cycle)  # type: ignore[arg-type]
+        if r.round_id == survey.id
+    ]
+    return {
+        "t": LABELS[locale],
+        "locale": locale,
+        "policy": policy,
+        "kind_name": kind.name_en if en else kind.name,
+        "survey": survey,
+        "results": results,
+        "overall": overall,
+        "unsur_chart": unsur_chart,
+        "gauge": charts.response_gauge(
+            responses=results.responses,
+            target=results.target_sample,
+            population=results.population,
+            title=LABELS[locale]["response"],
+        ),
+        "indicators": rows,
+        "recommendation": recs[0] if recs else None,
+        "questions": list(results.questions.values()),
+        "num": lambda v, d=2: format_number(float(v), locale=locale, digits=d),
+        "share": lambda v: format_share(v, locale=locale),
+        "when": lambda v: format_datetime(v, locale=locale),
+    }
+
+
+def render_report(
+    session: Session, *, round_id: int, fmt: str = "html", locale: str = "id", actor: Actor | None = None
+) -> str:
+    """Render a round's evaluation report as HTML or Markdown."""
+    if fmt not in FORMATS:
+        raise NotFound(f"Format laporan '{fmt}' tidak tersedia; pilih html atau md.")
+    context = report_context(session, round_id=round_id, locale=locale, actor=actor)
+    name = "report.html.j2" if fmt == "html" else "report.md.j2"
+    return _env(fmt).get_template(f"evaluation/{name}").render(**context)

@@ -1,0 +1,65 @@
+"""Submitting a questionnaire with a one-time token: validated whole, saved whole, once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from policies.db import utcnow
+from policies.errors import Conflict, NotAuthenticated
+from policies.evaluation.common import hash_token
+from policies.evaluation.survey import validate_answers
+from policies.i18n import JAKARTA
+from policies.models import SurveyRespondent, SurveyResponse, SurveyRound
+
+
+def round_for_token(session: Session, *, token: str) -> tuple[SurveyRespondent, SurveyRound]:
+    """Return the respondent and round a token opens, or refuse an unknown token."""
+    person = session.exec(
+        select(SurveyRespondent).where(SurveyRespondent.token_hash == hash_token(token or ""))
+    ).first()
+    if person is None:
+        raise NotAuthenticated("Token survei tidak dikenal. Gunakan tautan dari undangan Anda.")
+    survey = session.get(SurveyRound, person.round_id)
+    assert survey is not None  # a foreign key guarantees it
+    return person, survey
+
+
+def submit_response(
+    session: Session, *, token: str, answers: dict[str, object], now: datetime | None = None
+) -> SurveyResponse:
+    """Save one anonymous answer sheet for a token that has not answered yet."""
+    now = now or utcnow()
+    person, survey = round_for_token(session, token=token)
+    if survey.closed_at is not None or now >= survey.closes_at:
+        raise Conflict("Survei ini sudah ditutup; jawaban tidak dapat diterima lagi.")
+    if now < survey.opens_at:
+        raise Conflict("Survei ini belum dibuka.")
+    if person.responded_at is not None:
+        raise Conflict("Token ini sudah dipakai untuk menjawab; setiap responden menjawab sekali.")
+    cleaned = validate_answers(survey.questions, answers, default_unit=person.unit)  # type: ignore[arg-type]
+    # The guarded update is the once-only check that also holds under concurrent submits. Only the
+    # day is kept (midnight WIB), so the order of answer sheets cannot be matched to respondents.
+    day = now.astimezone(JAKARTA).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+    claimed = session.execute(
+        sa.update(SurveyRespondent)
+        .where(col(SurveyRespondent.id) == person.id, col(SurveyRespondent.responded_at).is_(None))
+        .values(responded_at=day)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("Token ini sudah dipakai untuk menjawab; setiap responden menjawab sekali.")
+    session.expire(person)
+    row = SurveyResponse(
+        round_id=survey.id,  # type: ignore[arg-type]
+        unit=str(cleaned.pop("unit", "")),
+        golongan=str(cleaned.pop("golongan", "")),
+        years_of_service=cleaned.pop("years_of_service", None),  # type: ignore[arg-type]
+        answers=cleaned,
+        submitted_on=now.astimezone(JAKARTA).date().isoformat(),
+    )
+    session.add(row)
+    session.flush()
+    return row

@@ -1,0 +1,273 @@
+"""Survey rounds: open (by hand or on the kind's cadence), close with results, remind."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, func, select
+
+from policies.access import SYSTEM, Actor
+from policies.db import utcnow
+from policies.errors import Conflict, InvalidInput
+from policies.evaluation.common import (
+    DEFAULT_ROUND_DAYS,
+    MAX_CADENCE_MONTHS,
+    add_months,
+    get_round,
+    latest_round,
+    policy_of,
+    require_evaluator,
+    staff_to_notify,
+)
+from policies.evaluation.indicators import compute_measurements
+from policies.evaluation.recommend import recommend
+from policies.evaluation.results import compute_results
+from policies.evaluation.survey import template_for
+from policies.models import Channel, Policy, Reminder, Stage, SurveyRespondent, SurveyRound
+from policies.queries import get_kind, get_policy
+
+CLOSING_NOTICE_DAYS = 3
+DUE_NOTICE_DAYS = 7
+
+
+def cadence_months(session: Session, *, policy: Policy) -> int:
+    """Return the kind's evaluation cadence, never longer than a year."""
+    kind = get_kind(session, kind_id=policy.kind_id)
+    return min(int(kind.rules.get("evaluation_cadence_months", MAX_CADENCE_MONTHS)), MAX_CADENCE_MONTHS)
+
+
+def open_round(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    now: datetime | None = None,
+) -> SurveyRound:
+    """Open the cycle's next survey round with its questions frozen; an open one is returned."""
+    now = now or utcnow()
+    # The row lock queues two concurrent openings so the second finds the first.
+    policy = get_policy(session, slug=slug, for_update=True)
+    require_evaluator(actor, policy)
+    if policy.stage != Stage.EVALUATION:
+        raise Conflict(f"Putaran survei dibuka pada tahap evaluasi, bukan pada tahap {policy.stage}.")
+    current = session.exec(
+        select(SurveyRound).where(
+            SurveyRound.policy_id == policy.id,
+            SurveyRound.cycle == policy.cycle,
+            col(SurveyRound.closed_at).is_(None),
+        )
+    ).first()
+    if current is not None:
+        return current
+    if closes_at <= opens_at:
+        raise InvalidInput("Tanggal tutup survei harus setelah tanggal buka.", field="closes_at")
+    if closes_at <= now:
+        raise InvalidInput(
+            "Tanggal tutup survei sudah lewat; pilih tanggal di masa depan.", field="closes_at"
+        )
+    last = latest_round(session, policy_id=policy.id)  # type: ignore[arg-type]
+    kind = get_kind(session, kind_id=policy.kind_id)
+    survey = SurveyRound(
+        policy_id=policy.id,  # type: ignore[arg-type]
+        cycle=policy.cycle,
+        number=(last.number + 1) if last else 1,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        questions=template_for(kind),
+        opened_by_id=actor.id,
+        created_at=now,
+    )
+    session.add(survey)
+    session.flush()
+    return survey
+
+
+def next_due_at(session: Session, *, policy: Policy) -> datetime:
+    """Return when the policy's next round is due: a cadence after the last opened, or now."""
+    last = latest_round(session, policy_id=policy.id)  # type: ignore[arg-type]
+    if last is None or last.cycle != policy.cycle:
+        return policy.stage_changed_at
+    return add_months(last.opens_at, cadence_months(session, policy=policy))
+
+
+def open_due_rounds(session: Session, *, now: datetime) -> list[SurveyRound]:
+    """Open a round for every policy in evaluation whose cadence has come round."""
+    opened = []
+    for policy in session.exec(
+        select(Policy).where(Policy.stage == Stage.EVALUATION).order_by(col(Policy.id))
+    ):
+        last = latest_round(session, policy_id=policy.id)  # type: ignore[arg-type]
+        if last is not None and last.cycle == policy.cycle and last.closed_at is None:
+            continue
+        if next_due_at(session, policy=policy) > now:
+            continue
+        days = min(DEFAULT_ROUND_DAYS, cadence_months(session, policy=policy) * 28)
+        opened.append(
+            open_round(
+                session,
+                actor=SYSTEM,
+                slug=policy.slug,
+                opens_at=now,
+                closes_at=now + timedelta(days=days),
+                now=now,
+            )
+        )
+    return opened
+
+
+def close_round(session: Session, *, actor: Actor, round_id: int, now: datetime | None = None) -> SurveyRound:
+    """Close a round: compute results and measurements, publish the report, recommend if needed."""
+    now = now or utcnow()
+    survey = get_round(session, round_id=round_id, for_update=True)
+    require_evaluator(actor, policy_of(session, survey))
+    if survey.closed_at is not None:
+        return survey
+    if now < survey.opens_at:
+        raise Conflict("Putaran survei belum dibuka, jadi belum dapat ditutup.")
+    results = compute_results(session, survey=survey)
+    survey.closed_at = now
+    survey.results = results.to_json()
+    compute_measurements(session, survey=survey, results=results, now=now)
+    # The report is rendered on demand from stored rows, so it is published the moment it closes.
+    survey.report_published_at = now
+    session.add(survey)
+    session.flush()
+    recommend(session, survey=survey, results=results, now=now)
+    return survey
+
+
+def close_due_rounds(session: Session, *, now: datetime) -> list[SurveyRound]:
+    """Close every round whose closing time has passed."""
+    due = session.exec(
+        select(SurveyRound.id)
+        .where(col(SurveyRound.closed_at).is_(None), SurveyRound.closes_at <= now)
+        .order_by(col(SurveyRound.id))
+    ).all()
+    return [close_round(session, actor=SYSTEM, round_id=rid, now=now) for rid in due]  # type: ignore[arg-type]
+
+
+def _queue(session: Session, reminder: Reminder) -> bool:
+    exists = select(Reminder.id).where(Reminder.dedupe_key == reminder.dedupe_key)
+    if session.exec(exists).first() is not None:
+        return False
+    session.add(reminder)
+    return True
+
+
+def _respondent_reminders(session: Session, *, survey: SurveyRound, policy: Policy, now: datetime) -> int:
+    gap = timedelta(days=survey.reminder_interval_days)
+    pending = session.exec(
+        select(SurveyRespondent).where(
+            SurveyRespondent.round_id == survey.id,
+            col(SurveyRespondent.responded_at).is_(None),
+            SurveyRespondent.reminders_sent < survey.reminder_max,
+        )
+    )
+    count = 0
+    for person in pending:
+        last = person.last_reminded_at or person.created_at
+        if now - last < gap or not (person.email or person.account_id):
+            continue
+        number = person.reminders_sent + 1
+        queued = _queue(
+            session,
+            Reminder(
+                dedupe_key=f"survey:{survey.id}:respondent:{person.id}:reminder:{number}",
+                template="survey_reminder",
+                channel=Channel.EMAIL if person.email else Channel.INBOX,
+                recipient_account_id=person.account_id,
+                recipient_email=person.email,
+                policy_id=policy.id,
+                # No token here: only its hash is stored; the invitation link still works.
+                context={
+                    "slug": policy.slug,
+                    "title": policy.title,
+                    "round_id": survey.id,
+                    "round_number": survey.number,
+                    "closes_at": survey.closes_at.isoformat(),
+                    "reminder_number": number,
+                    "reminder_max": survey.reminder_max,
+                    "name": person.name,
+                },
+                due_at=now,
+            ),
+        )
+        person.reminders_sent, person.last_reminded_at = number, now
+        session.add(person)
+        count += int(queued)
+    return count
+
+
+def _staff_reminders(
+    session: Session, *, policy: Policy, key: str, template: str, context: dict[str, object], now: datetime
+) -> int:
+    count = 0
+    for account in staff_to_notify(session, policy=policy):
+        count += _queue(
+            session,
+            Reminder(
+                dedupe_key=f"{key}:{account.id}",
+                template=template,
+                channel=Channel.EMAIL,
+                recipient_account_id=account.id,
+                recipient_email=account.email,
+                locale=account.locale,
+                policy_id=policy.id,
+                context={"slug": policy.slug, "title": policy.title, "cycle": policy.cycle, **context},
+                due_at=now,
+            ),
+        )
+    return count
+
+
+def queue_respondent_reminders(session: Session, *, now: datetime) -> int:
+    """Queue reminders: respondents who have not answered, evaluators before close and when due."""
+    count = 0
+    open_rounds = session.exec(
+        select(SurveyRound)
+        .where(col(SurveyRound.closed_at).is_(None), SurveyRound.opens_at <= now, SurveyRound.closes_at > now)
+        .order_by(col(SurveyRound.id))
+    ).all()
+    for survey in open_rounds:
+        policy = policy_of(session, survey)
+        count += _respondent_reminders(session, survey=survey, policy=policy, now=now)
+        if survey.closes_at - now <= timedelta(days=CLOSING_NOTICE_DAYS):
+            answered = session.exec(
+                select(func.count())
+                .select_from(SurveyRespondent)
+                .where(
+                    SurveyRespondent.round_id == survey.id, col(SurveyRespondent.responded_at).is_not(None)
+                )
+            ).one()
+            count += _staff_reminders(
+                session,
+                policy=policy,
+                key=f"survey:{survey.id}:closing-soon",
+                template="survey_closing_soon",
+                context={
+                    "round_id": survey.id,
+                    "closes_at": survey.closes_at.isoformat(),
+                    "responses": answered,
+                },
+                now=now,
+            )
+    for policy in session.exec(
+        select(Policy).where(Policy.stage == Stage.EVALUATION).order_by(col(Policy.id))
+    ):
+        last = latest_round(session, policy_id=policy.id)  # type: ignore[arg-type]
+        if last is None or last.closed_at is None or last.cycle != policy.cycle:
+            continue
+        due = next_due_at(session, policy=policy)
+        if due - now <= timedelta(days=DUE_NOTICE_DAYS):
+            count += _staff_reminders(
+                session,
+                policy=policy,
+                key=f"policy:{policy.id}:round-due:{last.number + 1}",
+                template="survey_round_due",
+                context={"next_round_number": last.number + 1, "due_at": due.isoformat()},
+                now=now,
+            )
+    session.flush()
+    return count

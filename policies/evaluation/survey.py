@@ -1,0 +1,146 @@
+"""The survey template of a policy kind and the validation of one answer sheet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policies.errors import InvalidInput
+from policies.evaluation.ikm import UNSUR
+from policies.models import PolicyKind
+
+GOLONGAN = ("I", "II", "III", "IV", "PPPK")
+GOLONGAN_EN = ("I", "II", "III", "IV", "PPPK (contract)")
+MAX_YEARS_OF_SERVICE = 50
+MAX_TEXT = 4000
+
+PROFILE: tuple[dict[str, Any], ...] = (
+    {
+        "code": "unit",
+        "group": "profile",
+        "type": "text",
+        "required": True,
+        "max_length": 200,
+        "text": "Unit kerja Anda",
+        "text_en": "Your work unit",
+        "options": [],
+        "options_en": [],
+    },
+    {
+        "code": "golongan",
+        "group": "profile",
+        "type": "single",
+        "required": True,
+        "text": "Golongan/ruang Anda",
+        "text_en": "Your civil-service rank (golongan)",
+        "options": list(GOLONGAN),
+        "options_en": list(GOLONGAN_EN),
+    },
+    {
+        "code": "years_of_service",
+        "group": "profile",
+        "type": "number",
+        "required": True,
+        "text": "Masa kerja Anda (tahun)",
+        "text_en": "Your years of service",
+        "options": [],
+        "options_en": [],
+    },
+)
+
+
+def template_for(kind: PolicyKind) -> list[dict[str, Any]]:
+    """Return the question set of a kind: the nine unsur, the kind's own questions, the profile."""
+    questions: list[dict[str, Any]] = [
+        {
+            "code": u.code,
+            "group": "unsur",
+            "type": "scale",
+            "required": True,
+            "name": u.name,
+            "name_en": u.name_en,
+            "text": u.text,
+            "text_en": u.text_en,
+            "options": list(u.options),
+            "options_en": list(u.options_en),
+        }
+        for u in UNSUR
+    ]
+    for q in kind.survey_questions:
+        questions.append(
+            {
+                "code": q["code"],
+                "group": "kind",
+                "type": q["type"],
+                # Free text and "tick all that apply" may be left empty; scales and choices not.
+                "required": q["type"] in ("scale", "single"),
+                "text": q["text"],
+                "text_en": q.get("text_en", ""),
+                "options": list(q.get("options", [])),
+                "options_en": list(q.get("options_en", [])),
+            }
+        )
+    questions.extend(dict(p) for p in PROFILE)
+    return questions
+
+
+def _check(question: dict[str, Any], value: Any) -> tuple[Any, str | None]:
+    kind, options, label = question["type"], question["options"], question["text"]
+    if kind == "scale":
+        if isinstance(value, bool) or not isinstance(value, int) or value not in (1, 2, 3, 4):
+            return None, f"'{label}' harus dijawab dengan angka 1–4."
+        return value, None
+    if kind == "single":
+        if value not in options:
+            return None, f"'{label}': pilih salah satu dari {', '.join(options)}."
+        return value, None
+    if kind == "multi":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return None, f"'{label}' harus berupa daftar pilihan."
+        unknown = [v for v in value if v not in options]
+        if unknown:
+            return None, f"'{label}': pilihan tidak dikenal: {', '.join(unknown)}."
+        return sorted(set(value), key=options.index), None
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_YEARS_OF_SERVICE:
+            return None, f"'{label}' harus bilangan bulat 0–{MAX_YEARS_OF_SERVICE}."
+        return value, None
+    if not isinstance(value, str):
+        return None, f"'{label}' harus berupa teks."
+    value = value.strip()
+    longest = question.get("max_length", MAX_TEXT)
+    if len(value) > longest:
+        return None, f"'{label}' paling panjang {longest} karakter."
+    return value, None
+
+
+def validate_answers(
+    questions: list[dict[str, Any]], payload: dict[str, Any], *, default_unit: str = ""
+) -> dict[str, Any]:
+    """Return the cleaned answers, or raise InvalidInput naming every question at fault."""
+    if not isinstance(payload, dict):
+        raise InvalidInput("Jawaban harus berupa objek {kode_pertanyaan: jawaban}.", field="answers")
+    known = {q["code"] for q in questions}
+    errors: list[tuple[str, str]] = [
+        (code, f"Pertanyaan '{code}' tidak ada dalam survei ini.") for code in payload if code not in known
+    ]
+    cleaned: dict[str, Any] = {}
+    for q in questions:
+        value = payload.get(q["code"])
+        if q["code"] == "unit" and (value is None or value == "") and default_unit:
+            value = default_unit
+        if value is None or value == "" or value == []:
+            if q["required"]:
+                errors.append((q["code"], f"'{q['text']}' wajib dijawab."))
+            continue
+        good, problem = _check(q, value)
+        if problem:
+            errors.append((q["code"], problem))
+        elif good not in ("", []):
+            cleaned[q["code"]] = good
+    if errors:
+        raise InvalidInput(
+            "Jawaban belum lengkap atau tidak valid: " + " ".join(m for _, m in errors),
+            field=errors[0][0],
+            questions=[c for c, _ in errors],
+        )
+    return cleaned

@@ -1,0 +1,70 @@
+"""Reads for the evaluation API and pages: rounds page by page, a round's counts, results, template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from policies.access import Actor
+from policies.evaluation.common import get_round, policy_of, require_evaluator
+from policies.evaluation.ikm import krejcie_morgan
+from policies.evaluation.responses import round_for_token
+from policies.evaluation.results import compute_results, population_size
+from policies.evaluation.survey import template_for
+from policies.models import SurveyRespondent, SurveyRound
+from policies.queries import get_kind, get_policy
+
+
+@dataclass(frozen=True)
+class RoundCounts:
+    """A round's population, answers so far and the Krejcie–Morgan target beside them."""
+
+    population: int
+    responses: int
+    target_sample: int
+
+
+def survey_template(session: Session, *, slug: str) -> list[dict[str, Any]]:
+    """Return the question set a new round of the policy would freeze."""
+    policy = get_policy(session, slug=slug)
+    return template_for(get_kind(session, kind_id=policy.kind_id))
+
+
+def rounds_page(session: Session, *, slug: str, after_id: int = 0, limit: int = 50) -> list[SurveyRound]:
+    """Return a page of a policy's rounds by id (keyset)."""
+    policy = get_policy(session, slug=slug)
+    stmt = (
+        select(SurveyRound)
+        .where(SurveyRound.policy_id == policy.id, col(SurveyRound.id) > after_id)
+        .order_by(col(SurveyRound.id))
+        .limit(limit)
+    )
+    return list(session.exec(stmt))
+
+
+def round_counts(session: Session, *, round_id: int) -> RoundCounts:
+    """Count a round's population and answers, with the target sample."""
+    population = population_size(session, round_id=round_id)
+    answered = session.exec(
+        select(func.count())
+        .select_from(SurveyRespondent)
+        .where(SurveyRespondent.round_id == round_id, col(SurveyRespondent.responded_at).is_not(None))
+    ).one()
+    return RoundCounts(population, int(answered), krejcie_morgan(population))
+
+
+def results_of(session: Session, *, round_id: int, actor: Actor | None) -> dict[str, Any]:
+    """Return a round's results: published once closed, live (evaluator only) while open."""
+    survey = get_round(session, round_id=round_id)
+    if survey.report_published_at is not None and survey.results:
+        return survey.results
+    require_evaluator(actor, policy_of(session, survey))
+    return compute_results(session, survey=survey).to_json()
+
+
+def questionnaire(session: Session, *, token: str) -> tuple[SurveyRound, bool]:
+    """Return the round a token opens and whether the token has already answered."""
+    person, survey = round_for_token(session, token=token)
+    return survey, person.responded_at is not None

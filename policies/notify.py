@@ -1,0 +1,292 @@
+"""The reminder outbox: enqueue once (dedupe key), find what is due, record delivery, the inbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from policies.db import utcnow
+from policies.errors import NotFound
+from policies.i18n import LOCALES, format_date, format_datetime
+from policies.models import Account, Channel, DeliveryState, Policy, Reminder
+
+TEMPLATES = Path(__file__).parent / "templates"
+# A claimed email is not claimed again for this long, so two deliverers never send it twice.
+CLAIM_LEASE = timedelta(minutes=5)
+MAX_BACKOFF = timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone a reminder goes to: an account, or only an address."""
+
+    account_id: int | None
+    email: str
+    locale: str = "id"
+
+    @classmethod
+    def of(cls, account: Account) -> Recipient:
+        """Address an account in its own language."""
+        return cls(account_id=account.id, email=account.email, locale=account.locale or "id")
+
+
+def enqueue(
+    session: Session,
+    *,
+    dedupe_key: str,
+    template: str,
+    channel: Channel,
+    recipient: Recipient,
+    due_at: datetime,
+    policy_id: int | None = None,
+    context: dict[str, Any] | None = None,
+) -> tuple[Reminder, bool]:
+    """Add a reminder unless one with the same key exists; tell whether it is new."""
+    existing = session.exec(select(Reminder).where(Reminder.dedupe_key == dedupe_key)).first()
+    if existing is not None:
+        return existing, False
+    reminder = Reminder(
+        dedupe_key=dedupe_key[:300],
+        template=template,
+        channel=channel,
+        recipient_account_id=recipient.account_id,
+        recipient_email=recipient.email,
+        locale=recipient.locale if recipient.locale in LOCALES else "id",
+        policy_id=policy_id,
+        context=context or {},
+        due_at=due_at,
+    )
+    # A concurrent enqueue of the same key loses on the unique constraint; the savepoint keeps
+    # the caller's transaction usable.
+    try:
+        with session.begin_nested():
+            session.add(reminder)
+    except IntegrityError:
+        found = session.exec(select(Reminder).where(Reminder.dedupe_key == dedupe_key)).one()
+        return found, False
+    return reminder, True
+
+
+def notify(
+    session: Session,
+    *,
+    key: str,
+    template: str,
+    recipients: Iterable[Recipient],
+    due_at: datetime,
+    policy: Policy | None = None,
+    context: dict[str, Any] | None = None,
+    channels: Iterable[Channel] = (Channel.EMAIL,),
+) -> int:
+    """Enqueue one reminder per recipient and channel (keys `<key>:<channel>:<recipient>`)."""
+    created = 0
+    for person in recipients:
+        who = f"a{person.account_id}" if person.account_id is not None else person.email.lower()
+        for channel in channels:
+            if channel is Channel.EMAIL and not person.email:
+                continue
+            if channel is Channel.INBOX and person.account_id is None:
+                continue
+            _, new = enqueue(
+                session,
+                dedupe_key=f"{key}:{channel.value}:{who}",
+                template=template,
+                channel=channel,
+                recipient=person,
+                due_at=due_at,
+                policy_id=policy.id if policy else None,
+                context=context,
+            )
+            created += new
+    session.flush()
+    return created
+
+
+def policy_context(policy: Policy, **extra: Any) -> dict[str, Any]:
+    """Return what every template says about a policy (JSON-safe: datetimes as ISO text)."""
+    ctx: dict[str, Any] = {"title": policy.title, "slug": policy.slug, "cycle": policy.cycle}
+    for name, value in extra.items():
+        ctx[name] = value.isoformat() if isinstance(value, datetime) else value
+    return ctx
+
+
+def due_reminders(
+    session: Session, *, now: datetime, channel: Channel | None = None, limit: int = 100
+) -> list[Reminder]:
+    """Return pending reminders whose time has come, oldest first."""
+    stmt = select(Reminder).where(Reminder.state == DeliveryState.PENDING, Reminder.due_at <= now)
+    if channel is not None:
+        stmt = stmt.where(Reminder.channel == channel)
+    return list(session.exec(stmt.order_by(col(Reminder.due_at), col(Reminder.id)).limit(limit)))
+
+
+def claim(session: Session, *, reminder_id: int, now: datetime, lease: timedelta = CLAIM_LEASE) -> bool:
+    """Take a due reminder for one delivery attempt; only one deliverer can win it."""
+    result = session.execute(
+        sa.update(Reminder)
+        .where(
+            col(Reminder.id) == reminder_id,
+            Reminder.state == DeliveryState.PENDING,
+            col(Reminder.due_at) <= now,
+        )
+        .values(due_at=now + lease, attempts=Reminder.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def record_sent(session: Session, *, reminder_id: int, now: datetime) -> Reminder:
+    """Record a successful delivery."""
+    reminder = _get(session, reminder_id)
+    reminder.state = DeliveryState.SENT
+    reminder.sent_at = now
+    reminder.last_error = ""
+    session.add(reminder)
+    session.flush()
+    return reminder
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Wait 2, 4, 8 … minutes after each failed attempt, at most six hours."""
+    return min(timedelta(minutes=2 ** max(attempts, 1)), MAX_BACKOFF)
+
+
+def record_failure(
+    session: Session, *, reminder_id: int, error: str, now: datetime, max_attempts: int
+) -> Reminder:
+    """Record a failed attempt: retry later with backoff, or give up after the last attempt."""
+    reminder = _get(session, reminder_id)
+    reminder.last_error = error[:2000]
+    if reminder.attempts >= max_attempts:
+        reminder.state = DeliveryState.FAILED
+    else:
+        reminder.due_at = now + retry_delay(reminder.attempts)
+    session.add(reminder)
+    session.flush()
+    return reminder
+
+
+def deliver_inbox(session: Session, *, now: datetime) -> int:
+    """Make due inbox reminders visible in their recipient's inbox."""
+    result = session.execute(
+        sa.update(Reminder)
+        .where(
+            Reminder.channel == Channel.INBOX,
+            Reminder.state == DeliveryState.PENDING,
+            col(Reminder.due_at) <= now,
+        )
+        .values(state=DeliveryState.SENT, sent_at=now, attempts=Reminder.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def cancel_pending(session: Session, *, policy_id: int, keep_templates: Iterable[str] = ()) -> int:
+    """Cancel every reminder of a policy that has not gone out yet (except the templates kept)."""
+    result = session.execute(
+        sa.update(Reminder)
+        .where(
+            Reminder.policy_id == policy_id,
+            Reminder.state == DeliveryState.PENDING,
+            col(Reminder.template).not_in(list(keep_templates)),
+        )
+        .values(state=DeliveryState.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def inbox(
+    session: Session, *, account_id: int, unread_only: bool = False, limit: int = 100
+) -> list[Reminder]:
+    """List an account's delivered inbox messages, newest first."""
+    stmt = select(Reminder).where(
+        Reminder.channel == Channel.INBOX,
+        Reminder.recipient_account_id == account_id,
+        Reminder.state == DeliveryState.SENT,
+    )
+    if unread_only:
+        stmt = stmt.where(col(Reminder.read_at).is_(None))
+    return list(
+        session.exec(stmt.order_by(col(Reminder.sent_at).desc(), col(Reminder.id).desc()).limit(limit))
+    )
+
+
+def mark_read(
+    session: Session, *, account_id: int, reminder_id: int, now: datetime | None = None
+) -> Reminder:
+    """Mark one of the account's inbox messages read; marking twice keeps the first time."""
+    reminder = session.get(Reminder, reminder_id)
+    if reminder is None or reminder.recipient_account_id != account_id or reminder.channel != Channel.INBOX:
+        raise NotFound(f"Pesan {reminder_id} tidak ditemukan di kotak masuk Anda.")
+    if reminder.read_at is None:
+        reminder.read_at = now or utcnow()
+        session.add(reminder)
+        session.flush()
+    return reminder
+
+
+def outbox_counts(session: Session) -> dict[tuple[str, str], int]:
+    """Count reminders by channel and state (what an operator checks first)."""
+    stmt = select(Reminder.channel, Reminder.state, func.count()).group_by(
+        col(Reminder.channel), col(Reminder.state)
+    )
+    return {(str(c), str(s)): int(n) for c, s, n in session.exec(stmt)}
+
+
+def _get(session: Session, reminder_id: int) -> Reminder:
+    reminder = session.get(Reminder, reminder_id)
+    if reminder is None:
+        raise NotFound(f"Pengingat {reminder_id} tidak ditemukan.")
+    return reminder
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / "email"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # plain-text emails
+    )
+    return env
+
+
+def render_email(reminder: Reminder, *, base_url: str, tz: str = "Asia/Jakarta") -> tuple[str, str]:
+    """Render a reminder's subject and body in its recipient's language."""
+    locale = reminder.locale if reminder.locale in LOCALES else "id"
+    env = _env()
+    name = f"{reminder.template}.{locale}.txt"
+    template = env.get_template(name if name in env.list_templates() else f"notice.{locale}.txt")
+    ctx = dict(reminder.context)
+    # Some producers name the policy's fields with a prefix; templates read the short names.
+    ctx.setdefault("title", ctx.get("policy_title", ""))
+    ctx.setdefault("slug", ctx.get("policy_slug", ""))
+
+    def when(value: str | None) -> str:
+        return format_datetime(datetime.fromisoformat(value), locale=locale, tz=tz) if value else "—"
+
+    def day(value: str | None) -> str:
+        return format_date(datetime.fromisoformat(value), locale=locale, tz=tz) if value else "—"
+
+    text = template.render(
+        ctx=ctx,
+        url=f"{base_url.rstrip('/')}/policies/{ctx.get('slug', '')}".rstrip("/"),
+        base_url=base_url.rstrip("/"),
+        when=when,
+        day=day,
+    )
+    subject, _, body = text.partition("\n\n")
+    return subject.removeprefix("Subject:").strip(), body.strip() + "\n"

@@ -1,0 +1,1 @@
+"""Documents rendered from the register (the consultation report)."""

@@ -1,0 +1,156 @@
+"""The consultation report: every comment by clause, its disposition and reason, campaigns, statistics.
+
+It is the public answer owed to every commenter (UU 13/2022 Pasal 96). HTML is autoescaped by
+Jinja2; in Markdown, user text is HTML-escaped and quoted so it can neither inject markup nor
+break the document's structure.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from policies.comment_queries import LIST_COLUMNS, LIST_FROM, CommentView, view_of_row
+from policies.errors import NotFound
+from policies.i18n import JAKARTA, format_date, format_datetime, format_number, format_share
+from policies.models import Campaign, Clause, Comment, ConsultationWindow, DraftVersion, Policy
+from policies.queries import current_window, get_policy
+from policies.statistics import ConsultationStats, consultation_stats
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "report"
+FORMATS = ("html", "md")
+OUTCOME_LABELS = {
+    "accepted": "Diterima",
+    "partly": "Diterima sebagian",
+    "not_accepted": "Tidak diterima",
+    "noted": "Dicatat",
+}
+STANCE_LABELS = {"for": "Mendukung", "neutral": "Netral", "against": "Menolak"}
+GROUP_LABELS = {
+    "asn": "ASN",
+    "union": "Serikat pekerja / KORPRI",
+    "academic": "Akademisi",
+    "public": "Masyarakat umum",
+}
+
+
+@dataclass
+class ClauseSection:
+    """One clause of the consulted version and the comments on it."""
+
+    key: str
+    heading: str
+    comments: list[CommentView] = field(default_factory=list)
+
+
+@dataclass
+class ReportData:
+    """Everything the report templates show."""
+
+    policy: Policy
+    window: ConsultationWindow
+    version: DraftVersion
+    sections: list[ClauseSection]
+    stats: ConsultationStats
+    campaigns: list[Campaign]
+    replies: dict[int, int]
+    generated_at: datetime
+
+
+def build_report(session: Session, *, slug: str, now: datetime) -> ReportData:
+    """Gather the current window's comments, dispositions, campaigns and statistics."""
+    policy = get_policy(session, slug=slug)
+    window = current_window(session, policy=policy)
+    if window is None:
+        raise NotFound("Kebijakan ini belum memiliki konsultasi publik pada siklus ini.")
+    version = session.get(DraftVersion, window.version_id)
+    assert version is not None
+    clauses = session.exec(
+        select(Clause).where(Clause.version_id == version.id).order_by(col(Clause.position))
+    ).all()
+    sections = {c.key: ClauseSection(key=c.key, heading=c.heading) for c in clauses}
+    rows = session.execute(
+        sa.select(*LIST_COLUMNS)
+        .select_from(LIST_FROM)
+        .where(Comment.window_id == window.id, col(Comment.parent_id).is_(None))
+        .order_by(col(Comment.id))
+    )
+    for row in rows:
+        view = view_of_row(tuple(row), full_text=False)
+        section = sections.get(view.clause_key)
+        if section is None:
+            section = sections[view.clause_key] = ClauseSection(view.clause_key, view.clause_key)
+        section.comments.append(view)
+    replies: dict[int, int] = defaultdict(int)
+    for parent_id in session.exec(
+        select(Comment.parent_id).where(Comment.window_id == window.id, col(Comment.parent_id).is_not(None))
+    ).all():
+        replies[parent_id] += 1  # type: ignore[index]
+    campaigns = session.exec(
+        select(Campaign).where(Campaign.window_id == window.id).order_by(col(Campaign.size).desc())
+    ).all()
+    return ReportData(
+        policy=policy,
+        window=window,
+        version=version,
+        sections=list(sections.values()),
+        stats=consultation_stats(session, window_id=window.id),  # type: ignore[arg-type]
+        campaigns=list(campaigns),
+        replies=dict(replies),
+        generated_at=now,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _local_date(day: date) -> str:
+    return format_date(day)
+
+
+def _fmt_day(value: datetime) -> str:
+    # Babel is slow per call and a report repeats the same few days thousands of times.
+    return _local_date(value.astimezone(JAKARTA).date())
+
+
+def _md_text(value: str) -> str:
+    """Escape user text for Markdown and keep it inside one quoted block."""
+    lines = html.escape(value, quote=False).replace("\r", "").split("\n")
+    return "\n".join("> " + line.replace("\\", "\\\\") if line else ">" for line in lines)
+
+
+@lru_cache(maxsize=2)
+def _env(fmt: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        autoescape=fmt == "html",
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(md_text=_md_text, day=_fmt_day)
+    env.globals.update(
+        fmt_dt=format_datetime,
+        fmt_d=format_date,
+        fmt_n=format_number,
+        fmt_pct=format_share,
+        outcome_label=lambda o: OUTCOME_LABELS.get(o, o),
+        stance_label=lambda s: STANCE_LABELS.get(s, s),
+        group_label=lambda g: GROUP_LABELS.get(g, g),
+    )
+    return env
+
+
+def render_report(data: ReportData, *, fmt: str = "html") -> str:
+    """Render the report as HTML or Markdown."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}")
+    context: dict[str, Any] = {"r": data, "total": data.stats.comments + data.stats.hidden}
+    return _env(fmt).get_template(f"consultation.{fmt}.j2").render(**context)

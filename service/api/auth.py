@@ -1,0 +1,137 @@
+"""Accounts and sign-in: register, login, logout, who am I, and accounts created by an admin."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+
+from policies import accounts
+from policies.db import utcnow
+from policies.errors import NotFound
+from policies.models import Account, Role, StakeholderGroup
+from service.auth import ActorDep, bearer_token
+from service.deps import ReadSessionDep, SessionDep, SettingsDep
+
+router = APIRouter(tags=["accounts"])
+
+
+class RegisterIn(BaseModel):
+    """A stakeholder signing up; an ASN gives an 18-digit NIP and a unit."""
+
+    email: str = Field(min_length=3, max_length=254, examples=["budi@example.id"])
+    name: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=accounts.MIN_PASSWORD_LENGTH, max_length=200)
+    group: StakeholderGroup = StakeholderGroup.PUBLIC
+    nip: str = Field(default="", max_length=30)
+    unit: str = Field(default="", max_length=200)
+
+
+class AccountCreate(RegisterIn):
+    """An account of any role, created by an admin; a drafter names its unit."""
+
+    role: Role
+
+
+class LoginIn(BaseModel):
+    """Credentials."""
+
+    email: str = Field(min_length=1, max_length=254)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class TokenOut(BaseModel):
+    """A bearer token to send as `Authorization: Bearer <access_token>`."""
+
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+
+
+class AccountPublic(BaseModel):
+    """An account as its owner and admins see it (never the password hash)."""
+
+    id: int
+    email: str
+    name: str
+    role: Role
+    unit: str
+    group: str
+    nip: str
+    created_at: datetime
+
+
+def account_public(account: Account) -> AccountPublic:
+    """Render an account."""
+    return AccountPublic(
+        id=account.id,  # type: ignore[arg-type]
+        email=account.email,
+        name=account.name,
+        role=account.role,
+        unit=account.unit,
+        group=account.group,
+        nip=account.nip,
+        created_at=account.created_at,
+    )
+
+
+@router.post("/auth/register", status_code=201, response_model=AccountPublic)
+def register(payload: RegisterIn, session: SessionDep) -> AccountPublic:
+    """Sign up as a stakeholder (ASN, union, academic or public)."""
+    account = accounts.register_stakeholder(
+        session,
+        email=payload.email,
+        name=payload.name,
+        password=payload.password,
+        group=payload.group,
+        nip=payload.nip,
+        unit=payload.unit,
+    )
+    return account_public(account)
+
+
+@router.post("/auth/login", response_model=TokenOut)
+def login(payload: LoginIn, session: SessionDep, settings: SettingsDep) -> TokenOut:
+    """Exchange email and password for a bearer token."""
+    issued = accounts.login(
+        session,
+        email=payload.email,
+        password=payload.password,
+        now=utcnow(),
+        ttl_hours=settings.token_ttl_hours,
+    )
+    return TokenOut(access_token=issued.token, expires_at=issued.expires_at)
+
+
+@router.post("/auth/logout", status_code=204, response_class=Response)
+def logout(request: Request, actor: ActorDep, session: SessionDep) -> Response:
+    """Revoke the token this request was signed with."""
+    accounts.logout(session, token=bearer_token(request) or "", now=utcnow())
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=AccountPublic)
+def me(actor: ActorDep, session: ReadSessionDep) -> AccountPublic:
+    """Read the signed-in account."""
+    account = accounts.get_account(session, account_id=actor.id or 0)
+    if account is None:
+        raise NotFound("Akun tidak ditemukan.")
+    return account_public(account)
+
+
+@router.post("/accounts", status_code=201, response_model=AccountPublic)
+def create_account(payload: AccountCreate, actor: ActorDep, session: SessionDep) -> AccountPublic:
+    """Create an account of any role (admins only)."""
+    account = accounts.create_account(
+        session,
+        actor=actor,
+        email=payload.email,
+        name=payload.name,
+        password=payload.password,
+        role=payload.role,
+        unit=payload.unit,
+        group=payload.group,
+        nip=payload.nip,
+    )
+    return account_public(account)

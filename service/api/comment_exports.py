@@ -1,0 +1,85 @@
+"""The register leaves the system: streamed CSV/JSON exports and the consultation report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, PlainTextResponse, StreamingResponse
+
+from policies.comment_export import export_csv, export_json
+from policies.comment_queries import can_see_hidden
+from policies.db import read_session, utcnow
+from policies.errors import NotFound
+from policies.queries import current_window, get_policy
+from policies.rendering.report import build_report, render_report
+from service.auth import OptionalActorDep
+from service.deps import ReadSessionDep, SettingsDep
+
+router = APIRouter(tags=["comments"])
+Exporter = Callable[..., Iterator[str]]
+
+
+def _stream(
+    slug: str, session: ReadSessionDep, viewer: OptionalActorDep, settings: SettingsDep, *, exporter: Exporter
+) -> Iterator[str]:
+    policy = get_policy(session, slug=slug)
+    window = current_window(session, policy=policy)
+    if window is None:
+        raise NotFound("Kebijakan ini belum memiliki konsultasi publik pada siklus ini.")
+    window_id, full_text = window.id, can_see_hidden(viewer, policy)
+
+    # The rows are read while the response is sent, by a session that lives as long as the stream.
+    def chunks() -> Iterator[str]:
+        with read_session(settings.database_url) as stream_session:
+            yield from exporter(stream_session, window_id=window_id, full_text=full_text)
+
+    return chunks()
+
+
+@router.get(
+    "/policies/{slug}/comments.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}, "description": "Semua masukan beserta tindak lanjutnya."}},
+)
+def export_comments_csv(
+    slug: str, session: ReadSessionDep, viewer: OptionalActorDep, settings: SettingsDep
+) -> StreamingResponse:
+    """Export every comment of the current consultation with its disposition as CSV (streamed)."""
+    body = _stream(slug, session, viewer, settings, exporter=export_csv)
+    return StreamingResponse(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{slug}-masukan.csv"'},
+    )
+
+
+@router.get(
+    "/policies/{slug}/comments.json",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/json": {}}, "description": "Semua masukan (larik JSON)."}},
+)
+def export_comments_json(
+    slug: str, session: ReadSessionDep, viewer: OptionalActorDep, settings: SettingsDep
+) -> StreamingResponse:
+    """Export every comment of the current consultation with its disposition as a JSON array (streamed)."""
+    body = _stream(slug, session, viewer, settings, exporter=export_json)
+    return StreamingResponse(body, media_type="application/json")
+
+
+@router.get("/policies/{slug}/consultation/report.html", response_class=HTMLResponse)
+@router.get("/policies/{slug}/consultation/report", response_class=HTMLResponse)
+def report_html(slug: str, session: ReadSessionDep) -> HTMLResponse:
+    """Render the consultation report: every comment by clause with its disposition and reason."""
+    return HTMLResponse(render_report(build_report(session, slug=slug, now=utcnow()), fmt="html"))
+
+
+@router.get(
+    "/policies/{slug}/consultation/report.md",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/markdown": {}}}},
+)
+def report_markdown(slug: str, session: ReadSessionDep) -> PlainTextResponse:
+    """Render the consultation report as Markdown."""
+    text = render_report(build_report(session, slug=slug, now=utcnow()), fmt="md")
+    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")

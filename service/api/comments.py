@@ -1,0 +1,337 @@
+"""The comment register over HTTP: comments, replies, votes, moderation, dispositions, campaigns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from policies.access import Actor
+from policies.accounts import BAD_TOKEN
+from policies.actions import comments
+from policies.campaigns import list_campaigns
+from policies.comment_queries import (
+    CommentFilter,
+    CommentSort,
+    can_see_hidden,
+    list_comments,
+    read_comment,
+    view_of,
+)
+from policies.errors import NotAuthenticated
+from policies.models import Campaign, Outcome, StakeholderGroup, Stance
+from policies.queries import current_window, get_policy
+from service.api.params import IdPath
+from service.auth import NO_TOKEN, OptionalActorDep, bearer_token, current_actor
+from service.deps import ReadSessionDep, SessionDep, SettingsDep
+from service.idempotency import IdempotencyKeyDep, run_idempotent
+
+router = APIRouter(tags=["comments"])
+
+
+def _writer(request: Request, session: SessionDep) -> Actor:
+    # The token is checked on the request's own unit of work: one pooled connection per write
+    # request, so concurrent writers can never hold a reader each while waiting for a writer.
+    actor = current_actor(request, session)
+    if actor is None:
+        raise NotAuthenticated(NO_TOKEN if bearer_token(request) is None else BAD_TOKEN)
+    return actor
+
+
+ActorDep = Annotated[Actor, Depends(_writer)]
+
+
+class CommentCreate(BaseModel):
+    """A masukan on a clause of the version under consultation."""
+
+    clause_key: str = Field(min_length=1, max_length=40)
+    body: str = Field(min_length=1, max_length=100_000, description="Batas sebenarnya: comment_max_length.")
+    stance: Stance = Stance.NEUTRAL
+    quote: str = Field(default="", max_length=5_000, description="Kutipan persis dari teks pasal.")
+
+
+class ReplyCreate(BaseModel):
+    """A reply to a comment."""
+
+    body: str = Field(min_length=1, max_length=100_000)
+
+
+class VoteIn(BaseModel):
+    """Support (1), oppose (-1) or withdraw one's vote (0)."""
+
+    value: int = Field(ge=-1, le=1)
+
+
+class ModerationIn(BaseModel):
+    """Why a comment is hidden or shown again."""
+
+    reason: str = Field(min_length=1, max_length=1_000)
+
+
+class DispositionIn(BaseModel):
+    """A tindak lanjut: the outcome, the reason owed to the commenter, the clause it led to."""
+
+    outcome: Outcome
+    reason: str = Field(min_length=1, max_length=20_000)
+    next_clause_key: str | None = Field(default=None, max_length=40)
+
+
+class DispositionPublic(BaseModel):
+    """A comment's tindak lanjut."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    outcome: Outcome
+    reason: str
+    next_clause_key: str | None
+    responder_id: int | None
+    via_campaign_id: int | None
+    responded_at: datetime
+
+
+class CommentPublic(BaseModel):
+    """A comment as the caller may see it (a hidden one's text only for moderators and the unit)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    clause_key: str
+    parent_id: int | None
+    quote: str
+    body: str
+    stance: Stance
+    author_name: str
+    author_group: str
+    source: str
+    campaign_id: int | None
+    support_count: int
+    oppose_count: int
+    hidden: bool
+    hidden_reason: str
+    created_at: datetime
+    disposition: DispositionPublic | None = None
+    replies: list[CommentPublic] = []
+
+
+class CommentPage(BaseModel):
+    """A page of comments; pass `next_cursor` as `cursor` (same sort) for the following page."""
+
+    items: list[CommentPublic]
+    next_cursor: str | None
+
+
+class CampaignPublic(BaseModel):
+    """A group of identical or near-identical comments."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    size: int
+    representative_comment_id: int
+    representative_text: str
+    created_at: datetime
+
+
+class CampaignDispositionResult(BaseModel):
+    """How many members of a campaign received the answer."""
+
+    campaign_id: int
+    disposed: int
+
+
+@router.get("/policies/{slug}/comments", response_model=CommentPage)
+def list_(
+    slug: str,
+    session: ReadSessionDep,
+    viewer: OptionalActorDep,
+    clause_key: Annotated[str | None, Query(max_length=40)] = None,
+    stance: Stance | None = None,
+    undisposed: bool = False,
+    author_group: StakeholderGroup | None = None,
+    campaign_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    sort: CommentSort = CommentSort.NEWEST,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> CommentPage:
+    """List the current consultation's comments (no account needed), keyset-paginated."""
+    filters = CommentFilter(
+        clause_key=clause_key,
+        stance=stance,
+        undisposed=undisposed,
+        author_group=author_group.value if author_group else None,
+        campaign_id=campaign_id,
+    )
+    page = list_comments(
+        session, slug=slug, viewer=viewer, filters=filters, sort=sort, cursor=cursor, limit=limit
+    )
+    return CommentPage(
+        items=[CommentPublic.model_validate(c) for c in page.items], next_cursor=page.next_cursor
+    )
+
+
+@router.post(
+    "/policies/{slug}/comments",
+    status_code=201,
+    response_model=CommentPublic,
+    responses={429: {"description": "Terlalu banyak masukan dalam satu menit."}},
+)
+def create(
+    slug: str,
+    payload: CommentCreate,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
+    """Comment on a clause while the consultation is open; copies join a campaign group."""
+
+    def action() -> CommentPublic:
+        comment = comments.create_comment(
+            session,
+            actor=actor,
+            slug=slug,
+            clause_key=payload.clause_key,
+            body=payload.body,
+            stance=payload.stance,
+            quote=payload.quote,
+            max_chars=settings.comment_max_length,
+            per_minute=settings.comments_per_minute,
+            campaign_threshold=settings.campaign_threshold,
+        )
+        return CommentPublic.model_validate(view_of(comment, None, full_text=True))
+
+    return run_idempotent(
+        session,
+        actor=actor,
+        key=idempotency_key,
+        request=request,
+        payload=payload,
+        status_code=201,
+        action=action,
+    )
+
+
+@router.get("/policies/{slug}/comments/{comment_id}", response_model=CommentPublic)
+def read(slug: str, comment_id: IdPath, session: ReadSessionDep, viewer: OptionalActorDep) -> CommentPublic:
+    """Read one comment with its disposition and replies."""
+    view = read_comment(session, slug=slug, comment_id=comment_id, viewer=viewer)
+    return CommentPublic.model_validate(view)
+
+
+@router.post("/policies/{slug}/comments/{comment_id}/replies", status_code=201, response_model=CommentPublic)
+def reply(
+    slug: str,
+    comment_id: IdPath,
+    payload: ReplyCreate,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
+    """Reply to a comment while the consultation is open (any signed-in account)."""
+
+    def action() -> CommentPublic:
+        made = comments.create_reply(
+            session,
+            actor=actor,
+            slug=slug,
+            parent_id=comment_id,
+            body=payload.body,
+            max_chars=settings.comment_max_length,
+            per_minute=settings.comments_per_minute,
+        )
+        return CommentPublic.model_validate(view_of(made, None, full_text=True))
+
+    return run_idempotent(
+        session,
+        actor=actor,
+        key=idempotency_key,
+        request=request,
+        payload=payload,
+        status_code=201,
+        action=action,
+    )
+
+
+@router.put("/policies/{slug}/comments/{comment_id}/vote", response_model=CommentPublic)
+def vote(
+    slug: str, comment_id: IdPath, payload: VoteIn, session: SessionDep, actor: ActorDep
+) -> CommentPublic:
+    """Support or oppose a comment; one vote per account, changeable."""
+    comment = comments.vote(session, actor=actor, slug=slug, comment_id=comment_id, value=payload.value)
+    policy = get_policy(session, slug=slug)
+    return CommentPublic.model_validate(view_of(comment, None, full_text=can_see_hidden(actor, policy)))
+
+
+def _moderate(
+    session: SessionDep, actor: ActorDep, *, slug: str, comment_id: int, hidden: bool, reason: str
+) -> CommentPublic:
+    comment = comments.set_hidden(
+        session, actor=actor, slug=slug, comment_id=comment_id, hidden=hidden, reason=reason
+    )
+    return CommentPublic.model_validate(view_of(comment, None, full_text=True))
+
+
+@router.post("/policies/{slug}/comments/{comment_id}/hide", response_model=CommentPublic)
+def hide(
+    slug: str, comment_id: IdPath, payload: ModerationIn, session: SessionDep, actor: ActorDep
+) -> CommentPublic:
+    """Hide a comment (moderators); its text stays stored and the reason is shown instead."""
+    return _moderate(session, actor, slug=slug, comment_id=comment_id, hidden=True, reason=payload.reason)
+
+
+@router.post("/policies/{slug}/comments/{comment_id}/unhide", response_model=CommentPublic)
+def unhide(
+    slug: str, comment_id: IdPath, payload: ModerationIn, session: SessionDep, actor: ActorDep
+) -> CommentPublic:
+    """Show a hidden comment again (moderators), with the reason on record."""
+    return _moderate(session, actor, slug=slug, comment_id=comment_id, hidden=False, reason=payload.reason)
+
+
+@router.put("/policies/{slug}/comments/{comment_id}/disposition", response_model=CommentPublic)
+def dispose(
+    slug: str, comment_id: IdPath, payload: DispositionIn, session: SessionDep, actor: ActorDep
+) -> CommentPublic:
+    """Give or change a comment's tindak lanjut (a drafter of the owning unit, or an admin)."""
+    row = comments.dispose(
+        session,
+        actor=actor,
+        slug=slug,
+        comment_id=comment_id,
+        outcome=payload.outcome,
+        reason=payload.reason,
+        next_clause_key=payload.next_clause_key,
+    )
+    comment = comments.get_comment(session, slug=slug, comment_id=comment_id)
+    return CommentPublic.model_validate(view_of(comment, row, full_text=True))
+
+
+@router.get("/policies/{slug}/campaigns", response_model=list[CampaignPublic])
+def campaigns(slug: str, session: ReadSessionDep) -> list[CampaignPublic]:
+    """List the current consultation's campaign groups, largest first (no account needed)."""
+    window = current_window(session, policy=get_policy(session, slug=slug))
+    if window is None:
+        return []
+    rows: list[Campaign] = list_campaigns(session, window_id=window.id)  # type: ignore[arg-type]
+    return [CampaignPublic.model_validate(c) for c in rows]
+
+
+@router.put("/policies/{slug}/campaigns/{campaign_id}/disposition", response_model=CampaignDispositionResult)
+def dispose_campaign(
+    slug: str, campaign_id: IdPath, payload: DispositionIn, session: SessionDep, actor: ActorDep
+) -> CampaignDispositionResult:
+    """Answer a campaign once; each member gets its own disposition with the same answer."""
+    rows = comments.dispose_campaign(
+        session,
+        actor=actor,
+        slug=slug,
+        campaign_id=campaign_id,
+        outcome=payload.outcome,
+        reason=payload.reason,
+        next_clause_key=payload.next_clause_key,
+    )
+    return CampaignDispositionResult(campaign_id=campaign_id, disposed=len(rows))

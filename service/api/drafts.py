@@ -1,0 +1,167 @@
+"""Draft versions: write (Markdown), list, read with clauses, publish (freeze), diff."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from policies import queries
+from policies.actions.drafts import MAX_BODY_CHARS, create_version, diff_versions, publish_version
+from policies.models import DraftVersion
+from service.api.params import MAX_ID, IdPath, IdQuery
+from service.auth import ActorDep
+from service.deps import ReadSessionDep, SessionDep
+
+router = APIRouter(tags=["drafts"])
+
+
+class VersionCreate(BaseModel):
+    """A new version's Markdown: `#` title, `##` chapters (bab), `###` clauses (pasal)."""
+
+    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
+    change_note: str = Field(default="", max_length=4000)
+    title: str | None = Field(default=None, max_length=400)
+
+
+class ClausePublic(BaseModel):
+    """A clause (pasal) with the key that stays the same across versions."""
+
+    key: str
+    heading: str
+    chapter: str
+    body: str
+
+
+class VersionSummary(BaseModel):
+    """A version in a list."""
+
+    number: int
+    cycle: int
+    title: str
+    change_note: str
+    created_at: datetime
+    published_at: datetime | None
+    frozen: bool
+
+
+class VersionDetail(VersionSummary):
+    """A version with its text and clauses."""
+
+    body: str
+    clauses: list[ClausePublic]
+
+
+class WordOpPublic(BaseModel):
+    """A run of words kept, inserted or deleted."""
+
+    op: str
+    text: str
+
+
+class ClauseDiffPublic(BaseModel):
+    """One clause's fate between two versions."""
+
+    key: str
+    change: str
+    old_heading: str | None
+    new_heading: str | None
+    old_body: str | None
+    new_body: str | None
+    words: list[WordOpPublic]
+
+
+class DiffPublic(BaseModel):
+    """Two versions compared clause by clause."""
+
+    from_version: int
+    to_version: int
+    clauses: list[ClauseDiffPublic]
+
+
+def version_summary(version: DraftVersion) -> VersionSummary:
+    """Render a version without its text."""
+    return VersionSummary(
+        number=version.number,
+        cycle=version.cycle,
+        title=version.title,
+        change_note=version.change_note,
+        created_at=version.created_at,
+        published_at=version.published_at,
+        frozen=version.frozen,
+    )
+
+
+def version_detail(session: Session, version: DraftVersion) -> VersionDetail:
+    """Render a version with its clauses."""
+    clauses = queries.clauses_of(session, version_id=version.id)  # type: ignore[arg-type]
+    return VersionDetail(
+        **version_summary(version).model_dump(),
+        body=version.body,
+        clauses=[ClausePublic(key=c.key, heading=c.heading, chapter=c.chapter, body=c.body) for c in clauses],
+    )
+
+
+@router.post("/policies/{slug}/versions", status_code=201, response_model=VersionDetail)
+def create(slug: str, payload: VersionCreate, actor: ActorDep, session: SessionDep) -> VersionDetail:
+    """Write a new version; clauses keep their keys where the text carries over."""
+    version = create_version(
+        session,
+        actor=actor,
+        slug=slug,
+        body=payload.body,
+        change_note=payload.change_note,
+        title=payload.title,
+    )
+    return version_detail(session, version)
+
+
+@router.get("/policies/{slug}/versions", response_model=list[VersionSummary])
+def list_versions(slug: str, session: ReadSessionDep) -> list[VersionSummary]:
+    """List a policy's versions, oldest first."""
+    policy = queries.get_policy(session, slug=slug)
+    return [version_summary(v) for v in queries.list_versions(session, policy_id=policy.id)]  # type: ignore[arg-type]
+
+
+@router.get("/policies/{slug}/versions/{number}", response_model=VersionDetail)
+def read(slug: str, number: IdPath, session: ReadSessionDep) -> VersionDetail:
+    """Read a version with its clauses."""
+    policy = queries.get_policy(session, slug=slug)
+    version = queries.get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
+    return version_detail(session, version)
+
+
+@router.post("/policies/{slug}/versions/{number}/publish", response_model=VersionSummary)
+def publish(slug: str, number: IdPath, actor: ActorDep, session: SessionDep) -> VersionSummary:
+    """Publish (freeze) a version so it can go to consultation; twice changes nothing."""
+    return version_summary(publish_version(session, actor=actor, slug=slug, number=number))
+
+
+@router.get("/policies/{slug}/diff", response_model=DiffPublic)
+def diff(
+    slug: str,
+    session: ReadSessionDep,
+    from_: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
+    to: IdQuery,
+) -> DiffPublic:
+    """Compare two versions clause by clause, with word-level changes."""
+    changes = diff_versions(session, slug=slug, old=from_, new=to)
+    return DiffPublic(
+        from_version=from_,
+        to_version=to,
+        clauses=[
+            ClauseDiffPublic(
+                key=c.key,
+                change=c.change.value,
+                old_heading=c.old_heading,
+                new_heading=c.new_heading,
+                old_body=c.old_body,
+                new_body=c.new_body,
+                words=[WordOpPublic(op=w.op, text=w.text) for w in c.words],
+            )
+            for c in changes
+        ],
+    )

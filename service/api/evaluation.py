@@ -1,0 +1,248 @@
+"""Evaluation: survey templates, rounds, populations and tokens, token-authenticated responses,
+results and the report."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Header, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from sqlmodel import Session
+
+from policies.db import utcnow
+from policies.errors import InvalidInput, NotAuthenticated
+from policies.evaluation import population, responses, rounds, views
+from policies.evaluation.common import DEFAULT_ROUND_DAYS, get_round
+from policies.evaluation.population import IssuedToken, PopulationImport
+from policies.evaluation.report import render_report
+from policies.listing import MAX_PAGE, decode_cursor, encode_cursor
+from policies.models import SurveyRespondent, SurveyRound
+from policies.settings import Settings
+from service.api.evaluation_schemas import (
+    AccountsIn,
+    PopulationPublic,
+    QuestionnairePublic,
+    QuestionPublic,
+    RespondentPage,
+    RespondentPublic,
+    ResponseIn,
+    ResponseReceipt,
+    ResultsPublic,
+    RoundIn,
+    RoundPage,
+    RoundPublic,
+    TokenPublic,
+)
+from service.auth import ActorDep, OptionalActorDep
+from service.deps import ReadSessionDep, SessionDep, SettingsDep
+
+router = APIRouter(tags=["evaluation"])
+TOKEN_HEADER = "X-Survey-Token"
+
+
+def round_public(session: Session, survey: SurveyRound) -> RoundPublic:
+    """Render a round with its counts."""
+    counts = views.round_counts(session, round_id=survey.id)  # type: ignore[arg-type]
+    policy = rounds.policy_of(session, survey)
+    return RoundPublic(
+        id=survey.id,  # type: ignore[arg-type]
+        policy_slug=policy.slug,
+        cycle=survey.cycle,
+        number=survey.number,
+        opens_at=survey.opens_at,
+        closes_at=survey.closes_at,
+        closed_at=survey.closed_at,
+        report_published_at=survey.report_published_at,
+        reminder_max=survey.reminder_max,
+        reminder_interval_days=survey.reminder_interval_days,
+        population=counts.population,
+        responses=counts.responses,
+        target_sample=counts.target_sample,
+    )
+
+
+def token_public(settings: Settings, t: IssuedToken) -> TokenPublic:
+    """Render an issued token with its invitation link."""
+    link = f"{settings.base_url.rstrip('/')}/survei?token={t.token}"
+    return TokenPublic(**t.__dict__, link=link)
+
+
+def population_public(
+    session: Session, settings: Settings, result: PopulationImport, round_id: int
+) -> PopulationPublic:
+    """Render an upload's outcome."""
+    counts = views.round_counts(session, round_id=round_id)
+    return PopulationPublic(
+        issued=[token_public(settings, t) for t in result.issued],
+        skipped_existing=result.skipped_existing,
+        population=counts.population,
+        target_sample=counts.target_sample,
+    )
+
+
+def _after(after: str | None) -> int:
+    return int(decode_cursor(after, keys=("id",))["id"]) if after else 0
+
+
+After = Annotated[str | None, Query(max_length=400, description="Kursor 'next' halaman sebelumnya.")]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+
+
+@router.get("/policies/{slug}/survey-template", response_model=list[QuestionPublic])
+def read_template(slug: str, session: ReadSessionDep) -> list[QuestionPublic]:
+    """Read the questions a new round would ask: nine unsur, the kind's own, the profile."""
+    return [QuestionPublic.model_validate(q) for q in views.survey_template(session, slug=slug)]
+
+
+@router.post("/policies/{slug}/rounds", status_code=201, response_model=RoundPublic)
+def open_round(slug: str, payload: RoundIn, actor: ActorDep, session: SessionDep) -> RoundPublic:
+    """Open the cycle's survey round (an already open one is returned as is)."""
+    now = utcnow()
+    opens_at = payload.opens_at or now
+    closes_at = payload.closes_at or opens_at + timedelta(days=DEFAULT_ROUND_DAYS)
+    survey = rounds.open_round(
+        session, actor=actor, slug=slug, opens_at=opens_at, closes_at=closes_at, now=now
+    )
+    return round_public(session, survey)
+
+
+@router.get("/policies/{slug}/rounds", response_model=RoundPage)
+def list_rounds(slug: str, session: ReadSessionDep, after: After = None, limit: Limit = 50) -> RoundPage:
+    """List a policy's survey rounds, oldest first, page by page."""
+    items = views.rounds_page(session, slug=slug, after_id=_after(after), limit=limit)
+    nxt = encode_cursor({"id": items[-1].id}) if len(items) == limit else None
+    return RoundPage(items=[round_public(session, r) for r in items], next=nxt)
+
+
+@router.get("/rounds/{round_id}", response_model=RoundPublic)
+def read_round(round_id: int, session: ReadSessionDep) -> RoundPublic:
+    """Read a round with its population, responses and target sample."""
+    return round_public(session, get_round(session, round_id=round_id))
+
+
+@router.post("/rounds/{round_id}/close", response_model=RoundPublic)
+def close_round(round_id: int, actor: ActorDep, session: SessionDep) -> RoundPublic:
+    """Close a round now: results, measurements, the report and any revision recommendation."""
+    return round_public(session, rounds.close_round(session, actor=actor, round_id=round_id))
+
+
+async def csv_upload(request: Request, file: UploadFile | None = None) -> str:
+    """Read an uploaded CSV: a multipart `file`, or the request body itself (text/csv)."""
+    # The body-size middleware already caps what can arrive here (SIKLUS_MAX_BODY_BYTES).
+    raw = await file.read() if file is not None else await request.body()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("Berkas CSV harus berenkode UTF-8.", field="file") from exc
+
+
+CsvDep = Annotated[str, Depends(csv_upload)]
+
+
+@router.post("/rounds/{round_id}/population", status_code=201, response_model=PopulationPublic)
+def upload_population(
+    round_id: int, csv_text: CsvDep, actor: ActorDep, session: SessionDep, settings: SettingsDep
+) -> PopulationPublic:
+    """Upload ASN (nip, nama, unit, email) as CSV; each gets a one-time token, shown only now."""
+    result = population.import_population_csv(session, actor=actor, round_id=round_id, csv_text=csv_text)
+    return population_public(session, settings, result, round_id)
+
+
+@router.post("/rounds/{round_id}/population/accounts", status_code=201, response_model=PopulationPublic)
+def add_accounts(
+    round_id: int, payload: AccountsIn, actor: ActorDep, session: SessionDep, settings: SettingsDep
+) -> PopulationPublic:
+    """Add active accounts (optionally of one unit) as respondents; tokens come back once."""
+    result = population.add_accounts(session, actor=actor, round_id=round_id, unit=payload.unit)
+    return population_public(session, settings, result, round_id)
+
+
+@router.get("/rounds/{round_id}/respondents", response_model=RespondentPage)
+def list_respondents(
+    round_id: int, actor: ActorDep, session: ReadSessionDep, after: After = None, limit: Limit = 50
+) -> RespondentPage:
+    """List a round's respondents (evaluator only): who answered, how often reminded."""
+    rows = population.list_respondents(
+        session, actor=actor, round_id=round_id, after_id=_after(after), limit=limit
+    )
+    nxt = encode_cursor({"id": rows[-1].id}) if len(rows) == limit else None
+    return RespondentPage(items=[_respondent(r) for r in rows], next=nxt)
+
+
+def _respondent(r: SurveyRespondent) -> RespondentPublic:
+    return RespondentPublic(
+        id=r.id,  # type: ignore[arg-type]
+        nip=r.nip,
+        name=r.name,
+        unit=r.unit,
+        email=r.email,
+        responded=r.responded_at is not None,
+        reminders_sent=r.reminders_sent,
+    )
+
+
+@router.post("/respondents/{respondent_id}/token", status_code=201, response_model=TokenPublic)
+def reissue_token(
+    respondent_id: int, actor: ActorDep, session: SessionDep, settings: SettingsDep
+) -> TokenPublic:
+    """Issue a new token for a respondent who lost the link (evaluator only); the old one stops working."""
+    return token_public(settings, population.reissue_token(session, actor=actor, respondent_id=respondent_id))
+
+
+def _token(header: str | None, body: str | None = None) -> str:
+    token = (header or body or "").strip()
+    if not token:
+        raise NotAuthenticated(f"Kirim token survei di header {TOKEN_HEADER} atau di isian 'token'.")
+    return token
+
+
+@router.get("/survey", response_model=QuestionnairePublic)
+def read_questionnaire(
+    session: ReadSessionDep, x_survey_token: Annotated[str | None, Header(max_length=200)] = None
+) -> QuestionnairePublic:
+    """Read the questionnaire a survey token opens (no account needed)."""
+    survey, answered = views.questionnaire(session, token=_token(x_survey_token))
+    return QuestionnairePublic(
+        round_id=survey.id,  # type: ignore[arg-type]
+        policy_title=rounds.policy_of(session, survey).title,
+        closes_at=survey.closes_at,
+        answered=answered,
+        questions=[QuestionPublic.model_validate(q) for q in survey.questions],
+    )
+
+
+@router.post("/survey/responses", status_code=201, response_model=ResponseReceipt)
+def submit(
+    payload: ResponseIn,
+    session: SessionDep,
+    x_survey_token: Annotated[str | None, Header(max_length=200)] = None,
+) -> ResponseReceipt:
+    """Submit an answer sheet with a one-time token; a token answers once (409 after)."""
+    row = responses.submit_response(
+        session, token=_token(x_survey_token, payload.token), answers=payload.answers
+    )
+    return ResponseReceipt(round_id=row.round_id, submitted_on=row.submitted_on)
+
+
+@router.get("/rounds/{round_id}/results", response_model=ResultsPublic)
+def read_results(round_id: int, actor: OptionalActorDep, session: ReadSessionDep) -> ResultsPublic:
+    """Read a round's results: IKM, each unsur, by unit, questions, responses against the target sample."""
+    return ResultsPublic.model_validate(views.results_of(session, round_id=round_id, actor=actor))
+
+
+@router.get("/rounds/{round_id}/report.html", response_class=HTMLResponse)
+def report_html(
+    round_id: int, actor: OptionalActorDep, session: ReadSessionDep, lang: Literal["id", "en"] = "id"
+) -> HTMLResponse:
+    """Read the evaluation report as HTML (public once the round has closed)."""
+    return HTMLResponse(render_report(session, round_id=round_id, fmt="html", locale=lang, actor=actor))
+
+
+@router.get("/rounds/{round_id}/report.md", response_class=PlainTextResponse)
+def report_md(
+    round_id: int, actor: OptionalActorDep, session: ReadSessionDep, lang: Literal["id", "en"] = "id"
+) -> PlainTextResponse:
+    """Read the evaluation report as Markdown."""
+    text = render_report(session, round_id=round_id, fmt="md", locale=lang, actor=actor)
+    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")

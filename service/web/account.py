@@ -1,0 +1,123 @@
+"""Signing up, in and out on the pages, and the language switch."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from policies import accounts
+from policies.db import utcnow
+from policies.errors import Conflict, InvalidInput, NotAuthenticated
+from policies.i18n import LOCALES
+from policies.models import StakeholderGroup
+from service.deps import SessionDep, SettingsDep
+from service.web.i18n import LANG_COOKIE
+from service.web.render import (
+    SESSION_COOKIE,
+    FormDep,
+    PageActorDep,
+    PageRoute,
+    redirect,
+    render,
+    safe_next,
+    set_session,
+)
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+ONE_YEAR = 365 * 24 * 3600
+
+
+@router.get("/login", name="login")
+def login_form(request: Request, actor: PageActorDep, next: str = "/") -> Response:
+    """Show the login form."""
+    return render(request, "web/login.html", {"next": safe_next(next)})
+
+
+@router.post("/login")
+def login(request: Request, form: FormDep, session: SessionDep, settings: SettingsDep) -> Response:
+    """Check the credentials and keep the issued token in an HttpOnly cookie."""
+    email, password = str(form.get("email", "")), str(form.get("password", ""))
+    target = safe_next(str(form.get("next", "/")))
+    try:
+        issued = accounts.login(
+            session, email=email, password=password, now=utcnow(), ttl_hours=settings.token_ttl_hours
+        )
+    except NotAuthenticated as exc:
+        session.rollback()
+        context = {"next": target, "values": {"email": email}, "errors": {"form": exc.detail}}
+        return render(request, "web/login.html", context, status_code=401)
+    response = redirect(request, target)
+    set_session(request, response, token=issued.token, max_age=settings.token_ttl_hours * 3600)
+    return response
+
+
+@router.post("/logout", name="logout")
+def logout(request: Request, form: FormDep, session: SessionDep) -> Response:
+    """Revoke the token of this browser and forget it."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if token:
+        try:
+            accounts.logout(session, token=token, now=utcnow())
+        except NotAuthenticated:
+            session.rollback()  # already expired or revoked: forgetting the cookie is enough
+    response = redirect(request, "/")
+    set_session(request, response, token=None)
+    return response
+
+
+@router.get("/register", name="register")
+def register_form(request: Request, actor: PageActorDep) -> Response:
+    """Show the sign-up form for stakeholders."""
+    return render(
+        request, "web/register.html", {"groups": list(StakeholderGroup), "values": {"group": "public"}}
+    )
+
+
+@router.post("/register")
+def register(request: Request, form: FormDep, session: SessionDep, settings: SettingsDep) -> Response:
+    """Create a stakeholder account with the same rules as the API, then sign it in."""
+    values = {k: str(form.get(k, "")) for k in ("email", "name", "group", "nip", "unit")}
+    password = str(form.get("password", ""))
+    try:
+        try:
+            group = StakeholderGroup(values["group"] or "public")
+        except ValueError as exc:
+            raise InvalidInput("Pilih kelompok pemangku kepentingan.", field="group") from exc
+        accounts.register_stakeholder(
+            session,
+            email=values["email"],
+            name=values["name"],
+            password=password,
+            group=group,
+            nip=values["nip"],
+            unit=values["unit"],
+        )
+        issued = accounts.login(
+            session,
+            email=values["email"],
+            password=password,
+            now=utcnow(),
+            ttl_hours=settings.token_ttl_hours,
+        )
+    except (InvalidInput, Conflict) as exc:
+        session.rollback()
+        field = exc.field if isinstance(exc, InvalidInput) else str(exc.extra.get("field") or "email")
+        context = {
+            "groups": list(StakeholderGroup),
+            "values": values,
+            "errors": {field or "form": exc.detail},
+        }
+        return render(request, "web/register.html", context, status_code=422)
+    response = redirect(request, "/")
+    set_session(request, response, token=issued.token, max_age=settings.token_ttl_hours * 3600)
+    return response
+
+
+@router.post("/lang", name="lang")
+def switch_language(request: Request, form: FormDep) -> Response:
+    """Remember the chosen language in a cookie and go back to the page."""
+    chosen = str(form.get("lang", ""))
+    response = redirect(request, safe_next(str(form.get("next", "/"))))
+    if chosen in LOCALES:
+        response.set_cookie(LANG_COOKIE, chosen, max_age=ONE_YEAR, samesite="lax", httponly=True)
+    return response

@@ -1,0 +1,282 @@
+"""Templates, filters, CSRF and the signed-in visitor: what every page shares."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+import jinja2
+import nh3
+from fastapi import Depends, Request
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from sqlmodel import Session
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from policies import i18n as fmt
+from policies.access import Actor
+from policies.accounts import actor_for_token
+from policies.db import read_session, utcnow
+from policies.errors import DomainError, NotAuthenticated
+from policies.i18n import LOCALES
+from policies.settings import Settings
+from service.deps import ReadSessionDep, SettingsDep
+from service.web.i18n import request_locale, translations
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+SESSION_COOKIE = "siklus_session"
+CSRF_COOKIE = "siklus_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_MAX_AGE = 12 * 3600
+_MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+ALLOWED_TAGS = {"p", "em", "strong", "ol", "ul", "li", "blockquote", "code", "pre", "br", "a", "h4", "h5"}
+
+
+@lru_cache(maxsize=8192)
+def markdown_html(text: str) -> Markup:
+    """Render Markdown to HTML and keep only harmless tags (raw HTML is never passed through)."""
+    html = _MD.render(text or "")
+    # Headings inside a clause would break the page's heading order; they become plain paragraphs.
+    for level in ("1", "2", "3"):
+        html = html.replace(f"<h{level}>", "<p><strong>").replace(f"</h{level}>", "</strong></p>")
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, link_rel="nofollow noopener")
+    return Markup(clean)  # nh3 sanitized it
+
+
+class CsrfFailed(Exception):
+    """A form arrived without a valid CSRF token."""
+
+
+@dataclass
+class Web:
+    """What the pages need from the app: signer, templates per locale, settings."""
+
+    settings: Settings
+    signer: URLSafeTimedSerializer
+    templates: dict[str, Jinja2Templates]
+
+
+def _filters(locale: str, tz: str) -> dict[str, Callable[..., Any]]:
+    return {
+        "date": lambda v: fmt.format_date(v, locale=locale, tz=tz),
+        "datetime": lambda v: fmt.format_datetime(v, locale=locale, tz=tz),
+        "time": lambda v: fmt.format_time(v, locale=locale, tz=tz),
+        "number": lambda v, digits=None: fmt.format_number(v, locale=locale, digits=digits),
+        "share": lambda v: fmt.format_share(v, locale=locale),
+        "markdown": markdown_html,
+    }
+
+
+def build_web(settings: Settings, *, secret: str) -> Web:
+    """Build the templates of every locale with Babel's translations installed."""
+    templates: dict[str, Jinja2Templates] = {}
+    for locale in LOCALES:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+            autoescape=True,
+            extensions=["jinja2.ext.i18n"],
+            auto_reload=False,
+        )
+        env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+        t = Jinja2Templates(env=env)
+        t.env.filters.update(_filters(locale, settings.timezone))
+        t.env.globals["locales"] = LOCALES
+        templates[locale] = t
+    signer = URLSafeTimedSerializer(secret, salt="siklus-csrf")
+    return Web(settings=settings, signer=signer, templates=templates)
+
+
+def web_of(request: Request) -> Web:
+    """Return the app's page machinery."""
+    return request.app.state.web
+
+
+def locale_of(request: Request) -> str:
+    """Return the visitor's language."""
+    return request_locale(request, default=web_of(request).settings.default_locale)
+
+
+def gettext(request: Request) -> Callable[[str], str]:
+    """Return the gettext of the visitor's language (for messages built in Python)."""
+    return translations(locale_of(request)).gettext
+
+
+def _csrf_raw(request: Request) -> str:
+    raw = getattr(request.state, "csrf_raw", None) or request.cookies.get(CSRF_COOKIE)
+    if not raw:
+        raw = secrets.token_urlsafe(24)
+        request.state.csrf_new = True
+    request.state.csrf_raw = raw
+    return raw
+
+
+def csrf_token(request: Request) -> str:
+    """Return the token a form sends back: the cookie's value, signed."""
+    return str(web_of(request).signer.dumps(_csrf_raw(request)))
+
+
+def _secure(request: Request) -> bool:
+    return web_of(request).settings.base_url.startswith("https://")
+
+
+def finish(request: Request, response: Response) -> Response:
+    """Set the CSRF cookie when this response handed out a new one."""
+    if getattr(request.state, "csrf_new", False):
+        response.set_cookie(
+            CSRF_COOKIE, request.state.csrf_raw, httponly=True, samesite="lax", secure=_secure(request)
+        )
+    return response
+
+
+def set_session(request: Request, response: Response, *, token: str | None, max_age: int = 0) -> None:
+    """Store (or, with None, clear) the opaque login token in an HttpOnly cookie."""
+    if token is None:
+        response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", secure=_secure(request))
+        return
+    response.set_cookie(
+        SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax", secure=_secure(request)
+    )
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> Response:
+    """Render a page in the visitor's language with what every page shows."""
+    locale = locale_of(request)
+    ctx: dict[str, Any] = {
+        "actor": getattr(request.state, "actor", None),
+        "locale": locale,
+        "csrf_token": csrf_token(request),
+        "current_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        "errors": {},
+        "values": {},
+    }
+    ctx.update(context or {})
+    response = web_of(request).templates[locale].TemplateResponse(request, name, ctx, status_code=status_code)
+    return finish(request, response)
+
+
+def _page_read_session(settings: SettingsDep) -> Iterator[Session]:
+    with read_session(settings.database_url) as session:
+        yield session
+        # Detached before the read-only rollback, so a rendered page's context stays readable
+        # (tests inspect response.context after the request).
+        session.expunge_all()
+
+
+PageReadSessionDep = Annotated[Session, Depends(_page_read_session, scope="function")]
+
+
+def _page_actor(request: Request, session: ReadSessionDep) -> Actor | None:
+    token = request.cookies.get(SESSION_COOKIE, "")
+    actor = actor_for_token(session, token, utcnow()) if token else None
+    request.state.actor = actor
+    return actor
+
+
+PageActorDep = Annotated[Actor | None, Depends(_page_actor)]
+
+
+def signed_in(actor: Actor | None) -> Actor:
+    """Refuse an anonymous visitor (the page then sends them to the login form)."""
+    if actor is None:
+        raise NotAuthenticated("Masuk terlebih dahulu.")
+    return actor
+
+
+async def _checked_form(request: Request) -> FormData:
+    form = await request.form()
+    sent = str(form.get(CSRF_FIELD, ""))
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    try:
+        raw = web_of(request).signer.loads(sent, max_age=CSRF_MAX_AGE)
+    except BadSignature as exc:
+        raise CsrfFailed from exc
+    if not cookie or not secrets.compare_digest(str(raw), cookie):
+        raise CsrfFailed
+    return form
+
+
+FormDep = Annotated[FormData, Depends(_checked_form)]
+
+
+def redirect(request: Request, url: str) -> Response:
+    """Answer a successful form with a redirect to the page that shows the result (303)."""
+    return finish(request, RedirectResponse(url, status_code=303))
+
+
+def safe_next(value: str | None, default: str = "/") -> str:
+    """Keep a post-login destination on this site."""
+    if not value or not value.startswith("/") or value.startswith("//"):
+        return default
+    return value
+
+
+def error_page(request: Request, *, status: int, title: str, detail: str) -> Response:
+    """Render the page that explains a refusal."""
+    return render(
+        request, "web/error.html", {"title": title, "detail": detail, "status": status}, status_code=status
+    )
+
+
+class PageRoute(APIRoute):
+    """A page route: refusals become readable pages (or a trip to the login form), never JSON."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Wrap the handler so domain errors and CSRF failures render as pages."""
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except NotAuthenticated:
+                # After a form, come back to the page that held it, not to the form's target.
+                target = (
+                    request.url.path
+                    if request.method == "GET"
+                    else urlsplit(request.headers.get("referer", "/")).path
+                )
+                return redirect(request, f"/login?next={quote(safe_next(target))}")
+            except CsrfFailed:
+                _ = gettext(request)
+                return error_page(
+                    request,
+                    status=403,
+                    title=_("The form expired"),
+                    detail=_("Go back, reload the page and send the form again."),
+                )
+            except DomainError as exc:
+                from service.problems import status_of
+
+                return error_page(request, status=status_of(exc), title=exc.title, detail=exc.detail)
+
+        return page_handler
+
+
+def as_date(value: str) -> date | None:
+    """Parse an ISO date typed in a form, or None."""
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def as_local_datetime(value: str, *, tz: str) -> datetime | None:
+    """Parse a datetime-local field (local time of `tz`) into an aware datetime, or None."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=ZoneInfo(tz)) if parsed.tzinfo is None else parsed

@@ -1,0 +1,247 @@
+"""Pages for drafters: the board, a policy's cockpit, draft editing and publishing, workshops."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from policies import overview, queries
+from policies.access import require_owner, require_role
+from policies.actions import workshops
+from policies.actions.drafts import create_version, publish_version
+from policies.actions.lifecycle import advance, next_steps
+from policies.clauses import parse_draft, with_keys
+from policies.db import utcnow
+from policies.errors import Conflict, GatesNotMet, InvalidInput, TransitionNotAllowed
+from policies.models import Role, Stage
+from service.deps import SessionDep, SettingsDep
+from service.dispatch import flow_run_states
+from service.web.render import (
+    FormDep,
+    PageActorDep,
+    PageReadSessionDep,
+    PageRoute,
+    as_local_datetime,
+    locale_of,
+    markdown_html,
+    redirect,
+    render,
+    signed_in,
+)
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+PREFECT_RUN_URL = "http://127.0.0.1:{port}/runs/flow-run/{id}"
+
+
+@router.get("/board", name="board")
+def board_page(request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
+    """Show the unit's policies by stage, what blocks each and what is due soon."""
+    me = require_role(signed_in(actor), Role.DRAFTER, Role.MODERATOR, Role.EVALUATOR)
+    columns = overview.board(session, unit=me.unit if me.role is Role.DRAFTER else None, now=utcnow())
+    return render(request, "web/board.html", {"columns": columns, "unit": me.unit})
+
+
+def _cockpit_context(session: PageReadSessionDep, slug: str, port: int) -> dict[str, object]:
+    policy = queries.get_policy(session, slug=slug)
+    history = queries.stage_history(session, policy_id=policy.id)  # type: ignore[arg-type]
+    states = flow_run_states([e.flow_run_id for e in history if e.flow_run_id])
+    return {
+        "policy": policy,
+        "kind": queries.get_kind(session, kind_id=policy.kind_id),
+        "steps": next_steps(session, policy=policy),
+        "history": list(reversed(history)),
+        "run_states": states,
+        "run_url": lambda run_id: PREFECT_RUN_URL.format(port=port, id=run_id),
+        "versions": queries.list_versions(session, policy_id=policy.id),  # type: ignore[arg-type]
+        "window": queries.current_window(session, policy=policy),
+        "refusal": None,
+    }
+
+
+@router.get("/policies/{slug}/cockpit", name="cockpit")
+def cockpit(
+    slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep, settings: SettingsDep
+) -> Response:
+    """Show each next stage's gates, the advance buttons and the stage history with its runs."""
+    signed_in(actor)
+    return render(request, "web/cockpit.html", _cockpit_context(session, slug, settings.prefect_port))
+
+
+def _refusal_reasons(exc: Exception, steps: object, *, english: bool) -> list[str]:
+    """List the unmet gates of a refusal in the visitor's language (the gates carry both)."""
+    if not isinstance(exc, GatesNotMet):
+        return [str(getattr(exc, "detail", exc))]
+    if not english:
+        return [f.reason for f in exc.failed]
+    english_of = {g.gate: g.reason_en for step in steps for g in step.gates}  # type: ignore[attr-defined]
+    return [english_of.get(f.gate, f.reason) for f in exc.failed]
+
+
+@router.post("/policies/{slug}/advance", name="advance")
+def post_advance(
+    slug: str,
+    request: Request,
+    form: FormDep,
+    session: SessionDep,
+    actor: PageActorDep,
+    settings: SettingsDep,
+) -> Response:
+    """Move the policy on; a refusal lists every unmet gate on the cockpit."""
+    me = signed_in(actor)
+    version = str(form.get("expected_version", ""))
+    try:
+        try:
+            to_stage = Stage(str(form.get("to_stage", "")))
+        except ValueError as exc:
+            raise InvalidInput("Pilih tahap tujuan.", field="to_stage") from exc
+        advance(
+            session,
+            actor=me,
+            slug=slug,
+            to_stage=to_stage,
+            reason=str(form.get("reason", "")),
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except (GatesNotMet, TransitionNotAllowed, Conflict, InvalidInput) as exc:
+        session.rollback()
+        context = _cockpit_context(session, slug, settings.prefect_port)
+        context["refusal"] = exc
+        context["refusal_reasons"] = _refusal_reasons(
+            exc, context["steps"], english=locale_of(request) == "en"
+        )
+        context["values"] = {"reason": str(form.get("reason", ""))}
+        return render(request, "web/cockpit.html", context, status_code=409)
+    return redirect(request, f"/policies/{slug}/cockpit#history")
+
+
+@router.get("/policies/{slug}/edit", name="edit_draft")
+def edit_form(slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
+    """Show the latest version's Markdown (clause keys written in) ready to edit."""
+    policy = queries.get_policy(session, slug=slug)
+    require_owner(signed_in(actor), policy)
+    latest = queries.latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
+    body = ""
+    if latest is not None:
+        keys = [c.key for c in queries.clauses_of(session, version_id=latest.id)]  # type: ignore[arg-type]
+        body = with_keys(latest.body, keys=keys)
+    return render(
+        request,
+        "web/edit.html",
+        {"policy": policy, "latest": latest, "values": {"body": body, "change_note": ""}, "preview": None},
+    )
+
+
+@router.post("/policies/{slug}/edit")
+def post_edit(
+    slug: str, request: Request, form: FormDep, session: SessionDep, actor: PageActorDep
+) -> Response:
+    """Preview the Markdown, or save it as a new version."""
+    me = signed_in(actor)
+    policy = queries.get_policy(session, slug=slug)
+    values = {"body": str(form.get("body", "")), "change_note": str(form.get("change_note", ""))}
+    latest = queries.latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
+    context: dict[str, object] = {"policy": policy, "latest": latest, "values": values, "preview": None}
+    try:
+        if "preview" in form:
+            require_owner(me, policy)
+            parsed = parse_draft(values["body"])
+            context["preview"] = [(c, markdown_html(c.body)) for c in parsed.clauses]
+            return render(request, "web/edit.html", context)
+        version = create_version(
+            session, actor=me, slug=slug, body=values["body"], change_note=values["change_note"]
+        )
+    except (InvalidInput, Conflict) as exc:
+        session.rollback()
+        context["errors"] = {(getattr(exc, "field", None) or "body"): exc.detail}
+        return render(request, "web/edit.html", context, status_code=422)
+    return redirect(request, f"/policies/{slug}/versions/{version.number}")
+
+
+@router.post("/policies/{slug}/versions/{number}/publish", name="publish")
+def post_publish(
+    slug: str, number: int, request: Request, form: FormDep, session: SessionDep, actor: PageActorDep
+) -> Response:
+    """Publish (freeze) a version."""
+    publish_version(session, actor=signed_in(actor), slug=slug, number=number)
+    return redirect(request, f"/policies/{slug}/cockpit")
+
+
+def _workshops_context(session: PageReadSessionDep, slug: str) -> dict[str, object]:
+    policy = queries.get_policy(session, slug=slug)
+    items = workshops.list_workshops(session, slug=slug)
+    return {
+        "policy": policy,
+        "workshops": [
+            (w, workshops.attendance_of(session, workshop_id=w.id))  # type: ignore[arg-type]
+            for w in items
+        ],
+        "form": None,
+    }
+
+
+@router.get("/policies/{slug}/workshops", name="workshops")
+def workshops_page(slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
+    """Show the workshops with their attendance and minutes, and the forms to add to them."""
+    policy = queries.get_policy(session, slug=slug)
+    require_owner(signed_in(actor), policy)
+    return render(request, "web/workshops.html", _workshops_context(session, slug))
+
+
+@router.post("/policies/{slug}/workshops/{action}", name="workshop_action")
+def post_workshop(
+    slug: str,
+    action: str,
+    request: Request,
+    form: FormDep,
+    session: SessionDep,
+    actor: PageActorDep,
+    settings: SettingsDep,
+) -> Response:
+    """Schedule a workshop, add a person to its attendance or record its minutes."""
+    me = signed_in(actor)
+    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    workshop_id = int(values.get("workshop_id", "0") or 0)
+    try:
+        if action == "schedule":
+            starts_at = as_local_datetime(values.get("starts_at", ""), tz=settings.timezone)
+            if starts_at is None:
+                raise InvalidInput("Isi tanggal dan jam lokakarya.", field="starts_at")
+            if len(values.get("title", "").strip()) < 3:
+                raise InvalidInput("Judul lokakarya minimal 3 karakter.", field="title")
+            workshops.schedule_workshop(
+                session,
+                actor=me,
+                slug=slug,
+                title=values["title"].strip(),
+                starts_at=starts_at,
+                location=values.get("location", ""),
+                online_url=values.get("online_url", ""),
+                agenda=values.get("agenda", ""),
+            )
+        elif action == "attendance":
+            workshops.record_attendance(
+                session,
+                actor=me,
+                slug=slug,
+                workshop_id=workshop_id,
+                name=values.get("name", ""),
+                nip=values.get("nip", "").strip(),
+                unit=values.get("unit", ""),
+            )
+        elif action == "minutes":
+            workshops.record_minutes(
+                session, actor=me, slug=slug, workshop_id=workshop_id, minutes=values.get("minutes", "")
+            )
+        else:
+            raise InvalidInput(f"Tindakan '{action}' tidak dikenal.", field="action")
+    except InvalidInput as exc:
+        session.rollback()
+        context = _workshops_context(session, slug)
+        context.update(
+            form={"action": action, "workshop_id": workshop_id},
+            values=values,
+            errors={exc.field or "form": exc.detail},
+        )
+        return render(request, "web/workshops.html", context, status_code=422)
+    anchor = f"#workshop-{workshop_id}" if workshop_id else ""
+    return redirect(request, f"/policies/{slug}/workshops{anchor}")

@@ -1,0 +1,74 @@
+"""Answering a survey through the one-time token link of an invitation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from policies.errors import Conflict, InvalidInput, NotAuthenticated
+from policies.evaluation.common import policy_of
+from policies.evaluation.responses import submit_response
+from policies.evaluation.views import questionnaire
+from service.deps import SessionDep
+from service.web.render import FormDep, PageActorDep, PageReadSessionDep, PageRoute, render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def _answers(questions: list[dict[str, Any]], form: FormData) -> dict[str, Any]:
+    """Read typed answers out of the form (numbers as numbers, ticked boxes as a list)."""
+    answers: dict[str, Any] = {}
+    for q in questions:
+        code = q["code"]
+        if q["type"] == "multi":
+            answers[code] = [str(v) for v in form.getlist(code)]
+            continue
+        raw = str(form.get(code, "")).strip()
+        if q["type"] in ("scale", "number") and raw.lstrip("-").isdigit():
+            answers[code] = int(raw)
+        else:
+            answers[code] = raw
+    return answers
+
+
+def _page(request: Request, session: PageReadSessionDep, token: str, **extra: Any) -> Response:
+    try:
+        survey, answered = questionnaire(session, token=token)
+    except NotAuthenticated as exc:
+        return render(request, "web/survey.html", {"invalid": exc.detail}, status_code=404)
+    status = extra.pop("status", 200)
+    context = {"survey": survey, "policy": policy_of(session, survey), "answered": answered, "token": token}
+    context.update(extra)
+    response = render(request, "web/survey.html", context, status_code=status)
+    # The token is the respondent's key: never leak it to another site through the Referer header.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@router.get("/survei", name="survey")
+def survey_form(
+    request: Request, session: PageReadSessionDep, actor: PageActorDep, token: str = ""
+) -> Response:
+    """Show the questionnaire a token opens."""
+    return _page(request, session, token)
+
+
+@router.post("/survei")
+def submit(request: Request, form: FormDep, session: SessionDep, actor: PageActorDep) -> Response:
+    """Save the answers once; a refusal shows the form again with every answer kept."""
+    token = str(form.get("token", ""))
+    try:
+        survey, _answered = questionnaire(session, token=token)
+    except NotAuthenticated as exc:
+        return render(request, "web/survey.html", {"invalid": exc.detail}, status_code=404)
+    answers = _answers(survey.questions, form)
+    try:
+        submit_response(session, token=token, answers=answers)
+    except (InvalidInput, Conflict) as exc:
+        session.rollback()
+        bad = set(exc.extra.get("questions") or ([exc.field] if getattr(exc, "field", None) else []))
+        return _page(request, session, token, values=answers, problem=exc.detail, bad=bad, status=422)
+    return render(request, "web/survey.html", {"thanks": True})

@@ -1,0 +1,173 @@
+"""Pages for answering comments: triage with filters, one or a campaign group at once, moderation,
+and the consultation and evaluation reports."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse, Response
+
+from policies import queries
+from policies.access import require_role
+from policies.actions.comments import dispose, dispose_campaign, set_hidden
+from policies.campaigns import list_campaigns
+from policies.comment_queries import CommentFilter, CommentSort, list_comments
+from policies.db import utcnow
+from policies.errors import Conflict, InvalidInput, NotFound
+from policies.evaluation.report import render_report as render_evaluation_report
+from policies.models import Outcome, Role, Stance
+from policies.rendering.report import build_report, render_report
+from service.deps import SessionDep
+from service.web.render import (
+    FormDep,
+    PageActorDep,
+    PageReadSessionDep,
+    PageRoute,
+    locale_of,
+    redirect,
+    render,
+    signed_in,
+)
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+PAGE_SIZE = 50
+PRINT_CSS = '<link rel="stylesheet" href="/static/print.css" media="print">'
+
+
+def printable(document: str) -> str:
+    """Add the site's print stylesheet to a rendered report."""
+    return document.replace("</head>", PRINT_CSS + "</head>", 1)
+
+
+def _filters(request: Request) -> tuple[CommentFilter, dict[str, str]]:
+    q = request.query_params
+    chosen = {k: q.get(k, "") for k in ("clause", "stance", "campaign", "undisposed")}
+    stance = Stance(chosen["stance"]) if chosen["stance"] in {s.value for s in Stance} else None
+    campaign = int(chosen["campaign"]) if chosen["campaign"].isdigit() else None
+    filters = CommentFilter(
+        clause_key=chosen["clause"] or None,
+        stance=stance,
+        undisposed=chosen["undisposed"] == "1",
+        campaign_id=campaign,
+    )
+    return filters, chosen
+
+
+def _triage_context(
+    session: PageReadSessionDep, request: Request, slug: str, actor: PageActorDep
+) -> dict[str, object]:
+    me = require_role(signed_in(actor), Role.DRAFTER, Role.MODERATOR)
+    policy = queries.get_policy(session, slug=slug)
+    window = queries.current_window(session, policy=policy)
+    filters, chosen = _filters(request)
+    cursor = request.query_params.get("cursor") or None
+    page = list_comments(
+        session,
+        slug=slug,
+        viewer=me,
+        filters=filters,
+        sort=CommentSort.OLDEST,
+        cursor=cursor,
+        limit=PAGE_SIZE,
+    )
+    clauses = queries.clauses_of(session, version_id=window.version_id) if window else []
+    return {
+        "policy": policy,
+        "window": window,
+        "page": page,
+        "chosen": chosen,
+        "clauses": clauses,
+        "headings": {c.key: c.heading for c in clauses},
+        "campaigns": list_campaigns(session, window_id=window.id) if window else [],  # type: ignore[arg-type]
+        "outcomes": list(Outcome),
+        "stances": list(Stance),
+        "undisposed": queries.undisposed_comments(session, window_id=window.id) if window else 0,  # type: ignore[arg-type]
+        "can_answer": me.role in (Role.DRAFTER, Role.ADMIN),
+        "can_moderate": me.role in (Role.MODERATOR, Role.ADMIN),
+        "query": request.url.query,
+    }
+
+
+@router.get("/policies/{slug}/triage", name="triage")
+def triage(slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
+    """List the window's comments by filter, each with forms to answer or moderate it."""
+    return render(request, "web/triage.html", _triage_context(session, request, slug, actor))
+
+
+def _outcome(form: FormDep) -> Outcome:
+    try:
+        return Outcome(str(form.get("outcome", "")))
+    except ValueError as exc:
+        raise InvalidInput(
+            "Pilih tindak lanjut: diterima, diterima sebagian, tidak diterima atau dicatat.", field="outcome"
+        ) from exc
+
+
+@router.post("/policies/{slug}/triage/{target}/{item_id}", name="triage_action")
+def triage_action(
+    slug: str,
+    target: str,
+    item_id: int,
+    request: Request,
+    form: FormDep,
+    session: SessionDep,
+    actor: PageActorDep,
+) -> Response:
+    """Answer a comment, answer a whole campaign group, or hide/show a comment with a reason."""
+    me = signed_in(actor)
+    back = str(form.get("back", ""))
+    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    try:
+        if target == "comment":
+            dispose(
+                session,
+                actor=me,
+                slug=slug,
+                comment_id=item_id,
+                outcome=_outcome(form),
+                reason=values.get("reason", ""),
+            )
+        elif target == "campaign":
+            dispose_campaign(
+                session,
+                actor=me,
+                slug=slug,
+                campaign_id=item_id,
+                outcome=_outcome(form),
+                reason=values.get("reason", ""),
+            )
+        elif target == "moderate":
+            set_hidden(
+                session,
+                actor=me,
+                slug=slug,
+                comment_id=item_id,
+                hidden=values.get("hidden") == "1",
+                reason=values.get("reason", ""),
+            )
+        else:
+            raise NotFound(f"Tindakan '{target}' tidak dikenal.")
+    except (InvalidInput, Conflict) as exc:
+        session.rollback()
+        context = _triage_context(session, request, slug, actor)
+        context.update(values=values, errors={f"{target}-{item_id}": exc.detail})
+        return render(request, "web/triage.html", context, status_code=422)
+    query = f"?{back}" if back and not back.startswith("?") else back
+    anchor = f"#{target}-{item_id}"
+    return redirect(request, f"/policies/{slug}/triage{query}{anchor}")
+
+
+@router.get("/policies/{slug}/report", name="consultation_report")
+def consultation_report(slug: str, session: PageReadSessionDep, actor: PageActorDep) -> Response:
+    """Show the consultation report: every comment by clause with its answer (printable)."""
+    return HTMLResponse(printable(render_report(build_report(session, slug=slug, now=utcnow()), fmt="html")))
+
+
+@router.get("/evaluation/rounds/{round_id}/report", name="evaluation_report")
+def evaluation_report(
+    round_id: int, request: Request, session: PageReadSessionDep, actor: PageActorDep
+) -> Response:
+    """Show a survey round's evaluation report in the visitor's language (printable)."""
+    html = render_evaluation_report(
+        session, round_id=round_id, fmt="html", locale=locale_of(request), actor=actor
+    )
+    return HTMLResponse(printable(html))

@@ -1,0 +1,215 @@
+"""Real-browser scenarios: chromium drives the pages served by uvicorn on the test database."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import Page, expect
+from sqlmodel import select
+
+from policies.access import Actor
+from policies.actions.comments import create_comment, dispose
+from policies.db import unit_of_work
+from policies.models import Comment, Disposition, Outcome, Role, Stance
+from policies.settings import Settings
+from service.app import create_app
+from tests.browser.conftest import axe_violations, screenshot
+from tests.service.conftest import PASSWORD, SLUG, UNIT, make_token, open_consultation
+
+pytestmark = pytest.mark.browser
+DRAFT = f"/policies/{SLUG}/versions/1"
+DRAFTER = "rina@bkpsdm.test"
+
+
+@pytest.fixture
+def consultation(settings: Settings, server: str) -> Iterator[str]:
+    """Open the catalogue policy's consultation through the API; yield the first clause's key."""
+    token = make_token(
+        settings.database_url, email=DRAFTER, name="Rina Perancang", role=Role.DRAFTER, unit=UNIT
+    )
+    with TestClient(create_app(settings)) as client:
+        open_consultation(client, token)
+        first = client.get(f"/api/v1/policies/{SLUG}/versions/1").json()["clauses"][0]["key"]
+    yield first
+
+
+def log_in(page: Page, email: str) -> None:
+    """Sign in through the login form."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("button", name=re.compile("Keluar"))).to_be_visible()
+
+
+def drafter_actor(settings: Settings) -> Actor:
+    """Return the drafter account as the domain's actor."""
+    from policies.accounts import actor_of, find_account
+
+    with unit_of_work(settings.database_url) as s:
+        account = find_account(s, email=DRAFTER)
+        assert account is not None
+        return actor_of(account)
+
+
+def test_stakeholder_registers_comments_and_later_reads_the_answer(
+    page: Page, consultation: str, settings: Settings
+) -> None:
+    page.goto("/register")
+    page.get_by_label("Nama lengkap").fill("Sari Dewi")
+    page.get_by_label("Email").fill("sari@warga.test")
+    page.get_by_label("Kata sandi (minimal 8 karakter)").fill("rahasia-sari-1")
+    page.get_by_role("button", name="Buat akun").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kebijakan ASN, bersama Anda")
+    page.get_by_role("link", name=re.compile("Kebijakan Kepegawaian|kepegawaian", re.I)).first.click()
+    page.get_by_role("link", name="Versi 1", exact=True).click()
+    clause = page.locator(f"article#{consultation}")
+    clause.locator("summary").click()
+    clause.get_by_label("Setuju", exact=True).check()
+    clause.get_by_label("Masukan Anda").fill("Mohon target 20 JP dirinci per jabatan.")
+    clause.get_by_role("button", name="Kirim masukan").click()
+    expect(page.locator("li.comment").first).to_contain_text("Mohon target 20 JP dirinci per jabatan.")
+    expect(page.locator("li.comment").first).to_contain_text("Belum dijawab.")
+    drafter = drafter_actor(settings)
+    with unit_of_work(settings.database_url) as s:
+        comment_id = s.exec(select(Comment.id)).one()
+        dispose(
+            s,
+            actor=drafter,
+            slug=SLUG,
+            comment_id=comment_id,  # type: ignore[arg-type]
+            outcome=Outcome.ACCEPTED,
+            reason="Dirinci dalam lampiran pasal ini.",
+        )
+    page.get_by_role("link", name="Masukan saya").click()
+    answer = page.locator(f"#comment-{comment_id}")
+    expect(answer).to_contain_text("Tindak lanjut perancang: Diterima")
+    expect(answer).to_contain_text("Dirinci dalam lampiran pasal ini.")
+    screenshot(page, "my-comments-desktop")
+
+
+def test_drafter_answers_a_campaign_group_and_sees_every_unmet_gate(
+    page: Page, consultation: str, settings: Settings
+) -> None:
+    text = "Kami menolak kewajiban 20 JP tanpa anggaran pelatihan yang memadai dari pemerintah daerah."
+    with unit_of_work(settings.database_url) as s:
+        for n in range(3):
+            create_comment(
+                s,
+                actor=Actor(id=None, name=f"Warga {n}", role=Role.STAKEHOLDER),
+                slug=SLUG,
+                clause_key=consultation,
+                body=text,
+                stance=Stance.AGAINST,
+            )
+    log_in(page, DRAFTER)
+    page.goto(f"/policies/{SLUG}/triage")
+    expect(page.get_by_text("3 masukan masih menunggu tindak lanjut.")).to_be_visible()
+    group = page.locator("[id^=campaign-]").first
+    group.get_by_label("Dicatat").check()
+    group.get_by_label("Alasan untuk pemberi masukan").fill("Anggaran pelatihan diatur dalam RKPD 2027.")
+    group.get_by_role("button", name="Kirim tindak lanjut").click()
+    expect(page.get_by_text("0 masukan masih menunggu tindak lanjut.")).to_be_visible()
+    with unit_of_work(settings.database_url) as s:
+        assert len(s.exec(select(Disposition)).all()) == 3
+    screenshot(page, "triage-desktop")
+    page.goto(f"/policies/{SLUG}/cockpit")
+    page.get_by_role("button", name="Pindah ke Sosialisasi").click()
+    refusal = page.locator("#refusal")
+    expect(refusal).to_contain_text("Tahap tidak berubah")
+    reasons = refusal.locator("li")
+    expect(reasons).to_have_count(3)
+    expect(refusal).to_contain_text("Konsultasi publik masih terbuka")
+    expect(refusal).to_contain_text("Laporan hasil konsultasi publik belum diterbitkan")
+    expect(refusal).to_contain_text("Penetapan belum dicatat")
+    expect(refusal).to_be_focused()
+    screenshot(page, "cockpit-refusal-desktop")
+
+
+def test_switching_language_persists(page: Page) -> None:
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Policies of the civil service, with you")
+    page.goto("/login")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_role("button", name="Bahasa Indonesia").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Masuk")
+
+
+def test_keyboard_only_commenting(page: Page, consultation: str, settings: Settings) -> None:
+    make_token(settings.database_url, email="budi@asn.test", name="Budi Santoso", role=Role.STAKEHOLDER)
+    log_in(page, "budi@asn.test")
+    page.goto(f"{DRAFT}/clauses/{consultation}")
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Langsung ke isi")
+    # Tab through the page until the stance group of the comment form has the focus.
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "stance":
+            break
+    assert page.evaluate("document.activeElement.value") == "neutral"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "the focused control must show where the focus is"
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.value") == "against"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "body"
+    page.keyboard.type("Masa transisi satu tahun diperlukan.")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Kirim masukan"
+    page.keyboard.press("Enter")
+    comment = page.locator("li.comment").first
+    expect(comment).to_contain_text("Masa transisi satu tahun diperlukan.")
+    expect(comment).to_contain_text("Tidak setuju")
+
+
+def test_main_pages_have_no_serious_accessibility_violation(
+    page: Page, consultation: str, settings: Settings
+) -> None:
+    make_token(settings.database_url, email="budi@asn.test", name="Budi Santoso", role=Role.STAKEHOLDER)
+    with unit_of_work(settings.database_url) as s:
+        create_comment(
+            s,
+            actor=Actor(id=None, name="Warga", role=Role.STAKEHOLDER),
+            slug=SLUG,
+            clause_key=consultation,
+            body="Perjelas **kewajiban** unit kerja.",
+            stance=Stance.FOR,
+        )
+    public = {
+        "home": "/",
+        "policy": f"/policies/{SLUG}",
+        "draft": DRAFT,
+        "thread": f"{DRAFT}/clauses/{consultation}",
+        "login": "/login",
+        "register": "/register",
+    }
+    staff = {
+        "board": "/board",
+        "cockpit": f"/policies/{SLUG}/cockpit",
+        "triage": f"/policies/{SLUG}/triage",
+        "workshops": f"/policies/{SLUG}/workshops",
+        "edit": f"/policies/{SLUG}/edit",
+    }
+    found: dict[str, list[dict]] = {}
+
+    def check(pages: dict[str, str]) -> None:
+        for name, path in pages.items():
+            for label, width in (("desktop", 1280), ("phone", 390)):
+                page.set_viewport_size({"width": width, "height": 900})
+                page.goto(path)
+                screenshot(page, f"{name}-{label}")
+            problems = axe_violations(page)
+            if problems:
+                found[name] = problems
+            page.set_viewport_size({"width": 1280, "height": 900})
+
+    check(public)
+    log_in(page, DRAFTER)
+    check(staff)
+    assert found == {}

@@ -1,0 +1,194 @@
+"""Email reminders through a real SMTP server (aiosmtpd, in-process): content, retries, no duplicates."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlmodel import select
+
+from flows.delivery import deliver_due_emails
+from policies.db import unit_of_work, utcnow
+from policies.models import Channel, DeliveryState, Reminder, Stage
+from policies.notify import Recipient, notify
+from policies.settings import Settings
+from tests import lifecycle_walk as walk
+from tests.flows.conftest import run_async
+
+CONTEXT = {
+    "title": "Perwal Kebijakan Kepegawaian ASN",
+    "slug": walk.SLUG,
+    "cycle": 1,
+    "closes_at": "2026-12-13T07:30:00+00:00",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """An SMTP handler that keeps what it accepts and can refuse the next messages with a 451."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.refuse_next = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.refuse_next > 0:
+            self.refuse_next -= 1
+            return "451 4.3.0 Coba lagi nanti"
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))  # type: ignore[arg-type]
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    handler, port = Inbox(), _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+def _mail_settings(settings: Settings, port: int) -> Settings:
+    return settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_tls": False})
+
+
+def _queue(db: str, people: dict[str, Any], *, key: str = "consultation-open:1") -> None:
+    with unit_of_work(db) as s:
+        notify(
+            s,
+            key=key,
+            template="consultation_opened",
+            recipients=[Recipient.of(people["asn"]), Recipient.of(people["asn_en"])],
+            due_at=utcnow() - timedelta(minutes=1),
+            context=CONTEXT,
+        )
+
+
+def _states(db: str) -> list[tuple[str, int]]:
+    with unit_of_work(db) as s:
+        return [(r.state, r.attempts) for r in s.exec(select(Reminder).order_by(Reminder.id))]
+
+
+def test_without_smtp_emails_wait_then_go_out_in_each_language(
+    db: str, catalog: None, settings: Settings, smtp: tuple[Inbox, int]
+) -> None:
+    handler, port = smtp
+    people = walk.add_people(db)
+    _queue(db, people)
+    waiting = deliver_due_emails(settings=settings)
+    assert waiting.waiting_for_smtp == 2 and waiting.sent == 0
+    assert _states(db) == [(DeliveryState.PENDING, 0), (DeliveryState.PENDING, 0)]
+
+    report = deliver_due_emails(settings=_mail_settings(settings, port))
+    assert (report.sent, report.failed_attempts) == (2, 0)
+    by_to = {m["To"]: m for m in handler.messages}
+    indonesian, english = by_to["asn@pemkot.example.id"], by_to["expat@pemkot.example.id"]
+    assert indonesian["Subject"] == "[Siklus] Konsultasi publik dibuka: Perwal Kebijakan Kepegawaian ASN"
+    body_id = indonesian.get_content()
+    assert "13 Desember 2026, pukul 14.30 WIB" in body_id and "UU 13/2022 Pasal 96" in body_id
+    assert f"/policies/{walk.SLUG}" in body_id
+    assert english["Subject"] == "[Siklus] Public consultation open: Perwal Kebijakan Kepegawaian ASN"
+    assert "December 13, 2026, 2:30 PM WIB" in english.get_content()
+    assert indonesian["From"] == settings.smtp_sender
+    # Delivered once: another pass sends nothing.
+    assert deliver_due_emails(settings=_mail_settings(settings, port)).sent == 0
+    assert len(handler.messages) == 2
+    assert [s for s, _ in _states(db)] == [DeliveryState.SENT, DeliveryState.SENT]
+
+
+def test_a_refused_delivery_is_retried_later_and_sent_once(
+    db: str, catalog: None, settings: Settings, smtp: tuple[Inbox, int]
+) -> None:
+    handler, port = smtp
+    people = walk.add_people(db)
+    with unit_of_work(db) as s:
+        notify(
+            s,
+            key="k",
+            template="consultation_opened",
+            recipients=[Recipient.of(people["asn"])],
+            due_at=utcnow() - timedelta(minutes=1),
+            context=CONTEXT,
+        )
+    handler.refuse_next = 1
+    mail = _mail_settings(settings, port)
+    now = utcnow()
+    first = deliver_due_emails(settings=mail, now=now)
+    assert (first.sent, first.failed_attempts) == (0, 1)
+    with unit_of_work(db) as s:
+        r = s.exec(select(Reminder)).one()
+        assert (r.state, r.attempts) == (DeliveryState.PENDING, 1) and "451" in r.last_error
+        assert r.due_at > now  # backed off
+    assert deliver_due_emails(settings=mail, now=now).sent == 0  # not due again yet
+    later = deliver_due_emails(settings=mail, now=now + timedelta(minutes=3))
+    assert later.sent == 1 and len(handler.messages) == 1
+    assert deliver_due_emails(settings=mail, now=now + timedelta(hours=1)).sent == 0
+    assert len(handler.messages) == 1
+    assert _states(db) == [(DeliveryState.SENT, 2)]
+
+
+def test_server_down_is_recorded_and_gives_up_after_the_last_attempt(
+    db: str, catalog: None, settings: Settings
+) -> None:
+    people = walk.add_people(db)
+    with unit_of_work(db) as s:
+        notify(
+            s,
+            key="k",
+            template="consultation_opened",
+            recipients=[Recipient.of(people["asn"])],
+            due_at=utcnow() - timedelta(minutes=1),
+            context=CONTEXT,
+        )
+    mail = _mail_settings(settings, _free_port()).model_copy(update={"reminder_max_attempts": 2})
+    now = utcnow()
+    assert deliver_due_emails(settings=mail, now=now).failed_attempts == 1
+    assert deliver_due_emails(settings=mail, now=now + timedelta(minutes=3)).failed_attempts == 1
+    with unit_of_work(db) as s:
+        r = s.exec(select(Reminder)).one()
+        assert (r.state, r.attempts) == (DeliveryState.FAILED, 2) and "Connection" in r.last_error
+    assert deliver_due_emails(settings=mail, now=now + timedelta(days=1)).failed_attempts == 0
+
+
+@pytest.mark.flows
+@pytest.mark.usefixtures("prefect_harness")
+def test_run_due_flow_closes_a_due_consultation_and_sends_the_reminder(
+    db: str, catalog: None, flow_settings: Settings, smtp: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.sweeps import run_due
+    from policies.settings import get_settings
+
+    handler, port = smtp
+    people = walk.add_people(db)
+    actor, c = walk.drafter(people), walk.clock()
+    walk.advance(db, Stage.WORKSHOP, actor=actor, now=c.start)
+    walk.prepare_consultation(db, actor=actor, c=c)
+    walk.advance(db, Stage.CONSULTATION, actor=actor, now=c.start)
+    walk.add_comment(db, c=c)
+    monkeypatch.setenv("SIKLUS_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SIKLUS_SMTP_PORT", str(port))
+    monkeypatch.setenv("SIKLUS_SMTP_TLS", "false")
+    get_settings.cache_clear()
+    lines = run_async(run_due(now=c.closed))
+    assert f"Konsultasi ditutup: {walk.SLUG}" in lines
+    subjects = [m["Subject"] for m in handler.messages]
+    assert any("tindak lanjut ditunggu" in s for s in subjects)
+    with unit_of_work(db) as s:
+        owed = s.exec(select(Reminder).where(Reminder.template == "dispositions_owed")).all()
+        assert {(r.channel, r.state) for r in owed} == {
+            (Channel.EMAIL, DeliveryState.SENT),
+            (Channel.INBOX, DeliveryState.SENT),
+        }
+    again = run_async(run_due(now=c.closed))
+    assert "Konsultasi ditutup: tidak ada" in again and len(handler.messages) == len(subjects)

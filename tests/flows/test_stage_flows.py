@@ -1,0 +1,135 @@
+"""Real stage flows on a real Prefect API: a catalogue policy walked through every stage and back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from sqlmodel import select
+
+from flows import stages
+from flows.stages import run_stage_flow
+from policies import stagework
+from policies.db import unit_of_work
+from policies.models import DeliveryState, Reminder, RevisionNote, Stage, StageDocument, StageEvent, WorkState
+from policies.settings import Settings
+from tests import lifecycle_walk as walk
+from tests.flows.conftest import run_async
+from tests.lifecycle_walk import SLUG
+
+pytestmark = [pytest.mark.flows, pytest.mark.usefixtures("prefect_harness")]
+
+
+async def _artifacts(key: str) -> list[Any]:
+    async with get_client() as client:
+        return await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
+
+
+async def _flow_run(run_id: str) -> Any:
+    async with get_client() as client:
+        return await client.read_flow_run(run_id)
+
+
+def _run_twice(db: str, stage: Stage) -> tuple[list[str], StageEvent]:
+    event = walk.latest_event(db)
+    assert event.to_stage == stage
+    lines = run_async(run_stage_flow(stage, event_id=event.id, slug=SLUG, cycle=event.cycle))  # type: ignore[arg-type]
+    before = walk.snapshot(db)
+    again = run_async(run_stage_flow(stage, event_id=event.id, slug=SLUG, cycle=event.cycle))  # type: ignore[arg-type]
+    assert walk.snapshot(db) == before, f"running the {stage} flow twice changed the database"
+    assert len(again) == len(lines)
+    done = walk.latest_event(db)
+    assert done.work_state == WorkState.DONE and done.flow_run_id
+    run = run_async(_flow_run(done.flow_run_id))
+    assert run.name == stagework.run_name(stage=stage, slug=SLUG, cycle=event.cycle)
+    assert set(stagework.run_tags(stage=stage, slug=SLUG)) <= set(run.tags)
+    assert run.state.is_completed()
+    # One artifact version per run under the policy's key; the first says what the work did.
+    found = run_async(_artifacts(stagework.artifact_key(slug=SLUG, stage=stage)))
+    versions = [a.data for a in found if run.name in a.data]
+    assert len(versions) == 2
+    assert any(lines[0] in v for v in versions) and any(again[0] in v for v in versions)
+    return lines, done
+
+
+def test_walk_every_stage_and_back_through_revision(db: str, catalog: None, flow_settings: Settings) -> None:
+    people = walk.add_people(db)
+    actor, c = walk.drafter(people), walk.clock()
+
+    _run_twice(db, Stage.DRAFTING)
+    walk.advance(db, Stage.WORKSHOP, actor=actor, now=c.start)
+    _run_twice(db, Stage.WORKSHOP)
+    walk.prepare_consultation(db, actor=actor, c=c)
+    walk.advance(db, Stage.CONSULTATION, actor=actor, now=c.start)
+    lines, _ = _run_twice(db, Stage.CONSULTATION)
+    assert lines[0].startswith("Versi") and "dibekukan" in lines[0]
+
+    comment_id = walk.add_comment(db, c=c)
+    walk.prepare_socialization(db, actor=actor, c=c, comment_id=comment_id)
+    walk.advance(db, Stage.SOCIALIZATION, actor=actor, now=c.closed)
+    _run_twice(db, Stage.SOCIALIZATION)
+    walk.prepare_evaluation(db, actor=actor, c=c)
+    walk.advance(db, Stage.EVALUATION, actor=actor, now=c.closed)
+    _run_twice(db, Stage.EVALUATION)
+    walk.prepare_revision(db, c=c)
+    walk.advance(db, Stage.REVISION, actor=actor, now=c.evaluated)
+    _run_twice(db, Stage.REVISION)
+    walk.advance(db, Stage.DRAFTING, actor=actor, now=c.evaluated)
+    _run_twice(db, Stage.DRAFTING)
+    walk.advance(db, Stage.WITHDRAWN, actor=actor, now=c.evaluated, reason="Digantikan peraturan baru.")
+    _run_twice(db, Stage.WITHDRAWN)
+
+    with unit_of_work(db) as s:
+        templates = {r.template for r in s.exec(select(Reminder))}
+        assert {
+            "workshop_invitation",
+            "consultation_opened",
+            "consultation_closing",
+            "policy_adopted",
+            "acknowledgement_request",
+            "evaluation_opened",
+            "revision_started",
+            "policy_withdrawn",
+        } <= templates
+        keys = [r.dedupe_key for r in s.exec(select(Reminder))]
+        assert len(keys) == len(set(keys))
+        closing = s.exec(select(Reminder).where(Reminder.template == "consultation_closing")).all()
+        assert closing and all(r.state == DeliveryState.CANCELLED for r in closing)
+        assert len(s.exec(select(StageDocument)).all()) == 4
+        assert {n.source for n in s.exec(select(RevisionNote))} == {
+            "comment",
+            "workshop_outcome",
+            "indicator",
+        }
+
+
+def test_superseded_event_does_no_work(db: str, catalog: None, flow_settings: Settings) -> None:
+    people = walk.add_people(db)
+    with unit_of_work(db) as s:
+        drafting = s.exec(select(StageEvent).order_by(StageEvent.id)).first()
+    walk.advance(db, Stage.WORKSHOP, actor=walk.drafter(people), now=walk.clock().start)
+    assert run_async(run_stage_flow(Stage.DRAFTING, event_id=drafting.id, slug=SLUG, cycle=1)) == []
+    with unit_of_work(db) as s:
+        assert s.get(StageEvent, drafting.id).work_state == WorkState.NONE
+
+
+def test_a_failing_task_marks_the_event_failed(db: str, catalog: None, flow_settings: Settings) -> None:
+    people = walk.add_people(db)
+    walk.advance(db, Stage.WORKSHOP, actor=walk.drafter(people), now=walk.clock().start)
+    event = walk.latest_event(db)
+    # Consultation work without a consultation window: the freeze task refuses, after its retries.
+    with pytest.raises(Exception, match="jendela konsultasi"):
+        run_async(
+            stages.STAGE_FLOWS[Stage.CONSULTATION].with_options(retries=0)(
+                event_id=event.id, slug=SLUG, cycle=1
+            )
+        )
+    assert walk.latest_event(db).work_state == WorkState.FAILED
+
+
+def test_task_units_call_one_action(db: str, catalog: None, flow_settings: Settings) -> None:
+    assert "sudah ada" in stages.create_working_version.fn(slug=SLUG)
+    assert "Agenda lokakarya dirender" in stages.render_agenda.fn(slug=SLUG)
+    assert "tidak berubah" in stages.render_agenda.fn(slug=SLUG)

@@ -1,0 +1,196 @@
+"""A catalogue policy walked through its stages on a real database: shared by domain and flow tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from policies.access import SYSTEM, Actor
+from policies.actions import comments, consultation, drafts, lifecycle, rollout, workshops
+from policies.db import get_engine, unit_of_work, utcnow
+from policies.evaluation import rounds
+from policies.models import (
+    Account,
+    Indicator,
+    Measurement,
+    Outcome,
+    Role,
+    Stage,
+    StageEvent,
+    SurveyRound,
+    metadata,
+)
+from policies.queries import clauses_of, get_policy, latest_version
+
+SLUG = "perwal-kebijakan-kepegawaian-asn-2026"
+UNIT = "BKPSDM Kota Tangerang Selatan"
+CITIZEN = Actor(id=None, name="Budi Warga", role=Role.STAKEHOLDER, group="public")
+
+
+@dataclass
+class Clock:
+    """The walk's moments, relative to now (stage tasks read the real clock)."""
+
+    start: datetime
+
+    @property
+    def comment_at(self) -> datetime:
+        return self.start + timedelta(hours=1)
+
+    @property
+    def closed(self) -> datetime:
+        return self.start + timedelta(days=22)
+
+    @property
+    def evaluated(self) -> datetime:
+        return self.start + timedelta(days=60)
+
+
+def clock() -> Clock:
+    """Start the walk a minute ago, so windows opened 'now' are already open."""
+    return Clock(start=utcnow().replace(microsecond=0) - timedelta(minutes=1))
+
+
+def add_people(db: str) -> dict[str, Account]:
+    """Create a drafter, the unit head, two ASN (id, en), a union member and a member of the public."""
+    people = {
+        "drafter": Account(
+            email="rina@bkpsdm.example.id", name="Rina Perancang", role=Role.DRAFTER, unit=UNIT
+        ),
+        "head": Account(email="kepala@bkpsdm.example.id", name="Kepala BKPSDM", role=Role.ADMIN, unit=UNIT),
+        "asn": Account(email="asn@pemkot.example.id", name="Sari ASN", role=Role.STAKEHOLDER, group="asn"),
+        "asn_en": Account(
+            email="expat@pemkot.example.id", name="John ASN", role=Role.STAKEHOLDER, group="asn", locale="en"
+        ),
+        "union": Account(email="korpri@example.id", name="Korpri", role=Role.STAKEHOLDER, group="union"),
+        "public": Account(email="warga@example.id", name="Budi Warga", role=Role.STAKEHOLDER, group="public"),
+    }
+    with unit_of_work(db) as s:
+        for account in people.values():
+            account.password_hash = "x"
+            s.add(account)
+        s.flush()
+    return people
+
+
+def drafter(people: dict[str, Account]) -> Actor:
+    """Act as the drafter account."""
+    a = people["drafter"]
+    return Actor(id=a.id, name=a.name, role=Role.DRAFTER, unit=UNIT)
+
+
+def advance(db: str, to: Stage, *, actor: Actor, now: datetime, reason: str = "") -> StageEvent:
+    """Advance the walked policy."""
+    with unit_of_work(db) as s:
+        return lifecycle.advance(s, actor=actor, slug=SLUG, to_stage=to, reason=reason, now=now)
+
+
+def latest_event(db: str) -> StageEvent:
+    """Return the walked policy's newest stage event."""
+    with unit_of_work(db) as s:
+        policy = get_policy(s, slug=SLUG)
+        return s.exec(
+            select(StageEvent).where(StageEvent.policy_id == policy.id).order_by(sa.desc(StageEvent.id))
+        ).first()  # type: ignore[return-value]
+
+
+def prepare_consultation(db: str, *, actor: Actor, c: Clock) -> None:
+    """Hold two workshops with minutes (one outcome), publish version 1, schedule a 21-day window."""
+    with unit_of_work(db) as s:
+        key = clauses_of(s, version_id=latest_version(s, policy_id=get_policy(s, slug=SLUG).id).id)[0].key
+        for n in (1, 2):
+            w = workshops.schedule_workshop(
+                s, actor=actor, slug=SLUG, title=f"Lokakarya {n}", starts_at=c.start, location="Aula BKPSDM"
+            )
+            workshops.record_minutes(s, actor=actor, slug=SLUG, workshop_id=w.id, minutes="Notula rapat.")
+        workshops.add_outcome(
+            s, actor=actor, slug=SLUG, workshop_id=w.id, text="Target JP perlu dirinci.", clause_key=key
+        )
+        number = latest_version(s, policy_id=get_policy(s, slug=SLUG).id).number
+        drafts.publish_version(s, actor=actor, slug=SLUG, number=number, now=c.start)
+        consultation.open_window(
+            s,
+            actor=actor,
+            slug=SLUG,
+            version_number=number,
+            opens_at=c.start,
+            closes_at=c.start + timedelta(days=21),
+        )
+
+
+def add_comment(db: str, *, c: Clock) -> int:
+    """Post one public comment on the first clause."""
+    with unit_of_work(db) as s:
+        policy = get_policy(s, slug=SLUG)
+        key = clauses_of(s, version_id=latest_version(s, policy_id=policy.id, published=True).id)[0].key
+        comment = comments.create_comment(
+            s, actor=CITIZEN, slug=SLUG, clause_key=key, body="Mohon target 20 JP dirinci.", now=c.comment_at
+        )
+        return comment.id  # type: ignore[return-value]
+
+
+def prepare_socialization(db: str, *, actor: Actor, c: Clock, comment_id: int) -> None:
+    """Answer the comment, publish the report and record the adoption."""
+    with unit_of_work(db) as s:
+        comments.dispose(
+            s,
+            actor=actor,
+            slug=SLUG,
+            comment_id=comment_id,
+            outcome=Outcome.ACCEPTED,
+            reason="Dirinci pada Pasal 5.",
+            now=c.closed,
+        )
+        consultation.publish_report(s, actor=actor, slug=SLUG, now=c.closed)
+        number = latest_version(s, policy_id=get_policy(s, slug=SLUG).id, published=True).number
+        rollout.record_adoption(
+            s,
+            actor=actor,
+            slug=SLUG,
+            version_number=number,
+            instrument_type="Peraturan Wali Kota",
+            number="45",
+            adopted_on=date(2026, 9, 10),
+            signed_by="Wali Kota Tangerang Selatan",
+        )
+
+
+def prepare_evaluation(db: str, *, actor: Actor, c: Clock) -> None:
+    """Hold a socialization session reaching the whole audience."""
+    with unit_of_work(db) as s:
+        rollout.add_session(
+            s, actor=actor, slug=SLUG, title="Sosialisasi", held_on=c.closed.date(), attendance_count=7000
+        )
+
+
+def prepare_revision(db: str, *, c: Clock) -> None:
+    """Close the cycle's survey round with its report, and record a missed indicator."""
+    with unit_of_work(db) as s:
+        policy = get_policy(s, slug=SLUG)
+        survey = s.exec(select(SurveyRound).where(SurveyRound.policy_id == policy.id)).one()
+        rounds.close_round(s, actor=SYSTEM, round_id=survey.id, now=c.evaluated)  # type: ignore[arg-type]
+        indicator = s.exec(
+            select(Indicator).where(Indicator.policy_id == policy.id, Indicator.code == "jp_per_asn")
+        ).one()
+        s.add(
+            Measurement(
+                indicator_id=indicator.id,  # type: ignore[arg-type]
+                value=15.5,
+                measured_on=c.evaluated.date(),
+                note="Data SIMPEG.",
+            )
+        )
+
+
+def snapshot(db: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Dump every table's rows, so 'running twice changes nothing' is checked on everything."""
+    engine = get_engine(db)
+    with engine.connect() as conn:
+        return {
+            t.name: [tuple(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key.columns))]
+            for t in metadata.sorted_tables
+        }

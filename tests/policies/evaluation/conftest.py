@@ -1,0 +1,86 @@
+"""Fixtures for the evaluation domain: a catalogue policy standing in the evaluation stage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import Session
+
+from policies.access import Actor
+from policies.db import unit_of_work
+from policies.evaluation import ikm
+from policies.models import Account, Role, Stage
+from policies.queries import get_policy
+from tests.conftest import NOW
+
+SLUG = "perwal-peningkatan-kualitas-asn-2026"
+UNIT = "BKPSDM Kota Tangerang Selatan"
+
+
+def answers(scores: list[int] | int = 3, **extra: Any) -> dict[str, Any]:
+    """Return a full, valid answer sheet for the peningkatan-kualitas-asn kind."""
+    values = scores if isinstance(scores, list) else [scores] * 9
+    sheet: dict[str, Any] = dict(zip(ikm.UNSUR_CODES, values, strict=True))
+    sheet |= {
+        "kualitas_pelatihan": 3,
+        "manfaat_mentoring": 3,
+        "format_pelatihan": "Daring mandiri",
+        "unit": "Dinas Kesehatan",
+        "golongan": "III",
+        "years_of_service": 8,
+    }
+    sheet.update(extra)
+    return sheet
+
+
+def csv_of(n: int, *, unit: str = "Dinas Kesehatan", start: int = 0) -> str:
+    """Return a population CSV of n ASN with valid 18-digit NIPs."""
+    lines = ["nip,nama,unit,email"]
+    lines += [
+        f"1985010120100{start + i:05d},ASN {start + i},{unit},asn{start + i}@tangsel.go.id" for i in range(n)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def staff(db: str) -> dict[str, Actor]:
+    """An evaluator and a drafter of the owning unit, as accounts and actors."""
+    with unit_of_work(db) as s:
+        ev = Account(
+            email="evaluator@tangsel.go.id", name="Eva Luator", password_hash="x", role=Role.EVALUATOR
+        )
+        dr = Account(
+            email="drafter@tangsel.go.id",
+            name="Rina Perancang",
+            password_hash="x",
+            role=Role.DRAFTER,
+            unit=UNIT,
+        )
+        s.add(ev)
+        s.add(dr)
+        s.flush()
+        return {
+            "evaluator": Actor(id=ev.id, name=ev.name, role=Role.EVALUATOR),
+            "drafter": Actor(id=dr.id, name=dr.name, role=Role.DRAFTER, unit=UNIT),
+        }
+
+
+@pytest.fixture
+def in_evaluation(db: str, catalog: None) -> Iterator[str]:
+    """Put the catalogue's peningkatan-kualitas-asn policy in evaluation (the walk is tested elsewhere)."""
+    with unit_of_work(db) as s:
+        policy = get_policy(s, slug=SLUG)
+        policy.stage = Stage.EVALUATION
+        policy.stage_changed_at = NOW - timedelta(days=1)
+        s.add(policy)
+    yield SLUG
+
+
+def open_now(s: Session, actor: Actor, *, days: int = 30) -> Any:
+    """Open a round at NOW for `days`."""
+    from policies.evaluation.rounds import open_round
+
+    return open_round(s, actor=actor, slug=SLUG, opens_at=NOW, closes_at=NOW + timedelta(days=days), now=NOW)

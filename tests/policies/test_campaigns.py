@@ -1,0 +1,80 @@
+"""Campaign detection: exact and near copies grouped through the LSH buckets stored in the database."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from policies.actions import comments
+from policies.campaigns import bands_for, fingerprint, list_campaigns, similarity
+from policies.db import unit_of_work
+from policies.models import Campaign, Comment, CommentBand, Disposition, Outcome
+from tests.conftest import DRAFTER
+from tests.policies.comment_setup import LATER, SLUG, account, clause_keys, open_consultation
+
+LETTER = (
+    "Kami para guru honorer menolak ketentuan jam pelajaran minimal dua puluh JP per tahun karena "
+    "pelatihan tidak tersedia di sekolah kami dan biaya perjalanan ke kota sangat mahal bagi kami semua"
+)
+
+
+@pytest.fixture
+def key(db: str, catalog: None) -> str:
+    """Open the consultation; return the first clause key."""
+    open_consultation(db)
+    return clause_keys(db)[0]
+
+
+def _post(db: str, n: int, key: str, body: str) -> int:
+    actor = account(db, email=f"orang{n}@warga.test")
+    with unit_of_work(db) as s:
+        return comments.create_comment(s, actor=actor, slug=SLUG, clause_key=key, body=body, now=LATER).id
+
+
+def test_bands_follow_the_threshold_and_similarity_is_estimated() -> None:
+    b, r = bands_for(0.8)
+    assert b * r <= 64 and r > 1
+    a = fingerprint(LETTER, threshold=0.8)
+    near = fingerprint(LETTER.replace("mahal", "mahal sekali"), threshold=0.8)
+    far = fingerprint("Pasal ini sudah baik, lanjutkan.", threshold=0.8)
+    assert similarity(a.signature, near.signature) >= 0.8 > similarity(a.signature, far.signature)
+    assert len(a.bands) == b
+
+
+def test_exact_and_near_copies_form_one_campaign(db: str, key: str) -> None:
+    first = _post(db, 1, key, LETTER)
+    copy = _post(db, 2, key, LETTER.upper() + "!!")  # same words once normalized
+    near = _post(db, 3, key, LETTER.replace("sangat mahal", "terlalu mahal"))
+    other = _post(db, 4, key, "Mohon definisi pengembangan kompetensi diperjelas pada bagian umum.")
+    with unit_of_work(db) as s:
+        rows = {c.id: c for c in s.exec(select(Comment))}
+        campaigns = list_campaigns(s, window_id=rows[first].window_id)
+        assert len(campaigns) == 1
+        campaign = campaigns[0]
+        assert campaign.size == 3 and campaign.representative_comment_id == first
+        assert campaign.representative_text == LETTER
+        assert {rows[i].campaign_id for i in (first, copy, near)} == {campaign.id}
+        assert rows[other].campaign_id is None
+        # The copy stores no bands of its own; the original and the near copy do.
+        banded = {b.comment_id for b in s.exec(select(CommentBand))}
+        assert first in banded and near in banded and copy not in banded
+
+
+def test_answering_a_campaign_gives_each_member_its_own_row(db: str, key: str) -> None:
+    ids = [_post(db, n, key, LETTER) for n in range(4)]
+    with unit_of_work(db) as s:
+        campaign = s.exec(select(Campaign)).one()
+        rows = comments.dispose_campaign(
+            s,
+            actor=DRAFTER,
+            slug=SLUG,
+            campaign_id=campaign.id,
+            outcome=Outcome.PARTLY,
+            reason="Pelatihan daring ditambahkan; batas 20 JP tetap.",
+            now=LATER,
+        )
+        assert sorted(r.comment_id for r in rows) == ids
+    with unit_of_work(db) as s:
+        stored = s.exec(select(Disposition)).all()
+        assert len(stored) == 4
+        assert {(d.outcome, d.via_campaign_id) for d in stored} == {(Outcome.PARTLY, campaign.id)}

@@ -1,0 +1,176 @@
+"""The comment register without HTTP: create, reply, vote, rate limit, list, hide, dispose."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from policies.actions import comments
+from policies.comment_queries import CommentFilter, CommentSort, list_comments, read_comment
+from policies.db import unit_of_work
+from policies.errors import Conflict, InvalidInput, PermissionDenied, RateLimited
+from policies.models import Disposition, Outcome, Role, Stance
+from tests.conftest import DRAFTER
+from tests.policies.comment_setup import LATER, SLUG, UNIT, account, clause_keys, open_consultation
+
+
+@pytest.fixture
+def window(db: str, catalog: None) -> list[str]:
+    """Open the catalogue policy's consultation; return its clause keys."""
+    open_consultation(db)
+    return clause_keys(db)
+
+
+def _comment(db: str, actor, key: str, body: str, **kw) -> int:
+    with unit_of_work(db) as s:
+        return comments.create_comment(
+            s, actor=actor, slug=SLUG, clause_key=key, body=body, now=LATER, **kw
+        ).id
+
+
+def test_reply_vote_and_counts(db: str, window: list[str]) -> None:
+    budi = account(db, email="budi@asn.test", group="asn")
+    sari = account(db, email="sari@warga.test")
+    drafter = account(db, email="rina@bkpsdm.test", role=Role.DRAFTER, unit=UNIT)
+    cid = _comment(db, budi, window[0], "Target 20 JP perlu dirinci per jabatan.", stance=Stance.AGAINST)
+    with unit_of_work(db) as s:
+        reply = comments.create_reply(
+            s, actor=drafter, slug=SLUG, parent_id=cid, body="Terima kasih.", now=LATER
+        )
+        assert reply.parent_id == cid and reply.clause_key == window[0]
+        with pytest.raises(InvalidInput) as info:
+            comments.create_reply(s, actor=sari, slug=SLUG, parent_id=reply.id, body="Setuju.", now=LATER)
+        assert info.value.field == "parent_id"
+    with unit_of_work(db) as s:
+        comments.vote(s, actor=sari, slug=SLUG, comment_id=cid, value=1)
+        comments.vote(s, actor=budi, slug=SLUG, comment_id=cid, value=1)
+        comments.vote(s, actor=sari, slug=SLUG, comment_id=cid, value=-1)  # changed her mind
+        comments.vote(s, actor=sari, slug=SLUG, comment_id=cid, value=-1)  # repeating changes nothing
+        view = read_comment(s, slug=SLUG, comment_id=cid, viewer=None)
+        assert (view.support_count, view.oppose_count) == (1, 1)
+        assert [r.body for r in view.replies] == ["Terima kasih."]
+        comments.vote(s, actor=budi, slug=SLUG, comment_id=cid, value=0)
+        assert read_comment(s, slug=SLUG, comment_id=cid, viewer=None).support_count == 0
+        with pytest.raises(InvalidInput):
+            comments.vote(s, actor=budi, slug=SLUG, comment_id=cid, value=2)
+
+
+def test_rate_limit_counts_the_database_and_body_limits(db: str, window: list[str]) -> None:
+    budi = account(db, email="budi@asn.test")
+    for n in range(3):
+        _comment(db, budi, window[0], f"Masukan nomor {n} tentang pasal ini.", per_minute=3)
+    with unit_of_work(db) as s, pytest.raises(RateLimited, match="batas 3 per menit"):
+        comments.create_comment(
+            s, actor=budi, slug=SLUG, clause_key=window[0], body="Lagi.", now=LATER, per_minute=3
+        )
+    with unit_of_work(db) as s:  # a minute later the allowance is back
+        comments.create_comment(
+            s,
+            actor=budi,
+            slug=SLUG,
+            clause_key=window[0],
+            body="Lagi.",
+            now=LATER + timedelta(seconds=61),
+            per_minute=3,
+        )
+    with unit_of_work(db) as s, pytest.raises(InvalidInput, match="maksimal 20 karakter") as info:
+        comments.create_comment(
+            s, actor=budi, slug=SLUG, clause_key=window[0], body="x" * 21, now=LATER, max_chars=20
+        )
+    assert info.value.field == "body"
+
+
+def test_keyset_pages_are_stable_and_filtered(db: str, window: list[str]) -> None:
+    people = [account(db, email=f"p{n}@warga.test", group="asn" if n % 2 else "public") for n in range(7)]
+    ids = [
+        _comment(
+            db,
+            p,
+            window[n % 2],
+            f"Masukan berbeda nomor {n} soal jam pelajaran {n * 7}.",
+            stance=Stance.FOR if n % 3 == 0 else Stance.NEUTRAL,
+        )
+        for n, p in enumerate(people)
+    ]
+    late = account(db, email="late@warga.test")
+    with unit_of_work(db) as s:
+        first = list_comments(s, slug=SLUG, viewer=None, limit=3)
+        assert [c.id for c in first.items] == ids[::-1][:3]
+        comments.create_comment(
+            s, actor=late, slug=SLUG, clause_key=window[0], body="Masukan baru.", now=LATER
+        )
+        second = list_comments(s, slug=SLUG, viewer=None, limit=3, cursor=first.next_cursor)
+        assert [c.id for c in second.items] == ids[::-1][3:6]  # the insert shifts nothing
+        third = list_comments(s, slug=SLUG, viewer=None, limit=3, cursor=second.next_cursor)
+        assert [c.id for c in third.items] == ids[:1] and third.next_cursor is None
+        oldest = list_comments(s, slug=SLUG, viewer=None, sort=CommentSort.OLDEST, limit=2)
+        assert [c.id for c in oldest.items] == ids[:2]
+        on_first = list_comments(s, slug=SLUG, viewer=None, filters=CommentFilter(clause_key=window[1]))
+        assert {c.id for c in on_first.items} == {ids[1], ids[3], ids[5]}
+        asn_for = CommentFilter(author_group="asn", stance=Stance.FOR)
+        assert [c.id for c in list_comments(s, slug=SLUG, viewer=None, filters=asn_for).items] == [ids[3]]
+        comments.vote(s, actor=people[0], slug=SLUG, comment_id=ids[2], value=1)
+        comments.vote(s, actor=people[1], slug=SLUG, comment_id=ids[2], value=1)
+        comments.vote(s, actor=people[0], slug=SLUG, comment_id=ids[4], value=1)
+        top = list_comments(s, slug=SLUG, viewer=None, sort=CommentSort.SUPPORT, limit=2)
+        assert [c.id for c in top.items] == [ids[2], ids[4]]
+        rest = list_comments(
+            s, slug=SLUG, viewer=None, sort=CommentSort.SUPPORT, limit=2, cursor=top.next_cursor
+        )
+        assert rest.items[0].support_count == 0 and rest.items[0].id not in (ids[2], ids[4])
+        with pytest.raises(InvalidInput) as info:
+            list_comments(s, slug=SLUG, viewer=None, sort=CommentSort.OLDEST, cursor=top.next_cursor)
+        assert info.value.field == "cursor"
+        with pytest.raises(InvalidInput):
+            list_comments(s, slug=SLUG, viewer=None, cursor="bukan-kursor")
+
+
+def test_hidden_text_is_shown_only_to_moderators_and_the_unit(db: str, window: list[str]) -> None:
+    troll = account(db, email="troll@warga.test")
+    moderator = account(db, email="maya@siklus.test", role=Role.MODERATOR)
+    other = account(db, email="joko@lampung.test", role=Role.DRAFTER, unit="BKPSDM Lampung Selatan")
+    cid = _comment(db, troll, window[0], "Kata-kata kasar di sini.")
+    with unit_of_work(db) as s:
+        with pytest.raises(PermissionDenied):
+            comments.set_hidden(s, actor=troll, slug=SLUG, comment_id=cid, hidden=True, reason="spam")
+        comments.set_hidden(s, actor=moderator, slug=SLUG, comment_id=cid, hidden=True, reason="bahasa kasar")
+    with unit_of_work(db) as s:
+        public = read_comment(s, slug=SLUG, comment_id=cid, viewer=None)
+        assert public.body == "[disembunyikan oleh moderator: bahasa kasar]" and public.hidden
+        assert read_comment(s, slug=SLUG, comment_id=cid, viewer=other).body.startswith("[disembunyikan")
+        assert read_comment(s, slug=SLUG, comment_id=cid, viewer=moderator).body == "Kata-kata kasar di sini."
+        assert read_comment(s, slug=SLUG, comment_id=cid, viewer=DRAFTER).body == "Kata-kata kasar di sini."
+        comments.set_hidden(
+            s, actor=moderator, slug=SLUG, comment_id=cid, hidden=False, reason="banding diterima"
+        )
+        assert read_comment(s, slug=SLUG, comment_id=cid, viewer=None).body == "Kata-kata kasar di sini."
+
+
+def test_disposition_and_the_closed_window(db: str, window: list[str]) -> None:
+    budi = account(db, email="budi@asn.test")
+    cid = _comment(db, budi, window[0], "Mohon ditambah pasal pendampingan.")
+    with unit_of_work(db) as s:
+        with pytest.raises(PermissionDenied):
+            comments.dispose(s, actor=budi, slug=SLUG, comment_id=cid, outcome=Outcome.NOTED, reason="x")
+        with pytest.raises(InvalidInput) as info:
+            comments.dispose(s, actor=DRAFTER, slug=SLUG, comment_id=cid, outcome=Outcome.NOTED, reason=" ")
+        assert info.value.field == "reason"
+        row = comments.dispose(
+            s,
+            actor=DRAFTER,
+            slug=SLUG,
+            comment_id=cid,
+            outcome=Outcome.ACCEPTED,
+            reason="Ditambahkan sebagai Pasal 7.",
+            next_clause_key="pasal-7",
+            now=LATER,
+        )
+        assert isinstance(row, Disposition) and row.next_clause_key == "pasal-7"
+        undisposed = list_comments(s, slug=SLUG, viewer=None, filters=CommentFilter(undisposed=True))
+        assert undisposed.items == []
+        assert read_comment(s, slug=SLUG, comment_id=cid, viewer=None).disposition.outcome == "accepted"
+    with unit_of_work(db) as s, pytest.raises(Conflict, match="sudah ditutup"):
+        comments.create_reply(
+            s, actor=budi, slug=SLUG, parent_id=cid, body="Terima kasih.", now=LATER + timedelta(days=60)
+        )

@@ -1,0 +1,161 @@
+"""The reminder outbox without Prefect: dedupe, due, claims, retries with backoff, inbox, rendering."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from policies import notify
+from policies.db import unit_of_work, utcnow
+from policies.errors import NotFound
+from policies.models import Account, Channel, DeliveryState, Reminder
+from policies.notify import Recipient
+from tests.lifecycle_walk import add_people
+
+CONTEXT = {
+    "title": "Perwal Kebijakan Kepegawaian ASN",
+    "slug": "perwal-asn",
+    "cycle": 2,
+    "closes_at": "2026-09-07T07:30:00+00:00",
+    "closed_at": "2026-09-07T07:30:00+00:00",
+    "undisposed": 3,
+    "days": 14,
+    "instrument": "Peraturan Wali Kota",
+    "number": "45",
+    "adopted_on": "2026-09-10",
+    "round_number": 1,
+    "version": 4,
+    "notes": 7,
+    "reason": "Digantikan peraturan baru.",
+}
+
+
+def _reminder(template: str, locale: str) -> Reminder:
+    return Reminder(
+        dedupe_key="k",
+        template=template,
+        channel=Channel.EMAIL,
+        recipient_email="a@example.id",
+        locale=locale,
+        context=CONTEXT,
+        due_at=utcnow(),
+    )
+
+
+# The stage and sweep templates (the evaluation's own templates are tested with their module).
+TEMPLATES = [
+    "acknowledgement_request",
+    "consultation_closing",
+    "consultation_opened",
+    "dispositions_owed",
+    "escalation",
+    "evaluation_opened",
+    "policy_adopted",
+    "policy_withdrawn",
+    "revision_started",
+    "workshop_invitation",
+]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_every_email_template_renders_in_both_languages(template: str) -> None:
+    subject_id, body_id = notify.render_email(
+        _reminder(template, "id"), base_url="https://siklus.example.id/"
+    )
+    subject_en, body_en = notify.render_email(
+        _reminder(template, "en"), base_url="https://siklus.example.id/"
+    )
+    assert subject_id.startswith("[Siklus]") and subject_en.startswith("[Siklus]")
+    assert "https://siklus.example.id/policies/perwal-asn" in body_id
+    assert "Salam," in body_id and "Regards," in body_en
+    assert subject_id != subject_en
+
+
+def test_dates_are_written_the_indonesian_way() -> None:
+    _, body = notify.render_email(_reminder("consultation_opened", "id"), base_url="http://x")
+    assert "7 September 2026, pukul 14.30 WIB" in body
+    _, body_en = notify.render_email(_reminder("consultation_opened", "en"), base_url="http://x")
+    assert "September 7, 2026, 2:30 PM WIB" in body_en
+
+
+def test_unknown_template_falls_back_to_a_notice() -> None:
+    r = _reminder("survey_reminder_from_elsewhere", "id")
+    r.context = {"policy_title": "Perwal X", "policy_slug": "perwal-x", "message": "Isi survei."}
+    subject, body = notify.render_email(r, base_url="http://x")
+    assert "Perwal X" in subject and "Isi survei." in body and "/policies/perwal-x" in body
+
+
+def test_enqueue_is_deduplicated(db: str) -> None:
+    now = utcnow()
+    person = Recipient(account_id=None, email="warga@example.id")
+    with unit_of_work(db) as s:
+        first = notify.notify(s, key="k1", template="notice", recipients=[person, person], due_at=now)
+        again = notify.notify(s, key="k1", template="notice", recipients=[person], due_at=now)
+        assert (first, again) == (1, 0)
+        # Inbox needs an account: an address-only recipient gets email only.
+        inbox_only = notify.notify(
+            s, key="k2", template="notice", recipients=[person], due_at=now, channels=[Channel.INBOX]
+        )
+        assert inbox_only == 0
+        assert len(list(s.exec(select(Reminder)))) == 1
+
+
+def test_claims_retries_backoff_and_giving_up(db: str) -> None:
+    now = utcnow()
+    with unit_of_work(db) as s:
+        r, _ = notify.enqueue(
+            s,
+            dedupe_key="x",
+            template="notice",
+            channel=Channel.EMAIL,
+            recipient=Recipient(None, "a@example.id"),
+            due_at=now,
+        )
+        rid = r.id
+    with unit_of_work(db) as s:
+        assert [x.id for x in notify.due_reminders(s, now=now)] == [rid]
+        assert notify.claim(s, reminder_id=rid, now=now)
+        assert not notify.claim(s, reminder_id=rid, now=now)  # a second deliverer loses
+        failed = notify.record_failure(s, reminder_id=rid, error="451 try later", now=now, max_attempts=2)
+        assert failed.state == DeliveryState.PENDING and failed.due_at == now + timedelta(minutes=2)
+        assert notify.due_reminders(s, now=now) == []
+    later = now + timedelta(minutes=3)
+    with unit_of_work(db) as s:
+        assert notify.claim(s, reminder_id=rid, now=later)
+        gave_up = notify.record_failure(s, reminder_id=rid, error="451 again", now=later, max_attempts=2)
+        assert (gave_up.state, gave_up.attempts, gave_up.last_error) == (DeliveryState.FAILED, 2, "451 again")
+    assert notify.retry_delay(20) == notify.MAX_BACKOFF
+
+
+def test_inbox_delivery_listing_and_read(db: str) -> None:
+    people = add_people(db)
+    asn: Account = people["asn"]
+    now = utcnow()
+    with unit_of_work(db) as s:
+        notify.notify(
+            s,
+            key="ask",
+            template="notice",
+            recipients=[Recipient.of(asn)],
+            due_at=now,
+            channels=[Channel.INBOX],
+        )
+        notify.notify(
+            s,
+            key="later",
+            template="notice",
+            recipients=[Recipient.of(asn)],
+            due_at=now + timedelta(days=1),
+            channels=[Channel.INBOX],
+        )
+        assert notify.deliver_inbox(s, now=now) == 1
+        (message,) = notify.inbox(s, account_id=asn.id)
+        first = notify.mark_read(s, account_id=asn.id, reminder_id=message.id, now=now)
+        again = notify.mark_read(s, account_id=asn.id, reminder_id=message.id, now=now + timedelta(hours=1))
+        assert first.read_at == again.read_at == now
+        assert notify.inbox(s, account_id=asn.id, unread_only=True) == []
+        with pytest.raises(NotFound):
+            notify.mark_read(s, account_id=people["public"].id, reminder_id=message.id)
+        assert notify.outbox_counts(s) == {("inbox", "sent"): 1, ("inbox", "pending"): 1}

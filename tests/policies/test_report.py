@@ -1,0 +1,100 @@
+"""The consultation report and the export: every comment by clause, escaped, with its disposition."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from policies.actions import comments
+from policies.comment_export import COLUMNS, export_csv, export_json
+from policies.db import unit_of_work
+from policies.models import Outcome, Role
+from policies.queries import current_window, get_policy
+from policies.rendering.report import build_report, render_report
+from tests.conftest import DRAFTER
+from tests.policies.comment_setup import LATER, SLUG, account, clause_keys, open_consultation
+
+EVIL = "<script>alert('x')</script> & **tebal**"
+
+
+@pytest.fixture
+def register(db: str, catalog: None) -> dict[str, int]:
+    """A window with an answered comment, an unanswered one, a hidden one and a reply."""
+    open_consultation(db)
+    keys = clause_keys(db)
+    budi = account(db, email="budi@asn.test", group="asn")
+    sari = account(db, email="sari@warga.test")
+    maya = account(db, email="maya@siklus.test", role=Role.MODERATOR)
+    with unit_of_work(db) as s:
+        made = {
+            "answered": comments.create_comment(
+                s,
+                actor=budi,
+                slug=SLUG,
+                clause_key=keys[0],
+                body="Target 20 JP dirinci per jabatan.",
+                now=LATER,
+            ).id,
+            "evil": comments.create_comment(
+                s, actor=sari, slug=SLUG, clause_key=keys[1], body=EVIL, now=LATER
+            ).id,
+            "hidden": comments.create_comment(
+                s, actor=sari, slug=SLUG, clause_key=keys[1], body="Teks kasar rahasia.", now=LATER
+            ).id,
+        }
+        comments.create_reply(s, actor=budi, slug=SLUG, parent_id=made["answered"], body="Setuju.", now=LATER)
+        comments.dispose(
+            s,
+            actor=DRAFTER,
+            slug=SLUG,
+            comment_id=made["answered"],
+            outcome=Outcome.ACCEPTED,
+            reason="Dirinci pada Pasal 5 ayat (2).",
+            next_clause_key="pasal-5",
+            now=LATER,
+        )
+        comments.set_hidden(s, actor=maya, slug=SLUG, comment_id=made["hidden"], hidden=True, reason="kasar")
+    return made
+
+
+def test_report_html_escapes_and_answers_everyone(db: str, register: dict[str, int]) -> None:
+    with unit_of_work(db) as s:
+        data = build_report(s, slug=SLUG, now=LATER)
+    page = render_report(data, fmt="html")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "Dirinci pada Pasal 5 ayat (2)." in page and "Diterima" in page and "pasal-5" in page
+    assert "Teks kasar rahasia." not in page and "[disembunyikan oleh moderator: kasar]" in page
+    assert "17 Agustus 2026" in page  # LATER is 17 August 2026 in Jakarta
+    assert page.count('class="comment"') == 3 and "1 balasan" in page
+    assert "Tindak lanjut: belum ada." in page
+
+
+def test_report_markdown_quotes_user_text(db: str, register: dict[str, int]) -> None:
+    with unit_of_work(db) as s:
+        text = render_report(build_report(s, slug=SLUG, now=LATER), fmt="md")
+    assert text.startswith("# Laporan konsultasi publik")
+    assert "> &lt;script&gt;alert('x')&lt;/script&gt; &amp; **tebal**" in text
+    assert "<script>" not in text and "Teks kasar rahasia." not in text
+    assert "| Masukan | 3 |" in text and "Tindak lanjut: Diterima" in text
+
+
+def test_export_streams_csv_and_json_with_dispositions(db: str, register: dict[str, int]) -> None:
+    with unit_of_work(db) as s:
+        window_id = current_window(s, policy=get_policy(s, slug=SLUG)).id
+        chunks = list(export_csv(s, window_id=window_id, full_text=False, chunk_rows=2))
+        assert len(chunks) >= 2  # streamed in pieces, not built whole
+        rows = list(csv.DictReader(io.StringIO("".join(chunks))))
+        assert list(rows[0]) == list(COLUMNS) and len(rows) == 4
+        by_id = {int(r["id"]): r for r in rows}
+        assert by_id[register["answered"]]["disposition"] == "accepted"
+        assert by_id[register["answered"]]["next_clause_key"] == "pasal-5"
+        assert by_id[register["hidden"]]["body"] == "[disembunyikan oleh moderator: kasar]"
+        assert by_id[register["evil"]]["body"] == EVIL  # stored as given
+        records = json.loads("".join(export_json(s, window_id=window_id, full_text=True, chunk_rows=2)))
+        assert len(records) == 4
+        hidden = next(r for r in records if r["id"] == register["hidden"])
+        assert hidden["hidden"] is True and hidden["body"] == "Teks kasar rahasia."
+        assert records[0]["created_at_utc"].startswith("2026-08-17")

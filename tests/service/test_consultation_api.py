@@ -1,0 +1,124 @@
+"""Consultation windows over HTTP: open (minimum from the kind), statistics, close, report."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from fastapi.testclient import TestClient
+
+from policies.access import Actor
+from policies.actions import comments
+from policies.db import unit_of_work, utcnow
+from policies.models import Outcome, Role, Stance
+from tests.conftest import DRAFTER
+from tests.service.conftest import SLUG, auth, open_consultation, problem_of
+
+URL = f"/api/v1/policies/{SLUG}/consultation"
+ASN = Actor(id=None, name="Budi", role=Role.STAKEHOLDER, group="asn")
+PUBLIC = Actor(id=None, name="Warga", role=Role.STAKEHOLDER, group="public")
+
+
+def _ready_for_window(client: TestClient, token: str) -> None:
+    headers = auth(token)
+    client.post(f"/api/v1/policies/{SLUG}/advance", headers=headers, json={"to_stage": "workshop"})
+    client.post(f"/api/v1/policies/{SLUG}/versions/1/publish", headers=headers)
+
+
+def test_open_defaults_to_the_kinds_minimum(client: TestClient, drafter_token: str) -> None:
+    window = open_consultation(client, drafter_token)
+    length = datetime.fromisoformat(window["closes_at"]) - datetime.fromisoformat(window["opens_at"])
+    days = length / timedelta(days=1)
+    assert round(days, 6) == 21 and window["is_open"] is True and window["version_number"] == 1
+
+
+def test_statistics_count_by_stance_clause_group_and_answer(
+    client: TestClient, drafter_token: str, db: str
+) -> None:
+    window = open_consultation(client, drafter_token)
+    keys = [c["key"] for c in client.get(f"/api/v1/policies/{SLUG}/versions/1").json()["clauses"]]
+    with unit_of_work(db) as s:
+        first = comments.create_comment(
+            s, actor=ASN, slug=SLUG, clause_key=keys[0], body="Setuju.", stance=Stance.FOR
+        )
+        comments.create_comment(
+            s, actor=PUBLIC, slug=SLUG, clause_key=keys[0], body="Tidak setuju.", stance=Stance.AGAINST
+        )
+        comments.create_comment(s, actor=PUBLIC, slug=SLUG, clause_key=keys[1], body="Perlu dirinci.")
+        comments.dispose(
+            s, actor=DRAFTER, slug=SLUG, comment_id=first.id, outcome=Outcome.ACCEPTED, reason="Ya."
+        )
+    body = client.get(URL).json()
+    assert body["window"]["id"] == window["id"]
+    stats = body["statistics"]
+    assert (stats["comments"], stats["answered"], stats["unanswered"], stats["campaigns"]) == (3, 1, 2, 0)
+    assert stats["by_stance"] == {"against": 1, "for": 1, "neutral": 1}
+    assert stats["by_clause"] == {keys[0]: 2, keys[1]: 1}
+    assert stats["by_group"] == {"asn": 1, "public": 2}
+    assert stats["by_outcome"] == {"accepted": 1}
+
+
+def test_close_and_publish_report_once_every_comment_is_answered(
+    client: TestClient, drafter_token: str, db: str
+) -> None:
+    open_consultation(client, drafter_token)
+    key = client.get(f"/api/v1/policies/{SLUG}/versions/1").json()["clauses"][0]["key"]
+    with unit_of_work(db) as s:
+        comment_id = comments.create_comment(s, actor=PUBLIC, slug=SLUG, clause_key=key, body="Masukan.").id
+    early = problem_of(client.post(f"{URL}/report/publish", headers=auth(drafter_token)), 409, "conflict")
+    assert "setelah konsultasi ditutup" in early["detail"]
+    closed = client.post(f"{URL}/close", headers=auth(drafter_token))
+    assert closed.status_code == 200 and closed.json()["closed_at"] and closed.json()["is_open"] is False
+    unanswered = problem_of(
+        client.post(f"{URL}/report/publish", headers=auth(drafter_token)), 409, "conflict"
+    )
+    assert unanswered["missing"] == 1 and "belum diberi tindak lanjut" in unanswered["detail"]
+    with unit_of_work(db) as s:
+        comments.dispose(
+            s, actor=DRAFTER, slug=SLUG, comment_id=comment_id, outcome=Outcome.NOTED, reason="Dicatat."
+        )
+    published = client.post(f"{URL}/report/publish", headers=auth(drafter_token))
+    assert published.status_code == 200 and published.json()["report_published_at"]
+
+
+def test_open_refusals(
+    client: TestClient, drafter_token: str, other_drafter_token: str, stakeholder_token: str
+) -> None:
+    body = {"version_number": 1}
+    problem_of(client.post(URL, json=body), 401, "unauthenticated")
+    problem_of(client.post(URL, headers=auth(stakeholder_token), json=body), 403, "forbidden")
+    problem_of(client.post(URL, headers=auth(other_drafter_token), json=body), 403, "forbidden")
+    drafting = problem_of(client.post(URL, headers=auth(drafter_token), json=body), 409, "conflict")
+    assert "drafting" in drafting["detail"]
+    client.post(
+        f"/api/v1/policies/{SLUG}/advance", headers=auth(drafter_token), json={"to_stage": "workshop"}
+    )
+    unpublished = problem_of(client.post(URL, headers=auth(drafter_token), json=body), 422, "invalid-input")
+    assert unpublished["errors"][0]["field"] == "version_number"
+    _ready_for_window(client, drafter_token)
+    short = problem_of(
+        client.post(URL, headers=auth(drafter_token), json={**body, "days": 7}), 422, "invalid-input"
+    )
+    assert short["errors"][0]["field"] == "closes_at" and "minimal 21 hari" in short["detail"]
+    both = {**body, "days": 30, "closes_at": (utcnow() + timedelta(days=30)).isoformat()}
+    assert (
+        problem_of(client.post(URL, headers=auth(drafter_token), json=both), 422, "invalid-input")["errors"][
+            0
+        ]["field"]
+        == "days"
+    )
+    invalid = problem_of(
+        client.post(URL, headers=auth(drafter_token), json={"version_number": 0, "days": 0}),
+        422,
+        "validation-error",
+    )
+    assert {e["field"] for e in invalid["errors"]} == {"version_number", "days"}
+    problem_of(client.post(URL, headers=auth(drafter_token), json={"version_number": 5}), 404, "not-found")
+
+
+def test_reading_without_a_window_is_404_and_close_without_one_is_409(
+    client: TestClient, drafter_token: str
+) -> None:
+    problem_of(client.get(URL), 404, "not-found")
+    problem_of(client.post(f"{URL}/close", headers=auth(drafter_token)), 409, "conflict")
+    problem_of(client.post(f"{URL}/close"), 401, "unauthenticated")
+    problem_of(client.get("/api/v1/policies/tidak-ada/consultation"), 404, "not-found")

@@ -1,0 +1,94 @@
+"""Draft versions over HTTP: write, list, read with clauses, publish, diff, and refusals."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.service.conftest import SLUG, auth, open_consultation, problem_of
+
+URL = f"/api/v1/policies/{SLUG}/versions"
+
+
+def _second_version(client: TestClient, token: str) -> dict[str, object]:
+    first = client.get(f"{URL}/1").json()
+    clauses = first["clauses"]
+    # Rewrite the first clause's body, keep the rest, add one clause at the end.
+    parts = [f"# {first['title']}"]
+    for i, c in enumerate(clauses):
+        body = c["body"] + " Ditambah kewajiban pelaporan triwulanan." if i == 0 else c["body"]
+        parts.append(f"### {c['heading']}\n\n{body}")
+    parts.append("### Pasal Tambahan\n\nKetentuan peralihan berlaku sejak diundangkan.")
+    response = client.post(
+        URL, headers=auth(token), json={"body": "\n\n".join(parts), "change_note": "Revisi"}
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_catalogue_version_reads_with_clauses(client: TestClient) -> None:
+    listed = client.get(URL).json()
+    assert [v["number"] for v in listed] == [1] and listed[0]["frozen"] is False
+    one = client.get(f"{URL}/1").json()
+    assert one["clauses"] and set(one["clauses"][0]) == {"key", "heading", "chapter", "body"}
+    assert one["body"].startswith("#")
+
+
+def test_new_version_keeps_keys_and_diff_shows_word_ops(client: TestClient, drafter_token: str) -> None:
+    old_keys = [c["key"] for c in client.get(f"{URL}/1").json()["clauses"]]
+    second = _second_version(client, drafter_token)
+    assert second["number"] == 2 and second["change_note"] == "Revisi"
+    assert [c["key"] for c in second["clauses"]][: len(old_keys)] == old_keys
+
+    diff = client.get(f"/api/v1/policies/{SLUG}/diff", params={"from": 1, "to": 2}).json()
+    assert (diff["from_version"], diff["to_version"]) == (1, 2)
+    changes = [c["change"] for c in diff["clauses"]]
+    assert changes[0] == "changed" and changes[-1] == "added" and set(changes[1:-1]) == {"unchanged"}
+    assert {"op": "insert", "text": "Ditambah kewajiban pelaporan triwulanan."} in [
+        {"op": w["op"], "text": w["text"].strip()} for w in diff["clauses"][0]["words"]
+    ]
+
+
+def test_publish_freezes_and_is_idempotent(client: TestClient, drafter_token: str) -> None:
+    first = client.post(f"{URL}/1/publish", headers=auth(drafter_token))
+    assert first.status_code == 200 and first.json()["frozen"] is True
+    again = client.post(f"{URL}/1/publish", headers=auth(drafter_token)).json()
+    assert again["published_at"] == first.json()["published_at"]
+
+
+def test_write_refusals(
+    client: TestClient, drafter_token: str, other_drafter_token: str, stakeholder_token: str
+) -> None:
+    body = {"body": "### Pasal 1\n\nIsi."}
+    problem_of(client.post(URL, json=body), 401, "unauthenticated")
+    problem_of(client.post(URL, headers=auth(stakeholder_token), json=body), 403, "forbidden")
+    problem_of(client.post(URL, headers=auth(other_drafter_token), json=body), 403, "forbidden")
+    problem_of(client.post(f"{URL}/1/publish", headers=auth(other_drafter_token)), 403, "forbidden")
+    problem_of(
+        client.post("/api/v1/policies/tidak-ada/versions", headers=auth(drafter_token), json=body),
+        404,
+        "not-found",
+    )
+    empty = problem_of(
+        client.post(URL, headers=auth(drafter_token), json={"body": ""}), 422, "validation-error"
+    )
+    assert empty["errors"][0]["field"] == "body"
+    no_clause = problem_of(
+        client.post(URL, headers=auth(drafter_token), json={"body": "# Judul saja"}), 422, "invalid-input"
+    )
+    assert no_clause["errors"][0]["field"] == "body"
+
+
+def test_text_is_frozen_during_consultation(client: TestClient, drafter_token: str) -> None:
+    open_consultation(client, drafter_token)
+    body = {"body": "### Pasal 1\n\nIsi baru."}
+    refused = problem_of(client.post(URL, headers=auth(drafter_token), json=body), 409, "conflict")
+    assert "consultation" in refused["detail"]
+
+
+def test_read_and_diff_refusals(client: TestClient) -> None:
+    problem_of(client.get(f"{URL}/9"), 404, "not-found")
+    problem_of(client.get(f"/api/v1/policies/{SLUG}/diff", params={"from": 1, "to": 9}), 404, "not-found")
+    missing = problem_of(
+        client.get(f"/api/v1/policies/{SLUG}/diff", params={"to": 0}), 422, "validation-error"
+    )
+    assert {e["field"] for e in missing["errors"]} == {"from", "to"}

@@ -1,0 +1,311 @@
+"""The evaluation API: rounds, populations, tokens, responses, results, indicators, the report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from policies.db import unit_of_work
+from policies.models import Role, Stage
+from policies.queries import get_policy
+from tests.service.conftest import SLUG, auth, make_token, problem_of
+
+POPULATION = "nip,nama,unit,email\n" + "".join(
+    f"19850101201001{i:04d},ASN {i},Dinas {'Kesehatan' if i % 2 else 'Pendidikan'},asn{i}@tangsel.go.id\n"
+    for i in range(6)
+)
+
+
+@pytest.fixture
+def evaluator_token(db: str) -> str:
+    return make_token(db, email="eva@siklus.test", name="Eva Evaluator", role=Role.EVALUATOR)
+
+
+@pytest.fixture
+def in_evaluation(db: str, client: TestClient) -> str:
+    # The walk into evaluation is tested by the lifecycle and end-to-end tests; here it is set up.
+    with unit_of_work(db) as s:
+        policy = get_policy(s, slug=SLUG)
+        policy.stage = Stage.EVALUATION
+        s.add(policy)
+    return SLUG
+
+
+def sheet(questions: list[dict[str, Any]], score: int) -> dict[str, Any]:
+    """Answer every question validly: scales with `score`, choices with their first option."""
+    out: dict[str, Any] = {}
+    for q in questions:
+        if q["type"] == "scale":
+            out[q["code"]] = score
+        elif q["type"] == "single":
+            out[q["code"]] = q["options"][0]
+        elif q["type"] == "multi":
+            out[q["code"]] = q["options"][:1]
+        elif q["type"] == "number":
+            out[q["code"]] = 10
+        else:
+            out[q["code"]] = "Dinas Kesehatan" if q["code"] == "unit" else "Perbanyak pelatihan daring <b>"
+    return out
+
+
+def open_with_population(client: TestClient, token: str) -> tuple[int, list[str]]:
+    made = client.post(f"/api/v1/policies/{SLUG}/rounds", headers=auth(token), json={})
+    assert made.status_code == 201, made.text
+    rid = made.json()["id"]
+    up = client.post(
+        f"/api/v1/rounds/{rid}/population",
+        headers=auth(token),
+        files={"file": ("asn.csv", POPULATION.encode(), "text/csv")},
+    )
+    assert up.status_code == 201, up.text
+    body = up.json()
+    assert (body["population"], body["target_sample"]) == (6, 6)
+    assert all(t["link"].endswith(t["token"]) for t in body["issued"])
+    return rid, [t["token"] for t in body["issued"]]
+
+
+def test_template_is_public_and_has_the_nine_unsur(client: TestClient) -> None:
+    got = client.get(f"/api/v1/policies/{SLUG}/survey-template")
+    assert got.status_code == 200
+    questions = got.json()
+    assert [q["code"] for q in questions if q["group"] == "unsur"] == [f"u{i}" for i in range(1, 10)]
+    assert {q["code"] for q in questions if q["group"] == "profile"} == {
+        "unit",
+        "golongan",
+        "years_of_service",
+    }
+
+
+def test_round_roles_and_stage(
+    client: TestClient,
+    in_evaluation: str,
+    evaluator_token: str,
+    stakeholder_token: str,
+    other_drafter_token: str,
+    drafter_token: str,
+) -> None:
+    problem_of(client.post(f"/api/v1/policies/{SLUG}/rounds", json={}), 401, "unauthenticated")
+    problem_of(
+        client.post(f"/api/v1/policies/{SLUG}/rounds", headers=auth(stakeholder_token), json={}),
+        403,
+        "forbidden",
+    )
+    problem_of(
+        client.post(f"/api/v1/policies/{SLUG}/rounds", headers=auth(other_drafter_token), json={}),
+        403,
+        "forbidden",
+    )
+    first = client.post(f"/api/v1/policies/{SLUG}/rounds", headers=auth(drafter_token), json={})
+    again = client.post(f"/api/v1/policies/{SLUG}/rounds", headers=auth(evaluator_token), json={})
+    assert first.status_code == again.status_code == 201 and first.json()["id"] == again.json()["id"]
+    other = "perwal-peningkatan-kualitas-asn-2026"  # still drafting
+    body = problem_of(
+        client.post(f"/api/v1/policies/{other}/rounds", headers=auth(evaluator_token), json={}),
+        409,
+        "conflict",
+    )
+    assert "tahap evaluasi" in body["detail"]
+    listed = client.get(f"/api/v1/policies/{SLUG}/rounds", params={"limit": 1})
+    assert [r["number"] for r in listed.json()["items"]] == [1] and listed.json()["next"]
+    assert client.get(f"/api/v1/policies/{SLUG}/rounds", params={"after": listed.json()["next"]}).json() == {
+        "items": [],
+        "next": None,
+    }
+    problem_of(client.get(f"/api/v1/policies/{SLUG}/rounds", params={"after": "rusak"}), 422, "invalid-input")
+
+
+def test_token_survey_flow_results_and_report(
+    client: TestClient, in_evaluation: str, evaluator_token: str, stakeholder_token: str
+) -> None:
+    rid, tokens = open_with_population(client, evaluator_token)
+    problem_of(client.get("/api/v1/survey"), 401, "unauthenticated")
+    problem_of(client.get("/api/v1/survey", headers={"X-Survey-Token": "salah"}), 401, "unauthenticated")
+    form = client.get("/api/v1/survey", headers={"X-Survey-Token": tokens[0]}).json()
+    assert form["answered"] is False and form["round_id"] == rid
+    questions = form["questions"]
+
+    bad = sheet(questions, 3) | {"u2": 7}
+    del bad["u5"]
+    body = problem_of(
+        client.post("/api/v1/survey/responses", json={"token": tokens[0], "answers": bad}),
+        422,
+        "invalid-input",
+    )
+    assert body["questions"] == ["u2", "u5"] and body["errors"][0]["field"] == "u2"
+    assert client.get(f"/api/v1/rounds/{rid}").json()["responses"] == 0  # nothing half-saved
+
+    for i, token in enumerate(tokens[:4]):
+        if i % 2:
+            sent = client.post(
+                "/api/v1/survey/responses", json={"token": token, "answers": sheet(questions, 4)}
+            )
+        else:
+            sent = client.post(
+                "/api/v1/survey/responses",
+                headers={"X-Survey-Token": token},
+                json={"answers": sheet(questions, 3)},
+            )
+        assert sent.status_code == 201, sent.text
+    problem_of(
+        client.post("/api/v1/survey/responses", json={"token": tokens[0], "answers": sheet(questions, 3)}),
+        409,
+        "conflict",
+    )
+
+    problem_of(client.get(f"/api/v1/rounds/{rid}/results"), 401, "unauthenticated")
+    live = client.get(f"/api/v1/rounds/{rid}/results", headers=auth(evaluator_token)).json()
+    # Two sheets of 3s and two of 4s: NRR 3,5 everywhere -> 87,50 -> B.
+    assert (live["ikm"]["ikm"], live["ikm"]["category"], live["responses"]) == ("87.50", "B", 4)
+    problem_of(client.get(f"/api/v1/rounds/{rid}/report.html"), 401, "unauthenticated")
+
+    people = client.get(f"/api/v1/rounds/{rid}/respondents", headers=auth(evaluator_token)).json()
+    assert sum(p["responded"] for p in people["items"]) == 4 and "token" not in people["items"][0]
+    problem_of(
+        client.get(f"/api/v1/rounds/{rid}/respondents", headers=auth(stakeholder_token)), 403, "forbidden"
+    )
+    lost = people["items"][5]["id"]
+    new = client.post(f"/api/v1/respondents/{lost}/token", headers=auth(evaluator_token))
+    assert new.status_code == 201
+    problem_of(client.get("/api/v1/survey", headers={"X-Survey-Token": tokens[5]}), 401, "unauthenticated")
+    assert client.get("/api/v1/survey", headers={"X-Survey-Token": new.json()["token"]}).is_success
+
+    closed = client.post(f"/api/v1/rounds/{rid}/close", headers=auth(evaluator_token))
+    assert closed.status_code == 200 and closed.json()["report_published_at"]
+    results = client.get(f"/api/v1/rounds/{rid}/results").json()  # public once published
+    assert results["ikm"]["ikm"] == "87.50" and results["target_sample"] == 6
+    html = client.get(f"/api/v1/rounds/{rid}/report.html")
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "IKM 87,50" in html.text and "<svg" in html.text and "&lt;b&gt;" in html.text
+    md = client.get(f"/api/v1/rounds/{rid}/report.md", params={"lang": "en"})
+    assert md.headers["content-type"].startswith("text/markdown") and "IKM 87.50" in md.text
+    problem_of(
+        client.post("/api/v1/survey/responses", json={"token": tokens[4], "answers": sheet(questions, 3)}),
+        409,
+        "conflict",
+    )
+
+
+def test_indicators_measurements_and_recommendations(
+    client: TestClient, in_evaluation: str, evaluator_token: str, stakeholder_token: str
+) -> None:
+    rid, tokens = open_with_population(client, evaluator_token)
+    inds = client.get(f"/api/v1/policies/{SLUG}/indicators").json()
+    manual = next(i for i in inds if i["source"] == "manual")
+    made = client.post(
+        f"/api/v1/indicators/{manual['id']}/measurements",
+        headers=auth(evaluator_token),
+        json={
+            "value": manual["target"] - 5 if manual["direction"] == "up" else manual["target"] + 5,
+            "round_id": rid,
+        },
+    )
+    assert made.status_code == 201, made.text
+    problem_of(
+        client.post(
+            f"/api/v1/indicators/{manual['id']}/measurements",
+            headers=auth(stakeholder_token),
+            json={"value": 1},
+        ),
+        403,
+        "forbidden",
+    )
+    imported = client.post(
+        f"/api/v1/policies/{SLUG}/measurements/import",
+        params={"round_id": rid},
+        headers={**auth(evaluator_token), "Content-Type": "text/csv"},
+        content=f"code,value\n{manual['code']},1\n".encode(),
+    )
+    assert imported.status_code == 201 and imported.json()[0]["value"] == 1
+    body = problem_of(
+        client.post(
+            f"/api/v1/policies/{SLUG}/measurements/import",
+            headers=auth(evaluator_token),
+            content=b"code,value\nnope,1\n",
+        ),
+        422,
+        "invalid-input",
+    )
+    assert "nope" in body["detail"]
+    created = client.post(
+        f"/api/v1/policies/{SLUG}/indicators",
+        headers=auth(evaluator_token),
+        json={"code": "jp_daring", "name": "JP daring", "unit": "JP", "target": 10},
+    )
+    assert created.status_code == 201
+    patched = client.patch(
+        f"/api/v1/indicators/{created.json()['id']}", headers=auth(evaluator_token), json={"target": 12}
+    )
+    assert patched.json()["target"] == 12
+    assert (
+        client.delete(f"/api/v1/indicators/{created.json()['id']}", headers=auth(evaluator_token)).status_code
+        == 204
+    )
+    problem_of(
+        client.post(
+            f"/api/v1/policies/{SLUG}/indicators",
+            headers=auth(evaluator_token),
+            json={"code": "x", "name": "x", "unit": "x", "target": 1, "direction": "sideways"},
+        ),
+        422,
+        "validation-error",
+    )
+
+    questions = client.get("/api/v1/survey", headers={"X-Survey-Token": tokens[0]}).json()["questions"]
+    client.post("/api/v1/survey/responses", json={"token": tokens[0], "answers": sheet(questions, 2)})
+    client.post(f"/api/v1/rounds/{rid}/close", headers=auth(evaluator_token))
+    recs = client.get(f"/api/v1/policies/{SLUG}/recommendations").json()
+    assert len(recs) == 1 and recs[0]["round_id"] == rid
+    codes = {r["code"] for r in recs[0]["reasons"]}
+    assert manual["code"] in codes and "u1" in codes  # 2 x 25 = 50,00: every unsur is D
+    again = client.get(f"/api/v1/policies/{SLUG}/indicators").json()
+    ikm = next(i for i in again if i["source"] == "ikm")
+    assert ikm["latest"] == 50.0 and ikm["meets_target"] is False and len(ikm["trend"]) == 1
+
+
+def test_awkward_input_is_a_problem_never_a_500(
+    client: TestClient, in_evaluation: str, evaluator_token: str
+) -> None:
+    headers = auth(evaluator_token)
+    problem_of(
+        client.post(
+            f"/api/v1/policies/{SLUG}/rounds", headers=headers, json={"closes_at": "2030-01-01T00:00:00"}
+        ),
+        422,
+        "validation-error",
+    )
+    rid, tokens = open_with_population(client, evaluator_token)
+    questions = client.get("/api/v1/survey", headers={"X-Survey-Token": tokens[0]}).json()["questions"]
+    long_unit = sheet(questions, 3) | {"unit": "x" * 201, "golongan": {"not": "an option"}}
+    body = problem_of(
+        client.post("/api/v1/survey/responses", json={"token": tokens[0], "answers": long_unit}),
+        422,
+        "invalid-input",
+    )
+    assert body["questions"] == ["unit", "golongan"] and "paling panjang 200" in body["detail"]
+    huge = "nip,nama\n198501012010010001," + "a" * 200_000 + "\n"
+    problem_of(
+        client.post(
+            f"/api/v1/rounds/{rid}/population",
+            headers={**headers, "Content-Type": "text/csv"},
+            content=huge.encode(),
+        ),
+        422,
+        "invalid-input",
+    )
+    problem_of(
+        client.post(f"/api/v1/rounds/{rid}/population", headers=headers, content=b"\xff\xfe\x00"),
+        422,
+        "invalid-input",
+    )
+    ind = client.get(f"/api/v1/policies/{SLUG}/indicators").json()[0]
+    problem_of(
+        client.patch(f"/api/v1/indicators/{ind['id']}", headers=headers, json={"target": None}),
+        422,
+        "invalid-input",
+    )
+    problem_of(client.get("/api/v1/rounds/999999"), 404, "not-found")
+    problem_of(
+        client.get(f"/api/v1/rounds/{rid}/report.html", params={"lang": "fr"}), 422, "validation-error"
+    )

@@ -252,7 +252,7 @@ def run_backend(name: str, url: str, *, n: int, posts: int, tmp: Path) -> dict[s
 
 
 def _table(results: dict[str, dict]) -> None:
-    print(f"\n{'measure':<44}{'target':>14}" + "".join(f"{b:>24}" for b in results))
+    print(f"\n{'measure':<44}{'target':>14}" + "".join(f"{b:>40}" for b in results))
     rows = [
         (
             "(a) POST/healthz throughput ratio",
@@ -280,7 +280,7 @@ def _table(results: dict[str, dict]) -> None:
         ("(d) report, 10,000 comments (s)", "< 2", lambda r: f"{r['report']['report_s']:.2f}"),
     ]
     for label, target, cell in rows:
-        print(f"{label:<44}{target:>14}" + "".join(f"{cell(r):>24}" for r in results.values()))
+        print(f"{label:<44}{target:>14}" + "".join(f"  {cell(r):>38}" for r in results.values()))
 
 
 def main() -> None:

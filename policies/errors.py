@@ -6,17 +6,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from policies.i18n import stage_name
+
 
 class DomainError(Exception):
-    """Base of every expected refusal; `code` is a stable machine-readable name."""
+    """Base of every expected refusal; `code` is a stable machine-readable name.
+
+    `detail` is Bahasa Indonesia (the product's first language), `detail_en` its English
+    version; `in_language()` picks one, falling back to Indonesian where no English was written.
+    """
 
     code = "domain-error"
     title = "Permintaan ditolak"
+    title_en = "Request refused"
 
-    def __init__(self, detail: str, **extra: Any) -> None:
+    def __init__(self, detail: str, *, en: str = "", **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.detail_en = en
         self.extra = extra
+
+    def in_language(self, locale: str) -> tuple[str, str]:
+        """Return (title, detail) in the given locale ("id" or "en")."""
+        if locale == "en":
+            return self.title_en, self.detail_en or self.detail
+        return self.title, self.detail
 
 
 class NotFound(DomainError):
@@ -24,6 +38,7 @@ class NotFound(DomainError):
 
     code = "not-found"
     title = "Tidak ditemukan"
+    title_en = "Not found"
 
 
 class Conflict(DomainError):
@@ -31,6 +46,7 @@ class Conflict(DomainError):
 
     code = "conflict"
     title = "Konflik dengan keadaan saat ini"
+    title_en = "Conflicts with the current state"
 
 
 class InvalidInput(DomainError):
@@ -38,9 +54,10 @@ class InvalidInput(DomainError):
 
     code = "invalid-input"
     title = "Masukan tidak valid"
+    title_en = "Invalid input"
 
-    def __init__(self, detail: str, *, field: str | None = None, **extra: Any) -> None:
-        super().__init__(detail, field=field, **extra)
+    def __init__(self, detail: str, *, en: str = "", field: str | None = None, **extra: Any) -> None:
+        super().__init__(detail, en=en, field=field, **extra)
         self.field = field
 
 
@@ -49,6 +66,7 @@ class PermissionDenied(DomainError):
 
     code = "forbidden"
     title = "Tidak diizinkan"
+    title_en = "Not allowed"
 
 
 class NotAuthenticated(DomainError):
@@ -56,6 +74,7 @@ class NotAuthenticated(DomainError):
 
     code = "unauthenticated"
     title = "Perlu masuk"
+    title_en = "Sign-in required"
 
 
 class RateLimited(DomainError):
@@ -63,6 +82,7 @@ class RateLimited(DomainError):
 
     code = "rate-limited"
     title = "Terlalu banyak permintaan"
+    title_en = "Too many requests"
 
 
 class TransitionNotAllowed(DomainError):
@@ -70,6 +90,7 @@ class TransitionNotAllowed(DomainError):
 
     code = "transition-not-allowed"
     title = "Perpindahan tahap tidak diizinkan"
+    title_en = "Stage change not allowed"
 
 
 @dataclass(frozen=True)
@@ -78,6 +99,7 @@ class FailedGate:
 
     gate: str
     reason: str
+    reason_en: str = ""
 
 
 @dataclass
@@ -89,10 +111,15 @@ class GatesNotMet(DomainError):
     failed: Sequence[FailedGate] = field(default_factory=list)
     code = "gates-not-met"
     title = "Syarat tahap belum terpenuhi"
+    title_en = "Stage requirements not met"
 
     def __post_init__(self) -> None:
         reasons = "; ".join(f.reason for f in self.failed)
+        reasons_en = "; ".join(f.reason_en or f.reason for f in self.failed)
+        from_id, to_id = stage_name(self.from_stage), stage_name(self.to_stage)
+        from_en, to_en = stage_name(self.from_stage, locale="en"), stage_name(self.to_stage, locale="en")
         DomainError.__init__(
             self,
-            f"Tidak dapat pindah dari {self.from_stage} ke {self.to_stage}: {reasons}",
+            f"Tidak dapat pindah dari {from_id} ke {to_id}: {reasons}",
+            en=f"Cannot move from {from_en} to {to_en}: {reasons_en}",
         )

@@ -53,3 +53,23 @@ def format_number(value: float | int, *, locale: str = "id", digits: int | None 
 def format_share(value: float, *, locale: str = "id") -> str:
     """Format a share in 0..1 as a percentage, "62,5%"."""
     return format_percent(value, "#,##0.0%", locale=locale)
+
+
+# Stage names as people say them (DESIGN.md's words), for messages built in the domain.
+STAGE_NAMES: dict[str, tuple[str, str]] = {
+    "drafting": ("Penyusunan", "Drafting"),
+    "workshop": ("Lokakarya", "Workshop"),
+    "consultation": ("Konsultasi publik", "Public consultation"),
+    "socialization": ("Sosialisasi", "Socialization"),
+    "evaluation": ("Evaluasi", "Evaluation"),
+    "revision": ("Revisi", "Revision"),
+    "withdrawn": ("Dicabut", "Withdrawn"),
+}
+
+
+def stage_name(value: str, *, locale: str = "id") -> str:
+    """Name a stage in the given language ("konsultasi publik", not "consultation")."""
+    names = STAGE_NAMES.get(str(value))
+    if names is None:
+        return str(value)
+    return names[1] if locale == "en" else names[0]

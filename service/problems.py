@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import sqlalchemy.exc
+from babel import Locale, UnknownLocaleError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -22,6 +25,7 @@ from policies.errors import (
 )
 
 PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("siklus")
 TYPE_BASE = "https://siklus.example/problems/"
 
 # Domain errors carry no status; this table is the only place that gives them one.
@@ -62,23 +66,84 @@ def status_of(exc: DomainError) -> int:
     return 400
 
 
+def problem_locale(request: Request) -> str:
+    """Pick the language of a problem: `Accept-Language` (id or en), else the page cookie, else id."""
+    header = request.headers.get("accept-language", "")
+    if header:
+        wanted = [part.split(";")[0].strip().replace("-", "_") for part in header.split(",")]
+        try:
+            chosen = Locale.negotiate([w for w in wanted if w and w != "*"], ["id", "en"], sep="_")
+        except (UnknownLocaleError, ValueError):
+            chosen = None
+        if chosen is not None:
+            return chosen.language
+    cookie = request.cookies.get("siklus_lang", "")
+    if cookie in ("id", "en"):
+        return cookie
+    settings = getattr(request.app.state, "settings", None)
+    return getattr(settings, "default_locale", "id")
+
+
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
+    english = problem_locale(request) == "en"
+    title, detail = exc.in_language("en" if english else "id")
     extra: dict[str, Any] = dict(exc.extra)
     if isinstance(exc, GatesNotMet):
         extra["from_stage"] = exc.from_stage
         extra["to_stage"] = exc.to_stage
-        extra["unmet_gates"] = [{"gate": f.gate, "reason": f.reason} for f in exc.failed]
+        extra["unmet_gates"] = [
+            {"gate": f.gate, "reason": (f.reason_en or f.reason) if english else f.reason}
+            for f in exc.failed
+        ]
     if isinstance(exc, InvalidInput) and exc.field:
-        extra["errors"] = [{"field": exc.field, "message": exc.detail}]
+        extra["errors"] = [{"field": exc.field, "message": detail}]
     extra.pop("field", None)
     return problem(
         status=status_of(exc),
         code=exc.code,
-        title=exc.title,
-        detail=exc.detail,
+        title=title,
+        detail=detail,
         instance=request.url.path,
         **extra,
+    )
+
+
+async def _integrity(request: Request, exc: Exception) -> JSONResponse:
+    # A unique key lost a race to a concurrent twin (two clicks, two workers): the state is
+    # fine, this request just came second. The session has rolled back; retrying is safe.
+    english = problem_locale(request) == "en"
+    return problem(
+        status=409,
+        code="conflict",
+        title="Conflicts with the current state" if english else "Konflik dengan keadaan saat ini",
+        detail=(
+            "The same change was just made by another request: reload and check before trying again."
+            if english
+            else "Perubahan yang sama baru saja dibuat oleh permintaan lain: muat ulang dan periksa "
+            "sebelum mencoba lagi."
+        ),
+        instance=request.url.path,
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # Not an expected condition: log it for the operators, and still answer in the API's format.
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    english = problem_locale(request) == "en"
+    return problem(
+        status=500,
+        code="internal-error",
+        title="Internal error" if english else "Galat internal",
+        detail=(
+            "Siklus could not finish this request. Reload to see whether the change was saved "
+            "before trying again; if it keeps happening, tell the administrator the time and address."
+            if english
+            else "Siklus tidak dapat menyelesaikan permintaan ini. Muat ulang untuk melihat apakah "
+            "perubahan tersimpan sebelum mencoba lagi; bila terus terjadi, beri tahu administrator "
+            "waktu dan alamatnya."
+        ),
+        instance=request.url.path,
     )
 
 
@@ -126,5 +191,7 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into problem+json."""
     app.add_exception_handler(DomainError, _domain)
+    app.add_exception_handler(sqlalchemy.exc.IntegrityError, _integrity)
+    app.add_exception_handler(Exception, _unexpected)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)

@@ -17,6 +17,7 @@ from policies.errors import (
     InvalidInput,
     TransitionNotAllowed,
 )
+from policies.i18n import stage_name
 from policies.lifecycle import GateResult, allowed_targets, evaluate_gates, is_allowed
 from policies.models import Indicator, Policy, Role, Stage, StageEvent, WorkState
 from policies.queries import gather_evidence, get_kind, get_policy
@@ -138,11 +139,15 @@ def advance(
             current_version=policy.lock_version,
         )
     if not is_allowed(from_stage=from_stage, to_stage=to_stage):
-        options = ", ".join(s.value for s in allowed_targets(from_stage=from_stage)) or "tidak ada"
+        targets = allowed_targets(from_stage=from_stage)
+        options = ", ".join(stage_name(s) for s in targets) or "tidak ada"
+        options_en = ", ".join(stage_name(s, locale="en") for s in targets) or "none"
         raise TransitionNotAllowed(
-            f"Dari tahap {from_stage.value} tidak dapat pindah ke {to_stage.value}; "
+            f"Dari tahap {stage_name(from_stage)} tidak dapat pindah ke {stage_name(to_stage)}; "
             f"tahap berikutnya yang mungkin: {options}.",
-            allowed=[s.value for s in allowed_targets(from_stage=from_stage)],
+            en=f"From {stage_name(from_stage, locale='en')} a policy cannot move to "
+            f"{stage_name(to_stage, locale='en')}; possible next stages: {options_en}.",
+            allowed=[s.value for s in targets],
         )
     reason = reason.strip()
     if to_stage is Stage.WITHDRAWN and not reason:
@@ -157,7 +162,7 @@ def advance(
         raise GatesNotMet(
             from_stage=from_stage.value,
             to_stage=to_stage.value,
-            failed=[FailedGate(r.gate, r.reason) for r in failed],
+            failed=[FailedGate(r.gate, r.reason, r.reason_en) for r in failed],
         )
     # Entering revision opens the next cycle: its drafts, windows and adoption are new.
     cycle = policy.cycle + 1 if to_stage is Stage.REVISION else policy.cycle

@@ -17,6 +17,7 @@ from service.web.render import (
     FormDep,
     PageActorDep,
     PageRoute,
+    message_of,
     redirect,
     render,
     safe_next,
@@ -44,7 +45,7 @@ def login(request: Request, form: FormDep, session: SessionDep, settings: Settin
         )
     except NotAuthenticated as exc:
         session.rollback()
-        context = {"next": target, "values": {"email": email}, "errors": {"form": exc.detail}}
+        context = {"next": target, "values": {"email": email}, "errors": {"form": message_of(request, exc)}}
         return render(request, "web/login.html", context, status_code=401)
     response = redirect(request, target)
     set_session(request, response, token=issued.token, max_age=settings.token_ttl_hours * 3600)
@@ -105,7 +106,7 @@ def register(request: Request, form: FormDep, session: SessionDep, settings: Set
         context = {
             "groups": list(StakeholderGroup),
             "values": values,
-            "errors": {field or "form": exc.detail},
+            "errors": {field or "form": message_of(request, exc)},
         }
         return render(request, "web/register.html", context, status_code=422)
     response = redirect(request, "/")

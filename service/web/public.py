@@ -22,6 +22,7 @@ from service.web.render import (
     PageActorDep,
     PageReadSessionDep,
     PageRoute,
+    message_of,
     redirect,
     render,
     signed_in,
@@ -202,7 +203,8 @@ def post_comment(
         version = queries.get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
         context = _thread_context(session, policy, version, key)
         field = getattr(exc, "field", None)
-        context.update(values=values, errors={field if field in ("body", "stance") else "form": exc.detail})
+        where = field if field in ("body", "stance") else "form"
+        context.update(values=values, errors={where: message_of(request, exc)})
         return render(request, "web/thread.html", context, status_code=422)
     return redirect(request, f"/policies/{slug}/versions/{number}/clauses/{key}#comment-{comment.id}")
 
@@ -235,7 +237,7 @@ def post_reply(
         policy = queries.get_policy(session, slug=slug)
         version = queries.get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
         context = _thread_context(session, policy, version, key)
-        context.update(errors={"form": exc.detail})
+        context.update(errors={"form": message_of(request, exc)})
         return render(request, "web/thread.html", context, status_code=422)
     return redirect(request, f"/policies/{slug}/versions/{number}/clauses/{key}#comment-{reply.id}")
 

@@ -106,6 +106,11 @@ def locale_of(request: Request) -> str:
     return request_locale(request, default=web_of(request).settings.default_locale)
 
 
+def message_of(request: Request, exc: DomainError) -> str:
+    """Return a refusal's message in the visitor's language."""
+    return exc.in_language(locale_of(request))[1]
+
+
 def gettext(request: Request) -> Callable[[str], str]:
     """Return the gettext of the visitor's language (for messages built in Python)."""
     return translations(locale_of(request)).gettext
@@ -258,7 +263,8 @@ class PageRoute(APIRoute):
             except DomainError as exc:
                 from service.problems import status_of
 
-                return error_page(request, status=status_of(exc), title=exc.title, detail=exc.detail)
+                title, detail = exc.in_language(locale_of(request))
+                return error_page(request, status=status_of(exc), title=title, detail=detail)
 
         return page_handler
 

@@ -24,6 +24,7 @@ from service.web.render import (
     as_local_datetime,
     locale_of,
     markdown_html,
+    message_of,
     redirect,
     render,
     signed_in,
@@ -152,7 +153,7 @@ def post_edit(
         )
     except (InvalidInput, Conflict) as exc:
         session.rollback()
-        context["errors"] = {(getattr(exc, "field", None) or "body"): exc.detail}
+        context["errors"] = {(getattr(exc, "field", None) or "body"): message_of(request, exc)}
         return render(request, "web/edit.html", context, status_code=422)
     return redirect(request, f"/policies/{slug}/versions/{version.number}")
 
@@ -240,7 +241,7 @@ def post_workshop(
         context.update(
             form={"action": action, "workshop_id": workshop_id},
             values=values,
-            errors={exc.field or "form": exc.detail},
+            errors={exc.field or "form": message_of(request, exc)},
         )
         return render(request, "web/workshops.html", context, status_code=422)
     anchor = f"#workshop-{workshop_id}" if workshop_id else ""

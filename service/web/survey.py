@@ -13,7 +13,7 @@ from policies.evaluation.common import policy_of
 from policies.evaluation.responses import submit_response
 from policies.evaluation.views import questionnaire
 from service.deps import SessionDep
-from service.web.render import FormDep, PageActorDep, PageReadSessionDep, PageRoute, render
+from service.web.render import FormDep, PageActorDep, PageReadSessionDep, PageRoute, message_of, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -38,7 +38,7 @@ def _page(request: Request, session: PageReadSessionDep, token: str, **extra: An
     try:
         survey, answered = questionnaire(session, token=token)
     except NotAuthenticated as exc:
-        return render(request, "web/survey.html", {"invalid": exc.detail}, status_code=404)
+        return render(request, "web/survey.html", {"invalid": message_of(request, exc)}, status_code=404)
     status = extra.pop("status", 200)
     context = {"survey": survey, "policy": policy_of(session, survey), "answered": answered, "token": token}
     context.update(extra)
@@ -63,12 +63,13 @@ def submit(request: Request, form: FormDep, session: SessionDep, actor: PageActo
     try:
         survey, _answered = questionnaire(session, token=token)
     except NotAuthenticated as exc:
-        return render(request, "web/survey.html", {"invalid": exc.detail}, status_code=404)
+        return render(request, "web/survey.html", {"invalid": message_of(request, exc)}, status_code=404)
     answers = _answers(survey.questions, form)
     try:
         submit_response(session, token=token, answers=answers)
     except (InvalidInput, Conflict) as exc:
         session.rollback()
         bad = set(exc.extra.get("questions") or ([exc.field] if getattr(exc, "field", None) else []))
-        return _page(request, session, token, values=answers, problem=exc.detail, bad=bad, status=422)
+        problem = message_of(request, exc)
+        return _page(request, session, token, values=answers, problem=problem, bad=bad, status=422)
     return render(request, "web/survey.html", {"thanks": True})

@@ -23,6 +23,7 @@ from service.web.render import (
     PageReadSessionDep,
     PageRoute,
     locale_of,
+    message_of,
     redirect,
     render,
     signed_in,
@@ -149,7 +150,7 @@ def triage_action(
     except (InvalidInput, Conflict) as exc:
         session.rollback()
         context = _triage_context(session, request, slug, actor)
-        context.update(values=values, errors={f"{target}-{item_id}": exc.detail})
+        context.update(values=values, errors={f"{target}-{item_id}": message_of(request, exc)})
         return render(request, "web/triage.html", context, status_code=422)
     query = f"?{back}" if back and not back.startswith("?") else back
     anchor = f"#{target}-{item_id}"

@@ -20,6 +20,8 @@ install: $(STAMP)
 run: install
 	$(BIN)/siklus db upgrade
 	$(BIN)/siklus catalog load
+	@# Demo accounts only when asked for: a password is never invented or shipped.
+	@if [ -n "$$SIKLUS_DEMO_PASSWORD" ]; then $(BIN)/siklus account ensure-demo; fi
 	$(BIN)/siklus serve
 
 # Browser tests drive Debian's chromium; never a downloaded browser.

@@ -136,7 +136,7 @@ def open_survey_round(slug: str) -> str:
 @_task("invite-respondents")
 def invite_respondents(slug: str) -> str:
     """Queue respondents' invitations and reminders."""
-    return in_unit_of_work(stage_actions.invite_respondents, now=utcnow())
+    return in_unit_of_work(stage_actions.invite_respondents, slug=slug, now=utcnow())
 
 
 @_task("notify-evaluation-opened")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import hashlib
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -27,8 +26,19 @@ def require_evaluator(actor: Actor | None, policy: Policy) -> Actor:
         return actor
     raise PermissionDenied(
         "Survei evaluasi dikelola oleh evaluator, admin, atau perancang dari "
-        f"{policy.unit}; peran Anda tidak termasuk."
+        f"{policy.unit}; peran Anda tidak termasuk.",
+        en=f"Evaluation surveys are run by evaluators, admins or drafters of {policy.unit}; "
+        "your role is not one of them.",
     )
+
+
+def is_staff(actor: Actor | None, policy: Policy) -> bool:
+    """Tell whether a viewer runs the policy's evaluation (and so sees its working details)."""
+    if actor is None:
+        return False
+    if actor.role in (Role.ADMIN, Role.EVALUATOR):
+        return True
+    return actor.role is Role.DRAFTER and actor.unit == policy.unit
 
 
 def get_round(session: Session, *, round_id: int, for_update: bool = False) -> SurveyRound:
@@ -38,7 +48,9 @@ def get_round(session: Session, *, round_id: int, for_update: bool = False) -> S
         stmt = stmt.with_for_update()
     row = session.exec(stmt).first()
     if row is None:
-        raise NotFound(f"Putaran survei {round_id} tidak ditemukan.")
+        raise NotFound(
+            f"Putaran survei {round_id} tidak ditemukan.", en=f"Survey round {round_id} was not found."
+        )
     return row
 
 
@@ -61,11 +73,6 @@ def add_months(moment: datetime, months: int) -> datetime:
     year, month = moment.year + total // 12, total % 12 + 1
     day = min(moment.day, calendar.monthrange(year, month)[1])
     return moment.replace(year=year, month=month, day=day)
-
-
-def hash_token(token: str) -> str:
-    """Return the stored form of a one-time survey token."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def staff_to_notify(session: Session, *, policy: Policy, evaluators: bool = True) -> list[Account]:

@@ -9,8 +9,8 @@ from sqlmodel import Session, col, select
 
 from policies.db import utcnow
 from policies.errors import Conflict, NotAuthenticated
-from policies.evaluation.common import hash_token
 from policies.evaluation.survey import validate_answers
+from policies.evaluation.tokens import hash_token
 from policies.i18n import JAKARTA
 from policies.models import SurveyRespondent, SurveyResponse, SurveyRound
 

@@ -16,8 +16,10 @@ from policies.evaluation import population, responses, rounds, views
 from policies.evaluation.common import DEFAULT_ROUND_DAYS, get_round
 from policies.evaluation.population import IssuedToken, PopulationImport
 from policies.evaluation.report import render_report
+from policies.evaluation.tokens import survey_link
 from policies.listing import MAX_PAGE, decode_cursor, encode_cursor
 from policies.models import SurveyRespondent, SurveyRound
+from policies.secret_key import ensure_secret_key
 from policies.settings import Settings
 from service.api.evaluation_schemas import (
     AccountsIn,
@@ -64,8 +66,7 @@ def round_public(session: Session, survey: SurveyRound) -> RoundPublic:
 
 def token_public(settings: Settings, t: IssuedToken) -> TokenPublic:
     """Render an issued token with its invitation link."""
-    link = f"{settings.base_url.rstrip('/')}/survei?token={t.token}"
-    return TokenPublic(**t.__dict__, link=link)
+    return TokenPublic(**t.__dict__, link=survey_link(base_url=settings.base_url, token=t.token))
 
 
 def population_public(
@@ -145,7 +146,9 @@ def upload_population(
     round_id: int, csv_text: CsvDep, actor: ActorDep, session: SessionDep, settings: SettingsDep
 ) -> PopulationPublic:
     """Upload ASN (nip, nama, unit, email) as CSV; each gets a one-time token, shown only now."""
-    result = population.import_population_csv(session, actor=actor, round_id=round_id, csv_text=csv_text)
+    result = population.import_population_csv(
+        session, actor=actor, round_id=round_id, csv_text=csv_text, secret=ensure_secret_key(settings)
+    )
     return population_public(session, settings, result, round_id)
 
 
@@ -154,7 +157,9 @@ def add_accounts(
     round_id: int, payload: AccountsIn, actor: ActorDep, session: SessionDep, settings: SettingsDep
 ) -> PopulationPublic:
     """Add active accounts (optionally of one unit) as respondents; tokens come back once."""
-    result = population.add_accounts(session, actor=actor, round_id=round_id, unit=payload.unit)
+    result = population.add_accounts(
+        session, actor=actor, round_id=round_id, unit=payload.unit, secret=ensure_secret_key(settings)
+    )
     return population_public(session, settings, result, round_id)
 
 
@@ -187,7 +192,10 @@ def reissue_token(
     respondent_id: int, actor: ActorDep, session: SessionDep, settings: SettingsDep
 ) -> TokenPublic:
     """Issue a new token for a respondent who lost the link (evaluator only); the old one stops working."""
-    return token_public(settings, population.reissue_token(session, actor=actor, respondent_id=respondent_id))
+    issued = population.reissue_token(
+        session, actor=actor, respondent_id=respondent_id, secret=ensure_secret_key(settings)
+    )
+    return token_public(settings, issued)
 
 
 def _token(header: str | None, body: str | None = None) -> str:

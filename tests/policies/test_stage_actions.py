@@ -49,7 +49,7 @@ STEPS: dict[Stage, list[Step]] = {
     ],
     Stage.EVALUATION: [
         lambda s, e: stage_actions.open_evaluation_round(s, slug=SLUG, now=utcnow()),
-        lambda s, e: stage_actions.invite_respondents(s, now=utcnow()),
+        lambda s, e: stage_actions.invite_respondents(s, slug=SLUG, now=utcnow()),
         lambda s, e: stage_actions.notify_evaluation_opened(s, slug=SLUG, now=utcnow()),
     ],
     Stage.REVISION: [

@@ -302,6 +302,7 @@ def test_survey_by_token_keeps_answers_on_error_and_saves_once(web: TestClient, 
             actor=evaluator,
             round_id=survey.id,  # type: ignore[arg-type]
             csv_text="nip,nama,unit\n198703152010011002,Budi,Dinas Pendidikan\n",
+            secret=ensure_secret_key(settings),
         )
         token = issued.issued[0].token
         questions = survey.questions

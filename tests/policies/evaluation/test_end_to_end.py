@@ -14,7 +14,7 @@ from policies.evaluation.report import render_report
 from policies.models import Reminder, RevisionNote, Stage
 from policies.queries import get_policy
 from tests.conftest import DRAFTER, NOW
-from tests.policies.evaluation.conftest import SLUG, answers, csv_of
+from tests.policies.evaluation.conftest import SECRET, SLUG, answers, csv_of
 
 
 def _walk_to_evaluation(db: str) -> None:
@@ -55,7 +55,7 @@ def test_evaluation_loop_into_revision(db: str, catalog: None, staff: dict) -> N
     with unit_of_work(db) as s:
         [survey] = rounds.open_due_rounds(s, now=start)  # the schedule opens the cycle's first round
         issued = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, csv_text=csv_of(12), now=start
+            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(12), now=start
         ).issued
     # Five answer, poorly on complaints handling (u8 = 1) and training quality.
     with unit_of_work(db) as s:

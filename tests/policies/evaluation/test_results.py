@@ -16,7 +16,7 @@ from policies.evaluation.results import compute_results
 from policies.models import Indicator, Measurement, Reminder
 from policies.queries import get_policy
 from tests.conftest import NOW
-from tests.policies.evaluation.conftest import SLUG, answers, csv_of, open_now
+from tests.policies.evaluation.conftest import SECRET, SLUG, answers, csv_of, open_now
 
 # Four sheets: two from Dinas Kesehatan all 4s (with u8 = 2), two from Dinas Pendidikan all 3s (u8 = 1).
 SHEETS = [
@@ -47,7 +47,7 @@ def closed_round(db: str, in_evaluation: str, staff: dict) -> int:
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"], days=10)
         issued = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, csv_text=csv_of(10)
+            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(10)
         ).issued
         jp = _ind(s, "jp_per_asn")
         indicators.record_measurement(

@@ -103,7 +103,14 @@ def open_round(slug: str, payload: RoundIn, actor: ActorDep, session: SessionDep
     opens_at = payload.opens_at or now
     closes_at = payload.closes_at or opens_at + timedelta(days=DEFAULT_ROUND_DAYS)
     survey = rounds.open_round(
-        session, actor=actor, slug=slug, opens_at=opens_at, closes_at=closes_at, now=now
+        session,
+        actor=actor,
+        slug=slug,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        now=now,
+        reminder_max=payload.reminder_max,
+        reminder_interval_days=payload.reminder_interval_days,
     )
     return round_public(session, survey)
 

@@ -22,10 +22,16 @@ class QuestionPublic(BaseModel):
 
 
 class RoundIn(BaseModel):
-    """When a round opens and closes (defaults: now, and 30 days later)."""
+    """When a round opens and closes (defaults: now, and 30 days later) and how respondents are reminded."""
 
     opens_at: AwareDatetime | None = None
     closes_at: AwareDatetime | None = None
+    reminder_max: int | None = Field(
+        default=None, ge=0, le=10, description="Reminders per respondent at most; default: the kind's (3)."
+    )
+    reminder_interval_days: int | None = Field(
+        default=None, ge=1, le=60, description="Days between two reminders at least; default: the kind's (7)."
+    )
 
 
 class RoundPublic(BaseModel):

@@ -309,3 +309,33 @@ def test_awkward_input_is_a_problem_never_a_500(
     problem_of(
         client.get(f"/api/v1/rounds/{rid}/report.html", params={"lang": "fr"}), 422, "validation-error"
     )
+
+
+def test_round_reminders_are_configurable_within_bounds(
+    client: TestClient, in_evaluation: str, evaluator_token: str
+) -> None:
+    headers = auth(evaluator_token)
+    for wrong in (
+        {"reminder_max": 11},
+        {"reminder_max": -1},
+        {"reminder_interval_days": 0},
+        {"reminder_interval_days": 61},
+    ):
+        body = problem_of(
+            client.post(f"/api/v1/policies/{SLUG}/rounds", headers=headers, json=wrong),
+            422,
+            "validation-error",
+        )
+        assert body["errors"][0]["field"] == next(iter(wrong))
+    made = client.post(
+        f"/api/v1/policies/{SLUG}/rounds",
+        headers=headers,
+        json={"reminder_max": 5, "reminder_interval_days": 3},
+    )
+    assert made.status_code == 201
+    assert (made.json()["reminder_max"], made.json()["reminder_interval_days"]) == (5, 3)
+    closed = client.post(f"/api/v1/rounds/{made.json()['id']}/close", headers=headers)
+    assert closed.status_code == 200
+    # Left out, they come from the kind's catalogue rules (3 reminders, 7 days apart for this kind).
+    default = client.post(f"/api/v1/policies/{SLUG}/rounds", headers=headers, json={}).json()
+    assert (default["number"], default["reminder_max"], default["reminder_interval_days"]) == (2, 3, 7)

@@ -263,3 +263,32 @@ def test_population_from_accounts(db: str, in_evaluation: str, staff: dict) -> N
         assert again.issued == [] and len(again.skipped_existing) == 2
         person = s.get(SurveyRespondent, result.issued[0].respondent_id)
         assert person.account_id is not None
+
+
+def test_reminder_settings_come_from_the_kind_unless_the_round_says_otherwise(
+    db: str, catalog: None, staff: dict
+) -> None:
+    kalianda = "perbup-rencana-pengembangan-asn-kalianda-2026"
+    with unit_of_work(db) as s:
+        for slug in (SLUG, kalianda):
+            policy = get_policy(s, slug=slug)
+            policy.stage = Stage.EVALUATION
+            s.add(policy)
+        s.flush()
+        window = {"opens_at": NOW, "closes_at": NOW + timedelta(days=30), "now": NOW}
+        # The Kalianda kind reminds twice, ten days apart (its catalogue rules).
+        k = rounds.open_round(s, actor=staff["evaluator"], slug=kalianda, **window)
+        assert (k.reminder_max, k.reminder_interval_days) == (2, 10)
+        own = rounds.open_round(
+            s, actor=staff["evaluator"], slug=SLUG, reminder_max=0, reminder_interval_days=60, **window
+        )
+        assert (own.reminder_max, own.reminder_interval_days) == (0, 60)
+    for wrong, field in (
+        ({"reminder_max": 11}, "reminder_max"),
+        ({"reminder_interval_days": 0}, "reminder_interval_days"),
+    ):
+        with unit_of_work(db) as s:
+            rounds.close_round(s, actor=staff["evaluator"], round_id=own.id, now=NOW + timedelta(days=1))
+        with unit_of_work(db) as s, pytest.raises(InvalidInput) as info:
+            rounds.open_round(s, actor=staff["evaluator"], slug=SLUG, **window, **wrong)  # type: ignore[arg-type]
+        assert info.value.field == field and info.value.detail_en

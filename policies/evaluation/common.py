@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import calendar
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from sqlmodel import Session, col, select
 
 from policies.access import Actor, require_actor
-from policies.errors import NotFound, PermissionDenied
+from policies.errors import InvalidInput, NotFound, PermissionDenied
+from policies.i18n import format_number
+from policies.listing import decode_cursor
 from policies.models import Account, Policy, Role, SurveyRound
 
 # A round without an explicit length stays open this long (the kind's cadence permitting).
@@ -54,6 +58,30 @@ def get_round(session: Session, *, round_id: int, for_update: bool = False) -> S
     return row
 
 
+def read_cursor(cursor: str, *, keys: tuple[str, ...]) -> dict[str, object]:
+    """Unpack a list's `next_cursor`, or refuse one this list did not make."""
+    try:
+        return decode_cursor(cursor, keys=keys, field="cursor")
+    except InvalidInput as exc:
+        raise InvalidInput(
+            "Kursor halaman tidak dikenal: pakai next_cursor dari halaman sebelumnya apa adanya.",
+            en="Unknown page cursor: pass the previous page's next_cursor unchanged.",
+            field="cursor",
+        ) from exc
+
+
+def cursor_id(cursor: str) -> int:
+    """Return the last id a page ended on, from a cursor of a list ordered by id."""
+    value = read_cursor(cursor, keys=("id",))["id"]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(
+            "Kursor halaman tidak dikenal: pakai next_cursor dari halaman sebelumnya apa adanya.",
+            en="Unknown page cursor: pass the previous page's next_cursor unchanged.",
+            field="cursor",
+        )
+    return value
+
+
 def policy_of(session: Session, survey: SurveyRound) -> Policy:
     """Return the policy a round belongs to."""
     policy = session.get(Policy, survey.policy_id)
@@ -82,3 +110,22 @@ def staff_to_notify(session: Session, *, policy: Policy, evaluators: bool = True
         cond = cond | (col(Account.role) == Role.EVALUATOR.value)
     stmt = select(Account).where(cond, col(Account.active).is_(True)).order_by(col(Account.id))
     return list(session.exec(stmt))
+
+
+def half_up(value: float | int | Decimal | Fraction, *, digits: int = 2) -> Decimal:
+    """Round half-up to `digits` decimals, from the exact value (Babel alone would round half-even)."""
+    if isinstance(value, Fraction):
+        # Exact when it terminates (21/8 = 2,625); otherwise 28 digits, far closer than any
+        # survey fraction ever comes to a rounding boundary it does not sit on.
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+    elif isinstance(value, float):
+        # The shortest repr is the number people typed or the system stored ("11.125", not 11.12499…).
+        exact = Decimal(repr(value))
+    else:
+        exact = Decimal(value)
+    return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def num(value: float | int | Decimal | Fraction, *, locale: str = "id", digits: int = 2) -> str:
+    """Format a number for people ("2,63"), rounded half-up like every figure of the evaluation."""
+    return format_number(half_up(value, digits=digits), locale=locale, digits=digits)

@@ -306,13 +306,3 @@ def list_respondents(
         .limit(limit)
     )
     return list(session.exec(stmt))
-
-
-def population_units(session: Session, *, round_id: int) -> list[str]:
-    """Return the distinct work units of a round's population, sorted (empty when none were given)."""
-    stmt = (
-        select(SurveyRespondent.unit)
-        .where(SurveyRespondent.round_id == round_id, SurveyRespondent.unit != "")
-        .distinct()
-    )
-    return sorted(session.exec(stmt))

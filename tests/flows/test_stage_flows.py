@@ -101,7 +101,7 @@ def test_walk_every_stage_and_back_through_revision(db: str, catalog: None, flow
         assert {n.source for n in s.exec(select(RevisionNote))} == {
             "comment",
             "workshop_outcome",
-            "indicator",
+            "recommendation",
         }
 
 

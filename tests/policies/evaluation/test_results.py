@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from policies.db import unit_of_work
 from policies.errors import Conflict, InvalidInput, PermissionDenied
-from policies.evaluation import indicators, population, responses, rounds
+from policies.evaluation import indicators, measurements, population, responses, rounds
 from policies.evaluation.recommend import recommendations_for
 from policies.evaluation.report import render_report
 from policies.evaluation.results import compute_results
@@ -47,10 +47,14 @@ def closed_round(db: str, in_evaluation: str, staff: dict) -> int:
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"], days=10)
         issued = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(10)
+            s,
+            actor=staff["evaluator"],
+            round_id=survey.id,
+            secret=SECRET,
+            csv_text=csv_of(5) + csv_of(5, unit="Dinas Pendidikan", start=5).split("\n", 1)[1],
         ).issued
         jp = _ind(s, "jp_per_asn")
-        indicators.record_measurement(
+        measurements.record_measurement(
             s,
             actor=staff["evaluator"],
             indicator_id=jp.id,
@@ -144,17 +148,17 @@ def test_meets_target_reads_the_direction() -> None:
 def test_manual_measurements_csv_import_and_trends(db: str, closed_round: int, staff: dict) -> None:
     csv_text = 'code,value,measured_on,note\njp_per_asn,"16,5",2026-09-01,SIASN\nasn_tanpa_pelatihan,12,,\n'
     with unit_of_work(db) as s:
-        rows = indicators.import_measurements_csv(
+        rows = measurements.import_measurements_csv(
             s, actor=staff["evaluator"], slug=SLUG, csv_text=csv_text, round_id=closed_round
         )
         assert [r.value for r in rows] == [16.5, 12.0]
         with pytest.raises(InvalidInput, match="Baris 2: indikator 'nope'"):
-            indicators.import_measurements_csv(
+            measurements.import_measurements_csv(
                 s, actor=staff["evaluator"], slug=SLUG, csv_text="code,value\nnope,1\n"
             )
         ikm_ind = _ind(s, "ikm")
         with pytest.raises(Conflict, match="dihitung otomatis"):
-            indicators.record_measurement(
+            measurements.record_measurement(
                 s, actor=staff["evaluator"], indicator_id=ikm_ind.id, value=90, round_id=closed_round
             )
         trend = indicators.trends(s, policy_id=ikm_ind.policy_id)

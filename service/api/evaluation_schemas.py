@@ -155,8 +155,17 @@ class QuestionResultPublic(BaseModel):
     texts: int
 
 
+class OtherUnitsPublic(BaseModel):
+    """Units with fewer than `min_unit_respondents` sheets, merged ("Lainnya"); no index below it."""
+
+    units: int
+    respondents: int
+    ikm: IkmPublic | None
+
+
 class ResultsPublic(BaseModel):
-    """A round's results: IKM overall and by unit, questions, responses against the target sample."""
+    """A round's results: IKM overall and by unit (small units merged), questions, responses against the
+    target sample."""
 
     population: int
     responses: int
@@ -165,6 +174,8 @@ class ResultsPublic(BaseModel):
     sample_reached: bool
     ikm: IkmPublic | None
     by_unit: dict[str, IkmPublic]
+    min_unit_respondents: int
+    other_units: OtherUnitsPublic | None
     questions: list[QuestionResultPublic]
 
 

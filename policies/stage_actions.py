@@ -356,7 +356,7 @@ def notify_evaluation_opened(session: Session, *, slug: str, now: datetime) -> s
         .order_by(col(SurveyRound.number).desc())
     ).first()
     if survey is None:
-        raise Conflict("Belum ada putaran survei pada siklus ini.")
+        raise Conflict("Belum ada putaran survei pada siklus ini.", en="This cycle has no survey round yet.")
     new = notify_drafters(
         session,
         slug=slug,

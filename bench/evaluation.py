@@ -24,10 +24,10 @@ from policies.access import Actor
 from policies.catalog import load_catalog
 from policies.db import get_engine, unit_of_work
 from policies.evaluation import ikm
-from policies.evaluation.common import hash_token
 from policies.evaluation.report import render_report
 from policies.evaluation.results import compute_results
 from policies.evaluation.rounds import close_round, open_round
+from policies.evaluation.tokens import hash_token
 from policies.migrate import upgrade
 from policies.models import Role, Stage, SurveyRespondent, SurveyResponse, SurveyRound
 from policies.queries import get_policy

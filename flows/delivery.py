@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from policies import mail, notify
 from policies.db import read_session, unit_of_work, utcnow
 from policies.models import Channel, Reminder
+from policies.secret_key import ensure_secret_key
 from policies.settings import Settings
 
 Sender = Callable[[Settings, EmailMessage], None]
@@ -42,6 +43,8 @@ def deliver_due_emails(
     if not mail.is_configured(settings):
         report.waiting_for_smtp = len(due)
         return report
+    # Survey invitations and reminders rebuild each respondent's link with the app secret.
+    secret = ensure_secret_key(settings)
     for reminder_id in due:
         # The claim commits first: a second deliverer running now cannot take the same reminder.
         with unit_of_work(settings.database_url) as session:
@@ -53,7 +56,9 @@ def deliver_due_emails(
         try:
             if not reminder.recipient_email:
                 raise ValueError("Pengingat tidak memiliki alamat email penerima.")
-            subject, body = notify.render_email(reminder, base_url=settings.base_url, tz=settings.timezone)
+            subject, body = notify.render_email(
+                reminder, base_url=settings.base_url, tz=settings.timezone, secret=secret
+            )
             message = mail.build_message(
                 settings, to=reminder.recipient_email, subject=subject, body=body, reference=f"r{reminder.id}"
             )

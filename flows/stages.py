@@ -14,6 +14,7 @@ from prefect.runtime import flow_run as current_run
 from flows.common import TASK_RETRIES, TASK_RETRY_DELAY_SECONDS, in_unit_of_work, with_session
 from policies import revision, stage_actions, stagework
 from policies.db import utcnow
+from policies.evaluation import recommend
 from policies.models import Stage
 
 
@@ -136,7 +137,7 @@ def open_survey_round(slug: str) -> str:
 @_task("invite-respondents")
 def invite_respondents(slug: str) -> str:
     """Queue respondents' invitations and reminders."""
-    return in_unit_of_work(stage_actions.invite_respondents, now=utcnow())
+    return in_unit_of_work(stage_actions.invite_respondents, slug=slug, now=utcnow())
 
 
 @_task("notify-evaluation-opened")
@@ -155,6 +156,13 @@ def start_revision_draft(slug: str) -> str:
 def attach_revision_notes(slug: str) -> str:
     """Attach comments, workshop outcomes and missed indicators as revision notes."""
     return in_unit_of_work(revision.attach_revision_notes, slug=slug)
+
+
+@_task("attach-recommendation-notes")
+def attach_recommendation_notes(slug: str) -> str:
+    """Attach each reason of the last evaluation's revision recommendation as a revision note."""
+    added = in_unit_of_work(recommend.attach_recommendations, slug=slug)
+    return f"Catatan revisi dari rekomendasi evaluasi: {added} baru."
 
 
 @_task("notify-revision-started")
@@ -191,7 +199,12 @@ STEPS: dict[Stage, list[Task[..., str]]] = {
         request_acknowledgements,
     ],
     Stage.EVALUATION: [open_survey_round, invite_respondents, notify_evaluation_opened],
-    Stage.REVISION: [start_revision_draft, attach_revision_notes, notify_revision_started],
+    Stage.REVISION: [
+        start_revision_draft,
+        attach_revision_notes,
+        attach_recommendation_notes,
+        notify_revision_started,
+    ],
     Stage.WITHDRAWN: [cancel_reminders, notify_withdrawal],
 }
 

@@ -16,8 +16,9 @@ from sqlmodel import Session, col, func, select
 
 from policies.db import utcnow
 from policies.errors import NotFound
+from policies.evaluation.tokens import RESPONDENT_TEMPLATES, derive_token, survey_link
 from policies.i18n import LOCALES, format_date, format_datetime
-from policies.models import Account, Channel, DeliveryState, Policy, Reminder
+from policies.models import Account, Channel, DeliveryState, Policy, Reminder, SurveyRespondent, SurveyRound
 
 TEMPLATES = Path(__file__).parent / "templates"
 # A claimed email is not claimed again for this long, so two deliverers never send it twice.
@@ -129,8 +130,33 @@ def due_reminders(
     return list(session.exec(stmt.order_by(col(Reminder.due_at), col(Reminder.id)).limit(limit)))
 
 
+def why_obsolete(session: Session, reminder: Reminder, *, now: datetime) -> str:
+    """Say why a reminder is no longer worth sending ("" when it still is)."""
+    if reminder.template not in RESPONDENT_TEMPLATES:
+        return ""
+    round_id, respondent_id = reminder.context.get("round_id"), reminder.context.get("respondent_id")
+    survey = session.get(SurveyRound, round_id) if isinstance(round_id, int) else None
+    person = session.get(SurveyRespondent, respondent_id) if isinstance(respondent_id, int) else None
+    if survey is None or person is None:
+        return "putaran survei atau respondennya tidak ada lagi"
+    if survey.closed_at is not None or now >= survey.closes_at:
+        return "putaran survei sudah ditutup"
+    if person.responded_at is not None:
+        return "responden sudah menjawab"
+    if person.token_salt != reminder.context.get("token_salt"):
+        return "tautan responden sudah diterbitkan ulang"
+    return ""
+
+
+def _cancel(session: Session, reminder: Reminder, reason: str) -> None:
+    reminder.state = DeliveryState.CANCELLED
+    reminder.last_error = f"Dibatalkan saat dikirim: {reason}."
+    session.add(reminder)
+    session.flush()
+
+
 def claim(session: Session, *, reminder_id: int, now: datetime, lease: timedelta = CLAIM_LEASE) -> bool:
-    """Take a due reminder for one delivery attempt; only one deliverer can win it."""
+    """Take a due reminder for one delivery attempt; only one deliverer wins, an obsolete one is cancelled."""
     result = session.execute(
         sa.update(Reminder)
         .where(
@@ -142,7 +168,16 @@ def claim(session: Session, *, reminder_id: int, now: datetime, lease: timedelta
         .execution_options(synchronize_session=False)
     )
     session.flush()
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    reminder = _get(session, reminder_id)
+    session.refresh(reminder)
+    # Checked when sending, not only when queueing: a backlog must not outlive what it was about.
+    reason = why_obsolete(session, reminder, now=now)
+    if reason:
+        _cancel(session, reminder, reason)
+        return False
+    return True
 
 
 def record_sent(session: Session, *, reminder_id: int, now: datetime) -> Reminder:
@@ -177,7 +212,19 @@ def record_failure(
 
 
 def deliver_inbox(session: Session, *, now: datetime) -> int:
-    """Make due inbox reminders visible in their recipient's inbox."""
+    """Make due inbox reminders visible in their recipient's inbox (obsolete survey ones are cancelled)."""
+    respondents = session.exec(
+        select(Reminder).where(
+            Reminder.channel == Channel.INBOX,
+            Reminder.state == DeliveryState.PENDING,
+            col(Reminder.due_at) <= now,
+            col(Reminder.template).in_(RESPONDENT_TEMPLATES),
+        )
+    ).all()
+    for reminder in respondents:
+        reason = why_obsolete(session, reminder, now=now)
+        if reason:
+            _cancel(session, reminder, reason)
     result = session.execute(
         sa.update(Reminder)
         .where(
@@ -264,8 +311,24 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def render_email(reminder: Reminder, *, base_url: str, tz: str = "Asia/Jakarta") -> tuple[str, str]:
-    """Render a reminder's subject and body in its recipient's language."""
+def personal_link(reminder: Reminder, *, base_url: str, secret: str) -> str:
+    """Rebuild a respondent's survey link from the message's ids and salt ("" when it has none)."""
+    ctx = reminder.context
+    if not secret or reminder.template not in RESPONDENT_TEMPLATES or not ctx.get("token_salt"):
+        return ""
+    token = derive_token(
+        secret=secret,
+        round_id=int(ctx["round_id"]),
+        respondent_id=int(ctx["respondent_id"]),
+        salt=str(ctx["token_salt"]),
+    )
+    return survey_link(base_url=base_url, token=token)
+
+
+def render_email(
+    reminder: Reminder, *, base_url: str, tz: str = "Asia/Jakarta", secret: str = ""
+) -> tuple[str, str]:
+    """Render a reminder's subject and body in its recipient's language (survey links need the secret)."""
     locale = reminder.locale if reminder.locale in LOCALES else "id"
     env = _env()
     name = f"{reminder.template}.{locale}.txt"
@@ -285,6 +348,7 @@ def render_email(reminder: Reminder, *, base_url: str, tz: str = "Asia/Jakarta")
         ctx=ctx,
         url=f"{base_url.rstrip('/')}/policies/{ctx.get('slug', '')}".rstrip("/"),
         base_url=base_url.rstrip("/"),
+        survey_link=personal_link(reminder, base_url=base_url, secret=secret),
         when=when,
         day=day,
     )

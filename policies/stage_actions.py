@@ -340,9 +340,11 @@ def open_evaluation_round(session: Session, *, slug: str, now: datetime) -> str:
     return f"Putaran survei {survey.number} dibuka sampai {survey.closes_at:%Y-%m-%d}."
 
 
-def invite_respondents(session: Session, *, now: datetime) -> str:
-    """Queue the invitations and reminders owed to respondents of open rounds."""
-    return f"Pengingat responden: {rounds.queue_respondent_reminders(session, now=now)} baru."
+def invite_respondents(session: Session, *, slug: str, now: datetime) -> str:
+    """Queue the invitations and reminders owed to respondents of this policy's open rounds."""
+    policy = get_policy(session, slug=slug)
+    new = rounds.queue_respondent_reminders(session, now=now, policy_id=policy.id)
+    return f"Undangan dan pengingat responden: {new} baru."
 
 
 def notify_evaluation_opened(session: Session, *, slug: str, now: datetime) -> str:
@@ -354,7 +356,7 @@ def notify_evaluation_opened(session: Session, *, slug: str, now: datetime) -> s
         .order_by(col(SurveyRound.number).desc())
     ).first()
     if survey is None:
-        raise Conflict("Belum ada putaran survei pada siklus ini.")
+        raise Conflict("Belum ada putaran survei pada siklus ini.", en="This cycle has no survey round yet.")
     new = notify_drafters(
         session,
         slug=slug,

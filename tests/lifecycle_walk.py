@@ -168,14 +168,25 @@ def prepare_evaluation(db: str, *, actor: Actor, c: Clock) -> None:
 
 
 def prepare_revision(db: str, *, c: Clock) -> None:
-    """Close the cycle's survey round with its report, and record a missed indicator."""
+    """Close the cycle's survey round (JP per ASN short for it) with its report; a later value misses too."""
     with unit_of_work(db) as s:
         policy = get_policy(s, slug=SLUG)
         survey = s.exec(select(SurveyRound).where(SurveyRound.policy_id == policy.id)).one()
-        rounds.close_round(s, actor=SYSTEM, round_id=survey.id, now=c.evaluated)  # type: ignore[arg-type]
         indicator = s.exec(
             select(Indicator).where(Indicator.policy_id == policy.id, Indicator.code == "jp_per_asn")
         ).one()
+        s.add(
+            Measurement(
+                indicator_id=indicator.id,  # type: ignore[arg-type]
+                round_id=survey.id,
+                value=14.5,
+                measured_on=c.evaluated.date(),
+                note="Data SIASN untuk putaran 1.",
+            )
+        )
+        s.flush()
+        rounds.close_round(s, actor=SYSTEM, round_id=survey.id, now=c.evaluated)  # type: ignore[arg-type]
+        # A value measured after the round: the round's recommendation, not this, becomes the note.
         s.add(
             Measurement(
                 indicator_id=indicator.id,  # type: ignore[arg-type]

@@ -15,6 +15,8 @@ from policies.access import SYSTEM
 from policies.actions.drafts import create_version
 from policies.actions.lifecycle import create_policy
 from policies.errors import InvalidInput
+from policies.evaluation.ikm import UNSUR_CODES
+from policies.evaluation.survey import PROFILE
 from policies.models import Policy, PolicyKind
 
 KINDS_DIR = Path(__file__).parent / "kinds"
@@ -29,6 +31,9 @@ class RulesSpec(BaseModel):
     socialization_reach_target: float = Field(ge=0, le=1)
     evaluation_cadence_months: int = Field(ge=1, le=12)
     evaluation_escalation_days: int = Field(ge=1, le=90)
+    # Respondent reminders of a new round (the evaluator may change them per round).
+    evaluation_reminder_max: int = Field(default=3, ge=0, le=10)
+    evaluation_reminder_interval_days: int = Field(default=7, ge=1, le=60)
 
 
 class IndicatorSpec(BaseModel):
@@ -66,6 +71,8 @@ class QuestionSpec(BaseModel):
             raise ValueError(f"choice question {self.code} needs at least 2 options")
         if len(self.options_en) != len(self.options):
             raise ValueError(f"question {self.code}: options_en must match options")
+        if len(set(self.options)) != len(self.options) or not all(o.strip() for o in self.options_en):
+            raise ValueError(f"question {self.code}: options must be distinct and each have an English label")
         return self
 
 
@@ -96,6 +103,18 @@ class KindSpec(BaseModel):
     survey_questions: list[QuestionSpec]
     example: ExampleSpec
 
+    @model_validator(mode="after")
+    def _question_codes_are_free(self) -> KindSpec:
+        # Answers are stored by code beside the nine unsur and the profile: a clash would overwrite one.
+        reserved = set(UNSUR_CODES) | {p["code"] for p in PROFILE}
+        codes = [q.code for q in self.survey_questions]
+        taken = sorted(set(codes) & reserved)
+        if taken:
+            raise ValueError(f"survey question codes {taken} are reserved for the unsur and the profile")
+        if len(set(codes)) != len(codes):
+            raise ValueError("survey question codes must be distinct")
+        return self
+
 
 @dataclass
 class CatalogReport:
@@ -121,10 +140,16 @@ def read_specs(*, directory: Path = KINDS_DIR) -> list[tuple[KindSpec, str]]:
             spec = KindSpec.model_validate(yaml.safe_load(raw))
         except (ValidationError, yaml.YAMLError) as exc:
             raise InvalidInput(
-                f"Berkas katalog {path.name} tidak valid: {exc}", field=path.name
+                f"Berkas katalog {path.name} tidak valid: {exc}",
+                en=f"The catalogue file {path.name} is not valid: {exc}",
+                field=path.name,
             ) from exc
         if spec.code != path.stem:
-            raise InvalidInput(f"Berkas {path.name} harus berkode '{path.stem}'.", field=path.name)
+            raise InvalidInput(
+                f"Berkas {path.name} harus berkode '{path.stem}'.",
+                en=f"The file {path.name} must have the code '{path.stem}'.",
+                field=path.name,
+            )
         specs.append((spec, hashlib.sha256(raw).hexdigest()))
     return specs
 

@@ -7,6 +7,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from policies.evaluation.common import num
+
 CATEGORY_COLOURS = {"A": "#1a7f37", "B": "#2f6fb3", "C": "#c77d00", "D": "#b42318"}
 BOUNDARIES = (65.0, 76.61, 88.31)
 WIDTH = 640
@@ -16,7 +18,7 @@ def _x(value: float, *, low: float, high: float, left: int, width: int) -> float
     return left + (min(max(value, low), high) - low) / (high - low) * width
 
 
-def ikm_bars(rows: Sequence[tuple[str, float, str]], *, title: str) -> Markup:
+def ikm_bars(rows: Sequence[tuple[str, float, str]], *, title: str, locale: str = "id") -> Markup:
     """Draw horizontal bars on the 25–100 scale with the category boundaries marked."""
     left, plot, bar, gap = 230, WIDTH - 230 - 60, 18, 8
     height = 30 + len(rows) * (bar + gap) + 20
@@ -30,13 +32,13 @@ def ikm_bars(rows: Sequence[tuple[str, float, str]], *, title: str) -> Markup:
         parts.append(
             f'<line x1="{x:.1f}" y1="20" x2="{x:.1f}" y2="{height - 18}" stroke="#999" '
             f'stroke-dasharray="3 3"/><text x="{x:.1f}" y="14" text-anchor="middle" fill="#555">'
-            f"{f'{b:g}'.replace('.', ',')}</text>"
+            f"{num(b, locale=locale)}</text>"
         )
     for i, (label, value, category) in enumerate(rows):
         y = 26 + i * (bar + gap)
         end = _x(value, low=25, high=100, left=left, width=plot)
         colour = CATEGORY_COLOURS.get(category, "#666")
-        shown = escape(f"{value:.2f}".replace(".", ","))
+        shown = escape(num(value, locale=locale))
         parts.append(
             f'<text x="{left - 6}" y="{y + 13}" text-anchor="end">{escape(label)}</text>'
             f'<rect x="{left}" y="{y}" width="{end - left:.1f}" height="{bar}" fill="{colour}"/>'
@@ -46,7 +48,9 @@ def ikm_bars(rows: Sequence[tuple[str, float, str]], *, title: str) -> Markup:
     return Markup("".join(parts))
 
 
-def trend_line(points: Sequence[tuple[str, float]], *, target: float, title: str) -> Markup:
+def trend_line(
+    points: Sequence[tuple[str, float]], *, target: float, title: str, locale: str = "id"
+) -> Markup:
     """Draw an indicator's values over rounds as a line, with its target dashed."""
     height, left, right, top, bottom = 160, 50, 20, 20, 30
     values = [v for _, v in points] + [target]
@@ -70,7 +74,7 @@ def trend_line(points: Sequence[tuple[str, float]], *, target: float, title: str
         f"<title>{escape(title)}</title>"
         f'<line x1="{left}" y1="{ty:.1f}" x2="{WIDTH - right}" y2="{ty:.1f}" stroke="#b42318" '
         f'stroke-dasharray="5 4"/><text x="{left - 4}" y="{ty + 4:.1f}" text-anchor="end" fill="#b42318">'
-        f"{escape(f'{target:g}'.replace('.', ','))}</text>"
+        f"{escape(num(target, locale=locale))}</text>"
     ]
     if len(points) > 1:
         coords = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, (_, v) in enumerate(points))
@@ -79,20 +83,21 @@ def trend_line(points: Sequence[tuple[str, float]], *, target: float, title: str
         parts.append(
             f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="4" fill="#2f6fb3"/>'
             f'<text x="{x(i):.1f}" y="{y(v) - 8:.1f}" text-anchor="middle">'
-            f"{escape(f'{v:.2f}'.replace('.', ','))}</text>"
+            f"{escape(num(v, locale=locale))}</text>"
             f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="middle" fill="#555">{escape(label)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def response_gauge(*, responses: int, target: int, population: int, title: str) -> Markup:
+def response_gauge(*, responses: int, target: int, population: int, title: str, locale: str = "id") -> Markup:
     """Draw responses against the target sample and the population as one bar."""
     height, left, plot = 56, 10, WIDTH - 20
     scale = max(population, target, responses, 1)
     done = left + plot * responses / scale
     goal = left + plot * target / scale
     colour = "#1a7f37" if responses >= target > 0 else "#c77d00"
+    figures = (responses, target, population)
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="12">'
@@ -100,5 +105,5 @@ def response_gauge(*, responses: int, target: int, population: int, title: str) 
         f'<rect x="{left}" y="10" width="{plot}" height="20" fill="#eee"/>'
         f'<rect x="{left}" y="10" width="{done - left:.1f}" height="20" fill="{colour}"/>'
         f'<line x1="{goal:.1f}" y1="4" x2="{goal:.1f}" y2="36" stroke="#000" stroke-width="2"/>'
-        f'<text x="{left}" y="50">{responses} / {target} / {population}</text></svg>'
+        f'<text x="{left}" y="50">{" / ".join(num(n, locale=locale, digits=0) for n in figures)}</text></svg>'
     )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import calendar
-import hashlib
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from sqlmodel import Session, col, select
 
 from policies.access import Actor, require_actor
-from policies.errors import NotFound, PermissionDenied
+from policies.errors import InvalidInput, NotFound, PermissionDenied
+from policies.i18n import format_number
+from policies.listing import decode_cursor
 from policies.models import Account, Policy, Role, SurveyRound
 
 # A round without an explicit length stays open this long (the kind's cadence permitting).
@@ -27,8 +30,19 @@ def require_evaluator(actor: Actor | None, policy: Policy) -> Actor:
         return actor
     raise PermissionDenied(
         "Survei evaluasi dikelola oleh evaluator, admin, atau perancang dari "
-        f"{policy.unit}; peran Anda tidak termasuk."
+        f"{policy.unit}; peran Anda tidak termasuk.",
+        en=f"Evaluation surveys are run by evaluators, admins or drafters of {policy.unit}; "
+        "your role is not one of them.",
     )
+
+
+def is_staff(actor: Actor | None, policy: Policy) -> bool:
+    """Tell whether a viewer runs the policy's evaluation (and so sees its working details)."""
+    if actor is None:
+        return False
+    if actor.role in (Role.ADMIN, Role.EVALUATOR):
+        return True
+    return actor.role is Role.DRAFTER and actor.unit == policy.unit
 
 
 def get_round(session: Session, *, round_id: int, for_update: bool = False) -> SurveyRound:
@@ -38,8 +52,34 @@ def get_round(session: Session, *, round_id: int, for_update: bool = False) -> S
         stmt = stmt.with_for_update()
     row = session.exec(stmt).first()
     if row is None:
-        raise NotFound(f"Putaran survei {round_id} tidak ditemukan.")
+        raise NotFound(
+            f"Putaran survei {round_id} tidak ditemukan.", en=f"Survey round {round_id} was not found."
+        )
     return row
+
+
+def read_cursor(cursor: str, *, keys: tuple[str, ...]) -> dict[str, object]:
+    """Unpack a list's `next_cursor`, or refuse one this list did not make."""
+    try:
+        return decode_cursor(cursor, keys=keys, field="cursor")
+    except InvalidInput as exc:
+        raise InvalidInput(
+            "Kursor halaman tidak dikenal: pakai next_cursor dari halaman sebelumnya apa adanya.",
+            en="Unknown page cursor: pass the previous page's next_cursor unchanged.",
+            field="cursor",
+        ) from exc
+
+
+def cursor_id(cursor: str) -> int:
+    """Return the last id a page ended on, from a cursor of a list ordered by id."""
+    value = read_cursor(cursor, keys=("id",))["id"]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(
+            "Kursor halaman tidak dikenal: pakai next_cursor dari halaman sebelumnya apa adanya.",
+            en="Unknown page cursor: pass the previous page's next_cursor unchanged.",
+            field="cursor",
+        )
+    return value
 
 
 def policy_of(session: Session, survey: SurveyRound) -> Policy:
@@ -63,11 +103,6 @@ def add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month, day=day)
 
 
-def hash_token(token: str) -> str:
-    """Return the stored form of a one-time survey token."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def staff_to_notify(session: Session, *, policy: Policy, evaluators: bool = True) -> list[Account]:
     """Return the active drafters of the policy's unit and, if asked, every active evaluator."""
     cond = (col(Account.role) == Role.DRAFTER.value) & (col(Account.unit) == policy.unit)
@@ -75,3 +110,22 @@ def staff_to_notify(session: Session, *, policy: Policy, evaluators: bool = True
         cond = cond | (col(Account.role) == Role.EVALUATOR.value)
     stmt = select(Account).where(cond, col(Account.active).is_(True)).order_by(col(Account.id))
     return list(session.exec(stmt))
+
+
+def half_up(value: float | int | Decimal | Fraction, *, digits: int = 2) -> Decimal:
+    """Round half-up to `digits` decimals, from the exact value (Babel alone would round half-even)."""
+    if isinstance(value, Fraction):
+        # Exact when it terminates (21/8 = 2,625); otherwise 28 digits, far closer than any
+        # survey fraction ever comes to a rounding boundary it does not sit on.
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+    elif isinstance(value, float):
+        # The shortest repr is the number people typed or the system stored ("11.125", not 11.12499…).
+        exact = Decimal(repr(value))
+    else:
+        exact = Decimal(value)
+    return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def num(value: float | int | Decimal | Fraction, *, locale: str = "id", digits: int = 2) -> str:
+    """Format a number for people ("2,63"), rounded half-up like every figure of the evaluation."""
+    return format_number(half_up(value, digits=digits), locale=locale, digits=digits)

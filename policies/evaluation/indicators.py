@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import Session, col, func, select
 
 from policies.access import Actor
-from policies.db import utcnow
 from policies.errors import Conflict, InvalidInput, NotFound
-from policies.evaluation.common import get_round, policy_of, require_evaluator
+from policies.evaluation.common import is_staff, policy_of, read_cursor, require_evaluator
 from policies.evaluation.results import RoundResults
 from policies.i18n import JAKARTA
+from policies.listing import encode_cursor
 from policies.models import (
     Acknowledgement,
     Indicator,
@@ -26,6 +24,18 @@ from policies.models import (
 from policies.queries import get_policy, latest_adoption
 
 COMPUTED = ("ikm", "acknowledgement_reach", "mentoring_coverage")
+# The catalogue writes units in Indonesian; the English report and messages say them in English.
+UNITS_EN = {
+    "persen": "percent",
+    "indeks": "index points",
+    "JP per ASN": "JP per civil servant",
+    "kegiatan": "activities",
+}
+
+
+def unit_in(unit: str, locale: str) -> str:
+    """Return an indicator's unit in the given language (unknown units as written)."""
+    return UNITS_EN.get(unit, unit) if locale == "en" else unit
 
 
 def meets_target(indicator: Indicator, value: float) -> bool:
@@ -49,21 +59,29 @@ def get_indicator(session: Session, *, indicator_id: int) -> Indicator:
     """Return an indicator or raise NotFound."""
     row = session.get(Indicator, indicator_id)
     if row is None:
-        raise NotFound(f"Indikator {indicator_id} tidak ditemukan.")
+        raise NotFound(
+            f"Indikator {indicator_id} tidak ditemukan.", en=f"Indicator {indicator_id} was not found."
+        )
     return row
 
 
 def _check_fields(*, target: float, direction: str, source: str) -> None:
     if direction not in ("up", "down"):
-        raise InvalidInput("Arah indikator harus 'up' (naik lebih baik) atau 'down'.", field="direction")
+        raise InvalidInput(
+            "Arah indikator harus 'up' (naik lebih baik) atau 'down'.",
+            en="An indicator's direction is 'up' (higher is better) or 'down'.",
+            field="direction",
+        )
     if source not in (*COMPUTED, "manual") and not source.startswith("survey_question:"):
         raise InvalidInput(
             "Sumber indikator: ikm, acknowledgement_reach, mentoring_coverage, "
             "survey_question:<kode> atau manual.",
+            en="An indicator's source is ikm, acknowledgement_reach, mentoring_coverage, "
+            "survey_question:<code> or manual.",
             field="source",
         )
     if target != target:  # NaN
-        raise InvalidInput("Target harus berupa angka.", field="target")
+        raise InvalidInput("Target harus berupa angka.", en="The target must be a number.", field="target")
 
 
 def create_indicator(
@@ -85,10 +103,18 @@ def create_indicator(
     require_evaluator(actor, policy)
     _check_fields(target=target, direction=direction, source=source)
     if not code or not code.replace("_", "").isalnum() or not code.islower():
-        raise InvalidInput("Kode indikator: huruf kecil, angka dan garis bawah.", field="code")
+        raise InvalidInput(
+            "Kode indikator: huruf kecil, angka dan garis bawah.",
+            en="An indicator code has lower-case letters, digits and underscores.",
+            field="code",
+        )
     exists = select(Indicator.id).where(Indicator.policy_id == policy.id, Indicator.code == code)
     if session.exec(exists).first() is not None:
-        raise Conflict(f"Indikator '{code}' sudah ada pada kebijakan ini.", field="code")
+        raise Conflict(
+            f"Indikator '{code}' sudah ada pada kebijakan ini.",
+            en=f"The policy already has an indicator '{code}'.",
+            field="code",
+        )
     row = Indicator(
         policy_id=policy.id,  # type: ignore[arg-type]
         code=code,
@@ -114,9 +140,13 @@ def update_indicator(
     allowed = {"name", "name_en", "unit", "baseline", "target", "direction", "source"}
     for key, value in changes.items():
         if key not in allowed:
-            raise InvalidInput(f"Isian '{key}' tidak dapat diubah.", field=key)
+            raise InvalidInput(
+                f"Isian '{key}' tidak dapat diubah.", en=f"'{key}' cannot be changed.", field=key
+            )
         if value is None and key != "baseline":
-            raise InvalidInput(f"Isian '{key}' tidak boleh kosong.", field=key)
+            raise InvalidInput(
+                f"Isian '{key}' tidak boleh kosong.", en=f"'{key}' may not be empty.", field=key
+            )
     for key, value in changes.items():
         setattr(row, key, value)
     _check_fields(target=row.target, direction=row.direction, source=row.source)
@@ -131,12 +161,15 @@ def delete_indicator(session: Session, *, actor: Actor, indicator_id: int) -> No
     require_evaluator(actor, session.get(Policy, row.policy_id))  # type: ignore[arg-type]
     used = select(func.count()).select_from(Measurement).where(Measurement.indicator_id == row.id)
     if session.exec(used).one():
-        raise Conflict("Indikator yang sudah memiliki pengukuran tidak dapat dihapus; ubah saja targetnya.")
+        raise Conflict(
+            "Indikator yang sudah memiliki pengukuran tidak dapat dihapus; ubah saja targetnya.",
+            en="An indicator with measurements cannot be deleted; change its target instead.",
+        )
     session.delete(row)
     session.flush()
 
 
-def _upsert(
+def upsert_measurement(
     session: Session,
     *,
     indicator: Indicator,
@@ -164,84 +197,6 @@ def _upsert(
     session.add(row)
     session.flush()
     return row
-
-
-def record_measurement(
-    session: Session,
-    *,
-    actor: Actor,
-    indicator_id: int,
-    value: float,
-    round_id: int | None = None,
-    measured_on: date | None = None,
-    note: str = "",
-) -> Measurement:
-    """Enter a value of a manual indicator, for a round (replacing that round's value) or a date."""
-    indicator = get_indicator(session, indicator_id=indicator_id)
-    policy = session.get(Policy, indicator.policy_id)
-    require_evaluator(actor, policy)  # type: ignore[arg-type]
-    if value != value or value in (float("inf"), float("-inf")):
-        raise InvalidInput("Nilai pengukuran harus berupa angka.", field="value")
-    if round_id is not None:
-        survey = get_round(session, round_id=round_id)
-        if survey.policy_id != indicator.policy_id:
-            raise InvalidInput("Putaran survei itu milik kebijakan lain.", field="round_id")
-    if indicator.source != "manual" and round_id is not None:
-        raise Conflict(
-            f"Indikator '{indicator.code}' dihitung otomatis dari {indicator.source} saat putaran ditutup."
-        )
-    return _upsert(
-        session,
-        indicator=indicator,
-        round_id=round_id,
-        value=float(value),
-        measured_on=measured_on or utcnow().astimezone(JAKARTA).date(),
-        note=note,
-        entered_by_id=actor.id,
-    )
-
-
-def import_measurements_csv(
-    session: Session, *, actor: Actor, slug: str, csv_text: str, round_id: int | None = None
-) -> list[Measurement]:
-    """Import manual values from CSV with columns code,value[,measured_on,note]; all or nothing."""
-    policy = get_policy(session, slug=slug)
-    require_evaluator(actor, policy)
-    by_code = {i.code: i for i in list_indicators(session, policy_id=policy.id)}  # type: ignore[arg-type]
-    try:
-        records = list(csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"))))
-        fieldnames = set(records[0]) if records else set()
-    except csv.Error as exc:
-        raise InvalidInput(f"Berkas CSV tidak dapat dibaca: {exc}.", field="file") from exc
-    if not {"code", "value"} <= fieldnames:
-        raise InvalidInput(
-            "CSV harus berkolom 'code' dan 'value' (opsional: measured_on, note).", field="file"
-        )
-    parsed: list[tuple[Indicator, float, date | None, str]] = []
-    for line, rec in enumerate(records, start=2):
-        indicator = by_code.get((rec.get("code") or "").strip())
-        if indicator is None:
-            raise InvalidInput(f"Baris {line}: indikator '{rec.get('code')}' tidak dikenal.", field="file")
-        try:
-            value = float((rec.get("value") or "").replace(",", "."))
-            on = date.fromisoformat(rec["measured_on"].strip()) if rec.get("measured_on") else None
-        except ValueError as exc:
-            raise InvalidInput(
-                f"Baris {line}: nilai atau tanggal tidak valid ({exc}).", field="file"
-            ) from exc
-        parsed.append((indicator, value, on, (rec.get("note") or "").strip()))
-    return [
-        record_measurement(
-            session,
-            actor=actor,
-            indicator_id=i.id,  # type: ignore[arg-type]
-            value=v,
-            round_id=round_id,
-            measured_on=on,
-            note=note,
-        )
-        for i, v, on, note in parsed
-    ]
 
 
 def _acknowledgement_reach(session: Session, policy: Policy) -> float | None:
@@ -293,7 +248,7 @@ def compute_measurements(
         if value is None:
             continue
         out.append(
-            _upsert(
+            upsert_measurement(
                 session,
                 indicator=indicator,
                 round_id=survey.id,
@@ -316,8 +271,8 @@ class TrendPoint:
     meets: bool
 
 
-def trends(session: Session, *, policy_id: int) -> dict[int, list[TrendPoint]]:
-    """Return each indicator's values across rounds, oldest first."""
+def trends(session: Session, *, policy_id: int, closed_only: bool = False) -> dict[int, list[TrendPoint]]:
+    """Return each indicator's values across rounds, oldest first (only closed rounds, if asked)."""
     indicators = {i.id: i for i in list_indicators(session, policy_id=policy_id)}
     stmt = (
         select(Measurement, SurveyRound.number)
@@ -325,8 +280,57 @@ def trends(session: Session, *, policy_id: int) -> dict[int, list[TrendPoint]]:
         .where(col(Measurement.indicator_id).in_(list(indicators)))
         .order_by(col(SurveyRound.number))
     )
+    if closed_only:
+        stmt = stmt.where(col(SurveyRound.closed_at).is_not(None))
     out: dict[int, list[TrendPoint]] = {i: [] for i in indicators}  # type: ignore[misc]
     for m, number in session.exec(stmt):
         ind = indicators[m.indicator_id]
         out[m.indicator_id].append(TrendPoint(number, m.round_id, m.value, meets_target(ind, m.value)))  # type: ignore[arg-type]
     return out
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    """An indicator with its latest round value against the target and its trend."""
+
+    indicator: Indicator
+    latest: float | None
+    meets_target: bool | None
+    trend: list[TrendPoint]
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    """One page of a policy's indicators (by code) and the cursor of the next."""
+
+    items: list[IndicatorView]
+    next_cursor: str | None
+
+
+def indicator_view(session: Session, *, indicator: Indicator, viewer: Actor | None) -> IndicatorView:
+    """Return one indicator as the viewer may see it (open rounds' values for staff only)."""
+    policy = session.get(Policy, indicator.policy_id)
+    staff = is_staff(viewer, policy)  # type: ignore[arg-type]
+    trend = trends(session, policy_id=indicator.policy_id, closed_only=not staff).get(indicator.id, [])  # type: ignore[arg-type]
+    last = trend[-1] if trend else None
+    return IndicatorView(indicator, last.value if last else None, last.meets if last else None, trend)
+
+
+def indicators_page(
+    session: Session, *, slug: str, viewer: Actor | None, cursor: str | None = None, limit: int = 50
+) -> IndicatorPage:
+    """Return a policy's indicators by code, one keyset page at a time, each with its trend."""
+    policy = get_policy(session, slug=slug)
+    stmt = select(Indicator).where(Indicator.policy_id == policy.id)
+    if cursor:
+        after = read_cursor(cursor, keys=("code",))
+        stmt = stmt.where(col(Indicator.code) > str(after["code"]))
+    rows = list(session.exec(stmt.order_by(col(Indicator.code)).limit(limit + 1)))
+    history = trends(session, policy_id=policy.id, closed_only=not is_staff(viewer, policy))  # type: ignore[arg-type]
+    items = []
+    for ind in rows[:limit]:
+        trend = history.get(ind.id, [])  # type: ignore[arg-type]
+        last = trend[-1] if trend else None
+        items.append(IndicatorView(ind, last.value if last else None, last.meets if last else None, trend))
+    more = len(rows) > limit
+    return IndicatorPage(items, encode_cursor({"code": items[-1].indicator.code}) if more else None)

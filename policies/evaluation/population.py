@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,7 +13,9 @@ from sqlmodel import Session, col, select
 from policies.access import Actor
 from policies.db import utcnow
 from policies.errors import Conflict, InvalidInput, NotFound
-from policies.evaluation.common import get_round, hash_token, policy_of, require_evaluator
+from policies.evaluation import outreach
+from policies.evaluation.common import get_round, policy_of, require_evaluator
+from policies.evaluation.tokens import derive_token, hash_token, new_salt
 from policies.models import Account, SurveyRespondent, SurveyRound
 
 NIP = re.compile(r"^\d{18}$")
@@ -55,14 +56,31 @@ def _open_round_for_writes(session: Session, *, actor: Actor, round_id: int) -> 
     survey = get_round(session, round_id=round_id)
     require_evaluator(actor, policy_of(session, survey))
     if survey.closed_at is not None:
-        raise Conflict("Putaran survei sudah ditutup; populasinya tidak dapat diubah lagi.")
+        raise Conflict(
+            "Putaran survei sudah ditutup; populasinya tidak dapat diubah lagi.",
+            en="The survey round has closed; its population can no longer change.",
+        )
     return survey
+
+
+def _issue(person: SurveyRespondent, *, secret: str) -> str:
+    """Give a respondent a fresh salt and return the token it derives (only its hash is kept)."""
+    person.token_salt = new_salt()
+    token = derive_token(
+        secret=secret,
+        round_id=person.round_id,
+        respondent_id=person.id,  # type: ignore[arg-type]
+        salt=person.token_salt,
+    )
+    person.token_hash = hash_token(token)
+    return token
 
 
 def _add(
     session: Session,
     survey: SurveyRound,
     *,
+    secret: str,
     nip: str,
     name: str,
     unit: str,
@@ -70,20 +88,22 @@ def _add(
     now: datetime,
     account_id: int | None = None,
 ) -> IssuedToken:
-    token = secrets.token_urlsafe(24)
+    placeholder = new_salt()
     row = SurveyRespondent(
         round_id=survey.id,  # type: ignore[arg-type]
-        token_hash=hash_token(token),
+        # The token needs the row's id; until the flush gives one, a unique unusable hash holds the place.
+        token_hash=hash_token(f"pending:{placeholder}"),
         nip=nip,
         name=name,
         unit=unit,
         email=email,
         account_id=account_id,
-        # The invitation goes out now; the first reminder is counted from here.
         created_at=now,
     )
     session.add(row)
     session.flush()
+    token = _issue(row, secret=secret)
+    session.add(row)
     return IssuedToken(row.id, nip, name, unit, email, token)  # type: ignore[arg-type]
 
 
@@ -91,13 +111,22 @@ def _existing_nips(session: Session, round_id: int) -> set[str]:
     return set(session.exec(select(SurveyRespondent.nip).where(SurveyRespondent.round_id == round_id)))
 
 
-def _parse(sample: str, dialect: type[csv.Dialect] | csv.Dialect) -> tuple[list[dict[str, str]], list[str]]:
+Problem = tuple[str, str]  # (Indonesian, English)
+
+
+def _parse(
+    sample: str, dialect: type[csv.Dialect] | csv.Dialect
+) -> tuple[list[dict[str, str]], list[Problem]]:
     reader = csv.DictReader(io.StringIO(sample), dialect=dialect)
     columns = {HEADERS.get((h or "").strip().lower()) for h in reader.fieldnames or []}
     if not {"nip", "name"} <= columns:
-        raise InvalidInput("CSV harus berkolom nip dan nama (opsional: unit, email).", field="file")
+        raise InvalidInput(
+            "CSV harus berkolom nip dan nama (opsional: unit, email).",
+            en="The CSV needs the columns nip and nama/name (optional: unit, email).",
+            field="file",
+        )
     rows: list[dict[str, str]] = []
-    errors: list[str] = []
+    errors: list[Problem] = []
     seen: set[str] = set()
     for line, raw in enumerate(reader, start=2):
         rec = {
@@ -107,27 +136,55 @@ def _parse(sample: str, dialect: type[csv.Dialect] | csv.Dialect) -> tuple[list[
         }
         nip = rec.get("nip", "").replace(" ", "")
         if not NIP.match(nip):
-            errors.append(f"baris {line}: NIP '{nip}' harus 18 angka")
+            errors.append(
+                (f"baris {line}: NIP '{nip}' harus 18 angka", f"line {line}: NIP '{nip}' must be 18 digits")
+            )
         elif nip in seen:
-            errors.append(f"baris {line}: NIP {nip} ganda")
+            errors.append((f"baris {line}: NIP {nip} ganda", f"line {line}: NIP {nip} appears twice"))
         if not rec.get("name"):
-            errors.append(f"baris {line}: nama kosong")
+            errors.append((f"baris {line}: nama kosong", f"line {line}: the name is empty"))
         for column, longest in LIMITS.items():
             if len(rec.get(column, "")) > longest:
-                errors.append(f"baris {line}: {column} lebih dari {longest} karakter")
+                errors.append(
+                    (
+                        f"baris {line}: {column} lebih dari {longest} karakter",
+                        f"line {line}: {column} is longer than {longest} characters",
+                    )
+                )
         if rec.get("email") and not EMAIL.match(rec["email"]):
-            errors.append(f"baris {line}: email '{rec['email']}' tidak valid")
+            errors.append(
+                (
+                    f"baris {line}: email '{rec['email']}' tidak valid",
+                    f"line {line}: email '{rec['email']}' is not valid",
+                )
+            )
         seen.add(nip)
         rows.append({**rec, "nip": nip})
         if len(rows) > MAX_ROWS:
-            raise InvalidInput(f"CSV paling banyak {MAX_ROWS} baris.", field="file")
+            raise InvalidInput(
+                f"CSV paling banyak {MAX_ROWS} baris.",
+                en=f"The CSV may have at most {MAX_ROWS} rows.",
+                field="file",
+            )
     return rows, errors
 
 
+def _shown(errors: list[Problem], index: int, more: str) -> str:
+    text = "; ".join(e[index] for e in errors[:10])
+    return text + (f"; {more.format(len(errors) - 10)}" if len(errors) > 10 else "")
+
+
 def import_population_csv(
-    session: Session, *, actor: Actor, round_id: int, csv_text: str, now: datetime | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    round_id: int,
+    csv_text: str,
+    secret: str,
+    now: datetime | None = None,
 ) -> PopulationImport:
     """Add ASN from CSV (nip, nama/name, unit, email); every row is checked before any is saved."""
+    now = now or utcnow()
     survey = _open_round_for_writes(session, actor=actor, round_id=round_id)
     sample = csv_text.lstrip("\ufeff")
     try:
@@ -137,14 +194,19 @@ def import_population_csv(
     try:
         rows, errors = _parse(sample, dialect)
     except csv.Error as exc:
-        raise InvalidInput(f"Berkas CSV tidak dapat dibaca: {exc}.", field="file") from exc
-    if errors:
-        shown = "; ".join(errors[:10]) + (f"; dan {len(errors) - 10} lainnya" if len(errors) > 10 else "")
         raise InvalidInput(
-            f"CSV populasi tidak dapat diterima: {shown}. Perbaiki lalu unggah ulang.", field="file"
+            f"Berkas CSV tidak dapat dibaca: {exc}.", en=f"The CSV file cannot be read: {exc}.", field="file"
+        ) from exc
+    if errors:
+        raise InvalidInput(
+            f"CSV populasi tidak dapat diterima: {_shown(errors, 0, 'dan {} lainnya')}. "
+            "Perbaiki lalu unggah ulang.",
+            en=f"The population CSV was not accepted: {_shown(errors, 1, 'and {} more')}. "
+            "Correct it and upload it again.",
+            field="file",
         )
     if not rows:
-        raise InvalidInput("CSV populasi kosong.", field="file")
+        raise InvalidInput("CSV populasi kosong.", en="The population CSV is empty.", field="file")
     result = PopulationImport()
     existing = _existing_nips(session, survey.id)  # type: ignore[arg-type]
     for rec in rows:
@@ -155,27 +217,36 @@ def import_population_csv(
             _add(
                 session,
                 survey,
+                secret=secret,
                 nip=rec["nip"],
                 name=rec["name"],
                 unit=rec.get("unit", ""),
                 email=rec.get("email", ""),
-                now=now or utcnow(),
+                now=now,
             )
         )
+    outreach.invite_respondents(session, survey=survey, now=now)
     return result
 
 
 def add_accounts(
-    session: Session, *, actor: Actor, round_id: int, unit: str | None = None, now: datetime | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    round_id: int,
+    secret: str,
+    unit: str | None = None,
+    now: datetime | None = None,
 ) -> PopulationImport:
     """Add active accounts (optionally of one unit) as respondents, each with a token."""
+    now = now or utcnow()
     survey = _open_round_for_writes(session, actor=actor, round_id=round_id)
     stmt = select(Account).where(col(Account.active).is_(True))
     if unit:
         stmt = stmt.where(Account.unit == unit)
     result = PopulationImport()
     existing = _existing_nips(session, survey.id)  # type: ignore[arg-type]
-    for account in session.exec(stmt.order_by(col(Account.id))):
+    for account in session.exec(stmt.order_by(col(Account.id))).all():
         nip = account.nip or f"akun-{account.id}"
         if nip in existing:
             result.skipped_existing.append(nip)
@@ -184,29 +255,41 @@ def add_accounts(
             _add(
                 session,
                 survey,
+                secret=secret,
                 nip=nip,
                 name=account.name,
                 unit=account.unit,
                 email=account.email,
-                now=now or utcnow(),
+                now=now,
                 account_id=account.id,
             )
         )
+    outreach.invite_respondents(session, survey=survey, now=now)
     return result
 
 
-def reissue_token(session: Session, *, actor: Actor, respondent_id: int) -> IssuedToken:
-    """Replace a respondent's lost token; the old link stops working."""
+def reissue_token(
+    session: Session, *, actor: Actor, respondent_id: int, secret: str, now: datetime | None = None
+) -> IssuedToken:
+    """Replace a respondent's lost link: the old one stops working, a new invitation goes out."""
+    now = now or utcnow()
     person = session.get(SurveyRespondent, respondent_id)
     if person is None:
-        raise NotFound(f"Responden {respondent_id} tidak ditemukan.")
-    _open_round_for_writes(session, actor=actor, round_id=person.round_id)
+        raise NotFound(
+            f"Responden {respondent_id} tidak ditemukan.", en=f"Respondent {respondent_id} was not found."
+        )
+    survey = _open_round_for_writes(session, actor=actor, round_id=person.round_id)
     if person.responded_at is not None:
-        raise Conflict("Responden ini sudah menjawab; tokennya tidak diterbitkan ulang.")
-    token = secrets.token_urlsafe(24)
-    person.token_hash = hash_token(token)
+        raise Conflict(
+            "Responden ini sudah menjawab; tokennya tidak diterbitkan ulang.",
+            en="This respondent has already answered; the token is not reissued.",
+        )
+    outreach.cancel_for_respondent(session, survey=survey, respondent_id=respondent_id)
+    token = _issue(person, secret=secret)
+    person.invited_at = None
     session.add(person)
     session.flush()
+    outreach.invite_respondents(session, survey=survey, now=now)
     return IssuedToken(person.id, person.nip, person.name, person.unit, person.email, token)  # type: ignore[arg-type]
 
 

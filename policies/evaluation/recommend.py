@@ -1,19 +1,31 @@
-"""Revision recommendations: why a closed round says the policy should be revised."""
+"""Revision recommendations: why a closed round says the policy should be revised, in both languages.
+
+A reason is a dict stored on the recommendation: `kind` (indicator or unsur), `code`, the figures
+(`value`, `target`/`category`, `shortfall`) and the sentence in Indonesian (`text`) and English
+(`text_en`). A drafter decides whether to revise; once the policy is in revision, each reason of the
+last closed round of the previous cycle becomes a revision note of the new cycle.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from policies.evaluation.common import policy_of, staff_to_notify
-from policies.evaluation.indicators import list_indicators, meets_target, shortfall
+from policies.evaluation.common import cursor_id, num, policy_of, staff_to_notify
+from policies.evaluation.indicators import list_indicators, meets_target, shortfall, unit_in
 from policies.evaluation.results import RoundResults
-from policies.i18n import format_number
+from policies.i18n import format_date
+from policies.listing import encode_cursor
 from policies.models import (
     Channel,
+    Indicator,
     Measurement,
+    Policy,
     Reminder,
     RevisionNote,
     RevisionRecommendation,
@@ -23,81 +35,103 @@ from policies.models import (
 from policies.queries import get_policy
 
 WEAK_CATEGORIES = ("C", "D")
+CATEGORY_B_FLOOR = Decimal("76.61")
+
+
+def _indicator_reason(indicator: Indicator, value: float) -> dict[str, Any]:
+    gap = shortfall(indicator, value)
+    down = indicator.direction == "down"
+    name_en = indicator.name_en or indicator.name
+    unit, unit_en = unit_in(indicator.unit, "id"), unit_in(indicator.unit, "en")
+    return {
+        "kind": "indicator",
+        "code": indicator.code,
+        "value": value,
+        "target": indicator.target,
+        "direction": indicator.direction,
+        "shortfall": gap,
+        "text": (
+            f"Indikator {indicator.name}: {num(value)} {unit}, {num(gap)} "
+            f"{'di atas' if down else 'di bawah'} target {num(indicator.target)}."
+        ),
+        "text_en": (
+            f"Indicator {name_en}: {num(value, locale='en')} {unit_en}, {num(gap, locale='en')} "
+            f"{'above' if down else 'below'} the target of {num(indicator.target, locale='en')}."
+        ),
+    }
+
+
+def indicator_reasons(session: Session, *, survey: SurveyRound) -> list[dict[str, Any]]:
+    """List every indicator whose measurement for the round misses its target."""
+    measured = {
+        m.indicator_id: m for m in session.exec(select(Measurement).where(Measurement.round_id == survey.id))
+    }
+    reasons = []
+    for indicator in list_indicators(session, policy_id=survey.policy_id):
+        m = measured.get(indicator.id)  # type: ignore[arg-type]
+        if m is not None and not meets_target(indicator, m.value):
+            reasons.append(_indicator_reason(indicator, m.value))
+    return reasons
+
+
+def unsur_reasons(results: RoundResults) -> list[dict[str, Any]]:
+    """List every unsur whose index falls in category C or D."""
+    if results.overall is None:
+        return []
+    reasons = []
+    for u in results.overall.unsur:
+        if u.category.letter not in WEAK_CATEGORIES:
+            continue
+        gap = CATEGORY_B_FLOOR - u.index
+        reasons.append(
+            {
+                "kind": "unsur",
+                "code": u.code,
+                "value": float(u.index),
+                "category": u.category.letter,
+                "shortfall": float(gap),
+                "text": (
+                    f"Unsur {u.name}: IKM {num(u.index)} kategori {u.category.letter} ({u.category.name}), "
+                    f"{num(gap)} di bawah kategori B."
+                ),
+                "text_en": (
+                    f"Element {u.name_en}: index {num(u.index, locale='en')}, category {u.category.letter} "
+                    f"({u.category.name_en}), {num(gap, locale='en')} below category B."
+                ),
+            }
+        )
+    return reasons
 
 
 def reasons_for(session: Session, *, survey: SurveyRound, results: RoundResults) -> list[dict[str, Any]]:
     """List every missed indicator target and every unsur in category C or D."""
-    reasons: list[dict[str, Any]] = []
-    measured = {
-        m.indicator_id: m for m in session.exec(select(Measurement).where(Measurement.round_id == survey.id))
-    }
-    for indicator in list_indicators(session, policy_id=survey.policy_id):
-        m = measured.get(indicator.id)  # type: ignore[arg-type]
-        if m is None or meets_target(indicator, m.value):
-            continue
-        gap = shortfall(indicator, m.value)
-        word = "di atas" if indicator.direction == "down" else "di bawah"
-        reasons.append(
-            {
-                "kind": "indicator",
-                "code": indicator.code,
-                "value": m.value,
-                "target": indicator.target,
-                "direction": indicator.direction,
-                "shortfall": gap,
-                "text": (
-                    f"Indikator {indicator.name}: {format_number(m.value, digits=2)} {indicator.unit}, "
-                    f"{format_number(gap, digits=2)} {word} target "
-                    f"{format_number(indicator.target, digits=2)}."
-                ),
-            }
-        )
-    if results.overall is not None:
-        for u in results.overall.unsur:
-            if u.category.letter in WEAK_CATEGORIES:
-                reasons.append(
-                    {
-                        "kind": "unsur",
-                        "code": u.code,
-                        "value": float(u.index),
-                        "category": u.category.letter,
-                        "shortfall": round(76.61 - float(u.index), 2),
-                        "text": (
-                            f"Unsur {u.name}: IKM {format_number(u.index, digits=2)} kategori "
-                            f"{u.category.letter} ({u.category.name}), "
-                            f"{format_number(76.61 - float(u.index), digits=2)} di bawah kategori B."
-                        ),
-                    }
-                )
-    return reasons
+    return indicator_reasons(session, survey=survey) + unsur_reasons(results)
 
 
-def recommend(
-    session: Session, *, survey: SurveyRound, results: RoundResults, now: datetime
-) -> RevisionRecommendation | None:
-    """Record a recommendation for a round that warrants one and notify the drafters (once)."""
-    existing = session.exec(
-        select(RevisionRecommendation).where(RevisionRecommendation.round_id == survey.id)
-    ).first()
-    if existing is not None:
-        return existing
-    reasons = reasons_for(session, survey=survey, results=results)
-    if not reasons:
-        return None
-    policy = policy_of(session, survey)
-    row = RevisionRecommendation(
-        policy_id=policy.id,  # type: ignore[arg-type]
-        cycle=survey.cycle,
-        round_id=survey.id,  # type: ignore[arg-type]
-        reasons=reasons,
-        summary=f"Putaran survei {survey.number} merekomendasikan revisi: {len(reasons)} temuan.",
-        created_at=now,
+def _summaries(survey: SurveyRound, count: int) -> tuple[str, str]:
+    return (
+        f"Putaran survei {survey.number} merekomendasikan revisi: {count} temuan.",
+        f"Survey round {survey.number} recommends revision: {count} finding{'s' if count != 1 else ''}.",
     )
-    session.add(row)
+
+
+def _notify_drafters(
+    session: Session,
+    *,
+    policy: Policy,
+    survey: SurveyRound,
+    reasons: list[dict[str, Any]],
+    key: str,
+    now: datetime,
+    added: bool,
+) -> None:
     for account in staff_to_notify(session, policy=policy, evaluators=False):
+        dedupe = f"{key}:{account.id}"
+        if session.exec(select(Reminder.id).where(Reminder.dedupe_key == dedupe)).first() is not None:
+            continue
         session.add(
             Reminder(
-                dedupe_key=f"survey:{survey.id}:revision-recommended:{account.id}",
+                dedupe_key=dedupe,
                 template="revision_recommended",
                 channel=Channel.EMAIL,
                 recipient_account_id=account.id,
@@ -110,16 +144,101 @@ def recommend(
                     "round_id": survey.id,
                     "round_number": survey.number,
                     "reasons": [r["text"] for r in reasons],
+                    "reasons_en": [r["text_en"] for r in reasons],
+                    "added": added,
                 },
                 due_at=now,
             )
         )
+
+
+def recommend(
+    session: Session, *, survey: SurveyRound, results: RoundResults, now: datetime
+) -> RevisionRecommendation | None:
+    """Record a recommendation for a round that warrants one and notify the drafters (once)."""
+    existing = recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]
+    if existing is not None:
+        return existing
+    reasons = reasons_for(session, survey=survey, results=results)
+    if not reasons:
+        return None
+    policy = policy_of(session, survey)
+    summary, summary_en = _summaries(survey, len(reasons))
+    row = RevisionRecommendation(
+        policy_id=policy.id,  # type: ignore[arg-type]
+        cycle=survey.cycle,
+        round_id=survey.id,  # type: ignore[arg-type]
+        reasons=reasons,
+        summary=summary,
+        summary_en=summary_en,
+        created_at=now,
+    )
+    session.add(row)
+    _notify_drafters(
+        session,
+        policy=policy,
+        survey=survey,
+        reasons=reasons,
+        key=f"survey:{survey.id}:revision-recommended",
+        now=now,
+        added=False,
+    )
     session.flush()
     return row
 
 
+def reevaluate(session: Session, *, survey: SurveyRound, now: datetime) -> list[dict[str, Any]]:
+    """Add the reasons a closed round gained from measurements entered after it closed; return them.
+
+    Running it again adds nothing; the drafters hear once about each new set of reasons. Reasons
+    already recorded stay as they were (the round's record), even if a later value meets the target.
+    """
+    if survey.closed_at is None:
+        return []
+    row = recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]
+    known = {(r["kind"], r["code"]) for r in (row.reasons if row is not None else [])}
+    added = [r for r in indicator_reasons(session, survey=survey) if (r["kind"], r["code"]) not in known]
+    if not added:
+        return []
+    policy = policy_of(session, survey)
+    if row is None:
+        row = RevisionRecommendation(
+            policy_id=policy.id,  # type: ignore[arg-type]
+            cycle=survey.cycle,
+            round_id=survey.id,  # type: ignore[arg-type]
+            reasons=[],
+            created_at=now,
+        )
+    # A new list, so the JSON column sees the change.
+    row.reasons = [*row.reasons, *added]
+    row.summary, row.summary_en = _summaries(survey, len(row.reasons))
+    session.add(row)
+    codes = ",".join(sorted(f"{r['kind']}:{r['code']}" for r in added))
+    digest = hashlib.sha256(codes.encode()).hexdigest()[:12]
+    _notify_drafters(
+        session,
+        policy=policy,
+        survey=survey,
+        reasons=added,
+        key=f"survey:{survey.id}:revision-recommended:{digest}",
+        now=now,
+        added=True,
+    )
+    session.flush()
+    if policy.stage == Stage.REVISION and policy.cycle == survey.cycle + 1:
+        # Already in revision: the new reasons join the notes if this round is the one they come from.
+        attach_recommendations(session, slug=policy.slug)
+    return added
+
+
+def recommendation_of(session: Session, *, round_id: int) -> RevisionRecommendation | None:
+    """Return a round's recommendation, if it has one."""
+    stmt = select(RevisionRecommendation).where(RevisionRecommendation.round_id == round_id)
+    return session.exec(stmt).first()
+
+
 def recommendations_for(session: Session, *, policy_id: int, cycle: int) -> list[RevisionRecommendation]:
-    """Return a cycle's recommendations, oldest round first (revision notes for the drafter)."""
+    """Return a cycle's recommendations, oldest round first."""
     stmt = (
         select(RevisionRecommendation)
         .where(RevisionRecommendation.policy_id == policy_id, RevisionRecommendation.cycle == cycle)
@@ -128,23 +247,99 @@ def recommendations_for(session: Session, *, policy_id: int, cycle: int) -> list
     return list(session.exec(stmt))
 
 
+@dataclass(frozen=True)
+class RecommendationPage:
+    """One page of recommendations and the cursor of the next (None on the last page)."""
+
+    items: list[RevisionRecommendation]
+    next_cursor: str | None
+
+
+def recommendations_page(
+    session: Session, *, slug: str, cycle: int | None = None, cursor: str | None = None, limit: int = 50
+) -> RecommendationPage:
+    """Return one keyset page of a cycle's recommendations (default: the current cycle), oldest first."""
+    policy = get_policy(session, slug=slug)
+    stmt = select(RevisionRecommendation).where(
+        RevisionRecommendation.policy_id == policy.id,
+        RevisionRecommendation.cycle == (cycle or policy.cycle),
+    )
+    if cursor:
+        stmt = stmt.where(col(RevisionRecommendation.id) > cursor_id(cursor))
+    rows = list(session.exec(stmt.order_by(col(RevisionRecommendation.id)).limit(limit + 1)))
+    more = len(rows) > limit
+    items = rows[:limit]
+    return RecommendationPage(items, encode_cursor({"id": items[-1].id}) if more else None)
+
+
+def last_closed_round(session: Session, *, policy_id: int, cycle: int) -> SurveyRound | None:
+    """Return the cycle's most recent closed round (the evaluation a revision answers to)."""
+    stmt = (
+        select(SurveyRound)
+        .where(
+            SurveyRound.policy_id == policy_id,
+            SurveyRound.cycle == cycle,
+            col(SurveyRound.closed_at).is_not(None),
+        )
+        .order_by(col(SurveyRound.number).desc())
+    )
+    return session.exec(stmt).first()
+
+
+def closing_recommendation(
+    session: Session, *, policy_id: int, cycle: int
+) -> tuple[SurveyRound | None, RevisionRecommendation | None]:
+    """Return a cycle's last closed round and its recommendation (either may be missing)."""
+    survey = last_closed_round(session, policy_id=policy_id, cycle=cycle)
+    if survey is None:
+        return None, None
+    return survey, recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]
+
+
+def _detail(reason: dict[str, Any], survey: SurveyRound, *, locale: str) -> str:
+    en = locale == "en"
+    closed = format_date(survey.closed_at, locale=locale)
+    head = (
+        f"Survey round {survey.number} (closed {closed})"
+        if en
+        else f"Putaran survei {survey.number} (ditutup {closed})"
+    )
+    value, gap = num(reason["value"], locale=locale), num(reason["shortfall"], locale=locale)
+    if reason["kind"] == "indicator":
+        sign = "≤" if reason.get("direction") == "down" else "≥"
+        target = num(reason["target"], locale=locale)
+        if en:
+            return f"{head}: value {value}, target {sign} {target}, short by {gap}."
+        return f"{head}: nilai {value}, target {sign} {target}, kurang {gap}."
+    if en:
+        return (
+            f"{head}: element index {value}, category {reason['category']}; {gap} below category B (76.61)."
+        )
+    return f"{head}: IKM unsur {value}, kategori {reason['category']}; {gap} di bawah kategori B (76,61)."
+
+
 def attach_recommendations(session: Session, *, slug: str) -> int:
-    """Attach the last cycle's recommendations to a policy in revision as revision notes (once)."""
+    """Attach each reason of the previous cycle's last closed round as a revision note (once each)."""
     policy = get_policy(session, slug=slug)
     if policy.stage != Stage.REVISION:
         return 0
+    survey, rec = closing_recommendation(session, policy_id=policy.id, cycle=policy.cycle - 1)  # type: ignore[arg-type]
+    if survey is None or rec is None:
+        return 0
     have = set(
         session.exec(
-            select(RevisionNote.source_id).where(
+            select(RevisionNote.reason_code).where(
                 RevisionNote.policy_id == policy.id,
                 RevisionNote.cycle == policy.cycle,
                 RevisionNote.source == "recommendation",
+                RevisionNote.source_id == rec.id,
             )
         )
     )
     added = 0
-    for rec in recommendations_for(session, policy_id=policy.id, cycle=policy.cycle - 1):  # type: ignore[arg-type]
-        if rec.id in have:
+    for reason in rec.reasons:
+        code = f"{reason['kind']}:{reason['code']}"
+        if code in have:
             continue
         session.add(
             RevisionNote(
@@ -152,10 +347,15 @@ def attach_recommendations(session: Session, *, slug: str) -> int:
                 cycle=policy.cycle,
                 source="recommendation",
                 source_id=rec.id,  # type: ignore[arg-type]
-                summary=rec.summary,
-                detail="\n".join(f"- {r['text']}" for r in rec.reasons),
+                reason_code=code,
+                round_id=survey.id,
+                summary=reason["text"],
+                summary_en=reason.get("text_en", ""),
+                detail=_detail(reason, survey, locale="id"),
+                detail_en=_detail(reason, survey, locale="en"),
             )
         )
+        have.add(code)
         added += 1
     session.flush()
     return added

@@ -15,12 +15,11 @@ from sqlmodel import Session
 from policies.access import Actor
 from policies.errors import InvalidInput, NotFound
 from policies.evaluation import charts
-from policies.evaluation.common import get_round, policy_of, require_evaluator
-from policies.evaluation.indicators import list_indicators, meets_target, trends
-from policies.evaluation.recommend import recommendations_for
-from policies.evaluation.results import compute_results
-from policies.i18n import format_datetime, format_number, format_share
-from policies.models import RevisionRecommendation
+from policies.evaluation.common import get_round, num, policy_of, require_evaluator
+from policies.evaluation.indicators import list_indicators, meets_target, trends, unit_in
+from policies.evaluation.recommend import recommendation_of
+from policies.evaluation.results import MIN_UNIT_RESPONDENTS, QuestionResult, compute_results
+from policies.i18n import format_datetime, format_share
 from policies.queries import get_kind
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -70,6 +69,13 @@ LABELS: dict[str, dict[str, str]] = {
         "trend": "Tren",
         "option": "Pilihan",
         "count": "Jumlah",
+        "other_units": "Lainnya",
+        "by_unit_unsur": "IKM unsur per unit kerja",
+        "anonymity": "Unit kerja dengan kurang dari {n} responden tidak ditampilkan sendiri agar "
+        "respondennya tidak dapat dikenali: {units} unit ({respondents} responden) digabung menjadi "
+        "\u201cLainnya\u201d.",
+        "anonymity_withheld": "Gabungan \u201cLainnya\u201d pun kurang dari {n} responden, jadi "
+        "nilainya tidak ditampilkan; jawabannya tetap dihitung dalam IKM keseluruhan.",
     },
     "en": {
         "title": "Evaluation Report",
@@ -112,6 +118,13 @@ LABELS: dict[str, dict[str, str]] = {
         "trend": "Trend",
         "option": "Option",
         "count": "Count",
+        "other_units": "Other",
+        "by_unit_unsur": "Element index by work unit",
+        "anonymity": "Work units with fewer than {n} respondents are not shown on their own, so that "
+        "their respondents cannot be recognised: {units} units ({respondents} respondents) are merged "
+        "into \u201cOther\u201d.",
+        "anonymity_withheld": "Even merged, \u201cOther\u201d has fewer than {n} respondents, so its "
+        "figures are not shown; its answers still count in the overall IKM.",
     },
 }
 
@@ -136,6 +149,30 @@ def _env(fmt: str) -> Environment:
 
 
 @dataclass(frozen=True)
+class QuestionRow:
+    """One of the kind's questions as the report shows it, options in the report's language."""
+
+    text: str
+    type: str
+    answered: int
+    index: float | None
+    counts: list[tuple[str, int]]
+    texts: list[str]
+
+
+def _question_row(q: QuestionResult, frozen: dict[str, Any], *, en: bool) -> QuestionRow:
+    labels = dict(zip(frozen.get("options", []), frozen.get("options_en", []), strict=False)) if en else {}
+    return QuestionRow(
+        text=(q.text_en or q.text) if en else q.text,
+        type=q.type,
+        answered=q.answered,
+        index=q.index,
+        counts=[(labels.get(option) or option, n) for option, n in q.counts.items()],
+        texts=q.texts,
+    )
+
+
+@dataclass(frozen=True)
 class IndicatorRow:
     """One indicator with this round's value and its history."""
 
@@ -153,11 +190,12 @@ class IndicatorRow:
 def report_context(session: Session, *, round_id: int, locale: str, actor: Actor | None) -> dict[str, Any]:
     """Gather what the report shows; an unpublished round is for the evaluator's eyes only."""
     if locale not in LOCALES:
-        raise InvalidInput("Bahasa laporan: id atau en.", field="lang")
+        raise InvalidInput("Bahasa laporan: id atau en.", en="Report language: id or en.", field="lang")
     survey = get_round(session, round_id=round_id)
     policy = policy_of(session, survey)
     if survey.report_published_at is None:
         require_evaluator(actor, policy)
+    t = LABELS[locale]
     kind = get_kind(session, kind_id=policy.kind_id)
     results = compute_results(session, survey=survey)
     en = locale == "en"
@@ -171,14 +209,17 @@ def report_context(session: Session, *, round_id: int, locale: str, actor: Actor
             IndicatorRow(
                 code=ind.code,
                 name=name,
-                unit=ind.unit,
+                unit=unit_in(ind.unit, locale),
                 baseline=ind.baseline,
                 target=ind.target,
                 direction=ind.direction,
                 value=here.value if here else None,
                 meets=meets_target(ind, here.value) if here else None,
                 chart=charts.trend_line(
-                    [(f"#{p.round_number}", p.value) for p in points], target=ind.target, title=name
+                    [(f"#{p.round_number}", p.value) for p in points],
+                    target=ind.target,
+                    title=name,
+                    locale=locale,
                 )
                 if points
                 else None,
@@ -190,15 +231,24 @@ def report_context(session: Session, *, round_id: int, locale: str, actor: Actor
         unsur_chart = charts.ikm_bars(
             [("IKM", float(overall.index), overall.category.letter)]
             + [((u.name_en if en else u.name), float(u.index), u.category.letter) for u in overall.unsur],
-            title=LABELS[locale]["ikm"],
+            title=t["ikm"],
+            locale=locale,
         )
-    recs: list[RevisionRecommendation] = [
-        r
-        for r in recommendations_for(session, policy_id=policy.id, cycle=survey.cycle)  # type: ignore[arg-type]
-        if r.round_id == survey.id
-    ]
+    recommendation = recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]
+    frozen = {q["code"]: q for q in survey.questions}
+    other = results.other_units
+    notes = []
+    if other is not None:
+        notes.append(
+            t["anonymity"].format(n=MIN_UNIT_RESPONDENTS, units=other.units, respondents=other.respondents)
+        )
+        if other.result is None:
+            notes.append(t["anonymity_withheld"].format(n=MIN_UNIT_RESPONDENTS))
+    units = sorted(results.by_unit.items())
+    if other is not None and other.result is not None:
+        units.append((t["other_units"], other.result))
     return {
-        "t": LABELS[locale],
+        "t": t,
         "locale": locale,
         "policy": policy,
         "kind_name": kind.name_en if en else kind.name,
@@ -210,12 +260,18 @@ def report_context(session: Session, *, round_id: int, locale: str, actor: Actor
             responses=results.responses,
             target=results.target_sample,
             population=results.population,
-            title=LABELS[locale]["response"],
+            title=t["response"],
+            locale=locale,
         ),
         "indicators": rows,
-        "recommendation": recs[0] if recs else None,
-        "questions": list(results.questions.values()),
-        "num": lambda v, d=2: format_number(float(v), locale=locale, digits=d),
+        "units": units,
+        "unit_notes": notes,
+        "reasons": [(r.get("text_en") or r["text"]) if en else r["text"] for r in recommendation.reasons]
+        if recommendation is not None
+        else [],
+        "questions": [_question_row(q, frozen.get(code, {}), en=en) for code, q in results.questions.items()],
+        # Every figure rounded half-up from its exact value (NRR 21/8 is 2,63), never half-even.
+        "num": lambda v, d=2: num(v, locale=locale, digits=d),
         "share": lambda v: format_share(v, locale=locale),
         "when": lambda v: format_datetime(v, locale=locale),
     }
@@ -226,7 +282,10 @@ def render_report(
 ) -> str:
     """Render a round's evaluation report as HTML or Markdown."""
     if fmt not in FORMATS:
-        raise NotFound(f"Format laporan '{fmt}' tidak tersedia; pilih html atau md.")
+        raise NotFound(
+            f"Format laporan '{fmt}' tidak tersedia; pilih html atau md.",
+            en=f"The report format '{fmt}' does not exist; choose html or md.",
+        )
     context = report_context(session, round_id=round_id, locale=locale, actor=actor)
     name = "report.html.j2" if fmt == "html" else "report.md.j2"
     return _env(fmt).get_template(f"evaluation/{name}").render(**context)

@@ -3,16 +3,38 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from policies.db import utcnow
 from policies.errors import Conflict, NotAuthenticated
-from policies.evaluation.common import hash_token
 from policies.evaluation.survey import validate_answers
+from policies.evaluation.tokens import hash_token
 from policies.i18n import JAKARTA
 from policies.models import SurveyRespondent, SurveyResponse, SurveyRound
+
+USED = "Token ini sudah dipakai untuk menjawab; setiap responden menjawab sekali."
+USED_EN = "This token has already been used to answer; each respondent answers once."
+
+
+def round_questions(session: Session, *, survey: SurveyRound) -> list[dict[str, Any]]:
+    """Return the round's questions; the profile's unit is a choice of the population's units, if any."""
+    units = sorted(
+        session.exec(
+            select(SurveyRespondent.unit)
+            .where(SurveyRespondent.round_id == survey.id, SurveyRespondent.unit != "")
+            .distinct()
+        )
+    )
+    if not units:
+        return survey.questions
+    # A free-text unit would let one respondent stand out by spelling; a choice keeps units comparable.
+    return [
+        {**q, "type": "single", "options": units, "options_en": units} if q["code"] == "unit" else q
+        for q in survey.questions
+    ]
 
 
 def round_for_token(session: Session, *, token: str) -> tuple[SurveyRespondent, SurveyRound]:
@@ -21,7 +43,10 @@ def round_for_token(session: Session, *, token: str) -> tuple[SurveyRespondent, 
         select(SurveyRespondent).where(SurveyRespondent.token_hash == hash_token(token or ""))
     ).first()
     if person is None:
-        raise NotAuthenticated("Token survei tidak dikenal. Gunakan tautan dari undangan Anda.")
+        raise NotAuthenticated(
+            "Token survei tidak dikenal. Gunakan tautan dari undangan Anda.",
+            en="Unknown survey token. Use the link from your invitation.",
+        )
     survey = session.get(SurveyRound, person.round_id)
     assert survey is not None  # a foreign key guarantees it
     return person, survey
@@ -34,12 +59,16 @@ def submit_response(
     now = now or utcnow()
     person, survey = round_for_token(session, token=token)
     if survey.closed_at is not None or now >= survey.closes_at:
-        raise Conflict("Survei ini sudah ditutup; jawaban tidak dapat diterima lagi.")
+        raise Conflict(
+            "Survei ini sudah ditutup; jawaban tidak dapat diterima lagi.",
+            en="This survey has closed; answers can no longer be accepted.",
+        )
     if now < survey.opens_at:
-        raise Conflict("Survei ini belum dibuka.")
+        raise Conflict("Survei ini belum dibuka.", en="This survey has not opened yet.")
     if person.responded_at is not None:
-        raise Conflict("Token ini sudah dipakai untuk menjawab; setiap responden menjawab sekali.")
-    cleaned = validate_answers(survey.questions, answers, default_unit=person.unit)  # type: ignore[arg-type]
+        raise Conflict(USED, en=USED_EN)
+    questions = round_questions(session, survey=survey)
+    cleaned = validate_answers(questions, answers, default_unit=person.unit)  # type: ignore[arg-type]
     # The guarded update is the once-only check that also holds under concurrent submits. Only the
     # day is kept (midnight WIB), so the order of answer sheets cannot be matched to respondents.
     day = now.astimezone(JAKARTA).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
@@ -50,7 +79,7 @@ def submit_response(
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("Token ini sudah dipakai untuk menjawab; setiap responden menjawab sekali.")
+        raise Conflict(USED, en=USED_EN)
     session.expire(person)
     row = SurveyResponse(
         round_id=survey.id,  # type: ignore[arg-type]

@@ -12,6 +12,19 @@ from sqlmodel import Session, col, func, select
 from policies.evaluation import ikm
 from policies.models import SurveyRespondent, SurveyResponse, SurveyRound
 
+# A unit with fewer answer sheets than this is never shown on its own (its respondents could be
+# recognised); such units are merged into "Lainnya" / "Other", itself shown only if it reaches this.
+MIN_UNIT_RESPONDENTS = 5
+
+
+@dataclass(frozen=True)
+class OtherUnits:
+    """The small units merged together: how many, how many sheets, and their index if big enough."""
+
+    units: int
+    respondents: int
+    result: ikm.IkmResult | None
+
 
 @dataclass
 class QuestionResult:
@@ -43,6 +56,7 @@ class RoundResults:
     overall: ikm.IkmResult | None
     by_unit: dict[str, ikm.IkmResult]
     questions: dict[str, QuestionResult]
+    other_units: OtherUnits | None = None
 
     @property
     def response_rate(self) -> float:
@@ -87,6 +101,16 @@ class RoundResults:
             "sample_reached": self.sample_reached,
             "ikm": one(self.overall),
             "by_unit": {unit: one(r) for unit, r in sorted(self.by_unit.items())},
+            "min_unit_respondents": MIN_UNIT_RESPONDENTS,
+            "other_units": (
+                {
+                    "units": self.other_units.units,
+                    "respondents": self.other_units.respondents,
+                    "ikm": one(self.other_units.result),
+                }
+                if self.other_units is not None
+                else None
+            ),
             "questions": [
                 {
                     "code": q.code,
@@ -153,12 +177,32 @@ def compute_results(session: Session, *, survey: SurveyRound) -> RoundResults:
     for code, q in questions.items():
         if q.type == "scale" and q.answered:
             q.mean = Fraction(scale_sums[code], q.answered)
+    shown, other = split_units(unit_sums, unit_n)
     return RoundResults(
         round_id=survey.id,  # type: ignore[arg-type]
         population=population,
         responses=n,
         target_sample=ikm.krejcie_morgan(population),
         overall=ikm.compute(sums, respondents=n) if n else None,
-        by_unit={u: ikm.compute(unit_sums[u], respondents=unit_n[u]) for u in unit_n},
+        by_unit=shown,
         questions=questions,
+        other_units=other,
     )
+
+
+def split_units(
+    unit_sums: dict[str, Counter[str]], unit_n: Counter[str]
+) -> tuple[dict[str, ikm.IkmResult], OtherUnits | None]:
+    """Return the units big enough to show on their own, and the small ones merged."""
+    shown = {
+        u: ikm.compute(unit_sums[u], respondents=n) for u, n in unit_n.items() if n >= MIN_UNIT_RESPONDENTS
+    }
+    small = [u for u, n in unit_n.items() if n < MIN_UNIT_RESPONDENTS]
+    if not small:
+        return shown, None
+    merged: Counter[str] = Counter()
+    for u in small:
+        merged.update(unit_sums[u])
+    count = sum(unit_n[u] for u in small)
+    result = ikm.compute(merged, respondents=count) if count >= MIN_UNIT_RESPONDENTS else None
+    return shown, OtherUnits(units=len(small), respondents=count, result=result)

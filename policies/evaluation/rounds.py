@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, select
 from policies.access import SYSTEM, Actor
 from policies.db import utcnow
 from policies.errors import Conflict, InvalidInput
+from policies.evaluation import outreach
 from policies.evaluation.common import (
     DEFAULT_ROUND_DAYS,
     MAX_CADENCE_MONTHS,
@@ -23,17 +24,57 @@ from policies.evaluation.indicators import compute_measurements
 from policies.evaluation.recommend import recommend
 from policies.evaluation.results import compute_results
 from policies.evaluation.survey import template_for
-from policies.models import Channel, Policy, Reminder, Stage, SurveyRespondent, SurveyRound
+from policies.i18n import stage_name
+from policies.models import (
+    Channel,
+    DeliveryState,
+    Policy,
+    Reminder,
+    Stage,
+    SurveyRespondent,
+    SurveyRound,
+)
 from policies.queries import get_kind, get_policy
 
 CLOSING_NOTICE_DAYS = 3
 DUE_NOTICE_DAYS = 7
+# Used when the kind's rules say nothing (LimeSurvey-like: N reminders, D days apart).
+DEFAULT_REMINDER_MAX = 3
+DEFAULT_REMINDER_INTERVAL_DAYS = 7
+REMINDER_MAX_RANGE = (0, 10)
+REMINDER_INTERVAL_RANGE = (1, 60)
 
 
 def cadence_months(session: Session, *, policy: Policy) -> int:
     """Return the kind's evaluation cadence, never longer than a year."""
     kind = get_kind(session, kind_id=policy.kind_id)
     return min(int(kind.rules.get("evaluation_cadence_months", MAX_CADENCE_MONTHS)), MAX_CADENCE_MONTHS)
+
+
+def reminder_defaults(session: Session, *, policy: Policy) -> tuple[int, int]:
+    """Return the kind's respondent reminders: at most how many, at least how many days apart."""
+    rules = get_kind(session, kind_id=policy.kind_id).rules
+    return (
+        int(rules.get("evaluation_reminder_max", DEFAULT_REMINDER_MAX)),
+        int(rules.get("evaluation_reminder_interval_days", DEFAULT_REMINDER_INTERVAL_DAYS)),
+    )
+
+
+def _check_reminders(reminder_max: int, interval_days: int) -> None:
+    low, high = REMINDER_MAX_RANGE
+    if not low <= reminder_max <= high:
+        raise InvalidInput(
+            f"Jumlah pengingat per responden harus {low}–{high}.",
+            en=f"Reminders per respondent must be {low}–{high}.",
+            field="reminder_max",
+        )
+    low, high = REMINDER_INTERVAL_RANGE
+    if not low <= interval_days <= high:
+        raise InvalidInput(
+            f"Jarak antarpengingat harus {low}–{high} hari.",
+            en=f"Days between reminders must be {low}–{high}.",
+            field="reminder_interval_days",
+        )
 
 
 def open_round(
@@ -44,6 +85,8 @@ def open_round(
     opens_at: datetime,
     closes_at: datetime,
     now: datetime | None = None,
+    reminder_max: int | None = None,
+    reminder_interval_days: int | None = None,
 ) -> SurveyRound:
     """Open the cycle's next survey round with its questions frozen; an open one is returned."""
     now = now or utcnow()
@@ -51,7 +94,11 @@ def open_round(
     policy = get_policy(session, slug=slug, for_update=True)
     require_evaluator(actor, policy)
     if policy.stage != Stage.EVALUATION:
-        raise Conflict(f"Putaran survei dibuka pada tahap evaluasi, bukan pada tahap {policy.stage}.")
+        raise Conflict(
+            f"Putaran survei dibuka pada tahap evaluasi, bukan pada tahap {stage_name(policy.stage)}.",
+            en="Survey rounds open in the evaluation stage, not in the "
+            f"{stage_name(policy.stage, locale='en').lower()} stage.",
+        )
     current = session.exec(
         select(SurveyRound).where(
             SurveyRound.policy_id == policy.id,
@@ -62,11 +109,21 @@ def open_round(
     if current is not None:
         return current
     if closes_at <= opens_at:
-        raise InvalidInput("Tanggal tutup survei harus setelah tanggal buka.", field="closes_at")
+        raise InvalidInput(
+            "Tanggal tutup survei harus setelah tanggal buka.",
+            en="The survey must close after it opens.",
+            field="closes_at",
+        )
     if closes_at <= now:
         raise InvalidInput(
-            "Tanggal tutup survei sudah lewat; pilih tanggal di masa depan.", field="closes_at"
+            "Tanggal tutup survei sudah lewat; pilih tanggal di masa depan.",
+            en="The closing date has passed; choose one in the future.",
+            field="closes_at",
         )
+    default_max, default_days = reminder_defaults(session, policy=policy)
+    reminder_max = default_max if reminder_max is None else reminder_max
+    reminder_interval_days = default_days if reminder_interval_days is None else reminder_interval_days
+    _check_reminders(reminder_max, reminder_interval_days)
     last = latest_round(session, policy_id=policy.id)  # type: ignore[arg-type]
     kind = get_kind(session, kind_id=policy.kind_id)
     survey = SurveyRound(
@@ -77,6 +134,8 @@ def open_round(
         closes_at=closes_at,
         questions=template_for(kind),
         opened_by_id=actor.id,
+        reminder_max=reminder_max,
+        reminder_interval_days=reminder_interval_days,
         created_at=now,
     )
     session.add(survey)
@@ -125,9 +184,15 @@ def close_round(session: Session, *, actor: Actor, round_id: int, now: datetime 
     if survey.closed_at is not None:
         return survey
     if now < survey.opens_at:
-        raise Conflict("Putaran survei belum dibuka, jadi belum dapat ditutup.")
+        raise Conflict(
+            "Putaran survei belum dibuka, jadi belum dapat ditutup.",
+            en="The survey round has not opened yet, so it cannot be closed.",
+        )
     results = compute_results(session, survey=survey)
     survey.closed_at = now
+    # Nothing owed to respondents goes out after the close: not even what is already queued.
+    outreach.cancel_for_round(session, survey=survey)
+    _cancel_closing_notices(session, survey=survey)
     survey.results = results.to_json()
     compute_measurements(session, survey=survey, results=results, now=now)
     # The report is rendered on demand from stored rows, so it is published the moment it closes.
@@ -156,48 +221,15 @@ def _queue(session: Session, reminder: Reminder) -> bool:
     return True
 
 
-def _respondent_reminders(session: Session, *, survey: SurveyRound, policy: Policy, now: datetime) -> int:
-    gap = timedelta(days=survey.reminder_interval_days)
-    pending = session.exec(
-        select(SurveyRespondent).where(
-            SurveyRespondent.round_id == survey.id,
-            col(SurveyRespondent.responded_at).is_(None),
-            SurveyRespondent.reminders_sent < survey.reminder_max,
+def _cancel_closing_notices(session: Session, *, survey: SurveyRound) -> None:
+    for reminder in session.exec(
+        select(Reminder).where(
+            col(Reminder.dedupe_key).startswith(f"survey:{survey.id}:closing-soon:", autoescape=True),
+            Reminder.state == DeliveryState.PENDING,
         )
-    )
-    count = 0
-    for person in pending:
-        last = person.last_reminded_at or person.created_at
-        if now - last < gap or not (person.email or person.account_id):
-            continue
-        number = person.reminders_sent + 1
-        queued = _queue(
-            session,
-            Reminder(
-                dedupe_key=f"survey:{survey.id}:respondent:{person.id}:reminder:{number}",
-                template="survey_reminder",
-                channel=Channel.EMAIL if person.email else Channel.INBOX,
-                recipient_account_id=person.account_id,
-                recipient_email=person.email,
-                policy_id=policy.id,
-                # No token here: only its hash is stored; the invitation link still works.
-                context={
-                    "slug": policy.slug,
-                    "title": policy.title,
-                    "round_id": survey.id,
-                    "round_number": survey.number,
-                    "closes_at": survey.closes_at.isoformat(),
-                    "reminder_number": number,
-                    "reminder_max": survey.reminder_max,
-                    "name": person.name,
-                },
-                due_at=now,
-            ),
-        )
-        person.reminders_sent, person.last_reminded_at = number, now
-        session.add(person)
-        count += int(queued)
-    return count
+    ):
+        reminder.state = DeliveryState.CANCELLED
+        session.add(reminder)
 
 
 def _staff_reminders(
@@ -222,17 +254,21 @@ def _staff_reminders(
     return count
 
 
-def queue_respondent_reminders(session: Session, *, now: datetime) -> int:
-    """Queue reminders: respondents who have not answered, evaluators before close and when due."""
+def queue_respondent_reminders(session: Session, *, now: datetime, policy_id: int | None = None) -> int:
+    """Queue invitations and reminders to respondents, and the evaluators' notices (closing, next round)."""
     count = 0
-    open_rounds = session.exec(
+    stmt = (
         select(SurveyRound)
         .where(col(SurveyRound.closed_at).is_(None), SurveyRound.opens_at <= now, SurveyRound.closes_at > now)
         .order_by(col(SurveyRound.id))
-    ).all()
-    for survey in open_rounds:
+    )
+    if policy_id is not None:
+        stmt = stmt.where(SurveyRound.policy_id == policy_id)
+    for survey in session.exec(stmt).all():
         policy = policy_of(session, survey)
-        count += _respondent_reminders(session, survey=survey, policy=policy, now=now)
+        # A population uploaded before the round opened is invited on the first pass after opening.
+        count += outreach.invite_respondents(session, survey=survey, now=now)
+        count += outreach.remind_respondents(session, survey=survey, now=now)
         if survey.closes_at - now <= timedelta(days=CLOSING_NOTICE_DAYS):
             answered = session.exec(
                 select(func.count())
@@ -253,9 +289,10 @@ def queue_respondent_reminders(session: Session, *, now: datetime) -> int:
                 },
                 now=now,
             )
-    for policy in session.exec(
-        select(Policy).where(Policy.stage == Stage.EVALUATION).order_by(col(Policy.id))
-    ):
+    policies = select(Policy).where(Policy.stage == Stage.EVALUATION).order_by(col(Policy.id))
+    if policy_id is not None:
+        policies = policies.where(Policy.id == policy_id)
+    for policy in session.exec(policies).all():
         last = latest_round(session, policy_id=policy.id)  # type: ignore[arg-type]
         if last is None or last.closed_at is None or last.cycle != policy.cycle:
             continue

@@ -83,33 +83,50 @@ def template_for(kind: PolicyKind) -> list[dict[str, Any]]:
     return questions
 
 
-def _check(question: dict[str, Any], value: Any) -> tuple[Any, str | None]:
-    kind, options, label = question["type"], question["options"], question["text"]
+Problem = tuple[str, str]  # (Indonesian, English)
+
+
+def _check(question: dict[str, Any], value: Any) -> tuple[Any, Problem | None]:
+    kind, options = question["type"], question["options"]
+    label, label_en = question["text"], question.get("text_en") or question["text"]
     if kind == "scale":
         if isinstance(value, bool) or not isinstance(value, int) or value not in (1, 2, 3, 4):
-            return None, f"'{label}' harus dijawab dengan angka 1–4."
+            return None, (f"'{label}' harus dijawab dengan angka 1–4.", f"'{label_en}' takes a number 1–4.")
         return value, None
     if kind == "single":
         if value not in options:
-            return None, f"'{label}': pilih salah satu dari {', '.join(options)}."
+            listed = ", ".join(options)
+            return None, (
+                f"'{label}': pilih salah satu dari {listed}.",
+                f"'{label_en}': choose one of {listed}.",
+            )
         return value, None
     if kind == "multi":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return None, f"'{label}' harus berupa daftar pilihan."
-        unknown = [v for v in value if v not in options]
+            return None, (f"'{label}' harus berupa daftar pilihan.", f"'{label_en}' takes a list of options.")
+        unknown = ", ".join(v for v in value if v not in options)
         if unknown:
-            return None, f"'{label}': pilihan tidak dikenal: {', '.join(unknown)}."
+            return None, (
+                f"'{label}': pilihan tidak dikenal: {unknown}.",
+                f"'{label_en}': unknown options: {unknown}.",
+            )
         return sorted(set(value), key=options.index), None
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_YEARS_OF_SERVICE:
-            return None, f"'{label}' harus bilangan bulat 0–{MAX_YEARS_OF_SERVICE}."
+            return None, (
+                f"'{label}' harus bilangan bulat 0–{MAX_YEARS_OF_SERVICE}.",
+                f"'{label_en}' takes a whole number 0–{MAX_YEARS_OF_SERVICE}.",
+            )
         return value, None
     if not isinstance(value, str):
-        return None, f"'{label}' harus berupa teks."
+        return None, (f"'{label}' harus berupa teks.", f"'{label_en}' takes text.")
     value = value.strip()
     longest = question.get("max_length", MAX_TEXT)
     if len(value) > longest:
-        return None, f"'{label}' paling panjang {longest} karakter."
+        return None, (
+            f"'{label}' paling panjang {longest} karakter.",
+            f"'{label_en}' may be at most {longest} characters long.",
+        )
     return value, None
 
 
@@ -118,10 +135,16 @@ def validate_answers(
 ) -> dict[str, Any]:
     """Return the cleaned answers, or raise InvalidInput naming every question at fault."""
     if not isinstance(payload, dict):
-        raise InvalidInput("Jawaban harus berupa objek {kode_pertanyaan: jawaban}.", field="answers")
+        raise InvalidInput(
+            "Jawaban harus berupa objek {kode_pertanyaan: jawaban}.",
+            en="Answers are an object {question_code: answer}.",
+            field="answers",
+        )
     known = {q["code"] for q in questions}
-    errors: list[tuple[str, str]] = [
-        (code, f"Pertanyaan '{code}' tidak ada dalam survei ini.") for code in payload if code not in known
+    errors: list[tuple[str, Problem]] = [
+        (code, (f"Pertanyaan '{code}' tidak ada dalam survei ini.", f"This survey has no question '{code}'."))
+        for code in payload
+        if code not in known
     ]
     cleaned: dict[str, Any] = {}
     for q in questions:
@@ -130,7 +153,10 @@ def validate_answers(
             value = default_unit
         if value is None or value == "" or value == []:
             if q["required"]:
-                errors.append((q["code"], f"'{q['text']}' wajib dijawab."))
+                label_en = q.get("text_en") or q["text"]
+                errors.append(
+                    (q["code"], (f"'{q['text']}' wajib dijawab.", f"'{label_en}' must be answered."))
+                )
             continue
         good, problem = _check(q, value)
         if problem:
@@ -139,7 +165,8 @@ def validate_answers(
             cleaned[q["code"]] = good
     if errors:
         raise InvalidInput(
-            "Jawaban belum lengkap atau tidak valid: " + " ".join(m for _, m in errors),
+            "Jawaban belum lengkap atau tidak valid: " + " ".join(m for _, (m, _en) in errors),
+            en="Some answers are missing or invalid: " + " ".join(en for _, (_m, en) in errors),
             field=errors[0][0],
             questions=[c for c, _ in errors],
         )

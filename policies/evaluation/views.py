@@ -10,7 +10,7 @@ from sqlmodel import Session, col, func, select
 from policies.access import Actor
 from policies.evaluation.common import get_round, policy_of, require_evaluator
 from policies.evaluation.ikm import krejcie_morgan
-from policies.evaluation.responses import round_for_token
+from policies.evaluation.responses import round_for_token, round_questions
 from policies.evaluation.results import compute_results, population_size
 from policies.evaluation.survey import template_for
 from policies.models import SurveyRespondent, SurveyRound
@@ -64,7 +64,22 @@ def results_of(session: Session, *, round_id: int, actor: Actor | None) -> dict[
     return compute_results(session, survey=survey).to_json()
 
 
-def questionnaire(session: Session, *, token: str) -> tuple[SurveyRound, bool]:
-    """Return the round a token opens and whether the token has already answered."""
+@dataclass(frozen=True)
+class Questionnaire:
+    """What a token opens: the round, its questions for this population, and whether it answered."""
+
+    survey: SurveyRound
+    questions: list[dict[str, Any]]
+    answered: bool
+    unit: str
+
+
+def questionnaire(session: Session, *, token: str) -> Questionnaire:
+    """Return the questionnaire a token opens (the unit a choice of the population's units, if known)."""
     person, survey = round_for_token(session, token=token)
-    return survey, person.responded_at is not None
+    return Questionnaire(
+        survey=survey,
+        questions=round_questions(session, survey=survey),
+        answered=person.responded_at is not None,
+        unit=person.unit,
+    )

@@ -43,12 +43,16 @@ class SurveyRespondent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="survey_round.id", index=True)
     token_hash: str = Field(max_length=64, unique=True)
+    # The plain token is an HMAC of the round, the respondent and this salt under the app secret,
+    # so invitations and reminders can carry the link without it being stored; a new salt reissues it.
+    token_salt: str = Field(max_length=32, default="")
     nip: str = Field(max_length=30)
     name: str = Field(max_length=200)
     unit: str = Field(max_length=200, default="")
     email: str = Field(max_length=254, default="")
     account_id: int | None = Field(default=None, foreign_key="account.id")
     responded_at: datetime | None = ts_col()
+    invited_at: datetime | None = ts_col()
     reminders_sent: int = Field(default=0)
     last_reminded_at: datetime | None = ts_col()
     created_at: datetime = created_at_col()
@@ -80,4 +84,5 @@ class RevisionRecommendation(SQLModel, table=True):
     round_id: int = Field(foreign_key="survey_round.id", unique=True)
     reasons: list[dict[str, Any]] = json_col(default_factory=list)
     summary: str = text_col(default="")
+    summary_en: str = text_col(default="")
     created_at: datetime = created_at_col()

@@ -4,11 +4,12 @@ results and the report."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlmodel import Session
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from policies.db import utcnow
 from policies.errors import InvalidInput, NotAuthenticated
@@ -16,8 +17,10 @@ from policies.evaluation import population, responses, rounds, views
 from policies.evaluation.common import DEFAULT_ROUND_DAYS, get_round
 from policies.evaluation.population import IssuedToken, PopulationImport
 from policies.evaluation.report import render_report
+from policies.evaluation.tokens import survey_link
 from policies.listing import MAX_PAGE, decode_cursor, encode_cursor
 from policies.models import SurveyRespondent, SurveyRound
+from policies.secret_key import ensure_secret_key
 from policies.settings import Settings
 from service.api.evaluation_schemas import (
     AccountsIn,
@@ -34,6 +37,7 @@ from service.api.evaluation_schemas import (
     RoundPublic,
     TokenPublic,
 )
+from service.api.params import IdPath
 from service.auth import ActorDep, OptionalActorDep
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
 
@@ -64,8 +68,7 @@ def round_public(session: Session, survey: SurveyRound) -> RoundPublic:
 
 def token_public(settings: Settings, t: IssuedToken) -> TokenPublic:
     """Render an issued token with its invitation link."""
-    link = f"{settings.base_url.rstrip('/')}/survei?token={t.token}"
-    return TokenPublic(**t.__dict__, link=link)
+    return TokenPublic(**t.__dict__, link=survey_link(base_url=settings.base_url, token=t.token))
 
 
 def population_public(
@@ -102,7 +105,14 @@ def open_round(slug: str, payload: RoundIn, actor: ActorDep, session: SessionDep
     opens_at = payload.opens_at or now
     closes_at = payload.closes_at or opens_at + timedelta(days=DEFAULT_ROUND_DAYS)
     survey = rounds.open_round(
-        session, actor=actor, slug=slug, opens_at=opens_at, closes_at=closes_at, now=now
+        session,
+        actor=actor,
+        slug=slug,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        now=now,
+        reminder_max=payload.reminder_max,
+        reminder_interval_days=payload.reminder_interval_days,
     )
     return round_public(session, survey)
 
@@ -116,51 +126,92 @@ def list_rounds(slug: str, session: ReadSessionDep, after: After = None, limit: 
 
 
 @router.get("/rounds/{round_id}", response_model=RoundPublic)
-def read_round(round_id: int, session: ReadSessionDep) -> RoundPublic:
+def read_round(round_id: IdPath, session: ReadSessionDep) -> RoundPublic:
     """Read a round with its population, responses and target sample."""
     return round_public(session, get_round(session, round_id=round_id))
 
 
 @router.post("/rounds/{round_id}/close", response_model=RoundPublic)
-def close_round(round_id: int, actor: ActorDep, session: SessionDep) -> RoundPublic:
+def close_round(round_id: IdPath, actor: ActorDep, session: SessionDep) -> RoundPublic:
     """Close a round now: results, measurements, the report and any revision recommendation."""
     return round_public(session, rounds.close_round(session, actor=actor, round_id=round_id))
 
 
-async def csv_upload(request: Request, file: UploadFile | None = None) -> str:
+async def csv_upload(request: Request) -> str:
     """Read an uploaded CSV: a multipart `file`, or the request body itself (text/csv)."""
-    # The body-size middleware already caps what can arrive here (SIKLUS_MAX_BODY_BYTES).
-    raw = await file.read() if file is not None else await request.body()
+    # The body-size middleware already caps what can arrive here (SIKLUS_MAX_BODY_BYTES). The body
+    # is read once, one way or the other: a declared form field would have consumed the stream.
+    if request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        try:
+            form = await request.form()
+        except Exception as exc:  # Starlette raises several types for a malformed multipart body
+            raise InvalidInput(
+                "Formulir unggahan tidak dapat dibaca; kirim berkas CSV di isian 'file'.",
+                en="The upload form cannot be read; send the CSV file in the field 'file'.",
+                field="file",
+            ) from exc
+        upload = form.get("file")
+        if not isinstance(upload, StarletteUpload):
+            raise InvalidInput(
+                "Kirim berkas CSV di isian 'file'.", en="Send the CSV file in the field 'file'.", field="file"
+            )
+        raw = await upload.read()
+    else:
+        raw = await request.body()
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput("Berkas CSV harus berenkode UTF-8.", field="file") from exc
+        raise InvalidInput(
+            "Berkas CSV harus berenkode UTF-8.", en="The CSV file must be encoded as UTF-8.", field="file"
+        ) from exc
 
 
 CsvDep = Annotated[str, Depends(csv_upload)]
+# The body csv_upload reads, for the OpenAPI document: a CSV as the body, or a multipart `file`.
+CSV_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+        },
+    }
+}
 
 
-@router.post("/rounds/{round_id}/population", status_code=201, response_model=PopulationPublic)
+@router.post(
+    "/rounds/{round_id}/population", status_code=201, response_model=PopulationPublic, openapi_extra=CSV_BODY
+)
 def upload_population(
-    round_id: int, csv_text: CsvDep, actor: ActorDep, session: SessionDep, settings: SettingsDep
+    round_id: IdPath, csv_text: CsvDep, actor: ActorDep, session: SessionDep, settings: SettingsDep
 ) -> PopulationPublic:
     """Upload ASN (nip, nama, unit, email) as CSV; each gets a one-time token, shown only now."""
-    result = population.import_population_csv(session, actor=actor, round_id=round_id, csv_text=csv_text)
+    result = population.import_population_csv(
+        session, actor=actor, round_id=round_id, csv_text=csv_text, secret=ensure_secret_key(settings)
+    )
     return population_public(session, settings, result, round_id)
 
 
 @router.post("/rounds/{round_id}/population/accounts", status_code=201, response_model=PopulationPublic)
 def add_accounts(
-    round_id: int, payload: AccountsIn, actor: ActorDep, session: SessionDep, settings: SettingsDep
+    round_id: IdPath, payload: AccountsIn, actor: ActorDep, session: SessionDep, settings: SettingsDep
 ) -> PopulationPublic:
     """Add active accounts (optionally of one unit) as respondents; tokens come back once."""
-    result = population.add_accounts(session, actor=actor, round_id=round_id, unit=payload.unit)
+    result = population.add_accounts(
+        session, actor=actor, round_id=round_id, unit=payload.unit, secret=ensure_secret_key(settings)
+    )
     return population_public(session, settings, result, round_id)
 
 
 @router.get("/rounds/{round_id}/respondents", response_model=RespondentPage)
 def list_respondents(
-    round_id: int, actor: ActorDep, session: ReadSessionDep, after: After = None, limit: Limit = 50
+    round_id: IdPath, actor: ActorDep, session: ReadSessionDep, after: After = None, limit: Limit = 50
 ) -> RespondentPage:
     """List a round's respondents (evaluator only): who answered, how often reminded."""
     rows = population.list_respondents(
@@ -184,16 +235,22 @@ def _respondent(r: SurveyRespondent) -> RespondentPublic:
 
 @router.post("/respondents/{respondent_id}/token", status_code=201, response_model=TokenPublic)
 def reissue_token(
-    respondent_id: int, actor: ActorDep, session: SessionDep, settings: SettingsDep
+    respondent_id: IdPath, actor: ActorDep, session: SessionDep, settings: SettingsDep
 ) -> TokenPublic:
     """Issue a new token for a respondent who lost the link (evaluator only); the old one stops working."""
-    return token_public(settings, population.reissue_token(session, actor=actor, respondent_id=respondent_id))
+    issued = population.reissue_token(
+        session, actor=actor, respondent_id=respondent_id, secret=ensure_secret_key(settings)
+    )
+    return token_public(settings, issued)
 
 
 def _token(header: str | None, body: str | None = None) -> str:
     token = (header or body or "").strip()
     if not token:
-        raise NotAuthenticated(f"Kirim token survei di header {TOKEN_HEADER} atau di isian 'token'.")
+        raise NotAuthenticated(
+            f"Kirim token survei di header {TOKEN_HEADER} atau di isian 'token'.",
+            en=f"Send the survey token in the {TOKEN_HEADER} header or in the field 'token'.",
+        )
     return token
 
 
@@ -202,13 +259,13 @@ def read_questionnaire(
     session: ReadSessionDep, x_survey_token: Annotated[str | None, Header(max_length=200)] = None
 ) -> QuestionnairePublic:
     """Read the questionnaire a survey token opens (no account needed)."""
-    survey, answered = views.questionnaire(session, token=_token(x_survey_token))
+    form = views.questionnaire(session, token=_token(x_survey_token))
     return QuestionnairePublic(
-        round_id=survey.id,  # type: ignore[arg-type]
-        policy_title=rounds.policy_of(session, survey).title,
-        closes_at=survey.closes_at,
-        answered=answered,
-        questions=[QuestionPublic.model_validate(q) for q in survey.questions],
+        round_id=form.survey.id,  # type: ignore[arg-type]
+        policy_title=rounds.policy_of(session, form.survey).title,
+        closes_at=form.survey.closes_at,
+        answered=form.answered,
+        questions=[QuestionPublic.model_validate(q) for q in form.questions],
     )
 
 
@@ -226,14 +283,14 @@ def submit(
 
 
 @router.get("/rounds/{round_id}/results", response_model=ResultsPublic)
-def read_results(round_id: int, actor: OptionalActorDep, session: ReadSessionDep) -> ResultsPublic:
+def read_results(round_id: IdPath, actor: OptionalActorDep, session: ReadSessionDep) -> ResultsPublic:
     """Read a round's results: IKM, each unsur, by unit, questions, responses against the target sample."""
     return ResultsPublic.model_validate(views.results_of(session, round_id=round_id, actor=actor))
 
 
 @router.get("/rounds/{round_id}/report.html", response_class=HTMLResponse)
 def report_html(
-    round_id: int, actor: OptionalActorDep, session: ReadSessionDep, lang: Literal["id", "en"] = "id"
+    round_id: IdPath, actor: OptionalActorDep, session: ReadSessionDep, lang: Literal["id", "en"] = "id"
 ) -> HTMLResponse:
     """Read the evaluation report as HTML (public once the round has closed)."""
     return HTMLResponse(render_report(session, round_id=round_id, fmt="html", locale=lang, actor=actor))
@@ -241,7 +298,7 @@ def report_html(
 
 @router.get("/rounds/{round_id}/report.md", response_class=PlainTextResponse)
 def report_md(
-    round_id: int, actor: OptionalActorDep, session: ReadSessionDep, lang: Literal["id", "en"] = "id"
+    round_id: IdPath, actor: OptionalActorDep, session: ReadSessionDep, lang: Literal["id", "en"] = "id"
 ) -> PlainTextResponse:
     """Read the evaluation report as Markdown."""
     text = render_report(session, round_id=round_id, fmt="md", locale=lang, actor=actor)

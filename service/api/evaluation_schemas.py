@@ -22,10 +22,16 @@ class QuestionPublic(BaseModel):
 
 
 class RoundIn(BaseModel):
-    """When a round opens and closes (defaults: now, and 30 days later)."""
+    """When a round opens and closes (defaults: now, and 30 days later) and how respondents are reminded."""
 
     opens_at: AwareDatetime | None = None
     closes_at: AwareDatetime | None = None
+    reminder_max: int | None = Field(
+        default=None, ge=0, le=10, description="Reminders per respondent at most; default: the kind's (3)."
+    )
+    reminder_interval_days: int | None = Field(
+        default=None, ge=1, le=60, description="Days between two reminders at least; default: the kind's (7)."
+    )
 
 
 class RoundPublic(BaseModel):
@@ -149,8 +155,17 @@ class QuestionResultPublic(BaseModel):
     texts: int
 
 
+class OtherUnitsPublic(BaseModel):
+    """Units with fewer than `min_unit_respondents` sheets, merged ("Lainnya"); no index below it."""
+
+    units: int
+    respondents: int
+    ikm: IkmPublic | None
+
+
 class ResultsPublic(BaseModel):
-    """A round's results: IKM overall and by unit, questions, responses against the target sample."""
+    """A round's results: IKM overall and by unit (small units merged), questions, responses against the
+    target sample."""
 
     population: int
     responses: int
@@ -159,6 +174,8 @@ class ResultsPublic(BaseModel):
     sample_reached: bool
     ikm: IkmPublic | None
     by_unit: dict[str, IkmPublic]
+    min_unit_respondents: int
+    other_units: OtherUnitsPublic | None
     questions: list[QuestionResultPublic]
 
 

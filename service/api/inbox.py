@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from policies import notify
 from policies.errors import InvalidInput
 from policies.models import Reminder
+from policies.secret_key import ensure_secret_key
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
 
@@ -30,8 +31,8 @@ class InboxMessage(BaseModel):
     read_at: datetime | None
 
 
-def _public(reminder: Reminder, *, base_url: str, tz: str) -> InboxMessage:
-    subject, body = notify.render_email(reminder, base_url=base_url, tz=tz)
+def _public(reminder: Reminder, *, base_url: str, tz: str, secret: str) -> InboxMessage:
+    subject, body = notify.render_email(reminder, base_url=base_url, tz=tz, secret=secret)
     return InboxMessage(
         id=reminder.id,  # type: ignore[arg-type]
         template=reminder.template,
@@ -60,11 +61,12 @@ def read_inbox(
 ) -> list[InboxMessage]:
     """List the messages delivered to your inbox, newest first."""
     rows = notify.inbox(session, account_id=_account_id(actor), unread_only=unread, limit=limit)
-    return [_public(r, base_url=settings.base_url, tz=settings.timezone) for r in rows]
+    secret = ensure_secret_key(settings)
+    return [_public(r, base_url=settings.base_url, tz=settings.timezone, secret=secret) for r in rows]
 
 
 @router.post("/me/inbox/{message_id}/read", response_model=InboxMessage)
 def mark_read(message_id: int, actor: ActorDep, session: SessionDep, settings: SettingsDep) -> InboxMessage:
     """Mark one of your inbox messages read (again: keeps the first time)."""
     row = notify.mark_read(session, account_id=_account_id(actor), reminder_id=message_id)
-    return _public(row, base_url=settings.base_url, tz=settings.timezone)
+    return _public(row, base_url=settings.base_url, tz=settings.timezone, secret=ensure_secret_key(settings))

@@ -1,4 +1,5 @@
-"""Indicators of a policy and their measurements (CRUD, CSV import, trends) and revision recommendations."""
+"""Indicators of a policy and their measurements (CRUD, CSV import, trends), revision recommendations
+and the revision notes they become."""
 
 from __future__ import annotations
 
@@ -7,18 +8,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
-from sqlmodel import Session, col, select
 
-from policies import queries
-from policies.evaluation import indicators
-from policies.evaluation.recommend import recommendations_for
-from policies.models import Indicator, Measurement
-from service.api.evaluation import CsvDep
-from service.auth import ActorDep
+from policies import revision
+from policies.evaluation import indicators, measurements
+from policies.evaluation.recommend import recommendations_page
+from service.api.evaluation import CSV_BODY, CsvDep
+from service.api.params import MAX_ID, IdPath
+from service.auth import ActorDep, OptionalActorDep
 from service.deps import ReadSessionDep, SessionDep
 
 router = APIRouter(tags=["evaluation"])
 SOURCE = r"^(ikm|acknowledgement_reach|mentoring_coverage|manual|survey_question:[a-z0-9_]+)$"
+Cursor = Annotated[str | None, Query(max_length=400, description="next_cursor of the previous page.")]
+Limit = Annotated[int, Query(ge=1, le=200)]
 
 
 class IndicatorIn(BaseModel):
@@ -56,7 +58,7 @@ class TrendPointPublic(BaseModel):
 
 
 class IndicatorPublic(IndicatorIn):
-    """An indicator with its latest round value and its trend."""
+    """An indicator with its latest round value and its trend (closed rounds only, except for staff)."""
 
     id: int
     latest: float | None
@@ -64,39 +66,92 @@ class IndicatorPublic(IndicatorIn):
     trend: list[TrendPointPublic]
 
 
+class IndicatorPage(BaseModel):
+    """A page of indicators by code; pass `next_cursor` as `cursor` for the following page."""
+
+    items: list[IndicatorPublic]
+    next_cursor: str | None
+
+
 class MeasurementIn(BaseModel):
     """A value of a manual indicator, for a round or a date."""
 
     value: float = Field(allow_inf_nan=False)
-    round_id: int | None = None
+    round_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     measured_on: date | None = None
     note: str = Field(default="", max_length=2000)
 
 
-class MeasurementPublic(MeasurementIn):
-    """A recorded measurement."""
+class MeasurementPublic(BaseModel):
+    """A recorded measurement; who entered it and the note are shown to the evaluation staff only."""
 
     id: int
     indicator_id: int
+    value: float
+    round_id: int | None
     measured_on: date
+    note: str
     entered_by_id: int | None
     created_at: datetime
 
 
+class MeasurementPage(BaseModel):
+    """A page of measurements, oldest first; pass `next_cursor` as `cursor` for the following page."""
+
+    items: list[MeasurementPublic]
+    next_cursor: str | None
+
+
 class RecommendationPublic(BaseModel):
-    """Why a closed round recommends revision (the drafter decides)."""
+    """Why a closed round recommends revision (the drafter decides), in Indonesian and English."""
 
     id: int
     cycle: int
     round_id: int
     summary: str
+    summary_en: str
     reasons: list[dict[str, Any]]
     created_at: datetime
 
 
-def indicator_public(session: Session, ind: Indicator, trend: list[indicators.TrendPoint]) -> IndicatorPublic:
+class RecommendationPage(BaseModel):
+    """A page of recommendations, oldest first; pass `next_cursor` as `cursor` for the following page."""
+
+    items: list[RecommendationPublic]
+    next_cursor: str | None
+
+
+class RevisionNotePublic(BaseModel):
+    """A point the revision must consider, with its source and what it links to.
+
+    `link` holds `comment_id`, `workshop_outcome_id`, `indicator_id`/`indicator_code`, or for a
+    recommendation reason `recommendation_id`, `round_id`, `round_number` and `indicator_code` or
+    `unsur_code`.
+    """
+
+    id: int
+    cycle: int
+    source: str
+    summary: str
+    summary_en: str
+    detail: str
+    detail_en: str
+    clause_key: str | None
+    link: dict[str, Any]
+    created_at: datetime
+
+
+class RevisionNotes(BaseModel):
+    """Every revision note of a policy, or of one cycle."""
+
+    policy_slug: str
+    cycle: int | None
+    items: list[RevisionNotePublic]
+
+
+def indicator_public(view: indicators.IndicatorView) -> IndicatorPublic:
     """Render an indicator with its latest value and trend."""
-    last = trend[-1] if trend else None
+    ind = view.indicator
     return IndicatorPublic(
         id=ind.id,  # type: ignore[arg-type]
         code=ind.code,
@@ -107,16 +162,15 @@ def indicator_public(session: Session, ind: Indicator, trend: list[indicators.Tr
         target=ind.target,
         direction=ind.direction,
         source=ind.source,
-        latest=last.value if last else None,
-        meets_target=last.meets if last else None,
-        trend=[TrendPointPublic(**p.__dict__) for p in trend],
+        latest=view.latest,
+        meets_target=view.meets_target,
+        trend=[TrendPointPublic(**p.__dict__) for p in view.trend],
     )
 
 
-def measurement_public(m: Measurement) -> MeasurementPublic:
-    """Render a measurement."""
+def _staff_view(m: Any) -> MeasurementPublic:
     return MeasurementPublic(
-        id=m.id,  # type: ignore[arg-type]
+        id=m.id,
         indicator_id=m.indicator_id,
         value=m.value,
         round_id=m.round_id,
@@ -127,20 +181,13 @@ def measurement_public(m: Measurement) -> MeasurementPublic:
     )
 
 
-def _one(session: Session, ind: Indicator) -> IndicatorPublic:
-    trend = indicators.trends(session, policy_id=ind.policy_id).get(ind.id, [])  # type: ignore[arg-type]
-    return indicator_public(session, ind, trend)
-
-
-@router.get("/policies/{slug}/indicators", response_model=list[IndicatorPublic])
-def list_indicators(slug: str, session: ReadSessionDep) -> list[IndicatorPublic]:
+@router.get("/policies/{slug}/indicators", response_model=IndicatorPage)
+def list_indicators(
+    slug: str, session: ReadSessionDep, viewer: OptionalActorDep, cursor: Cursor = None, limit: Limit = 50
+) -> IndicatorPage:
     """List a policy's indicators with their latest values against targets and their trends."""
-    policy = queries.get_policy(session, slug=slug)
-    trend = indicators.trends(session, policy_id=policy.id)  # type: ignore[arg-type]
-    return [
-        indicator_public(session, i, trend.get(i.id, []))  # type: ignore[arg-type]
-        for i in indicators.list_indicators(session, policy_id=policy.id)  # type: ignore[arg-type]
-    ]
+    page = indicators.indicators_page(session, slug=slug, viewer=viewer, cursor=cursor, limit=limit)
+    return IndicatorPage(items=[indicator_public(v) for v in page.items], next_cursor=page.next_cursor)
 
 
 @router.post("/policies/{slug}/indicators", status_code=201, response_model=IndicatorPublic)
@@ -149,79 +196,105 @@ def create_indicator(
 ) -> IndicatorPublic:
     """Add an indicator (evaluator, admin or drafter of the unit)."""
     row = indicators.create_indicator(session, actor=actor, slug=slug, **payload.model_dump())
-    return _one(session, row)
+    return indicator_public(indicators.indicator_view(session, indicator=row, viewer=actor))
 
 
 @router.patch("/indicators/{indicator_id}", response_model=IndicatorPublic)
 def update_indicator(
-    indicator_id: int, payload: IndicatorPatch, actor: ActorDep, session: SessionDep
+    indicator_id: IdPath, payload: IndicatorPatch, actor: ActorDep, session: SessionDep
 ) -> IndicatorPublic:
     """Change an indicator's fields."""
     changes = payload.model_dump(exclude_unset=True)
     row = indicators.update_indicator(session, actor=actor, indicator_id=indicator_id, changes=changes)
-    return _one(session, row)
+    return indicator_public(indicators.indicator_view(session, indicator=row, viewer=actor))
 
 
 @router.delete("/indicators/{indicator_id}", status_code=204)
-def delete_indicator(indicator_id: int, actor: ActorDep, session: SessionDep) -> Response:
+def delete_indicator(indicator_id: IdPath, actor: ActorDep, session: SessionDep) -> Response:
     """Remove an indicator that has no measurements."""
     indicators.delete_indicator(session, actor=actor, indicator_id=indicator_id)
     return Response(status_code=204)
 
 
-@router.get("/indicators/{indicator_id}/measurements", response_model=list[MeasurementPublic])
-def list_measurements(indicator_id: int, session: ReadSessionDep) -> list[MeasurementPublic]:
-    """List an indicator's measurements, oldest first."""
-    indicators.get_indicator(session, indicator_id=indicator_id)
-    stmt = (
-        select(Measurement)
-        .where(Measurement.indicator_id == indicator_id)
-        .order_by(col(Measurement.measured_on), col(Measurement.id))
+@router.get("/indicators/{indicator_id}/measurements", response_model=MeasurementPage)
+def list_measurements(
+    indicator_id: IdPath,
+    session: ReadSessionDep,
+    viewer: OptionalActorDep,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> MeasurementPage:
+    """List an indicator's measurements, oldest first (an open round's values: evaluation staff only)."""
+    page = measurements.measurements_page(
+        session, indicator_id=indicator_id, viewer=viewer, cursor=cursor, limit=limit
     )
-    return [measurement_public(m) for m in session.exec(stmt)]
+    return MeasurementPage(items=[_staff_view(m) for m in page.items], next_cursor=page.next_cursor)
 
 
 @router.post("/indicators/{indicator_id}/measurements", status_code=201, response_model=MeasurementPublic)
 def record_measurement(
-    indicator_id: int, payload: MeasurementIn, actor: ActorDep, session: SessionDep
+    indicator_id: IdPath, payload: MeasurementIn, actor: ActorDep, session: SessionDep
 ) -> MeasurementPublic:
-    """Enter a manual indicator's value (for a round, replacing that round's value)."""
-    row = indicators.record_measurement(
+    """Enter a manual value for a round (replacing it; a closed round is re-evaluated) or a date."""
+    row = measurements.record_measurement(
         session, actor=actor, indicator_id=indicator_id, **payload.model_dump()
     )
-    return measurement_public(row)
+    return _staff_view(row)
 
 
-@router.post("/policies/{slug}/measurements/import", status_code=201, response_model=list[MeasurementPublic])
+@router.post(
+    "/policies/{slug}/measurements/import",
+    status_code=201,
+    response_model=list[MeasurementPublic],
+    openapi_extra=CSV_BODY,
+)
 def import_measurements(
     slug: str,
     csv_text: CsvDep,
     actor: ActorDep,
     session: SessionDep,
-    round_id: Annotated[int | None, Query(description="The round the values belong to.")] = None,
+    round_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="The round the values belong to.")
+    ] = None,
 ) -> list[MeasurementPublic]:
-    """Import manual values from CSV (code,value[,measured_on,note]); all rows or none."""
-    rows = indicators.import_measurements_csv(
+    """Import manual values from CSV (code,value[,measured_on,note]; 76,61 or 76.61); all rows or none."""
+    rows = measurements.import_measurements_csv(
         session, actor=actor, slug=slug, csv_text=csv_text, round_id=round_id
     )
-    return [measurement_public(m) for m in rows]
+    return [_staff_view(m) for m in rows]
 
 
-@router.get("/policies/{slug}/recommendations", response_model=list[RecommendationPublic])
+@router.get("/policies/{slug}/recommendations", response_model=RecommendationPage)
 def list_recommendations(
-    slug: str, session: ReadSessionDep, cycle: Annotated[int | None, Query(ge=1)] = None
-) -> list[RecommendationPublic]:
-    """List the revision recommendations of a cycle (default: the current one)."""
-    policy = queries.get_policy(session, slug=slug)
-    rows = recommendations_for(session, policy_id=policy.id, cycle=cycle or policy.cycle)  # type: ignore[arg-type]
-    return [
+    slug: str,
+    session: ReadSessionDep,
+    cycle: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> RecommendationPage:
+    """List the revision recommendations of a cycle (default: the current one), oldest first."""
+    page = recommendations_page(session, slug=slug, cycle=cycle, cursor=cursor, limit=limit)
+    items = [
         RecommendationPublic(
             id=r.id,  # type: ignore[arg-type]
             cycle=r.cycle,
             round_id=r.round_id,
             summary=r.summary,
+            summary_en=r.summary_en or r.summary,
             reasons=r.reasons,
             created_at=r.created_at,
         )
-        for r in rows
+        for r in page.items
     ]
+    return RecommendationPage(items=items, next_cursor=page.next_cursor)
+
+
+@router.get("/policies/{slug}/revision-notes", response_model=RevisionNotes)
+def list_revision_notes(
+    slug: str, session: ReadSessionDep, cycle: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
+) -> RevisionNotes:
+    """List every revision note (of one cycle if asked) with its source, detail and link."""
+    notes = revision.notes_of(session, slug=slug, cycle=cycle)
+    return RevisionNotes(
+        policy_slug=slug, cycle=cycle, items=[RevisionNotePublic(**n.__dict__) for n in notes]
+    )

@@ -36,11 +36,19 @@ def _answers(questions: list[dict[str, Any]], form: FormData) -> dict[str, Any]:
 
 def _page(request: Request, session: PageReadSessionDep, token: str, **extra: Any) -> Response:
     try:
-        survey, answered = questionnaire(session, token=token)
+        form = questionnaire(session, token=token)
     except NotAuthenticated as exc:
         return render(request, "web/survey.html", {"invalid": message_of(request, exc)}, status_code=404)
     status = extra.pop("status", 200)
-    context = {"survey": survey, "policy": policy_of(session, survey), "answered": answered, "token": token}
+    context = {
+        "survey": form.survey,
+        "questions": form.questions,
+        "policy": policy_of(session, form.survey),
+        "answered": form.answered,
+        "token": token,
+        # The unit from the population list is chosen already; the respondent may correct it.
+        "values": {"unit": form.unit} if form.unit else {},
+    }
     context.update(extra)
     response = render(request, "web/survey.html", context, status_code=status)
     # The token is the respondent's key: never leak it to another site through the Referer header.
@@ -61,10 +69,10 @@ def submit(request: Request, form: FormDep, session: SessionDep, actor: PageActo
     """Save the answers once; a refusal shows the form again with every answer kept."""
     token = str(form.get("token", ""))
     try:
-        survey, _answered = questionnaire(session, token=token)
+        opened = questionnaire(session, token=token)
     except NotAuthenticated as exc:
         return render(request, "web/survey.html", {"invalid": message_of(request, exc)}, status_code=404)
-    answers = _answers(survey.questions, form)
+    answers = _answers(opened.questions, form)
     try:
         submit_response(session, token=token, answers=answers)
     except (InvalidInput, Conflict) as exc:

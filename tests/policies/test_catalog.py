@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import func, select
 
 from policies.catalog import load_catalog, read_specs
 from policies.db import unit_of_work
+from policies.errors import InvalidInput
 from policies.models import Clause, DraftVersion, Indicator, Policy, PolicyKind, StageEvent
 
 
@@ -66,3 +68,33 @@ def test_changed_file_updates_its_kind(db: str, tmp_path) -> None:
         kind = s.exec(select(PolicyKind)).one()
     assert report.kinds_updated == [source.stem]
     assert kind.rules["min_consultation_days"] == 30
+
+
+def test_kind_rules_carry_the_respondent_reminder_defaults() -> None:
+    rules = {spec.code: spec.rules for spec, _ in read_specs()}
+    kalianda = rules["rencana-pengembangan-asn-kalianda"]
+    assert (kalianda.evaluation_reminder_max, kalianda.evaluation_reminder_interval_days) == (2, 10)
+    assert all(0 <= r.evaluation_reminder_max <= 10 for r in rules.values())
+
+
+@pytest.mark.parametrize("code", ["u8", "unit", "golongan", "years_of_service"])
+def test_a_question_code_of_the_unsur_or_the_profile_is_refused(tmp_path, code: str) -> None:
+    from policies.catalog import KINDS_DIR
+
+    source = KINDS_DIR / "peningkatan-kualitas-asn.yaml"
+    (tmp_path / source.name).write_text(
+        source.read_text().replace("- code: usulan_materi", f"- code: {code}")
+    )
+    with pytest.raises(InvalidInput) as info:
+        read_specs(directory=tmp_path)
+    assert "reserved for the unsur and the profile" in info.value.detail and code in info.value.detail
+
+
+def test_a_choice_question_without_english_labels_is_refused(tmp_path) -> None:
+    from policies.catalog import KINDS_DIR
+
+    source = KINDS_DIR / "peningkatan-kualitas-asn.yaml"
+    text = source.read_text().replace("      - Face to face\n", "      - ' '\n")
+    (tmp_path / source.name).write_text(text)
+    with pytest.raises(InvalidInput, match="English label"):
+        read_specs(directory=tmp_path)

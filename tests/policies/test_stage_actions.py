@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from policies import revision, stage_actions, stagework
 from policies.db import unit_of_work, utcnow
 from policies.documents import get_document
+from policies.evaluation import recommend
 from policies.models import (
     Adoption,
     Channel,
@@ -49,12 +50,13 @@ STEPS: dict[Stage, list[Step]] = {
     ],
     Stage.EVALUATION: [
         lambda s, e: stage_actions.open_evaluation_round(s, slug=SLUG, now=utcnow()),
-        lambda s, e: stage_actions.invite_respondents(s, now=utcnow()),
+        lambda s, e: stage_actions.invite_respondents(s, slug=SLUG, now=utcnow()),
         lambda s, e: stage_actions.notify_evaluation_opened(s, slug=SLUG, now=utcnow()),
     ],
     Stage.REVISION: [
         lambda s, e: revision.start_revision_draft(s, slug=SLUG),
         lambda s, e: revision.attach_revision_notes(s, slug=SLUG),
+        lambda s, e: str(recommend.attach_recommendations(s, slug=SLUG)),
         lambda s, e: stage_actions.notify_revision_started(s, slug=SLUG, now=utcnow()),
     ],
     Stage.WITHDRAWN: [
@@ -143,7 +145,11 @@ def test_every_stage_entry_does_its_work_once(db: str, catalog: None) -> None:
     assert "dibuat dari teks yang ditetapkan" in lines[0]
     with unit_of_work(db) as s:
         notes = list(s.exec(select(RevisionNote).order_by(RevisionNote.id)))
-        assert {n.source for n in notes} == {"comment", "workshop_outcome", "indicator"}
+        # The missed JP target comes once, as the round's recommendation reason (not also as an
+        # indicator note); the round had no answers, so every computed indicator missed as well.
+        assert {n.source for n in notes} == {"comment", "workshop_outcome", "recommendation"}
+        jp = [n for n in notes if n.reason_code == "indicator:jp_per_asn"]
+        assert len(jp) == 1 and "14,50" in jp[0].summary and "kurang 5,50" in jp[0].detail
         comment_note = next(n for n in notes if n.source == "comment")
         assert "diterima — Dirinci pada Pasal 5." in comment_note.detail
         assert all(n.cycle == 2 for n in notes)

@@ -18,13 +18,7 @@ EXAMPLES_PER_OPERATION = 4
 CHECKS = [not_a_server_error, response_schema_conformance]
 # Operations schemathesis found broken in other parts of the API (reported to their owners). They
 # are still exercised, but their failures are tolerated until fixed; delete an entry with its fix.
-KNOWN_BROKEN = {
-    "POST /api/v1/rounds/{round_id}/population": "500 'Stream consumed' (the body is read twice)",
-    "POST /api/v1/policies/{slug}/measurements/import": "500 'Stream consumed' (the body is read twice)",
-    "GET /api/v1/rounds/{round_id}/results": "500 on an id beyond the database integer",
-    "GET /api/v1/rounds/{round_id}/report.html": "500 on an id beyond the database integer",
-    "GET /api/v1/indicators/{indicator_id}/measurements": "500 on an id beyond the database integer",
-}
+KNOWN_BROKEN: dict[str, str] = {}
 
 
 def test_every_operation_answers_within_its_schema(

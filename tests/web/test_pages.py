@@ -302,11 +302,16 @@ def test_survey_by_token_keeps_answers_on_error_and_saves_once(web: TestClient, 
             actor=evaluator,
             round_id=survey.id,  # type: ignore[arg-type]
             csv_text="nip,nama,unit\n198703152010011002,Budi,Dinas Pendidikan\n",
+            secret=ensure_secret_key(settings),
         )
         token = issued.issued[0].token
         questions = survey.questions
     page = web.get(f"/survei?token={token}")
     assert page.template.name == "web/survey.html" and page.headers["referrer-policy"] == "no-referrer"  # type: ignore[attr-defined]
+    # The population names its units: the respondent picks one (their own is chosen already).
+    [unit] = [q for q in page.context["questions"] if q["code"] == "unit"]  # type: ignore[attr-defined]
+    assert (unit["type"], unit["options"]) == ("single", ["Dinas Pendidikan"])
+    assert '<option value="Dinas Pendidikan" selected>' in page.text
     partial = post_form(web, "/survei", {"token": token, "u1": "3"}, page=f"/survei?token={token}")
     assert partial.status_code == 422 and partial.context["values"]["u1"] == 3  # type: ignore[attr-defined]
     answers = {"token": token, "golongan": "III", "years_of_service": "12"}

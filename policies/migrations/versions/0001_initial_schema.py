@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 08:49:08.672327
+Create Date: 2026-12-01 20:53:35.548573
 """
 from collections.abc import Sequence
 
@@ -179,23 +179,6 @@ def upgrade() -> None:
     with op.batch_alter_table('reminder', schema=None) as batch_op:
         batch_op.create_index('ix_reminder_due', ['state', 'due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_reminder_recipient_account_id'), ['recipient_account_id'], unique=False)
-
-    op.create_table('revision_note',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('policy_id', sa.Integer(), nullable=False),
-    sa.Column('cycle', sa.Integer(), nullable=False),
-    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('source_id', sa.Integer(), nullable=False),
-    sa.Column('clause_key', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
-    sa.Column('summary', sa.Text(), nullable=False),
-    sa.Column('detail', sa.Text(), nullable=False),
-    sa.Column('created_at', policies.db.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['policy_id'], ['policy.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('policy_id', 'cycle', 'source', 'source_id')
-    )
-    with op.batch_alter_table('revision_note', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_revision_note_policy_id'), ['policy_id'], unique=False)
 
     op.create_table('socialization_session',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -385,6 +368,28 @@ def upgrade() -> None:
     with op.batch_alter_table('measurement', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_measurement_indicator_id'), ['indicator_id'], unique=False)
 
+    op.create_table('revision_note',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('policy_id', sa.Integer(), nullable=False),
+    sa.Column('cycle', sa.Integer(), nullable=False),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('source_id', sa.Integer(), nullable=False),
+    sa.Column('reason_code', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=True),
+    sa.Column('clause_key', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('summary_en', sa.Text(), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('detail_en', sa.Text(), nullable=False),
+    sa.Column('created_at', policies.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['policy_id'], ['policy.id'], ),
+    sa.ForeignKeyConstraint(['round_id'], ['survey_round.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('policy_id', 'cycle', 'source', 'source_id', 'reason_code')
+    )
+    with op.batch_alter_table('revision_note', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_revision_note_policy_id'), ['policy_id'], unique=False)
+
     op.create_table('revision_recommendation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('policy_id', sa.Integer(), nullable=False),
@@ -392,6 +397,7 @@ def upgrade() -> None:
     sa.Column('round_id', sa.Integer(), nullable=False),
     sa.Column('reasons', sa.JSON(), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('summary_en', sa.Text(), nullable=False),
     sa.Column('created_at', policies.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['policy_id'], ['policy.id'], ),
     sa.ForeignKeyConstraint(['round_id'], ['survey_round.id'], ),
@@ -405,12 +411,14 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('token_salt', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('nip', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('account_id', sa.Integer(), nullable=True),
     sa.Column('responded_at', policies.db.UTCDateTime(), nullable=True),
+    sa.Column('invited_at', policies.db.UTCDateTime(), nullable=True),
     sa.Column('reminders_sent', sa.Integer(), nullable=False),
     sa.Column('last_reminded_at', policies.db.UTCDateTime(), nullable=True),
     sa.Column('created_at', policies.db.UTCDateTime(), nullable=False),
@@ -616,6 +624,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_revision_recommendation_policy_id'))
 
     op.drop_table('revision_recommendation')
+    with op.batch_alter_table('revision_note', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_revision_note_policy_id'))
+
+    op.drop_table('revision_note')
     with op.batch_alter_table('measurement', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_measurement_indicator_id'))
 
@@ -659,10 +671,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_socialization_session_policy_id'))
 
     op.drop_table('socialization_session')
-    with op.batch_alter_table('revision_note', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_revision_note_policy_id'))
-
-    op.drop_table('revision_note')
     with op.batch_alter_table('reminder', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reminder_recipient_account_id'))
         batch_op.drop_index('ix_reminder_due')

@@ -17,6 +17,8 @@ from policies.queries import get_policy
 from tests.conftest import NOW
 
 SLUG = "perwal-peningkatan-kualitas-asn-2026"
+# The app secret the tokens of these tests derive from (the settings fixture's, so links agree).
+SECRET = "test-secret-key-not-for-production"
 UNIT = "BKPSDM Kota Tangerang Selatan"
 
 

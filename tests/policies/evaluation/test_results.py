@@ -9,14 +9,14 @@ from sqlmodel import col, select
 
 from policies.db import unit_of_work
 from policies.errors import Conflict, InvalidInput, PermissionDenied
-from policies.evaluation import indicators, population, responses, rounds
+from policies.evaluation import indicators, measurements, population, responses, rounds
 from policies.evaluation.recommend import recommendations_for
 from policies.evaluation.report import render_report
 from policies.evaluation.results import compute_results
 from policies.models import Indicator, Measurement, Reminder
 from policies.queries import get_policy
 from tests.conftest import NOW
-from tests.policies.evaluation.conftest import SLUG, answers, csv_of, open_now
+from tests.policies.evaluation.conftest import SECRET, SLUG, answers, csv_of, open_now
 
 # Four sheets: two from Dinas Kesehatan all 4s (with u8 = 2), two from Dinas Pendidikan all 3s (u8 = 1).
 SHEETS = [
@@ -47,10 +47,14 @@ def closed_round(db: str, in_evaluation: str, staff: dict) -> int:
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"], days=10)
         issued = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, csv_text=csv_of(10)
+            s,
+            actor=staff["evaluator"],
+            round_id=survey.id,
+            secret=SECRET,
+            csv_text=csv_of(5) + csv_of(5, unit="Dinas Pendidikan", start=5).split("\n", 1)[1],
         ).issued
         jp = _ind(s, "jp_per_asn")
-        indicators.record_measurement(
+        measurements.record_measurement(
             s,
             actor=staff["evaluator"],
             indicator_id=jp.id,
@@ -76,12 +80,9 @@ def test_results_overall_by_unit_and_questions(db: str, closed_round: int) -> No
     assert str(r.overall.index) == "81.94" and r.overall.category.letter == "B"
     u8 = r.overall.unsur[7]
     assert (str(u8.index), u8.category.letter) == ("37.50", "D")
-    # Dinas Kesehatan: (8 x 4 + 2)/9 x 25 = 94,444 -> 94,44 A;
-    # Dinas Pendidikan: (8 x 3 + 1)/9 x 25 = 69,444 -> 69,44 C.
-    assert {u: (str(x.index), x.category.letter) for u, x in r.by_unit.items()} == {
-        "Dinas Kesehatan": ("94.44", "A"),
-        "Dinas Pendidikan": ("69.44", "C"),
-    }
+    # Two sheets per unit: too few to show a unit (or even the two merged) without exposing someone.
+    assert r.by_unit == {}
+    assert (r.other_units.units, r.other_units.respondents, r.other_units.result) == (2, 4, None)
     assert (r.population, r.responses, r.target_sample) == (10, 4, 10)
     assert r.response_rate == 0.4 and not r.sample_reached
     # kualitas_pelatihan: (4+3+2+2)/4 = 2,75 x 25 = 68,75.
@@ -144,17 +145,17 @@ def test_meets_target_reads_the_direction() -> None:
 def test_manual_measurements_csv_import_and_trends(db: str, closed_round: int, staff: dict) -> None:
     csv_text = 'code,value,measured_on,note\njp_per_asn,"16,5",2026-09-01,SIASN\nasn_tanpa_pelatihan,12,,\n'
     with unit_of_work(db) as s:
-        rows = indicators.import_measurements_csv(
+        rows = measurements.import_measurements_csv(
             s, actor=staff["evaluator"], slug=SLUG, csv_text=csv_text, round_id=closed_round
         )
         assert [r.value for r in rows] == [16.5, 12.0]
         with pytest.raises(InvalidInput, match="Baris 2: indikator 'nope'"):
-            indicators.import_measurements_csv(
+            measurements.import_measurements_csv(
                 s, actor=staff["evaluator"], slug=SLUG, csv_text="code,value\nnope,1\n"
             )
         ikm_ind = _ind(s, "ikm")
         with pytest.raises(Conflict, match="dihitung otomatis"):
-            indicators.record_measurement(
+            measurements.record_measurement(
                 s, actor=staff["evaluator"], indicator_id=ikm_ind.id, value=90, round_id=closed_round
             )
         trend = indicators.trends(s, policy_id=ikm_ind.policy_id)
@@ -204,7 +205,8 @@ def test_report_in_both_formats_and_languages(db: str, closed_round: int, fmt: s
         assert "&lt;script&gt;" in text and "Literasi data" in text
     else:
         assert "&lt;script&gt;" in text and "\\*tebal\\*" in text
-        assert "| Dinas Pendidikan | 2 | 69" in text
+        assert "Dinas Pendidikan" not in text  # 2 sheets: merged, and the merge too small to show
+        assert ("digabung menjadi “Lainnya”" if locale == "id" else "merged into “Other”") in text
 
 
 def test_report_of_an_open_round_is_for_the_evaluator_only(db: str, in_evaluation: str, staff: dict) -> None:

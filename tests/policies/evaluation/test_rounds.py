@@ -11,11 +11,11 @@ from policies.access import Actor
 from policies.db import unit_of_work
 from policies.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
 from policies.evaluation import population, responses, rounds
-from policies.evaluation.common import hash_token
+from policies.evaluation.tokens import hash_token
 from policies.models import Role, Stage, SurveyRespondent, SurveyResponse, SurveyRound
 from policies.queries import get_policy
 from tests.conftest import NOW
-from tests.policies.evaluation.conftest import SLUG, answers, csv_of, open_now
+from tests.policies.evaluation.conftest import SECRET, SLUG, answers, csv_of, open_now
 
 STAKEHOLDER = Actor(id=None, name="Budi", role=Role.STAKEHOLDER)
 OTHER_DRAFTER = Actor(id=None, name="Dodi", role=Role.DRAFTER, unit="Dinas Pendidikan")
@@ -57,10 +57,10 @@ def test_population_csv_issues_tokens_storing_only_hashes(db: str, in_evaluation
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"])
         result = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, csv_text=csv_of(3)
+            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(3)
         )
         again = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, csv_text=csv_of(4)
+            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(4)
         )
     assert len(result.issued) == 3 and len({t.token for t in result.issued}) == 3
     assert len(again.issued) == 1 and len(again.skipped_existing) == 3
@@ -77,14 +77,16 @@ def test_population_csv_errors_name_the_lines_and_save_nothing(
     with unit_of_work(db) as s:
         survey_id = open_now(s, staff["evaluator"]).id
     with unit_of_work(db) as s, pytest.raises(InvalidInput) as info:
-        population.import_population_csv(s, actor=staff["evaluator"], round_id=survey_id, csv_text=bad)
+        population.import_population_csv(
+            s, actor=staff["evaluator"], round_id=survey_id, secret=SECRET, csv_text=bad
+        )
     assert "baris 3: NIP '12345' harus 18 angka" in info.value.detail
     assert "email 'budi@' tidak valid" in info.value.detail
     with unit_of_work(db) as s:
         assert s.exec(select(func.count()).select_from(SurveyRespondent)).one() == 0
         with pytest.raises(InvalidInput, match="berkolom nip dan nama"):
             population.import_population_csv(
-                s, actor=staff["evaluator"], round_id=survey_id, csv_text="a,b\n1,2\n"
+                s, actor=staff["evaluator"], round_id=survey_id, secret=SECRET, csv_text="a,b\n1,2\n"
             )
 
 
@@ -94,7 +96,7 @@ def test_response_once_per_token_anonymous_and_validated(db: str, in_evaluation:
         tokens = [
             t.token
             for t in population.import_population_csv(
-                s, actor=staff["evaluator"], round_id=survey.id, csv_text=csv_of(2)
+                s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(2)
             ).issued
         ]
     later = NOW + timedelta(days=1)
@@ -132,7 +134,7 @@ def test_reminders_at_most_n_at_least_d_days_apart_none_after_close(
         survey.reminder_max, survey.reminder_interval_days = 2, 7
         s.add(survey)
         issued = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, csv_text=csv_of(3), now=NOW
+            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(3), now=NOW
         )
     with unit_of_work(db) as s:
         responses.submit_response(
@@ -142,7 +144,7 @@ def test_reminders_at_most_n_at_least_d_days_apart_none_after_close(
 
     def respondent_keys() -> list[str]:
         with unit_of_work(db) as s:
-            return sorted(r.dedupe_key for r in s.exec(select(Reminder)) if ":respondent:" in r.dedupe_key)
+            return sorted(r.dedupe_key for r in s.exec(select(Reminder)) if ":reminder:" in r.dedupe_key)
 
     with unit_of_work(db) as s:
         assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=6)) == 0
@@ -155,7 +157,7 @@ def test_reminders_at_most_n_at_least_d_days_apart_none_after_close(
     with unit_of_work(db) as s:
         assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=21)) == 0  # N reached
     keys = respondent_keys()
-    assert len(keys) == 4 and all(k.endswith((":reminder:1", ":reminder:2")) for k in keys)
+    assert len(keys) == 4 and all(":reminder:1:email:" in k or ":reminder:2:email:" in k for k in keys)
     with unit_of_work(db) as s:
         closing = rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=28))
         assert closing == 2  # closing-soon to the evaluator and the drafter of the unit
@@ -194,7 +196,7 @@ def test_close_due_rounds_closes_with_results_and_report_marker(
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"], days=5)
         toks = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, csv_text=csv_of(4)
+            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(4)
         )
     with unit_of_work(db) as s:
         for t, score in zip(toks.issued, (4, 4, 3, 4), strict=True):
@@ -221,7 +223,7 @@ def test_two_concurrent_submits_of_one_token_save_one_sheet(db: str, in_evaluati
         survey = open_now(s, staff["evaluator"])
         token = (
             population.import_population_csv(
-                s, actor=staff["evaluator"], round_id=survey.id, csv_text=csv_of(1)
+                s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(1)
             )
             .issued[0]
             .token
@@ -251,9 +253,42 @@ def test_two_concurrent_submits_of_one_token_save_one_sheet(db: str, in_evaluati
 def test_population_from_accounts(db: str, in_evaluation: str, staff: dict) -> None:
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"])
-        result = population.add_accounts(s, actor=staff["evaluator"], round_id=survey.id, now=NOW)
+        result = population.add_accounts(
+            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, now=NOW
+        )
         assert sorted(t.email for t in result.issued) == ["drafter@tangsel.go.id", "evaluator@tangsel.go.id"]
-        again = population.add_accounts(s, actor=staff["evaluator"], round_id=survey.id, now=NOW)
+        again = population.add_accounts(
+            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, now=NOW
+        )
         assert again.issued == [] and len(again.skipped_existing) == 2
         person = s.get(SurveyRespondent, result.issued[0].respondent_id)
         assert person.account_id is not None
+
+
+def test_reminder_settings_come_from_the_kind_unless_the_round_says_otherwise(
+    db: str, catalog: None, staff: dict
+) -> None:
+    kalianda = "perbup-rencana-pengembangan-asn-kalianda-2026"
+    with unit_of_work(db) as s:
+        for slug in (SLUG, kalianda):
+            policy = get_policy(s, slug=slug)
+            policy.stage = Stage.EVALUATION
+            s.add(policy)
+        s.flush()
+        window = {"opens_at": NOW, "closes_at": NOW + timedelta(days=30), "now": NOW}
+        # The Kalianda kind reminds twice, ten days apart (its catalogue rules).
+        k = rounds.open_round(s, actor=staff["evaluator"], slug=kalianda, **window)
+        assert (k.reminder_max, k.reminder_interval_days) == (2, 10)
+        own = rounds.open_round(
+            s, actor=staff["evaluator"], slug=SLUG, reminder_max=0, reminder_interval_days=60, **window
+        )
+        assert (own.reminder_max, own.reminder_interval_days) == (0, 60)
+    for wrong, field in (
+        ({"reminder_max": 11}, "reminder_max"),
+        ({"reminder_interval_days": 0}, "reminder_interval_days"),
+    ):
+        with unit_of_work(db) as s:
+            rounds.close_round(s, actor=staff["evaluator"], round_id=own.id, now=NOW + timedelta(days=1))
+        with unit_of_work(db) as s, pytest.raises(InvalidInput) as info:
+            rounds.open_round(s, actor=staff["evaluator"], slug=SLUG, **window, **wrong)  # type: ignore[arg-type]
+        assert info.value.field == field and info.value.detail_en

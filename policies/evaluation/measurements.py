@@ -1,0 +1,283 @@
+"""Measurements entered by the evaluator or imported from CSV, and who may read which of them.
+
+A value entered for a round that has already closed re-evaluates that round's recommendation, so
+late data (training hours from SIASN, say) still counts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import and_, or_
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
+
+from policies.access import Actor
+from policies.db import utcnow
+from policies.errors import Conflict, InvalidInput
+from policies.evaluation.common import get_round, is_staff, read_cursor, require_evaluator
+from policies.evaluation.indicators import get_indicator, list_indicators, upsert_measurement
+from policies.evaluation.recommend import reevaluate
+from policies.i18n import JAKARTA
+from policies.listing import encode_cursor
+from policies.models import Indicator, Measurement, Policy, SurveyRound
+from policies.queries import get_policy
+
+# Indonesian first: "1.234,56" and "76,61"; also "76.61" and "1,234.56". A single separator is the
+# decimal one ("1.234" is 1,234 — write "1234" or "1.234,0" for a thousand and more).
+_ID_GROUPED = re.compile(r"^-?\d{1,3}(?:\.\d{3})+,\d+$|^-?\d{1,3}(?:\.\d{3}){2,}$")
+_EN_GROUPED = re.compile(r"^-?\d{1,3}(?:,\d{3})+\.\d+$|^-?\d{1,3}(?:,\d{3}){2,}$")
+_ID_PLAIN = re.compile(r"^-?\d+(?:,\d+)?$")
+_EN_PLAIN = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+def parse_number(text: str) -> float:
+    """Read a number written the Indonesian or the English way, or raise ValueError."""
+    raw = text.strip().replace("\u00a0", "").replace(" ", "")
+    if _ID_GROUPED.match(raw):
+        return float(raw.replace(".", "").replace(",", "."))
+    if _EN_GROUPED.match(raw):
+        return float(raw.replace(",", ""))
+    if _ID_PLAIN.match(raw):
+        return float(raw.replace(",", "."))
+    if _EN_PLAIN.match(raw):
+        return float(raw)
+    raise ValueError(f"'{text}' bukan angka")
+
+
+def _record(
+    session: Session,
+    *,
+    actor: Actor,
+    indicator: Indicator,
+    value: float,
+    round_id: int | None,
+    measured_on: date | None,
+    note: str,
+) -> tuple[Measurement, SurveyRound | None]:
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InvalidInput(
+            "Nilai pengukuran harus berupa angka.", en="The measured value must be a number.", field="value"
+        )
+    survey = None
+    if round_id is not None:
+        survey = get_round(session, round_id=round_id)
+        if survey.policy_id != indicator.policy_id:
+            raise InvalidInput(
+                "Putaran survei itu milik kebijakan lain.",
+                en="That survey round belongs to another policy.",
+                field="round_id",
+            )
+        if indicator.source != "manual":
+            raise Conflict(
+                f"Indikator '{indicator.code}' dihitung otomatis dari {indicator.source} "
+                "saat putaran ditutup.",
+                en=f"The indicator '{indicator.code}' is computed from {indicator.source} "
+                "when the round closes.",
+            )
+    row = upsert_measurement(
+        session,
+        indicator=indicator,
+        round_id=round_id,
+        value=float(value),
+        measured_on=measured_on or utcnow().astimezone(JAKARTA).date(),
+        note=note,
+        entered_by_id=actor.id,
+    )
+    return row, survey
+
+
+def record_measurement(
+    session: Session,
+    *,
+    actor: Actor,
+    indicator_id: int,
+    value: float,
+    round_id: int | None = None,
+    measured_on: date | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Measurement:
+    """Enter a value of a manual indicator, for a round (replacing that round's value) or a date."""
+    indicator = get_indicator(session, indicator_id=indicator_id)
+    require_evaluator(actor, session.get(Policy, indicator.policy_id))  # type: ignore[arg-type]
+    row, survey = _record(
+        session,
+        actor=actor,
+        indicator=indicator,
+        value=value,
+        round_id=round_id,
+        measured_on=measured_on,
+        note=note,
+    )
+    if survey is not None:
+        reevaluate(session, survey=survey, now=now or utcnow())
+    return row
+
+
+def _fieldnames_and_rows(csv_text: str) -> tuple[set[str], list[dict[str, str]]]:
+    text = csv_text.lstrip("\ufeff")
+    header = text.split("\n", 1)[0]
+    # Spreadsheets set to Indonesian write ';' between columns, because ',' is the decimal mark.
+    delimiter = ";" if ";" in header else "\t" if "\t" in header else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    rows = list(reader)
+    return {(f or "").strip() for f in reader.fieldnames or []}, rows
+
+
+def import_measurements_csv(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    csv_text: str,
+    round_id: int | None = None,
+    now: datetime | None = None,
+) -> list[Measurement]:
+    """Import manual values from CSV with columns code,value[,measured_on,note]; all or nothing."""
+    policy = get_policy(session, slug=slug)
+    require_evaluator(actor, policy)
+    by_code = {i.code: i for i in list_indicators(session, policy_id=policy.id)}  # type: ignore[arg-type]
+    try:
+        fieldnames, records = _fieldnames_and_rows(csv_text)
+    except csv.Error as exc:
+        raise InvalidInput(
+            f"Berkas CSV tidak dapat dibaca: {exc}.", en=f"The CSV file cannot be read: {exc}.", field="file"
+        ) from exc
+    if not {"code", "value"} <= fieldnames:
+        raise InvalidInput(
+            "CSV harus berkolom 'code' dan 'value' (opsional: measured_on, note).",
+            en="The CSV needs the columns 'code' and 'value' (optional: measured_on, note).",
+            field="file",
+        )
+    parsed: list[tuple[Indicator, float, date | None, str]] = []
+    for line, rec in enumerate(records, start=2):
+        rec = {(k or "").strip(): v for k, v in rec.items()}
+        code = (rec.get("code") or "").strip()
+        indicator = by_code.get(code)
+        if indicator is None:
+            raise InvalidInput(
+                f"Baris {line}: indikator '{code}' tidak dikenal.",
+                en=f"Line {line}: unknown indicator '{code}'.",
+                field="file",
+            )
+        try:
+            value = parse_number(rec.get("value") or "")
+            on = (
+                date.fromisoformat(rec["measured_on"].strip())
+                if (rec.get("measured_on") or "").strip()
+                else None
+            )
+        except ValueError as exc:
+            raise InvalidInput(
+                f"Baris {line}: nilai atau tanggal tidak valid ({exc}); tulis angka seperti 76,61 atau "
+                "1.234,56 dan tanggal seperti 2026-09-01.",
+                en=f"Line {line}: invalid value or date ({exc}); write numbers like 76,61, 76.61 or "
+                "1.234,56 and dates like 2026-09-01.",
+                field="file",
+            ) from exc
+        parsed.append((indicator, value, on, (rec.get("note") or "").strip()))
+    rows, survey = [], None
+    for indicator, value, on, note in parsed:
+        row, survey = _record(
+            session,
+            actor=actor,
+            indicator=indicator,
+            value=value,
+            round_id=round_id,
+            measured_on=on,
+            note=note,
+        )
+        rows.append(row)
+    if survey is not None:
+        # Once for the whole file, so the drafters hear about its new reasons in one message.
+        reevaluate(session, survey=survey, now=now or utcnow())
+    return rows
+
+
+@dataclass(frozen=True)
+class MeasurementView:
+    """A measurement as a given viewer may see it (who entered it and why: staff only)."""
+
+    id: int
+    indicator_id: int
+    round_id: int | None
+    value: float
+    measured_on: date
+    note: str
+    entered_by_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MeasurementPage:
+    """One page of measurements and the cursor of the next (None on the last page)."""
+
+    items: list[MeasurementView]
+    next_cursor: str | None
+
+
+def visible_rounds_filter(staff: bool) -> ColumnElement[bool]:
+    """Return the condition on Measurement.round_id that keeps what the viewer may see."""
+    if staff:
+        return sa.true()
+    # A round still open is not public yet: its values could be read as a preview of the results.
+    closed = select(SurveyRound.id).where(col(SurveyRound.closed_at).is_not(None))
+    return or_(col(Measurement.round_id).is_(None), col(Measurement.round_id).in_(closed))
+
+
+def measurements_page(
+    session: Session,
+    *,
+    indicator_id: int,
+    viewer: Actor | None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> MeasurementPage:
+    """Return an indicator's measurements, oldest first, one keyset page at a time."""
+    indicator = get_indicator(session, indicator_id=indicator_id)
+    policy = session.get(Policy, indicator.policy_id)
+    staff = is_staff(viewer, policy)  # type: ignore[arg-type]
+    stmt = select(Measurement).where(Measurement.indicator_id == indicator_id, visible_rounds_filter(staff))
+    if cursor:
+        key = read_cursor(cursor, keys=("on", "id"))
+        try:
+            on, last = date.fromisoformat(str(key["on"])), int(str(key["id"]))
+        except ValueError as exc:
+            raise InvalidInput(
+                "Kursor halaman tidak dikenal: pakai next_cursor dari halaman sebelumnya apa adanya.",
+                en="Unknown page cursor: pass the previous page's next_cursor unchanged.",
+                field="cursor",
+            ) from exc
+        stmt = stmt.where(
+            or_(
+                col(Measurement.measured_on) > on,
+                and_(col(Measurement.measured_on) == on, col(Measurement.id) > last),
+            )
+        )
+    rows = list(
+        session.exec(stmt.order_by(col(Measurement.measured_on), col(Measurement.id)).limit(limit + 1))
+    )
+    items = [
+        MeasurementView(
+            id=m.id,  # type: ignore[arg-type]
+            indicator_id=m.indicator_id,
+            round_id=m.round_id,
+            value=m.value,
+            measured_on=m.measured_on,
+            note=m.note if staff else "",
+            entered_by_id=m.entered_by_id if staff else None,
+            created_at=m.created_at,
+        )
+        for m in rows[:limit]
+    ]
+    next_cursor = None
+    if len(rows) > limit:
+        last_row = items[-1]
+        next_cursor = encode_cursor({"on": last_row.measured_on.isoformat(), "id": last_row.id})
+    return MeasurementPage(items=items, next_cursor=next_cursor)

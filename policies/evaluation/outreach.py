@@ -1,0 +1,151 @@
+"""Reaching respondents: an invitation with the personal link, then reminders until they answer.
+
+LimeSurvey-like: at most `reminder_max` reminders per respondent, at least `reminder_interval_days`
+apart counted from the invitation, none once the round has closed. Messages carry the respondent's
+id and salt, never the token: the deliverer derives the link with the app secret when it sends.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from policies.evaluation.common import policy_of
+from policies.evaluation.tokens import INVITATION, REMINDER, RESPONDENT_TEMPLATES, respondent_key_prefix
+from policies.models import Account, Channel, DeliveryState, Policy, Reminder, SurveyRespondent, SurveyRound
+from policies.notify import Recipient, notify
+
+CHANNELS = (Channel.EMAIL, Channel.INBOX)
+
+
+def is_open(survey: SurveyRound, *, now: datetime) -> bool:
+    """Tell whether a round takes answers at this moment."""
+    return survey.closed_at is None and survey.opens_at <= now < survey.closes_at
+
+
+def _recipient(session: Session, person: SurveyRespondent) -> Recipient:
+    locale = "id"
+    if person.account_id is not None:
+        account = session.get(Account, person.account_id)
+        locale = account.locale if account is not None and account.locale else "id"
+    return Recipient(account_id=person.account_id, email=person.email, locale=locale)
+
+
+def _context(policy: Policy, survey: SurveyRound, person: SurveyRespondent, **extra: Any) -> dict[str, Any]:
+    return {
+        "slug": policy.slug,
+        "title": policy.title,
+        "cycle": survey.cycle,
+        "round_id": survey.id,
+        "round_number": survey.number,
+        "closes_at": survey.closes_at.isoformat(),
+        "name": person.name,
+        # With the app secret these rebuild the personal link at delivery; alone they are useless.
+        "respondent_id": person.id,
+        "token_salt": person.token_salt,
+        **extra,
+    }
+
+
+def invite_respondents(session: Session, *, survey: SurveyRound, now: datetime) -> int:
+    """Queue an invitation for every respondent of an open round not yet invited; return how many."""
+    if not is_open(survey, now=now):
+        return 0
+    policy = policy_of(session, survey)
+    waiting = session.exec(
+        select(SurveyRespondent)
+        .where(
+            SurveyRespondent.round_id == survey.id,
+            col(SurveyRespondent.invited_at).is_(None),
+            col(SurveyRespondent.responded_at).is_(None),
+        )
+        .order_by(col(SurveyRespondent.id))
+    ).all()
+    count = 0
+    for person in waiting:
+        count += notify(
+            session,
+            key=f"{respondent_key_prefix(survey.id)}{person.id}:invitation:{person.token_salt}",  # type: ignore[arg-type]
+            template=INVITATION,
+            recipients=[_recipient(session, person)],
+            due_at=now,
+            policy=policy,
+            context=_context(policy, survey, person, reminder_max=survey.reminder_max),
+            channels=CHANNELS,
+        )
+        # Reminders count from here, also for someone the evaluator has to hand the link to.
+        person.invited_at = now
+        session.add(person)
+    session.flush()
+    return count
+
+
+def remind_respondents(session: Session, *, survey: SurveyRound, now: datetime) -> int:
+    """Queue the reminders owed now to invited respondents who have not answered."""
+    if not is_open(survey, now=now) or survey.reminder_max <= 0:
+        return 0
+    policy = policy_of(session, survey)
+    gap = timedelta(days=survey.reminder_interval_days)
+    pending = session.exec(
+        select(SurveyRespondent)
+        .where(
+            SurveyRespondent.round_id == survey.id,
+            col(SurveyRespondent.invited_at).is_not(None),
+            col(SurveyRespondent.responded_at).is_(None),
+            SurveyRespondent.reminders_sent < survey.reminder_max,
+        )
+        .order_by(col(SurveyRespondent.id))
+    ).all()
+    count = 0
+    for person in pending:
+        last = person.last_reminded_at or person.invited_at
+        assert last is not None  # filtered above
+        if now - last < gap or not (person.email or person.account_id):
+            continue
+        number = person.reminders_sent + 1
+        count += notify(
+            session,
+            key=f"{respondent_key_prefix(survey.id)}{person.id}:reminder:{number}",  # type: ignore[arg-type]
+            template=REMINDER,
+            recipients=[_recipient(session, person)],
+            due_at=now,
+            policy=policy,
+            context=_context(
+                policy, survey, person, reminder_number=number, reminder_max=survey.reminder_max
+            ),
+            channels=CHANNELS,
+        )
+        person.reminders_sent, person.last_reminded_at = number, now
+        session.add(person)
+    session.flush()
+    return count
+
+
+def _cancel(session: Session, *conditions: Any) -> int:
+    result = session.execute(
+        sa.update(Reminder)
+        .where(
+            Reminder.state == DeliveryState.PENDING,
+            col(Reminder.template).in_(RESPONDENT_TEMPLATES),
+            *conditions,
+        )
+        .values(state=DeliveryState.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def cancel_for_round(session: Session, *, survey: SurveyRound) -> int:
+    """Cancel every invitation and reminder of a round that has not gone out (the round closed)."""
+    prefix = respondent_key_prefix(survey.id)  # type: ignore[arg-type]
+    return _cancel(session, col(Reminder.dedupe_key).startswith(prefix, autoescape=True))
+
+
+def cancel_for_respondent(session: Session, *, survey: SurveyRound, respondent_id: int) -> int:
+    """Cancel what is still pending for one respondent (their link is being replaced)."""
+    prefix = f"{respondent_key_prefix(survey.id)}{respondent_id}:"  # type: ignore[arg-type]
+    return _cancel(session, col(Reminder.dedupe_key).startswith(prefix, autoescape=True))

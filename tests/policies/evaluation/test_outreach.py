@@ -1,0 +1,240 @@
+"""Invitations and reminders to respondents: personal links from the secret, none after close."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from sqlmodel import col, select
+
+from policies import notify, stage_actions
+from policies.db import unit_of_work
+from policies.errors import Conflict, NotAuthenticated
+from policies.evaluation import population, responses, rounds
+from policies.evaluation.tokens import derive_token, hash_token
+from policies.models import Channel, DeliveryState, Reminder, Stage, SurveyRespondent
+from policies.queries import get_policy
+from tests.conftest import NOW
+from tests.policies.evaluation.conftest import SECRET, SLUG, answers, csv_of, open_now
+
+BASE = "https://siklus.tangsel.go.id"
+LINK = re.compile(r"https://siklus\.tangsel\.go\.id/survei\?token=(\S+)")
+
+
+def _mail(db: str, template: str, *, email: str | None = None) -> list[Reminder]:
+    with unit_of_work(db) as s:
+        stmt = select(Reminder).where(Reminder.template == template, Reminder.channel == Channel.EMAIL)
+        if email is not None:
+            stmt = stmt.where(Reminder.recipient_email == email)
+        return list(s.exec(stmt.order_by(col(Reminder.id))))
+
+
+def _token_in(reminder: Reminder) -> str:
+    """Render the message as the deliverer does and return the token of the link it carries."""
+    _, body = notify.render_email(reminder, base_url=BASE, secret=SECRET)
+    found = LINK.findall(body)
+    assert len(found) == 1, body
+    assert parse_qs(urlparse(f"{BASE}/survei?token={found[0]}").query)["token"] == [found[0]]
+    return found[0]
+
+
+def test_the_invitation_link_answers_the_survey_once(db: str, in_evaluation: str, staff: dict) -> None:
+    with unit_of_work(db) as s:
+        survey = open_now(s, staff["evaluator"])
+        issued = population.import_population_csv(
+            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(2), now=NOW
+        ).issued
+        stored = s.get(SurveyRespondent, issued[0].respondent_id)
+        # Only the hash is stored; the plain token is the HMAC of round, respondent and salt.
+        assert stored.token_hash == hash_token(issued[0].token) and issued[0].token not in stored.token_hash
+        assert issued[0].token == derive_token(
+            secret=SECRET, round_id=survey.id, respondent_id=stored.id, salt=stored.token_salt
+        )
+        assert stored.invited_at == NOW
+    [invitation] = _mail(db, "survey_invitation", email="asn0@tangsel.go.id")
+    assert issued[0].token not in str(invitation.context)  # the outbox row carries no token either
+    subject, body = notify.render_email(invitation, base_url=BASE, secret=SECRET)
+    assert subject.startswith("[Siklus] Undangan survei evaluasi") and "ASN 0" in body
+    token = _token_in(invitation)
+    assert token == issued[0].token
+    # Without the secret nobody can rebuild the link: the message says where to get it instead.
+    _, blind = notify.render_email(invitation, base_url=BASE)
+    assert not LINK.search(blind) and "evaluator" in blind
+    with unit_of_work(db) as s:
+        responses.submit_response(s, token=token, answers=answers(4), now=NOW + timedelta(hours=1))
+    with unit_of_work(db) as s, pytest.raises(Conflict, match="sudah dipakai"):
+        responses.submit_response(s, token=token, answers=answers(4), now=NOW + timedelta(hours=2))
+
+
+def test_accounts_are_invited_by_email_and_inbox_in_their_language(
+    db: str, in_evaluation: str, staff: dict
+) -> None:
+    with unit_of_work(db) as s:
+        survey = open_now(s, staff["evaluator"])
+        population.add_accounts(s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, now=NOW)
+        invitations = s.exec(select(Reminder).where(Reminder.template == "survey_invitation")).all()
+    assert {(r.recipient_email, r.channel) for r in invitations} == {
+        (email, channel)
+        for email in ("drafter@tangsel.go.id", "evaluator@tangsel.go.id")
+        for channel in (Channel.EMAIL, Channel.INBOX)
+    }
+
+
+def test_a_population_added_before_opening_is_invited_when_the_round_opens(
+    db: str, in_evaluation: str, staff: dict
+) -> None:
+    opens = NOW + timedelta(days=2)
+    with unit_of_work(db) as s:
+        survey = rounds.open_round(
+            s,
+            actor=staff["evaluator"],
+            slug=SLUG,
+            opens_at=opens,
+            closes_at=opens + timedelta(days=30),
+            now=NOW,
+        )
+        population.import_population_csv(
+            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(3), now=NOW
+        )
+    assert _mail(db, "survey_invitation") == []  # not open yet
+    with unit_of_work(db) as s:
+        assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=1)) == 0
+    with unit_of_work(db) as s:
+        assert rounds.queue_respondent_reminders(s, now=opens) == 3
+    # Reminders count from the invitation, not from the upload.
+    with unit_of_work(db) as s:
+        assert rounds.queue_respondent_reminders(s, now=opens + timedelta(days=6)) == 0
+    with unit_of_work(db) as s:
+        assert rounds.queue_respondent_reminders(s, now=opens + timedelta(days=7)) == 3
+
+
+def test_a_reminder_carries_a_link_that_works(db: str, in_evaluation: str, staff: dict) -> None:
+    with unit_of_work(db) as s:
+        survey = open_now(s, staff["evaluator"])
+        population.import_population_csv(
+            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(1), now=NOW
+        )
+    with unit_of_work(db) as s:
+        assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=7)) == 1
+    [reminder] = _mail(db, "survey_reminder")
+    reminder.locale = "en"  # detached: rendered in English without touching the row
+    subject, body = notify.render_email(reminder, base_url=BASE, secret=SECRET)
+    assert subject == f"[Siklus] Survey reminder: {reminder.context['title']}"
+    assert "reminder 1 of at most 3" in body
+    with unit_of_work(db) as s:
+        responses.submit_response(
+            s, token=_token_in(reminder), answers=answers(), now=NOW + timedelta(days=7)
+        )
+    with unit_of_work(db) as s:
+        assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=14)) == 0  # answered
+
+
+def test_a_reissued_link_invalidates_the_old_one(db: str, in_evaluation: str, staff: dict) -> None:
+    with unit_of_work(db) as s:
+        survey = open_now(s, staff["evaluator"])
+        [old] = population.import_population_csv(
+            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(1), now=NOW
+        ).issued
+    [first] = _mail(db, "survey_invitation")
+    assert _token_in(first) == old.token
+    later = NOW + timedelta(days=3)
+    with unit_of_work(db) as s:
+        new = population.reissue_token(
+            s, actor=staff["evaluator"], respondent_id=old.respondent_id, secret=SECRET, now=later
+        )
+    assert new.token != old.token
+    first_again, second = _mail(db, "survey_invitation")
+    # The old invitation, had it not gone out yet, never will; a new one carries the new link.
+    assert first_again.state == DeliveryState.CANCELLED and second.state == DeliveryState.PENDING
+    assert _token_in(second) == new.token
+    with unit_of_work(db) as s, pytest.raises(NotAuthenticated):
+        responses.submit_response(s, token=old.token, answers=answers(), now=later)
+    with unit_of_work(db) as s:
+        responses.submit_response(s, token=new.token, answers=answers(), now=later)
+
+
+def test_closing_cancels_pending_respondent_messages_only(db: str, in_evaluation: str, staff: dict) -> None:
+    with unit_of_work(db) as s:
+        survey = open_now(s, staff["evaluator"], days=10)
+        population.import_population_csv(
+            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(2), now=NOW
+        )
+    with unit_of_work(db) as s:
+        rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=8))  # reminders + closing-soon
+    with unit_of_work(db) as s:
+        rounds.close_round(s, actor=staff["evaluator"], round_id=survey.id, now=NOW + timedelta(days=9))
+    with unit_of_work(db) as s:
+        states = {(r.template, r.state) for r in s.exec(select(Reminder))}
+    assert {t for t, state in states if state == DeliveryState.CANCELLED} == {
+        "survey_invitation",
+        "survey_reminder",
+        "survey_closing_soon",
+    }
+    assert ("revision_recommended", DeliveryState.PENDING) in states  # nobody answered: every unsur is short
+
+
+def test_delivery_never_sends_a_survey_message_of_a_closed_round(
+    db: str, in_evaluation: str, staff: dict
+) -> None:
+    with unit_of_work(db) as s:
+        survey = open_now(s, staff["evaluator"], days=10)
+        population.add_accounts(s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, now=NOW)
+    emails = [r.id for r in _mail(db, "survey_invitation")]
+    # A backlog: the round's time is up but no sweep has closed it yet, and the outbox still holds
+    # its invitations (email and inbox). The deliverer's own checks must hold them back.
+    after = survey.closes_at + timedelta(minutes=1)
+    with unit_of_work(db) as s:
+        assert [notify.claim(s, reminder_id=rid, now=after) for rid in emails] == [False, False]
+        assert notify.deliver_inbox(s, now=after) == 0
+    with unit_of_work(db) as s:
+        rows = s.exec(select(Reminder).where(Reminder.template == "survey_invitation")).all()
+        assert {r.state for r in rows} == {DeliveryState.CANCELLED}
+        assert all("sudah ditutup" in r.last_error for r in rows if r.channel == Channel.EMAIL)
+
+
+def test_delivery_skips_a_respondent_who_answered_meanwhile(db: str, in_evaluation: str, staff: dict) -> None:
+    with unit_of_work(db) as s:
+        survey = open_now(s, staff["evaluator"])
+        [person] = population.import_population_csv(
+            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(1), now=NOW
+        ).issued
+        responses.submit_response(s, token=person.token, answers=answers(), now=NOW)
+    [invitation] = _mail(db, "survey_invitation")
+    with unit_of_work(db) as s:
+        assert notify.claim(s, reminder_id=invitation.id, now=NOW + timedelta(minutes=1)) is False
+        assert "sudah menjawab" in s.get(Reminder, invitation.id).last_error
+
+
+def test_the_evaluation_stage_invites_only_its_own_policys_respondents(
+    db: str, in_evaluation: str, staff: dict
+) -> None:
+    other = "perwal-kebijakan-kepegawaian-asn-2026"
+    opens = NOW + timedelta(days=1)
+    with unit_of_work(db) as s:
+        policy = get_policy(s, slug=other)
+        policy.stage = Stage.EVALUATION
+        s.add(policy)
+        s.flush()
+        for slug in (SLUG, other):
+            survey = rounds.open_round(
+                s,
+                actor=staff["evaluator"],
+                slug=slug,
+                opens_at=opens,
+                closes_at=opens + timedelta(days=9),
+                now=NOW,
+            )
+            population.import_population_csv(
+                s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(2), now=NOW
+            )
+    with unit_of_work(db) as s:
+        line = stage_actions.invite_respondents(s, slug=SLUG, now=opens)
+    assert line == "Undangan dan pengingat responden: 2 baru."
+    with unit_of_work(db) as s:
+        invited = s.exec(select(Reminder).where(Reminder.template == "survey_invitation")).all()
+        assert {r.context["slug"] for r in invited} == {SLUG}
+        assert stage_actions.invite_respondents(s, slug=SLUG, now=opens) == (
+            "Undangan dan pengingat responden: 0 baru."
+        )

@@ -154,6 +154,16 @@ def set_session(request: Request, response: Response, *, token: str | None, max_
     )
 
 
+def page_path(request: Request) -> str:
+    """Return the address of the page the visitor is on (after a form: the page that held it)."""
+    if request.method == "GET":
+        return path_with_query(request.url.path, request.url.query)
+    # A refused form is shown at the form's own address, which has no GET: the language switch and
+    # the login link must lead back to the page the form came from.
+    referer = urlsplit(request.headers.get("referer", ""))
+    return safe_next(path_with_query(referer.path or "/", referer.query))
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> Response:
@@ -163,7 +173,7 @@ def render(
         "actor": getattr(request.state, "actor", None),
         "locale": locale,
         "csrf_token": csrf_token(request),
-        "current_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        "current_path": page_path(request),
         # A page whose address is a secret (a survey token) keeps it out of the login link.
         "login_next": True,
         "errors": {},
@@ -281,12 +291,7 @@ class PageRoute(APIRoute):
                 return await handler(request)
             except NotAuthenticated:
                 # After a form, come back to the page that held it, not to the form's target.
-                if request.method == "GET":
-                    target = path_with_query(request.url.path, request.url.query)
-                else:
-                    referer = urlsplit(request.headers.get("referer", "/"))
-                    target = path_with_query(referer.path or "/", referer.query)
-                return redirect(request, f"/login?next={quote(safe_next(target), safe='/')}")
+                return redirect(request, f"/login?next={quote(page_path(request), safe='/')}")
             except RequestValidationError as exc:
                 # A page's bad path part or form field is a readable page, never the API's JSON.
                 return _invalid_request_page(request, exc)

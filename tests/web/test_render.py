@@ -141,3 +141,24 @@ def test_secret_key_is_generated_once_and_reused(settings, tmp_path) -> None:  #
     first = ensure_secret_key(blank)
     assert len(first) > 40 and ensure_secret_key(blank) == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_a_refused_form_links_back_to_the_page_that_held_it(web: TestClient, drafter: str) -> None:
+    log_in(web, "rina@bkpsdm.test")
+    page = f"/policies/{SLUG}/workshops"
+    token = csrf_of(web, page)
+    refused = web.post(
+        f"{page}/schedule",
+        data={"csrf_token": token, "title": "Lokakarya", "location": "Aula"},
+        headers={"referer": f"http://testserver{page}?lihat=semua"},
+    )
+    assert refused.status_code == 422
+    # The language form returns to the workshop page, not to the form's address (which has no GET).
+    assert refused.context["current_path"] == f"{page}?lihat=semua"  # type: ignore[attr-defined]
+    assert f'name="next" value="{page}?lihat=semua"' in refused.text
+    elsewhere = web.post(
+        f"{page}/schedule",
+        data={"csrf_token": token, "title": "Lokakarya", "location": "Aula"},
+        headers={"referer": "http://evil.example//evil.example/x"},
+    )
+    assert elsewhere.context["current_path"] == "/"  # type: ignore[attr-defined]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from sqlmodel import Session
 from starlette.responses import Response
 
+from policies.access import Actor
 from policies.actions.comments import set_hidden
 from policies.errors import Conflict, InvalidInput
 from policies.moderation import moderation_queue
@@ -34,7 +36,7 @@ def _before(value: str) -> int | None:
     return int(value) if value.isdigit() and 0 < int(value) <= MAX_ID else None
 
 
-def _context(session: SessionDep | PageReadSessionDep, actor: PageActorDep, tab: str, before: str) -> dict:
+def _context(session: Session, actor: Actor | None, tab: str, before: str) -> dict[str, object]:
     page = moderation_queue(session, actor=signed_in(actor), hidden=tab == "hidden", before=_before(before))
     return {"tab": tab, "page": page, "before": _before(before)}
 

@@ -70,7 +70,7 @@ def open_window(url: str, *, slug: str) -> tuple[int, int, list[str]]:
         lifecycle.advance(s, actor=drafter, slug=slug, to_stage=Stage.WORKSHOP, now=now)
         for n in (1, 2):
             w = workshops.schedule_workshop(
-                s, actor=drafter, slug=slug, title=f"L{n}", starts_at=now, online_url="https://zoom.example"
+                s, actor=drafter, slug=slug, title=f"Lokakarya {n}", starts_at=now, online_url="https://zoom.example"
             )
             workshops.record_minutes(s, actor=drafter, slug=slug, workshop_id=w.id, minutes="Notula.")
         drafts.publish_version(s, actor=drafter, slug=slug, number=1, now=now)

@@ -16,13 +16,21 @@ from sqlmodel import Session, col, select
 from policies.access import SYSTEM as _SYSTEM
 from policies.access import Actor, require_role
 from policies.errors import Conflict, InvalidInput, NotAuthenticated
+from policies.fields import clean_text
 from policies.models import Account, ApiToken, Role, StakeholderGroup
 
 NIP_PATTERN = re.compile(r"^\d{18}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 8
+# The columns' sizes (policies/models/accounts.py) and the API schemas' limits.
+MAX_PASSWORD_LENGTH = 200
+MAX_EMAIL_LENGTH = 254
+MAX_NAME_LENGTH = 200
+MAX_UNIT_LENGTH = 200
 BAD_CREDENTIALS = "Email atau kata sandi salah. Periksa kembali lalu coba lagi."
+BAD_CREDENTIALS_EN = "Wrong email or password. Check them and try again."
 BAD_TOKEN = "Token masuk tidak dikenal, kedaluwarsa atau sudah dicabut. Silakan masuk kembali."
+BAD_TOKEN_EN = "The sign-in token is unknown, expired or revoked. Please sign in again."
 
 
 @lru_cache
@@ -68,30 +76,50 @@ class IssuedToken:
 
 
 def _normalize_email(email: str) -> str:
-    email = email.strip().lower()
-    if not EMAIL_PATTERN.match(email) or len(email) > 254:
-        raise InvalidInput(f"Alamat email '{email}' tidak valid.", field="email")
+    email = clean_text(
+        email, field="email", label="Email", label_en="The email", min_chars=1, max_chars=MAX_EMAIL_LENGTH
+    ).lower()
+    if not EMAIL_PATTERN.match(email):
+        raise InvalidInput(
+            f"Alamat email '{email}' tidak valid.",
+            en=f"The email address '{email}' is not valid.",
+            field="email",
+        )
     return email
 
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.", field="password")
+        raise InvalidInput(
+            f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.",
+            en=f"The password needs at least {MIN_PASSWORD_LENGTH} characters.",
+            field="password",
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"Kata sandi paling panjang {MAX_PASSWORD_LENGTH} karakter.",
+            en=f"The password may be at most {MAX_PASSWORD_LENGTH} characters long.",
+            field="password",
+        )
 
 
 def _check_name(name: str) -> str:
-    name = name.strip()
-    if not name:
-        raise InvalidInput("Nama wajib diisi.", field="name")
-    if len(name) > 200:
-        raise InvalidInput("Nama paling panjang 200 karakter.", field="name")
-    return name
+    return clean_text(
+        name, field="name", label="Nama", label_en="The name", min_chars=1, max_chars=MAX_NAME_LENGTH
+    )
+
+
+def _check_unit(unit: str) -> str:
+    return clean_text(
+        unit, field="unit", label="Unit kerja", label_en="The work unit", max_chars=MAX_UNIT_LENGTH
+    )
 
 
 def _insert(session: Session, account: Account) -> Account:
     if session.exec(select(Account.id).where(Account.email == account.email)).first() is not None:
         raise Conflict(
             f"Email {account.email} sudah terdaftar. Masuk dengan email itu atau pakai email lain.",
+            en=f"The email {account.email} is already registered. Sign in with it or use another email.",
             field="email",
         )
     try:
@@ -100,7 +128,11 @@ def _insert(session: Session, account: Account) -> Account:
             session.add(account)
             session.flush()
     except IntegrityError as exc:
-        raise Conflict(f"Email {account.email} sudah terdaftar.", field="email") from exc
+        raise Conflict(
+            f"Email {account.email} sudah terdaftar.",
+            en=f"The email {account.email} is already registered.",
+            field="email",
+        ) from exc
     return account
 
 
@@ -116,18 +148,26 @@ def register_stakeholder(
 ) -> Account:
     """Self-register a stakeholder; an ASN gives an 18-digit NIP and a unit."""
     group = StakeholderGroup(group)
-    nip, unit = nip.strip(), unit.strip()
+    nip, unit = nip.strip(), _check_unit(unit)
     if group is StakeholderGroup.ASN:
         if not NIP_PATTERN.match(nip):
-            raise InvalidInput("NIP ASN harus 18 digit angka.", field="nip")
+            raise InvalidInput(
+                "NIP ASN harus 18 digit angka.", en="A civil servant's NIP has 18 digits.", field="nip"
+            )
         if not unit:
-            raise InvalidInput("ASN wajib mengisi unit kerja.", field="unit")
+            raise InvalidInput(
+                "ASN wajib mengisi unit kerja.", en="A civil servant must give a work unit.", field="unit"
+            )
     elif nip and not NIP_PATTERN.match(nip):
-        raise InvalidInput("NIP, bila diisi, harus 18 digit angka.", field="nip")
+        raise InvalidInput(
+            "NIP, bila diisi, harus 18 digit angka.", en="A NIP, when given, has 18 digits.", field="nip"
+        )
     _check_password(password)
+    email = _normalize_email(email)
+    name = _check_name(name)
     account = Account(
-        email=_normalize_email(email),
-        name=_check_name(name),
+        email=email,
+        name=name,
         password_hash=hash_password(password),
         role=Role.STAKEHOLDER,
         group=group.value,
@@ -156,15 +196,23 @@ def create_account(
         return register_stakeholder(
             session, email=email, name=name, password=password, group=group, nip=nip, unit=unit
         )
-    unit = unit.strip()
+    unit = _check_unit(unit)
     if role is Role.DRAFTER and not unit:
-        raise InvalidInput("Perancang wajib terikat pada satu unit (perangkat daerah).", field="unit")
+        raise InvalidInput(
+            "Perancang wajib terikat pada satu unit (perangkat daerah).",
+            en="A drafter must belong to one unit (perangkat daerah).",
+            field="unit",
+        )
     if nip and not NIP_PATTERN.match(nip.strip()):
-        raise InvalidInput("NIP, bila diisi, harus 18 digit angka.", field="nip")
+        raise InvalidInput(
+            "NIP, bila diisi, harus 18 digit angka.", en="A NIP, when given, has 18 digits.", field="nip"
+        )
     _check_password(password)
+    email = _normalize_email(email)
+    name = _check_name(name)
     account = Account(
-        email=_normalize_email(email),
-        name=_check_name(name),
+        email=email,
+        name=name,
         password_hash=hash_password(password),
         role=role,
         unit=unit,
@@ -181,14 +229,19 @@ def find_account(session: Session, *, email: str) -> Account | None:
 
 def login(session: Session, *, email: str, password: str, now: datetime, ttl_hours: int) -> IssuedToken:
     """Check credentials and issue an opaque bearer token stored only as its hash."""
-    account = find_account(session, email=email)
-    if account is None:
-        verify_password(password=password, password_hash=_dummy_hash())
-        raise NotAuthenticated(BAD_CREDENTIALS)
+    # Input no account can have (too long, NUL) is refused like a wrong password, before any query.
+    storable = len(email) <= MAX_EMAIL_LENGTH and "\x00" not in email
+    account = find_account(session, email=email) if storable else None
+    if account is None or len(password) > MAX_PASSWORD_LENGTH:
+        verify_password(password=password[:MAX_PASSWORD_LENGTH], password_hash=_dummy_hash())
+        raise NotAuthenticated(BAD_CREDENTIALS, en=BAD_CREDENTIALS_EN)
     if not verify_password(password=password, password_hash=account.password_hash):
-        raise NotAuthenticated(BAD_CREDENTIALS)
+        raise NotAuthenticated(BAD_CREDENTIALS, en=BAD_CREDENTIALS_EN)
     if not account.active:
-        raise NotAuthenticated("Akun ini dinonaktifkan. Hubungi admin Siklus.")
+        raise NotAuthenticated(
+            "Akun ini dinonaktifkan. Hubungi admin Siklus.",
+            en="This account is deactivated. Contact the Siklus admin.",
+        )
     token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(hours=ttl_hours)
     session.add(
@@ -229,7 +282,7 @@ def logout(session: Session, *, token: str, now: datetime) -> None:
     """Revoke a bearer token so it no longer signs anyone in."""
     found = _live_token(session, token=token, now=now)
     if found is None:
-        raise NotAuthenticated(BAD_TOKEN)
+        raise NotAuthenticated(BAD_TOKEN, en=BAD_TOKEN_EN)
     found[0].revoked_at = now
     session.add(found[0])
     session.flush()
@@ -253,6 +306,7 @@ def ensure_demo_accounts(session: Session, *, password: str) -> list[tuple[str, 
     if not password:
         raise InvalidInput(
             "Kata sandi akun demo belum diatur: isi SIKLUS_DEMO_PASSWORD (di lingkungan atau .env).",
+            en="The demo accounts' password is not set: fill in SIKLUS_DEMO_PASSWORD (environment or .env).",
             field="SIKLUS_DEMO_PASSWORD",
         )
     made: list[tuple[str, Role, bool]] = []

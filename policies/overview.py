@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from policies.actions.lifecycle import NextStep, next_steps
 from policies.models import (
@@ -13,6 +13,7 @@ from policies.models import (
     Adoption,
     ConsultationWindow,
     Policy,
+    PolicyKind,
     Stage,
     SurveyRound,
     Workshop,
@@ -139,3 +140,32 @@ def board(session: Session, *, unit: str | None, now: datetime) -> dict[Stage, l
             BoardCard(policy, steps, _due(session, policy=policy, now=now, horizon=horizon))
         )
     return columns
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    """A policy in the home page's full list, with its kind's names."""
+
+    policy: Policy
+    kind_name: str
+    kind_name_en: str
+
+
+def every_policy(session: Session, *, stage: Stage | None = None) -> list[PolicyRow]:
+    """Return every policy (or those in one stage) in lifecycle order, then by title."""
+    stmt = select(Policy, PolicyKind).join(PolicyKind, col(PolicyKind.id) == Policy.kind_id)
+    if stage is not None:
+        stmt = stmt.where(Policy.stage == stage.value)
+    order = list(Stage)
+    rows = sorted(
+        session.exec(stmt.order_by(col(Policy.title))).all(), key=lambda r: order.index(Stage(r[0].stage))
+    )
+    return [PolicyRow(p, k.name, k.name_en) for p, k in rows]
+
+
+def stage_counts(session: Session) -> dict[Stage, int]:
+    """Count the policies in each stage (every stage present, zero when empty)."""
+    counts = dict.fromkeys(Stage, 0)
+    for stage, n in session.exec(select(Policy.stage, func.count()).group_by(Policy.stage)):
+        counts[Stage(stage)] = int(n)
+    return counts

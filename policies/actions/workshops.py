@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from policies.access import Actor, require_owner
 from policies.db import utcnow
 from policies.errors import InvalidInput, NotFound
+from policies.fields import clean_text
 from policies.models import (
     Account,
     Comment,
@@ -21,11 +22,20 @@ from policies.models import (
 from policies.queries import clauses_of, get_policy, latest_version
 from policies.text import text_hash
 
+# The columns' sizes (policies/models/participation.py) and the API schemas' limits.
+TITLE_MIN, TITLE_MAX = 3, 300
+LOCATION_MAX, ONLINE_URL_MAX, AGENDA_MAX = 300, 500, 20_000
+NAME_MAX, UNIT_MAX = 200, 200
+MINUTES_MAX, OUTCOME_MAX, RAISED_BY_MAX, CLAUSE_KEY_MAX = 200_000, 20_000, 200, 40
+
 
 def _workshop(session: Session, *, workshop_id: int, policy_id: int) -> Workshop:
     workshop = session.get(Workshop, workshop_id)
     if workshop is None or workshop.policy_id != policy_id:
-        raise NotFound(f"Lokakarya {workshop_id} tidak ditemukan pada kebijakan ini.")
+        raise NotFound(
+            f"Lokakarya {workshop_id} tidak ditemukan pada kebijakan ini.",
+            en=f"Workshop {workshop_id} was not found on this policy.",
+        )
     return workshop
 
 
@@ -43,10 +53,39 @@ def schedule_workshop(
     """Schedule a workshop on the policy's current draft."""
     policy = get_policy(session, slug=slug)
     require_owner(actor, policy)
+    title = clean_text(
+        title,
+        field="title",
+        label="Judul lokakarya",
+        label_en="The workshop's title",
+        min_chars=TITLE_MIN,
+        max_chars=TITLE_MAX,
+    )
+    location = clean_text(
+        location, field="location", label="Tempat", label_en="The place", max_chars=LOCATION_MAX
+    )
+    online_url = clean_text(
+        online_url,
+        field="online_url",
+        label="Tautan daring",
+        label_en="The online link",
+        max_chars=ONLINE_URL_MAX,
+    )
+    agenda = clean_text(
+        agenda, field="agenda", label="Agenda", label_en="The agenda", max_chars=AGENDA_MAX, strip=False
+    )
     if starts_at.tzinfo is None:
-        raise InvalidInput("Waktu lokakarya harus menyertakan zona waktu.", field="starts_at")
-    if not location.strip() and not online_url.strip():
-        raise InvalidInput("Isi tempat atau tautan daring lokakarya.", field="location")
+        raise InvalidInput(
+            "Waktu lokakarya harus menyertakan zona waktu.",
+            en="The workshop's time must include a time zone.",
+            field="starts_at",
+        )
+    if not location and not online_url:
+        raise InvalidInput(
+            "Isi tempat atau tautan daring lokakarya.",
+            en="Give the workshop's place or its online link.",
+            field="location",
+        )
     workshop = Workshop(
         policy_id=policy.id,  # type: ignore[arg-type]
         cycle=policy.cycle,
@@ -81,16 +120,29 @@ def record_attendance(
         # An account fills in what was left out, so attendance can be taken by account alone.
         account = session.get(Account, account_id)
         if account is None:
-            raise NotFound(f"Akun {account_id} tidak ditemukan.", field="account_id")
+            raise NotFound(
+                f"Akun {account_id} tidak ditemukan.",
+                en=f"Account {account_id} was not found.",
+                field="account_id",
+            )
         name, nip, unit = name or account.name, nip or account.nip, unit or account.unit
     if not name.strip():
-        raise InvalidInput("Nama peserta wajib diisi (atau sebutkan account_id).", field="name")
+        raise InvalidInput(
+            "Nama peserta wajib diisi (atau sebutkan account_id).",
+            en="The participant's name is required (or give an account_id).",
+            field="name",
+        )
+    name = clean_text(
+        name, field="name", label="Nama peserta", label_en="The participant's name", max_chars=NAME_MAX
+    )
+    unit = clean_text(unit, field="unit", label="Unit kerja", label_en="The work unit", max_chars=UNIT_MAX)
+    nip = nip.strip()
     if nip and (not nip.isdigit() or len(nip) != 18):
-        raise InvalidInput("NIP terdiri atas 18 angka.", field="nip")
+        raise InvalidInput("NIP terdiri atas 18 angka.", en="A NIP has 18 digits.", field="nip")
     row = WorkshopAttendance(
         workshop_id=workshop.id,  # type: ignore[arg-type]
         account_id=account_id,
-        name=name.strip(),
+        name=name,
         nip=nip,
         unit=unit,
     )
@@ -113,7 +165,16 @@ def record_minutes(
     require_owner(actor, policy)
     workshop = _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
     if not minutes.strip():
-        raise InvalidInput("Notula tidak boleh kosong.", field="minutes")
+        raise InvalidInput("Notula tidak boleh kosong.", en="The minutes may not be empty.", field="minutes")
+    minutes = clean_text(
+        minutes,
+        field="minutes",
+        label="Notula",
+        label_en="The minutes",
+        min_chars=1,
+        max_chars=MINUTES_MAX,
+        strip=False,
+    )
     workshop.minutes = minutes
     workshop.minutes_recorded_at = now or utcnow()
     session.add(workshop)
@@ -136,13 +197,36 @@ def add_outcome(
     require_owner(actor, policy)
     workshop = _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
     if not text.strip():
-        raise InvalidInput("Isi hasil lokakarya tidak boleh kosong.", field="text")
+        raise InvalidInput(
+            "Isi hasil lokakarya tidak boleh kosong.",
+            en="The workshop outcome's text may not be empty.",
+            field="text",
+        )
+    text = clean_text(
+        text, field="text", label="Hasil lokakarya", label_en="The workshop outcome", max_chars=OUTCOME_MAX
+    )
+    raised_by = clean_text(
+        raised_by,
+        field="raised_by",
+        label="Nama penyampai",
+        label_en="The name of who raised it",
+        max_chars=RAISED_BY_MAX,
+    )
     if clause_key is not None:
+        clause_key = clean_text(
+            clause_key,
+            field="clause_key",
+            label="Kunci pasal",
+            label_en="The clause key",
+            max_chars=CLAUSE_KEY_MAX,
+        )
         version = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
         keys = {c.key for c in clauses_of(session, version_id=version.id)} if version else set()  # type: ignore[union-attr, arg-type]
         if clause_key not in keys:
             raise InvalidInput(
-                f"Pasal '{clause_key}' tidak ada pada draf terbaru.", field="clause_key"
+                f"Pasal '{clause_key}' tidak ada pada draf terbaru.",
+                en=f"Clause '{clause_key}' is not in the latest draft.",
+                field="clause_key",
             )
     outcome = WorkshopOutcome(
         workshop_id=workshop.id,  # type: ignore[arg-type]
@@ -163,7 +247,10 @@ def outcome_to_comment(
     require_owner(actor, policy)
     outcome = session.get(WorkshopOutcome, outcome_id)
     if outcome is None:
-        raise NotFound(f"Hasil lokakarya {outcome_id} tidak ditemukan.")
+        raise NotFound(
+            f"Hasil lokakarya {outcome_id} tidak ditemukan.",
+            en=f"Workshop outcome {outcome_id} was not found.",
+        )
     workshop = _workshop(session, workshop_id=outcome.workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
     if outcome.comment_id is not None:
         existing = session.get(Comment, outcome.comment_id)
@@ -172,11 +259,14 @@ def outcome_to_comment(
     if outcome.clause_key is None:
         raise InvalidInput(
             "Hasil lokakarya harus dikaitkan dengan pasal sebelum menjadi masukan.",
+            en="Link the workshop outcome to a clause before it becomes a comment.",
             field="clause_key",
         )
     version = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
     if version is None:
-        raise InvalidInput("Kebijakan belum memiliki draf.", field="outcome_id")
+        raise InvalidInput(
+            "Kebijakan belum memiliki draf.", en="The policy has no draft yet.", field="outcome_id"
+        )
     comment = Comment(
         policy_id=policy.id,  # type: ignore[arg-type]
         version_id=version.id,  # type: ignore[arg-type]

@@ -40,6 +40,8 @@ PROFILE: tuple[dict[str, Any], ...] = (
         "group": "profile",
         "type": "number",
         "required": True,
+        "min": 0,
+        "max": MAX_YEARS_OF_SERVICE,
         "text": "Masa kerja Anda (tahun)",
         "text_en": "Your years of service",
         "options": [],

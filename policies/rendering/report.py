@@ -24,25 +24,11 @@ from policies.errors import NotFound
 from policies.i18n import JAKARTA, format_date, format_datetime, format_number, format_share
 from policies.models import Campaign, Clause, Comment, ConsultationWindow, DraftVersion, Policy
 from policies.queries import current_window, get_policy
+from policies.rendering.report_labels import LABELS
 from policies.statistics import ConsultationStats, consultation_stats
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "report"
 FORMATS = ("html", "md")
-OUTCOME_LABELS = {
-    "accepted": "Diterima",
-    "partly": "Diterima sebagian",
-    "not_accepted": "Tidak diterima",
-    "noted": "Dicatat",
-}
-STANCE_LABELS = {"for": "Mendukung", "neutral": "Netral", "against": "Menolak"}
-GROUP_LABELS = {
-    "asn": "ASN",
-    "union": "Serikat pekerja / KORPRI",
-    "academic": "Akademisi",
-    "public": "Masyarakat umum",
-}
-
-
 @dataclass
 class ClauseSection:
     """One clause of the consulted version and the comments on it."""
@@ -111,13 +97,13 @@ def build_report(session: Session, *, slug: str, now: datetime) -> ReportData:
 
 
 @lru_cache(maxsize=4096)
-def _local_date(day: date) -> str:
-    return format_date(day)
+def _local_date(day: date, locale: str) -> str:
+    return format_date(day, locale=locale)
 
 
-def _fmt_day(value: datetime) -> str:
+def _day_of(locale: str) -> Any:
     # Babel is slow per call and a report repeats the same few days thousands of times.
-    return _local_date(value.astimezone(JAKARTA).date())
+    return lambda value: _local_date(value.astimezone(JAKARTA).date(), locale)
 
 
 def _md_text(value: str) -> str:
@@ -135,22 +121,28 @@ def _env(fmt: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(md_text=_md_text, day=_fmt_day)
-    env.globals.update(
-        fmt_dt=format_datetime,
-        fmt_d=format_date,
-        fmt_n=format_number,
-        fmt_pct=format_share,
-        outcome_label=lambda o: OUTCOME_LABELS.get(o, o),
-        stance_label=lambda s: STANCE_LABELS.get(s, s),
-        group_label=lambda g: GROUP_LABELS.get(g, g),
-    )
+    env.filters.update(md_text=_md_text)
     return env
 
 
-def render_report(data: ReportData, *, fmt: str = "html") -> str:
-    """Render the report as HTML or Markdown."""
+def render_report(data: ReportData, *, fmt: str = "html", locale: str = "id", draft: bool = False) -> str:
+    """Render the report as HTML or Markdown in Indonesian or English (`draft` marks a preview)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}")
-    context: dict[str, Any] = {"r": data, "total": data.stats.comments + data.stats.hidden}
+    t = LABELS["en" if locale == "en" else "id"]
+    context: dict[str, Any] = {
+        "r": data,
+        "t": t,
+        "locale": t["locale"],
+        "draft": draft,
+        "total": data.stats.comments + data.stats.hidden,
+        "day": _day_of(t["locale"]),
+        "fmt_dt": lambda v: format_datetime(v, locale=t["locale"]),
+        "fmt_d": lambda v: format_date(v, locale=t["locale"]),
+        "fmt_n": lambda v: format_number(v, locale=t["locale"]),
+        "fmt_pct": lambda v: format_share(v, locale=t["locale"]),
+        "outcome_label": lambda o: t["outcomes"].get(o, o),
+        "stance_label": lambda s: t["stances"].get(s, s),
+        "group_label": lambda g: t["groups"].get(g, g),
+    }
     return _env(fmt).get_template(f"consultation.{fmt}.j2").render(**context)

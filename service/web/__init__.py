@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from policies.settings import Settings
 from service.secret_key import ensure_secret_key
-from service.web import account, public, staff, survey, triage
+from service.web import account, moderation, public, staff, survey, triage
 from service.web.render import build_web
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -19,5 +19,5 @@ def install(app: FastAPI, settings: Settings) -> None:
     """Mount the static files and the pages on the app."""
     app.state.web = build_web(settings, secret=ensure_secret_key(settings))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (public, account, staff, triage, survey):
+    for module in (public, account, staff, triage, moderation, survey):
         app.include_router(module.router)

@@ -83,7 +83,9 @@ def register(request: Request, form: FormDep, session: SessionDep, settings: Set
         try:
             group = StakeholderGroup(values["group"] or "public")
         except ValueError as exc:
-            raise InvalidInput("Pilih kelompok pemangku kepentingan.", field="group") from exc
+            raise InvalidInput(
+                "Pilih kelompok pemangku kepentingan.", en="Choose whom you speak for.", field="group"
+            ) from exc
         accounts.register_stakeholder(
             session,
             email=values["email"],

@@ -12,11 +12,15 @@ from policies.actions.comments import create_comment, create_reply
 from policies.actions.drafts import diff_versions
 from policies.actions.rollout import acknowledge
 from policies.db import utcnow
-from policies.errors import Conflict, InvalidInput, RateLimited
+from policies.errors import Conflict, DomainError, InvalidInput, NotFound, RateLimited
 from policies.evaluation.views import rounds_page
 from policies.lifecycle import allowed_targets
 from policies.models import ConsultationWindow, DraftVersion, Policy, Stage, Stance
+from policies.reading import is_owner, readable_version, visible_versions
+from policies.timeline import timeline
+from service.api.params import MAX_ID, IdPath
 from service.deps import SessionDep, SettingsDep
+from service.problems import status_of
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -29,16 +33,7 @@ from service.web.render import (
 )
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-
-# The lifecycle's main road, drawn as the policy page's timeline.
-ROAD = [
-    Stage.DRAFTING,
-    Stage.WORKSHOP,
-    Stage.CONSULTATION,
-    Stage.SOCIALIZATION,
-    Stage.EVALUATION,
-    Stage.REVISION,
-]
+STAGE_VALUES = {s.value for s in Stage}
 
 
 def window_is_open(window: ConsultationWindow | None) -> bool:
@@ -48,9 +43,10 @@ def window_is_open(window: ConsultationWindow | None) -> bool:
 
 
 @router.get("/", name="home")
-def home(request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
-    """Show what is open for comment, recently adopted and under evaluation."""
+def home(request: Request, session: PageReadSessionDep, actor: PageActorDep, stage: str = "") -> Response:
+    """Show what is open for comment, recently adopted, under evaluation, and every policy."""
     now = utcnow()
+    chosen = Stage(stage) if stage in STAGE_VALUES else None
     return render(
         request,
         "web/home.html",
@@ -58,25 +54,11 @@ def home(request: Request, session: PageReadSessionDep, actor: PageActorDep) -> 
             "open": overview.open_consultations(session, now=now),
             "adopted": overview.recently_adopted(session),
             "evaluating": overview.under_evaluation(session),
+            "policies": overview.every_policy(session, stage=chosen),
+            "stage_counts": overview.stage_counts(session),
+            "chosen_stage": chosen.value if chosen else "",
         },
     )
-
-
-def _timeline(session: PageReadSessionDep, policy: Policy) -> list[dict[str, object]]:
-    history = queries.stage_history(session, policy_id=policy.id)  # type: ignore[arg-type]
-    entered = {}
-    for event in history:
-        if event.cycle == policy.cycle or event.to_stage == Stage.REVISION:
-            entered[Stage(event.to_stage)] = event.at
-    current = Stage(policy.stage)
-    upcoming = set(allowed_targets(from_stage=current))
-    steps = []
-    for stage in ROAD:
-        state = "current" if stage == current else ("done" if stage in entered else "later")
-        if state == "later" and stage in upcoming:
-            state = "next"
-        steps.append({"stage": stage, "state": state, "at": entered.get(stage)})
-    return steps
 
 
 @router.get("/policies/{slug}", name="policy")
@@ -91,20 +73,23 @@ def policy_page(slug: str, request: Request, session: PageReadSessionDep, actor:
         and overview.has_acknowledged(session, policy_id=policy.id, account_id=actor.id)  # type: ignore[arg-type]
     )
     window = queries.current_window(session, policy=policy)
+    history = queries.stage_history(session, policy_id=policy.id)  # type: ignore[arg-type]
+    versions = queries.list_versions(session, policy_id=policy.id)  # type: ignore[arg-type]
     return render(
         request,
         "web/policy.html",
         {
             "policy": policy,
             "kind": queries.get_kind(session, kind_id=policy.kind_id),
-            "timeline": _timeline(session, policy),
+            "timeline": timeline(policy, history),
             "next_stages": allowed_targets(from_stage=Stage(policy.stage)),
             "adoption": adoption,
             "acknowledged": acknowledged,
-            "versions": queries.list_versions(session, policy_id=policy.id),  # type: ignore[arg-type]
+            "versions": visible_versions(versions, actor=actor, policy=policy),
+            "is_owner": is_owner(actor, policy),
             "window": window,
             "window_open": window_is_open(window),
-            "history": queries.stage_history(session, policy_id=policy.id),  # type: ignore[arg-type]
+            "history": history,
             "rounds": rounds_page(session, slug=slug),
         },
     )
@@ -127,11 +112,10 @@ def _draft_context(session: PageReadSessionDep, policy: Policy, version: DraftVe
 
 @router.get("/policies/{slug}/versions/{number}", name="draft")
 def draft_page(
-    slug: str, number: int, request: Request, session: PageReadSessionDep, actor: PageActorDep
+    slug: str, number: IdPath, request: Request, session: PageReadSessionDep, actor: PageActorDep
 ) -> Response:
     """Show a version chapter by chapter, each clause with its comment count and a comment form."""
-    policy = queries.get_policy(session, slug=slug)
-    version = queries.get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
+    policy, version = readable_version(session, actor=actor, slug=slug, number=number)
     return render(request, "web/draft.html", _draft_context(session, policy, version))
 
 
@@ -140,9 +124,10 @@ def _thread_context(
 ) -> dict[str, object]:
     clause = next((c for c in queries.clauses_of(session, version_id=version.id) if c.key == key), None)  # type: ignore[arg-type]
     if clause is None:
-        from policies.errors import NotFound
-
-        raise NotFound(f"Pasal '{key}' tidak ada pada versi {version.number}.")
+        raise NotFound(
+            f"Pasal '{key}' tidak ada pada versi {version.number}.",
+            en=f"Clause '{key}' is not in version {version.number}.",
+        )
     window = queries.current_window(session, policy=policy)
     return {
         "policy": policy,
@@ -157,18 +142,37 @@ def _thread_context(
 
 @router.get("/policies/{slug}/versions/{number}/clauses/{key}", name="thread")
 def thread_page(
-    slug: str, number: int, key: str, request: Request, session: PageReadSessionDep, actor: PageActorDep
+    slug: str, number: IdPath, key: str, request: Request, session: PageReadSessionDep, actor: PageActorDep
 ) -> Response:
     """Show one clause with its comments, their replies and the drafter's answers."""
-    policy = queries.get_policy(session, slug=slug)
-    version = queries.get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
+    policy, version = readable_version(session, actor=actor, slug=slug, number=number)
     return render(request, "web/thread.html", _thread_context(session, policy, version, key))
+
+
+def _refused_thread(
+    request: Request,
+    session: SessionDep,
+    exc: DomainError,
+    *,
+    actor: PageActorDep,
+    slug: str,
+    number: int,
+    key: str,
+    values: dict[str, str],
+    where: str,
+) -> Response:
+    """Show the thread again with what was typed and the reason beside the form that sent it."""
+    session.rollback()
+    policy, version = readable_version(session, actor=actor, slug=slug, number=number)
+    context = _thread_context(session, policy, version, key)
+    context.update(values=values, errors={where: message_of(request, exc)})
+    return render(request, "web/thread.html", context, status_code=status_of(exc))
 
 
 @router.post("/policies/{slug}/versions/{number}/clauses/{key}/comments", name="comment")
 def post_comment(
     slug: str,
-    number: int,
+    number: IdPath,
     key: str,
     request: Request,
     form: FormDep,
@@ -185,7 +189,11 @@ def post_comment(
         try:
             stance = Stance(stance_text)
         except ValueError as exc:
-            raise InvalidInput("Pilih sikap: setuju, netral atau tidak setuju.", field="stance") from exc
+            raise InvalidInput(
+                "Pilih sikap: setuju, netral atau tidak setuju.",
+                en="Choose a stance: for, neutral or against.",
+                field="stance",
+            ) from exc
         comment = create_comment(
             session,
             actor=actor,
@@ -197,22 +205,19 @@ def post_comment(
             per_minute=settings.comments_per_minute,
             campaign_threshold=settings.campaign_threshold,
         )
-    except (InvalidInput, RateLimited) as exc:
-        session.rollback()
-        policy = queries.get_policy(session, slug=slug)
-        version = queries.get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
-        context = _thread_context(session, policy, version, key)
+    except (InvalidInput, RateLimited, Conflict) as exc:
         field = getattr(exc, "field", None)
         where = field if field in ("body", "stance") else "form"
-        context.update(values=values, errors={where: message_of(request, exc)})
-        return render(request, "web/thread.html", context, status_code=422)
+        return _refused_thread(
+            request, session, exc, actor=actor, slug=slug, number=number, key=key, values=values, where=where
+        )
     return redirect(request, f"/policies/{slug}/versions/{number}/clauses/{key}#comment-{comment.id}")
 
 
 @router.post("/policies/{slug}/versions/{number}/clauses/{key}/replies", name="reply")
 def post_reply(
     slug: str,
-    number: int,
+    number: IdPath,
     key: str,
     request: Request,
     form: FormDep,
@@ -220,39 +225,44 @@ def post_reply(
     actor: PageActorDep,
     settings: SettingsDep,
 ) -> Response:
-    """Reply to a comment of the open consultation."""
+    """Reply to a comment of the open consultation; a refusal shows beside that reply form."""
+    me = signed_in(actor)
     parent = str(form.get("parent_id", ""))
+    parent_id = int(parent) if parent.isdigit() and int(parent) <= MAX_ID else 0
+    body = str(form.get("body", ""))
     try:
         reply = create_reply(
             session,
-            actor=signed_in(actor),
+            actor=me,
             slug=slug,
-            parent_id=int(parent) if parent.isdigit() else 0,
-            body=str(form.get("body", "")),
+            parent_id=parent_id,
+            body=body,
             max_chars=settings.comment_max_length,
             per_minute=settings.comments_per_minute,
         )
-    except (InvalidInput, RateLimited, Conflict) as exc:
-        session.rollback()
-        policy = queries.get_policy(session, slug=slug)
-        version = queries.get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
-        context = _thread_context(session, policy, version, key)
-        context.update(errors={"form": message_of(request, exc)})
-        return render(request, "web/thread.html", context, status_code=422)
+    except (InvalidInput, RateLimited, Conflict, NotFound) as exc:
+        where = f"reply-{parent_id}"
+        values = {where: body}
+        return _refused_thread(
+            request, session, exc, actor=actor, slug=slug, number=number, key=key, values=values, where=where
+        )
     return redirect(request, f"/policies/{slug}/versions/{number}/clauses/{key}#comment-{reply.id}")
 
 
 @router.get("/policies/{slug}/versions/{number}/diff", name="diff")
 def diff_page(
-    slug: str, number: int, request: Request, session: PageReadSessionDep, actor: PageActorDep
+    slug: str, number: IdPath, request: Request, session: PageReadSessionDep, actor: PageActorDep
 ) -> Response:
     """Compare a version with the one before it, clause by clause."""
-    policy = queries.get_policy(session, slug=slug)
-    version = queries.get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
+    policy, version = readable_version(session, actor=actor, slug=slug, number=number)
     if number < 2:
         raise InvalidInput(
-            "Versi pertama tidak memiliki versi sebelumnya untuk dibandingkan.", field="number"
+            "Versi pertama tidak memiliki versi sebelumnya untuk dibandingkan.",
+            en="The first version has no earlier version to compare with.",
+            field="number",
         )
+    # The earlier text is shown too, so it must be readable as well.
+    readable_version(session, actor=actor, slug=slug, number=number - 1)
     changes = diff_versions(session, slug=slug, old=number - 1, new=number)
     return render(request, "web/diff.html", {"policy": policy, "version": version, "changes": changes})
 

@@ -9,11 +9,12 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 import nh3
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -153,6 +154,16 @@ def set_session(request: Request, response: Response, *, token: str | None, max_
     )
 
 
+def page_path(request: Request) -> str:
+    """Return the address of the page the visitor is on (after a form: the page that held it)."""
+    if request.method == "GET":
+        return path_with_query(request.url.path, request.url.query)
+    # A refused form is shown at the form's own address, which has no GET: the language switch and
+    # the login link must lead back to the page the form came from.
+    referer = urlsplit(request.headers.get("referer", ""))
+    return safe_next(path_with_query(referer.path or "/", referer.query))
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> Response:
@@ -162,7 +173,9 @@ def render(
         "actor": getattr(request.state, "actor", None),
         "locale": locale,
         "csrf_token": csrf_token(request),
-        "current_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        "current_path": page_path(request),
+        # A page whose address is a secret (a survey token) keeps it out of the login link.
+        "login_next": True,
         "errors": {},
         "values": {},
     }
@@ -195,7 +208,7 @@ PageActorDep = Annotated[Actor | None, Depends(_page_actor)]
 def signed_in(actor: Actor | None) -> Actor:
     """Refuse an anonymous visitor (the page then sends them to the login form)."""
     if actor is None:
-        raise NotAuthenticated("Masuk terlebih dahulu.")
+        raise NotAuthenticated("Masuk terlebih dahulu.", en="Sign in first.")
     return actor
 
 
@@ -220,17 +233,49 @@ def redirect(request: Request, url: str) -> Response:
     return finish(request, RedirectResponse(url, status_code=303))
 
 
+def _local_path(value: str) -> bool:
+    # Browsers read "/\host" as "//host" and drop tabs and newlines anywhere in a URL, so only a
+    # single "/" followed by neither "/" nor a backslash (also once percent-decoded) stays here.
+    if value == "/":
+        return True
+    if len(value) < 2 or value[0] != "/" or value[1] in "/\\":
+        return False
+    return not any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value)
+
+
 def safe_next(value: str | None, default: str = "/") -> str:
-    """Keep a post-login destination on this site."""
-    if not value or not value.startswith("/") or value.startswith("//"):
+    """Keep a post-login destination on this site: a path (with its query), never another host."""
+    if not value or not _local_path(value) or not _local_path(unquote(value)):
         return default
     return value
+
+
+def path_with_query(path: str, query: str) -> str:
+    """Join a path and its query string the way a browser's address bar shows them."""
+    return f"{path}?{query}" if query else path
 
 
 def error_page(request: Request, *, status: int, title: str, detail: str) -> Response:
     """Render the page that explains a refusal."""
     return render(
         request, "web/error.html", {"title": title, "detail": detail, "status": status}, status_code=status
+    )
+
+
+def _invalid_request_page(request: Request, exc: RequestValidationError) -> Response:
+    _ = gettext(request)
+    if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+        return error_page(
+            request,
+            status=404,
+            title=_("Page not found"),
+            detail=_("This address leads to no page: check the numbers in it or start from the home page."),
+        )
+    return error_page(
+        request,
+        status=422,
+        title=_("The request could not be read"),
+        detail=_("Part of the address or of the form is not valid. Go back, check it and try again."),
     )
 
 
@@ -246,12 +291,10 @@ class PageRoute(APIRoute):
                 return await handler(request)
             except NotAuthenticated:
                 # After a form, come back to the page that held it, not to the form's target.
-                target = (
-                    request.url.path
-                    if request.method == "GET"
-                    else urlsplit(request.headers.get("referer", "/")).path
-                )
-                return redirect(request, f"/login?next={quote(safe_next(target))}")
+                return redirect(request, f"/login?next={quote(page_path(request), safe='/')}")
+            except RequestValidationError as exc:
+                # A page's bad path part or form field is a readable page, never the API's JSON.
+                return _invalid_request_page(request, exc)
             except CsrfFailed:
                 _ = gettext(request)
                 return error_page(

@@ -12,10 +12,19 @@ from policies.actions.drafts import create_version, publish_version
 from policies.actions.lifecycle import advance, next_steps
 from policies.clauses import parse_draft, with_keys
 from policies.db import utcnow
-from policies.errors import Conflict, GatesNotMet, InvalidInput, TransitionNotAllowed
+from policies.errors import (
+    Conflict,
+    DomainError,
+    GatesNotMet,
+    InvalidInput,
+    NotFound,
+    TransitionNotAllowed,
+)
 from policies.models import Role, Stage
+from service.api.params import MAX_ID, IdPath
 from service.deps import SessionDep, SettingsDep
 from service.dispatch import flow_run_states
+from service.problems import status_of
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -64,14 +73,14 @@ def cockpit(
     slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep, settings: SettingsDep
 ) -> Response:
     """Show each next stage's gates, the advance buttons and the stage history with its runs."""
-    signed_in(actor)
+    require_owner(signed_in(actor), queries.get_policy(session, slug=slug))
     return render(request, "web/cockpit.html", _cockpit_context(session, slug, settings.prefect_port))
 
 
-def _refusal_reasons(exc: Exception, steps: object, *, english: bool) -> list[str]:
+def _refusal_reasons(exc: DomainError, steps: object, *, english: bool) -> list[str]:
     """List the unmet gates of a refusal in the visitor's language (the gates carry both)."""
     if not isinstance(exc, GatesNotMet):
-        return [str(getattr(exc, "detail", exc))]
+        return [exc.in_language("en" if english else "id")[1]]
     if not english:
         return [f.reason for f in exc.failed]
     english_of = {g.gate: g.reason_en for step in steps for g in step.gates}  # type: ignore[attr-defined]
@@ -88,13 +97,15 @@ def post_advance(
     settings: SettingsDep,
 ) -> Response:
     """Move the policy on; a refusal lists every unmet gate on the cockpit."""
-    me = signed_in(actor)
+    me = require_owner(signed_in(actor), queries.get_policy(session, slug=slug))  # before any re-render
     version = str(form.get("expected_version", ""))
     try:
         try:
             to_stage = Stage(str(form.get("to_stage", "")))
         except ValueError as exc:
-            raise InvalidInput("Pilih tahap tujuan.", field="to_stage") from exc
+            raise InvalidInput(
+                "Pilih tahap tujuan.", en="Choose the stage to move to.", field="to_stage"
+            ) from exc
         advance(
             session,
             actor=me,
@@ -110,7 +121,7 @@ def post_advance(
         context["refusal_reasons"] = _refusal_reasons(
             exc, context["steps"], english=locale_of(request) == "en"
         )
-        context["values"] = {"reason": str(form.get("reason", ""))}
+        context["values"] = {"reason": str(form.get("reason", "")), "to_stage": str(form.get("to_stage", ""))}
         return render(request, "web/cockpit.html", context, status_code=409)
     return redirect(request, f"/policies/{slug}/cockpit#history")
 
@@ -160,11 +171,17 @@ def post_edit(
 
 @router.post("/policies/{slug}/versions/{number}/publish", name="publish")
 def post_publish(
-    slug: str, number: int, request: Request, form: FormDep, session: SessionDep, actor: PageActorDep
+    slug: str, number: IdPath, request: Request, form: FormDep, session: SessionDep, actor: PageActorDep
 ) -> Response:
     """Publish (freeze) a version."""
     publish_version(session, actor=signed_in(actor), slug=slug, number=number)
     return redirect(request, f"/policies/{slug}/cockpit")
+
+
+# The workshop page's fields that show their own error beside them.
+WORKSHOP_FIELDS = frozenset(
+    {"title", "starts_at", "location", "online_url", "agenda", "name", "nip", "unit", "minutes"}
+)
 
 
 def _workshops_context(session: PageReadSessionDep, slug: str) -> dict[str, object]:
@@ -199,21 +216,36 @@ def post_workshop(
     settings: SettingsDep,
 ) -> Response:
     """Schedule a workshop, add a person to its attendance or record its minutes."""
-    me = signed_in(actor)
+    # Checked first: a refusal re-renders the workshop page, which only its owners may see.
+    me = require_owner(signed_in(actor), queries.get_policy(session, slug=slug))
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-    workshop_id = int(values.get("workshop_id", "0") or 0)
+    raw_id = values.get("workshop_id", "").strip()
+    workshop_id = int(raw_id) if raw_id.isdigit() and int(raw_id) <= MAX_ID else 0
     try:
+        if action not in ("schedule", "attendance", "minutes"):
+            raise NotFound(
+                f"Tindakan '{action}' tidak dikenal pada halaman lokakarya.",
+                en=f"The workshop page has no action '{action}'.",
+            )
+        if action != "schedule" and workshop_id == 0:
+            raise InvalidInput(
+                "Formulir ini tidak menyebut lokakarya yang valid: muat ulang halaman lalu coba lagi.",
+                en="This form does not name a valid workshop: reload the page and try again.",
+                field="workshop_id",
+            )
         if action == "schedule":
             starts_at = as_local_datetime(values.get("starts_at", ""), tz=settings.timezone)
             if starts_at is None:
-                raise InvalidInput("Isi tanggal dan jam lokakarya.", field="starts_at")
-            if len(values.get("title", "").strip()) < 3:
-                raise InvalidInput("Judul lokakarya minimal 3 karakter.", field="title")
+                raise InvalidInput(
+                    "Isi tanggal dan jam lokakarya.",
+                    en="Fill in the workshop's date and time.",
+                    field="starts_at",
+                )
             workshops.schedule_workshop(
                 session,
                 actor=me,
                 slug=slug,
-                title=values["title"].strip(),
+                title=values.get("title", ""),
                 starts_at=starts_at,
                 location=values.get("location", ""),
                 online_url=values.get("online_url", ""),
@@ -229,20 +261,22 @@ def post_workshop(
                 nip=values.get("nip", "").strip(),
                 unit=values.get("unit", ""),
             )
-        elif action == "minutes":
+        else:
             workshops.record_minutes(
                 session, actor=me, slug=slug, workshop_id=workshop_id, minutes=values.get("minutes", "")
             )
-        else:
-            raise InvalidInput(f"Tindakan '{action}' tidak dikenal.", field="action")
-    except InvalidInput as exc:
+    except DomainError as exc:
         session.rollback()
         context = _workshops_context(session, slug)
+        known = action == "schedule" or any(w.id == workshop_id for w, _ in context["workshops"])  # type: ignore[attr-defined]
+        field = getattr(exc, "field", None)
+        # A refusal no form on the page can show (an unknown workshop) goes above everything.
+        where = (field if field in WORKSHOP_FIELDS else "form") if known else "page"
         context.update(
             form={"action": action, "workshop_id": workshop_id},
             values=values,
-            errors={exc.field or "form": message_of(request, exc)},
+            errors={where: message_of(request, exc)},
         )
-        return render(request, "web/workshops.html", context, status_code=422)
+        return render(request, "web/workshops.html", context, status_code=status_of(exc))
     anchor = f"#workshop-{workshop_id}" if workshop_id else ""
     return redirect(request, f"/policies/{slug}/workshops{anchor}")

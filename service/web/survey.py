@@ -13,9 +13,19 @@ from policies.evaluation.common import policy_of
 from policies.evaluation.responses import submit_response
 from policies.evaluation.views import questionnaire
 from service.deps import SessionDep
-from service.web.render import FormDep, PageActorDep, PageReadSessionDep, PageRoute, message_of, render
+from service.web.render import (
+    FormDep,
+    PageActorDep,
+    PageReadSessionDep,
+    PageRoute,
+    message_of,
+    redirect,
+    render,
+)
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+# The address holds the respondent's token: it must not travel into the header's login link.
+PRIVATE = {"login_next": False}
 
 
 def _answers(questions: list[dict[str, Any]], form: FormData) -> dict[str, Any]:
@@ -34,11 +44,18 @@ def _answers(questions: list[dict[str, Any]], form: FormData) -> dict[str, Any]:
     return answers
 
 
+def _invalid(request: Request, exc: NotAuthenticated) -> Response:
+    context = {"invalid": message_of(request, exc), **PRIVATE}
+    response = render(request, "web/survey.html", context, status_code=404)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def _page(request: Request, session: PageReadSessionDep, token: str, **extra: Any) -> Response:
     try:
         form = questionnaire(session, token=token)
     except NotAuthenticated as exc:
-        return render(request, "web/survey.html", {"invalid": message_of(request, exc)}, status_code=404)
+        return _invalid(request, exc)
     status = extra.pop("status", 200)
     context = {
         "survey": form.survey,
@@ -49,7 +66,7 @@ def _page(request: Request, session: PageReadSessionDep, token: str, **extra: An
         # The unit from the population list is chosen already; the respondent may correct it.
         "values": {"unit": form.unit} if form.unit else {},
     }
-    context.update(extra)
+    context.update(PRIVATE, **extra)
     response = render(request, "web/survey.html", context, status_code=status)
     # The token is the respondent's key: never leak it to another site through the Referer header.
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -71,7 +88,7 @@ def submit(request: Request, form: FormDep, session: SessionDep, actor: PageActo
     try:
         opened = questionnaire(session, token=token)
     except NotAuthenticated as exc:
-        return render(request, "web/survey.html", {"invalid": message_of(request, exc)}, status_code=404)
+        return _invalid(request, exc)
     answers = _answers(opened.questions, form)
     try:
         submit_response(session, token=token, answers=answers)
@@ -80,4 +97,11 @@ def submit(request: Request, form: FormDep, session: SessionDep, actor: PageActo
         bad = set(exc.extra.get("questions") or ([exc.field] if getattr(exc, "field", None) else []))
         problem = message_of(request, exc)
         return _page(request, session, token, values=answers, problem=problem, bad=bad, status=422)
+    # Redirected, so reloading the thanks page never sends the answers again.
+    return redirect(request, "/survei/terima-kasih")
+
+
+@router.get("/survei/terima-kasih", name="survey_thanks")
+def thanks(request: Request, actor: PageActorDep) -> Response:
+    """Thank the respondent once the answers are saved."""
     return render(request, "web/survey.html", {"thanks": True})

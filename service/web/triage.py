@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from policies import queries
-from policies.access import require_role
+from policies.access import require_owner, require_role
 from policies.actions.comments import dispose, dispose_campaign, set_hidden
 from policies.campaigns import list_campaigns
 from policies.comment_queries import CommentFilter, CommentSort, list_comments
@@ -15,8 +15,11 @@ from policies.db import utcnow
 from policies.errors import Conflict, InvalidInput, NotFound
 from policies.evaluation.report import render_report as render_evaluation_report
 from policies.models import Outcome, Role, Stance
-from policies.rendering.report import build_report, render_report
+from policies.reading import readable_report
+from policies.rendering.report import render_report
+from service.api.params import IdPath
 from service.deps import SessionDep
+from service.problems import status_of
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -58,6 +61,8 @@ def _triage_context(
 ) -> dict[str, object]:
     me = require_role(signed_in(actor), Role.DRAFTER, Role.MODERATOR)
     policy = queries.get_policy(session, slug=slug)
+    if me.role is Role.DRAFTER:
+        require_owner(me, policy)  # moderators moderate every policy; a drafter answers only their unit's
     window = queries.current_window(session, policy=policy)
     filters, chosen = _filters(request)
     cursor = request.query_params.get("cursor") or None
@@ -85,6 +90,7 @@ def _triage_context(
         "can_answer": me.role in (Role.DRAFTER, Role.ADMIN),
         "can_moderate": me.role in (Role.MODERATOR, Role.ADMIN),
         "query": request.url.query,
+        "failed": None,
     }
 
 
@@ -99,7 +105,9 @@ def _outcome(form: FormDep) -> Outcome:
         return Outcome(str(form.get("outcome", "")))
     except ValueError as exc:
         raise InvalidInput(
-            "Pilih tindak lanjut: diterima, diterima sebagian, tidak diterima atau dicatat.", field="outcome"
+            "Pilih tindak lanjut: diterima, diterima sebagian, tidak diterima atau dicatat.",
+            en="Choose an answer: accepted, partly accepted, not accepted or noted.",
+            field="outcome",
         ) from exc
 
 
@@ -107,7 +115,7 @@ def _outcome(form: FormDep) -> Outcome:
 def triage_action(
     slug: str,
     target: str,
-    item_id: int,
+    item_id: IdPath,
     request: Request,
     form: FormDep,
     session: SessionDep,
@@ -115,7 +123,6 @@ def triage_action(
 ) -> Response:
     """Answer a comment, answer a whole campaign group, or hide/show a comment with a reason."""
     me = signed_in(actor)
-    back = str(form.get("back", ""))
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     try:
         if target == "comment":
@@ -146,26 +153,35 @@ def triage_action(
                 reason=values.get("reason", ""),
             )
         else:
-            raise NotFound(f"Tindakan '{target}' tidak dikenal.")
+            raise NotFound(
+                f"Tindakan '{target}' tidak dikenal pada halaman tindak lanjut.",
+                en=f"The triage page has no action '{target}'.",
+            )
     except (InvalidInput, Conflict) as exc:
         session.rollback()
+        # The form's address carries the list's filters, so the list comes back as it was.
         context = _triage_context(session, request, slug, actor)
-        context.update(values=values, errors={f"{target}-{item_id}": message_of(request, exc)})
-        return render(request, "web/triage.html", context, status_code=422)
-    query = f"?{back}" if back and not back.startswith("?") else back
-    anchor = f"#{target}-{item_id}"
+        failed = f"{target}-{item_id}"
+        context.update(values=values, failed=failed, errors={failed: message_of(request, exc)})
+        return render(request, "web/triage.html", context, status_code=status_of(exc))
+    query = f"?{request.url.query}" if request.url.query else ""
+    anchor = f"#{'comment' if target == 'moderate' else target}-{item_id}"
     return redirect(request, f"/policies/{slug}/triage{query}{anchor}")
 
 
 @router.get("/policies/{slug}/report", name="consultation_report")
-def consultation_report(slug: str, session: PageReadSessionDep, actor: PageActorDep) -> Response:
-    """Show the consultation report: every comment by clause with its answer (printable)."""
-    return HTMLResponse(printable(render_report(build_report(session, slug=slug, now=utcnow()), fmt="html")))
+def consultation_report(
+    slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep
+) -> Response:
+    """Show the published consultation report in the visitor's language (owners preview a draft)."""
+    report = readable_report(session, actor=actor, slug=slug, now=utcnow())
+    html = render_report(report.data, fmt="html", locale=locale_of(request), draft=report.draft)
+    return HTMLResponse(printable(html))
 
 
 @router.get("/evaluation/rounds/{round_id}/report", name="evaluation_report")
 def evaluation_report(
-    round_id: int, request: Request, session: PageReadSessionDep, actor: PageActorDep
+    round_id: IdPath, request: Request, session: PageReadSessionDep, actor: PageActorDep
 ) -> Response:
     """Show a survey round's evaluation report in the visitor's language (printable)."""
     html = render_evaluation_report(

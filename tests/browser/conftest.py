@@ -1,16 +1,18 @@
-"""Browser fixtures: a real uvicorn server on the test database, Debian's chromium, axe-core from npm."""
+"""Browser fixtures: uvicorn on the test database, Debian's chromium, axe-core from the npm registry."""
 
 from __future__ import annotations
 
-import shutil
+import base64
+import hashlib
+import io
 import socket
-import subprocess
 import tarfile
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -22,6 +24,11 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 AXE_VERSION = "4.14.1"
+# dist.integrity of axe-core@4.14.1 as the npm registry publishes it: the tarball must match it.
+AXE_INTEGRITY = (
+    "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
+)
+AXE_TARBALL = f"https://registry.npmjs.org/axe-core/-/axe-core-{AXE_VERSION}.tgz"
 AXE_JS = ARTIFACTS / "axe" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,24 +42,30 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _integrity(data: bytes) -> str:
+    return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+
+
 def ensure_axe() -> Path:
-    """Return axe.min.js of the pinned npm package, fetched once with `npm pack` into test-artifacts/."""
+    """Return axe.min.js of the pinned npm package, fetched once from the registry into test-artifacts/.
+
+    No npm is needed: the tarball comes straight from the registry with httpx and is used only
+    when its sha512 matches the integrity the registry published for that version.
+    """
     if AXE_JS.exists():
         return AXE_JS
-    folder = AXE_JS.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    npm = shutil.which("npm")
-    assert npm, "npm is needed once to fetch axe-core for the accessibility checks (apt-get install npm)"
-    subprocess.run(
-        [npm, "pack", f"axe-core@{AXE_VERSION}", "--silent", "--pack-destination", str(folder)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    with tarfile.open(folder / f"axe-core-{AXE_VERSION}.tgz") as archive:
+    AXE_JS.parent.mkdir(parents=True, exist_ok=True)
+    response = httpx.get(AXE_TARBALL, timeout=60, follow_redirects=True)
+    response.raise_for_status()
+    data = response.content
+    assert _integrity(data) == AXE_INTEGRITY, f"{AXE_TARBALL} does not match its pinned integrity"
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
         member = archive.extractfile("package/axe.min.js")
-        assert member is not None
-        AXE_JS.write_bytes(member.read())
+        assert member is not None, "the axe-core package has no package/axe.min.js"
+        script = member.read()
+    tmp = AXE_JS.with_suffix(".tmp")
+    tmp.write_bytes(script)
+    tmp.replace(AXE_JS)  # atomic: a half-written file never passes for axe
     return AXE_JS
 
 

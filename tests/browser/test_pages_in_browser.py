@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
 from policies.access import Actor
@@ -168,10 +169,80 @@ def test_keyboard_only_commenting(page: Page, consultation: str, settings: Setti
     expect(comment).to_contain_text("Tidak setuju")
 
 
-def test_main_pages_have_no_serious_accessibility_violation(
+def test_header_controls_show_a_focus_ring_that_stands_out_on_the_blue_header(page: Page) -> None:
+    page.goto("/")
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "(() => { const e = document.activeElement, s = getComputedStyle(e);"
+        " return [e.textContent.trim(), s.outlineStyle, s.outlineColor, s.outlineWidth]; })()"
+    )
+    assert focused == ["Siklus", "solid", "rgb(255, 216, 77)", "3px"]
+    screenshot(page, "header-focus-desktop")
+
+
+def test_a_stakeholder_comments_and_switches_language_without_javascript(
+    browser: Browser, server: str, consultation: str, settings: Settings
+) -> None:
+    make_token(settings.database_url, email="budi@asn.test", name="Budi Santoso", role=Role.STAKEHOLDER)
+    context = browser.new_context(base_url=server, java_script_enabled=False, locale="id-ID")
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    try:
+        log_in(tab, "budi@asn.test")
+        tab.goto(DRAFT)
+        clause = tab.locator(f"article#{consultation}")
+        clause.locator("summary").click()  # <details> opens without any script
+        clause.get_by_label("Tidak setuju", exact=True).check()
+        clause.get_by_label("Masukan Anda").fill("Tanpa JavaScript pun masukan terkirim.")
+        clause.get_by_role("button", name="Kirim masukan").click()
+        expect(tab.locator("li.comment").first).to_contain_text("Tanpa JavaScript pun masukan terkirim.")
+        empty = tab.locator("form.reply").first
+        empty.get_by_role("button", name="Kirim balasan").click()  # no client-side check without JS
+        expect(tab.locator(".reply .error").first).to_contain_text("Isi masukan tidak boleh kosong.")
+        tab.get_by_role("button", name="English").click()
+        expect(tab.get_by_role("heading", name="Comments (1)")).to_be_visible()
+        screenshot(tab, "thread-no-js-desktop")
+    finally:
+        context.close()
+
+
+def _second_policy_with_a_diff_a_survey_and_a_report(settings: Settings) -> tuple[str, int, str]:
+    """Give another catalogue policy a version 2 and an evaluation round with one invitation."""
+    from policies.actions.drafts import create_version
+    from policies.db import utcnow
+    from policies.evaluation.population import import_population_csv
+    from policies.evaluation.rounds import open_round
+    from policies.models import Policy, Stage
+    from policies.queries import latest_version
+
+    slug = "perwal-pengelolaan-jabatan-asn-2026"
+    drafter = drafter_actor(settings)
+    now = utcnow()
+    with unit_of_work(settings.database_url) as s:
+        body = s.exec(select(Policy).where(Policy.slug == slug)).one()
+        text = latest_version(s, policy_id=body.id).body  # type: ignore[arg-type, union-attr]
+        create_version(s, actor=drafter, slug=slug, body=text + "\n\n### Pasal Tambahan\n\nKetentuan baru.")
+        body.stage = Stage.EVALUATION
+        s.add(body)
+        s.flush()
+        survey = open_round(
+            s, actor=drafter, slug=slug, opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=30)
+        )
+        issued = import_population_csv(
+            s,
+            actor=drafter,
+            round_id=survey.id,  # type: ignore[arg-type]
+            csv_text="nip,nama,unit\n198703152010011002,Budi,Dinas Pendidikan\n",
+        )
+        return slug, survey.id or 0, issued.issued[0].token
+
+
+def test_pages_have_no_serious_accessibility_violation_at_desktop_and_phone_width(
     page: Page, consultation: str, settings: Settings
 ) -> None:
     make_token(settings.database_url, email="budi@asn.test", name="Budi Santoso", role=Role.STAKEHOLDER)
+    make_token(settings.database_url, email="maya@siklus.test", name="Maya Moderator", role=Role.MODERATOR)
     with unit_of_work(settings.database_url) as s:
         create_comment(
             s,
@@ -181,35 +252,59 @@ def test_main_pages_have_no_serious_accessibility_violation(
             body="Perjelas **kewajiban** unit kerja.",
             stance=Stance.FOR,
         )
-    public = {
-        "home": "/",
-        "policy": f"/policies/{SLUG}",
-        "draft": DRAFT,
-        "thread": f"{DRAFT}/clauses/{consultation}",
-        "login": "/login",
-        "register": "/register",
-    }
-    staff = {
-        "board": "/board",
-        "cockpit": f"/policies/{SLUG}/cockpit",
-        "triage": f"/policies/{SLUG}/triage",
-        "workshops": f"/policies/{SLUG}/workshops",
-        "edit": f"/policies/{SLUG}/edit",
-    }
+    other, round_id, token = _second_policy_with_a_diff_a_survey_and_a_report(settings)
     found: dict[str, list[dict]] = {}
 
-    def check(pages: dict[str, str]) -> None:
+    def check(pages: dict[str, str], *, open_forms: bool = False) -> None:
         for name, path in pages.items():
             for label, width in (("desktop", 1280), ("phone", 390)):
                 page.set_viewport_size({"width": width, "height": 900})
                 page.goto(path)
+                if open_forms:
+                    for summary in page.locator("details.comment-form summary").all()[:3]:
+                        summary.click()
                 screenshot(page, f"{name}-{label}")
-            problems = axe_violations(page)
-            if problems:
-                found[name] = problems
-            page.set_viewport_size({"width": 1280, "height": 900})
+                problems = axe_violations(page)
+                if problems:
+                    found[f"{name}-{label}"] = problems
+        page.set_viewport_size({"width": 1280, "height": 900})
 
-    check(public)
+    check(
+        {
+            "home": "/",
+            "policy": f"/policies/{SLUG}",
+            "draft": DRAFT,
+            "thread": f"{DRAFT}/clauses/{consultation}",
+            "login": "/login",
+            "register": "/register",
+            "error": "/policies/tidak-ada",
+            "survey": f"/survei?token={token}",
+        }
+    )
+    log_in(page, "budi@asn.test")
+    check(
+        {
+            "draft-signed-in": DRAFT,
+            "thread-signed-in": f"{DRAFT}/clauses/{consultation}",
+            "my-comments": "/me/comments",
+        },
+        open_forms=True,
+    )
+    page.context.clear_cookies()
+    log_in(page, "maya@siklus.test")
+    check({"moderation": "/moderation", "moderation-hidden": "/moderation?tab=hidden"})
+    page.context.clear_cookies()
     log_in(page, DRAFTER)
-    check(staff)
+    check(
+        {
+            "board": "/board",
+            "cockpit": f"/policies/{SLUG}/cockpit",
+            "triage": f"/policies/{SLUG}/triage",
+            "workshops": f"/policies/{SLUG}/workshops",
+            "edit": f"/policies/{SLUG}/edit",
+            "diff": f"/policies/{other}/versions/2/diff",
+            "consultation-report": f"/policies/{SLUG}/report",
+            "evaluation-report": f"/evaluation/rounds/{round_id}/report",
+        }
+    )
     assert found == {}

@@ -219,7 +219,7 @@ def open_consultation(db: str) -> None:
                     s,
                     actor=DRAFTER,
                     slug=SLUG,
-                    title=f"L{n}",
+                    title=f"Lokakarya {n}",
                     starts_at=NOW,
                     online_url="https://zoom.example",
                 )

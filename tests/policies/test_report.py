@@ -98,3 +98,18 @@ def test_export_streams_csv_and_json_with_dispositions(db: str, register: dict[s
         hidden = next(r for r in records if r["id"] == register["hidden"])
         assert hidden["hidden"] is True and hidden["body"] == "Teks kasar rahasia."
         assert records[0]["created_at_utc"].startswith("2026-08-17")
+
+
+def test_report_in_english_and_marked_as_a_draft(db: str, register: dict[str, int]) -> None:
+    with unit_of_work(db) as s:
+        data = build_report(s, slug=SLUG, now=LATER)
+    page = render_report(data, fmt="html", locale="en", draft=True)
+    assert '<html lang="en">' in page and "<title>[DRAFT] Public consultation report" in page
+    assert 'class="draft" role="note">DRAFT — this report is not published yet.' in page
+    assert "Answer: Accepted" in page and "becomes pasal-5 in the next version" in page
+    assert "[hidden by a moderator: kasar]" in page and "Teks kasar rahasia." not in page
+    assert "August 17, 2026" in page and "1 reply" in page
+    text = render_report(data, fmt="md", locale="en")
+    assert text.startswith("# Public consultation report") and "**Answer: none yet.**" in text
+    assert "DRAFT" not in text
+    assert "DRAF" not in render_report(data, fmt="html")

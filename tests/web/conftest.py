@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
 
-from policies.models import Role, StakeholderGroup
+from policies.access import Actor
+from policies.actions.comments import create_comment
+from policies.actions.rollout import record_adoption
+from policies.db import unit_of_work
+from policies.models import Role, StakeholderGroup, Stance
+from policies.queries import clauses_of, current_window, get_policy
 from policies.settings import Settings
 from service.app import create_app
-from tests.service.conftest import PASSWORD, UNIT, make_token
+from tests.conftest import DRAFTER
+from tests.service.conftest import OTHER_UNIT, PASSWORD, SLUG, UNIT, make_token
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+DRAFT = f"/policies/{SLUG}/versions/1"
+
+__all__ = ["DRAFT", "DRAFTER", "SLUG", "UNIT", "adopt", "clause_keys", "comment", "csrf_of", "log_in"]
 
 
 def csrf_of(client: TestClient, path: str = "/login") -> str:
@@ -30,9 +40,53 @@ def post_form(client: TestClient, path: str, data: dict[str, str], *, page: str 
 
 
 def log_in(client: TestClient, email: str) -> None:
-    """Sign the client in through the login form."""
+    """Sign the client in through the login form (after signing out whoever was in)."""
+    client.cookies.delete("siklus_session")
     response = post_form(client, "/login", {"email": email, "password": PASSWORD}, follow_redirects=False)
     assert response.status_code == 303, response.text
+
+
+def use_english(client: TestClient) -> None:
+    """Switch the client's pages to English through the language form."""
+    moved = post_form(client, "/lang", {"lang": "en", "next": "/"}, page="/", follow_redirects=False)
+    assert moved.status_code == 303
+
+
+def clause_keys(db: str) -> list[str]:
+    """Return the clause keys of the version under consultation."""
+    with unit_of_work(db) as s:
+        window = current_window(s, policy=get_policy(s, slug=SLUG))
+        assert window is not None
+        return [c.key for c in clauses_of(s, version_id=window.version_id)]
+
+
+def comment(db: str, *, key: str, body: str, stance: Stance = Stance.NEUTRAL, name: str = "Warga") -> int:
+    """Post a comment through the domain action, as a stakeholder without an account; return its id."""
+    with unit_of_work(db) as s:
+        made = create_comment(
+            s,
+            actor=Actor(id=None, name=name, role=Role.STAKEHOLDER),
+            slug=SLUG,
+            clause_key=key,
+            body=body,
+            stance=stance,
+        )
+        return made.id or 0
+
+
+def adopt(db: str) -> None:
+    """Record the adoption of version 1 (the policy must be under consultation)."""
+    with unit_of_work(db) as s:
+        record_adoption(
+            s,
+            actor=DRAFTER,
+            slug=SLUG,
+            version_number=1,
+            instrument_type="Peraturan Wali Kota",
+            number="12 Tahun 2026",
+            adopted_on=date(2026, 9, 30),
+            signed_by="Wali Kota Tangerang Selatan",
+        )
 
 
 @pytest.fixture
@@ -46,6 +100,20 @@ def web(settings: Settings, catalog: None) -> Iterator[TestClient]:
 def drafter(db: str) -> str:
     """An account of a drafter of the catalogue policies' unit; returns its API token."""
     return make_token(db, email="rina@bkpsdm.test", name="Rina Perancang", role=Role.DRAFTER, unit=UNIT)
+
+
+@pytest.fixture
+def other_drafter(db: str) -> str:
+    """A drafter of another unit (Lampung Selatan); returns its API token."""
+    return make_token(
+        db, email="joko@lampung.test", name="Joko Perancang", role=Role.DRAFTER, unit=OTHER_UNIT
+    )
+
+
+@pytest.fixture
+def admin(db: str) -> str:
+    """An admin account; returns its API token."""
+    return make_token(db, email="ani@siklus.test", name="Ani Admin", role=Role.ADMIN)
 
 
 @pytest.fixture

@@ -1,0 +1,84 @@
+"""The moderation queue: hide or show again the newest comments of every open consultation, with a reason."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from sqlmodel import Session
+from starlette.responses import Response
+
+from policies.access import Actor
+from policies.actions.comments import set_hidden
+from policies.errors import Conflict, InvalidInput
+from policies.moderation import moderation_queue
+from service.api.params import MAX_ID, IdPath
+from service.deps import SessionDep
+from service.problems import status_of
+from service.web.render import (
+    FormDep,
+    PageActorDep,
+    PageReadSessionDep,
+    PageRoute,
+    message_of,
+    redirect,
+    render,
+    signed_in,
+)
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+TABS = ("newest", "hidden")
+
+
+def _tab(value: str) -> str:
+    return value if value in TABS else "newest"
+
+
+def _before(value: str) -> int | None:
+    return int(value) if value.isdigit() and 0 < int(value) <= MAX_ID else None
+
+
+def _context(session: Session, actor: Actor | None, tab: str, before: str) -> dict[str, object]:
+    page = moderation_queue(session, actor=signed_in(actor), hidden=tab == "hidden", before=_before(before))
+    return {"tab": tab, "page": page, "before": _before(before)}
+
+
+@router.get("/moderation", name="moderation")
+def moderation_page(
+    request: Request, session: PageReadSessionDep, actor: PageActorDep, tab: str = "", before: str = ""
+) -> Response:
+    """List the newest comments of open consultations (or the hidden ones) with hide/show forms."""
+    return render(request, "web/moderation.html", _context(session, actor, _tab(tab), before))
+
+
+@router.post("/moderation/{slug}/{comment_id}", name="moderate")
+def post_moderation(
+    slug: str,
+    comment_id: IdPath,
+    request: Request,
+    form: FormDep,
+    session: SessionDep,
+    actor: PageActorDep,
+) -> Response:
+    """Hide a comment or show it again; the reason is required and kept on record."""
+    tab = _tab(str(form.get("tab", "")))
+    before = str(form.get("before", ""))
+    reason = str(form.get("reason", ""))
+    try:
+        set_hidden(
+            session,
+            actor=signed_in(actor),
+            slug=slug,
+            comment_id=comment_id,
+            hidden=str(form.get("hidden", "")) == "1",
+            reason=reason,
+        )
+    except (InvalidInput, Conflict) as exc:
+        session.rollback()
+        context = _context(session, actor, tab, before)
+        context.update(
+            failed=comment_id,
+            values={"reason": reason},
+            errors={f"mod-{comment_id}": message_of(request, exc)},
+        )
+        return render(request, "web/moderation.html", context, status_code=status_of(exc))
+    query = f"?tab={tab}" + (f"&before={_before(before)}" if _before(before) else "")
+    return redirect(request, f"/moderation{query}#comment-{comment_id}")

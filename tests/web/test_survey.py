@@ -1,0 +1,87 @@
+"""Answering a survey through its token link: answers kept on error, saved once, the token kept private."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from policies.access import Actor
+from policies.db import unit_of_work, utcnow
+from policies.evaluation.population import import_population_csv
+from policies.evaluation.rounds import open_round
+from policies.models import Policy, Role, Stage, SurveyResponse
+from policies.secret_key import ensure_secret_key
+from policies.settings import Settings
+from tests.web.conftest import SLUG, post_form, use_english
+
+
+def _token(settings: Settings) -> tuple[str, list[dict]]:
+    evaluator = Actor(id=None, name="Eva", role=Role.EVALUATOR)
+    now = utcnow()
+    with unit_of_work(settings.database_url) as s:
+        policy = s.exec(select(Policy).where(Policy.slug == SLUG)).one()
+        policy.stage = Stage.EVALUATION
+        s.add(policy)
+        s.flush()
+        survey = open_round(
+            s,
+            actor=evaluator,
+            slug=SLUG,
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(days=30),
+        )
+        issued = import_population_csv(
+            s,
+            actor=evaluator,
+            round_id=survey.id,  # type: ignore[arg-type]
+            csv_text="nip,nama,unit\n198703152010011002,Budi,Dinas Pendidikan\n",
+            secret=ensure_secret_key(settings),
+        )
+        return issued.issued[0].token, survey.questions
+
+
+def test_survey_keeps_answers_on_error_saves_once_and_redirects(web: TestClient, settings: Settings) -> None:
+    token, questions = _token(settings)
+    page = web.get(f"/survei?token={token}")
+    assert page.template.name == "web/survey.html" and page.headers["referrer-policy"] == "no-referrer"  # type: ignore[attr-defined]
+    # The population names its units: the respondent picks one (their own is chosen already).
+    [unit] = [q for q in page.context["questions"] if q["code"] == "unit"]  # type: ignore[attr-defined]
+    assert (unit["type"], unit["options"]) == ("single", ["Dinas Pendidikan"])
+    assert '<option value="Dinas Pendidikan" selected>' in page.text
+    partial = post_form(web, "/survei", {"token": token, "u1": "3"}, page=f"/survei?token={token}")
+    assert partial.status_code == 422 and partial.context["values"]["u1"] == 3  # type: ignore[attr-defined]
+    assert 'fieldset class="question invalid" id="q-u2" aria-describedby="err-u2"' in partial.text
+    assert '<p class="error" id="err-u2">' in partial.text
+    answers = {"token": token, "golongan": "III", "years_of_service": "12"}
+    for q in questions:
+        if q["type"] == "scale":
+            answers[q["code"]] = "3"
+        elif q["type"] == "single" and q["code"] != "golongan":
+            answers[q["code"]] = q["options"][0]
+    done = post_form(web, "/survei", answers, page=f"/survei?token={token}", follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/survei/terima-kasih"
+    thanks = web.get("/survei/terima-kasih")
+    assert thanks.context["thanks"] is True and '<form method="post" action="/survei"' not in thanks.text  # type: ignore[attr-defined]
+    web.get("/survei/terima-kasih")  # reloading the thanks page sends nothing again
+    with unit_of_work(settings.database_url) as s:
+        assert len(s.exec(select(SurveyResponse)).all()) == 1
+    assert web.get(f"/survei?token={token}").context["answered"] is True  # type: ignore[attr-defined]
+    assert web.get("/survei?token=salah").status_code == 404
+
+
+def test_the_token_stays_out_of_the_login_link_and_bounds_come_from_the_question(
+    web: TestClient, settings: Settings
+) -> None:
+    token, questions = _token(settings)
+    page = web.get(f"/survei?token={token}")
+    assert '<a href="/login">' in page.text and "/login?next" not in page.text
+    assert page.text.count(token) == 2  # the form's hidden field and the language form's return path
+    years = next(q for q in questions if q["code"] == "years_of_service")
+    assert f'type="number" inputmode="numeric" min="{years["min"]}" max="{years["max"]}"' in page.text
+    wrong = web.get("/survei?token=salah")
+    assert wrong.headers["referrer-policy"] == "no-referrer" and "/login?next" not in wrong.text
+    use_english(web)
+    english = web.get(f"/survei?token={token}")
+    assert "Round 1 · closes" in english.text

@@ -1,0 +1,195 @@
+"""Answering comments on the pages: filters, refusals that keep what was typed, who may triage, reports."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from policies.access import Actor
+from policies.actions.comments import dispose
+from policies.actions.consultation import publish_report
+from policies.db import unit_of_work, utcnow
+from policies.evaluation.rounds import open_round
+from policies.models import Campaign, ConsultationWindow, Outcome, Policy, Role, Stage, Stance
+from tests.service.conftest import open_consultation
+from tests.web.conftest import DRAFTER, SLUG, clause_keys, comment, log_in, post_form, use_english
+
+TRIAGE = f"/policies/{SLUG}/triage"
+REPORT = f"/policies/{SLUG}/report"
+CAMPAIGN = "Kami menolak kewajiban 20 JP tanpa anggaran pelatihan yang memadai dari pemerintah daerah."
+
+
+def _register(web: TestClient, drafter: str, db: str) -> dict[str, object]:
+    """Open the consultation with comments on two clauses, two stances and one campaign group."""
+    open_consultation(web, drafter)
+    first, second = clause_keys(db)[:2]
+    made = {
+        "for": comment(db, key=first, body="Perjelas target JP.", stance=Stance.FOR),
+        "against": comment(db, key=second, body="Masa transisi terlalu singkat.", stance=Stance.AGAINST),
+        "group": [
+            comment(db, key=second, body=CAMPAIGN, stance=Stance.AGAINST, name=f"W{n}") for n in range(3)
+        ],
+    }
+    with unit_of_work(db) as s:
+        made["campaign"] = s.exec(select(Campaign.id)).one()
+    made["keys"] = (first, second)
+    return made
+
+
+def _ids(page) -> list[int]:  # type: ignore[no-untyped-def]
+    return [c.id for c in page.context["page"].items]
+
+
+def test_triage_filters_by_answer_clause_stance_and_campaign(web: TestClient, drafter: str, db: str) -> None:
+    made = _register(web, drafter, db)
+    first, second = made["keys"]  # type: ignore[misc]
+    log_in(web, "rina@bkpsdm.test")
+    everything = web.get(TRIAGE)
+    assert everything.template.name == "web/triage.html"  # type: ignore[attr-defined]
+    assert len(_ids(everything)) == 5 and "5 masukan masih menunggu tindak lanjut." in everything.text
+    assert _ids(web.get(f"{TRIAGE}?clause={first}")) == [made["for"]]
+    assert _ids(web.get(f"{TRIAGE}?stance=for")) == [made["for"]]
+    assert _ids(web.get(f"{TRIAGE}?stance=against&clause={second}")) == [made["against"], *made["group"]]  # type: ignore[misc]
+    grouped = web.get(f"{TRIAGE}?campaign={made['campaign']}")
+    assert _ids(grouped) == made["group"] and grouped.context["chosen"]["campaign"] == str(made["campaign"])  # type: ignore[attr-defined]
+    assert f'<option value="{made["campaign"]}" selected>' in grouped.text
+    with unit_of_work(db) as s:
+        dispose(s, actor=DRAFTER, slug=SLUG, comment_id=made["for"], outcome=Outcome.NOTED, reason="Dicatat.")  # type: ignore[arg-type]
+    assert made["for"] not in _ids(web.get(f"{TRIAGE}?undisposed=1"))
+    assert f"Kelompok #{made['campaign']}: 3 masukan" in everything.text
+
+
+def test_a_refused_answer_keeps_the_choice_the_reason_and_the_filters(
+    web: TestClient, drafter: str, db: str
+) -> None:
+    made = _register(web, drafter, db)
+    log_in(web, "rina@bkpsdm.test")
+    target = made["against"]
+    listed = web.get(f"{TRIAGE}?stance=against")
+    assert f'action="/policies/{SLUG}/triage/comment/{target}?stance=against"' in listed.text
+    no_reason = post_form(
+        web, f"{TRIAGE}/comment/{target}?stance=against", {"outcome": "partly", "reason": "  "}, page=TRIAGE
+    )
+    assert no_reason.status_code == 422 and no_reason.template.name == "web/triage.html"  # type: ignore[attr-defined]
+    assert no_reason.context["chosen"]["stance"] == "against"  # type: ignore[attr-defined]
+    assert made["for"] not in _ids(no_reason)  # the list is still filtered
+    form = no_reason.text.split(f'id="comment-{target}"', 1)[1].split("</article>", 1)[0]
+    assert 'value="partly" required checked' in form and "Alasan tindak lanjut wajib diisi" in form
+    assert f'aria-describedby="comment-{target}-error"' in form
+    no_outcome = post_form(
+        web, f"{TRIAGE}/comment/{target}?stance=against", {"reason": "Sudah diatur di Pasal 9."}, page=TRIAGE
+    )
+    form = no_outcome.text.split(f'id="comment-{target}"', 1)[1].split("</article>", 1)[0]
+    assert ">Sudah diatur di Pasal 9.</textarea>" in form and "Pilih tindak lanjut" in form
+    other = no_outcome.text.split(f'id="comment-{made["group"][0]}"', 1)[1].split("</article>", 1)[0]  # type: ignore[index]
+    assert "Sudah diatur di Pasal 9." not in other
+    use_english(web)
+    english = post_form(web, f"{TRIAGE}/comment/{target}", {"reason": "x"}, page=TRIAGE)
+    assert "Choose an answer: accepted, partly accepted, not accepted or noted." in english.text
+    answered = post_form(
+        web,
+        f"{TRIAGE}/comment/{target}?stance=against&undisposed=1",
+        {"outcome": "partly", "reason": "Ditambahkan pada ayat (2)."},
+        page=TRIAGE,
+        follow_redirects=False,
+    )
+    assert answered.status_code == 303
+    assert answered.headers["location"] == f"{TRIAGE}?stance=against&undisposed=1#comment-{target}"
+
+
+def test_a_refused_moderation_shows_beside_its_form(
+    web: TestClient, drafter: str, moderator: str, db: str
+) -> None:
+    made = _register(web, drafter, db)
+    log_in(web, "maya@siklus.test")
+    page = web.get(TRIAGE)
+    assert page.context["can_moderate"] is True and page.context["can_answer"] is False  # type: ignore[attr-defined]
+    refused = post_form(
+        web, f"{TRIAGE}/moderate/{made['for']}?clause=x", {"hidden": "1", "reason": ""}, page=TRIAGE
+    )
+    assert refused.status_code == 422 and refused.context["chosen"]["clause"] == "x"  # type: ignore[attr-defined]
+    assert refused.context["failed"] == f"moderate-{made['for']}"  # type: ignore[attr-defined]
+    hidden = post_form(
+        web,
+        f"{TRIAGE}/moderate/{made['for']}",
+        {"hidden": "1", "reason": "Spam"},
+        page=TRIAGE,
+        follow_redirects=False,
+    )
+    assert hidden.headers["location"] == f"{TRIAGE}#comment-{made['for']}"
+    answer = post_form(
+        web, f"{TRIAGE}/comment/{made['for']}", {"outcome": "noted", "reason": "x"}, page=TRIAGE
+    )
+    assert answer.status_code == 403  # a moderator hides, the drafters answer
+
+
+def test_triage_checks_the_drafters_unit(
+    web: TestClient, drafter: str, other_drafter: str, stakeholder: str, admin: str
+) -> None:
+    log_in(web, "joko@lampung.test")
+    foreign = web.get(TRIAGE)
+    assert foreign.status_code == 403 and "Hanya perancang dari BKPSDM Kota Tangerang Selatan" in foreign.text
+    log_in(web, "budi@asn.test")
+    assert web.get(TRIAGE).status_code == 403
+    log_in(web, "ani@siklus.test")
+    admin_page = web.get(TRIAGE)
+    assert admin_page.status_code == 200 and admin_page.context["can_answer"] is True  # type: ignore[attr-defined]
+
+
+def test_consultation_report_is_published_before_everyone_reads_it(
+    web: TestClient, drafter: str, stakeholder: str, db: str
+) -> None:
+    made = _register(web, drafter, db)
+    anonymous = web.get(REPORT)
+    assert anonymous.status_code == 404 and anonymous.template.name == "web/error.html"  # type: ignore[attr-defined]
+    assert "belum diterbitkan" in anonymous.text
+    log_in(web, "budi@asn.test")
+    assert web.get(REPORT).status_code == 404
+    log_in(web, "rina@bkpsdm.test")
+    preview = web.get(REPORT)
+    assert preview.status_code == 200 and 'class="draft" role="note">DRAF' in preview.text
+    with unit_of_work(db) as s:
+        window = s.exec(select(ConsultationWindow)).one()
+        window.closes_at = utcnow() - timedelta(minutes=1)
+        for cid in [made["for"], made["against"], *made["group"]]:  # type: ignore[misc]
+            dispose(s, actor=DRAFTER, slug=SLUG, comment_id=cid, outcome=Outcome.NOTED, reason="Dicatat.")
+        publish_report(s, actor=DRAFTER, slug=SLUG)
+    web.cookies.delete("siklus_session")
+    public = web.get(REPORT)
+    assert public.status_code == 200 and public.headers["content-type"].startswith("text/html")
+    assert 'class="draft"' not in public.text and '<html lang="id">' in public.text
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in public.text
+    assert '<link rel="stylesheet" href="/static/print.css" media="print">' in public.text
+    assert "Laporan konsultasi publik" in public.text and "Perjelas target JP." in public.text
+    use_english(web)
+    english = web.get(REPORT)
+    assert '<html lang="en">' in english.text and "Public consultation report" in english.text
+    assert "Answer: Noted" in english.text and "Stance: Against" in english.text
+
+
+def test_evaluation_report_in_the_visitors_language_readable_on_a_phone(
+    web: TestClient, drafter: str
+) -> None:
+    evaluator = Actor(id=None, name="Eva", role=Role.EVALUATOR)
+    now = utcnow()
+    with unit_of_work(web.app.state.settings.database_url) as s:  # type: ignore[attr-defined]
+        policy = s.exec(select(Policy).where(Policy.slug == SLUG)).one()
+        policy.stage = Stage.EVALUATION
+        s.add(policy)
+        s.flush()
+        round_id = open_round(
+            s, actor=evaluator, slug=SLUG, opens_at=now, closes_at=now + timedelta(days=30)
+        ).id
+    anonymous = web.get(f"/evaluation/rounds/{round_id}/report", follow_redirects=False)
+    assert anonymous.status_code == 303  # an unpublished report is for the evaluators' eyes
+    log_in(web, "rina@bkpsdm.test")
+    assert "Survei putaran 1" in web.get(f"/policies/{SLUG}").text
+    use_english(web)
+    report = web.get(f"/evaluation/rounds/{round_id}/report")
+    assert report.status_code == 200 and '<html lang="en">' in report.text and "print.css" in report.text
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in report.text
+    # Category C text is dark enough for WCAG AA on white (the old #c77d00 was 3.3:1).
+    assert re.search(r"\.cat-C \{ color: #9a6200; \}", report.text)

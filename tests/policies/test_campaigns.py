@@ -48,7 +48,7 @@ def test_exact_and_near_copies_form_one_campaign(db: str, key: str) -> None:
     other = _post(db, 4, key, "Mohon definisi pengembangan kompetensi diperjelas pada bagian umum.")
     with unit_of_work(db) as s:
         rows = {c.id: c for c in s.exec(select(Comment))}
-        campaigns = list_campaigns(s, window_id=rows[first].window_id)
+        campaigns = list_campaigns(s, window_ids=[rows[first].window_id])
         assert len(campaigns) == 1
         campaign = campaigns[0]
         assert campaign.size == 3 and campaign.representative_comment_id == first

@@ -43,17 +43,17 @@ def test_reply_vote_and_counts(db: str, window: list[str]) -> None:
             comments.create_reply(s, actor=sari, slug=SLUG, parent_id=reply.id, body="Setuju.", now=LATER)
         assert info.value.field == "parent_id"
     with unit_of_work(db) as s:
-        comments.vote(s, actor=sari, slug=SLUG, comment_id=cid, value=1)
-        comments.vote(s, actor=budi, slug=SLUG, comment_id=cid, value=1)
-        comments.vote(s, actor=sari, slug=SLUG, comment_id=cid, value=-1)  # changed her mind
-        comments.vote(s, actor=sari, slug=SLUG, comment_id=cid, value=-1)  # repeating changes nothing
+        comments.vote(s, actor=sari, slug=SLUG, comment_id=cid, value=1, now=LATER)
+        comments.vote(s, actor=budi, slug=SLUG, comment_id=cid, value=1, now=LATER)
+        comments.vote(s, actor=sari, slug=SLUG, comment_id=cid, value=-1, now=LATER)  # changed her mind
+        comments.vote(s, actor=sari, slug=SLUG, comment_id=cid, value=-1, now=LATER)  # again: no change
         view = read_comment(s, slug=SLUG, comment_id=cid, viewer=None)
         assert (view.support_count, view.oppose_count) == (1, 1)
         assert [r.body for r in view.replies] == ["Terima kasih."]
-        comments.vote(s, actor=budi, slug=SLUG, comment_id=cid, value=0)
+        comments.vote(s, actor=budi, slug=SLUG, comment_id=cid, value=0, now=LATER)
         assert read_comment(s, slug=SLUG, comment_id=cid, viewer=None).support_count == 0
         with pytest.raises(InvalidInput):
-            comments.vote(s, actor=budi, slug=SLUG, comment_id=cid, value=2)
+            comments.vote(s, actor=budi, slug=SLUG, comment_id=cid, value=2, now=LATER)
 
 
 def test_rate_limit_counts_the_database_and_body_limits(db: str, window: list[str]) -> None:
@@ -110,9 +110,9 @@ def test_keyset_pages_are_stable_and_filtered(db: str, window: list[str]) -> Non
         assert {c.id for c in on_first.items} == {ids[1], ids[3], ids[5]}
         asn_for = CommentFilter(author_group="asn", stance=Stance.FOR)
         assert [c.id for c in list_comments(s, slug=SLUG, viewer=None, filters=asn_for).items] == [ids[3]]
-        comments.vote(s, actor=people[0], slug=SLUG, comment_id=ids[2], value=1)
-        comments.vote(s, actor=people[1], slug=SLUG, comment_id=ids[2], value=1)
-        comments.vote(s, actor=people[0], slug=SLUG, comment_id=ids[4], value=1)
+        comments.vote(s, actor=people[0], slug=SLUG, comment_id=ids[2], value=1, now=LATER)
+        comments.vote(s, actor=people[1], slug=SLUG, comment_id=ids[2], value=1, now=LATER)
+        comments.vote(s, actor=people[0], slug=SLUG, comment_id=ids[4], value=1, now=LATER)
         top = list_comments(s, slug=SLUG, viewer=None, sort=CommentSort.SUPPORT, limit=2)
         assert [c.id for c in top.items] == [ids[2], ids[4]]
         rest = list_comments(

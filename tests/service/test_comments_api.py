@@ -30,7 +30,7 @@ def _post(client: TestClient, token: str, key: str, body: str, **extra: object) 
 
 
 def test_comment_reply_vote_and_read_without_an_account(
-    client: TestClient, keys: list[str], stakeholder_token: str, drafter_token: str
+    client: TestClient, keys: list[str], stakeholder_token: str, drafter_token: str, db: str
 ) -> None:
     made = _post(client, stakeholder_token, keys[0], "Target 20 JP perlu dirinci.", stance="against")
     assert made["author_name"] == "Budi Santoso" and made["author_group"] == "asn"
@@ -39,7 +39,8 @@ def test_comment_reply_vote_and_read_without_an_account(
         f"{URL}/{made['id']}/replies", headers=auth(drafter_token), json={"body": "Akan dirinci."}
     )
     assert reply.status_code == 201 and reply.json()["parent_id"] == made["id"]
-    voted = client.put(f"{URL}/{made['id']}/vote", headers=auth(drafter_token), json={"value": 1})
+    sari = make_token(db, email="sari@warga.test", role=Role.STAKEHOLDER)
+    voted = client.put(f"{URL}/{made['id']}/vote", headers=auth(sari), json={"value": 1})
     assert voted.status_code == 200 and voted.json()["support_count"] == 1
     one = client.get(f"{URL}/{made['id']}")  # no token: reading is public
     assert one.status_code == 200 and [r["body"] for r in one.json()["replies"]] == ["Akan dirinci."]

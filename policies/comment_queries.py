@@ -234,6 +234,7 @@ def list_comments(
 ) -> CommentPage:
     """Return one keyset page of top-level comments: of one window, or of every window of the cycle."""
     policy = get_policy(session, slug=slug)
+    key = decode_cursor(cursor, sort=sort) if cursor else None
     window_ids = _windows_listed(session, policy=policy, window_id=filters.window_id)
     if not window_ids:
         return CommentPage(items=[], next_cursor=None)
@@ -253,7 +254,6 @@ def list_comments(
         stmt = stmt.where(Comment.author_group == filters.author_group)
     if filters.campaign_id is not None:
         stmt = stmt.where(Comment.campaign_id == filters.campaign_id)
-    key = decode_cursor(cursor, sort=sort) if cursor else None
     if sort is CommentSort.SUPPORT:
         if key is not None:
             stmt = stmt.where(

@@ -92,7 +92,11 @@ def register(payload: RegisterIn, session: SessionDep) -> AccountPublic:
     return account_public(account)
 
 
-@router.post("/auth/login", response_model=TokenOut)
+@router.post(
+    "/auth/login",
+    response_model=TokenOut,
+    responses={401: {"description": "E-mel atau kata sandi salah, atau akun dinonaktifkan."}},
+)
 def login(payload: LoginIn, session: SessionDep, settings: SettingsDep) -> TokenOut:
     """Exchange email and password for a bearer token."""
     issued = accounts.login(

@@ -161,7 +161,12 @@ def list_policies(
     )
 
 
-@router.post("/policies", status_code=201, response_model=PolicyDetail)
+@router.post(
+    "/policies",
+    status_code=201,
+    response_model=PolicyDetail,
+    responses={404: {"description": "Jenis kebijakan tidak ada di katalog."}},
+)
 def create(
     payload: PolicyCreate,
     request: Request,

@@ -23,6 +23,8 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 8
 BAD_CREDENTIALS = "Email atau kata sandi salah. Periksa kembali lalu coba lagi."
 BAD_TOKEN = "Token masuk tidak dikenal, kedaluwarsa atau sudah dicabut. Silakan masuk kembali."
+BAD_CREDENTIALS_EN = "Wrong email or password. Check them and try again."
+BAD_TOKEN_EN = "The sign-in token is unknown, expired or revoked. Please sign in again."
 
 
 @lru_cache
@@ -184,11 +186,14 @@ def login(session: Session, *, email: str, password: str, now: datetime, ttl_hou
     account = find_account(session, email=email)
     if account is None:
         verify_password(password=password, password_hash=_dummy_hash())
-        raise NotAuthenticated(BAD_CREDENTIALS)
+        raise NotAuthenticated(BAD_CREDENTIALS, en=BAD_CREDENTIALS_EN)
     if not verify_password(password=password, password_hash=account.password_hash):
-        raise NotAuthenticated(BAD_CREDENTIALS)
+        raise NotAuthenticated(BAD_CREDENTIALS, en=BAD_CREDENTIALS_EN)
     if not account.active:
-        raise NotAuthenticated("Akun ini dinonaktifkan. Hubungi admin Siklus.")
+        raise NotAuthenticated(
+            "Akun ini dinonaktifkan. Hubungi admin Siklus.",
+            en="This account is deactivated. Contact the Siklus administrator.",
+        )
     token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(hours=ttl_hours)
     session.add(
@@ -229,7 +234,7 @@ def logout(session: Session, *, token: str, now: datetime) -> None:
     """Revoke a bearer token so it no longer signs anyone in."""
     found = _live_token(session, token=token, now=now)
     if found is None:
-        raise NotAuthenticated(BAD_TOKEN)
+        raise NotAuthenticated(BAD_TOKEN, en=BAD_TOKEN_EN)
     found[0].revoked_at = now
     session.add(found[0])
     session.flush()

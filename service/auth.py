@@ -12,14 +12,13 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from policies.access import Actor
-from policies.accounts import BAD_TOKEN, actor_for_token
+from policies.accounts import BAD_TOKEN, BAD_TOKEN_EN, actor_for_token
 from policies.db import utcnow
 from policies.errors import NotAuthenticated
 from service.deps import ReadSessionDep, SessionDep
 
 NO_TOKEN = "Masuk terlebih dahulu: kirim header 'Authorization: Bearer <token>' dari POST /api/v1/auth/login."
 NO_TOKEN_EN = "Sign in first: send the header 'Authorization: Bearer <token>' from POST /api/v1/auth/login."
-BAD_TOKEN_EN = "The token is unknown, expired or revoked: sign in again (POST /api/v1/auth/login)."
 
 
 def bearer_token(request: Request) -> str | None:

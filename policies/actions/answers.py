@@ -183,9 +183,7 @@ def set_hidden(
     policy = get_policy(session, slug=slug)
     comment = comment_of(session, policy=policy, comment_id=comment_id)
     if not reason.strip():
-        raise InvalidInput(
-            "Alasan moderasi wajib diisi.", en="A moderation needs a reason.", field="reason"
-        )
+        raise InvalidInput("Alasan moderasi wajib diisi.", en="A moderation needs a reason.", field="reason")
     comment.hidden_at = (now or utcnow()) if hidden else None
     comment.hidden_reason = reason.strip()
     comment.hidden_by_id = actor.id

@@ -169,7 +169,7 @@ def read_adoption(slug: SlugPath, session: ReadSessionDep) -> AdoptionPublic:
     policy = queries.get_policy(session, slug=slug)
     adoption = queries.latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
     if adoption is None:
-        raise NotFound("Kebijakan ini belum ditetapkan.")
+        raise NotFound("Kebijakan ini belum ditetapkan.", en="This policy is not adopted yet.")
     return adoption_public(session, adoption)
 
 

@@ -108,12 +108,14 @@ def test_rate_limit_is_a_429(settings: Settings, catalog: None, drafter_token: s
         assert problem_of(too_long, 422, "invalid-input")["errors"][0]["field"] == "body"
         for n in range(2):
             _post(client, token, key, f"Masukan {n}.")
-        refused = problem_of(
-            client.post(URL, headers=auth(token), json={"clause_key": key, "body": "Lagi."}),
-            429,
-            "rate-limited",
+        response = client.post(URL, headers=auth(token), json={"clause_key": key, "body": "Lagi."})
+        refused = problem_of(response, 429, "rate-limited")
+        assert "batas 2 per menit" in refused["detail"] and refused["retry_after"] == 60
+        assert response.headers["retry-after"] == "60"
+        english = client.post(
+            URL, headers={**auth(token), "Accept-Language": "en"}, json={"clause_key": key, "body": "Again."}
         )
-        assert "batas 2 per menit" in refused["detail"]
+        assert "limit is 2 per minute" in problem_of(english, 429, "rate-limited")["detail"]
 
 
 def test_moderation_disposition_campaign_and_exports(

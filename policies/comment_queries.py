@@ -15,13 +15,14 @@ from sqlmodel import Session, col, select
 
 from policies.access import Actor
 from policies.actions.register import comment_of
+from policies.db import MAX_INTEGER
 from policies.errors import InvalidInput, NotFound
 from policies.models import Comment, ConsultationWindow, Disposition, Policy, Role, Stance
 from policies.queries import cycle_window_ids, get_policy, in_windows
 
 MAX_PAGE = 200
-# A cursor holds ids and support counts: anything outside a 64-bit integer is forged.
-MAX_CURSOR_VALUE = 2**63 - 1
+# A cursor holds ids and support counts, INTEGER columns: anything larger is forged.
+MAX_CURSOR_VALUE = MAX_INTEGER
 
 
 class CommentSort(StrEnum):

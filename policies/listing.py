@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from policies.db import MAX_INTEGER
 from policies.errors import InvalidInput
 from policies.models import Policy, PolicyKind, Stage
 
@@ -39,12 +40,12 @@ def decode_cursor(cursor: str, *, keys: tuple[str, ...], field: str = "after") -
 
 
 def _storable(value: object) -> bool:
-    # What encode_cursor writes and a database compares without error: a 64-bit integer, or
-    # text without NUL (a forged cursor could carry either past the query-string checks).
+    # What encode_cursor writes and a database compares without error: an integer an INTEGER
+    # column holds, or text without NUL (a forged cursor could carry either past the checks).
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
-        return -(2**63) <= value < 2**63
+        return -MAX_INTEGER - 1 <= value <= MAX_INTEGER
     return isinstance(value, str) and "\x00" not in value and len(value) <= 1000
 
 

@@ -21,7 +21,7 @@ from policies.comment_queries import (
 )
 from policies.models import Campaign, Outcome, StakeholderGroup, Stance
 from policies.queries import cycle_window_ids, get_policy
-from service.api.params import MAX_ID, IdPath, OptionalIdQuery, SlugPath, text_query
+from service.api.params import IdPath, OptionalIdQuery, SlugPath, id_query, text_query
 from service.api.schemas import NoNul, Text
 from service.auth import OptionalActorDep
 from service.auth import WriterDep as ActorDep
@@ -144,11 +144,7 @@ def list_(
     campaign_id: OptionalIdQuery = None,
     window_id: Annotated[
         int | None,
-        Query(
-            ge=1,
-            le=MAX_ID,
-            description="Satu jendela konsultasi (juga siklus lalu); tanpa ini: semua jendela siklus ini.",
-        ),
+        id_query(description="Satu jendela (juga siklus lalu); tanpa ini: semua jendela siklus ini."),
     ] = None,
     sort: CommentSort = CommentSort.NEWEST,
     cursor: Annotated[str | None, text_query(max_length=200), NoNul] = None,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from policies import queries
 from policies.actions.drafts import MAX_BODY_CHARS, create_version, diff_versions, publish_version
 from policies.models import DraftVersion
-from service.api.params import MAX_ID, IdPath, IdQuery, SlugPath
+from service.api.params import IdPath, IdQuery, SlugPath, id_query
 from service.api.schemas import Text
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep
@@ -163,7 +163,7 @@ def publish(slug: SlugPath, number: IdPath, actor: ActorDep, session: SessionDep
 def diff(
     slug: SlugPath,
     session: ReadSessionDep,
-    from_: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
+    from_: Annotated[int, id_query(alias="from")],
     to: IdQuery,
 ) -> DiffPublic:
     """Compare two versions clause by clause, with word-level changes."""

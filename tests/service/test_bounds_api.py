@@ -1,6 +1,7 @@
 """Inputs that used to reach the database and fail there (a 500) are refused first, as 4xx problems.
 
-NUL characters (PostgreSQL refuses them), ids beyond a 64-bit integer (SQLite overflows), dates
+NUL characters (PostgreSQL refuses them), ids beyond an INTEGER column (PostgreSQL refuses to
+compare them, SQLite overflows past 2**63), dates
 outside 2000–2100 (date arithmetic overflows) and odd If-Match digits. Run on both databases.
 """
 
@@ -66,7 +67,7 @@ def test_a_nul_character_is_refused_in_every_kind_of_text(
     _invalid(client.get("/api/v1/policies/ada%00nul/comments"), "slug")
 
 
-def test_ids_beyond_a_64_bit_integer_are_422_and_the_largest_one_is_404(
+def test_ids_beyond_the_database_integer_are_422_and_the_largest_one_is_404(
     client: TestClient, ready: dict[str, object], stakeholder_token: str, drafter_token: str
 ) -> None:
     _invalid(client.get(f"{BASE}/comments/{MAX_ID + 1}"), "comment_id")

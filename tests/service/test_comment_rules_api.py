@@ -176,13 +176,14 @@ def test_forged_cursors_are_422(client: TestClient, clause: dict[str, str]) -> N
         return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
     for cursor in (
-        forge("newest", 2**70),
+        forge("newest", 2**31),
         forge("newest", -1),
         forge("newest", True),
         forge("support", 1.5, 2),
     ):
         body = problem_of(client.get(URL, params={"cursor": cursor}), 422, "invalid-input")
         assert body["errors"][0]["field"] == "cursor"
+    assert client.get(URL, params={"cursor": forge("newest", 2**31 - 1)}).status_code == 200
     huge = forge("newest", 10**400).replace("=", "")
     problem_of(client.get(URL, params={"cursor": huge[:200]}), 422, "invalid-input")
 

@@ -27,6 +27,7 @@ KNOWN_BROKEN = {
     "GET /api/v1/rounds/{round_id}": "500 on an id beyond the database integer",
     "GET /api/v1/rounds/{round_id}/results": "500 on an id beyond the database integer",
     "GET /api/v1/rounds/{round_id}/report.html": "500 on an id beyond the database integer",
+    "GET /api/v1/rounds/{round_id}/report.md": "500 on an id beyond the database integer",
     "GET /api/v1/indicators/{indicator_id}/measurements": "500 on an id beyond the database integer",
 }
 

@@ -19,6 +19,7 @@ import asyncio
 import csv
 import json
 import os
+import re
 import secrets
 import socket
 import statistics
@@ -32,8 +33,8 @@ import httpx
 import sqlalchemy as sa
 
 from bench.comment_fill import MAIN_SLUG, REPORT_SLUG, bulk_fill, prepare
-from policies.comment_export import _PUBLIC
-from policies.comment_queries import CommentSort, encode_cursor, hidden_placeholder
+from policies.comment_export import export_query
+from policies.comment_queries import CommentSort, encode_cursor
 from policies.db import get_engine, read_session, utcnow
 
 CLIENTS = 32
@@ -154,7 +155,7 @@ def bench_deep_page(base: str, *, window_max_id: int, runs: int = 300) -> dict[s
 
 def _baseline_dump(url: str, *, window_id: int, path: Path) -> float:
     """Dump the same rows with the driver and the csv module only."""
-    params = {"window_id": window_id, "hidden_prefix": hidden_placeholder("x")[: -len("x]")]}
+    query, params = export_query(window_ids=[window_id], full_text=False, guard=True)
     start = time.perf_counter()
     with path.open("w", newline="") as out:
         writer = csv.writer(out)
@@ -162,16 +163,14 @@ def _baseline_dump(url: str, *, window_id: int, path: Path) -> float:
             import sqlite3
 
             conn = sqlite3.connect(sa.engine.make_url(url).database)
-            cursor = conn.execute(_PUBLIC, params)
+            cursor = conn.execute(query, params)
             while rows := cursor.fetchmany(5000):
                 writer.writerows(rows)
             conn.close()
         else:
             import psycopg
 
-            sql = _PUBLIC.replace(":window_id", "%(window_id)s").replace(
-                ":hidden_prefix", "%(hidden_prefix)s"
-            )
+            sql = re.sub(r":(\w+)", r"%(\1)s", query)
             schema = url.rsplit("search_path%3D", 1)[1]
             with (
                 psycopg.connect(

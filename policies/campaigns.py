@@ -9,6 +9,7 @@ whatever the number of comments, and every worker process sees the same buckets.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +20,7 @@ from datasketch.lsh import _optimal_param
 from sqlmodel import Session, col, select, update
 
 from policies.models import Campaign, Comment, CommentBand, CommentSignature
+from policies.queries import in_windows
 from policies.text import normalize
 
 NUM_PERM = 64
@@ -93,10 +95,12 @@ def _join(session: Session, *, comment: Comment, match: Comment) -> Campaign:
             .execution_options(populate_existing=True)
         ).one()
     if match.campaign_id is None:
+        # The representative is shown to everyone: never a hidden comment's text.
+        face = match if match.hidden_at is None else comment
         campaign = Campaign(
             window_id=comment.window_id,  # type: ignore[arg-type]
-            representative_comment_id=match.id,  # type: ignore[arg-type]
-            representative_text=match.body,
+            representative_comment_id=face.id,  # type: ignore[arg-type]
+            representative_text=face.body,
             size=1,
         )
         session.add(campaign)
@@ -113,7 +117,49 @@ def _join(session: Session, *, comment: Comment, match: Comment) -> Campaign:
     campaign_row = session.get(Campaign, match.campaign_id)
     assert campaign_row is not None
     session.refresh(campaign_row)
+    face_id = campaign_row.representative_comment_id
+    if face_id != comment.id:
+        face_hidden = (
+            match.hidden_at
+            if face_id == match.id
+            else session.exec(select(Comment.hidden_at).where(Comment.id == face_id)).first()
+        )
+        if face_hidden is not None:
+            # Every earlier member is hidden: the newcomer is the first text fit to show.
+            _set_face(session, campaign=campaign_row, face=comment)
     return campaign_row
+
+
+def _set_face(session: Session, *, campaign: Campaign, face: Comment) -> None:
+    campaign.representative_comment_id = face.id  # type: ignore[assignment]
+    campaign.representative_text = face.body
+    session.add(campaign)
+    session.flush()
+
+
+def refresh_representative(session: Session, *, campaign_id: int) -> Campaign | None:
+    """Make a campaign's representative its earliest visible member (kept as is when all are hidden)."""
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        return None
+    face = session.exec(
+        select(Comment)
+        .where(Comment.campaign_id == campaign_id, col(Comment.hidden_at).is_(None))
+        .order_by(col(Comment.id))
+        .limit(1)
+    ).first()
+    if face is not None and (
+        face.id != campaign.representative_comment_id or face.body != campaign.representative_text
+    ):
+        _set_face(session, campaign=campaign, face=face)
+    return campaign
+
+
+def has_visible_member() -> sa.ColumnElement[bool]:
+    """Return the condition "the campaign has a member the public may read"."""
+    return sa.exists().where(
+        Comment.campaign_id == Campaign.id, col(Comment.hidden_at).is_(None)
+    )
 
 
 def _exact_match(session: Session, *, comment: Comment) -> Comment | None:
@@ -184,11 +230,13 @@ def detect(session: Session, *, comment: Comment, threshold: float) -> Campaign 
     return _join(session, comment=comment, match=match)
 
 
-def list_campaigns(session: Session, *, window_id: int) -> list[Campaign]:
-    """Return a window's campaign groups, largest first."""
-    stmt = (
-        select(Campaign)
-        .where(Campaign.window_id == window_id)
-        .order_by(col(Campaign.size).desc(), col(Campaign.id))
-    )
-    return list(session.exec(stmt))
+def list_campaigns(
+    session: Session, *, window_ids: Sequence[int], visible_only: bool = False
+) -> list[Campaign]:
+    """Return the windows' campaign groups, largest first; `visible_only` drops all-hidden ones."""
+    if not window_ids:
+        return []
+    stmt = select(Campaign).where(in_windows(Campaign.window_id, window_ids))
+    if visible_only:
+        stmt = stmt.where(has_visible_member())
+    return list(session.exec(stmt.order_by(col(Campaign.size).desc(), col(Campaign.id))))

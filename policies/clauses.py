@@ -83,11 +83,19 @@ def parse_draft(body: str) -> ParsedDraft:
             heading = text
     flush()
     if not clauses:
-        raise InvalidInput("Draf tidak berisi pasal: tulis setidaknya satu pasal.", field="body")
+        raise InvalidInput(
+            "Draf tidak berisi pasal: tulis setidaknya satu pasal.",
+            en="The draft has no clause: write at least one (a ### heading).",
+            field="body",
+        )
     seen: set[str] = set()
     for clause in clauses:
         if clause.key is not None and clause.key in seen:
-            raise InvalidInput(f"Penanda pasal {{#{clause.key}}} dipakai dua kali.", field="body")
+            raise InvalidInput(
+                f"Penanda pasal {{#{clause.key}}} dipakai dua kali.",
+                en=f"The clause marker {{#{clause.key}}} is used twice.",
+                field="body",
+            )
         if clause.key is not None:
             seen.add(clause.key)
     return ParsedDraft(title=title, clauses=clauses)

@@ -14,12 +14,15 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from policies.access import Actor
-from policies.actions.comments import get_comment
-from policies.errors import InvalidInput
-from policies.models import Comment, Disposition, Policy, Role, Stance
-from policies.queries import current_window, get_policy
+from policies.actions.register import comment_of
+from policies.db import MAX_INTEGER
+from policies.errors import InvalidInput, NotFound
+from policies.models import Comment, ConsultationWindow, Disposition, Policy, Role, Stance
+from policies.queries import cycle_window_ids, get_policy, in_windows
 
 MAX_PAGE = 200
+# A cursor holds ids and support counts, INTEGER columns: anything larger is forged.
+MAX_CURSOR_VALUE = MAX_INTEGER
 
 
 class CommentSort(StrEnum):
@@ -39,6 +42,7 @@ class CommentFilter:
     undisposed: bool = False
     author_group: str | None = None
     campaign_id: int | None = None
+    window_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,12 @@ def view_of(comment: Comment, disposition: Disposition | None, *, full_text: boo
     )
 
 
+def comment_view(session: Session, comment: Comment, *, full_text: bool) -> CommentView:
+    """Turn a row into what the viewer may see, with its disposition when it has one."""
+    disposition = session.exec(select(Disposition).where(Disposition.comment_id == comment.id)).first()
+    return view_of(comment, disposition, full_text=full_text)
+
+
 _C = Comment.__table__.c  # type: ignore[attr-defined]
 _D = Disposition.__table__.c  # type: ignore[attr-defined]
 LIST_COLUMNS = (
@@ -185,17 +195,32 @@ def decode_cursor(cursor: str, *, sort: CommentSort) -> list[int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
-        ok = isinstance(data, list) and data and data[0] == sort.value
-        key = [int(v) for v in data[1:]] if ok else []
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        ok = isinstance(data, list) and bool(data) and data[0] == sort.value
+        key = list(data[1:]) if ok else []
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, RecursionError):
         ok, key = False, []
+    # Only what encode_cursor writes: integers a database column can hold (bool is no integer here).
+    ok = ok and all(type(v) is int and 0 <= v <= MAX_CURSOR_VALUE for v in key)
     if not ok or len(key) != (2 if sort is CommentSort.SUPPORT else 1):
         raise InvalidInput(
             "Kursor halaman tidak dikenal: pakai next_cursor dari halaman sebelumnya "
             "dengan urutan yang sama.",
+            en="Unknown page cursor: pass the next_cursor of the previous page, with the same sort.",
             field="cursor",
         )
     return key
+
+
+def _windows_listed(session: Session, *, policy: Policy, window_id: int | None) -> list[int]:
+    if window_id is None:
+        return cycle_window_ids(session, policy=policy)
+    window = session.get(ConsultationWindow, window_id)
+    if window is None or window.policy_id != policy.id:
+        raise NotFound(
+            f"Jendela konsultasi {window_id} tidak ditemukan pada kebijakan ini.",
+            en=f"There is no consultation window {window_id} on this policy.",
+        )
+    return [window_id]
 
 
 def list_comments(
@@ -208,16 +233,17 @@ def list_comments(
     cursor: str | None = None,
     limit: int = 50,
 ) -> CommentPage:
-    """Return one keyset page of the current window's top-level comments."""
+    """Return one keyset page of top-level comments: of one window, or of every window of the cycle."""
     policy = get_policy(session, slug=slug)
-    window = current_window(session, policy=policy)
-    if window is None:
+    key = decode_cursor(cursor, sort=sort) if cursor else None
+    window_ids = _windows_listed(session, policy=policy, window_id=filters.window_id)
+    if not window_ids:
         return CommentPage(items=[], next_cursor=None)
     limit = max(1, min(limit, MAX_PAGE))
     stmt = (
         sa.select(*LIST_COLUMNS)
         .select_from(LIST_FROM)
-        .where(_C.window_id == window.id, _C.parent_id.is_(None))
+        .where(in_windows(_C.window_id, window_ids), _C.parent_id.is_(None))
     )
     if filters.clause_key is not None:
         stmt = stmt.where(Comment.clause_key == filters.clause_key)
@@ -229,7 +255,6 @@ def list_comments(
         stmt = stmt.where(Comment.author_group == filters.author_group)
     if filters.campaign_id is not None:
         stmt = stmt.where(Comment.campaign_id == filters.campaign_id)
-    key = decode_cursor(cursor, sort=sort) if cursor else None
     if sort is CommentSort.SUPPORT:
         if key is not None:
             stmt = stmt.where(
@@ -261,10 +286,9 @@ def list_comments(
 def read_comment(session: Session, *, slug: str, comment_id: int, viewer: Actor | None) -> CommentView:
     """Return one comment with its disposition and its replies, oldest reply first."""
     policy = get_policy(session, slug=slug)
-    comment = get_comment(session, slug=slug, comment_id=comment_id)
+    comment = comment_of(session, policy=policy, comment_id=comment_id)
     full_text = can_see_hidden(viewer, policy)
-    disposition = session.exec(select(Disposition).where(Disposition.comment_id == comment.id)).first()
-    view = view_of(comment, disposition, full_text=full_text)
+    view = comment_view(session, comment, full_text=full_text)
     replies = session.exec(
         select(Comment).where(Comment.parent_id == comment.id).order_by(col(Comment.id))
     ).all()

@@ -14,6 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# The largest value of an INTEGER column on PostgreSQL. psycopg binds every integer compared
+# with such a column as ::INTEGER, so a larger one is a database error ("integer out of range"),
+# never a row: inputs are bounded by it before they reach a query.
+MAX_INTEGER = 2**31 - 1
 
 
 class UTCDateTime(sa.types.TypeDecorator):

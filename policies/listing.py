@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from policies.db import MAX_INTEGER
 from policies.errors import InvalidInput
 from policies.models import Policy, PolicyKind, Stage
 
@@ -29,18 +30,33 @@ def decode_cursor(cursor: str, *, keys: tuple[str, ...], field: str = "after") -
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, binascii.Error, UnicodeDecodeError):
         values = None
-    if not isinstance(values, dict) or set(values) != set(keys):
+    if not isinstance(values, dict) or set(values) != set(keys) or not all(map(_storable, values.values())):
         raise InvalidInput(
             "Kursor halaman tidak valid: gunakan nilai 'next' dari halaman sebelumnya apa adanya.",
+            en="Invalid page cursor: pass the 'next' value of the previous page exactly as given.",
             field=field,
         )
     return values
 
 
+def _storable(value: object) -> bool:
+    # What encode_cursor writes and a database compares without error: an integer an INTEGER
+    # column holds, or text without NUL (a forged cursor could carry either past the checks).
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -MAX_INTEGER - 1 <= value <= MAX_INTEGER
+    return isinstance(value, str) and "\x00" not in value and len(value) <= 1000
+
+
 def check_limit(limit: int, *, field: str = "limit") -> int:
     """Refuse a page size outside 1..MAX_PAGE."""
     if not 1 <= limit <= MAX_PAGE:
-        raise InvalidInput(f"Ukuran halaman harus antara 1 dan {MAX_PAGE}.", field=field)
+        raise InvalidInput(
+            f"Ukuran halaman harus antara 1 dan {MAX_PAGE}.",
+            en=f"The page size must be between 1 and {MAX_PAGE}.",
+            field=field,
+        )
     return limit
 
 

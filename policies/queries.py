@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -33,7 +35,7 @@ def get_policy(session: Session, *, slug: str, for_update: bool = False) -> Poli
         stmt = stmt.with_for_update()
     policy = session.exec(stmt).first()
     if policy is None:
-        raise NotFound(f"Kebijakan '{slug}' tidak ditemukan.")
+        raise NotFound(f"Kebijakan '{slug}' tidak ditemukan.", en=f"There is no policy '{slug}'.")
     return policy
 
 
@@ -49,7 +51,10 @@ def get_kind(
     )
     kind = session.exec(stmt).first()
     if kind is None:
-        raise NotFound(f"Jenis kebijakan '{code or kind_id}' tidak ditemukan.")
+        raise NotFound(
+            f"Jenis kebijakan '{code or kind_id}' tidak ditemukan.",
+            en=f"There is no policy kind '{code or kind_id}' (see GET /api/v1/kinds).",
+        )
     return kind
 
 
@@ -76,7 +81,7 @@ def get_version(session: Session, *, policy_id: int, number: int) -> DraftVersio
     )
     version = session.exec(stmt).first()
     if version is None:
-        raise NotFound(f"Versi {number} tidak ditemukan.")
+        raise NotFound(f"Versi {number} tidak ditemukan.", en=f"There is no version {number}.")
     return version
 
 
@@ -106,6 +111,34 @@ def current_window(session: Session, *, policy: Policy) -> ConsultationWindow | 
     return session.exec(stmt).first()
 
 
+def cycle_windows(session: Session, *, policy: Policy) -> list[ConsultationWindow]:
+    """Return every consultation window of the current cycle, oldest first."""
+    stmt = (
+        select(ConsultationWindow)
+        .where(ConsultationWindow.policy_id == policy.id, ConsultationWindow.cycle == policy.cycle)
+        .order_by(col(ConsultationWindow.id))
+    )
+    return list(session.exec(stmt))
+
+
+def cycle_window_ids(session: Session, *, policy: Policy) -> list[int]:
+    """Return the ids of the current cycle's consultation windows, oldest first."""
+    stmt = (
+        select(ConsultationWindow.id)
+        .where(ConsultationWindow.policy_id == policy.id, ConsultationWindow.cycle == policy.cycle)
+        .order_by(col(ConsultationWindow.id))
+    )
+    return [int(i) for i in session.exec(stmt)]  # type: ignore[arg-type]
+
+
+def in_windows(column: Any, window_ids: Sequence[int]) -> Any:
+    """Return the condition "column is one of these windows" (an equality for one, as is usual)."""
+    if len(window_ids) == 1:
+        # An equality keeps the planners on the (window_id, ...) indexes' fast path.
+        return column == window_ids[0]
+    return column.in_(list(window_ids))
+
+
 def current_adoption(session: Session, *, policy: Policy) -> Adoption | None:
     """Return the adoption of the current cycle, if recorded."""
     stmt = select(Adoption).where(Adoption.policy_id == policy.id, Adoption.cycle == policy.cycle)
@@ -129,19 +162,35 @@ def _count(session: Session, stmt: sa.Select) -> int:
 
 
 def undisposed_comments(session: Session, *, window_id: int) -> int:
-    """Count visible top-level comments of a window still lacking a disposition."""
+    """Count visible top-level comments of one window still lacking a disposition."""
+    return undisposed_in_windows(session, window_ids=[window_id])
+
+
+def undisposed_in_windows(session: Session, *, window_ids: Sequence[int]) -> int:
+    """Count visible top-level comments of these windows still lacking a disposition.
+
+    Hidden comments are left out: a moderator hid them with a recorded reason, and that reason
+    is the answer the register gives instead.
+    """
+    if not window_ids:
+        return 0
     stmt = (
         select(func.count())
         .select_from(Comment)
         .outerjoin(Disposition, col(Disposition.comment_id) == Comment.id)
         .where(
-            Comment.window_id == window_id,
+            in_windows(Comment.window_id, window_ids),
             col(Comment.parent_id).is_(None),
             col(Comment.hidden_at).is_(None),
             col(Disposition.id).is_(None),
         )
     )
     return _count(session, stmt)
+
+
+def undisposed_in_cycle(session: Session, *, policy: Policy) -> int:
+    """Count the visible comments of every window of the current cycle still lacking a disposition."""
+    return undisposed_in_windows(session, window_ids=cycle_window_ids(session, policy=policy))
 
 
 def gather_evidence(session: Session, *, policy: Policy, now: datetime) -> Evidence:
@@ -163,7 +212,8 @@ def gather_evidence(session: Session, *, policy: Policy, now: datetime) -> Evide
             col(Workshop.minutes_recorded_at).is_not(None),
         )
     )
-    window = current_window(session, policy=policy)
+    windows = cycle_windows(session, policy=policy)
+    window = windows[-1] if windows else None
     window_facts = None
     comments_open = 0
     undisposed = 0
@@ -176,10 +226,13 @@ def gather_evidence(session: Session, *, policy: Policy, now: datetime) -> Evide
             report_published_at=window.report_published_at,
             version_published=bool(version and version.published_at),
         )
-        undisposed = undisposed_comments(session, window_id=window.id)  # type: ignore[arg-type]
+        # Every window of the cycle owes its answers, not only the latest: a second window must
+        # never hide the first one's unanswered comments.
+        ids = [w.id for w in windows]
+        undisposed = undisposed_in_windows(session, window_ids=ids)  # type: ignore[arg-type]
         comments_open = _count(
             session,
-            select(func.count()).select_from(Comment).where(Comment.window_id == window.id),
+            select(func.count()).select_from(Comment).where(in_windows(Comment.window_id, ids)),  # type: ignore[arg-type]
         )
     adoption = current_adoption(session, policy=policy)
     sessions = session.exec(

@@ -1,17 +1,21 @@
-"""Statistics of a consultation window: who commented, on what, and how much is answered."""
+"""Statistics of a consultation: who commented, on what, and how much is answered."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from policies.campaigns import has_visible_member
 from policies.models import Campaign, Comment, Disposition
+from policies.queries import in_windows
 
 
 @dataclass(frozen=True)
 class ConsultationStats:
-    """Counts over a window's visible top-level comments (replies and hidden ones counted apart)."""
+    """Counts over the windows' visible top-level comments (replies and hidden ones counted apart)."""
 
     comments: int = 0
     replies: int = 0
@@ -26,23 +30,21 @@ class ConsultationStats:
     by_outcome: dict[str, int] = field(default_factory=dict)
 
 
-def _grouped(session: Session, column: object, *, window_id: int) -> dict[str, int]:
+def _grouped(session: Session, column: Any, *, in_window: Any) -> dict[str, int]:
     stmt = (
-        select(column, func.count())  # type: ignore[call-overload]
-        .where(
-            Comment.window_id == window_id,
-            col(Comment.parent_id).is_(None),
-            col(Comment.hidden_at).is_(None),
-        )
+        select(column, func.count())
+        .where(in_window, col(Comment.parent_id).is_(None), col(Comment.hidden_at).is_(None))
         .group_by(column)
         .order_by(column)
     )
     return {str(key): int(n) for key, n in session.exec(stmt)}
 
 
-def consultation_stats(session: Session, *, window_id: int) -> ConsultationStats:
-    """Count a window's comments by stance, clause, author group, source and disposition."""
-    in_window = Comment.window_id == window_id
+def consultation_stats(session: Session, *, window_ids: Sequence[int]) -> ConsultationStats:
+    """Count the windows' comments by stance, clause, author group, source and disposition."""
+    if not window_ids:
+        return ConsultationStats()
+    in_window = in_windows(Comment.window_id, window_ids)
     top = col(Comment.parent_id).is_(None)
     visible = col(Comment.hidden_at).is_(None)
     comments = session.exec(select(func.count()).select_from(Comment).where(in_window, top, visible)).one()
@@ -61,8 +63,11 @@ def consultation_stats(session: Session, *, window_id: int) -> ConsultationStats
     )
     by_outcome = {str(o): int(n) for o, n in outcomes}
     answered = sum(by_outcome.values())
+    # Statistics are public: a campaign whose every member is hidden is not one the public sees.
     campaigns = session.exec(
-        select(func.count()).select_from(Campaign).where(Campaign.window_id == window_id)
+        select(func.count())
+        .select_from(Campaign)
+        .where(in_windows(Campaign.window_id, window_ids), has_visible_member())
     ).one()
     return ConsultationStats(
         comments=int(comments),
@@ -71,9 +76,9 @@ def consultation_stats(session: Session, *, window_id: int) -> ConsultationStats
         answered=answered,
         unanswered=int(comments) - answered,
         campaigns=int(campaigns),
-        by_stance=_grouped(session, Comment.stance, window_id=window_id),
-        by_clause=_grouped(session, Comment.clause_key, window_id=window_id),
-        by_group=_grouped(session, Comment.author_group, window_id=window_id),
-        by_source=_grouped(session, Comment.source, window_id=window_id),
+        by_stance=_grouped(session, Comment.stance, in_window=in_window),
+        by_clause=_grouped(session, Comment.clause_key, in_window=in_window),
+        by_group=_grouped(session, Comment.author_group, in_window=in_window),
+        by_source=_grouped(session, Comment.source, in_window=in_window),
         by_outcome=by_outcome,
     )

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from policies.db import read_session
 from policies.settings import Settings, get_settings
-from service import problems, web
+from service import openapi, problems, web
 from service.api import auth as auth_api
 from service.api import comment_exports as comment_exports_api
 from service.api import comments as comments_api
@@ -23,6 +23,7 @@ from service.api import indicators as indicators_api
 from service.api import policies as policies_api
 from service.api import rollout as rollout_api
 from service.api import workshops as workshops_api
+from service.auth import ACCOUNT_REQUIRED
 from service.limits import BodySizeLimit
 
 
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(indicators_api.router)
     api.include_router(inbox_api.router)
     app.include_router(api)
+    openapi.install(app, account_dependencies=ACCOUNT_REQUIRED)
     web.install(app, settings)
     return app
 

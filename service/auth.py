@@ -12,12 +12,13 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from policies.access import Actor
-from policies.accounts import BAD_TOKEN, actor_for_token
+from policies.accounts import BAD_TOKEN, BAD_TOKEN_EN, actor_for_token
 from policies.db import utcnow
 from policies.errors import NotAuthenticated
-from service.deps import ReadSessionDep
+from service.deps import ReadSessionDep, SessionDep
 
 NO_TOKEN = "Masuk terlebih dahulu: kirim header 'Authorization: Bearer <token>' dari POST /api/v1/auth/login."
+NO_TOKEN_EN = "Sign in first: send the header 'Authorization: Bearer <token>' from POST /api/v1/auth/login."
 
 
 def bearer_token(request: Request) -> str | None:
@@ -44,10 +45,29 @@ def _optional_actor(request: Request, session: ReadSessionDep) -> Actor | None:
 OptionalActorDep = Annotated[Actor | None, Depends(_optional_actor)]
 
 
+def _refuse_anonymous(request: Request) -> NotAuthenticated:
+    if bearer_token(request) is None:
+        return NotAuthenticated(NO_TOKEN, en=NO_TOKEN_EN)
+    return NotAuthenticated(BAD_TOKEN, en=BAD_TOKEN_EN)
+
+
 def _required_actor(request: Request, actor: OptionalActorDep) -> Actor:
     if actor is None:
-        raise NotAuthenticated(NO_TOKEN if bearer_token(request) is None else BAD_TOKEN)
+        raise _refuse_anonymous(request)
+    return actor
+
+
+def _writing_actor(request: Request, session: SessionDep) -> Actor:
+    # The token is checked on the request's own unit of work: one pooled connection per write
+    # request, so concurrent writers can never hold a reader each while waiting for a writer.
+    actor = current_actor(request, session)
+    if actor is None:
+        raise _refuse_anonymous(request)
     return actor
 
 
 ActorDep = Annotated[Actor, Depends(_required_actor)]
+# For the hot write paths (comments): the same check, on the request's writing session.
+WriterDep = Annotated[Actor, Depends(_writing_actor)]
+# The dependencies that refuse a request without a valid token (the OpenAPI document lists 401/403).
+ACCOUNT_REQUIRED = frozenset({_required_actor, _writing_actor})

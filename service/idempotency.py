@@ -65,6 +65,8 @@ def _replay(record: IdempotencyRecord, *, request_hash: str, key: str) -> Respon
         raise InvalidInput(
             f"Idempotency-Key '{key}' sudah dipakai untuk permintaan yang berbeda: "
             "gunakan kunci baru untuk permintaan baru.",
+            en=f"Idempotency-Key '{key}' was already used for a different request: use a new key "
+            "for a new request.",
             field=HEADER,
         )
     return Response(
@@ -117,7 +119,8 @@ def run_idempotent(
         existing = _find(session, account_id=actor.id, key=key)
         if existing is None or existing.status_code == PENDING:
             raise Conflict(
-                f"Permintaan dengan Idempotency-Key '{key}' sedang diproses: coba lagi sebentar."
+                f"Permintaan dengan Idempotency-Key '{key}' sedang diproses: coba lagi sebentar.",
+                en=f"The request with Idempotency-Key '{key}' is still being processed: retry shortly.",
             ) from None
         return _replay(existing, request_hash=request_hash, key=key)
     result = action()

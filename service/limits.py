@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 
 from fastapi import HTTPException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.problems import PROBLEM_JSON, TYPE_BASE
-
-TITLE = "Permintaan terlalu besar"
+from service.problems import HTTP_TITLES, PROBLEM_JSON, TYPE_BASE, problem_locale
 
 
-def too_large_detail(max_bytes: int) -> str:
+def too_large_detail(max_bytes: int, *, locale: str = "id") -> str:
     """Say how large a request body may be."""
+    if locale == "en":
+        return f"The request body exceeds the limit of {max_bytes} bytes: send less data."
     return f"Isi permintaan melebihi batas {max_bytes} bita: kirim data yang lebih kecil."
 
 
@@ -25,12 +26,14 @@ class BodySizeLimit:
         self.max_bytes = max_bytes
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
+        locale = problem_locale(Request(scope))
+        title_id, title_en = HTTP_TITLES[413]
         body = json.dumps(
             {
                 "type": TYPE_BASE + "http-413",
-                "title": TITLE,
+                "title": title_en if locale == "en" else title_id,
                 "status": 413,
-                "detail": too_large_detail(self.max_bytes),
+                "detail": too_large_detail(self.max_bytes, locale=locale),
                 "instance": scope.get("path", ""),
             }
         ).encode()
@@ -72,7 +75,13 @@ class BodySizeLimit:
                 if received > self.max_bytes:
                     # FastAPI re-raises an HTTPException met while reading the body, so the
                     # app's problem handler answers it like any other 413.
-                    raise HTTPException(status_code=413, detail=too_large_detail(self.max_bytes))
+                    raise HTTPException(
+                        status_code=413,
+                        detail={
+                            "id": too_large_detail(self.max_bytes),
+                            "en": too_large_detail(self.max_bytes, locale="en"),
+                        },
+                    )
             return message
 
         async def tracking_send(message: Message) -> None:

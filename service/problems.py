@@ -27,6 +27,7 @@ from policies.errors import (
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("siklus")
 TYPE_BASE = "https://siklus.example/problems/"
+RETRY_AFTER_SECONDS = 60
 
 # Domain errors carry no status; this table is the only place that gives them one.
 STATUS: list[tuple[type[DomainError], int]] = [
@@ -42,7 +43,14 @@ STATUS: list[tuple[type[DomainError], int]] = [
 
 
 def problem(
-    *, status: int, code: str, title: str, detail: str, instance: str = "", **extra: Any
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    instance: str = "",
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> JSONResponse:
     """Build a problem+json response."""
     body: dict[str, Any] = {
@@ -54,8 +62,10 @@ def problem(
     if instance:
         body["instance"] = instance
     body.update({k: v for k, v in extra.items() if v is not None})
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers or None)
 
 
 def status_of(exc: DomainError) -> int:
@@ -96,15 +106,20 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
             {"gate": f.gate, "reason": (f.reason_en or f.reason) if english else f.reason}
             for f in exc.failed
         ]
-    if isinstance(exc, InvalidInput) and exc.field:
-        extra["errors"] = [{"field": exc.field, "message": detail}]
+    if isinstance(exc, InvalidInput):
+        # Every 422 names its fields, as the OpenAPI document promises (none when no field is to blame).
+        extra["errors"] = [{"field": exc.field, "message": detail}] if exc.field else []
     extra.pop("field", None)
+    headers = None
+    if isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(int(exc.extra.get("retry_after", RETRY_AFTER_SECONDS)))}
     return problem(
         status=status_of(exc),
         code=exc.code,
         title=title,
         detail=detail,
         instance=request.url.path,
+        headers=headers,
         **extra,
     )
 
@@ -159,32 +174,53 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
         for err in exc.errors()
     ]
     fields = ", ".join(e["field"] or e["location"] for e in errors)
+    english = problem_locale(request) == "en"
     return problem(
         status=422,
         code="validation-error",
-        title="Data permintaan tidak valid",
-        detail=f"Periksa isian berikut: {fields}.",
+        title="Invalid request data" if english else "Data permintaan tidak valid",
+        detail=f"Check these fields: {fields}." if english else f"Periksa isian berikut: {fields}.",
         instance=request.url.path,
         errors=errors,
     )
 
 
+HTTP_TITLES = {
+    404: ("Tidak ditemukan", "Not found"),
+    405: ("Metode tidak diizinkan", "Method not allowed"),
+    413: ("Permintaan terlalu besar", "Request too large"),
+}
+
+
 async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    titles = {
-        404: "Tidak ditemukan",
-        405: "Metode tidak diizinkan",
-        413: "Permintaan terlalu besar",
-    }
-    detail = exc.detail if isinstance(exc.detail, str) else "Permintaan tidak dapat diproses."
-    if exc.status_code == 404 and detail == "Not Found":
-        detail = f"Alamat {request.url.path} tidak ada."
+    english = problem_locale(request) == "en"
+    if isinstance(exc.detail, dict):  # {"id": ..., "en": ...}, as the body-size limit raises it
+        detail = str(exc.detail.get("en" if english else "id", ""))
+    elif exc.status_code == 404 and exc.detail == "Not Found":
+        detail = (
+            f"There is nothing at {request.url.path}."
+            if english
+            else f"Alamat {request.url.path} tidak ada."
+        )
+    elif exc.status_code == 405:
+        detail = (
+            f"{request.method} is not allowed on {request.url.path}."
+            if english
+            else f"Metode {request.method} tidak diizinkan pada {request.url.path}."
+        )
+    elif isinstance(exc.detail, str) and exc.detail:
+        detail = exc.detail
+    else:
+        detail = "The request could not be processed." if english else "Permintaan tidak dapat diproses."
+    title_id, title_en = HTTP_TITLES.get(exc.status_code, ("Permintaan gagal", "Request failed"))
     return problem(
         status=exc.status_code,
         code=f"http-{exc.status_code}",
-        title=titles.get(exc.status_code, "Permintaan gagal"),
+        title=title_en if english else title_id,
         detail=detail,
         instance=request.url.path,
+        headers=dict(exc.headers) if exc.headers else None,
     )
 
 

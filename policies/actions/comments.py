@@ -1,53 +1,98 @@
-"""Comments (masukan), replies and dispositions (tindak lanjut)."""
+"""Comments (masukan), replies and votes; answers and moderation live in `answers`.
+
+The names of `answers` and `register` are re-exported here, where callers have always found them.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, func, select, update
+from sqlalchemy import and_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, col, func, select, update
 
-from policies.access import Actor, require_actor, require_owner, require_role
+from policies.access import CONSULTATION_PART, Actor, require_actor, require_owner, require_stakeholder
+from policies.actions.answers import dispose, dispose_campaign, set_hidden
+from policies.actions.register import comment_of, get_campaign, get_comment
 from policies.campaigns import detect
 from policies.db import utcnow
-from policies.errors import Conflict, InvalidInput, NotFound, RateLimited
-from policies.models import (
-    Campaign,
-    Clause,
-    Comment,
-    CommentVote,
-    ConsultationWindow,
-    Disposition,
-    Outcome,
-    Policy,
-    Role,
-    Stance,
-)
+from policies.errors import Conflict, InvalidInput, PermissionDenied, RateLimited
+from policies.i18n import stage_name
+from policies.models import Clause, Comment, CommentVote, ConsultationWindow, Policy, Role, Stage, Stance
 from policies.queries import get_policy
 from policies.text import text_hash
+
+__all__ = [
+    "create_comment",
+    "create_reply",
+    "dispose",
+    "dispose_campaign",
+    "get_campaign",
+    "get_comment",
+    "set_hidden",
+    "vote",
+]
 
 MAX_COMMENT_CHARS = 10_000
 DEFAULT_PER_MINUTE = 10
 DEFAULT_CAMPAIGN_THRESHOLD = 0.8
+COMMENTING = ("mengirim masukan", "send comments")
+VOTING = ("memberi dukungan atau penolakan", "support or oppose comments")
 
 
-def _open_window(session: Session, *, slug: str, now: datetime) -> ConsultationWindow:
-    # One query for the policy's current window; the policy is read apart only to say it is missing.
-    window = session.exec(
-        select(ConsultationWindow)
-        .join(Policy, col(Policy.id) == ConsultationWindow.policy_id)
-        .where(Policy.slug == slug, ConsultationWindow.cycle == Policy.cycle)
+def _consultation(session: Session, *, slug: str) -> tuple[Policy, ConsultationWindow | None]:
+    """Return the policy and its current cycle's latest window, in one query."""
+    row = session.exec(
+        select(Policy, ConsultationWindow)
+        .outerjoin(
+            ConsultationWindow,
+            and_(ConsultationWindow.policy_id == Policy.id, ConsultationWindow.cycle == Policy.cycle),
+        )
+        .where(Policy.slug == slug)
         .order_by(col(ConsultationWindow.id).desc())
         .limit(1)
     ).first()
-    if window is None:
-        get_policy(session, slug=slug)
+    if row is None:
+        get_policy(session, slug=slug)  # says the policy is missing
+    assert row is not None
+    return row[0], row[1]
+
+
+def _require_open(policy: Policy, window: ConsultationWindow | None, *, now: datetime) -> ConsultationWindow:
+    """Refuse unless the policy is in consultation and its window is open now."""
+    if policy.stage != Stage.CONSULTATION:
+        raise Conflict(
+            f"Masukan hanya dapat dikirim pada tahap konsultasi publik; kebijakan ini sedang pada "
+            f"tahap {stage_name(policy.stage)}.",
+            en=f"Comments can only be sent during the public consultation; this policy is in the "
+            f"{stage_name(policy.stage, locale='en')} stage.",
+        )
     if window is None or window.opens_at > now:
-        raise Conflict("Konsultasi publik untuk kebijakan ini belum dibuka.")
+        raise Conflict(
+            "Konsultasi publik untuk kebijakan ini belum dibuka.",
+            en="The public consultation of this policy has not opened yet.",
+        )
     if window.closed_at is not None or window.closes_at <= now:
         raise Conflict(
-            "Konsultasi publik untuk kebijakan ini sudah ditutup; masukan tidak dapat dikirim."
+            "Konsultasi publik untuk kebijakan ini sudah ditutup; masukan tidak dapat dikirim.",
+            en="The public consultation of this policy has closed; comments can no longer be sent.",
         )
     return window
+
+
+def _require_replier(actor: Actor, policy: Policy) -> None:
+    """Let stakeholders, the owning unit's drafters and admins reply; refuse everyone else."""
+    if actor.role in (Role.STAKEHOLDER, Role.ADMIN):
+        return
+    if actor.role is Role.DRAFTER:
+        require_owner(actor, policy)
+        return
+    raise PermissionDenied(
+        "Balasan dikirim oleh pemangku kepentingan atau perancang unit pemilik kebijakan; "
+        "moderator menyembunyikan atau menampilkan masukan, bukan membalasnya.",
+        en="Replies come from stakeholders or drafters of the policy's owning unit; a moderator "
+        "hides or shows comments but does not reply to them.",
+    )
 
 
 def create_comment(
@@ -65,10 +110,11 @@ def create_comment(
     campaign_threshold: float = DEFAULT_CAMPAIGN_THRESHOLD,
 ) -> Comment:
     """Comment on a clause of the version under consultation while the window is open."""
-    actor = require_actor(actor)
+    actor = require_stakeholder(actor, doing=COMMENTING, instead=CONSULTATION_PART)
     now = now or utcnow()
-    window = _open_window(session, slug=slug, now=now)
-    body = _check_body(body, max_chars=max_chars)
+    policy, window = _consultation(session, slug=slug)
+    window = _require_open(policy, window, now=now)
+    _check_body(body, max_chars=max_chars)
     _check_rate(session, actor=actor, now=now, per_minute=per_minute)
     clause = session.exec(
         select(Clause).where(Clause.version_id == window.version_id, Clause.key == clause_key)
@@ -76,10 +122,15 @@ def create_comment(
     if clause is None:
         raise InvalidInput(
             f"Pasal '{clause_key}' tidak ada pada versi yang sedang dikonsultasikan.",
+            en=f"Clause '{clause_key}' is not in the version under consultation.",
             field="clause_key",
         )
     if quote and quote not in clause.body and quote not in clause.heading:
-        raise InvalidInput("Kutipan harus diambil persis dari teks pasal.", field="quote")
+        raise InvalidInput(
+            "Kutipan harus diambil persis dari teks pasal.",
+            en="The quote must be copied exactly from the clause's text.",
+            field="quote",
+        )
     comment = Comment(
         policy_id=window.policy_id,
         version_id=window.version_id,
@@ -100,15 +151,18 @@ def create_comment(
     return comment
 
 
-def _check_body(body: str, *, max_chars: int) -> str:
-    body = body.strip()
-    if not body:
-        raise InvalidInput("Isi masukan tidak boleh kosong.", field="body")
+def _check_body(body: str, *, max_chars: int) -> None:
+    # Checked, never rewritten: the register keeps the text exactly as its author sent it.
+    if not body.strip():
+        raise InvalidInput(
+            "Isi masukan tidak boleh kosong.", en="The comment must not be empty.", field="body"
+        )
     if len(body) > max_chars:
         raise InvalidInput(
-            f"Masukan terlalu panjang ({len(body)} karakter): maksimal {max_chars} karakter.", field="body"
+            f"Masukan terlalu panjang ({len(body)} karakter): maksimal {max_chars} karakter.",
+            en=f"The comment is too long ({len(body)} characters): at most {max_chars}.",
+            field="body",
         )
-    return body
 
 
 def _check_rate(session: Session, *, actor: Actor, now: datetime, per_minute: int) -> None:
@@ -124,6 +178,8 @@ def _check_rate(session: Session, *, actor: Actor, now: datetime, per_minute: in
         raise RateLimited(
             f"Anda sudah mengirim {recent} masukan dalam satu menit terakhir (batas {per_minute} per menit). "
             "Tunggu sebentar lalu kirim lagi.",
+            en=f"You sent {recent} comments in the last minute (the limit is {per_minute} per minute). "
+            "Wait a moment, then send again.",
             retry_after=60,
         )
 
@@ -139,16 +195,25 @@ def create_reply(
     max_chars: int = MAX_COMMENT_CHARS,
     per_minute: int = DEFAULT_PER_MINUTE,
 ) -> Comment:
-    """Reply to a comment of the open window (anyone signed in, drafters included)."""
+    """Reply to a comment of the open window (stakeholders, the owning unit's drafters, admins)."""
     actor = require_actor(actor)
     now = now or utcnow()
-    window = _open_window(session, slug=slug, now=now)
-    parent = get_comment(session, slug=slug, comment_id=parent_id)
+    policy, window = _consultation(session, slug=slug)
+    _require_replier(actor, policy)
+    window = _require_open(policy, window, now=now)
+    parent = comment_of(session, policy=policy, comment_id=parent_id)
     if parent.window_id != window.id:
-        raise Conflict("Masukan ini berasal dari konsultasi yang sudah selesai; balasan tidak dapat dikirim.")
+        raise Conflict(
+            "Masukan ini berasal dari konsultasi yang sudah selesai; balasan tidak dapat dikirim.",
+            en="This comment belongs to a consultation that has ended; replies can no longer be sent.",
+        )
     if parent.parent_id is not None:
-        raise InvalidInput("Balas masukan utamanya, bukan balasan lain.", field="parent_id")
-    body = _check_body(body, max_chars=max_chars)
+        raise InvalidInput(
+            "Balas masukan utamanya, bukan balasan lain.",
+            en="Reply to the comment itself, not to another reply.",
+            field="parent_id",
+        )
+    _check_body(body, max_chars=max_chars)
     _check_rate(session, actor=actor, now=now, per_minute=per_minute)
     reply = Comment(
         policy_id=parent.policy_id,
@@ -168,14 +233,46 @@ def create_reply(
     return reply
 
 
-def vote(session: Session, *, actor: Actor | None, slug: str, comment_id: int, value: int) -> Comment:
-    """Support (+1), oppose (-1) or withdraw (0) one's vote on a comment; one vote per account."""
-    actor = require_actor(actor)
+def vote(
+    session: Session,
+    *,
+    actor: Actor | None,
+    slug: str,
+    comment_id: int,
+    value: int,
+    now: datetime | None = None,
+) -> Comment:
+    """Support (+1), oppose (-1) or withdraw (0) one's vote while the consultation is open."""
+    actor = require_stakeholder(actor, doing=VOTING, instead=CONSULTATION_PART)
     if value not in (-1, 0, 1):
-        raise InvalidInput("Nilai dukungan harus 1 (mendukung), -1 (menolak) atau 0 (batal).", field="value")
+        raise InvalidInput(
+            "Nilai dukungan harus 1 (mendukung), -1 (menolak) atau 0 (batal).",
+            en="A vote is 1 (support), -1 (oppose) or 0 (withdraw).",
+            field="value",
+        )
     if actor.id is None:
-        raise InvalidInput("Hanya akun yang dapat memberi dukungan.", field="value")
-    comment = get_comment(session, slug=slug, comment_id=comment_id)
+        raise InvalidInput(
+            "Hanya akun yang dapat memberi dukungan.", en="Only an account can vote.", field="value"
+        )
+    policy, window = _consultation(session, slug=slug)
+    comment = comment_of(session, policy=policy, comment_id=comment_id)
+    window = _require_open(policy, window, now=now or utcnow())
+    if comment.window_id != window.id:
+        raise Conflict(
+            "Masukan ini berasal dari konsultasi yang sudah selesai; dukungan tidak dapat diubah.",
+            en="This comment belongs to a consultation that has ended; votes can no longer change.",
+        )
+    if comment.parent_id is not None:
+        raise InvalidInput(
+            "Dukungan diberikan pada masukan, bukan pada balasan.",
+            en="Votes are given to comments, not to replies.",
+            field="comment_id",
+        )
+    if comment.hidden_at is not None:
+        raise Conflict(
+            "Masukan ini disembunyikan moderator; dukungan tidak dapat diberikan.",
+            en="A moderator hid this comment; it cannot be voted on.",
+        )
     row = session.exec(
         select(CommentVote).where(CommentVote.comment_id == comment_id, CommentVote.account_id == actor.id)
     ).first()
@@ -183,7 +280,15 @@ def vote(session: Session, *, actor: Actor | None, slug: str, comment_id: int, v
     if old == value:
         return comment
     if row is None:
-        session.add(CommentVote(comment_id=comment_id, account_id=actor.id, value=value))
+        _insert_once(
+            session,
+            CommentVote(comment_id=comment_id, account_id=actor.id, value=value),
+            refusal=Conflict(
+                "Anda baru saja memberi dukungan pada masukan ini dari permintaan lain: muat ulang "
+                "untuk melihat dukungan Anda.",
+                en="You just voted on this comment from another request: reload to see your vote.",
+            ),
+        )
     elif value == 0:
         session.delete(row)
     else:
@@ -202,124 +307,10 @@ def vote(session: Session, *, actor: Actor | None, slug: str, comment_id: int, v
     return comment
 
 
-def get_comment(session: Session, *, slug: str, comment_id: int) -> Comment:
-    """Return a comment of a policy or raise NotFound."""
-    policy = get_policy(session, slug=slug)
-    comment = session.get(Comment, comment_id)
-    if comment is None or comment.policy_id != policy.id:
-        raise NotFound(f"Masukan {comment_id} tidak ditemukan pada kebijakan ini.")
-    return comment
-
-
-def dispose(
-    session: Session,
-    *,
-    actor: Actor,
-    slug: str,
-    comment_id: int,
-    outcome: Outcome,
-    reason: str,
-    next_clause_key: str | None = None,
-    via_campaign_id: int | None = None,
-    now: datetime | None = None,
-) -> Disposition:
-    """Give (or change) a comment's disposition, with the reason owed to its author."""
-    policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
-    comment = get_comment(session, slug=slug, comment_id=comment_id)
-    if comment.parent_id is not None:
-        raise InvalidInput(
-            "Tindak lanjut diberikan pada masukan, bukan pada balasan.", field="comment_id"
-        )
-    reason = reason.strip()
-    if not reason:
-        raise InvalidInput(
-            "Alasan tindak lanjut wajib diisi: setiap pemberi masukan berhak mendapat penjelasan.",
-            field="reason",
-        )
-    if next_clause_key is not None and not next_clause_key.strip():
-        next_clause_key = None
-    if next_clause_key is not None and len(next_clause_key) > 40:
-        raise InvalidInput(
-            "Kunci pasal versi berikutnya paling panjang 40 karakter.", field="next_clause_key"
-        )
-    row = session.exec(select(Disposition).where(Disposition.comment_id == comment_id)).first()
-    if row is None:
-        row = Disposition(comment_id=comment_id, outcome=outcome, reason=reason)
-    row.outcome = outcome
-    row.reason = reason
-    row.next_clause_key = next_clause_key
-    row.responder_id = actor.id
-    row.via_campaign_id = via_campaign_id
-    row.responded_at = now or utcnow()
-    session.add(row)
-    session.flush()
-    return row
-
-
-def set_hidden(
-    session: Session,
-    *,
-    actor: Actor,
-    slug: str,
-    comment_id: int,
-    hidden: bool,
-    reason: str,
-    now: datetime | None = None,
-) -> Comment:
-    """Hide (or show again) a comment; the text stays stored and the reason is recorded."""
-    require_role(actor, Role.MODERATOR)
-    comment = get_comment(session, slug=slug, comment_id=comment_id)
-    if not reason.strip():
-        raise InvalidInput("Alasan moderasi wajib diisi.", field="reason")
-    comment.hidden_at = (now or utcnow()) if hidden else None
-    comment.hidden_reason = reason.strip()
-    comment.hidden_by_id = actor.id
-    session.add(comment)
-    session.flush()
-    return comment
-
-
-def get_campaign(session: Session, *, slug: str, campaign_id: int) -> Campaign:
-    """Return a campaign group of a policy or raise NotFound."""
-    policy = get_policy(session, slug=slug)
-    campaign = session.get(Campaign, campaign_id)
-    window = session.get(ConsultationWindow, campaign.window_id) if campaign is not None else None
-    if campaign is None or window is None or window.policy_id != policy.id:
-        raise NotFound(f"Kelompok kampanye {campaign_id} tidak ditemukan pada kebijakan ini.")
-    return campaign
-
-
-def dispose_campaign(
-    session: Session,
-    *,
-    actor: Actor,
-    slug: str,
-    campaign_id: int,
-    outcome: Outcome,
-    reason: str,
-    next_clause_key: str | None = None,
-    now: datetime | None = None,
-) -> list[Disposition]:
-    """Answer a campaign group once: each member gets its own disposition row with the same answer."""
-    policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
-    campaign = get_campaign(session, slug=slug, campaign_id=campaign_id)
-    now = now or utcnow()
-    members = session.exec(
-        select(Comment.id).where(Comment.campaign_id == campaign.id).order_by(col(Comment.id))
-    ).all()
-    return [
-        dispose(
-            session,
-            actor=actor,
-            slug=slug,
-            comment_id=member,  # type: ignore[arg-type]
-            outcome=outcome,
-            reason=reason,
-            next_clause_key=next_clause_key,
-            via_campaign_id=campaign.id,
-            now=now,
-        )
-        for member in members
-    ]
+def _insert_once(session: Session, row: SQLModel, *, refusal: Conflict) -> None:
+    """Insert a row guarded by a unique key; a concurrent twin that won the key gets `refusal`."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        raise refusal from None

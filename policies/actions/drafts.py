@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from policies.access import Actor, require_owner
@@ -34,11 +35,15 @@ def create_version(
     if policy.stage not in EDITABLE_STAGES:
         raise Conflict(
             f"Draf tidak dapat diubah pada tahap {policy.stage}: teks hanya dapat ditulis pada "
-            "tahap penyusunan, lokakarya atau revisi."
+            "tahap penyusunan, lokakarya atau revisi.",
+            en=f"The draft cannot change in the {policy.stage} stage: text is written only while "
+            "drafting, in workshops or in revision.",
         )
     if len(body) > MAX_BODY_CHARS:
         raise InvalidInput(
-            f"Draf terlalu panjang (maksimal {MAX_BODY_CHARS} karakter).", field="body"
+            f"Draf terlalu panjang (maksimal {MAX_BODY_CHARS} karakter).",
+            en=f"The draft is too long (at most {MAX_BODY_CHARS} characters).",
+            field="body",
         )
     parsed = parse_draft(body)
     previous = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
@@ -61,8 +66,17 @@ def create_version(
         based_on_id=previous.id if previous else None,
         created_by_id=actor.id,
     )
-    session.add(version)
-    session.flush()
+    try:
+        # Version numbers are unique per policy: a version saved meanwhile took this number.
+        with session.begin_nested():
+            session.add(version)
+    except IntegrityError:
+        raise Conflict(
+            f"Versi {version.number} baru saja disimpan oleh permintaan lain: muat ulang, baca "
+            "versi itu, lalu tulis perubahan Anda di atasnya.",
+            en=f"Version {version.number} was just saved by another request: reload, read it, "
+            "then write your changes on top of it.",
+        ) from None
     session.add_all(
         Clause(
             version_id=version.id,  # type: ignore[arg-type]

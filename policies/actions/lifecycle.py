@@ -6,15 +6,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from policies.access import Actor, require_owner, require_role
+from policies.actions.consultation import close_open_windows
 from policies.db import utcnow
 from policies.errors import (
     Conflict,
     FailedGate,
     GatesNotMet,
     InvalidInput,
+    PermissionDenied,
     TransitionNotAllowed,
 )
 from policies.i18n import stage_name
@@ -52,18 +55,31 @@ def create_policy(
     """Start a policy in drafting, with its kind's indicators copied onto it."""
     require_role(actor, Role.DRAFTER)
     if actor.role is Role.DRAFTER and actor.unit != unit:
-        raise InvalidInput(
-            "Perancang hanya dapat membuat kebijakan untuk unitnya sendiri.", field="unit"
+        raise PermissionDenied(
+            f"Perancang hanya dapat membuat kebijakan untuk unitnya sendiri ({actor.unit or 'belum diisi'}), "
+            f"bukan untuk {unit}.",
+            en=f"A drafter can only create policies for their own unit ({actor.unit or 'not set'}), "
+            f"not for {unit}.",
         )
     if not slug or not set(slug) <= SLUG_CHARS or slug.startswith("-"):
         raise InvalidInput(
             "Slug hanya boleh berisi huruf kecil, angka dan tanda hubung (mis. perwal-asn-2026).",
+            en="A slug holds only lower-case letters, digits and hyphens (e.g. perwal-asn-2026).",
             field="slug",
         )
+    taken = Conflict(
+        f"Slug '{slug}' sudah dipakai kebijakan lain.",
+        en=f"The slug '{slug}' is already used by another policy.",
+        field="slug",
+    )
     if session.exec(select(Policy.id).where(Policy.slug == slug)).first() is not None:
-        raise Conflict(f"Slug '{slug}' sudah dipakai kebijakan lain.", field="slug")
+        raise taken
     if audience_size < 0:
-        raise InvalidInput("Jumlah sasaran tidak boleh negatif.", field="audience_size")
+        raise InvalidInput(
+            "Jumlah sasaran tidak boleh negatif.",
+            en="The audience size cannot be negative.",
+            field="audience_size",
+        )
     kind = get_kind(session, code=kind_code)
     policy = Policy(
         slug=slug,
@@ -73,8 +89,12 @@ def create_policy(
         unit=unit,
         audience_size=audience_size,
     )
-    session.add(policy)
-    session.flush()
+    try:
+        # Two drafters choosing one slug at the same moment: the second hears why, not a bare 409.
+        with session.begin_nested():
+            session.add(policy)
+    except IntegrityError:
+        raise taken from None
     for item in kind.indicators:
         session.add(
             Indicator(
@@ -136,6 +156,8 @@ def advance(
         raise Conflict(
             f"Kebijakan telah diubah orang lain (versi {policy.lock_version}, Anda melihat versi "
             f"{expected_version}): muat ulang lalu coba lagi.",
+            en=f"Someone else changed the policy (version {policy.lock_version}, you saw version "
+            f"{expected_version}): reload and try again.",
             current_version=policy.lock_version,
         )
     if not is_allowed(from_stage=from_stage, to_stage=to_stage):
@@ -151,7 +173,11 @@ def advance(
         )
     reason = reason.strip()
     if to_stage is Stage.WITHDRAWN and not reason:
-        raise InvalidInput("Pencabutan kebijakan wajib disertai alasan.", field="reason")
+        raise InvalidInput(
+            "Pencabutan kebijakan wajib disertai alasan.",
+            en="Withdrawing a policy needs a reason.",
+            field="reason",
+        )
     evidence = gather_evidence(session, policy=policy, now=now)
     failed = [
         r
@@ -175,9 +201,13 @@ def advance(
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(
-            "Kebijakan baru saja dipindahkan tahapnya oleh orang lain: muat ulang lalu coba lagi."
+            "Kebijakan baru saja dipindahkan tahapnya oleh orang lain: muat ulang lalu coba lagi.",
+            en="Someone else just moved the policy to another stage: reload and try again.",
         )
     session.expire(policy)
+    if to_stage is Stage.WITHDRAWN:
+        # A withdrawn policy takes no more comments: its consultation ends with it.
+        close_open_windows(session, policy=policy, now=now)
     event = StageEvent(
         policy_id=policy.id,  # type: ignore[arg-type]
         cycle=cycle,

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from policies.access import Actor, require_actor, require_owner
+from policies.access import Actor, require_owner, require_stakeholder
 from policies.errors import Conflict, InvalidInput, NotFound
 from policies.models import (
     Acknowledgement,
@@ -36,12 +36,16 @@ def record_adoption(
     if policy.stage not in (Stage.CONSULTATION, Stage.REVISION):
         raise Conflict(
             "Penetapan dicatat pada akhir tahap konsultasi atau revisi, "
-            f"bukan pada tahap {policy.stage}."
+            f"bukan pada tahap {policy.stage}.",
+            en="Adoption is recorded at the end of the consultation or revision stage, "
+            f"not in the {policy.stage} stage.",
         )
     version = get_version(session, policy_id=policy.id, number=version_number)  # type: ignore[arg-type]
     if version.published_at is None:
         raise InvalidInput(
-            "Hanya versi yang telah diterbitkan yang dapat ditetapkan.", field="version_number"
+            "Hanya versi yang telah diterbitkan yang dapat ditetapkan.",
+            en="Only a published version can be adopted.",
+            field="version_number",
         )
     for field, value in (
         ("instrument_type", instrument_type),
@@ -49,9 +53,12 @@ def record_adoption(
         ("signed_by", signed_by),
     ):
         if not value.strip():
-            raise InvalidInput("Isian ini wajib diisi.", field=field)
+            raise InvalidInput("Isian ini wajib diisi.", en="This field is required.", field=field)
+    recorded = Conflict(
+        "Penetapan untuk siklus ini sudah dicatat.", en="The adoption of this cycle is already recorded."
+    )
     if current_adoption(session, policy=policy) is not None:
-        raise Conflict("Penetapan untuk siklus ini sudah dicatat.")
+        raise recorded
     adoption = Adoption(
         policy_id=policy.id,  # type: ignore[arg-type]
         cycle=policy.cycle,
@@ -62,8 +69,12 @@ def record_adoption(
         signed_by=signed_by.strip(),
         recorded_by_id=actor.id,
     )
-    session.add(adoption)
-    session.flush()
+    try:
+        # One adoption per cycle: a twin request recording it at the same moment keeps the key.
+        with session.begin_nested():
+            session.add(adoption)
+    except IntegrityError:
+        raise recorded from None
     return adoption
 
 
@@ -83,9 +94,16 @@ def add_session(
     policy = get_policy(session, slug=slug)
     require_owner(actor, policy)
     if policy.stage != Stage.SOCIALIZATION:
-        raise Conflict(f"Sesi sosialisasi dicatat pada tahap sosialisasi, bukan {policy.stage}.")
+        raise Conflict(
+            f"Sesi sosialisasi dicatat pada tahap sosialisasi, bukan {policy.stage}.",
+            en=f"Socialization sessions are recorded in the socialization stage, not in {policy.stage}.",
+        )
     if attendance_count < 0:
-        raise InvalidInput("Jumlah peserta tidak boleh negatif.", field="attendance_count")
+        raise InvalidInput(
+            "Jumlah peserta tidak boleh negatif.",
+            en="The attendance cannot be negative.",
+            field="attendance_count",
+        )
     row = SocializationSession(
         policy_id=policy.id,  # type: ignore[arg-type]
         cycle=policy.cycle,
@@ -105,13 +123,18 @@ def acknowledge(
     session: Session, *, actor: Actor | None, slug: str, now: datetime | None = None
 ) -> Acknowledgement:
     """Record that the actor has read the adopted version; doing it twice returns the first."""
-    actor = require_actor(actor)
+    actor = require_stakeholder(actor, doing=("mengonfirmasi telah membaca", "acknowledge having read"))
     if actor.id is None:
-        raise InvalidInput("Konfirmasi baca memerlukan akun.", field="account")
+        raise InvalidInput(
+            "Konfirmasi baca memerlukan akun.", en="An acknowledgement needs an account.", field="account"
+        )
     policy = get_policy(session, slug=slug)
     adoption = latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
     if adoption is None:
-        raise NotFound("Kebijakan ini belum ditetapkan, jadi belum ada yang dapat dikonfirmasi.")
+        raise NotFound(
+            "Kebijakan ini belum ditetapkan, jadi belum ada yang dapat dikonfirmasi.",
+            en="This policy is not adopted yet, so there is nothing to acknowledge.",
+        )
     existing = session.exec(
         select(Acknowledgement).where(
             Acknowledgement.version_id == adoption.version_id,
@@ -175,7 +198,11 @@ def add_mentoring_pair(
     policy = get_policy(session, slug=slug)
     require_owner(actor, policy)
     if not mentor_name.strip() or not mentee_name.strip():
-        raise InvalidInput("Nama mentor dan peserta mentoring wajib diisi.", field="mentor_name")
+        raise InvalidInput(
+            "Nama mentor dan peserta mentoring wajib diisi.",
+            en="The mentor's and the mentee's names are required.",
+            field="mentor_name",
+        )
     pair = MentoringPair(
         policy_id=policy.id,  # type: ignore[arg-type]
         cycle=policy.cycle,

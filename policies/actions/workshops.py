@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from policies.access import Actor, require_owner
 from policies.db import utcnow
-from policies.errors import InvalidInput, NotFound
+from policies.errors import Conflict, InvalidInput, NotFound
 from policies.fields import clean_text
 from policies.models import (
     Account,
@@ -19,7 +19,7 @@ from policies.models import (
     WorkshopAttendance,
     WorkshopOutcome,
 )
-from policies.queries import clauses_of, get_policy, latest_version
+from policies.queries import clauses_of, current_window, get_policy, latest_version
 from policies.text import text_hash
 
 # The columns' sizes (policies/models/participation.py) and the API schemas' limits.
@@ -240,18 +240,28 @@ def add_outcome(
 
 
 def outcome_to_comment(
-    session: Session, *, actor: Actor, slug: str, outcome_id: int, window_id: int | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    workshop_id: int,
+    outcome_id: int,
+    now: datetime | None = None,
 ) -> Comment:
-    """Enter a workshop outcome into the comment register, so it gets a disposition too."""
+    """Enter a workshop outcome into the comment register, so it gets a disposition too.
+
+    It joins the current cycle's consultation window (scheduled or open), on that window's
+    version, so the gate, the report and the statistics count it like any other comment.
+    """
     policy = get_policy(session, slug=slug)
     require_owner(actor, policy)
+    workshop = _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
     outcome = session.get(WorkshopOutcome, outcome_id)
-    if outcome is None:
+    if outcome is None or outcome.workshop_id != workshop.id:
         raise NotFound(
-            f"Hasil lokakarya {outcome_id} tidak ditemukan.",
-            en=f"Workshop outcome {outcome_id} was not found.",
+            f"Hasil lokakarya {outcome_id} tidak ditemukan pada lokakarya {workshop_id}.",
+            en=f"There is no outcome {outcome_id} in workshop {workshop_id}.",
         )
-    workshop = _workshop(session, workshop_id=outcome.workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
     if outcome.comment_id is not None:
         existing = session.get(Comment, outcome.comment_id)
         if existing is not None:
@@ -259,18 +269,22 @@ def outcome_to_comment(
     if outcome.clause_key is None:
         raise InvalidInput(
             "Hasil lokakarya harus dikaitkan dengan pasal sebelum menjadi masukan.",
-            en="Link the workshop outcome to a clause before it becomes a comment.",
+            en="A workshop outcome must be tied to a clause before it becomes a comment.",
             field="clause_key",
         )
-    version = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
-    if version is None:
-        raise InvalidInput(
-            "Kebijakan belum memiliki draf.", en="The policy has no draft yet.", field="outcome_id"
+    now = now or utcnow()
+    window = current_window(session, policy=policy)
+    if window is None or window.closed_at is not None or window.closes_at <= now:
+        raise Conflict(
+            "Buka (jadwalkan) jendela konsultasi terlebih dahulu; hasil lokakarya tetap tercatat "
+            "dan dapat dijadikan masukan setelahnya.",
+            en="Open (schedule) the consultation window first; the outcome stays recorded and can "
+            "be converted then.",
         )
     comment = Comment(
         policy_id=policy.id,  # type: ignore[arg-type]
-        version_id=version.id,  # type: ignore[arg-type]
-        window_id=window_id,
+        version_id=window.version_id,
+        window_id=window.id,
         clause_key=outcome.clause_key,
         body=outcome.text,
         text_hash=text_hash(outcome.text),
@@ -278,6 +292,7 @@ def outcome_to_comment(
         author_name=outcome.raised_by or f"Peserta {workshop.title}",
         author_group="asn",
         source=CommentSource.WORKSHOP,
+        created_at=now,
     )
     session.add(comment)
     session.flush()

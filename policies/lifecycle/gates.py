@@ -144,15 +144,25 @@ def _window_closed(ev: Evidence) -> tuple[bool, str, str]:
 
 @gate("every_comment_answered", (S.CONSULTATION, S.SOCIALIZATION))
 def _every_comment_answered(ev: Evidence) -> tuple[bool, str, str]:
+    # Counted over every window of the cycle; hidden comments are answered by the moderator's
+    # recorded reason, so they are the only ones left out.
     missing = ev.comments_without_disposition
     if missing == 0:
-        return True, "Setiap masukan telah ditindaklanjuti.", "Every comment has a disposition."
+        return (
+            True,
+            "Setiap masukan yang tampil, di semua jendela konsultasi siklus ini, telah "
+            "ditindaklanjuti (masukan yang disembunyikan moderator dijawab oleh alasan moderasinya).",
+            "Every visible comment, in every consultation window of this cycle, has a disposition "
+            "(a comment hidden by a moderator is answered by the recorded reason for hiding it).",
+        )
     return (
         False,
-        f"{missing} masukan belum diberi tindak lanjut beserta alasannya (hak untuk mendapatkan "
-        "penjelasan, UU 13/2022 Pasal 96): jawab semuanya.",
-        f"{missing} comment(s) still lack a disposition with a reason (the right to an "
-        "explanation, Law 13/2022 Art. 96): answer them all.",
+        f"{missing} masukan yang tampil, di semua jendela konsultasi siklus ini, belum diberi "
+        "tindak lanjut beserta alasannya (hak untuk mendapatkan penjelasan, UU 13/2022 Pasal 96): "
+        "jawab semuanya. Masukan yang disembunyikan moderator dengan alasan tercatat tidak dihitung.",
+        f"{missing} visible comment(s), across every consultation window of this cycle, still lack "
+        "a disposition with a reason (the right to an explanation, Law 13/2022 Art. 96): answer "
+        "them all. Comments a moderator hid with a recorded reason are not counted.",
     )
 
 

@@ -19,11 +19,12 @@ import jinja2
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from policies.campaigns import list_campaigns
 from policies.comment_queries import LIST_COLUMNS, LIST_FROM, CommentView, view_of_row
 from policies.errors import NotFound
 from policies.i18n import JAKARTA, format_date, format_datetime, format_number, format_share
 from policies.models import Campaign, Clause, Comment, ConsultationWindow, DraftVersion, Policy
-from policies.queries import current_window, get_policy
+from policies.queries import cycle_windows, get_policy, in_windows
 from policies.rendering.report_labels import LABELS
 from policies.statistics import ConsultationStats, consultation_stats
 
@@ -38,6 +39,15 @@ class ClauseSection:
     comments: list[CommentView] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class WindowLine:
+    """One consultation window of the cycle, as the report names it."""
+
+    version_number: int
+    opens_at: datetime
+    ends_at: datetime
+
+
 @dataclass
 class ReportData:
     """Everything the report templates show."""
@@ -50,24 +60,37 @@ class ReportData:
     campaigns: list[Campaign]
     replies: dict[int, int]
     generated_at: datetime
+    windows: list[WindowLine] = field(default_factory=list)
 
 
 def build_report(session: Session, *, slug: str, now: datetime) -> ReportData:
-    """Gather the current window's comments, dispositions, campaigns and statistics."""
+    """Gather every window of the current cycle: comments, dispositions, campaigns, statistics."""
     policy = get_policy(session, slug=slug)
-    window = current_window(session, policy=policy)
-    if window is None:
-        raise NotFound("Kebijakan ini belum memiliki konsultasi publik pada siklus ini.")
-    version = session.get(DraftVersion, window.version_id)
-    assert version is not None
-    clauses = session.exec(
-        select(Clause).where(Clause.version_id == version.id).order_by(col(Clause.position))
-    ).all()
-    sections = {c.key: ClauseSection(key=c.key, heading=c.heading) for c in clauses}
+    windows = cycle_windows(session, policy=policy)
+    if not windows:
+        raise NotFound(
+            "Kebijakan ini belum memiliki konsultasi publik pada siklus ini.",
+            en="This policy has no public consultation in this cycle.",
+        )
+    window, ids = windows[-1], [w.id for w in windows]
+    versions = {
+        v.id: v
+        for v in session.exec(
+            select(DraftVersion).where(col(DraftVersion.id).in_({w.version_id for w in windows}))
+        )
+    }
+    version = versions[window.version_id]
+    # The latest window's clauses in reading order, then any clause only an earlier window had.
+    sections: dict[str, ClauseSection] = {}
+    for version_id in dict.fromkeys([window.version_id, *(w.version_id for w in reversed(windows))]):
+        for c in session.exec(
+            select(Clause).where(Clause.version_id == version_id).order_by(col(Clause.position))
+        ):
+            sections.setdefault(c.key, ClauseSection(key=c.key, heading=c.heading))
     rows = session.execute(
         sa.select(*LIST_COLUMNS)
         .select_from(LIST_FROM)
-        .where(Comment.window_id == window.id, col(Comment.parent_id).is_(None))
+        .where(in_windows(Comment.window_id, ids), col(Comment.parent_id).is_(None))  # type: ignore[arg-type]
         .order_by(col(Comment.id))
     )
     for row in rows:
@@ -78,21 +101,25 @@ def build_report(session: Session, *, slug: str, now: datetime) -> ReportData:
         section.comments.append(view)
     replies: dict[int, int] = defaultdict(int)
     for parent_id in session.exec(
-        select(Comment.parent_id).where(Comment.window_id == window.id, col(Comment.parent_id).is_not(None))
+        select(Comment.parent_id).where(
+            in_windows(Comment.window_id, ids), col(Comment.parent_id).is_not(None)  # type: ignore[arg-type]
+        )
     ).all():
         replies[parent_id] += 1  # type: ignore[index]
-    campaigns = session.exec(
-        select(Campaign).where(Campaign.window_id == window.id).order_by(col(Campaign.size).desc())
-    ).all()
     return ReportData(
         policy=policy,
         window=window,
         version=version,
         sections=list(sections.values()),
-        stats=consultation_stats(session, window_id=window.id),  # type: ignore[arg-type]
-        campaigns=list(campaigns),
+        stats=consultation_stats(session, window_ids=ids),  # type: ignore[arg-type]
+        # The report is public: a campaign is shown by a visible member, or not at all.
+        campaigns=list_campaigns(session, window_ids=ids, visible_only=True),  # type: ignore[arg-type]
         replies=dict(replies),
         generated_at=now,
+        windows=[
+            WindowLine(versions[w.version_id].number, w.opens_at, w.closed_at or w.closes_at)
+            for w in windows
+        ],
     )
 
 

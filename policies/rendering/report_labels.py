@@ -12,6 +12,8 @@ LABELS: dict[str, dict[str, Any]] = {
         "dapat melihatnya; setelah diterbitkan, laporan terbuka untuk semua orang.",
         "intro": "Versi {n} dikonsultasikan dari {start} sampai {end}. Laporan ini disusun {on} sebagai "
         "jawaban kepada setiap pemberi masukan (UU 13/2022 Pasal 96).",
+        "windows": "Laporan ini mencakup {n} jendela konsultasi pada siklus ini:",
+        "window_item": "versi {n} dari {start} sampai {end}",
         "summary": "Ringkasan",
         "count": "Jumlah",
         "comments": "Masukan",
@@ -56,6 +58,8 @@ LABELS: dict[str, dict[str, Any]] = {
         "admins can see it; once published, it is open to everyone.",
         "intro": "Version {n} was open for public consultation from {start} to {end}. This report was "
         "prepared on {on} as the answer owed to everyone who commented (UU 13/2022 Article 96).",
+        "windows": "This report covers the {n} consultation windows of this cycle:",
+        "window_item": "version {n} from {start} to {end}",
         "summary": "Summary",
         "count": "Count",
         "comments": "Comments",

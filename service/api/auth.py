@@ -11,6 +11,7 @@ from policies import accounts
 from policies.db import utcnow
 from policies.errors import NotFound
 from policies.models import Account, Role, StakeholderGroup
+from service.api.schemas import Text
 from service.auth import ActorDep, bearer_token
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
 
@@ -20,12 +21,12 @@ router = APIRouter(tags=["accounts"])
 class RegisterIn(BaseModel):
     """A stakeholder signing up; an ASN gives an 18-digit NIP and a unit."""
 
-    email: str = Field(min_length=3, max_length=254, examples=["budi@example.id"])
-    name: str = Field(min_length=1, max_length=200)
-    password: str = Field(min_length=accounts.MIN_PASSWORD_LENGTH, max_length=200)
+    email: Text = Field(min_length=3, max_length=254, examples=["budi@example.id"])
+    name: Text = Field(min_length=1, max_length=200)
+    password: Text = Field(min_length=accounts.MIN_PASSWORD_LENGTH, max_length=200)
     group: StakeholderGroup = StakeholderGroup.PUBLIC
-    nip: str = Field(default="", max_length=30)
-    unit: str = Field(default="", max_length=200)
+    nip: Text = Field(default="", max_length=30)
+    unit: Text = Field(default="", max_length=200)
 
 
 class AccountCreate(RegisterIn):
@@ -37,8 +38,8 @@ class AccountCreate(RegisterIn):
 class LoginIn(BaseModel):
     """Credentials."""
 
-    email: str = Field(min_length=1, max_length=254)
-    password: str = Field(min_length=1, max_length=200)
+    email: Text = Field(min_length=1, max_length=254)
+    password: Text = Field(min_length=1, max_length=200)
 
 
 class TokenOut(BaseModel):
@@ -91,7 +92,11 @@ def register(payload: RegisterIn, session: SessionDep) -> AccountPublic:
     return account_public(account)
 
 
-@router.post("/auth/login", response_model=TokenOut)
+@router.post(
+    "/auth/login",
+    response_model=TokenOut,
+    responses={401: {"description": "E-mel atau kata sandi salah, atau akun dinonaktifkan."}},
+)
 def login(payload: LoginIn, session: SessionDep, settings: SettingsDep) -> TokenOut:
     """Exchange email and password for a bearer token."""
     issued = accounts.login(
@@ -116,7 +121,7 @@ def me(actor: ActorDep, session: ReadSessionDep) -> AccountPublic:
     """Read the signed-in account."""
     account = accounts.get_account(session, account_id=actor.id or 0)
     if account is None:
-        raise NotFound("Akun tidak ditemukan.")
+        raise NotFound("Akun tidak ditemukan.", en="The account was not found.")
     return account_public(account)
 
 

@@ -11,8 +11,9 @@ from policies.comment_export import export_csv, export_json
 from policies.comment_queries import can_see_hidden
 from policies.db import read_session, utcnow
 from policies.errors import NotFound
-from policies.queries import current_window, get_policy
+from policies.queries import cycle_window_ids, get_policy
 from policies.rendering.report import build_report, render_report
+from service.api.params import SlugPath
 from service.auth import OptionalActorDep
 from service.deps import ReadSessionDep, SettingsDep
 
@@ -24,15 +25,19 @@ def _stream(
     slug: str, session: ReadSessionDep, viewer: OptionalActorDep, settings: SettingsDep, *, exporter: Exporter
 ) -> Iterator[str]:
     policy = get_policy(session, slug=slug)
-    window = current_window(session, policy=policy)
-    if window is None:
-        raise NotFound("Kebijakan ini belum memiliki konsultasi publik pada siklus ini.")
-    window_id, full_text = window.id, can_see_hidden(viewer, policy)
+    # Every window of the cycle: an earlier window's comments are part of the same register.
+    window_ids = cycle_window_ids(session, policy=policy)
+    if not window_ids:
+        raise NotFound(
+            "Kebijakan ini belum memiliki konsultasi publik pada siklus ini.",
+            en="This policy has no public consultation in this cycle.",
+        )
+    full_text = can_see_hidden(viewer, policy)
 
     # The rows are read while the response is sent, by a session that lives as long as the stream.
     def chunks() -> Iterator[str]:
         with read_session(settings.database_url) as stream_session:
-            yield from exporter(stream_session, window_id=window_id, full_text=full_text)
+            yield from exporter(stream_session, window_ids=window_ids, full_text=full_text)
 
     return chunks()
 
@@ -43,9 +48,13 @@ def _stream(
     responses={200: {"content": {"text/csv": {}}, "description": "Semua masukan beserta tindak lanjutnya."}},
 )
 def export_comments_csv(
-    slug: str, session: ReadSessionDep, viewer: OptionalActorDep, settings: SettingsDep
+    slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep, settings: SettingsDep
 ) -> StreamingResponse:
-    """Export every comment of the current consultation with its disposition as CSV (streamed)."""
+    """Export every comment of this cycle's consultation with its disposition as CSV (streamed).
+
+    A cell of user text starting with =, +, -, @, a tab or a carriage return gets a leading
+    apostrophe, so a spreadsheet shows it instead of running it as a formula.
+    """
     body = _stream(slug, session, viewer, settings, exporter=export_csv)
     return StreamingResponse(
         body,
@@ -60,16 +69,16 @@ def export_comments_csv(
     responses={200: {"content": {"application/json": {}}, "description": "Semua masukan (larik JSON)."}},
 )
 def export_comments_json(
-    slug: str, session: ReadSessionDep, viewer: OptionalActorDep, settings: SettingsDep
+    slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep, settings: SettingsDep
 ) -> StreamingResponse:
-    """Export every comment of the current consultation with its disposition as a JSON array (streamed)."""
+    """Export every comment of this cycle's consultation with its disposition as a JSON array (streamed)."""
     body = _stream(slug, session, viewer, settings, exporter=export_json)
     return StreamingResponse(body, media_type="application/json")
 
 
 @router.get("/policies/{slug}/consultation/report.html", response_class=HTMLResponse)
 @router.get("/policies/{slug}/consultation/report", response_class=HTMLResponse)
-def report_html(slug: str, session: ReadSessionDep) -> HTMLResponse:
+def report_html(slug: SlugPath, session: ReadSessionDep) -> HTMLResponse:
     """Render the consultation report: every comment by clause with its disposition and reason."""
     return HTMLResponse(render_report(build_report(session, slug=slug, now=utcnow()), fmt="html"))
 
@@ -79,7 +88,7 @@ def report_html(slug: str, session: ReadSessionDep) -> HTMLResponse:
     response_class=PlainTextResponse,
     responses={200: {"content": {"text/markdown": {}}}},
 )
-def report_markdown(slug: str, session: ReadSessionDep) -> PlainTextResponse:
+def report_markdown(slug: SlugPath, session: ReadSessionDep) -> PlainTextResponse:
     """Render the consultation report as Markdown."""
     text = render_report(build_report(session, slug=slug, now=utcnow()), fmt="md")
     return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")

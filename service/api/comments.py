@@ -5,57 +5,46 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from policies.access import Actor
-from policies.accounts import BAD_TOKEN
 from policies.actions import comments
 from policies.campaigns import list_campaigns
 from policies.comment_queries import (
     CommentFilter,
     CommentSort,
     can_see_hidden,
+    comment_view,
     list_comments,
     read_comment,
     view_of,
 )
-from policies.errors import NotAuthenticated
 from policies.models import Campaign, Outcome, StakeholderGroup, Stance
-from policies.queries import current_window, get_policy
-from service.api.params import IdPath
-from service.auth import NO_TOKEN, OptionalActorDep, bearer_token, current_actor
+from policies.queries import cycle_window_ids, get_policy
+from service.api.params import IdPath, OptionalIdQuery, SlugPath, id_query, text_query
+from service.api.schemas import NoNul, Text
+from service.auth import OptionalActorDep
+from service.auth import WriterDep as ActorDep
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
 from service.idempotency import IdempotencyKeyDep, run_idempotent
 
 router = APIRouter(tags=["comments"])
-
-
-def _writer(request: Request, session: SessionDep) -> Actor:
-    # The token is checked on the request's own unit of work: one pooled connection per write
-    # request, so concurrent writers can never hold a reader each while waiting for a writer.
-    actor = current_actor(request, session)
-    if actor is None:
-        raise NotAuthenticated(NO_TOKEN if bearer_token(request) is None else BAD_TOKEN)
-    return actor
-
-
-ActorDep = Annotated[Actor, Depends(_writer)]
+RATE_LIMITED = {429: {"description": "Terlalu banyak masukan dalam satu menit (lihat Retry-After)."}}
 
 
 class CommentCreate(BaseModel):
     """A masukan on a clause of the version under consultation."""
 
-    clause_key: str = Field(min_length=1, max_length=40)
-    body: str = Field(min_length=1, max_length=100_000, description="Batas sebenarnya: comment_max_length.")
+    clause_key: Text = Field(min_length=1, max_length=40)
+    body: Text = Field(min_length=1, max_length=100_000, description="Batas sebenarnya: comment_max_length.")
     stance: Stance = Stance.NEUTRAL
-    quote: str = Field(default="", max_length=5_000, description="Kutipan persis dari teks pasal.")
+    quote: Text = Field(default="", max_length=5_000, description="Kutipan persis dari teks pasal.")
 
 
 class ReplyCreate(BaseModel):
     """A reply to a comment."""
 
-    body: str = Field(min_length=1, max_length=100_000)
+    body: Text = Field(min_length=1, max_length=100_000)
 
 
 class VoteIn(BaseModel):
@@ -67,15 +56,17 @@ class VoteIn(BaseModel):
 class ModerationIn(BaseModel):
     """Why a comment is hidden or shown again."""
 
-    reason: str = Field(min_length=1, max_length=1_000)
+    reason: Text = Field(min_length=1, max_length=1_000)
 
 
 class DispositionIn(BaseModel):
     """A tindak lanjut: the outcome, the reason owed to the commenter, the clause it led to."""
 
     outcome: Outcome
-    reason: str = Field(min_length=1, max_length=20_000)
-    next_clause_key: str | None = Field(default=None, max_length=40)
+    reason: Text = Field(min_length=1, max_length=20_000)
+    next_clause_key: Annotated[str | None, NoNul] = Field(
+        default=None, max_length=40, description="Pasal versi berikutnya; diperiksa bila versi itu sudah ada."
+    )
 
 
 class DispositionPublic(BaseModel):
@@ -143,25 +134,30 @@ class CampaignDispositionResult(BaseModel):
 
 @router.get("/policies/{slug}/comments", response_model=CommentPage)
 def list_(
-    slug: str,
+    slug: SlugPath,
     session: ReadSessionDep,
     viewer: OptionalActorDep,
-    clause_key: Annotated[str | None, Query(max_length=40)] = None,
+    clause_key: Annotated[str | None, text_query(max_length=40), NoNul] = None,
     stance: Stance | None = None,
     undisposed: bool = False,
     author_group: StakeholderGroup | None = None,
-    campaign_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    campaign_id: OptionalIdQuery = None,
+    window_id: Annotated[
+        int | None,
+        id_query(description="Satu jendela (juga siklus lalu); tanpa ini: semua jendela siklus ini."),
+    ] = None,
     sort: CommentSort = CommentSort.NEWEST,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, text_query(max_length=200), NoNul] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> CommentPage:
-    """List the current consultation's comments (no account needed), keyset-paginated."""
+    """List the comments of every window of the current cycle, or of one window (no account needed)."""
     filters = CommentFilter(
         clause_key=clause_key,
         stance=stance,
         undisposed=undisposed,
         author_group=author_group.value if author_group else None,
         campaign_id=campaign_id,
+        window_id=window_id,
     )
     page = list_comments(
         session, slug=slug, viewer=viewer, filters=filters, sort=sort, cursor=cursor, limit=limit
@@ -172,13 +168,10 @@ def list_(
 
 
 @router.post(
-    "/policies/{slug}/comments",
-    status_code=201,
-    response_model=CommentPublic,
-    responses={429: {"description": "Terlalu banyak masukan dalam satu menit."}},
+    "/policies/{slug}/comments", status_code=201, response_model=CommentPublic, responses=RATE_LIMITED
 )
 def create(
-    slug: str,
+    slug: SlugPath,
     payload: CommentCreate,
     request: Request,
     session: SessionDep,
@@ -201,6 +194,7 @@ def create(
             per_minute=settings.comments_per_minute,
             campaign_threshold=settings.campaign_threshold,
         )
+        # A comment made just now has no disposition yet: no query needed to say so.
         return CommentPublic.model_validate(view_of(comment, None, full_text=True))
 
     return run_idempotent(
@@ -215,15 +209,22 @@ def create(
 
 
 @router.get("/policies/{slug}/comments/{comment_id}", response_model=CommentPublic)
-def read(slug: str, comment_id: IdPath, session: ReadSessionDep, viewer: OptionalActorDep) -> CommentPublic:
+def read(
+    slug: SlugPath, comment_id: IdPath, session: ReadSessionDep, viewer: OptionalActorDep
+) -> CommentPublic:
     """Read one comment with its disposition and replies."""
     view = read_comment(session, slug=slug, comment_id=comment_id, viewer=viewer)
     return CommentPublic.model_validate(view)
 
 
-@router.post("/policies/{slug}/comments/{comment_id}/replies", status_code=201, response_model=CommentPublic)
+@router.post(
+    "/policies/{slug}/comments/{comment_id}/replies",
+    status_code=201,
+    response_model=CommentPublic,
+    responses=RATE_LIMITED,
+)
 def reply(
-    slug: str,
+    slug: SlugPath,
     comment_id: IdPath,
     payload: ReplyCreate,
     request: Request,
@@ -232,7 +233,7 @@ def reply(
     settings: SettingsDep,
     idempotency_key: IdempotencyKeyDep = None,
 ) -> Response:
-    """Reply to a comment while the consultation is open (any signed-in account)."""
+    """Reply while the consultation is open (stakeholders, drafters of the owning unit, admins)."""
 
     def action() -> CommentPublic:
         made = comments.create_reply(
@@ -259,12 +260,11 @@ def reply(
 
 @router.put("/policies/{slug}/comments/{comment_id}/vote", response_model=CommentPublic)
 def vote(
-    slug: str, comment_id: IdPath, payload: VoteIn, session: SessionDep, actor: ActorDep
+    slug: SlugPath, comment_id: IdPath, payload: VoteIn, session: SessionDep, actor: ActorDep
 ) -> CommentPublic:
-    """Support or oppose a comment; one vote per account, changeable."""
+    """Support or oppose a comment while the consultation is open (stakeholders; one vote each)."""
     comment = comments.vote(session, actor=actor, slug=slug, comment_id=comment_id, value=payload.value)
-    policy = get_policy(session, slug=slug)
-    return CommentPublic.model_validate(view_of(comment, None, full_text=can_see_hidden(actor, policy)))
+    return CommentPublic.model_validate(comment_view(session, comment, full_text=False))
 
 
 def _moderate(
@@ -273,12 +273,12 @@ def _moderate(
     comment = comments.set_hidden(
         session, actor=actor, slug=slug, comment_id=comment_id, hidden=hidden, reason=reason
     )
-    return CommentPublic.model_validate(view_of(comment, None, full_text=True))
+    return CommentPublic.model_validate(comment_view(session, comment, full_text=True))
 
 
 @router.post("/policies/{slug}/comments/{comment_id}/hide", response_model=CommentPublic)
 def hide(
-    slug: str, comment_id: IdPath, payload: ModerationIn, session: SessionDep, actor: ActorDep
+    slug: SlugPath, comment_id: IdPath, payload: ModerationIn, session: SessionDep, actor: ActorDep
 ) -> CommentPublic:
     """Hide a comment (moderators); its text stays stored and the reason is shown instead."""
     return _moderate(session, actor, slug=slug, comment_id=comment_id, hidden=True, reason=payload.reason)
@@ -286,7 +286,7 @@ def hide(
 
 @router.post("/policies/{slug}/comments/{comment_id}/unhide", response_model=CommentPublic)
 def unhide(
-    slug: str, comment_id: IdPath, payload: ModerationIn, session: SessionDep, actor: ActorDep
+    slug: SlugPath, comment_id: IdPath, payload: ModerationIn, session: SessionDep, actor: ActorDep
 ) -> CommentPublic:
     """Show a hidden comment again (moderators), with the reason on record."""
     return _moderate(session, actor, slug=slug, comment_id=comment_id, hidden=False, reason=payload.reason)
@@ -294,7 +294,7 @@ def unhide(
 
 @router.put("/policies/{slug}/comments/{comment_id}/disposition", response_model=CommentPublic)
 def dispose(
-    slug: str, comment_id: IdPath, payload: DispositionIn, session: SessionDep, actor: ActorDep
+    slug: SlugPath, comment_id: IdPath, payload: DispositionIn, session: SessionDep, actor: ActorDep
 ) -> CommentPublic:
     """Give or change a comment's tindak lanjut (a drafter of the owning unit, or an admin)."""
     row = comments.dispose(
@@ -311,18 +311,24 @@ def dispose(
 
 
 @router.get("/policies/{slug}/campaigns", response_model=list[CampaignPublic])
-def campaigns(slug: str, session: ReadSessionDep) -> list[CampaignPublic]:
-    """List the current consultation's campaign groups, largest first (no account needed)."""
-    window = current_window(session, policy=get_policy(session, slug=slug))
-    if window is None:
-        return []
-    rows: list[Campaign] = list_campaigns(session, window_id=window.id)  # type: ignore[arg-type]
+def campaigns(slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep) -> list[CampaignPublic]:
+    """List the campaign groups of this cycle's consultation, largest first (no account needed).
+
+    A campaign whose every member is hidden is listed only for moderators, admins and the
+    owning unit's drafters; everyone else sees each campaign by a visible member's text.
+    """
+    policy = get_policy(session, slug=slug)
+    rows: list[Campaign] = list_campaigns(
+        session,
+        window_ids=cycle_window_ids(session, policy=policy),
+        visible_only=not can_see_hidden(viewer, policy),
+    )
     return [CampaignPublic.model_validate(c) for c in rows]
 
 
 @router.put("/policies/{slug}/campaigns/{campaign_id}/disposition", response_model=CampaignDispositionResult)
 def dispose_campaign(
-    slug: str, campaign_id: IdPath, payload: DispositionIn, session: SessionDep, actor: ActorDep
+    slug: SlugPath, campaign_id: IdPath, payload: DispositionIn, session: SessionDep, actor: ActorDep
 ) -> CampaignDispositionResult:
     """Answer a campaign once; each member gets its own disposition with the same answer."""
     rows = comments.dispose_campaign(

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, Field
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from policies import queries
 from policies.actions import consultation
 from policies.db import utcnow
-from policies.errors import InvalidInput, NotFound
-from policies.lifecycle import KindRules
+from policies.errors import NotFound
 from policies.models import ConsultationWindow, DraftVersion
 from policies.statistics import consultation_stats
-from service.api.params import MAX_ID
+from service.api.params import IdField, SlugPath
+from service.api.schemas import When
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep
+from service.idempotency import IdempotencyKeyDep, run_idempotent
 
 router = APIRouter(tags=["consultation"])
 
@@ -26,9 +27,9 @@ class WindowOpen(BaseModel):
     """A window on a published version; it closes at `closes_at`, or after `days` (default: the kind's
     minimum)."""
 
-    version_number: int = Field(ge=1, le=MAX_ID)
-    opens_at: AwareDatetime | None = None
-    closes_at: AwareDatetime | None = None
+    version_number: IdField
+    opens_at: When | None = None
+    closes_at: When | None = None
     days: int | None = Field(default=None, ge=1, le=365)
 
 
@@ -62,9 +63,10 @@ class StatsPublic(BaseModel):
 
 
 class ConsultationPublic(BaseModel):
-    """The current window and its statistics."""
+    """The current window, every window of the cycle, and statistics over all of them."""
 
     window: WindowPublic
+    windows: list[WindowPublic]
     statistics: StatsPublic
 
 
@@ -85,45 +87,59 @@ def window_public(session: Session, window: ConsultationWindow) -> WindowPublic:
 
 
 @router.post("/policies/{slug}/consultation", status_code=201, response_model=WindowPublic)
-def open_window(slug: str, payload: WindowOpen, actor: ActorDep, session: SessionDep) -> WindowPublic:
+def open_window(
+    slug: SlugPath,
+    payload: WindowOpen,
+    request: Request,
+    actor: ActorDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
     """Open (schedule) the public consultation of a published version."""
-    if payload.closes_at is not None and payload.days is not None:
-        raise InvalidInput("Isi closes_at atau days, bukan keduanya.", field="days")
-    opens_at = payload.opens_at or utcnow()
-    closes_at = payload.closes_at
-    if closes_at is None:
-        policy = queries.get_policy(session, slug=slug)
-        rules = KindRules.from_mapping(queries.get_kind(session, kind_id=policy.kind_id).rules)
-        closes_at = opens_at + timedelta(days=payload.days or rules.min_consultation_days)
-    window = consultation.open_window(
+    return run_idempotent(
         session,
         actor=actor,
-        slug=slug,
-        version_number=payload.version_number,
-        opens_at=opens_at,
-        closes_at=closes_at,
+        key=idempotency_key,
+        request=request,
+        payload=payload,
+        status_code=201,
+        action=lambda: window_public(
+            session,
+            consultation.open_window(
+                session,
+                actor=actor,
+                slug=slug,
+                version_number=payload.version_number,
+                opens_at=payload.opens_at,
+                closes_at=payload.closes_at,
+                days=payload.days,
+            ),
+        ),
     )
-    return window_public(session, window)
 
 
 @router.post("/policies/{slug}/consultation/close", response_model=WindowPublic)
-def close(slug: str, actor: ActorDep, session: SessionDep) -> WindowPublic:
+def close(slug: SlugPath, actor: ActorDep, session: SessionDep) -> WindowPublic:
     """Close the current window now; closing twice changes nothing."""
     return window_public(session, consultation.close_window(session, actor=actor, slug=slug))
 
 
 @router.post("/policies/{slug}/consultation/report/publish", response_model=WindowPublic)
-def publish_report(slug: str, actor: ActorDep, session: SessionDep) -> WindowPublic:
+def publish_report(slug: SlugPath, actor: ActorDep, session: SessionDep) -> WindowPublic:
     """Publish the consultation report once every comment has its disposition."""
     return window_public(session, consultation.publish_report(session, actor=actor, slug=slug))
 
 
 @router.get("/policies/{slug}/consultation", response_model=ConsultationPublic)
-def read(slug: str, session: ReadSessionDep) -> ConsultationPublic:
-    """Read the current window and its statistics (no account needed)."""
+def read(slug: SlugPath, session: ReadSessionDep) -> ConsultationPublic:
+    """Read the current window, the cycle's windows and statistics over all of them (no account needed)."""
     policy = queries.get_policy(session, slug=slug)
-    window = queries.current_window(session, policy=policy)
-    if window is None:
-        raise NotFound("Kebijakan ini belum memiliki jendela konsultasi pada siklus ini.")
-    stats = consultation_stats(session, window_id=window.id)  # type: ignore[arg-type]
-    return ConsultationPublic(window=window_public(session, window), statistics=StatsPublic(**stats.__dict__))
+    windows = queries.cycle_windows(session, policy=policy)
+    if not windows:
+        raise NotFound(
+            "Kebijakan ini belum memiliki jendela konsultasi pada siklus ini.",
+            en="This policy has no consultation window in this cycle.",
+        )
+    stats = consultation_stats(session, window_ids=[w.id for w in windows])  # type: ignore[misc]
+    shown = [window_public(session, w) for w in windows]
+    return ConsultationPublic(window=shown[-1], windows=shown, statistics=StatsPublic(**stats.__dict__))

@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from policies import queries
 from policies.actions.drafts import MAX_BODY_CHARS, create_version, diff_versions, publish_version
 from policies.models import DraftVersion
-from service.api.params import MAX_ID, IdPath, IdQuery
+from service.api.params import IdPath, IdQuery, SlugPath, id_query
+from service.api.schemas import Text
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep
+from service.idempotency import IdempotencyKeyDep, run_idempotent
 
 router = APIRouter(tags=["drafts"])
 
@@ -22,9 +24,9 @@ router = APIRouter(tags=["drafts"])
 class VersionCreate(BaseModel):
     """A new version's Markdown: `#` title, `##` chapters (bab), `###` clauses (pasal)."""
 
-    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
-    change_note: str = Field(default="", max_length=4000)
-    title: str | None = Field(default=None, max_length=400)
+    body: Text = Field(min_length=1, max_length=MAX_BODY_CHARS)
+    change_note: Text = Field(default="", max_length=4000)
+    title: Text | None = Field(default=None, max_length=400)
 
 
 class ClausePublic(BaseModel):
@@ -106,28 +108,45 @@ def version_detail(session: Session, version: DraftVersion) -> VersionDetail:
 
 
 @router.post("/policies/{slug}/versions", status_code=201, response_model=VersionDetail)
-def create(slug: str, payload: VersionCreate, actor: ActorDep, session: SessionDep) -> VersionDetail:
+def create(
+    slug: SlugPath,
+    payload: VersionCreate,
+    request: Request,
+    actor: ActorDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
     """Write a new version; clauses keep their keys where the text carries over."""
-    version = create_version(
+    return run_idempotent(
         session,
         actor=actor,
-        slug=slug,
-        body=payload.body,
-        change_note=payload.change_note,
-        title=payload.title,
+        key=idempotency_key,
+        request=request,
+        payload=payload,
+        status_code=201,
+        action=lambda: version_detail(
+            session,
+            create_version(
+                session,
+                actor=actor,
+                slug=slug,
+                body=payload.body,
+                change_note=payload.change_note,
+                title=payload.title,
+            ),
+        ),
     )
-    return version_detail(session, version)
 
 
 @router.get("/policies/{slug}/versions", response_model=list[VersionSummary])
-def list_versions(slug: str, session: ReadSessionDep) -> list[VersionSummary]:
+def list_versions(slug: SlugPath, session: ReadSessionDep) -> list[VersionSummary]:
     """List a policy's versions, oldest first."""
     policy = queries.get_policy(session, slug=slug)
     return [version_summary(v) for v in queries.list_versions(session, policy_id=policy.id)]  # type: ignore[arg-type]
 
 
 @router.get("/policies/{slug}/versions/{number}", response_model=VersionDetail)
-def read(slug: str, number: IdPath, session: ReadSessionDep) -> VersionDetail:
+def read(slug: SlugPath, number: IdPath, session: ReadSessionDep) -> VersionDetail:
     """Read a version with its clauses."""
     policy = queries.get_policy(session, slug=slug)
     version = queries.get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
@@ -135,16 +154,16 @@ def read(slug: str, number: IdPath, session: ReadSessionDep) -> VersionDetail:
 
 
 @router.post("/policies/{slug}/versions/{number}/publish", response_model=VersionSummary)
-def publish(slug: str, number: IdPath, actor: ActorDep, session: SessionDep) -> VersionSummary:
+def publish(slug: SlugPath, number: IdPath, actor: ActorDep, session: SessionDep) -> VersionSummary:
     """Publish (freeze) a version so it can go to consultation; twice changes nothing."""
     return version_summary(publish_version(session, actor=actor, slug=slug, number=number))
 
 
 @router.get("/policies/{slug}/diff", response_model=DiffPublic)
 def diff(
-    slug: str,
+    slug: SlugPath,
     session: ReadSessionDep,
-    from_: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
+    from_: Annotated[int, id_query(alias="from")],
     to: IdQuery,
 ) -> DiffPublic:
     """Compare two versions clause by clause, with word-level changes."""

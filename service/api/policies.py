@@ -13,14 +13,16 @@ from policies.actions.lifecycle import advance, create_policy, next_steps, withd
 from policies.errors import InvalidInput
 from policies.listing import MAX_PAGE, policies_page
 from policies.models import Policy, Stage, StageEvent
-from service.api.params import MAX_ID
+from service.api.params import MAX_ID, IdField, SlugPath, text_query
 from service.api.schemas import (
     GatePublic,
     KindPublic,
     NextStepPublic,
+    NoNul,
     PolicyDetail,
     PolicySummary,
     StageEventPublic,
+    Text,
 )
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep
@@ -41,10 +43,10 @@ class PolicyCreate(BaseModel):
     """A new policy of a catalogue kind, starting in drafting."""
 
     slug: str = Field(min_length=3, max_length=120, pattern=r"^[a-z0-9][a-z0-9-]*$")
-    title: str = Field(min_length=3, max_length=400)
-    kind: str = Field(min_length=1, max_length=80, description="Kode jenis kebijakan (GET /kinds).")
-    region: str = Field(min_length=1, max_length=200)
-    unit: str = Field(min_length=1, max_length=200, description="Perangkat daerah pemrakarsa.")
+    title: Text = Field(min_length=3, max_length=400)
+    kind: Text = Field(min_length=1, max_length=80, description="Kode jenis kebijakan (GET /kinds).")
+    region: Text = Field(min_length=1, max_length=200)
+    unit: Text = Field(min_length=1, max_length=200, description="Perangkat daerah pemrakarsa.")
     audience_size: int = Field(default=0, ge=0, le=10_000_000)
 
 
@@ -52,14 +54,14 @@ class AdvanceIn(BaseModel):
     """A stage change; `expected_version` (or the If-Match header) guards against a concurrent one."""
 
     to_stage: Stage
-    reason: str = Field(default="", max_length=4000)
-    expected_version: int | None = Field(default=None, ge=1, le=MAX_ID)
+    reason: Text = Field(default="", max_length=4000)
+    expected_version: IdField | None = None
 
 
 class WithdrawIn(BaseModel):
     """Why a policy is withdrawn for good."""
 
-    reason: str = Field(min_length=1, max_length=4000)
+    reason: Text = Field(min_length=1, max_length=4000)
 
 
 def summary(policy: Policy, kind_code: str) -> dict[str, object]:
@@ -115,9 +117,11 @@ def parse_if_match(value: str | None) -> int | None:
     if value is None:
         return None
     text = value.strip().removeprefix("W/").strip('"')
-    if not text.isdigit() or int(text) < 1:
+    # isdigit() alone accepts digits int() refuses (e.g. "²"): only ASCII digits are a version.
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_ID:
         raise InvalidInput(
             "Header If-Match harus berisi versi kebijakan (angka dari kolom 'version').",
+            en="The If-Match header must hold the policy's version (the number of its 'version' field).",
             field="If-Match",
         )
     return int(text)
@@ -142,10 +146,10 @@ def list_kinds(session: ReadSessionDep) -> list[KindPublic]:
 def list_policies(
     session: ReadSessionDep,
     stage: Stage | None = None,
-    kind: Annotated[str | None, Query(max_length=80)] = None,
-    unit: Annotated[str | None, Query(max_length=200)] = None,
+    kind: Annotated[str | None, text_query(max_length=80), NoNul] = None,
+    unit: Annotated[str | None, text_query(max_length=200), NoNul] = None,
     after: Annotated[
-        str | None, Query(max_length=400, description="Kursor 'next' halaman sebelumnya.")
+        str | None, text_query(max_length=400, description="Kursor 'next' halaman sebelumnya."), NoNul
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
 ) -> PolicyPage:
@@ -157,24 +161,45 @@ def list_policies(
     )
 
 
-@router.post("/policies", status_code=201, response_model=PolicyDetail)
-def create(payload: PolicyCreate, actor: ActorDep, session: SessionDep) -> PolicyDetail:
+@router.post(
+    "/policies",
+    status_code=201,
+    response_model=PolicyDetail,
+    responses={404: {"description": "Jenis kebijakan tidak ada di katalog."}},
+)
+def create(
+    payload: PolicyCreate,
+    request: Request,
+    actor: ActorDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
     """Start a policy of a catalogue kind (a drafter of the unit, or an admin)."""
-    policy = create_policy(
+    return run_idempotent(
         session,
         actor=actor,
-        slug=payload.slug,
-        title=payload.title,
-        kind_code=payload.kind,
-        region=payload.region,
-        unit=payload.unit,
-        audience_size=payload.audience_size,
+        key=idempotency_key,
+        request=request,
+        payload=payload,
+        status_code=201,
+        action=lambda: detail(
+            session,
+            create_policy(
+                session,
+                actor=actor,
+                slug=payload.slug,
+                title=payload.title,
+                kind_code=payload.kind,
+                region=payload.region,
+                unit=payload.unit,
+                audience_size=payload.audience_size,
+            ),
+        ),
     )
-    return detail(session, policy)
 
 
 @router.get("/policies/{slug}", response_model=PolicyDetail)
-def read_policy(slug: str, session: ReadSessionDep, response: Response) -> PolicyDetail:
+def read_policy(slug: SlugPath, session: ReadSessionDep, response: Response) -> PolicyDetail:
     """Read a policy with every next stage and its gates' verdicts; ETag is its version."""
     policy = queries.get_policy(session, slug=slug)
     response.headers["ETag"] = f'"{policy.lock_version}"'
@@ -187,7 +212,7 @@ def read_policy(slug: str, session: ReadSessionDep, response: Response) -> Polic
     responses={409: {"description": "Syarat belum terpenuhi (unmet_gates) atau perubahan bersamaan."}},
 )
 def advance_policy(
-    slug: str,
+    slug: SlugPath,
     payload: AdvanceIn,
     request: Request,
     actor: ActorDep,
@@ -202,6 +227,7 @@ def advance_policy(
     if header_version is not None and expected is not None and header_version != expected:
         raise InvalidInput(
             f"If-Match ({header_version}) dan expected_version ({expected}) berbeda: kirim satu saja.",
+            en=f"If-Match ({header_version}) and expected_version ({expected}) differ: send only one.",
             field="expected_version",
         )
     expected = expected if expected is not None else header_version
@@ -231,7 +257,7 @@ def advance_policy(
 
 @router.post("/policies/{slug}/withdraw", response_model=StageEventPublic)
 def withdraw_policy(
-    slug: str,
+    slug: SlugPath,
     payload: WithdrawIn,
     request: Request,
     actor: ActorDep,
@@ -255,7 +281,7 @@ def withdraw_policy(
 
 
 @router.get("/policies/{slug}/history", response_model=list[StageEventPublic])
-def history(slug: str, session: ReadSessionDep) -> list[StageEventPublic]:
+def history(slug: SlugPath, session: ReadSessionDep) -> list[StageEventPublic]:
     """Read the stage log, oldest first."""
     policy = queries.get_policy(session, slug=slug)
     return [event_public(e) for e in queries.stage_history(session, policy_id=policy.id)]  # type: ignore[arg-type]

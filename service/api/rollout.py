@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
@@ -12,9 +13,11 @@ from policies import queries
 from policies.actions import rollout
 from policies.errors import NotFound
 from policies.models import Acknowledgement, Adoption, DraftVersion, MentoringPair, SocializationSession
-from service.api.params import MAX_ID
+from service.api.params import IdField, SlugPath
+from service.api.schemas import Day, Text
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep
+from service.idempotency import IdempotencyKeyDep, run_idempotent
 
 router = APIRouter(tags=["rollout"])
 
@@ -22,11 +25,11 @@ router = APIRouter(tags=["rollout"])
 class AdoptionIn(BaseModel):
     """The legal instrument that adopted a published version."""
 
-    version_number: int = Field(ge=1, le=MAX_ID)
-    instrument_type: str = Field(min_length=1, max_length=120, examples=["Peraturan Wali Kota"])
-    number: str = Field(min_length=1, max_length=80)
-    adopted_on: date
-    signed_by: str = Field(min_length=1, max_length=200)
+    version_number: IdField
+    instrument_type: Text = Field(min_length=1, max_length=120, examples=["Peraturan Wali Kota"])
+    number: Text = Field(min_length=1, max_length=80)
+    adopted_on: Day
+    signed_by: Text = Field(min_length=1, max_length=200)
 
 
 class AdoptionPublic(AdoptionIn):
@@ -40,12 +43,12 @@ class AdoptionPublic(AdoptionIn):
 class SessionIn(BaseModel):
     """A socialization session held, with how many attended."""
 
-    title: str = Field(min_length=3, max_length=300)
-    held_on: date
+    title: Text = Field(min_length=3, max_length=300)
+    held_on: Day
     attendance_count: int = Field(ge=0, le=10_000_000)
-    audience_units: list[str] = Field(default_factory=list, max_length=200)
-    location: str = Field(default="", max_length=300)
-    notes: str = Field(default="", max_length=20_000)
+    audience_units: list[Annotated[Text, Field(max_length=200)]] = Field(default_factory=list, max_length=200)
+    location: Text = Field(default="", max_length=300)
+    notes: Text = Field(default="", max_length=20_000)
 
 
 class SessionPublic(SessionIn):
@@ -58,12 +61,12 @@ class SessionPublic(SessionIn):
 class MentoringIn(BaseModel):
     """A senior ASN mentoring a colleague."""
 
-    mentor_name: str = Field(min_length=1, max_length=200)
-    mentee_name: str = Field(min_length=1, max_length=200)
-    started_on: date
-    mentor_nip: str = Field(default="", max_length=30)
-    mentee_nip: str = Field(default="", max_length=30)
-    unit: str = Field(default="", max_length=200)
+    mentor_name: Text = Field(min_length=1, max_length=200)
+    mentee_name: Text = Field(min_length=1, max_length=200)
+    started_on: Day
+    mentor_nip: Text = Field(default="", max_length=30)
+    mentee_nip: Text = Field(default="", max_length=30)
+    unit: Text = Field(default="", max_length=200)
 
 
 class MentoringPublic(MentoringIn):
@@ -128,82 +131,129 @@ def mentoring_public(p: MentoringPair) -> MentoringPublic:
 
 
 @router.post("/policies/{slug}/adoption", status_code=201, response_model=AdoptionPublic)
-def adopt(slug: str, payload: AdoptionIn, actor: ActorDep, session: SessionDep) -> AdoptionPublic:
+def adopt(
+    slug: SlugPath,
+    payload: AdoptionIn,
+    request: Request,
+    actor: ActorDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
     """Record the adoption (penetapan) of a published version in this cycle."""
-    adoption = rollout.record_adoption(
+    return run_idempotent(
         session,
         actor=actor,
-        slug=slug,
-        version_number=payload.version_number,
-        instrument_type=payload.instrument_type,
-        number=payload.number,
-        adopted_on=payload.adopted_on,
-        signed_by=payload.signed_by,
+        key=idempotency_key,
+        request=request,
+        payload=payload,
+        status_code=201,
+        action=lambda: adoption_public(
+            session,
+            rollout.record_adoption(
+                session,
+                actor=actor,
+                slug=slug,
+                version_number=payload.version_number,
+                instrument_type=payload.instrument_type,
+                number=payload.number,
+                adopted_on=payload.adopted_on,
+                signed_by=payload.signed_by,
+            ),
+        ),
     )
-    return adoption_public(session, adoption)
 
 
 @router.get("/policies/{slug}/adoption", response_model=AdoptionPublic)
-def read_adoption(slug: str, session: ReadSessionDep) -> AdoptionPublic:
+def read_adoption(slug: SlugPath, session: ReadSessionDep) -> AdoptionPublic:
     """Read the most recent adoption."""
     policy = queries.get_policy(session, slug=slug)
     adoption = queries.latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
     if adoption is None:
-        raise NotFound("Kebijakan ini belum ditetapkan.")
+        raise NotFound("Kebijakan ini belum ditetapkan.", en="This policy is not adopted yet.")
     return adoption_public(session, adoption)
 
 
 @router.post("/policies/{slug}/socialization/sessions", status_code=201, response_model=SessionPublic)
-def add_session(slug: str, payload: SessionIn, actor: ActorDep, session: SessionDep) -> SessionPublic:
+def add_session(
+    slug: SlugPath,
+    payload: SessionIn,
+    request: Request,
+    actor: ActorDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
     """Record a socialization session."""
-    return session_public(
-        rollout.add_session(
-            session,
-            actor=actor,
-            slug=slug,
-            title=payload.title,
-            held_on=payload.held_on,
-            attendance_count=payload.attendance_count,
-            audience_units=payload.audience_units,
-            location=payload.location,
-            notes=payload.notes,
-        )
+    return run_idempotent(
+        session,
+        actor=actor,
+        key=idempotency_key,
+        request=request,
+        payload=payload,
+        status_code=201,
+        action=lambda: session_public(
+            rollout.add_session(
+                session,
+                actor=actor,
+                slug=slug,
+                title=payload.title,
+                held_on=payload.held_on,
+                attendance_count=payload.attendance_count,
+                audience_units=payload.audience_units,
+                location=payload.location,
+                notes=payload.notes,
+            )
+        ),
     )
 
 
 @router.get("/policies/{slug}/socialization/sessions", response_model=list[SessionPublic])
-def list_sessions(slug: str, session: ReadSessionDep) -> list[SessionPublic]:
+def list_sessions(slug: SlugPath, session: ReadSessionDep) -> list[SessionPublic]:
     """List the socialization sessions."""
     return [session_public(s) for s in rollout.list_sessions(session, slug=slug)]
 
 
 @router.post("/policies/{slug}/mentoring", status_code=201, response_model=MentoringPublic)
-def add_pair(slug: str, payload: MentoringIn, actor: ActorDep, session: SessionDep) -> MentoringPublic:
+def add_pair(
+    slug: SlugPath,
+    payload: MentoringIn,
+    request: Request,
+    actor: ActorDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
     """Pair a mentor with a colleague for the roll-out."""
-    return mentoring_public(
-        rollout.add_mentoring_pair(
-            session,
-            actor=actor,
-            slug=slug,
-            mentor_name=payload.mentor_name,
-            mentee_name=payload.mentee_name,
-            started_on=payload.started_on,
-            mentor_nip=payload.mentor_nip,
-            mentee_nip=payload.mentee_nip,
-            unit=payload.unit,
-        )
+    return run_idempotent(
+        session,
+        actor=actor,
+        key=idempotency_key,
+        request=request,
+        payload=payload,
+        status_code=201,
+        action=lambda: mentoring_public(
+            rollout.add_mentoring_pair(
+                session,
+                actor=actor,
+                slug=slug,
+                mentor_name=payload.mentor_name,
+                mentee_name=payload.mentee_name,
+                started_on=payload.started_on,
+                mentor_nip=payload.mentor_nip,
+                mentee_nip=payload.mentee_nip,
+                unit=payload.unit,
+            )
+        ),
     )
 
 
 @router.get("/policies/{slug}/mentoring", response_model=list[MentoringPublic])
-def list_pairs(slug: str, session: ReadSessionDep) -> list[MentoringPublic]:
+def list_pairs(slug: SlugPath, session: ReadSessionDep) -> list[MentoringPublic]:
     """List the mentoring pairs."""
     return [mentoring_public(p) for p in rollout.list_mentoring_pairs(session, slug=slug)]
 
 
 @router.post("/policies/{slug}/acknowledge", response_model=AcknowledgementPublic)
-def acknowledge(slug: str, actor: ActorDep, session: SessionDep) -> AcknowledgementPublic:
-    """Confirm having read the adopted version; confirming again returns the first confirmation."""
+def acknowledge(slug: SlugPath, actor: ActorDep, session: SessionDep) -> AcknowledgementPublic:
+    """Confirm having read the adopted version (stakeholder accounts); again returns the first one."""
     ack: Acknowledgement = rollout.acknowledge(session, actor=actor, slug=slug)
     version = session.get(DraftVersion, ack.version_id)
     return AcknowledgementPublic(

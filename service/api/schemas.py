@@ -1,12 +1,45 @@
-"""Response and request bodies of the JSON API."""
+"""Response and request bodies of the JSON API, and the constrained types every input uses."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
 from policies.models import Stage
+
+# The years a date or time in a request may fall in. Far wider than any policy's life, narrow
+# enough that adding a consultation's days or a time zone can never overflow Python's calendar.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def no_nul(value: str | None) -> str | None:
+    """Refuse text holding a NUL character (PostgreSQL can neither store nor compare it)."""
+    if value is not None and "\x00" in value:
+        raise ValueError("must not contain the NUL character (U+0000)")
+    return value
+
+
+NoNul = AfterValidator(no_nul)
+# Every text a request carries: limits come with each field, the NUL check with the type.
+Text = Annotated[str, NoNul]
+When = Annotated[
+    AwareDatetime,
+    Field(
+        ge=datetime(FIRST_YEAR, 1, 1, tzinfo=UTC),
+        le=datetime(LAST_YEAR, 12, 31, 23, 59, 59, tzinfo=UTC),
+        description=f"Waktu dengan zona waktu, tahun {FIRST_YEAR}–{LAST_YEAR}.",
+    ),
+]
+Day = Annotated[
+    date,
+    Field(
+        ge=date(FIRST_YEAR, 1, 1),
+        le=date(LAST_YEAR, 12, 31),
+        description=f"Tanggal, tahun {FIRST_YEAR}–{LAST_YEAR}.",
+    ),
+]
 
 
 class GatePublic(BaseModel):

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, Field
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from policies import queries
 from policies.actions import workshops
 from policies.models import Comment, Workshop, WorkshopAttendance, WorkshopOutcome
-from service.api.params import MAX_ID, IdPath
+from service.api.params import IdField, IdPath, SlugPath
+from service.api.schemas import Text, When
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep
+from service.idempotency import IdempotencyKeyDep, run_idempotent
 
 router = APIRouter(tags=["workshops"])
 
@@ -21,34 +22,34 @@ router = APIRouter(tags=["workshops"])
 class WorkshopCreate(BaseModel):
     """A workshop to schedule: a place, an online link, or both."""
 
-    title: str = Field(min_length=3, max_length=300)
-    starts_at: AwareDatetime
-    location: str = Field(default="", max_length=300)
-    online_url: str = Field(default="", max_length=500)
-    agenda: str = Field(default="", max_length=20_000)
+    title: Text = Field(min_length=3, max_length=300)
+    starts_at: When
+    location: Text = Field(default="", max_length=300)
+    online_url: Text = Field(default="", max_length=500)
+    agenda: Text = Field(default="", max_length=20_000)
 
 
 class AttendanceIn(BaseModel):
     """A person in the daftar hadir: by account id, or by name (with NIP and unit) without one."""
 
-    account_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-    name: str = Field(default="", max_length=200)
-    nip: str = Field(default="", max_length=30)
-    unit: str = Field(default="", max_length=200)
+    account_id: IdField | None = None
+    name: Text = Field(default="", max_length=200)
+    nip: Text = Field(default="", max_length=30)
+    unit: Text = Field(default="", max_length=200)
 
 
 class MinutesIn(BaseModel):
     """The notula of a workshop that was held."""
 
-    minutes: str = Field(min_length=1, max_length=200_000)
+    minutes: Text = Field(min_length=1, max_length=200_000)
 
 
 class OutcomeIn(BaseModel):
     """A point raised in the workshop, tied to a clause key of the current draft."""
 
-    text: str = Field(min_length=1, max_length=20_000)
-    clause_key: str | None = Field(default=None, max_length=40)
-    raised_by: str = Field(default="", max_length=200)
+    text: Text = Field(min_length=1, max_length=20_000)
+    clause_key: Text | None = Field(default=None, max_length=40)
+    raised_by: Text = Field(default="", max_length=200)
 
 
 class AttendancePublic(BaseModel):
@@ -147,30 +148,45 @@ def workshop_detail(session: Session, w: Workshop) -> WorkshopDetail:
 
 
 @router.post("/policies/{slug}/workshops", status_code=201, response_model=WorkshopPublic)
-def schedule(slug: str, payload: WorkshopCreate, actor: ActorDep, session: SessionDep) -> WorkshopPublic:
+def schedule(
+    slug: SlugPath,
+    payload: WorkshopCreate,
+    request: Request,
+    actor: ActorDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
     """Schedule a workshop on the policy's current draft."""
-    return workshop_public(
-        workshops.schedule_workshop(
-            session,
-            actor=actor,
-            slug=slug,
-            title=payload.title,
-            starts_at=payload.starts_at,
-            location=payload.location,
-            online_url=payload.online_url,
-            agenda=payload.agenda,
-        )
+    return run_idempotent(
+        session,
+        actor=actor,
+        key=idempotency_key,
+        request=request,
+        payload=payload,
+        status_code=201,
+        action=lambda: workshop_public(
+            workshops.schedule_workshop(
+                session,
+                actor=actor,
+                slug=slug,
+                title=payload.title,
+                starts_at=payload.starts_at,
+                location=payload.location,
+                online_url=payload.online_url,
+                agenda=payload.agenda,
+            )
+        ),
     )
 
 
 @router.get("/policies/{slug}/workshops", response_model=list[WorkshopPublic])
-def list_workshops(slug: str, session: ReadSessionDep) -> list[WorkshopPublic]:
+def list_workshops(slug: SlugPath, session: ReadSessionDep) -> list[WorkshopPublic]:
     """List a policy's workshops, earliest first."""
     return [workshop_public(w) for w in workshops.list_workshops(session, slug=slug)]
 
 
 @router.get("/policies/{slug}/workshops/{workshop_id}", response_model=WorkshopDetail)
-def read(slug: str, workshop_id: IdPath, session: ReadSessionDep) -> WorkshopDetail:
+def read(slug: SlugPath, workshop_id: IdPath, session: ReadSessionDep) -> WorkshopDetail:
     """Read a workshop with its minutes, attendance and outcomes."""
     return workshop_detail(session, workshops.get_workshop(session, slug=slug, workshop_id=workshop_id))
 
@@ -179,26 +195,40 @@ def read(slug: str, workshop_id: IdPath, session: ReadSessionDep) -> WorkshopDet
     "/policies/{slug}/workshops/{workshop_id}/attendance", status_code=201, response_model=AttendancePublic
 )
 def attend(
-    slug: str, workshop_id: IdPath, payload: AttendanceIn, actor: ActorDep, session: SessionDep
-) -> AttendancePublic:
+    slug: SlugPath,
+    workshop_id: IdPath,
+    payload: AttendanceIn,
+    request: Request,
+    actor: ActorDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
     """Add a person to the daftar hadir."""
-    return attendance_public(
-        workshops.record_attendance(
-            session,
-            actor=actor,
-            slug=slug,
-            workshop_id=workshop_id,
-            name=payload.name,
-            nip=payload.nip,
-            unit=payload.unit,
-            account_id=payload.account_id,
-        )
+    return run_idempotent(
+        session,
+        actor=actor,
+        key=idempotency_key,
+        request=request,
+        payload=payload,
+        status_code=201,
+        action=lambda: attendance_public(
+            workshops.record_attendance(
+                session,
+                actor=actor,
+                slug=slug,
+                workshop_id=workshop_id,
+                name=payload.name,
+                nip=payload.nip,
+                unit=payload.unit,
+                account_id=payload.account_id,
+            )
+        ),
     )
 
 
 @router.post("/policies/{slug}/workshops/{workshop_id}/minutes", response_model=WorkshopDetail)
 def minutes(
-    slug: str, workshop_id: IdPath, payload: MinutesIn, actor: ActorDep, session: SessionDep
+    slug: SlugPath, workshop_id: IdPath, payload: MinutesIn, actor: ActorDep, session: SessionDep
 ) -> WorkshopDetail:
     """Record (or correct) the notula of a workshop."""
     workshop = workshops.record_minutes(
@@ -211,19 +241,33 @@ def minutes(
     "/policies/{slug}/workshops/{workshop_id}/outcomes", status_code=201, response_model=OutcomePublic
 )
 def add_outcome(
-    slug: str, workshop_id: IdPath, payload: OutcomeIn, actor: ActorDep, session: SessionDep
-) -> OutcomePublic:
+    slug: SlugPath,
+    workshop_id: IdPath,
+    payload: OutcomeIn,
+    request: Request,
+    actor: ActorDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
     """Record a point raised in the workshop, linked to a clause."""
-    return outcome_public(
-        workshops.add_outcome(
-            session,
-            actor=actor,
-            slug=slug,
-            workshop_id=workshop_id,
-            text=payload.text,
-            clause_key=payload.clause_key,
-            raised_by=payload.raised_by,
-        )
+    return run_idempotent(
+        session,
+        actor=actor,
+        key=idempotency_key,
+        request=request,
+        payload=payload,
+        status_code=201,
+        action=lambda: outcome_public(
+            workshops.add_outcome(
+                session,
+                actor=actor,
+                slug=slug,
+                workshop_id=workshop_id,
+                text=payload.text,
+                clause_key=payload.clause_key,
+                raised_by=payload.raised_by,
+            )
+        ),
     )
 
 
@@ -233,13 +277,15 @@ def add_outcome(
     response_model=OutcomeComment,
 )
 def outcome_to_comment(
-    slug: str, workshop_id: IdPath, outcome_id: IdPath, actor: ActorDep, session: SessionDep
+    slug: SlugPath, workshop_id: IdPath, outcome_id: IdPath, actor: ActorDep, session: SessionDep
 ) -> OutcomeComment:
-    """Enter an outcome into the comment register (of the current window, if one exists)."""
-    workshops.get_workshop(session, slug=slug, workshop_id=workshop_id)
-    window = queries.current_window(session, policy=queries.get_policy(session, slug=slug))
+    """Enter an outcome into the comment register of the cycle's scheduled or open consultation window.
+
+    Without such a window it is refused (409): the outcome stays recorded and can be converted
+    once the window is scheduled.
+    """
     comment: Comment = workshops.outcome_to_comment(
-        session, actor=actor, slug=slug, outcome_id=outcome_id, window_id=window.id if window else None
+        session, actor=actor, slug=slug, workshop_id=workshop_id, outcome_id=outcome_id
     )
     return OutcomeComment(
         id=comment.id,  # type: ignore[arg-type]

@@ -83,10 +83,10 @@ def _triage_context(
         "chosen": chosen,
         "clauses": clauses,
         "headings": {c.key: c.heading for c in clauses},
-        "campaigns": list_campaigns(session, window_id=window.id) if window else [],  # type: ignore[arg-type]
+        "campaigns": list_campaigns(session, window_ids=queries.cycle_window_ids(session, policy=policy)),
         "outcomes": list(Outcome),
         "stances": list(Stance),
-        "undisposed": queries.undisposed_comments(session, window_id=window.id) if window else 0,  # type: ignore[arg-type]
+        "undisposed": queries.undisposed_in_cycle(session, policy=policy),
         "can_answer": me.role in (Role.DRAFTER, Role.ADMIN),
         "can_moderate": me.role in (Role.MODERATOR, Role.ADMIN),
         "query": request.url.query,

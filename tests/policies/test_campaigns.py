@@ -8,7 +8,10 @@ from sqlmodel import select
 from policies.actions import comments
 from policies.campaigns import bands_for, fingerprint, list_campaigns, similarity
 from policies.db import unit_of_work
-from policies.models import Campaign, Comment, CommentBand, Disposition, Outcome
+from policies.models import Campaign, Comment, CommentBand, Disposition, Outcome, Role
+from policies.queries import cycle_window_ids, get_policy
+from policies.rendering.report import build_report, render_report
+from policies.statistics import consultation_stats
 from tests.conftest import DRAFTER
 from tests.policies.comment_setup import LATER, SLUG, account, clause_keys, open_consultation
 
@@ -48,7 +51,7 @@ def test_exact_and_near_copies_form_one_campaign(db: str, key: str) -> None:
     other = _post(db, 4, key, "Mohon definisi pengembangan kompetensi diperjelas pada bagian umum.")
     with unit_of_work(db) as s:
         rows = {c.id: c for c in s.exec(select(Comment))}
-        campaigns = list_campaigns(s, window_id=rows[first].window_id)
+        campaigns = list_campaigns(s, window_ids=[rows[first].window_id])
         assert len(campaigns) == 1
         campaign = campaigns[0]
         assert campaign.size == 3 and campaign.representative_comment_id == first
@@ -78,3 +81,46 @@ def test_answering_a_campaign_gives_each_member_its_own_row(db: str, key: str) -
         stored = s.exec(select(Disposition)).all()
         assert len(stored) == 4
         assert {(d.outcome, d.via_campaign_id) for d in stored} == {(Outcome.PARTLY, campaign.id)}
+
+
+def _hide(db: str, comment_id: int, *, hidden: bool = True) -> None:
+    maya = account(db, email=f"maya{comment_id}{hidden}@siklus.test", role=Role.MODERATOR)
+    with unit_of_work(db) as s:
+        comments.set_hidden(s, actor=maya, slug=SLUG, comment_id=comment_id, hidden=hidden, reason="spam")
+
+
+def _campaign(db: str) -> Campaign:
+    with unit_of_work(db) as s:
+        return s.exec(select(Campaign)).one()
+
+
+def test_the_representative_is_always_a_visible_members_text(db: str, key: str) -> None:
+    first = _post(db, 1, key, LETTER)
+    copy = _post(db, 2, key, LETTER.upper() + "!!")
+    third = _post(db, 3, key, LETTER + ".")
+    _hide(db, first)
+    campaign = _campaign(db)
+    assert (campaign.representative_comment_id, campaign.representative_text) == (copy, LETTER.upper() + "!!")
+    _hide(db, copy)
+    _hide(db, third)
+    with unit_of_work(db) as s:
+        window_ids = cycle_window_ids(s, policy=get_policy(s, slug=SLUG))
+        assert list_campaigns(s, window_ids=window_ids, visible_only=True) == []
+        assert [c.id for c in list_campaigns(s, window_ids=window_ids)] == [campaign.id]  # moderators see it
+        assert consultation_stats(s, window_ids=window_ids).campaigns == 0
+        report = render_report(build_report(s, slug=SLUG, now=LATER), fmt="html")
+        assert f"Kampanye #{campaign.id}" not in report and "guru honorer" not in report
+    _hide(db, first, hidden=False)
+    campaign = _campaign(db)
+    assert (campaign.representative_comment_id, campaign.representative_text) == (first, LETTER)
+
+
+def test_a_campaign_founded_on_a_hidden_comment_shows_the_newcomer(db: str, key: str) -> None:
+    first = _post(db, 1, key, LETTER)
+    _hide(db, first)
+    copy = _post(db, 2, key, LETTER + "!")
+    campaign = _campaign(db)
+    assert campaign.size == 2 and campaign.representative_comment_id == copy
+    assert campaign.representative_text == LETTER + "!"
+    later = _post(db, 3, key, LETTER + "!!")  # joining keeps the visible face
+    assert _campaign(db).representative_comment_id == copy and later != copy

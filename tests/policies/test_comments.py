@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from policies.actions import comments
+from policies.actions import comments, consultation, drafts, lifecycle, workshops
 from policies.comment_queries import CommentFilter, CommentSort, list_comments, read_comment
 from policies.db import unit_of_work
 from policies.errors import Conflict, InvalidInput, PermissionDenied, RateLimited
-from policies.models import Disposition, Outcome, Role, Stance
+from policies.models import Disposition, Outcome, Role, Stage, Stance
 from tests.conftest import DRAFTER
-from tests.policies.comment_setup import LATER, SLUG, UNIT, account, clause_keys, open_consultation
+from tests.policies.comment_setup import LATER, NOW, SLUG, UNIT, account, clause_keys, open_consultation
 
 
 @pytest.fixture
@@ -43,17 +43,17 @@ def test_reply_vote_and_counts(db: str, window: list[str]) -> None:
             comments.create_reply(s, actor=sari, slug=SLUG, parent_id=reply.id, body="Setuju.", now=LATER)
         assert info.value.field == "parent_id"
     with unit_of_work(db) as s:
-        comments.vote(s, actor=sari, slug=SLUG, comment_id=cid, value=1)
-        comments.vote(s, actor=budi, slug=SLUG, comment_id=cid, value=1)
-        comments.vote(s, actor=sari, slug=SLUG, comment_id=cid, value=-1)  # changed her mind
-        comments.vote(s, actor=sari, slug=SLUG, comment_id=cid, value=-1)  # repeating changes nothing
+        comments.vote(s, actor=sari, slug=SLUG, comment_id=cid, value=1, now=LATER)
+        comments.vote(s, actor=budi, slug=SLUG, comment_id=cid, value=1, now=LATER)
+        comments.vote(s, actor=sari, slug=SLUG, comment_id=cid, value=-1, now=LATER)  # changed her mind
+        comments.vote(s, actor=sari, slug=SLUG, comment_id=cid, value=-1, now=LATER)  # again: no change
         view = read_comment(s, slug=SLUG, comment_id=cid, viewer=None)
         assert (view.support_count, view.oppose_count) == (1, 1)
         assert [r.body for r in view.replies] == ["Terima kasih."]
-        comments.vote(s, actor=budi, slug=SLUG, comment_id=cid, value=0)
+        comments.vote(s, actor=budi, slug=SLUG, comment_id=cid, value=0, now=LATER)
         assert read_comment(s, slug=SLUG, comment_id=cid, viewer=None).support_count == 0
         with pytest.raises(InvalidInput):
-            comments.vote(s, actor=budi, slug=SLUG, comment_id=cid, value=2)
+            comments.vote(s, actor=budi, slug=SLUG, comment_id=cid, value=2, now=LATER)
 
 
 def test_rate_limit_counts_the_database_and_body_limits(db: str, window: list[str]) -> None:
@@ -110,9 +110,9 @@ def test_keyset_pages_are_stable_and_filtered(db: str, window: list[str]) -> Non
         assert {c.id for c in on_first.items} == {ids[1], ids[3], ids[5]}
         asn_for = CommentFilter(author_group="asn", stance=Stance.FOR)
         assert [c.id for c in list_comments(s, slug=SLUG, viewer=None, filters=asn_for).items] == [ids[3]]
-        comments.vote(s, actor=people[0], slug=SLUG, comment_id=ids[2], value=1)
-        comments.vote(s, actor=people[1], slug=SLUG, comment_id=ids[2], value=1)
-        comments.vote(s, actor=people[0], slug=SLUG, comment_id=ids[4], value=1)
+        comments.vote(s, actor=people[0], slug=SLUG, comment_id=ids[2], value=1, now=LATER)
+        comments.vote(s, actor=people[1], slug=SLUG, comment_id=ids[2], value=1, now=LATER)
+        comments.vote(s, actor=people[0], slug=SLUG, comment_id=ids[4], value=1, now=LATER)
         top = list_comments(s, slug=SLUG, viewer=None, sort=CommentSort.SUPPORT, limit=2)
         assert [c.id for c in top.items] == [ids[2], ids[4]]
         rest = list_comments(
@@ -174,3 +174,62 @@ def test_disposition_and_the_closed_window(db: str, window: list[str]) -> None:
         comments.create_reply(
             s, actor=budi, slug=SLUG, parent_id=cid, body="Terima kasih.", now=LATER + timedelta(days=60)
         )
+
+
+def test_next_clause_key_is_checked_once_the_next_version_exists(db: str, catalog: None) -> None:
+    with unit_of_work(db) as s:
+        lifecycle.advance(s, actor=DRAFTER, slug=SLUG, to_stage=Stage.WORKSHOP, now=NOW)
+        for n in (1, 2):
+            w = workshops.schedule_workshop(
+                s, actor=DRAFTER, slug=SLUG, title=f"Lokakarya {n}", starts_at=NOW, location="Aula"
+            )
+            workshops.record_minutes(s, actor=DRAFTER, slug=SLUG, workshop_id=w.id, minutes="N")
+        first = drafts.publish_version(s, actor=DRAFTER, slug=SLUG, number=1, now=NOW)
+        added = "\n\n### Pasal Pendampingan {#pasal-pendampingan}\n\nBaru.\n"
+        drafts.create_version(s, actor=DRAFTER, slug=SLUG, body=first.body + added)
+        consultation.open_window(
+            s, actor=DRAFTER, slug=SLUG, version_number=1, opens_at=NOW, closes_at=NOW + timedelta(days=30)
+        )
+        lifecycle.advance(s, actor=DRAFTER, slug=SLUG, to_stage=Stage.CONSULTATION, now=NOW)
+    cid = _comment(db, account(db, email="budi@asn.test"), clause_keys(db)[0], "Tambahkan pendampingan.")
+    with unit_of_work(db) as s:
+        row = comments.dispose(
+            s,
+            actor=DRAFTER,
+            slug=SLUG,
+            comment_id=cid,
+            outcome=Outcome.ACCEPTED,
+            reason="Menjadi pasal baru.",
+            next_clause_key="pasal-pendampingan",
+        )
+        assert row.next_clause_key == "pasal-pendampingan"
+        with pytest.raises(InvalidInput) as info:
+            comments.dispose(
+                s,
+                actor=DRAFTER,
+                slug=SLUG,
+                comment_id=cid,
+                outcome=Outcome.ACCEPTED,
+                reason="Menjadi pasal baru.",
+                next_clause_key="pasal-yang-tidak-ada",
+            )
+    assert info.value.field == "next_clause_key" and "versi 2" in info.value.detail
+    assert "version 2" in info.value.detail_en
+
+
+def test_staff_cannot_comment_or_vote_and_moderators_cannot_reply(db: str, window: list[str]) -> None:
+    budi = account(db, email="budi@asn.test")
+    cid = _comment(db, budi, window[0], "Masukan warga.")
+    moderator = account(db, email="maya@siklus.test", role=Role.MODERATOR)
+    admin = account(db, email="ani@siklus.test", role=Role.ADMIN)
+    other = account(db, email="joko@lampung.test", role=Role.DRAFTER, unit="BKPSDM Lampung Selatan")
+    with unit_of_work(db) as s:
+        for staff in (DRAFTER, moderator, admin):
+            with pytest.raises(PermissionDenied, match="Hanya pemangku kepentingan"):
+                comments.create_comment(s, actor=staff, slug=SLUG, clause_key=window[0], body="x", now=LATER)
+            with pytest.raises(PermissionDenied, match="memberi dukungan"):
+                comments.vote(s, actor=staff, slug=SLUG, comment_id=cid, value=1, now=LATER)
+        for refused in (moderator, other):
+            with pytest.raises(PermissionDenied):
+                comments.create_reply(s, actor=refused, slug=SLUG, parent_id=cid, body="x", now=LATER)
+        assert comments.create_reply(s, actor=admin, slug=SLUG, parent_id=cid, body="Ya.", now=LATER).id

@@ -41,7 +41,7 @@ FAILING = {
         "minimal 14 hari",
     ),
     "window_closed": ({"window": OPEN_WINDOW}, "masih terbuka sampai"),
-    "every_comment_answered": ({"comments_without_disposition": 3}, "3 masukan belum"),
+    "every_comment_answered": ({"comments_without_disposition": 3}, "3 masukan yang tampil"),
     "report_published": ({"window": replace(CLOSED_WINDOW, report_published_at=None)}, "Laporan"),
     "adoption_recorded": ({"adoption": None}, "Penetapan belum dicatat"),
     "socialization_held": ({"socialization_sessions": 0}, "Belum ada sesi"),
@@ -99,3 +99,13 @@ def test_thresholds_come_from_the_kind() -> None:
     assert _gate("window_long_enough").evaluate(GOOD).passed
     rules = KindRules.from_mapping({"min_consultation_days": 21, "unknown": 1})
     assert rules.min_consultation_days == 21
+
+
+def test_comment_gate_says_it_counts_the_visible_comments_of_every_window() -> None:
+    gate = _gate("every_comment_answered")
+    failed = gate.evaluate(replace(GOOD, comments_without_disposition=1))
+    assert "semua jendela konsultasi siklus ini" in failed.reason
+    assert "disembunyikan moderator dengan alasan tercatat tidak dihitung" in failed.reason
+    assert "every consultation window" in failed.reason_en and "hid" in failed.reason_en
+    passed = gate.evaluate(GOOD)
+    assert passed.passed and "disembunyikan moderator" in passed.reason

@@ -14,6 +14,7 @@ from policies.db import unit_of_work
 from policies.errors import Conflict, GatesNotMet, InvalidInput, PermissionDenied, TransitionNotAllowed
 from policies.models import (
     Comment,
+    ConsultationWindow,
     Outcome,
     Role,
     Stage,
@@ -235,3 +236,42 @@ def open_consultation(db: str) -> None:
             )
             lifecycle.advance(s, actor=DRAFTER, slug=SLUG, to_stage=Stage.CONSULTATION, now=NOW)
         assert get_policy(s, slug=SLUG).stage == Stage.CONSULTATION
+
+
+def test_withdrawal_ends_the_consultation_once(db: str, catalog: None) -> None:
+    opens = NOW + timedelta(days=10)
+    with unit_of_work(db) as s:
+        lifecycle.advance(s, actor=DRAFTER, slug=SLUG, to_stage=Stage.WORKSHOP, now=NOW)
+        drafts.publish_version(s, actor=DRAFTER, slug=SLUG, number=1, now=NOW)
+        scheduled = consultation.open_window(
+            s,
+            actor=DRAFTER,
+            slug=SLUG,
+            version_number=1,
+            opens_at=opens,
+            closes_at=opens + timedelta(days=21),
+            now=NOW,
+        )
+    _advance(db, Stage.WITHDRAWN, reason="Digantikan peraturan lain.")
+    with unit_of_work(db) as s:
+        window = s.get(ConsultationWindow, scheduled.id)
+        assert window.closed_at == opens  # it never opened: it ends where it would have begun
+        policy = get_policy(s, slug=SLUG)
+        assert consultation.close_open_windows(s, policy=policy, now=NOW + timedelta(days=1)) == []
+        assert s.get(ConsultationWindow, scheduled.id).closed_at == opens
+    with unit_of_work(db) as s, pytest.raises(TransitionNotAllowed):
+        lifecycle.withdraw(s, actor=DRAFTER, slug=SLUG, reason="Sekali lagi.")
+
+
+def test_a_drafter_creates_policies_only_for_their_unit(db: str, catalog: None) -> None:
+    with unit_of_work(db) as s, pytest.raises(PermissionDenied) as refused:
+        lifecycle.create_policy(
+            s,
+            actor=DRAFTER,
+            slug="perbup-lain-2027",
+            title="Kebijakan unit lain",
+            kind_code="pengelolaan-jabatan",
+            region="Kabupaten Lampung Selatan",
+            unit="BKPSDM Kabupaten Lampung Selatan",
+        )
+    assert "unitnya sendiri" in refused.value.detail and "own unit" in refused.value.detail_en

@@ -84,7 +84,7 @@ def test_report_markdown_quotes_user_text(db: str, register: dict[str, int]) -> 
 def test_export_streams_csv_and_json_with_dispositions(db: str, register: dict[str, int]) -> None:
     with unit_of_work(db) as s:
         window_id = current_window(s, policy=get_policy(s, slug=SLUG)).id
-        chunks = list(export_csv(s, window_id=window_id, full_text=False, chunk_rows=2))
+        chunks = list(export_csv(s, window_ids=[window_id], full_text=False, chunk_rows=2))
         assert len(chunks) >= 2  # streamed in pieces, not built whole
         rows = list(csv.DictReader(io.StringIO("".join(chunks))))
         assert list(rows[0]) == list(COLUMNS) and len(rows) == 4
@@ -93,7 +93,7 @@ def test_export_streams_csv_and_json_with_dispositions(db: str, register: dict[s
         assert by_id[register["answered"]]["next_clause_key"] == "pasal-5"
         assert by_id[register["hidden"]]["body"] == "[disembunyikan oleh moderator: kasar]"
         assert by_id[register["evil"]]["body"] == EVIL  # stored as given
-        records = json.loads("".join(export_json(s, window_id=window_id, full_text=True, chunk_rows=2)))
+        records = json.loads("".join(export_json(s, window_ids=[window_id], full_text=True, chunk_rows=2)))
         assert len(records) == 4
         hidden = next(r for r in records if r["id"] == register["hidden"])
         assert hidden["hidden"] is True and hidden["body"] == "Teks kasar rahasia."

@@ -30,7 +30,7 @@ def _post(client: TestClient, token: str, key: str, body: str, **extra: object) 
 
 
 def test_comment_reply_vote_and_read_without_an_account(
-    client: TestClient, keys: list[str], stakeholder_token: str, drafter_token: str
+    client: TestClient, keys: list[str], stakeholder_token: str, drafter_token: str, db: str
 ) -> None:
     made = _post(client, stakeholder_token, keys[0], "Target 20 JP perlu dirinci.", stance="against")
     assert made["author_name"] == "Budi Santoso" and made["author_group"] == "asn"
@@ -39,7 +39,8 @@ def test_comment_reply_vote_and_read_without_an_account(
         f"{URL}/{made['id']}/replies", headers=auth(drafter_token), json={"body": "Akan dirinci."}
     )
     assert reply.status_code == 201 and reply.json()["parent_id"] == made["id"]
-    voted = client.put(f"{URL}/{made['id']}/vote", headers=auth(drafter_token), json={"value": 1})
+    sari = make_token(db, email="sari@warga.test", role=Role.STAKEHOLDER)
+    voted = client.put(f"{URL}/{made['id']}/vote", headers=auth(sari), json={"value": 1})
     assert voted.status_code == 200 and voted.json()["support_count"] == 1
     one = client.get(f"{URL}/{made['id']}")  # no token: reading is public
     assert one.status_code == 200 and [r["body"] for r in one.json()["replies"]] == ["Akan dirinci."]
@@ -107,12 +108,14 @@ def test_rate_limit_is_a_429(settings: Settings, catalog: None, drafter_token: s
         assert problem_of(too_long, 422, "invalid-input")["errors"][0]["field"] == "body"
         for n in range(2):
             _post(client, token, key, f"Masukan {n}.")
-        refused = problem_of(
-            client.post(URL, headers=auth(token), json={"clause_key": key, "body": "Lagi."}),
-            429,
-            "rate-limited",
+        response = client.post(URL, headers=auth(token), json={"clause_key": key, "body": "Lagi."})
+        refused = problem_of(response, 429, "rate-limited")
+        assert "batas 2 per menit" in refused["detail"] and refused["retry_after"] == 60
+        assert response.headers["retry-after"] == "60"
+        english = client.post(
+            URL, headers={**auth(token), "Accept-Language": "en"}, json={"clause_key": key, "body": "Again."}
         )
-        assert "batas 2 per menit" in refused["detail"]
+        assert "limit is 2 per minute" in problem_of(english, 429, "rate-limited")["detail"]
 
 
 def test_moderation_disposition_campaign_and_exports(

@@ -122,3 +122,104 @@ def test_reading_without_a_window_is_404_and_close_without_one_is_409(
     problem_of(client.post(f"{URL}/close", headers=auth(drafter_token)), 409, "conflict")
     problem_of(client.post(f"{URL}/close"), 401, "unauthenticated")
     problem_of(client.get("/api/v1/policies/tidak-ada/consultation"), 404, "not-found")
+
+
+def test_a_second_window_does_not_bypass_the_first_ones_comments(
+    client: TestClient, drafter_token: str, stakeholder_token: str
+) -> None:
+    first = open_consultation(client, drafter_token)
+    key = client.get(f"/api/v1/policies/{SLUG}/versions/1").json()["clauses"][0]["key"]
+    comments_url = f"/api/v1/policies/{SLUG}/comments"
+    made = client.post(
+        comments_url, headers=auth(stakeholder_token), json={"clause_key": key, "body": "Rinci target JP."}
+    ).json()
+    drafter = auth(drafter_token)
+    assert client.post(f"{URL}/close", headers=drafter).status_code == 200
+    second = client.post(URL, headers=drafter, json={"version_number": 1})
+    assert second.status_code == 201, second.text
+    assert client.post(f"{URL}/close", headers=drafter).status_code == 200
+    refused = problem_of(client.post(f"{URL}/report/publish", headers=drafter), 409, "conflict")
+    assert refused["missing"] == 1 and "semua jendela" in refused["detail"]
+    english = client.post(f"{URL}/report/publish", headers={**drafter, "Accept-Language": "en"}).json()
+    assert "every consultation window" in english["detail"]
+    gates = problem_of(
+        client.post(f"/api/v1/policies/{SLUG}/advance", headers=drafter, json={"to_stage": "socialization"}),
+        409,
+        "gates-not-met",
+    )
+    unanswered = next(g for g in gates["unmet_gates"] if g["gate"] == "every_comment_answered")
+    assert "1 masukan yang tampil" in unanswered["reason"]
+    assert "disembunyikan moderator" in unanswered["reason"]
+    read = client.get(URL).json()
+    assert [w["id"] for w in read["windows"]] == [first["id"], second.json()["id"]]
+    assert read["window"]["id"] == second.json()["id"] and read["statistics"]["unanswered"] == 1
+    assert [c["id"] for c in client.get(comments_url).json()["items"]] == [made["id"]]
+    assert client.get(comments_url, params={"window_id": second.json()["id"]}).json()["items"] == []
+    assert client.get(comments_url, params={"window_id": first["id"]}).json()["items"][0]["id"] == made["id"]
+    problem_of(client.get(comments_url, params={"window_id": 999_999}), 404, "not-found")
+    assert "Rinci target JP." in client.get(f"/api/v1/policies/{SLUG}/comments.csv").text
+    assert "Rinci target JP." in client.get(f"{URL}/report.md").text
+    answer = {"outcome": "noted", "reason": "Dicatat."}
+    answered = client.put(f"{comments_url}/{made['id']}/disposition", headers=drafter, json=answer)
+    assert answered.status_code == 200
+    assert client.post(f"{URL}/report/publish", headers=drafter).status_code == 200
+
+
+def test_open_checks_the_role_before_the_dates(client: TestClient, stakeholder_token: str) -> None:
+    odd = {"version_number": 1, "days": 30, "closes_at": "2026-09-30T00:00:00+07:00"}
+    problem_of(client.post(URL, headers=auth(stakeholder_token), json=odd), 403, "forbidden")
+    problem_of(client.post(URL, json=odd), 401, "unauthenticated")
+
+
+def test_comments_need_the_consultation_stage_and_an_open_window(
+    client: TestClient, drafter_token: str, stakeholder_token: str
+) -> None:
+    drafter = auth(drafter_token)
+    _ready_for_window(client, drafter_token)
+    assert client.post(URL, headers=drafter, json={"version_number": 1}).status_code == 201
+    key = client.get(f"/api/v1/policies/{SLUG}/versions/1").json()["clauses"][0]["key"]
+    early = problem_of(
+        client.post(
+            f"/api/v1/policies/{SLUG}/comments",
+            headers=auth(stakeholder_token),
+            json={"clause_key": key, "body": "Terlalu awal."},
+        ),
+        409,
+        "conflict",
+    )
+    assert "tahap konsultasi publik" in early["detail"] and "Lokakarya" in early["detail"]
+    english = client.post(
+        f"/api/v1/policies/{SLUG}/comments",
+        headers={**auth(stakeholder_token), "Accept-Language": "en"},
+        json={"clause_key": key, "body": "Too early."},
+    ).json()
+    assert "public consultation" in english["detail"] and "workshop" in english["detail"].lower()
+    reply = client.post(
+        f"/api/v1/policies/{SLUG}/comments/1/replies", headers=auth(stakeholder_token), json={"body": "x"}
+    )
+    assert "tahap konsultasi publik" in problem_of(reply, 409, "conflict")["detail"]
+
+
+def test_withdrawing_closes_the_open_window_and_stops_comments(
+    client: TestClient, drafter_token: str, stakeholder_token: str
+) -> None:
+    window = open_consultation(client, drafter_token)
+    key = client.get(f"/api/v1/policies/{SLUG}/versions/1").json()["clauses"][0]["key"]
+    comments_url = f"/api/v1/policies/{SLUG}/comments"
+    made = client.post(
+        comments_url, headers=auth(stakeholder_token), json={"clause_key": key, "body": "Sebelum dicabut."}
+    ).json()
+    withdrawn = client.post(
+        f"/api/v1/policies/{SLUG}/withdraw", headers=auth(drafter_token), json={"reason": "Digantikan."}
+    )
+    assert withdrawn.status_code == 200
+    closed = client.get(URL).json()["window"]
+    assert closed["id"] == window["id"] and closed["closed_at"] and closed["is_open"] is False
+    late = client.post(
+        comments_url, headers=auth(stakeholder_token), json={"clause_key": key, "body": "Sesudah dicabut."}
+    )
+    assert "Dicabut" in problem_of(late, 409, "conflict")["detail"]
+    reply = client.post(
+        f"{comments_url}/{made['id']}/replies", headers=auth(stakeholder_token), json={"body": "Sayang."}
+    )
+    problem_of(reply, 409, "conflict")

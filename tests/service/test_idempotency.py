@@ -77,3 +77,19 @@ def test_key_length_is_validated(client: TestClient, drafter_token: str) -> None
     long = client.post(ADVANCE, headers=_headers(drafter_token, "k" * 201), json={"to_stage": "workshop"})
     body = problem_of(long, 422, "validation-error")
     assert body["errors"][0]["field"] == "Idempotency-Key"
+
+
+def test_creating_posts_replay_too(client: TestClient, drafter_token: str) -> None:
+    headers = _headers(drafter_token, "lokakarya-1")
+    workshop = {"title": "Lokakarya I", "starts_at": "2026-09-01T09:00:00+07:00", "location": "Aula"}
+    url = f"/api/v1/policies/{SLUG}/workshops"
+    first = client.post(url, headers=headers, json=workshop)
+    again = client.post(url, headers=headers, json=workshop)
+    assert first.status_code == again.status_code == 201 and again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert [w["id"] for w in client.get(url).json()] == [first.json()["id"]]
+    version = {"body": "### Pasal 1\n\nTeks."}
+    versions = f"/api/v1/policies/{SLUG}/versions"
+    made = [client.post(versions, headers=_headers(drafter_token, "versi-2"), json=version) for _ in range(2)]
+    assert [m.json()["number"] for m in made] == [2, 2]
+    assert len(client.get(versions).json()) == 2

@@ -78,9 +78,9 @@ def test_create_refusals(
     problem_of(client.post("/api/v1/policies", json=NEW), 401, "unauthenticated")
     problem_of(client.post("/api/v1/policies", headers=auth(stakeholder_token), json=NEW), 403, "forbidden")
     wrong_unit = problem_of(
-        client.post("/api/v1/policies", headers=auth(other_drafter_token), json=NEW), 422, "invalid-input"
+        client.post("/api/v1/policies", headers=auth(other_drafter_token), json=NEW), 403, "forbidden"
     )
-    assert wrong_unit["errors"][0]["field"] == "unit"
+    assert "unitnya sendiri" in wrong_unit["detail"] and UNIT in wrong_unit["detail"]
     unknown = {**NEW, "kind": "tidak-ada"}
     problem_of(client.post("/api/v1/policies", headers=auth(drafter_token), json=unknown), 404, "not-found")
     bad = {**NEW, "slug": "Huruf Besar", "audience_size": -1}

@@ -53,6 +53,8 @@ def test_adopt_socialize_mentor_and_acknowledge(
     first = client.post(f"{BASE}/acknowledge", headers=auth(stakeholder_token))
     assert first.status_code == 200 and first.json()["version_number"] == 1
     assert client.post(f"{BASE}/acknowledge", headers=auth(stakeholder_token)).json() == first.json()
+    staff = problem_of(client.post(f"{BASE}/acknowledge", headers=auth(drafter_token)), 403, "forbidden")
+    assert "Hanya pemangku kepentingan" in staff["detail"] and "perancang" in staff["detail"]
 
     ready = client.post(f"{BASE}/advance", headers=auth(drafter_token), json={"to_stage": "evaluation"})
     assert ready.status_code == 200, ready.text

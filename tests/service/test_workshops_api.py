@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from policies.db import unit_of_work
+from policies.queries import get_policy, get_version
 from tests.service.conftest import SLUG, auth, open_consultation, problem_of
 
 URL = f"/api/v1/policies/{SLUG}/workshops"
@@ -144,3 +146,55 @@ def test_refusals(
     problem_of(
         client.post(f"{URL}/{wid}/outcomes/999/comment", headers=auth(drafter_token)), 404, "not-found"
     )
+
+
+def test_outcome_waits_for_a_window_then_joins_it_on_the_windows_version(
+    client: TestClient, drafter_token: str, db: str
+) -> None:
+    drafter = auth(drafter_token)
+    wid = _schedule(client, drafter_token)
+    key = _first_clause(client)
+    oid = client.post(
+        f"{URL}/{wid}/outcomes", headers=drafter, json={"text": "Perlu masa transisi.", "clause_key": key}
+    ).json()["id"]
+    early = problem_of(client.post(f"{URL}/{wid}/outcomes/{oid}/comment", headers=drafter), 409, "conflict")
+    assert "Buka (jadwalkan) jendela konsultasi" in early["detail"] and "tetap tercatat" in early["detail"]
+    english = client.post(
+        f"{URL}/{wid}/outcomes/{oid}/comment", headers={**drafter, "Accept-Language": "en"}
+    ).json()
+    assert english["detail"].startswith("Open (schedule) the consultation window first")
+    assert client.get(f"{URL}/{wid}").json()["outcomes"][0]["comment_id"] is None  # still recorded
+
+    base = f"/api/v1/policies/{SLUG}"
+    assert client.post(f"{base}/advance", headers=drafter, json={"to_stage": "workshop"}).is_success
+    assert client.post(f"{base}/versions/1/publish", headers=drafter).is_success
+    draft = client.get(f"{base}/versions/1").json()["body"] + "\n\n### Pasal Tambahan\n\nTeks baru.\n"
+    assert client.post(f"{base}/versions", headers=drafter, json={"body": draft}).status_code == 201
+    window = client.post(f"{base}/consultation", headers=drafter, json={"version_number": 1}).json()
+    made = client.post(f"{URL}/{wid}/outcomes/{oid}/comment", headers=drafter)
+    assert made.status_code == 201, made.text
+    comment = made.json()
+    with unit_of_work(db) as s:
+        policy_id = get_policy(s, slug=SLUG).id
+        first_version = get_version(s, policy_id=policy_id, number=1).id
+    assert (comment["window_id"], comment["version_id"]) == (window["id"], first_version)
+    assert (comment["source"], comment["clause_key"]) == ("workshop", key)
+    listed = client.get(f"{base}/comments").json()["items"]
+    assert [(c["id"], c["source"]) for c in listed] == [(comment["id"], "workshop")]
+    stats = client.get(f"{base}/consultation").json()["statistics"]
+    assert stats["by_source"] == {"workshop": 1} and stats["unanswered"] == 1
+
+
+def test_outcome_of_another_workshop_is_404(client: TestClient, drafter_token: str) -> None:
+    window_holder = open_consultation(client, drafter_token)
+    assert window_holder["is_open"]
+    first, second = (w["id"] for w in client.get(URL).json()[:2])
+    oid = client.post(
+        f"{URL}/{first}/outcomes",
+        headers=auth(drafter_token),
+        json={"text": "Catatan lokakarya pertama.", "clause_key": _first_clause(client)},
+    ).json()["id"]
+    wrong = client.post(f"{URL}/{second}/outcomes/{oid}/comment", headers=auth(drafter_token))
+    assert f"lokakarya {second}" in problem_of(wrong, 404, "not-found")["detail"]
+    right = client.post(f"{URL}/{first}/outcomes/{oid}/comment", headers=auth(drafter_token))
+    assert right.status_code == 201

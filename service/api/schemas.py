@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from policies.models import Stage
 
@@ -59,6 +59,12 @@ class StageEventPublic(BaseModel):
     at: datetime
     work_state: str
     flow_run_id: str | None
+    run_state: str | None = Field(
+        default=None,
+        description="State of the stage's Prefect run (e.g. Completed, Running, Crashed); "
+        "null without a run or when Prefect does not answer.",
+    )
+    run_url: str | None = Field(default=None, description="The run in Prefect's UI; null without a run.")
 
 
 class KindPublic(BaseModel):

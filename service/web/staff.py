@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from starlette.responses import Response
 
 from policies import overview, queries
@@ -14,8 +14,9 @@ from policies.clauses import parse_draft, with_keys
 from policies.db import utcnow
 from policies.errors import Conflict, GatesNotMet, InvalidInput, TransitionNotAllowed
 from policies.models import Role, Stage
+from policies.settings import Settings
 from service.deps import SessionDep, SettingsDep
-from service.dispatch import flow_run_states
+from service.dispatch import StageDispatch, flow_run_states, run_ui_url
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -31,7 +32,6 @@ from service.web.render import (
 )
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-PREFECT_RUN_URL = "http://127.0.0.1:{port}/runs/flow-run/{id}"
 
 
 @router.get("/board", name="board")
@@ -42,7 +42,7 @@ def board_page(request: Request, session: PageReadSessionDep, actor: PageActorDe
     return render(request, "web/board.html", {"columns": columns, "unit": me.unit})
 
 
-def _cockpit_context(session: PageReadSessionDep, slug: str, port: int) -> dict[str, object]:
+def _cockpit_context(session: PageReadSessionDep, slug: str, settings: Settings) -> dict[str, object]:
     policy = queries.get_policy(session, slug=slug)
     history = queries.stage_history(session, policy_id=policy.id)  # type: ignore[arg-type]
     states = flow_run_states([e.flow_run_id for e in history if e.flow_run_id])
@@ -52,7 +52,7 @@ def _cockpit_context(session: PageReadSessionDep, slug: str, port: int) -> dict[
         "steps": next_steps(session, policy=policy),
         "history": list(reversed(history)),
         "run_states": states,
-        "run_url": lambda run_id: PREFECT_RUN_URL.format(port=port, id=run_id),
+        "run_url": lambda run_id: run_ui_url(settings=settings, flow_run_id=run_id),
         "versions": queries.list_versions(session, policy_id=policy.id),  # type: ignore[arg-type]
         "window": queries.current_window(session, policy=policy),
         "refusal": None,
@@ -65,7 +65,7 @@ def cockpit(
 ) -> Response:
     """Show each next stage's gates, the advance buttons and the stage history with its runs."""
     signed_in(actor)
-    return render(request, "web/cockpit.html", _cockpit_context(session, slug, settings.prefect_port))
+    return render(request, "web/cockpit.html", _cockpit_context(session, slug, settings))
 
 
 def _refusal_reasons(exc: Exception, steps: object, *, english: bool) -> list[str]:
@@ -86,6 +86,7 @@ def post_advance(
     session: SessionDep,
     actor: PageActorDep,
     settings: SettingsDep,
+    background: BackgroundTasks,
 ) -> Response:
     """Move the policy on; a refusal lists every unmet gate on the cockpit."""
     me = signed_in(actor)
@@ -95,7 +96,7 @@ def post_advance(
             to_stage = Stage(str(form.get("to_stage", "")))
         except ValueError as exc:
             raise InvalidInput("Pilih tahap tujuan.", field="to_stage") from exc
-        advance(
+        event = advance(
             session,
             actor=me,
             slug=slug,
@@ -105,13 +106,14 @@ def post_advance(
         )
     except (GatesNotMet, TransitionNotAllowed, Conflict, InvalidInput) as exc:
         session.rollback()
-        context = _cockpit_context(session, slug, settings.prefect_port)
+        context = _cockpit_context(session, slug, settings)
         context["refusal"] = exc
         context["refusal_reasons"] = _refusal_reasons(
             exc, context["steps"], english=locale_of(request) == "en"
         )
         context["values"] = {"reason": str(form.get("reason", ""))}
         return render(request, "web/cockpit.html", context, status_code=409)
+    StageDispatch(background, settings=settings, slug=slug)(event)  # to Prefect once committed
     return redirect(request, f"/policies/{slug}/cockpit#history")
 
 

@@ -71,7 +71,9 @@ def enqueue(
         with session.begin_nested():
             session.add(reminder)
     except IntegrityError:
-        found = session.exec(select(Reminder).where(Reminder.dedupe_key == dedupe_key)).one()
+        found = session.exec(select(Reminder).where(Reminder.dedupe_key == dedupe_key)).first()
+        if found is None:
+            raise  # not the concurrent duplicate: a real refusal, which must not be hidden
         return found, False
     return reminder, True
 

@@ -60,7 +60,10 @@ class SweepReport:
 
 
 def _describe(policy: Policy, exc: Exception) -> str:
-    return f"{policy.slug}: {type(exc).__name__}: {exc}"[:500]
+    # The driver's own message, not SQLAlchemy's: that one quotes the statement and its parameters
+    # (addresses among them), and this text ends up in Prefect's UI.
+    detail = getattr(exc, "orig", None) or exc
+    return f"{policy.slug}: {type(exc).__name__}: {detail}"[:500]
 
 
 def close_due_consultations(

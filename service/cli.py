@@ -270,13 +270,13 @@ def outbox_list(
     with read_session(get_settings().database_url) as session:
         page = outbox.outbox_page(session, actor=SYSTEM, filters=filters, limit=limit)
         counts = notify.outbox_counts(session)
-    for r in page.items:
-        who = r.recipient_email or f"akun {r.recipient_account_id}"
-        error = f"  galat: {r.last_error[:80]}" if r.last_error else ""
-        typer.echo(
-            f"{r.id:>6} {r.state:9} {r.channel:5} {r.template:26} {who:32} "
-            f"jatuh tempo {format_datetime(r.due_at)}  percobaan {r.attempts}{error}"
-        )
+        for r in page.items:
+            who = r.recipient_email or f"akun {r.recipient_account_id}"
+            error = f"  galat: {r.last_error[:80]}" if r.last_error else ""
+            typer.echo(
+                f"{r.id:>6} {r.state:9} {r.channel:5} {r.template:26} {who:32} "
+                f"jatuh tempo {format_datetime(r.due_at)}  percobaan {r.attempts}{error}"
+            )
     if page.next_cursor:
         typer.echo(f"… lebih banyak lagi; naikkan --limit (maks. {outbox.MAX_PAGE}) atau saring.")
     summary = ", ".join(f"{c}/{s}: {n}" for (c, s), n in sorted(counts.items())) or "kosong"

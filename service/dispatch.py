@@ -8,6 +8,11 @@ import logging
 import httpx
 from fastapi import BackgroundTasks
 
+# Imported with this module, not lazily in the request threads: two threads importing Prefect for
+# the first time at once failed on its circular imports (seen under load in bench/flows.py).
+from prefect.deployments import run_deployment
+from prefect.settings import get_current_settings
+
 from policies import stagework
 from policies.db import unit_of_work
 from policies.models import StageEvent
@@ -22,8 +27,6 @@ MAX_STATES = 200
 
 def prefect_api_url() -> str | None:
     """Return the Prefect API the process is pointed at (profile or environment), never an ephemeral one."""
-    from prefect.settings import get_current_settings
-
     url = get_current_settings().api.url
     return str(url).rstrip("/") if url else None
 
@@ -49,8 +52,6 @@ def dispatch_stage_work(*, settings: Settings, work: StageWork) -> str | None:
     """Ask Prefect to run the stage's deployment; on failure the event stays pending for the dispatcher."""
     if not settings.prefect_enabled or prefect_api_url() is None:
         return None
-    from prefect.deployments import run_deployment
-
     try:
         run = run_deployment(
             name=stagework.deployment_name(work.stage),
@@ -80,8 +81,6 @@ def after_commit(background: BackgroundTasks, *, settings: Settings, event: Stag
 
 
 def _auth_headers() -> dict[str, str]:
-    from prefect.settings import get_current_settings
-
     api = get_current_settings().api
     if api.key:
         return {"Authorization": f"Bearer {api.key.get_secret_value()}"}

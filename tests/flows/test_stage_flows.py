@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -35,6 +36,7 @@ async def _flow_run(run_id: str) -> Any:
 def _run_twice(db: str, stage: Stage) -> tuple[list[str], StageEvent]:
     event = walk.latest_event(db)
     assert event.to_stage == stage
+    since = datetime.now(UTC)  # earlier tests' runs left artifacts under the same policy key
     lines = run_async(run_stage_flow(stage, event_id=event.id, slug=SLUG, cycle=event.cycle))  # type: ignore[arg-type]
     before = walk.snapshot(db)
     again = run_async(run_stage_flow(stage, event_id=event.id, slug=SLUG, cycle=event.cycle))  # type: ignore[arg-type]
@@ -48,7 +50,7 @@ def _run_twice(db: str, stage: Stage) -> tuple[list[str], StageEvent]:
     assert run.state.is_completed()
     # One artifact version per run under the policy's key; the first says what the work did.
     found = run_async(_artifacts(stagework.artifact_key(slug=SLUG, stage=stage)))
-    versions = [a.data for a in found if run.name in a.data]
+    versions = [a.data for a in found if run.name in a.data and a.created >= since]
     assert len(versions) == 2
     assert any(lines[0] in v for v in versions) and any(again[0] in v for v in versions)
     return lines, done

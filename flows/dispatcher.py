@@ -13,18 +13,18 @@ from policies.stagework import StageWork
 DISPATCH_FLOW = "dispatch-stage-work"
 
 
-async def start_stage_run(work: StageWork) -> str:
-    """Ask Prefect for the stage's run; the event id as idempotency key makes it one run, ever."""
+async def start_stage_run(work: StageWork) -> tuple[str, str | None]:
+    """Ask Prefect for the stage's run and say its state; the event's key makes it one run, ever."""
     run = await arun_deployment(
         name=stagework.deployment_name(work.stage),
         parameters=work.parameters,
         timeout=0,
-        idempotency_key=str(work.event_id),
+        idempotency_key=work.idempotency_key,
         tags=stagework.run_tags(stage=work.stage, slug=work.slug),
         flow_run_name=stagework.run_name(stage=work.stage, slug=work.slug, cycle=work.cycle),
         as_subflow=False,
     )
-    return str(run.id)
+    return str(run.id), (run.state.type.value if run.state else None)
 
 
 @task(
@@ -50,9 +50,16 @@ def find_pending_work() -> list[StageWork]:
     cache_policy=NO_CACHE,
 )
 async def start_pending(work: StageWork) -> str:
-    """Start one stage's run and record its id on the event."""
-    run_id = await start_stage_run(work)
-    in_unit_of_work(stagework.mark_dispatched, event_id=work.event_id, flow_run_id=run_id)
+    """Start one stage's run and record its id on the event (a run that already ended unfinished fails it)."""
+    run_id, state = await start_stage_run(work)
+    in_unit_of_work(stagework.record_dispatch, event_id=work.event_id, flow_run_id=run_id, run_state=state)
+    if state in stagework.UNFINISHED_FINAL_STATES:
+        get_run_logger().warning(
+            "Run %s of %s ended %s: work recorded as failed; retry it from Prefect's UI.",
+            run_id,
+            stagework.run_name(stage=work.stage, slug=work.slug, cycle=work.cycle),
+            state,
+        )
     return run_id
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from prefect import serve
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
+from prefect.types.entrypoint import EntrypointType
 
 from flows.dispatcher import dispatch_stage_work
 from flows.stages import STAGE_FLOWS
@@ -13,21 +14,31 @@ from policies.settings import Settings, get_settings
 from policies.stagework import DEPLOYMENT
 
 
-def deployments(settings: Settings) -> list[RunnerDeployment]:
+def deployments(
+    settings: Settings, *, entrypoint_type: EntrypointType = EntrypointType.FILE_PATH
+) -> list[RunnerDeployment]:
     """Build every deployment; schedules run in the configured time zone (Asia/Jakarta)."""
     tz = settings.timezone
     built = [
-        stage_flow.to_deployment(name=DEPLOYMENT, tags=["siklus", f"stage:{stage.value}"])
+        stage_flow.to_deployment(
+            name=DEPLOYMENT, tags=["siklus", f"stage:{stage.value}"], entrypoint_type=entrypoint_type
+        )
         for stage, stage_flow in STAGE_FLOWS.items()
     ]
     built.append(
         dispatch_stage_work.to_deployment(
-            name=DEPLOYMENT, tags=["siklus"], schedules=[Cron(settings.dispatch_cron, timezone=tz)]
+            name=DEPLOYMENT,
+            tags=["siklus"],
+            schedules=[Cron(settings.dispatch_cron, timezone=tz)],
+            entrypoint_type=entrypoint_type,
         )
     )
     built.append(
         run_due.to_deployment(
-            name=DEPLOYMENT, tags=["siklus"], schedules=[Cron(settings.sweep_cron, timezone=tz)]
+            name=DEPLOYMENT,
+            tags=["siklus"],
+            schedules=[Cron(settings.sweep_cron, timezone=tz)],
+            entrypoint_type=entrypoint_type,
         )
     )
     return built

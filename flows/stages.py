@@ -231,10 +231,16 @@ async def run_stage(stage: Stage, *, event_id: int, slug: str, cycle: int) -> li
                 line = step(**kwargs)
                 logger.info(line)
                 lines.append(line)
+            # The summary goes out before the work is marked done, so a lost artifact is no "done".
+            await _publish_summary(stage, event_id=event_id, slug=slug, cycle=cycle, lines=lines)
         except Exception:
             in_unit_of_work(stagework.mark_failed, event_id=event_id, flow_run_id=_run_id())
             raise
         finish_stage_work(event_id)
+    return lines
+
+
+async def _publish_summary(stage: Stage, *, event_id: int, slug: str, cycle: int, lines: list[str]) -> None:
     name = stagework.run_name(stage=stage, slug=slug, cycle=cycle)
     await acreate_markdown_artifact(
         key=stagework.artifact_key(slug=slug, stage=stage),
@@ -243,7 +249,6 @@ async def run_stage(stage: Stage, *, event_id: int, slug: str, cycle: int) -> li
         + "\n",
         description=f"Pekerjaan tahap {stage.value} untuk {slug} (siklus {cycle})",
     )
-    return lines
 
 
 def _stage_flow(stage: Stage) -> Flow[..., Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -33,13 +34,29 @@ def build_message(settings: Settings, *, to: str, subject: str, body: str, refer
     return message
 
 
+def _connect(settings: Settings) -> smtplib.SMTP:
+    # The system's trusted CAs and hostname checks: smtplib's own default for STARTTLS verifies
+    # nothing, which would hand the credentials to anyone in the middle.
+    context = ssl.create_default_context()
+    if settings.smtp_ssl:
+        return smtplib.SMTP_SSL(
+            settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS, context=context
+        )
+    smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS)
+    if settings.smtp_tls:
+        try:
+            smtp.starttls(context=context)
+        except BaseException:
+            smtp.close()
+            raise
+    return smtp
+
+
 def send(settings: Settings, message: EmailMessage) -> None:
     """Hand a message to the SMTP server; raise on any refusal so the caller can retry."""
     if not is_configured(settings):
         raise MailNotConfigured("SMTP belum dikonfigurasi (SIKLUS_SMTP_HOST kosong).")
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
-        if settings.smtp_tls:
-            smtp.starttls()
+    with _connect(settings) as smtp:
         if settings.smtp_username:
             smtp.login(settings.smtp_username, settings.smtp_password.get_secret_value())
         smtp.send_message(message)

@@ -72,7 +72,9 @@ def enqueue(
         with session.begin_nested():
             session.add(reminder)
     except IntegrityError:
-        found = session.exec(select(Reminder).where(Reminder.dedupe_key == dedupe_key)).one()
+        found = session.exec(select(Reminder).where(Reminder.dedupe_key == dedupe_key)).first()
+        if found is None:
+            raise  # not the concurrent duplicate: a real refusal, which must not be hidden
         return found, False
     return reminder, True
 
@@ -227,16 +229,21 @@ def deliver_inbox(session: Session, *, now: datetime) -> int:
             _cancel(session, reminder, reason)
     result = session.execute(
         sa.update(Reminder)
-        .where(
-            Reminder.channel == Channel.INBOX,
-            Reminder.state == DeliveryState.PENDING,
-            col(Reminder.due_at) <= now,
-        )
-        .values(state=DeliveryState.SENT, sent_at=now, attempts=Reminder.attempts + 1)
+        .where(_inbox_due(now))
+        # Delivered when it became readable, not when this sweep happened to pass.
+        .values(state=DeliveryState.SENT, sent_at=Reminder.due_at, attempts=Reminder.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     session.flush()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _inbox_due(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        Reminder.channel == Channel.INBOX,
+        Reminder.state == DeliveryState.PENDING,
+        col(Reminder.due_at) <= now,
+    )
 
 
 def cancel_pending(session: Session, *, policy_id: int, keep_templates: Iterable[str] = ()) -> int:
@@ -256,32 +263,57 @@ def cancel_pending(session: Session, *, policy_id: int, keep_templates: Iterable
 
 
 def inbox(
-    session: Session, *, account_id: int, unread_only: bool = False, limit: int = 100
+    session: Session,
+    *,
+    account_id: int,
+    unread_only: bool = False,
+    limit: int = 100,
+    now: datetime | None = None,
 ) -> list[Reminder]:
-    """List an account's delivered inbox messages, newest first."""
+    """List an account's inbox messages, newest first: delivered ones and pending ones already due.
+
+    A due inbox reminder is readable at once; the sweep that records it as delivered comes later.
+    """
+    now = now or utcnow()
     stmt = select(Reminder).where(
-        Reminder.channel == Channel.INBOX,
         Reminder.recipient_account_id == account_id,
-        Reminder.state == DeliveryState.SENT,
+        sa.or_(
+            sa.and_(Reminder.channel == Channel.INBOX, Reminder.state == DeliveryState.SENT),
+            _inbox_due(now),
+        ),
     )
     if unread_only:
         stmt = stmt.where(col(Reminder.read_at).is_(None))
-    return list(
-        session.exec(stmt.order_by(col(Reminder.sent_at).desc(), col(Reminder.id).desc()).limit(limit))
-    )
+    shown_at = sa.func.coalesce(col(Reminder.sent_at), col(Reminder.due_at))
+    return list(session.exec(stmt.order_by(shown_at.desc(), col(Reminder.id).desc()).limit(limit)))
 
 
 def mark_read(
     session: Session, *, account_id: int, reminder_id: int, now: datetime | None = None
 ) -> Reminder:
     """Mark one of the account's inbox messages read; marking twice keeps the first time."""
+    now = now or utcnow()
     reminder = session.get(Reminder, reminder_id)
-    if reminder is None or reminder.recipient_account_id != account_id or reminder.channel != Channel.INBOX:
-        raise NotFound(f"Pesan {reminder_id} tidak ditemukan di kotak masuk Anda.")
+    visible = reminder is not None and (
+        reminder.state == DeliveryState.SENT
+        or (reminder.state == DeliveryState.PENDING and reminder.due_at <= now)
+    )
+    if (
+        reminder is None
+        or not visible
+        or reminder.recipient_account_id != account_id
+        or reminder.channel != Channel.INBOX
+    ):
+        raise NotFound(
+            f"Pesan {reminder_id} tidak ditemukan di kotak masuk Anda.",
+            en=f"Message {reminder_id} is not in your inbox.",
+        )
+    if reminder.state == DeliveryState.PENDING:  # read before the sweep recorded its delivery
+        reminder.state, reminder.sent_at = DeliveryState.SENT, reminder.due_at
     if reminder.read_at is None:
-        reminder.read_at = now or utcnow()
-        session.add(reminder)
-        session.flush()
+        reminder.read_at = now
+    session.add(reminder)
+    session.flush()
     return reminder
 
 
@@ -296,7 +328,7 @@ def outbox_counts(session: Session) -> dict[tuple[str, str], int]:
 def _get(session: Session, reminder_id: int) -> Reminder:
     reminder = session.get(Reminder, reminder_id)
     if reminder is None:
-        raise NotFound(f"Pengingat {reminder_id} tidak ditemukan.")
+        raise NotFound(f"Pengingat {reminder_id} tidak ditemukan.", en=f"Reminder {reminder_id} not found.")
     return reminder
 
 

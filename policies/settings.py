@@ -34,12 +34,17 @@ class Settings(BaseSettings):
     # Prefect
     prefect_port: int = Field(default=4200, description="Port of the embedded Prefect server.")
     prefect_enabled: bool = Field(default=True, description="Dispatch stage work to Prefect.")
+    prefect_ui_url: str = Field(
+        default="",
+        description="Prefect UI for run links; empty: the Prefect API URL without `/api`.",
+    )
     sweep_cron: str = Field(
         default="*/15 * * * *",
         description="Cron (in `timezone`) of the sweeps: close, escalate, open rounds, send reminders.",
     )
     dispatch_cron: str = Field(
-        default="* * * * *", description="Cron (in `timezone`) of the dispatcher of pending stage work."
+        default="*/5 * * * *",
+        description="Cron (in `timezone`) of the dispatcher of stage work that did not start at once.",
     )
     # Comments
     comment_max_length: int = Field(default=10_000, description="Longest comment body accepted.")
@@ -56,7 +61,8 @@ class Settings(BaseSettings):
     # Email
     smtp_host: str = Field(default="", description="SMTP server; empty keeps email in the outbox.")
     smtp_port: int = Field(default=587, description="SMTP port.")
-    smtp_tls: bool = Field(default=True, description="Use STARTTLS.")
+    smtp_tls: bool = Field(default=True, description="Use STARTTLS (ignored when `smtp_ssl`).")
+    smtp_ssl: bool = Field(default=False, description="Implicit TLS from the first byte (port 465).")
     smtp_username: str = Field(default="", description="SMTP user, if the server needs one.")
     smtp_password: SecretStr = Field(default=SecretStr(""), description="SMTP password.")
     smtp_sender: str = Field(default="siklus@localhost", description="From address of emails.")

@@ -37,7 +37,6 @@ from policies.queries import (
 from policies.revision import revision_notes
 
 CLOSING_REMINDER_LEAD = timedelta(days=2)
-EVALUATION_ROUND_DAYS = 30
 
 
 def _cycle_version(session: Session, *, policy: Policy) -> DraftVersion | None:

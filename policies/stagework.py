@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
@@ -16,6 +16,8 @@ from policies.models import Policy, Stage, StageEvent, WorkState
 DEPLOYMENT = "siklus"
 # A dispatched run that has not reported back after this long is asked for again (same key).
 STALE_AFTER = timedelta(minutes=10)
+# Prefect's final state types in which the stage's work did not get done.
+UNFINISHED_FINAL_STATES = frozenset({"FAILED", "CRASHED", "CANCELLED"})
 
 
 def flow_name(stage: Stage | str) -> str:
@@ -44,6 +46,16 @@ def artifact_key(*, slug: str, stage: Stage | str) -> str:
     return "".join(c if c.isalnum() or c == "-" else "-" for c in raw)
 
 
+def idempotency_key(*, event_id: int, at: datetime) -> str:
+    """Key a stage event's run uniquely across database resets and installs sharing one Prefect.
+
+    Event ids restart after a reset and repeat between environments; the event's timestamp
+    (microseconds, UTC) does not, so a stale key never hands back another database's run.
+    """
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return f"siklus:{event_id}:{at:%Y%m%dT%H%M%S%f}"
+
+
 @dataclass(frozen=True)
 class StageWork:
     """One stage's owed work, with what a deployment run needs as parameters."""
@@ -52,6 +64,12 @@ class StageWork:
     slug: str
     stage: Stage
     cycle: int
+    at: datetime
+
+    @property
+    def idempotency_key(self) -> str:
+        """Return the key that makes every request for this work the same Prefect run."""
+        return idempotency_key(event_id=self.event_id, at=self.at)
 
     @property
     def parameters(self) -> dict[str, object]:
@@ -83,7 +101,7 @@ def pending_work(
         .order_by(col(StageEvent.id))
     )
     return [
-        StageWork(event_id=e.id, slug=slug, stage=Stage(e.to_stage), cycle=e.cycle)  # type: ignore[arg-type]
+        StageWork(event_id=e.id, slug=slug, stage=Stage(e.to_stage), cycle=e.cycle, at=e.at)  # type: ignore[arg-type]
         for e, slug in session.exec(stmt)
     ]
 
@@ -117,19 +135,46 @@ def retire_superseded(session: Session) -> int:
 
 def get_work(session: Session, *, event_id: int) -> StageWork:
     """Return the work of one stage event or raise NotFound."""
-    event = session.get(StageEvent, event_id)
-    if event is None:
-        raise NotFound(f"Peristiwa tahap {event_id} tidak ditemukan.")
+    event = _get_event(session, event_id)
     policy = session.get(Policy, event.policy_id)
     assert policy is not None  # a foreign key guarantees it
-    return StageWork(event_id=event_id, slug=policy.slug, stage=Stage(event.to_stage), cycle=event.cycle)
+    return work_of(event, slug=policy.slug)
+
+
+def work_of(event: StageEvent, *, slug: str) -> StageWork:
+    """Describe the work a stage event owes (its id, stage, cycle and timestamp)."""
+    return StageWork(
+        event_id=event.id,  # type: ignore[arg-type]
+        slug=slug,
+        stage=Stage(event.to_stage),
+        cycle=event.cycle,
+        at=event.at,
+    )
+
+
+def latest_event(session: Session, *, policy_id: int) -> StageEvent:
+    """Return a policy's newest stage event (the one whose work is owed)."""
+    event_id = _latest_event_id(session, policy_id=policy_id)
+    if event_id is None:
+        raise NotFound(
+            f"Kebijakan {policy_id} belum memiliki riwayat tahap.",
+            en=f"Policy {policy_id} has no stage history yet.",
+        )
+    return _get_event(session, event_id)
+
+
+def _get_event(session: Session, event_id: int) -> StageEvent:
+    event = session.get(StageEvent, event_id)
+    if event is None:
+        raise NotFound(
+            f"Peristiwa tahap {event_id} tidak ditemukan.", en=f"Stage event {event_id} not found."
+        )
+    return event
 
 
 def is_superseded(session: Session, *, event_id: int) -> bool:
     """Tell whether the policy has moved on since this event, so its work is no longer owed."""
-    event = session.get(StageEvent, event_id)
-    if event is None:
-        raise NotFound(f"Peristiwa tahap {event_id} tidak ditemukan.")
+    event = _get_event(session, event_id)
     return _latest_event_id(session, policy_id=event.policy_id) != event_id
 
 
@@ -137,9 +182,7 @@ def mark_dispatched(
     session: Session, *, event_id: int, flow_run_id: str, now: datetime | None = None
 ) -> StageEvent:
     """Record that Prefect accepted the work; a finished event keeps its state."""
-    event = session.get(StageEvent, event_id)
-    if event is None:
-        raise NotFound(f"Peristiwa tahap {event_id} tidak ditemukan.")
+    event = _get_event(session, event_id)
     if event.work_state in (WorkState.DONE, WorkState.FAILED):
         return event  # a re-run of finished work leaves its record as it was
     event.work_state = WorkState.DISPATCHED
@@ -152,9 +195,7 @@ def mark_dispatched(
 
 
 def _finish(session: Session, *, event_id: int, state: WorkState, flow_run_id: str | None) -> StageEvent:
-    event = session.get(StageEvent, event_id)
-    if event is None:
-        raise NotFound(f"Peristiwa tahap {event_id} tidak ditemukan.")
+    event = _get_event(session, event_id)
     event.work_state = state
     if flow_run_id and not event.flow_run_id:
         event.flow_run_id = flow_run_id
@@ -175,9 +216,24 @@ def mark_failed(session: Session, *, event_id: int, flow_run_id: str | None = No
 
 def mark_superseded(session: Session, *, event_id: int) -> StageEvent:
     """Record that no work is owed any more because the policy moved on (finished work stays)."""
-    event = session.get(StageEvent, event_id)
-    if event is None:
-        raise NotFound(f"Peristiwa tahap {event_id} tidak ditemukan.")
+    event = _get_event(session, event_id)
     if event.work_state in (WorkState.PENDING, WorkState.DISPATCHED):
         return _finish(session, event_id=event_id, state=WorkState.NONE, flow_run_id=None)
     return event
+
+
+def record_dispatch(
+    session: Session, *, event_id: int, flow_run_id: str, run_state: str | None, now: datetime | None = None
+) -> StageEvent:
+    """Record Prefect's answer to a (re-)dispatch: a run that already ended unfinished fails the work.
+
+    The idempotency key hands back the same run every time, so re-asking after a crash or a
+    failure would loop forever: record it as failed instead (the history shows the run's state, a
+    person retries it from Prefect's UI, and that retry marks the work done).
+    """
+    state = (run_state or "").upper()
+    if state in UNFINISHED_FINAL_STATES:
+        return mark_failed(session, event_id=event_id, flow_run_id=flow_run_id)
+    if state == "COMPLETED":
+        return mark_done(session, event_id=event_id, flow_run_id=flow_run_id)
+    return mark_dispatched(session, event_id=event_id, flow_run_id=flow_run_id, now=now)

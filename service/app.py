@@ -20,6 +20,7 @@ from service.api import drafts as drafts_api
 from service.api import evaluation as evaluation_api
 from service.api import inbox as inbox_api
 from service.api import indicators as indicators_api
+from service.api import outbox as outbox_api
 from service.api import policies as policies_api
 from service.api import rollout as rollout_api
 from service.api import workshops as workshops_api
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(evaluation_api.router)
     api.include_router(indicators_api.router)
     api.include_router(inbox_api.router)
+    api.include_router(outbox_api.router)
     app.include_router(api)
     openapi.install(app, account_dependencies=ACCOUNT_REQUIRED)
     web.install(app, settings)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from policies import accounts, queries
+from policies import accounts, notify, outbox, queries, stagework
 from policies.access import SYSTEM
 from policies.actions.lifecycle import advance, next_steps
 from policies.catalog import load_catalog
@@ -16,7 +16,7 @@ from policies.db import read_session, unit_of_work
 from policies.errors import DomainError, GatesNotMet
 from policies.i18n import format_datetime
 from policies.migrate import upgrade
-from policies.models import Role, Stage, StakeholderGroup
+from policies.models import Channel, DeliveryState, Role, Stage, StakeholderGroup
 from policies.settings import get_settings
 
 app = typer.Typer(help="Siklus — siklus kebijakan ASN.", no_args_is_help=True)
@@ -30,6 +30,8 @@ app.add_typer(policy_app, name="policy")
 account_app = typer.Typer(help="Akun pengguna.", no_args_is_help=True)
 app.add_typer(account_app, name="account")
 app.add_typer(flows_app, name="flows")
+outbox_app = typer.Typer(help="Antrean pengingat (email dan kotak masuk).", no_args_is_help=True)
+app.add_typer(outbox_app, name="outbox")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -110,10 +112,18 @@ def policy_advance(
     stage: Annotated[Stage, typer.Argument(help="Tahap tujuan.")],
     reason: Annotated[str, typer.Option("--reason", help="Alasan perpindahan.")] = "",
 ) -> None:
-    """Move a policy to the next stage (as the system administrator)."""
-    with unit_of_work(get_settings().database_url) as session:
+    """Move a policy to the next stage (as the system administrator), then hand its work to Prefect."""
+    from service.dispatch import dispatch_stage_work
+
+    settings = get_settings()
+    with unit_of_work(settings.database_url) as session:
         event = advance(session, actor=SYSTEM, slug=slug, to_stage=stage, reason=reason)
+        work = stagework.work_of(event, slug=slug)
     typer.echo(f"{slug}: {event.from_stage} → {event.to_stage} (siklus {event.cycle}).")
+    # After the commit, like the API: if Prefect does not take it now, the dispatcher will.
+    run_id = dispatch_stage_work(settings=settings, work=work)
+    waiting = "Pekerjaan tahap: menunggu dispatcher."
+    typer.echo(f"Pekerjaan tahap: run Prefect {run_id}." if run_id else waiting)
 
 
 @account_app.command("create")
@@ -167,31 +177,47 @@ def account_ensure_demo() -> None:
 
 
 @app.command("serve")
-def serve() -> None:
-    """Start Prefect (unless PREFECT_API_URL is set), the flow runner and the web; Ctrl-C stops all."""
-    import os
+def serve(
+    runner: Annotated[
+        bool,
+        typer.Option(
+            "--runner/--no-runner",
+            help="Layani deployment Prefect di mesin ini; --no-runner bila worker pool yang menjalankannya.",
+        ),
+    ] = True,
+) -> None:
+    """Start Prefect (unless an API URL is configured), the flow runner and the web; Ctrl-C stops all."""
     import sys
 
+    from service.dispatch import prefect_api_url
     from service.supervise import Child, Supervisor, prefect_env, prefect_server_child, wait_healthy
 
     settings = get_settings()
     supervisor = Supervisor()
     supervisor.install_signals()
-    api_url = os.environ.get("PREFECT_API_URL", "").rstrip("/")
+    # Prefect's own settings: PREFECT_API_URL from the environment or the active Prefect profile.
+    api_url = (prefect_api_url() or "").rstrip("/")
     try:
         if not api_url:
             server = supervisor.start(prefect_server_child(settings))
             api_url = f"http://127.0.0.1:{settings.prefect_port}/api"
+            typer.echo(f"siklus serve: menunggu Prefect di {api_url}")
             wait_healthy(api_url, child=server)
         else:
+            typer.echo(f"siklus serve: menunggu Prefect di {api_url}")
             wait_healthy(api_url)
         typer.echo(f"Prefect: {api_url.removesuffix('/api')}")
         env = prefect_env(settings, api_url=api_url)
-        supervisor.start(Child("flow-runner", [sys.executable, "-m", "flows.runner"], env))
+        if runner:
+            supervisor.start(Child("flow-runner", [sys.executable, "-m", "flows.runner"], env))
         web = [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory"]
         web += ["--host", settings.host, "--port", str(settings.port), "--workers", str(settings.workers)]
         supervisor.start(Child("web", web, env))
         typer.echo(f"Siklus: http://{settings.host}:{settings.port}")
+    except KeyboardInterrupt:
+        supervisor.stop_all()
+        typer.echo("siklus serve: dihentikan.")
+        raise typer.Exit(130) from None
     except BaseException:
         supervisor.stop_all()
         raise
@@ -203,6 +229,55 @@ def flows_run_due() -> None:
     """Run the scheduled sweeps once, without a Prefect server (cron-minded operators, tests)."""
     from flows.sweeps import run_due_once
 
-    report, delivery = run_due_once(settings=get_settings())
-    for line in [*report.lines(), delivery.line()]:
+    report = run_due_once(settings=get_settings())
+    for line in report.all_lines():
         typer.echo(line)
+    if not report.ok:  # the other steps' work is committed; cron sees the failure
+        raise typer.Exit(1)
+
+
+@flows_app.command("deploy")
+@clear_errors
+def flows_deploy(
+    pool: Annotated[str, typer.Option("--pool", help="Nama work pool bertipe process.")] = "siklus",
+) -> None:
+    """Register every deployment on a process work pool, for `prefect worker start --pool NAME` elsewhere."""
+    from flows.pool import deploy_to_pool
+
+    settings = get_settings()
+    report = deploy_to_pool(settings, pool=pool)
+    if report.pool_created:
+        typer.echo(f"Work pool '{pool}' (process) dibuat.")
+    for name in report.deployments:
+        typer.echo(f"  {name} → pool {pool}")
+    typer.echo(
+        f"{len(report.deployments)} deployment terdaftar; jadwal dalam zona {settings.timezone}. "
+        f"Jalankan `prefect worker start --pool {pool}` di mesin worker, dan `siklus serve --no-runner` "
+        "di mesin web."
+    )
+
+
+@outbox_app.command("list")
+@clear_errors
+def outbox_list(
+    state: Annotated[DeliveryState | None, typer.Option("--state", help="Saring menurut status.")] = None,
+    channel: Annotated[Channel | None, typer.Option("--channel", help="Saring menurut kanal.")] = None,
+    template: Annotated[str | None, typer.Option("--template", help="Saring menurut templat.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=outbox.MAX_PAGE)] = 50,
+) -> None:
+    """List the reminder outbox, newest first: what waits for SMTP, what went out, what failed."""
+    filters = outbox.OutboxFilter(state=state, channel=channel, template=template)
+    with read_session(get_settings().database_url) as session:
+        page = outbox.outbox_page(session, actor=SYSTEM, filters=filters, limit=limit)
+        counts = notify.outbox_counts(session)
+        for r in page.items:
+            who = r.recipient_email or f"akun {r.recipient_account_id}"
+            error = f"  galat: {r.last_error[:80]}" if r.last_error else ""
+            typer.echo(
+                f"{r.id:>6} {r.state:9} {r.channel:5} {r.template:26} {who:32} "
+                f"jatuh tempo {format_datetime(r.due_at)}  percobaan {r.attempts}{error}"
+            )
+    if page.next_cursor:
+        typer.echo(f"… lebih banyak lagi; naikkan --limit (maks. {outbox.MAX_PAGE}) atau saring.")
+    summary = ", ".join(f"{c}/{s}: {n}" for (c, s), n in sorted(counts.items())) or "kosong"
+    typer.echo(f"Jumlah: {summary}")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import httpx
 from policies.settings import Settings
 
 HEALTH_TIMEOUT_SECONDS = 90
+HEALTH_POLL_SECONDS = 0.5
 STOP_TIMEOUT_SECONDS = 15
 # A child that keeps dying is restarted at most this often, so a broken setup does not spin.
 MIN_RESTART_INTERVAL_SECONDS = 5.0
@@ -40,16 +43,24 @@ class Child:
         """Tell whether the process runs."""
         return self.process is not None and self.process.poll() is None
 
+    def _signal_group(self, signum: int) -> None:
+        assert self.process is not None
+        # The child leads its own session, so its group holds everything it started too
+        # (uvicorn's workers, the runner's flow-run processes).
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signum)
+
     def stop(self) -> None:
-        """Ask the process to stop, then kill it if it does not."""
-        if self.process is None or self.process.poll() is not None:
+        """Ask the child's whole process group to stop, then kill what is left of it."""
+        if self.process is None:
             return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process.poll() is None:
+            self._signal_group(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        # Whatever outlived the leader (or the timeout) would run on unsupervised: end it.
+        self._signal_group(signal.SIGKILL)
+        self.process.wait()
 
 
 def prefect_env(settings: Settings, *, api_url: str | None) -> dict[str, str]:
@@ -79,19 +90,25 @@ def prefect_server_child(settings: Settings) -> Child:
 
 
 def wait_healthy(
-    api_url: str, *, timeout: float = HEALTH_TIMEOUT_SECONDS, child: Child | None = None
-) -> None:
-    """Wait until the Prefect API answers its health check."""
+    api_url: str,
+    *,
+    timeout: float = HEALTH_TIMEOUT_SECONDS,
+    child: Child | None = None,
+    stopping: Callable[[], bool] = lambda: False,
+) -> bool:
+    """Wait until the Prefect API answers its health check; False when asked to stop meanwhile."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if stopping():
+            return False
         if child is not None and not child.alive():
             raise RuntimeError("Server Prefect berhenti sebelum siap; lihat lognya di atas.")
         try:
-            if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
-                return
+            if httpx.get(f"{api_url}/health", timeout=HEALTH_POLL_SECONDS).status_code == 200:
+                return True
         except httpx.HTTPError:
             pass
-        time.sleep(0.5)
+        time.sleep(HEALTH_POLL_SECONDS)
     raise RuntimeError(f"Server Prefect di {api_url} tidak menjawab dalam {timeout:.0f} detik.")
 
 
@@ -101,9 +118,15 @@ class Supervisor:
     def __init__(self) -> None:
         self.children: list[Child] = []
         self.stopping = False
+        # While starting (e.g. waiting for Prefect's health) a signal interrupts at once; once
+        # watching or stopping, it only sets the flag, so the children are stopped in order.
+        self.interrupt_on_signal = True
 
     def _on_signal(self, signum: int, _frame: object) -> None:
         self.stopping = True
+        if self.interrupt_on_signal:
+            self.interrupt_on_signal = False
+            raise KeyboardInterrupt
 
     def install_signals(self) -> None:
         """Turn Ctrl-C and SIGTERM into a clean stop."""
@@ -119,6 +142,7 @@ class Supervisor:
 
     def watch(self, *, poll_seconds: float = 0.5) -> None:
         """Restart dead children until asked to stop, then stop them all."""
+        self.interrupt_on_signal = False
         try:
             while not self.stopping:
                 for child in self.children:
@@ -132,6 +156,7 @@ class Supervisor:
                     child.restarts += 1
                     code = child.process.returncode if child.process else None
                     print(f"siklus serve: {child.name} berhenti (kode {code}); memulai ulang", flush=True)
+                    child.stop()  # what it left behind in its group (a port held by a worker)
                     child.start()
                 time.sleep(poll_seconds)
         finally:
@@ -139,6 +164,7 @@ class Supervisor:
 
     def stop_all(self) -> None:
         """Stop the children, the last started first."""
+        self.interrupt_on_signal = False
         for child in reversed(self.children):
             if child.alive():
                 print(f"siklus serve: menghentikan {child.name}", flush=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,12 +19,21 @@ from policies.migrate import upgrade
 from policies.models import Role, metadata
 from policies.settings import Settings
 
-# Any accidental Prefect engine call outside the flow tests' harness must fail fast.
-os.environ.setdefault("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "false")
+# Any accidental Prefect engine call outside the flow tests' harness must fail fast: no ephemeral
+# server, and neither the shell's nor a profile's Prefect server (Prefect's home is a temp dir).
+os.environ["PREFECT_SERVER_ALLOW_EPHEMERAL_MODE"] = "false"
+for _name in ("PREFECT_API_URL", "PREFECT_API_KEY", "PREFECT_PROFILE"):
+    os.environ.pop(_name, None)
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="siklus-test-prefect-")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 NOW = datetime(2026, 8, 17, 7, 30, tzinfo=UTC)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the flow tests last: once their session harness starts, Prefect's API stays set for the rest."""
+    items.sort(key=lambda item: item.get_closest_marker("flows") is not None)  # stable: order kept
 
 
 def _postgres_url(base: str, schema: str) -> str:

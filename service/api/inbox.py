@@ -12,6 +12,7 @@ from policies import notify
 from policies.errors import InvalidInput
 from policies.models import Reminder
 from policies.secret_key import ensure_secret_key
+from service.api.params import IdPath
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
 
@@ -40,14 +41,17 @@ def _public(reminder: Reminder, *, base_url: str, tz: str, secret: str) -> Inbox
         body=body,
         policy_id=reminder.policy_id,
         context=reminder.context,
-        sent_at=reminder.sent_at,
+        # A due message is readable before the sweep records its delivery: it arrived when due.
+        sent_at=reminder.sent_at or reminder.due_at,
         read_at=reminder.read_at,
     )
 
 
 def _account_id(actor: Any) -> int:
     if actor.id is None:
-        raise InvalidInput("Kotak masuk memerlukan akun.", field="account")
+        raise InvalidInput(
+            "Kotak masuk memerlukan akun.", en="The inbox needs an account.", field="account"
+        )
     return int(actor.id)
 
 
@@ -59,14 +63,16 @@ def read_inbox(
     unread: bool = False,
     limit: int = Query(default=50, ge=1, le=200),
 ) -> list[InboxMessage]:
-    """List the messages delivered to your inbox, newest first."""
+    """List your inbox, newest first: every message from the moment it is due."""
     rows = notify.inbox(session, account_id=_account_id(actor), unread_only=unread, limit=limit)
     secret = ensure_secret_key(settings)
     return [_public(r, base_url=settings.base_url, tz=settings.timezone, secret=secret) for r in rows]
 
 
 @router.post("/me/inbox/{message_id}/read", response_model=InboxMessage)
-def mark_read(message_id: int, actor: ActorDep, session: SessionDep, settings: SettingsDep) -> InboxMessage:
+def mark_read(
+    message_id: IdPath, actor: ActorDep, session: SessionDep, settings: SettingsDep
+) -> InboxMessage:
     """Mark one of your inbox messages read (again: keeps the first time)."""
     row = notify.mark_read(session, account_id=_account_id(actor), reminder_id=message_id)
     return _public(row, base_url=settings.base_url, tz=settings.timezone, secret=ensure_secret_key(settings))

@@ -8,7 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from policies import queries
+from policies import queries, stagework
 from policies.actions.lifecycle import advance, create_policy, next_steps, withdraw
 from policies.errors import InvalidInput
 from policies.listing import MAX_PAGE, policies_page
@@ -25,8 +25,8 @@ from service.api.schemas import (
     Text,
 )
 from service.auth import ActorDep
-from service.deps import ReadSessionDep, SessionDep
-from service.dispatch import StageDispatch
+from service.deps import ReadSessionDep, SessionDep, SettingsDep
+from service.dispatch import StageDispatch, flow_run_states, run_ui_url
 from service.idempotency import IdempotencyKeyDep, run_idempotent
 
 router = APIRouter(tags=["policies"])
@@ -97,8 +97,10 @@ def detail(session: Session, policy: Policy) -> PolicyDetail:
     )
 
 
-def event_public(event: StageEvent) -> StageEventPublic:
-    """Render a stage event."""
+def event_public(
+    event: StageEvent, *, run_state: str | None = None, run_url: str | None = None
+) -> StageEventPublic:
+    """Render a stage event (with its Prefect run's state and link when known)."""
     return StageEventPublic(
         id=event.id,  # type: ignore[arg-type]
         cycle=event.cycle,
@@ -109,6 +111,8 @@ def event_public(event: StageEvent) -> StageEventPublic:
         at=event.at,
         work_state=event.work_state,
         flow_run_id=event.flow_run_id,
+        run_state=run_state,
+        run_url=run_url,
     )
 
 
@@ -172,9 +176,29 @@ def create(
     request: Request,
     actor: ActorDep,
     session: SessionDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
     idempotency_key: IdempotencyKeyDep = None,
 ) -> Response:
     """Start a policy of a catalogue kind (a drafter of the unit, or an admin)."""
+
+    def _create_and_dispatch() -> Policy:
+        policy = create_policy(
+            session,
+            actor=actor,
+            slug=payload.slug,
+            title=payload.title,
+            kind_code=payload.kind,
+            region=payload.region,
+            unit=payload.unit,
+            audience_size=payload.audience_size,
+        )
+        # Its drafting work goes to Prefect after the commit, as an advance's does.
+        StageDispatch(background, settings=settings, slug=policy.slug)(
+            stagework.latest_event(session, policy_id=policy.id)  # type: ignore[arg-type]
+        )
+        return policy
+
     return run_idempotent(
         session,
         actor=actor,
@@ -182,19 +206,7 @@ def create(
         request=request,
         payload=payload,
         status_code=201,
-        action=lambda: detail(
-            session,
-            create_policy(
-                session,
-                actor=actor,
-                slug=payload.slug,
-                title=payload.title,
-                kind_code=payload.kind,
-                region=payload.region,
-                unit=payload.unit,
-                audience_size=payload.audience_size,
-            ),
-        ),
+        action=lambda: detail(session, _create_and_dispatch()),
     )
 
 
@@ -281,7 +293,16 @@ def withdraw_policy(
 
 
 @router.get("/policies/{slug}/history", response_model=list[StageEventPublic])
-def history(slug: SlugPath, session: ReadSessionDep) -> list[StageEventPublic]:
-    """Read the stage log, oldest first."""
+def history(slug: SlugPath, session: ReadSessionDep, settings: SettingsDep) -> list[StageEventPublic]:
+    """Read the stage log, oldest first, with each stage run's state in Prefect and its link."""
     policy = queries.get_policy(session, slug=slug)
-    return [event_public(e) for e in queries.stage_history(session, policy_id=policy.id)]  # type: ignore[arg-type]
+    events = queries.stage_history(session, policy_id=policy.id)  # type: ignore[arg-type]
+    states = flow_run_states([e.flow_run_id for e in events])  # one bounded call for all of them
+    return [
+        event_public(
+            e,
+            run_state=(states.get(e.flow_run_id) or None) if e.flow_run_id else None,
+            run_url=run_ui_url(settings=settings, flow_run_id=e.flow_run_id),
+        )
+        for e in events
+    ]

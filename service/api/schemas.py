@@ -92,6 +92,12 @@ class StageEventPublic(BaseModel):
     at: datetime
     work_state: str
     flow_run_id: str | None
+    run_state: str | None = Field(
+        default=None,
+        description="State of the stage's Prefect run (e.g. Completed, Running, Crashed); "
+        "null without a run or when Prefect does not answer.",
+    )
+    run_url: str | None = Field(default=None, description="The run in Prefect's UI; null without a run.")
 
 
 class KindPublic(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from starlette.responses import Response
 
 from policies import overview, queries
@@ -21,9 +21,10 @@ from policies.errors import (
     TransitionNotAllowed,
 )
 from policies.models import Role, Stage
+from policies.settings import Settings
 from service.api.params import MAX_ID, IdPath
 from service.deps import SessionDep, SettingsDep
-from service.dispatch import flow_run_states
+from service.dispatch import StageDispatch, flow_run_states, run_ui_url
 from service.problems import status_of
 from service.web.render import (
     FormDep,
@@ -40,7 +41,6 @@ from service.web.render import (
 )
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-PREFECT_RUN_URL = "http://127.0.0.1:{port}/runs/flow-run/{id}"
 
 
 @router.get("/board", name="board")
@@ -51,7 +51,7 @@ def board_page(request: Request, session: PageReadSessionDep, actor: PageActorDe
     return render(request, "web/board.html", {"columns": columns, "unit": me.unit})
 
 
-def _cockpit_context(session: PageReadSessionDep, slug: str, port: int) -> dict[str, object]:
+def _cockpit_context(session: PageReadSessionDep, slug: str, settings: Settings) -> dict[str, object]:
     policy = queries.get_policy(session, slug=slug)
     history = queries.stage_history(session, policy_id=policy.id)  # type: ignore[arg-type]
     states = flow_run_states([e.flow_run_id for e in history if e.flow_run_id])
@@ -61,7 +61,7 @@ def _cockpit_context(session: PageReadSessionDep, slug: str, port: int) -> dict[
         "steps": next_steps(session, policy=policy),
         "history": list(reversed(history)),
         "run_states": states,
-        "run_url": lambda run_id: PREFECT_RUN_URL.format(port=port, id=run_id),
+        "run_url": lambda run_id: run_ui_url(settings=settings, flow_run_id=run_id),
         "versions": queries.list_versions(session, policy_id=policy.id),  # type: ignore[arg-type]
         "window": queries.current_window(session, policy=policy),
         "refusal": None,
@@ -74,7 +74,7 @@ def cockpit(
 ) -> Response:
     """Show each next stage's gates, the advance buttons and the stage history with its runs."""
     require_owner(signed_in(actor), queries.get_policy(session, slug=slug))
-    return render(request, "web/cockpit.html", _cockpit_context(session, slug, settings.prefect_port))
+    return render(request, "web/cockpit.html", _cockpit_context(session, slug, settings))
 
 
 def _refusal_reasons(exc: DomainError, steps: object, *, english: bool) -> list[str]:
@@ -95,6 +95,7 @@ def post_advance(
     session: SessionDep,
     actor: PageActorDep,
     settings: SettingsDep,
+    background: BackgroundTasks,
 ) -> Response:
     """Move the policy on; a refusal lists every unmet gate on the cockpit."""
     me = require_owner(signed_in(actor), queries.get_policy(session, slug=slug))  # before any re-render
@@ -106,7 +107,7 @@ def post_advance(
             raise InvalidInput(
                 "Pilih tahap tujuan.", en="Choose the stage to move to.", field="to_stage"
             ) from exc
-        advance(
+        event = advance(
             session,
             actor=me,
             slug=slug,
@@ -116,13 +117,14 @@ def post_advance(
         )
     except (GatesNotMet, TransitionNotAllowed, Conflict, InvalidInput) as exc:
         session.rollback()
-        context = _cockpit_context(session, slug, settings.prefect_port)
+        context = _cockpit_context(session, slug, settings)
         context["refusal"] = exc
         context["refusal_reasons"] = _refusal_reasons(
             exc, context["steps"], english=locale_of(request) == "en"
         )
         context["values"] = {"reason": str(form.get("reason", "")), "to_stage": str(form.get("to_stage", ""))}
         return render(request, "web/cockpit.html", context, status_code=409)
+    StageDispatch(background, settings=settings, slug=slug)(event)  # to Prefect once committed
     return redirect(request, f"/policies/{slug}/cockpit#history")
 
 

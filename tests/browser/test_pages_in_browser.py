@@ -215,6 +215,7 @@ def _second_policy_with_a_diff_a_survey_and_a_report(settings: Settings) -> tupl
     from policies.evaluation.rounds import open_round
     from policies.models import Policy, Stage
     from policies.queries import latest_version
+    from policies.secret_key import ensure_secret_key
 
     slug = "perwal-pengelolaan-jabatan-asn-2026"
     drafter = drafter_actor(settings)
@@ -234,6 +235,7 @@ def _second_policy_with_a_diff_a_survey_and_a_report(settings: Settings) -> tupl
             actor=drafter,
             round_id=survey.id,  # type: ignore[arg-type]
             csv_text="nip,nama,unit\n198703152010011002,Budi,Dinas Pendidikan\n",
+            secret=ensure_secret_key(settings),
         )
         return slug, survey.id or 0, issued.issued[0].token
 

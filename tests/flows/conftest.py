@@ -59,3 +59,37 @@ def in_thread(func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
 def run_async(coro: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine to completion on its own loop, off the main thread."""
     return in_thread(asyncio.run, coro)
+
+
+async def _clear_unfinished_runs() -> int:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+    from prefect.client.schemas.objects import StateType
+
+    waiting = FlowRunFilter(
+        state=FlowRunFilterState(
+            type=FlowRunFilterStateType(any_=[StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING])
+        )
+    )
+    async with get_client() as client:
+        runs = await client.read_flow_runs(flow_run_filter=waiting)
+        for run in runs:
+            await client.delete_flow_run(run.id)
+    return len(runs)
+
+
+def clear_unfinished_runs() -> int:
+    """Delete the harness's runs that never ran: a runner or worker started later must not run them
+    against another test's rows (event ids restart once the database is emptied)."""
+    return run_async(_clear_unfinished_runs())
+
+
+def register_deployments() -> None:
+    """Register every deployment on the harness, as the runner does on start (no one runs them)."""
+    from flows.runner import deployments
+
+    def register() -> None:
+        for deployment in deployments(Settings()):
+            deployment.apply()
+
+    in_thread(register)

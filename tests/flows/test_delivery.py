@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import email
 import email.policy
+import ipaddress
 import socket
+import ssl
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -57,6 +60,48 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
     controller.start()
     yield handler, port
     controller.stop()
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (the tests trust it through SSL_CERT_FILE)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "smtp.siklus.test")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    folder = tmp_path_factory.mktemp("tls")
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_path, key_path
+
+
+def _server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*certificate)
+    return context
 
 
 def _mail_settings(settings: Settings, port: int) -> Settings:
@@ -159,6 +204,40 @@ def test_server_down_is_recorded_and_gives_up_after_the_last_attempt(
         r = s.exec(select(Reminder)).one()
         assert (r.state, r.attempts) == (DeliveryState.FAILED, 2) and "Connection" in r.last_error
     assert deliver_due_emails(settings=mail, now=now + timedelta(days=1)).failed_attempts == 0
+
+
+@pytest.mark.parametrize("implicit", [True, False], ids=["smtps-465", "starttls-587"])
+def test_emails_go_out_over_verified_tls(
+    db: str,
+    catalog: None,
+    settings: Settings,
+    certificate: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    implicit: bool,
+) -> None:
+    handler, port = Inbox(), _free_port()
+    tls = _server_context(certificate)
+    options: dict[str, Any] = (
+        {"ssl_context": tls} if implicit else {"tls_context": tls, "require_starttls": True}
+    )
+    controller = Controller(handler, hostname="127.0.0.1", port=port, server_hostname="127.0.0.1", **options)
+    controller.start()
+    try:
+        people = walk.add_people(db)
+        _queue(db, people)
+        mail = settings.model_copy(
+            update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_ssl": implicit, "smtp_tls": True}
+        )
+        # Not trusted yet: the certificate is checked, so nothing is handed over.
+        untrusted = deliver_due_emails(settings=mail)
+        assert (untrusted.sent, untrusted.failed_attempts) == (0, 2) and handler.messages == []
+        with unit_of_work(db) as s:
+            assert all("CERTIFICATE_VERIFY_FAILED" in r.last_error for r in s.exec(select(Reminder)))
+        monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+        later = deliver_due_emails(settings=mail, now=utcnow() + timedelta(minutes=3))
+        assert later.sent == 2 and len(handler.messages) == 2
+    finally:
+        controller.stop()
 
 
 @pytest.mark.flows

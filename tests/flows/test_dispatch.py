@@ -1,61 +1,90 @@
-"""Stage work reaches Prefect exactly once, whether the API, the dispatcher, or both start it."""
+"""Stage work reaches Prefect once, whether the API, CLI, pages, dispatcher or several of them start it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 import pytest
+from fastapi.testclient import TestClient
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName, FlowRunFilter
 from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.states import Crashed
 from sqlmodel import select
+from typer.testing import CliRunner
 
 from flows.dispatcher import dispatch_stage_work
-from flows.runner import deployments
-from policies.db import unit_of_work
-from policies.models import Stage, StageEvent, WorkState
-from policies.settings import Settings
+from policies import stagework
+from policies.db import unit_of_work, utcnow
+from policies.models import Role, Stage, StageEvent, WorkState
+from policies.settings import Settings, get_settings
 from service import dispatch
+from service.app import create_app
+from service.cli import app as cli
 from tests import lifecycle_walk as walk
-from tests.flows.conftest import in_thread, run_async
+from tests.flows.conftest import clear_unfinished_runs, in_thread, register_deployments, run_async
 from tests.lifecycle_walk import SLUG
+from tests.service.conftest import UNIT, auth, make_token
+from tests.web.conftest import log_in, post_form
 
 pytestmark = [pytest.mark.flows, pytest.mark.usefixtures("prefect_harness")]
+DEAD_API = "http://127.0.0.1:9/api"
 
 
 @pytest.fixture(scope="module")
-def registered(prefect_harness: None) -> None:
+def registered(prefect_harness: None) -> Any:
     """Register every deployment on the test API (no runner: runs stay scheduled, which is enough)."""
-
-    def register() -> None:
-        for deployment in deployments(Settings()):
-            deployment.apply()
-
-    in_thread(register)
+    register_deployments()
+    yield
+    clear_unfinished_runs()
 
 
-async def _runs_of(deployment_flow: str) -> list[object]:
+@pytest.fixture
+def enabled(flow_settings: Settings) -> Settings:
+    """The test's settings with dispatch to Prefect on."""
+    return flow_settings.model_copy(update={"prefect_enabled": True})
+
+
+async def _runs_of(deployment_flow: str, *, key: str) -> list[Any]:
+    """The runs of one stage's deployment for one stage event (earlier tests' runs stay on the server)."""
     async with get_client() as client:
         deps = await client.read_deployments(
             deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=["siklus"]))
         )
         ids = [d.id for d in deps if d.entrypoint and deployment_flow in d.entrypoint]
         runs = await client.read_flow_runs(flow_run_filter=FlowRunFilter())
-    return [r for r in runs if r.deployment_id in ids]
+    return [r for r in runs if r.deployment_id in ids and r.idempotency_key == key]
+
+
+async def _run(run_id: str) -> Any:
+    async with get_client() as client:
+        return await client.read_flow_run(run_id)
+
+
+async def _crash(run_id: str) -> None:
+    async with get_client() as client:
+        await client.set_flow_run_state(run_id, Crashed(message="Proses runner mati."), force=True)
+
+
+def _work(db: str, event_id: int) -> stagework.StageWork:
+    with unit_of_work(db) as s:
+        return stagework.get_work(s, event_id=event_id)
+
+
+def _event(db: str, event_id: int) -> StageEvent:
+    with unit_of_work(db) as s:
+        return s.get(StageEvent, event_id)  # type: ignore[return-value]
 
 
 def test_pending_work_is_started_once_even_when_dispatched_twice(
-    db: str, catalog: None, flow_settings: Settings, registered: None
+    db: str, catalog: None, enabled: Settings, registered: None
 ) -> None:
     people = walk.add_people(db)
     event = walk.advance(db, Stage.WORKSHOP, actor=walk.drafter(people), now=walk.clock().start)
+    work = _work(db, event.id)  # type: ignore[arg-type]
     # The API's background dispatch fires first ...
-    api_run = in_thread(
-        dispatch.dispatch_stage_work,
-        settings=flow_settings.model_copy(update={"prefect_enabled": True}),
-        event_id=event.id,  # type: ignore[arg-type]
-        slug=SLUG,
-        stage=Stage.WORKSHOP,
-        cycle=1,
-    )
+    api_run = in_thread(dispatch.dispatch_stage_work, settings=enabled, work=work)
     assert api_run is not None
     # ... then the dispatcher sweeps the same event as if the API had died before recording it.
     with unit_of_work(db) as s:
@@ -65,13 +94,15 @@ def test_pending_work_is_started_once_even_when_dispatched_twice(
     started = run_async(dispatch_stage_work())
     again = run_async(dispatch_stage_work())  # nothing pending any more
     assert started[event.id] == api_run and again == {}
-    runs = run_async(_runs_of("stage_workshop"))
+    runs = run_async(_runs_of("stage_workshop", key=work.idempotency_key))
     assert len(runs) == 1 and str(runs[0].id) == api_run
     assert runs[0].name == f"workshop/{SLUG}/cycle-1"
     assert {f"policy:{SLUG}", "stage:workshop"} <= set(runs[0].tags)
+    # Namespaced: another database's event of the same id (another moment) is another run.
+    assert work.idempotency_key == f"siklus:{event.id}:{event.at:%Y%m%dT%H%M%S%f}"
+    row = _event(db, event.id)  # type: ignore[arg-type]
+    assert (row.work_state, row.flow_run_id) == (WorkState.DISPATCHED, api_run)
     with unit_of_work(db) as s:
-        row = s.get(StageEvent, event.id)
-        assert (row.work_state, row.flow_run_id) == (WorkState.DISPATCHED, api_run)
         # The catalogue's drafting events were superseded for this policy, not dispatched.
         first = s.exec(
             select(StageEvent).where(StageEvent.policy_id == row.policy_id).order_by(StageEvent.id)
@@ -80,20 +111,120 @@ def test_pending_work_is_started_once_even_when_dispatched_twice(
     assert dispatch.flow_run_states([api_run]) == {api_run: "Scheduled"}
 
 
-def test_states_are_empty_when_prefect_does_not_answer() -> None:
-    with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:9/api"}):
+def test_prefect_down_leaves_the_work_pending_for_the_dispatcher_with_the_same_key(
+    db: str, catalog: None, enabled: Settings, registered: None
+) -> None:
+    people = walk.add_people(db)
+    event = walk.advance(db, Stage.WORKSHOP, actor=walk.drafter(people), now=walk.clock().start)
+    work = _work(db, event.id)  # type: ignore[arg-type]
+    with temporary_settings({PREFECT_API_URL: DEAD_API}):
+        assert in_thread(dispatch.dispatch_stage_work, settings=enabled, work=work) is None
+    assert _event(db, event.id).work_state == WorkState.PENDING  # type: ignore[arg-type]
+    # Prefect answers again: the dispatcher's sweep starts the work, under the event's own key.
+    started = run_async(dispatch_stage_work())
+    run = run_async(_run(started[event.id]))
+    assert run.idempotency_key == work.idempotency_key and run.name == f"workshop/{SLUG}/cycle-1"
+    assert _event(db, event.id).work_state == WorkState.DISPATCHED  # type: ignore[arg-type]
+    # A late API dispatch of the same event hands back that run, not a second one.
+    assert in_thread(dispatch.dispatch_stage_work, settings=enabled, work=work) == str(run.id)
+    assert len(run_async(_runs_of("stage_workshop", key=work.idempotency_key))) == 1
+
+
+def test_a_crashed_run_is_recorded_failed_shown_in_history_and_not_asked_for_again(
+    db: str, catalog: None, enabled: Settings, registered: None
+) -> None:
+    people = walk.add_people(db)
+    event = walk.advance(db, Stage.WORKSHOP, actor=walk.drafter(people), now=walk.clock().start)
+    run_id = in_thread(dispatch.dispatch_stage_work, settings=enabled, work=_work(db, event.id))  # type: ignore[arg-type]
+    run_async(_crash(run_id))
+    with unit_of_work(db) as s:  # no news for longer than the dispatcher waits
+        row = s.get(StageEvent, event.id)
+        row.work_dispatched_at = utcnow() - stagework.STALE_AFTER - timedelta(minutes=1)
+        s.add(row)
+    assert run_async(dispatch_stage_work())[event.id] == run_id  # (the other catalogue policies' too)
+    row = _event(db, event.id)  # type: ignore[arg-type]
+    assert (row.work_state, row.flow_run_id) == (WorkState.FAILED, run_id)
+    assert run_async(dispatch_stage_work()) == {}  # no loop re-asking the same key
+
+    with TestClient(create_app(enabled)) as client:
+        history = client.get(f"/api/v1/policies/{SLUG}/history").json()
+    last = history[-1]
+    assert (last["work_state"], last["flow_run_id"], last["run_state"]) == ("failed", run_id, "Crashed")
+    assert last["run_url"] == f"{dispatch.prefect_api_url().removesuffix('/api')}/runs/flow-run/{run_id}"
+    assert history[0]["run_state"] is None and history[0]["run_url"] is None  # no run: nulls
+
+
+def test_history_without_an_answering_prefect_keeps_the_link_and_says_nothing_of_the_state(
+    db: str, catalog: None, enabled: Settings
+) -> None:
+    people = walk.add_people(db)
+    event = walk.advance(db, Stage.WORKSHOP, actor=walk.drafter(people), now=walk.clock().start)
+    with unit_of_work(db) as s:
+        stagework.mark_dispatched(s, event_id=event.id, flow_run_id="0b7e2f0e-run")  # type: ignore[arg-type]
+    ui = enabled.model_copy(update={"prefect_ui_url": "https://prefect.pemkot.example.id/"})
+    with temporary_settings({PREFECT_API_URL: DEAD_API}), TestClient(create_app(ui)) as client:
+        last = client.get(f"/api/v1/policies/{SLUG}/history").json()[-1]
+    assert last["run_state"] is None
+    assert last["run_url"] == "https://prefect.pemkot.example.id/runs/flow-run/0b7e2f0e-run"
+    assert dispatch.flow_run_states(["0b7e2f0e-run"]) == {}  # the harness does not know it either
+    with temporary_settings({PREFECT_API_URL: DEAD_API}):
         assert dispatch.flow_run_states(["00000000-0000-0000-0000-000000000000"]) == {}
     assert dispatch.flow_run_states([]) == {}
+
+
+def test_creating_a_policy_over_the_api_dispatches_its_drafting_work(
+    db: str, catalog: None, enabled: Settings, registered: None
+) -> None:
+    token = make_token(db, email="rina@bkpsdm.test", role=Role.DRAFTER, unit=UNIT)
+    body = {
+        "slug": "perwal-mutasi-asn-2027",
+        "title": "Perwal Mutasi ASN",
+        "kind": "pengelolaan-jabatan",
+        "region": "Kota Tangerang Selatan",
+        "unit": UNIT,
+    }
+    with TestClient(create_app(enabled)) as client:
+        created = client.post("/api/v1/policies", headers=auth(token), json=body)
+        assert created.status_code == 201, created.text
+        (event,) = client.get("/api/v1/policies/perwal-mutasi-asn-2027/history").json()
+    assert event["work_state"] == "dispatched" and event["run_state"] == "Scheduled"
+    run = run_async(_run(event["flow_run_id"]))
+    assert run.name == "drafting/perwal-mutasi-asn-2027/cycle-1"
+
+
+def test_the_cockpit_advance_dispatches_after_its_commit(
+    db: str, catalog: None, enabled: Settings, registered: None
+) -> None:
+    make_token(db, email="rina@bkpsdm.test", role=Role.DRAFTER, unit=UNIT)
+    with TestClient(create_app(enabled)) as web:
+        log_in(web, "rina@bkpsdm.test")
+        cockpit = f"/policies/{SLUG}/cockpit"
+        moved = post_form(
+            web, f"/policies/{SLUG}/advance", {"to_stage": "workshop"}, page=cockpit, follow_redirects=False
+        )
+        assert moved.status_code == 303, moved.text
+        page = web.get(cockpit).text
+    event = walk.latest_event(db)
+    assert event.to_stage == Stage.WORKSHOP and event.work_state == WorkState.DISPATCHED
+    assert run_async(_run(event.flow_run_id)).name == f"workshop/{SLUG}/cycle-1"  # type: ignore[arg-type]
+    assert f"/runs/flow-run/{event.flow_run_id}" in page and "Scheduled" in page
+
+
+def test_the_cli_advance_dispatches_right_after_its_commit(
+    db: str, catalog: None, flow_settings: Settings, registered: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SIKLUS_PREFECT_ENABLED", "true")
+    get_settings.cache_clear()
+    result = in_thread(CliRunner().invoke, cli, ["policy", "advance", SLUG, "workshop", "--reason", "Siap"])
+    assert result.exit_code == 0, result.output
+    event = walk.latest_event(db)
+    assert event.work_state == WorkState.DISPATCHED
+    assert f"Pekerjaan tahap: run Prefect {event.flow_run_id}." in result.output
 
 
 def test_disabled_dispatch_leaves_the_event_pending(db: str, catalog: None, flow_settings: Settings) -> None:
     with unit_of_work(db) as s:
         event = s.exec(select(StageEvent)).first()
-    assert (
-        dispatch.dispatch_stage_work(
-            settings=flow_settings, event_id=event.id, slug=SLUG, stage=Stage.DRAFTING, cycle=1
-        )
-        is None
-    )
-    with unit_of_work(db) as s:
-        assert s.get(StageEvent, event.id).work_state == WorkState.PENDING
+    work = _work(db, event.id)  # type: ignore[union-attr, arg-type]
+    assert dispatch.dispatch_stage_work(settings=flow_settings, work=work) is None
+    assert _event(db, event.id).work_state == WorkState.PENDING  # type: ignore[union-attr, arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from sqlmodel import select
 from flows import stages
 from flows.stages import run_stage_flow
 from policies import stagework
-from policies.db import unit_of_work, utcnow
+from policies.db import unit_of_work
 from policies.models import DeliveryState, Reminder, RevisionNote, Stage, StageDocument, StageEvent, WorkState
 from policies.settings import Settings
 from tests import lifecycle_walk as walk
@@ -35,8 +36,7 @@ async def _flow_run(run_id: str) -> Any:
 def _run_twice(db: str, stage: Stage) -> tuple[list[str], StageEvent]:
     event = walk.latest_event(db)
     assert event.to_stage == stage
-    # The Prefect API lives for the whole session: other tests' runs of this policy are older.
-    since = utcnow()
+    since = datetime.now(UTC)  # earlier tests' runs left artifacts under the same policy key
     lines = run_async(run_stage_flow(stage, event_id=event.id, slug=SLUG, cycle=event.cycle))  # type: ignore[arg-type]
     before = walk.snapshot(db)
     again = run_async(run_stage_flow(stage, event_id=event.id, slug=SLUG, cycle=event.cycle))  # type: ignore[arg-type]

@@ -1,21 +1,32 @@
-"""`siklus flows run-due` without a Prefect server, and the supervisor `siklus serve` uses."""
+"""`siklus flows run-due`, `siklus outbox list` and `siklus policy advance` without a Prefect server,
+and the supervisor `siklus serve` uses (process groups, Ctrl-C while starting, Prefect profiles)."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
 from policies.db import unit_of_work, utcnow
-from policies.models import ConsultationWindow
+from policies.models import ConsultationWindow, Stage, WorkState
+from policies.notify import Recipient, notify
 from policies.settings import get_settings
 from service.cli import app
-from service.supervise import Child, Supervisor
+from service.supervise import Child, Supervisor, wait_healthy
+from tests import faults
+from tests import lifecycle_walk as walk
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -27,15 +38,16 @@ def runner(db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     get_settings.cache_clear()
 
 
-def test_run_due_closes_a_due_consultation_without_prefect(runner: CliRunner, db: str, catalog: None) -> None:
-    from policies.models import Stage
-    from tests import lifecycle_walk as walk
-
+def _into_consultation(db: str, *, started_days_ago: int = 30) -> None:
     people = walk.add_people(db)
-    c = walk.Clock(start=utcnow() - timedelta(days=30))
+    c = walk.Clock(start=utcnow() - timedelta(days=started_days_ago))
     actor = walk.drafter(people)
     walk.advance(db, Stage.WORKSHOP, actor=actor, now=c.start)
     walk.prepare_consultation(db, actor=actor, c=c)
+
+
+def test_run_due_closes_a_due_consultation_without_prefect(runner: CliRunner, db: str, catalog: None) -> None:
+    _into_consultation(db)
     result = runner.invoke(app, ["flows", "run-due"])
     assert result.exit_code == 0, result.output
     assert f"Konsultasi ditutup: {walk.SLUG}" in result.output
@@ -46,14 +58,146 @@ def test_run_due_closes_a_due_consultation_without_prefect(runner: CliRunner, db
     assert "Konsultasi ditutup: tidak ada" in again.output
 
 
+def test_run_due_goes_on_past_a_failing_policy_and_exits_1(runner: CliRunner, db: str, catalog: None) -> None:
+    _into_consultation(db)
+    other = faults.due_window(db, closes_at=utcnow() - timedelta(days=1))
+    with faults.reminders_refused(db, policy_id=faults.policy_id_of(db, walk.SLUG)):
+        result = runner.invoke(app, ["flows", "run-due"])
+    assert result.exit_code == 1, result.output
+    # The other policy's window closed, every later step ran, and the failure is named.
+    lines = result.output.splitlines()
+    failed = [line for line in lines if line.startswith("GAGAL")]
+    assert len(failed) == 1 and failed[0].startswith(
+        f"GAGAL close-consultations: SweepStepFailed: Konsultasi ditutup: {faults.OTHER_SLUG}; "
+        f"gagal: {walk.SLUG}: "
+    )
+    assert faults.REFUSAL in failed[0]
+    for start in ("Eskalasi baru: 0", "Putaran survei dibuka: 0", "Pesan kotak masuk terkirim:", "Email"):
+        assert any(line.startswith(start) for line in lines), start
+    with unit_of_work(db) as s:
+        windows = {w.id: w.closed_at for w in s.exec(select(ConsultationWindow))}
+    assert windows[other] is not None and sum(v is None for v in windows.values()) == 1
+    # Once the fault is gone, the next pass closes the window left open.
+    again = runner.invoke(app, ["flows", "run-due"])
+    assert again.exit_code == 0 and f"Konsultasi ditutup: {walk.SLUG}" in again.output
+
+
+def test_outbox_list_shows_what_waits(runner: CliRunner, db: str, catalog: None) -> None:
+    with unit_of_work(db) as s:
+        notify(
+            s,
+            key="k",
+            template="consultation_opened",
+            recipients=[Recipient(account_id=None, email="warga@example.id")],
+            due_at=utcnow() - timedelta(minutes=1),
+            context={"title": "Perwal ASN", "slug": "perwal-asn", "cycle": 1},
+        )
+    waiting = runner.invoke(app, ["outbox", "list", "--state", "pending"])
+    assert waiting.exit_code == 0, waiting.output
+    assert "pending   email consultation_opened" in waiting.output and "warga@example.id" in waiting.output
+    assert "Jumlah: email/pending: 1" in waiting.output
+    sent = runner.invoke(app, ["outbox", "list", "--state", "sent"])
+    assert "warga@example.id" not in sent.output
+    assert runner.invoke(app, ["outbox", "list", "--state", "lost"]).exit_code == 2
+
+
+def test_policy_advance_without_prefect_leaves_the_work_to_the_dispatcher(
+    runner: CliRunner, db: str, catalog: None
+) -> None:
+    result = runner.invoke(app, ["policy", "advance", walk.SLUG, "workshop", "--reason", "Draf siap."])
+    assert result.exit_code == 0, result.output
+    assert f"{walk.SLUG}: drafting → workshop (siklus 1)." in result.output
+    assert "Pekerjaan tahap: menunggu dispatcher." in result.output
+    event = walk.latest_event(db)
+    assert (event.to_stage, event.work_state, event.flow_run_id) == (Stage.WORKSHOP, WorkState.PENDING, None)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return state != "Z"  # a zombie has ended; only its parent's reaping is left
+
+
+def test_stop_ends_the_childs_whole_process_group(tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    script = (
+        "import subprocess, sys, time\n"
+        "sleeper = subprocess.Popen(['sleep', '60'])\n"
+        "stubborn = subprocess.Popen([sys.executable, '-c', "
+        "'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)'])\n"
+        f"open({str(pids)!r}, 'w').write(f'{{sleeper.pid}} {{stubborn.pid}}')\n"
+        "time.sleep(60)\n"
+    )
+    child = Child("group", [sys.executable, "-c", script], dict(os.environ))
+    child.start()
+    deadline = time.monotonic() + 20
+    while not (pids.exists() and len(pids.read_text().split()) == 2) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    sleeper, stubborn = (int(p) for p in pids.read_text().split())
+    time.sleep(0.3)  # let the stubborn one install its handler
+    assert _running(sleeper) and _running(stubborn)
+    child.stop()
+    assert not child.alive()
+    deadline = time.monotonic() + 5
+    while (_running(sleeper) or _running(stubborn)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(sleeper) and not _running(stubborn)
+
+
+def test_wait_healthy_gives_up_at_once_when_asked_to_stop() -> None:
+    stop = threading.Event()
+    threading.Timer(0.3, stop.set).start()
+    started = time.monotonic()
+    assert wait_healthy("http://127.0.0.1:9/api", timeout=30, stopping=stop.is_set) is False
+    assert time.monotonic() - started < 2
+
+
+def test_serve_reads_the_prefect_profile_and_ctrl_c_while_waiting_stops_at_once(
+    tmp_path: Path, db: str
+) -> None:
+    profiles = tmp_path / "profiles.toml"
+    profiles.write_text('active = "uji"\n\n[profiles.uji]\nPREFECT_API_URL = "http://127.0.0.1:9/api"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(
+        PREFECT_HOME=str(tmp_path / "prefect"),
+        PREFECT_PROFILES_PATH=str(profiles),
+        SIKLUS_DATABASE_URL=db,
+        SIKLUS_DATA_DIR=str(tmp_path / "data"),
+        PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    )
+    serve = subprocess.Popen(
+        [sys.executable, "-c", "from service.cli import app; app()", "serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert serve.stdout is not None
+        line = serve.stdout.readline()
+        # From the profile, not the environment: no server of its own is started.
+        assert line.strip() == "siklus serve: menunggu Prefect di http://127.0.0.1:9/api", line
+        time.sleep(0.5)  # well inside the health wait
+        interrupted = time.monotonic()
+        serve.send_signal(signal.SIGINT)
+        code = serve.wait(timeout=10)
+        assert time.monotonic() - interrupted < 2
+        rest = serve.stdout.read()
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+    assert code == 130 and "dihentikan" in rest, rest
+    assert "memulai" not in rest
+
+
 def test_supervisor_restarts_a_dead_child_and_stops_all() -> None:
     supervisor = Supervisor()
     sleeper = supervisor.start(Child("sleeper", [sys.executable, "-c", "import time; time.sleep(60)"], {}))
     quitter = supervisor.start(Child("quitter", [sys.executable, "-c", "pass"], {}))
     quitter.started_at -= 10  # as if it had run long enough to deserve a restart at once
     quitter.process.wait()
-
-    import threading
 
     def stop_soon() -> None:
         deadline = time.monotonic() + 10
@@ -65,3 +209,59 @@ def test_supervisor_restarts_a_dead_child_and_stops_all() -> None:
     supervisor.watch(poll_seconds=0.05)
     assert quitter.restarts >= 1
     assert not sleeper.alive() and sleeper.process.returncode != 0
+
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_no_runner_starts_only_the_web_and_stops_it_on_ctrl_c(tmp_path: Path, db: str) -> None:
+    # A stand-in Prefect that only answers the health check: enough for the supervisor's start-up.
+    (tmp_path / "prefect" / "api").mkdir(parents=True)
+    (tmp_path / "prefect" / "api" / "health").write_text("true")
+    port = _free_port()
+    health = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=tmp_path / "prefect",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    env = dict(os.environ)
+    env.update(
+        PREFECT_API_URL=f"http://127.0.0.1:{port}/api",
+        SIKLUS_DATABASE_URL=db,
+        SIKLUS_DATA_DIR=str(tmp_path / "data"),
+        SIKLUS_PORT=str(_free_port()),
+        PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    )
+    serve = subprocess.Popen(
+        [sys.executable, "-c", "from service.cli import app; app()", "serve", "--no-runner"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert serve.stdout is not None
+        lines = [serve.stdout.readline().strip() for _ in range(4)]
+        assert lines == [
+            f"siklus serve: menunggu Prefect di http://127.0.0.1:{port}/api",
+            f"Prefect: http://127.0.0.1:{port}",
+            "siklus serve: memulai web",
+            f"Siklus: http://127.0.0.1:{env['SIKLUS_PORT']}",
+        ], lines
+        time.sleep(1)  # started: now the supervisor watches its children
+        serve.send_signal(signal.SIGINT)
+        code = serve.wait(timeout=30)
+        rest = serve.stdout.read()
+    finally:
+        for process in (serve, health):
+            if process.poll() is None:
+                process.kill()
+    assert code == 0, rest
+    assert "siklus serve: menghentikan web" in rest and "flow-runner" not in rest

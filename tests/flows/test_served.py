@@ -1,0 +1,164 @@
+"""The real path: an advance over the API → a deployment run → the served runner runs the stage flow.
+
+The runner is `python -m flows.runner`, the very child `siklus serve` supervises, pointed at the
+session's Prefect harness and at the test database; nothing in between is called by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from prefect.exceptions import ObjectNotFound
+from prefect.settings import get_current_settings
+from sqlmodel import select
+
+from policies import stagework
+from policies.db import unit_of_work
+from policies.models import DraftVersion, Policy, Role, Stage, StageDocument
+from policies.settings import Settings
+from service.app import create_app
+from service.supervise import Child
+from tests.flows.conftest import clear_unfinished_runs, run_async
+from tests.lifecycle_walk import SLUG
+from tests.service.conftest import UNIT, auth, make_token
+
+pytestmark = [pytest.mark.flows, pytest.mark.usefixtures("prefect_harness")]
+ROOT = Path(__file__).resolve().parents[2]
+# Generous for a loaded 2-core machine; a run usually completes within seconds of its creation.
+RUN_TIMEOUT_SECONDS = 120
+NEW_SLUG = "perwal-mutasi-asn-2027"
+
+
+@pytest.fixture(scope="module")
+def served(prefect_harness: None, database_url: str) -> Iterator[Child]:
+    """Start the flow runner as `siklus serve` does, polling every second instead of every ten."""
+    clear_unfinished_runs()  # earlier tests' scheduled runs name events of an emptied database
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": str(get_current_settings().api.url),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "SIKLUS_DATABASE_URL": database_url,
+        "SIKLUS_SMTP_HOST": "",
+        "SIKLUS_PREFECT_ENABLED": "false",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    runner = Child("flow-runner", [sys.executable, "-m", "flows.runner"], env)
+    started_at = datetime.now(UTC)
+    runner.start()
+    try:
+        _wait_polled(runner, since=started_at)
+    except BaseException:
+        runner.stop()
+        raise
+    yield runner
+    runner.stop()
+    clear_unfinished_runs()
+
+
+async def _last_polled(name: str) -> datetime | None:
+    async with get_client() as client:
+        try:
+            return (await client.read_deployment_by_name(name)).last_polled
+        except ObjectNotFound:
+            return None
+
+
+def _wait_polled(runner: Child, *, since: datetime) -> None:
+    """Wait until the runner has registered the stage deployments and polls them for runs."""
+    deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        assert runner.alive(), "the flow runner stopped; see its output above"
+        polled = run_async(_last_polled(stagework.deployment_name(Stage.WORKSHOP)))
+        if polled is not None and polled > since:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"the flow runner did not poll within {RUN_TIMEOUT_SECONDS} s")
+
+
+def _wait_completed(client: TestClient, slug: str, *, stage: str) -> dict[str, Any]:
+    deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
+    while True:
+        event = client.get(f"/api/v1/policies/{slug}/history").json()[-1]
+        assert event["to_stage"] == stage
+        if event["run_state"] in ("Completed", "Failed", "Crashed") or time.monotonic() > deadline:
+            return event
+        time.sleep(0.5)
+
+
+async def _run_and_artifacts(run_id: str, key: str) -> tuple[Any, list[Any]]:
+    async with get_client() as client:
+        run = await client.read_flow_run(run_id)
+        found = await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
+    return run, [a for a in found if str(a.flow_run_id) == run_id]
+
+
+async def _schedules() -> dict[str, list[tuple[str, str]]]:
+    async with get_client() as client:
+        found = {
+            name: await client.read_deployment_by_name(name)
+            for name in ("dispatch-stage-work/siklus", "run-due/siklus")
+        }
+    return {
+        name: [(s.schedule.cron, s.schedule.timezone) for s in d.schedules]  # type: ignore[union-attr]
+        for name, d in found.items()
+    }
+
+
+def test_an_api_advance_and_a_new_policy_run_their_stage_flows_on_the_served_runner(
+    db: str, catalog: None, flow_settings: Settings, served: Child
+) -> None:
+    token = make_token(db, email="rina@bkpsdm.test", role=Role.DRAFTER, unit=UNIT)
+    settings = flow_settings.model_copy(update={"prefect_enabled": True})
+    with TestClient(create_app(settings)) as client:
+        moved = client.post(
+            f"/api/v1/policies/{SLUG}/advance", headers=auth(token), json={"to_stage": "workshop"}
+        )
+        assert moved.status_code == 200, moved.text
+        assert moved.json()["work_state"] == "pending"  # the request never waits for Prefect
+        created = client.post(
+            "/api/v1/policies",
+            headers=auth(token),
+            json={
+                "slug": NEW_SLUG,
+                "title": "Perwal Mutasi ASN",
+                "kind": "pengelolaan-jabatan",
+                "region": "Kota Tangerang Selatan",
+                "unit": UNIT,
+            },
+        )
+        assert created.status_code == 201, created.text
+        workshop = _wait_completed(client, SLUG, stage="workshop")
+        drafting = _wait_completed(client, NEW_SLUG, stage="drafting")
+    assert served.alive()
+
+    for slug, stage, event in ((SLUG, Stage.WORKSHOP, workshop), (NEW_SLUG, Stage.DRAFTING, drafting)):
+        assert (event["run_state"], event["work_state"]) == ("Completed", "done"), event
+        run_id = event["flow_run_id"]
+        assert event["run_url"].endswith(f"/runs/flow-run/{run_id}")
+        run, artifacts = run_async(_run_and_artifacts(run_id, stagework.artifact_key(slug=slug, stage=stage)))
+        assert run.name == stagework.run_name(stage=stage, slug=slug, cycle=1)
+        assert set(stagework.run_tags(stage=stage, slug=slug)) <= set(run.tags)
+        at = datetime.fromisoformat(event["at"])
+        assert run.idempotency_key == stagework.idempotency_key(event_id=event["id"], at=at)
+        (artifact,) = artifacts
+        assert run.name in artifact.data and f"Peristiwa tahap #{event['id']}" in artifact.data
+
+    with unit_of_work(db) as s:  # what the two flows did, in the test's database
+        assert s.exec(select(StageDocument).where(StageDocument.kind == "agenda")).one()
+        new = s.exec(select(Policy).where(Policy.slug == NEW_SLUG)).one()
+        assert s.exec(select(DraftVersion).where(DraftVersion.policy_id == new.id)).one().number == 1
+    # The runner registered the scheduled flows in the configured time zone.
+    assert run_async(_schedules()) == {
+        "dispatch-stage-work/siklus": [("*/5 * * * *", "Asia/Jakarta")],
+        "run-due/siklus": [("*/15 * * * *", "Asia/Jakarta")],
+    }

@@ -1,0 +1,61 @@
+"""The outbox API for admins: every reminder with its state, filtered and paged; others are refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from policies.db import unit_of_work, utcnow
+from policies.notify import Recipient, notify
+from tests.service.conftest import auth, problem_of
+
+CONTEXT = {"title": "Perwal ASN", "slug": "perwal-asn", "cycle": 1}
+
+
+def _queue(db: str, n: int) -> None:
+    with unit_of_work(db) as s:
+        for i in range(n):
+            notify(
+                s,
+                key=f"k{i}",
+                template="consultation_opened" if i % 2 else "escalation",
+                recipients=[Recipient(account_id=None, email=f"warga{i}@example.id")],
+                due_at=utcnow() - timedelta(minutes=1),
+                context=CONTEXT,
+            )
+
+
+def test_admin_reads_the_outbox_filtered_and_paged(client: TestClient, db: str, admin_token: str) -> None:
+    _queue(db, 5)
+    headers = auth(admin_token)
+    first = client.get("/api/v1/outbox?limit=2", headers=headers)
+    assert first.status_code == 200, first.text
+    page = first.json()
+    assert [i["recipient_email"] for i in page["items"]] == ["warga4@example.id", "warga3@example.id"]
+    assert page["items"][0]["state"] == "pending" and page["items"][0]["channel"] == "email"
+    seen = [i["id"] for i in page["items"]]
+    while page["next_cursor"]:
+        page = client.get(f"/api/v1/outbox?limit=2&cursor={page['next_cursor']}", headers=headers).json()
+        seen += [i["id"] for i in page["items"]]
+    assert len(seen) == len(set(seen)) == 5 and seen == sorted(seen, reverse=True)
+
+    escalations = client.get("/api/v1/outbox?template=escalation&state=pending", headers=headers).json()
+    assert {i["template"] for i in escalations["items"]} == {"escalation"} and len(escalations["items"]) == 3
+    assert client.get("/api/v1/outbox?state=sent", headers=headers).json()["items"] == []
+    assert client.get("/api/v1/outbox?channel=inbox", headers=headers).json()["items"] == []
+
+
+def test_outbox_refusals_are_problems(
+    client: TestClient, db: str, drafter_token: str, stakeholder_token: str, admin_token: str
+) -> None:
+    problem_of(client.get("/api/v1/outbox"), 401, "unauthenticated")
+    for token in (drafter_token, stakeholder_token):
+        body = problem_of(client.get("/api/v1/outbox", headers=auth(token)), 403, "forbidden")
+        assert "admin" in body["detail"]
+    english = client.get("/api/v1/outbox", headers={**auth(drafter_token), "Accept-Language": "en"})
+    assert "Only admins" in problem_of(english, 403, "forbidden")["detail"]
+    huge = "b3V0Ym94Ojk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5"  # "outbox:99999999999999999999999"
+    forged = client.get(f"/api/v1/outbox?cursor={huge}", headers=auth(admin_token))
+    assert "next_cursor" in problem_of(forged, 422, "invalid-input")["detail"]
+    problem_of(client.get("/api/v1/outbox?state=lost", headers=auth(admin_token)), 422, "validation-error")

@@ -41,13 +41,20 @@ test-postgres: install
 	@echo "=== pytest on PostgreSQL ($(PG_URL))"
 	SIKLUS_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q $(PYTEST_ARGS)
 
+# The two passes run side by side (one core each): same suite, own databases, own Prefect
+# harness and ports. The PostgreSQL pass's output is printed once it ends.
 test: install chromium lint
-	@set -e; ran="SQLite"; \
-	$(MAKE) --no-print-directory test-sqlite; \
+	@set -e; ran="SQLite"; pg=""; \
 	if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
-	  $(MAKE) --no-print-directory test-postgres; ran="$$ran and PostgreSQL"; \
+	  pg=$$(mktemp); ( $(MAKE) --no-print-directory test-postgres > $$pg 2>&1; echo $$? > $$pg.rc ) & \
 	else echo "=== PostgreSQL on 127.0.0.1:5432 is not reachable: its pass did NOT run"; fi; \
-	echo "=== Databases tested: $$ran"
+	status=0; $(MAKE) --no-print-directory test-sqlite || status=$$?; \
+	if [ -n "$$pg" ]; then \
+	  wait; cat $$pg; pgrc=$$(cat $$pg.rc); rm -f $$pg $$pg.rc; ran="$$ran and PostgreSQL"; \
+	  [ "$$pgrc" = 0 ] || { echo "=== the PostgreSQL pass FAILED"; status=1; }; \
+	fi; \
+	[ "$$status" = 0 ] || echo "=== the SQLite pass FAILED"; \
+	echo "=== Databases tested: $$ran"; exit $$status
 
 # Pre-release only: rebuild the initial migration from the models (delete once released).
 schema: install

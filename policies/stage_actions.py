@@ -37,6 +37,8 @@ from policies.queries import (
 from policies.revision import revision_notes
 
 CLOSING_REMINDER_LEAD = timedelta(days=2)
+NO_WINDOW = "Kebijakan ini belum memiliki jendela konsultasi."
+NO_WINDOW_EN = "This policy has no consultation window yet."
 
 
 def _cycle_version(session: Session, *, policy: Policy) -> DraftVersion | None:
@@ -49,7 +51,10 @@ def _catalogue_draft(session: Session, *, policy: Policy) -> str:
     for spec, _ in read_specs():
         if spec.code == code:
             return spec.example.draft
-    raise Conflict(f"Katalog tidak memuat templat draf untuk jenis '{code}'.")
+    raise Conflict(
+        f"Katalog tidak memuat templat draf untuk jenis '{code}'.",
+        en=f"The catalogue has no draft template for the kind '{code}'.",
+    )
 
 
 def _previous_adoption(session: Session, *, policy: Policy) -> Adoption | None:
@@ -115,7 +120,7 @@ def freeze_consultation_version(session: Session, *, slug: str, now: datetime) -
     policy = get_policy(session, slug=slug)
     window = current_window(session, policy=policy)
     if window is None:
-        raise Conflict("Kebijakan ini belum memiliki jendela konsultasi.")
+        raise Conflict(NO_WINDOW, en=NO_WINDOW_EN)
     version = session.get(DraftVersion, window.version_id)
     assert version is not None  # a foreign key guarantees it
     publish_version(session, actor=SYSTEM, slug=slug, number=version.number, now=now)
@@ -127,7 +132,7 @@ def render_consultation_document(session: Session, *, slug: str) -> str:
     policy = get_policy(session, slug=slug)
     window = current_window(session, policy=policy)
     if window is None:
-        raise Conflict("Kebijakan ini belum memiliki jendela konsultasi.")
+        raise Conflict(NO_WINDOW, en=NO_WINDOW_EN)
     version = session.get(DraftVersion, window.version_id)
     body = documents.render(
         "consultation",
@@ -147,7 +152,7 @@ def notify_consultation_open(session: Session, *, slug: str, now: datetime) -> s
     policy = get_policy(session, slug=slug)
     window = current_window(session, policy=policy)
     if window is None:
-        raise Conflict("Kebijakan ini belum memiliki jendela konsultasi.")
+        raise Conflict(NO_WINDOW, en=NO_WINDOW_EN)
     people = audience.stakeholders(session, policy=policy)
     new = notify(
         session,
@@ -166,7 +171,7 @@ def schedule_closing_reminder(session: Session, *, slug: str, now: datetime) -> 
     policy = get_policy(session, slug=slug)
     window = current_window(session, policy=policy)
     if window is None:
-        raise Conflict("Kebijakan ini belum memiliki jendela konsultasi.")
+        raise Conflict(NO_WINDOW, en=NO_WINDOW_EN)
     due = max(now, window.closes_at - CLOSING_REMINDER_LEAD)
     new = notify(
         session,
@@ -183,7 +188,7 @@ def schedule_closing_reminder(session: Session, *, slug: str, now: datetime) -> 
 def _adoption(session: Session, *, policy: Policy) -> Adoption:
     adoption = latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
     if adoption is None:
-        raise Conflict("Kebijakan ini belum ditetapkan.")
+        raise Conflict("Kebijakan ini belum ditetapkan.", en="This policy has not been adopted yet.")
     return adoption
 
 

@@ -27,16 +27,21 @@ from service.api import workshops as workshops_api
 from service.auth import ACCOUNT_REQUIRED
 from service.limits import BodySizeLimit
 
+_FROZEN = False
+
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # Everything imported and built so far lives as long as the process: freezing it keeps the
-    # collector from rescanning those ~250,000 objects, a pause of several hundred ms here that
-    # otherwise lands on whichever request triggers a full collection.
-    gc.collect()
-    gc.freeze()
+    # Everything imported and built at start-up lives as long as the process: freezing it keeps
+    # the collector from rescanning those ~250,000 objects, a pause of several hundred ms that
+    # otherwise lands on whichever request triggers a full collection. Once per process: a
+    # second app in the same process (tests) gains nothing from another full collection.
+    global _FROZEN
+    if not _FROZEN:
+        gc.collect()
+        gc.freeze()
+        _FROZEN = True
     yield
-    gc.unfreeze()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from fastapi import FastAPI
+from pydantic import SecretStr
 from sqlmodel import Session
 
 from policies.access import Actor
@@ -85,16 +87,44 @@ def db(database_url: str) -> Iterator[str]:
     _wipe(database_url)
 
 
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's data dir (a secret key file and Prefect's home are all that go there)."""
+    return tmp_path_factory.mktemp("data")
+
+
 @pytest.fixture
-def settings(db: str, tmp_path: Path) -> Settings:
-    """Settings for a test: its own data dir, the test database, no Prefect dispatch."""
+def settings(db: str, data_dir: Path) -> Settings:
+    """Settings for a test: the session's data dir, the test database, no Prefect dispatch."""
     return Settings(
         database_url=db,
-        data_dir=tmp_path / "data",
+        data_dir=data_dir,
         secret_key="test-secret-key-not-for-production",  # type: ignore[arg-type]
         prefect_enabled=False,
         comments_per_minute=1000,
     )
+
+
+_APPS: dict[str, FastAPI] = {}
+
+
+def app_for(settings: Settings) -> FastAPI:
+    """Return the app for these settings, built once per session like a long-running server's.
+
+    Building one costs ~0.4 s (routes, OpenAPI models); the app holds no state between requests
+    (everything is in the database), so the tests share it as real clients share a server.
+    """
+    key = repr(
+        sorted(
+            (name, value.get_secret_value() if isinstance(value, SecretStr) else value)
+            for name, value in settings.model_dump().items()
+        )
+    )
+    if key not in _APPS:
+        from service.app import create_app
+
+        _APPS[key] = create_app(settings)
+    return _APPS[key]
 
 
 @pytest.fixture

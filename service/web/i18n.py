@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -29,7 +30,8 @@ def compile_catalog(locale: str, *, directory: Path = LOCALE_DIR) -> Path:
         write_mo(buffer, catalog)
         # Written beside the .po like `pybabel compile`; a read-only install still works from memory.
         try:
-            tmp = mo.with_suffix(".mo.tmp")
+            # Per process: several workers (or test passes) may compile at the same moment.
+            tmp = mo.with_suffix(f".mo.{os.getpid()}.tmp")
             tmp.write_bytes(buffer.getvalue())
             tmp.replace(mo)
         except OSError:

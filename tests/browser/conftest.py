@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import os
 import socket
 import tarfile
 import threading
@@ -63,7 +64,7 @@ def ensure_axe() -> Path:
         member = archive.extractfile("package/axe.min.js")
         assert member is not None, "the axe-core package has no package/axe.min.js"
         script = member.read()
-    tmp = AXE_JS.with_suffix(".tmp")
+    tmp = AXE_JS.with_suffix(f".{os.getpid()}.tmp")  # two test passes may fetch it at once
     tmp.write_bytes(script)
     tmp.replace(AXE_JS)  # atomic: a half-written file never passes for axe
     return AXE_JS

@@ -14,7 +14,7 @@ from policies import accounts
 from policies.db import unit_of_work, utcnow
 from policies.models import Account, ApiToken, Role, StakeholderGroup
 from policies.settings import Settings
-from service.app import create_app
+from tests.conftest import app_for
 
 SLUG = "perwal-kebijakan-kepegawaian-asn-2026"
 UNIT = "BKPSDM Kota Tangerang Selatan"
@@ -117,7 +117,7 @@ def open_consultation(
 @pytest.fixture
 def client(settings: Settings, catalog: None) -> Iterator[TestClient]:
     """A client of the app on the test database with the catalogue loaded."""
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(app_for(settings)) as test_client:
         yield test_client
 
 

@@ -16,8 +16,7 @@ from policies.db import unit_of_work
 from policies.models import Role, StakeholderGroup, Stance
 from policies.queries import clauses_of, current_window, get_policy
 from policies.settings import Settings
-from service.app import create_app
-from tests.conftest import DRAFTER
+from tests.conftest import DRAFTER, app_for
 from tests.service.conftest import OTHER_UNIT, PASSWORD, SLUG, UNIT, make_token
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -92,7 +91,7 @@ def adopt(db: str) -> None:
 @pytest.fixture
 def web(settings: Settings, catalog: None) -> Iterator[TestClient]:
     """A browser-like client of the app on the test database with the catalogue loaded."""
-    with TestClient(create_app(settings)) as client:
+    with TestClient(app_for(settings)) as client:
         yield client
 
 

@@ -55,8 +55,10 @@ class ReadableReport:
     draft: bool
 
 
-def readable_report(session: Session, *, actor: Actor | None, slug: str, now: datetime) -> ReadableReport:
-    """Return the consultation report once published; before that only its owners see a draft."""
+def readable_report(
+    session: Session, *, actor: Actor | None, slug: str, now: datetime, page: int | None = None
+) -> ReadableReport:
+    """Return the consultation report (one page of it, or whole) once published; owners see a draft."""
     policy = get_policy(session, slug=slug)
     window = current_window(session, policy=policy)
     published = window is not None and window.report_published_at is not None
@@ -68,4 +70,4 @@ def readable_report(session: Session, *, actor: Actor | None, slug: str, now: da
             en="The consultation report of this policy is not published yet. It can be read once the "
             "drafters publish it.",
         )
-    return ReadableReport(data=build_report(session, slug=slug, now=now), draft=not published)
+    return ReadableReport(data=build_report(session, slug=slug, now=now, page=page), draft=not published)

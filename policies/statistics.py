@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from policies.campaigns import has_visible_member
@@ -47,13 +49,24 @@ def consultation_stats(session: Session, *, window_ids: Sequence[int]) -> Consul
     in_window = in_windows(Comment.window_id, window_ids)
     top = col(Comment.parent_id).is_(None)
     visible = col(Comment.hidden_at).is_(None)
-    comments = session.exec(select(func.count()).select_from(Comment).where(in_window, top, visible)).one()
-    replies = session.exec(
-        select(func.count()).select_from(Comment).where(in_window, col(Comment.parent_id).is_not(None))
-    ).one()
-    hidden = session.exec(
-        select(func.count()).select_from(Comment).where(in_window, top, col(Comment.hidden_at).is_not(None))
-    ).one()
+    # One pass over the windows' comments instead of one per figure: a report page, the cockpit
+    # and the gates all ask for these, and each pass reads every comment of the window.
+    reply, shown = sa.case((top, 0), else_=1), sa.case((visible, 1), else_=0)
+    keys = (Comment.stance, Comment.author_group, Comment.source, reply, shown)
+    by: dict[str, Counter[str]] = {"stance": Counter(), "group": Counter(), "source": Counter()}
+    comments = replies = hidden = 0
+    for stance, group, source, is_reply, is_shown, n in session.exec(
+        select(*keys, func.count()).where(in_window).group_by(*keys)  # type: ignore[call-overload]
+    ):
+        if is_reply:
+            replies += n
+        elif not is_shown:
+            hidden += n
+        else:
+            comments += n
+            by["stance"][str(stance)] += n
+            by["group"][str(group)] += n
+            by["source"][str(source)] += n
     outcomes = session.exec(
         select(Disposition.outcome, func.count())
         .join(Comment, col(Comment.id) == Disposition.comment_id)
@@ -76,9 +89,9 @@ def consultation_stats(session: Session, *, window_ids: Sequence[int]) -> Consul
         answered=answered,
         unanswered=int(comments) - answered,
         campaigns=int(campaigns),
-        by_stance=_grouped(session, Comment.stance, in_window=in_window),
+        by_stance=dict(sorted(by["stance"].items())),
         by_clause=_grouped(session, Comment.clause_key, in_window=in_window),
-        by_group=_grouped(session, Comment.author_group, in_window=in_window),
-        by_source=_grouped(session, Comment.source, in_window=in_window),
+        by_group=dict(sorted(by["group"].items())),
+        by_source=dict(sorted(by["source"].items())),
         by_outcome=by_outcome,
     )

@@ -101,6 +101,8 @@ class Comment(SQLModel, table=True):
     __tablename__ = "comment"
     __table_args__ = (
         sa.Index("ix_comment_window_id_id", "window_id", "id"),
+        # The clause filter of the register and the pages of the report read a clause's comments.
+        sa.Index("ix_comment_window_clause_id", "window_id", "clause_key", "id"),
         sa.Index("ix_comment_author_created", "author_id", "created_at"),
         sa.Index("ix_comment_window_hash", "window_id", "text_hash"),
         sa.Index("ix_comment_window_support", "window_id", "support_count", "id"),

@@ -30,6 +30,21 @@ from policies.statistics import ConsultationStats, consultation_stats
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "report"
 FORMATS = ("html", "md")
+# Comments per page of the on-screen report: a page a phone loads at once and a server renders in
+# well under 100 ms. The whole document (print, download) has no pages.
+PAGE_COMMENTS = 300
+
+
+@dataclass(frozen=True)
+class SectionIndex:
+    """A clause in the report's table of contents: how many comments it has, on which page."""
+
+    key: str
+    heading: str
+    comments: int
+    page: int
+
+
 @dataclass
 class ClauseSection:
     """One clause of the consulted version and the comments on it."""
@@ -37,6 +52,7 @@ class ClauseSection:
     key: str
     heading: str
     comments: list[CommentView] = field(default_factory=list)
+    continued: bool = False  # its first comments are on an earlier page
 
 
 @dataclass(frozen=True)
@@ -61,10 +77,54 @@ class ReportData:
     replies: dict[int, int]
     generated_at: datetime
     windows: list[WindowLine] = field(default_factory=list)
+    page: int | None = None  # None: the whole document
+    pages: int = 1
+    index: list[SectionIndex] = field(default_factory=list)
 
 
-def build_report(session: Session, *, slug: str, now: datetime) -> ReportData:
-    """Gather every window of the current cycle: comments, dispositions, campaigns, statistics."""
+def _last_page(counts: dict[str, int]) -> int:
+    """Return the number of pages the on-screen report has (at least one)."""
+    return max(1, -(-sum(counts.values()) // PAGE_COMMENTS))
+
+
+def _paginate(sections: dict[str, ClauseSection], *, counts: dict[str, int]) -> list[SectionIndex]:
+    """Place every clause, in reading order, on the page where its first comment falls."""
+    index, start, last = [], 0, _last_page(counts)
+    for key, section in sections.items():
+        n = counts.get(key, 0)
+        page = min(start // PAGE_COMMENTS + 1, last)
+        index.append(SectionIndex(key=key, heading=section.heading, comments=n, page=page))
+        start += n
+    return index
+
+
+def _page_slices(
+    sections: dict[str, ClauseSection], *, counts: dict[str, int], page: int, top_level: tuple[Any, ...]
+) -> list[Any]:
+    """Say which comments a page holds: whole clauses, and a slice of a clause the page cuts."""
+    lo, hi, start = (page - 1) * PAGE_COMMENTS, page * PAGE_COMMENTS, 0
+    whole: list[str] = []
+    cut: list[Any] = []
+    for key in sections:
+        n = counts.get(key, 0)
+        first, end = max(lo, start), min(hi, start + n)
+        if first < end and (first, end) == (start, start + n):
+            whole.append(key)
+        elif first < end:  # a long clause: its comments in time order, this page's share of them
+            part = (
+                sa.select(Comment.id).where(*top_level, Comment.clause_key == key)
+                .order_by(col(Comment.id)).limit(end - first).offset(first - start)
+            )
+            cut.append(col(Comment.id).in_(part))
+        start += n
+    return [col(Comment.clause_key).in_(whole), *cut]
+
+
+def build_report(session: Session, *, slug: str, now: datetime, page: int | None = None) -> ReportData:
+    """Gather every window of the current cycle: comments, dispositions, campaigns, statistics.
+
+    With `page`, only the comments of that page's clauses are read (the on-screen report).
+    """
     policy = get_policy(session, slug=slug)
     windows = cycle_windows(session, policy=policy)
     if not windows:
@@ -87,24 +147,47 @@ def build_report(session: Session, *, slug: str, now: datetime) -> ReportData:
             select(Clause).where(Clause.version_id == version_id).order_by(col(Clause.position))
         ):
             sections.setdefault(c.key, ClauseSection(key=c.key, heading=c.heading))
-    rows = session.execute(
-        sa.select(*LIST_COLUMNS)
-        .select_from(LIST_FROM)
-        .where(in_windows(Comment.window_id, ids), col(Comment.parent_id).is_(None))  # type: ignore[arg-type]
-        .order_by(col(Comment.id))
-    )
-    for row in rows:
+    top_level = (in_windows(Comment.window_id, ids), col(Comment.parent_id).is_(None))  # type: ignore[arg-type]
+    index: list[SectionIndex] = []
+    counts: dict[str, int] = {}
+    stmt = sa.select(*LIST_COLUMNS).select_from(LIST_FROM).where(*top_level).order_by(col(Comment.id))
+    if page is not None:
+        counts = dict(
+            session.execute(
+                sa.select(Comment.clause_key, sa.func.count()).where(*top_level).group_by(Comment.clause_key)
+            ).all()
+        )
+        for key in counts:
+            sections.setdefault(key, ClauseSection(key=key, heading=key))
+        index = _paginate(sections, counts=counts)
+        last = _last_page(counts)
+        if not 1 <= page <= last:
+            raise NotFound(
+                f"Laporan ini memiliki halaman 1 sampai {last}; halaman {page} tidak ada.",
+                en=f"This report has pages 1 to {last}; there is no page {page}.",
+            )
+        on_page = sa.or_(*_page_slices(sections, counts=counts, page=page, top_level=top_level))
+        stmt = stmt.where(on_page)
+    for row in session.execute(stmt):
         view = view_of_row(tuple(row), full_text=False)
         section = sections.get(view.clause_key)
         if section is None:
             section = sections[view.clause_key] = ClauseSection(view.clause_key, view.clause_key)
         section.comments.append(view)
     replies: dict[int, int] = defaultdict(int)
-    for parent_id in session.exec(
-        select(Comment.parent_id).where(
-            in_windows(Comment.window_id, ids), col(Comment.parent_id).is_not(None)  # type: ignore[arg-type]
-        )
-    ).all():
+    with_parent = [in_windows(Comment.window_id, ids), col(Comment.parent_id).is_not(None)]  # type: ignore[arg-type]
+    if page is not None:
+        with_parent.append(col(Comment.parent_id).in_(sa.select(Comment.id).where(*top_level, on_page)))
+        # The page's clauses: those with comments on it, and those without any that fall here.
+        starts = {i.key: i for i in index}
+        sections = {
+            k: section
+            for k, section in sections.items()
+            if section.comments or (starts[k].comments == 0 and starts[k].page == page)
+        }
+        for k, section in sections.items():
+            section.continued = starts[k].page < page
+    for parent_id in session.exec(select(Comment.parent_id).where(*with_parent)).all():
         replies[parent_id] += 1  # type: ignore[index]
     return ReportData(
         policy=policy,
@@ -120,6 +203,9 @@ def build_report(session: Session, *, slug: str, now: datetime) -> ReportData:
             WindowLine(versions[w.version_id].number, w.opens_at, w.closed_at or w.closes_at)
             for w in windows
         ],
+        page=page,
+        pages=_last_page(counts) if page is not None else 1,
+        index=index,
     )
 
 

@@ -3,7 +3,9 @@ and the consultation and evaluation reports."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, Response
 
 from policies import queries
@@ -11,7 +13,7 @@ from policies.access import require_owner, require_role
 from policies.actions.comments import dispose, dispose_campaign, set_hidden
 from policies.campaigns import list_campaigns
 from policies.comment_queries import CommentFilter, CommentSort, list_comments
-from policies.db import utcnow
+from policies.db import MAX_INTEGER, utcnow
 from policies.errors import Conflict, InvalidInput, NotFound
 from policies.evaluation.report import render_report as render_evaluation_report
 from policies.models import Outcome, Role, Stance
@@ -171,10 +173,15 @@ def triage_action(
 
 @router.get("/policies/{slug}/report", name="consultation_report")
 def consultation_report(
-    slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep
+    slug: str,
+    request: Request,
+    session: PageReadSessionDep,
+    actor: PageActorDep,
+    page: Annotated[int, Query(ge=1, le=MAX_INTEGER)] = 1,
+    full: bool = False,
 ) -> Response:
-    """Show the published consultation report in the visitor's language (owners preview a draft)."""
-    report = readable_report(session, actor=actor, slug=slug, now=utcnow())
+    """Show the published consultation report a page at a time, or whole (`full`), owners a draft."""
+    report = readable_report(session, actor=actor, slug=slug, now=utcnow(), page=None if full else page)
     html = render_report(report.data, fmt="html", locale=locale_of(request), draft=report.draft)
     return HTMLResponse(printable(html))
 

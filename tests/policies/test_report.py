@@ -113,3 +113,36 @@ def test_report_in_english_and_marked_as_a_draft(db: str, register: dict[str, in
     assert text.startswith("# Public consultation report") and "**Answer: none yet.**" in text
     assert "DRAFT" not in text
     assert "DRAF" not in render_report(data, fmt="html")
+
+
+def test_report_pages_cut_long_clauses_and_lose_no_comment(
+    db: str, register: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policies.errors import NotFound
+    from policies.rendering import report
+
+    monkeypatch.setattr(report, "PAGE_COMMENTS", 2)  # three comments: two pages, one clause cut
+    with unit_of_work(db) as s:
+        full = build_report(s, slug=SLUG, now=LATER)
+        first = build_report(s, slug=SLUG, now=LATER, page=1)
+        second = build_report(s, slug=SLUG, now=LATER, page=2)
+        with pytest.raises(NotFound) as beyond:
+            build_report(s, slug=SLUG, now=LATER, page=3)
+    assert beyond.value.in_language("en")[1] == "This report has pages 1 to 2; there is no page 3."
+    ids = [[c.id for sec in d.sections for c in sec.comments] for d in (full, first, second)]
+    assert ids[1] == [register["answered"], register["evil"]] and ids[2] == [register["hidden"]]
+    assert ids[1] + ids[2] == ids[0] and (full.page, full.pages, first.pages) == (None, 1, 2)
+    assert first.replies == {register["answered"]: 1} and second.replies == {}
+    cut = second.sections[0]
+    assert cut.continued and cut.key == first.sections[1].key and not first.sections[1].continued
+    # Every clause is in the contents; those without comments sit where the reading order puts them.
+    assert [i.key for i in first.index] == [sec.key for sec in full.sections]
+    assert {i.page for i in first.index if i.comments == 0} == {2}
+    assert all(not sec.comments for sec in second.sections[1:])
+    assert len(second.sections) == len(full.sections) - 1
+    html_1, html_2 = render_report(first, fmt="html"), render_report(second, fmt="html", locale="en")
+    assert "Halaman 1 dari 2." in html_1 and 'href="?page=2" rel="next"' in html_1
+    assert 'rel="prev"' not in html_1
+    assert 'href="?full=1"' in html_1 and html_1.count('class="comment"') == 2
+    assert "Page 2 of 2." in html_2 and 'href="?page=1" rel="prev"' in html_2 and "— continued</h2>" in html_2
+    assert "Daftar pasal" not in render_report(full, fmt="html")  # the whole document has no pages

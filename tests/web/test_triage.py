@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
@@ -168,6 +169,28 @@ def test_consultation_report_is_published_before_everyone_reads_it(
     english = web.get(REPORT)
     assert '<html lang="en">' in english.text and "Public consultation report" in english.text
     assert "Answer: Noted" in english.text and "Stance: Against" in english.text
+
+
+def test_consultation_report_reads_a_page_at_a_time_or_whole(
+    web: TestClient, drafter: str, stakeholder: str, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policies.rendering import report
+
+    made = _register(web, drafter, db)
+    monkeypatch.setattr(report, "PAGE_COMMENTS", 2)
+    log_in(web, "rina@bkpsdm.test")
+    first = web.get(REPORT)
+    assert first.status_code == 200 and "Daftar pasal" in first.text and 'rel="next"' in first.text
+    assert first.text.count('class="comment"') == 2
+    last = web.get(f"{REPORT}?page=2")
+    assert last.status_code == 200 and 'rel="prev"' in last.text
+    whole = web.get(f"{REPORT}?full=1")
+    total = len([made["for"], made["against"], *made["group"]])  # type: ignore[misc]
+    assert "Daftar pasal" not in whole.text and whole.text.count('class="comment"') == total
+    pages = -(-total // 2)
+    beyond = web.get(f"{REPORT}?page={pages + 1}")
+    assert beyond.status_code == 404 and f"halaman {pages + 1} tidak ada" in beyond.text
+    assert web.get(f"{REPORT}?page=0").status_code == 422
 
 
 def test_evaluation_report_in_the_visitors_language_readable_on_a_phone(

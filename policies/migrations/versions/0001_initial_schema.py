@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 20:53:35.548573
+Create Date: 2026-12-02 01:07:29.829944
 """
 from collections.abc import Sequence
 
@@ -509,6 +509,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_comment_clause_key'), ['clause_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_comment_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_comment_policy_id'), ['policy_id'], unique=False)
+        batch_op.create_index('ix_comment_window_clause_id', ['window_id', 'clause_key', 'id'], unique=False)
         batch_op.create_index('ix_comment_window_hash', ['window_id', 'text_hash'], unique=False)
         batch_op.create_index('ix_comment_window_id_id', ['window_id', 'id'], unique=False)
         batch_op.create_index('ix_comment_window_support', ['window_id', 'support_count', 'id'], unique=False)
@@ -597,6 +598,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_comment_window_support')
         batch_op.drop_index('ix_comment_window_id_id')
         batch_op.drop_index('ix_comment_window_hash')
+        batch_op.drop_index('ix_comment_window_clause_id')
         batch_op.drop_index(batch_op.f('ix_comment_policy_id'))
         batch_op.drop_index(batch_op.f('ix_comment_parent_id'))
         batch_op.drop_index(batch_op.f('ix_comment_clause_key'))

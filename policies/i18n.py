@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _format_date
@@ -42,8 +43,16 @@ def format_datetime(value: datetime | None, *, locale: str = "id", tz: str = "As
     return f"{format_date(value, locale=locale, tz=tz)}, {format_time(value, locale=locale, tz=tz)}"
 
 
+@lru_cache(maxsize=8192)
+def _format_count(value: int, locale: str) -> str:
+    return format_decimal(value, locale=locale)
+
+
 def format_number(value: float | int, *, locale: str = "id", digits: int | None = None) -> str:
     """Format a number as "1.234,56"."""
+    if digits is None and type(value) is int:
+        # Babel parses its pattern on every call; pages print the same counts hundreds of times.
+        return _format_count(value, locale)
     if digits is None:
         return format_decimal(value, locale=locale)
     pattern = "#,##0" + ("." + "0" * digits if digits else "")

@@ -42,8 +42,10 @@ def _grouped(session: Session, column: Any, *, in_window: Any) -> dict[str, int]
     return {str(key): int(n) for key, n in session.exec(stmt)}
 
 
-def consultation_stats(session: Session, *, window_ids: Sequence[int]) -> ConsultationStats:
-    """Count the windows' comments by stance, clause, author group, source and disposition."""
+def consultation_stats(
+    session: Session, *, window_ids: Sequence[int], by_clause: bool = True
+) -> ConsultationStats:
+    """Count the windows' comments by stance, clause (unless not wanted), group, source and answer."""
     if not window_ids:
         return ConsultationStats()
     in_window = in_windows(Comment.window_id, window_ids)
@@ -90,7 +92,7 @@ def consultation_stats(session: Session, *, window_ids: Sequence[int]) -> Consul
         unanswered=int(comments) - answered,
         campaigns=int(campaigns),
         by_stance=dict(sorted(by["stance"].items())),
-        by_clause=_grouped(session, Comment.clause_key, in_window=in_window),
+        by_clause=_grouped(session, Comment.clause_key, in_window=in_window) if by_clause else {},
         by_group=dict(sorted(by["group"].items())),
         by_source=dict(sorted(by["source"].items())),
         by_outcome=by_outcome,

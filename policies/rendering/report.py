@@ -194,7 +194,8 @@ def build_report(session: Session, *, slug: str, now: datetime, page: int | None
         window=window,
         version=version,
         sections=list(sections.values()),
-        stats=consultation_stats(session, window_ids=ids),  # type: ignore[arg-type]
+        # The report counts each clause's comments itself (its sections and contents).
+        stats=consultation_stats(session, window_ids=ids, by_clause=False),  # type: ignore[arg-type]
         # The report is public: a campaign is shown by a visible member, or not at all.
         campaigns=list_campaigns(session, window_ids=ids, visible_only=True),  # type: ignore[arg-type]
         replies=dict(replies),

@@ -244,6 +244,24 @@ def _inbox_due(now: datetime) -> sa.ColumnElement[bool]:
     )
 
 
+def _still_current(now: datetime) -> sa.ColumnElement[bool]:
+    """Hold for a reminder not to a respondent, or to one who can still answer (why_obsolete in SQL)."""
+    ctx = col(Reminder.context)
+    answerable = (
+        sa.select(SurveyRespondent.id)
+        .join(SurveyRound, col(SurveyRound.id) == SurveyRespondent.round_id)
+        .where(
+            col(SurveyRespondent.id) == ctx["respondent_id"].as_integer(),
+            col(SurveyRound.id) == ctx["round_id"].as_integer(),
+            col(SurveyRespondent.token_salt) == ctx["token_salt"].as_string(),
+            col(SurveyRespondent.responded_at).is_(None),
+            col(SurveyRound.closed_at).is_(None),
+            col(SurveyRound.closes_at) > now,
+        )
+    )
+    return sa.or_(col(Reminder.template).not_in(RESPONDENT_TEMPLATES), answerable.exists())
+
+
 def cancel_pending(session: Session, *, policy_id: int, keep_templates: Iterable[str] = ()) -> int:
     """Cancel every reminder of a policy that has not gone out yet (except the templates kept)."""
     result = session.execute(
@@ -270,14 +288,15 @@ def inbox(
 ) -> list[Reminder]:
     """List an account's inbox messages, newest first: delivered ones and pending ones already due.
 
-    A due inbox reminder is readable at once; the sweep that records it as delivered comes later.
+    A due inbox reminder is readable at once; the sweep that records it as delivered comes later,
+    and cancels a survey message whose respondent answered meanwhile: that one is not shown now.
     """
     now = now or utcnow()
     stmt = select(Reminder).where(
         Reminder.recipient_account_id == account_id,
         sa.or_(
             sa.and_(Reminder.channel == Channel.INBOX, Reminder.state == DeliveryState.SENT),
-            _inbox_due(now),
+            sa.and_(_inbox_due(now), _still_current(now)),
         ),
     )
     if unread_only:
@@ -294,7 +313,11 @@ def mark_read(
     reminder = session.get(Reminder, reminder_id)
     visible = reminder is not None and (
         reminder.state == DeliveryState.SENT
-        or (reminder.state == DeliveryState.PENDING and reminder.due_at <= now)
+        or (
+            reminder.state == DeliveryState.PENDING
+            and reminder.due_at <= now
+            and not why_obsolete(session, reminder, now=now)
+        )
     )
     if (
         reminder is None

@@ -17,6 +17,7 @@ from policies.access import Actor
 from policies.actions.register import comment_of
 from policies.db import MAX_INTEGER
 from policies.errors import InvalidInput, NotFound
+from policies.fields import clean_text
 from policies.models import Comment, ConsultationWindow, Disposition, Policy, Role, Stance
 from policies.queries import cycle_window_ids, get_policy, in_windows
 
@@ -246,7 +247,16 @@ def list_comments(
         .where(in_windows(_C.window_id, window_ids), _C.parent_id.is_(None))
     )
     if filters.clause_key is not None:
-        stmt = stmt.where(Comment.clause_key == filters.clause_key)
+        # A typed filter (a page's ?clause=) reaches SQL: refuse what PostgreSQL could not compare.
+        clause_key = clean_text(
+            filters.clause_key,
+            field="clause_key",
+            label="Filter pasal",
+            label_en="The clause filter",
+            max_chars=40,
+            strip=False,
+        )
+        stmt = stmt.where(Comment.clause_key == clause_key)
     if filters.stance is not None:
         stmt = stmt.where(Comment.stance == filters.stance)
     if filters.undisposed:

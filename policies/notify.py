@@ -5,22 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import jinja2
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from policies.db import utcnow
 from policies.errors import NotFound
-from policies.evaluation.tokens import RESPONDENT_TEMPLATES, derive_token, survey_link
-from policies.i18n import LOCALES, format_date, format_datetime
+from policies.evaluation.tokens import RESPONDENT_TEMPLATES
+from policies.i18n import LOCALES
+from policies.message_text import personal_link as personal_link
+from policies.message_text import render_email as render_email
 from policies.models import Account, Channel, DeliveryState, Policy, Reminder, SurveyRespondent, SurveyRound
 
-TEMPLATES = Path(__file__).parent / "templates"
 # A claimed email is not claimed again for this long, so two deliverers never send it twice.
 CLAIM_LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)
@@ -246,6 +244,24 @@ def _inbox_due(now: datetime) -> sa.ColumnElement[bool]:
     )
 
 
+def _still_current(now: datetime) -> sa.ColumnElement[bool]:
+    """Hold for a reminder not to a respondent, or to one who can still answer (why_obsolete in SQL)."""
+    ctx = col(Reminder.context)
+    answerable = (
+        sa.select(SurveyRespondent.id)
+        .join(SurveyRound, col(SurveyRound.id) == SurveyRespondent.round_id)
+        .where(
+            col(SurveyRespondent.id) == ctx["respondent_id"].as_integer(),
+            col(SurveyRound.id) == ctx["round_id"].as_integer(),
+            col(SurveyRespondent.token_salt) == ctx["token_salt"].as_string(),
+            col(SurveyRespondent.responded_at).is_(None),
+            col(SurveyRound.closed_at).is_(None),
+            col(SurveyRound.closes_at) > now,
+        )
+    )
+    return sa.or_(col(Reminder.template).not_in(RESPONDENT_TEMPLATES), answerable.exists())
+
+
 def cancel_pending(session: Session, *, policy_id: int, keep_templates: Iterable[str] = ()) -> int:
     """Cancel every reminder of a policy that has not gone out yet (except the templates kept)."""
     result = session.execute(
@@ -272,14 +288,15 @@ def inbox(
 ) -> list[Reminder]:
     """List an account's inbox messages, newest first: delivered ones and pending ones already due.
 
-    A due inbox reminder is readable at once; the sweep that records it as delivered comes later.
+    A due inbox reminder is readable at once; the sweep that records it as delivered comes later,
+    and cancels a survey message whose respondent answered meanwhile: that one is not shown now.
     """
     now = now or utcnow()
     stmt = select(Reminder).where(
         Reminder.recipient_account_id == account_id,
         sa.or_(
             sa.and_(Reminder.channel == Channel.INBOX, Reminder.state == DeliveryState.SENT),
-            _inbox_due(now),
+            sa.and_(_inbox_due(now), _still_current(now)),
         ),
     )
     if unread_only:
@@ -296,7 +313,11 @@ def mark_read(
     reminder = session.get(Reminder, reminder_id)
     visible = reminder is not None and (
         reminder.state == DeliveryState.SENT
-        or (reminder.state == DeliveryState.PENDING and reminder.due_at <= now)
+        or (
+            reminder.state == DeliveryState.PENDING
+            and reminder.due_at <= now
+            and not why_obsolete(session, reminder, now=now)
+        )
     )
     if (
         reminder is None
@@ -330,59 +351,3 @@ def _get(session: Session, reminder_id: int) -> Reminder:
     if reminder is None:
         raise NotFound(f"Pengingat {reminder_id} tidak ditemukan.", en=f"Reminder {reminder_id} not found.")
     return reminder
-
-
-@lru_cache(maxsize=1)
-def _env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES / "email"),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,  # plain-text emails
-    )
-    return env
-
-
-def personal_link(reminder: Reminder, *, base_url: str, secret: str) -> str:
-    """Rebuild a respondent's survey link from the message's ids and salt ("" when it has none)."""
-    ctx = reminder.context
-    if not secret or reminder.template not in RESPONDENT_TEMPLATES or not ctx.get("token_salt"):
-        return ""
-    token = derive_token(
-        secret=secret,
-        round_id=int(ctx["round_id"]),
-        respondent_id=int(ctx["respondent_id"]),
-        salt=str(ctx["token_salt"]),
-    )
-    return survey_link(base_url=base_url, token=token)
-
-
-def render_email(
-    reminder: Reminder, *, base_url: str, tz: str = "Asia/Jakarta", secret: str = ""
-) -> tuple[str, str]:
-    """Render a reminder's subject and body in its recipient's language (survey links need the secret)."""
-    locale = reminder.locale if reminder.locale in LOCALES else "id"
-    env = _env()
-    name = f"{reminder.template}.{locale}.txt"
-    template = env.get_template(name if name in env.list_templates() else f"notice.{locale}.txt")
-    ctx = dict(reminder.context)
-    # Some producers name the policy's fields with a prefix; templates read the short names.
-    ctx.setdefault("title", ctx.get("policy_title", ""))
-    ctx.setdefault("slug", ctx.get("policy_slug", ""))
-
-    def when(value: str | None) -> str:
-        return format_datetime(datetime.fromisoformat(value), locale=locale, tz=tz) if value else "—"
-
-    def day(value: str | None) -> str:
-        return format_date(datetime.fromisoformat(value), locale=locale, tz=tz) if value else "—"
-
-    text = template.render(
-        ctx=ctx,
-        url=f"{base_url.rstrip('/')}/policies/{ctx.get('slug', '')}".rstrip("/"),
-        base_url=base_url.rstrip("/"),
-        survey_link=personal_link(reminder, base_url=base_url, secret=secret),
-        when=when,
-        day=day,
-    )
-    subject, _, body = text.partition("\n\n")
-    return subject.removeprefix("Subject:").strip(), body.strip() + "\n"

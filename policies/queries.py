@@ -30,6 +30,10 @@ from policies.models import (
 
 def get_policy(session: Session, *, slug: str, for_update: bool = False) -> Policy:
     """Return a policy by slug or raise NotFound."""
+    if "\x00" in slug:
+        # No slug holds NUL, and PostgreSQL would fail the query instead of finding nothing.
+        shown = slug.replace("\x00", "")
+        raise NotFound(f"Kebijakan '{shown}' tidak ditemukan.", en=f"There is no policy '{shown}'.")
     stmt = select(Policy).where(Policy.slug == slug)
     if for_update:
         stmt = stmt.with_for_update()

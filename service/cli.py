@@ -6,7 +6,9 @@ import functools
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
+import sqlalchemy.exc
 import typer
+from sqlalchemy.engine import make_url
 
 from policies import accounts, notify, outbox, queries, stagework
 from policies.access import SYSTEM
@@ -36,13 +38,51 @@ app.add_typer(outbox_app, name="outbox")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# SQLSTATEs of a schema older than the code (PostgreSQL): undefined table, undefined column.
+MISSING_SCHEMA = frozenset({"42P01", "42703"})
+
+
+def _database_shown() -> str:
+    """Return the configured database URL without its password (or a hint if it cannot be read)."""
+    try:
+        return make_url(get_settings().database_url).render_as_string(hide_password=True)
+    except Exception:  # the settings or the URL are what is broken; the line still has to go out
+        return "SIKLUS_DATABASE_URL"
+
+
+def database_trouble(exc: sqlalchemy.exc.DBAPIError) -> str:
+    """Say in one line what is wrong with the database and what to do about it."""
+    orig = getattr(exc, "orig", None)
+    lines = str(orig if orig is not None else exc).strip().splitlines()
+    driver = lines[0] if lines else type(exc).__name__
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate in MISSING_SCHEMA or "no such table" in driver or "no such column" in driver:
+        return (
+            f"Galat: basis data {_database_shown()} belum dimigrasi ({driver}). "
+            "Jalankan `siklus db upgrade`, lalu ulangi perintah ini."
+        )
+    if isinstance(exc, sqlalchemy.exc.OperationalError):
+        return (
+            f"Galat: basis data {_database_shown()} tidak dapat dihubungi ({driver}). Periksa "
+            "SIKLUS_DATABASE_URL dan pastikan server basis data berjalan; basis data baru perlu "
+            "`siklus db upgrade`."
+        )
+    return (
+        f"Galat: basis data {_database_shown()} menolak perintah ini ({driver}). Periksa "
+        "SIKLUS_DATABASE_URL dan jalankan `siklus db upgrade`."
+    )
+
+
 def clear_errors(func: F) -> F:
-    """Turn a domain refusal into one clear line on stderr and exit code 1."""
+    """Turn a domain refusal or an unusable database into one clear line on stderr and exit code 1."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.ProgrammingError) as exc:
+            typer.echo(database_trouble(exc), err=True)
+            raise typer.Exit(1) from None
         except GatesNotMet as exc:
             typer.echo(
                 f"Ditolak: {exc.from_stage} → {exc.to_stage}; syarat belum terpenuhi:", err=True
@@ -54,10 +94,12 @@ def clear_errors(func: F) -> F:
             typer.echo(f"Galat: {exc.detail}", err=True)
             raise typer.Exit(1) from None
 
+    wrapper.clear_errors = True  # type: ignore[attr-defined]  # a test checks every command has it
     return wrapper  # type: ignore[return-value]
 
 
 @db_app.command("upgrade")
+@clear_errors
 def db_upgrade() -> None:
     """Apply the database migrations (Alembic) up to the newest."""
     settings = get_settings()
@@ -78,6 +120,7 @@ def catalog_load() -> None:
 
 
 @policy_app.command("list")
+@clear_errors
 def policy_list() -> None:
     """List the policies with their stage and cycle."""
     with read_session(get_settings().database_url) as session:
@@ -177,6 +220,7 @@ def account_ensure_demo() -> None:
 
 
 @app.command("serve")
+@clear_errors
 def serve(
     runner: Annotated[
         bool,
@@ -225,6 +269,7 @@ def serve(
 
 
 @flows_app.command("run-due")
+@clear_errors
 def flows_run_due() -> None:
     """Run the scheduled sweeps once, without a Prefect server (cron-minded operators, tests)."""
     from flows.sweeps import run_due_once

@@ -12,10 +12,13 @@ from policies.actions.register import campaign_of, comment_of
 from policies.campaigns import refresh_representative
 from policies.db import utcnow
 from policies.errors import Conflict, InvalidInput
+from policies.fields import clean_text
 from policies.models import Clause, Comment, Disposition, DraftVersion, Outcome, Policy, Role
 from policies.queries import get_policy
 
 MAX_CLAUSE_KEY = 40
+MAX_REASON_CHARS = 20_000
+MAX_MODERATION_REASON_CHARS = 1_000
 
 
 def _check_next_clause(session: Session, *, comment: Comment, key: str) -> None:
@@ -67,6 +70,13 @@ def _dispose(
             en="A disposition needs a reason: everyone who commented has the right to an explanation.",
             field="reason",
         )
+    reason = clean_text(
+        reason,
+        field="reason",
+        label="Alasan tindak lanjut",
+        label_en="The disposition's reason",
+        max_chars=MAX_REASON_CHARS,
+    )
     if next_clause_key is not None and not next_clause_key.strip():
         next_clause_key = None
     if next_clause_key is not None and len(next_clause_key) > MAX_CLAUSE_KEY:
@@ -76,6 +86,14 @@ def _dispose(
             field="next_clause_key",
         )
     if next_clause_key is not None:
+        next_clause_key = clean_text(
+            next_clause_key,
+            field="next_clause_key",
+            label="Kunci pasal versi berikutnya",
+            label_en="The next version's clause key",
+            max_chars=MAX_CLAUSE_KEY,
+            strip=False,
+        )
         _check_next_clause(session, comment=comment, key=next_clause_key)
     row = session.exec(select(Disposition).where(Disposition.comment_id == comment_id)).first()
     fresh = row is None
@@ -184,8 +202,15 @@ def set_hidden(
     comment = comment_of(session, policy=policy, comment_id=comment_id)
     if not reason.strip():
         raise InvalidInput("Alasan moderasi wajib diisi.", en="A moderation needs a reason.", field="reason")
+    reason = clean_text(
+        reason,
+        field="reason",
+        label="Alasan moderasi",
+        label_en="The moderation's reason",
+        max_chars=MAX_MODERATION_REASON_CHARS,
+    )
     comment.hidden_at = (now or utcnow()) if hidden else None
-    comment.hidden_reason = reason.strip()
+    comment.hidden_reason = reason
     comment.hidden_by_id = actor.id
     session.add(comment)
     session.flush()

@@ -17,6 +17,7 @@ from policies.actions.register import comment_of, get_campaign, get_comment
 from policies.campaigns import detect
 from policies.db import utcnow
 from policies.errors import Conflict, InvalidInput, PermissionDenied, RateLimited
+from policies.fields import clean_text
 from policies.i18n import stage_name
 from policies.models import Clause, Comment, CommentVote, ConsultationWindow, Policy, Role, Stage, Stance
 from policies.queries import get_policy
@@ -34,6 +35,8 @@ __all__ = [
 ]
 
 MAX_COMMENT_CHARS = 10_000
+MAX_QUOTE_CHARS = 5_000
+MAX_CLAUSE_KEY_CHARS = 40
 DEFAULT_PER_MINUTE = 10
 DEFAULT_CAMPAIGN_THRESHOLD = 0.8
 COMMENTING = ("mengirim masukan", "send comments")
@@ -115,6 +118,18 @@ def create_comment(
     policy, window = _consultation(session, slug=slug)
     window = _require_open(policy, window, now=now)
     _check_body(body, max_chars=max_chars)
+    # Checked before the key is looked up and the quote compared: PostgreSQL cannot even query NUL.
+    clause_key = clean_text(
+        clause_key,
+        field="clause_key",
+        label="Kunci pasal",
+        label_en="The clause key",
+        max_chars=MAX_CLAUSE_KEY_CHARS,
+        strip=False,
+    )
+    quote = clean_text(
+        quote, field="quote", label="Kutipan", label_en="The quote", max_chars=MAX_QUOTE_CHARS, strip=False
+    )
     _check_rate(session, actor=actor, now=now, per_minute=per_minute)
     clause = session.exec(
         select(Clause).where(Clause.version_id == window.version_id, Clause.key == clause_key)
@@ -163,6 +178,7 @@ def _check_body(body: str, *, max_chars: int) -> None:
             en=f"The comment is too long ({len(body)} characters): at most {max_chars}.",
             field="body",
         )
+    clean_text(body, field="body", label="Masukan", label_en="The comment", max_chars=max_chars, strip=False)
 
 
 def _check_rate(session: Session, *, actor: Actor, now: datetime, per_minute: int) -> None:

@@ -12,12 +12,15 @@ from policies.clauses import KeyedClause, assign_keys, parse_draft
 from policies.db import utcnow
 from policies.diff import ClauseDiff, diff_clauses
 from policies.errors import Conflict, InvalidInput
+from policies.fields import clean_text
 from policies.models import Clause, DraftVersion, Stage
 from policies.queries import clauses_of, get_policy, get_version, latest_version
 
 # Text may change only before the public sees it, or while revising it.
 EDITABLE_STAGES = frozenset({Stage.DRAFTING, Stage.WORKSHOP, Stage.REVISION})
 MAX_BODY_CHARS = 500_000
+MAX_CHANGE_NOTE_CHARS = 4_000
+MAX_TITLE_CHARS = 400
 
 
 def create_version(
@@ -44,6 +47,21 @@ def create_version(
             f"Draf terlalu panjang (maksimal {MAX_BODY_CHARS} karakter).",
             en=f"The draft is too long (at most {MAX_BODY_CHARS} characters).",
             field="body",
+        )
+    # The text is kept as written (no strip); NUL is refused, PostgreSQL cannot store it.
+    body = clean_text(
+        body, field="body", label="Draf", label_en="The draft", max_chars=MAX_BODY_CHARS, strip=False
+    )
+    change_note = clean_text(
+        change_note,
+        field="change_note",
+        label="Catatan perubahan",
+        label_en="The change note",
+        max_chars=MAX_CHANGE_NOTE_CHARS,
+    )
+    if title is not None:
+        title = clean_text(
+            title, field="title", label="Judul", label_en="The title", max_chars=MAX_TITLE_CHARS
         )
     parsed = parse_draft(body)
     previous = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]

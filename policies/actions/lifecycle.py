@@ -20,12 +20,14 @@ from policies.errors import (
     PermissionDenied,
     TransitionNotAllowed,
 )
+from policies.fields import clean_text
 from policies.i18n import stage_name
 from policies.lifecycle import GateResult, allowed_targets, evaluate_gates, is_allowed
 from policies.models import Indicator, Policy, Role, Stage, StageEvent, WorkState
 from policies.queries import gather_evidence, get_kind, get_policy
 
 SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+MAX_REASON_CHARS = 4_000
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,18 @@ def create_policy(
 ) -> Policy:
     """Start a policy in drafting, with its kind's indicators copied onto it."""
     require_role(actor, Role.DRAFTER)
+    title = clean_text(
+        title, field="title", label="Judul", label_en="The title", min_chars=1, max_chars=400
+    )
+    kind_code = clean_text(
+        kind_code, field="kind", label="Jenis kebijakan", label_en="The kind", min_chars=1, max_chars=80
+    )
+    region = clean_text(
+        region, field="region", label="Wilayah", label_en="The region", min_chars=1, max_chars=200
+    )
+    unit = clean_text(
+        unit, field="unit", label="Perangkat daerah", label_en="The owning unit", min_chars=1, max_chars=200
+    )
     if actor.role is Role.DRAFTER and actor.unit != unit:
         raise PermissionDenied(
             f"Perancang hanya dapat membuat kebijakan untuk unitnya sendiri ({actor.unit or 'belum diisi'}), "
@@ -171,7 +185,9 @@ def advance(
             f"{stage_name(to_stage, locale='en')}; possible next stages: {options_en}.",
             allowed=[s.value for s in targets],
         )
-    reason = reason.strip()
+    reason = clean_text(
+        reason, field="reason", label="Alasan", label_en="The reason", max_chars=MAX_REASON_CHARS
+    )
     if to_stage is Stage.WITHDRAWN and not reason:
         raise InvalidInput(
             "Pencabutan kebijakan wajib disertai alasan.",

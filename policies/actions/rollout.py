@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from policies.access import Actor, require_owner, require_stakeholder
 from policies.errors import Conflict, InvalidInput, NotFound
+from policies.fields import clean_text
 from policies.models import (
     Acknowledgement,
     Adoption,
@@ -47,13 +48,25 @@ def record_adoption(
             en="Only a published version can be adopted.",
             field="version_number",
         )
-    for field, value in (
-        ("instrument_type", instrument_type),
-        ("number", number),
-        ("signed_by", signed_by),
-    ):
-        if not value.strip():
-            raise InvalidInput("Isian ini wajib diisi.", en="This field is required.", field=field)
+    instrument_type = clean_text(
+        instrument_type,
+        field="instrument_type",
+        label="Jenis produk hukum",
+        label_en="The instrument type",
+        min_chars=1,
+        max_chars=120,
+    )
+    number = clean_text(
+        number, field="number", label="Nomor", label_en="The number", min_chars=1, max_chars=80
+    )
+    signed_by = clean_text(
+        signed_by,
+        field="signed_by",
+        label="Penanda tangan",
+        label_en="The signatory",
+        min_chars=1,
+        max_chars=200,
+    )
     recorded = Conflict(
         "Penetapan untuk siklus ini sudah dicatat.", en="The adoption of this cycle is already recorded."
     )
@@ -63,10 +76,10 @@ def record_adoption(
         policy_id=policy.id,  # type: ignore[arg-type]
         cycle=policy.cycle,
         version_id=version.id,  # type: ignore[arg-type]
-        instrument_type=instrument_type.strip(),
-        number=number.strip(),
+        instrument_type=instrument_type,
+        number=number,
         adopted_on=adopted_on,
-        signed_by=signed_by.strip(),
+        signed_by=signed_by,
         recorded_by_id=actor.id,
     )
     try:
@@ -104,13 +117,22 @@ def add_session(
             en="The attendance cannot be negative.",
             field="attendance_count",
         )
+    title = clean_text(
+        title, field="title", label="Judul sesi", label_en="The session's title", max_chars=300
+    )
+    units = [
+        clean_text(u, field="audience_units", label="Unit sasaran", label_en="A target unit", max_chars=200)
+        for u in audience_units or []
+    ]
+    location = clean_text(location, field="location", label="Tempat", label_en="The place", max_chars=300)
+    notes = clean_text(notes, field="notes", label="Catatan", label_en="The notes", max_chars=20_000)
     row = SocializationSession(
         policy_id=policy.id,  # type: ignore[arg-type]
         cycle=policy.cycle,
         title=title,
         held_on=held_on,
         attendance_count=attendance_count,
-        audience_units=audience_units or [],
+        audience_units=units,
         location=location,
         notes=notes,
     )
@@ -203,12 +225,25 @@ def add_mentoring_pair(
             en="The mentor's and the mentee's names are required.",
             field="mentor_name",
         )
+    mentor_name = clean_text(
+        mentor_name, field="mentor_name", label="Nama mentor", label_en="The mentor's name", max_chars=200
+    )
+    mentee_name = clean_text(
+        mentee_name, field="mentee_name", label="Nama peserta", label_en="The mentee's name", max_chars=200
+    )
+    mentor_nip = clean_text(
+        mentor_nip, field="mentor_nip", label="NIP mentor", label_en="The mentor's NIP", max_chars=30
+    )
+    mentee_nip = clean_text(
+        mentee_nip, field="mentee_nip", label="NIP peserta", label_en="The mentee's NIP", max_chars=30
+    )
+    unit = clean_text(unit, field="unit", label="Unit kerja", label_en="The work unit", max_chars=200)
     pair = MentoringPair(
         policy_id=policy.id,  # type: ignore[arg-type]
         cycle=policy.cycle,
-        mentor_name=mentor_name.strip(),
+        mentor_name=mentor_name,
         mentor_nip=mentor_nip,
-        mentee_name=mentee_name.strip(),
+        mentee_name=mentee_name,
         mentee_nip=mentee_nip,
         unit=unit,
         started_on=started_on,

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from policies.access import Actor, require_actor
 from policies.errors import InvalidInput, NotFound, PermissionDenied
+from policies.fields import clean_text
 from policies.i18n import format_number
 from policies.listing import decode_cursor
 from policies.models import Account, Policy, Role, SurveyRound
@@ -19,6 +20,15 @@ from policies.models import Account, Policy, Role, SurveyRound
 DEFAULT_ROUND_DAYS = 30
 # The regulation asks for an index at least once a year, whatever the kind says.
 MAX_CADENCE_MONTHS = 12
+# The request body limit bounds an upload first; this only caps a CSV handed over another way.
+MAX_CSV_CHARS = 50_000_000
+
+
+def clean_csv(text: str) -> str:
+    """Return an uploaded CSV as sent, or refuse it when it holds NUL (PostgreSQL cannot store it)."""
+    return clean_text(
+        text, field="file", label="Berkas CSV", label_en="The CSV file", max_chars=MAX_CSV_CHARS, strip=False
+    )
 
 
 def require_evaluator(actor: Actor | None, policy: Policy) -> Actor:

@@ -11,6 +11,7 @@ from policies.access import Actor
 from policies.errors import Conflict, InvalidInput, NotFound
 from policies.evaluation.common import is_staff, policy_of, read_cursor, require_evaluator
 from policies.evaluation.results import RoundResults
+from policies.fields import clean_text
 from policies.i18n import JAKARTA
 from policies.listing import encode_cursor
 from policies.models import (
@@ -65,6 +66,22 @@ def get_indicator(session: Session, *, indicator_id: int) -> Indicator:
     return row
 
 
+# The indicator's typed texts: (Indonesian label, English label, required, longest), as the columns hold.
+TEXTS = {
+    "name": ("Nama indikator", "The indicator's name", True, 300),
+    "name_en": ("Nama indikator (Inggris)", "The indicator's English name", False, 300),
+    "unit": ("Satuan indikator", "The indicator's unit", True, 60),
+}
+
+
+def _clean(field: str, value: str) -> str:
+    """Return an indicator's typed text stripped, or refuse it (empty, too long, NUL)."""
+    label, label_en, required, longest = TEXTS[field]
+    return clean_text(
+        value, field=field, label=label, label_en=label_en, min_chars=int(required), max_chars=longest
+    )
+
+
 def _check_fields(*, target: float, direction: str, source: str) -> None:
     if direction not in ("up", "down"):
         raise InvalidInput(
@@ -102,6 +119,7 @@ def create_indicator(
     policy = get_policy(session, slug=slug)
     require_evaluator(actor, policy)
     _check_fields(target=target, direction=direction, source=source)
+    name, name_en, unit = _clean("name", name), _clean("name_en", name_en), _clean("unit", unit)
     if not code or not code.replace("_", "").isalnum() or not code.islower():
         raise InvalidInput(
             "Kode indikator: huruf kecil, angka dan garis bawah.",
@@ -148,7 +166,7 @@ def update_indicator(
                 f"Isian '{key}' tidak boleh kosong.", en=f"'{key}' may not be empty.", field=key
             )
     for key, value in changes.items():
-        setattr(row, key, value)
+        setattr(row, key, _clean(key, value) if key in TEXTS and isinstance(value, str) else value)
     _check_fields(target=row.target, direction=row.direction, source=row.source)
     session.add(row)
     session.flush()

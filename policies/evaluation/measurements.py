@@ -20,9 +20,10 @@ from sqlmodel import Session, col, select
 from policies.access import Actor
 from policies.db import utcnow
 from policies.errors import Conflict, InvalidInput
-from policies.evaluation.common import get_round, is_staff, read_cursor, require_evaluator
+from policies.evaluation.common import clean_csv, get_round, is_staff, read_cursor, require_evaluator
 from policies.evaluation.indicators import get_indicator, list_indicators, upsert_measurement
 from policies.evaluation.recommend import reevaluate
+from policies.fields import clean_text
 from policies.i18n import JAKARTA
 from policies.listing import encode_cursor
 from policies.models import Indicator, Measurement, Policy, SurveyRound
@@ -34,6 +35,7 @@ _ID_GROUPED = re.compile(r"^-?\d{1,3}(?:\.\d{3})+,\d+$|^-?\d{1,3}(?:\.\d{3}){2,}
 _EN_GROUPED = re.compile(r"^-?\d{1,3}(?:,\d{3})+\.\d+$|^-?\d{1,3}(?:,\d{3}){2,}$")
 _ID_PLAIN = re.compile(r"^-?\d+(?:,\d+)?$")
 _EN_PLAIN = re.compile(r"^-?\d+(?:\.\d+)?$")
+MAX_NOTE_CHARS = 2_000
 
 
 def parse_number(text: str) -> float:
@@ -64,6 +66,7 @@ def _record(
         raise InvalidInput(
             "Nilai pengukuran harus berupa angka.", en="The measured value must be a number.", field="value"
         )
+    note = clean_text(note, field="note", label="Catatan", label_en="The note", max_chars=MAX_NOTE_CHARS)
     survey = None
     if round_id is not None:
         survey = get_round(session, round_id=round_id)
@@ -143,6 +146,7 @@ def import_measurements_csv(
     policy = get_policy(session, slug=slug)
     require_evaluator(actor, policy)
     by_code = {i.code: i for i in list_indicators(session, policy_id=policy.id)}  # type: ignore[arg-type]
+    csv_text = clean_csv(csv_text)
     try:
         fieldnames, records = _fieldnames_and_rows(csv_text)
     except csv.Error as exc:

@@ -14,7 +14,13 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from policies.evaluation.common import policy_of
-from policies.evaluation.tokens import INVITATION, REMINDER, RESPONDENT_TEMPLATES, respondent_key_prefix
+from policies.evaluation.tokens import (
+    INVITATION,
+    REMINDER,
+    RESPONDENT_TEMPLATES,
+    respondent_key_prefix,
+    salt_mark,
+)
 from policies.models import Account, Channel, DeliveryState, Policy, Reminder, SurveyRespondent, SurveyRound
 from policies.notify import Recipient, notify
 
@@ -68,7 +74,8 @@ def invite_respondents(session: Session, *, survey: SurveyRound, now: datetime) 
     for person in waiting:
         count += notify(
             session,
-            key=f"{respondent_key_prefix(survey.id)}{person.id}:invitation:{person.token_salt}",  # type: ignore[arg-type]
+            # A reissued link gets a new invitation; the key names the salt by a fingerprint only.
+            key=f"{respondent_key_prefix(survey.id)}{person.id}:invitation:{salt_mark(person.token_salt)}",  # type: ignore[arg-type]
             template=INVITATION,
             recipients=[_recipient(session, person)],
             due_at=now,

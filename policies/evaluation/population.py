@@ -14,8 +14,9 @@ from policies.access import Actor
 from policies.db import utcnow
 from policies.errors import Conflict, InvalidInput, NotFound
 from policies.evaluation import outreach
-from policies.evaluation.common import get_round, policy_of, require_evaluator
+from policies.evaluation.common import clean_csv, get_round, policy_of, require_evaluator
 from policies.evaluation.tokens import derive_token, hash_token, new_salt
+from policies.fields import clean_text
 from policies.models import Account, SurveyRespondent, SurveyRound
 
 NIP = re.compile(r"^\d{18}$")
@@ -186,7 +187,7 @@ def import_population_csv(
     """Add ASN from CSV (nip, nama/name, unit, email); every row is checked before any is saved."""
     now = now or utcnow()
     survey = _open_round_for_writes(session, actor=actor, round_id=round_id)
-    sample = csv_text.lstrip("\ufeff")
+    sample = clean_csv(csv_text).lstrip("\ufeff")
     try:
         dialect = csv.Sniffer().sniff(sample[:2048], delimiters=",;\t")
     except csv.Error:
@@ -242,6 +243,8 @@ def add_accounts(
     now = now or utcnow()
     survey = _open_round_for_writes(session, actor=actor, round_id=round_id)
     stmt = select(Account).where(col(Account.active).is_(True))
+    # Compared in SQL: a NUL in the filter would fail the query on PostgreSQL instead of refusing.
+    unit = clean_text(unit or "", field="unit", label="Unit kerja", label_en="The work unit", max_chars=200)
     if unit:
         stmt = stmt.where(Account.unit == unit)
     result = PopulationImport()

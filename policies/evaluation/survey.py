@@ -6,6 +6,7 @@ from typing import Any
 
 from policies.errors import InvalidInput
 from policies.evaluation.ikm import UNSUR
+from policies.fields import clean_text
 from policies.models import PolicyKind
 
 GOLONGAN = ("I", "II", "III", "IV", "PPPK")
@@ -122,13 +123,14 @@ def _check(question: dict[str, Any], value: Any) -> tuple[Any, Problem | None]:
         return value, None
     if not isinstance(value, str):
         return None, (f"'{label}' harus berupa teks.", f"'{label_en}' takes text.")
-    value = value.strip()
     longest = question.get("max_length", MAX_TEXT)
-    if len(value) > longest:
-        return None, (
-            f"'{label}' paling panjang {longest} karakter.",
-            f"'{label_en}' may be at most {longest} characters long.",
+    try:
+        # Every answer is collected, not only the first: the refusal becomes one of the problems.
+        value = clean_text(
+            value, field=question["code"], label=f"'{label}'", label_en=f"'{label_en}'", max_chars=longest
         )
+    except InvalidInput as exc:
+        return None, (exc.detail, exc.detail_en)
     return value, None
 
 

@@ -11,6 +11,8 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
+from typing import Any
 
 SURVEY_PAGE = "/survei"
 TOKEN_BYTES = 24
@@ -19,6 +21,11 @@ TOKEN_BYTES = 24
 def new_salt() -> str:
     """Return a fresh per-respondent salt."""
     return secrets.token_hex(16)
+
+
+def salt_mark(salt: str) -> str:
+    """Return a short fingerprint of a salt, for keys shown to admins (the salt itself never is)."""
+    return hashlib.sha256(f"salt:{salt}".encode()).hexdigest()[:16]
 
 
 def derive_token(*, secret: str, round_id: int, respondent_id: int, salt: str) -> str:
@@ -50,3 +57,12 @@ RESPONDENT_TEMPLATES = (INVITATION, REMINDER)
 def respondent_key_prefix(round_id: int) -> str:
     """Return the outbox key prefix of everything sent to a round's respondents."""
     return f"survey:{round_id}:respondent:"
+
+
+# With the app secret these rebuild a respondent's personal link; only the deliverer reads them.
+PRIVATE_CONTEXT = frozenset({"token_salt", "respondent_id"})
+
+
+def public_context(context: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a message's context without what would help rebuild a personal survey link."""
+    return {k: v for k, v in context.items() if k not in PRIVATE_CONTEXT}

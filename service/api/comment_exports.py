@@ -12,7 +12,8 @@ from policies.comment_queries import can_see_hidden
 from policies.db import read_session, utcnow
 from policies.errors import NotFound
 from policies.queries import cycle_window_ids, get_policy
-from policies.rendering.report import build_report, render_report
+from policies.reading import readable_report
+from policies.rendering.report import render_report
 from service.api.params import SlugPath
 from service.auth import OptionalActorDep
 from service.deps import ReadSessionDep, SettingsDep
@@ -78,9 +79,10 @@ def export_comments_json(
 
 @router.get("/policies/{slug}/consultation/report.html", response_class=HTMLResponse)
 @router.get("/policies/{slug}/consultation/report", response_class=HTMLResponse)
-def report_html(slug: SlugPath, session: ReadSessionDep) -> HTMLResponse:
-    """Render the consultation report: every comment by clause with its disposition and reason."""
-    return HTMLResponse(render_report(build_report(session, slug=slug, now=utcnow()), fmt="html"))
+def report_html(slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep) -> HTMLResponse:
+    """Render the consultation report once published (its owners preview the draft, marked so)."""
+    report = readable_report(session, actor=viewer, slug=slug, now=utcnow())
+    return HTMLResponse(render_report(report.data, fmt="html", draft=report.draft))
 
 
 @router.get(
@@ -88,7 +90,8 @@ def report_html(slug: SlugPath, session: ReadSessionDep) -> HTMLResponse:
     response_class=PlainTextResponse,
     responses={200: {"content": {"text/markdown": {}}}},
 )
-def report_markdown(slug: SlugPath, session: ReadSessionDep) -> PlainTextResponse:
-    """Render the consultation report as Markdown."""
-    text = render_report(build_report(session, slug=slug, now=utcnow()), fmt="md")
+def report_markdown(slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep) -> PlainTextResponse:
+    """Render the consultation report as Markdown once published (its owners preview the draft)."""
+    report = readable_report(session, actor=viewer, slug=slug, now=utcnow())
+    text = render_report(report.data, fmt="md", draft=report.draft)
     return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")

@@ -12,9 +12,10 @@ from sqlmodel import Session
 from policies import queries
 from policies.actions.drafts import MAX_BODY_CHARS, create_version, diff_versions, publish_version
 from policies.models import DraftVersion
+from policies.reading import readable_version, visible_versions
 from service.api.params import IdPath, IdQuery, SlugPath, id_query
 from service.api.schemas import Text
-from service.auth import ActorDep
+from service.auth import ActorDep, OptionalActorDep
 from service.deps import ReadSessionDep, SessionDep
 from service.idempotency import IdempotencyKeyDep, run_idempotent
 
@@ -139,17 +140,17 @@ def create(
 
 
 @router.get("/policies/{slug}/versions", response_model=list[VersionSummary])
-def list_versions(slug: SlugPath, session: ReadSessionDep) -> list[VersionSummary]:
-    """List a policy's versions, oldest first."""
+def list_versions(slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep) -> list[VersionSummary]:
+    """List the versions you may read, oldest first (unpublished ones only for the owning unit and admins)."""
     policy = queries.get_policy(session, slug=slug)
-    return [version_summary(v) for v in queries.list_versions(session, policy_id=policy.id)]  # type: ignore[arg-type]
+    versions = queries.list_versions(session, policy_id=policy.id)  # type: ignore[arg-type]
+    return [version_summary(v) for v in visible_versions(versions, actor=viewer, policy=policy)]
 
 
 @router.get("/policies/{slug}/versions/{number}", response_model=VersionDetail)
-def read(slug: SlugPath, number: IdPath, session: ReadSessionDep) -> VersionDetail:
-    """Read a version with its clauses."""
-    policy = queries.get_policy(session, slug=slug)
-    version = queries.get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
+def read(slug: SlugPath, number: IdPath, session: ReadSessionDep, viewer: OptionalActorDep) -> VersionDetail:
+    """Read a version with its clauses; an unpublished one is not found except by its owners."""
+    _, version = readable_version(session, actor=viewer, slug=slug, number=number)
     return version_detail(session, version)
 
 
@@ -163,10 +164,13 @@ def publish(slug: SlugPath, number: IdPath, actor: ActorDep, session: SessionDep
 def diff(
     slug: SlugPath,
     session: ReadSessionDep,
+    viewer: OptionalActorDep,
     from_: Annotated[int, id_query(alias="from")],
     to: IdQuery,
 ) -> DiffPublic:
-    """Compare two versions clause by clause, with word-level changes."""
+    """Compare two versions clause by clause, with word-level changes (both must be readable to you)."""
+    for number in (from_, to):
+        readable_version(session, actor=viewer, slug=slug, number=number)
     changes = diff_versions(session, slug=slug, old=from_, new=to)
     return DiffPublic(
         from_version=from_,

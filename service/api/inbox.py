@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from policies import notify
 from policies.errors import InvalidInput
+from policies.evaluation.tokens import public_context
 from policies.models import Reminder
 from policies.secret_key import ensure_secret_key
 from service.api.params import IdPath
@@ -40,7 +41,8 @@ def _public(reminder: Reminder, *, base_url: str, tz: str, secret: str) -> Inbox
         subject=subject,
         body=body,
         policy_id=reminder.policy_id,
-        context=reminder.context,
+        # The body carries the recipient's own survey link; the salt that rebuilds it stays inside.
+        context=public_context(reminder.context),
         # A due message is readable before the sweep records its delivery: it arrived when due.
         sent_at=reminder.sent_at or reminder.due_at,
         read_at=reminder.read_at,

@@ -12,7 +12,7 @@ from policies.actions.comments import create_comment, create_reply
 from policies.actions.drafts import diff_versions
 from policies.actions.rollout import acknowledge
 from policies.db import utcnow
-from policies.errors import Conflict, DomainError, InvalidInput, NotFound, RateLimited
+from policies.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied, RateLimited
 from policies.evaluation.views import rounds_page
 from policies.lifecycle import allowed_targets
 from policies.models import ConsultationWindow, DraftVersion, Policy, Stage, Stance
@@ -205,7 +205,8 @@ def post_comment(
             per_minute=settings.comments_per_minute,
             campaign_threshold=settings.campaign_threshold,
         )
-    except (InvalidInput, RateLimited, Conflict) as exc:
+    except (InvalidInput, RateLimited, Conflict, PermissionDenied) as exc:
+        # A staff role's refusal too: the page says who comments instead, the text stays typed.
         field = getattr(exc, "field", None)
         where = field if field in ("body", "stance") else "form"
         return _refused_thread(
@@ -240,7 +241,8 @@ def post_reply(
             max_chars=settings.comment_max_length,
             per_minute=settings.comments_per_minute,
         )
-    except (InvalidInput, RateLimited, Conflict, NotFound) as exc:
+    except (InvalidInput, RateLimited, Conflict, NotFound, PermissionDenied) as exc:
+        # A role that may not reply (a moderator) reads why beside the form, its text kept.
         where = f"reply-{parent_id}"
         values = {where: body}
         return _refused_thread(

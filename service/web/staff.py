@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Request
 from starlette.responses import Response
 
-from policies import overview, queries
+from policies import overview, queries, revision
 from policies.access import require_owner, require_role
 from policies.actions import workshops
 from policies.actions.drafts import create_version, publish_version
@@ -64,6 +64,8 @@ def _cockpit_context(session: PageReadSessionDep, slug: str, settings: Settings)
         "run_url": lambda run_id: run_ui_url(settings=settings, flow_run_id=run_id),
         "versions": queries.list_versions(session, policy_id=policy.id),  # type: ignore[arg-type]
         "window": queries.current_window(session, policy=policy),
+        # What this cycle's draft must consider: comments, workshop outcomes, the survey's reasons.
+        "revision_notes": revision.notes_of(session, slug=slug, cycle=policy.cycle),
         "refusal": None,
     }
 

@@ -155,8 +155,9 @@ def test_moderation_disposition_campaign_and_exports(
     assert "Kata kasar." not in exported.text
     records = client.get(f"/api/v1/policies/{SLUG}/comments.json", headers=auth(moderator_token)).json()
     assert len(records) == 4 and "Kata kasar." in {r["body"] for r in records}
-    report = client.get(f"/api/v1/policies/{SLUG}/consultation/report.html")
+    # Not published yet: only the owning unit reads the report, as a draft preview.
+    report = client.get(f"/api/v1/policies/{SLUG}/consultation/report.html", headers=auth(drafter_token))
     assert report.status_code == 200 and "Pelatihan daring tersedia." in report.text
-    markdown = client.get(f"/api/v1/policies/{SLUG}/consultation/report.md")
+    markdown = client.get(f"/api/v1/policies/{SLUG}/consultation/report.md", headers=auth(drafter_token))
     assert markdown.status_code == 200 and markdown.text.startswith("# Laporan konsultasi publik")
     problem_of(client.get("/api/v1/policies/tidak-ada/comments.csv"), 404, "not-found")

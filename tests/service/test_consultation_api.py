@@ -158,7 +158,7 @@ def test_a_second_window_does_not_bypass_the_first_ones_comments(
     assert client.get(comments_url, params={"window_id": first["id"]}).json()["items"][0]["id"] == made["id"]
     problem_of(client.get(comments_url, params={"window_id": 999_999}), 404, "not-found")
     assert "Rinci target JP." in client.get(f"/api/v1/policies/{SLUG}/comments.csv").text
-    assert "Rinci target JP." in client.get(f"{URL}/report.md").text
+    assert "Rinci target JP." in client.get(f"{URL}/report.md", headers=drafter).text  # a draft preview
     answer = {"outcome": "noted", "reason": "Dicatat."}
     answered = client.put(f"{comments_url}/{made['id']}/disposition", headers=drafter, json=answer)
     assert answered.status_code == 200
@@ -223,3 +223,29 @@ def test_withdrawing_closes_the_open_window_and_stops_comments(
         f"{comments_url}/{made['id']}/replies", headers=auth(stakeholder_token), json={"body": "Sayang."}
     )
     problem_of(reply, 409, "conflict")
+
+
+def test_the_report_is_for_its_owners_until_published(
+    client: TestClient, drafter_token: str, other_drafter_token: str, stakeholder_token: str, db: str
+) -> None:
+    open_consultation(client, drafter_token)
+    key = client.get(f"/api/v1/policies/{SLUG}/versions/1").json()["clauses"][0]["key"]
+    with unit_of_work(db) as s:
+        comment_id = comments.create_comment(s, actor=PUBLIC, slug=SLUG, clause_key=key, body="Rinci JP.").id
+        comments.dispose(
+            s, actor=DRAFTER, slug=SLUG, comment_id=comment_id, outcome=Outcome.NOTED, reason="Dicatat."
+        )
+    owner = auth(drafter_token)
+    assert client.post(f"{URL}/close", headers=owner).status_code == 200
+    mark = "DRAF — laporan ini belum diterbitkan"
+    for path in ("report", "report.html", "report.md"):
+        for who in ({}, auth(stakeholder_token), auth(other_drafter_token)):
+            hidden = problem_of(client.get(f"{URL}/{path}", headers=who), 404, "not-found")
+            assert "belum diterbitkan" in hidden["detail"]
+        preview = client.get(f"{URL}/{path}", headers=owner)
+        assert preview.status_code == 200 and mark in preview.text and "Rinci JP." in preview.text
+    assert client.post(f"{URL}/report/publish", headers=owner).status_code == 200
+    for path in ("report.html", "report.md"):
+        public = client.get(f"{URL}/{path}")
+        assert public.status_code == 200 and "Rinci JP." in public.text and mark not in public.text
+        assert mark not in client.get(f"{URL}/{path}", headers=owner).text

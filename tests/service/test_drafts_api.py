@@ -10,7 +10,7 @@ URL = f"/api/v1/policies/{SLUG}/versions"
 
 
 def _second_version(client: TestClient, token: str) -> dict[str, object]:
-    first = client.get(f"{URL}/1").json()
+    first = client.get(f"{URL}/1", headers=auth(token)).json()
     clauses = first["clauses"]
     # Rewrite the first clause's body, keep the rest, add one clause at the end.
     parts = [f"# {first['title']}"]
@@ -25,21 +25,49 @@ def _second_version(client: TestClient, token: str) -> dict[str, object]:
     return response.json()
 
 
-def test_catalogue_version_reads_with_clauses(client: TestClient) -> None:
-    listed = client.get(URL).json()
+def test_catalogue_version_reads_with_clauses(client: TestClient, drafter_token: str) -> None:
+    listed = client.get(URL, headers=auth(drafter_token)).json()
     assert [v["number"] for v in listed] == [1] and listed[0]["frozen"] is False
-    one = client.get(f"{URL}/1").json()
+    assert listed[0]["published_at"] is None  # the owners' mark of a draft not yet public
+    one = client.get(f"{URL}/1", headers=auth(drafter_token)).json()
     assert one["clauses"] and set(one["clauses"][0]) == {"key", "heading", "chapter", "body"}
     assert one["body"].startswith("#")
 
 
+def test_unpublished_versions_are_for_the_owning_unit_and_admins(
+    client: TestClient,
+    drafter_token: str,
+    other_drafter_token: str,
+    stakeholder_token: str,
+    admin_token: str,
+) -> None:
+    _second_version(client, drafter_token)
+    assert client.post(f"{URL}/1/publish", headers=auth(drafter_token)).status_code == 200
+    diff = f"/api/v1/policies/{SLUG}/diff"
+    for who in ({}, auth(stakeholder_token), auth(other_drafter_token)):
+        assert [v["number"] for v in client.get(URL, headers=who).json()] == [1]
+        assert client.get(f"{URL}/1", headers=who).status_code == 200
+        hidden = problem_of(client.get(f"{URL}/2", headers=who), 404, "not-found")
+        assert "belum diterbitkan" in hidden["detail"]
+        problem_of(client.get(diff, headers=who, params={"from": 1, "to": 2}), 404, "not-found")
+    for who in (auth(drafter_token), auth(admin_token)):
+        listed = client.get(URL, headers=who).json()
+        assert [(v["number"], v["published_at"] is None) for v in listed] == [(1, False), (2, True)]
+        assert client.get(f"{URL}/2", headers=who).json()["number"] == 2
+        assert client.get(diff, headers=who, params={"from": 1, "to": 2}).status_code == 200
+    english = client.get(f"{URL}/2", headers={"Accept-Language": "en"}).json()
+    assert english["detail"].startswith("Version 2 of this policy is not published yet")
+
+
 def test_new_version_keeps_keys_and_diff_shows_word_ops(client: TestClient, drafter_token: str) -> None:
-    old_keys = [c["key"] for c in client.get(f"{URL}/1").json()["clauses"]]
+    old_keys = [c["key"] for c in client.get(f"{URL}/1", headers=auth(drafter_token)).json()["clauses"]]
     second = _second_version(client, drafter_token)
     assert second["number"] == 2 and second["change_note"] == "Revisi"
     assert [c["key"] for c in second["clauses"]][: len(old_keys)] == old_keys
 
-    diff = client.get(f"/api/v1/policies/{SLUG}/diff", params={"from": 1, "to": 2}).json()
+    diff = client.get(
+        f"/api/v1/policies/{SLUG}/diff", headers=auth(drafter_token), params={"from": 1, "to": 2}
+    ).json()
     assert (diff["from_version"], diff["to_version"]) == (1, 2)
     changes = [c["change"] for c in diff["clauses"]]
     assert changes[0] == "changed" and changes[-1] == "added" and set(changes[1:-1]) == {"unchanged"}
@@ -85,9 +113,11 @@ def test_text_is_frozen_during_consultation(client: TestClient, drafter_token: s
     assert "consultation" in refused["detail"]
 
 
-def test_read_and_diff_refusals(client: TestClient) -> None:
-    problem_of(client.get(f"{URL}/9"), 404, "not-found")
-    problem_of(client.get(f"/api/v1/policies/{SLUG}/diff", params={"from": 1, "to": 9}), 404, "not-found")
+def test_read_and_diff_refusals(client: TestClient, drafter_token: str) -> None:
+    owner = auth(drafter_token)
+    problem_of(client.get(f"{URL}/9", headers=owner), 404, "not-found")
+    missing_version = client.get(f"/api/v1/policies/{SLUG}/diff", headers=owner, params={"from": 1, "to": 9})
+    problem_of(missing_version, 404, "not-found")
     missing = problem_of(
         client.get(f"/api/v1/policies/{SLUG}/diff", params={"to": 0}), 422, "validation-error"
     )

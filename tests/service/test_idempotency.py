@@ -92,4 +92,4 @@ def test_creating_posts_replay_too(client: TestClient, drafter_token: str) -> No
     versions = f"/api/v1/policies/{SLUG}/versions"
     made = [client.post(versions, headers=_headers(drafter_token, "versi-2"), json=version) for _ in range(2)]
     assert [m.json()["number"] for m in made] == [2, 2]
-    assert len(client.get(versions).json()) == 2
+    assert len(client.get(versions, headers=auth(drafter_token)).json()) == 2

@@ -8,10 +8,14 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
+from policies.access import SYSTEM
 from policies.db import unit_of_work, utcnow
-from policies.models import Account, Channel, DeliveryState, Reminder, Role
+from policies.evaluation.population import add_accounts
+from policies.evaluation.rounds import open_round
+from policies.models import Account, Channel, DeliveryState, Reminder, Role, Stage, SurveyRespondent
 from policies.notify import Recipient, deliver_inbox, notify
-from tests.service.conftest import auth, make_token, problem_of
+from policies.queries import get_policy
+from tests.service.conftest import SLUG, auth, make_token, problem_of
 
 CONTEXT = {"title": "Perwal ASN", "slug": "perwal-asn", "cycle": 1}
 
@@ -72,3 +76,28 @@ def test_a_huge_message_id_is_refused_clearly(client: TestClient, db: str) -> No
     token = make_token(db, email="sari@pemkot.example.id", role=Role.STAKEHOLDER)
     response = client.post(f"/api/v1/me/inbox/{2**70}/read", headers=auth(token))
     assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_survey_invitation_in_the_inbox_keeps_the_salt_inside(
+    client: TestClient, db: str, admin_token: str
+) -> None:
+    token = make_token(db, email="sari@pemkot.example.id", role=Role.STAKEHOLDER)
+    now = utcnow()
+    with unit_of_work(db) as s:
+        policy = get_policy(s, slug=SLUG)
+        policy.stage = Stage.EVALUATION
+        survey = open_round(
+            s, actor=SYSTEM, slug=SLUG, opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=9)
+        )
+        add_accounts(s, actor=SYSTEM, round_id=survey.id or 0, secret="rahasia-aplikasi", now=now)
+        salts = set(s.exec(select(SurveyRespondent.token_salt)).all())
+    assert salts and "" not in salts
+    inbox = client.get("/api/v1/me/inbox", headers=auth(token))
+    (message,) = inbox.json()
+    assert message["template"] == "survey_invitation" and "/survei?token=" in message["body"]
+    assert {"token_salt", "respondent_id"}.isdisjoint(message["context"])
+    assert message["context"]["round_id"] == survey.id
+    outbox = client.get("/api/v1/outbox", headers=auth(admin_token))
+    assert outbox.status_code == 200 and outbox.json()["items"]
+    for salt in salts:  # not in the inbox, not in the admins' outbox (its keys carry a fingerprint)
+        assert salt not in inbox.text and salt not in outbox.text

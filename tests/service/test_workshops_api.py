@@ -22,8 +22,9 @@ def _schedule(client: TestClient, token: str) -> int:
     return response.json()["id"]
 
 
-def _first_clause(client: TestClient) -> str:
-    return client.get(f"/api/v1/policies/{SLUG}/versions/1").json()["clauses"][0]["key"]
+def _first_clause(client: TestClient, token: str) -> str:
+    # Read as the owning unit's drafter: before publication only its owners see the version.
+    return client.get(f"/api/v1/policies/{SLUG}/versions/1", headers=auth(token)).json()["clauses"][0]["key"]
 
 
 def test_workshop_with_attendance_minutes_and_outcomes(
@@ -54,7 +55,7 @@ def test_workshop_with_attendance_minutes_and_outcomes(
     )
     assert minutes.status_code == 200 and minutes.json()["minutes_recorded"] is True
 
-    key = _first_clause(client)
+    key = _first_clause(client, drafter_token)
     outcome = client.post(
         f"{URL}/{wid}/outcomes",
         headers=auth(drafter_token),
@@ -71,7 +72,7 @@ def test_workshop_with_attendance_minutes_and_outcomes(
 def test_outcome_becomes_a_comment_of_the_open_window(client: TestClient, drafter_token: str) -> None:
     window = open_consultation(client, drafter_token)
     wid = client.get(URL).json()[0]["id"]
-    key = _first_clause(client)
+    key = _first_clause(client, drafter_token)
     oid = client.post(
         f"{URL}/{wid}/outcomes",
         headers=auth(drafter_token),
@@ -153,7 +154,7 @@ def test_outcome_waits_for_a_window_then_joins_it_on_the_windows_version(
 ) -> None:
     drafter = auth(drafter_token)
     wid = _schedule(client, drafter_token)
-    key = _first_clause(client)
+    key = _first_clause(client, drafter_token)
     oid = client.post(
         f"{URL}/{wid}/outcomes", headers=drafter, json={"text": "Perlu masa transisi.", "clause_key": key}
     ).json()["id"]
@@ -192,7 +193,7 @@ def test_outcome_of_another_workshop_is_404(client: TestClient, drafter_token: s
     oid = client.post(
         f"{URL}/{first}/outcomes",
         headers=auth(drafter_token),
-        json={"text": "Catatan lokakarya pertama.", "clause_key": _first_clause(client)},
+        json={"text": "Catatan lokakarya pertama.", "clause_key": _first_clause(client, drafter_token)},
     ).json()["id"]
     wrong = client.post(f"{URL}/{second}/outcomes/{oid}/comment", headers=auth(drafter_token))
     assert f"lokakarya {second}" in problem_of(wrong, 404, "not-found")["detail"]

@@ -293,6 +293,33 @@ def test_reply_errors_show_beside_that_reply_form_with_the_text_kept(
     assert "sudah ditutup" in late.context["errors"][f"reply-{first}"]  # type: ignore[attr-defined]
 
 
+def test_a_moderators_reply_is_refused_beside_its_form_with_the_text_kept(
+    web: TestClient, drafter: str, moderator: str, db: str
+) -> None:
+    open_consultation(web, drafter)
+    key = web.get(DRAFT).context["chapters"][0][1][0].key  # type: ignore[attr-defined]
+    first = comment(db, key=key, body="Satu.")
+    log_in(web, "maya@siklus.test")
+    thread = f"{DRAFT}/clauses/{key}"
+    typed = "Balasan moderator yang tidak boleh dikirim."
+    refused = post_form(web, f"{thread}/replies", {"parent_id": str(first), "body": typed}, page=thread)
+    assert refused.status_code == 403 and refused.template.name == "web/thread.html"  # type: ignore[attr-defined]
+    errors = refused.context["errors"]  # type: ignore[attr-defined]
+    assert list(errors) == [f"reply-{first}"] and "moderator menyembunyikan" in errors[f"reply-{first}"]
+    form = refused.text.split(f'id="comment-{first}"', 1)[1]
+    assert f'id="reply-{first}-error"' in form and f">{typed}</textarea>" in form
+    assert web.get(thread).context["thread"][0].replies == []  # type: ignore[attr-defined]
+    use_english(web)
+    english = post_form(web, f"{thread}/replies", {"parent_id": str(first), "body": typed}, page=thread)
+    assert english.status_code == 403
+    assert "a moderator hides or shows comments" in english.context["errors"][f"reply-{first}"]  # type: ignore[attr-defined]
+    # Commenting is refused the same way: on the thread, the typed comment kept.
+    said = post_form(web, f"{thread}/comments", {"body": typed, "stance": "for"}, page=thread)
+    assert said.status_code == 403 and said.template.name == "web/thread.html"  # type: ignore[attr-defined]
+    assert "Only stakeholders can send comments" in said.context["errors"]["form"]  # type: ignore[attr-defined]
+    assert THREAD_FORM.search(said.text).group(1) == typed  # type: ignore[union-attr]
+
+
 def test_acknowledging_an_adopted_policy_once(
     web: TestClient, drafter: str, stakeholder: str, db: str
 ) -> None:

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from policies.actions import workshops
 from policies.db import unit_of_work, utcnow
-from policies.models import DraftVersion, Policy, Stage, Workshop
+from policies.models import DraftVersion, Policy, RevisionNote, Stage, SurveyRound, Workshop
 from tests.service.conftest import auth
 from tests.web.conftest import DRAFTER, SLUG, log_in, post_form, use_english
 
@@ -279,3 +279,71 @@ def test_workshops_are_for_the_owning_unit(web: TestClient, other_drafter: str) 
         page="/",
     )
     assert sent.status_code == 403 and sent.template.name == "web/error.html"  # type: ignore[attr-defined]
+
+
+def test_cockpit_shows_this_cycles_revision_notes_with_reason_and_round(
+    web: TestClient, drafter: str, db: str
+) -> None:
+    log_in(web, "rina@bkpsdm.test")
+    assert web.get(COCKPIT).context["revision_notes"] == []  # type: ignore[attr-defined]
+    assert "Belum ada catatan revisi untuk siklus ini." in web.get(COCKPIT).text
+    now = utcnow()
+    with unit_of_work(db) as s:
+        policy = s.exec(select(Policy).where(Policy.slug == SLUG)).one()
+        policy.stage, policy.cycle = Stage.REVISION, 2
+        survey = SurveyRound(
+            policy_id=policy.id, cycle=1, number=3, opens_at=now - timedelta(days=40), closes_at=now
+        )
+        s.add(survey)
+        s.flush()
+        s.add_all(
+            [
+                RevisionNote(
+                    policy_id=policy.id,
+                    cycle=1,
+                    source="comment",
+                    source_id=1,
+                    summary="Catatan siklus lalu.",
+                ),
+                RevisionNote(
+                    policy_id=policy.id,
+                    cycle=2,
+                    source="comment",
+                    source_id=7,
+                    clause_key="pasal-2",
+                    summary="Masukan Budi: rinci target JP.",
+                    summary_en="Comment by Budi: detail the JP target.",
+                    detail="Tindak lanjut: diterima — Dimuat dalam lampiran.",
+                    detail_en="Disposition: accepted — Added as an annex.",
+                ),
+                RevisionNote(
+                    policy_id=policy.id,
+                    cycle=2,
+                    source="recommendation",
+                    source_id=1,
+                    reason_code="unsur:u8",
+                    round_id=survey.id,
+                    summary="Unsur penanganan pengaduan di bawah target.",
+                    summary_en="The complaints element is below target.",
+                    detail="NRR 2,10 dari target 3,00.",
+                    detail_en="NRR 2.10 against a target of 3.00.",
+                ),
+            ]
+        )
+    page = web.get(COCKPIT)
+    notes = page.context["revision_notes"]  # type: ignore[attr-defined]
+    assert [n.summary for n in notes] == [
+        "Masukan Budi: rinci target JP.",
+        "Unsur penanganan pengaduan di bawah target.",
+    ]
+    section = page.text.split('id="revision-notes"', 1)[1].split("</section>", 1)[0]
+    assert "Catatan revisi" in page.text and "Catatan siklus lalu." not in section
+    assert "Dari masukan konsultasi publik" in section and "Pasal pasal-2" in section
+    assert "Alasan: Tindak lanjut: diterima — Dimuat dalam lampiran." in section
+    assert "Dari rekomendasi revisi hasil survei</strong> · Survei putaran 3" in section
+    use_english(web)
+    english = web.get(COCKPIT).text.split('id="revision-notes"', 1)[1].split("</section>", 1)[0]
+    assert "From the survey's revision recommendation</strong> · Survey round 3" in english.replace(
+        "&#39;", "'"
+    )
+    assert "Comment by Budi: detail the JP target." in english and "Reason: Disposition: accepted" in english

@@ -11,7 +11,7 @@ from policies.access import Actor
 from policies.db import unit_of_work, utcnow
 from policies.evaluation.population import import_population_csv
 from policies.evaluation.rounds import open_round
-from policies.models import Policy, Role, Stage, SurveyResponse
+from policies.models import Policy, Role, Stage, SurveyRespondent, SurveyResponse
 from policies.secret_key import ensure_secret_key
 from policies.settings import Settings
 from tests.web.conftest import SLUG, post_form, use_english
@@ -85,3 +85,17 @@ def test_the_token_stays_out_of_the_login_link_and_bounds_come_from_the_question
     use_english(web)
     english = web.get(f"/survei?token={token}")
     assert "Round 1 · closes" in english.text
+
+
+def test_the_survey_page_holds_nothing_secret_but_the_visitors_own_token(
+    web: TestClient, settings: Settings
+) -> None:
+    token, _ = _token(settings)
+    with unit_of_work(settings.database_url) as s:
+        person = s.exec(select(SurveyRespondent)).one()
+        secrets = {person.token_salt, person.token_hash, ensure_secret_key(settings)}
+    page = web.get(f"/survei?token={token}")
+    shown = repr(page.context) + page.text  # type: ignore[attr-defined]
+    assert page.status_code == 200 and token in shown
+    assert all(secret and secret not in shown for secret in secrets)
+    assert not any(isinstance(v, SurveyRespondent) for v in page.context.values())  # type: ignore[attr-defined]

@@ -11,13 +11,13 @@ from sqlmodel import col, select
 
 from policies import notify, stage_actions
 from policies.db import unit_of_work
-from policies.errors import Conflict, NotAuthenticated
+from policies.errors import Conflict, NotAuthenticated, NotFound
 from policies.evaluation import population, responses, rounds
 from policies.evaluation.tokens import derive_token, hash_token
 from policies.models import Channel, DeliveryState, Reminder, Stage, SurveyRespondent
 from policies.queries import get_policy
 from tests.conftest import NOW
-from tests.policies.evaluation.conftest import SECRET, SLUG, answers, csv_of, open_now
+from tests.policies.evaluation.conftest import SECRET, SLUG, UNIT, answers, csv_of, open_now
 
 BASE = "https://siklus.tangsel.go.id"
 LINK = re.compile(r"https://siklus\.tangsel\.go\.id/survei\?token=(\S+)")
@@ -238,3 +238,49 @@ def test_the_evaluation_stage_invites_only_its_own_policys_respondents(
         assert stage_actions.invite_respondents(s, slug=SLUG, now=opens) == (
             "Undangan dan pengingat responden: 0 baru."
         )
+
+
+def test_the_inbox_hides_a_pending_survey_message_once_it_cannot_be_answered(
+    db: str, in_evaluation: str, staff: dict
+) -> None:
+    with unit_of_work(db) as s:
+        survey = open_now(s, staff["evaluator"], days=10)
+        issued = population.add_accounts(
+            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, now=NOW
+        )
+        mine = {s.get(SurveyRespondent, i.respondent_id).account_id: i.token for i in issued.issued}
+        drafter, evaluator = staff["drafter"].id, staff["evaluator"].id
+        notice = notify.notify(
+            s,
+            key="notice",
+            template="acknowledgement_request",
+            recipients=[notify.Recipient(account_id=drafter, email="drafter@tangsel.go.id")],
+            due_at=NOW,
+            context={"title": "Perwal", "slug": SLUG, "cycle": 1},
+            channels=[Channel.INBOX],
+        )
+        assert notice == 1
+    soon = NOW + timedelta(hours=1)
+
+    def shown(account_id: int, now: object = soon) -> list[str]:
+        with unit_of_work(db) as s:
+            return [r.template for r in notify.inbox(s, account_id=account_id, now=now)]
+
+    assert sorted(shown(drafter)) == ["acknowledgement_request", "survey_invitation"]
+    assert shown(evaluator) == ["survey_invitation"]
+    with unit_of_work(db) as s:
+        responses.submit_response(s, token=mine[drafter], answers=answers(unit=UNIT), now=soon)
+        invitation = s.exec(
+            select(Reminder).where(
+                Reminder.recipient_account_id == drafter,
+                Reminder.template == "survey_invitation",
+                Reminder.channel == Channel.INBOX,
+            )
+        ).one()
+        assert invitation.state == DeliveryState.PENDING  # no sweep has passed yet
+    # Answered: the invitation is gone from the inbox at once, and cannot be marked read either.
+    assert shown(drafter) == ["acknowledgement_request"]
+    with unit_of_work(db) as s, pytest.raises(NotFound):
+        notify.mark_read(s, account_id=drafter, reminder_id=invitation.id, now=soon)
+    # The round's time is up (no sweep has closed it): the other respondent's invitation goes too.
+    assert shown(evaluator, survey.closes_at + timedelta(minutes=1)) == []

@@ -138,7 +138,7 @@ def bench_deep_page(base: str, *, window_max_id: int, runs: int = 300) -> dict[s
     step = max(1, (window_max_id // 2 - 100) // (runs + 20))
     with httpx.Client(base_url=base) as client:
         for i in range(runs + 20):
-            cursor = encode_cursor(CommentSort.NEWEST, [window_max_id // 2 - i * step])
+            cursor = encode_cursor(CommentSort.NEWEST, key=[window_max_id // 2 - i * step])
             start = time.perf_counter()
             response = client.get(
                 f"/api/v1/policies/{MAIN_SLUG}/comments", params={"cursor": cursor, "limit": 50}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
+from typing import Protocol
 
 from policies import mail, notify
 from policies.db import read_session, unit_of_work, utcnow
@@ -13,7 +13,11 @@ from policies.models import Channel, Reminder
 from policies.secret_key import ensure_secret_key
 from policies.settings import Settings
 
-Sender = Callable[[Settings, EmailMessage], None]
+
+class Sender(Protocol):
+    """Something that sends one message with the SMTP settings (mail.send, or a test's outbox)."""
+
+    def __call__(self, settings: Settings, *, message: EmailMessage) -> None: ...
 
 
 @dataclass
@@ -62,7 +66,7 @@ def deliver_due_emails(
             message = mail.build_message(
                 settings, to=reminder.recipient_email, subject=subject, body=body, reference=f"r{reminder.id}"
             )
-            send(settings, message)
+            send(settings, message=message)
         except Exception as exc:  # every failure is recorded on the row and retried with backoff
             with unit_of_work(settings.database_url) as session:
                 notify.record_failure(

@@ -50,7 +50,7 @@ def require_role(actor: Actor | None, *roles: Role) -> Actor:
     )
 
 
-def require_owner(actor: Actor | None, policy: Policy) -> Actor:
+def require_owner(actor: Actor | None, *, policy: Policy) -> Actor:
     """Refuse anyone but an admin or a drafter of the policy's owning unit."""
     actor = require_role(actor, Role.DRAFTER)
     if actor.role is Role.DRAFTER and actor.unit != policy.unit:

@@ -270,7 +270,7 @@ def _live_token(session: Session, *, token: str, now: datetime) -> tuple[ApiToke
     return api_token, account
 
 
-def actor_for_token(session: Session, token: str, now: datetime) -> Actor | None:
+def actor_for_token(session: Session, *, token: str, now: datetime) -> Actor | None:
     """Return the actor a bearer token stands for, or None if unknown, expired or revoked."""
     if not token:
         return None

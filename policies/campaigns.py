@@ -79,7 +79,7 @@ def fingerprint(text: str, *, threshold: float) -> Fingerprint:
     return Fingerprint(signature=signature, bands=bands)
 
 
-def similarity(a: np.ndarray, b: np.ndarray) -> float:
+def similarity(a: np.ndarray, *, b: np.ndarray) -> float:
     """Estimate the Jaccard similarity of two signatures."""
     return float(np.count_nonzero(a == b)) / len(a)
 
@@ -195,7 +195,7 @@ def _near_match(session: Session, *, comment: Comment, fp: Fingerprint, threshol
     params.update({f"h{i}": h for i, h in enumerate(fp.bands)})
     best_id, best = None, threshold
     for comment_id, signature in session.execute(_probe(len(fp.bands)), params):
-        score = similarity(fp.signature, np.frombuffer(signature, dtype="<u4"))
+        score = similarity(fp.signature, b=np.frombuffer(signature, dtype="<u4"))
         if score > best or (score == best and (best_id is None or comment_id < best_id)):
             best_id, best = comment_id, score
     return best_id
@@ -236,7 +236,7 @@ def list_campaigns(
     """Return the windows' campaign groups, largest first; `visible_only` drops all-hidden ones."""
     if not window_ids:
         return []
-    stmt = select(Campaign).where(in_windows(Campaign.window_id, window_ids))
+    stmt = select(Campaign).where(in_windows(Campaign.window_id, window_ids=window_ids))
     if visible_only:
         stmt = stmt.where(has_visible_member())
     return list(session.exec(stmt.order_by(col(Campaign.size).desc(), col(Campaign.id))))

@@ -94,7 +94,7 @@ def hidden_placeholder(reason: str) -> str:
     return f"[disembunyikan oleh moderator: {reason}]" if reason else "[disembunyikan oleh moderator]"
 
 
-def can_see_hidden(actor: Actor | None, policy: Policy) -> bool:
+def can_see_hidden(actor: Actor | None, *, policy: Policy) -> bool:
     """Tell whether a viewer may read hidden text: moderators, admins and the owning unit's drafters."""
     if actor is None:
         return False
@@ -103,7 +103,7 @@ def can_see_hidden(actor: Actor | None, policy: Policy) -> bool:
     return actor.role is Role.DRAFTER and actor.unit == policy.unit
 
 
-def view_of(comment: Comment, disposition: Disposition | None, *, full_text: bool) -> CommentView:
+def view_of(comment: Comment, *, disposition: Disposition | None, full_text: bool) -> CommentView:
     """Turn a row into what the viewer may see."""
     hidden = comment.hidden_at is not None
     return CommentView(
@@ -137,10 +137,10 @@ def view_of(comment: Comment, disposition: Disposition | None, *, full_text: boo
     )
 
 
-def comment_view(session: Session, comment: Comment, *, full_text: bool) -> CommentView:
+def comment_view(session: Session, *, comment: Comment, full_text: bool) -> CommentView:
     """Turn a row into what the viewer may see, with its disposition when it has one."""
     disposition = session.exec(select(Disposition).where(Disposition.comment_id == comment.id)).first()
-    return view_of(comment, disposition, full_text=full_text)
+    return view_of(comment, disposition=disposition, full_text=full_text)
 
 
 _C = Comment.__table__.c  # type: ignore[attr-defined]
@@ -185,7 +185,7 @@ def view_of_row(row: tuple, *, full_text: bool) -> CommentView:
     )
 
 
-def encode_cursor(sort: CommentSort, key: list[int]) -> str:
+def encode_cursor(sort: CommentSort, *, key: list[int]) -> str:
     """Pack a position in the list into an opaque cursor."""
     raw = json.dumps([sort.value, *key], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -244,7 +244,7 @@ def list_comments(
     stmt = (
         sa.select(*LIST_COLUMNS)
         .select_from(LIST_FROM)
-        .where(in_windows(_C.window_id, window_ids), _C.parent_id.is_(None))
+        .where(in_windows(_C.window_id, window_ids=window_ids), _C.parent_id.is_(None))
     )
     if filters.clause_key is not None:
         # A typed filter (a page's ?clause=) reaches SQL: refuse what PostgreSQL could not compare.
@@ -283,13 +283,13 @@ def list_comments(
             stmt = stmt.where(col(Comment.id) < key[0])
         stmt = stmt.order_by(col(Comment.id).desc())
     rows = session.execute(stmt.limit(limit + 1)).all()
-    full_text = can_see_hidden(viewer, policy)
+    full_text = can_see_hidden(viewer, policy=policy)
     items = [view_of_row(tuple(r), full_text=full_text) for r in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = items[-1]
         position = [last.support_count, last.id] if sort is CommentSort.SUPPORT else [last.id]
-        next_cursor = encode_cursor(sort, position)
+        next_cursor = encode_cursor(sort, key=position)
     return CommentPage(items=items, next_cursor=next_cursor)
 
 
@@ -297,10 +297,10 @@ def read_comment(session: Session, *, slug: str, comment_id: int, viewer: Actor 
     """Return one comment with its disposition and its replies, oldest reply first."""
     policy = get_policy(session, slug=slug)
     comment = comment_of(session, policy=policy, comment_id=comment_id)
-    full_text = can_see_hidden(viewer, policy)
-    view = comment_view(session, comment, full_text=full_text)
+    full_text = can_see_hidden(viewer, policy=policy)
+    view = comment_view(session, comment=comment, full_text=full_text)
     replies = session.exec(
         select(Comment).where(Comment.parent_id == comment.id).order_by(col(Comment.id))
     ).all()
-    view.replies.extend(view_of(r, None, full_text=full_text) for r in replies)
+    view.replies.extend(view_of(r, disposition=None, full_text=full_text) for r in replies)
     return view

@@ -48,7 +48,7 @@ class ClauseDiff:
     words: list[WordOp] = field(default_factory=list)
 
 
-def word_ops(old: str, new: str) -> list[WordOp]:
+def word_ops(old: str, *, new: str) -> list[WordOp]:
     """Diff two texts word by word, keeping whitespace with the words."""
     a, b = old.split(" "), new.split(" ")
     ops: list[WordOp] = []
@@ -90,7 +90,7 @@ def diff_clauses(*, old: Sequence[ClauseLike], new: Sequence[ClauseLike]) -> lis
                 ClauseDiff(c.key, Change.UNCHANGED, before.heading, c.heading, before.body, c.body)
             )
         else:
-            ops = word_ops(f"{before.heading}\n{before.body}", f"{c.heading}\n{c.body}")
+            ops = word_ops(f"{before.heading}\n{before.body}", new=f"{c.heading}\n{c.body}")
             result.append(
                 ClauseDiff(
                     c.key, Change.CHANGED, before.heading, c.heading, before.body, c.body, ops

@@ -52,7 +52,7 @@ def _connect(settings: Settings) -> smtplib.SMTP:
     return smtp
 
 
-def send(settings: Settings, message: EmailMessage) -> None:
+def send(settings: Settings, *, message: EmailMessage) -> None:
     """Hand a message to the SMTP server; raise on any refusal so the caller can retry."""
     if not is_configured(settings):
         raise MailNotConfigured("SMTP belum dikonfigurasi (SIKLUS_SMTP_HOST kosong).")

@@ -130,7 +130,7 @@ def due_reminders(
     return list(session.exec(stmt.order_by(col(Reminder.due_at), col(Reminder.id)).limit(limit)))
 
 
-def why_obsolete(session: Session, reminder: Reminder, *, now: datetime) -> str:
+def why_obsolete(session: Session, *, reminder: Reminder, now: datetime) -> str:
     """Say why a reminder is no longer worth sending ("" when it still is)."""
     if reminder.template not in RESPONDENT_TEMPLATES:
         return ""
@@ -173,7 +173,7 @@ def claim(session: Session, *, reminder_id: int, now: datetime, lease: timedelta
     reminder = _get(session, reminder_id)
     session.refresh(reminder)
     # Checked when sending, not only when queueing: a backlog must not outlive what it was about.
-    reason = why_obsolete(session, reminder, now=now)
+    reason = why_obsolete(session, reminder=reminder, now=now)
     if reason:
         _cancel(session, reminder, reason)
         return False
@@ -222,7 +222,7 @@ def deliver_inbox(session: Session, *, now: datetime) -> int:
         )
     ).all()
     for reminder in respondents:
-        reason = why_obsolete(session, reminder, now=now)
+        reason = why_obsolete(session, reminder=reminder, now=now)
         if reason:
             _cancel(session, reminder, reason)
     result = session.execute(
@@ -316,7 +316,7 @@ def mark_read(
         or (
             reminder.state == DeliveryState.PENDING
             and reminder.due_at <= now
-            and not why_obsolete(session, reminder, now=now)
+            and not why_obsolete(session, reminder=reminder, now=now)
         )
     )
     if (

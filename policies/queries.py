@@ -135,7 +135,7 @@ def cycle_window_ids(session: Session, *, policy: Policy) -> list[int]:
     return [int(i) for i in session.exec(stmt)]  # type: ignore[arg-type]
 
 
-def in_windows(column: Any, window_ids: Sequence[int]) -> Any:
+def in_windows(column: Any, *, window_ids: Sequence[int]) -> Any:
     """Return the condition "column is one of these windows" (an equality for one, as is usual)."""
     if len(window_ids) == 1:
         # An equality keeps the planners on the (window_id, ...) indexes' fast path.
@@ -183,7 +183,7 @@ def undisposed_in_windows(session: Session, *, window_ids: Sequence[int]) -> int
         .select_from(Comment)
         .outerjoin(Disposition, col(Disposition.comment_id) == Comment.id)
         .where(
-            in_windows(Comment.window_id, window_ids),
+            in_windows(Comment.window_id, window_ids=window_ids),
             col(Comment.parent_id).is_(None),
             col(Comment.hidden_at).is_(None),
             col(Disposition.id).is_(None),
@@ -236,7 +236,7 @@ def gather_evidence(session: Session, *, policy: Policy, now: datetime) -> Evide
         undisposed = undisposed_in_windows(session, window_ids=ids)  # type: ignore[arg-type]
         comments_open = _count(
             session,
-            select(func.count()).select_from(Comment).where(in_windows(Comment.window_id, ids)),  # type: ignore[arg-type]
+            select(func.count()).select_from(Comment).where(in_windows(Comment.window_id, window_ids=ids)),  # type: ignore[arg-type]
         )
     adoption = current_adoption(session, policy=policy)
     sessions = session.exec(

@@ -14,7 +14,7 @@ from policies.queries import current_window, get_policy, get_version
 from policies.rendering.report import ReportData, build_report
 
 
-def is_owner(actor: Actor | None, policy: Policy) -> bool:
+def is_owner(actor: Actor | None, *, policy: Policy) -> bool:
     """Tell whether the actor is an admin or a drafter of the policy's owning unit."""
     if actor is None:
         return False
@@ -27,7 +27,7 @@ def readable_version(
     """Return a policy's version if the actor may read it: published, or the owners' own draft."""
     policy = get_policy(session, slug=slug)
     version = get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
-    if version.published_at is None and not is_owner(actor, policy):
+    if version.published_at is None and not is_owner(actor, policy=policy):
         # Not found rather than forbidden: an unpublished draft is not there yet for the public.
         raise NotFound(
             f"Versi {number} kebijakan ini belum diterbitkan; teksnya dapat dibaca setelah perancang "
@@ -42,7 +42,7 @@ def visible_versions(
     versions: list[DraftVersion], *, actor: Actor | None, policy: Policy
 ) -> list[DraftVersion]:
     """Keep the versions the actor may read."""
-    if is_owner(actor, policy):
+    if is_owner(actor, policy=policy):
         return versions
     return [v for v in versions if v.published_at is not None]
 
@@ -63,7 +63,7 @@ def readable_report(
     window = current_window(session, policy=policy)
     published = window is not None and window.report_published_at is not None
     # Checked before the report is built: gathering 10,000 comments for a refusal would be waste.
-    if window is not None and not published and not is_owner(actor, policy):
+    if window is not None and not published and not is_owner(actor, policy=policy):
         raise NotFound(
             "Laporan hasil konsultasi publik kebijakan ini belum diterbitkan. Laporan dapat dibaca "
             "setelah perancang menerbitkannya.",

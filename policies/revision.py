@@ -200,7 +200,7 @@ def attach_revision_notes(session: Session, *, slug: str) -> str:
         if last is not None and _missed(indicator, last.value):
             value, target = num(last.value), num(indicator.target)
             value_en, target_en = num(last.value, locale="en"), num(indicator.target, locale="en")
-            unit_en = unit_in(indicator.unit, "en")
+            unit_en = unit_in(indicator.unit, locale="en")
             add(
                 "indicator",
                 indicator.id,  # type: ignore[arg-type]

@@ -48,7 +48,7 @@ def consultation_stats(
     """Count the windows' comments by stance, clause (unless not wanted), group, source and answer."""
     if not window_ids:
         return ConsultationStats()
-    in_window = in_windows(Comment.window_id, window_ids)
+    in_window = in_windows(Comment.window_id, window_ids=window_ids)
     top = col(Comment.parent_id).is_(None)
     visible = col(Comment.hidden_at).is_(None)
     # One pass over the windows' comments instead of one per figure: a report page, the cockpit
@@ -82,7 +82,7 @@ def consultation_stats(
     campaigns = session.exec(
         select(func.count())
         .select_from(Campaign)
-        .where(in_windows(Campaign.window_id, window_ids), has_visible_member())
+        .where(in_windows(Campaign.window_id, window_ids=window_ids), has_visible_member())
     ).one()
     return ConsultationStats(
         comments=int(comments),

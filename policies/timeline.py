@@ -28,7 +28,7 @@ class TimelineStep:
     at: datetime | None = None
 
 
-def timeline(policy: Policy, history: list[StageEvent]) -> list[TimelineStep]:
+def timeline(policy: Policy, *, history: list[StageEvent]) -> list[TimelineStep]:
     """Draw this cycle's path from the stage log, then the possible next stages, then the road on.
 
     From cycle 2 on a cycle starts in revision and may go back to drafting, straight to

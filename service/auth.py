@@ -35,7 +35,7 @@ def current_actor(request: Request, session: Session) -> Actor | None:
     token = bearer_token(request)
     if token is None:
         return None
-    return actor_for_token(session, token, utcnow())
+    return actor_for_token(session, token=token, now=utcnow())
 
 
 def _optional_actor(request: Request, session: ReadSessionDep) -> Actor | None:

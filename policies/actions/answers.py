@@ -137,7 +137,7 @@ def dispose(
 ) -> Disposition:
     """Give (or change) a comment's disposition, with the reason owed to its author."""
     policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
+    require_owner(actor, policy=policy)
     return _dispose(
         session,
         actor=actor,
@@ -164,7 +164,7 @@ def dispose_campaign(
 ) -> list[Disposition]:
     """Answer a campaign group once: each member gets its own disposition row with the same answer."""
     policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
+    require_owner(actor, policy=policy)
     campaign = campaign_of(session, policy=policy, campaign_id=campaign_id)
     now = now or utcnow()
     members = session.exec(

@@ -88,7 +88,7 @@ def _require_replier(actor: Actor, policy: Policy) -> None:
     if actor.role in (Role.STAKEHOLDER, Role.ADMIN):
         return
     if actor.role is Role.DRAFTER:
-        require_owner(actor, policy)
+        require_owner(actor, policy=policy)
         return
     raise PermissionDenied(
         "Balasan dikirim oleh pemangku kepentingan atau perancang unit pemilik kebijakan; "

@@ -39,7 +39,7 @@ def open_window(
     kind's minimum).
     """
     policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
+    require_owner(actor, policy=policy)
     if policy.stage not in SCHEDULABLE_STAGES:
         raise Conflict(
             f"Jendela konsultasi tidak dapat dibuka pada tahap {stage_name(policy.stage)} "
@@ -102,7 +102,7 @@ def close_window(
 ) -> ConsultationWindow:
     """Close the current window now (or confirm it closed); closing twice changes nothing."""
     policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
+    require_owner(actor, policy=policy)
     window = current_window(session, policy=policy)
     if window is None:
         raise Conflict(NO_WINDOW[0], en=NO_WINDOW[1])
@@ -136,7 +136,7 @@ def publish_report(
 ) -> ConsultationWindow:
     """Publish the consultation report once the window closed and every comment is answered."""
     policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
+    require_owner(actor, policy=policy)
     window = current_window(session, policy=policy)
     now = now or utcnow()
     if window is None:

@@ -34,7 +34,7 @@ def create_version(
 ) -> DraftVersion:
     """Add a version; clauses keep the ids of their counterparts in the previous version."""
     policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
+    require_owner(actor, policy=policy)
     if policy.stage not in EDITABLE_STAGES:
         raise Conflict(
             f"Draf tidak dapat diubah pada tahap {policy.stage}: teks hanya dapat ditulis pada "
@@ -116,7 +116,7 @@ def publish_version(
 ) -> DraftVersion:
     """Freeze a version so it can be put to consultation; publishing twice changes nothing."""
     policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
+    require_owner(actor, policy=policy)
     version = get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
     if version.published_at is None:
         version.published_at = now or utcnow()

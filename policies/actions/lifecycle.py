@@ -164,7 +164,7 @@ def advance(
     """Move a policy to the next stage if every gate passes and nobody moved it meanwhile."""
     now = now or utcnow()
     policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
+    require_owner(actor, policy=policy)
     from_stage = Stage(policy.stage)
     if expected_version is not None and expected_version != policy.lock_version:
         raise Conflict(

@@ -33,7 +33,7 @@ def record_adoption(
 ) -> Adoption:
     """Record the legal instrument that adopted a published version in this cycle."""
     policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
+    require_owner(actor, policy=policy)
     if policy.stage not in (Stage.CONSULTATION, Stage.REVISION):
         raise Conflict(
             "Penetapan dicatat pada akhir tahap konsultasi atau revisi, "
@@ -105,7 +105,7 @@ def add_session(
 ) -> SocializationSession:
     """Record a socialization session and how many attended."""
     policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
+    require_owner(actor, policy=policy)
     if policy.stage != Stage.SOCIALIZATION:
         raise Conflict(
             f"Sesi sosialisasi dicatat pada tahap sosialisasi, bukan {policy.stage}.",
@@ -218,7 +218,7 @@ def add_mentoring_pair(
 ) -> MentoringPair:
     """Pair a senior ASN mentor with a colleague for the policy's roll-out."""
     policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
+    require_owner(actor, policy=policy)
     if not mentor_name.strip() or not mentee_name.strip():
         raise InvalidInput(
             "Nama mentor dan peserta mentoring wajib diisi.",

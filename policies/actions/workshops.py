@@ -52,7 +52,7 @@ def schedule_workshop(
 ) -> Workshop:
     """Schedule a workshop on the policy's current draft."""
     policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
+    require_owner(actor, policy=policy)
     title = clean_text(
         title,
         field="title",
@@ -114,7 +114,7 @@ def record_attendance(
 ) -> WorkshopAttendance:
     """Add a person to the daftar hadir (with or without an account)."""
     policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
+    require_owner(actor, policy=policy)
     workshop = _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
     if account_id is not None:
         # An account fills in what was left out, so attendance can be taken by account alone.
@@ -162,7 +162,7 @@ def record_minutes(
 ) -> Workshop:
     """Record the notula of a workshop that was held."""
     policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
+    require_owner(actor, policy=policy)
     workshop = _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
     if not minutes.strip():
         raise InvalidInput("Notula tidak boleh kosong.", en="The minutes may not be empty.", field="minutes")
@@ -194,7 +194,7 @@ def add_outcome(
 ) -> WorkshopOutcome:
     """Record a point raised in the workshop, linked to a clause of the current draft."""
     policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
+    require_owner(actor, policy=policy)
     workshop = _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
     if not text.strip():
         raise InvalidInput(
@@ -254,7 +254,7 @@ def outcome_to_comment(
     version, so the gate, the report and the statistics count it like any other comment.
     """
     policy = get_policy(session, slug=slug)
-    require_owner(actor, policy)
+    require_owner(actor, policy=policy)
     workshop = _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
     outcome = session.get(WorkshopOutcome, outcome_id)
     if outcome is None or outcome.workshop_id != workshop.id:

@@ -31,7 +31,7 @@ def clean_csv(text: str) -> str:
     )
 
 
-def require_evaluator(actor: Actor | None, policy: Policy) -> Actor:
+def require_evaluator(actor: Actor | None, *, policy: Policy) -> Actor:
     """Refuse anyone but an evaluator, an admin, or a drafter of the policy's unit."""
     actor = require_actor(actor)
     if actor.role in (Role.ADMIN, Role.EVALUATOR):
@@ -46,7 +46,7 @@ def require_evaluator(actor: Actor | None, policy: Policy) -> Actor:
     )
 
 
-def is_staff(actor: Actor | None, policy: Policy) -> bool:
+def is_staff(actor: Actor | None, *, policy: Policy) -> bool:
     """Tell whether a viewer runs the policy's evaluation (and so sees its working details)."""
     if actor is None:
         return False
@@ -92,7 +92,7 @@ def cursor_id(cursor: str) -> int:
     return value
 
 
-def policy_of(session: Session, survey: SurveyRound) -> Policy:
+def policy_of(session: Session, *, survey: SurveyRound) -> Policy:
     """Return the policy a round belongs to."""
     policy = session.get(Policy, survey.policy_id)
     assert policy is not None  # a foreign key guarantees it
@@ -105,7 +105,7 @@ def latest_round(session: Session, *, policy_id: int) -> SurveyRound | None:
     return session.exec(stmt.order_by(col(SurveyRound.number).desc())).first()
 
 
-def add_months(moment: datetime, months: int) -> datetime:
+def add_months(moment: datetime, *, months: int) -> datetime:
     """Return the same day `months` later, clamped to the month's last day."""
     total = moment.month - 1 + months
     year, month = moment.year + total // 12, total % 12 + 1

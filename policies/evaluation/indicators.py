@@ -34,17 +34,17 @@ UNITS_EN = {
 }
 
 
-def unit_in(unit: str, locale: str) -> str:
+def unit_in(unit: str, *, locale: str) -> str:
     """Return an indicator's unit in the given language (unknown units as written)."""
     return UNITS_EN.get(unit, unit) if locale == "en" else unit
 
 
-def meets_target(indicator: Indicator, value: float) -> bool:
+def meets_target(indicator: Indicator, *, value: float) -> bool:
     """Tell whether a value meets the target, reading the indicator's direction."""
     return value <= indicator.target if indicator.direction == "down" else value >= indicator.target
 
 
-def shortfall(indicator: Indicator, value: float) -> float:
+def shortfall(indicator: Indicator, *, value: float) -> float:
     """Return how far a value falls short of the target (0 when it meets it)."""
     gap = value - indicator.target if indicator.direction == "down" else indicator.target - value
     return round(max(0.0, gap), 4)
@@ -117,7 +117,7 @@ def create_indicator(
 ) -> Indicator:
     """Add an indicator to a policy."""
     policy = get_policy(session, slug=slug)
-    require_evaluator(actor, policy)
+    require_evaluator(actor, policy=policy)
     _check_fields(target=target, direction=direction, source=source)
     name, name_en, unit = _clean("name", name), _clean("name_en", name_en), _clean("unit", unit)
     if not code or not code.replace("_", "").isalnum() or not code.islower():
@@ -154,7 +154,7 @@ def update_indicator(
 ) -> Indicator:
     """Change an indicator's name, unit, baseline, target, direction or source."""
     row = get_indicator(session, indicator_id=indicator_id)
-    require_evaluator(actor, session.get(Policy, row.policy_id))  # type: ignore[arg-type]
+    require_evaluator(actor, policy=session.get(Policy, row.policy_id))  # type: ignore[arg-type]
     allowed = {"name", "name_en", "unit", "baseline", "target", "direction", "source"}
     for key, value in changes.items():
         if key not in allowed:
@@ -176,7 +176,7 @@ def update_indicator(
 def delete_indicator(session: Session, *, actor: Actor, indicator_id: int) -> None:
     """Remove an indicator that has no measurements yet."""
     row = get_indicator(session, indicator_id=indicator_id)
-    require_evaluator(actor, session.get(Policy, row.policy_id))  # type: ignore[arg-type]
+    require_evaluator(actor, policy=session.get(Policy, row.policy_id))  # type: ignore[arg-type]
     used = select(func.count()).select_from(Measurement).where(Measurement.indicator_id == row.id)
     if session.exec(used).one():
         raise Conflict(
@@ -259,7 +259,7 @@ def compute_measurements(
     session: Session, *, survey: SurveyRound, results: RoundResults, now: datetime
 ) -> list[Measurement]:
     """Record every automatic indicator's value for a closed round (safe to run again)."""
-    policy = policy_of(session, survey)
+    policy = policy_of(session, survey=survey)
     out = []
     for indicator in list_indicators(session, policy_id=policy.id):  # type: ignore[arg-type]
         value = computed_value(session, indicator=indicator, policy=policy, results=results)
@@ -303,7 +303,7 @@ def trends(session: Session, *, policy_id: int, closed_only: bool = False) -> di
     out: dict[int, list[TrendPoint]] = {i: [] for i in indicators}  # type: ignore[misc]
     for m, number in session.exec(stmt):
         ind = indicators[m.indicator_id]
-        out[m.indicator_id].append(TrendPoint(number, m.round_id, m.value, meets_target(ind, m.value)))  # type: ignore[arg-type]
+        out[m.indicator_id].append(TrendPoint(number, m.round_id, m.value, meets_target(ind, value=m.value)))  # type: ignore[arg-type]
     return out
 
 
@@ -328,7 +328,7 @@ class IndicatorPage:
 def indicator_view(session: Session, *, indicator: Indicator, viewer: Actor | None) -> IndicatorView:
     """Return one indicator as the viewer may see it (open rounds' values for staff only)."""
     policy = session.get(Policy, indicator.policy_id)
-    staff = is_staff(viewer, policy)  # type: ignore[arg-type]
+    staff = is_staff(viewer, policy=policy)  # type: ignore[arg-type]
     trend = trends(session, policy_id=indicator.policy_id, closed_only=not staff).get(indicator.id, [])  # type: ignore[arg-type]
     last = trend[-1] if trend else None
     return IndicatorView(indicator, last.value if last else None, last.meets if last else None, trend)
@@ -344,7 +344,7 @@ def indicators_page(
         after = read_cursor(cursor, keys=("code",))
         stmt = stmt.where(col(Indicator.code) > str(after["code"]))
     rows = list(session.exec(stmt.order_by(col(Indicator.code)).limit(limit + 1)))
-    history = trends(session, policy_id=policy.id, closed_only=not is_staff(viewer, policy))  # type: ignore[arg-type]
+    history = trends(session, policy_id=policy.id, closed_only=not is_staff(viewer, policy=policy))  # type: ignore[arg-type]
     items = []
     for ind in rows[:limit]:
         trend = history.get(ind.id, [])  # type: ignore[arg-type]

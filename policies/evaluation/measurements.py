@@ -108,7 +108,7 @@ def record_measurement(
 ) -> Measurement:
     """Enter a value of a manual indicator, for a round (replacing that round's value) or a date."""
     indicator = get_indicator(session, indicator_id=indicator_id)
-    require_evaluator(actor, session.get(Policy, indicator.policy_id))  # type: ignore[arg-type]
+    require_evaluator(actor, policy=session.get(Policy, indicator.policy_id))  # type: ignore[arg-type]
     row, survey = _record(
         session,
         actor=actor,
@@ -144,7 +144,7 @@ def import_measurements_csv(
 ) -> list[Measurement]:
     """Import manual values from CSV with columns code,value[,measured_on,note]; all or nothing."""
     policy = get_policy(session, slug=slug)
-    require_evaluator(actor, policy)
+    require_evaluator(actor, policy=policy)
     by_code = {i.code: i for i in list_indicators(session, policy_id=policy.id)}  # type: ignore[arg-type]
     csv_text = clean_csv(csv_text)
     try:
@@ -246,7 +246,7 @@ def measurements_page(
     """Return an indicator's measurements, oldest first, one keyset page at a time."""
     indicator = get_indicator(session, indicator_id=indicator_id)
     policy = session.get(Policy, indicator.policy_id)
-    staff = is_staff(viewer, policy)  # type: ignore[arg-type]
+    staff = is_staff(viewer, policy=policy)  # type: ignore[arg-type]
     stmt = select(Measurement).where(Measurement.indicator_id == indicator_id, visible_rounds_filter(staff))
     if cursor:
         key = read_cursor(cursor, keys=("on", "id"))

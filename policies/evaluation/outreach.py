@@ -60,7 +60,7 @@ def invite_respondents(session: Session, *, survey: SurveyRound, now: datetime) 
     """Queue an invitation for every respondent of an open round not yet invited; return how many."""
     if not is_open(survey, now=now):
         return 0
-    policy = policy_of(session, survey)
+    policy = policy_of(session, survey=survey)
     waiting = session.exec(
         select(SurveyRespondent)
         .where(
@@ -94,7 +94,7 @@ def remind_respondents(session: Session, *, survey: SurveyRound, now: datetime) 
     """Queue the reminders owed now to invited respondents who have not answered."""
     if not is_open(survey, now=now) or survey.reminder_max <= 0:
         return 0
-    policy = policy_of(session, survey)
+    policy = policy_of(session, survey=survey)
     gap = timedelta(days=survey.reminder_interval_days)
     pending = session.exec(
         select(SurveyRespondent)

@@ -55,7 +55,7 @@ class PopulationImport:
 
 def _open_round_for_writes(session: Session, *, actor: Actor, round_id: int) -> SurveyRound:
     survey = get_round(session, round_id=round_id)
-    require_evaluator(actor, policy_of(session, survey))
+    require_evaluator(actor, policy=policy_of(session, survey=survey))
     if survey.closed_at is not None:
         raise Conflict(
             "Putaran survei sudah ditutup; populasinya tidak dapat diubah lagi.",
@@ -301,7 +301,7 @@ def list_respondents(
 ) -> list[SurveyRespondent]:
     """Return a page of a round's respondents by id (for the evaluator only)."""
     survey = get_round(session, round_id=round_id)
-    require_evaluator(actor, policy_of(session, survey))
+    require_evaluator(actor, policy=policy_of(session, survey=survey))
     stmt = (
         select(SurveyRespondent)
         .where(SurveyRespondent.round_id == round_id, SurveyRespondent.id > after_id)  # type: ignore[operator]

@@ -39,10 +39,10 @@ CATEGORY_B_FLOOR = Decimal("76.61")
 
 
 def _indicator_reason(indicator: Indicator, value: float) -> dict[str, Any]:
-    gap = shortfall(indicator, value)
+    gap = shortfall(indicator, value=value)
     down = indicator.direction == "down"
     name_en = indicator.name_en or indicator.name
-    unit, unit_en = unit_in(indicator.unit, "id"), unit_in(indicator.unit, "en")
+    unit, unit_en = unit_in(indicator.unit, locale="id"), unit_in(indicator.unit, locale="en")
     return {
         "kind": "indicator",
         "code": indicator.code,
@@ -69,7 +69,7 @@ def indicator_reasons(session: Session, *, survey: SurveyRound) -> list[dict[str
     reasons = []
     for indicator in list_indicators(session, policy_id=survey.policy_id):
         m = measured.get(indicator.id)  # type: ignore[arg-type]
-        if m is not None and not meets_target(indicator, m.value):
+        if m is not None and not meets_target(indicator, value=m.value):
             reasons.append(_indicator_reason(indicator, m.value))
     return reasons
 
@@ -162,7 +162,7 @@ def recommend(
     reasons = reasons_for(session, survey=survey, results=results)
     if not reasons:
         return None
-    policy = policy_of(session, survey)
+    policy = policy_of(session, survey=survey)
     summary, summary_en = _summaries(survey, len(reasons))
     row = RevisionRecommendation(
         policy_id=policy.id,  # type: ignore[arg-type]
@@ -200,7 +200,7 @@ def reevaluate(session: Session, *, survey: SurveyRound, now: datetime) -> list[
     added = [r for r in indicator_reasons(session, survey=survey) if (r["kind"], r["code"]) not in known]
     if not added:
         return []
-    policy = policy_of(session, survey)
+    policy = policy_of(session, survey=survey)
     if row is None:
         row = RevisionRecommendation(
             policy_id=policy.id,  # type: ignore[arg-type]

@@ -192,9 +192,9 @@ def report_context(session: Session, *, round_id: int, locale: str, actor: Actor
     if locale not in LOCALES:
         raise InvalidInput("Bahasa laporan: id atau en.", en="Report language: id or en.", field="lang")
     survey = get_round(session, round_id=round_id)
-    policy = policy_of(session, survey)
+    policy = policy_of(session, survey=survey)
     if survey.report_published_at is None:
-        require_evaluator(actor, policy)
+        require_evaluator(actor, policy=policy)
     t = LABELS[locale]
     kind = get_kind(session, kind_id=policy.kind_id)
     results = compute_results(session, survey=survey)
@@ -209,12 +209,12 @@ def report_context(session: Session, *, round_id: int, locale: str, actor: Actor
             IndicatorRow(
                 code=ind.code,
                 name=name,
-                unit=unit_in(ind.unit, locale),
+                unit=unit_in(ind.unit, locale=locale),
                 baseline=ind.baseline,
                 target=ind.target,
                 direction=ind.direction,
                 value=here.value if here else None,
-                meets=meets_target(ind, here.value) if here else None,
+                meets=meets_target(ind, value=here.value) if here else None,
                 chart=charts.trend_line(
                     [(f"#{p.round_number}", p.value) for p in points],
                     target=ind.target,

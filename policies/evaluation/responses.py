@@ -68,7 +68,7 @@ def submit_response(
     if person.responded_at is not None:
         raise Conflict(USED, en=USED_EN)
     questions = round_questions(session, survey=survey)
-    cleaned = validate_answers(questions, answers, default_unit=person.unit)  # type: ignore[arg-type]
+    cleaned = validate_answers(questions, payload=answers, default_unit=person.unit)  # type: ignore[arg-type]
     # The guarded update is the once-only check that also holds under concurrent submits. Only the
     # day is kept (midnight WIB), so the order of answer sheets cannot be matched to respondents.
     day = now.astimezone(JAKARTA).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)

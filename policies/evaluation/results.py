@@ -177,7 +177,7 @@ def compute_results(session: Session, *, survey: SurveyRound) -> RoundResults:
     for code, q in questions.items():
         if q.type == "scale" and q.answered:
             q.mean = Fraction(scale_sums[code], q.answered)
-    shown, other = split_units(unit_sums, unit_n)
+    shown, other = split_units(unit_sums, unit_n=unit_n)
     return RoundResults(
         round_id=survey.id,  # type: ignore[arg-type]
         population=population,
@@ -191,7 +191,7 @@ def compute_results(session: Session, *, survey: SurveyRound) -> RoundResults:
 
 
 def split_units(
-    unit_sums: dict[str, Counter[str]], unit_n: Counter[str]
+    unit_sums: dict[str, Counter[str]], *, unit_n: Counter[str]
 ) -> tuple[dict[str, ikm.IkmResult], OtherUnits | None]:
     """Return the units big enough to show on their own, and the small ones merged."""
     shown = {

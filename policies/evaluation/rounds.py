@@ -92,7 +92,7 @@ def open_round(
     now = now or utcnow()
     # The row lock queues two concurrent openings so the second finds the first.
     policy = get_policy(session, slug=slug, for_update=True)
-    require_evaluator(actor, policy)
+    require_evaluator(actor, policy=policy)
     if policy.stage != Stage.EVALUATION:
         raise Conflict(
             f"Putaran survei dibuka pada tahap evaluasi, bukan pada tahap {stage_name(policy.stage)}.",
@@ -148,7 +148,7 @@ def next_due_at(session: Session, *, policy: Policy) -> datetime:
     last = latest_round(session, policy_id=policy.id)  # type: ignore[arg-type]
     if last is None or last.cycle != policy.cycle:
         return policy.stage_changed_at
-    return add_months(last.opens_at, cadence_months(session, policy=policy))
+    return add_months(last.opens_at, months=cadence_months(session, policy=policy))
 
 
 def open_due_rounds(session: Session, *, now: datetime) -> list[SurveyRound]:
@@ -180,7 +180,7 @@ def close_round(session: Session, *, actor: Actor, round_id: int, now: datetime 
     """Close a round: compute results and measurements, publish the report, recommend if needed."""
     now = now or utcnow()
     survey = get_round(session, round_id=round_id, for_update=True)
-    require_evaluator(actor, policy_of(session, survey))
+    require_evaluator(actor, policy=policy_of(session, survey=survey))
     if survey.closed_at is not None:
         return survey
     if now < survey.opens_at:
@@ -265,7 +265,7 @@ def queue_respondent_reminders(session: Session, *, now: datetime, policy_id: in
     if policy_id is not None:
         stmt = stmt.where(SurveyRound.policy_id == policy_id)
     for survey in session.exec(stmt).all():
-        policy = policy_of(session, survey)
+        policy = policy_of(session, survey=survey)
         # A population uploaded before the round opened is invited on the first pass after opening.
         count += outreach.invite_respondents(session, survey=survey, now=now)
         count += outreach.remind_respondents(session, survey=survey, now=now)

@@ -135,7 +135,7 @@ def _check(question: dict[str, Any], value: Any) -> tuple[Any, Problem | None]:
 
 
 def validate_answers(
-    questions: list[dict[str, Any]], payload: dict[str, Any], *, default_unit: str = ""
+    questions: list[dict[str, Any]], *, payload: dict[str, Any], default_unit: str = ""
 ) -> dict[str, Any]:
     """Return the cleaned answers, or raise InvalidInput naming every question at fault."""
     if not isinstance(payload, dict):

@@ -60,7 +60,7 @@ def results_of(session: Session, *, round_id: int, actor: Actor | None) -> dict[
     survey = get_round(session, round_id=round_id)
     if survey.report_published_at is not None and survey.results:
         return survey.results
-    require_evaluator(actor, policy_of(session, survey))
+    require_evaluator(actor, policy=policy_of(session, survey=survey))
     return compute_results(session, survey=survey).to_json()
 
 

@@ -147,7 +147,7 @@ def build_report(session: Session, *, slug: str, now: datetime, page: int | None
             select(Clause).where(Clause.version_id == version_id).order_by(col(Clause.position))
         ):
             sections.setdefault(c.key, ClauseSection(key=c.key, heading=c.heading))
-    top_level = (in_windows(Comment.window_id, ids), col(Comment.parent_id).is_(None))  # type: ignore[arg-type]
+    top_level = (in_windows(Comment.window_id, window_ids=ids), col(Comment.parent_id).is_(None))  # type: ignore[arg-type]
     index: list[SectionIndex] = []
     counts: dict[str, int] = {}
     stmt = sa.select(*LIST_COLUMNS).select_from(LIST_FROM).where(*top_level).order_by(col(Comment.id))
@@ -175,7 +175,7 @@ def build_report(session: Session, *, slug: str, now: datetime, page: int | None
             section = sections[view.clause_key] = ClauseSection(view.clause_key, view.clause_key)
         section.comments.append(view)
     replies: dict[int, int] = defaultdict(int)
-    with_parent = [in_windows(Comment.window_id, ids), col(Comment.parent_id).is_not(None)]  # type: ignore[arg-type]
+    with_parent = [in_windows(Comment.window_id, window_ids=ids), col(Comment.parent_id).is_not(None)]  # type: ignore[arg-type]
     if page is not None:
         with_parent.append(col(Comment.parent_id).in_(sa.select(Comment.id).where(*top_level, on_page)))
         # The page's clauses: those with comments on it, and those without any that fall here.

@@ -33,7 +33,7 @@ def _stream(
             "Kebijakan ini belum memiliki konsultasi publik pada siklus ini.",
             en="This policy has no public consultation in this cycle.",
         )
-    full_text = can_see_hidden(viewer, policy)
+    full_text = can_see_hidden(viewer, policy=policy)
 
     # The rows are read while the response is sent, by a session that lives as long as the stream.
     def chunks() -> Iterator[str]:

@@ -195,7 +195,7 @@ def create(
             campaign_threshold=settings.campaign_threshold,
         )
         # A comment made just now has no disposition yet: no query needed to say so.
-        return CommentPublic.model_validate(view_of(comment, None, full_text=True))
+        return CommentPublic.model_validate(view_of(comment, disposition=None, full_text=True))
 
     return run_idempotent(
         session,
@@ -245,7 +245,7 @@ def reply(
             max_chars=settings.comment_max_length,
             per_minute=settings.comments_per_minute,
         )
-        return CommentPublic.model_validate(view_of(made, None, full_text=True))
+        return CommentPublic.model_validate(view_of(made, disposition=None, full_text=True))
 
     return run_idempotent(
         session,
@@ -264,7 +264,7 @@ def vote(
 ) -> CommentPublic:
     """Support or oppose a comment while the consultation is open (stakeholders; one vote each)."""
     comment = comments.vote(session, actor=actor, slug=slug, comment_id=comment_id, value=payload.value)
-    return CommentPublic.model_validate(comment_view(session, comment, full_text=False))
+    return CommentPublic.model_validate(comment_view(session, comment=comment, full_text=False))
 
 
 def _moderate(
@@ -273,7 +273,7 @@ def _moderate(
     comment = comments.set_hidden(
         session, actor=actor, slug=slug, comment_id=comment_id, hidden=hidden, reason=reason
     )
-    return CommentPublic.model_validate(comment_view(session, comment, full_text=True))
+    return CommentPublic.model_validate(comment_view(session, comment=comment, full_text=True))
 
 
 @router.post("/policies/{slug}/comments/{comment_id}/hide", response_model=CommentPublic)
@@ -307,7 +307,7 @@ def dispose(
         next_clause_key=payload.next_clause_key,
     )
     comment = comments.get_comment(session, slug=slug, comment_id=comment_id)
-    return CommentPublic.model_validate(view_of(comment, row, full_text=True))
+    return CommentPublic.model_validate(view_of(comment, disposition=row, full_text=True))
 
 
 @router.get("/policies/{slug}/campaigns", response_model=list[CampaignPublic])
@@ -321,7 +321,7 @@ def campaigns(slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep)
     rows: list[Campaign] = list_campaigns(
         session,
         window_ids=cycle_window_ids(session, policy=policy),
-        visible_only=not can_see_hidden(viewer, policy),
+        visible_only=not can_see_hidden(viewer, policy=policy),
     )
     return [CampaignPublic.model_validate(c) for c in rows]
 

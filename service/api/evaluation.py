@@ -48,7 +48,7 @@ TOKEN_HEADER = "X-Survey-Token"
 def round_public(session: Session, survey: SurveyRound) -> RoundPublic:
     """Render a round with its counts."""
     counts = views.round_counts(session, round_id=survey.id)  # type: ignore[arg-type]
-    policy = rounds.policy_of(session, survey)
+    policy = rounds.policy_of(session, survey=survey)
     return RoundPublic(
         id=survey.id,  # type: ignore[arg-type]
         policy_slug=policy.slug,
@@ -262,7 +262,7 @@ def read_questionnaire(
     form = views.questionnaire(session, token=_token(x_survey_token))
     return QuestionnairePublic(
         round_id=form.survey.id,  # type: ignore[arg-type]
-        policy_title=rounds.policy_of(session, form.survey).title,
+        policy_title=rounds.policy_of(session, survey=form.survey).title,
         closes_at=form.survey.closes_at,
         answered=form.answered,
         questions=[QuestionPublic.model_validate(q) for q in form.questions],

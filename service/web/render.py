@@ -197,7 +197,7 @@ PageReadSessionDep = Annotated[Session, Depends(_page_read_session, scope="funct
 
 def _page_actor(request: Request, session: ReadSessionDep) -> Actor | None:
     token = request.cookies.get(SESSION_COOKIE, "")
-    actor = actor_for_token(session, token, utcnow()) if token else None
+    actor = actor_for_token(session, token=token, now=utcnow()) if token else None
     request.state.actor = actor
     return actor
 

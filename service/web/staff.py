@@ -75,7 +75,7 @@ def cockpit(
     slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep, settings: SettingsDep
 ) -> Response:
     """Show each next stage's gates, the advance buttons and the stage history with its runs."""
-    require_owner(signed_in(actor), queries.get_policy(session, slug=slug))
+    require_owner(signed_in(actor), policy=queries.get_policy(session, slug=slug))
     return render(request, "web/cockpit.html", _cockpit_context(session, slug, settings))
 
 
@@ -100,7 +100,8 @@ def post_advance(
     background: BackgroundTasks,
 ) -> Response:
     """Move the policy on; a refusal lists every unmet gate on the cockpit."""
-    me = require_owner(signed_in(actor), queries.get_policy(session, slug=slug))  # before any re-render
+    # Checked before any re-render of the cockpit.
+    me = require_owner(signed_in(actor), policy=queries.get_policy(session, slug=slug))
     version = str(form.get("expected_version", ""))
     try:
         try:
@@ -134,7 +135,7 @@ def post_advance(
 def edit_form(slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
     """Show the latest version's Markdown (clause keys written in) ready to edit."""
     policy = queries.get_policy(session, slug=slug)
-    require_owner(signed_in(actor), policy)
+    require_owner(signed_in(actor), policy=policy)
     latest = queries.latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
     body = ""
     if latest is not None:
@@ -159,7 +160,7 @@ def post_edit(
     context: dict[str, object] = {"policy": policy, "latest": latest, "values": values, "preview": None}
     try:
         if "preview" in form:
-            require_owner(me, policy)
+            require_owner(me, policy=policy)
             parsed = parse_draft(values["body"])
             context["preview"] = [(c, markdown_html(c.body)) for c in parsed.clauses]
             return render(request, "web/edit.html", context)
@@ -205,7 +206,7 @@ def _workshops_context(session: PageReadSessionDep, slug: str) -> dict[str, obje
 def workshops_page(slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
     """Show the workshops with their attendance and minutes, and the forms to add to them."""
     policy = queries.get_policy(session, slug=slug)
-    require_owner(signed_in(actor), policy)
+    require_owner(signed_in(actor), policy=policy)
     return render(request, "web/workshops.html", _workshops_context(session, slug))
 
 
@@ -221,7 +222,7 @@ def post_workshop(
 ) -> Response:
     """Schedule a workshop, add a person to its attendance or record its minutes."""
     # Checked first: a refusal re-renders the workshop page, which only its owners may see.
-    me = require_owner(signed_in(actor), queries.get_policy(session, slug=slug))
+    me = require_owner(signed_in(actor), policy=queries.get_policy(session, slug=slug))
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     raw_id = values.get("workshop_id", "").strip()
     workshop_id = int(raw_id) if raw_id.isdigit() and int(raw_id) <= MAX_ID else 0

@@ -60,7 +60,7 @@ def _page(request: Request, session: PageReadSessionDep, token: str, **extra: An
     context = {
         "survey": form.survey,
         "questions": form.questions,
-        "policy": policy_of(session, form.survey),
+        "policy": policy_of(session, survey=form.survey),
         "answered": form.answered,
         "token": token,
         # The unit from the population list is chosen already; the respondent may correct it.

@@ -64,7 +64,8 @@ def _triage_context(
     me = require_role(signed_in(actor), Role.DRAFTER, Role.MODERATOR)
     policy = queries.get_policy(session, slug=slug)
     if me.role is Role.DRAFTER:
-        require_owner(me, policy)  # moderators moderate every policy; a drafter answers only their unit's
+        # Moderators moderate every policy; a drafter answers only their unit's.
+        require_owner(me, policy=policy)
     window = queries.current_window(session, policy=policy)
     filters, chosen = _filters(request)
     cursor = request.query_params.get("cursor") or None

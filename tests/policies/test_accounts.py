@@ -91,7 +91,7 @@ def test_login_stores_only_the_token_hash_and_resolves_the_actor(session: Sessio
     assert issued.expires_at == NOW + timedelta(hours=2)
     stored = session.exec(select(ApiToken)).one()
     assert stored.token_hash == accounts.hash_token(issued.token) != issued.token
-    actor = accounts.actor_for_token(session, issued.token, NOW)
+    actor = accounts.actor_for_token(session, token=issued.token, now=NOW)
     # The role must be the enum itself: access checks compare roles with `is`.
     assert actor is not None and actor.role is Role.STAKEHOLDER
     assert actor == Actor(
@@ -109,11 +109,11 @@ def test_bad_credentials_say_so_without_telling_which(session: Session) -> None:
 def test_tokens_expire_and_can_be_revoked(session: Session) -> None:
     _register(session)
     issued = accounts.login(session, email="budi@example.id", password="rahasia-123", now=NOW, ttl_hours=1)
-    assert accounts.actor_for_token(session, issued.token, NOW + timedelta(minutes=59)) is not None
-    assert accounts.actor_for_token(session, issued.token, NOW + timedelta(hours=1)) is None
-    assert accounts.actor_for_token(session, "tidak-dikenal", NOW) is None
+    assert accounts.actor_for_token(session, token=issued.token, now=NOW + timedelta(minutes=59)) is not None
+    assert accounts.actor_for_token(session, token=issued.token, now=NOW + timedelta(hours=1)) is None
+    assert accounts.actor_for_token(session, token="tidak-dikenal", now=NOW) is None
     accounts.logout(session, token=issued.token, now=NOW)
-    assert accounts.actor_for_token(session, issued.token, NOW) is None
+    assert accounts.actor_for_token(session, token=issued.token, now=NOW) is None
     with pytest.raises(NotAuthenticated):
         accounts.logout(session, token=issued.token, now=NOW)
 
@@ -124,6 +124,6 @@ def test_inactive_account_cannot_sign_in(session: Session) -> None:
     account.active = False
     session.add(account)
     session.flush()
-    assert accounts.actor_for_token(session, issued.token, NOW) is None
+    assert accounts.actor_for_token(session, token=issued.token, now=NOW) is None
     with pytest.raises(NotAuthenticated, match="dinonaktifkan"):
         accounts.login(session, email="budi@example.id", password="rahasia-123", now=NOW, ttl_hours=1)

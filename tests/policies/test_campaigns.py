@@ -40,7 +40,7 @@ def test_bands_follow_the_threshold_and_similarity_is_estimated() -> None:
     a = fingerprint(LETTER, threshold=0.8)
     near = fingerprint(LETTER.replace("mahal", "mahal sekali"), threshold=0.8)
     far = fingerprint("Pasal ini sudah baik, lanjutkan.", threshold=0.8)
-    assert similarity(a.signature, near.signature) >= 0.8 > similarity(a.signature, far.signature)
+    assert similarity(a.signature, b=near.signature) >= 0.8 > similarity(a.signature, b=far.signature)
     assert len(a.bands) == b
 
 

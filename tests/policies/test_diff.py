@@ -34,7 +34,7 @@ def test_removed_first_clause_comes_first() -> None:
 
 
 def test_word_ops_rebuild_both_texts() -> None:
-    ops = word_ops("ASN wajib 20 JP", "ASN berhak 20 JP per tahun")
+    ops = word_ops("ASN wajib 20 JP", new="ASN berhak 20 JP per tahun")
     old = " ".join(o.text for o in ops if o.op != "insert")
     new = " ".join(o.text for o in ops if o.op != "delete")
     assert old == "ASN wajib 20 JP"

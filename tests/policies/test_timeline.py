@@ -29,7 +29,7 @@ def _states(steps) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
 
 def test_cycle_one_follows_the_main_road() -> None:
     history = _events((1, Stage.DRAFTING), (1, Stage.WORKSHOP))
-    assert _states(timeline(_policy(Stage.WORKSHOP, 1), history)) == [
+    assert _states(timeline(_policy(Stage.WORKSHOP, 1), history=history)) == [
         ("drafting", "done"),
         ("workshop", "current"),
         ("consultation", "next"),
@@ -51,7 +51,7 @@ def test_a_minor_revision_skips_straight_to_socialization() -> None:
         (2, Stage.SOCIALIZATION),
         (2, Stage.EVALUATION),
     )
-    steps = timeline(_policy(Stage.EVALUATION, 2), history)
+    steps = timeline(_policy(Stage.EVALUATION, 2), history=history)
     assert _states(steps) == [
         ("revision", "done"),
         ("socialization", "done"),
@@ -62,7 +62,7 @@ def test_a_minor_revision_skips_straight_to_socialization() -> None:
 
 
 def test_revision_offers_every_way_back() -> None:
-    steps = timeline(_policy(Stage.REVISION, 3), _events((3, Stage.REVISION)))
+    steps = timeline(_policy(Stage.REVISION, 3), history=_events((3, Stage.REVISION)))
     assert _states(steps) == [
         ("revision", "current"),
         ("drafting", "next"),
@@ -74,10 +74,10 @@ def test_revision_offers_every_way_back() -> None:
 
 def test_withdrawn_ends_the_path_and_a_missing_log_still_shows_where_it_stands() -> None:
     history = _events((1, Stage.DRAFTING), (1, Stage.WITHDRAWN))
-    assert _states(timeline(_policy(Stage.WITHDRAWN, 1), history)) == [
+    assert _states(timeline(_policy(Stage.WITHDRAWN, 1), history=history)) == [
         ("drafting", "done"),
         ("withdrawn", "current"),
     ]
-    only = timeline(_policy(Stage.CONSULTATION, 1), [])
+    only = timeline(_policy(Stage.CONSULTATION, 1), history=[])
     assert _states(only)[:2] == [("consultation", "current"), ("socialization", "next")]
     assert only[0].at == DAY

@@ -114,8 +114,8 @@ def test_the_english_html_report_is_english(db: str, report_round: int) -> None:
 
 def test_a_merge_below_the_threshold_is_withheld() -> None:
     sums = {u: Counter(dict.fromkeys(UNSUR_CODES, 3 * n)) for u, n in (("A", 7), ("B", 2), ("C", 2))}
-    shown, other = split_units(sums, Counter({"A": 7, "B": 2, "C": 2}))
+    shown, other = split_units(sums, unit_n=Counter({"A": 7, "B": 2, "C": 2}))
     assert list(shown) == ["A"] and str(shown["A"].index) == "75.00"
     assert (other.units, other.respondents, other.result) == (2, 4, None)
-    shown, other = split_units({"A": sums["A"]}, Counter({"A": 7}))
+    shown, other = split_units({"A": sums["A"]}, unit_n=Counter({"A": 7}))
     assert other is None

@@ -137,9 +137,9 @@ def test_closing_records_measurements_and_recommends_revision(db: str, closed_ro
 def test_meets_target_reads_the_direction() -> None:
     up = Indicator(policy_id=1, code="a", name="a", unit="%", target=80, direction="up")
     down = Indicator(policy_id=1, code="b", name="b", unit="%", target=10, direction="down")
-    assert indicators.meets_target(up, 80) and not indicators.meets_target(up, 79.99)
-    assert indicators.meets_target(down, 10) and not indicators.meets_target(down, 10.5)
-    assert indicators.shortfall(down, 12.5) == 2.5 and indicators.shortfall(up, 90) == 0
+    assert indicators.meets_target(up, value=80) and not indicators.meets_target(up, value=79.99)
+    assert indicators.meets_target(down, value=10) and not indicators.meets_target(down, value=10.5)
+    assert indicators.shortfall(down, value=12.5) == 2.5 and indicators.shortfall(up, value=90) == 0
 
 
 def test_manual_measurements_csv_import_and_trends(db: str, closed_round: int, staff: dict) -> None:

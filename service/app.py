@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,7 +12,7 @@ from sqlmodel import select
 
 from policies.db import read_session
 from policies.settings import Settings, get_settings
-from service import openapi, problems, web
+from service import dispatch, openapi, problems, web
 from service.api import auth as auth_api
 from service.api import comment_exports as comment_exports_api
 from service.api import comments as comments_api
@@ -42,6 +43,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         gc.freeze()
         _FROZEN = True
     yield
+    await asyncio.to_thread(dispatch.drain)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

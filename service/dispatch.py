@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from fastapi import BackgroundTasks
@@ -72,12 +74,36 @@ def dispatch_stage_work(*, settings: Settings, work: StageWork) -> str | None:
     return str(run.id)
 
 
+# Dispatches run beside the request cycle, not in it: a background task holds its keep-alive
+# connection until it ends, so the client's next request would wait for Prefect's answer. A
+# dispatch lost with the process is no loss: the work stays pending and the dispatcher starts it.
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def _detach(*, settings: Settings, work: StageWork) -> None:
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="siklus-dispatch")
+        _executor.submit(dispatch_stage_work, settings=settings, work=work)
+
+
+def drain() -> None:
+    """Wait for the dispatches in flight (on shutdown, so a clean stop loses none)."""
+    global _executor
+    with _executor_lock:
+        executor, _executor = _executor, None
+    if executor is not None:
+        executor.shutdown(wait=True)
+
+
 def after_commit(background: BackgroundTasks, *, settings: Settings, event: StageEvent, slug: str) -> None:
     """Dispatch the event's stage work once the response is sent (the commit happened before it)."""
     if not settings.prefect_enabled:
         return
     # Read the event now: after the commit the request's objects are no longer to be used.
-    background.add_task(dispatch_stage_work, settings=settings, work=stagework.work_of(event, slug=slug))
+    background.add_task(_detach, settings=settings, work=stagework.work_of(event, slug=slug))
 
 
 def _auth_headers() -> dict[str, str]:

@@ -32,7 +32,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "report"
 FORMATS = ("html", "md")
 # Comments per page of the on-screen report: a page a phone loads at once and a server renders in
 # well under 100 ms. The whole document (print, download) has no pages.
-PAGE_COMMENTS = 300
+PAGE_COMMENTS = 100
 
 
 @dataclass(frozen=True)

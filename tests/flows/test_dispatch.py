@@ -186,6 +186,7 @@ def test_creating_a_policy_over_the_api_dispatches_its_drafting_work(
     with TestClient(create_app(enabled)) as client:
         created = client.post("/api/v1/policies", headers=auth(token), json=body)
         assert created.status_code == 201, created.text
+        dispatch.drain()  # the dispatch runs beside the request cycle, after the response
         (event,) = client.get("/api/v1/policies/perwal-mutasi-asn-2027/history").json()
     assert event["work_state"] == "dispatched" and event["run_state"] == "Scheduled"
     run = run_async(_run(event["flow_run_id"]))
@@ -203,6 +204,7 @@ def test_the_cockpit_advance_dispatches_after_its_commit(
             web, f"/policies/{SLUG}/advance", {"to_stage": "workshop"}, page=cockpit, follow_redirects=False
         )
         assert moved.status_code == 303, moved.text
+        dispatch.drain()
         page = web.get(cockpit).text
     event = walk.latest_event(db)
     assert event.to_stage == Stage.WORKSHOP and event.work_state == WorkState.DISPATCHED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextvars
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -86,7 +87,8 @@ def _detach(*, settings: Settings, work: StageWork) -> None:
     with _executor_lock:
         if _executor is None:
             _executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="siklus-dispatch")
-        _executor.submit(dispatch_stage_work, settings=settings, work=work)
+        # In the request's context, as a background task would be (Prefect's settings live there).
+        _executor.submit(contextvars.copy_context().run, dispatch_stage_work, settings=settings, work=work)
 
 
 def drain() -> None:

@@ -87,9 +87,11 @@ def _last_page(counts: dict[str, int]) -> int:
     return max(1, -(-sum(counts.values()) // PAGE_COMMENTS))
 
 
-def _paginate(sections: dict[str, ClauseSection], *, counts: dict[str, int]) -> list[SectionIndex]:
+def _paginate(
+    sections: dict[str, ClauseSection], *, counts: dict[str, int], last: int
+) -> list[SectionIndex]:
     """Place every clause, in reading order, on the page where its first comment falls."""
-    index, start, last = [], 0, _last_page(counts)
+    index, start = [], 0
     for key, section in sections.items():
         n = counts.get(key, 0)
         page = min(start // PAGE_COMMENTS + 1, last)
@@ -108,9 +110,11 @@ def _page_slices(
     for key in sections:
         n = counts.get(key, 0)
         first, end = max(lo, start), min(hi, start + n)
-        if first < end and (first, end) == (start, start + n):
+        if first >= end:  # not on this page
+            pass
+        elif (first, end) == (start, start + n):
             whole.append(key)
-        elif first < end:  # a long clause: its comments in time order, this page's share of them
+        else:  # a long clause: its comments in time order, this page's share of them
             part = (
                 sa.select(Comment.id).where(*top_level, Comment.clause_key == key)
                 .order_by(col(Comment.id)).limit(end - first).offset(first - start)
@@ -149,7 +153,7 @@ def build_report(session: Session, *, slug: str, now: datetime, page: int | None
             sections.setdefault(c.key, ClauseSection(key=c.key, heading=c.heading))
     top_level = (in_windows(Comment.window_id, window_ids=ids), col(Comment.parent_id).is_(None))  # type: ignore[arg-type]
     index: list[SectionIndex] = []
-    counts: dict[str, int] = {}
+    pages = 1
     stmt = sa.select(*LIST_COLUMNS).select_from(LIST_FROM).where(*top_level).order_by(col(Comment.id))
     if page is not None:
         counts = dict(
@@ -159,12 +163,12 @@ def build_report(session: Session, *, slug: str, now: datetime, page: int | None
         )
         for key in counts:
             sections.setdefault(key, ClauseSection(key=key, heading=key))
-        index = _paginate(sections, counts=counts)
-        last = _last_page(counts)
-        if not 1 <= page <= last:
+        pages = _last_page(counts)
+        index = _paginate(sections, counts=counts, last=pages)
+        if not 1 <= page <= pages:
             raise NotFound(
-                f"Laporan ini memiliki halaman 1 sampai {last}; halaman {page} tidak ada.",
-                en=f"This report has pages 1 to {last}; there is no page {page}.",
+                f"Laporan ini memiliki halaman 1 sampai {pages}; halaman {page} tidak ada.",
+                en=f"This report has pages 1 to {pages}; there is no page {page}.",
             )
         on_page = sa.or_(*_page_slices(sections, counts=counts, page=page, top_level=top_level))
         stmt = stmt.where(on_page)
@@ -205,7 +209,7 @@ def build_report(session: Session, *, slug: str, now: datetime, page: int | None
             for w in windows
         ],
         page=page,
-        pages=_last_page(counts) if page is not None else 1,
+        pages=pages,
         index=index,
     )
 

@@ -73,6 +73,12 @@ def prefect_env(settings: Settings, *, api_url: str | None) -> dict[str, str]:
     return env
 
 
+EMBEDDED_SERVER_SETTINGS = {
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "500",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL": "1",
+}
+
+
 def prefect_server_child(settings: Settings) -> Child:
     """The embedded Prefect server on 127.0.0.1 with its own SQLite under the data dir."""
     home = (Path(settings.data_dir) / "prefect").resolve()
@@ -85,6 +91,12 @@ def prefect_server_child(settings: Settings) -> Child:
         PREFECT_SERVER_API_HOST="127.0.0.1",
         PREFECT_SERVER_API_PORT=str(settings.prefect_port),
     )
+    # SQLite takes one writer at a time, and a write that loses the race answers 503, which the
+    # client retries two seconds later. By default the task-run recorder writes each task event as
+    # it arrives, a write per task state; batched, it writes at most once a second, and the API's
+    # own writes (a flow run's creation, its states) stop losing those races (measured: bench.flows).
+    for name, value in EMBEDDED_SERVER_SETTINGS.items():
+        env.setdefault(name, value)
     argv = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1"]
     return Child("prefect-server", [*argv, "--port", str(settings.prefect_port)], env)
 

@@ -265,3 +265,21 @@ def test_serve_no_runner_starts_only_the_web_and_stops_it_on_ctrl_c(tmp_path: Pa
                 process.kill()
     assert code == 0, rest
     assert "siklus serve: menghentikan web" in rest and "flow-runner" not in rest
+
+
+def test_the_embedded_prefect_server_batches_task_run_records_unless_told_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policies.settings import Settings
+    from service.supervise import prefect_server_child
+
+    settings = Settings(data_dir=str(tmp_path), prefect_port=4299)
+    child = prefect_server_child(settings)
+    assert child.env["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE"] == "500"
+    assert child.env["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL"] == "1"
+    assert child.env["PREFECT_API_DATABASE_CONNECTION_URL"].endswith(str(tmp_path / "prefect" / "prefect.db"))
+    assert "--port" in child.argv and "4299" in child.argv
+
+    # An operator's own setting wins over the embedded default.
+    monkeypatch.setenv("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE", "1")
+    assert prefect_server_child(settings).env["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE"] == "1"

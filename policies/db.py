@@ -72,9 +72,9 @@ def create_db_engine(url: str) -> Engine:
         path = sa.engine.make_url(url).database
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 15}, pool_pre_ping=True
-        )
+        # No pre-ping: a file has no server that could drop the connection, and the ping is a
+        # statement on every checkout.
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling is switched off so BEGIN IMMEDIATE is ours.
         sa.event.listen(engine, "connect", lambda c, r: setattr(c, "isolation_level", None))

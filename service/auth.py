@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from policies.access import Actor
@@ -38,8 +39,11 @@ def current_actor(request: Request, session: Session) -> Actor | None:
     return actor_for_token(session, token=token, now=utcnow())
 
 
-def _optional_actor(request: Request, session: ReadSessionDep) -> Actor | None:
-    return current_actor(request, session)
+async def _optional_actor(request: Request, session: ReadSessionDep) -> Actor | None:
+    # Most readers send no token: they get their answer without a trip to the thread pool.
+    if bearer_token(request) is None:
+        return None
+    return await run_in_threadpool(current_actor, request, session)
 
 
 OptionalActorDep = Annotated[Actor | None, Depends(_optional_actor)]

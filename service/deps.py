@@ -12,8 +12,9 @@ from policies.db import read_session, unit_of_work
 from policies.settings import Settings
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     """Return the settings the app was built with."""
+    # async: a plain attribute read, not worth a trip to the thread pool (a sync dependency takes one).
     return request.app.state.settings
 
 

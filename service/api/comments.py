@@ -149,7 +149,7 @@ def list_(
     sort: CommentSort = CommentSort.NEWEST,
     cursor: Annotated[str | None, text_query(max_length=200), NoNul] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> CommentPage:
+) -> Response:
     """List the comments of every window of the current cycle, or of one window (no account needed)."""
     filters = CommentFilter(
         clause_key=clause_key,
@@ -162,9 +162,10 @@ def list_(
     page = list_comments(
         session, slug=slug, viewer=viewer, filters=filters, sort=sort, cursor=cursor, limit=limit
     )
-    return CommentPage(
-        items=[CommentPublic.model_validate(c) for c in page.items], next_cursor=page.next_cursor
-    )
+    body = CommentPage(items=[CommentPublic.model_validate(c) for c in page.items], next_cursor=page.next_cursor)
+    # Serialized here, once: returned as a model, FastAPI would dump it to a dict, validate that
+    # against CommentPage again and only then write the JSON (the model still documents it).
+    return Response(content=body.model_dump_json(), media_type="application/json")
 
 
 @router.post(

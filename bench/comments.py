@@ -195,20 +195,29 @@ def _baseline_dump(url: str, *, window_id: int, path: Path) -> float:
 
 
 def bench_export(base: str, url: str, *, window_id: int, tmp: Path) -> dict[str, float]:
-    """(c) The streamed CSV export over HTTP vs the driver + csv baseline, each to a file."""
-    baseline = _baseline_dump(url, window_id=window_id, path=tmp / "baseline.csv")
-    start = time.perf_counter()
+    """(c) The streamed CSV export over HTTP vs the driver + csv baseline, each to a file.
+
+    Each runs twice, alternating, and the faster of its two runs counts: whichever runs first
+    also pays for reading a million rows into the page cache.
+    """
+    baselines: list[float] = []
+    exports: list[float] = []
     size = 0
-    with (
-        httpx.Client(base_url=base, timeout=600) as client,
-        (tmp / "export.csv").open("wb") as out,
-        client.stream("GET", f"/api/v1/policies/{MAIN_SLUG}/comments.csv") as response,
-    ):
-        assert response.status_code == 200
-        for chunk in response.iter_raw():
-            size += len(chunk)
-            out.write(chunk)
-    export = time.perf_counter() - start
+    for _ in range(2):
+        baselines.append(_baseline_dump(url, window_id=window_id, path=tmp / "baseline.csv"))
+        start = time.perf_counter()
+        size = 0
+        with (
+            httpx.Client(base_url=base, timeout=600) as client,
+            (tmp / "export.csv").open("wb") as out,
+            client.stream("GET", f"/api/v1/policies/{MAIN_SLUG}/comments.csv") as response,
+        ):
+            assert response.status_code == 200
+            for chunk in response.iter_raw():
+                size += len(chunk)
+                out.write(chunk)
+        exports.append(time.perf_counter() - start)
+    export, baseline = min(exports), min(baselines)
     return {"export_s": export, "baseline_s": baseline, "ratio": export / baseline, "mb": size / 1e6}
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-from starlette.concurrency import run_in_threadpool
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from policies.access import Actor
 from policies.accounts import BAD_TOKEN, BAD_TOKEN_EN, actor_for_token

@@ -162,7 +162,8 @@ def list_(
     page = list_comments(
         session, slug=slug, viewer=viewer, filters=filters, sort=sort, cursor=cursor, limit=limit
     )
-    body = CommentPage(items=[CommentPublic.model_validate(c) for c in page.items], next_cursor=page.next_cursor)
+    items = [CommentPublic.model_validate(c) for c in page.items]
+    body = CommentPage(items=items, next_cursor=page.next_cursor)
     # Serialized here, once: returned as a model, FastAPI would dump it to a dict, validate that
     # against CommentPage again and only then write the JSON (the model still documents it).
     return Response(content=body.model_dump_json(), media_type="application/json")

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from policies.models import Role
 from policies.settings import Settings
+from service.api.comments import CommentPage
 from service.app import create_app
 from tests.service.conftest import SLUG, auth, make_token, open_consultation, problem_of
 
@@ -148,6 +149,13 @@ def test_moderation_disposition_campaign_and_exports(
     )
     assert one.status_code == 200 and one.json()["disposition"]["next_clause_key"] == "pasal-2"
     assert client.get(URL, params={"undisposed": True}).json()["items"] == []
+    # The page is written from the domain's view: it must be exactly what CommentPage documents.
+    for headers in ({}, auth(moderator_token)):
+        listed = client.get(URL, headers=headers)
+        assert listed.json() == CommentPage.model_validate_json(listed.content).model_dump(mode="json")
+        by_id = {c["id"]: c for c in listed.json()["items"]}
+        assert by_id[rude["id"]]["disposition"]["next_clause_key"] == "pasal-2"
+        assert (by_id[rude["id"]]["body"] == "Kata kasar.") is bool(headers)
     exported = client.get(f"/api/v1/policies/{SLUG}/comments.csv")
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.text)))

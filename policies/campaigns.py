@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
 import sqlalchemy as sa
 from datasketch import MinHash
 from datasketch.lsh import _optimal_param
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, select
 
 from policies.models import Campaign, Comment, CommentBand, CommentSignature
 from policies.queries import in_windows
@@ -101,22 +102,18 @@ def _join(session: Session, *, comment: Comment, match: Comment) -> Campaign:
             window_id=comment.window_id,  # type: ignore[arg-type]
             representative_comment_id=face.id,  # type: ignore[arg-type]
             representative_text=face.body,
-            size=1,
         )
         session.add(campaign)
         session.flush()
         match.campaign_id = campaign.id
         session.add(match)
-    # The size is bumped in SQL so concurrent joiners never lose a count.
-    session.exec(
-        update(Campaign).where(col(Campaign.id) == match.campaign_id).values(size=Campaign.size + 1)
-    )  # type: ignore[call-overload]
+    # No size is kept on the campaign row: every joiner updating one row queued concurrent
+    # posts of a campaign behind its lock. The size is counted when campaigns are listed.
     comment.campaign_id = match.campaign_id
     session.add(comment)
     session.flush()
-    campaign_row = session.get(Campaign, match.campaign_id)
+    campaign_row = session.get(Campaign, match.campaign_id, populate_existing=True)
     assert campaign_row is not None
-    session.refresh(campaign_row)
     face_id = campaign_row.representative_comment_id
     if face_id != comment.id:
         face_hidden = (
@@ -230,13 +227,47 @@ def detect(session: Session, *, comment: Comment, threshold: float) -> Campaign 
     return _join(session, comment=comment, match=match)
 
 
+@dataclass(frozen=True)
+class CampaignGroup:
+    """A campaign as listed: its row and the number of its members, counted when read."""
+
+    id: int
+    window_id: int
+    representative_comment_id: int
+    representative_text: str
+    created_at: datetime
+    size: int
+
+
+def campaign_size() -> sa.ScalarSelect[int]:
+    """Return the correlated count of a campaign's members (hidden ones included)."""
+    return (
+        sa.select(sa.func.count())
+        .select_from(Comment.__table__)  # type: ignore[attr-defined]
+        .where(Comment.campaign_id == Campaign.id)
+        .scalar_subquery()
+    )
+
+
 def list_campaigns(
     session: Session, *, window_ids: Sequence[int], visible_only: bool = False
-) -> list[Campaign]:
+) -> list[CampaignGroup]:
     """Return the windows' campaign groups, largest first; `visible_only` drops all-hidden ones."""
     if not window_ids:
         return []
-    stmt = select(Campaign).where(in_windows(Campaign.window_id, window_ids=window_ids))
+    size = campaign_size().label("size")
+    stmt = sa.select(Campaign, size).where(in_windows(Campaign.window_id, window_ids=window_ids))
     if visible_only:
         stmt = stmt.where(has_visible_member())
-    return list(session.exec(stmt.order_by(col(Campaign.size).desc(), col(Campaign.id))))
+    rows = session.execute(stmt.order_by(size.desc(), col(Campaign.id)))
+    return [
+        CampaignGroup(
+            id=c.id,  # type: ignore[arg-type]
+            window_id=c.window_id,
+            representative_comment_id=c.representative_comment_id,
+            representative_text=c.representative_text,
+            created_at=c.created_at,
+            size=n,
+        )
+        for c, n in rows
+    ]

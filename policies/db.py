@@ -10,8 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+
+from policies.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # The largest value of an INTEGER column on PostgreSQL. psycopg binds every integer compared
@@ -80,7 +83,11 @@ def create_db_engine(url: str) -> Engine:
         sa.event.listen(engine, "connect", lambda c, r: setattr(c, "isolation_level", None))
         sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # As many kept connections as request threads: with fewer, every request beyond the pool
+    # opened a new PostgreSQL connection and closed it again (a server process each time).
+    return sa.create_engine(
+        url, pool_pre_ping=True, pool_size=get_settings().db_pool_size, max_overflow=10
+    )
 
 
 @lru_cache(maxsize=8)
@@ -108,3 +115,17 @@ def read_session(url: str) -> Iterator[Session]:
     with Session(bind, expire_on_commit=False) as session:
         yield session
         session.rollback()
+
+
+def insert_unless_exists(
+    session: Session, *, table: sa.Table, values: dict[str, Any], unique: tuple[str, ...]
+) -> int | None:
+    """Insert a row unless its unique columns are taken; return the new id, or None if taken.
+
+    One statement (INSERT ... ON CONFLICT DO NOTHING RETURNING id, which SQLite and PostgreSQL
+    both speak): no savepoint and no failed statement to recover from. On PostgreSQL a concurrent
+    twin's uncommitted row makes it wait for that twin's commit, then report the key taken.
+    """
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=list(unique))
+    return session.execute(stmt.returning(table.c.id)).scalar_one_or_none()

@@ -20,6 +20,12 @@ class Settings(BaseSettings):
         default=f"sqlite:///{DATA_DIR / 'siklus.db'}",
         description="SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user@host/db.",
     )
+    db_pool_size: int = Field(
+        default=40,
+        ge=1,
+        description="PostgreSQL connections each process keeps (one per request thread: Starlette runs "
+        "40); with several workers keep workers x (this + 10) under the server's max_connections.",
+    )
     data_dir: Path = Field(default=DATA_DIR, description="Where embedded state lives.")
     secret_key: SecretStr = Field(
         default=SecretStr(""),

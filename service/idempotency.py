@@ -26,12 +26,13 @@ import hashlib
 from collections.abc import Callable
 from typing import Annotated
 
+import sqlalchemy as sa
 from fastapi import Header, Request, Response
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from policies.access import Actor
+from policies.db import insert_unless_exists, utcnow
 from policies.errors import Conflict, InvalidInput
 from policies.models import IdempotencyRecord
 
@@ -40,6 +41,7 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 200
 # Marks a record whose response is not written yet; only ever visible inside its own transaction.
 PENDING = 0
+_RECORDS: sa.Table = IdempotencyRecord.__table__  # type: ignore[attr-defined]
 
 IdempotencyKeyDep = Annotated[
     str | None,
@@ -101,31 +103,34 @@ def run_idempotent(
             content=result.model_dump_json(), status_code=status_code, media_type="application/json"
         )
     request_hash = request_fingerprint(request=request, payload=payload)
-    existing = _find(session, account_id=actor.id, key=key)
-    if existing is not None:
-        return _replay(existing, request_hash=request_hash, key=key)
-    record = IdempotencyRecord(
-        account_id=actor.id, key=key, request_hash=request_hash, status_code=PENDING, response_body=""
+    # Claim the key before acting: a concurrent twin waits here for the first one's commit
+    # (PostgreSQL) or already waited at BEGIN (SQLite), then finds the committed record.
+    record_id = insert_unless_exists(
+        session,
+        table=_RECORDS,
+        values={
+            "account_id": actor.id,
+            "key": key,
+            "request_hash": request_hash,
+            "status_code": PENDING,
+            "response_body": "",
+            "created_at": utcnow(),
+        },
+        unique=("account_id", "key"),
     )
-    try:
-        # Claim the key before acting: a concurrent twin waits here (PostgreSQL) or already
-        # waited at BEGIN (SQLite), then finds the committed record instead of acting again.
-        with session.begin_nested():
-            session.add(record)
-            session.flush()
-    except IntegrityError:
-        if record in session:
-            session.expunge(record)
+    if record_id is None:
         existing = _find(session, account_id=actor.id, key=key)
         if existing is None or existing.status_code == PENDING:
             raise Conflict(
                 f"Permintaan dengan Idempotency-Key '{key}' sedang diproses: coba lagi sebentar.",
                 en=f"The request with Idempotency-Key '{key}' is still being processed: retry shortly.",
-            ) from None
+            )
         return _replay(existing, request_hash=request_hash, key=key)
-    result = action()
-    record.status_code = status_code
-    record.response_body = result.model_dump_json()
-    session.add(record)
-    session.flush()
-    return Response(content=record.response_body, status_code=status_code, media_type="application/json")
+    body = action().model_dump_json()
+    session.execute(
+        sa.update(_RECORDS)
+        .where(_RECORDS.c.id == record_id)
+        .values(status_code=status_code, response_body=body)
+    )
+    return Response(content=body, status_code=status_code, media_type="application/json")
+

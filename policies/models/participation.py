@@ -91,7 +91,7 @@ class Campaign(SQLModel, table=True):
     # No FK: campaign and comment would reference each other, a cycle some DDL cannot order.
     representative_comment_id: int
     representative_text: str = text_col()
-    size: int = Field(default=1)
+    # No member count here: it is counted when listed (policies/campaigns.py, campaign_size).
     created_at: datetime = created_at_col()
 
 

@@ -19,11 +19,11 @@ import jinja2
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from policies.campaigns import list_campaigns
+from policies.campaigns import CampaignGroup, list_campaigns
 from policies.comment_queries import LIST_COLUMNS, LIST_FROM, CommentView, view_of_row
 from policies.errors import NotFound
 from policies.i18n import JAKARTA, format_date, format_datetime, format_number, format_share
-from policies.models import Campaign, Clause, Comment, ConsultationWindow, DraftVersion, Policy
+from policies.models import Clause, Comment, ConsultationWindow, DraftVersion, Policy
 from policies.queries import cycle_windows, get_policy, in_windows
 from policies.rendering.report_labels import LABELS
 from policies.statistics import ConsultationStats, consultation_stats
@@ -73,7 +73,7 @@ class ReportData:
     version: DraftVersion
     sections: list[ClauseSection]
     stats: ConsultationStats
-    campaigns: list[Campaign]
+    campaigns: list[CampaignGroup]
     replies: dict[int, int]
     generated_at: datetime
     windows: list[WindowLine] = field(default_factory=list)
@@ -201,7 +201,7 @@ def build_report(session: Session, *, slug: str, now: datetime, page: int | None
         # The report counts each clause's comments itself (its sections and contents).
         stats=consultation_stats(session, window_ids=ids, by_clause=False),  # type: ignore[arg-type]
         # The report is public: a campaign is shown by a visible member, or not at all.
-        campaigns=list_campaigns(session, window_ids=ids, visible_only=True),  # type: ignore[arg-type]
+        campaigns=list_campaigns(session, window_ids=ids, visible_only=True),
         replies=dict(replies),
         generated_at=now,
         windows=[

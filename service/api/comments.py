@@ -22,7 +22,7 @@ from policies.comment_queries import (
     view_of,
 )
 from policies.db import read_session
-from policies.models import Campaign, Outcome, StakeholderGroup, Stance
+from policies.models import Outcome, StakeholderGroup, Stance
 from policies.queries import cycle_window_ids, get_policy
 from service.api.params import IdPath, OptionalIdQuery, SlugPath, id_query, text_query
 from service.api.schemas import NoNul, Text
@@ -333,7 +333,7 @@ def campaigns(slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep)
     owning unit's drafters; everyone else sees each campaign by a visible member's text.
     """
     policy = get_policy(session, slug=slug)
-    rows: list[Campaign] = list_campaigns(
+    rows = list_campaigns(
         session,
         window_ids=cycle_window_ids(session, policy=policy),
         visible_only=not can_see_hidden(viewer, policy=policy),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlmodel import select
 
+from policies.access import Actor
 from policies.actions import comments
-from policies.campaigns import bands_for, fingerprint, list_campaigns, similarity
+from policies.campaigns import CampaignGroup, bands_for, fingerprint, list_campaigns, similarity
 from policies.db import unit_of_work
 from policies.models import Campaign, Comment, CommentBand, Disposition, Outcome, Role
 from policies.queries import cycle_window_ids, get_policy
@@ -32,6 +36,29 @@ def _post(db: str, n: int, key: str, body: str) -> int:
     actor = account(db, email=f"orang{n}@warga.test")
     with unit_of_work(db) as s:
         return comments.create_comment(s, actor=actor, slug=SLUG, clause_key=key, body=body, now=LATER).id
+
+
+def test_concurrent_copies_are_all_counted(db: str, key: str) -> None:
+    """Copies posted at the same moment each join the campaign, and the size counts every one."""
+    first = _post(db, 0, key, LETTER)
+    actors = [account(db, email=f"serentak{n}@warga.test") for n in range(6)]
+    start = threading.Barrier(len(actors))
+
+    def post(actor: Actor) -> int:
+        start.wait()
+        with unit_of_work(db) as s:
+            made = comments.create_comment(
+                s, actor=actor, slug=SLUG, clause_key=key, body=LETTER + "!", now=LATER
+            )
+            return made.id  # type: ignore[return-value]
+
+    with ThreadPoolExecutor(len(actors)) as pool:
+        made = list(pool.map(post, actors))
+    group = _campaign(db)
+    assert group.size == 7 and group.representative_comment_id == first
+    with unit_of_work(db) as s:
+        members = s.exec(select(Comment.id).where(Comment.campaign_id == group.id)).all()
+    assert sorted(members) == sorted([first, *made])
 
 
 def test_bands_follow_the_threshold_and_similarity_is_estimated() -> None:
@@ -89,9 +116,10 @@ def _hide(db: str, comment_id: int, *, hidden: bool = True) -> None:
         comments.set_hidden(s, actor=maya, slug=SLUG, comment_id=comment_id, hidden=hidden, reason="spam")
 
 
-def _campaign(db: str) -> Campaign:
+def _campaign(db: str) -> CampaignGroup:
     with unit_of_work(db) as s:
-        return s.exec(select(Campaign)).one()
+        (group,) = list_campaigns(s, window_ids=cycle_window_ids(s, policy=get_policy(s, slug=SLUG)))
+        return group
 
 
 def test_the_representative_is_always_a_visible_members_text(db: str, key: str) -> None:

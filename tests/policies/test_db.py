@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from policies.db import SQLITE_BUSY_TIMEOUT_MS, UTCDateTime, create_db_engine, read_session, unit_of_work
+from policies.db import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    UTCDateTime,
+    create_db_engine,
+    insert_unless_exists,
+    read_session,
+    unit_of_work,
+)
+from policies.models import Account, IdempotencyRecord, Role
+from policies.settings import get_settings
 
 # These run on a SQLite file of their own in both passes: the embedded default must hold
 # whatever database the rest of the suite runs on.
@@ -81,3 +90,40 @@ def test_two_writers_queue_and_both_commit(sqlite_url: str) -> None:
     assert errors == []
     with read_session(sqlite_url) as s:
         assert s.exec(sa.text("SELECT n FROM counter")).one() == (2,)  # type: ignore[call-overload]
+
+
+def test_postgresql_pool_is_as_large_as_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Building the engine connects to nothing: this holds without a server.
+    monkeypatch.setenv("SIKLUS_DB_POOL_SIZE", "7")
+    get_settings.cache_clear()
+    try:
+        engine = create_db_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
+        assert (engine.pool.size(), engine.pool._max_overflow) == (7, 10)  # type: ignore[attr-defined]
+    finally:
+        get_settings.cache_clear()
+
+
+def test_insert_unless_exists_claims_a_key_once(db: str) -> None:
+    """One statement on either backend: the first insert gets an id, the same key gets None."""
+    table = IdempotencyRecord.__table__  # type: ignore[attr-defined]
+    row = {
+        "account_id": None,
+        "key": "sekali",
+        "request_hash": "h",
+        "status_code": 0,
+        "response_body": "",
+        "created_at": datetime(2026, 8, 17, tzinfo=UTC),
+    }
+    with unit_of_work(db) as s:
+        account = Account(email="kunci@warga.test", name="Kunci", password_hash="x", role=Role.STAKEHOLDER)
+        s.add(account)
+        s.flush()
+        row["account_id"] = account.id
+        first = insert_unless_exists(s, table=table, values=row, unique=("account_id", "key"))
+        again = insert_unless_exists(s, table=table, values=row, unique=("account_id", "key"))
+        other = insert_unless_exists(
+            s, table=table, values={**row, "key": "lain"}, unique=("account_id", "key")
+        )
+    assert isinstance(first, int) and again is None and isinstance(other, int) and other != first
+    with read_session(db) as s:
+        assert s.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 2

@@ -37,7 +37,8 @@ def _stream(
 
     # The rows are read while the response is sent, by a session that lives as long as the stream.
     def chunks() -> Iterator[str]:
-        with read_session(settings.database_url) as stream_session:
+        # A transaction: on PostgreSQL the rows come through a server-side cursor.
+        with read_session(settings.database_url, transaction=True) as stream_session:
             yield from exporter(stream_session, window_ids=window_ids, full_text=full_text)
 
     return chunks()

@@ -6,13 +6,17 @@ import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import psycopg
 import pytest
 import sqlalchemy as sa
+from sqlmodel import Session
 
+import policies.db
 from policies.db import (
     SQLITE_BUSY_TIMEOUT_MS,
     UTCDateTime,
     create_db_engine,
+    get_engine,
     insert_unless_exists,
     read_session,
     unit_of_work,
@@ -127,3 +131,58 @@ def test_insert_unless_exists_claims_a_key_once(db: str) -> None:
     assert isinstance(first, int) and again is None and isinstance(other, int) and other != first
     with read_session(db) as s:
         assert s.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 2
+
+
+def _in_transaction(session: Session) -> bool:
+    """Tell whether the session's driver connection is inside a transaction right now."""
+    dbapi = session.connection().connection.dbapi_connection
+    if session.get_bind().dialect.name == "postgresql":
+        return dbapi.info.transaction_status != psycopg.pq.TransactionStatus.IDLE  # type: ignore[union-attr]
+    return dbapi.in_transaction  # type: ignore[union-attr]
+
+
+def test_a_read_holds_a_transaction_only_where_it_needs_one(db: str) -> None:
+    """PostgreSQL reads run without BEGIN/ROLLBACK round trips; SQLite reads keep one snapshot."""
+    postgres = get_engine(db).dialect.name == "postgresql"
+    with read_session(db) as s:
+        assert s.execute(sa.text("SELECT 1")).scalar_one() == 1
+        assert _in_transaction(s) is not postgres
+    with read_session(db, transaction=True) as s:  # what a server-side cursor needs
+        assert s.execute(sa.text("SELECT 1")).scalar_one() == 1
+        assert _in_transaction(s)
+    with unit_of_work(db) as s:
+        s.execute(sa.text("SELECT 1"))
+        assert _in_transaction(s)
+
+
+def _backend_pid(db: str) -> int:
+    with read_session(db) as s:
+        return s.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def test_a_connection_dropped_while_idle_is_replaced_before_use(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The idle ping: a pooled PostgreSQL connection the server ended is swapped, not failed on."""
+    engine = get_engine(db)
+    if engine.dialect.name != "postgresql":
+        # A file has no server that could end the connection: SQLite's pool is never pinged.
+        assert not sa.event.contains(engine, "checkin", policies.db._note_checkin)
+        with read_session(db) as s:
+            assert s.execute(sa.text("SELECT 1")).scalar_one() == 1
+        return
+    assert sa.event.contains(engine, "checkin", policies.db._note_checkin)
+    engine.dispose()  # one pooled connection, the one terminated below
+    pid = _backend_pid(db)
+    with psycopg.connect(engine.url.set(drivername="postgresql").render_as_string(False)) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    monkeypatch.setattr(policies.db, "PING_AFTER_IDLE_S", 0.0)
+    assert _backend_pid(db) != pid  # pinged, found dead, replaced: the read never saw the error
+    # Back in use within the threshold, a connection is not pinged (no round trip per request).
+    pid = _backend_pid(db)
+    with psycopg.connect(engine.url.set(drivername="postgresql").render_as_string(False)) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    monkeypatch.setattr(policies.db, "PING_AFTER_IDLE_S", 3600.0)
+    with pytest.raises(sa.exc.OperationalError):
+        _backend_pid(db)
+    assert _backend_pid(db) != pid  # the failed statement invalidated the pool: fresh connections

@@ -1,0 +1,154 @@
+"""The comment page against an oracle: every sort, filter and cursor lists what Python's sort lists.
+
+On PostgreSQL the page of a whole cycle is one statement (scope and page joined by LATERAL);
+on SQLite, and for one window, it is two. Both must list the same rows in the same order.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from policies.access import Actor
+from policies.actions import comments, consultation
+from policies.comment_queries import CommentFilter, CommentSort, list_comments
+from policies.db import read_session, unit_of_work
+from policies.errors import NotFound
+from policies.models import Comment, Disposition, Outcome, Role, Stance
+from policies.queries import cycle_window_ids, get_policy
+from tests.conftest import DRAFTER
+from tests.policies.comment_setup import LATER, SLUG, account, clause_keys, open_consultation
+
+SECOND_OPENS = LATER + timedelta(hours=2)
+STANCES = (Stance.FOR, Stance.AGAINST, Stance.NEUTRAL)
+
+
+def _say(db: str, actor: Actor, *, key: str, n: int, now: datetime) -> int:
+    with unit_of_work(db) as s:
+        return comments.create_comment(
+            s,
+            actor=actor,
+            slug=SLUG,
+            clause_key=key,
+            body=f"Masukan nomor {n}: jam pelajaran ke-{n * 13} perlu ditinjau ulang.",
+            stance=STANCES[n % 3],
+            now=now,
+        ).id
+
+
+@pytest.fixture
+def cycle(db: str, catalog: None) -> dict[str, object]:
+    """Two windows of one cycle, comments in both, votes, a reply, a disposition, a hidden one."""
+    open_consultation(db)
+    keys = clause_keys(db)
+    people = [account(db, email=f"w{n}@warga.test", group="asn" if n % 2 else "public") for n in range(6)]
+    maya = account(db, email="maya@siklus.test", role=Role.MODERATOR)
+    first = [_say(db, p, key=keys[n % 2], n=n, now=LATER) for n, p in enumerate(people)]
+    with unit_of_work(db) as s:
+        comments.create_reply(s, actor=people[1], slug=SLUG, parent_id=first[0], body="Setuju.", now=LATER)
+        for voter in people[:3]:
+            comments.vote(s, actor=voter, slug=SLUG, comment_id=first[4], value=1, now=LATER)
+        comments.vote(s, actor=people[0], slug=SLUG, comment_id=first[1], value=1, now=LATER)
+        comments.set_hidden(s, actor=maya, slug=SLUG, comment_id=first[2], hidden=True, reason="kasar")
+        comments.dispose(
+            s, actor=DRAFTER, slug=SLUG, comment_id=first[3], outcome=Outcome.NOTED, reason="x", now=LATER
+        )
+        consultation.close_window(s, actor=DRAFTER, slug=SLUG, now=LATER + timedelta(hours=1))
+    with unit_of_work(db) as s:
+        consultation.open_window(
+            s,
+            actor=DRAFTER,
+            slug=SLUG,
+            version_number=1,
+            opens_at=SECOND_OPENS,
+            closes_at=SECOND_OPENS + timedelta(days=21),
+            now=SECOND_OPENS,
+        )
+    second = [_say(db, p, key=keys[0], n=n + 6, now=SECOND_OPENS) for n, p in enumerate(people[:3])]
+    return {"keys": keys, "hidden": first[2], "ids": first + second, "moderator": maya}
+
+
+def _expected(db: str, *, sort: CommentSort, filters: CommentFilter) -> list[int]:
+    """Order the cycle's top-level comments in Python: the oracle the SQL page must match."""
+    with read_session(db) as s:
+        windows = cycle_window_ids(s, policy=get_policy(s, slug=SLUG))
+        disposed = set(s.execute(sa.select(Disposition.comment_id)).scalars())
+        rows = [
+            c
+            for c in s.execute(sa.select(Comment).where(Comment.window_id.in_(windows))).scalars()
+            if c.parent_id is None
+            and (filters.clause_key is None or c.clause_key == filters.clause_key)
+            and (filters.stance is None or c.stance == filters.stance)
+            and (filters.author_group is None or c.author_group == filters.author_group)
+            and (not filters.undisposed or c.id not in disposed)
+        ]
+        if sort is CommentSort.SUPPORT:
+            rows.sort(key=lambda c: (c.support_count, c.id), reverse=True)
+        else:
+            rows.sort(key=lambda c: c.id, reverse=sort is CommentSort.NEWEST)
+        return [c.id for c in rows]
+
+
+def _walk(db: str, *, sort: CommentSort, filters: CommentFilter, limit: int) -> list[int]:
+    """Follow next_cursor from the first page to the last and return every id listed."""
+    ids: list[int] = []
+    cursor: str | None = None
+    with read_session(db) as s:
+        while True:
+            page = list_comments(
+                s, slug=SLUG, viewer=None, sort=sort, filters=filters, cursor=cursor, limit=limit
+            )
+            ids += [c.id for c in page.items]
+            if page.next_cursor is None:
+                return ids
+            cursor = page.next_cursor
+
+
+@pytest.mark.parametrize("sort", list(CommentSort))
+def test_every_sort_and_filter_lists_what_the_oracle_lists(
+    db: str, cycle: dict[str, object], sort: CommentSort
+) -> None:
+    keys = cycle["keys"]
+    assert isinstance(keys, list)
+    cases = [
+        CommentFilter(),
+        CommentFilter(clause_key=keys[0]),
+        CommentFilter(stance=Stance.FOR),
+        CommentFilter(author_group="asn", clause_key=keys[0]),
+        CommentFilter(undisposed=True),
+    ]
+    for filters in cases:
+        expected = _expected(db, sort=sort, filters=filters)
+        assert expected, filters  # every case lists something, so a wrong page cannot pass empty
+        for limit in (1, 2, 50):
+            assert _walk(db, sort=sort, filters=filters, limit=limit) == expected, (filters, limit)
+    assert len(_expected(db, sort=sort, filters=CommentFilter())) == 9  # both windows, no reply
+
+
+def test_the_unit_read_with_the_page_decides_who_sees_hidden_text(db: str, cycle: dict[str, object]) -> None:
+    hidden = cycle["hidden"]
+    moderator = cycle["moderator"]
+    assert isinstance(moderator, Actor)
+    with read_session(db) as s:
+        seen = {
+            who: next(c for c in list_comments(s, slug=SLUG, viewer=viewer).items if c.id == hidden)
+            for who, viewer in (("public", None), ("drafter", DRAFTER), ("moderator", moderator))
+        }
+    assert seen["public"].hidden and seen["public"].hidden_reason == "kasar"
+    assert "Masukan nomor 2" not in seen["public"].body
+    assert "Masukan nomor 2" in seen["drafter"].body and "Masukan nomor 2" in seen["moderator"].body
+
+
+def test_an_unknown_policy_is_not_found_and_a_policy_without_comments_lists_none(
+    db: str, catalog: None
+) -> None:
+    with read_session(db) as s:
+        with pytest.raises(NotFound):
+            list_comments(s, slug="tidak-ada", viewer=None)
+        assert list_comments(s, slug=SLUG, viewer=None).items == []  # no window yet
+    open_consultation(db)
+    with read_session(db) as s:
+        page = list_comments(s, slug=SLUG, viewer=None, sort=CommentSort.SUPPORT)
+    assert page.items == [] and page.next_cursor is None  # a window, no comment in it

@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from policies import sqlite_gate
 from policies.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -66,15 +67,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(conn: sa.Connection) -> None:
-    # Writers take the lock at BEGIN so two of them queue instead of failing on upgrade;
-    # readers begin deferred so they never wait for a writer.
-    if conn.get_execution_options().get("siklus_readonly"):
-        conn.exec_driver_sql("BEGIN")
-    else:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 def create_db_engine(url: str) -> Engine:
     """Build an engine with the settings each backend needs."""
     if url.startswith("sqlite"):
@@ -87,7 +79,8 @@ def create_db_engine(url: str) -> Engine:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling is switched off so BEGIN IMMEDIATE is ours.
         sa.event.listen(engine, "connect", lambda c, r: setattr(c, "isolation_level", None))
-        sa.event.listen(engine, "begin", _sqlite_begin)
+        # Writers queue at BEGIN IMMEDIATE in arrival order; readers begin deferred.
+        sqlite_gate.install(engine, gate=sqlite_gate.WriteGate(timeout_s=SQLITE_BUSY_TIMEOUT_MS / 1000))
         return engine
     # As many kept connections as request threads: with fewer, every request beyond the pool
     # opened a new PostgreSQL connection and closed it again (a server process each time).

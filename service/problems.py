@@ -28,6 +28,7 @@ PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("siklus")
 TYPE_BASE = "https://siklus.example/problems/"
 RETRY_AFTER_SECONDS = 60
+DB_RETRY_AFTER_SECONDS = 5
 
 # Domain errors carry no status; this table is the only place that gives them one.
 STATUS: list[tuple[type[DomainError], int]] = [
@@ -142,6 +143,26 @@ async def _integrity(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # The database is there but could not take this request now (SQLite busy past its timeout,
+    # a dropped PostgreSQL connection): nothing was saved, and the same request can be sent again.
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    english = problem_locale(request) == "en"
+    return problem(
+        status=503,
+        code="database-busy",
+        title="Database busy" if english else "Basis data sedang sibuk",
+        detail=(
+            f"Nothing was saved. Send the same request again in {DB_RETRY_AFTER_SECONDS} seconds."
+            if english
+            else f"Tidak ada yang tersimpan. Kirim ulang permintaan yang sama dalam "
+            f"{DB_RETRY_AFTER_SECONDS} detik."
+        ),
+        instance=request.url.path,
+        headers={"Retry-After": str(DB_RETRY_AFTER_SECONDS)},
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     # Not an expected condition: log it for the operators, and still answer in the API's format.
     log.exception("unexpected error on %s %s", request.method, request.url.path)
@@ -228,6 +249,7 @@ def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into problem+json."""
     app.add_exception_handler(DomainError, _domain)
     app.add_exception_handler(sqlalchemy.exc.IntegrityError, _integrity)
+    app.add_exception_handler(sqlalchemy.exc.OperationalError, _unavailable)
     app.add_exception_handler(Exception, _unexpected)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)

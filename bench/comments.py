@@ -91,22 +91,26 @@ def start_web(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("the web service did not start")
 
 
-async def _throughput(base: str, *, total: int, make_request) -> float:  # type: ignore[no-untyped-def]
+async def _throughput(base: str, *, total: int, make_request) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def]
     counter = iter(range(total))
+    latencies: list[float] = []
     limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
 
         async def worker(w: int) -> None:
             for i in counter:
+                sent = time.perf_counter()
                 response = await make_request(client, w, i)
+                latencies.append(time.perf_counter() - sent)
                 if response.status_code >= 400:
                     raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
 
         await asyncio.gather(*(worker(w) for w in range(min(CLIENTS, 4))))  # warm-up connections
         counter = iter(range(total))
+        latencies.clear()
         start = time.perf_counter()
         await asyncio.gather(*(worker(w) for w in range(CLIENTS)))
-        return total / (time.perf_counter() - start)
+        return total / (time.perf_counter() - start), latencies
 
 
 def bench_post(base: str, *, tokens: list[str], clause_keys: list[str], posts: int) -> dict[str, float]:
@@ -127,9 +131,17 @@ def bench_post(base: str, *, tokens: list[str], clause_keys: list[str], posts: i
             headers={"Authorization": f"Bearer {tokens[w]}", "Idempotency-Key": f"{run_id}-{i}"},
         )
 
-    healthz = asyncio.run(_throughput(base, total=max(2000, posts), make_request=health))
-    comments = asyncio.run(_throughput(base, total=posts, make_request=post))
-    return {"healthz_rps": healthz, "post_rps": comments, "ratio": comments / healthz}
+    healthz, _ = asyncio.run(_throughput(base, total=max(2000, posts), make_request=health))
+    comments, waits = asyncio.run(_throughput(base, total=posts, make_request=post))
+    # The tail shows whether writers are served in turn (a starved one waits seconds).
+    return {
+        "healthz_rps": healthz,
+        "post_rps": comments,
+        "ratio": comments / healthz,
+        "post_p50_ms": _pct(waits, 0.5) * 1000,
+        "post_p99_ms": _pct(waits, 0.99) * 1000,
+        "post_max_ms": max(waits) * 1000,
+    }
 
 
 def bench_deep_page(base: str, *, window_max_id: int, runs: int = 300) -> dict[str, float]:
@@ -279,6 +291,12 @@ def _table(results: dict[str, dict]) -> None:
                 f"{r['post']['ratio']:.3f} ({r['post']['post_rps']:.0f}/{r['post']['healthz_rps']:.0f} rps)"
             ),
             lambda r: r["post"]["ratio"] >= 0.25,
+        ),
+        (
+            "    POST latency p50 / p99 / max (ms)",
+            "-",
+            lambda r: " / ".join(f"{r['post'][f'post_{q}_ms']:.0f}" for q in ("p50", "p99", "max")),
+            lambda r: True,  # no target: shown for the tail
         ),
         (
             "(b) deep page p50 / p99 (ms)",

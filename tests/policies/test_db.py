@@ -70,11 +70,11 @@ def test_timestamps_are_stored_utc_and_read_back_aware(sqlite_url: str) -> None:
     engine.dispose()
 
 
-def test_two_writers_queue_and_both_commit(sqlite_url: str) -> None:
+def test_sixteen_writers_queue_and_all_commit(sqlite_url: str) -> None:
     with unit_of_work(sqlite_url) as s:
         s.exec(sa.text("CREATE TABLE counter (n INTEGER)"))  # type: ignore[call-overload]
         s.exec(sa.text("INSERT INTO counter VALUES (0)"))  # type: ignore[call-overload]
-    entered, errors = threading.Barrier(2), []
+    entered, errors = threading.Barrier(16), []
 
     def bump() -> None:
         try:
@@ -86,14 +86,14 @@ def test_two_writers_queue_and_both_commit(sqlite_url: str) -> None:
         except Exception as exc:  # collected and asserted below
             errors.append(exc)
 
-    threads = [threading.Thread(target=bump) for _ in range(2)]
+    threads = [threading.Thread(target=bump) for _ in range(16)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=30)
     assert errors == []
     with read_session(sqlite_url) as s:
-        assert s.exec(sa.text("SELECT n FROM counter")).one() == (2,)  # type: ignore[call-overload]
+        assert s.exec(sa.text("SELECT n FROM counter")).one() == (16,)  # type: ignore[call-overload]
 
 
 def test_postgresql_pool_is_as_large_as_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,17 +16,6 @@ from policies.db import get_engine, read_session, unit_of_work
 from policies.sqlite_gate import WriteGate, gate_of
 
 
-@pytest.fixture
-def counter_db(tmp_path: Path) -> str:
-    """A SQLite file with one counter row."""
-    url = f"sqlite:///{tmp_path / 'gate.db'}"
-    with unit_of_work(url) as s:
-        s.execute(sa.text("CREATE TABLE counter (n INTEGER NOT NULL)"))
-        s.execute(sa.text("INSERT INTO counter VALUES (0)"))
-    yield url
-    get_engine(url).dispose()
-
-
 def test_writers_get_in_in_the_order_they_arrived() -> None:
     gate = WriteGate(timeout_s=10)
     first = object()
@@ -65,27 +54,6 @@ def test_a_writer_without_a_turn_in_time_is_refused_and_leaves_the_queue() -> No
     gate.leave(holder)
     gate.enter(next_one)  # free again: no wait, no refusal
     gate.leave(next_one)
-
-
-def test_many_threads_writing_at_once_all_commit(counter_db: str) -> None:
-    errors: list[BaseException] = []
-
-    def bump() -> None:
-        try:
-            for _ in range(10):
-                with unit_of_work(counter_db) as s:
-                    s.execute(sa.text("UPDATE counter SET n = n + 1"))
-        except BaseException as exc:  # the assertion below reports it
-            errors.append(exc)
-
-    threads = [threading.Thread(target=bump) for _ in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert errors == []
-    with read_session(counter_db) as s:
-        assert s.execute(sa.text("SELECT n FROM counter")).scalar_one() == 160
 
 
 def test_the_gate_comes_back_after_a_failed_or_abandoned_write(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlalchemy import and_, or_
@@ -158,6 +159,8 @@ LIST_COLUMNS = (
 )
 
 _COLUMNS = len(LIST_COLUMNS)
+# How a page statement finds its windows (see _page_statement).
+Windows = Literal["one", "many", "scope"]
 _FILTERS = ("clause_key", "stance", "author_group", "campaign_id")
 LIST_FROM = Comment.__table__.outerjoin(Disposition.__table__, _D.comment_id == _C.id)  # type: ignore[attr-defined]
 
@@ -277,7 +280,7 @@ def _order(sort: CommentSort, columns: sa.ColumnCollection) -> list[sa.ColumnEle
 
 @lru_cache(maxsize=256)
 def _page_statement(
-    *, sort: CommentSort, keyed: bool, windows: str, undisposed: bool, filtered: frozenset[str]
+    *, sort: CommentSort, keyed: bool, windows: Windows, undisposed: bool, filtered: frozenset[str]
 ) -> sa.Select:
     """Build a page's statement once per shape: values are bound, so SQLAlchemy's compiled cache
     key is computed once per shape instead of once per request.

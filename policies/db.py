@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -94,7 +94,7 @@ def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
     record.info[_CHECKED_IN] = time.monotonic()
 
 
-def _ping_if_idle(dialect: sa.Dialect) -> Any:
+def _ping_if_idle(dialect: sa.Dialect) -> Callable[[Any, Any, Any], None]:
     """Return a checkout listener that pings a connection only after it sat idle in the pool.
 
     pool_pre_ping pinged on every checkout: a round trip per request, a fifth of a page read.

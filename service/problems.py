@@ -144,22 +144,35 @@ async def _integrity(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
-    # The database is there but could not take this request now (SQLite busy past its timeout,
-    # a dropped PostgreSQL connection): nothing was saved, and the same request can be sent again.
+    # The database could not take this request now: a SQLite writer without a turn in time (its
+    # transaction never began, so nothing was saved), or a connection lost on the way (a commit
+    # may or may not have landed, so the user is told to look before sending a change again).
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
     english = problem_locale(request) == "en"
+    locked = "database is locked" in str(getattr(exc, "orig", ""))
+    wait = DB_RETRY_AFTER_SECONDS
+    if locked:
+        detail = (
+            f"Nothing was saved. Send the same request again in {wait} seconds."
+            if english
+            else f"Tidak ada yang tersimpan. Kirim ulang permintaan yang sama dalam {wait} detik."
+        )
+    else:
+        detail = (
+            f"The database could not be reached. In {wait} seconds, reload to see whether a change "
+            "was saved before sending it again (with the same Idempotency-Key it is made once)."
+            if english
+            else f"Basis data tidak dapat dihubungi. Dalam {wait} detik, muat ulang untuk melihat "
+            "apakah perubahan tersimpan sebelum mengirimnya lagi (dengan Idempotency-Key yang sama "
+            "perubahan hanya dibuat sekali)."
+        )
     return problem(
         status=503,
         code="database-busy",
         title="Database busy" if english else "Basis data sedang sibuk",
-        detail=(
-            f"Nothing was saved. Send the same request again in {DB_RETRY_AFTER_SECONDS} seconds."
-            if english
-            else f"Tidak ada yang tersimpan. Kirim ulang permintaan yang sama dalam "
-            f"{DB_RETRY_AFTER_SECONDS} detik."
-        ),
+        detail=detail,
         instance=request.url.path,
-        headers={"Retry-After": str(DB_RETRY_AFTER_SECONDS)},
+        headers={"Retry-After": str(wait)},
     )
 
 

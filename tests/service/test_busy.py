@@ -43,3 +43,16 @@ def test_a_write_without_a_turn_is_503_and_the_retry_saves_it(
     with read_session(url) as s:
         assert s.execute(sa.select(Account.email)).scalars().all() == [SIGN_UP["email"]]
     get_engine(url).dispose()
+
+
+def test_a_database_that_cannot_be_reached_is_503_telling_to_look_before_resending(
+    tmp_path: Path, settings: Settings
+) -> None:
+    url = f"sqlite:///{tmp_path}"  # a directory: SQLite cannot open it ("unable to open database file")
+    app = create_app(settings.model_copy(update={"database_url": url}))
+    with TestClient(app) as client:
+        response = client.post("/api/v1/auth/register", json=SIGN_UP, headers={"Accept-Language": "en"})
+    body = problem_of(response, 503, "database-busy")
+    assert response.headers["Retry-After"] == "5"
+    assert "reload to see whether a change was saved" in str(body["detail"])
+    assert "Nothing was saved" not in str(body["detail"])

@@ -61,17 +61,31 @@ def _required_actor(request: Request, actor: OptionalActorDep) -> Actor:
     return actor
 
 
-def _writing_actor(request: Request, session: SessionDep) -> Actor:
-    # The token is checked on the request's own unit of work: one pooled connection per write
-    # request, so concurrent writers can never hold a reader each while waiting for a writer.
+def writing_actor(request: Request, session: Session) -> Actor:
+    """Return the actor of the request's token, checked on the request's own unit of work."""
+    # One pooled connection per write request, so concurrent writers can never hold a reader
+    # each while waiting for a writer.
     actor = current_actor(request, session)
     if actor is None:
         raise _refuse_anonymous(request)
     return actor
 
 
+def _writing_actor(request: Request, session: SessionDep) -> Actor:
+    return writing_actor(request, session)
+
+
+async def _bearer_sent(request: Request) -> None:
+    # For endpoints that check the token themselves, in their one trip to the thread pool: a
+    # request with no token at all is refused here, before any database work.
+    if bearer_token(request) is None:
+        raise _refuse_anonymous(request)
+
+
 ActorDep = Annotated[Actor, Depends(_required_actor)]
 # For the hot write paths (comments): the same check, on the request's writing session.
 WriterDep = Annotated[Actor, Depends(_writing_actor)]
+# For the hottest write (a new comment): refuses a missing token; the endpoint calls `writing_actor`.
+TOKEN_SENT = Depends(_bearer_sent)
 # The dependencies that refuse a request without a valid token (the OpenAPI document lists 401/403).
-ACCOUNT_REQUIRED = frozenset({_required_actor, _writing_actor})
+ACCOUNT_REQUIRED = frozenset({_required_actor, _writing_actor, _bearer_sent})

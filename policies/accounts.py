@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+import sqlalchemy as sa
 from pwdlib import PasswordHash
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -256,12 +257,16 @@ def login(session: Session, *, email: str, password: str, now: datetime, ttl_hou
     return IssuedToken(token=token, expires_at=expires_at, account=account)
 
 
+# Built once: every authenticated request runs it, and building it cost more than running it.
+_TOKEN_ACCOUNT = (
+    select(ApiToken, Account)
+    .join(Account, col(Account.id) == ApiToken.account_id)
+    .where(ApiToken.token_hash == sa.bindparam("token_hash"))
+)
+
+
 def _live_token(session: Session, *, token: str, now: datetime) -> tuple[ApiToken, Account] | None:
-    row = session.exec(
-        select(ApiToken, Account)
-        .join(Account, col(Account.id) == ApiToken.account_id)
-        .where(ApiToken.token_hash == hash_token(token))
-    ).first()
+    row = session.exec(_TOKEN_ACCOUNT, params={"token_hash": hash_token(token)}).first()
     if row is None:
         return None
     api_token, account = row

@@ -18,6 +18,7 @@ import numpy as np
 import sqlalchemy as sa
 from datasketch import MinHash
 from datasketch.lsh import _optimal_param
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from policies.models import Campaign, Comment, CommentBand, CommentSignature
@@ -85,46 +86,64 @@ def similarity(a: np.ndarray, *, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
-def _join(session: Session, *, comment: Comment, match: Comment) -> Campaign:
-    """Put `comment` in `match`'s campaign, founding one around `match` if it has none."""
-    if match.campaign_id is None:
-        # Lock the match so two workers cannot found two campaigns around it at once.
-        match = session.exec(
-            select(Comment)
-            .where(Comment.id == match.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).one()
-    if match.campaign_id is None:
-        # The representative is shown to everyone: never a hidden comment's text.
-        face = match if match.hidden_at is None else comment
-        campaign = Campaign(
-            window_id=comment.window_id,  # type: ignore[arg-type]
-            representative_comment_id=face.id,  # type: ignore[arg-type]
-            representative_text=face.body,
-        )
-        session.add(campaign)
-        session.flush()
-        match.campaign_id = campaign.id
-        session.add(match)
+_FACE = aliased(Comment)
+# Built once: an aliased statement cost more CPU to construct than to run.
+_MATCH_CAMPAIGN = (
+    select(Comment.campaign_id, Campaign.representative_comment_id, _FACE.hidden_at)
+    .select_from(Comment)
+    .outerjoin(Campaign, col(Campaign.id) == Comment.campaign_id)
+    .outerjoin(_FACE, col(_FACE.id) == Campaign.representative_comment_id)
+    .where(Comment.id == sa.bindparam("match_id"))
+)
+
+
+def _join(session: Session, *, comment: Comment, match_id: int) -> int:
+    """Put `comment` in the campaign of comment `match_id`, founding one if it has none; return its id."""
+    # One statement for the usual case, a match already in a campaign: its campaign, and whether
+    # that campaign's face is hidden.
+    campaign_id, face_id, face_hidden = session.execute(_MATCH_CAMPAIGN, {"match_id": match_id}).one()
+    if campaign_id is None:
+        return _found(session, comment=comment, match_id=match_id)
     # No size is kept on the campaign row: every joiner updating one row queued concurrent
     # posts of a campaign behind its lock. The size is counted when campaigns are listed.
-    comment.campaign_id = match.campaign_id
+    comment.campaign_id = campaign_id
     session.add(comment)
     session.flush()
-    campaign_row = session.get(Campaign, match.campaign_id, populate_existing=True)
-    assert campaign_row is not None
-    face_id = campaign_row.representative_comment_id
-    if face_id != comment.id:
-        face_hidden = (
-            match.hidden_at
-            if face_id == match.id
-            else session.exec(select(Comment.hidden_at).where(Comment.id == face_id)).first()
-        )
-        if face_hidden is not None:
-            # Every earlier member is hidden: the newcomer is the first text fit to show.
-            _set_face(session, campaign=campaign_row, face=comment)
-    return campaign_row
+    if face_hidden is not None and face_id != comment.id:
+        # Every earlier member is hidden: the newcomer is the first text fit to show.
+        campaign = session.get(Campaign, campaign_id)
+        assert campaign is not None
+        _set_face(session, campaign=campaign, face=comment)
+    return campaign_id
+
+
+def _found(session: Session, *, comment: Comment, match_id: int) -> int:
+    """Found a campaign around comment `match_id` (or join the one a concurrent post just founded)."""
+    # Lock the match so two workers cannot found two campaigns around it at once.
+    match = session.exec(
+        select(Comment)
+        .where(Comment.id == match_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if match.campaign_id is not None:
+        # Founded meanwhile by a concurrent post (PostgreSQL waited here for its commit).
+        return _join(session, comment=comment, match_id=match_id)
+    # The representative is shown to everyone: never a hidden comment's text.
+    face = match if match.hidden_at is None else comment
+    campaign = Campaign(
+        window_id=comment.window_id,  # type: ignore[arg-type]
+        representative_comment_id=face.id,  # type: ignore[arg-type]
+        representative_text=face.body,
+    )
+    session.add(campaign)
+    session.flush()
+    match.campaign_id = campaign.id
+    comment.campaign_id = campaign.id
+    session.add_all([match, comment])
+    session.flush()
+    assert campaign.id is not None
+    return campaign.id
 
 
 def _set_face(session: Session, *, campaign: Campaign, face: Comment) -> None:
@@ -159,21 +178,6 @@ def has_visible_member() -> sa.ColumnElement[bool]:
     )
 
 
-def _exact_match(session: Session, *, comment: Comment) -> Comment | None:
-    stmt = (
-        select(Comment)
-        .where(
-            Comment.window_id == comment.window_id,
-            Comment.text_hash == comment.text_hash,
-            col(Comment.parent_id).is_(None),
-            Comment.id != comment.id,
-        )
-        .order_by(col(Comment.id))
-        .limit(1)
-    )
-    return session.exec(stmt).first()
-
-
 @lru_cache(maxsize=8)
 def _probe(bands: int) -> sa.TextClause:
     # Built once per band count: one indexed equality probe per band, in a single round trip.
@@ -182,32 +186,48 @@ def _probe(bands: int) -> sa.TextClause:
         f"AND band = {i} AND band_hash = :h{i} LIMIT {MAX_CANDIDATES}) AS b{i}"
         for i in range(bands)
     )
+    # The window's earliest exact copy comes back too, with no signature: one round trip for both.
+    exact = (
+        "SELECT e.id, NULL AS signature FROM (SELECT id FROM comment WHERE window_id = :w "
+        "AND text_hash = :t AND parent_id IS NULL AND id <> :c ORDER BY id LIMIT 1) AS e"
+    )
     return sa.text(
-        f"SELECT s.comment_id, s.signature FROM comment_signature s WHERE s.comment_id IN ({probes})"
+        f"SELECT s.comment_id, s.signature FROM comment_signature s WHERE s.comment_id IN ({probes}) "
+        f"UNION ALL {exact}"
     )
 
 
-def _near_match(session: Session, *, comment: Comment, fp: Fingerprint, threshold: float) -> int | None:
-    params: dict[str, int] = {"w": comment.window_id}  # type: ignore[dict-item]
+@dataclass(frozen=True)
+class _Copies:
+    """What the probe found: the earliest exact copy and the nearest near-copy (ids)."""
+
+    exact: int | None
+    near: int | None
+
+
+def _copies(session: Session, *, comment: Comment, fp: Fingerprint, threshold: float) -> _Copies:
+    params: dict[str, object] = {"w": comment.window_id, "t": comment.text_hash, "c": comment.id}
     params.update({f"h{i}": h for i, h in enumerate(fp.bands)})
-    best_id, best = None, threshold
+    exact, best_id, best = None, None, threshold
     for comment_id, signature in session.execute(_probe(len(fp.bands)), params):
+        if signature is None:
+            exact = comment_id
+            continue
         score = similarity(fp.signature, b=np.frombuffer(signature, dtype="<u4"))
         if score > best or (score == best and (best_id is None or comment_id < best_id)):
             best_id, best = comment_id, score
-    return best_id
+    return _Copies(exact=exact, near=best_id)
 
 
-def detect(session: Session, *, comment: Comment, threshold: float) -> Campaign | None:
-    """Group a new top-level comment with its exact or near duplicates; return its campaign."""
+def detect(session: Session, *, comment: Comment, threshold: float) -> int | None:
+    """Group a new top-level comment with its exact or near duplicates; return its campaign id."""
     if comment.parent_id is not None or comment.window_id is None:
         return None
-    exact = _exact_match(session, comment=comment)
-    if exact is not None:
-        # A copy's bands equal the original's: storing them again would only grow the buckets.
-        return _join(session, comment=comment, match=exact)
     fp = fingerprint(comment.body, threshold=threshold)
-    near = _near_match(session, comment=comment, fp=fp, threshold=threshold)
+    copies = _copies(session, comment=comment, fp=fp, threshold=threshold)
+    if copies.exact is not None:
+        # A copy's bands equal the original's: storing them again would only grow the buckets.
+        return _join(session, comment=comment, match_id=copies.exact)
     # Core inserts: ten rows per comment without building ORM objects for them.
     session.execute(
         sa.insert(CommentSignature.__table__),  # type: ignore[attr-defined]
@@ -220,11 +240,9 @@ def detect(session: Session, *, comment: Comment, threshold: float) -> Campaign 
             for i, h in enumerate(fp.bands)
         ],
     )
-    if near is None:
+    if copies.near is None:
         return None
-    match = session.get(Comment, near)
-    assert match is not None
-    return _join(session, comment=comment, match=match)
+    return _join(session, comment=comment, match_id=copies.near)
 
 
 @dataclass(frozen=True)

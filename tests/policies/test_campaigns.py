@@ -152,3 +152,15 @@ def test_a_campaign_founded_on_a_hidden_comment_shows_the_newcomer(db: str, key:
     assert campaign.representative_text == LETTER + "!"
     later = _post(db, 3, key, LETTER + "!!")  # joining keeps the visible face
     assert _campaign(db).representative_comment_id == copy and later != copy
+
+
+def test_a_newcomer_becomes_the_face_of_a_campaign_whose_members_are_all_hidden(db: str, key: str) -> None:
+    first = _post(db, 1, key, LETTER)
+    copy = _post(db, 2, key, LETTER)  # an exact copy: joins through the exact-match branch
+    _hide(db, first)
+    _hide(db, copy)
+    assert _campaign(db).representative_comment_id in (first, copy)  # kept: no visible text to show
+    later = _post(db, 3, key, LETTER + "!")  # a near copy joins the hidden campaign
+    campaign = _campaign(db)
+    assert (campaign.size, campaign.representative_comment_id) == (3, later)
+    assert campaign.representative_text == LETTER + "!"

@@ -235,11 +235,8 @@ def _check_rate(session: Session, *, actor: Actor, now: datetime, per_minute: in
     """Refuse a comment beyond the account's allowance in the last minute (counted in the DB)."""
     if actor.id is None:
         return
-    recent = session.exec(
-        select(func.count())
-        .select_from(Comment)
-        .where(Comment.author_id == actor.id, col(Comment.created_at) > now - RATE_PERIOD)
-    ).one()
+    params = {"author_id": actor.id, "since": now - RATE_PERIOD}
+    recent = session.execute(select(_RECENT), params).scalar_one()
     _refuse_over_rate(recent=recent, per_minute=per_minute)
 
 

@@ -233,3 +233,13 @@ def test_staff_cannot_comment_or_vote_and_moderators_cannot_reply(db: str, windo
             with pytest.raises(PermissionDenied):
                 comments.create_reply(s, actor=refused, slug=SLUG, parent_id=cid, body="x", now=LATER)
         assert comments.create_reply(s, actor=admin, slug=SLUG, parent_id=cid, body="Ya.", now=LATER).id
+
+
+def test_replies_count_toward_the_rate_limit(db: str, window: list[str]) -> None:
+    budi = account(db, email="budi.balas@asn.test")
+    first = _comment(db, budi, window[0], "Masukan pertama tentang pasal ini.", per_minute=2)
+    _comment(db, budi, window[0], "Masukan kedua tentang pasal ini.", per_minute=2)
+    with unit_of_work(db) as s, pytest.raises(RateLimited, match="batas 2 per menit"):
+        comments.create_reply(
+            s, actor=budi, slug=SLUG, parent_id=first, body="Balasan.", now=LATER, per_minute=2
+        )

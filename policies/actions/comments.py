@@ -46,18 +46,22 @@ RATE_PERIOD = timedelta(minutes=1)
 VOTING = ("memberi dukungan atau penolakan", "support or oppose comments")
 
 
+# The policy and its current cycle's latest window; built once (building cost more than running).
+_POLICY_WINDOW = (
+    select(Policy, ConsultationWindow)
+    .outerjoin(
+        ConsultationWindow,
+        and_(ConsultationWindow.policy_id == Policy.id, ConsultationWindow.cycle == Policy.cycle),
+    )
+    .where(Policy.slug == sa.bindparam("slug"))
+    .order_by(col(ConsultationWindow.id).desc())
+    .limit(1)
+)
+
+
 def _consultation(session: Session, *, slug: str) -> tuple[Policy, ConsultationWindow | None]:
     """Return the policy and its current cycle's latest window, in one query."""
-    row = session.exec(
-        select(Policy, ConsultationWindow)
-        .outerjoin(
-            ConsultationWindow,
-            and_(ConsultationWindow.policy_id == Policy.id, ConsultationWindow.cycle == Policy.cycle),
-        )
-        .where(Policy.slug == slug)
-        .order_by(col(ConsultationWindow.id).desc())
-        .limit(1)
-    ).first()
+    row = session.exec(_POLICY_WINDOW, params={"slug": slug}).first()
     if row is None:
         get_policy(session, slug=slug)  # says the policy is missing
     assert row is not None
@@ -74,26 +78,16 @@ class _CommentContext:
     recent: int
 
 
-# Built once: constructing and keying the statement cost more CPU than running it.
 _RECENT = (
     select(func.count())
     .select_from(Comment)
     .where(Comment.author_id == sa.bindparam("author_id"), col(Comment.created_at) > sa.bindparam("since"))
     .scalar_subquery()
 )
-_CONTEXT = (
-    select(Policy, ConsultationWindow, Clause, _RECENT)
-    .outerjoin(
-        ConsultationWindow,
-        and_(ConsultationWindow.policy_id == Policy.id, ConsultationWindow.cycle == Policy.cycle),
-    )
-    .outerjoin(
-        Clause,
-        and_(Clause.version_id == ConsultationWindow.version_id, Clause.key == sa.bindparam("clause_key")),
-    )
-    .where(Policy.slug == sa.bindparam("slug"))
-    .order_by(col(ConsultationWindow.id).desc())
-    .limit(1)
+# The same, with the clause asked for and the author's recent count.
+_CONTEXT = _POLICY_WINDOW.add_columns(Clause, _RECENT).outerjoin(
+    Clause,
+    and_(Clause.version_id == ConsultationWindow.version_id, Clause.key == sa.bindparam("clause_key")),
 )
 
 

@@ -198,6 +198,24 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    english = problem_locale(request) == "en"
+    broken = next((e for e in exc.errors() if e.get("type") == "json_invalid"), None)
+    if broken is not None:
+        # Its loc holds a character offset, not a field: naming it as one would mislead.
+        at = broken.get("loc", ("body", 0))[-1]
+        reason = str(broken.get("ctx", {}).get("error", broken.get("msg", "")))
+        return problem(
+            status=422,
+            code="validation-error",
+            title="Invalid request data" if english else "Data permintaan tidak valid",
+            detail=(
+                f"The request body is not valid JSON (character {at}: {reason})."
+                if english
+                else f"Isi permintaan bukan JSON yang sah (karakter ke-{at}: {reason})."
+            ),
+            instance=request.url.path,
+            errors=[{"field": "", "location": "body", "message": reason}],
+        )
     errors = [
         {
             # loc starts with where the field is (body, query, ...); a field may itself be "body".
@@ -208,7 +226,6 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
         for err in exc.errors()
     ]
     fields = ", ".join(e["field"] or e["location"] for e in errors)
-    english = problem_locale(request) == "en"
     return problem(
         status=422,
         code="validation-error",

@@ -77,6 +77,16 @@ def test_refusals_are_problems(
         client.post(URL, headers=auth(stakeholder_token), json={"body": "x"}), 422, "validation-error"
     )
     assert missing["errors"][0]["field"] == "clause_key"
+    broken = problem_of(
+        client.post(
+            URL,
+            headers={**auth(stakeholder_token), "content-type": "application/json"},
+            content=b'{"body": "x",',
+        ),
+        422,
+        "validation-error",
+    )
+    assert "bukan JSON yang sah" in broken["detail"] and broken["errors"][0]["location"] == "body"
     problem_of(
         client.post("/api/v1/policies/tidak-ada/comments", headers=auth(stakeholder_token), json=body),
         404,

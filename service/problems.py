@@ -204,33 +204,29 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
         # Its loc holds a character offset, not a field: naming it as one would mislead.
         at = broken.get("loc", ("body", 0))[-1]
         reason = str(broken.get("ctx", {}).get("error", broken.get("msg", "")))
-        return problem(
-            status=422,
-            code="validation-error",
-            title="Invalid request data" if english else "Data permintaan tidak valid",
-            detail=(
-                f"The request body is not valid JSON (character {at}: {reason})."
-                if english
-                else f"Isi permintaan bukan JSON yang sah (karakter ke-{at}: {reason})."
-            ),
-            instance=request.url.path,
-            errors=[{"field": "", "location": "body", "message": reason}],
+        errors = [{"field": "", "location": "body", "message": reason}]
+        detail = (
+            f"The request body is not valid JSON (character {at}: {reason})."
+            if english
+            else f"Isi permintaan bukan JSON yang sah (karakter ke-{at}: {reason})."
         )
-    errors = [
-        {
-            # loc starts with where the field is (body, query, ...); a field may itself be "body".
-            "field": ".".join(str(p) for p in err.get("loc", ())[1:]),
-            "location": str(err.get("loc", ("",))[0]),
-            "message": err.get("msg", ""),
-        }
-        for err in exc.errors()
-    ]
-    fields = ", ".join(e["field"] or e["location"] for e in errors)
+    else:
+        errors = [
+            {
+                # loc starts with where the field is (body, query, ...); a field may itself be "body".
+                "field": ".".join(str(p) for p in err.get("loc", ())[1:]),
+                "location": str(err.get("loc", ("",))[0]),
+                "message": err.get("msg", ""),
+            }
+            for err in exc.errors()
+        ]
+        fields = ", ".join(e["field"] or e["location"] for e in errors)
+        detail = f"Check these fields: {fields}." if english else f"Periksa isian berikut: {fields}."
     return problem(
         status=422,
         code="validation-error",
         title="Invalid request data" if english else "Data permintaan tidak valid",
-        detail=f"Check these fields: {fields}." if english else f"Periksa isian berikut: {fields}.",
+        detail=detail,
         instance=request.url.path,
         errors=errors,
     )

@@ -35,7 +35,7 @@ import sqlalchemy as sa
 
 from bench.comment_fill import MAIN_SLUG, REPORT_SLUG, bulk_fill, prepare
 from policies.comment_export import export_query
-from policies.comment_queries import CommentSort, encode_cursor
+from policies.comment_pages import CommentSort, encode_cursor
 from policies.db import get_engine, read_session, utcnow
 
 CLIENTS = 32

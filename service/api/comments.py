@@ -5,22 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from policies import comment_queries
 from policies.actions import comments
 from policies.campaigns import list_campaigns
-from policies.comment_queries import (
-    CommentFilter,
-    CommentSort,
-    can_see_hidden,
-    comment_view,
-    list_comments,
-    read_comment,
-    view_of,
-)
+from policies.comment_pages import CommentFilter, CommentSort, list_comment_records
+from policies.comment_queries import can_see_hidden, comment_view, read_comment, view_of
 from policies.db import read_session, unit_of_work
 from policies.models import Outcome, StakeholderGroup, Stance
 from policies.queries import cycle_window_ids, get_policy
@@ -135,9 +128,6 @@ class CampaignDispositionResult(BaseModel):
     disposed: int
 
 
-_PAGE_JSON = TypeAdapter(comment_queries.CommentPage)
-
-
 @router.get("/policies/{slug}/comments", response_model=CommentPage)
 async def list_(
     slug: SlugPath,
@@ -169,13 +159,13 @@ async def list_(
     def page_json() -> bytes:
         with read_session(settings.database_url) as session:
             viewer = current_actor(request, session)
-            page = list_comments(
+            page = list_comment_records(
                 session, slug=slug, viewer=viewer, filters=filters, sort=sort, cursor=cursor, limit=limit
             )
-        # The domain's page is written as JSON as it is: validating it into CommentPage first would
-        # check fields the query already typed (the model still documents the response, and a test
-        # holds the two to the same output).
-        return _PAGE_JSON.dump_json(page)
+        # The domain's records are written as JSON as they are, by orjson: validating them into
+        # CommentPage, or serializing dataclasses through pydantic, cost a third of the page. The
+        # model still documents the response; a test holds the bytes to what pydantic would write.
+        return orjson.dumps({"items": page.items, "next_cursor": page.next_cursor}, option=orjson.OPT_UTC_Z)
 
     # The busiest read: session, token, query and JSON in one trip to the thread pool. As a sync
     # endpoint with session and viewer dependencies it took three (about 1.4 ms more a page here).

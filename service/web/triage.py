@@ -12,7 +12,7 @@ from policies import queries
 from policies.access import require_owner, require_role
 from policies.actions.comments import dispose, dispose_campaign, set_hidden
 from policies.campaigns import list_campaigns
-from policies.comment_queries import CommentFilter, CommentSort, list_comments
+from policies.comment_pages import CommentFilter, CommentSort, list_comments
 from policies.db import MAX_INTEGER, utcnow
 from policies.errors import Conflict, InvalidInput, NotFound
 from policies.evaluation.report import render_report as render_evaluation_report

@@ -6,6 +6,7 @@ on SQLite, and for one window, it is two. Both must list the same rows in the sa
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 
 from policies.access import Actor
 from policies.actions import comments, consultation
-from policies.comment_queries import CommentFilter, CommentSort, list_comments
+from policies.comment_pages import CommentFilter, CommentSort, list_comment_records, list_comments
 from policies.db import read_session, unit_of_work
 from policies.errors import NotFound
 from policies.models import Comment, Disposition, Outcome, Role, Stance
@@ -139,6 +140,33 @@ def test_the_unit_read_with_the_page_decides_who_sees_hidden_text(db: str, cycle
     assert seen["public"].hidden and seen["public"].hidden_reason == "kasar"
     assert "Masukan nomor 2" not in seen["public"].body
     assert "Masukan nomor 2" in seen["drafter"].body and "Masukan nomor 2" in seen["moderator"].body
+
+
+@pytest.mark.parametrize("sort", list(CommentSort))
+def test_the_records_page_is_the_views_page_as_mappings(
+    db: str, cycle: dict[str, object], sort: CommentSort
+) -> None:
+    # The API writes the records; the pages and tests read the views: the two must never differ,
+    # for any viewer (hidden text), any row (a disposition or none) and any cursor.
+    moderator = cycle["moderator"]
+    assert isinstance(moderator, Actor)
+    compared: list[dict[str, object]] = []
+    with read_session(db) as s:
+        for viewer in (None, DRAFTER, moderator):
+            cursor: str | None = None
+            while True:
+                views = list_comments(s, slug=SLUG, viewer=viewer, sort=sort, cursor=cursor, limit=4)
+                records = list_comment_records(s, slug=SLUG, viewer=viewer, sort=sort, cursor=cursor, limit=4)
+                assert records.items == [asdict(v) for v in views.items]
+                assert records.next_cursor == views.next_cursor
+                compared += records.items
+                if views.next_cursor is None:
+                    break
+                cursor = views.next_cursor
+    # Every branch was compared: masked and unmasked hidden text, with and without a disposition.
+    assert {r["body"].startswith("[disembunyikan") for r in compared if r["hidden"]} == {True, False}
+    assert {r["disposition"] is None for r in compared} == {True, False}
+    assert len(compared) == 27  # nine top-level comments, three viewers
 
 
 def test_an_unknown_policy_is_not_found_and_a_policy_without_comments_lists_none(

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from policies.actions import comments, consultation, drafts, lifecycle, workshops
-from policies.comment_queries import CommentFilter, CommentSort, list_comments, read_comment
+from policies.comment_pages import CommentFilter, CommentSort, list_comments
+from policies.comment_queries import read_comment
 from policies.db import unit_of_work
 from policies.errors import Conflict, InvalidInput, PermissionDenied, RateLimited
 from policies.models import Disposition, Outcome, Role, Stage, Stance

@@ -14,7 +14,7 @@ import pytest
 
 from policies.actions import comments, consultation, lifecycle
 from policies.comment_export import export_csv, export_json
-from policies.comment_queries import CommentFilter, list_comments
+from policies.comment_pages import CommentFilter, list_comments
 from policies.db import unit_of_work
 from policies.errors import Conflict, GatesNotMet, NotFound
 from policies.models import Outcome, Role, Stage

@@ -13,7 +13,7 @@ from policies.access import Actor
 from policies.actions import lifecycle, rollout, workshops
 from policies.actions.comments import create_comment, create_reply, dispose, set_hidden
 from policies.actions.drafts import create_version
-from policies.comment_queries import CommentFilter, list_comments
+from policies.comment_pages import CommentFilter, list_comments
 from policies.db import unit_of_work
 from policies.errors import InvalidInput, NotFound
 from policies.models import Outcome, Role, Stage, StakeholderGroup

@@ -27,6 +27,7 @@ from service.api import rollout as rollout_api
 from service.api import workshops as workshops_api
 from service.auth import ACCOUNT_REQUIRED
 from service.limits import BodySizeLimit
+from service.web.render import error_page
 
 _FROZEN = False
 
@@ -59,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=_lifespan,
     )
     app.state.settings = settings
-    problems.install(app)
+    problems.install(app, page=error_page)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     @app.get("/healthz", tags=["ops"])

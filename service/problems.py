@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import sqlalchemy.exc
@@ -11,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from policies.errors import (
     Conflict,
@@ -79,7 +82,8 @@ def status_of(exc: DomainError) -> int:
 
 def problem_locale(request: Request) -> str:
     """Pick the language of a problem: `Accept-Language` (id or en), else the page cookie, else id."""
-    header = request.headers.get("accept-language", "")
+    # A problem shown as a page speaks the page's language: the cookie, else the default.
+    header = "" if _wants_page(request) else request.headers.get("accept-language", "")
     if header:
         wanted = [part.split(";")[0].strip().replace("-", "_") for part in header.split(",")]
         try:
@@ -271,11 +275,46 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def install(app: FastAPI) -> None:
-    """Register the handlers that turn every error into problem+json."""
-    app.add_exception_handler(DomainError, _domain)
-    app.add_exception_handler(sqlalchemy.exc.IntegrityError, _integrity)
-    app.add_exception_handler(sqlalchemy.exc.OperationalError, _unavailable)
-    app.add_exception_handler(Exception, _unexpected)
-    app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(StarletteHTTPException, _http)
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+PageRenderer = Callable[..., Response]
+# What a problem's page keeps of its response: the rest (content type, length) is the page's own.
+_KEPT_HEADERS = ("retry-after", "www-authenticate", "allow")
+
+
+def _wants_page(request: Request) -> bool:
+    # A browser navigating to a page asks for text/html; the API, curl and scripts get problem+json.
+    path = request.url.path
+    if path.startswith("/api/") or path == "/healthz":
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _for_browsers(handler: Handler, *, page: PageRenderer) -> Handler:
+    """Answer a browser's page request with a readable page carrying the problem's title and detail."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        response = await handler(request, exc)
+        if not _wants_page(request):
+            return response
+        body = json.loads(bytes(response.body))
+        shown = page(request, status=response.status_code, title=body["title"], detail=body["detail"])
+        for name in _KEPT_HEADERS:
+            if name in response.headers:
+                shown.headers[name] = response.headers[name]
+        return shown
+
+    return handle
+
+
+def install(app: FastAPI, *, page: PageRenderer) -> None:
+    """Register the handlers that turn every error into problem+json (a page for a browser's page)."""
+    handlers: list[tuple[type[Exception], Handler]] = [
+        (DomainError, _domain),
+        (sqlalchemy.exc.IntegrityError, _integrity),
+        (sqlalchemy.exc.OperationalError, _unavailable),
+        (Exception, _unexpected),
+        (RequestValidationError, _validation),
+        (StarletteHTTPException, _http),
+    ]
+    for exc_class, handler in handlers:
+        app.add_exception_handler(exc_class, _for_browsers(handler, page=page))

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
+from starlette.routing import compile_path
 
 SLUG = "perwal-kebijakan-kepegawaian-asn-2026"
 
@@ -47,3 +51,16 @@ def test_unknown_route_is_a_problem(client: TestClient) -> None:
 
 def test_openapi_is_served(client: TestClient) -> None:
     assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "Siklus"
+
+
+def test_every_route_is_the_first_to_match_its_own_address(client: TestClient) -> None:
+    # The routers are included hottest first (service/app.py): an order that let an earlier
+    # route swallow a later one's address would make that later route unreachable.
+    contexts = [c for c in iter_route_contexts(client.app.routes) if c.methods and c.path]  # type: ignore[attr-defined]
+    assert len(contexts) > 100
+    compiled = [(c, compile_path(c.path)[0]) for c in contexts]
+    for context, _ in compiled:
+        address = re.sub(r"\{[^}]+\}", "1", context.path)
+        for method in context.methods:
+            first = next(c for c, regex in compiled if method in c.methods and regex.match(address))
+            assert first.endpoint is context.endpoint, (method, context.path, first.path)

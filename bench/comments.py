@@ -6,6 +6,7 @@ service as `make run` does (uvicorn with uvloop and httptools, one process) and 
   (a) comment POST throughput with 32 concurrent clients (auth, Idempotency-Key, rate limit and
       campaign detection on) as a ratio of the same server's GET /healthz throughput; target >= 0.25
   (b) a 50-comment page deep in the list, one keep-alive client: p50 < 3 ms, p99 < 10 ms
+      (beside it, shown without a target: the first page of the drafter's filters)
   (c) streamed CSV export of all N comments vs the driver + csv module dumping the same rows
       (sqlite3, or psycopg on PostgreSQL): ratio <= 1.2
   (d) consultation report (HTML) render for 10,000 comments, in-process: < 2 s
@@ -175,6 +176,34 @@ def bench_deep_page(base: str, *, window_max_id: int, runs: int = 300) -> dict[s
     return {"p50_ms": _pct(samples, 0.5), "p99_ms": _pct(samples, 0.99), "healthz_p50_ms": _pct(health, 0.5)}
 
 
+def bench_filtered_pages(base: str, *, clause_key: str, runs: int = 50) -> dict[str, float]:
+    """The first page of the filters a drafter triages with, one client (shown, no target)."""
+    url = httpx.URL(base)
+    conn = http.client.HTTPConnection(url.host, url.port, timeout=60)
+    queries = {
+        "undisposed": "undisposed=true",
+        "support": "sort=support",
+        "clause": f"clause_key={clause_key}",
+        "undisposed_support": "undisposed=true&sort=support",
+    }
+    out: dict[str, float] = {}
+    try:
+        for name, query in queries.items():
+            samples = []
+            for i in range(runs + 5):
+                start = time.perf_counter()
+                conn.request("GET", f"/api/v1/policies/{MAIN_SLUG}/comments?limit=50&{query}")
+                response = conn.getresponse()
+                body = response.read()
+                assert response.status == 200 and json.loads(body)["items"], body[:300]
+                if i >= 5:
+                    samples.append((time.perf_counter() - start) * 1000)
+            out[f"{name}_p50_ms"] = _pct(samples, 0.5)
+    finally:
+        conn.close()
+    return out
+
+
 def _baseline_dump(url: str, *, window_id: int, path: Path) -> float:
     """Dump the same rows with the driver and the csv module only."""
     query, params = export_query(window_ids=[window_id], full_text=False, guard=True)
@@ -268,6 +297,7 @@ def run_backend(name: str, url: str, *, n: int, posts: int, tmp: Path) -> dict[s
     try:
         out: dict[str, object] = {
             "deep_page": bench_deep_page(base, window_max_id=max_id),
+            "filtered": bench_filtered_pages(base, clause_key=keys[0]),
             "post": bench_post(base, tokens=tokens, clause_keys=keys, posts=posts),
             "export": bench_export(base, url, window_id=window_id, tmp=tmp),
             "report": bench_report(url),
@@ -306,6 +336,15 @@ def _table(results: dict[str, dict]) -> None:
                 f"(healthz {r['deep_page']['healthz_p50_ms']:.2f})"
             ),
             lambda r: r["deep_page"]["p50_ms"] < 3 and r["deep_page"]["p99_ms"] < 10,
+        ),
+        (
+            "    first page p50, undisposed / support / clause / both (ms)",
+            "-",
+            lambda r: " / ".join(
+                f"{r['filtered'][f'{q}_p50_ms']:.1f}"
+                for q in ("undisposed", "support", "clause", "undisposed_support")
+            ),
+            lambda r: True,  # no target: the filters a drafter triages with
         ),
         (
             "(c) CSV export / driver+csv",

@@ -192,7 +192,7 @@ def _page_statement(
         stmt = stmt.where(_C[name] == sa.bindparam(name))
     if undisposed:
         # NOT EXISTS, not the outer join's "disposition.id IS NULL": PostgreSQL estimated that
-        # filter at one row, so it hashed every comment and sorted them (350 ms at 200,000).
+        # filter at one row, so it hashed every comment and sorted them (170 ms a page at 200,000).
         stmt = stmt.where(~sa.exists().where(_UNDISPOSED_PROBE.c.comment_id == _C.id))
     k0, k1 = sa.bindparam("key0"), sa.bindparam("key1")
     if keyed and sort is CommentSort.SUPPORT:

@@ -47,9 +47,9 @@ Item = TypeVar("Item")
 # skewed columns without an index of their own (a rare stance, a small group) keep the size a
 # parameter, and with it a plan made for the values of each page.
 _LIMIT = sa.bindparam("limit", type_=sa.Integer(), literal_execute=True)
+_SKEWED = frozenset({"stance", "author_group", "clause_key"})
 # The undisposed filter's anti-join probes its own copy: the page's LEFT JOIN names disposition.
 _UNDISPOSED_PROBE = Disposition.__table__.alias("answered")  # type: ignore[attr-defined]
-_SKEWED = frozenset({"stance", "author_group", "clause_key"})
 
 
 class CommentSort(StrEnum):
@@ -221,9 +221,9 @@ def _page(
     sort: CommentSort,
     cursor: str | None,
     limit: int,
-    make: Callable[[tuple, bool], Item],
+    make: Callable[..., Item],
 ) -> tuple[list[Item], str | None]:
-    """Read one keyset page, make each row an item for the viewer, and the next page's cursor."""
+    """Read one keyset page, `make(row, full_text=...)` each row an item, and the next page's cursor."""
     key = decode_cursor(cursor, sort=sort) if cursor else None
     limit = max(1, min(limit, MAX_PAGE))
     params: dict[str, object] = {"limit": limit + 1}
@@ -273,7 +273,7 @@ def _page(
         stmt = _page_statement(**shape, windows="one" if len(window_ids) == 1 else "many")
         rows = conn.execute(stmt, params).all()
     full_text = sees_hidden(viewer, unit=unit)
-    items = [make(r[:_COLUMNS], full_text) for r in rows[:limit]]
+    items = [make(r[:_COLUMNS], full_text=full_text) for r in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
@@ -295,7 +295,7 @@ def list_comments(
     """Return one keyset page of top-level comments: of one window, or of every window of the cycle."""
     items, next_cursor = _page(
         session, slug=slug, viewer=viewer, filters=filters, sort=sort, cursor=cursor, limit=limit,
-        make=lambda row, full_text: view_of_row(row, full_text=full_text),
+        make=view_of_row,
     )
     return CommentPage(items=items, next_cursor=next_cursor)
 
@@ -313,7 +313,7 @@ def list_comment_records(
     """Return the same page as list_comments, each comment a plain mapping ready for JSON."""
     items, next_cursor = _page(
         session, slug=slug, viewer=viewer, filters=filters, sort=sort, cursor=cursor, limit=limit,
-        make=lambda row, full_text: record_of_row(row, full_text=full_text),
+        make=record_of_row,
     )
     return RecordPage(items=items, next_cursor=next_cursor)
 

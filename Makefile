@@ -58,7 +58,7 @@ test: install chromium lint
 
 # Pre-release only: rebuild the initial migration from the models (delete once released).
 schema: install
-	rm -f policies/migrations/versions/0001_initial_schema.py /tmp/siklus-schema.db
+	rm -f policies/core/migrations/versions/0001_initial_schema.py /tmp/siklus-schema.db
 	SIKLUS_DATABASE_URL=sqlite:////tmp/siklus-schema.db $(BIN)/alembic revision --autogenerate -m "initial schema" --rev-id 0001 >/dev/null
 	rm -f /tmp/siklus-schema.db
 

@@ -8,14 +8,21 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from policies import accounts
-from policies.access import Actor
-from policies.actions import consultation, drafts, lifecycle, workshops
+from policies.accounts import actions as accounts
+from policies.accounts.access import Actor
+from policies.accounts.models import Account, ApiToken, Role
 from policies.catalog import load_catalog
-from policies.db import get_engine, unit_of_work, utcnow
-from policies.migrate import upgrade
-from policies.models import Account, ApiToken, Comment, CommentBand, Disposition, Role, Stage
-from policies.queries import clauses_of, current_window, get_policy
+from policies.consultation import windows as consultation
+from policies.consultation.models import Comment, CommentBand, Disposition
+from policies.consultation.queries import current_window
+from policies.core.db import get_engine, unit_of_work, utcnow
+from policies.core.migrate import upgrade
+from policies.drafting import versions as drafts
+from policies.drafting.queries import clauses_of
+from policies.lifecycle import actions as lifecycle
+from policies.lifecycle.models import Stage
+from policies.lifecycle.queries import get_policy
+from policies.workshops import actions as workshops
 
 UNIT = "BKPSDM Kota Tangerang Selatan"
 MAIN_SLUG = "perwal-kebijakan-kepegawaian-asn-2026"
@@ -70,7 +77,12 @@ def open_window(url: str, *, slug: str) -> tuple[int, int, list[str]]:
         lifecycle.advance(s, actor=drafter, slug=slug, to_stage=Stage.WORKSHOP, now=now)
         for n in (1, 2):
             w = workshops.schedule_workshop(
-                s, actor=drafter, slug=slug, title=f"Lokakarya {n}", starts_at=now, online_url="https://zoom.example"
+                s,
+                actor=drafter,
+                slug=slug,
+                title=f"Lokakarya {n}",
+                starts_at=now,
+                online_url="https://zoom.example",
             )
             workshops.record_minutes(s, actor=drafter, slug=slug, workshop_id=w.id, minutes="Notula.")
         drafts.publish_version(s, actor=drafter, slug=slug, number=1, now=now)
@@ -101,7 +113,7 @@ def _body(rng: random.Random, i: int) -> str:
 
 def bulk_fill(url: str, *, slug: str, n: int, bands: bool, seed: int = 7) -> int:
     """Insert n comments (executemany, not HTTP) with dispositions for a tenth; return the window id."""
-    from policies.text import text_hash
+    from policies.core.text import text_hash
 
     policy_id, window_id, keys = open_window(url, slug=slug)
     with unit_of_work(url) as s:

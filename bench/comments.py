@@ -35,9 +35,9 @@ import httpx
 import sqlalchemy as sa
 
 from bench.comment_fill import MAIN_SLUG, REPORT_SLUG, bulk_fill, prepare
-from policies.comment_export import export_query
-from policies.comment_pages import CommentSort, encode_cursor
-from policies.db import get_engine, read_session, utcnow
+from policies.consultation.export import export_query
+from policies.consultation.pages import CommentSort, encode_cursor
+from policies.core.db import get_engine, read_session, utcnow
 
 CLIENTS = 32
 PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -264,7 +264,7 @@ def bench_export(base: str, url: str, *, window_id: int, tmp: Path) -> dict[str,
 
 def bench_report(url: str) -> dict[str, float]:
     """(d) Build and render the HTML report of a window with 10,000 comments, in-process."""
-    from policies.rendering.report import build_report, render_report
+    from policies.consultation.report import build_report, render_report
 
     samples = []
     for _ in range(3):

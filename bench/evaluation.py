@@ -20,17 +20,19 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from policies.access import Actor
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
 from policies.catalog import load_catalog
-from policies.db import get_engine, unit_of_work
+from policies.core.db import get_engine, unit_of_work
+from policies.core.migrate import upgrade
 from policies.evaluation import ikm
+from policies.evaluation.models import SurveyRespondent, SurveyResponse, SurveyRound
 from policies.evaluation.report import render_report
 from policies.evaluation.results import compute_results
 from policies.evaluation.rounds import close_round, open_round
 from policies.evaluation.tokens import hash_token
-from policies.migrate import upgrade
-from policies.models import Role, Stage, SurveyRespondent, SurveyResponse, SurveyRound
-from policies.queries import get_policy
+from policies.lifecycle.models import Stage
+from policies.lifecycle.queries import get_policy
 
 SLUG = "perwal-peningkatan-kualitas-asn-2026"
 NOW = datetime(2026, 8, 17, 7, 30, tzinfo=UTC)

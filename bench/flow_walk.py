@@ -13,12 +13,21 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import select
 
-from policies.access import SYSTEM, Actor
-from policies.actions import comments, consultation, drafts, lifecycle, rollout, workshops
-from policies.db import unit_of_work, utcnow
+from policies.accounts.access import SYSTEM, Actor
+from policies.accounts.models import Account, Role
+from policies.consultation import comments
+from policies.consultation import windows as consultation
+from policies.consultation.models import Outcome
+from policies.core.db import unit_of_work, utcnow
+from policies.drafting import versions as drafts
+from policies.drafting.queries import clauses_of, latest_version
 from policies.evaluation import rounds
-from policies.models import Account, Indicator, Measurement, Outcome, Role, Stage, StageEvent, SurveyRound
-from policies.queries import clauses_of, get_policy, latest_version
+from policies.evaluation.models import Indicator, Measurement, SurveyRound
+from policies.lifecycle import actions as lifecycle
+from policies.lifecycle.models import Stage, StageEvent
+from policies.lifecycle.queries import get_policy
+from policies.rollout import actions as rollout
+from policies.workshops import actions as workshops
 
 KIND = "kebijakan-kepegawaian"
 UNIT = "BKPSDM Kota Tangerang Selatan"

@@ -57,7 +57,7 @@ def main() -> None:
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
         DO_NOT_TRACK="1",
     )
-    from policies.settings import get_settings
+    from policies.core.settings import get_settings
     from service.supervise import Child, prefect_env, prefect_server_child, wait_healthy
 
     settings = get_settings()
@@ -87,15 +87,15 @@ def main() -> None:
 
 
 def _prepare(settings: object, *, policies: int) -> None:
-    from policies.access import SYSTEM
-    from policies.accounts import hash_password
-    from policies.actions.drafts import create_version
-    from policies.actions.lifecycle import create_policy
+    from policies.accounts.access import SYSTEM
+    from policies.accounts.actions import hash_password
+    from policies.accounts.models import Account, Role
     from policies.catalog import load_catalog
     from policies.catalog.loader import read_specs
-    from policies.db import unit_of_work
-    from policies.migrate import upgrade
-    from policies.models import Account, Role
+    from policies.core.db import unit_of_work
+    from policies.core.migrate import upgrade
+    from policies.drafting.versions import create_version
+    from policies.lifecycle.actions import create_policy
 
     url = settings.database_url  # type: ignore[attr-defined]
     upgrade(url)
@@ -187,9 +187,9 @@ def _wait_dispatched(policies: int, *, timeout: float = 120) -> int:
     """Wait (bounded) until the background dispatches recorded a run on every advanced policy."""
     from sqlmodel import col, func, select
 
-    from policies.db import read_session
-    from policies.models import Policy, Stage, StageEvent
-    from policies.settings import get_settings
+    from policies.core.db import read_session
+    from policies.core.settings import get_settings
+    from policies.lifecycle.models import Policy, Stage, StageEvent
 
     stmt = (
         select(func.count())
@@ -213,7 +213,7 @@ def _sync_twin(stage: object) -> object:
     from prefect.artifacts import create_markdown_artifact
 
     from flows import stages
-    from policies import stagework
+    from policies.lifecycle import stagework
 
     @flow(name=f"bench-sync-{stage.value}")  # type: ignore[attr-defined]
     def sync_stage(event_id: int, slug: str, cycle: int) -> list[str]:
@@ -235,8 +235,8 @@ def _bench_flows(*, runs: int) -> None:
     from bench.flow_walk import Walk, start
     from flows import stages
     from flows.stages import run_stage_flow
-    from policies.models import Stage, StageEvent
-    from policies.settings import get_settings
+    from policies.core.settings import get_settings
+    from policies.lifecycle.models import Stage, StageEvent
 
     # One fresh copy of the catalogue policy per timed run and flavour, so every timed run does its
     # stage's real work, as a dispatched stage event does; the first of each series warms the process.

@@ -28,18 +28,21 @@ from typing import Any
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from policies import accounts
-from policies.access import SYSTEM, Actor
-from policies.actions.drafts import create_version, publish_version
-from policies.actions.lifecycle import create_policy
+from policies.accounts import actions as accounts
+from policies.accounts.access import SYSTEM, Actor
+from policies.accounts.models import Role, StakeholderGroup
 from policies.catalog import load_catalog
-from policies.db import get_engine, unit_of_work, utcnow
-from policies.migrate import upgrade
-from policies.models import Comment, ConsultationWindow, Disposition, Role, Stage, StakeholderGroup
-from policies.queries import clauses_of, get_policy
-from policies.rendering.report import PAGE_COMMENTS
-from policies.settings import Settings
-from policies.text import text_hash
+from policies.consultation.models import Comment, ConsultationWindow, Disposition
+from policies.consultation.report import PAGE_COMMENTS
+from policies.core.db import get_engine, unit_of_work, utcnow
+from policies.core.migrate import upgrade
+from policies.core.settings import Settings
+from policies.core.text import text_hash
+from policies.drafting.queries import clauses_of
+from policies.drafting.versions import create_version, publish_version
+from policies.lifecycle.actions import create_policy
+from policies.lifecycle.models import Stage
+from policies.lifecycle.queries import get_policy
 from service.app import create_app
 
 SLUG = "bench-draf-besar"

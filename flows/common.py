@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session
 
-from policies.db import unit_of_work
-from policies.settings import Settings, get_settings
+from policies.core.db import unit_of_work
+from policies.core.settings import Settings, get_settings
 
 T = TypeVar("T")
 

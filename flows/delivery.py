@@ -7,11 +7,11 @@ from datetime import datetime
 from email.message import EmailMessage
 from typing import Protocol
 
-from policies import mail, notify
-from policies.db import read_session, unit_of_work, utcnow
-from policies.models import Channel, Reminder
-from policies.secret_key import ensure_secret_key
-from policies.settings import Settings
+from policies.core.db import read_session, unit_of_work, utcnow
+from policies.core.secret_key import ensure_secret_key
+from policies.core.settings import Settings
+from policies.outbox import mail, notify
+from policies.outbox.models import Channel, Reminder
 
 
 class Sender(Protocol):

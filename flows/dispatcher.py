@@ -7,8 +7,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.deployments import arun_deployment
 
 from flows.common import TASK_RETRIES, TASK_RETRY_DELAY_SECONDS, in_unit_of_work, with_session
-from policies import stagework
-from policies.stagework import StageWork
+from policies.lifecycle import stagework
+from policies.lifecycle.stagework import StageWork
 
 DISPATCH_FLOW = "dispatch-stage-work"
 

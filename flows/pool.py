@@ -11,8 +11,8 @@ from prefect.types.entrypoint import EntrypointType
 from prefect.workers.process import ProcessWorker
 
 from flows.runner import deployments
-from policies.errors import Conflict
-from policies.settings import Settings
+from policies.core.errors import Conflict
+from policies.core.settings import Settings
 
 POOL_TYPE = "process"
 

@@ -10,8 +10,8 @@ from prefect.types.entrypoint import EntrypointType
 from flows.dispatcher import dispatch_stage_work
 from flows.stages import STAGE_FLOWS
 from flows.sweeps import run_due
-from policies.settings import Settings, get_settings
-from policies.stagework import DEPLOYMENT
+from policies.core.settings import Settings, get_settings
+from policies.lifecycle.stagework import DEPLOYMENT
 
 
 def deployments(

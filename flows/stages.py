@@ -14,10 +14,12 @@ from prefect.runtime import flow_run as current_run
 from prefect.settings import get_current_settings
 
 from flows.common import TASK_RETRIES, TASK_RETRY_DELAY_SECONDS, in_unit_of_work, with_session
-from policies import revision, stage_actions, stagework
-from policies.db import utcnow
+from policies.core.db import utcnow
+from policies.drafting import revision
 from policies.evaluation import recommend
-from policies.models import Stage
+from policies.lifecycle import entry_work as stage_actions
+from policies.lifecycle import stagework
+from policies.lifecycle.models import Stage
 
 
 def _task(name: str) -> Callable[[Callable[..., str]], Task[..., str]]:

@@ -17,9 +17,9 @@ from prefect.states import Completed, Failed, State
 
 from flows.common import TASK_RETRIES, TASK_RETRY_DELAY_SECONDS, settings
 from flows.delivery import deliver_due_emails
-from policies.db import unit_of_work, utcnow
-from policies.settings import Settings
-from policies.sweeps import SWEEP_STEPS, StepResult, SweepStep
+from policies.core.db import unit_of_work, utcnow
+from policies.core.settings import Settings
+from policies.lifecycle.sweeps import SWEEP_STEPS, StepResult, SweepStep
 
 SWEEP_FLOW = "run-due"
 DELIVER_STEP = "deliver-email-reminders"

@@ -10,8 +10,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlmodel import select
 
-from policies.db import read_session
-from policies.settings import Settings, get_settings
+from policies.core.db import read_session
+from policies.core.settings import Settings, get_settings
 from service import dispatch, openapi, problems, web
 from service.api import auth as auth_api
 from service.api import comment_exports as comment_exports_api

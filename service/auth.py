@@ -12,10 +12,10 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from policies.access import Actor
-from policies.accounts import BAD_TOKEN, BAD_TOKEN_EN, actor_for_token
-from policies.db import utcnow
-from policies.errors import NotAuthenticated
+from policies.accounts.access import Actor
+from policies.accounts.actions import BAD_TOKEN, BAD_TOKEN_EN, actor_for_token
+from policies.core.db import utcnow
+from policies.core.errors import NotAuthenticated
 from service.deps import ReadSessionDep, SessionDep
 
 NO_TOKEN = "Masuk terlebih dahulu: kirim header 'Authorization: Bearer <token>' dari POST /api/v1/auth/login."

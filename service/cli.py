@@ -10,16 +10,21 @@ import sqlalchemy.exc
 import typer
 from sqlalchemy.engine import make_url
 
-from policies import accounts, notify, outbox, queries, stagework
-from policies.access import SYSTEM
-from policies.actions.lifecycle import advance, next_steps
+from policies.accounts import actions as accounts
+from policies.accounts.access import SYSTEM
+from policies.accounts.models import Role, StakeholderGroup
 from policies.catalog import load_catalog
-from policies.db import read_session, unit_of_work
-from policies.errors import DomainError, GatesNotMet
-from policies.i18n import format_datetime
-from policies.migrate import upgrade
-from policies.models import Channel, DeliveryState, Role, Stage, StakeholderGroup
-from policies.settings import get_settings
+from policies.core.db import read_session, unit_of_work
+from policies.core.errors import DomainError, GatesNotMet
+from policies.core.i18n import format_datetime
+from policies.core.migrate import upgrade
+from policies.core.settings import get_settings
+from policies.lifecycle import queries, stagework
+from policies.lifecycle.actions import advance, next_steps
+from policies.lifecycle.models import Stage
+from policies.outbox import notify
+from policies.outbox import operator as outbox
+from policies.outbox.models import Channel, DeliveryState
 
 app = typer.Typer(help="Siklus — siklus kebijakan ASN.", no_args_is_help=True)
 db_app = typer.Typer(help="Basis data.", no_args_is_help=True)
@@ -84,9 +89,7 @@ def clear_errors(func: F) -> F:
             typer.echo(database_trouble(exc), err=True)
             raise typer.Exit(1) from None
         except GatesNotMet as exc:
-            typer.echo(
-                f"Ditolak: {exc.from_stage} → {exc.to_stage}; syarat belum terpenuhi:", err=True
-            )
+            typer.echo(f"Ditolak: {exc.from_stage} → {exc.to_stage}; syarat belum terpenuhi:", err=True)
             for failed in exc.failed:
                 typer.echo(f"  - [{failed.gate}] {failed.reason}", err=True)
             raise typer.Exit(1) from None
@@ -138,9 +141,7 @@ def policy_show(slug: str) -> None:
         typer.echo("Riwayat:")
         for e in queries.stage_history(session, policy_id=p.id):  # type: ignore[arg-type]
             src = e.from_stage or "—"
-            typer.echo(
-                f"  {format_datetime(e.at)}  {src} → {e.to_stage}  {e.actor_name}: {e.reason}"
-            )
+            typer.echo(f"  {format_datetime(e.at)}  {src} → {e.to_stage}  {e.actor_name}: {e.reason}")
         typer.echo("Tahap berikutnya:")
         for step in next_steps(session, policy=p):
             typer.echo(f"  {step.stage} — {'siap' if step.ready else 'belum siap'}")

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from policies.db import read_session, unit_of_work
-from policies.settings import Settings
+from policies.core.db import read_session, unit_of_work
+from policies.core.settings import Settings
 
 
 async def get_app_settings(request: Request) -> Settings:

@@ -16,11 +16,11 @@ from fastapi import BackgroundTasks
 from prefect.deployments import run_deployment
 from prefect.settings import get_current_settings
 
-from policies import stagework
-from policies.db import unit_of_work
-from policies.models import StageEvent
-from policies.settings import Settings
-from policies.stagework import StageWork
+from policies.core.db import unit_of_work
+from policies.core.settings import Settings
+from policies.lifecycle import stagework
+from policies.lifecycle.models import StageEvent
+from policies.lifecycle.stagework import StageWork
 
 logger = logging.getLogger("siklus.dispatch")
 STATE_TIMEOUT_SECONDS = 1.0

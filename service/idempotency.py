@@ -31,10 +31,10 @@ from fastapi import Header, Request, Response
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from policies.access import Actor
-from policies.db import insert_unless_exists, utcnow
-from policies.errors import Conflict, InvalidInput
-from policies.models import IdempotencyRecord
+from policies.accounts.access import Actor
+from policies.accounts.models import IdempotencyRecord
+from policies.core.db import insert_unless_exists, utcnow
+from policies.core.errors import Conflict, InvalidInput
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -133,4 +133,3 @@ def run_idempotent(
         .values(status_code=status_code, response_body=body)
     )
     return Response(content=body, status_code=status_code, media_type="application/json")
-

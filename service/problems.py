@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from policies.errors import (
+from policies.core.errors import (
     Conflict,
     DomainError,
     GatesNotMet,
@@ -108,8 +108,7 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
         extra["from_stage"] = exc.from_stage
         extra["to_stage"] = exc.to_stage
         extra["unmet_gates"] = [
-            {"gate": f.gate, "reason": (f.reason_en or f.reason) if english else f.reason}
-            for f in exc.failed
+            {"gate": f.gate, "reason": (f.reason_en or f.reason) if english else f.reason} for f in exc.failed
         ]
     if isinstance(exc, InvalidInput):
         # Every 422 names its fields, as the OpenAPI document promises (none when no field is to blame).
@@ -250,9 +249,7 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
         detail = str(exc.detail.get("en" if english else "id", ""))
     elif exc.status_code == 404 and exc.detail == "Not Found":
         detail = (
-            f"There is nothing at {request.url.path}."
-            if english
-            else f"Alamat {request.url.path} tidak ada."
+            f"There is nothing at {request.url.path}." if english else f"Alamat {request.url.path} tidak ada."
         )
     elif exc.status_code == 405:
         detail = (

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from policies.secret_key import SECRET_FILE, ensure_secret_key
+from policies.core.secret_key import SECRET_FILE, ensure_secret_key
 
 __all__ = ["SECRET_FILE", "ensure_secret_key"]

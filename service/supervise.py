@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from policies.settings import Settings
+from policies.core.settings import Settings
 
 HEALTH_TIMEOUT_SECONDS = 90
 HEALTH_POLL_SECONDS = 0.5

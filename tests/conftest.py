@@ -15,11 +15,12 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlmodel import Session
 
-from policies.access import Actor
-from policies.db import get_engine, unit_of_work
-from policies.migrate import upgrade
-from policies.models import Role, metadata
-from policies.settings import Settings
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
+from policies.core.db import get_engine, unit_of_work
+from policies.core.migrate import upgrade
+from policies.core.settings import Settings
+from policies.tables import metadata
 
 # Any accidental Prefect engine call outside the flow tests' harness must fail fast: no ephemeral
 # server, and neither the shell's nor a profile's Prefect server (Prefect's home is a temp dir).

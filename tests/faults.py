@@ -8,8 +8,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import select
 
-from policies.db import get_engine, unit_of_work
-from policies.models import ConsultationWindow, DraftVersion, Policy
+from policies.consultation.models import ConsultationWindow
+from policies.core.db import get_engine, unit_of_work
+from policies.drafting.models import DraftVersion
+from policies.lifecycle.models import Policy
 
 OTHER_SLUG = "perwal-pengelolaan-jabatan-asn-2026"
 REFUSAL = "pengingat ditolak oleh basis data"

@@ -9,22 +9,22 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import select
 
-from policies.access import SYSTEM, Actor
-from policies.actions import comments, consultation, drafts, lifecycle, rollout, workshops
-from policies.db import get_engine, unit_of_work, utcnow
+from policies.accounts.access import SYSTEM, Actor
+from policies.accounts.models import Account, Role
+from policies.consultation import comments
+from policies.consultation import windows as consultation
+from policies.consultation.models import Outcome
+from policies.core.db import get_engine, unit_of_work, utcnow
+from policies.drafting import versions as drafts
+from policies.drafting.queries import clauses_of, latest_version
 from policies.evaluation import rounds
-from policies.models import (
-    Account,
-    Indicator,
-    Measurement,
-    Outcome,
-    Role,
-    Stage,
-    StageEvent,
-    SurveyRound,
-    metadata,
-)
-from policies.queries import clauses_of, get_policy, latest_version
+from policies.evaluation.models import Indicator, Measurement, SurveyRound
+from policies.lifecycle import actions as lifecycle
+from policies.lifecycle.models import Stage, StageEvent
+from policies.lifecycle.queries import get_policy
+from policies.rollout import actions as rollout
+from policies.tables import metadata
+from policies.workshops import actions as workshops
 
 SLUG = "perwal-kebijakan-kepegawaian-asn-2026"
 UNIT = "BKPSDM Kota Tangerang Selatan"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policies import errors
+from policies.core import errors
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN_ERRORS = {

@@ -41,4 +41,4 @@ def test_layer_imports(package: str, forbidden: tuple[str, ...]) -> None:
 
 
 def test_the_scan_sees_the_domain_imports() -> None:
-    assert ("policies/db.py", "sqlalchemy") in _imports("policies")
+    assert ("policies/core/db.py", "sqlalchemy") in _imports("policies")

@@ -12,13 +12,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlmodel import Session, select
 
-from policies.access import SYSTEM
-from policies.actions.drafts import create_version
-from policies.actions.lifecycle import create_policy
-from policies.errors import InvalidInput
+from policies.accounts.access import SYSTEM
+from policies.core.errors import InvalidInput
+from policies.drafting.versions import create_version
 from policies.evaluation.ikm import UNSUR_CODES
 from policies.evaluation.survey import PROFILE
-from policies.models import Policy, PolicyKind
+from policies.lifecycle.actions import create_policy
+from policies.lifecycle.models import Policy, PolicyKind
 
 KINDS_DIR = Path(__file__).parent / "kinds"
 

@@ -9,12 +9,14 @@ from fractions import Fraction
 
 from sqlmodel import Session, col, select
 
-from policies.access import Actor, require_actor
-from policies.errors import InvalidInput, NotFound, PermissionDenied
-from policies.fields import clean_text
-from policies.i18n import format_number
-from policies.listing import decode_cursor
-from policies.models import Account, Policy, Role, SurveyRound
+from policies.accounts.access import Actor, require_actor
+from policies.accounts.models import Account, Role
+from policies.core.errors import InvalidInput, NotFound, PermissionDenied
+from policies.core.fields import clean_text
+from policies.core.i18n import format_number
+from policies.core.listing import decode_cursor
+from policies.evaluation.models import SurveyRound
+from policies.lifecycle.models import Policy
 
 # A round without an explicit length stays open this long (the kind's cadence permitting).
 DEFAULT_ROUND_DAYS = 30

@@ -7,22 +7,18 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, func, select
 
-from policies.access import Actor
-from policies.errors import Conflict, InvalidInput, NotFound
+from policies.accounts.access import Actor
+from policies.core.errors import Conflict, InvalidInput, NotFound
+from policies.core.fields import clean_text
+from policies.core.i18n import JAKARTA
+from policies.core.listing import encode_cursor
 from policies.evaluation.common import is_staff, policy_of, read_cursor, require_evaluator
+from policies.evaluation.models import Indicator, Measurement, SurveyRound
 from policies.evaluation.results import RoundResults
-from policies.fields import clean_text
-from policies.i18n import JAKARTA
-from policies.listing import encode_cursor
-from policies.models import (
-    Acknowledgement,
-    Indicator,
-    Measurement,
-    MentoringPair,
-    Policy,
-    SurveyRound,
-)
-from policies.queries import get_policy, latest_adoption
+from policies.lifecycle.models import Policy
+from policies.lifecycle.queries import get_policy
+from policies.rollout.models import Acknowledgement, MentoringPair
+from policies.rollout.queries import latest_adoption
 
 COMPUTED = ("ikm", "acknowledgement_reach", "mentoring_coverage")
 # The catalogue writes units in Indonesian; the English report and messages say them in English.

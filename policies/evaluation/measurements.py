@@ -17,17 +17,18 @@ from sqlalchemy import and_, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from policies.access import Actor
-from policies.db import utcnow
-from policies.errors import Conflict, InvalidInput
+from policies.accounts.access import Actor
+from policies.core.db import utcnow
+from policies.core.errors import Conflict, InvalidInput
+from policies.core.fields import clean_text
+from policies.core.i18n import JAKARTA
+from policies.core.listing import encode_cursor
 from policies.evaluation.common import clean_csv, get_round, is_staff, read_cursor, require_evaluator
 from policies.evaluation.indicators import get_indicator, list_indicators, upsert_measurement
+from policies.evaluation.models import Indicator, Measurement, SurveyRound
 from policies.evaluation.recommend import reevaluate
-from policies.fields import clean_text
-from policies.i18n import JAKARTA
-from policies.listing import encode_cursor
-from policies.models import Indicator, Measurement, Policy, SurveyRound
-from policies.queries import get_policy
+from policies.lifecycle.models import Policy
+from policies.lifecycle.queries import get_policy
 
 # Indonesian first: "1.234,56" and "76,61"; also "76.61" and "1,234.56". A single separator is the
 # decimal one ("1.234" is 1,234 — write "1234" or "1.234,0" for a thousand and more).

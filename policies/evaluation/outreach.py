@@ -13,7 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from policies.accounts.models import Account
 from policies.evaluation.common import policy_of
+from policies.evaluation.models import SurveyRespondent, SurveyRound
 from policies.evaluation.tokens import (
     INVITATION,
     REMINDER,
@@ -21,8 +23,9 @@ from policies.evaluation.tokens import (
     respondent_key_prefix,
     salt_mark,
 )
-from policies.models import Account, Channel, DeliveryState, Policy, Reminder, SurveyRespondent, SurveyRound
-from policies.notify import Recipient, notify
+from policies.lifecycle.models import Policy
+from policies.outbox.models import Channel, DeliveryState, Reminder
+from policies.outbox.notify import Recipient, notify
 
 CHANNELS = (Channel.EMAIL, Channel.INBOX)
 

@@ -10,14 +10,15 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from policies.access import Actor
-from policies.db import utcnow
-from policies.errors import Conflict, InvalidInput, NotFound
+from policies.accounts.access import Actor
+from policies.accounts.models import Account
+from policies.core.db import utcnow
+from policies.core.errors import Conflict, InvalidInput, NotFound
+from policies.core.fields import clean_text
 from policies.evaluation import outreach
 from policies.evaluation.common import clean_csv, get_round, policy_of, require_evaluator
+from policies.evaluation.models import SurveyRespondent, SurveyRound
 from policies.evaluation.tokens import derive_token, hash_token, new_salt
-from policies.fields import clean_text
-from policies.models import Account, SurveyRespondent, SurveyRound
 
 NIP = re.compile(r"^\d{18}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -16,23 +16,16 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from policies.core.i18n import format_date
+from policies.core.listing import encode_cursor
+from policies.drafting.models import RevisionNote
 from policies.evaluation.common import cursor_id, num, policy_of, staff_to_notify
 from policies.evaluation.indicators import list_indicators, meets_target, shortfall, unit_in
+from policies.evaluation.models import Indicator, Measurement, RevisionRecommendation, SurveyRound
 from policies.evaluation.results import RoundResults
-from policies.i18n import format_date
-from policies.listing import encode_cursor
-from policies.models import (
-    Channel,
-    Indicator,
-    Measurement,
-    Policy,
-    Reminder,
-    RevisionNote,
-    RevisionRecommendation,
-    Stage,
-    SurveyRound,
-)
-from policies.queries import get_policy
+from policies.lifecycle.models import Policy, Stage
+from policies.lifecycle.queries import get_policy
+from policies.outbox.models import Channel, Reminder
 
 WEAK_CATEGORIES = ("C", "D")
 CATEGORY_B_FLOOR = Decimal("76.61")

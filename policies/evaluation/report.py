@@ -12,17 +12,17 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session
 
-from policies.access import Actor
-from policies.errors import InvalidInput, NotFound
+from policies.accounts.access import Actor
+from policies.core.errors import InvalidInput, NotFound
+from policies.core.i18n import format_datetime, format_share
 from policies.evaluation import charts
 from policies.evaluation.common import get_round, num, policy_of, require_evaluator
 from policies.evaluation.indicators import list_indicators, meets_target, trends, unit_in
 from policies.evaluation.recommend import recommendation_of
 from policies.evaluation.results import MIN_UNIT_RESPONDENTS, QuestionResult, compute_results
-from policies.i18n import format_datetime, format_share
-from policies.queries import get_kind
+from policies.lifecycle.queries import get_kind
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 FORMATS = ("html", "md")
 LOCALES = ("id", "en")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
@@ -288,4 +288,4 @@ def render_report(
         )
     context = report_context(session, round_id=round_id, locale=locale, actor=actor)
     name = "report.html.j2" if fmt == "html" else "report.md.j2"
-    return _env(fmt).get_template(f"evaluation/{name}").render(**context)
+    return _env(fmt).get_template(name).render(**context)

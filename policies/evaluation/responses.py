@@ -8,12 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from policies.db import utcnow
-from policies.errors import Conflict, NotAuthenticated
+from policies.core.db import utcnow
+from policies.core.errors import Conflict, NotAuthenticated
+from policies.core.i18n import JAKARTA
+from policies.evaluation.models import SurveyRespondent, SurveyResponse, SurveyRound
 from policies.evaluation.survey import validate_answers
 from policies.evaluation.tokens import hash_token
-from policies.i18n import JAKARTA
-from policies.models import SurveyRespondent, SurveyResponse, SurveyRound
 
 USED = "Token ini sudah dipakai untuk menjawab; setiap responden menjawab sekali."
 USED_EN = "This token has already been used to answer; each respondent answers once."

@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from policies.evaluation import ikm
-from policies.models import SurveyRespondent, SurveyResponse, SurveyRound
+from policies.evaluation.models import SurveyRespondent, SurveyResponse, SurveyRound
 
 # A unit with fewer answer sheets than this is never shown on its own (its respondents could be
 # recognised); such units are merged into "Lainnya" / "Other", itself shown only if it reaches this.

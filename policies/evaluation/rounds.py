@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
-from policies.access import SYSTEM, Actor
-from policies.db import utcnow
-from policies.errors import Conflict, InvalidInput
+from policies.accounts.access import SYSTEM, Actor
+from policies.core.db import utcnow
+from policies.core.errors import Conflict, InvalidInput
+from policies.core.i18n import stage_name
 from policies.evaluation import outreach
 from policies.evaluation.common import (
     DEFAULT_ROUND_DAYS,
@@ -21,20 +22,13 @@ from policies.evaluation.common import (
     staff_to_notify,
 )
 from policies.evaluation.indicators import compute_measurements
+from policies.evaluation.models import SurveyRespondent, SurveyRound
 from policies.evaluation.recommend import recommend
 from policies.evaluation.results import compute_results
 from policies.evaluation.survey import template_for
-from policies.i18n import stage_name
-from policies.models import (
-    Channel,
-    DeliveryState,
-    Policy,
-    Reminder,
-    Stage,
-    SurveyRespondent,
-    SurveyRound,
-)
-from policies.queries import get_kind, get_policy
+from policies.lifecycle.models import Policy, Stage
+from policies.lifecycle.queries import get_kind, get_policy
+from policies.outbox.models import Channel, DeliveryState, Reminder
 
 CLOSING_NOTICE_DAYS = 3
 DUE_NOTICE_DAYS = 7

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from policies.errors import InvalidInput
+from policies.core.errors import InvalidInput
+from policies.core.fields import clean_text
 from policies.evaluation.ikm import UNSUR
-from policies.fields import clean_text
-from policies.models import PolicyKind
+from policies.lifecycle.models import PolicyKind
 
 GOLONGAN = ("I", "II", "III", "IV", "PPPK")
 GOLONGAN_EN = ("I", "II", "III", "IV", "PPPK (contract)")

@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from policies.access import Actor
+from policies.accounts.access import Actor
 from policies.evaluation.common import get_round, policy_of, require_evaluator
 from policies.evaluation.ikm import krejcie_morgan
+from policies.evaluation.models import SurveyRespondent, SurveyRound
 from policies.evaluation.responses import round_for_token, round_questions
 from policies.evaluation.results import compute_results, population_size
 from policies.evaluation.survey import template_for
-from policies.models import SurveyRespondent, SurveyRound
-from policies.queries import get_kind, get_policy
+from policies.lifecycle.queries import get_kind, get_policy
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from policies.i18n import format_date, format_share
+from policies.core.i18n import format_date, format_share
 from policies.lifecycle.evidence import Evidence
-from policies.models.base import Stage
+from policies.lifecycle.models import Stage
 
 S = Stage
 Transition = tuple[Stage, Stage]
@@ -40,9 +40,7 @@ class Gate:
 GATES: list[Gate] = []
 
 
-def gate(
-    name: str, *guards: Transition
-) -> Callable[[Callable[[Evidence], tuple[bool, str, str]]], Gate]:
+def gate(name: str, *guards: Transition) -> Callable[[Callable[[Evidence], tuple[bool, str, str]]], Gate]:
     """Register a check as a gate guarding the given transitions."""
 
     def register(check: Callable[[Evidence], tuple[bool, str, str]]) -> Gate:
@@ -187,10 +185,8 @@ def _adoption_recorded(ev: Evidence) -> tuple[bool, str, str]:
     if a is not None:
         return (
             True,
-            f"Ditetapkan dengan {a.instrument_type} Nomor {a.number} "
-            f"tanggal {format_date(a.adopted_on)}.",
-            f"Adopted as {a.instrument_type} No. {a.number} on "
-            f"{format_date(a.adopted_on, locale='en')}.",
+            f"Ditetapkan dengan {a.instrument_type} Nomor {a.number} tanggal {format_date(a.adopted_on)}.",
+            f"Adopted as {a.instrument_type} No. {a.number} on {format_date(a.adopted_on, locale='en')}.",
         )
     return (
         False,
@@ -222,8 +218,7 @@ def _reach_at_target(ev: Evidence) -> tuple[bool, str, str]:
         return (
             True,
             f"Jangkauan {format_share(reach)} dari target {format_share(target)}.",
-            f"Reach {format_share(reach, locale='en')} of a "
-            f"{format_share(target, locale='en')} target.",
+            f"Reach {format_share(reach, locale='en')} of a {format_share(target, locale='en')} target.",
         )
     if ev.audience_size <= 0:
         return (

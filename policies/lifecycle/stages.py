@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policies.models.base import Stage
+from policies.lifecycle.models import Stage
 
 # Revision leads back to drafting (a new text), to consultation (a substantive change
 # needs the public again) or to socialization (a minor change is only re-adopted).

@@ -7,10 +7,10 @@ from datetime import datetime
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from policies import accounts
-from policies.db import utcnow
-from policies.errors import NotFound
-from policies.models import Account, Role, StakeholderGroup
+from policies.accounts import actions as accounts
+from policies.accounts.models import Account, Role, StakeholderGroup
+from policies.core.db import utcnow
+from policies.core.errors import NotFound
 from service.api.schemas import Text
 from service.auth import ActorDep, bearer_token
 from service.deps import ReadSessionDep, SessionDep, SettingsDep

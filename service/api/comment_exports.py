@@ -7,13 +7,14 @@ from collections.abc import Callable, Iterator
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, PlainTextResponse, StreamingResponse
 
-from policies.comment_export import export_csv, export_json
-from policies.comment_queries import can_see_hidden
-from policies.db import read_session, utcnow
-from policies.errors import NotFound
-from policies.queries import cycle_window_ids, get_policy
-from policies.reading import readable_report
-from policies.rendering.report import render_report
+from policies.consultation.comment_queries import can_see_hidden
+from policies.consultation.export import export_csv, export_json
+from policies.consultation.queries import cycle_window_ids
+from policies.consultation.report import render_report
+from policies.core.db import read_session, utcnow
+from policies.core.errors import NotFound
+from policies.drafting.reading import readable_report
+from policies.lifecycle.queries import get_policy
 from service.api.params import SlugPath
 from service.auth import OptionalActorDep
 from service.deps import ReadSessionDep, SettingsDep

@@ -10,13 +10,15 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from policies.actions import comments
-from policies.campaigns import list_campaigns
-from policies.comment_pages import CommentFilter, CommentSort, list_comment_records
-from policies.comment_queries import can_see_hidden, comment_view, read_comment, view_of
-from policies.db import read_session, unit_of_work
-from policies.models import Outcome, StakeholderGroup, Stance
-from policies.queries import cycle_window_ids, get_policy
+from policies.accounts.models import StakeholderGroup
+from policies.consultation import comments
+from policies.consultation.campaigns import list_campaigns
+from policies.consultation.comment_queries import can_see_hidden, comment_view, read_comment, view_of
+from policies.consultation.models import Outcome, Stance
+from policies.consultation.pages import CommentFilter, CommentSort, list_comment_records
+from policies.consultation.queries import cycle_window_ids
+from policies.core.db import read_session, unit_of_work
+from policies.lifecycle.queries import get_policy
 from service.api.params import IdPath, OptionalIdQuery, SlugPath, id_query, text_query
 from service.api.schemas import NoNul, Text
 from service.auth import TOKEN_SENT, OptionalActorDep, current_actor, writing_actor

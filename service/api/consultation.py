@@ -8,12 +8,14 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from policies import queries
-from policies.actions import consultation
-from policies.db import utcnow
-from policies.errors import NotFound
-from policies.models import ConsultationWindow, DraftVersion
-from policies.statistics import consultation_stats
+from policies.consultation import queries as consultation_queries
+from policies.consultation import windows as consultation
+from policies.consultation.models import ConsultationWindow
+from policies.consultation.statistics import consultation_stats
+from policies.core.db import utcnow
+from policies.core.errors import NotFound
+from policies.drafting.models import DraftVersion
+from policies.lifecycle import queries
 from service.api.params import IdField, SlugPath
 from service.api.schemas import When
 from service.auth import ActorDep
@@ -134,7 +136,7 @@ def publish_report(slug: SlugPath, actor: ActorDep, session: SessionDep) -> Wind
 def read(slug: SlugPath, session: ReadSessionDep) -> ConsultationPublic:
     """Read the current window, the cycle's windows and statistics over all of them (no account needed)."""
     policy = queries.get_policy(session, slug=slug)
-    windows = queries.cycle_windows(session, policy=policy)
+    windows = consultation_queries.cycle_windows(session, policy=policy)
     if not windows:
         raise NotFound(
             "Kebijakan ini belum memiliki jendela konsultasi pada siklus ini.",

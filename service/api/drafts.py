@@ -9,10 +9,11 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from policies import queries
-from policies.actions.drafts import MAX_BODY_CHARS, create_version, diff_versions, publish_version
-from policies.models import DraftVersion
-from policies.reading import readable_version, visible_versions
+from policies.drafting import queries as drafting_queries
+from policies.drafting.models import DraftVersion
+from policies.drafting.reading import readable_version, visible_versions
+from policies.drafting.versions import MAX_BODY_CHARS, create_version, diff_versions, publish_version
+from policies.lifecycle import queries
 from service.api.params import IdPath, IdQuery, SlugPath, id_query
 from service.api.schemas import Text
 from service.auth import ActorDep, OptionalActorDep
@@ -100,7 +101,7 @@ def version_summary(version: DraftVersion) -> VersionSummary:
 
 def version_detail(session: Session, version: DraftVersion) -> VersionDetail:
     """Render a version with its clauses."""
-    clauses = queries.clauses_of(session, version_id=version.id)  # type: ignore[arg-type]
+    clauses = drafting_queries.clauses_of(session, version_id=version.id)  # type: ignore[arg-type]
     return VersionDetail(
         **version_summary(version).model_dump(),
         body=version.body,
@@ -143,7 +144,7 @@ def create(
 def list_versions(slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep) -> list[VersionSummary]:
     """List the versions you may read, oldest first (unpublished ones only for the owning unit and admins)."""
     policy = queries.get_policy(session, slug=slug)
-    versions = queries.list_versions(session, policy_id=policy.id)  # type: ignore[arg-type]
+    versions = drafting_queries.list_versions(session, policy_id=policy.id)  # type: ignore[arg-type]
     return [version_summary(v) for v in visible_versions(versions, actor=viewer, policy=policy)]
 
 

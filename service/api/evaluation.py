@@ -11,17 +11,17 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from sqlmodel import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from policies.db import utcnow
-from policies.errors import InvalidInput, NotAuthenticated
+from policies.core.db import utcnow
+from policies.core.errors import InvalidInput, NotAuthenticated
+from policies.core.listing import MAX_PAGE, decode_cursor, encode_cursor
+from policies.core.secret_key import ensure_secret_key
+from policies.core.settings import Settings
 from policies.evaluation import population, responses, rounds, views
 from policies.evaluation.common import DEFAULT_ROUND_DAYS, get_round
+from policies.evaluation.models import SurveyRespondent, SurveyRound
 from policies.evaluation.population import IssuedToken, PopulationImport
 from policies.evaluation.report import render_report
 from policies.evaluation.tokens import survey_link
-from policies.listing import MAX_PAGE, decode_cursor, encode_cursor
-from policies.models import SurveyRespondent, SurveyRound
-from policies.secret_key import ensure_secret_key
-from policies.settings import Settings
 from service.api.evaluation_schemas import (
     AccountsIn,
     PopulationPublic,

@@ -8,11 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from policies import notify
-from policies.errors import InvalidInput
+from policies.core.errors import InvalidInput
+from policies.core.secret_key import ensure_secret_key
 from policies.evaluation.tokens import public_context
-from policies.models import Reminder
-from policies.secret_key import ensure_secret_key
+from policies.outbox import notify
+from policies.outbox.models import Reminder
 from service.api.params import IdPath
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
@@ -51,9 +51,7 @@ def _public(reminder: Reminder, *, base_url: str, tz: str, secret: str) -> Inbox
 
 def _account_id(actor: Any) -> int:
     if actor.id is None:
-        raise InvalidInput(
-            "Kotak masuk memerlukan akun.", en="The inbox needs an account.", field="account"
-        )
+        raise InvalidInput("Kotak masuk memerlukan akun.", en="The inbox needs an account.", field="account")
     return int(actor.id)
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from policies import revision
+from policies.drafting import revision
 from policies.evaluation import indicators, measurements
 from policies.evaluation.recommend import recommendations_page
 from service.api.evaluation import CSV_BODY, CsvDep

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from policies import outbox
-from policies.models import Channel, DeliveryState, Reminder
+from policies.outbox import operator as outbox
+from policies.outbox.models import Channel, DeliveryState, Reminder
 from service.auth import ActorDep
 from service.deps import ReadSessionDep
 

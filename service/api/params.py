@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import Path, Query
 from pydantic import Field
 
-from policies.db import MAX_INTEGER
+from policies.core.db import MAX_INTEGER
 from service.api.schemas import NoNul
 
 # Ids are INTEGER columns: PostgreSQL refuses to compare them with anything larger (and SQLite

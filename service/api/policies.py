@@ -8,11 +8,11 @@ from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from policies import queries, stagework
-from policies.actions.lifecycle import advance, create_policy, next_steps, withdraw
-from policies.errors import InvalidInput
-from policies.listing import MAX_PAGE, policies_page
-from policies.models import Policy, Stage, StageEvent
+from policies.core.errors import InvalidInput
+from policies.core.listing import MAX_PAGE, policies_page
+from policies.lifecycle import queries, stagework
+from policies.lifecycle.actions import advance, create_policy, next_steps, withdraw
+from policies.lifecycle.models import Policy, Stage, StageEvent
 from service.api.params import MAX_ID, IdField, SlugPath, text_query
 from service.api.schemas import (
     GatePublic,

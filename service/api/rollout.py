@@ -9,10 +9,12 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from policies import queries
-from policies.actions import rollout
-from policies.errors import NotFound
-from policies.models import Acknowledgement, Adoption, DraftVersion, MentoringPair, SocializationSession
+from policies.core.errors import NotFound
+from policies.drafting.models import DraftVersion
+from policies.lifecycle import queries
+from policies.rollout import actions as rollout
+from policies.rollout import queries as rollout_queries
+from policies.rollout.models import Acknowledgement, Adoption, MentoringPair, SocializationSession
 from service.api.params import IdField, SlugPath
 from service.api.schemas import Day, Text
 from service.auth import ActorDep
@@ -167,7 +169,7 @@ def adopt(
 def read_adoption(slug: SlugPath, session: ReadSessionDep) -> AdoptionPublic:
     """Read the most recent adoption."""
     policy = queries.get_policy(session, slug=slug)
-    adoption = queries.latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
+    adoption = rollout_queries.latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
     if adoption is None:
         raise NotFound("Kebijakan ini belum ditetapkan.", en="This policy is not adopted yet.")
     return adoption_public(session, adoption)

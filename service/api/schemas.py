@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
-from policies.models import Stage
+from policies.lifecycle.models import Stage
 
 # The years a date or time in a request may fall in. Far wider than any policy's life, narrow
 # enough that adding a consultation's days or a time zone can never overflow Python's calendar.

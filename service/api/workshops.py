@@ -8,8 +8,9 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from policies.actions import workshops
-from policies.models import Comment, Workshop, WorkshopAttendance, WorkshopOutcome
+from policies.consultation.models import Comment
+from policies.workshops import actions as workshops
+from policies.workshops.models import Workshop, WorkshopAttendance, WorkshopOutcome
 from service.api.params import IdField, IdPath, SlugPath
 from service.api.schemas import Text, When
 from service.auth import ActorDep

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from policies.settings import Settings
+from policies.core.settings import Settings
 from service.secret_key import ensure_secret_key
 from service.web import account, moderation, public, staff, survey, triage
 from service.web.render import build_web

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from policies import accounts
-from policies.db import utcnow
-from policies.errors import Conflict, InvalidInput, NotAuthenticated
-from policies.i18n import LOCALES
-from policies.models import StakeholderGroup
+from policies.accounts import actions as accounts
+from policies.accounts.models import StakeholderGroup
+from policies.core.db import utcnow
+from policies.core.errors import Conflict, InvalidInput, NotAuthenticated
+from policies.core.i18n import LOCALES
 from service.deps import SessionDep, SettingsDep
 from service.web.i18n import LANG_COOKIE
 from service.web.render import (

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
-from policies.access import Actor
-from policies.actions.comments import set_hidden
-from policies.errors import Conflict, InvalidInput
-from policies.moderation import moderation_queue
+from policies.accounts.access import Actor
+from policies.consultation.comments import set_hidden
+from policies.consultation.moderation import moderation_queue
+from policies.core.errors import Conflict, InvalidInput
 from service.api.params import MAX_ID, IdPath
 from service.deps import SessionDep
 from service.problems import status_of

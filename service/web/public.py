@@ -7,17 +7,22 @@ from itertools import groupby
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from policies import overview, queries, threads
-from policies.actions.comments import create_comment, create_reply
-from policies.actions.drafts import diff_versions
-from policies.actions.rollout import acknowledge
-from policies.db import utcnow
-from policies.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied, RateLimited
+from policies.consultation import queries as consultation_queries
+from policies.consultation import threads
+from policies.consultation.comments import create_comment, create_reply
+from policies.consultation.models import ConsultationWindow, Stance
+from policies.core.db import utcnow
+from policies.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied, RateLimited
+from policies.drafting import queries as drafting_queries
+from policies.drafting.models import DraftVersion
+from policies.drafting.reading import is_owner, readable_version, visible_versions
+from policies.drafting.versions import diff_versions
 from policies.evaluation.views import rounds_page
-from policies.lifecycle import allowed_targets
-from policies.models import ConsultationWindow, DraftVersion, Policy, Stage, Stance
-from policies.reading import is_owner, readable_version, visible_versions
-from policies.timeline import timeline
+from policies.lifecycle import allowed_targets, overview, queries
+from policies.lifecycle.models import Policy, Stage
+from policies.lifecycle.timeline import timeline
+from policies.rollout import queries as rollout_queries
+from policies.rollout.actions import acknowledge
 from service.api.params import MAX_ID, IdPath
 from service.deps import SessionDep, SettingsDep
 from service.problems import status_of
@@ -65,16 +70,16 @@ def home(request: Request, session: PageReadSessionDep, actor: PageActorDep, sta
 def policy_page(slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
     """Show a policy: kind, unit, its stage timeline and the adopted instrument."""
     policy = queries.get_policy(session, slug=slug)
-    adoption = queries.latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
+    adoption = rollout_queries.latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
     acknowledged = bool(
         actor
         and actor.id
         and adoption
         and overview.has_acknowledged(session, policy_id=policy.id, account_id=actor.id)  # type: ignore[arg-type]
     )
-    window = queries.current_window(session, policy=policy)
+    window = consultation_queries.current_window(session, policy=policy)
     history = queries.stage_history(session, policy_id=policy.id)  # type: ignore[arg-type]
-    versions = queries.list_versions(session, policy_id=policy.id)  # type: ignore[arg-type]
+    versions = drafting_queries.list_versions(session, policy_id=policy.id)  # type: ignore[arg-type]
     return render(
         request,
         "web/policy.html",
@@ -96,8 +101,8 @@ def policy_page(slug: str, request: Request, session: PageReadSessionDep, actor:
 
 
 def _draft_context(session: PageReadSessionDep, policy: Policy, version: DraftVersion) -> dict[str, object]:
-    clauses = queries.clauses_of(session, version_id=version.id)  # type: ignore[arg-type]
-    window = queries.current_window(session, policy=policy)
+    clauses = drafting_queries.clauses_of(session, version_id=version.id)  # type: ignore[arg-type]
+    window = consultation_queries.current_window(session, policy=policy)
     return {
         "policy": policy,
         "version": version,
@@ -122,13 +127,15 @@ def draft_page(
 def _thread_context(
     session: PageReadSessionDep, policy: Policy, version: DraftVersion, key: str
 ) -> dict[str, object]:
-    clause = next((c for c in queries.clauses_of(session, version_id=version.id) if c.key == key), None)  # type: ignore[arg-type]
+    clause = next(
+        (c for c in drafting_queries.clauses_of(session, version_id=version.id) if c.key == key), None
+    )  # type: ignore[arg-type]
     if clause is None:
         raise NotFound(
             f"Pasal '{key}' tidak ada pada versi {version.number}.",
             en=f"Clause '{key}' is not in version {version.number}.",
         )
-    window = queries.current_window(session, policy=policy)
+    window = consultation_queries.current_window(session, policy=policy)
     return {
         "policy": policy,
         "version": version,

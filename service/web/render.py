@@ -24,13 +24,13 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from policies import i18n as fmt
-from policies.access import Actor
-from policies.accounts import actor_for_token
-from policies.db import read_session, utcnow
-from policies.errors import DomainError, NotAuthenticated
-from policies.i18n import LOCALES
-from policies.settings import Settings
+from policies.accounts.access import Actor
+from policies.accounts.actions import actor_for_token
+from policies.core import i18n as fmt
+from policies.core.db import read_session, utcnow
+from policies.core.errors import DomainError, NotAuthenticated
+from policies.core.i18n import LOCALES
+from policies.core.settings import Settings
 from service.deps import ReadSessionDep, SettingsDep
 from service.web.i18n import request_locale, translations
 

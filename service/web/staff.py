@@ -5,14 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Request
 from starlette.responses import Response
 
-from policies import overview, queries, revision
-from policies.access import require_owner, require_role
-from policies.actions import workshops
-from policies.actions.drafts import create_version, publish_version
-from policies.actions.lifecycle import advance, next_steps
-from policies.clauses import parse_draft, with_keys
-from policies.db import utcnow
-from policies.errors import (
+from policies.accounts.access import require_owner, require_role
+from policies.accounts.models import Role
+from policies.consultation import queries as consultation_queries
+from policies.core.db import utcnow
+from policies.core.errors import (
     Conflict,
     DomainError,
     GatesNotMet,
@@ -20,8 +17,15 @@ from policies.errors import (
     NotFound,
     TransitionNotAllowed,
 )
-from policies.models import Role, Stage
-from policies.settings import Settings
+from policies.core.settings import Settings
+from policies.drafting import queries as drafting_queries
+from policies.drafting import revision
+from policies.drafting.clauses import parse_draft, with_keys
+from policies.drafting.versions import create_version, publish_version
+from policies.lifecycle import overview, queries
+from policies.lifecycle.actions import advance, next_steps
+from policies.lifecycle.models import Stage
+from policies.workshops import actions as workshops
 from service.api.params import MAX_ID, IdPath
 from service.deps import SessionDep, SettingsDep
 from service.dispatch import StageDispatch, flow_run_states, run_ui_url
@@ -62,8 +66,8 @@ def _cockpit_context(session: PageReadSessionDep, slug: str, settings: Settings)
         "history": list(reversed(history)),
         "run_states": states,
         "run_url": lambda run_id: run_ui_url(settings=settings, flow_run_id=run_id),
-        "versions": queries.list_versions(session, policy_id=policy.id),  # type: ignore[arg-type]
-        "window": queries.current_window(session, policy=policy),
+        "versions": drafting_queries.list_versions(session, policy_id=policy.id),  # type: ignore[arg-type]
+        "window": consultation_queries.current_window(session, policy=policy),
         # What this cycle's draft must consider: comments, workshop outcomes, the survey's reasons.
         "revision_notes": revision.notes_of(session, slug=slug, cycle=policy.cycle),
         "refusal": None,
@@ -136,10 +140,10 @@ def edit_form(slug: str, request: Request, session: PageReadSessionDep, actor: P
     """Show the latest version's Markdown (clause keys written in) ready to edit."""
     policy = queries.get_policy(session, slug=slug)
     require_owner(signed_in(actor), policy=policy)
-    latest = queries.latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
+    latest = drafting_queries.latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
     body = ""
     if latest is not None:
-        keys = [c.key for c in queries.clauses_of(session, version_id=latest.id)]  # type: ignore[arg-type]
+        keys = [c.key for c in drafting_queries.clauses_of(session, version_id=latest.id)]  # type: ignore[arg-type]
         body = with_keys(latest.body, keys=keys)
     return render(
         request,
@@ -156,7 +160,7 @@ def post_edit(
     me = signed_in(actor)
     policy = queries.get_policy(session, slug=slug)
     values = {"body": str(form.get("body", "")), "change_note": str(form.get("change_note", ""))}
-    latest = queries.latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
+    latest = drafting_queries.latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
     context: dict[str, object] = {"policy": policy, "latest": latest, "values": values, "preview": None}
     try:
         if "preview" in form:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from policies.errors import Conflict, InvalidInput, NotAuthenticated
+from policies.core.errors import Conflict, InvalidInput, NotAuthenticated
 from policies.evaluation.common import policy_of
 from policies.evaluation.responses import submit_response
 from policies.evaluation.views import questionnaire

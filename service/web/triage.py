@@ -8,17 +8,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, Response
 
-from policies import queries
-from policies.access import require_owner, require_role
-from policies.actions.comments import dispose, dispose_campaign, set_hidden
-from policies.campaigns import list_campaigns
-from policies.comment_pages import CommentFilter, CommentSort, list_comments
-from policies.db import MAX_INTEGER, utcnow
-from policies.errors import Conflict, InvalidInput, NotFound
+from policies.accounts.access import require_owner, require_role
+from policies.accounts.models import Role
+from policies.consultation import queries as consultation_queries
+from policies.consultation.campaigns import list_campaigns
+from policies.consultation.comments import dispose, dispose_campaign, set_hidden
+from policies.consultation.models import Outcome, Stance
+from policies.consultation.pages import CommentFilter, CommentSort, list_comments
+from policies.consultation.report import render_report
+from policies.core.db import MAX_INTEGER, utcnow
+from policies.core.errors import Conflict, InvalidInput, NotFound
+from policies.drafting import queries as drafting_queries
+from policies.drafting.reading import readable_report
 from policies.evaluation.report import render_report as render_evaluation_report
-from policies.models import Outcome, Role, Stance
-from policies.reading import readable_report
-from policies.rendering.report import render_report
+from policies.lifecycle import queries
 from service.api.params import IdPath
 from service.deps import SessionDep
 from service.problems import status_of
@@ -66,7 +69,7 @@ def _triage_context(
     if me.role is Role.DRAFTER:
         # Moderators moderate every policy; a drafter answers only their unit's.
         require_owner(me, policy=policy)
-    window = queries.current_window(session, policy=policy)
+    window = consultation_queries.current_window(session, policy=policy)
     filters, chosen = _filters(request)
     cursor = request.query_params.get("cursor") or None
     page = list_comments(
@@ -78,7 +81,7 @@ def _triage_context(
         cursor=cursor,
         limit=PAGE_SIZE,
     )
-    clauses = queries.clauses_of(session, version_id=window.version_id) if window else []
+    clauses = drafting_queries.clauses_of(session, version_id=window.version_id) if window else []
     return {
         "policy": policy,
         "window": window,
@@ -86,10 +89,12 @@ def _triage_context(
         "chosen": chosen,
         "clauses": clauses,
         "headings": {c.key: c.heading for c in clauses},
-        "campaigns": list_campaigns(session, window_ids=queries.cycle_window_ids(session, policy=policy)),
+        "campaigns": list_campaigns(
+            session, window_ids=consultation_queries.cycle_window_ids(session, policy=policy)
+        ),
         "outcomes": list(Outcome),
         "stances": list(Stance),
-        "undisposed": queries.undisposed_in_cycle(session, policy=policy),
+        "undisposed": consultation_queries.undisposed_in_cycle(session, policy=policy),
         "can_answer": me.role in (Role.DRAFTER, Role.ADMIN),
         "can_moderate": me.role in (Role.MODERATOR, Role.ADMIN),
         "query": request.url.query,

@@ -18,7 +18,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from policies.settings import Settings
+from policies.core.settings import Settings
 from service.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]

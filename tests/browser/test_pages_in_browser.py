@@ -11,11 +11,12 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
-from policies.access import Actor
-from policies.actions.comments import create_comment, dispose
-from policies.db import unit_of_work
-from policies.models import Comment, Disposition, Outcome, Role, Stance
-from policies.settings import Settings
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
+from policies.consultation.comments import create_comment, dispose
+from policies.consultation.models import Comment, Disposition, Outcome, Stance
+from policies.core.db import unit_of_work
+from policies.core.settings import Settings
 from service.app import create_app
 from tests.browser.conftest import axe_violations, screenshot
 from tests.service.conftest import PASSWORD, SLUG, UNIT, make_token, open_consultation
@@ -48,7 +49,7 @@ def log_in(page: Page, email: str) -> None:
 
 def drafter_actor(settings: Settings) -> Actor:
     """Return the drafter account as the domain's actor."""
-    from policies.accounts import actor_of, find_account
+    from policies.accounts.actions import actor_of, find_account
 
     with unit_of_work(settings.database_url) as s:
         account = find_account(s, email=DRAFTER)
@@ -209,13 +210,13 @@ def test_a_stakeholder_comments_and_switches_language_without_javascript(
 
 def _second_policy_with_a_diff_a_survey_and_a_report(settings: Settings) -> tuple[str, int, str]:
     """Give another catalogue policy a version 2 and an evaluation round with one invitation."""
-    from policies.actions.drafts import create_version
-    from policies.db import utcnow
+    from policies.core.db import utcnow
+    from policies.core.secret_key import ensure_secret_key
+    from policies.drafting.queries import latest_version
+    from policies.drafting.versions import create_version
     from policies.evaluation.population import import_population_csv
     from policies.evaluation.rounds import open_round
-    from policies.models import Policy, Stage
-    from policies.queries import latest_version
-    from policies.secret_key import ensure_secret_key
+    from policies.lifecycle.models import Policy, Stage
 
     slug = "perwal-pengelolaan-jabatan-asn-2026"
     drafter = drafter_actor(settings)

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from policies.settings import Settings, get_settings
+from policies.core.settings import Settings, get_settings
 
 T = TypeVar("T")
 

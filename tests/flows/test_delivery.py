@@ -17,10 +17,11 @@ from aiosmtpd.controller import Controller
 from sqlmodel import select
 
 from flows.delivery import deliver_due_emails
-from policies.db import unit_of_work, utcnow
-from policies.models import Channel, DeliveryState, Reminder, Stage
-from policies.notify import Recipient, notify
-from policies.settings import Settings
+from policies.core.db import unit_of_work, utcnow
+from policies.core.settings import Settings
+from policies.lifecycle.models import Stage
+from policies.outbox.models import Channel, DeliveryState, Reminder
+from policies.outbox.notify import Recipient, notify
 from tests import lifecycle_walk as walk
 from tests.flows.conftest import run_async
 
@@ -246,7 +247,7 @@ def test_run_due_flow_closes_a_due_consultation_and_sends_the_reminder(
     db: str, catalog: None, flow_settings: Settings, smtp: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from flows.sweeps import run_due
-    from policies.settings import get_settings
+    from policies.core.settings import get_settings
 
     handler, port = smtp
     people = walk.add_people(db)

@@ -15,10 +15,11 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from flows.dispatcher import dispatch_stage_work
-from policies import stagework
-from policies.db import unit_of_work, utcnow
-from policies.models import Role, Stage, StageEvent, WorkState
-from policies.settings import Settings, get_settings
+from policies.accounts.models import Role
+from policies.core.db import unit_of_work, utcnow
+from policies.core.settings import Settings, get_settings
+from policies.lifecycle import stagework
+from policies.lifecycle.models import Stage, StageEvent, WorkState
 from service import dispatch
 from service.app import create_app
 from service.cli import app as cli

@@ -24,24 +24,20 @@ from sqlmodel import col, select
 from flows.delivery import deliver_due_emails
 from flows.stages import run_stage_flow
 from flows.sweeps import run_step
-from policies.access import Actor
-from policies.db import unit_of_work, utcnow
-from policies.errors import Conflict
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
+from policies.core.db import unit_of_work, utcnow
+from policies.core.errors import Conflict
+from policies.core.secret_key import ensure_secret_key
+from policies.core.settings import Settings
+from policies.drafting.models import RevisionNote
 from policies.evaluation import measurements, population, responses, rounds
+from policies.evaluation.models import Indicator, SurveyRound
 from policies.evaluation.recommend import recommendations_for
-from policies.models import (
-    DeliveryState,
-    Indicator,
-    Reminder,
-    RevisionNote,
-    Role,
-    Stage,
-    SurveyRound,
-)
-from policies.queries import get_policy
-from policies.secret_key import ensure_secret_key
-from policies.settings import Settings
-from policies.sweeps import SWEEP_STEPS
+from policies.lifecycle.models import Stage
+from policies.lifecycle.queries import get_policy
+from policies.lifecycle.sweeps import SWEEP_STEPS
+from policies.outbox.models import DeliveryState, Reminder
 from tests import lifecycle_walk as walk
 from tests.flows.conftest import run_async
 from tests.lifecycle_walk import SLUG

@@ -12,10 +12,10 @@ from prefect.workers.process import ProcessWorker
 from typer.testing import CliRunner
 
 from flows.pool import ensure_pool
-from policies import stagework
-from policies.db import unit_of_work
-from policies.models import Stage
-from policies.settings import Settings, get_settings
+from policies.core.db import unit_of_work
+from policies.core.settings import Settings, get_settings
+from policies.lifecycle import stagework
+from policies.lifecycle.models import Stage
 from service import dispatch
 from service.cli import app as cli
 from tests import lifecycle_walk as walk

@@ -6,8 +6,8 @@ import pytest
 from prefect.types.entrypoint import EntrypointType
 
 from flows.runner import deployments
-from policies.models import Stage
-from policies.settings import Settings
+from policies.core.settings import Settings
+from policies.lifecycle.models import Stage
 from tests.flows.conftest import in_thread
 
 

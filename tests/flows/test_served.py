@@ -22,10 +22,12 @@ from prefect.exceptions import ObjectNotFound
 from prefect.settings import get_current_settings
 from sqlmodel import select
 
-from policies import stagework
-from policies.db import unit_of_work
-from policies.models import DraftVersion, Policy, Role, Stage, StageDocument
-from policies.settings import Settings
+from policies.accounts.models import Role
+from policies.core.db import unit_of_work
+from policies.core.settings import Settings
+from policies.drafting.models import DraftVersion
+from policies.lifecycle import stagework
+from policies.lifecycle.models import Policy, Stage, StageDocument
 from service.app import create_app
 from service.supervise import Child
 from tests.flows.conftest import clear_unfinished_runs, run_async

@@ -12,10 +12,12 @@ from sqlmodel import select
 
 from flows import stages
 from flows.stages import run_stage_flow
-from policies import stagework
-from policies.db import unit_of_work
-from policies.models import DeliveryState, Reminder, RevisionNote, Stage, StageDocument, StageEvent, WorkState
-from policies.settings import Settings
+from policies.core.db import unit_of_work
+from policies.core.settings import Settings
+from policies.drafting.models import RevisionNote
+from policies.lifecycle import stagework
+from policies.lifecycle.models import Stage, StageDocument, StageEvent, WorkState
+from policies.outbox.models import DeliveryState, Reminder
 from tests import lifecycle_walk as walk
 from tests.flows.conftest import run_async
 from tests.lifecycle_walk import SLUG

@@ -11,10 +11,12 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from sqlmodel import select
 
 from flows.sweeps import run_due
-from policies.db import unit_of_work, utcnow
-from policies.models import Channel, ConsultationWindow, DeliveryState, Reminder, Stage
-from policies.notify import Recipient, notify
-from policies.settings import Settings
+from policies.consultation.models import ConsultationWindow
+from policies.core.db import unit_of_work, utcnow
+from policies.core.settings import Settings
+from policies.lifecycle.models import Stage
+from policies.outbox.models import Channel, DeliveryState, Reminder
+from policies.outbox.notify import Recipient, notify
 from tests import faults
 from tests import lifecycle_walk as walk
 from tests.flows.conftest import run_async

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from policies.access import Actor
-from policies.accounts import actor_of
-from policies.db import unit_of_work
-from policies.models import Account, Role
-from policies.queries import clauses_of, current_window, get_policy
+from policies.accounts.access import Actor
+from policies.accounts.actions import actor_of
+from policies.accounts.models import Account, Role
+from policies.consultation.queries import current_window
+from policies.core.db import unit_of_work
+from policies.drafting.queries import clauses_of
+from policies.lifecycle.queries import get_policy
 from tests.conftest import NOW
 from tests.policies.test_lifecycle_actions import SLUG, open_consultation
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from policies import accounts
-from policies.access import SYSTEM, Actor
-from policies.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
-from policies.models import Account, ApiToken, Role, StakeholderGroup
+from policies.accounts import actions as accounts
+from policies.accounts.access import SYSTEM, Actor
+from policies.accounts.models import Account, ApiToken, Role, StakeholderGroup
+from policies.core.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
 from tests.conftest import NOW
 
 NIP = "198703152010011002"

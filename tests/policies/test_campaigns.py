@@ -8,14 +8,16 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlmodel import select
 
-from policies.access import Actor
-from policies.actions import comments
-from policies.campaigns import CampaignGroup, bands_for, fingerprint, list_campaigns, similarity
-from policies.db import unit_of_work
-from policies.models import Campaign, Comment, CommentBand, Disposition, Outcome, Role
-from policies.queries import cycle_window_ids, get_policy
-from policies.rendering.report import build_report, render_report
-from policies.statistics import consultation_stats
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
+from policies.consultation import comments
+from policies.consultation.campaigns import CampaignGroup, bands_for, fingerprint, list_campaigns, similarity
+from policies.consultation.models import Campaign, Comment, CommentBand, Disposition, Outcome
+from policies.consultation.queries import cycle_window_ids
+from policies.consultation.report import build_report, render_report
+from policies.consultation.statistics import consultation_stats
+from policies.core.db import unit_of_work
+from policies.lifecycle.queries import get_policy
 from tests.conftest import DRAFTER
 from tests.policies.comment_setup import LATER, SLUG, account, clause_keys, open_consultation
 

@@ -6,9 +6,11 @@ import pytest
 from sqlmodel import func, select
 
 from policies.catalog import load_catalog, read_specs
-from policies.db import unit_of_work
-from policies.errors import InvalidInput
-from policies.models import Clause, DraftVersion, Indicator, Policy, PolicyKind, StageEvent
+from policies.core.db import unit_of_work
+from policies.core.errors import InvalidInput
+from policies.drafting.models import Clause, DraftVersion
+from policies.evaluation.models import Indicator
+from policies.lifecycle.models import Policy, PolicyKind, StageEvent
 
 
 def _counts(db: str) -> dict[str, int]:

@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from policies.clauses import KeyedClause, assign_keys, parse_draft, with_keys
-from policies.errors import InvalidInput
+from policies.core.errors import InvalidInput
+from policies.drafting.clauses import KeyedClause, assign_keys, parse_draft, with_keys
 
 DRAFT = """# Rancangan Peraturan Wali Kota tentang Pengembangan Kompetensi
 ## Pembukaan

@@ -12,13 +12,16 @@ from datetime import datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from policies.access import Actor
-from policies.actions import comments, consultation
-from policies.comment_pages import CommentFilter, CommentSort, list_comment_records, list_comments
-from policies.db import read_session, unit_of_work
-from policies.errors import NotFound
-from policies.models import Comment, Disposition, Outcome, Role, Stance
-from policies.queries import cycle_window_ids, get_policy
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
+from policies.consultation import comments
+from policies.consultation import windows as consultation
+from policies.consultation.models import Comment, Disposition, Outcome, Stance
+from policies.consultation.pages import CommentFilter, CommentSort, list_comment_records, list_comments
+from policies.consultation.queries import cycle_window_ids
+from policies.core.db import read_session, unit_of_work
+from policies.core.errors import NotFound
+from policies.lifecycle.queries import get_policy
 from tests.conftest import DRAFTER
 from tests.policies.comment_setup import LATER, SLUG, account, clause_keys, open_consultation
 

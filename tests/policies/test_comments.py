@@ -6,12 +6,18 @@ from datetime import timedelta
 
 import pytest
 
-from policies.actions import comments, consultation, drafts, lifecycle, workshops
-from policies.comment_pages import CommentFilter, CommentSort, list_comments
-from policies.comment_queries import read_comment
-from policies.db import unit_of_work
-from policies.errors import Conflict, InvalidInput, PermissionDenied, RateLimited
-from policies.models import Disposition, Outcome, Role, Stage, Stance
+from policies.accounts.models import Role
+from policies.consultation import comments
+from policies.consultation import windows as consultation
+from policies.consultation.comment_queries import read_comment
+from policies.consultation.models import Disposition, Outcome, Stance
+from policies.consultation.pages import CommentFilter, CommentSort, list_comments
+from policies.core.db import unit_of_work
+from policies.core.errors import Conflict, InvalidInput, PermissionDenied, RateLimited
+from policies.drafting import versions as drafts
+from policies.lifecycle import actions as lifecycle
+from policies.lifecycle.models import Stage
+from policies.workshops import actions as workshops
 from tests.conftest import DRAFTER
 from tests.policies.comment_setup import LATER, NOW, SLUG, UNIT, account, clause_keys, open_consultation
 

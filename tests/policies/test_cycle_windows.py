@@ -12,15 +12,20 @@ from datetime import timedelta
 
 import pytest
 
-from policies.actions import comments, consultation, lifecycle
-from policies.comment_export import export_csv, export_json
-from policies.comment_pages import CommentFilter, list_comments
-from policies.db import unit_of_work
-from policies.errors import Conflict, GatesNotMet, NotFound
-from policies.models import Outcome, Role, Stage
-from policies.queries import cycle_window_ids, gather_evidence, get_policy
-from policies.rendering.report import build_report, render_report
-from policies.statistics import consultation_stats
+from policies.accounts.models import Role
+from policies.consultation import comments
+from policies.consultation import windows as consultation
+from policies.consultation.export import export_csv, export_json
+from policies.consultation.models import Outcome
+from policies.consultation.pages import CommentFilter, list_comments
+from policies.consultation.queries import cycle_window_ids
+from policies.consultation.report import build_report, render_report
+from policies.consultation.statistics import consultation_stats
+from policies.core.db import unit_of_work
+from policies.core.errors import Conflict, GatesNotMet, NotFound
+from policies.lifecycle import actions as lifecycle
+from policies.lifecycle.models import Stage
+from policies.lifecycle.queries import gather_evidence, get_policy
 from tests.conftest import DRAFTER
 from tests.policies.comment_setup import LATER, SLUG, account, clause_keys, open_consultation
 

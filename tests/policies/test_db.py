@@ -11,8 +11,9 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-import policies.db
-from policies.db import (
+import policies.core.db
+from policies.accounts.models import Account, IdempotencyRecord, Role
+from policies.core.db import (
     SQLITE_BUSY_TIMEOUT_MS,
     UTCDateTime,
     create_db_engine,
@@ -21,8 +22,7 @@ from policies.db import (
     read_session,
     unit_of_work,
 )
-from policies.models import Account, IdempotencyRecord, Role
-from policies.settings import get_settings
+from policies.core.settings import get_settings
 
 # These run on a SQLite file of their own in both passes: the embedded default must hold
 # whatever database the rest of the suite runs on.
@@ -167,22 +167,22 @@ def test_a_connection_dropped_while_idle_is_replaced_before_use(
     engine = get_engine(db)
     if engine.dialect.name != "postgresql":
         # A file has no server that could end the connection: SQLite's pool is never pinged.
-        assert not sa.event.contains(engine, "checkin", policies.db._note_checkin)
+        assert not sa.event.contains(engine, "checkin", policies.core.db._note_checkin)
         with read_session(db) as s:
             assert s.execute(sa.text("SELECT 1")).scalar_one() == 1
         return
-    assert sa.event.contains(engine, "checkin", policies.db._note_checkin)
+    assert sa.event.contains(engine, "checkin", policies.core.db._note_checkin)
     engine.dispose()  # one pooled connection, the one terminated below
     pid = _backend_pid(db)
     with psycopg.connect(engine.url.set(drivername="postgresql").render_as_string(False)) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
-    monkeypatch.setattr(policies.db, "PING_AFTER_IDLE_S", 0.0)
+    monkeypatch.setattr(policies.core.db, "PING_AFTER_IDLE_S", 0.0)
     assert _backend_pid(db) != pid  # pinged, found dead, replaced: the read never saw the error
     # Back in use within the threshold, a connection is not pinged (no round trip per request).
     pid = _backend_pid(db)
     with psycopg.connect(engine.url.set(drivername="postgresql").render_as_string(False)) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
-    monkeypatch.setattr(policies.db, "PING_AFTER_IDLE_S", 3600.0)
+    monkeypatch.setattr(policies.core.db, "PING_AFTER_IDLE_S", 3600.0)
     with pytest.raises(sa.exc.OperationalError):
         _backend_pid(db)
     assert _backend_pid(db) != pid  # the failed statement invalidated the pool: fresh connections

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from policies.clauses import KeyedClause
-from policies.diff import Change, carry_over, diff_clauses, word_ops
+from policies.drafting.clauses import KeyedClause
+from policies.drafting.diff import Change, carry_over, diff_clauses, word_ops
 
 
 def kc(key: str, body: str, heading: str = "Pasal") -> KeyedClause:

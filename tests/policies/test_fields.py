@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session
 
-from policies import accounts
-from policies.actions import workshops
-from policies.errors import InvalidInput, NotAuthenticated
-from policies.fields import clean_text
-from policies.models import StakeholderGroup
+from policies.accounts import actions as accounts
+from policies.accounts.models import StakeholderGroup
+from policies.core.errors import InvalidInput, NotAuthenticated
+from policies.core.fields import clean_text
+from policies.workshops import actions as workshops
 from tests.conftest import DRAFTER
 
 SLUG = "perwal-kebijakan-kepegawaian-asn-2026"

@@ -9,7 +9,7 @@ import pytest
 
 from policies.lifecycle import AdoptionFacts, Evidence, KindRules, WindowFacts, evaluate_gates
 from policies.lifecycle.gates import GATES
-from policies.models import Stage
+from policies.lifecycle.models import Stage
 
 NOW = datetime(2026, 8, 17, 7, 30, tzinfo=UTC)
 RULES = KindRules(min_consultation_days=14, min_workshops=2, socialization_reach_target=0.8)

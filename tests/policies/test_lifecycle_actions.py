@@ -8,21 +8,20 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from policies.access import Actor
-from policies.actions import comments, consultation, drafts, lifecycle, rollout, workshops
-from policies.db import unit_of_work
-from policies.errors import Conflict, GatesNotMet, InvalidInput, PermissionDenied, TransitionNotAllowed
-from policies.models import (
-    Comment,
-    ConsultationWindow,
-    Outcome,
-    Role,
-    Stage,
-    StageEvent,
-    SurveyRound,
-    WorkState,
-)
-from policies.queries import get_policy, stage_history
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
+from policies.consultation import comments
+from policies.consultation import windows as consultation
+from policies.consultation.models import Comment, ConsultationWindow, Outcome
+from policies.core.db import unit_of_work
+from policies.core.errors import Conflict, GatesNotMet, InvalidInput, PermissionDenied, TransitionNotAllowed
+from policies.drafting import versions as drafts
+from policies.evaluation.models import SurveyRound
+from policies.lifecycle import actions as lifecycle
+from policies.lifecycle.models import Stage, StageEvent, WorkState
+from policies.lifecycle.queries import get_policy, stage_history
+from policies.rollout import actions as rollout
+from policies.workshops import actions as workshops
 from tests.conftest import DRAFTER, NOW
 
 SLUG = "perwal-kebijakan-kepegawaian-asn-2026"
@@ -147,7 +146,7 @@ def test_whole_lifecycle_with_every_refusal_on_the_way(db: str, catalog: None) -
 
 
 def get_first_clause_key(s: Session) -> str:
-    from policies.queries import clauses_of, latest_version
+    from policies.drafting.queries import clauses_of, latest_version
 
     policy = get_policy(s, slug=SLUG)
     version = latest_version(s, policy_id=policy.id)

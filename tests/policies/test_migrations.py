@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from policies.db import get_engine
-from policies.migrate import current_revision, head_revision
-from policies.models import metadata
+from policies.core.db import get_engine
+from policies.core.migrate import current_revision, head_revision
+from policies.tables import metadata
 
 
 def test_database_is_at_head(db: str) -> None:

@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from policies import notify
-from policies.db import unit_of_work, utcnow
-from policies.errors import NotFound
-from policies.models import Account, Channel, DeliveryState, Reminder
-from policies.notify import Recipient
+from policies.accounts.models import Account
+from policies.core.db import unit_of_work, utcnow
+from policies.core.errors import NotFound
+from policies.outbox import notify
+from policies.outbox.models import Channel, DeliveryState, Reminder
+from policies.outbox.notify import Recipient
 from tests.lifecycle_walk import add_people
 
 CONTEXT = {

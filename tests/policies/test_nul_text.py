@@ -8,16 +8,20 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from policies import accounts
-from policies.access import Actor
-from policies.actions import lifecycle, rollout, workshops
-from policies.actions.comments import create_comment, create_reply, dispose, set_hidden
-from policies.actions.drafts import create_version
-from policies.comment_pages import CommentFilter, list_comments
-from policies.db import unit_of_work
-from policies.errors import InvalidInput, NotFound
-from policies.models import Outcome, Role, Stage, StakeholderGroup
-from policies.queries import get_policy
+from policies.accounts import actions as accounts
+from policies.accounts.access import Actor
+from policies.accounts.models import Role, StakeholderGroup
+from policies.consultation.comments import create_comment, create_reply, dispose, set_hidden
+from policies.consultation.models import Outcome
+from policies.consultation.pages import CommentFilter, list_comments
+from policies.core.db import unit_of_work
+from policies.core.errors import InvalidInput, NotFound
+from policies.drafting.versions import create_version
+from policies.lifecycle import actions as lifecycle
+from policies.lifecycle.models import Stage
+from policies.lifecycle.queries import get_policy
+from policies.rollout import actions as rollout
+from policies.workshops import actions as workshops
 from tests.conftest import DRAFTER, NOW
 from tests.policies.comment_setup import LATER, SLUG, account, clause_keys, open_consultation
 

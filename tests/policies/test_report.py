@@ -8,12 +8,14 @@ import json
 
 import pytest
 
-from policies.actions import comments
-from policies.comment_export import COLUMNS, export_csv, export_json
-from policies.db import unit_of_work
-from policies.models import Outcome, Role
-from policies.queries import current_window, get_policy
-from policies.rendering.report import build_report, render_report
+from policies.accounts.models import Role
+from policies.consultation import comments
+from policies.consultation.export import COLUMNS, export_csv, export_json
+from policies.consultation.models import Outcome
+from policies.consultation.queries import current_window
+from policies.consultation.report import build_report, render_report
+from policies.core.db import unit_of_work
+from policies.lifecycle.queries import get_policy
 from tests.conftest import DRAFTER
 from tests.policies.comment_setup import LATER, SLUG, account, clause_keys, open_consultation
 
@@ -118,8 +120,8 @@ def test_report_in_english_and_marked_as_a_draft(db: str, register: dict[str, in
 def test_report_pages_cut_long_clauses_and_lose_no_comment(
     db: str, register: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from policies.errors import NotFound
-    from policies.rendering import report
+    from policies.consultation import report
+    from policies.core.errors import NotFound
 
     monkeypatch.setattr(report, "PAGE_COMMENTS", 2)  # three comments: two pages, one clause cut
     with unit_of_work(db) as s:

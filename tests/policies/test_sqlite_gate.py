@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-import policies.db
-from policies.db import get_engine, read_session, unit_of_work
-from policies.sqlite_gate import WriteGate, gate_of
+import policies.core.db
+from policies.core.db import get_engine, read_session, unit_of_work
+from policies.core.sqlite_gate import WriteGate, gate_of
 
 
 def test_writers_get_in_in_the_order_they_arrived() -> None:
@@ -60,7 +60,7 @@ def test_the_gate_comes_back_after_a_failed_or_abandoned_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A short wait: a gate that was not given back shows as a refusal, not as a hung test.
-    monkeypatch.setattr(policies.db, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(policies.core.db, "SQLITE_BUSY_TIMEOUT_MS", 200)
     url = f"sqlite:///{tmp_path / 'short.db'}"
     with unit_of_work(url) as s:
         s.execute(sa.text("CREATE TABLE t (n INTEGER)"))
@@ -71,7 +71,7 @@ def test_the_gate_comes_back_after_a_failed_or_abandoned_write(
         assert gate.held
         _ = 1 / 0
     assert not gate.held
-    with policies.db.Session(get_engine(url)) as s:  # closed without commit or rollback
+    with policies.core.db.Session(get_engine(url)) as s:  # closed without commit or rollback
         s.execute(sa.text("INSERT INTO t VALUES (2)"))
     assert not gate.held
     with get_engine(url).connect() as conn:  # a connection the server side ended under us

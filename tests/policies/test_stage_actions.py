@@ -6,25 +6,18 @@ from collections.abc import Callable
 
 from sqlmodel import Session, select
 
-from policies import revision, stage_actions, stagework
-from policies.db import unit_of_work, utcnow
-from policies.documents import get_document
+from policies.core.db import unit_of_work, utcnow
+from policies.drafting import revision
+from policies.drafting.models import Clause, DraftVersion, RevisionNote
 from policies.evaluation import recommend
-from policies.models import (
-    Adoption,
-    Channel,
-    Clause,
-    DeliveryState,
-    DraftVersion,
-    Reminder,
-    RevisionNote,
-    Stage,
-    StageDocument,
-    StageEvent,
-    SurveyRound,
-    WorkState,
-)
-from policies.queries import get_policy
+from policies.evaluation.models import SurveyRound
+from policies.lifecycle import entry_work as stage_actions
+from policies.lifecycle import stagework
+from policies.lifecycle.documents import get_document
+from policies.lifecycle.models import Stage, StageDocument, StageEvent, WorkState
+from policies.lifecycle.queries import get_policy
+from policies.outbox.models import Channel, DeliveryState, Reminder
+from policies.rollout.models import Adoption
 from tests import lifecycle_walk as walk
 from tests.lifecycle_walk import SLUG
 

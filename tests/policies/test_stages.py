@@ -8,7 +8,7 @@ import pytest
 
 from policies.lifecycle import ALLOWED, allowed_targets, is_allowed
 from policies.lifecycle.gates import gates_for
-from policies.models import Stage
+from policies.lifecycle.models import Stage
 
 S = Stage
 EXPECTED = {

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlmodel import select
 
-from policies import stagework
-from policies.db import unit_of_work
-from policies.errors import NotFound
-from policies.models import Policy, StageEvent, WorkState
+from policies.core.db import unit_of_work
+from policies.core.errors import NotFound
+from policies.lifecycle import stagework
+from policies.lifecycle.models import Policy, StageEvent, WorkState
 
 SLUG = "perwal-kebijakan-kepegawaian-asn-2026"
 

@@ -6,9 +6,11 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from policies.db import unit_of_work
-from policies.models import Channel, ConsultationWindow, DeliveryState, Reminder, Stage
-from policies.sweeps import close_due_consultations, escalate_unanswered, run_sweeps
+from policies.consultation.models import ConsultationWindow
+from policies.core.db import unit_of_work
+from policies.lifecycle.models import Stage
+from policies.lifecycle.sweeps import close_due_consultations, escalate_unanswered, run_sweeps
+from policies.outbox.models import Channel, DeliveryState, Reminder
 from tests import lifecycle_walk as walk
 
 

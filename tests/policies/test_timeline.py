@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from policies.models import Policy, Stage, StageEvent
-from policies.timeline import timeline
+from policies.lifecycle.models import Policy, Stage, StageEvent
+from policies.lifecycle.timeline import timeline
 
 DAY = datetime(2026, 8, 17, tzinfo=UTC)
 

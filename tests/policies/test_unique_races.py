@@ -16,10 +16,17 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlmodel import Session, SQLModel
 
-from policies.actions import comments, drafts, lifecycle, rollout
-from policies.db import unit_of_work
-from policies.errors import Conflict
-from policies.models import Adoption, CommentVote, Disposition, DraftVersion, Outcome, Policy, Role
+from policies.accounts.models import Role
+from policies.consultation import comments
+from policies.consultation.models import CommentVote, Disposition, Outcome
+from policies.core.db import unit_of_work
+from policies.core.errors import Conflict
+from policies.drafting import versions as drafts
+from policies.drafting.models import DraftVersion
+from policies.lifecycle import actions as lifecycle
+from policies.lifecycle.models import Policy
+from policies.rollout import actions as rollout
+from policies.rollout.models import Adoption
 from tests.conftest import DRAFTER
 from tests.policies.comment_setup import LATER, SLUG, account, clause_keys, open_consultation
 

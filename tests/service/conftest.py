@@ -10,10 +10,10 @@ from functools import lru_cache
 import pytest
 from fastapi.testclient import TestClient
 
-from policies import accounts
-from policies.db import unit_of_work, utcnow
-from policies.models import Account, ApiToken, Role, StakeholderGroup
-from policies.settings import Settings
+from policies.accounts import actions as accounts
+from policies.accounts.models import Account, ApiToken, Role, StakeholderGroup
+from policies.core.db import unit_of_work, utcnow
+from policies.core.settings import Settings
 from tests.conftest import app_for
 
 SLUG = "perwal-kebijakan-kepegawaian-asn-2026"

@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from policies.db import unit_of_work
-from policies.models import Indicator, SurveyRespondent, SurveyRound
-from policies.queries import get_policy
+from policies.core.db import unit_of_work
+from policies.evaluation.models import Indicator, SurveyRespondent, SurveyRound
+from policies.lifecycle.queries import get_policy
 from tests.conftest import NOW
 from tests.service.conftest import SLUG, auth, open_consultation, problem_of
 

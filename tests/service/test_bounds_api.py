@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from policies.listing import encode_cursor
+from policies.core.listing import encode_cursor
 from service.api.params import MAX_ID
 from tests.service.conftest import SLUG, auth, open_consultation, problem_of
 

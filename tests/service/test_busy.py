@@ -11,11 +11,11 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-import policies.db
-from policies.db import get_engine, read_session, unit_of_work
-from policies.migrate import upgrade
-from policies.models import Account
-from policies.settings import Settings
+import policies.core.db
+from policies.accounts.models import Account
+from policies.core.db import get_engine, read_session, unit_of_work
+from policies.core.migrate import upgrade
+from policies.core.settings import Settings
 from service.app import create_app
 from tests.service.conftest import problem_of
 
@@ -25,7 +25,7 @@ SIGN_UP = {"email": "sibuk@warga.test", "name": "Sibuk", "password": "kata-sandi
 def test_a_write_without_a_turn_is_503_and_the_retry_saves_it(
     tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(policies.db, "SQLITE_BUSY_TIMEOUT_MS", 300)  # read when the engine is built
+    monkeypatch.setattr(policies.core.db, "SQLITE_BUSY_TIMEOUT_MS", 300)  # read when the engine is built
     url = f"sqlite:///{tmp_path / 'busy.db'}"
     upgrade(url)
     app = create_app(settings.model_copy(update={"database_url": url}))

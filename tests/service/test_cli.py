@@ -14,8 +14,8 @@ import sqlalchemy as sa
 import typer
 from typer.testing import CliRunner
 
-from policies.db import get_engine
-from policies.settings import get_settings
+from policies.core.db import get_engine
+from policies.core.settings import get_settings
 from service.cli import app
 
 SLUG = "perwal-kebijakan-kepegawaian-asn-2026"

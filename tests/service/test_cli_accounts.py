@@ -8,10 +8,10 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from policies import accounts
-from policies.db import read_session, utcnow
-from policies.models import Account
-from policies.settings import get_settings
+from policies.accounts import actions as accounts
+from policies.accounts.models import Account
+from policies.core.db import read_session, utcnow
+from policies.core.settings import get_settings
 from service.cli import app
 
 

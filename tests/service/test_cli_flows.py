@@ -17,10 +17,11 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from policies.db import unit_of_work, utcnow
-from policies.models import ConsultationWindow, Stage, WorkState
-from policies.notify import Recipient, notify
-from policies.settings import get_settings
+from policies.consultation.models import ConsultationWindow
+from policies.core.db import unit_of_work, utcnow
+from policies.core.settings import get_settings
+from policies.lifecycle.models import Stage, WorkState
+from policies.outbox.notify import Recipient, notify
 from service.cli import app
 from service.supervise import Child, Supervisor, wait_healthy
 from tests import faults
@@ -211,7 +212,6 @@ def test_supervisor_restarts_a_dead_child_and_stops_all() -> None:
     assert not sleeper.alive() and sleeper.process.returncode != 0
 
 
-
 def _free_port() -> int:
     import socket
 
@@ -270,7 +270,7 @@ def test_serve_no_runner_starts_only_the_web_and_stops_it_on_ctrl_c(tmp_path: Pa
 def test_the_embedded_prefect_server_batches_task_run_records_unless_told_otherwise(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from policies.settings import Settings
+    from policies.core.settings import Settings
     from service.supervise import prefect_server_child
 
     settings = Settings(data_dir=str(tmp_path), prefect_port=4299)

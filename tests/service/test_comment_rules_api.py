@@ -10,7 +10,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from policies.models import Role, StakeholderGroup
+from policies.accounts.models import Role, StakeholderGroup
 from tests.service.conftest import SLUG, auth, make_token, open_consultation, problem_of
 
 BASE = f"/api/v1/policies/{SLUG}"

@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 
 from fastapi.testclient import TestClient
 
-from policies.access import Actor
-from policies.actions import comments
-from policies.db import unit_of_work, utcnow
-from policies.models import Outcome, Role, Stance
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
+from policies.consultation import comments
+from policies.consultation.models import Outcome, Stance
+from policies.core.db import unit_of_work, utcnow
 from tests.conftest import DRAFTER
 from tests.service.conftest import SLUG, auth, open_consultation, problem_of
 

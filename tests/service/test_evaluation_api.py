@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from policies.db import unit_of_work
-from policies.models import Role, Stage
-from policies.queries import get_policy
+from policies.accounts.models import Role
+from policies.core.db import unit_of_work
+from policies.lifecycle.models import Stage
+from policies.lifecycle.queries import get_policy
 from tests.service.conftest import SLUG, auth, make_token, problem_of
 
 POPULATION = "nip,nama,unit,email\n" + "".join(

@@ -8,13 +8,16 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from policies.access import SYSTEM
-from policies.db import unit_of_work, utcnow
+from policies.accounts.access import SYSTEM
+from policies.accounts.models import Account, Role
+from policies.core.db import unit_of_work, utcnow
+from policies.evaluation.models import SurveyRespondent
 from policies.evaluation.population import add_accounts
 from policies.evaluation.rounds import open_round
-from policies.models import Account, Channel, DeliveryState, Reminder, Role, Stage, SurveyRespondent
-from policies.notify import Recipient, deliver_inbox, notify
-from policies.queries import get_policy
+from policies.lifecycle.models import Stage
+from policies.lifecycle.queries import get_policy
+from policies.outbox.models import Channel, DeliveryState, Reminder
+from policies.outbox.notify import Recipient, deliver_inbox, notify
 from tests.service.conftest import SLUG, auth, make_token, problem_of
 
 CONTEXT = {"title": "Perwal ASN", "slug": "perwal-asn", "cycle": 1}

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
 
-from policies.settings import Settings
+from policies.core.settings import Settings
 from service.app import create_app
 from tests.service.conftest import SLUG, auth, problem_of
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from policies.db import unit_of_work, utcnow
-from policies.notify import Recipient, notify
+from policies.core.db import unit_of_work, utcnow
+from policies.outbox.notify import Recipient, notify
 from tests.service.conftest import auth, problem_of
 
 CONTEXT = {"title": "Perwal ASN", "slug": "perwal-asn", "cycle": 1}

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from policies.settings import Settings
+from policies.core.settings import Settings
 from service.app import create_app
 from tests.service.conftest import SLUG, auth, open_consultation
 

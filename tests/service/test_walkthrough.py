@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from policies.settings import get_settings
+from policies.core.settings import get_settings
 from service.cli import app as cli
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api-walkthrough.md"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from policies.db import unit_of_work
-from policies.queries import get_policy, get_version
+from policies.core.db import unit_of_work
+from policies.drafting.queries import get_version
+from policies.lifecycle.queries import get_policy
 from tests.service.conftest import SLUG, auth, open_consultation, problem_of
 
 URL = f"/api/v1/policies/{SLUG}/workshops"

@@ -9,13 +9,16 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from policies.access import Actor
-from policies.actions.comments import create_comment
-from policies.actions.rollout import record_adoption
-from policies.db import unit_of_work
-from policies.models import Role, StakeholderGroup, Stance
-from policies.queries import clauses_of, current_window, get_policy
-from policies.settings import Settings
+from policies.accounts.access import Actor
+from policies.accounts.models import Role, StakeholderGroup
+from policies.consultation.comments import create_comment
+from policies.consultation.models import Stance
+from policies.consultation.queries import current_window
+from policies.core.db import unit_of_work
+from policies.core.settings import Settings
+from policies.drafting.queries import clauses_of
+from policies.lifecycle.queries import get_policy
+from policies.rollout.actions import record_adoption
 from tests.conftest import DRAFTER, app_for
 from tests.service.conftest import OTHER_UNIT, PASSWORD, SLUG, UNIT, make_token
 

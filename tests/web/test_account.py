@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from policies.db import unit_of_work
-from policies.models import ApiToken
+from policies.accounts.models import ApiToken
+from policies.core.db import unit_of_work
 from tests.web.conftest import log_in, post_form, use_english
 
 SARI = {"name": "Sari Dewi", "email": "sari@warga.test", "password": "rahasia-123", "group": "public"}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from policies.settings import Settings
+from policies.core.settings import Settings
 from service.app import create_app
 from tests.web.conftest import use_english
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from policies.db import unit_of_work
-from policies.models import Comment
+from policies.consultation.models import Comment
+from policies.core.db import unit_of_work
 from tests.service.conftest import open_consultation
 from tests.web.conftest import clause_keys, comment, log_in, post_form, use_english
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from policies.settings import Settings
+from policies.core.settings import Settings
 from tests.service.conftest import open_consultation
 from tests.web.conftest import DRAFT, SLUG, comment, log_in, post_form
 from tests.web.test_survey import _token

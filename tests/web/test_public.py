@@ -9,21 +9,14 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from policies.actions.comments import dispose
-from policies.actions.drafts import create_version
-from policies.db import unit_of_work, utcnow
-from policies.models import (
-    Acknowledgement,
-    Comment,
-    ConsultationWindow,
-    DraftVersion,
-    Outcome,
-    Policy,
-    Stage,
-    StageEvent,
-    WorkState,
-)
-from policies.text import text_hash
+from policies.consultation.comments import dispose
+from policies.consultation.models import Comment, ConsultationWindow, Outcome
+from policies.core.db import unit_of_work, utcnow
+from policies.core.text import text_hash
+from policies.drafting.models import DraftVersion
+from policies.drafting.versions import create_version
+from policies.lifecycle.models import Policy, Stage, StageEvent, WorkState
+from policies.rollout.models import Acknowledgement
 from tests.service.conftest import open_consultation
 from tests.web.conftest import DRAFT, DRAFTER, SLUG, adopt, comment, log_in, post_form, use_english
 

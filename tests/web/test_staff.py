@@ -9,9 +9,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from policies.actions import workshops
-from policies.db import unit_of_work, utcnow
-from policies.models import DraftVersion, Policy, RevisionNote, Stage, SurveyRound, Workshop
+from policies.core.db import unit_of_work, utcnow
+from policies.drafting.models import DraftVersion, RevisionNote
+from policies.evaluation.models import SurveyRound
+from policies.lifecycle.models import Policy, Stage
+from policies.workshops import actions as workshops
+from policies.workshops.models import Workshop
 from tests.service.conftest import auth
 from tests.web.conftest import DRAFTER, SLUG, log_in, post_form, use_english
 

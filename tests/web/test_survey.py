@@ -7,13 +7,15 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from policies.access import Actor
-from policies.db import unit_of_work, utcnow
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
+from policies.core.db import unit_of_work, utcnow
+from policies.core.secret_key import ensure_secret_key
+from policies.core.settings import Settings
+from policies.evaluation.models import SurveyRespondent, SurveyResponse
 from policies.evaluation.population import import_population_csv
 from policies.evaluation.rounds import open_round
-from policies.models import Policy, Role, Stage, SurveyRespondent, SurveyResponse
-from policies.secret_key import ensure_secret_key
-from policies.settings import Settings
+from policies.lifecycle.models import Policy, Stage
 from tests.web.conftest import SLUG, post_form, use_english
 
 

@@ -9,12 +9,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from policies.access import Actor
-from policies.actions.comments import dispose
-from policies.actions.consultation import publish_report
-from policies.db import unit_of_work, utcnow
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
+from policies.consultation.comments import dispose
+from policies.consultation.models import Campaign, ConsultationWindow, Outcome, Stance
+from policies.consultation.windows import publish_report
+from policies.core.db import unit_of_work, utcnow
 from policies.evaluation.rounds import open_round
-from policies.models import Campaign, ConsultationWindow, Outcome, Policy, Role, Stage, Stance
+from policies.lifecycle.models import Policy, Stage
 from tests.service.conftest import open_consultation
 from tests.web.conftest import DRAFTER, SLUG, clause_keys, comment, log_in, post_form, use_english
 
@@ -174,7 +176,7 @@ def test_consultation_report_is_published_before_everyone_reads_it(
 def test_consultation_report_reads_a_page_at_a_time_or_whole(
     web: TestClient, drafter: str, stakeholder: str, db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from policies.rendering import report
+    from policies.consultation import report
 
     made = _register(web, drafter, db)
     monkeypatch.setattr(report, "PAGE_COMMENTS", 2)

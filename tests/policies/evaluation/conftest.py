@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from policies.access import Actor
-from policies.db import unit_of_work
+from policies.accounts.access import Actor
+from policies.accounts.models import Account, Role
+from policies.core.db import unit_of_work
 from policies.evaluation import ikm
-from policies.models import Account, Role, Stage
-from policies.queries import get_policy
+from policies.lifecycle.models import Stage
+from policies.lifecycle.queries import get_policy
 from tests.conftest import NOW
 
 SLUG = "perwal-peningkatan-kualitas-asn-2026"

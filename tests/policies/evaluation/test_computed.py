@@ -7,22 +7,15 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import col, select
 
-from policies.access import Actor
-from policies.db import unit_of_work
+from policies.accounts.access import Actor
+from policies.accounts.models import Account, Role
+from policies.core.db import unit_of_work
+from policies.drafting.models import DraftVersion
 from policies.evaluation import population, responses, rounds
-from policies.models import (
-    Account,
-    Acknowledgement,
-    Adoption,
-    DraftVersion,
-    Indicator,
-    Measurement,
-    MentoringPair,
-    Role,
-    Stage,
-    SurveyRound,
-)
-from policies.queries import get_policy
+from policies.evaluation.models import Indicator, Measurement, SurveyRound
+from policies.lifecycle.models import Stage
+from policies.lifecycle.queries import get_policy
+from policies.rollout.models import Acknowledgement, Adoption, MentoringPair
 from tests.conftest import NOW
 from tests.policies.evaluation.conftest import SECRET, SLUG, answers, csv_of, open_now
 

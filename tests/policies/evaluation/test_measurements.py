@@ -7,13 +7,14 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from policies.access import Actor
-from policies.db import unit_of_work
-from policies.errors import InvalidInput
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
+from policies.core.db import unit_of_work
+from policies.core.errors import InvalidInput
 from policies.evaluation import indicators, measurements, rounds
 from policies.evaluation.measurements import parse_number
-from policies.models import Indicator, Role
-from policies.queries import get_policy
+from policies.evaluation.models import Indicator
+from policies.lifecycle.queries import get_policy
 from tests.conftest import NOW
 from tests.policies.evaluation.conftest import SLUG, open_now
 

@@ -7,11 +7,11 @@ from collections.abc import Callable
 import pytest
 from sqlmodel import Session, select
 
-from policies.db import unit_of_work
-from policies.errors import InvalidInput
+from policies.core.db import unit_of_work
+from policies.core.errors import InvalidInput
 from policies.evaluation import indicators, measurements, population, responses
-from policies.models import Indicator
-from policies.queries import get_policy
+from policies.evaluation.models import Indicator
+from policies.lifecycle.queries import get_policy
 from tests.conftest import NOW
 from tests.policies.evaluation.conftest import SECRET, SLUG, answers, csv_of, open_now
 

@@ -9,13 +9,16 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from sqlmodel import col, select
 
-from policies import notify, stage_actions
-from policies.db import unit_of_work
-from policies.errors import Conflict, NotAuthenticated, NotFound
+from policies.core.db import unit_of_work
+from policies.core.errors import Conflict, NotAuthenticated, NotFound
 from policies.evaluation import population, responses, rounds
+from policies.evaluation.models import SurveyRespondent
 from policies.evaluation.tokens import derive_token, hash_token
-from policies.models import Channel, DeliveryState, Reminder, Stage, SurveyRespondent
-from policies.queries import get_policy
+from policies.lifecycle import entry_work as stage_actions
+from policies.lifecycle.models import Stage
+from policies.lifecycle.queries import get_policy
+from policies.outbox import notify
+from policies.outbox.models import Channel, DeliveryState, Reminder
 from tests.conftest import NOW
 from tests.policies.evaluation.conftest import SECRET, SLUG, UNIT, answers, csv_of, open_now
 

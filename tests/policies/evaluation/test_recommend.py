@@ -8,11 +8,15 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from policies import notify, revision
-from policies.db import unit_of_work
+from policies.core.db import unit_of_work
+from policies.drafting import revision
+from policies.drafting.models import RevisionNote
 from policies.evaluation import measurements, population, recommend, responses, rounds
-from policies.models import Indicator, Measurement, Reminder, RevisionNote, Stage, SurveyRound
-from policies.queries import get_policy
+from policies.evaluation.models import Indicator, Measurement, SurveyRound
+from policies.lifecycle.models import Stage
+from policies.lifecycle.queries import get_policy
+from policies.outbox import notify
+from policies.outbox.models import Reminder
 from tests.conftest import NOW
 from tests.policies.evaluation.conftest import SECRET, SLUG, answers, csv_of, open_now
 

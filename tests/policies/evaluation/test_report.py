@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from policies.db import unit_of_work
+from policies.core.db import unit_of_work
 from policies.evaluation import population, responses, rounds
 from policies.evaluation.ikm import UNSUR_CODES
+from policies.evaluation.models import SurveyRound
 from policies.evaluation.report import render_report
 from policies.evaluation.results import MIN_UNIT_RESPONDENTS, split_units
-from policies.models import SurveyRound
 from tests.conftest import NOW
 from tests.policies.evaluation.conftest import SECRET, answers, csv_of, open_now
 

@@ -7,14 +7,15 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import col, select
 
-from policies.db import unit_of_work
-from policies.errors import Conflict, InvalidInput, PermissionDenied
+from policies.core.db import unit_of_work
+from policies.core.errors import Conflict, InvalidInput, PermissionDenied
 from policies.evaluation import indicators, measurements, population, responses, rounds
+from policies.evaluation.models import Indicator, Measurement
 from policies.evaluation.recommend import recommendations_for
 from policies.evaluation.report import render_report
 from policies.evaluation.results import compute_results
-from policies.models import Indicator, Measurement, Reminder
-from policies.queries import get_policy
+from policies.lifecycle.queries import get_policy
+from policies.outbox.models import Reminder
 from tests.conftest import NOW
 from tests.policies.evaluation.conftest import SECRET, SLUG, answers, csv_of, open_now
 
@@ -72,7 +73,7 @@ def closed_round(db: str, in_evaluation: str, staff: dict) -> int:
 
 def test_results_overall_by_unit_and_questions(db: str, closed_round: int) -> None:
     with unit_of_work(db) as s:
-        from policies.models import SurveyRound
+        from policies.evaluation.models import SurveyRound
 
         r = compute_results(s, survey=s.get(SurveyRound, closed_round))
     # Per unsur (u1..u7, u9): (4+4+3+3)/4 = 3,5 -> 87,50 B; u8: (2+2+1+1)/4 = 1,5 -> 37,50 D.
@@ -160,8 +161,8 @@ def test_manual_measurements_csv_import_and_trends(db: str, closed_round: int, s
             )
         trend = indicators.trends(s, policy_id=ikm_ind.policy_id)
         assert [(p.round_number, p.value, p.meets) for p in trend[ikm_ind.id]] == [(1, 81.94, True)]
-    from policies.access import Actor
-    from policies.models import Role
+    from policies.accounts.access import Actor
+    from policies.accounts.models import Role
 
     with unit_of_work(db) as s, pytest.raises(PermissionDenied):
         indicators.create_indicator(

@@ -7,13 +7,15 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, func, select
 
-from policies.access import Actor
-from policies.db import unit_of_work
-from policies.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
+from policies.core.db import unit_of_work
+from policies.core.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
 from policies.evaluation import population, responses, rounds
+from policies.evaluation.models import SurveyRespondent, SurveyResponse, SurveyRound
 from policies.evaluation.tokens import hash_token
-from policies.models import Role, Stage, SurveyRespondent, SurveyResponse, SurveyRound
-from policies.queries import get_policy
+from policies.lifecycle.models import Stage
+from policies.lifecycle.queries import get_policy
 from tests.conftest import NOW
 from tests.policies.evaluation.conftest import SECRET, SLUG, answers, csv_of, open_now
 
@@ -140,7 +142,7 @@ def test_reminders_at_most_n_at_least_d_days_apart_none_after_close(
         responses.submit_response(
             s, token=issued.issued[0].token, answers=answers(), now=NOW + timedelta(days=1)
         )
-    from policies.models import Reminder
+    from policies.outbox.models import Reminder
 
     def respondent_keys() -> list[str]:
         with unit_of_work(db) as s:
@@ -181,7 +183,7 @@ def test_open_due_rounds_follows_the_kind_cadence(db: str, in_evaluation: str, s
     with unit_of_work(db) as s:
         # The kind's cadence is 3 months: nothing before 17 November, a round on it.
         assert rounds.open_due_rounds(s, now=NOW + timedelta(days=80)) == []
-        from policies.models import Reminder
+        from policies.outbox.models import Reminder
 
         assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=88)) == 2
         keys = [r.dedupe_key for r in s.exec(select(Reminder))]

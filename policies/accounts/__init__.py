@@ -1,0 +1,1 @@
+"""Accounts, sign-in, roles and who may do what."""

@@ -1,0 +1,1 @@
+"""Public consultation: windows, the comment register, answers, moderation, campaigns, the report."""

@@ -1,0 +1,387 @@
+"""Comments (masukan), replies and votes; answers and moderation live in `answers`.
+
+The names of `answers` and `register` are re-exported here, where callers have always found them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy import and_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, col, func, select, update
+
+from policies.accounts.access import (
+    CONSULTATION_PART,
+    Actor,
+    require_actor,
+    require_owner,
+    require_stakeholder,
+)
+from policies.accounts.models import Role
+from policies.consultation.answers import dispose, dispose_campaign, set_hidden
+from policies.consultation.campaigns import detect
+from policies.consultation.models import Comment, CommentVote, ConsultationWindow, Stance
+from policies.consultation.register import comment_of, get_campaign, get_comment
+from policies.core.db import utcnow
+from policies.core.errors import Conflict, InvalidInput, PermissionDenied, RateLimited
+from policies.core.fields import clean_text
+from policies.core.i18n import stage_name
+from policies.core.text import text_hash
+from policies.drafting.models import Clause
+from policies.lifecycle.models import Policy, Stage
+from policies.lifecycle.queries import get_policy
+
+__all__ = [
+    "create_comment",
+    "create_reply",
+    "dispose",
+    "dispose_campaign",
+    "get_campaign",
+    "get_comment",
+    "set_hidden",
+    "vote",
+]
+
+MAX_COMMENT_CHARS = 10_000
+MAX_QUOTE_CHARS = 5_000
+MAX_CLAUSE_KEY_CHARS = 40
+DEFAULT_PER_MINUTE = 10
+DEFAULT_CAMPAIGN_THRESHOLD = 0.8
+COMMENTING = ("mengirim masukan", "send comments")
+RATE_PERIOD = timedelta(minutes=1)
+VOTING = ("memberi dukungan atau penolakan", "support or oppose comments")
+
+
+# The policy and its current cycle's latest window; built once (building cost more than running).
+_POLICY_WINDOW = (
+    select(Policy, ConsultationWindow)
+    .outerjoin(
+        ConsultationWindow,
+        and_(ConsultationWindow.policy_id == Policy.id, ConsultationWindow.cycle == Policy.cycle),
+    )
+    .where(Policy.slug == sa.bindparam("slug"))
+    .order_by(col(ConsultationWindow.id).desc())
+    .limit(1)
+)
+
+
+def _consultation(session: Session, *, slug: str) -> tuple[Policy, ConsultationWindow | None]:
+    """Return the policy and its current cycle's latest window, in one query."""
+    row = session.exec(_POLICY_WINDOW, params={"slug": slug}).first()
+    if row is None:
+        get_policy(session, slug=slug)  # says the policy is missing
+    assert row is not None
+    return row[0], row[1]
+
+
+@dataclass(frozen=True)
+class _CommentContext:
+    """What a new comment is checked against, read in one statement."""
+
+    policy: Policy
+    window: ConsultationWindow | None
+    clause: Clause | None
+    recent: int
+
+
+_RECENT = (
+    select(func.count())
+    .select_from(Comment)
+    .where(Comment.author_id == sa.bindparam("author_id"), col(Comment.created_at) > sa.bindparam("since"))
+    .scalar_subquery()
+)
+# The same, with the clause asked for and the author's recent count.
+_CONTEXT = _POLICY_WINDOW.add_columns(Clause, _RECENT).outerjoin(
+    Clause,
+    and_(Clause.version_id == ConsultationWindow.version_id, Clause.key == sa.bindparam("clause_key")),
+)
+
+
+def _comment_context(
+    session: Session, *, slug: str, clause_key: str, author_id: int | None, since: datetime
+) -> _CommentContext:
+    """Return the policy, its latest window, the clause asked for and the author's recent count."""
+    # One statement instead of three: on PostgreSQL each round trip is a share of the POST's time.
+    # An author without an account (author_id NULL) matches no row, so counts zero.
+    params = {"slug": slug, "clause_key": clause_key, "author_id": author_id, "since": since}
+    row = session.exec(_CONTEXT, params=params).first()
+    if row is None:
+        get_policy(session, slug=slug)  # says the policy is missing
+    assert row is not None
+    return _CommentContext(policy=row[0], window=row[1], clause=row[2], recent=row[3])
+
+
+def _require_open(policy: Policy, window: ConsultationWindow | None, *, now: datetime) -> ConsultationWindow:
+    """Refuse unless the policy is in consultation and its window is open now."""
+    if policy.stage != Stage.CONSULTATION:
+        raise Conflict(
+            f"Masukan hanya dapat dikirim pada tahap konsultasi publik; kebijakan ini sedang pada "
+            f"tahap {stage_name(policy.stage)}.",
+            en=f"Comments can only be sent during the public consultation; this policy is in the "
+            f"{stage_name(policy.stage, locale='en')} stage.",
+        )
+    if window is None or window.opens_at > now:
+        raise Conflict(
+            "Konsultasi publik untuk kebijakan ini belum dibuka.",
+            en="The public consultation of this policy has not opened yet.",
+        )
+    if window.closed_at is not None or window.closes_at <= now:
+        raise Conflict(
+            "Konsultasi publik untuk kebijakan ini sudah ditutup; masukan tidak dapat dikirim.",
+            en="The public consultation of this policy has closed; comments can no longer be sent.",
+        )
+    return window
+
+
+def _require_replier(actor: Actor, policy: Policy) -> None:
+    """Let stakeholders, the owning unit's drafters and admins reply; refuse everyone else."""
+    if actor.role in (Role.STAKEHOLDER, Role.ADMIN):
+        return
+    if actor.role is Role.DRAFTER:
+        require_owner(actor, policy=policy)
+        return
+    raise PermissionDenied(
+        "Balasan dikirim oleh pemangku kepentingan atau perancang unit pemilik kebijakan; "
+        "moderator menyembunyikan atau menampilkan masukan, bukan membalasnya.",
+        en="Replies come from stakeholders or drafters of the policy's owning unit; a moderator "
+        "hides or shows comments but does not reply to them.",
+    )
+
+
+def create_comment(
+    session: Session,
+    *,
+    actor: Actor | None,
+    slug: str,
+    clause_key: str,
+    body: str,
+    stance: Stance = Stance.NEUTRAL,
+    quote: str = "",
+    now: datetime | None = None,
+    max_chars: int = MAX_COMMENT_CHARS,
+    per_minute: int = DEFAULT_PER_MINUTE,
+    campaign_threshold: float = DEFAULT_CAMPAIGN_THRESHOLD,
+) -> Comment:
+    """Comment on a clause of the version under consultation while the window is open."""
+    actor = require_stakeholder(actor, doing=COMMENTING, instead=CONSULTATION_PART)
+    now = now or utcnow()
+    # Cleaned before it is queried: PostgreSQL cannot even query NUL.
+    clause_key = clean_text(
+        clause_key,
+        field="clause_key",
+        label="Kunci pasal",
+        label_en="The clause key",
+        max_chars=MAX_CLAUSE_KEY_CHARS,
+        strip=False,
+    )
+    context = _comment_context(
+        session, slug=slug, clause_key=clause_key, author_id=actor.id, since=now - RATE_PERIOD
+    )
+    window = _require_open(context.policy, context.window, now=now)
+    _check_body(body, max_chars=max_chars)
+    quote = clean_text(
+        quote, field="quote", label="Kutipan", label_en="The quote", max_chars=MAX_QUOTE_CHARS, strip=False
+    )
+    _refuse_over_rate(recent=context.recent, per_minute=per_minute)
+    clause = context.clause
+    if clause is None:
+        raise InvalidInput(
+            f"Pasal '{clause_key}' tidak ada pada versi yang sedang dikonsultasikan.",
+            en=f"Clause '{clause_key}' is not in the version under consultation.",
+            field="clause_key",
+        )
+    if quote and quote not in clause.body and quote not in clause.heading:
+        raise InvalidInput(
+            "Kutipan harus diambil persis dari teks pasal.",
+            en="The quote must be copied exactly from the clause's text.",
+            field="quote",
+        )
+    comment = Comment(
+        policy_id=window.policy_id,
+        version_id=window.version_id,
+        window_id=window.id,
+        clause_key=clause_key,
+        quote=quote,
+        body=body,
+        text_hash=text_hash(body),
+        stance=stance,
+        author_id=actor.id,
+        author_name=actor.name,
+        author_group=actor.group,
+        created_at=now,
+    )
+    session.add(comment)
+    session.flush()
+    detect(session, comment=comment, threshold=campaign_threshold)
+    return comment
+
+
+def _check_body(body: str, *, max_chars: int) -> None:
+    # Checked, never rewritten: the register keeps the text exactly as its author sent it.
+    if not body.strip():
+        raise InvalidInput(
+            "Isi masukan tidak boleh kosong.", en="The comment must not be empty.", field="body"
+        )
+    if len(body) > max_chars:
+        raise InvalidInput(
+            f"Masukan terlalu panjang ({len(body)} karakter): maksimal {max_chars} karakter.",
+            en=f"The comment is too long ({len(body)} characters): at most {max_chars}.",
+            field="body",
+        )
+    clean_text(body, field="body", label="Masukan", label_en="The comment", max_chars=max_chars, strip=False)
+
+
+def _check_rate(session: Session, *, actor: Actor, now: datetime, per_minute: int) -> None:
+    """Refuse a comment beyond the account's allowance in the last minute (counted in the DB)."""
+    if actor.id is None:
+        return
+    params = {"author_id": actor.id, "since": now - RATE_PERIOD}
+    recent = session.execute(select(_RECENT), params).scalar_one()
+    _refuse_over_rate(recent=recent, per_minute=per_minute)
+
+
+def _refuse_over_rate(*, recent: int, per_minute: int) -> None:
+    """Refuse when the account already sent its allowance of the last minute."""
+    if recent >= per_minute:
+        raise RateLimited(
+            f"Anda sudah mengirim {recent} masukan dalam satu menit terakhir (batas {per_minute} per menit). "
+            "Tunggu sebentar lalu kirim lagi.",
+            en=f"You sent {recent} comments in the last minute (the limit is {per_minute} per minute). "
+            "Wait a moment, then send again.",
+            retry_after=60,
+        )
+
+
+def create_reply(
+    session: Session,
+    *,
+    actor: Actor | None,
+    slug: str,
+    parent_id: int,
+    body: str,
+    now: datetime | None = None,
+    max_chars: int = MAX_COMMENT_CHARS,
+    per_minute: int = DEFAULT_PER_MINUTE,
+) -> Comment:
+    """Reply to a comment of the open window (stakeholders, the owning unit's drafters, admins)."""
+    actor = require_actor(actor)
+    now = now or utcnow()
+    policy, window = _consultation(session, slug=slug)
+    _require_replier(actor, policy)
+    window = _require_open(policy, window, now=now)
+    parent = comment_of(session, policy=policy, comment_id=parent_id)
+    if parent.window_id != window.id:
+        raise Conflict(
+            "Masukan ini berasal dari konsultasi yang sudah selesai; balasan tidak dapat dikirim.",
+            en="This comment belongs to a consultation that has ended; replies can no longer be sent.",
+        )
+    if parent.parent_id is not None:
+        raise InvalidInput(
+            "Balas masukan utamanya, bukan balasan lain.",
+            en="Reply to the comment itself, not to another reply.",
+            field="parent_id",
+        )
+    _check_body(body, max_chars=max_chars)
+    _check_rate(session, actor=actor, now=now, per_minute=per_minute)
+    reply = Comment(
+        policy_id=parent.policy_id,
+        version_id=parent.version_id,
+        window_id=parent.window_id,
+        clause_key=parent.clause_key,
+        parent_id=parent.id,
+        body=body,
+        text_hash=text_hash(body),
+        author_id=actor.id,
+        author_name=actor.name,
+        author_group=actor.group,
+        created_at=now,
+    )
+    session.add(reply)
+    session.flush()
+    return reply
+
+
+def vote(
+    session: Session,
+    *,
+    actor: Actor | None,
+    slug: str,
+    comment_id: int,
+    value: int,
+    now: datetime | None = None,
+) -> Comment:
+    """Support (+1), oppose (-1) or withdraw (0) one's vote while the consultation is open."""
+    actor = require_stakeholder(actor, doing=VOTING, instead=CONSULTATION_PART)
+    if value not in (-1, 0, 1):
+        raise InvalidInput(
+            "Nilai dukungan harus 1 (mendukung), -1 (menolak) atau 0 (batal).",
+            en="A vote is 1 (support), -1 (oppose) or 0 (withdraw).",
+            field="value",
+        )
+    if actor.id is None:
+        raise InvalidInput(
+            "Hanya akun yang dapat memberi dukungan.", en="Only an account can vote.", field="value"
+        )
+    policy, window = _consultation(session, slug=slug)
+    comment = comment_of(session, policy=policy, comment_id=comment_id)
+    window = _require_open(policy, window, now=now or utcnow())
+    if comment.window_id != window.id:
+        raise Conflict(
+            "Masukan ini berasal dari konsultasi yang sudah selesai; dukungan tidak dapat diubah.",
+            en="This comment belongs to a consultation that has ended; votes can no longer change.",
+        )
+    if comment.parent_id is not None:
+        raise InvalidInput(
+            "Dukungan diberikan pada masukan, bukan pada balasan.",
+            en="Votes are given to comments, not to replies.",
+            field="comment_id",
+        )
+    if comment.hidden_at is not None:
+        raise Conflict(
+            "Masukan ini disembunyikan moderator; dukungan tidak dapat diberikan.",
+            en="A moderator hid this comment; it cannot be voted on.",
+        )
+    row = session.exec(
+        select(CommentVote).where(CommentVote.comment_id == comment_id, CommentVote.account_id == actor.id)
+    ).first()
+    old = row.value if row is not None else 0
+    if old == value:
+        return comment
+    if row is None:
+        _insert_once(
+            session,
+            CommentVote(comment_id=comment_id, account_id=actor.id, value=value),
+            refusal=Conflict(
+                "Anda baru saja memberi dukungan pada masukan ini dari permintaan lain: muat ulang "
+                "untuk melihat dukungan Anda.",
+                en="You just voted on this comment from another request: reload to see your vote.",
+            ),
+        )
+    elif value == 0:
+        session.delete(row)
+    else:
+        row.value = value
+        session.add(row)
+    support = int(value == 1) - int(old == 1)
+    oppose = int(value == -1) - int(old == -1)
+    # Counts change in SQL, so concurrent voters on one comment never overwrite each other.
+    session.exec(
+        update(Comment)
+        .where(col(Comment.id) == comment_id)
+        .values(support_count=Comment.support_count + support, oppose_count=Comment.oppose_count + oppose)
+    )  # type: ignore[call-overload]
+    session.flush()
+    session.refresh(comment)
+    return comment
+
+
+def _insert_once(session: Session, row: SQLModel, *, refusal: Conflict) -> None:
+    """Insert a row guarded by a unique key; a concurrent twin that won the key gets `refusal`."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        raise refusal from None

@@ -1,0 +1,155 @@
+"""Consultation windows, comments, votes, dispositions, campaign groups and their detection state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from policies.core.columns import created_at_col, enum_col, text_col, ts_col
+from policies.core.db import UTCDateTime
+
+
+class Stance(StrEnum):
+    """A commenter's position on the clause."""
+
+    FOR = "for"
+    NEUTRAL = "neutral"
+    AGAINST = "against"
+
+
+class Outcome(StrEnum):
+    """A drafter's disposition (tindak lanjut) of a comment."""
+
+    ACCEPTED = "accepted"
+    PARTLY = "partly"
+    NOT_ACCEPTED = "not_accepted"
+    NOTED = "noted"
+
+
+class CommentSource(StrEnum):
+    """How a comment reached the register."""
+
+    ONLINE = "online"
+    WORKSHOP = "workshop"
+
+
+class CommentSignature(SQLModel, table=True):
+    """A comment's MinHash signature (uint32 values), read back to confirm an LSH candidate."""
+
+    __tablename__ = "comment_signature"
+
+    comment_id: int = Field(foreign_key="comment.id", primary_key=True)
+    signature: bytes = Field(sa_type=sa.LargeBinary)
+
+
+class CommentBand(SQLModel, table=True):
+    """One LSH band of a comment's signature: comments sharing a bucket are near-duplicate candidates.
+
+    Kept in the database, not in process memory, so every worker process sees every comment.
+    """
+
+    __tablename__ = "comment_band"
+    __table_args__ = (sa.Index("ix_comment_band_bucket", "window_id", "band", "band_hash", "comment_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    window_id: int = Field(foreign_key="consultation_window.id")
+    band: int = Field(sa_type=sa.SmallInteger)
+    band_hash: int = Field(sa_type=sa.BigInteger)
+    comment_id: int = Field(foreign_key="comment.id")
+
+
+class ConsultationWindow(SQLModel, table=True):
+    """The period a published version is open for public comment."""
+
+    __tablename__ = "consultation_window"
+
+    id: int | None = Field(default=None, primary_key=True)
+    policy_id: int = Field(foreign_key="policy.id", index=True)
+    cycle: int
+    version_id: int = Field(foreign_key="draft_version.id")
+    opens_at: datetime = Field(sa_type=UTCDateTime)
+    closes_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    closed_at: datetime | None = ts_col()
+    report_published_at: datetime | None = ts_col()
+    created_by_id: int | None = Field(default=None, foreign_key="account.id")
+    created_at: datetime = created_at_col()
+
+
+class Campaign(SQLModel, table=True):
+    """A group of identical or near-identical comments, answerable at once."""
+
+    __tablename__ = "campaign"
+
+    id: int | None = Field(default=None, primary_key=True)
+    window_id: int = Field(foreign_key="consultation_window.id", index=True)
+    # No FK: campaign and comment would reference each other, a cycle some DDL cannot order.
+    representative_comment_id: int
+    representative_text: str = text_col()
+    # No member count here: it is counted when listed (policies/consultation/campaigns.py, campaign_size).
+    created_at: datetime = created_at_col()
+
+
+class Comment(SQLModel, table=True):
+    """A masukan on a clause of a frozen version, or a reply to one."""
+
+    __tablename__ = "comment"
+    __table_args__ = (
+        sa.Index("ix_comment_window_id_id", "window_id", "id"),
+        # The clause filter of the register and the pages of the report read a clause's comments.
+        sa.Index("ix_comment_window_clause_id", "window_id", "clause_key", "id"),
+        sa.Index("ix_comment_author_created", "author_id", "created_at"),
+        sa.Index("ix_comment_window_hash", "window_id", "text_hash"),
+        sa.Index("ix_comment_window_support", "window_id", "support_count", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    policy_id: int = Field(foreign_key="policy.id", index=True)
+    version_id: int = Field(foreign_key="draft_version.id")
+    window_id: int | None = Field(default=None, foreign_key="consultation_window.id")
+    clause_key: str = Field(max_length=40, index=True)
+    parent_id: int | None = Field(default=None, foreign_key="comment.id", index=True)
+    quote: str = text_col(default="")
+    body: str = text_col()
+    text_hash: str = Field(max_length=64, description="Hash of the normalized body.")
+    stance: Stance = enum_col(default=Stance.NEUTRAL)
+    author_id: int | None = Field(default=None, foreign_key="account.id")
+    author_name: str = Field(max_length=200)
+    author_group: str = Field(max_length=20, default="public")
+    source: CommentSource = enum_col(default=CommentSource.ONLINE)
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
+    support_count: int = Field(default=0)
+    oppose_count: int = Field(default=0)
+    hidden_at: datetime | None = ts_col()
+    hidden_reason: str = text_col(default="")
+    hidden_by_id: int | None = Field(default=None, foreign_key="account.id")
+    created_at: datetime = created_at_col()
+
+
+class CommentVote(SQLModel, table=True):
+    """A stakeholder's support (+1) or opposition (-1) to a comment."""
+
+    __tablename__ = "comment_vote"
+    __table_args__ = (sa.UniqueConstraint("comment_id", "account_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: int = Field(foreign_key="comment.id", index=True)
+    account_id: int = Field(foreign_key="account.id")
+    value: int
+
+
+class Disposition(SQLModel, table=True):
+    """The drafter's tindak lanjut of one comment, with the reason owed to its author."""
+
+    __tablename__ = "disposition"
+
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: int = Field(foreign_key="comment.id", unique=True)
+    outcome: Outcome = enum_col()
+    reason: str = text_col()
+    next_clause_key: str | None = Field(default=None, max_length=40)
+    responder_id: int | None = Field(default=None, foreign_key="account.id")
+    via_campaign_id: int | None = Field(default=None, foreign_key="campaign.id")
+    responded_at: datetime = created_at_col()

@@ -1,0 +1,269 @@
+"""The consultation report: every comment by clause, its disposition and reason, campaigns, statistics.
+
+It is the public answer owed to every commenter (UU 13/2022 Pasal 96). HTML is autoescaped by
+Jinja2; in Markdown, user text is HTML-escaped and quoted so it can neither inject markup nor
+break the document's structure.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from policies.consultation.campaigns import CampaignGroup, list_campaigns
+from policies.consultation.comment_queries import LIST_COLUMNS, LIST_FROM, CommentView, view_of_row
+from policies.consultation.models import Comment, ConsultationWindow
+from policies.consultation.queries import cycle_windows, in_windows
+from policies.consultation.report_labels import LABELS
+from policies.consultation.statistics import ConsultationStats, consultation_stats
+from policies.core.errors import NotFound
+from policies.core.i18n import JAKARTA, format_date, format_datetime, format_number, format_share
+from policies.drafting.models import Clause, DraftVersion
+from policies.lifecycle.models import Policy
+from policies.lifecycle.queries import get_policy
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+FORMATS = ("html", "md")
+# Comments per page of the on-screen report: a page a phone loads at once and a server renders in
+# well under 100 ms. The whole document (print, download) has no pages.
+PAGE_COMMENTS = 100
+
+
+@dataclass(frozen=True)
+class SectionIndex:
+    """A clause in the report's table of contents: how many comments it has, on which page."""
+
+    key: str
+    heading: str
+    comments: int
+    page: int
+
+
+@dataclass
+class ClauseSection:
+    """One clause of the consulted version and the comments on it."""
+
+    key: str
+    heading: str
+    comments: list[CommentView] = field(default_factory=list)
+    continued: bool = False  # its first comments are on an earlier page
+
+
+@dataclass(frozen=True)
+class WindowLine:
+    """One consultation window of the cycle, as the report names it."""
+
+    version_number: int
+    opens_at: datetime
+    ends_at: datetime
+
+
+@dataclass
+class ReportData:
+    """Everything the report templates show."""
+
+    policy: Policy
+    window: ConsultationWindow
+    version: DraftVersion
+    sections: list[ClauseSection]
+    stats: ConsultationStats
+    campaigns: list[CampaignGroup]
+    replies: dict[int, int]
+    generated_at: datetime
+    windows: list[WindowLine] = field(default_factory=list)
+    page: int | None = None  # None: the whole document
+    pages: int = 1
+    index: list[SectionIndex] = field(default_factory=list)
+
+
+def _last_page(counts: dict[str, int]) -> int:
+    """Return the number of pages the on-screen report has (at least one)."""
+    return max(1, -(-sum(counts.values()) // PAGE_COMMENTS))
+
+
+def _paginate(sections: dict[str, ClauseSection], *, counts: dict[str, int], last: int) -> list[SectionIndex]:
+    """Place every clause, in reading order, on the page where its first comment falls."""
+    index, start = [], 0
+    for key, section in sections.items():
+        n = counts.get(key, 0)
+        page = min(start // PAGE_COMMENTS + 1, last)
+        index.append(SectionIndex(key=key, heading=section.heading, comments=n, page=page))
+        start += n
+    return index
+
+
+def _page_slices(
+    sections: dict[str, ClauseSection], *, counts: dict[str, int], page: int, top_level: tuple[Any, ...]
+) -> list[Any]:
+    """Say which comments a page holds: whole clauses, and a slice of a clause the page cuts."""
+    lo, hi, start = (page - 1) * PAGE_COMMENTS, page * PAGE_COMMENTS, 0
+    whole: list[str] = []
+    cut: list[Any] = []
+    for key in sections:
+        n = counts.get(key, 0)
+        first, end = max(lo, start), min(hi, start + n)
+        if first >= end:  # not on this page
+            pass
+        elif (first, end) == (start, start + n):
+            whole.append(key)
+        else:  # a long clause: its comments in time order, this page's share of them
+            part = (
+                sa.select(Comment.id)
+                .where(*top_level, Comment.clause_key == key)
+                .order_by(col(Comment.id))
+                .limit(end - first)
+                .offset(first - start)
+            )
+            cut.append(col(Comment.id).in_(part))
+        start += n
+    return [col(Comment.clause_key).in_(whole), *cut]
+
+
+def build_report(session: Session, *, slug: str, now: datetime, page: int | None = None) -> ReportData:
+    """Gather every window of the current cycle: comments, dispositions, campaigns, statistics.
+
+    With `page`, only the comments of that page's clauses are read (the on-screen report).
+    """
+    policy = get_policy(session, slug=slug)
+    windows = cycle_windows(session, policy=policy)
+    if not windows:
+        raise NotFound(
+            "Kebijakan ini belum memiliki konsultasi publik pada siklus ini.",
+            en="This policy has no public consultation in this cycle.",
+        )
+    window, ids = windows[-1], [w.id for w in windows]
+    versions = {
+        v.id: v
+        for v in session.exec(
+            select(DraftVersion).where(col(DraftVersion.id).in_({w.version_id for w in windows}))
+        )
+    }
+    version = versions[window.version_id]
+    # The latest window's clauses in reading order, then any clause only an earlier window had.
+    sections: dict[str, ClauseSection] = {}
+    for version_id in dict.fromkeys([window.version_id, *(w.version_id for w in reversed(windows))]):
+        for c in session.exec(
+            select(Clause).where(Clause.version_id == version_id).order_by(col(Clause.position))
+        ):
+            sections.setdefault(c.key, ClauseSection(key=c.key, heading=c.heading))
+    top_level = (in_windows(Comment.window_id, window_ids=ids), col(Comment.parent_id).is_(None))  # type: ignore[arg-type]
+    index: list[SectionIndex] = []
+    pages = 1
+    stmt = sa.select(*LIST_COLUMNS).select_from(LIST_FROM).where(*top_level).order_by(col(Comment.id))
+    if page is not None:
+        counts = dict(
+            session.execute(
+                sa.select(Comment.clause_key, sa.func.count()).where(*top_level).group_by(Comment.clause_key)
+            ).all()
+        )
+        for key in counts:
+            sections.setdefault(key, ClauseSection(key=key, heading=key))
+        pages = _last_page(counts)
+        index = _paginate(sections, counts=counts, last=pages)
+        if not 1 <= page <= pages:
+            raise NotFound(
+                f"Laporan ini memiliki halaman 1 sampai {pages}; halaman {page} tidak ada.",
+                en=f"This report has pages 1 to {pages}; there is no page {page}.",
+            )
+        on_page = sa.or_(*_page_slices(sections, counts=counts, page=page, top_level=top_level))
+        stmt = stmt.where(on_page)
+    for row in session.execute(stmt):
+        view = view_of_row(tuple(row), full_text=False)
+        section = sections.get(view.clause_key)
+        if section is None:
+            section = sections[view.clause_key] = ClauseSection(view.clause_key, view.clause_key)
+        section.comments.append(view)
+    replies: dict[int, int] = defaultdict(int)
+    with_parent = [in_windows(Comment.window_id, window_ids=ids), col(Comment.parent_id).is_not(None)]  # type: ignore[arg-type]
+    if page is not None:
+        with_parent.append(col(Comment.parent_id).in_(sa.select(Comment.id).where(*top_level, on_page)))
+        # The page's clauses: those with comments on it, and those without any that fall here.
+        starts = {i.key: i for i in index}
+        sections = {
+            k: section
+            for k, section in sections.items()
+            if section.comments or (starts[k].comments == 0 and starts[k].page == page)
+        }
+        for k, section in sections.items():
+            section.continued = starts[k].page < page
+    for parent_id in session.exec(select(Comment.parent_id).where(*with_parent)).all():
+        replies[parent_id] += 1  # type: ignore[index]
+    return ReportData(
+        policy=policy,
+        window=window,
+        version=version,
+        sections=list(sections.values()),
+        # The report counts each clause's comments itself (its sections and contents).
+        stats=consultation_stats(session, window_ids=ids, by_clause=False),  # type: ignore[arg-type]
+        # The report is public: a campaign is shown by a visible member, or not at all.
+        campaigns=list_campaigns(session, window_ids=ids, visible_only=True),
+        replies=dict(replies),
+        generated_at=now,
+        windows=[
+            WindowLine(versions[w.version_id].number, w.opens_at, w.closed_at or w.closes_at) for w in windows
+        ],
+        page=page,
+        pages=pages,
+        index=index,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _local_date(day: date, locale: str) -> str:
+    return format_date(day, locale=locale)
+
+
+def _day_of(locale: str) -> Any:
+    # Babel is slow per call and a report repeats the same few days thousands of times.
+    return lambda value: _local_date(value.astimezone(JAKARTA).date(), locale)
+
+
+def _md_text(value: str) -> str:
+    """Escape user text for Markdown and keep it inside one quoted block."""
+    lines = html.escape(value, quote=False).replace("\r", "").split("\n")
+    return "\n".join("> " + line.replace("\\", "\\\\") if line else ">" for line in lines)
+
+
+@lru_cache(maxsize=2)
+def _env(fmt: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        autoescape=fmt == "html",
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(md_text=_md_text)
+    return env
+
+
+def render_report(data: ReportData, *, fmt: str = "html", locale: str = "id", draft: bool = False) -> str:
+    """Render the report as HTML or Markdown in Indonesian or English (`draft` marks a preview)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}")
+    t = LABELS["en" if locale == "en" else "id"]
+    context: dict[str, Any] = {
+        "r": data,
+        "t": t,
+        "locale": t["locale"],
+        "draft": draft,
+        "total": data.stats.comments + data.stats.hidden,
+        "day": _day_of(t["locale"]),
+        "fmt_dt": lambda v: format_datetime(v, locale=t["locale"]),
+        "fmt_d": lambda v: format_date(v, locale=t["locale"]),
+        "fmt_n": lambda v: format_number(v, locale=t["locale"]),
+        "fmt_pct": lambda v: format_share(v, locale=t["locale"]),
+        "outcome_label": lambda o: t["outcomes"].get(o, o),
+        "stance_label": lambda s: t["stances"].get(s, s),
+        "group_label": lambda g: t["groups"].get(g, g),
+    }
+    return _env(fmt).get_template(f"consultation.{fmt}.j2").render(**context)

@@ -1,0 +1,168 @@
+"""Consultation windows: open on a published version, close, publish the report."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from policies.accounts.access import Actor, require_owner
+from policies.consultation.models import ConsultationWindow
+from policies.consultation.queries import current_window, undisposed_in_cycle
+from policies.core.db import utcnow
+from policies.core.errors import Conflict, InvalidInput
+from policies.core.i18n import stage_name
+from policies.drafting.queries import get_version
+from policies.lifecycle import KindRules
+from policies.lifecycle.models import Policy, Stage
+from policies.lifecycle.queries import get_kind, get_policy
+
+# A window is prepared while the draft is discussed or revised, then the stage change opens it.
+SCHEDULABLE_STAGES = frozenset({Stage.WORKSHOP, Stage.REVISION, Stage.CONSULTATION})
+NO_WINDOW = (
+    "Kebijakan ini belum memiliki jendela konsultasi.",
+    "This policy has no consultation window yet.",
+)
+
+
+def open_window(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    version_number: int,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    days: int | None = None,
+    now: datetime | None = None,
+) -> ConsultationWindow:
+    """Schedule the public consultation of a published version, at least the kind's minimum.
+
+    It opens at `opens_at` (default now) and closes at `closes_at`, or `days` later (default: the
+    kind's minimum).
+    """
+    policy = get_policy(session, slug=slug)
+    require_owner(actor, policy=policy)
+    if policy.stage not in SCHEDULABLE_STAGES:
+        raise Conflict(
+            f"Jendela konsultasi tidak dapat dibuka pada tahap {stage_name(policy.stage)} "
+            f"({policy.stage}): hanya pada tahap lokakarya, konsultasi publik atau revisi.",
+            en=f"A consultation window cannot be opened in the {stage_name(policy.stage, locale='en')} "
+            f"stage ({policy.stage}): only in the workshop, public consultation or revision stage.",
+        )
+    if closes_at is not None and days is not None:
+        raise InvalidInput(
+            "Isi closes_at atau days, bukan keduanya.", en="Give closes_at or days, not both.", field="days"
+        )
+    if any(t is not None and t.tzinfo is None for t in (opens_at, closes_at)):
+        raise InvalidInput(
+            "Tanggal buka dan tutup harus menyertakan zona waktu.",
+            en="The opening and closing times must carry a time zone.",
+            field="opens_at",
+        )
+    now = now or utcnow()
+    opens_at = opens_at or now
+    version = get_version(session, policy_id=policy.id, number=version_number)  # type: ignore[arg-type]
+    if version.published_at is None:
+        raise InvalidInput(
+            f"Versi {version_number} belum diterbitkan: terbitkan (bekukan) dahulu.",
+            en=f"Version {version_number} is not published: publish (freeze) it first.",
+            field="version_number",
+        )
+    rules = KindRules.from_mapping(get_kind(session, kind_id=policy.kind_id).rules)
+    if closes_at is None:
+        closes_at = opens_at + timedelta(days=days or rules.min_consultation_days)
+    length = (closes_at - opens_at).total_seconds() / 86400
+    if length + 1e-9 < rules.min_consultation_days:
+        raise InvalidInput(
+            f"Jendela konsultasi minimal {rules.min_consultation_days} hari untuk jenis kebijakan "
+            f"ini; yang diminta {length:.1f} hari.",
+            en=f"A consultation window lasts at least {rules.min_consultation_days} days for this "
+            f"policy kind; {length:.1f} days were asked for.",
+            field="closes_at",
+        )
+    existing = current_window(session, policy=policy)
+    if existing is not None and existing.closed_at is None and existing.closes_at > now:
+        raise Conflict(
+            "Sudah ada jendela konsultasi yang belum berakhir pada siklus ini.",
+            en="A consultation window of this cycle has not ended yet.",
+        )
+    window = ConsultationWindow(
+        policy_id=policy.id,  # type: ignore[arg-type]
+        cycle=policy.cycle,
+        version_id=version.id,  # type: ignore[arg-type]
+        opens_at=opens_at,
+        closes_at=closes_at,
+        created_by_id=actor.id,
+    )
+    session.add(window)
+    session.flush()
+    return window
+
+
+def close_window(
+    session: Session, *, actor: Actor, slug: str, now: datetime | None = None
+) -> ConsultationWindow:
+    """Close the current window now (or confirm it closed); closing twice changes nothing."""
+    policy = get_policy(session, slug=slug)
+    require_owner(actor, policy=policy)
+    window = current_window(session, policy=policy)
+    if window is None:
+        raise Conflict(NO_WINDOW[0], en=NO_WINDOW[1])
+    if window.closed_at is None:
+        now = now or utcnow()
+        window.closed_at = min(now, window.closes_at)
+        session.add(window)
+        session.flush()
+    return window
+
+
+def close_open_windows(session: Session, *, policy: Policy, now: datetime) -> list[ConsultationWindow]:
+    """Close every window of the policy not closed yet (a withdrawal ends its consultation)."""
+    windows = list(
+        session.exec(
+            select(ConsultationWindow).where(
+                ConsultationWindow.policy_id == policy.id, col(ConsultationWindow.closed_at).is_(None)
+            )
+        )
+    )
+    for window in windows:
+        # A scheduled window never opens; one that ran its course keeps its own end.
+        window.closed_at = max(min(now, window.closes_at), window.opens_at)
+        session.add(window)
+    session.flush()
+    return windows
+
+
+def publish_report(
+    session: Session, *, actor: Actor, slug: str, now: datetime | None = None
+) -> ConsultationWindow:
+    """Publish the consultation report once the window closed and every comment is answered."""
+    policy = get_policy(session, slug=slug)
+    require_owner(actor, policy=policy)
+    window = current_window(session, policy=policy)
+    now = now or utcnow()
+    if window is None:
+        raise Conflict(NO_WINDOW[0], en=NO_WINDOW[1])
+    if window.closed_at is None and window.closes_at > now:
+        raise Conflict(
+            "Laporan hanya dapat diterbitkan setelah konsultasi ditutup.",
+            en="The report can only be published after the consultation has closed.",
+        )
+    # Every window of the cycle: an earlier window's unanswered comments block the report too.
+    missing = undisposed_in_cycle(session, policy=policy)
+    if missing:
+        raise Conflict(
+            f"{missing} masukan yang tampil, di semua jendela konsultasi siklus ini, belum diberi "
+            "tindak lanjut: laporan memuat jawaban atas setiap masukan, jadi jawab semuanya dahulu.",
+            en=f"{missing} visible comment(s), across every consultation window of this cycle, still "
+            "lack a disposition: the report answers every comment, so answer them all first.",
+            missing=missing,
+        )
+    if window.closed_at is None:
+        window.closed_at = window.closes_at
+    if window.report_published_at is None:
+        window.report_published_at = now
+    session.add(window)
+    session.flush()
+    return window

@@ -1,0 +1,47 @@
+"""Rules of typed text shared by every entry point (API, pages, CLI): required, length, no NUL."""
+
+from __future__ import annotations
+
+from policies.core.errors import InvalidInput
+from policies.core.i18n import format_number
+
+
+def clean_text(
+    value: str,
+    *,
+    field: str,
+    label: str,
+    label_en: str,
+    max_chars: int,
+    min_chars: int = 0,
+    strip: bool = True,
+) -> str:
+    """Return the text (stripped), or refuse it naming the field, in both languages.
+
+    `min_chars=1` makes the field required; `label` starts the Indonesian message, `label_en`
+    the English one. NUL is refused because PostgreSQL cannot store it in a text column.
+    """
+    text = value.strip() if strip else value
+    if "\x00" in text:
+        raise InvalidInput(
+            f"{label} memuat karakter yang tidak diizinkan (NUL). Hapus karakter itu lalu kirim lagi.",
+            en=f"{label_en} contains a character that is not allowed (NUL). Remove it and send again.",
+            field=field,
+        )
+    if min_chars and not text.strip():
+        raise InvalidInput(f"{label} wajib diisi.", en=f"{label_en} is required.", field=field)
+    if len(text) < min_chars:
+        raise InvalidInput(
+            f"{label} minimal {format_number(min_chars)} karakter.",
+            en=f"{label_en} needs at least {format_number(min_chars, locale='en')} characters.",
+            field=field,
+        )
+    if len(text) > max_chars:
+        raise InvalidInput(
+            f"{label} paling panjang {format_number(max_chars)} karakter "
+            f"(yang dikirim {format_number(len(text))}).",
+            en=f"{label_en} may be at most {format_number(max_chars, locale='en')} characters long "
+            f"(this one has {format_number(len(text), locale='en')}).",
+            field=field,
+        )
+    return text

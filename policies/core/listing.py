@@ -1,0 +1,96 @@
+"""Keyset pagination: opaque cursors and the policy list read page by page."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from policies.core.db import MAX_INTEGER
+from policies.core.errors import InvalidInput
+from policies.lifecycle.models import Policy, PolicyKind, Stage
+
+MAX_PAGE = 200
+
+
+def encode_cursor(values: dict[str, Any]) -> str:
+    """Pack the sort key of the last row seen into an opaque, URL-safe cursor."""
+    raw = json.dumps(values, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, *, keys: tuple[str, ...], field: str = "after") -> dict[str, Any]:
+    """Unpack a cursor made by `encode_cursor`, refusing one that was not (or was tampered with)."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, dict) or set(values) != set(keys) or not all(map(_storable, values.values())):
+        raise InvalidInput(
+            "Kursor halaman tidak valid: gunakan nilai 'next' dari halaman sebelumnya apa adanya.",
+            en="Invalid page cursor: pass the 'next' value of the previous page exactly as given.",
+            field=field,
+        )
+    return values
+
+
+def _storable(value: object) -> bool:
+    # What encode_cursor writes and a database compares without error: an integer an INTEGER
+    # column holds, or text without NUL (a forged cursor could carry either past the checks).
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -MAX_INTEGER - 1 <= value <= MAX_INTEGER
+    return isinstance(value, str) and "\x00" not in value and len(value) <= 1000
+
+
+def check_limit(limit: int, *, field: str = "limit") -> int:
+    """Refuse a page size outside 1..MAX_PAGE."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(
+            f"Ukuran halaman harus antara 1 dan {MAX_PAGE}.",
+            en=f"The page size must be between 1 and {MAX_PAGE}.",
+            field=field,
+        )
+    return limit
+
+
+@dataclass(frozen=True)
+class PolicyPage:
+    """One page of policies, each with its kind's code, and the cursor of the next page."""
+
+    items: list[tuple[Policy, str]]
+    next: str | None
+
+
+def policies_page(
+    session: Session,
+    *,
+    stage: Stage | None = None,
+    kind_code: str | None = None,
+    unit: str | None = None,
+    after: str | None = None,
+    limit: int = 50,
+) -> PolicyPage:
+    """Return the policies matching the filters after the cursor, by slug."""
+    check_limit(limit)
+    stmt = select(Policy, PolicyKind.code).join(PolicyKind, col(PolicyKind.id) == Policy.kind_id)
+    if stage is not None:
+        stmt = stmt.where(Policy.stage == stage.value)
+    if kind_code:
+        stmt = stmt.where(PolicyKind.code == kind_code)
+    if unit:
+        stmt = stmt.where(Policy.unit == unit)
+    if after:
+        last = decode_cursor(after, keys=("slug",))
+        stmt = stmt.where(col(Policy.slug) > str(last["slug"]))
+    # One row more than asked tells whether another page exists without counting.
+    rows = list(session.exec(stmt.order_by(col(Policy.slug)).limit(limit + 1)))
+    items = [(p, code) for p, code in rows[:limit]]
+    more = len(rows) > limit
+    return PolicyPage(items=items, next=encode_cursor({"slug": items[-1][0].slug}) if more else None)

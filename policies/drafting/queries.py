@@ -1,0 +1,37 @@
+"""Reads of draft versions and their clauses."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from policies.core.errors import NotFound
+from policies.drafting.models import Clause, DraftVersion
+
+
+def list_versions(session: Session, *, policy_id: int) -> list[DraftVersion]:
+    """Return a policy's versions, oldest first."""
+    stmt = select(DraftVersion).where(DraftVersion.policy_id == policy_id)
+    return list(session.exec(stmt.order_by(DraftVersion.number)))
+
+
+def get_version(session: Session, *, policy_id: int, number: int) -> DraftVersion:
+    """Return a version by its number or raise NotFound."""
+    stmt = select(DraftVersion).where(DraftVersion.policy_id == policy_id, DraftVersion.number == number)
+    version = session.exec(stmt).first()
+    if version is None:
+        raise NotFound(f"Versi {number} tidak ditemukan.", en=f"There is no version {number}.")
+    return version
+
+
+def latest_version(session: Session, *, policy_id: int, published: bool = False) -> DraftVersion | None:
+    """Return the newest version, or the newest published one."""
+    stmt = select(DraftVersion).where(DraftVersion.policy_id == policy_id)
+    if published:
+        stmt = stmt.where(col(DraftVersion.published_at).is_not(None))
+    return session.exec(stmt.order_by(col(DraftVersion.number).desc())).first()
+
+
+def clauses_of(session: Session, *, version_id: int) -> list[Clause]:
+    """Return a version's clauses in reading order."""
+    stmt = select(Clause).where(Clause.version_id == version_id).order_by(Clause.position)
+    return list(session.exec(stmt))

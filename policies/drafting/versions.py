@@ -1,0 +1,138 @@
+"""Draft versions: write, publish (freeze), compare."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from policies.accounts.access import Actor, require_owner
+from policies.core.db import utcnow
+from policies.core.errors import Conflict, InvalidInput
+from policies.core.fields import clean_text
+from policies.drafting.clauses import KeyedClause, assign_keys, parse_draft
+from policies.drafting.diff import ClauseDiff, diff_clauses
+from policies.drafting.models import Clause, DraftVersion
+from policies.drafting.queries import clauses_of, get_version, latest_version
+from policies.lifecycle.models import Stage
+from policies.lifecycle.queries import get_policy
+
+# Text may change only before the public sees it, or while revising it.
+EDITABLE_STAGES = frozenset({Stage.DRAFTING, Stage.WORKSHOP, Stage.REVISION})
+MAX_BODY_CHARS = 500_000
+MAX_CHANGE_NOTE_CHARS = 4_000
+MAX_TITLE_CHARS = 400
+
+
+def create_version(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    body: str,
+    change_note: str = "",
+    title: str | None = None,
+) -> DraftVersion:
+    """Add a version; clauses keep the ids of their counterparts in the previous version."""
+    policy = get_policy(session, slug=slug)
+    require_owner(actor, policy=policy)
+    if policy.stage not in EDITABLE_STAGES:
+        raise Conflict(
+            f"Draf tidak dapat diubah pada tahap {policy.stage}: teks hanya dapat ditulis pada "
+            "tahap penyusunan, lokakarya atau revisi.",
+            en=f"The draft cannot change in the {policy.stage} stage: text is written only while "
+            "drafting, in workshops or in revision.",
+        )
+    if len(body) > MAX_BODY_CHARS:
+        raise InvalidInput(
+            f"Draf terlalu panjang (maksimal {MAX_BODY_CHARS} karakter).",
+            en=f"The draft is too long (at most {MAX_BODY_CHARS} characters).",
+            field="body",
+        )
+    # The text is kept as written (no strip); NUL is refused, PostgreSQL cannot store it.
+    body = clean_text(
+        body, field="body", label="Draf", label_en="The draft", max_chars=MAX_BODY_CHARS, strip=False
+    )
+    change_note = clean_text(
+        change_note,
+        field="change_note",
+        label="Catatan perubahan",
+        label_en="The change note",
+        max_chars=MAX_CHANGE_NOTE_CHARS,
+    )
+    if title is not None:
+        title = clean_text(
+            title, field="title", label="Judul", label_en="The title", max_chars=MAX_TITLE_CHARS
+        )
+    parsed = parse_draft(body)
+    previous = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
+    prev_clauses = (
+        [
+            KeyedClause(c.key, c.chapter, c.heading, c.body, c.content_hash)
+            for c in clauses_of(session, version_id=previous.id)  # type: ignore[arg-type]
+        ]
+        if previous
+        else []
+    )
+    keyed = assign_keys(clauses=parsed.clauses, previous=prev_clauses)
+    version = DraftVersion(
+        policy_id=policy.id,  # type: ignore[arg-type]
+        cycle=policy.cycle,
+        number=(previous.number + 1) if previous else 1,
+        title=(title or parsed.title or policy.title)[:400],
+        body=body,
+        change_note=change_note,
+        based_on_id=previous.id if previous else None,
+        created_by_id=actor.id,
+    )
+    try:
+        # Version numbers are unique per policy: a version saved meanwhile took this number.
+        with session.begin_nested():
+            session.add(version)
+    except IntegrityError:
+        raise Conflict(
+            f"Versi {version.number} baru saja disimpan oleh permintaan lain: muat ulang, baca "
+            "versi itu, lalu tulis perubahan Anda di atasnya.",
+            en=f"Version {version.number} was just saved by another request: reload, read it, "
+            "then write your changes on top of it.",
+        ) from None
+    session.add_all(
+        Clause(
+            version_id=version.id,  # type: ignore[arg-type]
+            key=k.key,
+            position=i,
+            chapter=k.chapter[:300],
+            heading=k.heading[:300],
+            body=k.body,
+            content_hash=k.content_hash,
+        )
+        for i, k in enumerate(keyed)
+    )
+    session.flush()
+    return version
+
+
+def publish_version(
+    session: Session, *, actor: Actor, slug: str, number: int, now: datetime | None = None
+) -> DraftVersion:
+    """Freeze a version so it can be put to consultation; publishing twice changes nothing."""
+    policy = get_policy(session, slug=slug)
+    require_owner(actor, policy=policy)
+    version = get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
+    if version.published_at is None:
+        version.published_at = now or utcnow()
+        session.add(version)
+        session.flush()
+    return version
+
+
+def diff_versions(session: Session, *, slug: str, old: int, new: int) -> list[ClauseDiff]:
+    """Compare two versions clause by clause."""
+    policy = get_policy(session, slug=slug)
+    a = get_version(session, policy_id=policy.id, number=old)  # type: ignore[arg-type]
+    b = get_version(session, policy_id=policy.id, number=new)  # type: ignore[arg-type]
+    return diff_clauses(
+        old=clauses_of(session, version_id=a.id),  # type: ignore[arg-type]
+        new=clauses_of(session, version_id=b.id),  # type: ignore[arg-type]
+    )

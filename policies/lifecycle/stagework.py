@@ -1,0 +1,239 @@
+"""Stage work in the transactional outbox: naming, pending-work queries and its states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, or_, select
+
+from policies.core.db import utcnow
+from policies.core.errors import NotFound
+from policies.lifecycle.models import Policy, Stage, StageEvent, WorkState
+
+# Every stage flow is served as one deployment of this name: `stage-consultation/siklus`.
+DEPLOYMENT = "siklus"
+# A dispatched run that has not reported back after this long is asked for again (same key).
+STALE_AFTER = timedelta(minutes=10)
+# Prefect's final state types in which the stage's work did not get done.
+UNFINISHED_FINAL_STATES = frozenset({"FAILED", "CRASHED", "CANCELLED"})
+
+
+def flow_name(stage: Stage | str) -> str:
+    """Name the flow doing a stage's work, kebab-case (`stage-consultation`)."""
+    return f"stage-{Stage(stage).value}"
+
+
+def deployment_name(stage: Stage | str) -> str:
+    """Name the deployment `run_deployment` starts for a stage (`stage-consultation/siklus`)."""
+    return f"{flow_name(stage)}/{DEPLOYMENT}"
+
+
+def run_name(*, stage: Stage | str, slug: str, cycle: int) -> str:
+    """Name a stage's run after its policy (`consultation/<slug>/cycle-2`)."""
+    return f"{Stage(stage).value}/{slug}/cycle-{cycle}"
+
+
+def run_tags(*, stage: Stage | str, slug: str) -> list[str]:
+    """Tag a run so a policy's history reads straight off Prefect's UI."""
+    return [f"policy:{slug}", f"stage:{Stage(stage).value}"]
+
+
+def artifact_key(*, slug: str, stage: Stage | str) -> str:
+    """Key a stage's summary artifact per policy (lowercase letters, digits and dashes only)."""
+    raw = f"policy-{slug}-{Stage(stage).value}".lower()
+    return "".join(c if c.isalnum() or c == "-" else "-" for c in raw)
+
+
+def idempotency_key(*, event_id: int, at: datetime) -> str:
+    """Key a stage event's run uniquely across database resets and installs sharing one Prefect.
+
+    Event ids restart after a reset and repeat between environments; the event's timestamp
+    (microseconds, UTC) does not, so a stale key never hands back another database's run.
+    """
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return f"siklus:{event_id}:{at:%Y%m%dT%H%M%S%f}"
+
+
+@dataclass(frozen=True)
+class StageWork:
+    """One stage's owed work, with what a deployment run needs as parameters."""
+
+    event_id: int
+    slug: str
+    stage: Stage
+    cycle: int
+    at: datetime
+
+    @property
+    def idempotency_key(self) -> str:
+        """Return the key that makes every request for this work the same Prefect run."""
+        return idempotency_key(event_id=self.event_id, at=self.at)
+
+    @property
+    def parameters(self) -> dict[str, object]:
+        """Return the stage flow's parameters."""
+        return {"event_id": self.event_id, "slug": self.slug, "cycle": self.cycle}
+
+
+def _latest_event_id(session: Session, *, policy_id: int) -> int | None:
+    stmt = select(StageEvent.id).where(StageEvent.policy_id == policy_id)
+    return session.exec(stmt.order_by(col(StageEvent.id).desc())).first()
+
+
+def pending_work(
+    session: Session, *, now: datetime | None = None, stale_after: timedelta = STALE_AFTER
+) -> list[StageWork]:
+    """List stage work not started yet, or dispatched so long ago that it may have been lost."""
+    now = now or utcnow()
+    stale = now - stale_after
+    stmt = (
+        select(StageEvent, Policy.slug)
+        .join(Policy, col(Policy.id) == StageEvent.policy_id)
+        .where(
+            or_(
+                StageEvent.work_state == WorkState.PENDING,
+                (StageEvent.work_state == WorkState.DISPATCHED)
+                & (col(StageEvent.work_dispatched_at) < stale),
+            )
+        )
+        .order_by(col(StageEvent.id))
+    )
+    return [
+        StageWork(event_id=e.id, slug=slug, stage=Stage(e.to_stage), cycle=e.cycle, at=e.at)  # type: ignore[arg-type]
+        for e, slug in session.exec(stmt)
+    ]
+
+
+def retire_superseded(session: Session) -> int:
+    """Mark unstarted work of events a later stage change superseded as owed no more."""
+    latest = (
+        select(StageEvent.policy_id, sa.func.max(StageEvent.id).label("last_id"))
+        .group_by(col(StageEvent.policy_id))
+        .subquery()
+    )
+    stale_ids = (
+        select(StageEvent.id)
+        .join(latest, latest.c.policy_id == StageEvent.policy_id)
+        .where(
+            col(StageEvent.work_state).in_([WorkState.PENDING, WorkState.DISPATCHED]),
+            col(StageEvent.id) < latest.c.last_id,
+        )
+    )
+    ids = list(session.exec(stale_ids))
+    if ids:
+        session.execute(
+            sa.update(StageEvent)
+            .where(col(StageEvent.id).in_(ids))
+            .values(work_state=WorkState.NONE)
+            .execution_options(synchronize_session=False)
+        )
+        session.flush()
+    return len(ids)
+
+
+def get_work(session: Session, *, event_id: int) -> StageWork:
+    """Return the work of one stage event or raise NotFound."""
+    event = _get_event(session, event_id)
+    policy = session.get(Policy, event.policy_id)
+    assert policy is not None  # a foreign key guarantees it
+    return work_of(event, slug=policy.slug)
+
+
+def work_of(event: StageEvent, *, slug: str) -> StageWork:
+    """Describe the work a stage event owes (its id, stage, cycle and timestamp)."""
+    return StageWork(
+        event_id=event.id,  # type: ignore[arg-type]
+        slug=slug,
+        stage=Stage(event.to_stage),
+        cycle=event.cycle,
+        at=event.at,
+    )
+
+
+def latest_event(session: Session, *, policy_id: int) -> StageEvent:
+    """Return a policy's newest stage event (the one whose work is owed)."""
+    event_id = _latest_event_id(session, policy_id=policy_id)
+    if event_id is None:
+        raise NotFound(
+            f"Kebijakan {policy_id} belum memiliki riwayat tahap.",
+            en=f"Policy {policy_id} has no stage history yet.",
+        )
+    return _get_event(session, event_id)
+
+
+def _get_event(session: Session, event_id: int) -> StageEvent:
+    event = session.get(StageEvent, event_id)
+    if event is None:
+        raise NotFound(
+            f"Peristiwa tahap {event_id} tidak ditemukan.", en=f"Stage event {event_id} not found."
+        )
+    return event
+
+
+def is_superseded(session: Session, *, event_id: int) -> bool:
+    """Tell whether the policy has moved on since this event, so its work is no longer owed."""
+    event = _get_event(session, event_id)
+    return _latest_event_id(session, policy_id=event.policy_id) != event_id
+
+
+def mark_dispatched(
+    session: Session, *, event_id: int, flow_run_id: str, now: datetime | None = None
+) -> StageEvent:
+    """Record that Prefect accepted the work; a finished event keeps its state."""
+    event = _get_event(session, event_id)
+    if event.work_state in (WorkState.DONE, WorkState.FAILED):
+        return event  # a re-run of finished work leaves its record as it was
+    event.work_state = WorkState.DISPATCHED
+    event.work_dispatched_at = now or utcnow()
+    # The idempotency key makes every dispatch of one event the same run, so the id is stable.
+    event.flow_run_id = flow_run_id or event.flow_run_id
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _finish(session: Session, *, event_id: int, state: WorkState, flow_run_id: str | None) -> StageEvent:
+    event = _get_event(session, event_id)
+    event.work_state = state
+    if flow_run_id and not event.flow_run_id:
+        event.flow_run_id = flow_run_id
+    session.add(event)
+    session.flush()
+    return event
+
+
+def mark_done(session: Session, *, event_id: int, flow_run_id: str | None = None) -> StageEvent:
+    """Record that the stage's work completed; marking twice changes nothing."""
+    return _finish(session, event_id=event_id, state=WorkState.DONE, flow_run_id=flow_run_id)
+
+
+def mark_failed(session: Session, *, event_id: int, flow_run_id: str | None = None) -> StageEvent:
+    """Record that the stage's work failed after its retries (a person re-runs it from Prefect)."""
+    return _finish(session, event_id=event_id, state=WorkState.FAILED, flow_run_id=flow_run_id)
+
+
+def mark_superseded(session: Session, *, event_id: int) -> StageEvent:
+    """Record that no work is owed any more because the policy moved on (finished work stays)."""
+    event = _get_event(session, event_id)
+    if event.work_state in (WorkState.PENDING, WorkState.DISPATCHED):
+        return _finish(session, event_id=event_id, state=WorkState.NONE, flow_run_id=None)
+    return event
+
+
+def record_dispatch(
+    session: Session, *, event_id: int, flow_run_id: str, run_state: str | None, now: datetime | None = None
+) -> StageEvent:
+    """Record Prefect's answer to a (re-)dispatch: a run that already ended unfinished fails the work.
+
+    The idempotency key hands back the same run every time, so re-asking after a crash or a
+    failure would loop forever: record it as failed instead (the history shows the run's state, a
+    person retries it from Prefect's UI, and that retry marks the work done).
+    """
+    state = (run_state or "").upper()
+    if state in UNFINISHED_FINAL_STATES:
+        return mark_failed(session, event_id=event_id, flow_run_id=flow_run_id)
+    if state == "COMPLETED":
+        return mark_done(session, event_id=event_id, flow_run_id=flow_run_id)
+    return mark_dispatched(session, event_id=event_id, flow_run_id=flow_run_id, now=now)

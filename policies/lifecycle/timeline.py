@@ -1,0 +1,56 @@
+"""A policy's stage timeline for this cycle: the path actually taken, where it stands, what may follow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from policies.lifecycle import allowed_targets
+from policies.lifecycle.models import Policy, Stage, StageEvent
+
+# The lifecycle's main road; what lies beyond the next step is drawn along it.
+ROAD = [
+    Stage.DRAFTING,
+    Stage.WORKSHOP,
+    Stage.CONSULTATION,
+    Stage.SOCIALIZATION,
+    Stage.EVALUATION,
+    Stage.REVISION,
+]
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """One stage on the timeline: done (with the day it was entered), current, next or later."""
+
+    stage: Stage
+    state: str
+    at: datetime | None = None
+
+
+def timeline(policy: Policy, *, history: list[StageEvent]) -> list[TimelineStep]:
+    """Draw this cycle's path from the stage log, then the possible next stages, then the road on.
+
+    From cycle 2 on a cycle starts in revision and may go back to drafting, straight to
+    consultation or to socialization, so the path is read from the log, never assumed.
+    """
+    current = Stage(policy.stage)
+    taken: list[tuple[Stage, datetime]] = []
+    for event in history:
+        if event.cycle != policy.cycle:
+            continue
+        stage = Stage(event.to_stage)
+        if taken and taken[-1][0] == stage:
+            continue  # a repeated stage (a new evaluation round) is one step
+        taken.append((stage, event.at))
+    if not taken or taken[-1][0] != current:
+        taken.append((current, policy.stage_changed_at))
+    steps = [TimelineStep(stage, "done", at) for stage, at in taken[:-1]]
+    steps.append(TimelineStep(current, "current", taken[-1][1]))
+    # A stage done earlier in the cycle may come again (revision ends every cycle).
+    upcoming = [s for s in allowed_targets(from_stage=current) if s not in (Stage.WITHDRAWN, current)]
+    steps.extend(TimelineStep(stage, "next") for stage in upcoming)
+    if upcoming:
+        beyond = ROAD[max(ROAD.index(s) for s in upcoming) + 1 :]
+        steps.extend(TimelineStep(s, "later") for s in beyond if s not in (current, *upcoming))
+    return steps

@@ -1,0 +1,71 @@
+"""A reminder in words: its subject and body in the recipient's language, with a survey link rebuilt."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from policies.core.i18n import LOCALES, format_date, format_datetime
+from policies.evaluation.tokens import RESPONDENT_TEMPLATES, derive_token, survey_link
+from policies.outbox.models import Reminder
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / "email"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # plain-text emails
+    )
+    return env
+
+
+def personal_link(reminder: Reminder, *, base_url: str, secret: str) -> str:
+    """Rebuild a respondent's survey link from the message's ids and salt ("" when it has none)."""
+    ctx = reminder.context
+    if not secret or reminder.template not in RESPONDENT_TEMPLATES or not ctx.get("token_salt"):
+        return ""
+    token = derive_token(
+        secret=secret,
+        round_id=int(ctx["round_id"]),
+        respondent_id=int(ctx["respondent_id"]),
+        salt=str(ctx["token_salt"]),
+    )
+    return survey_link(base_url=base_url, token=token)
+
+
+def render_email(
+    reminder: Reminder, *, base_url: str, tz: str = "Asia/Jakarta", secret: str = ""
+) -> tuple[str, str]:
+    """Render a reminder's subject and body in its recipient's language (survey links need the secret)."""
+    locale = reminder.locale if reminder.locale in LOCALES else "id"
+    env = _env()
+    name = f"{reminder.template}.{locale}.txt"
+    template = env.get_template(name if name in env.list_templates() else f"notice.{locale}.txt")
+    ctx = dict(reminder.context)
+    # Some producers name the policy's fields with a prefix; templates read the short names.
+    ctx.setdefault("title", ctx.get("policy_title", ""))
+    ctx.setdefault("slug", ctx.get("policy_slug", ""))
+
+    def when(value: str | None) -> str:
+        return format_datetime(datetime.fromisoformat(value), locale=locale, tz=tz) if value else "—"
+
+    def day(value: str | None) -> str:
+        return format_date(datetime.fromisoformat(value), locale=locale, tz=tz) if value else "—"
+
+    text = template.render(
+        ctx=ctx,
+        url=f"{base_url.rstrip('/')}/policies/{ctx.get('slug', '')}".rstrip("/"),
+        base_url=base_url.rstrip("/"),
+        survey_link=personal_link(reminder, base_url=base_url, secret=secret),
+        when=when,
+        day=day,
+    )
+    subject, _, body = text.partition("\n\n")
+    return subject.removeprefix("Subject:").strip(), body.strip() + "\n"

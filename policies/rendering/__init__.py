@@ -1,1 +1,0 @@
-"""Documents rendered from the register (the consultation report)."""

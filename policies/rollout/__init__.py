@@ -1,0 +1,1 @@
+"""Adoption (penetapan) and roll-out: socialization, acknowledgements, mentoring."""

@@ -1,0 +1,1 @@
+"""Workshops (lokakarya) with civil servants: schedule, attendance, minutes, outcomes."""

@@ -13,18 +13,18 @@ from sqlmodel import select
 from policies.core.db import read_session
 from policies.core.settings import Settings, get_settings
 from service import dispatch, openapi, problems, web
-from service.api import auth as auth_api
-from service.api import comment_exports as comment_exports_api
-from service.api import comments as comments_api
-from service.api import consultation as consultation_api
-from service.api import drafts as drafts_api
-from service.api import evaluation as evaluation_api
-from service.api import inbox as inbox_api
-from service.api import indicators as indicators_api
-from service.api import outbox as outbox_api
-from service.api import policies as policies_api
+from service.api import accounts as auth_api
+from service.api import drafting as drafts_api
+from service.api import lifecycle as policies_api
 from service.api import rollout as rollout_api
 from service.api import workshops as workshops_api
+from service.api.consultation import comments as comments_api
+from service.api.consultation import exports as comment_exports_api
+from service.api.consultation import windows as consultation_api
+from service.api.evaluation import indicators as indicators_api
+from service.api.evaluation import surveys as evaluation_api
+from service.api.outbox import inbox as inbox_api
+from service.api.outbox import operator as outbox_api
 from service.auth import ACCOUNT_REQUIRED
 from service.limits import BodySizeLimit
 from service.web.render import error_page

@@ -9,7 +9,9 @@ from fastapi.staticfiles import StaticFiles
 
 from policies.core.settings import Settings
 from service.secret_key import ensure_secret_key
-from service.web import account, moderation, public, staff, survey, triage
+from service.web import accounts as account
+from service.web import evaluation as survey
+from service.web import moderation, public, staff, triage
 from service.web.render import build_web
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from policies.accounts.models import Role
 from policies.core.settings import Settings
-from service.api.comments import CommentPage
+from service.api.consultation.comments import CommentPage
 from service.app import create_app
 from tests.service.conftest import SLUG, auth, make_token, open_consultation, problem_of
 

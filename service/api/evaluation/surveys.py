@@ -22,7 +22,7 @@ from policies.evaluation.models import SurveyRespondent, SurveyRound
 from policies.evaluation.population import IssuedToken, PopulationImport
 from policies.evaluation.report import render_report
 from policies.evaluation.tokens import survey_link
-from service.api.evaluation_schemas import (
+from service.api.evaluation.schemas import (
     AccountsIn,
     PopulationPublic,
     QuestionnairePublic,

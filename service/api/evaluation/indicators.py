@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from policies.drafting import revision
 from policies.evaluation import indicators, measurements
 from policies.evaluation.recommend import recommendations_page
-from service.api.evaluation import CSV_BODY, CsvDep
+from service.api.evaluation.surveys import CSV_BODY, CsvDep
 from service.api.params import MAX_ID, IdPath
 from service.auth import ActorDep, OptionalActorDep
 from service.deps import ReadSessionDep, SessionDep

@@ -1,0 +1,1 @@
+"""The consultation over HTTP: windows, the comment register, its exports."""

@@ -1,0 +1,1 @@
+"""Evaluation over HTTP: survey rounds and responses, indicators and measurements."""

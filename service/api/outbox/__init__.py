@@ -1,0 +1,1 @@
+"""Reminders over HTTP: the signed-in account's inbox and the operator's outbox."""

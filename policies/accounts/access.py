@@ -21,11 +21,51 @@ class Actor:
 
 
 SYSTEM = Actor(id=None, name="Siklus (otomatis)", role=Role.ADMIN)
-ROLE_NAMES = {
-    Role.ADMIN: ("admin", "admin"),
-    Role.DRAFTER: ("perancang", "drafter"),
-    Role.MODERATOR: ("moderator", "moderator"),
-    Role.STAKEHOLDER: ("pemangku kepentingan", "stakeholder"),
+
+
+@dataclass(frozen=True)
+class RoleText:
+    """How refusals name a role, and what the role does in a consultation instead of commenting."""
+
+    name: str
+    name_en: str
+    in_consultation: str
+    in_consultation_en: str
+
+
+# The one role table: every Role has its row (a test holds it so), since a refusal naming a role
+# without one would be a 500 instead of a refusal.
+ROLES: dict[Role, RoleText] = {
+    Role.ADMIN: RoleText(
+        "admin",
+        "admin",
+        "admin mengelola akun dan kebijakan, tidak bersuara dalam konsultasi",
+        "an admin manages accounts and policies and does not take part in the consultation",
+    ),
+    Role.DRAFTER: RoleText(
+        "perancang",
+        "drafter",
+        "perancang menjawab masukan melalui tindak lanjut dan dapat membalasnya",
+        "a drafter answers comments through dispositions and may reply to them",
+    ),
+    Role.MODERATOR: RoleText(
+        "moderator",
+        "moderator",
+        "moderator menyembunyikan atau menampilkan masukan",
+        "a moderator hides or shows comments",
+    ),
+    Role.EVALUATOR: RoleText(
+        "evaluator",
+        "evaluator",
+        "evaluator menjalankan survei evaluasi, tidak bersuara dalam konsultasi",
+        "an evaluator runs the evaluation surveys and does not take part in the consultation",
+    ),
+    Role.STAKEHOLDER: RoleText(
+        "pemangku kepentingan",
+        "stakeholder",
+        "pemangku kepentingan memberi masukan dan suara",
+        "a stakeholder comments and votes",
+    ),
 }
 
 
@@ -44,8 +84,8 @@ def require_role(actor: Actor | None, *roles: Role) -> Actor:
     actor = require_actor(actor)
     if actor.role is Role.ADMIN or actor.role in roles:
         return actor
-    names = ", ".join(ROLE_NAMES[r][0] for r in roles)
-    names_en = ", ".join(ROLE_NAMES[r][1] for r in roles)
+    names = ", ".join(ROLES[r].name for r in roles)
+    names_en = ", ".join(ROLES[r].name_en for r in roles)
     raise PermissionDenied(
         f"Tindakan ini hanya untuk peran: {names}.", en=f"Only these roles may do this: {names_en}."
     )
@@ -64,21 +104,8 @@ def require_owner(actor: Actor | None, *, policy: Policy) -> Actor:
     return actor
 
 
-# What each staff role does in a consultation instead of commenting or voting.
-CONSULTATION_PART = {
-    Role.DRAFTER: (
-        "perancang menjawab masukan melalui tindak lanjut dan dapat membalasnya",
-        "a drafter answers comments through dispositions and may reply to them",
-    ),
-    Role.MODERATOR: (
-        "moderator menyembunyikan atau menampilkan masukan",
-        "a moderator hides or shows comments",
-    ),
-    Role.ADMIN: (
-        "admin mengelola akun dan kebijakan, tidak bersuara dalam konsultasi",
-        "an admin manages accounts and policies and does not take part in the consultation",
-    ),
-}
+# What each role does in a consultation instead of commenting or voting, read from the role table.
+CONSULTATION_PART = {role: (text.in_consultation, text.in_consultation_en) for role, text in ROLES.items()}
 
 
 def require_stakeholder(
@@ -90,9 +117,9 @@ def require_stakeholder(
     """Refuse anyone but a stakeholder account, admins included; `doing` names the act (id, en)."""
     actor = require_actor(actor)
     if actor.role is not Role.STAKEHOLDER:
-        role_id, role_en = ROLE_NAMES[Role(actor.role)]
+        role = ROLES[Role(actor.role)]
         part_id, part_en = (instead or {}).get(
-            Role(actor.role), (f"akun ini berperan {role_id}", f"this is a {role_en} account")
+            Role(actor.role), (f"akun ini berperan {role.name}", f"this is a {role.name_en} account")
         )
         raise PermissionDenied(
             f"Hanya pemangku kepentingan yang dapat {doing[0]}; {part_id}.",

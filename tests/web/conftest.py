@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import urllib.request
 from collections.abc import Iterator
 from datetime import date
+from http.cookiejar import eff_request_host
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,13 +21,25 @@ from policies.core.settings import Settings
 from policies.drafting.queries import clauses_of
 from policies.lifecycle.queries import get_policy
 from policies.rollout.actions import record_adoption
+from service.web.render import SESSION_COOKIE
 from tests.conftest import DRAFTER, app_for
 from tests.service.conftest import OTHER_UNIT, PASSWORD, SLUG, UNIT, make_token
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 DRAFT = f"/policies/{SLUG}/versions/1"
 
-__all__ = ["DRAFT", "DRAFTER", "SLUG", "UNIT", "adopt", "clause_keys", "comment", "csrf_of", "log_in"]
+__all__ = [
+    "DRAFT",
+    "DRAFTER",
+    "SLUG",
+    "UNIT",
+    "adopt",
+    "clause_keys",
+    "comment",
+    "csrf_of",
+    "log_in",
+    "sign_in",
+]
 
 
 def csrf_of(client: TestClient, path: str = "/login") -> str:
@@ -43,9 +57,20 @@ def post_form(client: TestClient, path: str, data: dict[str, str], *, page: str 
 
 def log_in(client: TestClient, email: str) -> None:
     """Sign the client in through the login form (after signing out whoever was in)."""
-    client.cookies.delete("siklus_session")
+    client.cookies.delete(SESSION_COOKIE)
     response = post_form(client, "/login", {"email": email, "password": PASSWORD}, follow_redirects=False)
     assert response.status_code == 303, response.text
+
+
+def sign_in(client: TestClient, token: str) -> None:
+    """Sign the client in with a fixture's token, as the login form would leave it (no argon2 check).
+
+    The session cookie holds the opaque login token itself; it is stored under the host the
+    client's cookie jar files the app's own cookies under, so the app can clear it on logout.
+    """
+    client.cookies.delete(SESSION_COOKIE)
+    host = eff_request_host(urllib.request.Request(str(client.base_url)))[1]
+    client.cookies.set(SESSION_COOKIE, token, domain=host)
 
 
 def use_english(client: TestClient) -> None:
@@ -136,3 +161,9 @@ def stakeholder(db: str) -> str:
 def moderator(db: str) -> str:
     """A moderator account; returns its API token."""
     return make_token(db, email="maya@siklus.test", name="Maya Moderator", role=Role.MODERATOR)
+
+
+@pytest.fixture
+def evaluator(db: str) -> str:
+    """An evaluator account; returns its API token."""
+    return make_token(db, email="eva@siklus.test", name="Eva Evaluator", role=Role.EVALUATOR)

@@ -1,4 +1,8 @@
-"""Every table of Siklus: importing this module registers each concept's tables on the metadata."""
+"""Every table of Siklus, and every concept's outbox hooks: importing this module registers both.
+
+The one place that knows every concept: the metadata is whole once it is imported, and the outbox
+can tell which reminders are still worth sending (it refuses to decide before this has run).
+"""
 
 from sqlmodel import SQLModel
 
@@ -10,5 +14,16 @@ import policies.lifecycle.models
 import policies.outbox.models
 import policies.rollout.models
 import policies.workshops.models  # noqa: F401  (imported for their tables)
+from policies.evaluation import reminders as evaluation_reminders
+from policies.outbox import hooks as outbox_hooks
 
 metadata = SQLModel.metadata
+
+
+def register_outbox_hooks() -> None:
+    """Register every concept's reminder hooks with the outbox (again is harmless)."""
+    evaluation_reminders.register()
+    outbox_hooks.mark_complete()
+
+
+register_outbox_hooks()

@@ -10,22 +10,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from policies.accounts.models import Account
-from policies.evaluation.common import policy_of
+from policies.evaluation.common import policy_of, staff_to_notify
 from policies.evaluation.models import SurveyRespondent, SurveyRound
-from policies.evaluation.tokens import (
-    INVITATION,
-    REMINDER,
-    RESPONDENT_TEMPLATES,
-    respondent_key_prefix,
-    salt_mark,
-)
+from policies.evaluation.reminders import INVITATION, REMINDER, RESPONDENT_TEMPLATES, respondent_key_prefix
+from policies.evaluation.tokens import salt_mark
 from policies.lifecycle.models import Policy
-from policies.outbox.models import Channel, DeliveryState, Reminder
-from policies.outbox.notify import Recipient, notify
+from policies.outbox.models import Channel
+from policies.outbox.notify import Recipient, cancel_keyed, enqueue, notify, policy_context
 
 CHANNELS = (Channel.EMAIL, Channel.INBOX)
 
@@ -134,28 +128,41 @@ def remind_respondents(session: Session, *, survey: SurveyRound, now: datetime) 
     return count
 
 
-def _cancel(session: Session, *conditions: Any) -> int:
-    result = session.execute(
-        sa.update(Reminder)
-        .where(
-            Reminder.state == DeliveryState.PENDING,
-            col(Reminder.template).in_(RESPONDENT_TEMPLATES),
-            *conditions,
-        )
-        .values(state=DeliveryState.CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
-    session.flush()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
 def cancel_for_round(session: Session, *, survey: SurveyRound) -> int:
     """Cancel every invitation and reminder of a round that has not gone out (the round closed)."""
     prefix = respondent_key_prefix(survey.id)  # type: ignore[arg-type]
-    return _cancel(session, col(Reminder.dedupe_key).startswith(prefix, autoescape=True))
+    return cancel_keyed(session, key_prefix=prefix, templates=RESPONDENT_TEMPLATES)
 
 
 def cancel_for_respondent(session: Session, *, survey: SurveyRound, respondent_id: int) -> int:
     """Cancel what is still pending for one respondent (their link is being replaced)."""
     prefix = f"{respondent_key_prefix(survey.id)}{respondent_id}:"  # type: ignore[arg-type]
-    return _cancel(session, col(Reminder.dedupe_key).startswith(prefix, autoescape=True))
+    return cancel_keyed(session, key_prefix=prefix, templates=RESPONDENT_TEMPLATES)
+
+
+def notify_staff(
+    session: Session,
+    *,
+    policy: Policy,
+    key: str,
+    template: str,
+    now: datetime,
+    evaluators: bool = True,
+    **context: Any,
+) -> int:
+    """Email the policy's drafters (and every evaluator, unless told not to) once per key; return how many."""
+    count = 0
+    for account in staff_to_notify(session, policy=policy, evaluators=evaluators):
+        _, new = enqueue(
+            session,
+            dedupe_key=f"{key}:{account.id}",
+            template=template,
+            channel=Channel.EMAIL,
+            recipient=Recipient.of(account),
+            due_at=now,
+            policy_id=policy.id,
+            context=policy_context(policy, **context),
+        )
+        count += new
+    session.flush()
+    return count

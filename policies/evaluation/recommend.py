@@ -19,13 +19,13 @@ from sqlmodel import Session, col, select
 from policies.core.i18n import format_date
 from policies.core.listing import encode_cursor
 from policies.drafting.models import RevisionNote
-from policies.evaluation.common import cursor_id, num, policy_of, staff_to_notify
+from policies.evaluation import outreach
+from policies.evaluation.common import cursor_id, num, policy_of
 from policies.evaluation.indicators import list_indicators, meets_target, shortfall, unit_in
 from policies.evaluation.models import Indicator, Measurement, RevisionRecommendation, SurveyRound
 from policies.evaluation.results import RoundResults
-from policies.lifecycle.models import Policy, Stage
+from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
-from policies.outbox.models import Channel, Reminder
 
 WEAK_CATEGORIES = ("C", "D")
 CATEGORY_B_FLOOR = Decimal("76.61")
@@ -111,38 +111,25 @@ def _summaries(survey: SurveyRound, count: int) -> tuple[str, str]:
 def _notify_drafters(
     session: Session,
     *,
-    policy: Policy,
     survey: SurveyRound,
     reasons: list[dict[str, Any]],
     key: str,
     now: datetime,
     added: bool,
 ) -> None:
-    for account in staff_to_notify(session, policy=policy, evaluators=False):
-        dedupe = f"{key}:{account.id}"
-        if session.exec(select(Reminder.id).where(Reminder.dedupe_key == dedupe)).first() is not None:
-            continue
-        session.add(
-            Reminder(
-                dedupe_key=dedupe,
-                template="revision_recommended",
-                channel=Channel.EMAIL,
-                recipient_account_id=account.id,
-                recipient_email=account.email,
-                locale=account.locale,
-                policy_id=policy.id,
-                context={
-                    "slug": policy.slug,
-                    "title": policy.title,
-                    "round_id": survey.id,
-                    "round_number": survey.number,
-                    "reasons": [r["text"] for r in reasons],
-                    "reasons_en": [r["text_en"] for r in reasons],
-                    "added": added,
-                },
-                due_at=now,
-            )
-        )
+    outreach.notify_staff(
+        session,
+        policy=policy_of(session, survey=survey),
+        key=key,
+        template="revision_recommended",
+        now=now,
+        evaluators=False,
+        round_id=survey.id,
+        round_number=survey.number,
+        reasons=[r["text"] for r in reasons],
+        reasons_en=[r["text_en"] for r in reasons],
+        added=added,
+    )
 
 
 def recommend(
@@ -169,7 +156,6 @@ def recommend(
     session.add(row)
     _notify_drafters(
         session,
-        policy=policy,
         survey=survey,
         reasons=reasons,
         key=f"survey:{survey.id}:revision-recommended",
@@ -210,7 +196,6 @@ def reevaluate(session: Session, *, survey: SurveyRound, now: datetime) -> list[
     digest = hashlib.sha256(codes.encode()).hexdigest()[:12]
     _notify_drafters(
         session,
-        policy=policy,
         survey=survey,
         reasons=added,
         key=f"survey:{survey.id}:revision-recommended:{digest}",

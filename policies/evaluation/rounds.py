@@ -19,7 +19,6 @@ from policies.evaluation.common import (
     latest_round,
     policy_of,
     require_evaluator,
-    staff_to_notify,
 )
 from policies.evaluation.indicators import compute_measurements
 from policies.evaluation.models import SurveyRespondent, SurveyRound
@@ -28,7 +27,7 @@ from policies.evaluation.results import compute_results
 from policies.evaluation.survey import template_for
 from policies.lifecycle.models import Policy, Stage
 from policies.lifecycle.queries import get_kind, get_policy
-from policies.outbox.models import Channel, DeliveryState, Reminder
+from policies.outbox.notify import cancel_keyed
 
 CLOSING_NOTICE_DAYS = 3
 DUE_NOTICE_DAYS = 7
@@ -207,45 +206,8 @@ def close_due_rounds(session: Session, *, now: datetime) -> list[SurveyRound]:
     return [close_round(session, actor=SYSTEM, round_id=rid, now=now) for rid in due]  # type: ignore[arg-type]
 
 
-def _queue(session: Session, reminder: Reminder) -> bool:
-    exists = select(Reminder.id).where(Reminder.dedupe_key == reminder.dedupe_key)
-    if session.exec(exists).first() is not None:
-        return False
-    session.add(reminder)
-    return True
-
-
 def _cancel_closing_notices(session: Session, *, survey: SurveyRound) -> None:
-    for reminder in session.exec(
-        select(Reminder).where(
-            col(Reminder.dedupe_key).startswith(f"survey:{survey.id}:closing-soon:", autoescape=True),
-            Reminder.state == DeliveryState.PENDING,
-        )
-    ):
-        reminder.state = DeliveryState.CANCELLED
-        session.add(reminder)
-
-
-def _staff_reminders(
-    session: Session, *, policy: Policy, key: str, template: str, context: dict[str, object], now: datetime
-) -> int:
-    count = 0
-    for account in staff_to_notify(session, policy=policy):
-        count += _queue(
-            session,
-            Reminder(
-                dedupe_key=f"{key}:{account.id}",
-                template=template,
-                channel=Channel.EMAIL,
-                recipient_account_id=account.id,
-                recipient_email=account.email,
-                locale=account.locale,
-                policy_id=policy.id,
-                context={"slug": policy.slug, "title": policy.title, "cycle": policy.cycle, **context},
-                due_at=now,
-            ),
-        )
-    return count
+    cancel_keyed(session, key_prefix=f"survey:{survey.id}:closing-soon:")
 
 
 def queue_respondent_reminders(session: Session, *, now: datetime, policy_id: int | None = None) -> int:
@@ -271,17 +233,15 @@ def queue_respondent_reminders(session: Session, *, now: datetime, policy_id: in
                     SurveyRespondent.round_id == survey.id, col(SurveyRespondent.responded_at).is_not(None)
                 )
             ).one()
-            count += _staff_reminders(
+            count += outreach.notify_staff(
                 session,
                 policy=policy,
                 key=f"survey:{survey.id}:closing-soon",
                 template="survey_closing_soon",
-                context={
-                    "round_id": survey.id,
-                    "closes_at": survey.closes_at.isoformat(),
-                    "responses": answered,
-                },
                 now=now,
+                round_id=survey.id,
+                closes_at=survey.closes_at,
+                responses=answered,
             )
     policies = select(Policy).where(Policy.stage == Stage.EVALUATION).order_by(col(Policy.id))
     if policy_id is not None:
@@ -292,13 +252,14 @@ def queue_respondent_reminders(session: Session, *, now: datetime, policy_id: in
             continue
         due = next_due_at(session, policy=policy)
         if due - now <= timedelta(days=DUE_NOTICE_DAYS):
-            count += _staff_reminders(
+            count += outreach.notify_staff(
                 session,
                 policy=policy,
                 key=f"policy:{policy.id}:round-due:{last.number + 1}",
                 template="survey_round_due",
-                context={"next_round_number": last.number + 1, "due_at": due.isoformat()},
                 now=now,
+                next_round_number=last.number + 1,
+                due_at=due,
             )
     session.flush()
     return count

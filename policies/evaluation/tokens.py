@@ -11,8 +11,6 @@ import base64
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
-from typing import Any
 
 SURVEY_PAGE = "/survei"
 TOKEN_BYTES = 24
@@ -46,23 +44,3 @@ def hash_token(token: str) -> str:
 def survey_link(*, base_url: str, token: str) -> str:
     """Return the personal link that opens the questionnaire (the page of service/web/survey.py)."""
     return f"{base_url.rstrip('/')}{SURVEY_PAGE}?token={token}"
-
-
-# What goes to respondents carries their personal link and is worth sending only while they can answer.
-INVITATION = "survey_invitation"
-REMINDER = "survey_reminder"
-RESPONDENT_TEMPLATES = (INVITATION, REMINDER)
-
-
-def respondent_key_prefix(round_id: int) -> str:
-    """Return the outbox key prefix of everything sent to a round's respondents."""
-    return f"survey:{round_id}:respondent:"
-
-
-# With the app secret these rebuild a respondent's personal link; only the deliverer reads them.
-PRIVATE_CONTEXT = frozenset({"token_salt", "respondent_id"})
-
-
-def public_context(context: Mapping[str, Any]) -> dict[str, Any]:
-    """Return a message's context without what would help rebuild a personal survey link."""
-    return {k: v for k, v in context.items() if k not in PRIVATE_CONTEXT}

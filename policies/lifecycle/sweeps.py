@@ -18,8 +18,9 @@ from policies.consultation.models import ConsultationWindow
 from policies.consultation.queries import undisposed_comments
 from policies.evaluation import rounds
 from policies.lifecycle.models import Policy, Stage
+from policies.outbox.delivery import deliver_inbox
 from policies.outbox.models import Channel
-from policies.outbox.notify import deliver_inbox, notify, policy_context
+from policies.outbox.notify import notify, policy_context
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""A reminder in words: its subject and body in the recipient's language, with a survey link rebuilt."""
+"""A reminder in words: its subject and body in the recipient's language, with what its concept adds."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 
 from policies.core.i18n import LOCALES, format_date, format_datetime
-from policies.evaluation.tokens import RESPONDENT_TEMPLATES, derive_token, survey_link
+from policies.outbox import hooks
 from policies.outbox.models import Reminder
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -26,24 +26,10 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def personal_link(reminder: Reminder, *, base_url: str, secret: str) -> str:
-    """Rebuild a respondent's survey link from the message's ids and salt ("" when it has none)."""
-    ctx = reminder.context
-    if not secret or reminder.template not in RESPONDENT_TEMPLATES or not ctx.get("token_salt"):
-        return ""
-    token = derive_token(
-        secret=secret,
-        round_id=int(ctx["round_id"]),
-        respondent_id=int(ctx["respondent_id"]),
-        salt=str(ctx["token_salt"]),
-    )
-    return survey_link(base_url=base_url, token=token)
-
-
 def render_email(
     reminder: Reminder, *, base_url: str, tz: str = "Asia/Jakarta", secret: str = ""
 ) -> tuple[str, str]:
-    """Render a reminder's subject and body in its recipient's language (survey links need the secret)."""
+    """Render a reminder's subject and body in its recipient's language (personal links need the secret)."""
     locale = reminder.locale if reminder.locale in LOCALES else "id"
     env = _env()
     name = f"{reminder.template}.{locale}.txt"
@@ -63,7 +49,7 @@ def render_email(
         ctx=ctx,
         url=f"{base_url.rstrip('/')}/policies/{ctx.get('slug', '')}".rstrip("/"),
         base_url=base_url.rstrip("/"),
-        survey_link=personal_link(reminder, base_url=base_url, secret=secret),
+        **hooks.extras(reminder, base_url=base_url, secret=secret),
         when=when,
         day=day,
     )

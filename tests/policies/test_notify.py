@@ -10,7 +10,8 @@ from sqlmodel import select
 from policies.accounts.models import Account
 from policies.core.db import unit_of_work, utcnow
 from policies.core.errors import NotFound
-from policies.outbox import notify
+from policies.outbox import delivery, notify
+from policies.outbox.message_text import render_email
 from policies.outbox.models import Channel, DeliveryState, Reminder
 from policies.outbox.notify import Recipient
 from tests.lifecycle_walk import add_people
@@ -62,12 +63,8 @@ TEMPLATES = [
 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_every_email_template_renders_in_both_languages(template: str) -> None:
-    subject_id, body_id = notify.render_email(
-        _reminder(template, "id"), base_url="https://siklus.example.id/"
-    )
-    subject_en, body_en = notify.render_email(
-        _reminder(template, "en"), base_url="https://siklus.example.id/"
-    )
+    subject_id, body_id = render_email(_reminder(template, "id"), base_url="https://siklus.example.id/")
+    subject_en, body_en = render_email(_reminder(template, "en"), base_url="https://siklus.example.id/")
     assert subject_id.startswith("[Siklus]") and subject_en.startswith("[Siklus]")
     assert "https://siklus.example.id/policies/perwal-asn" in body_id
     assert "Salam," in body_id and "Regards," in body_en
@@ -75,16 +72,16 @@ def test_every_email_template_renders_in_both_languages(template: str) -> None:
 
 
 def test_dates_are_written_the_indonesian_way() -> None:
-    _, body = notify.render_email(_reminder("consultation_opened", "id"), base_url="http://x")
+    _, body = render_email(_reminder("consultation_opened", "id"), base_url="http://x")
     assert "7 September 2026, pukul 14.30 WIB" in body
-    _, body_en = notify.render_email(_reminder("consultation_opened", "en"), base_url="http://x")
+    _, body_en = render_email(_reminder("consultation_opened", "en"), base_url="http://x")
     assert "September 7, 2026, 2:30 PM WIB" in body_en
 
 
 def test_unknown_template_falls_back_to_a_notice() -> None:
     r = _reminder("survey_reminder_from_elsewhere", "id")
     r.context = {"policy_title": "Perwal X", "policy_slug": "perwal-x", "message": "Isi survei."}
-    subject, body = notify.render_email(r, base_url="http://x")
+    subject, body = render_email(r, base_url="http://x")
     assert "Perwal X" in subject and "Isi survei." in body and "/policies/perwal-x" in body
 
 
@@ -116,18 +113,18 @@ def test_claims_retries_backoff_and_giving_up(db: str) -> None:
         )
         rid = r.id
     with unit_of_work(db) as s:
-        assert [x.id for x in notify.due_reminders(s, now=now)] == [rid]
-        assert notify.claim(s, reminder_id=rid, now=now)
-        assert not notify.claim(s, reminder_id=rid, now=now)  # a second deliverer loses
-        failed = notify.record_failure(s, reminder_id=rid, error="451 try later", now=now, max_attempts=2)
+        assert [x.id for x in delivery.due_reminders(s, now=now)] == [rid]
+        assert delivery.claim(s, reminder_id=rid, now=now)
+        assert not delivery.claim(s, reminder_id=rid, now=now)  # a second deliverer loses
+        failed = delivery.record_failure(s, reminder_id=rid, error="451 try later", now=now, max_attempts=2)
         assert failed.state == DeliveryState.PENDING and failed.due_at == now + timedelta(minutes=2)
-        assert notify.due_reminders(s, now=now) == []
+        assert delivery.due_reminders(s, now=now) == []
     later = now + timedelta(minutes=3)
     with unit_of_work(db) as s:
-        assert notify.claim(s, reminder_id=rid, now=later)
-        gave_up = notify.record_failure(s, reminder_id=rid, error="451 again", now=later, max_attempts=2)
+        assert delivery.claim(s, reminder_id=rid, now=later)
+        gave_up = delivery.record_failure(s, reminder_id=rid, error="451 again", now=later, max_attempts=2)
         assert (gave_up.state, gave_up.attempts, gave_up.last_error) == (DeliveryState.FAILED, 2, "451 again")
-    assert notify.retry_delay(20) == notify.MAX_BACKOFF
+    assert delivery.retry_delay(20) == delivery.MAX_BACKOFF
 
 
 def test_inbox_delivery_listing_and_read(db: str) -> None:
@@ -151,7 +148,7 @@ def test_inbox_delivery_listing_and_read(db: str) -> None:
             due_at=now + timedelta(days=1),
             channels=[Channel.INBOX],
         )
-        assert notify.deliver_inbox(s, now=now) == 1
+        assert delivery.deliver_inbox(s, now=now) == 1
         (message,) = notify.inbox(s, account_id=asn.id)
         first = notify.mark_read(s, account_id=asn.id, reminder_id=message.id, now=now)
         again = notify.mark_read(s, account_id=asn.id, reminder_id=message.id, now=now + timedelta(hours=1))

@@ -16,8 +16,9 @@ from policies.evaluation.population import add_accounts
 from policies.evaluation.rounds import open_round
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
+from policies.outbox.delivery import deliver_inbox
 from policies.outbox.models import Channel, DeliveryState, Reminder
-from policies.outbox.notify import Recipient, deliver_inbox, notify
+from policies.outbox.notify import Recipient, notify
 from tests.service.conftest import SLUG, auth, make_token, problem_of
 
 CONTEXT = {"title": "Perwal ASN", "slug": "perwal-asn", "cycle": 1}

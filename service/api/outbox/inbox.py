@@ -8,10 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+import policies.tables  # noqa: F401  (every concept's outbox hooks, before an inbox is read)
 from policies.core.errors import InvalidInput
 from policies.core.secret_key import ensure_secret_key
-from policies.evaluation.tokens import public_context
-from policies.outbox import notify
+from policies.outbox import hooks, notify
+from policies.outbox.message_text import render_email
 from policies.outbox.models import Reminder
 from service.api.params import IdPath
 from service.auth import ActorDep
@@ -34,7 +35,7 @@ class InboxMessage(BaseModel):
 
 
 def _public(reminder: Reminder, *, base_url: str, tz: str, secret: str) -> InboxMessage:
-    subject, body = notify.render_email(reminder, base_url=base_url, tz=tz, secret=secret)
+    subject, body = render_email(reminder, base_url=base_url, tz=tz, secret=secret)
     return InboxMessage(
         id=reminder.id,  # type: ignore[arg-type]
         template=reminder.template,
@@ -42,7 +43,7 @@ def _public(reminder: Reminder, *, base_url: str, tz: str, secret: str) -> Inbox
         body=body,
         policy_id=reminder.policy_id,
         # The body carries the recipient's own survey link; the salt that rebuilds it stays inside.
-        context=public_context(reminder.context),
+        context=hooks.public_context(reminder),
         # A due message is readable before the sweep records its delivery: it arrived when due.
         sent_at=reminder.sent_at or reminder.due_at,
         read_at=reminder.read_at,

@@ -17,7 +17,8 @@ from policies.evaluation.tokens import derive_token, hash_token
 from policies.lifecycle import entry_work as stage_actions
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
-from policies.outbox import notify
+from policies.outbox import delivery, notify
+from policies.outbox.message_text import render_email
 from policies.outbox.models import Channel, DeliveryState, Reminder
 from tests.conftest import NOW
 from tests.policies.evaluation.conftest import SECRET, SLUG, UNIT, answers, csv_of, open_now
@@ -36,7 +37,7 @@ def _mail(db: str, template: str, *, email: str | None = None) -> list[Reminder]
 
 def _token_in(reminder: Reminder) -> str:
     """Render the message as the deliverer does and return the token of the link it carries."""
-    _, body = notify.render_email(reminder, base_url=BASE, secret=SECRET)
+    _, body = render_email(reminder, base_url=BASE, secret=SECRET)
     found = LINK.findall(body)
     assert len(found) == 1, body
     assert parse_qs(urlparse(f"{BASE}/survei?token={found[0]}").query)["token"] == [found[0]]
@@ -58,12 +59,12 @@ def test_the_invitation_link_answers_the_survey_once(db: str, in_evaluation: str
         assert stored.invited_at == NOW
     [invitation] = _mail(db, "survey_invitation", email="asn0@tangsel.go.id")
     assert issued[0].token not in str(invitation.context)  # the outbox row carries no token either
-    subject, body = notify.render_email(invitation, base_url=BASE, secret=SECRET)
+    subject, body = render_email(invitation, base_url=BASE, secret=SECRET)
     assert subject.startswith("[Siklus] Undangan survei evaluasi") and "ASN 0" in body
     token = _token_in(invitation)
     assert token == issued[0].token
     # Without the secret nobody can rebuild the link: the message says where to get it instead.
-    _, blind = notify.render_email(invitation, base_url=BASE)
+    _, blind = render_email(invitation, base_url=BASE)
     assert not LINK.search(blind) and "evaluator" in blind
     with unit_of_work(db) as s:
         responses.submit_response(s, token=token, answers=answers(4), now=NOW + timedelta(hours=1))
@@ -123,7 +124,7 @@ def test_a_reminder_carries_a_link_that_works(db: str, in_evaluation: str, staff
         assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=7)) == 1
     [reminder] = _mail(db, "survey_reminder")
     reminder.locale = "en"  # detached: rendered in English without touching the row
-    subject, body = notify.render_email(reminder, base_url=BASE, secret=SECRET)
+    subject, body = render_email(reminder, base_url=BASE, secret=SECRET)
     assert subject == f"[Siklus] Survey reminder: {reminder.context['title']}"
     assert "reminder 1 of at most 3" in body
     with unit_of_work(db) as s:
@@ -189,8 +190,8 @@ def test_delivery_never_sends_a_survey_message_of_a_closed_round(
     # its invitations (email and inbox). The deliverer's own checks must hold them back.
     after = survey.closes_at + timedelta(minutes=1)
     with unit_of_work(db) as s:
-        assert [notify.claim(s, reminder_id=rid, now=after) for rid in emails] == [False, False]
-        assert notify.deliver_inbox(s, now=after) == 0
+        assert [delivery.claim(s, reminder_id=rid, now=after) for rid in emails] == [None, None]
+        assert delivery.deliver_inbox(s, now=after) == 0
     with unit_of_work(db) as s:
         rows = s.exec(select(Reminder).where(Reminder.template == "survey_invitation")).all()
         assert {r.state for r in rows} == {DeliveryState.CANCELLED}
@@ -206,7 +207,7 @@ def test_delivery_skips_a_respondent_who_answered_meanwhile(db: str, in_evaluati
         responses.submit_response(s, token=person.token, answers=answers(), now=NOW)
     [invitation] = _mail(db, "survey_invitation")
     with unit_of_work(db) as s:
-        assert notify.claim(s, reminder_id=invitation.id, now=NOW + timedelta(minutes=1)) is False
+        assert delivery.claim(s, reminder_id=invitation.id, now=NOW + timedelta(minutes=1)) is None
         assert "sudah menjawab" in s.get(Reminder, invitation.id).last_error
 
 

@@ -15,7 +15,7 @@ from policies.evaluation import measurements, population, recommend, responses, 
 from policies.evaluation.models import Indicator, Measurement, SurveyRound
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
-from policies.outbox import notify
+from policies.outbox.message_text import render_email
 from policies.outbox.models import Reminder
 from tests.conftest import NOW
 from tests.policies.evaluation.conftest import SECRET, SLUG, answers, csv_of, open_now
@@ -79,7 +79,7 @@ def test_reasons_and_summary_are_stored_in_both_languages(db: str, closed_round:
     # The English drafter reads English reasons.
     [notice] = _notices(db)
     notice.locale = "en"
-    subject, body = notify.render_email(notice, base_url="https://siklus.example")
+    subject, body = render_email(notice, base_url="https://siklus.example")
     assert subject.startswith("[Siklus] Evaluation recommends revision")
     assert jp["text_en"] in body and u8["text_en"] in body and "Indikator" not in body
 

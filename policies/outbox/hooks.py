@@ -1,0 +1,104 @@
+"""What the outbox asks a concept about its own reminders: still worth sending, and what to add.
+
+The outbox knows no concept's rules. A concept registers, for its templates, a check that says
+why a queued reminder is no longer worth sending (and the same rule in SQL, so an inbox can list
+only current messages), what its messages add when rendered (a personal link), and which context
+keys stay inside. `policies/tables.py` registers every concept's hooks and then marks the registry
+complete; until then the outbox refuses to decide, so no process delivers with a rule missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from policies.outbox.models import Reminder
+
+
+def _nothing_to_add(reminder: Reminder, *, base_url: str, secret: str) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class TemplateHooks:
+    """A concept's answers about its reminders (registered for the templates it enqueues)."""
+
+    # Why the reminder is no longer worth sending ("" while it still is); checked when sending.
+    obsolete: Callable[[Session, Reminder, datetime], str]
+    # The same rule as a condition on the Reminder row (true while it is still worth showing).
+    current: Callable[[datetime], sa.ColumnElement[bool]]
+    # What the message's template reads beyond the stored context (the base URL and the app secret
+    # are what a link is rebuilt from).
+    extras: Callable[..., dict[str, Any]] = _nothing_to_add
+    # Context keys that never leave the server (they rebuild something personal with the secret).
+    private: frozenset[str] = field(default_factory=frozenset)
+
+
+_BY_TEMPLATE: dict[str, TemplateHooks] = {}
+_complete = False
+
+
+class HooksNotRegistered(RuntimeError):
+    """The outbox was asked about a reminder before every concept registered its hooks."""
+
+
+def register(*, templates: Iterable[str], hooks: TemplateHooks) -> None:
+    """Register a concept's hooks for its templates (registering again replaces them)."""
+    for template in templates:
+        _BY_TEMPLATE[template] = hooks
+
+
+def mark_complete() -> None:
+    """Record that every concept has registered (policies/tables.py does, once it has)."""
+    global _complete
+    _complete = True
+
+
+def _registry() -> Mapping[str, TemplateHooks]:
+    if not _complete:
+        raise HooksNotRegistered(
+            "The outbox's template hooks are not registered: import policies.tables before delivering."
+        )
+    return _BY_TEMPLATE
+
+
+def checked_templates() -> list[str]:
+    """Return the templates whose reminders can become obsolete."""
+    return sorted(_registry())
+
+
+def why_obsolete(session: Session, *, reminder: Reminder, now: datetime) -> str:
+    """Say why a reminder is no longer worth sending ("" when it still is, or nobody checks it)."""
+    hooks = _registry().get(reminder.template)
+    return hooks.obsolete(session, reminder, now) if hooks is not None else ""
+
+
+def still_current(now: datetime) -> sa.ColumnElement[bool]:
+    """Hold for a reminder nobody checks, or for one its concept says is still worth showing."""
+    registry = _registry()
+    template = col(Reminder.template)
+    by_hooks: dict[int, tuple[TemplateHooks, list[str]]] = {}
+    for name, hooks in sorted(registry.items()):
+        by_hooks.setdefault(id(hooks), (hooks, []))[1].append(name)
+    return sa.or_(
+        template.not_in(sorted(registry)),
+        *(sa.and_(template.in_(names), hooks.current(now)) for hooks, names in by_hooks.values()),
+    )
+
+
+def extras(reminder: Reminder, *, base_url: str, secret: str) -> dict[str, Any]:
+    """Return what a reminder's template reads beyond its stored context."""
+    hooks = _registry().get(reminder.template)
+    return hooks.extras(reminder, base_url=base_url, secret=secret) if hooks is not None else {}
+
+
+def public_context(reminder: Reminder) -> dict[str, Any]:
+    """Return a reminder's context without the keys its concept keeps inside."""
+    hooks = _registry().get(reminder.template)
+    private = hooks.private if hooks is not None else frozenset()
+    return {k: v for k, v in reminder.context.items() if k not in private}

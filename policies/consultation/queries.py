@@ -84,3 +84,30 @@ def undisposed_in_windows(session: Session, *, window_ids: Sequence[int]) -> int
 def undisposed_in_cycle(session: Session, *, policy: Policy) -> int:
     """Count the visible comments of every window of the current cycle still lacking a disposition."""
     return undisposed_in_windows(session, window_ids=cycle_window_ids(session, policy=policy))
+
+
+def open_windows(session: Session, *, policy: Policy) -> list[ConsultationWindow]:
+    """Return every window of the policy, of any cycle, not closed yet."""
+    stmt = select(ConsultationWindow).where(
+        ConsultationWindow.policy_id == policy.id, col(ConsultationWindow.closed_at).is_(None)
+    )
+    return list(session.exec(stmt))
+
+
+def top_level_comments_of_cycle(
+    session: Session, *, policy_id: int, cycle: int
+) -> list[tuple[Comment, Disposition | None]]:
+    """Return a cycle's visible top-level comments, each with its disposition if answered, in order."""
+    stmt = (
+        select(Comment, Disposition)
+        .join(ConsultationWindow, col(ConsultationWindow.id) == Comment.window_id)
+        .outerjoin(Disposition, col(Disposition.comment_id) == Comment.id)
+        .where(
+            Comment.policy_id == policy_id,
+            ConsultationWindow.cycle == cycle,
+            col(Comment.parent_id).is_(None),
+            col(Comment.hidden_at).is_(None),
+        )
+        .order_by(col(Comment.id))
+    )
+    return list(session.exec(stmt).all())  # type: ignore[arg-type]

@@ -4,25 +4,39 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from policies.accounts.access import Actor, require_owner
+from policies.accounts.access import Actor
 from policies.consultation.models import ConsultationWindow
-from policies.consultation.queries import current_window, undisposed_in_cycle
+from policies.consultation.queries import current_window, open_windows, undisposed_in_cycle
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
-from policies.core.i18n import stage_name
 from policies.drafting.queries import get_version
 from policies.lifecycle import KindRules
 from policies.lifecycle.models import Policy, Stage
-from policies.lifecycle.queries import get_kind, get_policy
+from policies.lifecycle.owned import StageRule, owned_policy
+from policies.lifecycle.queries import get_kind
 
 # A window is prepared while the draft is discussed or revised, then the stage change opens it.
-SCHEDULABLE_STAGES = frozenset({Stage.WORKSHOP, Stage.REVISION, Stage.CONSULTATION})
+SCHEDULABLE_STAGES = StageRule(
+    frozenset({Stage.WORKSHOP, Stage.REVISION, Stage.CONSULTATION}),
+    "Jendela konsultasi tidak dapat dibuka pada tahap {name} ({stage}): hanya pada tahap lokakarya, "
+    "konsultasi publik atau revisi.",
+    "A consultation window cannot be opened in the {name} stage ({stage}): only in the workshop, "
+    "public consultation or revision stage.",
+)
 NO_WINDOW = (
     "Kebijakan ini belum memiliki jendela konsultasi.",
     "This policy has no consultation window yet.",
 )
+
+
+def _current_window(session: Session, *, actor: Actor, slug: str) -> tuple[Policy, ConsultationWindow]:
+    policy = owned_policy(session, actor=actor, slug=slug)
+    window = current_window(session, policy=policy)
+    if window is None:
+        raise Conflict(NO_WINDOW[0], en=NO_WINDOW[1])
+    return policy, window
 
 
 def open_window(
@@ -41,15 +55,7 @@ def open_window(
     It opens at `opens_at` (default now) and closes at `closes_at`, or `days` later (default: the
     kind's minimum).
     """
-    policy = get_policy(session, slug=slug)
-    require_owner(actor, policy=policy)
-    if policy.stage not in SCHEDULABLE_STAGES:
-        raise Conflict(
-            f"Jendela konsultasi tidak dapat dibuka pada tahap {stage_name(policy.stage)} "
-            f"({policy.stage}): hanya pada tahap lokakarya, konsultasi publik atau revisi.",
-            en=f"A consultation window cannot be opened in the {stage_name(policy.stage, locale='en')} "
-            f"stage ({policy.stage}): only in the workshop, public consultation or revision stage.",
-        )
+    policy = owned_policy(session, actor=actor, slug=slug, stage_rule=SCHEDULABLE_STAGES)
     if closes_at is not None and days is not None:
         raise InvalidInput(
             "Isi closes_at atau days, bukan keduanya.", en="Give closes_at or days, not both.", field="days"
@@ -104,11 +110,7 @@ def close_window(
     session: Session, *, actor: Actor, slug: str, now: datetime | None = None
 ) -> ConsultationWindow:
     """Close the current window now (or confirm it closed); closing twice changes nothing."""
-    policy = get_policy(session, slug=slug)
-    require_owner(actor, policy=policy)
-    window = current_window(session, policy=policy)
-    if window is None:
-        raise Conflict(NO_WINDOW[0], en=NO_WINDOW[1])
+    _, window = _current_window(session, actor=actor, slug=slug)
     if window.closed_at is None:
         now = now or utcnow()
         window.closed_at = min(now, window.closes_at)
@@ -119,13 +121,7 @@ def close_window(
 
 def close_open_windows(session: Session, *, policy: Policy, now: datetime) -> list[ConsultationWindow]:
     """Close every window of the policy not closed yet (a withdrawal ends its consultation)."""
-    windows = list(
-        session.exec(
-            select(ConsultationWindow).where(
-                ConsultationWindow.policy_id == policy.id, col(ConsultationWindow.closed_at).is_(None)
-            )
-        )
-    )
+    windows = open_windows(session, policy=policy)
     for window in windows:
         # A scheduled window never opens; one that ran its course keeps its own end.
         window.closed_at = max(min(now, window.closes_at), window.opens_at)
@@ -138,12 +134,8 @@ def publish_report(
     session: Session, *, actor: Actor, slug: str, now: datetime | None = None
 ) -> ConsultationWindow:
     """Publish the consultation report once the window closed and every comment is answered."""
-    policy = get_policy(session, slug=slug)
-    require_owner(actor, policy=policy)
-    window = current_window(session, policy=policy)
+    policy, window = _current_window(session, actor=actor, slug=slug)
     now = now or utcnow()
-    if window is None:
-        raise Conflict(NO_WINDOW[0], en=NO_WINDOW[1])
     if window.closed_at is None and window.closes_at > now:
         raise Conflict(
             "Laporan hanya dapat diterbitkan setelah konsultasi ditutup.",

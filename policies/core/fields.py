@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from policies.core.errors import InvalidInput
 from policies.core.i18n import format_number
 
@@ -45,3 +48,32 @@ def clean_text(
             field=field,
         )
     return text
+
+
+@dataclass(frozen=True)
+class TextField:
+    """One typed-text field's rule: its name, its label in both languages, its length bounds."""
+
+    field: str
+    label: str
+    label_en: str
+    max_chars: int
+    min_chars: int = 0
+    strip: bool = True
+
+    def clean(self, value: str) -> str:
+        """Return the value as `clean_text` leaves it, or refuse it naming this field."""
+        return clean_text(
+            value,
+            field=self.field,
+            label=self.label,
+            label_en=self.label_en,
+            max_chars=self.max_chars,
+            min_chars=self.min_chars,
+            strip=self.strip,
+        )
+
+
+def clean_texts(fields: Sequence[TextField], **values: str) -> dict[str, str]:
+    """Return each value cleaned by its field's rule, in the rules' order, keyed by field name."""
+    return {f.field: f.clean(values[f.field]) for f in fields}

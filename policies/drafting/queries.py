@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from policies.core.errors import NotFound
-from policies.drafting.models import Clause, DraftVersion
+from policies.drafting.models import Clause, DraftVersion, RevisionNote
+from policies.lifecycle.models import Policy
 
 
 def list_versions(session: Session, *, policy_id: int) -> list[DraftVersion]:
@@ -35,3 +36,29 @@ def clauses_of(session: Session, *, version_id: int) -> list[Clause]:
     """Return a version's clauses in reading order."""
     stmt = select(Clause).where(Clause.version_id == version_id).order_by(Clause.position)
     return list(session.exec(stmt))
+
+
+def clause_keys_of_latest(session: Session, *, policy_id: int) -> set[str]:
+    """Return the clause keys of the policy's newest version (none before its first draft)."""
+    version = latest_version(session, policy_id=policy_id)
+    return {c.key for c in clauses_of(session, version_id=version.id)} if version else set()  # type: ignore[arg-type]
+
+
+def first_version_of_cycle(session: Session, *, policy: Policy) -> DraftVersion | None:
+    """Return a version of the policy's current cycle, if one was written."""
+    stmt = select(DraftVersion).where(DraftVersion.policy_id == policy.id, DraftVersion.cycle == policy.cycle)
+    return session.exec(stmt).first()
+
+
+def latest_version_before(session: Session, *, policy: Policy) -> DraftVersion | None:
+    """Return the newest version of the cycles before the current one."""
+    stmt = select(DraftVersion).where(DraftVersion.policy_id == policy.id, DraftVersion.cycle < policy.cycle)
+    return session.exec(stmt.order_by(col(DraftVersion.number).desc())).first()
+
+
+def revision_notes(session: Session, *, policy_id: int, cycle: int | None = None) -> list[RevisionNote]:
+    """Return a policy's revision notes (of one cycle, or of every cycle by cycle) in the order attached."""
+    stmt = select(RevisionNote).where(RevisionNote.policy_id == policy_id)
+    if cycle is not None:
+        stmt = stmt.where(RevisionNote.cycle == cycle)
+    return list(session.exec(stmt.order_by(col(RevisionNote.cycle), col(RevisionNote.id))))

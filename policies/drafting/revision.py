@@ -9,10 +9,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from policies.accounts.access import SYSTEM
-from policies.consultation.models import Comment, ConsultationWindow, Disposition
+from policies.consultation.queries import top_level_comments_of_cycle
 from policies.core.errors import Conflict
 from policies.core.i18n import format_date
 from policies.drafting.models import DraftVersion, RevisionNote
+from policies.drafting.queries import first_version_of_cycle, latest_version_before, revision_notes
 from policies.drafting.versions import create_version
 from policies.evaluation.common import num
 from policies.evaluation.indicators import unit_in
@@ -20,8 +21,8 @@ from policies.evaluation.models import Indicator, Measurement, SurveyRound
 from policies.evaluation.recommend import closing_recommendation
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import get_policy
-from policies.rollout.models import Adoption
-from policies.workshops.models import Workshop, WorkshopOutcome
+from policies.rollout.queries import latest_adoption
+from policies.workshops.queries import outcomes_in_cycle
 
 OUTCOME_WORDS = {
     "accepted": "diterima",
@@ -32,20 +33,12 @@ OUTCOME_WORDS = {
 
 
 def _base_version(session: Session, *, policy: Policy) -> tuple[DraftVersion, str]:
-    adoption = session.exec(
-        select(Adoption)
-        .where(Adoption.policy_id == policy.id, Adoption.cycle < policy.cycle)
-        .order_by(col(Adoption.cycle).desc())
-    ).first()
+    adoption = latest_adoption(session, policy_id=policy.id, before_cycle=policy.cycle)  # type: ignore[arg-type]
     if adoption is not None:
         version = session.get(DraftVersion, adoption.version_id)
         assert version is not None  # a foreign key guarantees it
         return version, f"teks yang ditetapkan ({adoption.instrument_type} Nomor {adoption.number})"
-    version = session.exec(
-        select(DraftVersion)
-        .where(DraftVersion.policy_id == policy.id, DraftVersion.cycle < policy.cycle)
-        .order_by(col(DraftVersion.number).desc())
-    ).first()
+    version = latest_version_before(session, policy=policy)
     if version is None:
         raise Conflict(
             "Tidak ada teks siklus sebelumnya yang dapat direvisi.",
@@ -57,9 +50,7 @@ def _base_version(session: Session, *, policy: Policy) -> tuple[DraftVersion, st
 def start_revision_draft(session: Session, *, slug: str) -> str:
     """Create the new cycle's first draft from the adopted text, once."""
     policy = get_policy(session, slug=slug)
-    existing = session.exec(
-        select(DraftVersion).where(DraftVersion.policy_id == policy.id, DraftVersion.cycle == policy.cycle)
-    ).first()
+    existing = first_version_of_cycle(session, policy=policy)
     if existing is not None:
         return f"Draf revisi siklus {policy.cycle} sudah ada (versi {existing.number})."
     base, origin = _base_version(session, policy=policy)
@@ -97,11 +88,7 @@ def attach_revision_notes(session: Session, *, slug: str) -> str:
     previous = policy.cycle - 1
     have = {
         (n.source, n.source_id)
-        for n in session.exec(
-            select(RevisionNote).where(
-                RevisionNote.policy_id == policy.id, RevisionNote.cycle == policy.cycle
-            )
-        )
+        for n in revision_notes(session, policy_id=policy.id, cycle=policy.cycle)  # type: ignore[arg-type]
     }
     notes: list[RevisionNote] = []
 
@@ -124,18 +111,7 @@ def attach_revision_notes(session: Session, *, slug: str) -> str:
                 )
             )
 
-    comments = session.exec(
-        select(Comment, Disposition)
-        .join(ConsultationWindow, col(ConsultationWindow.id) == Comment.window_id)
-        .outerjoin(Disposition, col(Disposition.comment_id) == Comment.id)
-        .where(
-            Comment.policy_id == policy.id,
-            ConsultationWindow.cycle == previous,
-            col(Comment.parent_id).is_(None),
-            col(Comment.hidden_at).is_(None),
-        )
-        .order_by(col(Comment.id))
-    )
+    comments = top_level_comments_of_cycle(session, policy_id=policy.id, cycle=previous)  # type: ignore[arg-type]
     for comment, disposition in comments:
         if disposition is not None:
             answer = (
@@ -159,13 +135,7 @@ def attach_revision_notes(session: Session, *, slug: str) -> str:
             ),
             comment.clause_key,
         )
-    outcomes = session.exec(
-        select(WorkshopOutcome, Workshop)
-        .join(Workshop, col(Workshop.id) == WorkshopOutcome.workshop_id)
-        .where(Workshop.policy_id == policy.id, Workshop.cycle == previous)
-        .order_by(col(WorkshopOutcome.id))
-    )
-    for outcome, workshop in outcomes:
+    for outcome, workshop in outcomes_in_cycle(session, policy=policy, cycle=previous):
         add(
             "workshop_outcome",
             outcome.id,  # type: ignore[arg-type]
@@ -246,10 +216,7 @@ def _link(note: RevisionNote, rounds: dict[int, int], indicators: dict[int, str]
 def notes_of(session: Session, *, slug: str, cycle: int | None = None) -> list[NoteView]:
     """Return every revision note of a policy (or of one cycle) with its source and link, in order."""
     policy = get_policy(session, slug=slug)
-    stmt = select(RevisionNote).where(RevisionNote.policy_id == policy.id)
-    if cycle is not None:
-        stmt = stmt.where(RevisionNote.cycle == cycle)
-    notes = list(session.exec(stmt.order_by(col(RevisionNote.cycle), col(RevisionNote.id))))
+    notes = revision_notes(session, policy_id=policy.id, cycle=cycle)  # type: ignore[arg-type]
     stmt_rounds = select(SurveyRound.id, SurveyRound.number).where(SurveyRound.policy_id == policy.id)
     rounds = {int(i): int(n) for i, n in session.exec(stmt_rounds).all()}
     stmt_codes = select(Indicator.id, Indicator.code).where(Indicator.policy_id == policy.id)
@@ -269,9 +236,3 @@ def notes_of(session: Session, *, slug: str, cycle: int | None = None) -> list[N
         )
         for n in notes
     ]
-
-
-def revision_notes(session: Session, *, policy_id: int, cycle: int) -> list[RevisionNote]:
-    """Return a cycle's revision notes in the order they were attached."""
-    stmt = select(RevisionNote).where(RevisionNote.policy_id == policy_id, RevisionNote.cycle == cycle)
-    return list(session.exec(stmt.order_by(col(RevisionNote.id))))

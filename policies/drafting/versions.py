@@ -7,22 +7,33 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from policies.accounts.access import Actor, require_owner
+from policies.accounts.access import Actor
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
-from policies.core.fields import clean_text
+from policies.core.fields import TextField
 from policies.drafting.clauses import KeyedClause, assign_keys, parse_draft
 from policies.drafting.diff import ClauseDiff, diff_clauses
 from policies.drafting.models import Clause, DraftVersion
 from policies.drafting.queries import clauses_of, get_version, latest_version
 from policies.lifecycle.models import Stage
+from policies.lifecycle.owned import StageRule, owned_policy
 from policies.lifecycle.queries import get_policy
 
 # Text may change only before the public sees it, or while revising it.
-EDITABLE_STAGES = frozenset({Stage.DRAFTING, Stage.WORKSHOP, Stage.REVISION})
+EDITABLE_STAGES = StageRule(
+    frozenset({Stage.DRAFTING, Stage.WORKSHOP, Stage.REVISION}),
+    "Draf tidak dapat diubah pada tahap {stage}: teks hanya dapat ditulis pada tahap penyusunan, "
+    "lokakarya atau revisi.",
+    "The draft cannot change in the {stage} stage: text is written only while drafting, in workshops "
+    "or in revision.",
+)
 MAX_BODY_CHARS = 500_000
 MAX_CHANGE_NOTE_CHARS = 4_000
 MAX_TITLE_CHARS = 400
+# The text is kept as written (no strip); NUL is refused, PostgreSQL cannot store it.
+BODY_FIELD = TextField("body", "Draf", "The draft", MAX_BODY_CHARS, strip=False)
+CHANGE_NOTE_FIELD = TextField("change_note", "Catatan perubahan", "The change note", MAX_CHANGE_NOTE_CHARS)
+TITLE_FIELD = TextField("title", "Judul", "The title", MAX_TITLE_CHARS)
 
 
 def create_version(
@@ -35,36 +46,16 @@ def create_version(
     title: str | None = None,
 ) -> DraftVersion:
     """Add a version; clauses keep the ids of their counterparts in the previous version."""
-    policy = get_policy(session, slug=slug)
-    require_owner(actor, policy=policy)
-    if policy.stage not in EDITABLE_STAGES:
-        raise Conflict(
-            f"Draf tidak dapat diubah pada tahap {policy.stage}: teks hanya dapat ditulis pada "
-            "tahap penyusunan, lokakarya atau revisi.",
-            en=f"The draft cannot change in the {policy.stage} stage: text is written only while "
-            "drafting, in workshops or in revision.",
-        )
+    policy = owned_policy(session, actor=actor, slug=slug, stage_rule=EDITABLE_STAGES)
     if len(body) > MAX_BODY_CHARS:
         raise InvalidInput(
             f"Draf terlalu panjang (maksimal {MAX_BODY_CHARS} karakter).",
             en=f"The draft is too long (at most {MAX_BODY_CHARS} characters).",
             field="body",
         )
-    # The text is kept as written (no strip); NUL is refused, PostgreSQL cannot store it.
-    body = clean_text(
-        body, field="body", label="Draf", label_en="The draft", max_chars=MAX_BODY_CHARS, strip=False
-    )
-    change_note = clean_text(
-        change_note,
-        field="change_note",
-        label="Catatan perubahan",
-        label_en="The change note",
-        max_chars=MAX_CHANGE_NOTE_CHARS,
-    )
+    body, change_note = BODY_FIELD.clean(body), CHANGE_NOTE_FIELD.clean(change_note)
     if title is not None:
-        title = clean_text(
-            title, field="title", label="Judul", label_en="The title", max_chars=MAX_TITLE_CHARS
-        )
+        title = TITLE_FIELD.clean(title)
     parsed = parse_draft(body)
     previous = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
     prev_clauses = (
@@ -117,8 +108,7 @@ def publish_version(
     session: Session, *, actor: Actor, slug: str, number: int, now: datetime | None = None
 ) -> DraftVersion:
     """Freeze a version so it can be put to consultation; publishing twice changes nothing."""
-    policy = get_policy(session, slug=slug)
-    require_owner(actor, policy=policy)
+    policy = owned_policy(session, actor=actor, slug=slug)
     version = get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
     if version.published_at is None:
         version.published_at = now or utcnow()

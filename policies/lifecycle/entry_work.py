@@ -12,8 +12,7 @@ from policies.catalog.loader import read_specs
 from policies.consultation.queries import current_window
 from policies.core.errors import Conflict
 from policies.drafting.models import DraftVersion
-from policies.drafting.queries import clauses_of, latest_version
-from policies.drafting.revision import revision_notes
+from policies.drafting.queries import clauses_of, latest_version, revision_notes
 from policies.drafting.versions import create_version, publish_version
 from policies.evaluation import rounds
 from policies.evaluation.common import DEFAULT_ROUND_DAYS

@@ -5,16 +5,46 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from policies.accounts.access import Actor, require_owner, require_stakeholder
+from policies.accounts.access import Actor, require_stakeholder
 from policies.core.errors import Conflict, InvalidInput, NotFound
-from policies.core.fields import clean_text
+from policies.core.fields import TextField, clean_texts
 from policies.drafting.queries import get_version
 from policies.lifecycle.models import Stage
+from policies.lifecycle.owned import StageRule, owned_policy
 from policies.lifecycle.queries import get_policy
 from policies.rollout.models import Acknowledgement, Adoption, MentoringPair, SocializationSession
-from policies.rollout.queries import current_adoption, latest_adoption
+from policies.rollout.queries import acknowledgement_of, current_adoption, latest_adoption
+
+ADOPTION_STAGES = StageRule(
+    frozenset({Stage.CONSULTATION, Stage.REVISION}),
+    "Penetapan dicatat pada akhir tahap konsultasi atau revisi, bukan pada tahap {stage}.",
+    "Adoption is recorded at the end of the consultation or revision stage, not in the {stage} stage.",
+)
+SESSION_STAGES = StageRule(
+    frozenset({Stage.SOCIALIZATION}),
+    "Sesi sosialisasi dicatat pada tahap sosialisasi, bukan {stage}.",
+    "Socialization sessions are recorded in the socialization stage, not in {stage}.",
+)
+ADOPTION_FIELDS = (
+    TextField("instrument_type", "Jenis produk hukum", "The instrument type", 120, min_chars=1),
+    TextField("number", "Nomor", "The number", 80, min_chars=1),
+    TextField("signed_by", "Penanda tangan", "The signatory", 200, min_chars=1),
+)
+SESSION_TITLE = TextField("title", "Judul sesi", "The session's title", 300)
+SESSION_FIELDS = (
+    TextField("location", "Tempat", "The place", 300),
+    TextField("notes", "Catatan", "The notes", 20_000),
+)
+AUDIENCE_UNIT = TextField("audience_units", "Unit sasaran", "A target unit", 200)
+MENTORING_FIELDS = (
+    TextField("mentor_name", "Nama mentor", "The mentor's name", 200),
+    TextField("mentee_name", "Nama peserta", "The mentee's name", 200),
+    TextField("mentor_nip", "NIP mentor", "The mentor's NIP", 30),
+    TextField("mentee_nip", "NIP peserta", "The mentee's NIP", 30),
+    TextField("unit", "Unit kerja", "The work unit", 200),
+)
 
 
 def record_adoption(
@@ -29,14 +59,7 @@ def record_adoption(
     signed_by: str,
 ) -> Adoption:
     """Record the legal instrument that adopted a published version in this cycle."""
-    policy = get_policy(session, slug=slug)
-    require_owner(actor, policy=policy)
-    if policy.stage not in (Stage.CONSULTATION, Stage.REVISION):
-        raise Conflict(
-            f"Penetapan dicatat pada akhir tahap konsultasi atau revisi, bukan pada tahap {policy.stage}.",
-            en="Adoption is recorded at the end of the consultation or revision stage, "
-            f"not in the {policy.stage} stage.",
-        )
+    policy = owned_policy(session, actor=actor, slug=slug, stage_rule=ADOPTION_STAGES)
     version = get_version(session, policy_id=policy.id, number=version_number)  # type: ignore[arg-type]
     if version.published_at is None:
         raise InvalidInput(
@@ -44,39 +67,19 @@ def record_adoption(
             en="Only a published version can be adopted.",
             field="version_number",
         )
-    instrument_type = clean_text(
-        instrument_type,
-        field="instrument_type",
-        label="Jenis produk hukum",
-        label_en="The instrument type",
-        min_chars=1,
-        max_chars=120,
-    )
-    number = clean_text(
-        number, field="number", label="Nomor", label_en="The number", min_chars=1, max_chars=80
-    )
-    signed_by = clean_text(
-        signed_by,
-        field="signed_by",
-        label="Penanda tangan",
-        label_en="The signatory",
-        min_chars=1,
-        max_chars=200,
-    )
+    texts = clean_texts(ADOPTION_FIELDS, instrument_type=instrument_type, number=number, signed_by=signed_by)
     recorded = Conflict(
         "Penetapan untuk siklus ini sudah dicatat.", en="The adoption of this cycle is already recorded."
     )
     if current_adoption(session, policy=policy) is not None:
         raise recorded
     adoption = Adoption(
-        policy_id=policy.id,  # type: ignore[arg-type]
+        policy_id=policy.id,
         cycle=policy.cycle,
-        version_id=version.id,  # type: ignore[arg-type]
-        instrument_type=instrument_type,
-        number=number,
+        version_id=version.id,
         adopted_on=adopted_on,
-        signed_by=signed_by,
         recorded_by_id=actor.id,
+        **texts,
     )
     try:
         # One adoption per cycle: a twin request recording it at the same moment keeps the key.
@@ -100,37 +103,24 @@ def add_session(
     notes: str = "",
 ) -> SocializationSession:
     """Record a socialization session and how many attended."""
-    policy = get_policy(session, slug=slug)
-    require_owner(actor, policy=policy)
-    if policy.stage != Stage.SOCIALIZATION:
-        raise Conflict(
-            f"Sesi sosialisasi dicatat pada tahap sosialisasi, bukan {policy.stage}.",
-            en=f"Socialization sessions are recorded in the socialization stage, not in {policy.stage}.",
-        )
+    policy = owned_policy(session, actor=actor, slug=slug, stage_rule=SESSION_STAGES)
     if attendance_count < 0:
         raise InvalidInput(
             "Jumlah peserta tidak boleh negatif.",
             en="The attendance cannot be negative.",
             field="attendance_count",
         )
-    title = clean_text(
-        title, field="title", label="Judul sesi", label_en="The session's title", max_chars=300
-    )
-    units = [
-        clean_text(u, field="audience_units", label="Unit sasaran", label_en="A target unit", max_chars=200)
-        for u in audience_units or []
-    ]
-    location = clean_text(location, field="location", label="Tempat", label_en="The place", max_chars=300)
-    notes = clean_text(notes, field="notes", label="Catatan", label_en="The notes", max_chars=20_000)
+    title = SESSION_TITLE.clean(title)
+    units = [AUDIENCE_UNIT.clean(u) for u in audience_units or []]
+    texts = clean_texts(SESSION_FIELDS, location=location, notes=notes)
     row = SocializationSession(
-        policy_id=policy.id,  # type: ignore[arg-type]
+        policy_id=policy.id,
         cycle=policy.cycle,
         title=title,
         held_on=held_on,
         attendance_count=attendance_count,
         audience_units=units,
-        location=location,
-        notes=notes,
+        **texts,
     )
     session.add(row)
     session.flush()
@@ -153,19 +143,10 @@ def acknowledge(
             "Kebijakan ini belum ditetapkan, jadi belum ada yang dapat dikonfirmasi.",
             en="This policy is not adopted yet, so there is nothing to acknowledge.",
         )
-    existing = session.exec(
-        select(Acknowledgement).where(
-            Acknowledgement.version_id == adoption.version_id,
-            Acknowledgement.account_id == actor.id,
-        )
-    ).first()
+    existing = acknowledgement_of(session, version_id=adoption.version_id, account_id=actor.id)
     if existing is not None:
         return existing
-    row = Acknowledgement(
-        policy_id=policy.id,  # type: ignore[arg-type]
-        version_id=adoption.version_id,
-        account_id=actor.id,
-    )
+    row = Acknowledgement(policy_id=policy.id, version_id=adoption.version_id, account_id=actor.id)
     if now is not None:
         row.acknowledged_at = now
     try:
@@ -174,30 +155,11 @@ def acknowledge(
             session.add(row)
             session.flush()
     except IntegrityError:
-        existing = session.exec(
-            select(Acknowledgement).where(
-                Acknowledgement.version_id == adoption.version_id,
-                Acknowledgement.account_id == actor.id,
-            )
-        ).first()
+        existing = acknowledgement_of(session, version_id=adoption.version_id, account_id=actor.id)
         if existing is None:
             raise
         return existing
     return row
-
-
-def list_sessions(session: Session, *, slug: str) -> list[SocializationSession]:
-    """Return a policy's socialization sessions of every cycle, in date order."""
-    policy = get_policy(session, slug=slug)
-    stmt = select(SocializationSession).where(SocializationSession.policy_id == policy.id)
-    return list(session.exec(stmt.order_by(SocializationSession.held_on, SocializationSession.id)))  # type: ignore[arg-type]
-
-
-def list_mentoring_pairs(session: Session, *, slug: str) -> list[MentoringPair]:
-    """Return a policy's mentoring pairs of every cycle, in the order they started."""
-    policy = get_policy(session, slug=slug)
-    stmt = select(MentoringPair).where(MentoringPair.policy_id == policy.id)
-    return list(session.exec(stmt.order_by(MentoringPair.started_on, MentoringPair.id)))  # type: ignore[arg-type]
 
 
 def add_mentoring_pair(
@@ -213,37 +175,22 @@ def add_mentoring_pair(
     unit: str = "",
 ) -> MentoringPair:
     """Pair a senior ASN mentor with a colleague for the policy's roll-out."""
-    policy = get_policy(session, slug=slug)
-    require_owner(actor, policy=policy)
+    policy = owned_policy(session, actor=actor, slug=slug)
     if not mentor_name.strip() or not mentee_name.strip():
         raise InvalidInput(
             "Nama mentor dan peserta mentoring wajib diisi.",
             en="The mentor's and the mentee's names are required.",
             field="mentor_name",
         )
-    mentor_name = clean_text(
-        mentor_name, field="mentor_name", label="Nama mentor", label_en="The mentor's name", max_chars=200
-    )
-    mentee_name = clean_text(
-        mentee_name, field="mentee_name", label="Nama peserta", label_en="The mentee's name", max_chars=200
-    )
-    mentor_nip = clean_text(
-        mentor_nip, field="mentor_nip", label="NIP mentor", label_en="The mentor's NIP", max_chars=30
-    )
-    mentee_nip = clean_text(
-        mentee_nip, field="mentee_nip", label="NIP peserta", label_en="The mentee's NIP", max_chars=30
-    )
-    unit = clean_text(unit, field="unit", label="Unit kerja", label_en="The work unit", max_chars=200)
-    pair = MentoringPair(
-        policy_id=policy.id,  # type: ignore[arg-type]
-        cycle=policy.cycle,
+    texts = clean_texts(
+        MENTORING_FIELDS,
         mentor_name=mentor_name,
-        mentor_nip=mentor_nip,
         mentee_name=mentee_name,
+        mentor_nip=mentor_nip,
         mentee_nip=mentee_nip,
         unit=unit,
-        started_on=started_on,
     )
+    pair = MentoringPair(policy_id=policy.id, cycle=policy.cycle, started_on=started_on, **texts)
     session.add(pair)
     session.flush()
     return pair

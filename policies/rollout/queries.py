@@ -1,11 +1,11 @@
-"""Reads of a policy's adoption."""
+"""Reads of a policy's adoption, socialization sessions, acknowledgements and mentoring pairs."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
 from policies.lifecycle.models import Policy
-from policies.rollout.models import Adoption
+from policies.rollout.models import Acknowledgement, Adoption, MentoringPair, SocializationSession
 
 
 def current_adoption(session: Session, *, policy: Policy) -> Adoption | None:
@@ -14,7 +14,29 @@ def current_adoption(session: Session, *, policy: Policy) -> Adoption | None:
     return session.exec(stmt).first()
 
 
-def latest_adoption(session: Session, *, policy_id: int) -> Adoption | None:
-    """Return the most recent adoption of any cycle."""
+def latest_adoption(session: Session, *, policy_id: int, before_cycle: int | None = None) -> Adoption | None:
+    """Return the most recent adoption of any cycle (or of the cycles before one)."""
     stmt = select(Adoption).where(Adoption.policy_id == policy_id)
+    if before_cycle is not None:
+        stmt = stmt.where(Adoption.cycle < before_cycle)
     return session.exec(stmt.order_by(col(Adoption.cycle).desc())).first()
+
+
+def acknowledgement_of(session: Session, *, version_id: int, account_id: int) -> Acknowledgement | None:
+    """Return the account's acknowledgement of a version, if given."""
+    stmt = select(Acknowledgement).where(
+        Acknowledgement.version_id == version_id, Acknowledgement.account_id == account_id
+    )
+    return session.exec(stmt).first()
+
+
+def list_sessions(session: Session, *, policy_id: int) -> list[SocializationSession]:
+    """Return a policy's socialization sessions of every cycle, in date order."""
+    stmt = select(SocializationSession).where(SocializationSession.policy_id == policy_id)
+    return list(session.exec(stmt.order_by(col(SocializationSession.held_on), col(SocializationSession.id))))
+
+
+def list_mentoring_pairs(session: Session, *, policy_id: int) -> list[MentoringPair]:
+    """Return a policy's mentoring pairs of every cycle, in the order they started."""
+    stmt = select(MentoringPair).where(MentoringPair.policy_id == policy_id)
+    return list(session.exec(stmt.order_by(col(MentoringPair.started_on), col(MentoringPair.id))))

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from policies.accounts.access import Actor, require_owner
+from policies.accounts.access import Actor
 from policies.accounts.models import Account
 from policies.consultation.models import Comment, CommentSource, Stance
 from policies.consultation.queries import current_window
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound
-from policies.core.fields import clean_text
+from policies.core.fields import TextField, clean_texts
 from policies.core.text import text_hash
-from policies.drafting.queries import clauses_of, latest_version
-from policies.lifecycle.queries import get_policy
+from policies.drafting.queries import clause_keys_of_latest
+from policies.lifecycle.models import Policy
+from policies.lifecycle.owned import owned_policy
 from policies.workshops.models import Workshop, WorkshopAttendance, WorkshopOutcome
+from policies.workshops.queries import outcome_of, workshop_of
 
 # The columns' sizes (policies/workshops/models.py) and the API schemas' limits.
 TITLE_MIN, TITLE_MAX = 3, 300
@@ -24,15 +26,29 @@ LOCATION_MAX, ONLINE_URL_MAX, AGENDA_MAX = 300, 500, 20_000
 NAME_MAX, UNIT_MAX = 200, 200
 MINUTES_MAX, OUTCOME_MAX, RAISED_BY_MAX, CLAUSE_KEY_MAX = 200_000, 20_000, 200, 40
 
+SCHEDULE_FIELDS = (
+    TextField("title", "Judul lokakarya", "The workshop's title", TITLE_MAX, min_chars=TITLE_MIN),
+    TextField("location", "Tempat", "The place", LOCATION_MAX),
+    TextField("online_url", "Tautan daring", "The online link", ONLINE_URL_MAX),
+    TextField("agenda", "Agenda", "The agenda", AGENDA_MAX, strip=False),
+)
+ATTENDANCE_FIELDS = (
+    TextField("name", "Nama peserta", "The participant's name", NAME_MAX),
+    TextField("unit", "Unit kerja", "The work unit", UNIT_MAX),
+)
+MINUTES_FIELD = TextField("minutes", "Notula", "The minutes", MINUTES_MAX, min_chars=1, strip=False)
+OUTCOME_FIELDS = (
+    TextField("text", "Hasil lokakarya", "The workshop outcome", OUTCOME_MAX),
+    TextField("raised_by", "Nama penyampai", "The name of who raised it", RAISED_BY_MAX),
+)
+CLAUSE_KEY_FIELD = TextField("clause_key", "Kunci pasal", "The clause key", CLAUSE_KEY_MAX)
 
-def _workshop(session: Session, *, workshop_id: int, policy_id: int) -> Workshop:
-    workshop = session.get(Workshop, workshop_id)
-    if workshop is None or workshop.policy_id != policy_id:
-        raise NotFound(
-            f"Lokakarya {workshop_id} tidak ditemukan pada kebijakan ini.",
-            en=f"Workshop {workshop_id} was not found on this policy.",
-        )
-    return workshop
+
+def _owned_workshop(
+    session: Session, *, actor: Actor, slug: str, workshop_id: int
+) -> tuple[Policy, Workshop]:
+    policy = owned_policy(session, actor=actor, slug=slug)
+    return policy, workshop_of(session, policy=policy, workshop_id=workshop_id)
 
 
 def schedule_workshop(
@@ -47,50 +63,22 @@ def schedule_workshop(
     agenda: str = "",
 ) -> Workshop:
     """Schedule a workshop on the policy's current draft."""
-    policy = get_policy(session, slug=slug)
-    require_owner(actor, policy=policy)
-    title = clean_text(
-        title,
-        field="title",
-        label="Judul lokakarya",
-        label_en="The workshop's title",
-        min_chars=TITLE_MIN,
-        max_chars=TITLE_MAX,
-    )
-    location = clean_text(
-        location, field="location", label="Tempat", label_en="The place", max_chars=LOCATION_MAX
-    )
-    online_url = clean_text(
-        online_url,
-        field="online_url",
-        label="Tautan daring",
-        label_en="The online link",
-        max_chars=ONLINE_URL_MAX,
-    )
-    agenda = clean_text(
-        agenda, field="agenda", label="Agenda", label_en="The agenda", max_chars=AGENDA_MAX, strip=False
-    )
+    policy = owned_policy(session, actor=actor, slug=slug)
+    texts = clean_texts(SCHEDULE_FIELDS, title=title, location=location, online_url=online_url, agenda=agenda)
     if starts_at.tzinfo is None:
         raise InvalidInput(
             "Waktu lokakarya harus menyertakan zona waktu.",
             en="The workshop's time must include a time zone.",
             field="starts_at",
         )
-    if not location and not online_url:
+    if not texts["location"] and not texts["online_url"]:
         raise InvalidInput(
             "Isi tempat atau tautan daring lokakarya.",
             en="Give the workshop's place or its online link.",
             field="location",
         )
     workshop = Workshop(
-        policy_id=policy.id,  # type: ignore[arg-type]
-        cycle=policy.cycle,
-        title=title,
-        starts_at=starts_at,
-        location=location,
-        online_url=online_url,
-        agenda=agenda,
-        created_by_id=actor.id,
+        policy_id=policy.id, cycle=policy.cycle, starts_at=starts_at, created_by_id=actor.id, **texts
     )
     session.add(workshop)
     session.flush()
@@ -109,9 +97,7 @@ def record_attendance(
     account_id: int | None = None,
 ) -> WorkshopAttendance:
     """Add a person to the daftar hadir (with or without an account)."""
-    policy = get_policy(session, slug=slug)
-    require_owner(actor, policy=policy)
-    workshop = _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
+    _, workshop = _owned_workshop(session, actor=actor, slug=slug, workshop_id=workshop_id)
     if account_id is not None:
         # An account fills in what was left out, so attendance can be taken by account alone.
         account = session.get(Account, account_id)
@@ -128,20 +114,11 @@ def record_attendance(
             en="The participant's name is required (or give an account_id).",
             field="name",
         )
-    name = clean_text(
-        name, field="name", label="Nama peserta", label_en="The participant's name", max_chars=NAME_MAX
-    )
-    unit = clean_text(unit, field="unit", label="Unit kerja", label_en="The work unit", max_chars=UNIT_MAX)
+    texts = clean_texts(ATTENDANCE_FIELDS, name=name, unit=unit)
     nip = nip.strip()
     if nip and (not nip.isdigit() or len(nip) != 18):
         raise InvalidInput("NIP terdiri atas 18 angka.", en="A NIP has 18 digits.", field="nip")
-    row = WorkshopAttendance(
-        workshop_id=workshop.id,  # type: ignore[arg-type]
-        account_id=account_id,
-        name=name,
-        nip=nip,
-        unit=unit,
-    )
+    row = WorkshopAttendance(workshop_id=workshop.id, account_id=account_id, nip=nip, **texts)
     session.add(row)
     session.flush()
     return row
@@ -157,21 +134,10 @@ def record_minutes(
     now: datetime | None = None,
 ) -> Workshop:
     """Record the notula of a workshop that was held."""
-    policy = get_policy(session, slug=slug)
-    require_owner(actor, policy=policy)
-    workshop = _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
+    _, workshop = _owned_workshop(session, actor=actor, slug=slug, workshop_id=workshop_id)
     if not minutes.strip():
         raise InvalidInput("Notula tidak boleh kosong.", en="The minutes may not be empty.", field="minutes")
-    minutes = clean_text(
-        minutes,
-        field="minutes",
-        label="Notula",
-        label_en="The minutes",
-        min_chars=1,
-        max_chars=MINUTES_MAX,
-        strip=False,
-    )
-    workshop.minutes = minutes
+    workshop.minutes = MINUTES_FIELD.clean(minutes)
     workshop.minutes_recorded_at = now or utcnow()
     session.add(workshop)
     session.flush()
@@ -189,47 +155,23 @@ def add_outcome(
     raised_by: str = "",
 ) -> WorkshopOutcome:
     """Record a point raised in the workshop, linked to a clause of the current draft."""
-    policy = get_policy(session, slug=slug)
-    require_owner(actor, policy=policy)
-    workshop = _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
+    policy, workshop = _owned_workshop(session, actor=actor, slug=slug, workshop_id=workshop_id)
     if not text.strip():
         raise InvalidInput(
             "Isi hasil lokakarya tidak boleh kosong.",
             en="The workshop outcome's text may not be empty.",
             field="text",
         )
-    text = clean_text(
-        text, field="text", label="Hasil lokakarya", label_en="The workshop outcome", max_chars=OUTCOME_MAX
-    )
-    raised_by = clean_text(
-        raised_by,
-        field="raised_by",
-        label="Nama penyampai",
-        label_en="The name of who raised it",
-        max_chars=RAISED_BY_MAX,
-    )
+    texts = clean_texts(OUTCOME_FIELDS, text=text, raised_by=raised_by)
     if clause_key is not None:
-        clause_key = clean_text(
-            clause_key,
-            field="clause_key",
-            label="Kunci pasal",
-            label_en="The clause key",
-            max_chars=CLAUSE_KEY_MAX,
-        )
-        version = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
-        keys = {c.key for c in clauses_of(session, version_id=version.id)} if version else set()  # type: ignore[union-attr, arg-type]
-        if clause_key not in keys:
+        clause_key = CLAUSE_KEY_FIELD.clean(clause_key)
+        if clause_key not in clause_keys_of_latest(session, policy_id=policy.id):  # type: ignore[arg-type]
             raise InvalidInput(
                 f"Pasal '{clause_key}' tidak ada pada draf terbaru.",
                 en=f"Clause '{clause_key}' is not in the latest draft.",
                 field="clause_key",
             )
-    outcome = WorkshopOutcome(
-        workshop_id=workshop.id,  # type: ignore[arg-type]
-        clause_key=clause_key,
-        text=text,
-        raised_by=raised_by,
-    )
+    outcome = WorkshopOutcome(workshop_id=workshop.id, clause_key=clause_key, **texts)
     session.add(outcome)
     session.flush()
     return outcome
@@ -249,15 +191,8 @@ def outcome_to_comment(
     It joins the current cycle's consultation window (scheduled or open), on that window's
     version, so the gate, the report and the statistics count it like any other comment.
     """
-    policy = get_policy(session, slug=slug)
-    require_owner(actor, policy=policy)
-    workshop = _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
-    outcome = session.get(WorkshopOutcome, outcome_id)
-    if outcome is None or outcome.workshop_id != workshop.id:
-        raise NotFound(
-            f"Hasil lokakarya {outcome_id} tidak ditemukan pada lokakarya {workshop_id}.",
-            en=f"There is no outcome {outcome_id} in workshop {workshop_id}.",
-        )
+    policy, workshop = _owned_workshop(session, actor=actor, slug=slug, workshop_id=workshop_id)
+    outcome = outcome_of(session, workshop=workshop, outcome_id=outcome_id)
     if outcome.comment_id is not None:
         existing = session.get(Comment, outcome.comment_id)
         if existing is not None:
@@ -296,28 +231,3 @@ def outcome_to_comment(
     session.add(outcome)
     session.flush()
     return comment
-
-
-def get_workshop(session: Session, *, slug: str, workshop_id: int) -> Workshop:
-    """Return a workshop of a policy or raise NotFound."""
-    policy = get_policy(session, slug=slug)
-    return _workshop(session, workshop_id=workshop_id, policy_id=policy.id)  # type: ignore[arg-type]
-
-
-def list_workshops(session: Session, *, slug: str) -> list[Workshop]:
-    """Return a policy's workshops of every cycle, earliest first."""
-    policy = get_policy(session, slug=slug)
-    stmt = select(Workshop).where(Workshop.policy_id == policy.id)
-    return list(session.exec(stmt.order_by(Workshop.starts_at, Workshop.id)))  # type: ignore[arg-type]
-
-
-def attendance_of(session: Session, *, workshop_id: int) -> list[WorkshopAttendance]:
-    """Return a workshop's daftar hadir in the order it was taken."""
-    stmt = select(WorkshopAttendance).where(WorkshopAttendance.workshop_id == workshop_id)
-    return list(session.exec(stmt.order_by(WorkshopAttendance.id)))  # type: ignore[arg-type]
-
-
-def outcomes_of(session: Session, *, workshop_id: int) -> list[WorkshopOutcome]:
-    """Return the points raised in a workshop, in the order they were recorded."""
-    stmt = select(WorkshopOutcome).where(WorkshopOutcome.workshop_id == workshop_id)
-    return list(session.exec(stmt.order_by(WorkshopOutcome.id)))  # type: ignore[arg-type]

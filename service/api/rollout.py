@@ -211,7 +211,8 @@ def add_session(
 @router.get("/policies/{slug}/socialization/sessions", response_model=list[SessionPublic])
 def list_sessions(slug: SlugPath, session: ReadSessionDep) -> list[SessionPublic]:
     """List the socialization sessions."""
-    return [session_public(s) for s in rollout.list_sessions(session, slug=slug)]
+    policy = queries.get_policy(session, slug=slug)
+    return [session_public(s) for s in rollout_queries.list_sessions(session, policy_id=policy.id)]  # type: ignore[arg-type]
 
 
 @router.post("/policies/{slug}/mentoring", status_code=201, response_model=MentoringPublic)
@@ -250,7 +251,9 @@ def add_pair(
 @router.get("/policies/{slug}/mentoring", response_model=list[MentoringPublic])
 def list_pairs(slug: SlugPath, session: ReadSessionDep) -> list[MentoringPublic]:
     """List the mentoring pairs."""
-    return [mentoring_public(p) for p in rollout.list_mentoring_pairs(session, slug=slug)]
+    policy = queries.get_policy(session, slug=slug)
+    pairs = rollout_queries.list_mentoring_pairs(session, policy_id=policy.id)  # type: ignore[arg-type]
+    return [mentoring_public(p) for p in pairs]
 
 
 @router.post("/policies/{slug}/acknowledge", response_model=AcknowledgementPublic)

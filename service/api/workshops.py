@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from policies.consultation.models import Comment
 from policies.workshops import actions as workshops
+from policies.workshops import queries as workshop_queries
 from policies.workshops.models import Workshop, WorkshopAttendance, WorkshopOutcome
 from service.api.params import IdField, IdPath, SlugPath
 from service.api.schemas import Text, When
@@ -143,8 +144,8 @@ def workshop_detail(session: Session, w: Workshop) -> WorkshopDetail:
         **workshop_public(w).model_dump(),
         minutes=w.minutes,
         minutes_recorded_at=w.minutes_recorded_at,
-        attendance=[attendance_public(a) for a in workshops.attendance_of(session, workshop_id=w.id)],  # type: ignore[arg-type]
-        outcomes=[outcome_public(o) for o in workshops.outcomes_of(session, workshop_id=w.id)],  # type: ignore[arg-type]
+        attendance=[attendance_public(a) for a in workshop_queries.attendance_of(session, workshop_id=w.id)],  # type: ignore[arg-type]
+        outcomes=[outcome_public(o) for o in workshop_queries.outcomes_of(session, workshop_id=w.id)],  # type: ignore[arg-type]
     )
 
 
@@ -183,13 +184,14 @@ def schedule(
 @router.get("/policies/{slug}/workshops", response_model=list[WorkshopPublic])
 def list_workshops(slug: SlugPath, session: ReadSessionDep) -> list[WorkshopPublic]:
     """List a policy's workshops, earliest first."""
-    return [workshop_public(w) for w in workshops.list_workshops(session, slug=slug)]
+    return [workshop_public(w) for w in workshop_queries.list_workshops(session, slug=slug)]
 
 
 @router.get("/policies/{slug}/workshops/{workshop_id}", response_model=WorkshopDetail)
 def read(slug: SlugPath, workshop_id: IdPath, session: ReadSessionDep) -> WorkshopDetail:
     """Read a workshop with its minutes, attendance and outcomes."""
-    return workshop_detail(session, workshops.get_workshop(session, slug=slug, workshop_id=workshop_id))
+    workshop = workshop_queries.get_workshop(session, slug=slug, workshop_id=workshop_id)
+    return workshop_detail(session, workshop)
 
 
 @router.post(

@@ -26,6 +26,7 @@ from policies.lifecycle import overview, queries
 from policies.lifecycle.actions import advance, next_steps
 from policies.lifecycle.models import Stage
 from policies.workshops import actions as workshops
+from policies.workshops import queries as workshop_queries
 from service.api.params import MAX_ID, IdPath
 from service.deps import SessionDep, SettingsDep
 from service.dispatch import StageDispatch, flow_run_states, run_ui_url
@@ -195,11 +196,11 @@ WORKSHOP_FIELDS = frozenset(
 
 def _workshops_context(session: PageReadSessionDep, slug: str) -> dict[str, object]:
     policy = queries.get_policy(session, slug=slug)
-    items = workshops.list_workshops(session, slug=slug)
+    items = workshop_queries.list_workshops(session, slug=slug)
     return {
         "policy": policy,
         "workshops": [
-            (w, workshops.attendance_of(session, workshop_id=w.id))  # type: ignore[arg-type]
+            (w, workshop_queries.attendance_of(session, workshop_id=w.id))  # type: ignore[arg-type]
             for w in items
         ],
         "form": None,

@@ -1,0 +1,68 @@
+"""Reads of a policy's workshops, their attendance and outcomes."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from policies.core.errors import NotFound
+from policies.lifecycle.models import Policy
+from policies.lifecycle.queries import get_policy
+from policies.workshops.models import Workshop, WorkshopAttendance, WorkshopOutcome
+
+
+def workshop_of(session: Session, *, policy: Policy, workshop_id: int) -> Workshop:
+    """Return a workshop of the policy or raise NotFound."""
+    workshop = session.get(Workshop, workshop_id)
+    if workshop is None or workshop.policy_id != policy.id:
+        raise NotFound(
+            f"Lokakarya {workshop_id} tidak ditemukan pada kebijakan ini.",
+            en=f"Workshop {workshop_id} was not found on this policy.",
+        )
+    return workshop
+
+
+def outcome_of(session: Session, *, workshop: Workshop, outcome_id: int) -> WorkshopOutcome:
+    """Return an outcome of the workshop or raise NotFound."""
+    outcome = session.get(WorkshopOutcome, outcome_id)
+    if outcome is None or outcome.workshop_id != workshop.id:
+        raise NotFound(
+            f"Hasil lokakarya {outcome_id} tidak ditemukan pada lokakarya {workshop.id}.",
+            en=f"There is no outcome {outcome_id} in workshop {workshop.id}.",
+        )
+    return outcome
+
+
+def get_workshop(session: Session, *, slug: str, workshop_id: int) -> Workshop:
+    """Return a workshop of a policy or raise NotFound."""
+    return workshop_of(session, policy=get_policy(session, slug=slug), workshop_id=workshop_id)
+
+
+def list_workshops(session: Session, *, slug: str) -> list[Workshop]:
+    """Return a policy's workshops of every cycle, earliest first."""
+    stmt = select(Workshop).where(Workshop.policy_id == get_policy(session, slug=slug).id)
+    return list(session.exec(stmt.order_by(col(Workshop.starts_at), col(Workshop.id))))
+
+
+def attendance_of(session: Session, *, workshop_id: int) -> list[WorkshopAttendance]:
+    """Return a workshop's daftar hadir in the order it was taken."""
+    stmt = select(WorkshopAttendance).where(WorkshopAttendance.workshop_id == workshop_id)
+    return list(session.exec(stmt.order_by(col(WorkshopAttendance.id))))
+
+
+def outcomes_of(session: Session, *, workshop_id: int) -> list[WorkshopOutcome]:
+    """Return the points raised in a workshop, in the order they were recorded."""
+    stmt = select(WorkshopOutcome).where(WorkshopOutcome.workshop_id == workshop_id)
+    return list(session.exec(stmt.order_by(col(WorkshopOutcome.id))))
+
+
+def outcomes_in_cycle(
+    session: Session, *, policy: Policy, cycle: int
+) -> list[tuple[WorkshopOutcome, Workshop]]:
+    """Return every outcome of a cycle's workshops with its workshop, in the order recorded."""
+    stmt = (
+        select(WorkshopOutcome, Workshop)
+        .join(Workshop, col(Workshop.id) == WorkshopOutcome.workshop_id)
+        .where(Workshop.policy_id == policy.id, Workshop.cycle == cycle)
+        .order_by(col(WorkshopOutcome.id))
+    )
+    return list(session.exec(stmt).all())  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from sqlmodel import select
 from policies.consultation.models import Comment
 from policies.core.db import unit_of_work
 from tests.service.conftest import open_consultation
-from tests.web.conftest import clause_keys, comment, log_in, post_form, use_english
+from tests.web.conftest import clause_keys, comment, post_form, sign_in, use_english
 
 QUEUE = "/moderation"
 
@@ -17,13 +17,13 @@ def test_the_queue_is_for_moderators_and_admins(
     web: TestClient, stakeholder: str, drafter: str, moderator: str, admin: str
 ) -> None:
     assert web.get(QUEUE, follow_redirects=False).headers["location"] == "/login?next=/moderation"
-    for email in ("budi@asn.test", "rina@bkpsdm.test"):
-        log_in(web, email)
+    for email, token in (("budi@asn.test", stakeholder), ("rina@bkpsdm.test", drafter)):
+        sign_in(web, token)
         refused = web.get(QUEUE)
         assert refused.status_code == 403 and refused.template.name == "web/error.html", email  # type: ignore[attr-defined]
         assert 'href="/moderation"' not in refused.text
-    for email in ("maya@siklus.test", "ani@siklus.test"):
-        log_in(web, email)
+    for email, token in (("maya@siklus.test", moderator), ("ani@siklus.test", admin)):
+        sign_in(web, token)
         page = web.get(QUEUE)
         assert page.status_code == 200 and page.template.name == "web/moderation.html", email  # type: ignore[attr-defined]
         assert '<a href="/moderation">Moderasi</a>' in page.text  # linked in the header
@@ -36,7 +36,7 @@ def test_hide_with_a_reason_then_find_it_in_the_hidden_tab_and_show_it_again(
     key = clause_keys(db)[0]
     older = comment(db, key=key, body="Masukan yang wajar.")
     newer = comment(db, key=key, body="Beli obat murah di situs ini!")
-    log_in(web, "maya@siklus.test")
+    sign_in(web, moderator)
     page = web.get(QUEUE)
     assert [c.id for c in page.context["page"].items] == [newer, older]  # type: ignore[attr-defined]
     assert "Belum ada masukan" not in page.text and "Beli obat murah" in page.text
@@ -83,7 +83,7 @@ def test_the_queue_pages_back_through_older_comments(
     open_consultation(web, drafter)
     key = clause_keys(db)[0]
     ids = [comment(db, key=key, body=f"Masukan nomor {n}.") for n in range(55)]
-    log_in(web, "maya@siklus.test")
+    sign_in(web, moderator)
     first = web.get(QUEUE).context["page"]  # type: ignore[attr-defined]
     assert [c.id for c in first.items] == ids[::-1][:50] and first.next_before == ids[5]
     rest = web.get(f"{QUEUE}?before={first.next_before}").context["page"]  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from policies.core.settings import Settings
 from tests.service.conftest import open_consultation
-from tests.web.conftest import DRAFT, SLUG, comment, log_in, post_form
+from tests.web.conftest import DRAFT, SLUG, comment, post_form, sign_in
 from tests.web.test_survey import _token
 
 BAD = "Masukan\x00rusak"
@@ -18,7 +18,7 @@ def test_a_comment_or_reply_holding_nul_comes_back_with_the_reason(
     open_consultation(web, drafter)
     key = web.get(DRAFT).context["chapters"][0][1][0].key  # type: ignore[attr-defined]
     first = comment(db, key=key, body="Satu.")
-    log_in(web, "budi@asn.test")
+    sign_in(web, stakeholder)
     thread = f"{DRAFT}/clauses/{key}"
     said = post_form(web, f"{thread}/comments", {"body": BAD, "stance": "for"}, page=thread)
     assert said.status_code == 422 and said.template.name == "web/thread.html"  # type: ignore[attr-defined]
@@ -29,13 +29,13 @@ def test_a_comment_or_reply_holding_nul_comes_back_with_the_reason(
     assert [c.comment.body for c in web.get(thread).context["thread"]] == ["Satu."]  # type: ignore[attr-defined]
     # A NUL in the address: no policy has it, so the page is a plain 404, not a failed query.
     assert web.get(f"/policies/{SLUG}%00").status_code == 404
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     filtered = web.get(f"/policies/{SLUG}/triage?clause=a%00")
     assert filtered.status_code == 422 and "Filter pasal" in filtered.text
 
 
 def test_the_draft_editor_shows_a_nul_beside_the_field_that_holds_it(web: TestClient, drafter: str) -> None:
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     edit = f"/policies/{SLUG}/edit"
     body = "# Judul\n\n### Pasal 1\n\nSatu."
     note = post_form(web, edit, {"body": body, "change_note": "Catatan\x00", "save": "1"}, page=edit)

@@ -18,7 +18,7 @@ from policies.drafting.versions import create_version
 from policies.lifecycle.models import Policy, Stage, StageEvent, WorkState
 from policies.rollout.models import Acknowledgement
 from tests.service.conftest import open_consultation
-from tests.web.conftest import DRAFT, DRAFTER, SLUG, adopt, comment, log_in, post_form, use_english
+from tests.web.conftest import DRAFT, DRAFTER, SLUG, adopt, comment, post_form, sign_in, use_english
 
 THREAD_FORM = re.compile(r'<textarea id="body"[^>]*>([^<]*)</textarea>')
 
@@ -135,7 +135,7 @@ def test_clause_headings_are_h2_when_the_draft_has_no_chapters(web: TestClient, 
         create_version(
             s, actor=DRAFTER, slug=SLUG, body="# Judul\n\n### Pasal 1\n\nSatu.\n\n### Pasal 2\n\nDua."
         )
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     page = web.get(f"/policies/{SLUG}/versions/2")
     assert page.status_code == 200
     headings = re.findall(r"<(h[1-6])[ >]", page.text.split('<main id="main"', 1)[1])
@@ -182,11 +182,11 @@ def test_unpublished_versions_are_for_the_owning_unit_and_admins(
         anonymous = web.get(path)
         assert anonymous.status_code == 404 and "belum diterbitkan" in anonymous.text
     assert "Versi 1" not in web.get(f"/policies/{SLUG}").text  # not even listed
-    for email in ("budi@asn.test", "joko@lampung.test"):
-        log_in(web, email)
+    for email, token in (("budi@asn.test", stakeholder), ("joko@lampung.test", other_drafter)):
+        sign_in(web, token)
         assert web.get(DRAFT).status_code == 404, email
-    for email in ("rina@bkpsdm.test", "ani@siklus.test"):
-        log_in(web, email)
+    for email, token in (("rina@bkpsdm.test", drafter), ("ani@siklus.test", admin)):
+        sign_in(web, token)
         page = web.get(DRAFT)
         assert page.status_code == 200 and "Belum diterbitkan: hanya perancang" in page.text, email
         assert "Versi 1" in web.get(f"/policies/{SLUG}").text
@@ -198,7 +198,7 @@ def test_the_diff_needs_both_versions_readable(web: TestClient, drafter: str) ->
         s.exec(select(DraftVersion).where(DraftVersion.number == 2)).one().published_at = utcnow()
     refused = web.get(f"/policies/{SLUG}/versions/2/diff")
     assert refused.status_code == 404 and "Versi 1 kebijakan ini belum diterbitkan" in refused.text
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     assert web.get(f"/policies/{SLUG}/versions/2/diff").template.name == "web/diff.html"  # type: ignore[attr-defined]
     first = web.get(f"/policies/{SLUG}/versions/1/diff")
     assert first.status_code == 422 and "Versi pertama tidak memiliki versi sebelumnya" in first.text
@@ -210,7 +210,7 @@ def test_the_diff_needs_both_versions_readable(web: TestClient, drafter: str) ->
 def test_comment_thread_answer_and_my_comments(web: TestClient, drafter: str, stakeholder: str) -> None:
     open_consultation(web, drafter)
     key = web.get(DRAFT).context["chapters"][0][1][0].key  # type: ignore[attr-defined]
-    log_in(web, "budi@asn.test")
+    sign_in(web, stakeholder)
     thread = f"{DRAFT}/clauses/{key}"
     empty = post_form(web, f"{thread}/comments", {"body": "  ", "stance": "against"}, page=thread)
     assert empty.status_code == 422 and empty.context["errors"] == {"body": "Isi masukan tidak boleh kosong."}  # type: ignore[attr-defined]
@@ -245,7 +245,7 @@ def test_a_comment_refused_because_the_window_closed_keeps_the_text(
 ) -> None:
     open_consultation(web, drafter)
     key = web.get(DRAFT).context["chapters"][0][1][0].key  # type: ignore[attr-defined]
-    log_in(web, "budi@asn.test")
+    sign_in(web, stakeholder)
     thread = f"{DRAFT}/clauses/{key}"
     with unit_of_work(db) as s:
         window = s.exec(select(ConsultationWindow)).one()
@@ -265,7 +265,7 @@ def test_reply_errors_show_beside_that_reply_form_with_the_text_kept(
     open_consultation(web, drafter)
     key = web.get(DRAFT).context["chapters"][0][1][0].key  # type: ignore[attr-defined]
     first, second = comment(db, key=key, body="Satu."), comment(db, key=key, body="Dua.")
-    log_in(web, "budi@asn.test")
+    sign_in(web, stakeholder)
     thread = f"{DRAFT}/clauses/{key}"
     typed = "x" * (settings.comment_max_length + 1)
     long = post_form(web, f"{thread}/replies", {"parent_id": str(second), "body": typed}, page=thread)
@@ -292,7 +292,7 @@ def test_a_moderators_reply_is_refused_beside_its_form_with_the_text_kept(
     open_consultation(web, drafter)
     key = web.get(DRAFT).context["chapters"][0][1][0].key  # type: ignore[attr-defined]
     first = comment(db, key=key, body="Satu.")
-    log_in(web, "maya@siklus.test")
+    sign_in(web, moderator)
     thread = f"{DRAFT}/clauses/{key}"
     typed = "Balasan moderator yang tidak boleh dikirim."
     refused = post_form(web, f"{thread}/replies", {"parent_id": str(first), "body": typed}, page=thread)
@@ -318,7 +318,7 @@ def test_acknowledging_an_adopted_policy_once(
 ) -> None:
     open_consultation(web, drafter)
     adopt(db)
-    log_in(web, "budi@asn.test")
+    sign_in(web, stakeholder)
     page = web.get(f"/policies/{SLUG}")
     assert page.context["adoption"].number == "12 Tahun 2026"  # type: ignore[attr-defined]
     assert (
@@ -339,7 +339,7 @@ def test_acknowledging_an_adopted_policy_once(
 
 
 def test_acknowledge_requires_an_adopted_policy(web: TestClient, stakeholder: str) -> None:
-    log_in(web, "budi@asn.test")
+    sign_in(web, stakeholder)
     page = post_form(web, f"/policies/{SLUG}/acknowledge", {}, page=f"/policies/{SLUG}")
     assert page.status_code == 404 and "belum ditetapkan" in page.text
 

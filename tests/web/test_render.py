@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from service.secret_key import ensure_secret_key
 from service.web.render import safe_next
-from tests.web.conftest import DRAFT, SLUG, csrf_of, log_in, post_form, use_english
+from tests.web.conftest import DRAFT, SLUG, csrf_of, post_form, sign_in, use_english
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def test_bad_numbers_in_a_page_address_give_the_html_error_page(web: TestClient,
 
 
 def test_a_bad_number_in_a_form_address_is_an_html_page_too(web: TestClient, drafter: str) -> None:
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     page = post_form(web, f"/policies/{SLUG}/versions/tiga/publish", {}, page=f"/policies/{SLUG}/cockpit")
     assert page.status_code == 404 and page.template.name == "web/error.html"  # type: ignore[attr-defined]
 
@@ -144,7 +144,7 @@ def test_secret_key_is_generated_once_and_reused(settings, tmp_path) -> None:  #
 
 
 def test_a_refused_form_links_back_to_the_page_that_held_it(web: TestClient, drafter: str) -> None:
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     page = f"/policies/{SLUG}/workshops"
     token = csrf_of(web, page)
     refused = web.post(

@@ -16,7 +16,7 @@ from policies.lifecycle.models import Policy, Stage
 from policies.workshops import actions as workshops
 from policies.workshops.models import Workshop
 from tests.service.conftest import auth
-from tests.web.conftest import DRAFTER, SLUG, log_in, post_form, use_english
+from tests.web.conftest import DRAFTER, SLUG, post_form, sign_in, use_english
 
 COCKPIT = f"/policies/{SLUG}/cockpit"
 WORKSHOPS = f"/policies/{SLUG}/workshops"
@@ -30,7 +30,7 @@ def test_cockpit_refusal_lists_every_unmet_gate(web: TestClient, drafter: str) -
     assert web.post(
         f"/api/v1/policies/{SLUG}/advance", headers=auth(drafter), json={"to_stage": "workshop"}
     ).is_success
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     page = web.get(COCKPIT)
     assert page.template.name == "web/cockpit.html"  # type: ignore[attr-defined]
     refused = post_form(web, f"/policies/{SLUG}/advance", {"to_stage": "consultation"}, page=COCKPIT)
@@ -50,7 +50,7 @@ def test_cockpit_refusal_lists_every_unmet_gate(web: TestClient, drafter: str) -
 
 
 def test_cockpit_keeps_the_typed_reason_of_the_refused_step(web: TestClient, drafter: str) -> None:
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     refused = post_form(
         web, f"/policies/{SLUG}/advance", {"to_stage": "withdrawn", "reason": "  "}, page=COCKPIT
     )
@@ -72,21 +72,25 @@ def test_cockpit_is_for_the_owning_unit_and_admins(
     web: TestClient, drafter: str, other_drafter: str, stakeholder: str, moderator: str, admin: str
 ) -> None:
     assert web.get(COCKPIT, follow_redirects=False).headers["location"] == f"/login?next={COCKPIT}"
-    for email in ("budi@asn.test", "joko@lampung.test", "maya@siklus.test"):
-        log_in(web, email)
+    for email, token in (
+        ("budi@asn.test", stakeholder),
+        ("joko@lampung.test", other_drafter),
+        ("maya@siklus.test", moderator),
+    ):
+        sign_in(web, token)
         page = web.get(COCKPIT)
         assert page.status_code == 403 and page.template.name == "web/error.html", email  # type: ignore[attr-defined]
         assert page.context["title"] == "Tidak diizinkan"  # type: ignore[attr-defined]
         # Even a refused form never shows them the cockpit.
         bogus = post_form(web, f"/policies/{SLUG}/advance", {"to_stage": "ke-bulan"}, page="/")
         assert bogus.status_code == 403 and bogus.template.name == "web/error.html", email  # type: ignore[attr-defined]
-    for email in ("rina@bkpsdm.test", "ani@siklus.test"):
-        log_in(web, email)
+    for email, token in (("rina@bkpsdm.test", drafter), ("ani@siklus.test", admin)):
+        sign_in(web, token)
         assert web.get(COCKPIT).status_code == 200, email
 
 
 def test_advance_moves_the_policy_and_history_shows_it(web: TestClient, drafter: str) -> None:
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     moved = post_form(
         web, f"/policies/{SLUG}/advance", {"to_stage": "workshop"}, page=COCKPIT, follow_redirects=False
     )
@@ -96,10 +100,10 @@ def test_advance_moves_the_policy_and_history_shows_it(web: TestClient, drafter:
 
 
 def test_publishing_from_the_cockpit(web: TestClient, drafter: str, other_drafter: str, db: str) -> None:
-    log_in(web, "joko@lampung.test")
+    sign_in(web, other_drafter)
     foreign = post_form(web, f"/policies/{SLUG}/versions/1/publish", {}, page="/")
     assert foreign.status_code == 403
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     assert "Terbitkan versi 1" in web.get(COCKPIT).text
     done = post_form(web, f"/policies/{SLUG}/versions/1/publish", {}, page=COCKPIT, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == COCKPIT
@@ -117,7 +121,7 @@ def test_publishing_from_the_cockpit(web: TestClient, drafter: str, other_drafte
 
 
 def test_board_shows_blockers_and_what_is_due_soon(web: TestClient, drafter: str, db: str) -> None:
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     with unit_of_work(db) as s:
         workshops.schedule_workshop(
             s,
@@ -151,7 +155,7 @@ def test_board_shows_blockers_and_what_is_due_soon(web: TestClient, drafter: str
 
 
 def test_edit_previews_and_saves_a_version_keeping_clause_keys(web: TestClient, drafter: str) -> None:
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     form = web.get(f"/policies/{SLUG}/edit")
     body = form.context["values"]["body"]  # type: ignore[attr-defined]
     assert "{#" in body
@@ -178,7 +182,7 @@ def test_edit_previews_and_saves_a_version_keeping_clause_keys(web: TestClient, 
 
 
 def test_workshop_schedule_attendance_and_minutes(web: TestClient, drafter: str) -> None:
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     bad = post_form(
         web,
         f"{WORKSHOPS}/schedule",
@@ -239,7 +243,7 @@ def test_workshop_forms_apply_the_api_limits_beside_the_field(
         wid = workshops.schedule_workshop(
             s, actor=DRAFTER, slug=SLUG, title="Lokakarya 0", starts_at=utcnow(), location="Aula"
         ).id
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     sent = (
         {"starts_at": "2026-08-20T09:00", **data}
         if action == "schedule"
@@ -254,7 +258,7 @@ def test_workshop_forms_apply_the_api_limits_beside_the_field(
 
 
 def test_a_bad_or_unknown_workshop_is_a_clear_page(web: TestClient, drafter: str) -> None:
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     letters = post_form(
         web, f"{WORKSHOPS}/minutes", {"workshop_id": "abc", "minutes": "Notula."}, page=WORKSHOPS
     )
@@ -273,7 +277,7 @@ def test_a_bad_or_unknown_workshop_is_a_clear_page(web: TestClient, drafter: str
 
 
 def test_workshops_are_for_the_owning_unit(web: TestClient, other_drafter: str) -> None:
-    log_in(web, "joko@lampung.test")
+    sign_in(web, other_drafter)
     assert web.get(WORKSHOPS).status_code == 403
     sent = post_form(
         web,
@@ -287,7 +291,7 @@ def test_workshops_are_for_the_owning_unit(web: TestClient, other_drafter: str) 
 def test_cockpit_shows_this_cycles_revision_notes_with_reason_and_round(
     web: TestClient, drafter: str, db: str
 ) -> None:
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     assert web.get(COCKPIT).context["revision_notes"] == []  # type: ignore[attr-defined]
     assert "Belum ada catatan revisi untuk siklus ini." in web.get(COCKPIT).text
     now = utcnow()

@@ -18,7 +18,7 @@ from policies.core.db import unit_of_work, utcnow
 from policies.evaluation.rounds import open_round
 from policies.lifecycle.models import Policy, Stage
 from tests.service.conftest import open_consultation
-from tests.web.conftest import DRAFTER, SLUG, clause_keys, comment, log_in, post_form, use_english
+from tests.web.conftest import DRAFTER, SLUG, clause_keys, comment, post_form, sign_in, use_english
 
 TRIAGE = f"/policies/{SLUG}/triage"
 REPORT = f"/policies/{SLUG}/report"
@@ -49,7 +49,7 @@ def _ids(page) -> list[int]:  # type: ignore[no-untyped-def]
 def test_triage_filters_by_answer_clause_stance_and_campaign(web: TestClient, drafter: str, db: str) -> None:
     made = _register(web, drafter, db)
     first, second = made["keys"]  # type: ignore[misc]
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     everything = web.get(TRIAGE)
     assert everything.template.name == "web/triage.html"  # type: ignore[attr-defined]
     assert len(_ids(everything)) == 5 and "5 masukan masih menunggu tindak lanjut." in everything.text
@@ -69,7 +69,7 @@ def test_a_refused_answer_keeps_the_choice_the_reason_and_the_filters(
     web: TestClient, drafter: str, db: str
 ) -> None:
     made = _register(web, drafter, db)
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     target = made["against"]
     listed = web.get(f"{TRIAGE}?stance=against")
     assert f'action="/policies/{SLUG}/triage/comment/{target}?stance=against"' in listed.text
@@ -107,7 +107,7 @@ def test_a_refused_moderation_shows_beside_its_form(
     web: TestClient, drafter: str, moderator: str, db: str
 ) -> None:
     made = _register(web, drafter, db)
-    log_in(web, "maya@siklus.test")
+    sign_in(web, moderator)
     page = web.get(TRIAGE)
     assert page.context["can_moderate"] is True and page.context["can_answer"] is False  # type: ignore[attr-defined]
     refused = post_form(
@@ -132,12 +132,12 @@ def test_a_refused_moderation_shows_beside_its_form(
 def test_triage_checks_the_drafters_unit(
     web: TestClient, drafter: str, other_drafter: str, stakeholder: str, admin: str
 ) -> None:
-    log_in(web, "joko@lampung.test")
+    sign_in(web, other_drafter)
     foreign = web.get(TRIAGE)
     assert foreign.status_code == 403 and "Hanya perancang dari BKPSDM Kota Tangerang Selatan" in foreign.text
-    log_in(web, "budi@asn.test")
+    sign_in(web, stakeholder)
     assert web.get(TRIAGE).status_code == 403
-    log_in(web, "ani@siklus.test")
+    sign_in(web, admin)
     admin_page = web.get(TRIAGE)
     assert admin_page.status_code == 200 and admin_page.context["can_answer"] is True  # type: ignore[attr-defined]
 
@@ -149,9 +149,9 @@ def test_consultation_report_is_published_before_everyone_reads_it(
     anonymous = web.get(REPORT)
     assert anonymous.status_code == 404 and anonymous.template.name == "web/error.html"  # type: ignore[attr-defined]
     assert "belum diterbitkan" in anonymous.text
-    log_in(web, "budi@asn.test")
+    sign_in(web, stakeholder)
     assert web.get(REPORT).status_code == 404
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     preview = web.get(REPORT)
     assert preview.status_code == 200 and 'class="draft" role="note">DRAF' in preview.text
     with unit_of_work(db) as s:
@@ -180,7 +180,7 @@ def test_consultation_report_reads_a_page_at_a_time_or_whole(
 
     made = _register(web, drafter, db)
     monkeypatch.setattr(report, "PAGE_COMMENTS", 2)
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     first = web.get(REPORT)
     assert first.status_code == 200 and "Daftar pasal" in first.text and 'rel="next"' in first.text
     assert first.text.count('class="comment"') == 2
@@ -210,7 +210,7 @@ def test_evaluation_report_in_the_visitors_language_readable_on_a_phone(
         ).id
     anonymous = web.get(f"/evaluation/rounds/{round_id}/report", follow_redirects=False)
     assert anonymous.status_code == 303  # an unpublished report is for the evaluators' eyes
-    log_in(web, "rina@bkpsdm.test")
+    sign_in(web, drafter)
     assert "Survei putaran 1" in web.get(f"/policies/{SLUG}").text
     use_english(web)
     report = web.get(f"/evaluation/rounds/{round_id}/report")

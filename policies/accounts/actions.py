@@ -137,6 +137,14 @@ def _insert(session: Session, account: Account) -> Account:
     return account
 
 
+def _insert_checked(session: Session, account: Account, *, email: str, name: str, password: str) -> Account:
+    # What every account passes, whoever creates it, checked in the order a form shows it.
+    _check_password(password)
+    account.email, account.name = _normalize_email(email), _check_name(name)
+    account.password_hash = hash_password(password)
+    return _insert(session, account)
+
+
 def register_stakeholder(
     session: Session,
     *,
@@ -163,19 +171,8 @@ def register_stakeholder(
         raise InvalidInput(
             "NIP, bila diisi, harus 18 digit angka.", en="A NIP, when given, has 18 digits.", field="nip"
         )
-    _check_password(password)
-    email = _normalize_email(email)
-    name = _check_name(name)
-    account = Account(
-        email=email,
-        name=name,
-        password_hash=hash_password(password),
-        role=Role.STAKEHOLDER,
-        group=group.value,
-        nip=nip,
-        unit=unit,
-    )
-    return _insert(session, account)
+    account = Account(role=Role.STAKEHOLDER, group=group.value, nip=nip, unit=unit)
+    return _insert_checked(session, account, email=email, name=name, password=password)
 
 
 def create_account(
@@ -208,19 +205,10 @@ def create_account(
         raise InvalidInput(
             "NIP, bila diisi, harus 18 digit angka.", en="A NIP, when given, has 18 digits.", field="nip"
         )
-    _check_password(password)
-    email = _normalize_email(email)
-    name = _check_name(name)
-    account = Account(
-        email=email,
-        name=name,
-        password_hash=hash_password(password),
-        role=role,
-        unit=unit,
-        group=StakeholderGroup.ASN.value if nip else StakeholderGroup.PUBLIC.value,
-        nip=nip.strip(),
-    )
-    return _insert(session, account)
+    # A staff account with a NIP is a civil servant (asn); without one it stands for the public.
+    speaks_for = StakeholderGroup.ASN if nip else StakeholderGroup.PUBLIC
+    account = Account(role=role, group=speaks_for.value, nip=nip.strip(), unit=unit)
+    return _insert_checked(session, account, email=email, name=name, password=password)
 
 
 def find_account(session: Session, *, email: str) -> Account | None:

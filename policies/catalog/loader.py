@@ -23,10 +23,15 @@ from policies.lifecycle.models import Policy, PolicyKind
 KINDS_DIR = Path(__file__).parent / "kinds"
 
 
-class RulesSpec(BaseModel):
-    """Gate thresholds of a kind."""
+class Spec(BaseModel):
+    """A part of a catalogue file: an unknown key is a typo, refused rather than ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class RulesSpec(Spec):
+    """Gate thresholds of a kind."""
+
     min_consultation_days: int = Field(ge=1, le=90)
     min_workshops: int = Field(ge=0, le=20)
     socialization_reach_target: float = Field(ge=0, le=1)
@@ -37,10 +42,9 @@ class RulesSpec(BaseModel):
     evaluation_reminder_interval_days: int = Field(default=7, ge=1, le=60)
 
 
-class IndicatorSpec(BaseModel):
+class IndicatorSpec(Spec):
     """An indicator every policy of the kind starts with."""
 
-    model_config = ConfigDict(extra="forbid")
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
     name_en: str
@@ -53,10 +57,9 @@ class IndicatorSpec(BaseModel):
     )
 
 
-class QuestionSpec(BaseModel):
+class QuestionSpec(Spec):
     """One of the kind's own survey questions."""
 
-    model_config = ConfigDict(extra="forbid")
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     type: Literal["scale", "single", "multi", "text"]
     text: str
@@ -77,10 +80,9 @@ class QuestionSpec(BaseModel):
         return self
 
 
-class ExampleSpec(BaseModel):
+class ExampleSpec(Spec):
     """The worked example policy of the kind."""
 
-    model_config = ConfigDict(extra="forbid")
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
     region: str
@@ -89,10 +91,9 @@ class ExampleSpec(BaseModel):
     draft: str
 
 
-class KindSpec(BaseModel):
+class KindSpec(Spec):
     """A whole catalogue file."""
 
-    model_config = ConfigDict(extra="forbid")
     code: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     name: str
     name_en: str

@@ -8,6 +8,19 @@ from typing import Any
 
 from policies.core.i18n import stage_name
 
+# Each kind of refusal's stable code, with its title in Indonesian and in English.
+TITLES: dict[str, tuple[str, str]] = {
+    "domain-error": ("Permintaan ditolak", "Request refused"),
+    "not-found": ("Tidak ditemukan", "Not found"),
+    "conflict": ("Konflik dengan keadaan saat ini", "Conflicts with the current state"),
+    "invalid-input": ("Masukan tidak valid", "Invalid input"),
+    "forbidden": ("Tidak diizinkan", "Not allowed"),
+    "unauthenticated": ("Perlu masuk", "Sign-in required"),
+    "rate-limited": ("Terlalu banyak permintaan", "Too many requests"),
+    "transition-not-allowed": ("Perpindahan tahap tidak diizinkan", "Stage change not allowed"),
+    "gates-not-met": ("Syarat tahap belum terpenuhi", "Stage requirements not met"),
+}
+
 
 class DomainError(Exception):
     """Base of every expected refusal; `code` is a stable machine-readable name.
@@ -17,8 +30,14 @@ class DomainError(Exception):
     """
 
     code = "domain-error"
-    title = "Permintaan ditolak"
-    title_en = "Request refused"
+    title, title_en = TITLES[code]
+
+    def __init_subclass__(cls, *, code: str | None = None, **kw: Any) -> None:
+        # A kind of refusal names its code; its titles come from the one table above.
+        super().__init_subclass__(**kw)
+        if code is not None:
+            cls.code = code
+            cls.title, cls.title_en = TITLES[code]
 
     def __init__(self, detail: str, *, en: str = "", **extra: Any) -> None:
         super().__init__(detail)
@@ -33,64 +52,36 @@ class DomainError(Exception):
         return self.title, self.detail
 
 
-class NotFound(DomainError):
+class NotFound(DomainError, code="not-found"):
     """The thing asked for does not exist."""
 
-    code = "not-found"
-    title = "Tidak ditemukan"
-    title_en = "Not found"
 
-
-class Conflict(DomainError):
+class Conflict(DomainError, code="conflict"):
     """The request clashes with the current state (a concurrent change, a duplicate)."""
 
-    code = "conflict"
-    title = "Konflik dengan keadaan saat ini"
-    title_en = "Conflicts with the current state"
 
-
-class InvalidInput(DomainError):
+class InvalidInput(DomainError, code="invalid-input"):
     """The input is well-formed but breaks a domain rule (field names the culprit)."""
-
-    code = "invalid-input"
-    title = "Masukan tidak valid"
-    title_en = "Invalid input"
 
     def __init__(self, detail: str, *, en: str = "", field: str | None = None, **extra: Any) -> None:
         super().__init__(detail, en=en, field=field, **extra)
         self.field = field
 
 
-class PermissionDenied(DomainError):
+class PermissionDenied(DomainError, code="forbidden"):
     """The actor may not do this."""
 
-    code = "forbidden"
-    title = "Tidak diizinkan"
-    title_en = "Not allowed"
 
-
-class NotAuthenticated(DomainError):
+class NotAuthenticated(DomainError, code="unauthenticated"):
     """No valid credentials were given."""
 
-    code = "unauthenticated"
-    title = "Perlu masuk"
-    title_en = "Sign-in required"
 
-
-class RateLimited(DomainError):
+class RateLimited(DomainError, code="rate-limited"):
     """Too many requests in a short time."""
 
-    code = "rate-limited"
-    title = "Terlalu banyak permintaan"
-    title_en = "Too many requests"
 
-
-class TransitionNotAllowed(DomainError):
+class TransitionNotAllowed(DomainError, code="transition-not-allowed"):
     """The lifecycle has no edge from the current stage to the requested one."""
-
-    code = "transition-not-allowed"
-    title = "Perpindahan tahap tidak diizinkan"
-    title_en = "Stage change not allowed"
 
 
 @dataclass(frozen=True)
@@ -103,15 +94,12 @@ class FailedGate:
 
 
 @dataclass
-class GatesNotMet(DomainError):
+class GatesNotMet(DomainError, code="gates-not-met"):
     """Every gate that blocks a transition, not only the first."""
 
     from_stage: str
     to_stage: str
     failed: Sequence[FailedGate] = field(default_factory=list)
-    code = "gates-not-met"
-    title = "Syarat tahap belum terpenuhi"
-    title_en = "Stage requirements not met"
 
     def __post_init__(self) -> None:
         reasons = "; ".join(f.reason for f in self.failed)

@@ -36,7 +36,7 @@ import sqlalchemy as sa
 
 from bench.comment_fill import MAIN_SLUG, REPORT_SLUG, bulk_fill, prepare
 from policies.consultation.export import export_query
-from policies.consultation.pages import CommentSort, encode_cursor
+from policies.consultation.pages import CommentSort, page_cursor
 from policies.core.db import get_engine, read_session, utcnow
 
 CLIENTS = 32
@@ -158,7 +158,7 @@ def bench_deep_page(base: str, *, window_max_id: int, runs: int = 300) -> dict[s
     conn = http.client.HTTPConnection(url.host, url.port, timeout=30)
     try:
         for i in range(runs + 20):
-            cursor = encode_cursor(CommentSort.NEWEST, key=[window_max_id // 2 - i * step])
+            cursor = page_cursor(CommentSort.NEWEST, last_id=window_max_id // 2 - i * step)
             start = time.perf_counter()
             conn.request("GET", f"/api/v1/policies/{MAIN_SLUG}/comments?limit=50&cursor={cursor}")
             response = conn.getresponse()

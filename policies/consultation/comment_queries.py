@@ -1,26 +1,35 @@
-"""Reading the comment register: what a viewer may see of a comment, one comment with its replies."""
+"""The comment register's one read model: a comment as a viewer may see it, read straight from SQL.
+
+`CommentPublic` names the fields once. The API answers with it (and documents it), the pages and
+the report read it, and the comment page over HTTP writes its records (`record_of_row`: the same
+fields, in the same order, as plain mappings) with orjson. The columns that fill it come from
+`comment_columns`, where hidden text is masked by one SQL expression for every statement.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlmodel import Session
 
 from policies.accounts.access import Actor
 from policies.accounts.models import Role
-from policies.consultation.models import Comment, Disposition
+from policies.consultation.models import Comment, Disposition, Outcome, Stance
 from policies.consultation.register import comment_of
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import get_policy
 
+# What the public reads instead of a hidden comment's text, closed by "]" or ": <reason>]".
+HIDDEN_NOTE = "[disembunyikan oleh moderator"
 
-@dataclass(frozen=True)
-class DispositionView:
-    """A comment's tindak lanjut as shown to everyone."""
 
-    outcome: str
+class DispositionPublic(BaseModel):
+    """A comment's tindak lanjut."""
+
+    outcome: Outcome
     reason: str
     next_clause_key: str | None
     responder_id: int | None
@@ -28,16 +37,15 @@ class DispositionView:
     responded_at: datetime
 
 
-@dataclass(frozen=True)
-class CommentView:
-    """A comment as a given viewer may see it (hidden text replaced for the public)."""
+class CommentPublic(BaseModel):
+    """A comment as the caller may see it (a hidden one's text only for moderators and the unit)."""
 
     id: int
     clause_key: str
     parent_id: int | None
     quote: str
     body: str
-    stance: str
+    stance: Stance
     author_name: str
     author_group: str
     source: str
@@ -47,13 +55,83 @@ class CommentView:
     hidden: bool
     hidden_reason: str
     created_at: datetime
-    disposition: DispositionView | None = None
-    replies: list[CommentView] = field(default_factory=list)
+    disposition: DispositionPublic | None = None
+    replies: list[CommentPublic] = []
 
 
-def hidden_placeholder(reason: str) -> str:
-    """Return the text the public sees instead of a hidden comment."""
-    return f"[disembunyikan oleh moderator: {reason}]" if reason else "[disembunyikan oleh moderator]"
+class CommentPage(BaseModel):
+    """A page of comments; pass `next_cursor` as `cursor` (same sort) for the following page."""
+
+    items: list[CommentPublic]
+    next_cursor: str | None
+
+
+# The model's own fields, in its order: the columns are selected in it and the records keep it,
+# so orjson writes a record's keys in the order pydantic writes the model's.
+COMMENT_KEYS = tuple(k for k in CommentPublic.model_fields if k not in ("disposition", "replies"))
+DISPOSITION_KEYS = tuple(DispositionPublic.model_fields)
+_N = len(COMMENT_KEYS)
+_C = Comment.__table__.c  # type: ignore[attr-defined]
+_D = Disposition.__table__.c  # type: ignore[attr-defined]
+LIST_FROM = Comment.__table__.outerjoin(Disposition.__table__, _D.comment_id == _C.id)  # type: ignore[attr-defined]
+# Bound per statement where the viewer's right is known before the query.
+FULL_TEXT = sa.bindparam("full_text", type_=sa.Boolean())
+
+
+def masked(full_text: sa.ColumnElement[bool]) -> dict[str, sa.ColumnElement[Any]]:
+    """Return quote, body, hidden and hidden_reason of the comment table as a viewer may see them.
+
+    The one masking rule, for every statement that reads comments: a hidden comment's quote and
+    body reach only a viewer for whom `full_text` holds; everyone else reads the placeholder
+    with the moderator's reason.
+    """
+    hidden = _C.hidden_at.is_not(None)
+    shown = sa.or_(_C.hidden_at.is_(None), full_text)
+    placeholder = sa.case(
+        (_C.hidden_reason == "", HIDDEN_NOTE + "]"), else_=HIDDEN_NOTE + ": " + _C.hidden_reason + "]"
+    )
+    return {
+        "quote": sa.case((shown, _C.quote), else_=""),
+        "body": sa.case((shown, _C.body), else_=placeholder),
+        "hidden": hidden,
+        "hidden_reason": sa.case((hidden, _C.hidden_reason), else_=""),
+    }
+
+
+def comment_columns(full_text: sa.ColumnElement[bool]) -> list[sa.ColumnElement[Any]]:
+    """Return the columns of `CommentPublic` then `DispositionPublic`, hidden text masked."""
+    shown = masked(full_text)
+    comment = [shown[k].label(k) if k in shown else _C[k] for k in COMMENT_KEYS]
+    return comment + [_D[k] for k in DISPOSITION_KEYS]
+
+
+def record_of_row(row: Any) -> dict[str, Any]:
+    """Turn a row of `comment_columns` into the model's fields as a plain mapping, ready for JSON.
+
+    The hottest read (a page over HTTP) writes these straight out: validating them into models
+    and serializing those cost about as much as the query.
+    """
+    record = dict(zip(COMMENT_KEYS, row, strict=False))  # the disposition follows
+    record["disposition"] = (
+        dict(zip(DISPOSITION_KEYS, row[_N:], strict=True)) if row[_N] is not None else None
+    )
+    record["replies"] = []
+    return record
+
+
+def sees_hidden(actor: Actor | None, *, unit: str) -> bool:
+    """Tell whether a viewer may read the hidden text of a unit's policies."""
+    sees_all, own_unit = hidden_access(actor)
+    return sees_all or own_unit == unit
+
+
+def hidden_access(actor: Actor | None) -> tuple[bool, str | None]:
+    """Return whether a viewer reads every hidden text, and the one unit whose hidden text they read."""
+    if actor is None:
+        return False, None
+    if actor.role in (Role.ADMIN, Role.MODERATOR):
+        return True, None
+    return False, actor.unit if actor.role is Role.DRAFTER else None
 
 
 def can_see_hidden(actor: Actor | None, *, policy: Policy) -> bool:
@@ -61,217 +139,34 @@ def can_see_hidden(actor: Actor | None, *, policy: Policy) -> bool:
     return sees_hidden(actor, unit=policy.unit)
 
 
-def sees_hidden(actor: Actor | None, *, unit: str) -> bool:
-    """Tell whether a viewer may read the hidden text of a unit's policies."""
-    if actor is None:
-        return False
-    if actor.role in (Role.ADMIN, Role.MODERATOR):
-        return True
-    return actor.role is Role.DRAFTER and actor.unit == unit
-
-
-def _shown(
-    quote: str, body: str, hidden_at: datetime | None, reason: str, *, full_text: bool
-) -> tuple[str, str, bool, str]:
-    """Return quote, body, hidden and hidden reason as the viewer may see them: the one masking rule."""
-    if hidden_at is None:
-        return quote, body, False, ""
-    if full_text:
-        return quote, body, True, reason
-    return "", hidden_placeholder(reason), True, reason
-
-
-def view_of(comment: Comment, *, disposition: Disposition | None, full_text: bool) -> CommentView:
-    """Turn a row into what the viewer may see."""
-    quote, body, hidden, hidden_reason = _shown(
-        comment.quote, comment.body, comment.hidden_at, comment.hidden_reason, full_text=full_text
-    )
-    return CommentView(
-        id=comment.id,  # type: ignore[arg-type]
-        clause_key=comment.clause_key,
-        parent_id=comment.parent_id,
-        quote=quote,
-        body=body,
-        stance=str(comment.stance),
-        author_name=comment.author_name,
-        author_group=comment.author_group,
-        source=str(comment.source),
-        campaign_id=comment.campaign_id,
-        support_count=comment.support_count,
-        oppose_count=comment.oppose_count,
-        hidden=hidden,
-        hidden_reason=hidden_reason,
-        created_at=comment.created_at,
-        disposition=(
-            DispositionView(
-                outcome=str(disposition.outcome),
-                reason=disposition.reason,
-                next_clause_key=disposition.next_clause_key,
-                responder_id=disposition.responder_id,
-                via_campaign_id=disposition.via_campaign_id,
-                responded_at=disposition.responded_at,
-            )
-            if disposition is not None
-            else None
-        ),
-    )
-
-
-def comment_view(session: Session, *, comment: Comment, full_text: bool) -> CommentView:
-    """Turn a row into what the viewer may see, with its disposition when it has one."""
-    disposition = session.exec(select(Disposition).where(Disposition.comment_id == comment.id)).first()
-    return view_of(comment, disposition=disposition, full_text=full_text)
-
-
-_C = Comment.__table__.c  # type: ignore[attr-defined]
-_D = Disposition.__table__.c  # type: ignore[attr-defined]
-LIST_COLUMNS = (
-    _C.id,
-    _C.clause_key,
-    _C.parent_id,
-    _C.quote,
-    _C.body,
-    _C.stance,
-    _C.author_name,
-    _C.author_group,
-    _C.source,
-    _C.campaign_id,
-    _C.support_count,
-    _C.oppose_count,
-    _C.hidden_at,
-    _C.hidden_reason,
-    _C.created_at,
-    _D.outcome,
-    _D.reason,
-    _D.next_clause_key,
-    _D.responder_id,
-    _D.via_campaign_id,
-    _D.responded_at,
+_ONE = sa.select(*comment_columns(FULL_TEXT)).select_from(LIST_FROM).where(_C.id == sa.bindparam("id"))
+_WITH_REPLIES = (
+    sa.select(*comment_columns(FULL_TEXT))
+    .select_from(LIST_FROM)
+    .where(sa.or_(_C.id == sa.bindparam("id"), _C.parent_id == sa.bindparam("id")))
+    .order_by(_C.id)
 )
 
-LIST_FROM = Comment.__table__.outerjoin(Disposition.__table__, _D.comment_id == _C.id)  # type: ignore[attr-defined]
+
+def comment_public(session: Session, *, comment_id: int, full_text: bool) -> CommentPublic:
+    """Read one comment (written and flushed already) with its disposition, as the viewer may see it."""
+    row = session.connection().execute(_ONE, {"id": comment_id, "full_text": full_text}).one()
+    return CommentPublic.model_validate(record_of_row(row))
 
 
-def view_of_row(row: tuple, *, full_text: bool) -> CommentView:
-    """Turn a row of LIST_COLUMNS into what the viewer may see (no ORM objects: reads are hot)."""
-    (
-        cid,
-        clause_key,
-        parent_id,
-        quote,
-        body,
-        stance,
-        author_name,
-        author_group,
-        source,
-        campaign_id,
-        support,
-        oppose,
-        hidden_at,
-        hidden_reason,
-        created_at,
-        outcome,
-        reason,
-        next_key,
-        responder_id,
-        via_campaign_id,
-        responded_at,
-    ) = row
-    quote, body, hidden, hidden_reason = _shown(quote, body, hidden_at, hidden_reason, full_text=full_text)
-    return CommentView(
-        id=cid,
-        clause_key=clause_key,
-        parent_id=parent_id,
-        quote=quote,
-        body=body,
-        stance=stance,
-        author_name=author_name,
-        author_group=author_group,
-        source=source,
-        campaign_id=campaign_id,
-        support_count=support,
-        oppose_count=oppose,
-        hidden=hidden,
-        hidden_reason=hidden_reason,
-        created_at=created_at,
-        disposition=(
-            DispositionView(outcome, reason, next_key, responder_id, via_campaign_id, responded_at)
-            if outcome is not None
-            else None
-        ),
-    )
+def new_comment_public(comment: Comment) -> CommentPublic:
+    """Describe a comment made just now: not hidden, not answered, no reply, so no query is needed."""
+    values = {k: getattr(comment, k) for k in COMMENT_KEYS if k not in ("hidden", "hidden_reason")}
+    return CommentPublic.model_validate({**values, "hidden": False, "hidden_reason": ""})
 
 
-def record_of_row(row: tuple, *, full_text: bool) -> dict[str, Any]:
-    """Turn a row of LIST_COLUMNS into a CommentView's fields as a plain mapping, ready for JSON.
-
-    The hottest read (a page over HTTP) writes these straight out: building the dataclasses and
-    serializing them through pydantic cost about as much as the query.
-    """
-    (
-        cid,
-        clause_key,
-        parent_id,
-        quote,
-        body,
-        stance,
-        author_name,
-        author_group,
-        source,
-        campaign_id,
-        support,
-        oppose,
-        hidden_at,
-        hidden_reason,
-        created_at,
-        outcome,
-        reason,
-        next_key,
-        responder_id,
-        via_campaign_id,
-        responded_at,
-    ) = row
-    quote, body, hidden, hidden_reason = _shown(quote, body, hidden_at, hidden_reason, full_text=full_text)
-    return {
-        "id": cid,
-        "clause_key": clause_key,
-        "parent_id": parent_id,
-        "quote": quote,
-        "body": body,
-        "stance": stance,
-        "author_name": author_name,
-        "author_group": author_group,
-        "source": source,
-        "campaign_id": campaign_id,
-        "support_count": support,
-        "oppose_count": oppose,
-        "hidden": hidden,
-        "hidden_reason": hidden_reason,
-        "created_at": created_at,
-        "disposition": (
-            {
-                "outcome": outcome,
-                "reason": reason,
-                "next_clause_key": next_key,
-                "responder_id": responder_id,
-                "via_campaign_id": via_campaign_id,
-                "responded_at": responded_at,
-            }
-            if outcome is not None
-            else None
-        ),
-        "replies": [],
-    }
-
-
-def read_comment(session: Session, *, slug: str, comment_id: int, viewer: Actor | None) -> CommentView:
+def read_comment(session: Session, *, slug: str, comment_id: int, viewer: Actor | None) -> CommentPublic:
     """Return one comment with its disposition and its replies, oldest reply first."""
     policy = get_policy(session, slug=slug)
     comment = comment_of(session, policy=policy, comment_id=comment_id)
-    full_text = can_see_hidden(viewer, policy=policy)
-    view = comment_view(session, comment=comment, full_text=full_text)
-    replies = session.exec(
-        select(Comment).where(Comment.parent_id == comment.id).order_by(col(Comment.id))
-    ).all()
-    view.replies.extend(view_of(r, disposition=None, full_text=full_text) for r in replies)
-    return view
+    params = {"id": comment.id, "full_text": can_see_hidden(viewer, policy=policy)}
+    first, *replies = [record_of_row(r) for r in session.connection().execute(_WITH_REPLIES, params)]
+    for reply in replies:
+        reply["disposition"] = None  # a reply is answered in its thread, not given a tindak lanjut
+    first["replies"] = replies
+    return CommentPublic.model_validate(first)

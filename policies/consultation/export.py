@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from policies.consultation.comment_queries import hidden_placeholder
+from policies.consultation.comment_queries import masked
 
 CHUNK_ROWS = 10_000
 COLUMNS = (
@@ -48,18 +48,23 @@ _GUARD = (
     + ") THEN :apostrophe || {expr} ELSE {expr} END"
 )
 _SELECT = """
-SELECT c.id, c.clause_key, c.parent_id, c.stance, {author_name}, c.author_group, c.source,
-       c.campaign_id, c.support_count, c.oppose_count, c.created_at,
-       CASE WHEN c.hidden_at IS NULL THEN 0 ELSE 1 END AS hidden,
+SELECT comment.id, comment.clause_key, comment.parent_id, comment.stance, {author_name},
+       comment.author_group, comment.source, comment.campaign_id, comment.support_count,
+       comment.oppose_count, comment.created_at,
+       CASE WHEN comment.hidden_at IS NULL THEN 0 ELSE 1 END AS hidden,
        {body}, {quote},
-       d.outcome, {reason}, {next_clause_key}, d.responded_at, d.via_campaign_id, c.window_id
-FROM comment c LEFT JOIN disposition d ON d.comment_id = c.id
+       disposition.outcome, {reason}, {next_clause_key}, disposition.responded_at,
+       disposition.via_campaign_id, comment.window_id
+FROM comment LEFT JOIN disposition ON disposition.comment_id = comment.id
 WHERE {windows}
-ORDER BY c.id
+ORDER BY comment.id
 """
-# Hidden text is replaced inside the query, so the public export never carries it.
-_PUBLIC_BODY = "CASE WHEN c.hidden_at IS NULL THEN c.body ELSE :hidden_prefix || c.hidden_reason || ']' END"
-_PUBLIC_QUOTE = "CASE WHEN c.hidden_at IS NULL THEN c.quote ELSE '' END"
+# Hidden text is replaced inside the query by the register's one masking rule, written out as
+# SQL text, so the public export never carries it.
+_PUBLIC = {
+    name: str(expr.compile(compile_kwargs={"literal_binds": True}))
+    for name, expr in masked(sa.false()).items()
+}
 
 
 def _statement(*, full_text: bool, guard: bool, windows: int) -> str:
@@ -68,16 +73,16 @@ def _statement(*, full_text: bool, guard: bool, windows: int) -> str:
 
     # One window (the usual case) is an equality, so the (window_id, id) index gives the order.
     where = (
-        "c.window_id = :window_0"
+        "comment.window_id = :window_0"
         if windows == 1
-        else "c.window_id IN (" + ", ".join(f":window_{i}" for i in range(windows)) + ")"
+        else "comment.window_id IN (" + ", ".join(f":window_{i}" for i in range(windows)) + ")"
     )
     return _SELECT.format(
-        author_name=text("c.author_name"),
-        body=text("c.body" if full_text else _PUBLIC_BODY),
-        quote=text("c.quote" if full_text else _PUBLIC_QUOTE),
-        reason=text("d.reason"),
-        next_clause_key=text("d.next_clause_key"),
+        author_name=text("comment.author_name"),
+        body=text("comment.body" if full_text else _PUBLIC["body"]),
+        quote=text("comment.quote" if full_text else _PUBLIC["quote"]),
+        reason=text("disposition.reason"),
+        next_clause_key=text("disposition.next_clause_key"),
         windows=where,
     )
 
@@ -85,8 +90,6 @@ def _statement(*, full_text: bool, guard: bool, windows: int) -> str:
 def export_query(*, window_ids: Sequence[int], full_text: bool, guard: bool) -> tuple[str, dict[str, object]]:
     """Return the export's SQL (with :named parameters) and its parameters."""
     params: dict[str, object] = {f"window_{i}": w for i, w in enumerate(window_ids)}
-    if not full_text:
-        params["hidden_prefix"] = hidden_placeholder("x")[: -len("x]")]
     if guard:
         params.update({f"formula_{i}": c for i, c in enumerate(FORMULA_STARTS)}, apostrophe="'")
     return _statement(full_text=full_text, guard=guard, windows=len(window_ids)), params

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy import and_, or_
@@ -17,18 +13,20 @@ from sqlmodel import Session
 
 from policies.accounts.access import Actor
 from policies.consultation.comment_queries import (
-    LIST_COLUMNS,
+    FULL_TEXT,
     LIST_FROM,
-    CommentView,
+    CommentPage,
+    comment_columns,
+    hidden_access,
     record_of_row,
     sees_hidden,
-    view_of_row,
 )
 from policies.consultation.models import Comment, ConsultationWindow, Disposition, Stance
 from policies.consultation.queries import cycle_window_ids
 from policies.core.db import MAX_INTEGER
-from policies.core.errors import InvalidInput, NotFound
+from policies.core.errors import NotFound
 from policies.core.fields import clean_text
+from policies.core.listing import decode_cursor, encode_cursor, invalid_cursor
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import get_policy
 
@@ -36,12 +34,9 @@ MAX_PAGE = 200
 # A cursor holds ids and support counts, INTEGER columns: anything larger is forged.
 MAX_CURSOR_VALUE = MAX_INTEGER
 _C = Comment.__table__.c  # type: ignore[attr-defined]
-_D = Disposition.__table__.c  # type: ignore[attr-defined]
-_COLUMNS = len(LIST_COLUMNS)
 # How a page statement finds its windows (see _page_statement).
 Windows = Literal["one", "many", "scope"]
 _FILTERS = ("clause_key", "stance", "author_group", "campaign_id")
-Item = TypeVar("Item")
 # The page size is written into the SQL, not sent as a parameter, where one plan suits every
 # value: PostgreSQL plans a prepared statement with an unknown LIMIT as if it returned a tenth of
 # the table (a merge join over every disposition, 9 ms), so it re-planned every page (0.4 ms);
@@ -74,46 +69,29 @@ class CommentFilter:
     window_id: int | None = None
 
 
-@dataclass(frozen=True)
-class CommentPage:
-    """One page of comments and the cursor of the next (None on the last page)."""
-
-    items: list[CommentView]
-    next_cursor: str | None
-
-
-@dataclass(frozen=True)
-class RecordPage:
-    """One page of comments as plain mappings (see record_of_row) and the cursor of the next."""
-
-    items: list[dict[str, Any]]
-    next_cursor: str | None
+# A cursor holds the sort and the last row's key: its id, and its support count when sorted so.
+_CURSOR_KEYS = {
+    CommentSort.NEWEST: ("sort", "id"),
+    CommentSort.OLDEST: ("sort", "id"),
+    CommentSort.SUPPORT: ("sort", "support", "id"),
+}
 
 
-def encode_cursor(sort: CommentSort, *, key: list[int]) -> str:
-    """Pack a position in the list into an opaque cursor."""
-    raw = json.dumps([sort.value, *key], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def page_cursor(sort: CommentSort, *, last_id: int, last_support: int = 0) -> str:
+    """Pack the position after a page's last row into an opaque cursor."""
+    values: dict[str, object] = {"sort": sort.value, "id": last_id}
+    if sort is CommentSort.SUPPORT:
+        values["support"] = last_support
+    return encode_cursor(values)
 
 
-def decode_cursor(cursor: str, *, sort: CommentSort) -> list[int]:
-    """Unpack a cursor made for the same sort, or refuse it."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        data = json.loads(raw)
-        ok = isinstance(data, list) and bool(data) and data[0] == sort.value
-        key = list(data[1:]) if ok else []
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, RecursionError):
-        ok, key = False, []
-    # Only what encode_cursor writes: integers a database column can hold (bool is no integer here).
-    ok = ok and all(type(v) is int and 0 <= v <= MAX_CURSOR_VALUE for v in key)
-    if not ok or len(key) != (2 if sort is CommentSort.SUPPORT else 1):
-        raise InvalidInput(
-            "Kursor halaman tidak dikenal: pakai next_cursor dari halaman sebelumnya "
-            "dengan urutan yang sama.",
-            en="Unknown page cursor: pass the next_cursor of the previous page, with the same sort.",
-            field="cursor",
-        )
+def _position(cursor: str, *, sort: CommentSort) -> list[int]:
+    """Unpack a cursor made for the same sort into its key, or refuse it."""
+    values = decode_cursor(cursor, keys=_CURSOR_KEYS[sort], field="cursor")
+    key = [values["support"], values["id"]] if sort is CommentSort.SUPPORT else [values["id"]]
+    # Only what page_cursor writes: the same sort, integers a column holds (bool is no integer here).
+    if values["sort"] != sort.value or not all(type(v) is int and 0 <= v <= MAX_CURSOR_VALUE for v in key):
+        raise invalid_cursor(field="cursor")
     return key
 
 
@@ -173,6 +151,12 @@ def _order(sort: CommentSort, columns: sa.ColumnCollection) -> list[sa.ColumnEle
     return [columns.id] if sort is CommentSort.OLDEST else [columns.id.desc()]
 
 
+# Who reads hidden text, decided in the one-round-trip statement by the unit it reads.
+_SCOPE_FULL_TEXT = or_(
+    sa.bindparam("sees_all", type_=sa.Boolean()), _SCOPE_TABLE.c.unit == sa.bindparam("own_unit")
+)
+
+
 @lru_cache(maxsize=256)
 def _page_statement(
     *, sort: CommentSort, keyed: bool, windows: Windows, undisposed: bool, filtered: frozenset[str]
@@ -181,7 +165,8 @@ def _page_statement(
     key is computed once per shape instead of once per request.
 
     `windows` is "one" (bound :window), "many" (bound :windows) or "scope": the windows found
-    by :slug in the same statement, each read by a LATERAL page of its own, the unit appended.
+    by :slug in the same statement, each read by a LATERAL page of its own, hidden text shown
+    by the unit found with them (:sees_all, :own_unit) instead of by :full_text.
     """
     if windows == "many":
         in_window = _C.window_id.in_(sa.bindparam("windows", expanding=True))
@@ -189,7 +174,8 @@ def _page_statement(
         # An equality keeps the planners on the (window_id, ...) indexes' fast path.
         window = _SCOPE_TABLE.c.window_id if windows == "scope" else sa.bindparam("window")
         in_window = _C.window_id == window
-    stmt = sa.select(*LIST_COLUMNS).select_from(LIST_FROM).where(in_window, _C.parent_id.is_(None))
+    columns = comment_columns(_SCOPE_FULL_TEXT if windows == "scope" else FULL_TEXT)
+    stmt = sa.select(*columns).select_from(LIST_FROM).where(in_window, _C.parent_id.is_(None))
     for name in sorted(filtered):
         stmt = stmt.where(_C[name] == sa.bindparam(name))
     if undisposed:
@@ -207,26 +193,26 @@ def _page_statement(
         return stmt
     page = stmt.lateral("page")
     return (
-        sa.select(*page.c, _SCOPE_TABLE.c.unit)
+        sa.select(*page.c)
         .select_from(_SCOPE_TABLE.join(page, sa.true()))
         .order_by(*_order(sort, page.c))
         .limit(limit)
     )
 
 
-def _page(
+def list_comment_records(
     session: Session,
     *,
     slug: str,
     viewer: Actor | None,
-    filters: CommentFilter,
-    sort: CommentSort,
-    cursor: str | None,
-    limit: int,
-    make: Callable[..., Item],
-) -> tuple[list[Item], str | None]:
-    """Read one keyset page, `make(row, full_text=...)` each row an item, and the next page's cursor."""
-    key = decode_cursor(cursor, sort=sort) if cursor else None
+    filters: CommentFilter = CommentFilter(),
+    sort: CommentSort = CommentSort.NEWEST,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> dict[str, Any]:
+    """Return one keyset page of top-level comments (of one window, or of every window of the
+    cycle) as a `CommentPage`'s plain mapping, each comment a record ready for JSON."""
+    key = _position(cursor, sort=sort) if cursor else None
     limit = max(1, min(limit, MAX_PAGE))
     params: dict[str, object] = {"limit": limit + 1}
     if filters.clause_key is not None:
@@ -260,28 +246,27 @@ def _page(
     # SQLite answers in-process, where the two statements cost no more than one.
     one_trip = filters.window_id is None and "\x00" not in slug and conn.dialect.name == "postgresql"
     if one_trip:
-        rows = conn.execute(_page_statement(**shape, windows="scope"), {**params, "slug": slug}).all()
-    if rows:
-        unit = rows[0][-1]
-    else:
+        sees_all, own_unit = hidden_access(viewer)
+        scoped = {**params, "slug": slug, "sees_all": sees_all, "own_unit": own_unit}
+        rows = conn.execute(_page_statement(**shape, windows="scope"), scoped).all()
+    if not rows:
         # No row: the scope tells an unknown policy (NotFound) from an empty page.
         unit, window_ids = _scope(session, slug=slug, window_id=filters.window_id)
         if one_trip or not window_ids:
-            return [], None
+            return {"items": [], "next_cursor": None}
         if len(window_ids) == 1:
             params["window"] = window_ids[0]
         else:
             params["windows"] = window_ids
+        params["full_text"] = sees_hidden(viewer, unit=unit)
         stmt = _page_statement(**shape, windows="one" if len(window_ids) == 1 else "many")
         rows = conn.execute(stmt, params).all()
-    full_text = sees_hidden(viewer, unit=unit)
-    items = [make(r[:_COLUMNS], full_text=full_text) for r in rows[:limit]]
+    items = [record_of_row(r) for r in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        position = [last.support_count, last.id] if sort is CommentSort.SUPPORT else [last.id]
-        next_cursor = encode_cursor(sort, key=position)
-    return items, next_cursor
+        next_cursor = page_cursor(sort, last_id=last.id, last_support=last.support_count)
+    return {"items": items, "next_cursor": next_cursor}
 
 
 def list_comments(
@@ -294,39 +279,8 @@ def list_comments(
     cursor: str | None = None,
     limit: int = 50,
 ) -> CommentPage:
-    """Return one keyset page of top-level comments: of one window, or of every window of the cycle."""
-    items, next_cursor = _page(
-        session,
-        slug=slug,
-        viewer=viewer,
-        filters=filters,
-        sort=sort,
-        cursor=cursor,
-        limit=limit,
-        make=view_of_row,
+    """Return the same page as `list_comment_records`, as the read model the pages and API use."""
+    records = list_comment_records(
+        session, slug=slug, viewer=viewer, filters=filters, sort=sort, cursor=cursor, limit=limit
     )
-    return CommentPage(items=items, next_cursor=next_cursor)
-
-
-def list_comment_records(
-    session: Session,
-    *,
-    slug: str,
-    viewer: Actor | None,
-    filters: CommentFilter = CommentFilter(),
-    sort: CommentSort = CommentSort.NEWEST,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> RecordPage:
-    """Return the same page as list_comments, each comment a plain mapping ready for JSON."""
-    items, next_cursor = _page(
-        session,
-        slug=slug,
-        viewer=viewer,
-        filters=filters,
-        sort=sort,
-        cursor=cursor,
-        limit=limit,
-        make=record_of_row,
-    )
-    return RecordPage(items=items, next_cursor=next_cursor)
+    return CommentPage.model_validate(records)

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from policies.consultation.campaigns import CampaignGroup, list_campaigns
-from policies.consultation.comment_queries import LIST_COLUMNS, LIST_FROM, CommentView, view_of_row
+from policies.consultation.comment_queries import LIST_FROM, CommentPublic, comment_columns, record_of_row
 from policies.consultation.models import Comment, ConsultationWindow
 from policies.consultation.queries import cycle_windows, in_windows
 from policies.consultation.report_labels import LABELS
@@ -54,7 +54,7 @@ class ClauseSection:
 
     key: str
     heading: str
-    comments: list[CommentView] = field(default_factory=list)
+    comments: list[CommentPublic] = field(default_factory=list)
     continued: bool = False  # its first comments are on an earlier page
 
 
@@ -158,7 +158,12 @@ def build_report(session: Session, *, slug: str, now: datetime, page: int | None
     top_level = (in_windows(Comment.window_id, window_ids=ids), col(Comment.parent_id).is_(None))  # type: ignore[arg-type]
     index: list[SectionIndex] = []
     pages = 1
-    stmt = sa.select(*LIST_COLUMNS).select_from(LIST_FROM).where(*top_level).order_by(col(Comment.id))
+    stmt = (
+        sa.select(*comment_columns(sa.false()))
+        .select_from(LIST_FROM)
+        .where(*top_level)
+        .order_by(col(Comment.id))
+    )
     if page is not None:
         counts = dict(
             session.execute(
@@ -177,7 +182,7 @@ def build_report(session: Session, *, slug: str, now: datetime, page: int | None
         on_page = sa.or_(*_page_slices(sections, counts=counts, page=page, top_level=top_level))
         stmt = stmt.where(on_page)
     for row in session.execute(stmt):
-        view = view_of_row(tuple(row), full_text=False)
+        view = CommentPublic.model_validate(record_of_row(row))
         section = sections.get(view.clause_key)
         if section is None:
             section = sections[view.clause_key] = ClauseSection(view.clause_key, view.clause_key)

@@ -18,7 +18,7 @@ MAX_PAGE = 200
 
 
 def encode_cursor(values: dict[str, Any]) -> str:
-    """Pack the sort key of the last row seen into an opaque, URL-safe cursor."""
+    """Pack the sort key of the last row seen into an opaque, URL-safe cursor: every list's one format."""
     raw = json.dumps(values, separators=(",", ":"), sort_keys=True).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -28,15 +28,42 @@ def decode_cursor(cursor: str, *, keys: tuple[str, ...], field: str = "after") -
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
         values = None
     if not isinstance(values, dict) or set(values) != set(keys) or not all(map(_storable, values.values())):
-        raise InvalidInput(
+        raise invalid_cursor(field=field)
+    return values
+
+
+def id_cursor(last_id: int) -> str:
+    """Return the cursor of a list ordered by id, after the row with this id."""
+    return encode_cursor({"id": last_id})
+
+
+def cursor_id(cursor: str, *, field: str = "cursor") -> int:
+    """Return the id a page of a list ordered by id ended on, from its cursor."""
+    value = decode_cursor(cursor, keys=("id",), field=field)["id"]
+    if type(value) is not int or value < 1:
+        raise invalid_cursor(field=field)
+    return value
+
+
+def invalid_cursor(*, field: str) -> InvalidInput:
+    """Return the refusal of a cursor no page of this list made, naming what to pass instead."""
+    # The policy list pages with ?after= and answers `next`; every other list with ?cursor= and
+    # `next_cursor`.
+    if field == "after":
+        return InvalidInput(
             "Kursor halaman tidak valid: gunakan nilai 'next' dari halaman sebelumnya apa adanya.",
             en="Invalid page cursor: pass the 'next' value of the previous page exactly as given.",
             field=field,
         )
-    return values
+    return InvalidInput(
+        "Kursor halaman tidak dikenal: pakai next_cursor dari halaman sebelumnya apa adanya "
+        "(dengan urutan yang sama).",
+        en="Unknown page cursor: pass the previous page's next_cursor unchanged (with the same sort).",
+        field=field,
+    )
 
 
 def _storable(value: object) -> bool:

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from policies.accounts.access import Actor, require_actor
 from policies.accounts.models import Role
-from policies.core.errors import InvalidInput, PermissionDenied
+from policies.core.errors import PermissionDenied
+from policies.core.listing import cursor_id, id_cursor
 from policies.outbox.models import Channel, DeliveryState, Reminder
 
 MAX_PAGE = 200
-# Cursors carry a row id; anything beyond a 64-bit id is forged (SQLite would overflow on it).
-MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -46,28 +43,6 @@ def require_admin(actor: Actor | None) -> Actor:
     return actor
 
 
-def encode_cursor(reminder_id: int) -> str:
-    """Pack the last row's id into an opaque cursor."""
-    return base64.urlsafe_b64encode(f"outbox:{reminder_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    """Unpack a cursor this module made, or refuse it."""
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, number = text.partition(":")
-        reminder_id = int(number) if prefix == "outbox" and number.isdigit() else 0
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        reminder_id = 0
-    if not 1 <= reminder_id <= MAX_ID:
-        raise InvalidInput(
-            "Kursor halaman tidak dikenal: pakai next_cursor dari halaman sebelumnya.",
-            en="Unknown page cursor: pass the next_cursor of the previous page.",
-            field="cursor",
-        )
-    return reminder_id
-
-
 def outbox_page(
     session: Session,
     *,
@@ -87,8 +62,8 @@ def outbox_page(
     if filters.template:
         stmt = stmt.where(Reminder.template == filters.template)
     if cursor:
-        stmt = stmt.where(col(Reminder.id) < decode_cursor(cursor))
+        stmt = stmt.where(col(Reminder.id) < cursor_id(cursor))
     rows = list(session.exec(stmt.order_by(col(Reminder.id).desc()).limit(limit + 1)))
     items = rows[:limit]
     more = len(rows) > limit
-    return OutboxPage(items=items, next_cursor=encode_cursor(items[-1].id) if more else None)  # type: ignore[arg-type]
+    return OutboxPage(items=items, next_cursor=id_cursor(items[-1].id) if more else None)  # type: ignore[arg-type]

@@ -124,7 +124,7 @@ def staff_to_notify(session: Session, *, policy: Policy, evaluators: bool = True
     return list(session.exec(stmt))
 
 
-def half_up(value: float | int | Decimal | Fraction, *, digits: int = 2) -> Decimal:
+def half_up(value: float | int | str | Decimal | Fraction, *, digits: int = 2) -> Decimal:
     """Round half-up to `digits` decimals, from the exact value (Babel alone would round half-even)."""
     if isinstance(value, Fraction):
         # Exact when it terminates (21/8 = 2,625); otherwise 28 digits, far closer than any
@@ -133,11 +133,11 @@ def half_up(value: float | int | Decimal | Fraction, *, digits: int = 2) -> Deci
     elif isinstance(value, float):
         # The shortest repr is the number people typed or the system stored ("11.125", not 11.12499…).
         exact = Decimal(repr(value))
-    else:
+    else:  # an int, a Decimal, or a decimal as stored ("81.94")
         exact = Decimal(value)
     return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
-def num(value: float | int | Decimal | Fraction, *, locale: str = "id", digits: int = 2) -> str:
+def num(value: float | int | str | Decimal | Fraction, *, locale: str = "id", digits: int = 2) -> str:
     """Format a number for people ("2,63"), rounded half-up like every figure of the evaluation."""
     return format_number(half_up(value, digits=digits), locale=locale, digits=digits)

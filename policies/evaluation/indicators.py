@@ -14,7 +14,7 @@ from policies.core.i18n import JAKARTA
 from policies.core.listing import encode_cursor
 from policies.evaluation.common import is_staff, policy_of, read_cursor, require_evaluator
 from policies.evaluation.models import Indicator, Measurement, SurveyRound
-from policies.evaluation.results import RoundResults
+from policies.evaluation.results import ResultsPublic
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import get_policy
 from policies.rollout.models import Acknowledgement, MentoringPair
@@ -235,24 +235,24 @@ def _mentoring_coverage(session: Session, policy: Policy) -> float | None:
 
 
 def computed_value(
-    session: Session, *, indicator: Indicator, policy: Policy, results: RoundResults
+    session: Session, *, indicator: Indicator, policy: Policy, results: ResultsPublic
 ) -> float | None:
     """Return an automatic indicator's value for a round, or None if it cannot be computed."""
     source = indicator.source
     if source == "ikm":
-        return float(results.overall.index) if results.overall else None
+        return float(results.ikm.ikm) if results.ikm else None
     if source == "acknowledgement_reach":
         return _acknowledgement_reach(session, policy)
     if source == "mentoring_coverage":
         return _mentoring_coverage(session, policy)
     if source.startswith("survey_question:"):
-        q = results.questions.get(source.split(":", 1)[1])
+        q = results.question(source.split(":", 1)[1])
         return q.index if q is not None else None
     return None
 
 
 def compute_measurements(
-    session: Session, *, survey: SurveyRound, results: RoundResults, now: datetime
+    session: Session, *, survey: SurveyRound, results: ResultsPublic, now: datetime
 ) -> list[Measurement]:
     """Record every automatic indicator's value for a closed round (safe to run again)."""
     policy = policy_of(session, survey=survey)

@@ -21,9 +21,10 @@ from policies.core.listing import encode_cursor
 from policies.drafting.models import RevisionNote
 from policies.evaluation import outreach
 from policies.evaluation.common import cursor_id, num, policy_of
+from policies.evaluation.ikm import classify
 from policies.evaluation.indicators import list_indicators, meets_target, shortfall, unit_in
 from policies.evaluation.models import Indicator, Measurement, RevisionRecommendation, SurveyRound
-from policies.evaluation.results import RoundResults
+from policies.evaluation.results import ResultsPublic
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
 
@@ -67,36 +68,38 @@ def indicator_reasons(session: Session, *, survey: SurveyRound) -> list[dict[str
     return reasons
 
 
-def unsur_reasons(results: RoundResults) -> list[dict[str, Any]]:
+def unsur_reasons(results: ResultsPublic) -> list[dict[str, Any]]:
     """List every unsur whose index falls in category C or D."""
-    if results.overall is None:
+    if results.ikm is None:
         return []
     reasons = []
-    for u in results.overall.unsur:
-        if u.category.letter not in WEAK_CATEGORIES:
+    for u in results.ikm.unsur:
+        if u.category not in WEAK_CATEGORIES:
             continue
-        gap = CATEGORY_B_FLOOR - u.index
+        index = Decimal(u.ikm)
+        category = classify(index)
+        gap = CATEGORY_B_FLOOR - index
         reasons.append(
             {
                 "kind": "unsur",
                 "code": u.code,
-                "value": float(u.index),
-                "category": u.category.letter,
+                "value": float(index),
+                "category": u.category,
                 "shortfall": float(gap),
                 "text": (
-                    f"Unsur {u.name}: IKM {num(u.index)} kategori {u.category.letter} ({u.category.name}), "
+                    f"Unsur {u.name}: IKM {num(index)} kategori {u.category} ({category.name}), "
                     f"{num(gap)} di bawah kategori B."
                 ),
                 "text_en": (
-                    f"Element {u.name_en}: index {num(u.index, locale='en')}, category {u.category.letter} "
-                    f"({u.category.name_en}), {num(gap, locale='en')} below category B."
+                    f"Element {u.name_en}: index {num(index, locale='en')}, category {u.category} "
+                    f"({category.name_en}), {num(gap, locale='en')} below category B."
                 ),
             }
         )
     return reasons
 
 
-def reasons_for(session: Session, *, survey: SurveyRound, results: RoundResults) -> list[dict[str, Any]]:
+def reasons_for(session: Session, *, survey: SurveyRound, results: ResultsPublic) -> list[dict[str, Any]]:
     """List every missed indicator target and every unsur in category C or D."""
     return indicator_reasons(session, survey=survey) + unsur_reasons(results)
 
@@ -133,7 +136,7 @@ def _notify_drafters(
 
 
 def recommend(
-    session: Session, *, survey: SurveyRound, results: RoundResults, now: datetime
+    session: Session, *, survey: SurveyRound, results: ResultsPublic, now: datetime
 ) -> RevisionRecommendation | None:
     """Record a recommendation for a round that warrants one and notify the drafters (once)."""
     existing = recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]

@@ -19,7 +19,12 @@ from policies.evaluation import charts
 from policies.evaluation.common import get_round, num, policy_of, require_evaluator
 from policies.evaluation.indicators import list_indicators, meets_target, trends, unit_in
 from policies.evaluation.recommend import recommendation_of
-from policies.evaluation.results import MIN_UNIT_RESPONDENTS, QuestionResult, compute_results
+from policies.evaluation.results import (
+    MIN_UNIT_RESPONDENTS,
+    QuestionResultPublic,
+    free_texts,
+    stored_results,
+)
 from policies.lifecycle.queries import get_kind
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -160,15 +165,18 @@ class QuestionRow:
     texts: list[str]
 
 
-def _question_row(q: QuestionResult, frozen: dict[str, Any], *, en: bool) -> QuestionRow:
+def _question_row(
+    q: QuestionResultPublic, frozen: dict[str, Any], texts: list[str], *, en: bool
+) -> QuestionRow:
     labels = dict(zip(frozen.get("options", []), frozen.get("options_en", []), strict=False)) if en else {}
+    text = frozen.get("text", "")
     return QuestionRow(
-        text=(q.text_en or q.text) if en else q.text,
+        text=(frozen.get("text_en") or text) if en else text,
         type=q.type,
         answered=q.answered,
         index=q.index,
         counts=[(labels.get(option) or option, n) for option, n in q.counts.items()],
-        texts=q.texts,
+        texts=texts,
     )
 
 
@@ -197,7 +205,8 @@ def report_context(session: Session, *, round_id: int, locale: str, actor: Actor
         require_evaluator(actor, policy=policy)
     t = LABELS[locale]
     kind = get_kind(session, kind_id=policy.kind_id)
-    results = compute_results(session, survey=survey)
+    # Read, not recomputed: a closed round's snapshot is what was published when it closed.
+    results = stored_results(session, survey=survey)
     en = locale == "en"
     history = trends(session, policy_id=policy.id)  # type: ignore[arg-type]
     rows = []
@@ -225,15 +234,16 @@ def report_context(session: Session, *, round_id: int, locale: str, actor: Actor
                 else None,
             )
         )
-    overall = results.overall
+    overall = results.ikm
     unsur_chart = None
     if overall is not None:
         unsur_chart = charts.ikm_bars(
-            [("IKM", float(overall.index), overall.category.letter)]
-            + [((u.name_en if en else u.name), float(u.index), u.category.letter) for u in overall.unsur],
+            [("IKM", float(overall.ikm), overall.category)]
+            + [((u.name_en if en else u.name), float(u.ikm), u.category) for u in overall.unsur],
             title=t["ikm"],
             locale=locale,
         )
+    texts = free_texts(session, survey=survey)
     recommendation = recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]
     frozen = {q["code"]: q for q in survey.questions}
     other = results.other_units
@@ -242,11 +252,11 @@ def report_context(session: Session, *, round_id: int, locale: str, actor: Actor
         notes.append(
             t["anonymity"].format(n=MIN_UNIT_RESPONDENTS, units=other.units, respondents=other.respondents)
         )
-        if other.result is None:
+        if other.ikm is None:
             notes.append(t["anonymity_withheld"].format(n=MIN_UNIT_RESPONDENTS))
     units = sorted(results.by_unit.items())
-    if other is not None and other.result is not None:
-        units.append((t["other_units"], other.result))
+    if other is not None and other.ikm is not None:
+        units.append((t["other_units"], other.ikm))
     return {
         "t": t,
         "locale": locale,
@@ -254,6 +264,8 @@ def report_context(session: Session, *, round_id: int, locale: str, actor: Actor
         "kind_name": kind.name_en if en else kind.name,
         "survey": survey,
         "results": results,
+        # From the counts, not the stored rate (rounded to 4 places for the API): one rounding only.
+        "response_rate": results.responses / results.population if results.population else 0.0,
         "overall": overall,
         "unsur_chart": unsur_chart,
         "gauge": charts.response_gauge(
@@ -269,7 +281,9 @@ def report_context(session: Session, *, round_id: int, locale: str, actor: Actor
         "reasons": [(r.get("text_en") or r["text"]) if en else r["text"] for r in recommendation.reasons]
         if recommendation is not None
         else [],
-        "questions": [_question_row(q, frozen.get(code, {}), en=en) for code, q in results.questions.items()],
+        "questions": [
+            _question_row(q, frozen.get(q.code, {}), texts.get(q.code, []), en=en) for q in results.questions
+        ],
         # Every figure rounded half-up from its exact value (NRR 21/8 is 2,63), never half-even.
         "num": lambda v, d=2: num(v, locale=locale, digits=d),
         "share": lambda v: format_share(v, locale=locale),

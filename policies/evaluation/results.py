@@ -1,12 +1,14 @@
-"""Results of a survey round: IKM overall and by unit, each question, response rate."""
+"""Results of a survey round: IKM overall and by unit, each question, response rate; one stored shape."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
 from policies.evaluation import ikm
@@ -26,103 +28,130 @@ class OtherUnits:
     result: ikm.IkmResult | None
 
 
-@dataclass
-class QuestionResult:
+# The results of a round, in the one shape they are stored in (SurveyRound.results, when it closes),
+# served by the API and read by the report. Decimals are exact strings ("81.94"), rounded half-up.
+
+
+class UnsurResultPublic(BaseModel):
+    """One unsur's mean (NRR), its index (NRR × 25) and category."""
+
+    code: str
+    name: str
+    name_en: str
+    nrr: str
+    ikm: str
+    category: Literal["A", "B", "C", "D"]
+
+
+class IkmPublic(BaseModel):
+    """The IKM of a set of answer sheets; decimals as exact strings ("81.94")."""
+
+    respondents: int
+    ikm: str
+    category: Literal["A", "B", "C", "D"]
+    category_name: str
+    category_name_en: str
+    unsur: list[UnsurResultPublic]
+
+    @classmethod
+    def of(cls, result: ikm.IkmResult | None) -> IkmPublic | None:
+        """Write an exact result with its figures rounded half-up (None stays None)."""
+        if result is None:
+            return None
+        return cls(
+            respondents=result.respondents,
+            ikm=str(result.index),
+            category=result.category.letter,  # type: ignore[arg-type]
+            category_name=result.category.name,
+            category_name_en=result.category.name_en,
+            unsur=[
+                UnsurResultPublic(
+                    code=u.code,
+                    name=u.name,
+                    name_en=u.name_en,
+                    nrr=str(ikm.round_half_up(u.nrr)),
+                    ikm=str(u.index),
+                    category=u.category.letter,  # type: ignore[arg-type]
+                )
+                for u in result.unsur
+            ],
+        )
+
+
+class QuestionResultPublic(BaseModel):
     """What the answers to one of the kind's own questions add up to."""
 
     code: str
     type: str
-    text: str
-    text_en: str
-    answered: int = 0
-    mean: Fraction | None = None
-    counts: dict[str, int] = field(default_factory=dict)
-    texts: list[str] = field(default_factory=list)
-
-    @property
-    def index(self) -> float | None:
-        """Return a scale question's mean on the 25–100 scale of the IKM (mean × 25)."""
-        return None if self.mean is None else float(ikm.unsur_index(self.mean))
+    answered: int
+    index: float | None
+    counts: dict[str, int]
+    texts: int
 
 
-@dataclass
-class RoundResults:
-    """Everything the report and the indicators read about one round."""
+class OtherUnitsPublic(BaseModel):
+    """Units with fewer than `min_unit_respondents` sheets, merged ("Lainnya"); no index below it."""
 
-    round_id: int
+    units: int
+    respondents: int
+    ikm: IkmPublic | None
+
+
+class ResultsPublic(BaseModel):
+    """A round's results: IKM overall and by unit (small units merged), questions, responses against the
+    target sample."""
+
     population: int
     responses: int
     target_sample: int
-    overall: ikm.IkmResult | None
-    by_unit: dict[str, ikm.IkmResult]
-    questions: dict[str, QuestionResult]
-    other_units: OtherUnits | None = None
+    response_rate: float
+    sample_reached: bool
+    ikm: IkmPublic | None
+    by_unit: dict[str, IkmPublic]
+    min_unit_respondents: int
+    other_units: OtherUnitsPublic | None
+    questions: list[QuestionResultPublic]
 
-    @property
-    def response_rate(self) -> float:
-        """Return responses over population (0 when nobody was invited)."""
-        return self.responses / self.population if self.population else 0.0
+    def question(self, code: str) -> QuestionResultPublic | None:
+        """Return the result of one of the kind's own questions, if the round asked it."""
+        return next((q for q in self.questions if q.code == code), None)
 
-    @property
-    def sample_reached(self) -> bool:
-        """Tell whether the responses reach the Krejcie–Morgan sample."""
-        return self.responses >= self.target_sample > 0
 
-    def to_json(self) -> dict[str, Any]:
-        """Return a JSON summary (stored on the round, served by the API)."""
+@dataclass
+class _Tally:
+    """The answers to one of the kind's questions, counted as the sheets are read."""
 
-        def one(r: ikm.IkmResult | None) -> dict[str, Any] | None:
-            if r is None:
-                return None
-            return {
-                "respondents": r.respondents,
-                "ikm": str(r.index),
-                "category": r.category.letter,
-                "category_name": r.category.name,
-                "category_name_en": r.category.name_en,
-                "unsur": [
-                    {
-                        "code": u.code,
-                        "name": u.name,
-                        "name_en": u.name_en,
-                        "nrr": str(ikm.round_half_up(u.nrr)),
-                        "ikm": str(u.index),
-                        "category": u.category.letter,
-                    }
-                    for u in r.unsur
-                ],
-            }
+    code: str
+    type: str
+    answered: int = 0
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    texts: int = 0
 
-        return {
-            "population": self.population,
-            "responses": self.responses,
-            "target_sample": self.target_sample,
-            "response_rate": round(self.response_rate, 4),
-            "sample_reached": self.sample_reached,
-            "ikm": one(self.overall),
-            "by_unit": {unit: one(r) for unit, r in sorted(self.by_unit.items())},
-            "min_unit_respondents": MIN_UNIT_RESPONDENTS,
-            "other_units": (
-                {
-                    "units": self.other_units.units,
-                    "respondents": self.other_units.respondents,
-                    "ikm": one(self.other_units.result),
-                }
-                if self.other_units is not None
-                else None
-            ),
-            "questions": [
-                {
-                    "code": q.code,
-                    "type": q.type,
-                    "answered": q.answered,
-                    "index": q.index,
-                    "counts": q.counts,
-                    "texts": len(q.texts),
-                }
-                for q in self.questions.values()
-            ],
-        }
+    def add(self, value: Any) -> None:
+        self.answered += 1
+        if self.type == "scale":
+            self.total += value
+        elif self.type == "single":
+            self.counts[value] = self.counts.get(value, 0) + 1
+        elif self.type == "multi":
+            for v in value:
+                self.counts[v] = self.counts.get(v, 0) + 1
+        else:
+            self.texts += 1
+
+    def result(self) -> QuestionResultPublic:
+        # A scale question's mean on the 25–100 scale of the IKM (mean × 25).
+        scaled = self.type == "scale" and self.answered
+        index = float(ikm.unsur_index(Fraction(self.total, self.answered))) if scaled else None
+        return QuestionResultPublic(
+            code=self.code,
+            type=self.type,
+            answered=self.answered,
+            index=index,
+            counts=self.counts,
+            texts=self.texts,
+        )
 
 
 def population_size(session: Session, *, round_id: int) -> int:
@@ -131,28 +160,31 @@ def population_size(session: Session, *, round_id: int) -> int:
     return int(session.exec(stmt).one())
 
 
-def compute_results(session: Session, *, survey: SurveyRound) -> RoundResults:
-    """Compute a round's results from its stored responses, exactly."""
-    population = population_size(session, round_id=survey.id)  # type: ignore[arg-type]
-    own = [q for q in survey.questions if q["group"] == "kind"]
-    questions = {
-        q["code"]: QuestionResult(q["code"], q["type"], q["text"], q.get("text_en", "")) for q in own
-    }
-    for q in own:
-        if q["type"] in ("single", "multi"):
-            # Every option is listed, so an option nobody chose shows as 0 rather than missing.
-            questions[q["code"]].counts = dict.fromkeys(q["options"], 0)
-    sums: Counter[str] = Counter()
-    unit_sums: dict[str, Counter[str]] = defaultdict(Counter)
-    unit_n: Counter[str] = Counter()
-    scale_sums: Counter[str] = Counter()
-    n = 0
-    rows = session.exec(
+def _own_questions(survey: SurveyRound) -> list[dict[str, Any]]:
+    return [q for q in survey.questions if q["group"] == "kind"]
+
+
+def _sheets(session: Session, *, survey: SurveyRound) -> Iterable[tuple[dict[str, Any], str]]:
+    return session.exec(
         select(SurveyResponse.answers, SurveyResponse.unit)
         .where(SurveyResponse.round_id == survey.id)
         .order_by(col(SurveyResponse.id))
     )
-    for answers, unit in rows:
+
+
+def compute_results(session: Session, *, survey: SurveyRound) -> ResultsPublic:
+    """Compute a round's results from its stored responses, exactly, then round them half-up once."""
+    population = population_size(session, round_id=survey.id)  # type: ignore[arg-type]
+    tallies = {q["code"]: _Tally(q["code"], q["type"]) for q in _own_questions(survey)}
+    for q in _own_questions(survey):
+        if q["type"] in ("single", "multi"):
+            # Every option is listed, so an option nobody chose shows as 0 rather than missing.
+            tallies[q["code"]].counts = dict.fromkeys(q["options"], 0)
+    sums: Counter[str] = Counter()
+    unit_sums: dict[str, Counter[str]] = defaultdict(Counter)
+    unit_n: Counter[str] = Counter()
+    n = 0
+    for answers, unit in _sheets(session, survey=survey):
         n += 1
         unit_n[unit] += 1
         per_unit = unit_sums[unit]
@@ -160,34 +192,45 @@ def compute_results(session: Session, *, survey: SurveyRound) -> RoundResults:
             score = answers[code]
             sums[code] += score
             per_unit[code] += score
-        for code, q in questions.items():
-            value = answers.get(code)
-            if value is None:
-                continue
-            q.answered += 1
-            if q.type == "scale":
-                scale_sums[code] += value
-            elif q.type == "single":
-                q.counts[value] = q.counts.get(value, 0) + 1
-            elif q.type == "multi":
-                for v in value:
-                    q.counts[v] = q.counts.get(v, 0) + 1
-            else:
-                q.texts.append(value)
-    for code, q in questions.items():
-        if q.type == "scale" and q.answered:
-            q.mean = Fraction(scale_sums[code], q.answered)
+        for code, tally in tallies.items():
+            if answers.get(code) is not None:
+                tally.add(answers[code])
     shown, other = split_units(unit_sums, unit_n=unit_n)
-    return RoundResults(
-        round_id=survey.id,  # type: ignore[arg-type]
+    target = ikm.krejcie_morgan(population)
+    return ResultsPublic(
         population=population,
         responses=n,
-        target_sample=ikm.krejcie_morgan(population),
-        overall=ikm.compute(sums, respondents=n) if n else None,
-        by_unit=shown,
-        questions=questions,
-        other_units=other,
+        target_sample=target,
+        response_rate=round(n / population, 4) if population else 0.0,
+        sample_reached=n >= target > 0,
+        ikm=IkmPublic.of(ikm.compute(sums, respondents=n) if n else None),
+        by_unit={unit: IkmPublic.of(r) for unit, r in sorted(shown.items())},  # type: ignore[misc]
+        min_unit_respondents=MIN_UNIT_RESPONDENTS,
+        other_units=(
+            OtherUnitsPublic(units=other.units, respondents=other.respondents, ikm=IkmPublic.of(other.result))
+            if other is not None
+            else None
+        ),
+        questions=[tally.result() for tally in tallies.values()],
     )
+
+
+def stored_results(session: Session, *, survey: SurveyRound) -> ResultsPublic:
+    """Return a round's results: the snapshot taken when it closed, computed now while it is open."""
+    if survey.closed_at is not None and survey.results:
+        return ResultsPublic.model_validate(survey.results)
+    return compute_results(session, survey=survey)
+
+
+def free_texts(session: Session, *, survey: SurveyRound) -> dict[str, list[str]]:
+    """Return the open answers to each of the kind's free-text questions, in the order they came."""
+    codes = [q["code"] for q in _own_questions(survey) if q["type"] not in ("scale", "single", "multi")]
+    texts: dict[str, list[str]] = {code: [] for code in codes}
+    for answers, _unit in _sheets(session, survey=survey):
+        for code in codes:
+            if answers.get(code) is not None:
+                texts[code].append(answers[code])
+    return texts
 
 
 def split_units(

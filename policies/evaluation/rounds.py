@@ -76,12 +76,15 @@ def open_round(
     actor: Actor,
     slug: str,
     opens_at: datetime,
-    closes_at: datetime,
+    closes_at: datetime | None = None,
     now: datetime | None = None,
     reminder_max: int | None = None,
     reminder_interval_days: int | None = None,
 ) -> SurveyRound:
-    """Open the cycle's next survey round with its questions frozen; an open one is returned."""
+    """Open the cycle's next survey round with its questions frozen; an open one is returned.
+
+    Without a closing time it runs the default length (`default_closing`).
+    """
     now = now or utcnow()
     # The row lock queues two concurrent openings so the second finds the first.
     policy = get_policy(session, slug=slug, for_update=True)
@@ -101,6 +104,8 @@ def open_round(
     ).first()
     if current is not None:
         return current
+    if closes_at is None:
+        closes_at = default_closing(session, policy=policy, opens_at=opens_at)
     if closes_at <= opens_at:
         raise InvalidInput(
             "Tanggal tutup survei harus setelah tanggal buka.",
@@ -136,6 +141,12 @@ def open_round(
     return survey
 
 
+def default_closing(session: Session, *, policy: Policy, opens_at: datetime) -> datetime:
+    """Return when a round opened then closes by default: 30 days on, before the next one is due."""
+    days = min(DEFAULT_ROUND_DAYS, cadence_months(session, policy=policy) * 28)
+    return opens_at + timedelta(days=days)
+
+
 def next_due_at(session: Session, *, policy: Policy) -> datetime:
     """Return when the policy's next round is due: a cadence after the last opened, or now."""
     last = latest_round(session, policy_id=policy.id)  # type: ignore[arg-type]
@@ -155,17 +166,7 @@ def open_due_rounds(session: Session, *, now: datetime) -> list[SurveyRound]:
             continue
         if next_due_at(session, policy=policy) > now:
             continue
-        days = min(DEFAULT_ROUND_DAYS, cadence_months(session, policy=policy) * 28)
-        opened.append(
-            open_round(
-                session,
-                actor=SYSTEM,
-                slug=policy.slug,
-                opens_at=now,
-                closes_at=now + timedelta(days=days),
-                now=now,
-            )
-        )
+        opened.append(open_round(session, actor=SYSTEM, slug=policy.slug, opens_at=now, now=now))
     return opened
 
 
@@ -186,7 +187,7 @@ def close_round(session: Session, *, actor: Actor, round_id: int, now: datetime 
     # Nothing owed to respondents goes out after the close: not even what is already queued.
     outreach.cancel_for_round(session, survey=survey)
     _cancel_closing_notices(session, survey=survey)
-    survey.results = results.to_json()
+    survey.results = results.model_dump(mode="json")
     compute_measurements(session, survey=survey, results=results, now=now)
     # The report is rendered on demand from stored rows, so it is published the moment it closes.
     survey.report_published_at = now

@@ -12,7 +12,7 @@ from policies.evaluation.common import get_round, policy_of, require_evaluator
 from policies.evaluation.ikm import krejcie_morgan
 from policies.evaluation.models import SurveyRespondent, SurveyRound
 from policies.evaluation.responses import round_for_token, round_questions
-from policies.evaluation.results import compute_results, population_size
+from policies.evaluation.results import ResultsPublic, population_size, stored_results
 from policies.evaluation.survey import template_for
 from policies.lifecycle.queries import get_kind, get_policy
 
@@ -55,13 +55,12 @@ def round_counts(session: Session, *, round_id: int) -> RoundCounts:
     return RoundCounts(population, int(answered), krejcie_morgan(population))
 
 
-def results_of(session: Session, *, round_id: int, actor: Actor | None) -> dict[str, Any]:
+def results_of(session: Session, *, round_id: int, actor: Actor | None) -> ResultsPublic:
     """Return a round's results: published once closed, live (evaluator only) while open."""
     survey = get_round(session, round_id=round_id)
-    if survey.report_published_at is not None and survey.results:
-        return survey.results
-    require_evaluator(actor, policy=policy_of(session, survey=survey))
-    return compute_results(session, survey=survey).to_json()
+    if survey.report_published_at is None:
+        require_evaluator(actor, policy=policy_of(session, survey=survey))
+    return stored_results(session, survey=survey)
 
 
 @dataclass(frozen=True)

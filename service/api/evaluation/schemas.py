@@ -1,4 +1,4 @@
-"""Request and response bodies of the evaluation API."""
+"""Request and response bodies of the evaluation API (results: the domain's ResultsPublic, as stored)."""
 
 from __future__ import annotations
 
@@ -120,63 +120,6 @@ class ResponseIn(BaseModel):
 
     token: str | None = Field(default=None, max_length=200)
     answers: dict[str, Any]
-
-
-class UnsurResultPublic(BaseModel):
-    """One unsur's mean (NRR), its index (NRR × 25) and category."""
-
-    code: str
-    name: str
-    name_en: str
-    nrr: str
-    ikm: str
-    category: Literal["A", "B", "C", "D"]
-
-
-class IkmPublic(BaseModel):
-    """The IKM of a set of answer sheets; decimals as exact strings ("81.94")."""
-
-    respondents: int
-    ikm: str
-    category: Literal["A", "B", "C", "D"]
-    category_name: str
-    category_name_en: str
-    unsur: list[UnsurResultPublic]
-
-
-class QuestionResultPublic(BaseModel):
-    """What the answers to one of the kind's own questions add up to."""
-
-    code: str
-    type: str
-    answered: int
-    index: float | None
-    counts: dict[str, int]
-    texts: int
-
-
-class OtherUnitsPublic(BaseModel):
-    """Units with fewer than `min_unit_respondents` sheets, merged ("Lainnya"); no index below it."""
-
-    units: int
-    respondents: int
-    ikm: IkmPublic | None
-
-
-class ResultsPublic(BaseModel):
-    """A round's results: IKM overall and by unit (small units merged), questions, responses against the
-    target sample."""
-
-    population: int
-    responses: int
-    target_sample: int
-    response_rate: float
-    sample_reached: bool
-    ikm: IkmPublic | None
-    by_unit: dict[str, IkmPublic]
-    min_unit_respondents: int
-    other_units: OtherUnitsPublic | None
-    questions: list[QuestionResultPublic]
 
 
 class ResponseReceipt(BaseModel):

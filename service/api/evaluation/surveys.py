@@ -3,7 +3,6 @@ results and the report."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -17,10 +16,11 @@ from policies.core.listing import MAX_PAGE, decode_cursor, encode_cursor
 from policies.core.secret_key import ensure_secret_key
 from policies.core.settings import Settings
 from policies.evaluation import population, responses, rounds, views
-from policies.evaluation.common import DEFAULT_ROUND_DAYS, get_round
+from policies.evaluation.common import get_round
 from policies.evaluation.models import SurveyRespondent, SurveyRound
 from policies.evaluation.population import IssuedToken, PopulationImport
 from policies.evaluation.report import render_report
+from policies.evaluation.results import ResultsPublic
 from policies.evaluation.tokens import survey_link
 from service.api.evaluation.schemas import (
     AccountsIn,
@@ -31,7 +31,6 @@ from service.api.evaluation.schemas import (
     RespondentPublic,
     ResponseIn,
     ResponseReceipt,
-    ResultsPublic,
     RoundIn,
     RoundPage,
     RoundPublic,
@@ -102,14 +101,12 @@ def read_template(slug: str, session: ReadSessionDep) -> list[QuestionPublic]:
 def open_round(slug: str, payload: RoundIn, actor: ActorDep, session: SessionDep) -> RoundPublic:
     """Open the cycle's survey round (an already open one is returned as is)."""
     now = utcnow()
-    opens_at = payload.opens_at or now
-    closes_at = payload.closes_at or opens_at + timedelta(days=DEFAULT_ROUND_DAYS)
     survey = rounds.open_round(
         session,
         actor=actor,
         slug=slug,
-        opens_at=opens_at,
-        closes_at=closes_at,
+        opens_at=payload.opens_at or now,
+        closes_at=payload.closes_at,
         now=now,
         reminder_max=payload.reminder_max,
         reminder_interval_days=payload.reminder_interval_days,
@@ -285,7 +282,7 @@ def submit(
 @router.get("/rounds/{round_id}/results", response_model=ResultsPublic)
 def read_results(round_id: IdPath, actor: OptionalActorDep, session: ReadSessionDep) -> ResultsPublic:
     """Read a round's results: IKM, each unsur, by unit, questions, responses against the target sample."""
-    return ResultsPublic.model_validate(views.results_of(session, round_id=round_id, actor=actor))
+    return views.results_of(session, round_id=round_id, actor=actor)
 
 
 @router.get("/rounds/{round_id}/report.html", response_class=HTMLResponse)

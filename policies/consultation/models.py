@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from policies.core.columns import created_at_col, enum_col, text_col, ts_col
 from policies.core.db import UTCDateTime
+from policies.lifecycle.models import CycleRow
 
 
 class Stance(StrEnum):
@@ -61,14 +62,11 @@ class CommentBand(SQLModel, table=True):
     comment_id: int = Field(foreign_key="comment.id")
 
 
-class ConsultationWindow(SQLModel, table=True):
+class ConsultationWindow(CycleRow, table=True):
     """The period a published version is open for public comment."""
 
     __tablename__ = "consultation_window"
 
-    id: int | None = Field(default=None, primary_key=True)
-    policy_id: int = Field(foreign_key="policy.id", index=True)
-    cycle: int
     version_id: int = Field(foreign_key="draft_version.id")
     opens_at: datetime = Field(sa_type=UTCDateTime)
     closes_at: datetime = Field(sa_type=UTCDateTime, index=True)

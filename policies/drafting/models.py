@@ -8,17 +8,15 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from policies.core.columns import created_at_col, text_col, ts_col
+from policies.lifecycle.models import CycleRow
 
 
-class DraftVersion(SQLModel, table=True):
+class DraftVersion(CycleRow, table=True):
     """A version of a policy's text; frozen once published."""
 
     __tablename__ = "draft_version"
     __table_args__ = (sa.UniqueConstraint("policy_id", "number"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    policy_id: int = Field(foreign_key="policy.id", index=True)
-    cycle: int
     number: int
     title: str = Field(max_length=400)
     body: str = text_col()

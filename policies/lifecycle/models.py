@@ -34,6 +34,14 @@ class WorkState(StrEnum):
     FAILED = "failed"
 
 
+class CycleRow(SQLModel):
+    """The first columns of a row that belongs to one cycle of a policy: its id, the policy, the cycle."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    policy_id: int = Field(foreign_key="policy.id", index=True)
+    cycle: int
+
+
 class PolicyKind(SQLModel, table=True):
     """A kind of policy from the catalogue; its rules are the gates' thresholds."""
 
@@ -90,15 +98,12 @@ class StageEvent(SQLModel, table=True):
     flow_run_id: str | None = Field(default=None, max_length=64)
 
 
-class StageDocument(SQLModel, table=True):
+class StageDocument(CycleRow, table=True):
     """A document a stage renders (agenda, consultation text, adopted text, socialization kit)."""
 
     __tablename__ = "stage_document"
     __table_args__ = (sa.UniqueConstraint("policy_id", "cycle", "kind"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    policy_id: int = Field(foreign_key="policy.id", index=True)
-    cycle: int
     kind: str = Field(max_length=40, description="agenda, consultation, adopted or socialization-kit.")
     title: str = Field(max_length=400)
     body: str = text_col(description="The rendered Markdown.")

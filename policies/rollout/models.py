@@ -9,17 +9,15 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from policies.core.columns import created_at_col, json_col, text_col
+from policies.lifecycle.models import CycleRow
 
 
-class Adoption(SQLModel, table=True):
+class Adoption(CycleRow, table=True):
     """The penetapan: the legal instrument that adopted a cycle's version."""
 
     __tablename__ = "adoption"
     __table_args__ = (sa.UniqueConstraint("policy_id", "cycle"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    policy_id: int = Field(foreign_key="policy.id", index=True)
-    cycle: int
     version_id: int = Field(foreign_key="draft_version.id")
     instrument_type: str = Field(max_length=120)
     number: str = Field(max_length=80)
@@ -29,14 +27,11 @@ class Adoption(SQLModel, table=True):
     recorded_at: datetime = created_at_col()
 
 
-class SocializationSession(SQLModel, table=True):
+class SocializationSession(CycleRow, table=True):
     """A sosialisasi session of an adopted policy."""
 
     __tablename__ = "socialization_session"
 
-    id: int | None = Field(default=None, primary_key=True)
-    policy_id: int = Field(foreign_key="policy.id", index=True)
-    cycle: int
     title: str = Field(max_length=300)
     held_on: date
     location: str = Field(max_length=300, default="")
@@ -59,14 +54,11 @@ class Acknowledgement(SQLModel, table=True):
     acknowledged_at: datetime = created_at_col()
 
 
-class MentoringPair(SQLModel, table=True):
+class MentoringPair(CycleRow, table=True):
     """A senior ASN mentoring a colleague on the policy's practice."""
 
     __tablename__ = "mentoring_pair"
 
-    id: int | None = Field(default=None, primary_key=True)
-    policy_id: int = Field(foreign_key="policy.id", index=True)
-    cycle: int
     mentor_name: str = Field(max_length=200)
     mentor_nip: str = Field(max_length=30, default="")
     mentee_name: str = Field(max_length=200)

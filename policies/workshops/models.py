@@ -8,16 +8,14 @@ from sqlmodel import Field, SQLModel
 
 from policies.core.columns import created_at_col, text_col, ts_col
 from policies.core.db import UTCDateTime
+from policies.lifecycle.models import CycleRow
 
 
-class Workshop(SQLModel, table=True):
+class Workshop(CycleRow, table=True):
     """A lokakarya with civil servants on a draft."""
 
     __tablename__ = "workshop"
 
-    id: int | None = Field(default=None, primary_key=True)
-    policy_id: int = Field(foreign_key="policy.id", index=True)
-    cycle: int
     title: str = Field(max_length=300)
     starts_at: datetime = Field(sa_type=UTCDateTime)
     location: str = Field(max_length=300, default="")

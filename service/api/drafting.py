@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
@@ -18,9 +18,9 @@ from service.api.params import IdPath, IdQuery, SlugPath, id_query
 from service.api.schemas import Text
 from service.auth import ActorDep, OptionalActorDep
 from service.deps import ReadSessionDep, SessionDep
-from service.idempotency import IdempotencyKeyDep, run_idempotent
+from service.idempotency import IDEMPOTENT, IdempotentRoute
 
-router = APIRouter(tags=["drafts"])
+router = APIRouter(tags=["drafts"], route_class=IdempotentRoute)
 
 
 class VersionCreate(BaseModel):
@@ -109,35 +109,20 @@ def version_detail(session: Session, version: DraftVersion) -> VersionDetail:
     )
 
 
-@router.post("/policies/{slug}/versions", status_code=201, response_model=VersionDetail)
-def create(
-    slug: SlugPath,
-    payload: VersionCreate,
-    request: Request,
-    actor: ActorDep,
-    session: SessionDep,
-    idempotency_key: IdempotencyKeyDep = None,
-) -> Response:
+@router.post(
+    "/policies/{slug}/versions", status_code=201, response_model=VersionDetail, dependencies=[IDEMPOTENT]
+)
+def create(slug: SlugPath, payload: VersionCreate, actor: ActorDep, session: SessionDep) -> VersionDetail:
     """Write a new version; clauses keep their keys where the text carries over."""
-    return run_idempotent(
+    version = create_version(
         session,
         actor=actor,
-        key=idempotency_key,
-        request=request,
-        payload=payload,
-        status_code=201,
-        action=lambda: version_detail(
-            session,
-            create_version(
-                session,
-                actor=actor,
-                slug=slug,
-                body=payload.body,
-                change_note=payload.change_note,
-                title=payload.title,
-            ),
-        ),
+        slug=slug,
+        body=payload.body,
+        change_note=payload.change_note,
+        title=payload.title,
     )
+    return version_detail(session, version)
 
 
 @router.get("/policies/{slug}/versions", response_model=list[VersionSummary])

@@ -27,9 +27,9 @@ from service.api.schemas import (
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
 from service.dispatch import StageDispatch, flow_run_states, run_ui_url
-from service.idempotency import IdempotencyKeyDep, run_idempotent
+from service.idempotency import IDEMPOTENT, IdempotentRoute
 
-router = APIRouter(tags=["policies"])
+router = APIRouter(tags=["policies"], route_class=IdempotentRoute)
 
 
 class PolicyPage(BaseModel):
@@ -170,44 +170,31 @@ def list_policies(
     status_code=201,
     response_model=PolicyDetail,
     responses={404: {"description": "Jenis kebijakan tidak ada di katalog."}},
+    dependencies=[IDEMPOTENT],
 )
 def create(
     payload: PolicyCreate,
-    request: Request,
     actor: ActorDep,
     session: SessionDep,
     settings: SettingsDep,
     background: BackgroundTasks,
-    idempotency_key: IdempotencyKeyDep = None,
-) -> Response:
+) -> PolicyDetail:
     """Start a policy of a catalogue kind (a drafter of the unit, or an admin)."""
-
-    def _create_and_dispatch() -> Policy:
-        policy = create_policy(
-            session,
-            actor=actor,
-            slug=payload.slug,
-            title=payload.title,
-            kind_code=payload.kind,
-            region=payload.region,
-            unit=payload.unit,
-            audience_size=payload.audience_size,
-        )
-        # Its drafting work goes to Prefect after the commit, as an advance's does.
-        StageDispatch(background, settings=settings, slug=policy.slug)(
-            stagework.latest_event(session, policy_id=policy.id)  # type: ignore[arg-type]
-        )
-        return policy
-
-    return run_idempotent(
+    policy = create_policy(
         session,
         actor=actor,
-        key=idempotency_key,
-        request=request,
-        payload=payload,
-        status_code=201,
-        action=lambda: detail(session, _create_and_dispatch()),
+        slug=payload.slug,
+        title=payload.title,
+        kind_code=payload.kind,
+        region=payload.region,
+        unit=payload.unit,
+        audience_size=payload.audience_size,
     )
+    # Its drafting work goes to Prefect after the commit, as an advance's does.
+    StageDispatch(background, settings=settings, slug=policy.slug)(
+        stagework.latest_event(session, policy_id=policy.id)  # type: ignore[arg-type]
+    )
+    return detail(session, policy)
 
 
 @router.get("/policies/{slug}", response_model=PolicyDetail)
@@ -222,6 +209,7 @@ def read_policy(slug: SlugPath, session: ReadSessionDep, response: Response) -> 
     "/policies/{slug}/advance",
     response_model=StageEventPublic,
     responses={409: {"description": "Syarat belum terpenuhi (unmet_gates) atau perubahan bersamaan."}},
+    dependencies=[IDEMPOTENT],
 )
 def advance_policy(
     slug: SlugPath,
@@ -231,8 +219,7 @@ def advance_policy(
     session: SessionDep,
     background: BackgroundTasks,
     if_match: Annotated[str | None, Header(alias="If-Match", max_length=40)] = None,
-    idempotency_key: IdempotencyKeyDep = None,
-) -> Response:
+) -> StageEventPublic:
     """Move a policy to a stage; refused with every unmet gate, or when it changed meanwhile."""
     header_version = parse_if_match(if_match)
     expected = payload.expected_version
@@ -245,29 +232,18 @@ def advance_policy(
     expected = expected if expected is not None else header_version
     # The stage's work goes to Prefect after the commit, in the background: the request never waits.
     dispatch = StageDispatch(background, settings=request.app.state.settings, slug=slug)
-    return run_idempotent(
+    event = advance(
         session,
         actor=actor,
-        key=idempotency_key,
-        request=request,
-        payload=payload,
-        status_code=200,
-        action=lambda: event_public(
-            dispatch(
-                advance(
-                    session,
-                    actor=actor,
-                    slug=slug,
-                    to_stage=payload.to_stage,
-                    reason=payload.reason,
-                    expected_version=expected,
-                )
-            )
-        ),
+        slug=slug,
+        to_stage=payload.to_stage,
+        reason=payload.reason,
+        expected_version=expected,
     )
+    return event_public(dispatch(event))
 
 
-@router.post("/policies/{slug}/withdraw", response_model=StageEventPublic)
+@router.post("/policies/{slug}/withdraw", response_model=StageEventPublic, dependencies=[IDEMPOTENT])
 def withdraw_policy(
     slug: SlugPath,
     payload: WithdrawIn,
@@ -275,21 +251,10 @@ def withdraw_policy(
     actor: ActorDep,
     session: SessionDep,
     background: BackgroundTasks,
-    idempotency_key: IdempotencyKeyDep = None,
-) -> Response:
+) -> StageEventPublic:
     """Withdraw a policy for good, with the reason on record."""
     dispatch = StageDispatch(background, settings=request.app.state.settings, slug=slug)
-    return run_idempotent(
-        session,
-        actor=actor,
-        key=idempotency_key,
-        request=request,
-        payload=payload,
-        status_code=200,
-        action=lambda: event_public(
-            dispatch(withdraw(session, actor=actor, slug=slug, reason=payload.reason))
-        ),
-    )
+    return event_public(dispatch(withdraw(session, actor=actor, slug=slug, reason=payload.reason)))
 
 
 @router.get("/policies/{slug}/history", response_model=list[StageEventPublic])

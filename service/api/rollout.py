@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
@@ -19,9 +19,9 @@ from service.api.params import IdField, SlugPath
 from service.api.schemas import Day, Text
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep
-from service.idempotency import IdempotencyKeyDep, run_idempotent
+from service.idempotency import IDEMPOTENT, IdempotentRoute
 
-router = APIRouter(tags=["rollout"])
+router = APIRouter(tags=["rollout"], route_class=IdempotentRoute)
 
 
 class AdoptionIn(BaseModel):
@@ -132,37 +132,22 @@ def mentoring_public(p: MentoringPair) -> MentoringPublic:
     )
 
 
-@router.post("/policies/{slug}/adoption", status_code=201, response_model=AdoptionPublic)
-def adopt(
-    slug: SlugPath,
-    payload: AdoptionIn,
-    request: Request,
-    actor: ActorDep,
-    session: SessionDep,
-    idempotency_key: IdempotencyKeyDep = None,
-) -> Response:
+@router.post(
+    "/policies/{slug}/adoption", status_code=201, response_model=AdoptionPublic, dependencies=[IDEMPOTENT]
+)
+def adopt(slug: SlugPath, payload: AdoptionIn, actor: ActorDep, session: SessionDep) -> AdoptionPublic:
     """Record the adoption (penetapan) of a published version in this cycle."""
-    return run_idempotent(
+    adoption = rollout.record_adoption(
         session,
         actor=actor,
-        key=idempotency_key,
-        request=request,
-        payload=payload,
-        status_code=201,
-        action=lambda: adoption_public(
-            session,
-            rollout.record_adoption(
-                session,
-                actor=actor,
-                slug=slug,
-                version_number=payload.version_number,
-                instrument_type=payload.instrument_type,
-                number=payload.number,
-                adopted_on=payload.adopted_on,
-                signed_by=payload.signed_by,
-            ),
-        ),
+        slug=slug,
+        version_number=payload.version_number,
+        instrument_type=payload.instrument_type,
+        number=payload.number,
+        adopted_on=payload.adopted_on,
+        signed_by=payload.signed_by,
     )
+    return adoption_public(session, adoption)
 
 
 @router.get("/policies/{slug}/adoption", response_model=AdoptionPublic)
@@ -175,36 +160,26 @@ def read_adoption(slug: SlugPath, session: ReadSessionDep) -> AdoptionPublic:
     return adoption_public(session, adoption)
 
 
-@router.post("/policies/{slug}/socialization/sessions", status_code=201, response_model=SessionPublic)
-def add_session(
-    slug: SlugPath,
-    payload: SessionIn,
-    request: Request,
-    actor: ActorDep,
-    session: SessionDep,
-    idempotency_key: IdempotencyKeyDep = None,
-) -> Response:
+@router.post(
+    "/policies/{slug}/socialization/sessions",
+    status_code=201,
+    response_model=SessionPublic,
+    dependencies=[IDEMPOTENT],
+)
+def add_session(slug: SlugPath, payload: SessionIn, actor: ActorDep, session: SessionDep) -> SessionPublic:
     """Record a socialization session."""
-    return run_idempotent(
-        session,
-        actor=actor,
-        key=idempotency_key,
-        request=request,
-        payload=payload,
-        status_code=201,
-        action=lambda: session_public(
-            rollout.add_session(
-                session,
-                actor=actor,
-                slug=slug,
-                title=payload.title,
-                held_on=payload.held_on,
-                attendance_count=payload.attendance_count,
-                audience_units=payload.audience_units,
-                location=payload.location,
-                notes=payload.notes,
-            )
-        ),
+    return session_public(
+        rollout.add_session(
+            session,
+            actor=actor,
+            slug=slug,
+            title=payload.title,
+            held_on=payload.held_on,
+            attendance_count=payload.attendance_count,
+            audience_units=payload.audience_units,
+            location=payload.location,
+            notes=payload.notes,
+        )
     )
 
 
@@ -215,36 +190,23 @@ def list_sessions(slug: SlugPath, session: ReadSessionDep) -> list[SessionPublic
     return [session_public(s) for s in rollout_queries.list_sessions(session, policy_id=policy.id)]  # type: ignore[arg-type]
 
 
-@router.post("/policies/{slug}/mentoring", status_code=201, response_model=MentoringPublic)
-def add_pair(
-    slug: SlugPath,
-    payload: MentoringIn,
-    request: Request,
-    actor: ActorDep,
-    session: SessionDep,
-    idempotency_key: IdempotencyKeyDep = None,
-) -> Response:
+@router.post(
+    "/policies/{slug}/mentoring", status_code=201, response_model=MentoringPublic, dependencies=[IDEMPOTENT]
+)
+def add_pair(slug: SlugPath, payload: MentoringIn, actor: ActorDep, session: SessionDep) -> MentoringPublic:
     """Pair a mentor with a colleague for the roll-out."""
-    return run_idempotent(
-        session,
-        actor=actor,
-        key=idempotency_key,
-        request=request,
-        payload=payload,
-        status_code=201,
-        action=lambda: mentoring_public(
-            rollout.add_mentoring_pair(
-                session,
-                actor=actor,
-                slug=slug,
-                mentor_name=payload.mentor_name,
-                mentee_name=payload.mentee_name,
-                started_on=payload.started_on,
-                mentor_nip=payload.mentor_nip,
-                mentee_nip=payload.mentee_nip,
-                unit=payload.unit,
-            )
-        ),
+    return mentoring_public(
+        rollout.add_mentoring_pair(
+            session,
+            actor=actor,
+            slug=slug,
+            mentor_name=payload.mentor_name,
+            mentee_name=payload.mentee_name,
+            started_on=payload.started_on,
+            mentor_nip=payload.mentor_nip,
+            mentee_nip=payload.mentee_nip,
+            unit=payload.unit,
+        )
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
@@ -16,9 +16,9 @@ from service.api.params import IdField, IdPath, SlugPath
 from service.api.schemas import Text, When
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep
-from service.idempotency import IdempotencyKeyDep, run_idempotent
+from service.idempotency import IDEMPOTENT, IdempotentRoute
 
-router = APIRouter(tags=["workshops"])
+router = APIRouter(tags=["workshops"], route_class=IdempotentRoute)
 
 
 class WorkshopCreate(BaseModel):
@@ -149,35 +149,22 @@ def workshop_detail(session: Session, w: Workshop) -> WorkshopDetail:
     )
 
 
-@router.post("/policies/{slug}/workshops", status_code=201, response_model=WorkshopPublic)
-def schedule(
-    slug: SlugPath,
-    payload: WorkshopCreate,
-    request: Request,
-    actor: ActorDep,
-    session: SessionDep,
-    idempotency_key: IdempotencyKeyDep = None,
-) -> Response:
+@router.post(
+    "/policies/{slug}/workshops", status_code=201, response_model=WorkshopPublic, dependencies=[IDEMPOTENT]
+)
+def schedule(slug: SlugPath, payload: WorkshopCreate, actor: ActorDep, session: SessionDep) -> WorkshopPublic:
     """Schedule a workshop on the policy's current draft."""
-    return run_idempotent(
-        session,
-        actor=actor,
-        key=idempotency_key,
-        request=request,
-        payload=payload,
-        status_code=201,
-        action=lambda: workshop_public(
-            workshops.schedule_workshop(
-                session,
-                actor=actor,
-                slug=slug,
-                title=payload.title,
-                starts_at=payload.starts_at,
-                location=payload.location,
-                online_url=payload.online_url,
-                agenda=payload.agenda,
-            )
-        ),
+    return workshop_public(
+        workshops.schedule_workshop(
+            session,
+            actor=actor,
+            slug=slug,
+            title=payload.title,
+            starts_at=payload.starts_at,
+            location=payload.location,
+            online_url=payload.online_url,
+            agenda=payload.agenda,
+        )
     )
 
 
@@ -195,37 +182,26 @@ def read(slug: SlugPath, workshop_id: IdPath, session: ReadSessionDep) -> Worksh
 
 
 @router.post(
-    "/policies/{slug}/workshops/{workshop_id}/attendance", status_code=201, response_model=AttendancePublic
+    "/policies/{slug}/workshops/{workshop_id}/attendance",
+    status_code=201,
+    response_model=AttendancePublic,
+    dependencies=[IDEMPOTENT],
 )
 def attend(
-    slug: SlugPath,
-    workshop_id: IdPath,
-    payload: AttendanceIn,
-    request: Request,
-    actor: ActorDep,
-    session: SessionDep,
-    idempotency_key: IdempotencyKeyDep = None,
-) -> Response:
+    slug: SlugPath, workshop_id: IdPath, payload: AttendanceIn, actor: ActorDep, session: SessionDep
+) -> AttendancePublic:
     """Add a person to the daftar hadir."""
-    return run_idempotent(
-        session,
-        actor=actor,
-        key=idempotency_key,
-        request=request,
-        payload=payload,
-        status_code=201,
-        action=lambda: attendance_public(
-            workshops.record_attendance(
-                session,
-                actor=actor,
-                slug=slug,
-                workshop_id=workshop_id,
-                name=payload.name,
-                nip=payload.nip,
-                unit=payload.unit,
-                account_id=payload.account_id,
-            )
-        ),
+    return attendance_public(
+        workshops.record_attendance(
+            session,
+            actor=actor,
+            slug=slug,
+            workshop_id=workshop_id,
+            name=payload.name,
+            nip=payload.nip,
+            unit=payload.unit,
+            account_id=payload.account_id,
+        )
     )
 
 
@@ -241,36 +217,25 @@ def minutes(
 
 
 @router.post(
-    "/policies/{slug}/workshops/{workshop_id}/outcomes", status_code=201, response_model=OutcomePublic
+    "/policies/{slug}/workshops/{workshop_id}/outcomes",
+    status_code=201,
+    response_model=OutcomePublic,
+    dependencies=[IDEMPOTENT],
 )
 def add_outcome(
-    slug: SlugPath,
-    workshop_id: IdPath,
-    payload: OutcomeIn,
-    request: Request,
-    actor: ActorDep,
-    session: SessionDep,
-    idempotency_key: IdempotencyKeyDep = None,
-) -> Response:
+    slug: SlugPath, workshop_id: IdPath, payload: OutcomeIn, actor: ActorDep, session: SessionDep
+) -> OutcomePublic:
     """Record a point raised in the workshop, linked to a clause."""
-    return run_idempotent(
-        session,
-        actor=actor,
-        key=idempotency_key,
-        request=request,
-        payload=payload,
-        status_code=201,
-        action=lambda: outcome_public(
-            workshops.add_outcome(
-                session,
-                actor=actor,
-                slug=slug,
-                workshop_id=workshop_id,
-                text=payload.text,
-                clause_key=payload.clause_key,
-                raised_by=payload.raised_by,
-            )
-        ),
+    return outcome_public(
+        workshops.add_outcome(
+            session,
+            actor=actor,
+            slug=slug,
+            workshop_id=workshop_id,
+            text=payload.text,
+            clause_key=payload.clause_key,
+            raised_by=payload.raised_by,
+        )
     )
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import threading
 
+from fastapi.dependencies.utils import get_flat_params
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
-from tests.service.conftest import SLUG, auth, problem_of
+from service.idempotency import HEADER, IDEMPOTENT, IdempotentRoute
+from tests.service.conftest import SLUG, auth, open_consultation, problem_of
 
 ADVANCE = f"/api/v1/policies/{SLUG}/advance"
 HISTORY = f"/api/v1/policies/{SLUG}/history"
@@ -93,3 +96,40 @@ def test_creating_posts_replay_too(client: TestClient, drafter_token: str) -> No
     made = [client.post(versions, headers=_headers(drafter_token, "versi-2"), json=version) for _ in range(2)]
     assert [m.json()["number"] for m in made] == [2, 2]
     assert len(client.get(versions, headers=auth(drafter_token)).json()) == 2
+
+
+def test_every_route_taking_the_key_can_replay(client: TestClient) -> None:
+    routes = [c.original_route for c in iter_route_contexts(client.app.routes)]  # type: ignore[attr-defined]
+    api = [r for r in routes if isinstance(r, APIRoute)]
+    keyed = [r for r in api if any(p.alias == HEADER for p in get_flat_params(r.dependant))]
+    assert len(keyed) >= 12
+    for route in keyed:
+        # The comment POST claims the key inside its own unit of work (`run_idempotent`).
+        uses_dependency = any(d.call is IDEMPOTENT.dependency for d in route.dependant.dependencies)
+        assert uses_dependency or route.name == "create", route.path
+        assert not uses_dependency or isinstance(route, IdempotentRoute), route.path
+
+
+def test_a_reply_replays_and_a_bad_body_claims_nothing(
+    client: TestClient, drafter_token: str, stakeholder_token: str
+) -> None:
+    open_consultation(client, drafter_token)
+    comments = f"/api/v1/policies/{SLUG}/comments"
+    clause = client.get(f"/api/v1/policies/{SLUG}/versions/1").json()["clauses"][0]["key"]
+    made = client.post(
+        comments, headers=auth(stakeholder_token), json={"clause_key": clause, "body": "Mohon."}
+    )
+    replies = f"{comments}/{made.json()['id']}/replies"
+    headers = _headers(drafter_token, "balasan-1")
+    problem_of(client.post(replies, headers=headers, json={"body": ""}), 422, "validation-error")
+    problem_of(
+        client.post(replies, json={"body": "Tanpa akun."}, headers={"Idempotency-Key": "x"}),
+        401,
+        "unauthenticated",
+    )
+    first = client.post(replies, headers=headers, json={"body": "Akan dirinci."})
+    again = client.post(replies, headers=headers, json={"body": "Akan dirinci."})
+    assert first.status_code == again.status_code == 201 and again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true" and "idempotent-replayed" not in first.headers
+    replies_read = client.get(f"{comments}/{made.json()['id']}").json()["replies"]
+    assert [r["body"] for r in replies_read] == ["Akan dirinci."]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
@@ -20,9 +20,9 @@ from service.api.params import IdField, SlugPath
 from service.api.schemas import When
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep
-from service.idempotency import IdempotencyKeyDep, run_idempotent
+from service.idempotency import IDEMPOTENT, IdempotentRoute
 
-router = APIRouter(tags=["consultation"])
+router = APIRouter(tags=["consultation"], route_class=IdempotentRoute)
 
 
 class WindowOpen(BaseModel):
@@ -88,36 +88,21 @@ def window_public(session: Session, window: ConsultationWindow) -> WindowPublic:
     )
 
 
-@router.post("/policies/{slug}/consultation", status_code=201, response_model=WindowPublic)
-def open_window(
-    slug: SlugPath,
-    payload: WindowOpen,
-    request: Request,
-    actor: ActorDep,
-    session: SessionDep,
-    idempotency_key: IdempotencyKeyDep = None,
-) -> Response:
+@router.post(
+    "/policies/{slug}/consultation", status_code=201, response_model=WindowPublic, dependencies=[IDEMPOTENT]
+)
+def open_window(slug: SlugPath, payload: WindowOpen, actor: ActorDep, session: SessionDep) -> WindowPublic:
     """Open (schedule) the public consultation of a published version."""
-    return run_idempotent(
+    window = consultation.open_window(
         session,
         actor=actor,
-        key=idempotency_key,
-        request=request,
-        payload=payload,
-        status_code=201,
-        action=lambda: window_public(
-            session,
-            consultation.open_window(
-                session,
-                actor=actor,
-                slug=slug,
-                version_number=payload.version_number,
-                opens_at=payload.opens_at,
-                closes_at=payload.closes_at,
-                days=payload.days,
-            ),
-        ),
+        slug=slug,
+        version_number=payload.version_number,
+        opens_at=payload.opens_at,
+        closes_at=payload.closes_at,
+        days=payload.days,
     )
+    return window_public(session, window)
 
 
 @router.post("/policies/{slug}/consultation/close", response_model=WindowPublic)

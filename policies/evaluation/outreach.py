@@ -37,20 +37,41 @@ def _recipient(session: Session, person: SurveyRespondent) -> Recipient:
     return Recipient(account_id=person.account_id, email=person.email, locale=locale)
 
 
-def _context(policy: Policy, survey: SurveyRound, person: SurveyRespondent, **extra: Any) -> dict[str, Any]:
-    return {
-        "slug": policy.slug,
-        "title": policy.title,
-        "cycle": survey.cycle,
-        "round_id": survey.id,
-        "round_number": survey.number,
-        "closes_at": survey.closes_at.isoformat(),
-        "name": person.name,
-        # With the app secret these rebuild the personal link at delivery; alone they are useless.
-        "respondent_id": person.id,
-        "token_salt": person.token_salt,
-        **extra,
-    }
+def _send(
+    session: Session,
+    *,
+    policy: Policy,
+    survey: SurveyRound,
+    person: SurveyRespondent,
+    what: str,
+    template: str,
+    now: datetime,
+    **extra: Any,
+) -> int:
+    """Queue one message to a respondent, by email and in their inbox; its key names `what` it is."""
+    return notify(
+        session,
+        key=f"{respondent_key_prefix(survey.id)}{person.id}:{what}",  # type: ignore[arg-type]
+        template=template,
+        recipients=[_recipient(session, person)],
+        due_at=now,
+        policy=policy,
+        context={
+            "slug": policy.slug,
+            "title": policy.title,
+            "cycle": survey.cycle,
+            "round_id": survey.id,
+            "round_number": survey.number,
+            "closes_at": survey.closes_at.isoformat(),
+            "name": person.name,
+            # With the app secret these rebuild the personal link at delivery; alone they are useless.
+            "respondent_id": person.id,
+            "token_salt": person.token_salt,
+            **extra,
+            "reminder_max": survey.reminder_max,
+        },
+        channels=CHANNELS,
+    )
 
 
 def invite_respondents(session: Session, *, survey: SurveyRound, now: datetime) -> int:
@@ -69,16 +90,15 @@ def invite_respondents(session: Session, *, survey: SurveyRound, now: datetime) 
     ).all()
     count = 0
     for person in waiting:
-        count += notify(
+        count += _send(
             session,
-            # A reissued link gets a new invitation; the key names the salt by a fingerprint only.
-            key=f"{respondent_key_prefix(survey.id)}{person.id}:invitation:{salt_mark(person.token_salt)}",  # type: ignore[arg-type]
-            template=INVITATION,
-            recipients=[_recipient(session, person)],
-            due_at=now,
             policy=policy,
-            context=_context(policy, survey, person, reminder_max=survey.reminder_max),
-            channels=CHANNELS,
+            survey=survey,
+            person=person,
+            # A reissued link gets a new invitation; the key names the salt by a fingerprint only.
+            what=f"invitation:{salt_mark(person.token_salt)}",
+            template=INVITATION,
+            now=now,
         )
         # Reminders count from here, also for someone the evaluator has to hand the link to.
         person.invited_at = now
@@ -110,17 +130,15 @@ def remind_respondents(session: Session, *, survey: SurveyRound, now: datetime) 
         if now - last < gap or not (person.email or person.account_id):
             continue
         number = person.reminders_sent + 1
-        count += notify(
+        count += _send(
             session,
-            key=f"{respondent_key_prefix(survey.id)}{person.id}:reminder:{number}",  # type: ignore[arg-type]
-            template=REMINDER,
-            recipients=[_recipient(session, person)],
-            due_at=now,
             policy=policy,
-            context=_context(
-                policy, survey, person, reminder_number=number, reminder_max=survey.reminder_max
-            ),
-            channels=CHANNELS,
+            survey=survey,
+            person=person,
+            what=f"reminder:{number}",
+            template=REMINDER,
+            now=now,
+            reminder_number=number,
         )
         person.reminders_sent, person.last_reminded_at = number, now
         session.add(person)

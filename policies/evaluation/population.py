@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -176,6 +178,21 @@ def _shown(errors: list[Problem], index: int, more: str) -> str:
     return text + (f"; {more.format(len(errors) - 10)}" if len(errors) > 10 else "")
 
 
+def _add_new(
+    session: Session, survey: SurveyRound, *, people: Iterable[dict[str, Any]], secret: str, now: datetime
+) -> PopulationImport:
+    """Add each person whose NIP the round does not have yet, then invite them (if the round is open)."""
+    result = PopulationImport()
+    existing = _existing_nips(session, survey.id)  # type: ignore[arg-type]
+    for person in people:
+        if person["nip"] in existing:
+            result.skipped_existing.append(person["nip"])
+            continue
+        result.issued.append(_add(session, survey, secret=secret, now=now, **person))
+    outreach.invite_respondents(session, survey=survey, now=now)
+    return result
+
+
 def import_population_csv(
     session: Session,
     *,
@@ -209,26 +226,11 @@ def import_population_csv(
         )
     if not rows:
         raise InvalidInput("CSV populasi kosong.", en="The population CSV is empty.", field="file")
-    result = PopulationImport()
-    existing = _existing_nips(session, survey.id)  # type: ignore[arg-type]
-    for rec in rows:
-        if rec["nip"] in existing:
-            result.skipped_existing.append(rec["nip"])
-            continue
-        result.issued.append(
-            _add(
-                session,
-                survey,
-                secret=secret,
-                nip=rec["nip"],
-                name=rec["name"],
-                unit=rec.get("unit", ""),
-                email=rec.get("email", ""),
-                now=now,
-            )
-        )
-    outreach.invite_respondents(session, survey=survey, now=now)
-    return result
+    people = (
+        {"nip": r["nip"], "name": r["name"], "unit": r.get("unit", ""), "email": r.get("email", "")}
+        for r in rows
+    )
+    return _add_new(session, survey, people=people, secret=secret, now=now)
 
 
 def add_accounts(
@@ -248,28 +250,17 @@ def add_accounts(
     unit = clean_text(unit or "", field="unit", label="Unit kerja", label_en="The work unit", max_chars=200)
     if unit:
         stmt = stmt.where(Account.unit == unit)
-    result = PopulationImport()
-    existing = _existing_nips(session, survey.id)  # type: ignore[arg-type]
-    for account in session.exec(stmt.order_by(col(Account.id))).all():
-        nip = account.nip or f"akun-{account.id}"
-        if nip in existing:
-            result.skipped_existing.append(nip)
-            continue
-        result.issued.append(
-            _add(
-                session,
-                survey,
-                secret=secret,
-                nip=nip,
-                name=account.name,
-                unit=account.unit,
-                email=account.email,
-                now=now,
-                account_id=account.id,
-            )
-        )
-    outreach.invite_respondents(session, survey=survey, now=now)
-    return result
+    people = (
+        {
+            "nip": account.nip or f"akun-{account.id}",
+            "name": account.name,
+            "unit": account.unit,
+            "email": account.email,
+            "account_id": account.id,
+        }
+        for account in session.exec(stmt.order_by(col(Account.id))).all()
+    )
+    return _add_new(session, survey, people=people, secret=secret, now=now)
 
 
 def reissue_token(

@@ -111,15 +111,28 @@ def _summaries(survey: SurveyRound, count: int) -> tuple[str, str]:
     )
 
 
-def _notify_drafters(
+def _add_reasons(
     session: Session,
     *,
     survey: SurveyRound,
+    row: RevisionRecommendation | None,
     reasons: list[dict[str, Any]],
     key: str,
     now: datetime,
     added: bool,
-) -> None:
+) -> RevisionRecommendation:
+    """Record reasons on the round's recommendation (made if it has none) and tell the drafters once.
+
+    `added` tells the drafters these reasons came after the round closed (measurements entered late).
+    """
+    if row is None:
+        row = RevisionRecommendation(
+            policy_id=survey.policy_id, cycle=survey.cycle, round_id=survey.id, reasons=[], created_at=now
+        )
+    # A new list, so the JSON column sees the change.
+    row.reasons = [*row.reasons, *reasons]
+    row.summary, row.summary_en = _summaries(survey, len(row.reasons))
+    session.add(row)
     outreach.notify_staff(
         session,
         policy=policy_of(session, survey=survey),
@@ -133,6 +146,8 @@ def _notify_drafters(
         reasons_en=[r["text_en"] for r in reasons],
         added=added,
     )
+    session.flush()
+    return row
 
 
 def recommend(
@@ -145,28 +160,8 @@ def recommend(
     reasons = reasons_for(session, survey=survey, results=results)
     if not reasons:
         return None
-    policy = policy_of(session, survey=survey)
-    summary, summary_en = _summaries(survey, len(reasons))
-    row = RevisionRecommendation(
-        policy_id=policy.id,  # type: ignore[arg-type]
-        cycle=survey.cycle,
-        round_id=survey.id,  # type: ignore[arg-type]
-        reasons=reasons,
-        summary=summary,
-        summary_en=summary_en,
-        created_at=now,
-    )
-    session.add(row)
-    _notify_drafters(
-        session,
-        survey=survey,
-        reasons=reasons,
-        key=f"survey:{survey.id}:revision-recommended",
-        now=now,
-        added=False,
-    )
-    session.flush()
-    return row
+    key = f"survey:{survey.id}:revision-recommended"
+    return _add_reasons(session, survey=survey, row=None, reasons=reasons, key=key, now=now, added=False)
 
 
 def reevaluate(session: Session, *, survey: SurveyRound, now: datetime) -> list[dict[str, Any]]:
@@ -182,30 +177,11 @@ def reevaluate(session: Session, *, survey: SurveyRound, now: datetime) -> list[
     added = [r for r in indicator_reasons(session, survey=survey) if (r["kind"], r["code"]) not in known]
     if not added:
         return []
-    policy = policy_of(session, survey=survey)
-    if row is None:
-        row = RevisionRecommendation(
-            policy_id=policy.id,  # type: ignore[arg-type]
-            cycle=survey.cycle,
-            round_id=survey.id,  # type: ignore[arg-type]
-            reasons=[],
-            created_at=now,
-        )
-    # A new list, so the JSON column sees the change.
-    row.reasons = [*row.reasons, *added]
-    row.summary, row.summary_en = _summaries(survey, len(row.reasons))
-    session.add(row)
     codes = ",".join(sorted(f"{r['kind']}:{r['code']}" for r in added))
     digest = hashlib.sha256(codes.encode()).hexdigest()[:12]
-    _notify_drafters(
-        session,
-        survey=survey,
-        reasons=added,
-        key=f"survey:{survey.id}:revision-recommended:{digest}",
-        now=now,
-        added=True,
-    )
-    session.flush()
+    key = f"survey:{survey.id}:revision-recommended:{digest}"
+    _add_reasons(session, survey=survey, row=row, reasons=added, key=key, now=now, added=True)
+    policy = policy_of(session, survey=survey)
     if policy.stage == Stage.REVISION and policy.cycle == survey.cycle + 1:
         # Already in revision: the new reasons join the notes if this round is the one they come from.
         attach_recommendations(session, slug=policy.slug)

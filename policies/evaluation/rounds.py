@@ -53,21 +53,27 @@ def reminder_defaults(session: Session, *, policy: Policy) -> tuple[int, int]:
     )
 
 
+def _require_within(value: int, bounds: tuple[int, int], *, field: str, text: str, text_en: str) -> None:
+    low, high = bounds
+    if not low <= value <= high:
+        raise InvalidInput(text.format(f"{low}–{high}"), en=text_en.format(f"{low}–{high}"), field=field)
+
+
 def _check_reminders(reminder_max: int, interval_days: int) -> None:
-    low, high = REMINDER_MAX_RANGE
-    if not low <= reminder_max <= high:
-        raise InvalidInput(
-            f"Jumlah pengingat per responden harus {low}–{high}.",
-            en=f"Reminders per respondent must be {low}–{high}.",
-            field="reminder_max",
-        )
-    low, high = REMINDER_INTERVAL_RANGE
-    if not low <= interval_days <= high:
-        raise InvalidInput(
-            f"Jarak antarpengingat harus {low}–{high} hari.",
-            en=f"Days between reminders must be {low}–{high}.",
-            field="reminder_interval_days",
-        )
+    _require_within(
+        reminder_max,
+        REMINDER_MAX_RANGE,
+        field="reminder_max",
+        text="Jumlah pengingat per responden harus {}.",
+        text_en="Reminders per respondent must be {}.",
+    )
+    _require_within(
+        interval_days,
+        REMINDER_INTERVAL_RANGE,
+        field="reminder_interval_days",
+        text="Jarak antarpengingat harus {} hari.",
+        text_en="Days between reminders must be {}.",
+    )
 
 
 def open_round(

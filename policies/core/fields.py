@@ -60,9 +60,13 @@ class TextField:
     max_chars: int
     min_chars: int = 0
     strip: bool = True
+    # A required field's own refusal of a blank value (Indonesian, English), where it says more.
+    blank: tuple[str, str] | None = None
 
     def clean(self, value: str) -> str:
         """Return the value as `clean_text` leaves it, or refuse it naming this field."""
+        if self.blank is not None and not value.strip():
+            raise InvalidInput(self.blank[0], en=self.blank[1], field=self.field)
         return clean_text(
             value,
             field=self.field,

@@ -33,12 +33,35 @@ SCHEDULE_FIELDS = (
     TextField("agenda", "Agenda", "The agenda", AGENDA_MAX, strip=False),
 )
 ATTENDANCE_FIELDS = (
-    TextField("name", "Nama peserta", "The participant's name", NAME_MAX),
+    TextField(
+        "name",
+        "Nama peserta",
+        "The participant's name",
+        NAME_MAX,
+        blank=(
+            "Nama peserta wajib diisi (atau sebutkan account_id).",
+            "The participant's name is required (or give an account_id).",
+        ),
+    ),
     TextField("unit", "Unit kerja", "The work unit", UNIT_MAX),
 )
-MINUTES_FIELD = TextField("minutes", "Notula", "The minutes", MINUTES_MAX, min_chars=1, strip=False)
+MINUTES_FIELD = TextField(
+    "minutes",
+    "Notula",
+    "The minutes",
+    MINUTES_MAX,
+    min_chars=1,
+    strip=False,
+    blank=("Notula tidak boleh kosong.", "The minutes may not be empty."),
+)
 OUTCOME_FIELDS = (
-    TextField("text", "Hasil lokakarya", "The workshop outcome", OUTCOME_MAX),
+    TextField(
+        "text",
+        "Hasil lokakarya",
+        "The workshop outcome",
+        OUTCOME_MAX,
+        blank=("Isi hasil lokakarya tidak boleh kosong.", "The workshop outcome's text may not be empty."),
+    ),
     TextField("raised_by", "Nama penyampai", "The name of who raised it", RAISED_BY_MAX),
 )
 CLAUSE_KEY_FIELD = TextField("clause_key", "Kunci pasal", "The clause key", CLAUSE_KEY_MAX)
@@ -108,12 +131,6 @@ def record_attendance(
                 field="account_id",
             )
         name, nip, unit = name or account.name, nip or account.nip, unit or account.unit
-    if not name.strip():
-        raise InvalidInput(
-            "Nama peserta wajib diisi (atau sebutkan account_id).",
-            en="The participant's name is required (or give an account_id).",
-            field="name",
-        )
     texts = clean_texts(ATTENDANCE_FIELDS, name=name, unit=unit)
     nip = nip.strip()
     if nip and (not nip.isdigit() or len(nip) != 18):
@@ -135,8 +152,6 @@ def record_minutes(
 ) -> Workshop:
     """Record the notula of a workshop that was held."""
     _, workshop = _owned_workshop(session, actor=actor, slug=slug, workshop_id=workshop_id)
-    if not minutes.strip():
-        raise InvalidInput("Notula tidak boleh kosong.", en="The minutes may not be empty.", field="minutes")
     workshop.minutes = MINUTES_FIELD.clean(minutes)
     workshop.minutes_recorded_at = now or utcnow()
     session.add(workshop)
@@ -156,12 +171,6 @@ def add_outcome(
 ) -> WorkshopOutcome:
     """Record a point raised in the workshop, linked to a clause of the current draft."""
     policy, workshop = _owned_workshop(session, actor=actor, slug=slug, workshop_id=workshop_id)
-    if not text.strip():
-        raise InvalidInput(
-            "Isi hasil lokakarya tidak boleh kosong.",
-            en="The workshop outcome's text may not be empty.",
-            field="text",
-        )
     texts = clean_texts(OUTCOME_FIELDS, text=text, raised_by=raised_by)
     if clause_key is not None:
         clause_key = CLAUSE_KEY_FIELD.clean(clause_key)

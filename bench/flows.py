@@ -212,18 +212,14 @@ def _sync_twin(stage: object) -> object:
     from prefect import flow, tags
     from prefect.artifacts import create_markdown_artifact
 
-    from flows import stages
-    from policies.lifecycle import stagework
+    from flows import orchestration, stages
 
     @flow(name=f"bench-sync-{stage.value}")  # type: ignore[attr-defined]
     def sync_stage(event_id: int, slug: str, cycle: int) -> list[str]:
-        with tags(*stagework.run_tags(stage=stage, slug=slug)):  # type: ignore[arg-type]
+        with tags(*orchestration.run_tags(stage=stage, slug=slug)):  # type: ignore[arg-type]
             if not stages.begin_stage_work(event_id):
                 return []
-            lines = []
-            for step in stages.STEPS[stage]:  # type: ignore[index]
-                kwargs = {"slug": slug, **({"event_id": event_id} if step in stages.NEEDS_EVENT else {})}
-                lines.append(step(**kwargs))
+            lines = stages.run_steps(stage, slug=slug, event_id=event_id)  # type: ignore[arg-type]
             create_markdown_artifact(key=f"bench-sync-{stage.value}", markdown="\n".join(lines))  # type: ignore[attr-defined]
             stages.finish_stage_work(event_id)
         return lines
@@ -266,7 +262,7 @@ def _bench_flows(*, runs: int) -> None:
         first = series(fast, stage, run_async)
         again = series(fast, stage, run_async)  # the same events once more: nothing left to do
         sync = series(slow, stage, run_sync)
-        tasks = len(stages.STEPS[stage]) + 2  # the steps, plus begin and finish
+        tasks = len(stages.STEP_TASKS[stage]) + 2  # the steps, plus begin and finish
         median = statistics.median(first)
         print(
             f"stage-{stage.value:<13} {tasks} tasks, {runs} runs: async median {median:.3f} s "

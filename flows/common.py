@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from prefect.cache_policies import NO_CACHE
 from sqlmodel import Session
 
 from policies.core.db import unit_of_work
@@ -15,6 +16,12 @@ T = TypeVar("T")
 # Each task is one domain action; a retry re-runs it whole, which is safe because it is idempotent.
 TASK_RETRIES = 2
 TASK_RETRY_DELAY_SECONDS = 1
+# Re-running must really re-run: idempotence is the domain's job, not a cache's.
+TASK_OPTIONS: dict[str, Any] = {
+    "retries": TASK_RETRIES,
+    "retry_delay_seconds": TASK_RETRY_DELAY_SECONDS,
+    "cache_policy": NO_CACHE,
+}
 
 
 def settings() -> Settings:

@@ -4,27 +4,14 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.deployments import arun_deployment
 
+from flows import orchestration
 from flows.common import TASK_RETRIES, TASK_RETRY_DELAY_SECONDS, in_unit_of_work, with_session
 from policies.lifecycle import stagework
+from policies.lifecycle.models import WorkState
 from policies.lifecycle.stagework import StageWork
 
 DISPATCH_FLOW = "dispatch-stage-work"
-
-
-async def start_stage_run(work: StageWork) -> tuple[str, str | None]:
-    """Ask Prefect for the stage's run and say its state; the event's key makes it one run, ever."""
-    run = await arun_deployment(
-        name=stagework.deployment_name(work.stage),
-        parameters=work.parameters,
-        timeout=0,
-        idempotency_key=work.idempotency_key,
-        tags=stagework.run_tags(stage=work.stage, slug=work.slug),
-        flow_run_name=stagework.run_name(stage=work.stage, slug=work.slug, cycle=work.cycle),
-        as_subflow=False,
-    )
-    return str(run.id), (run.state.type.value if run.state else None)
 
 
 @task(
@@ -49,30 +36,64 @@ def find_pending_work() -> list[StageWork]:
     retry_delay_seconds=TASK_RETRY_DELAY_SECONDS,
     cache_policy=NO_CACHE,
 )
-async def start_pending(work: StageWork) -> str:
-    """Start one stage's run and record its id on the event (a run that already ended unfinished fails it)."""
-    run_id, state = await start_stage_run(work)
-    in_unit_of_work(stagework.record_dispatch, event_id=work.event_id, flow_run_id=run_id, run_state=state)
-    if state in stagework.UNFINISHED_FINAL_STATES:
+def start_pending(work: StageWork) -> str:
+    """Start one stage's run and record its id and state on the event (one that ended unfinished fails it)."""
+    run = orchestration.start_stage_run(work)
+    in_unit_of_work(
+        stagework.record_dispatch,
+        event_id=work.event_id,
+        flow_run_id=run.flow_run_id,
+        outcome=run.outcome,
+        run_state=run.name,
+        run_state_at=run.at,
+    )
+    if run.outcome is WorkState.FAILED:
         get_run_logger().warning(
             "Run %s of %s ended %s: work recorded as failed; retry it from Prefect's UI.",
-            run_id,
-            stagework.run_name(stage=work.stage, slug=work.slug, cycle=work.cycle),
-            state,
+            run.flow_run_id,
+            orchestration.run_name(stage=work.stage, slug=work.slug, cycle=work.cycle),
+            run.name,
         )
-    return run_id
+    return run.flow_run_id
+
+
+@task(
+    name="read-run-states",
+    retries=TASK_RETRIES,
+    retry_delay_seconds=TASK_RETRY_DELAY_SECONDS,
+    cache_policy=NO_CACHE,
+)
+def read_run_states() -> int:
+    """Record on each event in flight the state Prefect has for its run (pages read it from there)."""
+    in_flight = with_session(stagework.runs_in_flight)
+    states = orchestration.flow_run_states([run_id for _, run_id in in_flight])
+
+    def record(session: object) -> int:
+        for event_id, run_id in in_flight:
+            if (state := states.get(run_id)) is not None and state.name:
+                stagework.record_run_state(
+                    session,  # type: ignore[arg-type]
+                    event_id=event_id,
+                    flow_run_id=run_id,
+                    state=state.name,
+                    at=state.at,
+                )
+        return len(states)
+
+    return with_session(record)  # type: ignore[arg-type]
 
 
 @flow(name=DISPATCH_FLOW)
 async def dispatch_stage_work() -> dict[int, str]:
-    """Start every pending stage's work; a run already started for an event is returned, not repeated."""
+    """Start every pending stage's work once, then read back the states of the runs in flight."""
     logger = get_run_logger()
     started: dict[int, str] = {}
     for work in find_pending_work():
-        started[work.event_id] = await start_pending(work)
+        started[work.event_id] = start_pending(work)
         logger.info(
             "%s -> %s",
-            stagework.run_name(stage=work.stage, slug=work.slug, cycle=work.cycle),
+            orchestration.run_name(stage=work.stage, slug=work.slug, cycle=work.cycle),
             started[work.event_id],
         )
+    read_run_states()
     return started

@@ -8,10 +8,10 @@ from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
 from flows.dispatcher import dispatch_stage_work
+from flows.orchestration import DEPLOYMENT
 from flows.stages import STAGE_FLOWS
 from flows.sweeps import run_due
 from policies.core.settings import Settings, get_settings
-from policies.lifecycle.stagework import DEPLOYMENT
 
 
 def deployments(

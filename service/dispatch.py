@@ -1,21 +1,20 @@
-"""Hand a committed stage change to Prefect, and read back how its runs went (never waits on either)."""
+"""Hand a committed stage change to Prefect once the request has committed (the request never waits)."""
 
 from __future__ import annotations
 
-import base64
 import contextvars
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 from fastapi import BackgroundTasks
 
-# Imported with this module, not lazily in the request threads: two threads importing Prefect for
-# the first time at once failed on its circular imports (seen under load in bench/flows.py).
-from prefect.deployments import run_deployment
-from prefect.settings import get_current_settings
+from flows.orchestration import prefect_api_url as prefect_api_url
+from flows.orchestration import run_ui_url as run_ui_url
 
+# The one exception to "service never imports flows": Prefect's vocabulary, shared with the
+# dispatcher so the stage's run is named and started in one place (see its docstring).
+from flows.orchestration import start_stage_run
 from policies.core.db import unit_of_work
 from policies.core.settings import Settings
 from policies.lifecycle import stagework
@@ -23,32 +22,6 @@ from policies.lifecycle.models import StageEvent
 from policies.lifecycle.stagework import StageWork
 
 logger = logging.getLogger("siklus.dispatch")
-STATE_TIMEOUT_SECONDS = 1.0
-# One history page asks for at most this many runs in its single call to Prefect.
-MAX_STATES = 200
-
-
-def prefect_api_url() -> str | None:
-    """Return the Prefect API the process is pointed at (profile or environment), never an ephemeral one."""
-    url = get_current_settings().api.url
-    return str(url).rstrip("/") if url else None
-
-
-def prefect_ui_url(settings: Settings) -> str:
-    """Return the Prefect UI's address: the setting, else the API URL without `/api`, else embedded."""
-    if settings.prefect_ui_url.strip():
-        return settings.prefect_ui_url.strip().rstrip("/")
-    api = prefect_api_url()
-    if api:
-        return api.removesuffix("/api")
-    return f"http://127.0.0.1:{settings.prefect_port}"
-
-
-def run_ui_url(*, settings: Settings, flow_run_id: str | None) -> str | None:
-    """Link one flow run in Prefect's UI (None when there is no run)."""
-    if not flow_run_id:
-        return None
-    return f"{prefect_ui_url(settings)}/runs/flow-run/{flow_run_id}"
 
 
 def dispatch_stage_work(*, settings: Settings, work: StageWork) -> str | None:
@@ -56,23 +29,21 @@ def dispatch_stage_work(*, settings: Settings, work: StageWork) -> str | None:
     if not settings.prefect_enabled or prefect_api_url() is None:
         return None
     try:
-        run = run_deployment(
-            name=stagework.deployment_name(work.stage),
-            parameters=work.parameters,
-            timeout=0,
-            idempotency_key=work.idempotency_key,
-            tags=stagework.run_tags(stage=work.stage, slug=work.slug),
-            flow_run_name=stagework.run_name(stage=work.stage, slug=work.slug, cycle=work.cycle),
-            as_subflow=False,
-        )
+        run = start_stage_run(work)
     except Exception:  # Prefect down or the deployment not served yet: the dispatcher retries
         logger.warning(
             "Stage work %s of %s left pending for the dispatcher", work.event_id, work.slug, exc_info=True
         )
         return None
     with unit_of_work(settings.database_url) as session:
-        stagework.mark_dispatched(session, event_id=work.event_id, flow_run_id=str(run.id))
-    return str(run.id)
+        stagework.record_dispatch(
+            session,
+            event_id=work.event_id,
+            flow_run_id=run.flow_run_id,
+            run_state=run.name,
+            run_state_at=run.at,
+        )
+    return run.flow_run_id
 
 
 # Dispatches run beside the request cycle, not in it: a background task holds its keep-alive
@@ -106,40 +77,6 @@ def after_commit(background: BackgroundTasks, *, settings: Settings, event: Stag
         return
     # Read the event now: after the commit the request's objects are no longer to be used.
     background.add_task(_detach, settings=settings, work=stagework.work_of(event, slug=slug))
-
-
-def _auth_headers() -> dict[str, str]:
-    api = get_current_settings().api
-    if api.key:
-        return {"Authorization": f"Bearer {api.key.get_secret_value()}"}
-    if api.auth_string:
-        token = base64.b64encode(api.auth_string.get_secret_value().encode()).decode()
-        return {"Authorization": f"Basic {token}"}
-    return {}
-
-
-def flow_run_states(ids: list[str | None]) -> dict[str, str]:
-    """Return each flow run's state name ("Completed") by id in one bounded call; {} if Prefect is silent."""
-    wanted = [i for i in dict.fromkeys(ids) if i][-MAX_STATES:]
-    url = prefect_api_url()
-    if not wanted or url is None:
-        return {}
-    try:
-        response = httpx.post(
-            f"{url}/flow_runs/filter",
-            json={"flow_runs": {"id": {"any_": wanted}}, "limit": len(wanted)},
-            headers=_auth_headers(),
-            timeout=STATE_TIMEOUT_SECONDS,
-        )
-        response.raise_for_status()
-        runs = response.json()
-    except (httpx.HTTPError, ValueError):
-        return {}
-    return {
-        str(run["id"]): str(run.get("state_name") or (run.get("state") or {}).get("name") or "")
-        for run in runs
-        if isinstance(run, dict) and "id" in run
-    }
 
 
 class StageDispatch:

@@ -1,20 +1,18 @@
-"""The stage machine: allowed transitions, gates, and the evidence they read."""
+"""The stage machine: its specification (spec.py), the gates, and the evidence they read.
+
+The package exports only what the gates read; the stage table's reads live in `stages.py` (the
+specification names each stage's entry work, which reaches into the other concepts).
+"""
 
 from policies.lifecycle.evidence import AdoptionFacts, Evidence, KindRules, WindowFacts
-from policies.lifecycle.gates import GATES, Gate, GateResult, evaluate_gates
-from policies.lifecycle.stages import ALLOWED, TERMINAL, allowed_targets, is_allowed
+from policies.lifecycle.gates import GATES, Gate, GateResult
 
 __all__ = [
-    "ALLOWED",
     "GATES",
-    "TERMINAL",
     "AdoptionFacts",
     "Evidence",
     "Gate",
     "GateResult",
     "KindRules",
     "WindowFacts",
-    "allowed_targets",
-    "evaluate_gates",
-    "is_allowed",
 ]

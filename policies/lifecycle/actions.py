@@ -11,7 +11,6 @@ from sqlmodel import Session, select
 
 from policies.accounts.access import Actor, require_owner, require_role
 from policies.accounts.models import Role
-from policies.consultation.windows import close_open_windows
 from policies.core.db import utcnow
 from policies.core.errors import (
     Conflict,
@@ -24,9 +23,11 @@ from policies.core.errors import (
 from policies.core.fields import clean_text
 from policies.core.i18n import stage_name
 from policies.evaluation.models import Indicator
-from policies.lifecycle import GateResult, allowed_targets, evaluate_gates, is_allowed
+from policies.lifecycle.gates import GateResult
 from policies.lifecycle.models import Policy, Stage, StageEvent, WorkState
 from policies.lifecycle.queries import gather_evidence, get_kind, get_policy
+from policies.lifecycle.spec import spec_of
+from policies.lifecycle.stages import allowed_targets, evaluate_gates, is_allowed
 
 SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 MAX_REASON_CHARS = 4_000
@@ -161,7 +162,11 @@ def advance(
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> StageEvent:
-    """Move a policy to the next stage if every gate passes and nobody moved it meanwhile."""
+    """Move a policy to the next stage if every gate passes and nobody moved it meanwhile.
+
+    What entering the stage does in this transaction (a new cycle, its effects) is read from the
+    stage specification; its entry work is owed through the event's outbox state.
+    """
     now = now or utcnow()
     policy = get_policy(session, slug=slug)
     require_owner(actor, policy=policy)
@@ -188,12 +193,10 @@ def advance(
     reason = clean_text(
         reason, field="reason", label="Alasan", label_en="The reason", max_chars=MAX_REASON_CHARS
     )
-    if to_stage is Stage.WITHDRAWN and not reason:
-        raise InvalidInput(
-            "Pencabutan kebijakan wajib disertai alasan.",
-            en="Withdrawing a policy needs a reason.",
-            field="reason",
-        )
+    entering = spec_of(to_stage)
+    if entering.reason_refusal is not None and not reason:
+        refusal, refusal_en = entering.reason_refusal
+        raise InvalidInput(refusal, en=refusal_en, field="reason")
     evidence = gather_evidence(session, policy=policy, now=now)
     failed = [
         r for r in evaluate_gates(from_stage=from_stage, to_stage=to_stage, evidence=evidence) if not r.passed
@@ -204,8 +207,7 @@ def advance(
             to_stage=to_stage.value,
             failed=[FailedGate(r.gate, r.reason, r.reason_en) for r in failed],
         )
-    # Entering revision opens the next cycle: its drafts, windows and adoption are new.
-    cycle = policy.cycle + 1 if to_stage is Stage.REVISION else policy.cycle
+    cycle = policy.cycle + 1 if entering.opens_cycle else policy.cycle
     seen = expected_version if expected_version is not None else policy.lock_version
     result = session.execute(
         sa.update(Policy)
@@ -219,9 +221,8 @@ def advance(
             en="Someone else just moved the policy to another stage: reload and try again.",
         )
     session.expire(policy)
-    if to_stage is Stage.WITHDRAWN:
-        # A withdrawn policy takes no more comments: its consultation ends with it.
-        close_open_windows(session, policy=policy, now=now)
+    for effect in entering.effects:
+        effect(session, policy=policy, now=now)
     event = StageEvent(
         policy_id=policy.id,  # type: ignore[arg-type]
         cycle=cycle,

@@ -8,14 +8,12 @@ from sqlmodel import Session, col, select
 
 from policies.accounts import audience
 from policies.accounts.access import SYSTEM
-from policies.catalog.loader import read_specs
 from policies.consultation.queries import current_window
 from policies.core.errors import Conflict
 from policies.drafting.models import DraftVersion
 from policies.drafting.queries import clauses_of, latest_version, revision_notes
 from policies.drafting.versions import create_version, publish_version
-from policies.evaluation import rounds
-from policies.evaluation.common import DEFAULT_ROUND_DAYS
+from policies.evaluation import recommend, rounds
 from policies.evaluation.models import Indicator, SurveyRound
 from policies.lifecycle import KindRules, documents
 from policies.lifecycle.models import Policy, StageEvent
@@ -37,6 +35,10 @@ def _cycle_version(session: Session, *, policy: Policy) -> DraftVersion | None:
 
 
 def _catalogue_draft(session: Session, *, policy: Policy) -> str:
+    # Imported here: the catalogue loader creates policies through the lifecycle actions, which read
+    # the stage specification, which names this module's steps.
+    from policies.catalog.loader import read_specs
+
     code = get_kind(session, kind_id=policy.kind_id).code
     for spec, _ in read_specs():
         if spec.code == code:
@@ -323,14 +325,8 @@ def open_evaluation_round(session: Session, *, slug: str, now: datetime) -> str:
     ).first()
     if existing is not None:
         return f"Putaran survei {existing.number} siklus ini sudah ada."
-    survey = rounds.open_round(
-        session,
-        actor=SYSTEM,
-        slug=slug,
-        opens_at=now,
-        closes_at=now + timedelta(days=DEFAULT_ROUND_DAYS),
-        now=now,
-    )
+    # The round runs the default length (rounds.default_closing).
+    survey = rounds.open_round(session, actor=SYSTEM, slug=slug, opens_at=now, now=now)
     return f"Putaran survei {survey.number} dibuka sampai {survey.closes_at:%Y-%m-%d}."
 
 
@@ -361,6 +357,12 @@ def notify_evaluation_opened(session: Session, *, slug: str, now: datetime) -> s
         closes_at=survey.closes_at,
     )
     return f"Pemberitahuan evaluasi: {new} pengingat baru."
+
+
+def attach_recommendation_notes(session: Session, *, slug: str) -> str:
+    """Attach each reason of the last evaluation's revision recommendation as a revision note."""
+    added = recommend.attach_recommendations(session, slug=slug)
+    return f"Catatan revisi dari rekomendasi evaluasi: {added} baru."
 
 
 def notify_revision_started(session: Session, *, slug: str, now: datetime) -> str:

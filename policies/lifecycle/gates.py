@@ -1,4 +1,4 @@
-"""Gates: small pure functions over a policy's evidence, each guarding some transitions."""
+"""Gates: pure checks over a policy's evidence; the stage specification says which moves each guards."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from dataclasses import dataclass
 
 from policies.core.i18n import format_date, format_share
 from policies.lifecycle.evidence import Evidence
-from policies.lifecycle.models import Stage
 
-S = Stage
-Transition = tuple[Stage, Stage]
+Check = Callable[[Evidence], tuple[bool, str, str]]
 
 
 @dataclass(frozen=True)
@@ -25,11 +23,10 @@ class GateResult:
 
 @dataclass(frozen=True)
 class Gate:
-    """A named check and the transitions it guards."""
+    """A named check over a policy's evidence."""
 
     name: str
-    guards: frozenset[Transition]
-    check: Callable[[Evidence], tuple[bool, str, str]]
+    check: Check
 
     def evaluate(self, evidence: Evidence) -> GateResult:
         """Run the check on the evidence."""
@@ -40,19 +37,15 @@ class Gate:
 GATES: list[Gate] = []
 
 
-def gate(name: str, *guards: Transition) -> Callable[[Callable[[Evidence], tuple[bool, str, str]]], Gate]:
-    """Register a check as a gate guarding the given transitions."""
-
-    def register(check: Callable[[Evidence], tuple[bool, str, str]]) -> Gate:
-        item = Gate(name=name, guards=frozenset(guards), check=check)
-        GATES.append(item)
-        return item
-
-    return register
+def gate(check: Check) -> Gate:
+    """Register a check as a gate named after its function (`policies/lifecycle/spec.py` places it)."""
+    item = Gate(name=check.__name__, check=check)
+    GATES.append(item)
+    return item
 
 
-@gate("draft_exists", (S.DRAFTING, S.WORKSHOP))
-def _draft_exists(ev: Evidence) -> tuple[bool, str, str]:
+@gate
+def draft_exists(ev: Evidence) -> tuple[bool, str, str]:
     if ev.draft_versions > 0:
         return (
             True,
@@ -66,8 +59,8 @@ def _draft_exists(ev: Evidence) -> tuple[bool, str, str]:
     )
 
 
-@gate("workshops_held", (S.WORKSHOP, S.CONSULTATION))
-def _workshops_held(ev: Evidence) -> tuple[bool, str, str]:
+@gate
+def workshops_held(ev: Evidence) -> tuple[bool, str, str]:
     need, have = ev.rules.min_workshops, ev.workshops_with_minutes
     if have >= need:
         return True, f"{have} lokakarya dengan notula.", f"{have} workshop(s) with minutes."
@@ -80,13 +73,8 @@ def _workshops_held(ev: Evidence) -> tuple[bool, str, str]:
     )
 
 
-@gate(
-    "version_published",
-    (S.WORKSHOP, S.CONSULTATION),
-    (S.REVISION, S.CONSULTATION),
-    (S.REVISION, S.SOCIALIZATION),
-)
-def _version_published(ev: Evidence) -> tuple[bool, str, str]:
+@gate
+def version_published(ev: Evidence) -> tuple[bool, str, str]:
     if ev.published_versions > 0:
         return True, "Versi draf telah diterbitkan dan dibekukan.", "A draft version is published."
     return (
@@ -96,8 +84,8 @@ def _version_published(ev: Evidence) -> tuple[bool, str, str]:
     )
 
 
-@gate("window_long_enough", (S.WORKSHOP, S.CONSULTATION), (S.REVISION, S.CONSULTATION))
-def _window_long_enough(ev: Evidence) -> tuple[bool, str, str]:
+@gate
+def window_long_enough(ev: Evidence) -> tuple[bool, str, str]:
     need = ev.rules.min_consultation_days
     w = ev.window
     if w is None:
@@ -124,8 +112,8 @@ def _window_long_enough(ev: Evidence) -> tuple[bool, str, str]:
     return True, f"Jendela konsultasi {days:.0f} hari.", f"Consultation window of {days:.0f} days."
 
 
-@gate("window_closed", (S.CONSULTATION, S.SOCIALIZATION))
-def _window_closed(ev: Evidence) -> tuple[bool, str, str]:
+@gate
+def window_closed(ev: Evidence) -> tuple[bool, str, str]:
     w = ev.window
     if w is None:
         return False, "Tidak ada jendela konsultasi.", "There is no consultation window."
@@ -140,8 +128,8 @@ def _window_closed(ev: Evidence) -> tuple[bool, str, str]:
     )
 
 
-@gate("every_comment_answered", (S.CONSULTATION, S.SOCIALIZATION))
-def _every_comment_answered(ev: Evidence) -> tuple[bool, str, str]:
+@gate
+def every_comment_answered(ev: Evidence) -> tuple[bool, str, str]:
     # Counted over every window of the cycle; hidden comments are answered by the moderator's
     # recorded reason, so they are the only ones left out.
     missing = ev.comments_without_disposition
@@ -164,8 +152,8 @@ def _every_comment_answered(ev: Evidence) -> tuple[bool, str, str]:
     )
 
 
-@gate("report_published", (S.CONSULTATION, S.SOCIALIZATION))
-def _report_published(ev: Evidence) -> tuple[bool, str, str]:
+@gate
+def report_published(ev: Evidence) -> tuple[bool, str, str]:
     if ev.window is not None and ev.window.report_published_at is not None:
         return (
             True,
@@ -179,8 +167,8 @@ def _report_published(ev: Evidence) -> tuple[bool, str, str]:
     )
 
 
-@gate("adoption_recorded", (S.CONSULTATION, S.SOCIALIZATION), (S.REVISION, S.SOCIALIZATION))
-def _adoption_recorded(ev: Evidence) -> tuple[bool, str, str]:
+@gate
+def adoption_recorded(ev: Evidence) -> tuple[bool, str, str]:
     a = ev.adoption
     if a is not None:
         return (
@@ -195,8 +183,8 @@ def _adoption_recorded(ev: Evidence) -> tuple[bool, str, str]:
     )
 
 
-@gate("socialization_held", (S.SOCIALIZATION, S.EVALUATION))
-def _socialization_held(ev: Evidence) -> tuple[bool, str, str]:
+@gate
+def socialization_held(ev: Evidence) -> tuple[bool, str, str]:
     n = ev.socialization_sessions
     if n > 0:
         return (
@@ -211,8 +199,8 @@ def _socialization_held(ev: Evidence) -> tuple[bool, str, str]:
     )
 
 
-@gate("reach_at_target", (S.SOCIALIZATION, S.EVALUATION))
-def _reach_at_target(ev: Evidence) -> tuple[bool, str, str]:
+@gate
+def reach_at_target(ev: Evidence) -> tuple[bool, str, str]:
     target, reach = ev.rules.socialization_reach_target, ev.reach
     if ev.audience_size > 0 and reach + 1e-9 >= target:
         return (
@@ -236,8 +224,8 @@ def _reach_at_target(ev: Evidence) -> tuple[bool, str, str]:
     )
 
 
-@gate("evaluation_round_closed", (S.EVALUATION, S.REVISION))
-def _evaluation_round_closed(ev: Evidence) -> tuple[bool, str, str]:
+@gate
+def evaluation_round_closed(ev: Evidence) -> tuple[bool, str, str]:
     n = ev.closed_rounds_with_report
     if n > 0:
         return True, f"{n} putaran evaluasi selesai dengan laporan.", f"{n} round(s) closed."
@@ -246,13 +234,3 @@ def _evaluation_round_closed(ev: Evidence) -> tuple[bool, str, str]:
         "Belum ada putaran survei evaluasi yang ditutup dengan laporannya.",
         "No evaluation survey round has closed with its report yet.",
     )
-
-
-def gates_for(*, from_stage: Stage, to_stage: Stage) -> list[Gate]:
-    """Return the gates guarding one transition, in declaration order."""
-    return [g for g in GATES if (from_stage, to_stage) in g.guards]
-
-
-def evaluate_gates(*, from_stage: Stage, to_stage: Stage, evidence: Evidence) -> list[GateResult]:
-    """Run every gate of a transition; all of them, so a refusal can list each failure."""
-    return [g.evaluate(evidence) for g in gates_for(from_stage=from_stage, to_stage=to_stage)]

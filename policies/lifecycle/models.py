@@ -96,6 +96,9 @@ class StageEvent(SQLModel, table=True):
     work_state: WorkState = enum_col(default=WorkState.NONE, index=True)
     work_dispatched_at: datetime | None = ts_col()
     flow_run_id: str | None = Field(default=None, max_length=64)
+    # The run's state as last reported (by the stage flow or the dispatcher), so pages read it here.
+    flow_run_state: str | None = Field(default=None, max_length=40)
+    flow_run_state_at: datetime | None = ts_col()
 
 
 class StageDocument(CycleRow, table=True):

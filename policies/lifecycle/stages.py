@@ -1,27 +1,21 @@
-"""Which stage may follow which: the lifecycle of DESIGN.md as a table."""
+"""Reads of the stage specification: which stage may follow which, in what order, under which gates."""
 
 from __future__ import annotations
 
+from policies.lifecycle.evidence import Evidence
+from policies.lifecycle.gates import Gate, GateResult
 from policies.lifecycle.models import Stage
+from policies.lifecycle.spec import SPEC
 
-# Revision leads back to drafting (a new text), to consultation (a substantive change
-# needs the public again) or to socialization (a minor change is only re-adopted).
-_FORWARD: dict[Stage, frozenset[Stage]] = {
-    Stage.DRAFTING: frozenset({Stage.WORKSHOP}),
-    Stage.WORKSHOP: frozenset({Stage.CONSULTATION}),
-    Stage.CONSULTATION: frozenset({Stage.SOCIALIZATION}),
-    Stage.SOCIALIZATION: frozenset({Stage.EVALUATION}),
-    Stage.EVALUATION: frozenset({Stage.REVISION}),
-    Stage.REVISION: frozenset({Stage.DRAFTING, Stage.CONSULTATION, Stage.SOCIALIZATION}),
-    Stage.WITHDRAWN: frozenset(),
-}
+# The order the specification lists the stages in: the lifecycle's own.
+ORDER: tuple[Stage, ...] = tuple(SPEC)
 
-TERMINAL: frozenset[Stage] = frozenset({Stage.WITHDRAWN})
+TERMINAL: frozenset[Stage] = frozenset(stage for stage, spec in SPEC.items() if not spec.next)
 
-ALLOWED: dict[Stage, frozenset[Stage]] = {
-    stage: targets | ({Stage.WITHDRAWN} if stage not in TERMINAL else frozenset())
-    for stage, targets in _FORWARD.items()
-}
+ALLOWED: dict[Stage, frozenset[Stage]] = {stage: frozenset(spec.next) for stage, spec in SPEC.items()}
+
+# The main road: every stage that does not end the lifecycle, in order.
+ROAD: tuple[Stage, ...] = tuple(stage for stage in ORDER if stage not in TERMINAL)
 
 
 def is_allowed(*, from_stage: Stage, to_stage: Stage) -> bool:
@@ -31,5 +25,14 @@ def is_allowed(*, from_stage: Stage, to_stage: Stage) -> bool:
 
 def allowed_targets(*, from_stage: Stage) -> list[Stage]:
     """List the stages reachable in one step, in lifecycle order."""
-    order = list(Stage)
-    return sorted(ALLOWED[from_stage], key=order.index)
+    return sorted(ALLOWED[Stage(from_stage)], key=ORDER.index)
+
+
+def gates_for(*, from_stage: Stage, to_stage: Stage) -> list[Gate]:
+    """Return the gates guarding one transition, in the order the specification names them."""
+    return list(SPEC[from_stage].next.get(to_stage, ()))
+
+
+def evaluate_gates(*, from_stage: Stage, to_stage: Stage, evidence: Evidence) -> list[GateResult]:
+    """Run every gate of a transition; all of them, so a refusal can list each failure."""
+    return [gate.evaluate(evidence) for gate in gates_for(from_stage=from_stage, to_stage=to_stage)]

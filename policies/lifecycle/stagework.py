@@ -1,4 +1,8 @@
-"""Stage work in the transactional outbox: naming, pending-work queries and its states."""
+"""Stage work in the transactional outbox: what is owed, its states, and its run's last reported state.
+
+The orchestrator's own vocabulary (deployment and run names, tags, its state types) lives on the
+flows side, in `flows/orchestration.py`; the domain only records what it is told.
+"""
 
 from __future__ import annotations
 
@@ -12,38 +16,10 @@ from policies.core.db import utcnow
 from policies.core.errors import NotFound
 from policies.lifecycle.models import Policy, Stage, StageEvent, WorkState
 
-# Every stage flow is served as one deployment of this name: `stage-consultation/siklus`.
-DEPLOYMENT = "siklus"
 # A dispatched run that has not reported back after this long is asked for again (same key).
 STALE_AFTER = timedelta(minutes=10)
-# Prefect's final state types in which the stage's work did not get done.
-UNFINISHED_FINAL_STATES = frozenset({"FAILED", "CRASHED", "CANCELLED"})
-
-
-def flow_name(stage: Stage | str) -> str:
-    """Name the flow doing a stage's work, kebab-case (`stage-consultation`)."""
-    return f"stage-{Stage(stage).value}"
-
-
-def deployment_name(stage: Stage | str) -> str:
-    """Name the deployment `run_deployment` starts for a stage (`stage-consultation/siklus`)."""
-    return f"{flow_name(stage)}/{DEPLOYMENT}"
-
-
-def run_name(*, stage: Stage | str, slug: str, cycle: int) -> str:
-    """Name a stage's run after its policy (`consultation/<slug>/cycle-2`)."""
-    return f"{Stage(stage).value}/{slug}/cycle-{cycle}"
-
-
-def run_tags(*, stage: Stage | str, slug: str) -> list[str]:
-    """Tag a run so a policy's history reads straight off Prefect's UI."""
-    return [f"policy:{slug}", f"stage:{Stage(stage).value}"]
-
-
-def artifact_key(*, slug: str, stage: Stage | str) -> str:
-    """Key a stage's summary artifact per policy (lowercase letters, digits and dashes only)."""
-    raw = f"policy-{slug}-{Stage(stage).value}".lower()
-    return "".join(c if c.isalnum() or c == "-" else "-" for c in raw)
+# The runs whose state the dispatcher reads back in one call.
+MAX_IN_FLIGHT = 200
 
 
 def idempotency_key(*, event_id: int, at: datetime) -> str:
@@ -222,18 +198,60 @@ def mark_superseded(session: Session, *, event_id: int) -> StageEvent:
     return event
 
 
-def record_dispatch(
-    session: Session, *, event_id: int, flow_run_id: str, run_state: str | None, now: datetime | None = None
+def record_run_state(
+    session: Session, *, event_id: int, flow_run_id: str, state: str, at: datetime | None = None
 ) -> StageEvent:
-    """Record Prefect's answer to a (re-)dispatch: a run that already ended unfinished fails the work.
+    """Record the state the event's run last reported (`Running`, `Crashed`, ...).
+
+    Only the run recorded on the event speaks for it (a later re-run of finished work leaves the
+    record as it was), and an older report never overwrites a newer one.
+    """
+    event = _get_event(session, event_id)
+    at = at or utcnow()
+    if event.flow_run_id not in (None, flow_run_id):
+        return event
+    if event.flow_run_state_at is None or at >= event.flow_run_state_at:
+        event.flow_run_state, event.flow_run_state_at = state, at
+        session.add(event)
+        session.flush()
+    return event
+
+
+def record_dispatch(
+    session: Session,
+    *,
+    event_id: int,
+    flow_run_id: str,
+    outcome: WorkState = WorkState.DISPATCHED,
+    run_state: str | None = None,
+    run_state_at: datetime | None = None,
+    now: datetime | None = None,
+) -> StageEvent:
+    """Record the orchestrator's answer to a (re-)dispatch: a run that already ended settles the work.
 
     The idempotency key hands back the same run every time, so re-asking after a crash or a
-    failure would loop forever: record it as failed instead (the history shows the run's state, a
-    person retries it from Prefect's UI, and that retry marks the work done).
+    failure would loop forever: the caller says the work FAILED instead (the history shows the
+    run's state, a person retries it from Prefect's UI, and that retry marks the work done).
     """
-    state = (run_state or "").upper()
-    if state in UNFINISHED_FINAL_STATES:
-        return mark_failed(session, event_id=event_id, flow_run_id=flow_run_id)
-    if state == "COMPLETED":
-        return mark_done(session, event_id=event_id, flow_run_id=flow_run_id)
-    return mark_dispatched(session, event_id=event_id, flow_run_id=flow_run_id, now=now)
+    if outcome is WorkState.FAILED:
+        event = mark_failed(session, event_id=event_id, flow_run_id=flow_run_id)
+    elif outcome is WorkState.DONE:
+        event = mark_done(session, event_id=event_id, flow_run_id=flow_run_id)
+    else:
+        event = mark_dispatched(session, event_id=event_id, flow_run_id=flow_run_id, now=now)
+    if run_state:
+        return record_run_state(
+            session, event_id=event_id, flow_run_id=flow_run_id, state=run_state, at=run_state_at
+        )
+    return event
+
+
+def runs_in_flight(session: Session, *, limit: int = MAX_IN_FLIGHT) -> list[tuple[int, str]]:
+    """List the (event id, run id) of dispatched work not reported finished, newest first."""
+    stmt = (
+        select(StageEvent.id, StageEvent.flow_run_id)
+        .where(StageEvent.work_state == WorkState.DISPATCHED, col(StageEvent.flow_run_id).is_not(None))
+        .order_by(col(StageEvent.id).desc())
+        .limit(limit)
+    )
+    return [(event_id, run_id) for event_id, run_id in session.exec(stmt)]  # type: ignore[misc]

@@ -5,18 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from policies.lifecycle import allowed_targets
 from policies.lifecycle.models import Policy, Stage, StageEvent
-
-# The lifecycle's main road; what lies beyond the next step is drawn along it.
-ROAD = [
-    Stage.DRAFTING,
-    Stage.WORKSHOP,
-    Stage.CONSULTATION,
-    Stage.SOCIALIZATION,
-    Stage.EVALUATION,
-    Stage.REVISION,
-]
+from policies.lifecycle.stages import ROAD, TERMINAL, allowed_targets
 
 
 @dataclass(frozen=True)
@@ -48,9 +38,10 @@ def timeline(policy: Policy, *, history: list[StageEvent]) -> list[TimelineStep]
     steps = [TimelineStep(stage, "done", at) for stage, at in taken[:-1]]
     steps.append(TimelineStep(current, "current", taken[-1][1]))
     # A stage done earlier in the cycle may come again (revision ends every cycle).
-    upcoming = [s for s in allowed_targets(from_stage=current) if s not in (Stage.WITHDRAWN, current)]
+    upcoming = [s for s in allowed_targets(from_stage=current) if s not in TERMINAL and s != current]
     steps.extend(TimelineStep(stage, "next") for stage in upcoming)
     if upcoming:
+        # The lifecycle's main road (the specification's order): what lies beyond is drawn along it.
         beyond = ROAD[max(ROAD.index(s) for s in upcoming) + 1 :]
         steps.extend(TimelineStep(s, "later") for s in beyond if s not in (current, *upcoming))
     return steps

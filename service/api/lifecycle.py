@@ -26,7 +26,7 @@ from service.api.schemas import (
 )
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
-from service.dispatch import StageDispatch, flow_run_states, run_ui_url
+from service.dispatch import StageDispatch, run_ui_url
 from service.idempotency import IDEMPOTENT, IdempotentRoute
 
 router = APIRouter(tags=["policies"], route_class=IdempotentRoute)
@@ -259,14 +259,14 @@ def withdraw_policy(
 
 @router.get("/policies/{slug}/history", response_model=list[StageEventPublic])
 def history(slug: SlugPath, session: ReadSessionDep, settings: SettingsDep) -> list[StageEventPublic]:
-    """Read the stage log, oldest first, with each stage run's state in Prefect and its link."""
+    """Read the stage log, oldest first, with each stage run's last reported state and its link."""
     policy = queries.get_policy(session, slug=slug)
     events = queries.stage_history(session, policy_id=policy.id)  # type: ignore[arg-type]
-    states = flow_run_states([e.flow_run_id for e in events])  # one bounded call for all of them
+    # The state as the flow and the dispatcher recorded it: reading the page never waits on Prefect.
     return [
         event_public(
             e,
-            run_state=(states.get(e.flow_run_id) or None) if e.flow_run_id else None,
+            run_state=e.flow_run_state if e.flow_run_id else None,
             run_url=run_ui_url(settings=settings, flow_run_id=e.flow_run_id),
         )
         for e in events

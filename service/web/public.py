@@ -18,8 +18,9 @@ from policies.drafting.models import DraftVersion
 from policies.drafting.reading import is_owner, readable_version, visible_versions
 from policies.drafting.versions import diff_versions
 from policies.evaluation.views import rounds_page
-from policies.lifecycle import allowed_targets, overview, queries
+from policies.lifecycle import overview, queries
 from policies.lifecycle.models import Policy, Stage
+from policies.lifecycle.stages import allowed_targets
 from policies.lifecycle.timeline import timeline
 from policies.rollout import queries as rollout_queries
 from policies.rollout.actions import acknowledge

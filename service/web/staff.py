@@ -29,7 +29,7 @@ from policies.workshops import actions as workshops
 from policies.workshops import queries as workshop_queries
 from service.api.params import MAX_ID, IdPath
 from service.deps import SessionDep, SettingsDep
-from service.dispatch import StageDispatch, flow_run_states, run_ui_url
+from service.dispatch import StageDispatch, run_ui_url
 from service.problems import status_of
 from service.web.render import (
     FormDep,
@@ -59,7 +59,8 @@ def board_page(request: Request, session: PageReadSessionDep, actor: PageActorDe
 def _cockpit_context(session: PageReadSessionDep, slug: str, settings: Settings) -> dict[str, object]:
     policy = queries.get_policy(session, slug=slug)
     history = queries.stage_history(session, policy_id=policy.id)  # type: ignore[arg-type]
-    states = flow_run_states([e.flow_run_id for e in history if e.flow_run_id])
+    # Each run's state as the flow and the dispatcher recorded it: the page never waits on Prefect.
+    states = {e.flow_run_id: e.flow_run_state for e in history if e.flow_run_id and e.flow_run_state}
     return {
         "policy": policy,
         "kind": queries.get_kind(session, kind_id=policy.kind_id),

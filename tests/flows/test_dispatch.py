@@ -14,6 +14,7 @@ from prefect.states import Crashed
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from flows import orchestration
 from flows.dispatcher import dispatch_stage_work
 from policies.accounts.models import Role
 from policies.core.db import unit_of_work, utcnow
@@ -109,7 +110,9 @@ def test_pending_work_is_started_once_even_when_dispatched_twice(
             select(StageEvent).where(StageEvent.policy_id == row.policy_id).order_by(StageEvent.id)
         ).first()
         assert first.work_state == WorkState.NONE
-    assert dispatch.flow_run_states([api_run]) == {api_run: "Scheduled"}
+    # The state Prefect answered is kept on the event, as Prefect still reports it.
+    assert row.flow_run_state == "Scheduled"
+    assert orchestration.flow_run_states([api_run])[api_run].name == "Scheduled"
 
 
 def test_prefect_down_leaves_the_work_pending_for_the_dispatcher_with_the_same_key(
@@ -138,6 +141,10 @@ def test_a_crashed_run_is_recorded_failed_shown_in_history_and_not_asked_for_aga
     event = walk.advance(db, Stage.WORKSHOP, actor=walk.drafter(people), now=walk.clock().start)
     run_id = in_thread(dispatch.dispatch_stage_work, settings=enabled, work=_work(db, event.id))  # type: ignore[arg-type]
     run_async(_crash(run_id))
+    # The dispatcher's next pass reads the state of the run in flight back onto its event.
+    run_async(dispatch_stage_work())
+    row = _event(db, event.id)  # type: ignore[arg-type]
+    assert (row.work_state, row.flow_run_state) == (WorkState.DISPATCHED, "Crashed")
     with unit_of_work(db) as s:  # no news for longer than the dispatcher waits
         row = s.get(StageEvent, event.id)
         row.work_dispatched_at = utcnow() - stagework.STALE_AFTER - timedelta(minutes=1)
@@ -151,7 +158,7 @@ def test_a_crashed_run_is_recorded_failed_shown_in_history_and_not_asked_for_aga
         history = client.get(f"/api/v1/policies/{SLUG}/history").json()
     last = history[-1]
     assert (last["work_state"], last["flow_run_id"], last["run_state"]) == ("failed", run_id, "Crashed")
-    assert last["run_url"] == f"{dispatch.prefect_api_url().removesuffix('/api')}/runs/flow-run/{run_id}"
+    assert last["run_url"] == f"{orchestration.prefect_api_url().removesuffix('/api')}/runs/flow-run/{run_id}"
     assert history[0]["run_state"] is None and history[0]["run_url"] is None  # no run: nulls
 
 
@@ -167,10 +174,29 @@ def test_history_without_an_answering_prefect_keeps_the_link_and_says_nothing_of
         last = client.get(f"/api/v1/policies/{SLUG}/history").json()[-1]
     assert last["run_state"] is None
     assert last["run_url"] == "https://prefect.pemkot.example.id/runs/flow-run/0b7e2f0e-run"
-    assert dispatch.flow_run_states(["0b7e2f0e-run"]) == {}  # the harness does not know it either
-    with temporary_settings({PREFECT_API_URL: DEAD_API}):
-        assert dispatch.flow_run_states(["00000000-0000-0000-0000-000000000000"]) == {}
-    assert dispatch.flow_run_states([]) == {}
+    assert orchestration.flow_run_states(["00000000-0000-0000-0000-000000000000"]) == {}  # unknown
+
+
+def test_history_and_cockpit_show_the_recorded_state_without_asking_prefect(
+    db: str, catalog: None, enabled: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = walk.add_people(db)
+    event = walk.advance(db, Stage.WORKSHOP, actor=walk.drafter(people), now=walk.clock().start)
+    with unit_of_work(db) as s:
+        stagework.record_dispatch(s, event_id=event.id, flow_run_id="0b7e2f0e-run", run_state="Running")  # type: ignore[arg-type]
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a page asked Prefect")
+
+    monkeypatch.setattr(orchestration, "flow_run_states", refuse)
+    monkeypatch.setattr(orchestration, "get_client", refuse)
+    make_token(db, email="rina@bkpsdm.test", role=Role.DRAFTER, unit=UNIT)
+    with temporary_settings({PREFECT_API_URL: DEAD_API}), TestClient(create_app(enabled)) as client:
+        last = client.get(f"/api/v1/policies/{SLUG}/history").json()[-1]
+        log_in(client, "rina@bkpsdm.test")
+        page = client.get(f"/policies/{SLUG}/cockpit").text
+    assert (last["flow_run_id"], last["run_state"]) == ("0b7e2f0e-run", "Running")
+    assert "/runs/flow-run/0b7e2f0e-run" in page and "Running" in page
 
 
 def test_creating_a_policy_over_the_api_dispatches_its_drafting_work(

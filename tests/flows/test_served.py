@@ -22,6 +22,7 @@ from prefect.exceptions import ObjectNotFound
 from prefect.settings import get_current_settings
 from sqlmodel import select
 
+from flows import orchestration
 from policies.accounts.models import Role
 from policies.core.db import unit_of_work
 from policies.core.settings import Settings
@@ -80,7 +81,7 @@ def _wait_polled(runner: Child, *, since: datetime) -> None:
     deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         assert runner.alive(), "the flow runner stopped; see its output above"
-        polled = run_async(_last_polled(stagework.deployment_name(Stage.WORKSHOP)))
+        polled = run_async(_last_polled(orchestration.deployment_name(Stage.WORKSHOP)))
         if polled is not None and polled > since:
             return
         time.sleep(0.5)
@@ -147,9 +148,11 @@ def test_an_api_advance_and_a_new_policy_run_their_stage_flows_on_the_served_run
         assert (event["run_state"], event["work_state"]) == ("Completed", "done"), event
         run_id = event["flow_run_id"]
         assert event["run_url"].endswith(f"/runs/flow-run/{run_id}")
-        run, artifacts = run_async(_run_and_artifacts(run_id, stagework.artifact_key(slug=slug, stage=stage)))
-        assert run.name == stagework.run_name(stage=stage, slug=slug, cycle=1)
-        assert set(stagework.run_tags(stage=stage, slug=slug)) <= set(run.tags)
+        run, artifacts = run_async(
+            _run_and_artifacts(run_id, orchestration.artifact_key(slug=slug, stage=stage))
+        )
+        assert run.name == orchestration.run_name(stage=stage, slug=slug, cycle=1)
+        assert set(orchestration.run_tags(stage=stage, slug=slug)) <= set(run.tags)
         at = datetime.fromisoformat(event["at"])
         assert run.idempotency_key == stagework.idempotency_key(event_id=event["id"], at=at)
         (artifact,) = artifacts

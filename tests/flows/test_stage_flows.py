@@ -10,13 +10,13 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from sqlmodel import select
 
-from flows import stages
+from flows import orchestration, stages
 from flows.stages import run_stage_flow
 from policies.core.db import unit_of_work
 from policies.core.settings import Settings
 from policies.drafting.models import RevisionNote
-from policies.lifecycle import stagework
 from policies.lifecycle.models import Stage, StageDocument, StageEvent, WorkState
+from policies.lifecycle.spec import SPEC, Step
 from policies.outbox.models import DeliveryState, Reminder
 from tests import lifecycle_walk as walk
 from tests.flows.conftest import run_async
@@ -46,12 +46,13 @@ def _run_twice(db: str, stage: Stage) -> tuple[list[str], StageEvent]:
     assert len(again) == len(lines)
     done = walk.latest_event(db)
     assert done.work_state == WorkState.DONE and done.flow_run_id
+    assert done.flow_run_state == "Completed"  # recorded by the flow: pages read it without Prefect
     run = run_async(_flow_run(done.flow_run_id))
-    assert run.name == stagework.run_name(stage=stage, slug=SLUG, cycle=event.cycle)
-    assert set(stagework.run_tags(stage=stage, slug=SLUG)) <= set(run.tags)
+    assert run.name == orchestration.run_name(stage=stage, slug=SLUG, cycle=event.cycle)
+    assert set(orchestration.run_tags(stage=stage, slug=SLUG)) <= set(run.tags)
     assert run.state.is_completed()
     # One artifact version per run under the policy's key; the first says what the work did.
-    found = run_async(_artifacts(stagework.artifact_key(slug=SLUG, stage=stage)))
+    found = run_async(_artifacts(orchestration.artifact_key(slug=SLUG, stage=stage)))
     versions = [a.data for a in found if run.name in a.data and a.created >= since]
     assert len(versions) == 2
     assert any(lines[0] in v for v in versions) and any(again[0] in v for v in versions)
@@ -130,10 +131,33 @@ def test_a_failing_task_marks_the_event_failed(db: str, catalog: None, flow_sett
                 event_id=event.id, slug=SLUG, cycle=1
             )
         )
-    assert walk.latest_event(db).work_state == WorkState.FAILED
+    failed = walk.latest_event(db)
+    # The flow's failure hook records the final state the pages show.
+    assert (failed.work_state, failed.flow_run_state) == (WorkState.FAILED, "Failed")
+
+
+def _step_task(stage: Stage, name: str) -> tuple[Step, Any]:
+    return next((step, t) for step, t in stages.STEP_TASKS[stage] if step.name == name)
 
 
 def test_task_units_call_one_action(db: str, catalog: None, flow_settings: Settings) -> None:
-    assert "sudah ada" in stages.create_working_version.fn(slug=SLUG)
-    assert "Agenda lokakarya dirender" in stages.render_agenda.fn(slug=SLUG)
-    assert "tidak berubah" in stages.render_agenda.fn(slug=SLUG)
+    event = walk.latest_event(db)
+    step, unit = _step_task(Stage.DRAFTING, "create-working-version")
+    assert "sudah ada" in unit.fn(step, SLUG, event.id)
+    step, unit = _step_task(Stage.WORKSHOP, "render-agenda")
+    assert "Agenda lokakarya dirender" in unit.fn(step, SLUG, event.id)
+    assert "tidak berubah" in unit.fn(step, SLUG, event.id)
+
+
+def test_each_stage_flow_runs_one_task_per_step_of_its_specification_in_order() -> None:
+    for stage, spec in SPEC.items():
+        generated = stages.STEP_TASKS[stage]
+        assert [step for step, _ in generated] == list(spec.entry_work)
+        assert [t.name for _, t in generated] == [step.name for step in spec.entry_work]
+        assert all(t.fn is stages.entry_step.fn for _, t in generated)  # one generic task, renamed
+    assert set(stages.STAGE_FLOWS) == set(Stage)
+    assert stages.STAGE_FLOWS[Stage.CONSULTATION].name == "stage-consultation"
+    assert [t.name for _, t in stages.STEP_TASKS[Stage.WITHDRAWN]] == [
+        "cancel-reminders",
+        "notify-withdrawal",
+    ]

@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from policies.lifecycle import AdoptionFacts, Evidence, KindRules, WindowFacts, evaluate_gates
+from policies.lifecycle import AdoptionFacts, Evidence, KindRules, WindowFacts
 from policies.lifecycle.gates import GATES
 from policies.lifecycle.models import Stage
+from policies.lifecycle.stages import evaluate_gates
 
 NOW = datetime(2026, 8, 17, 7, 30, tzinfo=UTC)
 RULES = KindRules(min_consultation_days=14, min_workshops=2, socialization_reach_target=0.8)

@@ -2,70 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from policies.core.db import unit_of_work, utcnow
-from policies.drafting import revision
 from policies.drafting.models import Clause, DraftVersion, RevisionNote
-from policies.evaluation import recommend
 from policies.evaluation.models import SurveyRound
-from policies.lifecycle import entry_work as stage_actions
 from policies.lifecycle import stagework
 from policies.lifecycle.documents import get_document
 from policies.lifecycle.models import Stage, StageDocument, StageEvent, WorkState
 from policies.lifecycle.queries import get_policy
+from policies.lifecycle.spec import SPEC
 from policies.outbox.models import Channel, DeliveryState, Reminder
 from policies.rollout.models import Adoption
 from tests import lifecycle_walk as walk
 from tests.lifecycle_walk import SLUG
 
-Step = Callable[[Session, int], str]
-
-STEPS: dict[Stage, list[Step]] = {
-    Stage.DRAFTING: [lambda s, e: stage_actions.ensure_working_version(s, slug=SLUG)],
-    Stage.WORKSHOP: [
-        lambda s, e: stage_actions.invite_workshop_participants(s, slug=SLUG, now=utcnow()),
-        lambda s, e: stage_actions.render_agenda(s, slug=SLUG),
-    ],
-    Stage.CONSULTATION: [
-        lambda s, e: stage_actions.freeze_consultation_version(s, slug=SLUG, now=utcnow()),
-        lambda s, e: stage_actions.render_consultation_document(s, slug=SLUG),
-        lambda s, e: stage_actions.notify_consultation_open(s, slug=SLUG, now=utcnow()),
-        lambda s, e: stage_actions.schedule_closing_reminder(s, slug=SLUG, now=utcnow()),
-    ],
-    Stage.SOCIALIZATION: [
-        lambda s, e: stage_actions.render_adopted_text(s, slug=SLUG),
-        lambda s, e: stage_actions.render_socialization_kit(s, slug=SLUG),
-        lambda s, e: stage_actions.notify_affected_units(s, slug=SLUG, now=utcnow()),
-        lambda s, e: stage_actions.request_acknowledgements(s, slug=SLUG, now=utcnow()),
-    ],
-    Stage.EVALUATION: [
-        lambda s, e: stage_actions.open_evaluation_round(s, slug=SLUG, now=utcnow()),
-        lambda s, e: stage_actions.invite_respondents(s, slug=SLUG, now=utcnow()),
-        lambda s, e: stage_actions.notify_evaluation_opened(s, slug=SLUG, now=utcnow()),
-    ],
-    Stage.REVISION: [
-        lambda s, e: revision.start_revision_draft(s, slug=SLUG),
-        lambda s, e: revision.attach_revision_notes(s, slug=SLUG),
-        lambda s, e: str(recommend.attach_recommendations(s, slug=SLUG)),
-        lambda s, e: stage_actions.notify_revision_started(s, slug=SLUG, now=utcnow()),
-    ],
-    Stage.WITHDRAWN: [
-        lambda s, e: stage_actions.cancel_policy_reminders(s, slug=SLUG),
-        lambda s, e: stage_actions.notify_withdrawal(s, slug=SLUG, event_id=e, now=utcnow()),
-    ],
-}
-
 
 def _do_stage(db: str, stage: Stage) -> list[str]:
+    """Run the stage's entry work as the specification lists it, each step in its own transaction."""
     event = walk.latest_event(db)
     assert event.to_stage == stage
     lines = []
-    for step in STEPS[stage]:
+    for step in SPEC[stage].entry_work:
         with unit_of_work(db) as s:
-            lines.append(step(s, event.id))  # type: ignore[arg-type]
+            lines.append(step.run(s, slug=SLUG, event_id=event.id, now=utcnow()))  # type: ignore[arg-type]
     return lines
 
 
@@ -171,15 +131,11 @@ def test_drafting_without_a_version_starts_from_the_catalogue_template(db: str, 
     assert "templat katalog" in lines[0]
 
 
-def test_pending_work_naming_and_marks(db: str, catalog: None) -> None:
+def test_pending_work_and_marks(db: str, catalog: None) -> None:
     with unit_of_work(db) as s:
         work = stagework.pending_work(s)
     assert len(work) == 5 and {w.stage for w in work} == {Stage.DRAFTING}
     item = next(w for w in work if w.slug == SLUG)
-    assert stagework.run_name(stage=item.stage, slug=SLUG, cycle=1) == f"drafting/{SLUG}/cycle-1"
-    assert stagework.run_tags(stage="consultation", slug=SLUG) == [f"policy:{SLUG}", "stage:consultation"]
-    assert stagework.deployment_name(Stage.CONSULTATION) == "stage-consultation/siklus"
-    assert stagework.artifact_key(slug=SLUG, stage=Stage.REVISION) == f"policy-{SLUG}-revision"
 
     with unit_of_work(db) as s:
         stagework.mark_dispatched(s, event_id=item.event_id, flow_run_id="run-1", now=utcnow())

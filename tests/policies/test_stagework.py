@@ -46,24 +46,48 @@ def test_work_of_and_latest_event(db: str, catalog: None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("run_state", "recorded"),
+    ("outcome", "recorded"),
     [
-        ("SCHEDULED", WorkState.DISPATCHED),
-        ("RUNNING", WorkState.DISPATCHED),
-        ("COMPLETED", WorkState.DONE),
-        ("FAILED", WorkState.FAILED),
-        ("CRASHED", WorkState.FAILED),
-        ("CANCELLED", WorkState.FAILED),
-        (None, WorkState.DISPATCHED),
+        (WorkState.DISPATCHED, WorkState.DISPATCHED),
+        (WorkState.DONE, WorkState.DONE),
+        (WorkState.FAILED, WorkState.FAILED),
     ],
 )
 def test_a_redispatch_records_what_the_run_became(
-    db: str, catalog: None, run_state: str | None, recorded: WorkState
+    db: str, catalog: None, outcome: WorkState, recorded: WorkState
 ) -> None:
     event = _first_event(db)
     with unit_of_work(db) as s:
-        row = stagework.record_dispatch(s, event_id=event.id, flow_run_id="run-1", run_state=run_state)  # type: ignore[arg-type]
+        row = stagework.record_dispatch(s, event_id=event.id, flow_run_id="run-1", outcome=outcome)  # type: ignore[arg-type]
         assert (row.work_state, row.flow_run_id) == (recorded, "run-1")
         # Finished work is no longer owed: the dispatcher does not ask for it again.
         owed = {w.event_id for w in stagework.pending_work(s, now=row.at + timedelta(days=1))}
     assert (event.id in owed) is (recorded is WorkState.DISPATCHED)
+
+
+def test_the_run_state_keeps_the_latest_report(db: str, catalog: None) -> None:
+    event = _first_event(db)
+    at = datetime(2026, 8, 17, 7, 30, tzinfo=UTC)
+    with unit_of_work(db) as s:
+        stagework.record_dispatch(
+            s,
+            event_id=event.id,
+            flow_run_id="run-1",
+            run_state="Scheduled",
+            run_state_at=at,  # type: ignore[arg-type]
+        )
+        stagework.record_run_state(
+            s,
+            event_id=event.id,
+            flow_run_id="run-1",
+            state="Running",
+            at=at + timedelta(seconds=2),  # type: ignore[arg-type]
+        )
+        # The dispatch's answer arriving after the flow had started says less: it is not kept.
+        row = stagework.record_run_state(s, event_id=event.id, flow_run_id="run-1", state="Scheduled", at=at)  # type: ignore[arg-type]
+        # Another run (a re-run of finished work) does not speak for the event's run.
+        stagework.record_run_state(s, event_id=event.id, flow_run_id="run-2", state="Failed")  # type: ignore[arg-type]
+        assert (row.flow_run_state, row.flow_run_state_at) == ("Running", at + timedelta(seconds=2))
+        assert stagework.runs_in_flight(s) == [(event.id, "run-1")]
+        stagework.mark_done(s, event_id=event.id)  # type: ignore[arg-type]
+        assert stagework.runs_in_flight(s) == []

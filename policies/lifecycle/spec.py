@@ -1,0 +1,162 @@
+"""The lifecycle as one table: per stage, its next stages and their gates, what entering it does.
+
+Each entry says, for one stage:
+- `next`: the stages a policy may move to from it, each with the gates guarding that move (all must
+  pass; a refusal lists every failed one);
+- `effects`: what entering the stage changes inside the transition's own transaction (`advance()`
+  applies them, in order, before it commits);
+- `opens_cycle` and `reason_refusal`: entering it starts the next cycle / needs a reason;
+- `entry_work`: the ordered steps its flow runs once the transition has committed, each one
+  idempotent domain action (`flows/stages.py` makes a Prefect task of each, named after it).
+
+Adding a step to a stage's entry work is one `Step(...)` line here; adding a gate is writing it in
+`gates.py` and naming it on the moves it guards.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from sqlmodel import Session
+
+from policies.consultation.windows import close_open_windows
+from policies.drafting import revision
+from policies.lifecycle import entry_work as work
+from policies.lifecycle import gates as g
+from policies.lifecycle.gates import Gate
+from policies.lifecycle.models import Policy, Stage
+
+S = Stage
+# What a step may ask for besides the session; it receives those its action names.
+STEP_INPUTS = frozenset({"slug", "event_id", "now"})
+
+
+class Effect(Protocol):
+    """A change made inside the transition's transaction when a policy enters a stage."""
+
+    def __call__(self, session: Session, *, policy: Policy, now: datetime) -> object:
+        """Apply the change (flush only: the caller's unit of work commits)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a stage's entry work: a named, idempotent domain action saying what it did."""
+
+    name: str
+    action: Callable[..., str]
+    inputs: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Read which of the slug, the stage event and the clock the action takes."""
+        takes = frozenset(inspect.signature(self.action).parameters) & STEP_INPUTS
+        object.__setattr__(self, "inputs", takes)
+
+    def run(self, session: Session, *, slug: str, event_id: int, now: datetime) -> str:
+        """Run the action with the inputs it takes."""
+        given = {"slug": slug, "event_id": event_id, "now": now}
+        return self.action(session, **{k: v for k, v in given.items() if k in self.inputs})
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """What one stage is: where it leads and under which gates, what entering it does."""
+
+    next: Mapping[Stage, tuple[Gate, ...]]
+    entry_work: tuple[Step, ...]
+    effects: tuple[Effect, ...] = ()
+    opens_cycle: bool = False
+    reason_refusal: tuple[str, str] | None = None  # the refusal (id, en) of a move without a reason
+
+
+# In lifecycle order: the main road first, revision's ways back, withdrawal (the end) last. Revision
+# leads back to drafting (a new text), to consultation (a substantive change needs the public again)
+# or to socialization (a minor change is only re-adopted).
+SPEC: dict[Stage, StageSpec] = {
+    S.DRAFTING: StageSpec(
+        next={S.WORKSHOP: (g.draft_exists,), S.WITHDRAWN: ()},
+        entry_work=(Step("create-working-version", work.ensure_working_version),),
+    ),
+    S.WORKSHOP: StageSpec(
+        next={
+            S.CONSULTATION: (g.workshops_held, g.version_published, g.window_long_enough),
+            S.WITHDRAWN: (),
+        },
+        entry_work=(
+            Step("invite-workshop-participants", work.invite_workshop_participants),
+            Step("render-agenda", work.render_agenda),
+        ),
+    ),
+    S.CONSULTATION: StageSpec(
+        next={
+            S.SOCIALIZATION: (
+                g.window_closed,
+                g.every_comment_answered,
+                g.report_published,
+                g.adoption_recorded,
+            ),
+            S.WITHDRAWN: (),
+        },
+        entry_work=(
+            Step("freeze-version", work.freeze_consultation_version),
+            Step("render-consultation-document", work.render_consultation_document),
+            Step("notify-stakeholders", work.notify_consultation_open),
+            Step("schedule-closing-reminder", work.schedule_closing_reminder),
+        ),
+    ),
+    S.SOCIALIZATION: StageSpec(
+        next={S.EVALUATION: (g.socialization_held, g.reach_at_target), S.WITHDRAWN: ()},
+        entry_work=(
+            Step("render-adopted-text", work.render_adopted_text),
+            Step("render-socialization-kit", work.render_socialization_kit),
+            Step("notify-affected-units", work.notify_affected_units),
+            Step("request-acknowledgements", work.request_acknowledgements),
+        ),
+    ),
+    S.EVALUATION: StageSpec(
+        next={S.REVISION: (g.evaluation_round_closed,), S.WITHDRAWN: ()},
+        entry_work=(
+            Step("open-survey-round", work.open_evaluation_round),
+            Step("invite-respondents", work.invite_respondents),
+            Step("notify-evaluation-opened", work.notify_evaluation_opened),
+        ),
+    ),
+    S.REVISION: StageSpec(
+        next={
+            S.DRAFTING: (),
+            S.CONSULTATION: (g.version_published, g.window_long_enough),
+            S.SOCIALIZATION: (g.version_published, g.adoption_recorded),
+            S.WITHDRAWN: (),
+        },
+        # Entering revision opens the next cycle: its drafts, windows and adoption are new.
+        opens_cycle=True,
+        entry_work=(
+            Step("start-revision-draft", revision.start_revision_draft),
+            Step("attach-revision-notes", revision.attach_revision_notes),
+            Step("attach-recommendation-notes", work.attach_recommendation_notes),
+            Step("notify-revision-started", work.notify_revision_started),
+        ),
+    ),
+    S.WITHDRAWN: StageSpec(
+        next={},
+        # A withdrawn policy takes no more comments: its consultation ends with it.
+        effects=(close_open_windows,),
+        reason_refusal=(
+            "Pencabutan kebijakan wajib disertai alasan.",
+            "Withdrawing a policy needs a reason.",
+        ),
+        entry_work=(
+            Step("cancel-reminders", work.cancel_policy_reminders),
+            Step("notify-withdrawal", work.notify_withdrawal),
+        ),
+    ),
+}
+
+
+def spec_of(stage: Stage | str) -> StageSpec:
+    """Return one stage's entry in the table."""
+    return SPEC[Stage(stage)]

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
 from policies.consultation.models import ConsultationWindow
 from policies.consultation.queries import current_window
 from policies.evaluation.models import SurveyRound
@@ -123,8 +125,14 @@ def _due(session: Session, *, policy: Policy, now: datetime, horizon: datetime) 
     return sorted(items, key=lambda i: i.when)
 
 
-def board(session: Session, *, unit: str | None, now: datetime) -> dict[Stage, list[BoardCard]]:
-    """Group a unit's policies (every unit's for None) by stage, each with its gates and due dates."""
+def board_unit(viewer: Actor) -> str | None:
+    """Say whose policies a viewer's board shows: a drafter's own unit's, every unit's (None) for the rest."""
+    return viewer.unit if viewer.role is Role.DRAFTER else None
+
+
+def board(session: Session, *, viewer: Actor, now: datetime) -> dict[Stage, list[BoardCard]]:
+    """Group the policies the viewer's board shows by stage, each with its gates and due dates."""
+    unit = board_unit(viewer)
     stmt = select(Policy).order_by(col(Policy.title))
     if unit:
         stmt = stmt.where(Policy.unit == unit)

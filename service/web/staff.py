@@ -52,7 +52,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 def board_page(request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
     """Show the unit's policies by stage, what blocks each and what is due soon."""
     me = require_role(signed_in(actor), Role.DRAFTER, Role.MODERATOR, Role.EVALUATOR)
-    columns = overview.board(session, unit=me.unit if me.role is Role.DRAFTER else None, now=utcnow())
+    columns = overview.board(session, viewer=me, now=utcnow())
     return render(request, "web/board.html", {"columns": columns, "unit": me.unit})
 
 

@@ -31,6 +31,11 @@ NO_WINDOW = (
 )
 
 
+def is_open(window: ConsultationWindow | None, *, now: datetime) -> bool:
+    """Tell whether comments may be sent in this window now: opened, not closed, not past its end."""
+    return window is not None and window.closed_at is None and window.opens_at <= now < window.closes_at
+
+
 def _current_window(session: Session, *, actor: Actor, slug: str) -> tuple[Policy, ConsultationWindow]:
     policy = owned_policy(session, actor=actor, slug=slug)
     window = current_window(session, policy=policy)

@@ -32,6 +32,12 @@ def latest_version(session: Session, *, policy_id: int, published: bool = False)
     return session.exec(stmt.order_by(col(DraftVersion.number).desc())).first()
 
 
+def version_number(session: Session, *, version_id: int) -> int:
+    """Return the number of a version by its id (0 if it is gone)."""
+    version = session.get(DraftVersion, version_id)
+    return version.number if version else 0
+
+
 def clauses_of(session: Session, *, version_id: int) -> list[Clause]:
     """Return a version's clauses in reading order."""
     stmt = select(Clause).where(Clause.version_id == version_id).order_by(Clause.position)

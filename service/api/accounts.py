@@ -11,7 +11,7 @@ from policies.accounts import actions as accounts
 from policies.accounts.models import Account, Role, StakeholderGroup
 from policies.core.db import utcnow
 from policies.core.errors import NotFound
-from service.api.schemas import Text
+from service.api.schemas import ReadModel, Text
 from service.auth import ActorDep, bearer_token
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
 
@@ -50,7 +50,7 @@ class TokenOut(BaseModel):
     expires_at: datetime
 
 
-class AccountPublic(BaseModel):
+class AccountPublic(ReadModel):
     """An account as its owner and admins see it (never the password hash)."""
 
     id: int
@@ -63,33 +63,10 @@ class AccountPublic(BaseModel):
     created_at: datetime
 
 
-def account_public(account: Account) -> AccountPublic:
-    """Render an account."""
-    return AccountPublic(
-        id=account.id,  # type: ignore[arg-type]
-        email=account.email,
-        name=account.name,
-        role=account.role,
-        unit=account.unit,
-        group=account.group,
-        nip=account.nip,
-        created_at=account.created_at,
-    )
-
-
 @router.post("/auth/register", status_code=201, response_model=AccountPublic)
-def register(payload: RegisterIn, session: SessionDep) -> AccountPublic:
+def register(payload: RegisterIn, session: SessionDep) -> Account:
     """Sign up as a stakeholder (ASN, union, academic or public)."""
-    account = accounts.register_stakeholder(
-        session,
-        email=payload.email,
-        name=payload.name,
-        password=payload.password,
-        group=payload.group,
-        nip=payload.nip,
-        unit=payload.unit,
-    )
-    return account_public(account)
+    return accounts.register_stakeholder(session, **payload.model_dump())
 
 
 @router.post(
@@ -117,26 +94,15 @@ def logout(request: Request, actor: ActorDep, session: SessionDep) -> Response:
 
 
 @router.get("/me", response_model=AccountPublic)
-def me(actor: ActorDep, session: ReadSessionDep) -> AccountPublic:
+def me(actor: ActorDep, session: ReadSessionDep) -> Account:
     """Read the signed-in account."""
     account = accounts.get_account(session, account_id=actor.id or 0)
     if account is None:
         raise NotFound("Akun tidak ditemukan.", en="The account was not found.")
-    return account_public(account)
+    return account
 
 
 @router.post("/accounts", status_code=201, response_model=AccountPublic)
-def create_account(payload: AccountCreate, actor: ActorDep, session: SessionDep) -> AccountPublic:
+def create_account(payload: AccountCreate, actor: ActorDep, session: SessionDep) -> Account:
     """Create an account of any role (admins only)."""
-    account = accounts.create_account(
-        session,
-        actor=actor,
-        email=payload.email,
-        name=payload.name,
-        password=payload.password,
-        role=payload.role,
-        unit=payload.unit,
-        group=payload.group,
-        nip=payload.nip,
-    )
-    return account_public(account)
+    return accounts.create_account(session, actor=actor, **payload.model_dump())

@@ -15,7 +15,7 @@ from policies.drafting.reading import readable_version, visible_versions
 from policies.drafting.versions import MAX_BODY_CHARS, create_version, diff_versions, publish_version
 from policies.lifecycle import queries
 from service.api.params import IdPath, IdQuery, SlugPath, id_query
-from service.api.schemas import Text
+from service.api.schemas import ReadModel, Text, read_model
 from service.auth import ActorDep, OptionalActorDep
 from service.deps import ReadSessionDep, SessionDep
 from service.idempotency import IDEMPOTENT, IdempotentRoute
@@ -31,7 +31,7 @@ class VersionCreate(BaseModel):
     title: Text | None = Field(default=None, max_length=400)
 
 
-class ClausePublic(BaseModel):
+class ClausePublic(ReadModel):
     """A clause (pasal) with the key that stays the same across versions."""
 
     key: str
@@ -40,7 +40,7 @@ class ClausePublic(BaseModel):
     body: str
 
 
-class VersionSummary(BaseModel):
+class VersionSummary(ReadModel):
     """A version in a list."""
 
     number: int
@@ -59,14 +59,14 @@ class VersionDetail(VersionSummary):
     clauses: list[ClausePublic]
 
 
-class WordOpPublic(BaseModel):
+class WordOpPublic(ReadModel):
     """A run of words kept, inserted or deleted."""
 
     op: str
     text: str
 
 
-class ClauseDiffPublic(BaseModel):
+class ClauseDiffPublic(ReadModel):
     """One clause's fate between two versions."""
 
     key: str
@@ -78,7 +78,7 @@ class ClauseDiffPublic(BaseModel):
     words: list[WordOpPublic]
 
 
-class DiffPublic(BaseModel):
+class DiffPublic(ReadModel):
     """Two versions compared clause by clause."""
 
     from_version: int
@@ -86,27 +86,10 @@ class DiffPublic(BaseModel):
     clauses: list[ClauseDiffPublic]
 
 
-def version_summary(version: DraftVersion) -> VersionSummary:
-    """Render a version without its text."""
-    return VersionSummary(
-        number=version.number,
-        cycle=version.cycle,
-        title=version.title,
-        change_note=version.change_note,
-        created_at=version.created_at,
-        published_at=version.published_at,
-        frozen=version.frozen,
-    )
-
-
 def version_detail(session: Session, version: DraftVersion) -> VersionDetail:
-    """Render a version with its clauses."""
+    """Read a version with its clauses."""
     clauses = drafting_queries.clauses_of(session, version_id=version.id)  # type: ignore[arg-type]
-    return VersionDetail(
-        **version_summary(version).model_dump(),
-        body=version.body,
-        clauses=[ClausePublic(key=c.key, heading=c.heading, chapter=c.chapter, body=c.body) for c in clauses],
-    )
+    return read_model(VersionDetail, version, clauses=clauses)
 
 
 @router.post(
@@ -114,23 +97,16 @@ def version_detail(session: Session, version: DraftVersion) -> VersionDetail:
 )
 def create(slug: SlugPath, payload: VersionCreate, actor: ActorDep, session: SessionDep) -> VersionDetail:
     """Write a new version; clauses keep their keys where the text carries over."""
-    version = create_version(
-        session,
-        actor=actor,
-        slug=slug,
-        body=payload.body,
-        change_note=payload.change_note,
-        title=payload.title,
-    )
+    version = create_version(session, actor=actor, slug=slug, **payload.model_dump())
     return version_detail(session, version)
 
 
 @router.get("/policies/{slug}/versions", response_model=list[VersionSummary])
-def list_versions(slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep) -> list[VersionSummary]:
+def list_versions(slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep) -> list[DraftVersion]:
     """List the versions you may read, oldest first (unpublished ones only for the owning unit and admins)."""
     policy = queries.get_policy(session, slug=slug)
     versions = drafting_queries.list_versions(session, policy_id=policy.id)  # type: ignore[arg-type]
-    return [version_summary(v) for v in visible_versions(versions, actor=viewer, policy=policy)]
+    return visible_versions(versions, actor=viewer, policy=policy)
 
 
 @router.get("/policies/{slug}/versions/{number}", response_model=VersionDetail)
@@ -141,9 +117,9 @@ def read(slug: SlugPath, number: IdPath, session: ReadSessionDep, viewer: Option
 
 
 @router.post("/policies/{slug}/versions/{number}/publish", response_model=VersionSummary)
-def publish(slug: SlugPath, number: IdPath, actor: ActorDep, session: SessionDep) -> VersionSummary:
+def publish(slug: SlugPath, number: IdPath, actor: ActorDep, session: SessionDep) -> DraftVersion:
     """Publish (freeze) a version so it can go to consultation; twice changes nothing."""
-    return version_summary(publish_version(session, actor=actor, slug=slug, number=number))
+    return publish_version(session, actor=actor, slug=slug, number=number)
 
 
 @router.get("/policies/{slug}/diff", response_model=DiffPublic)
@@ -158,19 +134,4 @@ def diff(
     for number in (from_, to):
         readable_version(session, actor=viewer, slug=slug, number=number)
     changes = diff_versions(session, slug=slug, old=from_, new=to)
-    return DiffPublic(
-        from_version=from_,
-        to_version=to,
-        clauses=[
-            ClauseDiffPublic(
-                key=c.key,
-                change=c.change.value,
-                old_heading=c.old_heading,
-                new_heading=c.new_heading,
-                old_body=c.old_body,
-                new_body=c.new_body,
-                words=[WordOpPublic(op=w.op, text=w.text) for w in c.words],
-            )
-            for c in changes
-        ],
-    )
+    return DiffPublic(from_version=from_, to_version=to, clauses=changes)

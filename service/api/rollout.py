@@ -10,13 +10,13 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from policies.core.errors import NotFound
-from policies.drafting.models import DraftVersion
+from policies.drafting.queries import version_number
 from policies.lifecycle import queries
 from policies.rollout import actions as rollout
 from policies.rollout import queries as rollout_queries
-from policies.rollout.models import Acknowledgement, Adoption, MentoringPair, SocializationSession
+from policies.rollout.models import Adoption, MentoringPair, SocializationSession
 from service.api.params import IdField, SlugPath
-from service.api.schemas import Day, Text
+from service.api.schemas import Day, ReadModel, Text, read_model
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep
 from service.idempotency import IDEMPOTENT, IdempotentRoute
@@ -34,7 +34,7 @@ class AdoptionIn(BaseModel):
     signed_by: Text = Field(min_length=1, max_length=200)
 
 
-class AdoptionPublic(AdoptionIn):
+class AdoptionPublic(AdoptionIn, ReadModel):
     """A recorded adoption."""
 
     id: int
@@ -53,7 +53,7 @@ class SessionIn(BaseModel):
     notes: Text = Field(default="", max_length=20_000)
 
 
-class SessionPublic(SessionIn):
+class SessionPublic(SessionIn, ReadModel):
     """A recorded socialization session."""
 
     id: int
@@ -71,7 +71,7 @@ class MentoringIn(BaseModel):
     unit: Text = Field(default="", max_length=200)
 
 
-class MentoringPublic(MentoringIn):
+class MentoringPublic(MentoringIn, ReadModel):
     """A recorded mentoring pair."""
 
     id: int
@@ -79,7 +79,7 @@ class MentoringPublic(MentoringIn):
     ended_on: date | None
 
 
-class AcknowledgementPublic(BaseModel):
+class AcknowledgementPublic(ReadModel):
     """A confirmation of having read the adopted version."""
 
     id: int
@@ -88,48 +88,10 @@ class AcknowledgementPublic(BaseModel):
     acknowledged_at: datetime
 
 
-def adoption_public(session: Session, a: Adoption) -> AdoptionPublic:
-    """Render an adoption with its version's number."""
-    version = session.get(DraftVersion, a.version_id)
-    return AdoptionPublic(
-        id=a.id,  # type: ignore[arg-type]
-        cycle=a.cycle,
-        version_number=version.number if version else 0,
-        instrument_type=a.instrument_type,
-        number=a.number,
-        adopted_on=a.adopted_on,
-        signed_by=a.signed_by,
-        recorded_at=a.recorded_at,
-    )
-
-
-def session_public(s: SocializationSession) -> SessionPublic:
-    """Render a socialization session."""
-    return SessionPublic(
-        id=s.id,  # type: ignore[arg-type]
-        cycle=s.cycle,
-        title=s.title,
-        held_on=s.held_on,
-        attendance_count=s.attendance_count,
-        audience_units=list(s.audience_units),
-        location=s.location,
-        notes=s.notes,
-    )
-
-
-def mentoring_public(p: MentoringPair) -> MentoringPublic:
-    """Render a mentoring pair."""
-    return MentoringPublic(
-        id=p.id,  # type: ignore[arg-type]
-        cycle=p.cycle,
-        mentor_name=p.mentor_name,
-        mentee_name=p.mentee_name,
-        mentor_nip=p.mentor_nip,
-        mentee_nip=p.mentee_nip,
-        unit=p.unit,
-        started_on=p.started_on,
-        ended_on=p.ended_on,
-    )
+def adoption_public(session: Session, adoption: Adoption) -> AdoptionPublic:
+    """Read an adoption with its version's number."""
+    number = version_number(session, version_id=adoption.version_id)
+    return read_model(AdoptionPublic, adoption, version_number=number)
 
 
 @router.post(
@@ -137,16 +99,7 @@ def mentoring_public(p: MentoringPair) -> MentoringPublic:
 )
 def adopt(slug: SlugPath, payload: AdoptionIn, actor: ActorDep, session: SessionDep) -> AdoptionPublic:
     """Record the adoption (penetapan) of a published version in this cycle."""
-    adoption = rollout.record_adoption(
-        session,
-        actor=actor,
-        slug=slug,
-        version_number=payload.version_number,
-        instrument_type=payload.instrument_type,
-        number=payload.number,
-        adopted_on=payload.adopted_on,
-        signed_by=payload.signed_by,
-    )
+    adoption = rollout.record_adoption(session, actor=actor, slug=slug, **payload.model_dump())
     return adoption_public(session, adoption)
 
 
@@ -166,66 +119,38 @@ def read_adoption(slug: SlugPath, session: ReadSessionDep) -> AdoptionPublic:
     response_model=SessionPublic,
     dependencies=[IDEMPOTENT],
 )
-def add_session(slug: SlugPath, payload: SessionIn, actor: ActorDep, session: SessionDep) -> SessionPublic:
+def add_session(
+    slug: SlugPath, payload: SessionIn, actor: ActorDep, session: SessionDep
+) -> SocializationSession:
     """Record a socialization session."""
-    return session_public(
-        rollout.add_session(
-            session,
-            actor=actor,
-            slug=slug,
-            title=payload.title,
-            held_on=payload.held_on,
-            attendance_count=payload.attendance_count,
-            audience_units=payload.audience_units,
-            location=payload.location,
-            notes=payload.notes,
-        )
-    )
+    return rollout.add_session(session, actor=actor, slug=slug, **payload.model_dump())
 
 
 @router.get("/policies/{slug}/socialization/sessions", response_model=list[SessionPublic])
-def list_sessions(slug: SlugPath, session: ReadSessionDep) -> list[SessionPublic]:
+def list_sessions(slug: SlugPath, session: ReadSessionDep) -> list[SocializationSession]:
     """List the socialization sessions."""
     policy = queries.get_policy(session, slug=slug)
-    return [session_public(s) for s in rollout_queries.list_sessions(session, policy_id=policy.id)]  # type: ignore[arg-type]
+    return rollout_queries.list_sessions(session, policy_id=policy.id)  # type: ignore[arg-type]
 
 
 @router.post(
     "/policies/{slug}/mentoring", status_code=201, response_model=MentoringPublic, dependencies=[IDEMPOTENT]
 )
-def add_pair(slug: SlugPath, payload: MentoringIn, actor: ActorDep, session: SessionDep) -> MentoringPublic:
+def add_pair(slug: SlugPath, payload: MentoringIn, actor: ActorDep, session: SessionDep) -> MentoringPair:
     """Pair a mentor with a colleague for the roll-out."""
-    return mentoring_public(
-        rollout.add_mentoring_pair(
-            session,
-            actor=actor,
-            slug=slug,
-            mentor_name=payload.mentor_name,
-            mentee_name=payload.mentee_name,
-            started_on=payload.started_on,
-            mentor_nip=payload.mentor_nip,
-            mentee_nip=payload.mentee_nip,
-            unit=payload.unit,
-        )
-    )
+    return rollout.add_mentoring_pair(session, actor=actor, slug=slug, **payload.model_dump())
 
 
 @router.get("/policies/{slug}/mentoring", response_model=list[MentoringPublic])
-def list_pairs(slug: SlugPath, session: ReadSessionDep) -> list[MentoringPublic]:
+def list_pairs(slug: SlugPath, session: ReadSessionDep) -> list[MentoringPair]:
     """List the mentoring pairs."""
     policy = queries.get_policy(session, slug=slug)
-    pairs = rollout_queries.list_mentoring_pairs(session, policy_id=policy.id)  # type: ignore[arg-type]
-    return [mentoring_public(p) for p in pairs]
+    return rollout_queries.list_mentoring_pairs(session, policy_id=policy.id)  # type: ignore[arg-type]
 
 
 @router.post("/policies/{slug}/acknowledge", response_model=AcknowledgementPublic)
 def acknowledge(slug: SlugPath, actor: ActorDep, session: SessionDep) -> AcknowledgementPublic:
     """Confirm having read the adopted version (stakeholder accounts); again returns the first one."""
-    ack: Acknowledgement = rollout.acknowledge(session, actor=actor, slug=slug)
-    version = session.get(DraftVersion, ack.version_id)
-    return AcknowledgementPublic(
-        id=ack.id,  # type: ignore[arg-type]
-        version_number=version.number if version else 0,
-        account_id=ack.account_id,
-        acknowledged_at=ack.acknowledged_at,
-    )
+    ack = rollout.acknowledge(session, actor=actor, slug=slug)
+    number = version_number(session, version_id=ack.version_id)
+    return read_model(AcknowledgementPublic, ack, version_number=number)

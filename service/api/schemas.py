@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from policies.lifecycle.models import Stage
 
@@ -40,6 +40,30 @@ Day = Annotated[
         description=f"Tanggal, tahun {FIRST_YEAR}–{LAST_YEAR}.",
     ),
 ]
+
+
+class ReadModel(BaseModel):
+    """A response model filled from the attributes of the row it shows: no hand-written converter."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+Read = TypeVar("Read", bound=BaseModel)
+
+
+class _WithExtra:
+    """A row seen with a few more attributes: the values a response shows that the row does not hold."""
+
+    def __init__(self, row: object, extra: dict[str, Any]) -> None:
+        self._row, self._extra = row, extra
+
+    def __getattr__(self, name: str) -> Any:
+        return self._extra[name] if name in self._extra else getattr(self._row, name)
+
+
+def read_model(model: type[Read], row: object, **extra: Any) -> Read:
+    """Fill `model` from the row's attributes, and from `extra` for what the row does not hold."""
+    return model.model_validate(_WithExtra(row, extra), from_attributes=True)
 
 
 class GatePublic(BaseModel):

@@ -13,7 +13,7 @@ from policies.workshops import actions as workshops
 from policies.workshops import queries as workshop_queries
 from policies.workshops.models import Workshop, WorkshopAttendance, WorkshopOutcome
 from service.api.params import IdField, IdPath, SlugPath
-from service.api.schemas import Text, When
+from service.api.schemas import ReadModel, Text, When, read_model
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep
 from service.idempotency import IDEMPOTENT, IdempotentRoute
@@ -54,7 +54,7 @@ class OutcomeIn(BaseModel):
     raised_by: Text = Field(default="", max_length=200)
 
 
-class AttendancePublic(BaseModel):
+class AttendancePublic(ReadModel):
     """One line of the daftar hadir."""
 
     id: int
@@ -64,7 +64,7 @@ class AttendancePublic(BaseModel):
     unit: str
 
 
-class OutcomePublic(BaseModel):
+class OutcomePublic(ReadModel):
     """A workshop outcome and the comment it became, if any."""
 
     id: int
@@ -74,7 +74,7 @@ class OutcomePublic(BaseModel):
     comment_id: int | None
 
 
-class WorkshopPublic(BaseModel):
+class WorkshopPublic(ReadModel):
     """A workshop in a list."""
 
     id: int
@@ -96,7 +96,7 @@ class WorkshopDetail(WorkshopPublic):
     outcomes: list[OutcomePublic]
 
 
-class OutcomeComment(BaseModel):
+class OutcomeComment(ReadModel):
     """The comment a workshop outcome became in the disposition register."""
 
     id: int
@@ -108,44 +108,19 @@ class OutcomeComment(BaseModel):
     version_id: int
 
 
-def workshop_public(w: Workshop) -> WorkshopPublic:
-    """Render a workshop without its minutes."""
-    return WorkshopPublic(
-        id=w.id,  # type: ignore[arg-type]
-        cycle=w.cycle,
-        title=w.title,
-        starts_at=w.starts_at,
-        location=w.location,
-        online_url=w.online_url,
-        agenda=w.agenda,
-        minutes_recorded=w.minutes_recorded_at is not None,
-    )
+def workshop_public(workshop: Workshop) -> WorkshopPublic:
+    """Read a workshop without its minutes."""
+    return read_model(WorkshopPublic, workshop, minutes_recorded=workshop.minutes_recorded_at is not None)
 
 
-def attendance_public(a: WorkshopAttendance) -> AttendancePublic:
-    """Render a line of the daftar hadir."""
-    return AttendancePublic(id=a.id, account_id=a.account_id, name=a.name, nip=a.nip, unit=a.unit)  # type: ignore[arg-type]
-
-
-def outcome_public(o: WorkshopOutcome) -> OutcomePublic:
-    """Render a workshop outcome."""
-    return OutcomePublic(
-        id=o.id,  # type: ignore[arg-type]
-        clause_key=o.clause_key,
-        text=o.text,
-        raised_by=o.raised_by,
-        comment_id=o.comment_id,
-    )
-
-
-def workshop_detail(session: Session, w: Workshop) -> WorkshopDetail:
-    """Render a workshop with everything recorded about it."""
-    return WorkshopDetail(
-        **workshop_public(w).model_dump(),
-        minutes=w.minutes,
-        minutes_recorded_at=w.minutes_recorded_at,
-        attendance=[attendance_public(a) for a in workshop_queries.attendance_of(session, workshop_id=w.id)],  # type: ignore[arg-type]
-        outcomes=[outcome_public(o) for o in workshop_queries.outcomes_of(session, workshop_id=w.id)],  # type: ignore[arg-type]
+def workshop_detail(session: Session, workshop: Workshop) -> WorkshopDetail:
+    """Read a workshop with everything recorded about it."""
+    return read_model(
+        WorkshopDetail,
+        workshop,
+        minutes_recorded=workshop.minutes_recorded_at is not None,
+        attendance=workshop_queries.attendance_of(session, workshop_id=workshop.id),  # type: ignore[arg-type]
+        outcomes=workshop_queries.outcomes_of(session, workshop_id=workshop.id),  # type: ignore[arg-type]
     )
 
 
@@ -155,16 +130,7 @@ def workshop_detail(session: Session, w: Workshop) -> WorkshopDetail:
 def schedule(slug: SlugPath, payload: WorkshopCreate, actor: ActorDep, session: SessionDep) -> WorkshopPublic:
     """Schedule a workshop on the policy's current draft."""
     return workshop_public(
-        workshops.schedule_workshop(
-            session,
-            actor=actor,
-            slug=slug,
-            title=payload.title,
-            starts_at=payload.starts_at,
-            location=payload.location,
-            online_url=payload.online_url,
-            agenda=payload.agenda,
-        )
+        workshops.schedule_workshop(session, actor=actor, slug=slug, **payload.model_dump())
     )
 
 
@@ -189,19 +155,10 @@ def read(slug: SlugPath, workshop_id: IdPath, session: ReadSessionDep) -> Worksh
 )
 def attend(
     slug: SlugPath, workshop_id: IdPath, payload: AttendanceIn, actor: ActorDep, session: SessionDep
-) -> AttendancePublic:
+) -> WorkshopAttendance:
     """Add a person to the daftar hadir."""
-    return attendance_public(
-        workshops.record_attendance(
-            session,
-            actor=actor,
-            slug=slug,
-            workshop_id=workshop_id,
-            name=payload.name,
-            nip=payload.nip,
-            unit=payload.unit,
-            account_id=payload.account_id,
-        )
+    return workshops.record_attendance(
+        session, actor=actor, slug=slug, workshop_id=workshop_id, **payload.model_dump()
     )
 
 
@@ -224,18 +181,10 @@ def minutes(
 )
 def add_outcome(
     slug: SlugPath, workshop_id: IdPath, payload: OutcomeIn, actor: ActorDep, session: SessionDep
-) -> OutcomePublic:
+) -> WorkshopOutcome:
     """Record a point raised in the workshop, linked to a clause."""
-    return outcome_public(
-        workshops.add_outcome(
-            session,
-            actor=actor,
-            slug=slug,
-            workshop_id=workshop_id,
-            text=payload.text,
-            clause_key=payload.clause_key,
-            raised_by=payload.raised_by,
-        )
+    return workshops.add_outcome(
+        session, actor=actor, slug=slug, workshop_id=workshop_id, **payload.model_dump()
     )
 
 
@@ -246,21 +195,12 @@ def add_outcome(
 )
 def outcome_to_comment(
     slug: SlugPath, workshop_id: IdPath, outcome_id: IdPath, actor: ActorDep, session: SessionDep
-) -> OutcomeComment:
+) -> Comment:
     """Enter an outcome into the comment register of the cycle's scheduled or open consultation window.
 
     Without such a window it is refused (409): the outcome stays recorded and can be converted
     once the window is scheduled.
     """
-    comment: Comment = workshops.outcome_to_comment(
+    return workshops.outcome_to_comment(
         session, actor=actor, slug=slug, workshop_id=workshop_id, outcome_id=outcome_id
-    )
-    return OutcomeComment(
-        id=comment.id,  # type: ignore[arg-type]
-        clause_key=comment.clause_key,
-        body=comment.body,
-        author_name=comment.author_name,
-        source=comment.source,
-        window_id=comment.window_id,
-        version_id=comment.version_id,
     )

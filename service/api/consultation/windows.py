@@ -12,12 +12,13 @@ from policies.consultation import queries as consultation_queries
 from policies.consultation import windows as consultation
 from policies.consultation.models import ConsultationWindow
 from policies.consultation.statistics import consultation_stats
+from policies.consultation.windows import is_open
 from policies.core.db import utcnow
 from policies.core.errors import NotFound
-from policies.drafting.models import DraftVersion
+from policies.drafting.queries import version_number
 from policies.lifecycle import queries
 from service.api.params import IdField, SlugPath
-from service.api.schemas import When
+from service.api.schemas import ReadModel, When, read_model
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep
 from service.idempotency import IDEMPOTENT, IdempotentRoute
@@ -35,7 +36,7 @@ class WindowOpen(BaseModel):
     days: int | None = Field(default=None, ge=1, le=365)
 
 
-class WindowPublic(BaseModel):
+class WindowPublic(ReadModel):
     """A consultation window."""
 
     id: int
@@ -48,7 +49,7 @@ class WindowPublic(BaseModel):
     is_open: bool
 
 
-class StatsPublic(BaseModel):
+class StatsPublic(ReadModel):
     """Counts of the window's comments."""
 
     comments: int
@@ -73,19 +74,9 @@ class ConsultationPublic(BaseModel):
 
 
 def window_public(session: Session, window: ConsultationWindow) -> WindowPublic:
-    """Render a window with the number of its version."""
-    version = session.get(DraftVersion, window.version_id)
-    now = utcnow()
-    return WindowPublic(
-        id=window.id,  # type: ignore[arg-type]
-        cycle=window.cycle,
-        version_number=version.number if version else 0,
-        opens_at=window.opens_at,
-        closes_at=window.closes_at,
-        closed_at=window.closed_at,
-        report_published_at=window.report_published_at,
-        is_open=window.closed_at is None and window.opens_at <= now < window.closes_at,
-    )
+    """Read a window with the number of its version and whether it is open now."""
+    number = version_number(session, version_id=window.version_id)
+    return read_model(WindowPublic, window, version_number=number, is_open=is_open(window, now=utcnow()))
 
 
 @router.post(
@@ -93,15 +84,7 @@ def window_public(session: Session, window: ConsultationWindow) -> WindowPublic:
 )
 def open_window(slug: SlugPath, payload: WindowOpen, actor: ActorDep, session: SessionDep) -> WindowPublic:
     """Open (schedule) the public consultation of a published version."""
-    window = consultation.open_window(
-        session,
-        actor=actor,
-        slug=slug,
-        version_number=payload.version_number,
-        opens_at=payload.opens_at,
-        closes_at=payload.closes_at,
-        days=payload.days,
-    )
+    window = consultation.open_window(session, actor=actor, slug=slug, **payload.model_dump())
     return window_public(session, window)
 
 
@@ -129,4 +112,4 @@ def read(slug: SlugPath, session: ReadSessionDep) -> ConsultationPublic:
         )
     stats = consultation_stats(session, window_ids=[w.id for w in windows])  # type: ignore[misc]
     shown = [window_public(session, w) for w in windows]
-    return ConsultationPublic(window=shown[-1], windows=shown, statistics=StatsPublic(**stats.__dict__))
+    return ConsultationPublic(window=shown[-1], windows=shown, statistics=StatsPublic.model_validate(stats))

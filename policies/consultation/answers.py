@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from policies.accounts.access import Actor, require_owner, require_role
 from policies.accounts.models import Role
 from policies.consultation.campaigns import refresh_representative
 from policies.consultation.models import Comment, Disposition, Outcome
-from policies.consultation.register import campaign_of, comment_of
+from policies.consultation.register import campaign_of, comment_of, insert_once
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
 from policies.core.fields import clean_text
@@ -112,17 +111,17 @@ def _dispose(
         session.add(row)
         session.flush()
         return row
-    try:
-        # One disposition per comment: a drafter answering at the same moment keeps the key.
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        raise Conflict(
+    # One disposition per comment: a drafter answering at the same moment keeps the key.
+    insert_once(
+        session,
+        row,
+        refusal=Conflict(
             f"Masukan {comment_id} baru saja diberi tindak lanjut oleh permintaan lain: muat ulang "
             "dan baca jawabannya sebelum mengubahnya.",
             en=f"Comment {comment_id} was just answered by another request: reload and read that "
             "answer before changing it.",
-        ) from None
+        ),
+    )
     return row
 
 

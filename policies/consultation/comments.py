@@ -10,8 +10,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import and_
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, func, select, update
+from sqlmodel import Session, col, func, select, update
 
 from policies.accounts.access import (
     CONSULTATION_PART,
@@ -24,17 +23,19 @@ from policies.accounts.models import Role
 from policies.consultation.answers import dispose, dispose_campaign, set_hidden
 from policies.consultation.campaigns import detect
 from policies.consultation.models import Comment, CommentVote, ConsultationWindow, Stance
-from policies.consultation.register import comment_of, get_campaign, get_comment
+from policies.consultation.register import comment_of, get_campaign, get_comment, insert_once
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, PermissionDenied, RateLimited
 from policies.core.fields import clean_text
 from policies.core.i18n import stage_name
+from policies.core.settings import Settings
 from policies.core.text import text_hash
 from policies.drafting.models import Clause
 from policies.lifecycle.models import Policy, Stage
 from policies.lifecycle.queries import get_policy
 
 __all__ = [
+    "CommentRules",
     "create_comment",
     "create_reply",
     "dispose",
@@ -45,14 +46,30 @@ __all__ = [
     "vote",
 ]
 
-MAX_COMMENT_CHARS = 10_000
 MAX_QUOTE_CHARS = 5_000
 MAX_CLAUSE_KEY_CHARS = 40
-DEFAULT_PER_MINUTE = 10
-DEFAULT_CAMPAIGN_THRESHOLD = 0.8
 COMMENTING = ("mengirim masukan", "send comments")
 RATE_PERIOD = timedelta(minutes=1)
 VOTING = ("memberi dukungan atau penolakan", "support or oppose comments")
+
+
+@dataclass(frozen=True)
+class CommentRules:
+    """The register's limits: the longest body, comments per account per minute, campaign similarity."""
+
+    # The defaults are the settings' own.
+    max_chars: int = Settings.model_fields["comment_max_length"].default
+    per_minute: int = Settings.model_fields["comments_per_minute"].default
+    campaign_threshold: float = Settings.model_fields["campaign_threshold"].default
+
+    @classmethod
+    def of(cls, settings: Settings) -> CommentRules:
+        """Return the rules a deployment's settings choose."""
+        return cls(
+            max_chars=settings.comment_max_length,
+            per_minute=settings.comments_per_minute,
+            campaign_threshold=settings.campaign_threshold,
+        )
 
 
 # The policy and its current cycle's latest window; built once (building cost more than running).
@@ -136,6 +153,15 @@ def _require_open(policy: Policy, window: ConsultationWindow | None, *, now: dat
     return window
 
 
+def _require_current(comment: Comment, window: ConsultationWindow, *, refused: tuple[str, str]) -> None:
+    """Refuse a reply or vote on a comment of an earlier, finished window; `refused` says what is."""
+    if comment.window_id != window.id:
+        raise Conflict(
+            f"Masukan ini berasal dari konsultasi yang sudah selesai; {refused[0]}.",
+            en=f"This comment belongs to a consultation that has ended; {refused[1]}.",
+        )
+
+
 def _require_replier(actor: Actor, policy: Policy) -> None:
     """Let stakeholders, the owning unit's drafters and admins reply; refuse everyone else."""
     if actor.role in (Role.STAKEHOLDER, Role.ADMIN):
@@ -161,9 +187,7 @@ def create_comment(
     stance: Stance = Stance.NEUTRAL,
     quote: str = "",
     now: datetime | None = None,
-    max_chars: int = MAX_COMMENT_CHARS,
-    per_minute: int = DEFAULT_PER_MINUTE,
-    campaign_threshold: float = DEFAULT_CAMPAIGN_THRESHOLD,
+    rules: CommentRules = CommentRules(),
 ) -> Comment:
     """Comment on a clause of the version under consultation while the window is open."""
     actor = require_stakeholder(actor, doing=COMMENTING, instead=CONSULTATION_PART)
@@ -181,11 +205,11 @@ def create_comment(
         session, slug=slug, clause_key=clause_key, author_id=actor.id, since=now - RATE_PERIOD
     )
     window = _require_open(context.policy, context.window, now=now)
-    _check_body(body, max_chars=max_chars)
+    _check_body(body, max_chars=rules.max_chars)
     quote = clean_text(
         quote, field="quote", label="Kutipan", label_en="The quote", max_chars=MAX_QUOTE_CHARS, strip=False
     )
-    _refuse_over_rate(recent=context.recent, per_minute=per_minute)
+    _refuse_over_rate(recent=context.recent, per_minute=rules.per_minute)
     clause = context.clause
     if clause is None:
         raise InvalidInput(
@@ -215,7 +239,7 @@ def create_comment(
     )
     session.add(comment)
     session.flush()
-    detect(session, comment=comment, threshold=campaign_threshold)
+    detect(session, comment=comment, threshold=rules.campaign_threshold)
     return comment
 
 
@@ -263,8 +287,7 @@ def create_reply(
     parent_id: int,
     body: str,
     now: datetime | None = None,
-    max_chars: int = MAX_COMMENT_CHARS,
-    per_minute: int = DEFAULT_PER_MINUTE,
+    rules: CommentRules = CommentRules(),
 ) -> Comment:
     """Reply to a comment of the open window (stakeholders, the owning unit's drafters, admins)."""
     actor = require_actor(actor)
@@ -273,19 +296,15 @@ def create_reply(
     _require_replier(actor, policy)
     window = _require_open(policy, window, now=now)
     parent = comment_of(session, policy=policy, comment_id=parent_id)
-    if parent.window_id != window.id:
-        raise Conflict(
-            "Masukan ini berasal dari konsultasi yang sudah selesai; balasan tidak dapat dikirim.",
-            en="This comment belongs to a consultation that has ended; replies can no longer be sent.",
-        )
+    _require_current(parent, window, refused=("balasan tidak dapat dikirim", "replies can no longer be sent"))
     if parent.parent_id is not None:
         raise InvalidInput(
             "Balas masukan utamanya, bukan balasan lain.",
             en="Reply to the comment itself, not to another reply.",
             field="parent_id",
         )
-    _check_body(body, max_chars=max_chars)
-    _check_rate(session, actor=actor, now=now, per_minute=per_minute)
+    _check_body(body, max_chars=rules.max_chars)
+    _check_rate(session, actor=actor, now=now, per_minute=rules.per_minute)
     reply = Comment(
         policy_id=parent.policy_id,
         version_id=parent.version_id,
@@ -328,11 +347,7 @@ def vote(
     policy, window = _consultation(session, slug=slug)
     comment = comment_of(session, policy=policy, comment_id=comment_id)
     window = _require_open(policy, window, now=now or utcnow())
-    if comment.window_id != window.id:
-        raise Conflict(
-            "Masukan ini berasal dari konsultasi yang sudah selesai; dukungan tidak dapat diubah.",
-            en="This comment belongs to a consultation that has ended; votes can no longer change.",
-        )
+    _require_current(comment, window, refused=("dukungan tidak dapat diubah", "votes can no longer change"))
     if comment.parent_id is not None:
         raise InvalidInput(
             "Dukungan diberikan pada masukan, bukan pada balasan.",
@@ -351,7 +366,7 @@ def vote(
     if old == value:
         return comment
     if row is None:
-        _insert_once(
+        insert_once(
             session,
             CommentVote(comment_id=comment_id, account_id=actor.id, value=value),
             refusal=Conflict(
@@ -376,12 +391,3 @@ def vote(
     session.flush()
     session.refresh(comment)
     return comment
-
-
-def _insert_once(session: Session, row: SQLModel, *, refusal: Conflict) -> None:
-    """Insert a row guarded by a unique key; a concurrent twin that won the key gets `refusal`."""
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        raise refusal from None

@@ -1,11 +1,13 @@
-"""Finding a policy's comments and campaign groups: the lookups every register action starts with."""
+"""Finding a policy's comments and campaign groups, the lookups every register action starts with,
+and the guarded insert of its one-per-key rows (a vote, a disposition)."""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel
 
 from policies.consultation.models import Campaign, Comment, ConsultationWindow
-from policies.core.errors import NotFound
+from policies.core.errors import Conflict, NotFound
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import get_policy
 
@@ -36,6 +38,15 @@ def campaign_of(session: Session, *, policy: Policy, campaign_id: int) -> Campai
             en=f"There is no campaign group {campaign_id} on this policy.",
         )
     return campaign
+
+
+def insert_once(session: Session, row: SQLModel, *, refusal: Conflict) -> None:
+    """Insert a row guarded by a unique key; a concurrent twin that won the key gets `refusal`."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        raise refusal from None
 
 
 def get_campaign(session: Session, *, slug: str, campaign_id: int) -> Campaign:

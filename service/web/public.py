@@ -9,8 +9,9 @@ from starlette.responses import Response
 
 from policies.consultation import queries as consultation_queries
 from policies.consultation import threads
-from policies.consultation.comments import create_comment, create_reply
+from policies.consultation.comments import CommentRules, create_comment, create_reply
 from policies.consultation.models import ConsultationWindow, Stance
+from policies.consultation.windows import is_open
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied, RateLimited
 from policies.drafting import queries as drafting_queries
@@ -42,10 +43,9 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 STAGE_VALUES = {s.value for s in Stage}
 
 
-def window_is_open(window: ConsultationWindow | None) -> bool:
-    """Tell whether a window accepts comments now."""
-    now = utcnow()
-    return window is not None and window.closed_at is None and window.opens_at <= now < window.closes_at
+def _open_for(window: ConsultationWindow | None, version: DraftVersion) -> bool:
+    """Tell whether comments on this version are accepted now."""
+    return window is not None and window.version_id == version.id and is_open(window, now=utcnow())
 
 
 @router.get("/", name="home")
@@ -94,7 +94,7 @@ def policy_page(slug: str, request: Request, session: PageReadSessionDep, actor:
             "versions": visible_versions(versions, actor=actor, policy=policy),
             "is_owner": is_owner(actor, policy=policy),
             "window": window,
-            "window_open": window_is_open(window),
+            "window_open": is_open(window, now=utcnow()),
             "history": history,
             "rounds": rounds_page(session, slug=slug),
         },
@@ -110,7 +110,7 @@ def _draft_context(session: PageReadSessionDep, policy: Policy, version: DraftVe
         "chapters": [(chapter, list(items)) for chapter, items in groupby(clauses, key=lambda c: c.chapter)],
         "counts": threads.clause_comment_counts(session, version_id=version.id),  # type: ignore[arg-type]
         "window": window,
-        "can_comment": window_is_open(window) and window is not None and window.version_id == version.id,
+        "can_comment": _open_for(window, version),
         "stances": list(Stance),
         "has_previous": version.number > 1,
     }
@@ -142,7 +142,7 @@ def _thread_context(
         "version": version,
         "clause": clause,
         "thread": threads.clause_thread(session, version_id=version.id, clause_key=key),  # type: ignore[arg-type]
-        "can_comment": window_is_open(window) and window is not None and window.version_id == version.id,
+        "can_comment": _open_for(window, version),
         "stances": list(Stance),
         "reply_enabled": True,
     }
@@ -209,9 +209,7 @@ def post_comment(
             clause_key=key,
             body=body,
             stance=stance,
-            max_chars=settings.comment_max_length,
-            per_minute=settings.comments_per_minute,
-            campaign_threshold=settings.campaign_threshold,
+            rules=CommentRules.of(settings),
         )
     except (InvalidInput, RateLimited, Conflict, PermissionDenied) as exc:
         # A staff role's refusal too: the page says who comments instead, the text stays typed.
@@ -246,8 +244,7 @@ def post_reply(
             slug=slug,
             parent_id=parent_id,
             body=body,
-            max_chars=settings.comment_max_length,
-            per_minute=settings.comments_per_minute,
+            rules=CommentRules.of(settings),
         )
     except (InvalidInput, RateLimited, Conflict, NotFound, PermissionDenied) as exc:
         # A role that may not reply (a moderator) reads why beside the form, its text kept.

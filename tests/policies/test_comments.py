@@ -10,6 +10,7 @@ from policies.accounts.models import Role
 from policies.consultation import comments
 from policies.consultation import windows as consultation
 from policies.consultation.comment_queries import read_comment
+from policies.consultation.comments import CommentRules
 from policies.consultation.models import Disposition, Outcome, Stance
 from policies.consultation.pages import CommentFilter, CommentSort, list_comments
 from policies.core.db import unit_of_work
@@ -66,10 +67,18 @@ def test_reply_vote_and_counts(db: str, window: list[str]) -> None:
 def test_rate_limit_counts_the_database_and_body_limits(db: str, window: list[str]) -> None:
     budi = account(db, email="budi@asn.test")
     for n in range(3):
-        _comment(db, budi, window[0], f"Masukan nomor {n} tentang pasal ini.", per_minute=3)
+        _comment(
+            db, budi, window[0], f"Masukan nomor {n} tentang pasal ini.", rules=CommentRules(per_minute=3)
+        )
     with unit_of_work(db) as s, pytest.raises(RateLimited, match="batas 3 per menit"):
         comments.create_comment(
-            s, actor=budi, slug=SLUG, clause_key=window[0], body="Lagi.", now=LATER, per_minute=3
+            s,
+            actor=budi,
+            slug=SLUG,
+            clause_key=window[0],
+            body="Lagi.",
+            now=LATER,
+            rules=CommentRules(per_minute=3),
         )
     with unit_of_work(db) as s:  # a minute later the allowance is back
         comments.create_comment(
@@ -79,11 +88,17 @@ def test_rate_limit_counts_the_database_and_body_limits(db: str, window: list[st
             clause_key=window[0],
             body="Lagi.",
             now=LATER + timedelta(seconds=61),
-            per_minute=3,
+            rules=CommentRules(per_minute=3),
         )
     with unit_of_work(db) as s, pytest.raises(InvalidInput, match="maksimal 20 karakter") as info:
         comments.create_comment(
-            s, actor=budi, slug=SLUG, clause_key=window[0], body="x" * 21, now=LATER, max_chars=20
+            s,
+            actor=budi,
+            slug=SLUG,
+            clause_key=window[0],
+            body="x" * 21,
+            now=LATER,
+            rules=CommentRules(max_chars=20),
         )
     assert info.value.field == "body"
 
@@ -244,9 +259,17 @@ def test_staff_cannot_comment_or_vote_and_moderators_cannot_reply(db: str, windo
 
 def test_replies_count_toward_the_rate_limit(db: str, window: list[str]) -> None:
     budi = account(db, email="budi.balas@asn.test")
-    first = _comment(db, budi, window[0], "Masukan pertama tentang pasal ini.", per_minute=2)
-    _comment(db, budi, window[0], "Masukan kedua tentang pasal ini.", per_minute=2)
+    first = _comment(
+        db, budi, window[0], "Masukan pertama tentang pasal ini.", rules=CommentRules(per_minute=2)
+    )
+    _comment(db, budi, window[0], "Masukan kedua tentang pasal ini.", rules=CommentRules(per_minute=2))
     with unit_of_work(db) as s, pytest.raises(RateLimited, match="batas 2 per menit"):
         comments.create_reply(
-            s, actor=budi, slug=SLUG, parent_id=first, body="Balasan.", now=LATER, per_minute=2
+            s,
+            actor=budi,
+            slug=SLUG,
+            parent_id=first,
+            body="Balasan.",
+            now=LATER,
+            rules=CommentRules(per_minute=2),
         )

@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.concurrency import run_in_threadpool
 
 from policies.accounts.models import StakeholderGroup
 from policies.consultation import comments
@@ -21,17 +19,18 @@ from policies.consultation.comment_queries import (
     new_comment_public,
     read_comment,
 )
+from policies.consultation.comments import CommentRules
 from policies.consultation.models import Outcome, Stance
 from policies.consultation.pages import CommentFilter, CommentSort, list_comment_records
 from policies.consultation.queries import cycle_window_ids
-from policies.core.db import read_session, unit_of_work
 from policies.lifecycle.queries import get_policy
+from service.api import contained
 from service.api.params import IdPath, OptionalIdQuery, SlugPath, id_query, text_query
 from service.api.schemas import NoNul, Text
-from service.auth import TOKEN_SENT, OptionalActorDep, current_actor, writing_actor
+from service.auth import TOKEN_SENT, OptionalActorDep
 from service.auth import WriterDep as ActorDep
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
-from service.idempotency import IDEMPOTENT, IdempotencyKeyDep, IdempotentRoute, run_idempotent
+from service.idempotency import IDEMPOTENT, IdempotencyKeyDep, IdempotentRoute
 
 router = APIRouter(tags=["comments"], route_class=IdempotentRoute)
 RATE_LIMITED = {429: {"description": "Terlalu banyak masukan dalam satu menit (lihat Retry-After)."}}
@@ -120,21 +119,14 @@ async def list_(
         campaign_id=campaign_id,
         window_id=window_id,
     )
-
-    def page_json() -> bytes:
-        with read_session(settings.database_url) as session:
-            viewer = current_actor(request, session)
-            page = list_comment_records(
-                session, slug=slug, viewer=viewer, filters=filters, sort=sort, cursor=cursor, limit=limit
-            )
-        # The domain's records are written as JSON as they are, by orjson: validating them into
-        # CommentPage and serializing that cost a third of the page. The model still documents
-        # the response; a test holds the bytes to what pydantic would write.
-        return orjson.dumps(page, option=orjson.OPT_UTC_Z)
-
-    # The busiest read: session, token, query and JSON in one trip to the thread pool. As a sync
-    # endpoint with session and viewer dependencies it took three (about 1.4 ms more a page here).
-    return Response(content=await run_in_threadpool(page_json), media_type="application/json")
+    # The busiest read: on the contained fast path (session, token, query, JSON in one trip).
+    return await contained.read(
+        request,
+        settings,
+        lambda session, viewer: list_comment_records(
+            session, slug=slug, viewer=viewer, filters=filters, sort=sort, cursor=cursor, limit=limit
+        ),
+    )
 
 
 @router.post(
@@ -152,40 +144,27 @@ async def create(
     idempotency_key: IdempotencyKeyDep = None,
 ) -> Response:
     """Comment on a clause while the consultation is open; copies join a campaign group."""
-
-    def write() -> Response:
-        # Committed here, before the response is sent, as the session dependency would.
-        with unit_of_work(settings.database_url) as session:
-            actor = writing_actor(request, session)
-
-            def action() -> CommentPublic:
-                comment = comments.create_comment(
-                    session,
-                    actor=actor,
-                    slug=slug,
-                    clause_key=payload.clause_key,
-                    body=payload.body,
-                    stance=payload.stance,
-                    quote=payload.quote,
-                    max_chars=settings.comment_max_length,
-                    per_minute=settings.comments_per_minute,
-                    campaign_threshold=settings.campaign_threshold,
-                )
-                return new_comment_public(comment)
-
-            return run_idempotent(
+    rules = CommentRules.of(settings)
+    # The busiest write: on the contained fast path (session, token, comment, campaign, commit).
+    return await contained.write(
+        request,
+        settings,
+        lambda session, actor: new_comment_public(
+            comments.create_comment(
                 session,
                 actor=actor,
-                key=idempotency_key,
-                request=request,
-                payload=payload,
-                status_code=201,
-                action=action,
+                slug=slug,
+                clause_key=payload.clause_key,
+                body=payload.body,
+                stance=payload.stance,
+                quote=payload.quote,
+                rules=rules,
             )
-
-    # The busiest write: session, token, comment, campaign check and commit in one trip to the
-    # thread pool; as a sync endpoint with session and account dependencies it took four.
-    return await run_in_threadpool(write)
+        ),
+        payload=payload,
+        idempotency_key=idempotency_key,
+        status_code=201,
+    )
 
 
 @router.get("/policies/{slug}/comments/{comment_id}", response_model=CommentPublic)
@@ -218,8 +197,7 @@ def reply(
         slug=slug,
         parent_id=comment_id,
         body=payload.body,
-        max_chars=settings.comment_max_length,
-        per_minute=settings.comments_per_minute,
+        rules=CommentRules.of(settings),
     )
     return new_comment_public(made)
 
@@ -229,17 +207,15 @@ def vote(
     slug: SlugPath, comment_id: IdPath, payload: VoteIn, session: SessionDep, actor: ActorDep
 ) -> CommentPublic:
     """Support or oppose a comment while the consultation is open (stakeholders; one vote each)."""
-    comment = comments.vote(session, actor=actor, slug=slug, comment_id=comment_id, value=payload.value)
-    return comment_public(session, comment_id=comment.id, full_text=False)  # type: ignore[arg-type]
+    comments.vote(session, actor=actor, slug=slug, comment_id=comment_id, value=payload.value)
+    return comment_public(session, comment_id=comment_id, full_text=False)
 
 
 def _moderate(
     session: SessionDep, actor: ActorDep, *, slug: str, comment_id: int, hidden: bool, reason: str
 ) -> CommentPublic:
-    comment = comments.set_hidden(
-        session, actor=actor, slug=slug, comment_id=comment_id, hidden=hidden, reason=reason
-    )
-    return comment_public(session, comment_id=comment.id, full_text=True)  # type: ignore[arg-type]
+    comments.set_hidden(session, actor=actor, slug=slug, comment_id=comment_id, hidden=hidden, reason=reason)
+    return comment_public(session, comment_id=comment_id, full_text=True)
 
 
 @router.post("/policies/{slug}/comments/{comment_id}/hide", response_model=CommentPublic)

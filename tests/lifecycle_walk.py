@@ -7,13 +7,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from policies.accounts.access import SYSTEM, Actor
 from policies.accounts.models import Account, Role
 from policies.consultation import comments
 from policies.consultation import windows as consultation
-from policies.consultation.models import Outcome
+from policies.consultation.models import ConsultationWindow, Disposition, Outcome
 from policies.core.db import get_engine, unit_of_work, utcnow
 from policies.drafting import versions as drafts
 from policies.drafting.queries import clauses_of, latest_version
@@ -23,8 +23,10 @@ from policies.lifecycle import actions as lifecycle
 from policies.lifecycle.models import Stage, StageEvent
 from policies.lifecycle.queries import get_policy
 from policies.rollout import actions as rollout
+from policies.rollout.models import Adoption
 from policies.tables import metadata
 from policies.workshops import actions as workshops
+from policies.workshops.models import Workshop
 
 SLUG = "perwal-kebijakan-kepegawaian-asn-2026"
 UNIT = "BKPSDM Kota Tangerang Selatan"
@@ -98,28 +100,70 @@ def latest_event(db: str) -> StageEvent:
         ).first()  # type: ignore[return-value]
 
 
+def hold_workshops(s: Session, *, actor: Actor, at: datetime, **where: str) -> Workshop:
+    """Hold the walked policy's two workshops (at a place or online), with minutes; return the second."""
+    for n in (1, 2):
+        w = workshops.schedule_workshop(
+            s, actor=actor, slug=SLUG, title=f"Lokakarya {n}", starts_at=at, **where
+        )
+        workshops.record_minutes(s, actor=actor, slug=SLUG, workshop_id=w.id, minutes="Notula rapat.")  # type: ignore[arg-type]
+    return w
+
+
+def schedule_window(
+    s: Session,
+    *,
+    actor: Actor,
+    opens_at: datetime,
+    days: int = 21,
+    number: int = 1,
+    now: datetime | None = None,
+) -> ConsultationWindow:
+    """Schedule a consultation window of the walked policy's version, `days` long."""
+    closes_at = opens_at + timedelta(days=days)
+    return consultation.open_window(
+        s, actor=actor, slug=SLUG, version_number=number, opens_at=opens_at, closes_at=closes_at, now=now
+    )
+
+
+def answer(s: Session, *, actor: Actor, comment_id: int, now: datetime) -> Disposition:
+    """Accept a comment of the walked policy, with the reason the walk gives."""
+    return comments.dispose(
+        s,
+        actor=actor,
+        slug=SLUG,
+        comment_id=comment_id,
+        outcome=Outcome.ACCEPTED,
+        reason="Dirinci pada Pasal 5.",
+        now=now,
+    )
+
+
+def adopt(s: Session, *, actor: Actor, number: int = 1) -> Adoption:
+    """Record the walked policy's adoption of a published version (Perwal 45)."""
+    return rollout.record_adoption(
+        s,
+        actor=actor,
+        slug=SLUG,
+        version_number=number,
+        instrument_type="Peraturan Wali Kota",
+        number="45",
+        adopted_on=date(2026, 9, 10),
+        signed_by="Wali Kota Tangerang Selatan",
+    )
+
+
 def prepare_consultation(db: str, *, actor: Actor, c: Clock) -> None:
     """Hold two workshops with minutes (one outcome), publish version 1, schedule a 21-day window."""
     with unit_of_work(db) as s:
         key = clauses_of(s, version_id=latest_version(s, policy_id=get_policy(s, slug=SLUG).id).id)[0].key
-        for n in (1, 2):
-            w = workshops.schedule_workshop(
-                s, actor=actor, slug=SLUG, title=f"Lokakarya {n}", starts_at=c.start, location="Aula BKPSDM"
-            )
-            workshops.record_minutes(s, actor=actor, slug=SLUG, workshop_id=w.id, minutes="Notula rapat.")
+        w = hold_workshops(s, actor=actor, at=c.start, location="Aula BKPSDM")
         workshops.add_outcome(
             s, actor=actor, slug=SLUG, workshop_id=w.id, text="Target JP perlu dirinci.", clause_key=key
         )
         number = latest_version(s, policy_id=get_policy(s, slug=SLUG).id).number
         drafts.publish_version(s, actor=actor, slug=SLUG, number=number, now=c.start)
-        consultation.open_window(
-            s,
-            actor=actor,
-            slug=SLUG,
-            version_number=number,
-            opens_at=c.start,
-            closes_at=c.start + timedelta(days=21),
-        )
+        schedule_window(s, actor=actor, opens_at=c.start, number=number)
 
 
 def add_comment(db: str, *, c: Clock) -> int:
@@ -136,27 +180,10 @@ def add_comment(db: str, *, c: Clock) -> int:
 def prepare_socialization(db: str, *, actor: Actor, c: Clock, comment_id: int) -> None:
     """Answer the comment, publish the report and record the adoption."""
     with unit_of_work(db) as s:
-        comments.dispose(
-            s,
-            actor=actor,
-            slug=SLUG,
-            comment_id=comment_id,
-            outcome=Outcome.ACCEPTED,
-            reason="Dirinci pada Pasal 5.",
-            now=c.closed,
-        )
+        answer(s, actor=actor, comment_id=comment_id, now=c.closed)
         consultation.publish_report(s, actor=actor, slug=SLUG, now=c.closed)
         number = latest_version(s, policy_id=get_policy(s, slug=SLUG).id, published=True).number
-        rollout.record_adoption(
-            s,
-            actor=actor,
-            slug=SLUG,
-            version_number=number,
-            instrument_type="Peraturan Wali Kota",
-            number="45",
-            adopted_on=date(2026, 9, 10),
-            signed_by="Wali Kota Tangerang Selatan",
-        )
+        adopt(s, actor=actor, number=number)
 
 
 def prepare_evaluation(db: str, *, actor: Actor, c: Clock) -> None:

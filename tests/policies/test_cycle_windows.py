@@ -27,6 +27,7 @@ from policies.lifecycle import actions as lifecycle
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import gather_evidence, get_policy
 from tests.conftest import DRAFTER
+from tests.lifecycle_walk import schedule_window
 from tests.policies.comment_setup import LATER, SLUG, account, clause_keys, open_consultation
 
 SECOND_OPENS = LATER + timedelta(hours=2)
@@ -50,15 +51,7 @@ def two_windows(db: str, catalog: None) -> dict[str, int]:
         comments.set_hidden(s, actor=maya, slug=SLUG, comment_id=hidden, hidden=True, reason="kasar")
         first = consultation.close_window(s, actor=DRAFTER, slug=SLUG, now=LATER + timedelta(hours=1)).id
     with unit_of_work(db) as s:
-        second = consultation.open_window(
-            s,
-            actor=DRAFTER,
-            slug=SLUG,
-            version_number=1,
-            opens_at=SECOND_OPENS,
-            closes_at=SECOND_OPENS + timedelta(days=21),
-            now=SECOND_OPENS,
-        ).id
+        second = schedule_window(s, actor=DRAFTER, opens_at=SECOND_OPENS, now=SECOND_OPENS).id
     with unit_of_work(db) as s:
         consultation.close_window(s, actor=DRAFTER, slug=SLUG, now=SECOND_OPENS + timedelta(hours=1))
     return {"first": first, "second": second, "unanswered": unanswered, "hidden": hidden}

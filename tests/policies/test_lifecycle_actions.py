@@ -12,7 +12,7 @@ from policies.accounts.access import Actor
 from policies.accounts.models import Role
 from policies.consultation import comments
 from policies.consultation import windows as consultation
-from policies.consultation.models import Comment, ConsultationWindow, Outcome
+from policies.consultation.models import Comment, ConsultationWindow
 from policies.core.db import unit_of_work
 from policies.core.errors import Conflict, GatesNotMet, InvalidInput, PermissionDenied, TransitionNotAllowed
 from policies.drafting import versions as drafts
@@ -21,11 +21,8 @@ from policies.lifecycle import actions as lifecycle
 from policies.lifecycle.models import Stage, StageEvent, WorkState
 from policies.lifecycle.queries import get_policy, stage_history
 from policies.rollout import actions as rollout
-from policies.workshops import actions as workshops
 from tests.conftest import DRAFTER, NOW
-
-SLUG = "perwal-kebijakan-kepegawaian-asn-2026"
-CITIZEN = Actor(id=None, name="Budi Warga", role=Role.STAKEHOLDER, group="public")
+from tests.lifecycle_walk import CITIZEN, SLUG, adopt, answer, hold_workshops, schedule_window
 
 
 def _advance(db: str, to: Stage, *, now=NOW, reason: str = "") -> StageEvent:
@@ -44,19 +41,11 @@ def test_whole_lifecycle_with_every_refusal_on_the_way(db: str, catalog: None) -
 
     assert _refusal(db, Stage.CONSULTATION) == ["workshops_held", "version_published", "window_long_enough"]
     with unit_of_work(db) as s:
-        for n in (1, 2):
-            w = workshops.schedule_workshop(
-                s, actor=DRAFTER, slug=SLUG, title=f"Lokakarya {n}", starts_at=NOW, location="Aula BKPSDM"
-            )
-            workshops.record_minutes(s, actor=DRAFTER, slug=SLUG, workshop_id=w.id, minutes="Notula.")
+        hold_workshops(s, actor=DRAFTER, at=NOW, location="Aula BKPSDM")
         drafts.publish_version(s, actor=DRAFTER, slug=SLUG, number=1, now=NOW)
         with pytest.raises(InvalidInput, match="minimal 21 hari"):
-            consultation.open_window(
-                s, actor=DRAFTER, slug=SLUG, version_number=1, opens_at=NOW, closes_at=NOW + timedelta(days=7)
-            )
-        consultation.open_window(
-            s, actor=DRAFTER, slug=SLUG, version_number=1, opens_at=NOW, closes_at=NOW + timedelta(days=21)
-        )
+            schedule_window(s, actor=DRAFTER, opens_at=NOW, days=7)
+        schedule_window(s, actor=DRAFTER, opens_at=NOW, days=21)
     _advance(db, Stage.CONSULTATION)
 
     with unit_of_work(db) as s:
@@ -75,26 +64,9 @@ def test_whole_lifecycle_with_every_refusal_on_the_way(db: str, catalog: None) -
     with unit_of_work(db) as s:
         with pytest.raises(Conflict, match="belum diberi tindak lanjut"):
             consultation.publish_report(s, actor=DRAFTER, slug=SLUG, now=later)
-        comments.dispose(
-            s,
-            actor=DRAFTER,
-            slug=SLUG,
-            comment_id=comment_id,
-            outcome=Outcome.ACCEPTED,
-            reason="Dirinci pada Pasal 5.",
-            now=later,
-        )
+        answer(s, actor=DRAFTER, comment_id=comment_id, now=later)
         consultation.publish_report(s, actor=DRAFTER, slug=SLUG, now=later)
-        rollout.record_adoption(
-            s,
-            actor=DRAFTER,
-            slug=SLUG,
-            version_number=1,
-            instrument_type="Peraturan Wali Kota",
-            number="45",
-            adopted_on=date(2026, 9, 10),
-            signed_by="Wali Kota Tangerang Selatan",
-        )
+        adopt(s, actor=DRAFTER)
     _advance(db, Stage.SOCIALIZATION, now=later)
 
     assert _refusal(db, Stage.EVALUATION, now=later) == ["socialization_held", "reach_at_target"]
@@ -214,25 +186,9 @@ def open_consultation(db: str) -> None:
         policy = get_policy(s, slug=SLUG)
         if policy.stage == Stage.DRAFTING:
             lifecycle.advance(s, actor=DRAFTER, slug=SLUG, to_stage=Stage.WORKSHOP, now=NOW)
-            for n in (1, 2):
-                w = workshops.schedule_workshop(
-                    s,
-                    actor=DRAFTER,
-                    slug=SLUG,
-                    title=f"Lokakarya {n}",
-                    starts_at=NOW,
-                    online_url="https://zoom.example",
-                )
-                workshops.record_minutes(s, actor=DRAFTER, slug=SLUG, workshop_id=w.id, minutes="N")
+            hold_workshops(s, actor=DRAFTER, at=NOW, online_url="https://zoom.example")
             drafts.publish_version(s, actor=DRAFTER, slug=SLUG, number=1, now=NOW)
-            consultation.open_window(
-                s,
-                actor=DRAFTER,
-                slug=SLUG,
-                version_number=1,
-                opens_at=NOW,
-                closes_at=NOW + timedelta(days=30),
-            )
+            schedule_window(s, actor=DRAFTER, opens_at=NOW, days=30)
             lifecycle.advance(s, actor=DRAFTER, slug=SLUG, to_stage=Stage.CONSULTATION, now=NOW)
         assert get_policy(s, slug=SLUG).stage == Stage.CONSULTATION
 
@@ -242,15 +198,7 @@ def test_withdrawal_ends_the_consultation_once(db: str, catalog: None) -> None:
     with unit_of_work(db) as s:
         lifecycle.advance(s, actor=DRAFTER, slug=SLUG, to_stage=Stage.WORKSHOP, now=NOW)
         drafts.publish_version(s, actor=DRAFTER, slug=SLUG, number=1, now=NOW)
-        scheduled = consultation.open_window(
-            s,
-            actor=DRAFTER,
-            slug=SLUG,
-            version_number=1,
-            opens_at=opens,
-            closes_at=opens + timedelta(days=21),
-            now=NOW,
-        )
+        scheduled = schedule_window(s, actor=DRAFTER, opens_at=opens, now=NOW)
     _advance(db, Stage.WITHDRAWN, reason="Digantikan peraturan lain.")
     with unit_of_work(db) as s:
         window = s.get(ConsultationWindow, scheduled.id)

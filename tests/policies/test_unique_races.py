@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -25,9 +24,9 @@ from policies.drafting import versions as drafts
 from policies.drafting.models import DraftVersion
 from policies.lifecycle import actions as lifecycle
 from policies.lifecycle.models import Policy
-from policies.rollout import actions as rollout
 from policies.rollout.models import Adoption
 from tests.conftest import DRAFTER
+from tests.lifecycle_walk import adopt
 from tests.policies.comment_setup import LATER, SLUG, account, clause_keys, open_consultation
 
 
@@ -89,16 +88,7 @@ def test_a_twin_version_is_a_conflict_saying_which_number_was_taken(db: str, cat
 
 def test_a_twin_adoption_is_a_conflict_saying_it_is_recorded(db: str, comment_id: int) -> None:
     with unit_of_work(db) as s, twin_wins(s, Adoption), pytest.raises(Conflict) as lost:
-        rollout.record_adoption(
-            s,
-            actor=DRAFTER,
-            slug=SLUG,
-            version_number=1,
-            instrument_type="Peraturan Wali Kota",
-            number="45",
-            adopted_on=date(2026, 9, 10),
-            signed_by="Wali Kota Tangerang Selatan",
-        )
+        adopt(s, actor=DRAFTER)
     assert "sudah dicatat" in lost.value.detail and "already recorded" in lost.value.detail_en
 
 

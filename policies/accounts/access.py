@@ -79,10 +79,25 @@ def require_actor(actor: Actor | None) -> Actor:
     return actor
 
 
+def has_role(actor: Actor | None, *roles: Role) -> bool:
+    """Tell whether the actor holds one of `roles` (admins hold every role)."""
+    return actor is not None and (actor.role is Role.ADMIN or actor.role in roles)
+
+
+def can_answer(actor: Actor | None) -> bool:
+    """Tell whether the actor may answer comments: drafters (of the owning unit) and admins."""
+    return has_role(actor, Role.DRAFTER)
+
+
+def can_moderate(actor: Actor | None) -> bool:
+    """Tell whether the actor may hide a comment or show it again: moderators and admins."""
+    return has_role(actor, Role.MODERATOR)
+
+
 def require_role(actor: Actor | None, *roles: Role) -> Actor:
     """Refuse an actor whose role is not among `roles` (admins may do everything)."""
     actor = require_actor(actor)
-    if actor.role is Role.ADMIN or actor.role in roles:
+    if has_role(actor, *roles):
         return actor
     names = ", ".join(ROLES[r].name for r in roles)
     names_en = ", ".join(ROLES[r].name_en for r in roles)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, Response
 
-from policies.accounts.access import require_owner, require_role
+from policies.accounts.access import can_answer, can_moderate, require_owner, require_role
 from policies.accounts.models import Role
 from policies.consultation import queries as consultation_queries
 from policies.consultation.campaigns import list_campaigns
@@ -95,8 +95,8 @@ def _triage_context(
         "outcomes": list(Outcome),
         "stances": list(Stance),
         "undisposed": consultation_queries.undisposed_in_cycle(session, policy=policy),
-        "can_answer": me.role in (Role.DRAFTER, Role.ADMIN),
-        "can_moderate": me.role in (Role.MODERATOR, Role.ADMIN),
+        "can_answer": can_answer(me),
+        "can_moderate": can_moderate(me),
         "query": request.url.query,
         "failed": None,
     }

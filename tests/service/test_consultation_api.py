@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
 from policies.accounts.access import Actor
 from policies.accounts.models import Role
 from policies.consultation import comments
-from policies.consultation.models import Outcome, Stance
+from policies.consultation.models import ConsultationWindow, Outcome, Stance
+from policies.consultation.windows import is_open
 from policies.core.db import unit_of_work, utcnow
 from tests.conftest import DRAFTER
 from tests.service.conftest import SLUG, auth, open_consultation, problem_of
@@ -250,3 +251,16 @@ def test_the_report_is_for_its_owners_until_published(
         public = client.get(f"{URL}/{path}")
         assert public.status_code == 200 and "Rinci JP." in public.text and mark not in public.text
         assert mark not in client.get(f"{URL}/{path}", headers=owner).text
+
+
+def test_a_window_is_open_from_its_opening_until_its_end_or_its_closing() -> None:
+    opens = datetime(2026, 9, 1, 1, 0, tzinfo=UTC)
+    window = ConsultationWindow(
+        policy_id=1, cycle=1, version_id=1, opens_at=opens, closes_at=opens + timedelta(days=30)
+    )
+    assert not is_open(None, now=opens)
+    assert not is_open(window, now=opens - timedelta(microseconds=1))
+    assert is_open(window, now=opens) and is_open(window, now=window.closes_at - timedelta(microseconds=1))
+    assert not is_open(window, now=window.closes_at)
+    window.closed_at = opens + timedelta(days=1)
+    assert not is_open(window, now=opens + timedelta(hours=1))

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from policies.accounts.access import Actor
+from policies.accounts.access import Actor, can_answer, can_moderate
 from policies.accounts.models import Role
 from policies.consultation.comments import dispose
 from policies.consultation.models import Campaign, ConsultationWindow, Outcome, Stance
@@ -218,3 +218,11 @@ def test_evaluation_report_in_the_visitors_language_readable_on_a_phone(
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in report.text
     # Category C text is dark enough for WCAG AA on white (the old #c77d00 was 3.3:1).
     assert re.search(r"\.cat-C \{ color: #9a6200; \}", report.text)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_triage_forms_follow_the_domains_answer_and_moderate_rules(role: Role) -> None:
+    actor = Actor(id=1, name="Uji", role=role)
+    assert can_answer(actor) is (role in (Role.DRAFTER, Role.ADMIN))
+    assert can_moderate(actor) is (role in (Role.MODERATOR, Role.ADMIN))
+    assert not can_answer(None) and not can_moderate(None)

@@ -11,10 +11,9 @@ from sqlmodel import Session, col, select
 
 from policies.accounts.access import Actor, require_actor
 from policies.accounts.models import Account, Role
-from policies.core.errors import InvalidInput, NotFound, PermissionDenied
+from policies.core.errors import NotFound, PermissionDenied
 from policies.core.fields import clean_text
 from policies.core.i18n import format_number
-from policies.core.listing import decode_cursor
 from policies.evaluation.models import SurveyRound
 from policies.lifecycle.models import Policy
 
@@ -68,30 +67,6 @@ def get_round(session: Session, *, round_id: int, for_update: bool = False) -> S
             f"Putaran survei {round_id} tidak ditemukan.", en=f"Survey round {round_id} was not found."
         )
     return row
-
-
-def read_cursor(cursor: str, *, keys: tuple[str, ...]) -> dict[str, object]:
-    """Unpack a list's `next_cursor`, or refuse one this list did not make."""
-    try:
-        return decode_cursor(cursor, keys=keys, field="cursor")
-    except InvalidInput as exc:
-        raise InvalidInput(
-            "Kursor halaman tidak dikenal: pakai next_cursor dari halaman sebelumnya apa adanya.",
-            en="Unknown page cursor: pass the previous page's next_cursor unchanged.",
-            field="cursor",
-        ) from exc
-
-
-def cursor_id(cursor: str) -> int:
-    """Return the last id a page ended on, from a cursor of a list ordered by id."""
-    value = read_cursor(cursor, keys=("id",))["id"]
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(
-            "Kursor halaman tidak dikenal: pakai next_cursor dari halaman sebelumnya apa adanya.",
-            en="Unknown page cursor: pass the previous page's next_cursor unchanged.",
-            field="cursor",
-        )
-    return value
 
 
 def policy_of(session: Session, *, survey: SurveyRound) -> Policy:

@@ -11,8 +11,8 @@ from policies.accounts.access import Actor
 from policies.core.errors import Conflict, InvalidInput, NotFound
 from policies.core.fields import clean_text
 from policies.core.i18n import JAKARTA
-from policies.core.listing import encode_cursor
-from policies.evaluation.common import is_staff, policy_of, read_cursor, require_evaluator
+from policies.core.listing import decode_cursor, encode_cursor
+from policies.evaluation.common import is_staff, policy_of, require_evaluator
 from policies.evaluation.models import Indicator, Measurement, SurveyRound
 from policies.evaluation.results import ResultsPublic
 from policies.lifecycle.models import Policy
@@ -337,7 +337,7 @@ def indicators_page(
     policy = get_policy(session, slug=slug)
     stmt = select(Indicator).where(Indicator.policy_id == policy.id)
     if cursor:
-        after = read_cursor(cursor, keys=("code",))
+        after = decode_cursor(cursor, keys=("code",), field="cursor")
         stmt = stmt.where(col(Indicator.code) > str(after["code"]))
     rows = list(session.exec(stmt.order_by(col(Indicator.code)).limit(limit + 1)))
     history = trends(session, policy_id=policy.id, closed_only=not is_staff(viewer, policy=policy))  # type: ignore[arg-type]

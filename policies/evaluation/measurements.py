@@ -22,8 +22,8 @@ from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
 from policies.core.fields import clean_text
 from policies.core.i18n import JAKARTA
-from policies.core.listing import encode_cursor
-from policies.evaluation.common import clean_csv, get_round, is_staff, read_cursor, require_evaluator
+from policies.core.listing import decode_cursor, encode_cursor, invalid_cursor
+from policies.evaluation.common import clean_csv, get_round, is_staff, require_evaluator
 from policies.evaluation.indicators import get_indicator, list_indicators, upsert_measurement
 from policies.evaluation.models import Indicator, Measurement, SurveyRound
 from policies.evaluation.recommend import reevaluate
@@ -250,15 +250,11 @@ def measurements_page(
     staff = is_staff(viewer, policy=policy)  # type: ignore[arg-type]
     stmt = select(Measurement).where(Measurement.indicator_id == indicator_id, visible_rounds_filter(staff))
     if cursor:
-        key = read_cursor(cursor, keys=("on", "id"))
+        key = decode_cursor(cursor, keys=("on", "id"), field="cursor")
         try:
             on, last = date.fromisoformat(str(key["on"])), int(str(key["id"]))
         except ValueError as exc:
-            raise InvalidInput(
-                "Kursor halaman tidak dikenal: pakai next_cursor dari halaman sebelumnya apa adanya.",
-                en="Unknown page cursor: pass the previous page's next_cursor unchanged.",
-                field="cursor",
-            ) from exc
+            raise invalid_cursor(field="cursor") from exc
         stmt = stmt.where(
             or_(
                 col(Measurement.measured_on) > on,

@@ -17,10 +17,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from policies.core.i18n import format_date
-from policies.core.listing import encode_cursor
+from policies.core.listing import cursor_id, id_cursor
 from policies.drafting.models import RevisionNote
 from policies.evaluation import outreach
-from policies.evaluation.common import cursor_id, num, policy_of
+from policies.evaluation.common import num, policy_of
 from policies.evaluation.ikm import classify
 from policies.evaluation.indicators import list_indicators, meets_target, shortfall, unit_in
 from policies.evaluation.models import Indicator, Measurement, RevisionRecommendation, SurveyRound
@@ -226,7 +226,7 @@ def recommendations_page(
     rows = list(session.exec(stmt.order_by(col(RevisionRecommendation.id)).limit(limit + 1)))
     more = len(rows) > limit
     items = rows[:limit]
-    return RecommendationPage(items, encode_cursor({"id": items[-1].id}) if more else None)
+    return RecommendationPage(items, id_cursor(items[-1].id) if more else None)
 
 
 def last_closed_round(session: Session, *, policy_id: int, cycle: int) -> SurveyRound | None:

@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from policies.core.db import utcnow
 from policies.core.errors import InvalidInput, NotAuthenticated
-from policies.core.listing import MAX_PAGE, decode_cursor, encode_cursor
+from policies.core.listing import MAX_PAGE, cursor_id, id_cursor
 from policies.core.secret_key import ensure_secret_key
 from policies.core.settings import Settings
 from policies.evaluation import population, responses, rounds, views
@@ -84,7 +84,7 @@ def population_public(
 
 
 def _after(after: str | None) -> int:
-    return int(decode_cursor(after, keys=("id",))["id"]) if after else 0
+    return cursor_id(after, field="after") if after else 0
 
 
 After = Annotated[str | None, Query(max_length=400, description="Kursor 'next' halaman sebelumnya.")]
@@ -118,7 +118,7 @@ def open_round(slug: str, payload: RoundIn, actor: ActorDep, session: SessionDep
 def list_rounds(slug: str, session: ReadSessionDep, after: After = None, limit: Limit = 50) -> RoundPage:
     """List a policy's survey rounds, oldest first, page by page."""
     items = views.rounds_page(session, slug=slug, after_id=_after(after), limit=limit)
-    nxt = encode_cursor({"id": items[-1].id}) if len(items) == limit else None
+    nxt = id_cursor(items[-1].id) if len(items) == limit else None
     return RoundPage(items=[round_public(session, r) for r in items], next=nxt)
 
 
@@ -214,7 +214,7 @@ def list_respondents(
     rows = population.list_respondents(
         session, actor=actor, round_id=round_id, after_id=_after(after), limit=limit
     )
-    nxt = encode_cursor({"id": rows[-1].id}) if len(rows) == limit else None
+    nxt = id_cursor(rows[-1].id) if len(rows) == limit else None
     return RespondentPage(items=[_respondent(r) for r in rows], next=nxt)
 
 

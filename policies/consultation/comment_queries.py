@@ -17,8 +17,10 @@ from sqlmodel import Session
 
 from policies.accounts.access import Actor
 from policies.accounts.models import Role
-from policies.consultation.models import Comment, Disposition, Outcome, Stance
+from policies.consultation.models import Comment, ConsultationWindow, Disposition, Outcome, Stance
+from policies.consultation.queries import cycle_windows
 from policies.consultation.register import comment_of
+from policies.core.errors import NotFound
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import get_policy
 
@@ -137,6 +139,17 @@ def hidden_access(actor: Actor | None) -> tuple[bool, str | None]:
 def can_see_hidden(actor: Actor | None, *, policy: Policy) -> bool:
     """Tell whether a viewer may read hidden text: moderators, admins and the owning unit's drafters."""
     return sees_hidden(actor, unit=policy.unit)
+
+
+def consulted_windows(session: Session, *, policy: Policy) -> list[ConsultationWindow]:
+    """Return the windows of the policy's current cycle, oldest first, refusing a cycle without any."""
+    windows = cycle_windows(session, policy=policy)
+    if not windows:
+        raise NotFound(
+            "Kebijakan ini belum memiliki konsultasi publik pada siklus ini.",
+            en="This policy has no public consultation in this cycle.",
+        )
+    return windows
 
 
 _ONE = sa.select(*comment_columns(FULL_TEXT)).select_from(LIST_FROM).where(_C.id == sa.bindparam("id"))

@@ -20,9 +20,15 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from policies.consultation.campaigns import CampaignGroup, list_campaigns
-from policies.consultation.comment_queries import LIST_FROM, CommentPublic, comment_columns, record_of_row
+from policies.consultation.comment_queries import (
+    LIST_FROM,
+    CommentPublic,
+    comment_columns,
+    consulted_windows,
+    record_of_row,
+)
 from policies.consultation.models import Comment, ConsultationWindow
-from policies.consultation.queries import cycle_windows, in_windows
+from policies.consultation.queries import in_windows
 from policies.consultation.report_labels import LABELS
 from policies.consultation.statistics import ConsultationStats, consultation_stats
 from policies.core.errors import NotFound
@@ -134,12 +140,7 @@ def build_report(session: Session, *, slug: str, now: datetime, page: int | None
     With `page`, only the comments of that page's clauses are read (the on-screen report).
     """
     policy = get_policy(session, slug=slug)
-    windows = cycle_windows(session, policy=policy)
-    if not windows:
-        raise NotFound(
-            "Kebijakan ini belum memiliki konsultasi publik pada siklus ini.",
-            en="This policy has no public consultation in this cycle.",
-        )
+    windows = consulted_windows(session, policy=policy)
     window, ids = windows[-1], [w.id for w in windows]
     versions = {
         v.id: v

@@ -7,12 +7,10 @@ from collections.abc import Callable, Iterator
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, PlainTextResponse, StreamingResponse
 
-from policies.consultation.comment_queries import can_see_hidden
+from policies.consultation.comment_queries import can_see_hidden, consulted_windows
 from policies.consultation.export import export_csv, export_json
-from policies.consultation.queries import cycle_window_ids
 from policies.consultation.report import render_report
 from policies.core.db import read_session, utcnow
-from policies.core.errors import NotFound
 from policies.drafting.reading import readable_report
 from policies.lifecycle.queries import get_policy
 from service.api.params import SlugPath
@@ -28,12 +26,7 @@ def _stream(
 ) -> Iterator[str]:
     policy = get_policy(session, slug=slug)
     # Every window of the cycle: an earlier window's comments are part of the same register.
-    window_ids = cycle_window_ids(session, policy=policy)
-    if not window_ids:
-        raise NotFound(
-            "Kebijakan ini belum memiliki konsultasi publik pada siklus ini.",
-            en="This policy has no public consultation in this cycle.",
-        )
+    window_ids = [w.id for w in consulted_windows(session, policy=policy)]
     full_text = can_see_hidden(viewer, policy=policy)
 
     # The rows are read while the response is sent, by a session that lives as long as the stream.

@@ -178,8 +178,7 @@ def read_comment(session: Session, *, slug: str, comment_id: int, viewer: Actor 
     policy = get_policy(session, slug=slug)
     comment = comment_of(session, policy=policy, comment_id=comment_id)
     params = {"id": comment.id, "full_text": can_see_hidden(viewer, policy=policy)}
+    # The comment first, then its replies (a reply is never given a disposition).
     first, *replies = [record_of_row(r) for r in session.connection().execute(_WITH_REPLIES, params)]
-    for reply in replies:
-        reply["disposition"] = None  # a reply is answered in its thread, not given a tindak lanjut
     first["replies"] = replies
     return CommentPublic.model_validate(first)

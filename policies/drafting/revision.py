@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from policies.accounts.access import SYSTEM
@@ -180,9 +180,13 @@ def attach_revision_notes(session: Session, *, slug: str) -> str:
     return f"{len(notes)} catatan revisi baru ({len(have) + len(notes)} seluruhnya)."
 
 
-@dataclass(frozen=True)
-class NoteView:
-    """A revision note with where it came from, for the drafter's cockpit and the API."""
+class RevisionNotePublic(BaseModel):
+    """A point the revision must consider, with its source and what it links to.
+
+    `link` holds `comment_id`, `workshop_outcome_id`, `indicator_id`/`indicator_code`, or for a
+    recommendation reason `recommendation_id`, `round_id`, `round_number` and `indicator_code` or
+    `unsur_code`.
+    """
 
     id: int
     cycle: int
@@ -213,7 +217,7 @@ def _link(note: RevisionNote, rounds: dict[int, int], indicators: dict[int, str]
     return link
 
 
-def notes_of(session: Session, *, slug: str, cycle: int | None = None) -> list[NoteView]:
+def notes_of(session: Session, *, slug: str, cycle: int | None = None) -> list[RevisionNotePublic]:
     """Return every revision note of a policy (or of one cycle) with its source and link, in order."""
     policy = get_policy(session, slug=slug)
     notes = revision_notes(session, policy_id=policy.id, cycle=cycle)  # type: ignore[arg-type]
@@ -222,7 +226,7 @@ def notes_of(session: Session, *, slug: str, cycle: int | None = None) -> list[N
     stmt_codes = select(Indicator.id, Indicator.code).where(Indicator.policy_id == policy.id)
     indicators = {int(i): str(c) for i, c in session.exec(stmt_codes).all()}
     return [
-        NoteView(
+        RevisionNotePublic(
             id=n.id,  # type: ignore[arg-type]
             cycle=n.cycle,
             source=n.source,

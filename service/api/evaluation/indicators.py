@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from policies.drafting import revision
+from policies.drafting.revision import RevisionNotePublic
 from policies.evaluation import indicators, measurements
 from policies.evaluation.recommend import recommendations_page
 from service.api.evaluation.surveys import CSV_BODY, CsvDep
@@ -119,26 +120,6 @@ class RecommendationPage(BaseModel):
 
     items: list[RecommendationPublic]
     next_cursor: str | None
-
-
-class RevisionNotePublic(BaseModel):
-    """A point the revision must consider, with its source and what it links to.
-
-    `link` holds `comment_id`, `workshop_outcome_id`, `indicator_id`/`indicator_code`, or for a
-    recommendation reason `recommendation_id`, `round_id`, `round_number` and `indicator_code` or
-    `unsur_code`.
-    """
-
-    id: int
-    cycle: int
-    source: str
-    summary: str
-    summary_en: str
-    detail: str
-    detail_en: str
-    clause_key: str | None
-    link: dict[str, Any]
-    created_at: datetime
 
 
 class RevisionNotes(BaseModel):
@@ -295,6 +276,4 @@ def list_revision_notes(
 ) -> RevisionNotes:
     """List every revision note (of one cycle if asked) with its source, detail and link."""
     notes = revision.notes_of(session, slug=slug, cycle=cycle)
-    return RevisionNotes(
-        policy_slug=slug, cycle=cycle, items=[RevisionNotePublic(**n.__dict__) for n in notes]
-    )
+    return RevisionNotes(policy_slug=slug, cycle=cycle, items=notes)

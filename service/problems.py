@@ -199,6 +199,11 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def check_fields(fields: str) -> tuple[str, str]:
+    """Return a request model's refusal naming its fields (Indonesian, English): the API's and the pages'."""
+    return f"Periksa isian berikut: {fields}.", f"Check these fields: {fields}."
+
+
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     english = problem_locale(request) == "en"
@@ -223,8 +228,8 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
             }
             for err in exc.errors()
         ]
-        fields = ", ".join(e["field"] or e["location"] for e in errors)
-        detail = f"Check these fields: {fields}." if english else f"Periksa isian berikut: {fields}."
+        detail_id, detail_en = check_fields(", ".join(e["field"] or e["location"] for e in errors))
+        detail = detail_en if english else detail_id
     return problem(
         status=422,
         code="validation-error",

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from sqlmodel import Session
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from policies.accounts.access import Actor
 from policies.consultation.comments import set_hidden
+from policies.consultation.models import Comment
 from policies.consultation.moderation import moderation_queue
 from policies.core.errors import Conflict, InvalidInput
+from service.api.consultation.comments import ModerationIn
 from service.api.params import MAX_ID, IdPath
 from service.deps import SessionDep
 from service.problems import status_of
+from service.web.forms import PageForm
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -49,6 +53,18 @@ def moderation_page(
     return render(request, "web/moderation.html", _context(session, actor, _tab(tab), before))
 
 
+MODERATION_FORM = PageForm(ModerationIn, labels={"reason": ("Alasan moderasi", "The moderation's reason")})
+
+
+def moderate(session: Session, *, actor: Actor, slug: str, item_id: int, form: FormData) -> Comment:
+    """Hide the comment `item_id` (or, with `hidden` other than 1, show it again) for the form's reason."""
+    payload = MODERATION_FORM.parse(form)
+    hidden = str(form.get("hidden", "")) == "1"
+    return set_hidden(
+        session, actor=actor, slug=slug, comment_id=item_id, hidden=hidden, reason=payload.reason
+    )
+
+
 @router.post("/moderation/{slug}/{comment_id}", name="moderate")
 def post_moderation(
     slug: str,
@@ -61,22 +77,14 @@ def post_moderation(
     """Hide a comment or show it again; the reason is required and kept on record."""
     tab = _tab(str(form.get("tab", "")))
     before = str(form.get("before", ""))
-    reason = str(form.get("reason", ""))
     try:
-        set_hidden(
-            session,
-            actor=signed_in(actor),
-            slug=slug,
-            comment_id=comment_id,
-            hidden=str(form.get("hidden", "")) == "1",
-            reason=reason,
-        )
+        moderate(session, actor=signed_in(actor), slug=slug, item_id=comment_id, form=form)
     except (InvalidInput, Conflict) as exc:
         session.rollback()
         context = _context(session, actor, tab, before)
         context.update(
             failed=comment_id,
-            values={"reason": reason},
+            values={"reason": str(form.get("reason", ""))},
             errors={f"mod-{comment_id}": message_of(request, exc)},
         )
         return render(request, "web/moderation.html", context, status_code=status_of(exc))

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import groupby
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
+from sqlmodel import Session
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from policies.accounts.access import Actor
 from policies.consultation import queries as consultation_queries
 from policies.consultation import threads
 from policies.consultation.comments import CommentRules, create_comment, create_reply
-from policies.consultation.models import ConsultationWindow, Stance
+from policies.consultation.models import Comment, ConsultationWindow, Stance
 from policies.consultation.windows import is_open
 from policies.core.db import utcnow
-from policies.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied, RateLimited
+from policies.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RateLimited
 from policies.drafting import queries as drafting_queries
 from policies.drafting.models import DraftVersion
 from policies.drafting.reading import is_owner, readable_version, visible_versions
@@ -25,9 +31,11 @@ from policies.lifecycle.stages import allowed_targets
 from policies.lifecycle.timeline import timeline
 from policies.rollout import queries as rollout_queries
 from policies.rollout.actions import acknowledge
+from service.api.consultation.comments import CommentCreate, ReplyCreate
 from service.api.params import MAX_ID, IdPath
 from service.deps import SessionDep, SettingsDep
 from service.problems import status_of
+from service.web.forms import PageForm
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -157,28 +165,21 @@ def thread_page(
     return render(request, "web/thread.html", _thread_context(session, policy, version, key))
 
 
-def _refused_thread(
-    request: Request,
-    session: SessionDep,
-    exc: DomainError,
-    *,
-    actor: PageActorDep,
-    slug: str,
-    number: int,
-    key: str,
-    values: dict[str, str],
-    where: str,
-) -> Response:
-    """Show the thread again with what was typed and the reason beside the form that sent it."""
-    session.rollback()
-    policy, version = readable_version(session, actor=actor, slug=slug, number=number)
-    context = _thread_context(session, policy, version, key)
-    context.update(values=values, errors={where: message_of(request, exc)})
-    return render(request, "web/thread.html", context, status_code=status_of(exc))
+@dataclass(frozen=True)
+class ThreadPost:
+    """A form sent to a clause's thread: where it goes, who sends it, what it holds."""
+
+    slug: str
+    number: int
+    key: str
+    request: Request
+    form: FormData
+    session: Session
+    actor: Actor
+    rules: CommentRules
 
 
-@router.post("/policies/{slug}/versions/{number}/clauses/{key}/comments", name="comment")
-def post_comment(
+def _thread_post(
     slug: str,
     number: IdPath,
     key: str,
@@ -187,73 +188,81 @@ def post_comment(
     session: SessionDep,
     actor: PageActorDep,
     settings: SettingsDep,
-) -> Response:
-    """Send a comment on a clause; on a refusal the form comes back with what was typed."""
-    actor = signed_in(actor)
-    body = str(form.get("body", ""))
-    stance_text = str(form.get("stance", Stance.NEUTRAL.value))
-    values = {"body": body, "stance": stance_text}
-    try:
-        try:
-            stance = Stance(stance_text)
-        except ValueError as exc:
-            raise InvalidInput(
-                "Pilih sikap: setuju, netral atau tidak setuju.",
-                en="Choose a stance: for, neutral or against.",
-                field="stance",
-            ) from exc
-        comment = create_comment(
-            session,
-            actor=actor,
-            slug=slug,
-            clause_key=key,
-            body=body,
-            stance=stance,
-            rules=CommentRules.of(settings),
-        )
-    except (InvalidInput, RateLimited, Conflict, PermissionDenied) as exc:
-        # A staff role's refusal too: the page says who comments instead, the text stays typed.
-        field = getattr(exc, "field", None)
-        where = field if field in ("body", "stance") else "form"
-        return _refused_thread(
-            request, session, exc, actor=actor, slug=slug, number=number, key=key, values=values, where=where
-        )
-    return redirect(request, f"/policies/{slug}/versions/{number}/clauses/{key}#comment-{comment.id}")
+) -> ThreadPost:
+    return ThreadPost(slug, number, key, request, form, session, signed_in(actor), CommentRules.of(settings))
 
 
-@router.post("/policies/{slug}/versions/{number}/clauses/{key}/replies", name="reply")
-def post_reply(
-    slug: str,
-    number: IdPath,
-    key: str,
-    request: Request,
-    form: FormDep,
-    session: SessionDep,
-    actor: PageActorDep,
-    settings: SettingsDep,
-) -> Response:
-    """Reply to a comment of the open consultation; a refusal shows beside that reply form."""
-    me = signed_in(actor)
-    parent = str(form.get("parent_id", ""))
-    parent_id = int(parent) if parent.isdigit() and int(parent) <= MAX_ID else 0
-    body = str(form.get("body", ""))
-    try:
-        reply = create_reply(
-            session,
-            actor=me,
-            slug=slug,
-            parent_id=parent_id,
-            body=body,
-            rules=CommentRules.of(settings),
+ThreadPostDep = Annotated[ThreadPost, Depends(_thread_post)]
+THREAD = "/policies/{slug}/versions/{number}/clauses/{key}"
+BODY_LABEL = ("Masukan", "The comment")
+COMMENT_FORM = PageForm(
+    CommentCreate,
+    refusals={
+        "stance": (
+            "Pilih sikap: setuju, netral atau tidak setuju.",
+            "Choose a stance: for, neutral or against.",
         )
+    },
+    labels={"body": BODY_LABEL},
+)
+REPLY_FORM = PageForm(ReplyCreate, labels={"body": BODY_LABEL})
+
+
+def _sent(
+    post: ThreadPost, send: Callable[[], Comment], *, values: dict[str, str], where: str = ""
+) -> Response:
+    """Send to the thread; a refusal shows it again, what was typed kept, beside the form that sent it."""
+    try:
+        made = send()
     except (InvalidInput, RateLimited, Conflict, NotFound, PermissionDenied) as exc:
-        # A role that may not reply (a moderator) reads why beside the form, its text kept.
-        where = f"reply-{parent_id}"
-        values = {where: body}
-        return _refused_thread(
-            request, session, exc, actor=actor, slug=slug, number=number, key=key, values=values, where=where
+        # A role's refusal too (a moderator, a drafter commenting): the page says why, the text kept.
+        post.session.rollback()
+        field = getattr(exc, "field", None)
+        where = where or (field if field in values else "form")
+        policy, version = readable_version(post.session, actor=post.actor, slug=post.slug, number=post.number)
+        context = _thread_context(post.session, policy, version, post.key)
+        context.update(values=values, errors={where: message_of(post.request, exc)})
+        return render(post.request, "web/thread.html", context, status_code=status_of(exc))
+    thread = THREAD.format(slug=post.slug, number=post.number, key=post.key)
+    return redirect(post.request, f"{thread}#comment-{made.id}")
+
+
+@router.post(f"{THREAD}/comments", name="comment")
+def post_comment(post: ThreadPostDep) -> Response:
+    """Send a comment on a clause; on a refusal the form comes back with what was typed."""
+    values = {
+        "body": str(post.form.get("body", "")),
+        "stance": str(post.form.get("stance", Stance.NEUTRAL.value)),
+    }
+
+    def send() -> Comment:
+        payload = COMMENT_FORM.parse(post.form, clause_key=post.key)
+        return create_comment(
+            post.session, actor=post.actor, slug=post.slug, **payload.model_dump(), rules=post.rules
         )
-    return redirect(request, f"/policies/{slug}/versions/{number}/clauses/{key}#comment-{reply.id}")
+
+    return _sent(post, send, values=values)
+
+
+@router.post(f"{THREAD}/replies", name="reply")
+def post_reply(post: ThreadPostDep) -> Response:
+    """Reply to a comment of the open consultation; a refusal shows beside that reply form."""
+    parent = str(post.form.get("parent_id", ""))
+    parent_id = int(parent) if parent.isdigit() and int(parent) <= MAX_ID else 0
+
+    def send() -> Comment:
+        payload = REPLY_FORM.parse(post.form)
+        return create_reply(
+            post.session,
+            actor=post.actor,
+            slug=post.slug,
+            parent_id=parent_id,
+            body=payload.body,
+            rules=post.rules,
+        )
+
+    where = f"reply-{parent_id}"
+    return _sent(post, send, values={where: str(post.form.get("body", ""))}, where=where)
 
 
 @router.get("/policies/{slug}/versions/{number}/diff", name="diff")

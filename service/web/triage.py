@@ -3,16 +3,19 @@ and the consultation and evaluation reports."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Query, Request
+from sqlmodel import Session
+from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, Response
 
-from policies.accounts.access import can_answer, can_moderate, require_owner, require_role
+from policies.accounts.access import Actor, can_answer, can_moderate, require_owner, require_role
 from policies.accounts.models import Role
 from policies.consultation import queries as consultation_queries
 from policies.consultation.campaigns import list_campaigns
-from policies.consultation.comments import dispose, dispose_campaign, set_hidden
+from policies.consultation.comments import dispose, dispose_campaign
 from policies.consultation.models import Outcome, Stance
 from policies.consultation.pages import CommentFilter, CommentSort, list_comments
 from policies.consultation.report import render_report
@@ -22,9 +25,12 @@ from policies.drafting import queries as drafting_queries
 from policies.drafting.reading import readable_report
 from policies.evaluation.report import render_report as render_evaluation_report
 from policies.lifecycle import queries
+from service.api.consultation.comments import DispositionIn
 from service.api.params import IdPath
 from service.deps import SessionDep
 from service.problems import status_of
+from service.web.forms import PageForm
+from service.web.moderation import moderate
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -108,15 +114,41 @@ def triage(slug: str, request: Request, session: PageReadSessionDep, actor: Page
     return render(request, "web/triage.html", _triage_context(session, request, slug, actor))
 
 
-def _outcome(form: FormDep) -> Outcome:
-    try:
-        return Outcome(str(form.get("outcome", "")))
-    except ValueError as exc:
-        raise InvalidInput(
+class TriageAction(Protocol):
+    """What a triage form sends: one domain action on the item its address names, from its fields."""
+
+    def __call__(self, session: Session, *, actor: Actor, slug: str, item_id: int, form: FormData) -> object:
+        """Send the form's action."""
+
+
+DISPOSITION_FORM = PageForm(
+    DispositionIn,
+    refusals={
+        "outcome": (
             "Pilih tindak lanjut: diterima, diterima sebagian, tidak diterima atau dicatat.",
-            en="Choose an answer: accepted, partly accepted, not accepted or noted.",
-            field="outcome",
-        ) from exc
+            "Choose an answer: accepted, partly accepted, not accepted or noted.",
+        )
+    },
+    labels={"reason": ("Alasan tindak lanjut", "The disposition's reason")},
+)
+
+
+def _answer(action: Callable[..., object], id_field: str) -> TriageAction:
+    """Answer by `action` (one comment, or a campaign group at once) with the disposition form."""
+
+    def send(session: Session, *, actor: Actor, slug: str, item_id: int, form: FormData) -> None:
+        payload = DISPOSITION_FORM.parse(form)
+        action(session, actor=actor, slug=slug, **{id_field: item_id}, **payload.model_dump())
+
+    return send
+
+
+# What each form of the triage page sends, by the address's target.
+TRIAGE_ACTIONS: dict[str, TriageAction] = {
+    "comment": _answer(dispose, "comment_id"),
+    "campaign": _answer(dispose_campaign, "campaign_id"),
+    "moderate": moderate,
+}
 
 
 @router.post("/policies/{slug}/triage/{target}/{item_id}", name="triage_action")
@@ -132,39 +164,14 @@ def triage_action(
     """Answer a comment, answer a whole campaign group, or hide/show a comment with a reason."""
     me = signed_in(actor)
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    send = TRIAGE_ACTIONS.get(target)
+    if send is None:
+        raise NotFound(
+            f"Tindakan '{target}' tidak dikenal pada halaman tindak lanjut.",
+            en=f"The triage page has no action '{target}'.",
+        )
     try:
-        if target == "comment":
-            dispose(
-                session,
-                actor=me,
-                slug=slug,
-                comment_id=item_id,
-                outcome=_outcome(form),
-                reason=values.get("reason", ""),
-            )
-        elif target == "campaign":
-            dispose_campaign(
-                session,
-                actor=me,
-                slug=slug,
-                campaign_id=item_id,
-                outcome=_outcome(form),
-                reason=values.get("reason", ""),
-            )
-        elif target == "moderate":
-            set_hidden(
-                session,
-                actor=me,
-                slug=slug,
-                comment_id=item_id,
-                hidden=values.get("hidden") == "1",
-                reason=values.get("reason", ""),
-            )
-        else:
-            raise NotFound(
-                f"Tindakan '{target}' tidak dikenal pada halaman tindak lanjut.",
-                en=f"The triage page has no action '{target}'.",
-            )
+        send(session, actor=me, slug=slug, item_id=item_id, form=form)
     except (InvalidInput, Conflict) as exc:
         session.rollback()
         # The form's address carries the list's filters, so the list comes back as it was.

@@ -10,7 +10,9 @@ from policies.accounts.models import StakeholderGroup
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotAuthenticated
 from policies.core.i18n import LOCALES
+from service.api.accounts import LoginIn, RegisterIn
 from service.deps import SessionDep, SettingsDep
+from service.web.forms import PageForm
 from service.web.i18n import LANG_COOKIE
 from service.web.render import (
     SESSION_COOKIE,
@@ -26,6 +28,24 @@ from service.web.render import (
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 ONE_YEAR = 365 * 24 * 3600
+# Input no account can have (empty, too long, a NUL) reads like a wrong password, as the domain says it.
+LOGIN_FORM = PageForm(
+    LoginIn,
+    refusals={
+        "email": (accounts.BAD_CREDENTIALS, accounts.BAD_CREDENTIALS_EN),
+        "password": (accounts.BAD_CREDENTIALS, accounts.BAD_CREDENTIALS_EN),
+    },
+)
+REGISTER_FORM = PageForm(
+    RegisterIn,
+    refusals={"group": ("Pilih kelompok pemangku kepentingan.", "Choose whom you speak for.")},
+    labels={
+        "email": ("Email", "The email"),
+        "name": ("Nama", "The name"),
+        "password": ("Kata sandi", "The password"),
+        "unit": ("Unit kerja", "The work unit"),
+    },
+)
 
 
 @router.get("/login", name="login")
@@ -37,14 +57,15 @@ def login_form(request: Request, actor: PageActorDep, next: str = "/") -> Respon
 @router.post("/login")
 def login(request: Request, form: FormDep, session: SessionDep, settings: SettingsDep) -> Response:
     """Check the credentials and keep the issued token in an HttpOnly cookie."""
-    email, password = str(form.get("email", "")), str(form.get("password", ""))
     target = safe_next(str(form.get("next", "/")))
     try:
+        payload = LOGIN_FORM.parse(form)
         issued = accounts.login(
-            session, email=email, password=password, now=utcnow(), ttl_hours=settings.token_ttl_hours
+            session, **payload.model_dump(), now=utcnow(), ttl_hours=settings.token_ttl_hours
         )
-    except NotAuthenticated as exc:
+    except (NotAuthenticated, InvalidInput) as exc:
         session.rollback()
+        email = str(form.get("email", ""))
         context = {"next": target, "values": {"email": email}, "errors": {"form": message_of(request, exc)}}
         return render(request, "web/login.html", context, status_code=401)
     response = redirect(request, target)
@@ -78,27 +99,13 @@ def register_form(request: Request, actor: PageActorDep) -> Response:
 def register(request: Request, form: FormDep, session: SessionDep, settings: SettingsDep) -> Response:
     """Create a stakeholder account with the same rules as the API, then sign it in."""
     values = {k: str(form.get(k, "")) for k in ("email", "name", "group", "nip", "unit")}
-    password = str(form.get("password", ""))
     try:
-        try:
-            group = StakeholderGroup(values["group"] or "public")
-        except ValueError as exc:
-            raise InvalidInput(
-                "Pilih kelompok pemangku kepentingan.", en="Choose whom you speak for.", field="group"
-            ) from exc
-        accounts.register_stakeholder(
-            session,
-            email=values["email"],
-            name=values["name"],
-            password=password,
-            group=group,
-            nip=values["nip"],
-            unit=values["unit"],
-        )
+        payload = REGISTER_FORM.parse(form)
+        accounts.register_stakeholder(session, **payload.model_dump())
         issued = accounts.login(
             session,
-            email=values["email"],
-            password=password,
+            email=payload.email,
+            password=payload.password,
             now=utcnow(),
             ttl_hours=settings.token_ttl_hours,
         )

@@ -278,17 +278,17 @@ def _bench_flows(*, runs: int) -> None:
 
     print("Stage flows in this process against the embedded server (target: async median < 0.5 s)")
     measure(Stage.DRAFTING)
-    each(lambda w: w.advance(Stage.WORKSHOP, now=w.start))
+    each(lambda w: w.advance(Stage.WORKSHOP, now=w.clock.start))
     measure(Stage.WORKSHOP)
-    each(lambda w: (w.prepare_consultation(), w.advance(Stage.CONSULTATION, now=w.start)))
+    each(lambda w: (w.prepare_consultation(), w.advance(Stage.CONSULTATION, now=w.clock.start)))
     measure(Stage.CONSULTATION)
-    each(lambda w: (w.prepare_socialization(), w.advance(Stage.SOCIALIZATION, now=w.closed)))
+    each(lambda w: (w.prepare_socialization(), w.advance(Stage.SOCIALIZATION, now=w.clock.closed)))
     measure(Stage.SOCIALIZATION)
-    each(lambda w: (w.prepare_evaluation(), w.advance(Stage.EVALUATION, now=w.closed)))
+    each(lambda w: (w.prepare_evaluation(), w.advance(Stage.EVALUATION, now=w.clock.closed)))
     measure(Stage.EVALUATION)
-    each(lambda w: (w.prepare_revision(), w.advance(Stage.REVISION, now=w.evaluated)))
+    each(lambda w: (w.prepare_revision(), w.advance(Stage.REVISION, now=w.clock.evaluated)))
     measure(Stage.REVISION)
-    each(lambda w: w.advance(Stage.WITHDRAWN, now=w.evaluated, reason="Digantikan peraturan baru."))
+    each(lambda w: w.advance(Stage.WITHDRAWN, now=w.clock.evaluated, reason="Digantikan peraturan baru."))
     measure(Stage.WITHDRAWN)
 
 

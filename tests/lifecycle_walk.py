@@ -1,4 +1,4 @@
-"""A catalogue policy walked through its stages on a real database: shared by domain and flow tests."""
+"""A catalogue policy walked through its stages on a real database: shared by the tests and the flow bench."""
 
 from __future__ import annotations
 
@@ -85,28 +85,30 @@ def drafter(people: dict[str, Account]) -> Actor:
     return Actor(id=a.id, name=a.name, role=Role.DRAFTER, unit=UNIT)
 
 
-def advance(db: str, to: Stage, *, actor: Actor, now: datetime, reason: str = "") -> StageEvent:
+def advance(
+    db: str, to: Stage, *, actor: Actor, now: datetime, reason: str = "", slug: str = SLUG
+) -> StageEvent:
     """Advance the walked policy."""
     with unit_of_work(db) as s:
-        return lifecycle.advance(s, actor=actor, slug=SLUG, to_stage=to, reason=reason, now=now)
+        return lifecycle.advance(s, actor=actor, slug=slug, to_stage=to, reason=reason, now=now)
 
 
-def latest_event(db: str) -> StageEvent:
+def latest_event(db: str, *, slug: str = SLUG) -> StageEvent:
     """Return the walked policy's newest stage event."""
     with unit_of_work(db) as s:
-        policy = get_policy(s, slug=SLUG)
+        policy = get_policy(s, slug=slug)
         return s.exec(
             select(StageEvent).where(StageEvent.policy_id == policy.id).order_by(sa.desc(StageEvent.id))
         ).first()  # type: ignore[return-value]
 
 
-def hold_workshops(s: Session, *, actor: Actor, at: datetime, **where: str) -> Workshop:
+def hold_workshops(s: Session, *, actor: Actor, at: datetime, slug: str = SLUG, **where: str) -> Workshop:
     """Hold the walked policy's two workshops (at a place or online), with minutes; return the second."""
     for n in (1, 2):
         w = workshops.schedule_workshop(
-            s, actor=actor, slug=SLUG, title=f"Lokakarya {n}", starts_at=at, **where
+            s, actor=actor, slug=slug, title=f"Lokakarya {n}", starts_at=at, **where
         )
-        workshops.record_minutes(s, actor=actor, slug=SLUG, workshop_id=w.id, minutes="Notula rapat.")  # type: ignore[arg-type]
+        workshops.record_minutes(s, actor=actor, slug=slug, workshop_id=w.id, minutes="Notula rapat.")  # type: ignore[arg-type]
     return w
 
 
@@ -118,20 +120,21 @@ def schedule_window(
     days: int = 21,
     number: int = 1,
     now: datetime | None = None,
+    slug: str = SLUG,
 ) -> ConsultationWindow:
     """Schedule a consultation window of the walked policy's version, `days` long."""
     closes_at = opens_at + timedelta(days=days)
     return consultation.open_window(
-        s, actor=actor, slug=SLUG, version_number=number, opens_at=opens_at, closes_at=closes_at, now=now
+        s, actor=actor, slug=slug, version_number=number, opens_at=opens_at, closes_at=closes_at, now=now
     )
 
 
-def answer(s: Session, *, actor: Actor, comment_id: int, now: datetime) -> Disposition:
+def answer(s: Session, *, actor: Actor, comment_id: int, now: datetime, slug: str = SLUG) -> Disposition:
     """Accept a comment of the walked policy, with the reason the walk gives."""
     return comments.dispose(
         s,
         actor=actor,
-        slug=SLUG,
+        slug=slug,
         comment_id=comment_id,
         outcome=Outcome.ACCEPTED,
         reason="Dirinci pada Pasal 5.",
@@ -139,12 +142,12 @@ def answer(s: Session, *, actor: Actor, comment_id: int, now: datetime) -> Dispo
     )
 
 
-def adopt(s: Session, *, actor: Actor, number: int = 1) -> Adoption:
+def adopt(s: Session, *, actor: Actor, number: int = 1, slug: str = SLUG) -> Adoption:
     """Record the walked policy's adoption of a published version (Perwal 45)."""
     return rollout.record_adoption(
         s,
         actor=actor,
-        slug=SLUG,
+        slug=slug,
         version_number=number,
         instrument_type="Peraturan Wali Kota",
         number="45",
@@ -153,51 +156,51 @@ def adopt(s: Session, *, actor: Actor, number: int = 1) -> Adoption:
     )
 
 
-def prepare_consultation(db: str, *, actor: Actor, c: Clock) -> None:
+def prepare_consultation(db: str, *, actor: Actor, c: Clock, slug: str = SLUG) -> None:
     """Hold two workshops with minutes (one outcome), publish version 1, schedule a 21-day window."""
     with unit_of_work(db) as s:
-        key = clauses_of(s, version_id=latest_version(s, policy_id=get_policy(s, slug=SLUG).id).id)[0].key
-        w = hold_workshops(s, actor=actor, at=c.start, location="Aula BKPSDM")
+        key = clauses_of(s, version_id=latest_version(s, policy_id=get_policy(s, slug=slug).id).id)[0].key
+        w = hold_workshops(s, actor=actor, at=c.start, slug=slug, location="Aula BKPSDM")
         workshops.add_outcome(
-            s, actor=actor, slug=SLUG, workshop_id=w.id, text="Target JP perlu dirinci.", clause_key=key
+            s, actor=actor, slug=slug, workshop_id=w.id, text="Target JP perlu dirinci.", clause_key=key
         )
-        number = latest_version(s, policy_id=get_policy(s, slug=SLUG).id).number
-        drafts.publish_version(s, actor=actor, slug=SLUG, number=number, now=c.start)
-        schedule_window(s, actor=actor, opens_at=c.start, number=number)
+        number = latest_version(s, policy_id=get_policy(s, slug=slug).id).number
+        drafts.publish_version(s, actor=actor, slug=slug, number=number, now=c.start)
+        schedule_window(s, actor=actor, opens_at=c.start, number=number, slug=slug)
 
 
-def add_comment(db: str, *, c: Clock) -> int:
+def add_comment(db: str, *, c: Clock, slug: str = SLUG) -> int:
     """Post one public comment on the first clause."""
     with unit_of_work(db) as s:
-        policy = get_policy(s, slug=SLUG)
+        policy = get_policy(s, slug=slug)
         key = clauses_of(s, version_id=latest_version(s, policy_id=policy.id, published=True).id)[0].key
         comment = comments.create_comment(
-            s, actor=CITIZEN, slug=SLUG, clause_key=key, body="Mohon target 20 JP dirinci.", now=c.comment_at
+            s, actor=CITIZEN, slug=slug, clause_key=key, body="Mohon target 20 JP dirinci.", now=c.comment_at
         )
         return comment.id  # type: ignore[return-value]
 
 
-def prepare_socialization(db: str, *, actor: Actor, c: Clock, comment_id: int) -> None:
+def prepare_socialization(db: str, *, actor: Actor, c: Clock, comment_id: int, slug: str = SLUG) -> None:
     """Answer the comment, publish the report and record the adoption."""
     with unit_of_work(db) as s:
-        answer(s, actor=actor, comment_id=comment_id, now=c.closed)
-        consultation.publish_report(s, actor=actor, slug=SLUG, now=c.closed)
-        number = latest_version(s, policy_id=get_policy(s, slug=SLUG).id, published=True).number
-        adopt(s, actor=actor, number=number)
+        answer(s, actor=actor, comment_id=comment_id, now=c.closed, slug=slug)
+        consultation.publish_report(s, actor=actor, slug=slug, now=c.closed)
+        number = latest_version(s, policy_id=get_policy(s, slug=slug).id, published=True).number
+        adopt(s, actor=actor, number=number, slug=slug)
 
 
-def prepare_evaluation(db: str, *, actor: Actor, c: Clock) -> None:
+def prepare_evaluation(db: str, *, actor: Actor, c: Clock, slug: str = SLUG) -> None:
     """Hold a socialization session reaching the whole audience."""
     with unit_of_work(db) as s:
         rollout.add_session(
-            s, actor=actor, slug=SLUG, title="Sosialisasi", held_on=c.closed.date(), attendance_count=7000
+            s, actor=actor, slug=slug, title="Sosialisasi", held_on=c.closed.date(), attendance_count=7000
         )
 
 
-def prepare_revision(db: str, *, c: Clock) -> None:
+def prepare_revision(db: str, *, c: Clock, slug: str = SLUG) -> None:
     """Close the cycle's survey round (JP per ASN short for it) with its report; a later value misses too."""
     with unit_of_work(db) as s:
-        policy = get_policy(s, slug=SLUG)
+        policy = get_policy(s, slug=slug)
         survey = s.exec(select(SurveyRound).where(SurveyRound.policy_id == policy.id)).one()
         indicator = s.exec(
             select(Indicator).where(Indicator.policy_id == policy.id, Indicator.code == "jp_per_asn")

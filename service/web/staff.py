@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import APIRouter, BackgroundTasks, Request
 from starlette.responses import Response
 
@@ -21,16 +24,25 @@ from policies.core.settings import Settings
 from policies.drafting import queries as drafting_queries
 from policies.drafting import revision
 from policies.drafting.clauses import parse_draft, with_keys
-from policies.drafting.versions import create_version, publish_version
+from policies.drafting.versions import (
+    BODY_FIELD,
+    CHANGE_NOTE_FIELD,
+    TITLE_FIELD,
+    create_version,
+    publish_version,
+)
 from policies.lifecycle import overview, queries
 from policies.lifecycle.actions import advance, next_steps
-from policies.lifecycle.models import Stage
 from policies.workshops import actions as workshops
 from policies.workshops import queries as workshop_queries
+from service.api.drafting import VersionCreate
+from service.api.lifecycle import AdvanceIn
 from service.api.params import MAX_ID, IdPath
+from service.api.workshops import AttendanceIn, MinutesIn, WorkshopCreate
 from service.deps import SessionDep, SettingsDep
 from service.dispatch import StageDispatch, run_ui_url
 from service.problems import status_of
+from service.web.forms import PageForm, labels_of
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -95,6 +107,11 @@ def _refusal_reasons(exc: DomainError, steps: object, *, english: bool) -> list[
     return [english_of.get(f.gate, f.reason) for f in exc.failed]
 
 
+ADVANCE_FORM = PageForm(
+    AdvanceIn, refusals={"to_stage": ("Pilih tahap tujuan.", "Choose the stage to move to.")}
+)
+
+
 @router.post("/policies/{slug}/advance", name="advance")
 def post_advance(
     slug: str,
@@ -108,22 +125,8 @@ def post_advance(
     """Move the policy on; a refusal lists every unmet gate on the cockpit."""
     # Checked before any re-render of the cockpit.
     me = require_owner(signed_in(actor), policy=queries.get_policy(session, slug=slug))
-    version = str(form.get("expected_version", ""))
     try:
-        try:
-            to_stage = Stage(str(form.get("to_stage", "")))
-        except ValueError as exc:
-            raise InvalidInput(
-                "Pilih tahap tujuan.", en="Choose the stage to move to.", field="to_stage"
-            ) from exc
-        event = advance(
-            session,
-            actor=me,
-            slug=slug,
-            to_stage=to_stage,
-            reason=str(form.get("reason", "")),
-            expected_version=int(version) if version.isdigit() else None,
-        )
+        event = advance(session, actor=me, slug=slug, **ADVANCE_FORM.parse(form).model_dump())
     except (GatesNotMet, TransitionNotAllowed, Conflict, InvalidInput) as exc:
         session.rollback()
         context = _cockpit_context(session, slug, settings)
@@ -154,6 +157,9 @@ def edit_form(slug: str, request: Request, session: PageReadSessionDep, actor: P
     )
 
 
+EDIT_FORM = PageForm(VersionCreate, labels=labels_of(BODY_FIELD, CHANGE_NOTE_FIELD, TITLE_FIELD))
+
+
 @router.post("/policies/{slug}/edit")
 def post_edit(
     slug: str, request: Request, form: FormDep, session: SessionDep, actor: PageActorDep
@@ -167,12 +173,10 @@ def post_edit(
     try:
         if "preview" in form:
             require_owner(me, policy=policy)
-            parsed = parse_draft(values["body"])
+            parsed = parse_draft(EDIT_FORM.parse(form).body)
             context["preview"] = [(c, markdown_html(c.body)) for c in parsed.clauses]
             return render(request, "web/edit.html", context)
-        version = create_version(
-            session, actor=me, slug=slug, body=values["body"], change_note=values["change_note"]
-        )
+        version = create_version(session, actor=me, slug=slug, **EDIT_FORM.parse(form).model_dump())
     except (InvalidInput, Conflict) as exc:
         session.rollback()
         context["errors"] = {(getattr(exc, "field", None) or "body"): message_of(request, exc)}
@@ -189,6 +193,24 @@ def post_publish(
     return redirect(request, f"/policies/{slug}/cockpit")
 
 
+# Each form of the workshop page: the API's request model it fills and the domain action it sends.
+WORKSHOP_ACTIONS: dict[str, tuple[PageForm[Any], Callable[..., object]]] = {
+    "schedule": (
+        PageForm(
+            WorkshopCreate,
+            refusals={
+                "starts_at": ("Isi tanggal dan jam lokakarya.", "Fill in the workshop's date and time.")
+            },
+            labels=labels_of(*workshops.SCHEDULE_FIELDS),
+        ),
+        workshops.schedule_workshop,
+    ),
+    "attendance": (
+        PageForm(AttendanceIn, labels=labels_of(*workshops.ATTENDANCE_FIELDS)),
+        workshops.record_attendance,
+    ),
+    "minutes": (PageForm(MinutesIn, labels=labels_of(workshops.MINUTES_FIELD)), workshops.record_minutes),
+}
 # The workshop page's fields that show their own error beside them.
 WORKSHOP_FIELDS = frozenset(
     {"title", "starts_at", "location", "online_url", "agenda", "name", "nip", "unit", "minutes"}
@@ -233,49 +255,25 @@ def post_workshop(
     raw_id = values.get("workshop_id", "").strip()
     workshop_id = int(raw_id) if raw_id.isdigit() and int(raw_id) <= MAX_ID else 0
     try:
-        if action not in ("schedule", "attendance", "minutes"):
+        if action not in WORKSHOP_ACTIONS:
             raise NotFound(
                 f"Tindakan '{action}' tidak dikenal pada halaman lokakarya.",
                 en=f"The workshop page has no action '{action}'.",
             )
-        if action != "schedule" and workshop_id == 0:
+        page_form, send = WORKSHOP_ACTIONS[action]
+        if action == "schedule":
+            # The page's date and time are local; the API's are aware. An unreadable one stays as typed.
+            typed = values.get("starts_at", "")
+            payload = page_form.parse(form, starts_at=as_local_datetime(typed, tz=settings.timezone) or typed)
+            send(session, actor=me, slug=slug, **payload.model_dump())
+        elif workshop_id == 0:
             raise InvalidInput(
                 "Formulir ini tidak menyebut lokakarya yang valid: muat ulang halaman lalu coba lagi.",
                 en="This form does not name a valid workshop: reload the page and try again.",
                 field="workshop_id",
             )
-        if action == "schedule":
-            starts_at = as_local_datetime(values.get("starts_at", ""), tz=settings.timezone)
-            if starts_at is None:
-                raise InvalidInput(
-                    "Isi tanggal dan jam lokakarya.",
-                    en="Fill in the workshop's date and time.",
-                    field="starts_at",
-                )
-            workshops.schedule_workshop(
-                session,
-                actor=me,
-                slug=slug,
-                title=values.get("title", ""),
-                starts_at=starts_at,
-                location=values.get("location", ""),
-                online_url=values.get("online_url", ""),
-                agenda=values.get("agenda", ""),
-            )
-        elif action == "attendance":
-            workshops.record_attendance(
-                session,
-                actor=me,
-                slug=slug,
-                workshop_id=workshop_id,
-                name=values.get("name", ""),
-                nip=values.get("nip", "").strip(),
-                unit=values.get("unit", ""),
-            )
         else:
-            workshops.record_minutes(
-                session, actor=me, slug=slug, workshop_id=workshop_id, minutes=values.get("minutes", "")
-            )
+            send(session, actor=me, slug=slug, workshop_id=workshop_id, **page_form.parse(form).model_dump())
     except DomainError as exc:
         session.rollback()
         context = _workshops_context(session, slug)

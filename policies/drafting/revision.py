@@ -226,17 +226,13 @@ def notes_of(session: Session, *, slug: str, cycle: int | None = None) -> list[R
     stmt_codes = select(Indicator.id, Indicator.code).where(Indicator.policy_id == policy.id)
     indicators = {int(i): str(c) for i, c in session.exec(stmt_codes).all()}
     return [
-        RevisionNotePublic(
-            id=n.id,  # type: ignore[arg-type]
-            cycle=n.cycle,
-            source=n.source,
-            summary=n.summary,
-            summary_en=n.summary_en or n.summary,
-            detail=n.detail,
-            detail_en=n.detail_en or n.detail,
-            clause_key=n.clause_key,
-            link=_link(n, rounds, indicators),  # type: ignore[arg-type]
-            created_at=n.created_at,
+        RevisionNotePublic.model_validate(
+            {
+                **n.model_dump(),
+                "summary_en": n.summary_en or n.summary,
+                "detail_en": n.detail_en or n.detail,
+                "link": _link(n, rounds, indicators),
+            }
         )
         for n in notes
     ]

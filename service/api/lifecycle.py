@@ -23,6 +23,7 @@ from service.api.schemas import (
     PolicySummary,
     StageEventPublic,
     Text,
+    read_model,
 )
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
@@ -101,19 +102,7 @@ def event_public(
     event: StageEvent, *, run_state: str | None = None, run_url: str | None = None
 ) -> StageEventPublic:
     """Render a stage event (with its Prefect run's state and link when known)."""
-    return StageEventPublic(
-        id=event.id,  # type: ignore[arg-type]
-        cycle=event.cycle,
-        from_stage=event.from_stage,
-        to_stage=event.to_stage,
-        actor=event.actor_name,
-        reason=event.reason,
-        at=event.at,
-        work_state=event.work_state,
-        flow_run_id=event.flow_run_id,
-        run_state=run_state,
-        run_url=run_url,
-    )
+    return read_model(StageEventPublic, event, actor=event.actor_name, run_state=run_state, run_url=run_url)
 
 
 def parse_if_match(value: str | None) -> int | None:

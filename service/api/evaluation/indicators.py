@@ -15,6 +15,7 @@ from policies.evaluation import indicators, measurements
 from policies.evaluation.recommend import recommendations_page
 from service.api.evaluation.surveys import CSV_BODY, CsvDep
 from service.api.params import MAX_ID, IdPath
+from service.api.schemas import read_model
 from service.auth import ActorDep, OptionalActorDep
 from service.deps import ReadSessionDep, SessionDep
 
@@ -132,34 +133,13 @@ class RevisionNotes(BaseModel):
 
 def indicator_public(view: indicators.IndicatorView) -> IndicatorPublic:
     """Render an indicator with its latest value and trend."""
-    ind = view.indicator
-    return IndicatorPublic(
-        id=ind.id,  # type: ignore[arg-type]
-        code=ind.code,
-        name=ind.name,
-        name_en=ind.name_en,
-        unit=ind.unit,
-        baseline=ind.baseline,
-        target=ind.target,
-        direction=ind.direction,
-        source=ind.source,
-        latest=view.latest,
-        meets_target=view.meets_target,
-        trend=[TrendPointPublic(**p.__dict__) for p in view.trend],
+    return read_model(
+        IndicatorPublic, view.indicator, latest=view.latest, meets_target=view.meets_target, trend=view.trend
     )
 
 
 def _staff_view(m: Any) -> MeasurementPublic:
-    return MeasurementPublic(
-        id=m.id,
-        indicator_id=m.indicator_id,
-        value=m.value,
-        round_id=m.round_id,
-        measured_on=m.measured_on,
-        note=m.note,
-        entered_by_id=m.entered_by_id,
-        created_at=m.created_at,
-    )
+    return MeasurementPublic.model_validate(m, from_attributes=True)
 
 
 @router.get("/policies/{slug}/indicators", response_model=IndicatorPage)
@@ -255,18 +235,7 @@ def list_recommendations(
 ) -> RecommendationPage:
     """List the revision recommendations of a cycle (default: the current one), oldest first."""
     page = recommendations_page(session, slug=slug, cycle=cycle, cursor=cursor, limit=limit)
-    items = [
-        RecommendationPublic(
-            id=r.id,  # type: ignore[arg-type]
-            cycle=r.cycle,
-            round_id=r.round_id,
-            summary=r.summary,
-            summary_en=r.summary_en or r.summary,
-            reasons=r.reasons,
-            created_at=r.created_at,
-        )
-        for r in page.items
-    ]
+    items = [read_model(RecommendationPublic, r, summary_en=r.summary_en or r.summary) for r in page.items]
     return RecommendationPage(items=items, next_cursor=page.next_cursor)
 
 

@@ -37,6 +37,7 @@ from service.api.evaluation.schemas import (
     TokenPublic,
 )
 from service.api.params import IdPath
+from service.api.schemas import read_model
 from service.auth import ActorDep, OptionalActorDep
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
 
@@ -48,17 +49,10 @@ def round_public(session: Session, survey: SurveyRound) -> RoundPublic:
     """Render a round with its counts."""
     counts = views.round_counts(session, round_id=survey.id)  # type: ignore[arg-type]
     policy = rounds.policy_of(session, survey=survey)
-    return RoundPublic(
-        id=survey.id,  # type: ignore[arg-type]
+    return read_model(
+        RoundPublic,
+        survey,
         policy_slug=policy.slug,
-        cycle=survey.cycle,
-        number=survey.number,
-        opens_at=survey.opens_at,
-        closes_at=survey.closes_at,
-        closed_at=survey.closed_at,
-        report_published_at=survey.report_published_at,
-        reminder_max=survey.reminder_max,
-        reminder_interval_days=survey.reminder_interval_days,
         population=counts.population,
         responses=counts.responses,
         target_sample=counts.target_sample,
@@ -219,15 +213,7 @@ def list_respondents(
 
 
 def _respondent(r: SurveyRespondent) -> RespondentPublic:
-    return RespondentPublic(
-        id=r.id,  # type: ignore[arg-type]
-        nip=r.nip,
-        name=r.name,
-        unit=r.unit,
-        email=r.email,
-        responded=r.responded_at is not None,
-        reminders_sent=r.reminders_sent,
-    )
+    return read_model(RespondentPublic, r, responded=r.responded_at is not None)
 
 
 @router.post("/respondents/{respondent_id}/token", status_code=201, response_model=TokenPublic)

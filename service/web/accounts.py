@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from sqlmodel import Session
 from starlette.responses import Response
 
 from policies.accounts import actions as accounts
@@ -10,6 +11,7 @@ from policies.accounts.models import StakeholderGroup
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotAuthenticated
 from policies.core.i18n import LOCALES
+from policies.core.settings import Settings
 from service.api.accounts import LoginIn, RegisterIn
 from service.deps import SessionDep, SettingsDep
 from service.web.forms import PageForm
@@ -48,6 +50,17 @@ REGISTER_FORM = PageForm(
 )
 
 
+def _sign_in(
+    request: Request, session: Session, settings: Settings, *, credentials: LoginIn | RegisterIn, target: str
+) -> Response:
+    """Issue a token for the credentials, keep it in an HttpOnly cookie and go on to `target`."""
+    sent = credentials.model_dump(include={"email", "password"})
+    issued = accounts.login(session, **sent, now=utcnow(), ttl_hours=settings.token_ttl_hours)
+    response = redirect(request, target)
+    set_session(request, response, token=issued.token, max_age=settings.token_ttl_hours * 3600)
+    return response
+
+
 @router.get("/login", name="login")
 def login_form(request: Request, actor: PageActorDep, next: str = "/") -> Response:
     """Show the login form."""
@@ -59,18 +72,12 @@ def login(request: Request, form: FormDep, session: SessionDep, settings: Settin
     """Check the credentials and keep the issued token in an HttpOnly cookie."""
     target = safe_next(str(form.get("next", "/")))
     try:
-        payload = LOGIN_FORM.parse(form)
-        issued = accounts.login(
-            session, **payload.model_dump(), now=utcnow(), ttl_hours=settings.token_ttl_hours
-        )
+        return _sign_in(request, session, settings, credentials=LOGIN_FORM.parse(form), target=target)
     except (NotAuthenticated, InvalidInput) as exc:
         session.rollback()
         email = str(form.get("email", ""))
         context = {"next": target, "values": {"email": email}, "errors": {"form": message_of(request, exc)}}
         return render(request, "web/login.html", context, status_code=401)
-    response = redirect(request, target)
-    set_session(request, response, token=issued.token, max_age=settings.token_ttl_hours * 3600)
-    return response
 
 
 @router.post("/logout", name="logout")
@@ -102,13 +109,7 @@ def register(request: Request, form: FormDep, session: SessionDep, settings: Set
     try:
         payload = REGISTER_FORM.parse(form)
         accounts.register_stakeholder(session, **payload.model_dump())
-        issued = accounts.login(
-            session,
-            email=payload.email,
-            password=payload.password,
-            now=utcnow(),
-            ttl_hours=settings.token_ttl_hours,
-        )
+        return _sign_in(request, session, settings, credentials=payload, target="/")
     except (InvalidInput, Conflict) as exc:
         session.rollback()
         field = exc.field if isinstance(exc, InvalidInput) else str(exc.extra.get("field") or "email")
@@ -118,9 +119,6 @@ def register(request: Request, form: FormDep, session: SessionDep, settings: Set
             "errors": {field or "form": message_of(request, exc)},
         }
         return render(request, "web/register.html", context, status_code=422)
-    response = redirect(request, "/")
-    set_session(request, response, token=issued.token, max_age=settings.token_ttl_hours * 3600)
-    return response
 
 
 @router.post("/lang", name="lang")

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from policies.accounts import audience
 from policies.accounts.access import SYSTEM
+from policies.consultation.models import ConsultationWindow
 from policies.consultation.queries import current_window
 from policies.core.errors import Conflict
 from policies.drafting.models import DraftVersion
@@ -34,6 +35,11 @@ def _cycle_version(session: Session, *, policy: Policy) -> DraftVersion | None:
     return session.exec(stmt.order_by(col(DraftVersion.number).desc())).first()
 
 
+def _cycle_round(session: Session, *, policy: Policy) -> SurveyRound | None:
+    stmt = select(SurveyRound).where(SurveyRound.policy_id == policy.id, SurveyRound.cycle == policy.cycle)
+    return session.exec(stmt.order_by(col(SurveyRound.number).desc())).first()
+
+
 def _catalogue_draft(session: Session, *, policy: Policy) -> str:
     # Imported here: the catalogue loader creates policies through the lifecycle actions, which read
     # the stage specification, which names this module's steps.
@@ -52,6 +58,20 @@ def _catalogue_draft(session: Session, *, policy: Policy) -> str:
 def _previous_adoption(session: Session, *, policy: Policy) -> Adoption | None:
     stmt = select(Adoption).where(Adoption.policy_id == policy.id, Adoption.cycle < policy.cycle)
     return session.exec(stmt.order_by(col(Adoption.cycle).desc())).first()
+
+
+def _window(session: Session, *, policy: Policy) -> ConsultationWindow:
+    window = current_window(session, policy=policy)
+    if window is None:
+        raise Conflict(NO_WINDOW, en=NO_WINDOW_EN)
+    return window
+
+
+def _document(session: Session, *, policy: Policy, kind: str, title: str, **values: object) -> str:
+    """Render the document `kind` and store it; say (in Indonesian) whether its text changed."""
+    body = documents.render(kind, policy=policy, **values)
+    _, changed = documents.store(session, policy=policy, kind=kind, title=title, body=body)
+    return "dirender" if changed else "tidak berubah"
 
 
 def ensure_working_version(session: Session, *, slug: str) -> str:
@@ -100,19 +120,22 @@ def render_agenda(session: Session, *, slug: str) -> str:
         )
     )
     clauses = clauses_of(session, version_id=version.id) if version else []  # type: ignore[arg-type]
-    body = documents.render("agenda", policy=policy, version=version, workshops=workshops, clauses=clauses)
-    _, changed = documents.store(
-        session, policy=policy, kind="agenda", title=f"Agenda lokakarya — {policy.title}", body=body
+    title = f"Agenda lokakarya — {policy.title}"
+    done = _document(
+        session,
+        policy=policy,
+        kind="agenda",
+        title=title,
+        version=version,
+        workshops=workshops,
+        clauses=clauses,
     )
-    return f"Agenda lokakarya {'dirender' if changed else 'tidak berubah'} ({len(workshops)} jadwal)."
+    return f"Agenda lokakarya {done} ({len(workshops)} jadwal)."
 
 
 def freeze_consultation_version(session: Session, *, slug: str, now: datetime) -> str:
     """Publish (freeze) the version the consultation window is about."""
-    policy = get_policy(session, slug=slug)
-    window = current_window(session, policy=policy)
-    if window is None:
-        raise Conflict(NO_WINDOW, en=NO_WINDOW_EN)
+    window = _window(session, policy=get_policy(session, slug=slug))
     version = session.get(DraftVersion, window.version_id)
     assert version is not None  # a foreign key guarantees it
     publish_version(session, actor=SYSTEM, slug=slug, number=version.number, now=now)
@@ -122,29 +145,23 @@ def freeze_consultation_version(session: Session, *, slug: str, now: datetime) -
 def render_consultation_document(session: Session, *, slug: str) -> str:
     """Render the text put to public consultation, clause by clause."""
     policy = get_policy(session, slug=slug)
-    window = current_window(session, policy=policy)
-    if window is None:
-        raise Conflict(NO_WINDOW, en=NO_WINDOW_EN)
-    version = session.get(DraftVersion, window.version_id)
-    body = documents.render(
-        "consultation",
+    window = _window(session, policy=policy)
+    done = _document(
+        session,
         policy=policy,
-        version=version,
+        kind="consultation",
+        title=f"Konsultasi publik — {policy.title}",
+        version=session.get(DraftVersion, window.version_id),
         window=window,
         clauses=clauses_of(session, version_id=window.version_id),
     )
-    _, changed = documents.store(
-        session, policy=policy, kind="consultation", title=f"Konsultasi publik — {policy.title}", body=body
-    )
-    return f"Dokumen konsultasi {'dirender' if changed else 'tidak berubah'}."
+    return f"Dokumen konsultasi {done}."
 
 
 def notify_consultation_open(session: Session, *, slug: str, now: datetime) -> str:
     """Tell every stakeholder the consultation is open, and until when."""
     policy = get_policy(session, slug=slug)
-    window = current_window(session, policy=policy)
-    if window is None:
-        raise Conflict(NO_WINDOW, en=NO_WINDOW_EN)
+    window = _window(session, policy=policy)
     people = audience.stakeholders(session, policy=policy)
     new = notify(
         session,
@@ -161,9 +178,7 @@ def notify_consultation_open(session: Session, *, slug: str, now: datetime) -> s
 def schedule_closing_reminder(session: Session, *, slug: str, now: datetime) -> str:
     """Remind stakeholders two days before the window closes."""
     policy = get_policy(session, slug=slug)
-    window = current_window(session, policy=policy)
-    if window is None:
-        raise Conflict(NO_WINDOW, en=NO_WINDOW_EN)
+    window = _window(session, policy=policy)
     due = max(now, window.closes_at - CLOSING_REMINDER_LEAD)
     new = notify(
         session,
@@ -188,20 +203,15 @@ def render_adopted_text(session: Session, *, slug: str) -> str:
     """Render the adopted text with its instrument, number and date."""
     policy = get_policy(session, slug=slug)
     adoption = _adoption(session, policy=policy)
-    body = documents.render(
-        "adopted",
-        policy=policy,
-        adoption=adoption,
-        clauses=clauses_of(session, version_id=adoption.version_id),
-    )
-    _, changed = documents.store(
+    done = _document(
         session,
         policy=policy,
         kind="adopted",
         title=f"{adoption.instrument_type} Nomor {adoption.number}",
-        body=body,
+        adoption=adoption,
+        clauses=clauses_of(session, version_id=adoption.version_id),
     )
-    return f"Teks yang ditetapkan {'dirender' if changed else 'tidak berubah'}."
+    return f"Teks yang ditetapkan {done}."
 
 
 def render_socialization_kit(session: Session, *, slug: str) -> str:
@@ -209,22 +219,17 @@ def render_socialization_kit(session: Session, *, slug: str) -> str:
     policy = get_policy(session, slug=slug)
     adoption = _adoption(session, policy=policy)
     indicators = list(session.exec(select(Indicator).where(Indicator.policy_id == policy.id)))
-    body = documents.render(
-        "socialization-kit",
+    done = _document(
+        session,
         policy=policy,
+        kind="socialization-kit",
+        title=f"Bahan sosialisasi — {policy.title}",
         adoption=adoption,
         clauses=clauses_of(session, version_id=adoption.version_id),
         rules=KindRules.from_mapping(get_kind(session, kind_id=policy.kind_id).rules),
         indicators=indicators,
     )
-    _, changed = documents.store(
-        session,
-        policy=policy,
-        kind="socialization-kit",
-        title=f"Bahan sosialisasi — {policy.title}",
-        body=body,
-    )
-    return f"Bahan sosialisasi {'dirender' if changed else 'tidak berubah'}."
+    return f"Bahan sosialisasi {done}."
 
 
 def notify_affected_units(session: Session, *, slug: str, now: datetime) -> str:
@@ -318,11 +323,7 @@ def notify_drafters(
 def open_evaluation_round(session: Session, *, slug: str, now: datetime) -> str:
     """Open the cycle's first survey round, unless the cycle already has one."""
     policy = get_policy(session, slug=slug)
-    existing = session.exec(
-        select(SurveyRound)
-        .where(SurveyRound.policy_id == policy.id, SurveyRound.cycle == policy.cycle)
-        .order_by(col(SurveyRound.number).desc())
-    ).first()
+    existing = _cycle_round(session, policy=policy)
     if existing is not None:
         return f"Putaran survei {existing.number} siklus ini sudah ada."
     # The round runs the default length (rounds.default_closing).
@@ -340,11 +341,7 @@ def invite_respondents(session: Session, *, slug: str, now: datetime) -> str:
 def notify_evaluation_opened(session: Session, *, slug: str, now: datetime) -> str:
     """Tell the drafters that evaluation has started and until when the round runs."""
     policy = get_policy(session, slug=slug)
-    survey = session.exec(
-        select(SurveyRound)
-        .where(SurveyRound.policy_id == policy.id, SurveyRound.cycle == policy.cycle)
-        .order_by(col(SurveyRound.number).desc())
-    ).first()
+    survey = _cycle_round(session, policy=policy)
     if survey is None:
         raise Conflict("Belum ada putaran survei pada siklus ini.", en="This cycle has no survey round yet.")
     new = notify_drafters(

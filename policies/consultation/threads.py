@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from policies.consultation.comment_queries import LIST_FROM, CommentPublic, comment_columns, record_of_row
 from policies.consultation.models import Comment, Disposition
 from policies.drafting.models import DraftVersion
 from policies.lifecycle.models import Policy
-
-
-@dataclass
-class ThreadItem:
-    """A comment with its disposition (if given) and its replies, oldest first."""
-
-    comment: Comment
-    disposition: Disposition | None
-    replies: list[Comment] = field(default_factory=list)
 
 
 def clause_comment_counts(session: Session, *, version_id: int) -> dict[str, int]:
@@ -34,26 +28,25 @@ def clause_comment_counts(session: Session, *, version_id: int) -> dict[str, int
     return {str(key): int(n) for key, n in session.exec(stmt)}
 
 
-def clause_thread(session: Session, *, version_id: int, clause_key: str) -> list[ThreadItem]:
+_C = Comment.__table__.c  # type: ignore[attr-defined]
+# Read as the public reads it, for everyone: the page shows a hidden comment by its reason.
+_THREAD = (
+    sa.select(*comment_columns(sa.false()))
+    .select_from(LIST_FROM)
+    .where(_C.version_id == sa.bindparam("version_id"), _C.clause_key == sa.bindparam("clause_key"))
+    .order_by(_C.id)
+)
+
+
+def clause_thread(session: Session, *, version_id: int, clause_key: str) -> list[CommentPublic]:
     """Return a clause's comments (hidden ones too, the page shows why) with dispositions and replies."""
-    rows = session.exec(
-        select(Comment, Disposition)
-        .outerjoin(Disposition, col(Disposition.comment_id) == Comment.id)
-        .where(Comment.version_id == version_id, Comment.clause_key == clause_key)
-        .order_by(col(Comment.id))
-    ).all()
-    items: dict[int, ThreadItem] = {}
-    replies: list[Comment] = []
-    for comment, disposition in rows:
-        if comment.parent_id is None:
-            items[comment.id] = ThreadItem(comment, disposition)  # type: ignore[index]
-        else:
-            replies.append(comment)
-    for reply in replies:
-        parent = items.get(reply.parent_id)  # type: ignore[arg-type]
-        if parent is not None:
-            parent.replies.append(reply)
-    return list(items.values())
+    params = {"version_id": version_id, "clause_key": clause_key}
+    records = [record_of_row(r) for r in session.connection().execute(_THREAD, params)]
+    comments: dict[int, dict[str, Any]] = {r["id"]: r for r in records if r["parent_id"] is None}
+    for reply in records:
+        if reply["parent_id"] in comments:
+            comments[reply["parent_id"]]["replies"].append(reply)
+    return [CommentPublic.model_validate(c) for c in comments.values()]
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ def test_a_comment_or_reply_holding_nul_comes_back_with_the_reason(
     replied = post_form(web, f"{thread}/replies", {"parent_id": str(first), "body": BAD}, page=thread)
     assert replied.status_code == 422
     assert "(NUL)" in replied.context["errors"][f"reply-{first}"]  # type: ignore[attr-defined]
-    assert [c.comment.body for c in web.get(thread).context["thread"]] == ["Satu."]  # type: ignore[attr-defined]
+    assert [c.body for c in web.get(thread).context["thread"]] == ["Satu."]  # type: ignore[attr-defined]
     # A NUL in the address: no policy has it, so the page is a plain 404, not a failed query.
     assert web.get(f"/policies/{SLUG}%00").status_code == 404
     sign_in(web, drafter)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 import sqlalchemy as sa
 from sqlalchemy import and_, or_
@@ -269,18 +269,17 @@ def list_comment_records(
     return {"items": items, "next_cursor": next_cursor}
 
 
+class PageArgs(TypedDict, total=False):
+    """Which page of the list: the keyword arguments of `list_comment_records` after the viewer."""
+
+    filters: CommentFilter
+    sort: CommentSort
+    cursor: str | None
+    limit: int
+
+
 def list_comments(
-    session: Session,
-    *,
-    slug: str,
-    viewer: Actor | None,
-    filters: CommentFilter = CommentFilter(),
-    sort: CommentSort = CommentSort.NEWEST,
-    cursor: str | None = None,
-    limit: int = 50,
+    session: Session, *, slug: str, viewer: Actor | None, **page: Unpack[PageArgs]
 ) -> CommentPage:
     """Return the same page as `list_comment_records`, as the read model the pages and API use."""
-    records = list_comment_records(
-        session, slug=slug, viewer=viewer, filters=filters, sort=sort, cursor=cursor, limit=limit
-    )
-    return CommentPage.model_validate(records)
+    return CommentPage.model_validate(list_comment_records(session, slug=slug, viewer=viewer, **page))

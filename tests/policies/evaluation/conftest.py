@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -82,8 +82,23 @@ def in_evaluation(db: str, catalog: None) -> Iterator[str]:
     yield SLUG
 
 
-def open_now(s: Session, actor: Actor, *, days: int = 30) -> Any:
-    """Open a round at NOW for `days`."""
+def open_at(s: Session, actor: Actor, *, opens_at: datetime, days: int = 30, slug: str = SLUG) -> Any:
+    """Open a round of `slug` at `opens_at` for `days`, the clock standing at NOW."""
     from policies.evaluation.rounds import open_round
 
-    return open_round(s, actor=actor, slug=SLUG, opens_at=NOW, closes_at=NOW + timedelta(days=days), now=NOW)
+    closes_at = opens_at + timedelta(days=days)
+    return open_round(s, actor=actor, slug=slug, opens_at=opens_at, closes_at=closes_at, now=NOW)
+
+
+def open_now(s: Session, actor: Actor, *, days: int = 30) -> Any:
+    """Open a round at NOW for `days`."""
+    return open_at(s, actor, opens_at=NOW, days=days)
+
+
+def populate(s: Session, actor: Actor, survey: Any, *, n: int, now: datetime | None = NOW) -> Any:
+    """Import a population CSV of `n` ASN (csv_of) into the round; return the import, tokens and all."""
+    from policies.evaluation.population import import_population_csv
+
+    return import_population_csv(
+        s, actor=actor, round_id=survey.id, secret=SECRET, csv_text=csv_of(n), now=now
+    )

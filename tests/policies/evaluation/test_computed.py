@@ -11,13 +11,13 @@ from policies.accounts.access import Actor
 from policies.accounts.models import Account, Role
 from policies.core.db import unit_of_work
 from policies.drafting.models import DraftVersion
-from policies.evaluation import population, responses, rounds
+from policies.evaluation import responses, rounds
 from policies.evaluation.models import Indicator, Measurement, SurveyRound
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
 from policies.rollout.models import Acknowledgement, Adoption, MentoringPair
 from tests.conftest import NOW
-from tests.policies.evaluation.conftest import SECRET, SLUG, answers, csv_of, open_now
+from tests.policies.evaluation.conftest import SLUG, answers, open_now, populate
 
 KEPEGAWAIAN = "perwal-kebijakan-kepegawaian-asn-2026"
 
@@ -125,9 +125,7 @@ def test_category_boundaries_reached_by_answer_sheets(
 ) -> None:
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"], days=5)
-        issued = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(len(sheets))
-        ).issued
+        issued = populate(s, staff["evaluator"], survey, n=len(sheets), now=None).issued
     with unit_of_work(db) as s:
         for token, scores in zip(issued, sheets, strict=True):
             responses.submit_response(

@@ -21,7 +21,15 @@ from policies.outbox import delivery, notify
 from policies.outbox.message_text import render_email
 from policies.outbox.models import Channel, DeliveryState, Reminder
 from tests.conftest import NOW
-from tests.policies.evaluation.conftest import SECRET, SLUG, UNIT, answers, csv_of, open_now
+from tests.policies.evaluation.conftest import (
+    SECRET,
+    SLUG,
+    UNIT,
+    answers,
+    open_at,
+    open_now,
+    populate,
+)
 
 BASE = "https://siklus.tangsel.go.id"
 LINK = re.compile(r"https://siklus\.tangsel\.go\.id/survei\?token=(\S+)")
@@ -47,9 +55,7 @@ def _token_in(reminder: Reminder) -> str:
 def test_the_invitation_link_answers_the_survey_once(db: str, in_evaluation: str, staff: dict) -> None:
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"])
-        issued = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(2), now=NOW
-        ).issued
+        issued = populate(s, staff["evaluator"], survey, n=2).issued
         stored = s.get(SurveyRespondent, issued[0].respondent_id)
         # Only the hash is stored; the plain token is the HMAC of round, respondent and salt.
         assert stored.token_hash == hash_token(issued[0].token) and issued[0].token not in stored.token_hash
@@ -91,17 +97,8 @@ def test_a_population_added_before_opening_is_invited_when_the_round_opens(
 ) -> None:
     opens = NOW + timedelta(days=2)
     with unit_of_work(db) as s:
-        survey = rounds.open_round(
-            s,
-            actor=staff["evaluator"],
-            slug=SLUG,
-            opens_at=opens,
-            closes_at=opens + timedelta(days=30),
-            now=NOW,
-        )
-        population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(3), now=NOW
-        )
+        survey = open_at(s, staff["evaluator"], opens_at=opens, days=30)
+        populate(s, staff["evaluator"], survey, n=3)
     assert _mail(db, "survey_invitation") == []  # not open yet
     with unit_of_work(db) as s:
         assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=1)) == 0
@@ -117,9 +114,7 @@ def test_a_population_added_before_opening_is_invited_when_the_round_opens(
 def test_a_reminder_carries_a_link_that_works(db: str, in_evaluation: str, staff: dict) -> None:
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"])
-        population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(1), now=NOW
-        )
+        populate(s, staff["evaluator"], survey, n=1)
     with unit_of_work(db) as s:
         assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=7)) == 1
     [reminder] = _mail(db, "survey_reminder")
@@ -138,9 +133,7 @@ def test_a_reminder_carries_a_link_that_works(db: str, in_evaluation: str, staff
 def test_a_reissued_link_invalidates_the_old_one(db: str, in_evaluation: str, staff: dict) -> None:
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"])
-        [old] = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(1), now=NOW
-        ).issued
+        [old] = populate(s, staff["evaluator"], survey, n=1).issued
     [first] = _mail(db, "survey_invitation")
     assert _token_in(first) == old.token
     later = NOW + timedelta(days=3)
@@ -162,9 +155,7 @@ def test_a_reissued_link_invalidates_the_old_one(db: str, in_evaluation: str, st
 def test_closing_cancels_pending_respondent_messages_only(db: str, in_evaluation: str, staff: dict) -> None:
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"], days=10)
-        population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(2), now=NOW
-        )
+        populate(s, staff["evaluator"], survey, n=2)
     with unit_of_work(db) as s:
         rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=8))  # reminders + closing-soon
     with unit_of_work(db) as s:
@@ -201,9 +192,7 @@ def test_delivery_never_sends_a_survey_message_of_a_closed_round(
 def test_delivery_skips_a_respondent_who_answered_meanwhile(db: str, in_evaluation: str, staff: dict) -> None:
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"])
-        [person] = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(1), now=NOW
-        ).issued
+        [person] = populate(s, staff["evaluator"], survey, n=1).issued
         responses.submit_response(s, token=person.token, answers=answers(), now=NOW)
     [invitation] = _mail(db, "survey_invitation")
     with unit_of_work(db) as s:
@@ -222,17 +211,8 @@ def test_the_evaluation_stage_invites_only_its_own_policys_respondents(
         s.add(policy)
         s.flush()
         for slug in (SLUG, other):
-            survey = rounds.open_round(
-                s,
-                actor=staff["evaluator"],
-                slug=slug,
-                opens_at=opens,
-                closes_at=opens + timedelta(days=9),
-                now=NOW,
-            )
-            population.import_population_csv(
-                s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(2), now=NOW
-            )
+            survey = open_at(s, staff["evaluator"], opens_at=opens, days=9, slug=slug)
+            populate(s, staff["evaluator"], survey, n=2)
     with unit_of_work(db) as s:
         line = stage_actions.invite_respondents(s, slug=SLUG, now=opens)
     assert line == "Undangan dan pengingat responden: 2 baru."

@@ -11,14 +11,14 @@ from sqlmodel import col, select
 from policies.core.db import unit_of_work
 from policies.drafting import revision
 from policies.drafting.models import RevisionNote
-from policies.evaluation import measurements, population, recommend, responses, rounds
+from policies.evaluation import measurements, recommend, responses, rounds
 from policies.evaluation.models import Indicator, Measurement, SurveyRound
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
 from policies.outbox.message_text import render_email
 from policies.outbox.models import Reminder
 from tests.conftest import NOW
-from tests.policies.evaluation.conftest import SECRET, SLUG, answers, csv_of, open_now
+from tests.policies.evaluation.conftest import SLUG, answers, open_now, populate
 
 
 def _ind(s, code: str) -> Indicator:  # type: ignore[no-untyped-def]
@@ -31,9 +31,7 @@ def closed_round(db: str, in_evaluation: str, staff: dict) -> int:
     """A round of five answer sheets, good everywhere but u8, closed with JP per ASN at 14,5."""
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"], days=10)
-        issued = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(5), now=NOW
-        ).issued
+        issued = populate(s, staff["evaluator"], survey, n=5).issued
         measurements.record_measurement(
             s, actor=staff["evaluator"], indicator_id=_ind(s, "jp_per_asn").id, value=14.5, round_id=survey.id
         )

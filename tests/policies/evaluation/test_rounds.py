@@ -17,7 +17,7 @@ from policies.evaluation.tokens import hash_token
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
 from tests.conftest import NOW
-from tests.policies.evaluation.conftest import SECRET, SLUG, answers, csv_of, open_now
+from tests.policies.evaluation.conftest import SECRET, SLUG, answers, open_now, populate
 
 STAKEHOLDER = Actor(id=None, name="Budi", role=Role.STAKEHOLDER)
 OTHER_DRAFTER = Actor(id=None, name="Dodi", role=Role.DRAFTER, unit="Dinas Pendidikan")
@@ -58,12 +58,8 @@ def test_open_round_refusals(db: str, catalog: None, staff: dict) -> None:
 def test_population_csv_issues_tokens_storing_only_hashes(db: str, in_evaluation: str, staff: dict) -> None:
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"])
-        result = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(3)
-        )
-        again = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(4)
-        )
+        result = populate(s, staff["evaluator"], survey, n=3, now=None)
+        again = populate(s, staff["evaluator"], survey, n=4, now=None)
     assert len(result.issued) == 3 and len({t.token for t in result.issued}) == 3
     assert len(again.issued) == 1 and len(again.skipped_existing) == 3
     with unit_of_work(db) as s:
@@ -95,12 +91,7 @@ def test_population_csv_errors_name_the_lines_and_save_nothing(
 def test_response_once_per_token_anonymous_and_validated(db: str, in_evaluation: str, staff: dict) -> None:
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"])
-        tokens = [
-            t.token
-            for t in population.import_population_csv(
-                s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(2)
-            ).issued
-        ]
+        tokens = [t.token for t in populate(s, staff["evaluator"], survey, n=2, now=None).issued]
     later = NOW + timedelta(days=1)
     with unit_of_work(db) as s:
         row = responses.submit_response(
@@ -135,9 +126,7 @@ def test_reminders_at_most_n_at_least_d_days_apart_none_after_close(
         survey = open_now(s, staff["evaluator"], days=30)
         survey.reminder_max, survey.reminder_interval_days = 2, 7
         s.add(survey)
-        issued = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(3), now=NOW
-        )
+        issued = populate(s, staff["evaluator"], survey, n=3)
     with unit_of_work(db) as s:
         responses.submit_response(
             s, token=issued.issued[0].token, answers=answers(), now=NOW + timedelta(days=1)
@@ -197,9 +186,7 @@ def test_close_due_rounds_closes_with_results_and_report_marker(
 ) -> None:
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"], days=5)
-        toks = population.import_population_csv(
-            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(4)
-        )
+        toks = populate(s, staff["evaluator"], survey, n=4, now=None)
     with unit_of_work(db) as s:
         for t, score in zip(toks.issued, (4, 4, 3, 4), strict=True):
             responses.submit_response(s, token=t.token, answers=answers(score), now=NOW + timedelta(hours=2))
@@ -223,13 +210,7 @@ def test_two_concurrent_submits_of_one_token_save_one_sheet(db: str, in_evaluati
 
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"])
-        token = (
-            population.import_population_csv(
-                s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text=csv_of(1)
-            )
-            .issued[0]
-            .token
-        )
+        token = populate(s, staff["evaluator"], survey, n=1, now=None).issued[0].token
     outcomes: list[str] = []
     barrier = threading.Barrier(2)
 

@@ -7,9 +7,11 @@ id and salt, never the token: the deliverer derives the link with the app secret
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from policies.accounts.models import Account
@@ -74,20 +76,22 @@ def _send(
     )
 
 
+def _unanswered(
+    session: Session, survey: SurveyRound, *where: ColumnElement[bool]
+) -> Sequence[SurveyRespondent]:
+    """Return the round's respondents who have not answered and meet `where`, in the order added."""
+    stmt = select(SurveyRespondent).where(
+        SurveyRespondent.round_id == survey.id, col(SurveyRespondent.responded_at).is_(None), *where
+    )
+    return session.exec(stmt.order_by(col(SurveyRespondent.id))).all()
+
+
 def invite_respondents(session: Session, *, survey: SurveyRound, now: datetime) -> int:
     """Queue an invitation for every respondent of an open round not yet invited; return how many."""
     if not is_open(survey, now=now):
         return 0
     policy = policy_of(session, survey=survey)
-    waiting = session.exec(
-        select(SurveyRespondent)
-        .where(
-            SurveyRespondent.round_id == survey.id,
-            col(SurveyRespondent.invited_at).is_(None),
-            col(SurveyRespondent.responded_at).is_(None),
-        )
-        .order_by(col(SurveyRespondent.id))
-    ).all()
+    waiting = _unanswered(session, survey, col(SurveyRespondent.invited_at).is_(None))
     count = 0
     for person in waiting:
         count += _send(
@@ -113,16 +117,12 @@ def remind_respondents(session: Session, *, survey: SurveyRound, now: datetime) 
         return 0
     policy = policy_of(session, survey=survey)
     gap = timedelta(days=survey.reminder_interval_days)
-    pending = session.exec(
-        select(SurveyRespondent)
-        .where(
-            SurveyRespondent.round_id == survey.id,
-            col(SurveyRespondent.invited_at).is_not(None),
-            col(SurveyRespondent.responded_at).is_(None),
-            SurveyRespondent.reminders_sent < survey.reminder_max,
-        )
-        .order_by(col(SurveyRespondent.id))
-    ).all()
+    pending = _unanswered(
+        session,
+        survey,
+        col(SurveyRespondent.invited_at).is_not(None),
+        SurveyRespondent.reminders_sent < survey.reminder_max,
+    )
     count = 0
     for person in pending:
         last = person.last_reminded_at or person.invited_at

@@ -13,7 +13,7 @@ from policies.consultation.models import Comment, Disposition, Outcome
 from policies.consultation.register import campaign_of, comment_of, insert_once
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
-from policies.core.fields import clean_text
+from policies.core.fields import TextField, clean_text
 from policies.drafting.models import Clause, DraftVersion
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import get_policy
@@ -21,6 +21,23 @@ from policies.lifecycle.queries import get_policy
 MAX_CLAUSE_KEY = 40
 MAX_REASON_CHARS = 20_000
 MAX_MODERATION_REASON_CHARS = 1_000
+DISPOSITION_REASON = TextField(
+    "reason",
+    "Alasan tindak lanjut",
+    "The disposition's reason",
+    MAX_REASON_CHARS,
+    blank=(
+        "Alasan tindak lanjut wajib diisi: setiap pemberi masukan berhak mendapat penjelasan.",
+        "A disposition needs a reason: everyone who commented has the right to an explanation.",
+    ),
+)
+MODERATION_REASON = TextField(
+    "reason",
+    "Alasan moderasi",
+    "The moderation's reason",
+    MAX_MODERATION_REASON_CHARS,
+    blank=("Alasan moderasi wajib diisi.", "A moderation needs a reason."),
+)
 
 
 def _check_next_clause(session: Session, *, comment: Comment, key: str) -> None:
@@ -65,20 +82,7 @@ def _dispose(
             en="A disposition answers a comment, not a reply.",
             field="comment_id",
         )
-    reason = reason.strip()
-    if not reason:
-        raise InvalidInput(
-            "Alasan tindak lanjut wajib diisi: setiap pemberi masukan berhak mendapat penjelasan.",
-            en="A disposition needs a reason: everyone who commented has the right to an explanation.",
-            field="reason",
-        )
-    reason = clean_text(
-        reason,
-        field="reason",
-        label="Alasan tindak lanjut",
-        label_en="The disposition's reason",
-        max_chars=MAX_REASON_CHARS,
-    )
+    reason = DISPOSITION_REASON.clean(reason)
     if next_clause_key is not None and not next_clause_key.strip():
         next_clause_key = None
     if next_clause_key is not None and len(next_clause_key) > MAX_CLAUSE_KEY:
@@ -202,15 +206,7 @@ def set_hidden(
     require_role(actor, Role.MODERATOR)
     policy = get_policy(session, slug=slug)
     comment = comment_of(session, policy=policy, comment_id=comment_id)
-    if not reason.strip():
-        raise InvalidInput("Alasan moderasi wajib diisi.", en="A moderation needs a reason.", field="reason")
-    reason = clean_text(
-        reason,
-        field="reason",
-        label="Alasan moderasi",
-        label_en="The moderation's reason",
-        max_chars=MAX_MODERATION_REASON_CHARS,
-    )
+    reason = MODERATION_REASON.clean(reason)
     comment.hidden_at = (now or utcnow()) if hidden else None
     comment.hidden_reason = reason
     comment.hidden_by_id = actor.id

@@ -48,6 +48,7 @@ __all__ = [
 
 MAX_QUOTE_CHARS = 5_000
 MAX_CLAUSE_KEY_CHARS = 40
+BLANK_BODY = ("Isi masukan tidak boleh kosong.", "The comment must not be empty.")
 COMMENTING = ("mengirim masukan", "send comments")
 RATE_PERIOD = timedelta(minutes=1)
 VOTING = ("memberi dukungan atau penolakan", "support or oppose comments")
@@ -246,9 +247,7 @@ def create_comment(
 def _check_body(body: str, *, max_chars: int) -> None:
     # Checked, never rewritten: the register keeps the text exactly as its author sent it.
     if not body.strip():
-        raise InvalidInput(
-            "Isi masukan tidak boleh kosong.", en="The comment must not be empty.", field="body"
-        )
+        raise InvalidInput(BLANK_BODY[0], en=BLANK_BODY[1], field="body")
     if len(body) > max_chars:
         raise InvalidInput(
             f"Masukan terlalu panjang ({len(body)} karakter): maksimal {max_chars} karakter.",

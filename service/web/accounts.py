@@ -14,7 +14,7 @@ from policies.core.i18n import LOCALES
 from policies.core.settings import Settings
 from service.api.accounts import LoginIn, RegisterIn
 from service.deps import SessionDep, SettingsDep
-from service.web.forms import PageForm
+from service.web.forms import PageForm, text
 from service.web.i18n import LANG_COOKIE
 from service.web.render import (
     SESSION_COOKIE,
@@ -41,12 +41,12 @@ LOGIN_FORM = PageForm(
 REGISTER_FORM = PageForm(
     RegisterIn,
     refusals={"group": ("Pilih kelompok pemangku kepentingan.", "Choose whom you speak for.")},
-    labels={
-        "email": ("Email", "The email"),
-        "name": ("Nama", "The name"),
-        "password": ("Kata sandi", "The password"),
-        "unit": ("Unit kerja", "The work unit"),
-    },
+    texts=(
+        text("email", "Email", "The email"),
+        text("name", "Nama", "The name"),
+        text("password", "Kata sandi", "The password"),
+        text("unit", "Unit kerja", "The work unit"),
+    ),
 )
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -11,7 +11,7 @@ from pydantic_core import ErrorDetails
 from starlette.datastructures import FormData
 
 from policies.core.errors import InvalidInput
-from policies.core.fields import TextField, clean_text
+from policies.core.fields import TextField
 from service.problems import check_fields
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -27,8 +27,8 @@ class PageForm(Generic[Model]):
     model: type[Model]
     # API field -> the page's own refusal (Indonesian, English) of a value it does not offer.
     refusals: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-    # API field -> its label (Indonesian, English): a refused text reads as the domain's text rule says it.
-    labels: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # The domain's rules of its texts: a refused text reads as its rule words it, in the model's bounds.
+    texts: Sequence[TextField] = ()
 
     def parse(self, form: FormData, **given: object) -> Model:
         """Return the model of the form's fields (and the `given` ones), or refuse the first bad one."""
@@ -50,20 +50,17 @@ class PageForm(Generic[Model]):
         if first in self.refusals:
             said, said_en = self.refusals[first]
             return InvalidInput(said, en=said_en, field=first)
-        value = data.get(first)
-        if first in self.labels and isinstance(value, str) and error["type"] in TEXT_REFUSALS:
-            label, label_en = self.labels[first]
+        rule, value = next((t for t in self.texts if t.field == first), None), data.get(first)
+        if rule is not None and isinstance(value, str) and error["type"] in TEXT_REFUSALS:
             limits = error.get("ctx", {})
+            bounded = replace(
+                rule,
+                max_chars=int(limits.get("max_length", rule.max_chars)),
+                min_chars=int(limits.get("min_length", rule.min_chars)),
+                strip=False,
+            )
             try:
-                clean_text(
-                    value,
-                    field=first,
-                    label=label,
-                    label_en=label_en,
-                    max_chars=int(limits.get("max_length", NO_LIMIT)),
-                    min_chars=int(limits.get("min_length", 0)),
-                    strip=False,
-                )
+                bounded.clean(value)
             except InvalidInput as refused:
                 return refused
         # Otherwise the page says what the API says of the same body: which fields to check.
@@ -71,6 +68,6 @@ class PageForm(Generic[Model]):
         return InvalidInput(said, en=said_en, field=first)
 
 
-def labels_of(*fields: TextField) -> dict[str, tuple[str, str]]:
-    """Return the labels of the domain's text rules, keyed by field, for a form's `labels`."""
-    return {f.field: (f.label, f.label_en) for f in fields}
+def text(field: str, label: str, label_en: str, *, blank: tuple[str, str] | None = None) -> TextField:
+    """Return a text rule for a form's `texts` whose bounds are the model's (its label words a refusal)."""
+    return TextField(field, label, label_en, NO_LIMIT, blank=blank)

@@ -8,6 +8,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from policies.accounts.access import Actor
+from policies.consultation.answers import MODERATION_REASON
 from policies.consultation.comments import set_hidden
 from policies.consultation.models import Comment
 from policies.consultation.moderation import moderation_queue
@@ -53,7 +54,7 @@ def moderation_page(
     return render(request, "web/moderation.html", _context(session, actor, _tab(tab), before))
 
 
-MODERATION_FORM = PageForm(ModerationIn, labels={"reason": ("Alasan moderasi", "The moderation's reason")})
+MODERATION_FORM = PageForm(ModerationIn, texts=(MODERATION_REASON,))
 
 
 def moderate(session: Session, *, actor: Actor, slug: str, item_id: int, form: FormData) -> Comment:

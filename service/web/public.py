@@ -15,7 +15,7 @@ from starlette.responses import Response
 from policies.accounts.access import Actor
 from policies.consultation import queries as consultation_queries
 from policies.consultation import threads
-from policies.consultation.comments import CommentRules, create_comment, create_reply
+from policies.consultation.comments import BLANK_BODY, CommentRules, create_comment, create_reply
 from policies.consultation.models import Comment, ConsultationWindow, Stance
 from policies.consultation.windows import is_open
 from policies.core.db import utcnow
@@ -35,7 +35,7 @@ from service.api.consultation.comments import CommentCreate, ReplyCreate
 from service.api.params import MAX_ID, IdPath
 from service.deps import SessionDep, SettingsDep
 from service.problems import status_of
-from service.web.forms import PageForm
+from service.web.forms import PageForm, text
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -194,7 +194,7 @@ def _thread_post(
 
 ThreadPostDep = Annotated[ThreadPost, Depends(_thread_post)]
 THREAD = "/policies/{slug}/versions/{number}/clauses/{key}"
-BODY_LABEL = ("Masukan", "The comment")
+BODY = text("body", "Masukan", "The comment", blank=BLANK_BODY)
 COMMENT_FORM = PageForm(
     CommentCreate,
     refusals={
@@ -203,9 +203,9 @@ COMMENT_FORM = PageForm(
             "Choose a stance: for, neutral or against.",
         )
     },
-    labels={"body": BODY_LABEL},
+    texts=(BODY,),
 )
-REPLY_FORM = PageForm(ReplyCreate, labels={"body": BODY_LABEL})
+REPLY_FORM = PageForm(ReplyCreate, texts=(BODY,))
 
 
 def _sent(

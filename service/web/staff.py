@@ -42,7 +42,7 @@ from service.api.workshops import AttendanceIn, MinutesIn, WorkshopCreate
 from service.deps import SessionDep, SettingsDep
 from service.dispatch import StageDispatch, run_ui_url
 from service.problems import status_of
-from service.web.forms import PageForm, labels_of
+from service.web.forms import PageForm
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -157,7 +157,7 @@ def edit_form(slug: str, request: Request, session: PageReadSessionDep, actor: P
     )
 
 
-EDIT_FORM = PageForm(VersionCreate, labels=labels_of(BODY_FIELD, CHANGE_NOTE_FIELD, TITLE_FIELD))
+EDIT_FORM = PageForm(VersionCreate, texts=(BODY_FIELD, CHANGE_NOTE_FIELD, TITLE_FIELD))
 
 
 @router.post("/policies/{slug}/edit")
@@ -201,15 +201,15 @@ WORKSHOP_ACTIONS: dict[str, tuple[PageForm[Any], Callable[..., object]]] = {
             refusals={
                 "starts_at": ("Isi tanggal dan jam lokakarya.", "Fill in the workshop's date and time.")
             },
-            labels=labels_of(*workshops.SCHEDULE_FIELDS),
+            texts=workshops.SCHEDULE_FIELDS,
         ),
         workshops.schedule_workshop,
     ),
     "attendance": (
-        PageForm(AttendanceIn, labels=labels_of(*workshops.ATTENDANCE_FIELDS)),
+        PageForm(AttendanceIn, texts=workshops.ATTENDANCE_FIELDS),
         workshops.record_attendance,
     ),
-    "minutes": (PageForm(MinutesIn, labels=labels_of(workshops.MINUTES_FIELD)), workshops.record_minutes),
+    "minutes": (PageForm(MinutesIn, texts=(workshops.MINUTES_FIELD,)), workshops.record_minutes),
 }
 # The workshop page's fields that show their own error beside them.
 WORKSHOP_FIELDS = frozenset(

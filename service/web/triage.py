@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, Response
 from policies.accounts.access import Actor, can_answer, can_moderate, require_owner, require_role
 from policies.accounts.models import Role
 from policies.consultation import queries as consultation_queries
+from policies.consultation.answers import DISPOSITION_REASON
 from policies.consultation.campaigns import list_campaigns
 from policies.consultation.comments import dispose, dispose_campaign
 from policies.consultation.models import Outcome, Stance
@@ -129,7 +130,7 @@ DISPOSITION_FORM = PageForm(
             "Choose an answer: accepted, partly accepted, not accepted or noted.",
         )
     },
-    labels={"reason": ("Alasan tindak lanjut", "The disposition's reason")},
+    texts=(DISPOSITION_REASON,),
 )
 
 

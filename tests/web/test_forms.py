@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 from policies.core.errors import InvalidInput
 from policies.core.settings import Settings
 from service.api.schemas import Text
-from service.web.forms import PageForm
+from service.web.forms import PageForm, text
 from tests.service.conftest import auth, open_consultation
 from tests.web.conftest import DRAFT, SLUG, post_form, sign_in, use_english
 
@@ -76,7 +76,9 @@ def test_a_page_form_fills_the_model_with_blank_optional_fields_left_to_their_de
 
 PLAIN = PageForm(_Sample)
 WORDED = PageForm(
-    _Sample, refusals={"count": ("Isi jumlah.", "Give a count.")}, labels={"title": ("Judul", "The title")}
+    _Sample,
+    refusals={"count": ("Isi jumlah.", "Give a count.")},
+    texts=(text("title", "Judul", "The title"),),
 )
 
 

@@ -192,16 +192,8 @@ def load_catalog(session: Session, *, directory: Path = KINDS_DIR) -> CatalogRep
         session.flush()
         example = spec.example
         if session.exec(select(Policy.id).where(Policy.slug == example.slug)).first() is None:
-            create_policy(
-                session,
-                actor=SYSTEM,
-                slug=example.slug,
-                title=example.title,
-                kind_code=spec.code,
-                region=example.region,
-                unit=example.unit,
-                audience_size=example.audience_size,
-            )
+            fields = example.model_dump(exclude={"draft"})
+            create_policy(session, actor=SYSTEM, kind_code=spec.code, **fields)
             create_version(
                 session,
                 actor=SYSTEM,

@@ -169,16 +169,8 @@ def create(
     background: BackgroundTasks,
 ) -> PolicyDetail:
     """Start a policy of a catalogue kind (a drafter of the unit, or an admin)."""
-    policy = create_policy(
-        session,
-        actor=actor,
-        slug=payload.slug,
-        title=payload.title,
-        kind_code=payload.kind,
-        region=payload.region,
-        unit=payload.unit,
-        audience_size=payload.audience_size,
-    )
+    fields = payload.model_dump(exclude={"kind"})
+    policy = create_policy(session, actor=actor, kind_code=payload.kind, **fields)
     # Its drafting work goes to Prefect after the commit, as an advance's does.
     StageDispatch(background, settings=settings, slug=policy.slug)(
         stagework.latest_event(session, policy_id=policy.id)  # type: ignore[arg-type]

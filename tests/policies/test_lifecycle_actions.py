@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -23,6 +22,7 @@ from policies.lifecycle.queries import get_policy, stage_history
 from policies.rollout import actions as rollout
 from tests.conftest import DRAFTER, NOW
 from tests.lifecycle_walk import CITIZEN, SLUG, adopt, answer, hold_workshops, schedule_window
+from tests.races import race
 
 
 def _advance(db: str, to: Stage, *, now=NOW, reason: str = "") -> StageEvent:
@@ -136,26 +136,15 @@ def test_only_a_drafter_of_the_owning_unit_may_advance(db: str, catalog: None) -
 def test_concurrent_advances_one_wins_one_conflicts(db: str, catalog: None) -> None:
     with unit_of_work(db) as s:
         seen = get_policy(s, slug=SLUG).lock_version
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
-    def attempt() -> None:
-        barrier.wait()
-        try:
-            with unit_of_work(db) as s:
-                lifecycle.advance(
-                    s, actor=DRAFTER, slug=SLUG, to_stage=Stage.WORKSHOP, expected_version=seen, now=NOW
-                )
-            outcomes.append("won")
-        except Conflict:
-            outcomes.append("conflict")
+    def attempt() -> str:
+        with unit_of_work(db) as s:
+            lifecycle.advance(
+                s, actor=DRAFTER, slug=SLUG, to_stage=Stage.WORKSHOP, expected_version=seen, now=NOW
+            )
+        return "won"
 
-    threads = [threading.Thread(target=attempt) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["conflict", "won"]
+    assert race(attempt) == ["conflict", "won"]
     with unit_of_work(db) as s:
         policy = get_policy(s, slug=SLUG)
         events = s.exec(select(StageEvent).where(StageEvent.policy_id == policy.id)).all()

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from bench.common import PG_URL, postgres_reachable
 
 # name -> (full-size arguments, quick arguments); PostgreSQL variants are added below.
 BENCHES: dict[str, tuple[list[str], list[str]]] = {
@@ -28,19 +28,9 @@ URL_BENCHES = {"evaluation", "pages"}
 MISSED_MARKERS = ("TOO SLOW", "MISSED")
 
 
-def _postgres_reachable() -> bool:
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", 5432), 2).close()
-        return True
-    except OSError:
-        return False
-
-
 def _runs(names: list[str], *, quick: bool) -> list[tuple[str, list[str]]]:
     plan: list[tuple[str, list[str]]] = []
-    postgres = _postgres_reachable()
+    postgres = postgres_reachable()
     for name in names:
         full, small = BENCHES[name]
         args = small if quick else full

@@ -23,7 +23,6 @@ import json
 import os
 import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,37 +34,18 @@ import httpx
 import sqlalchemy as sa
 
 from bench.comment_fill import MAIN_SLUG, REPORT_SLUG, bulk_fill, prepare
+from bench.common import PG_URL, free_port, percentile, postgres_reachable, postgres_schema
 from policies.consultation.export import export_query
 from policies.consultation.pages import CommentSort, page_cursor
 from policies.core.db import get_engine, read_session, utcnow
 
 CLIENTS = 32
-PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 RESULTS = Path(__file__).parent / "results"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def _postgres_reachable() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 5432), 2).close()
-        return True
-    except OSError:
-        return False
 
 
 def start_web(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     """Start uvicorn as `siklus serve` does (one worker), uvloop and httptools made explicit."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "SIKLUS_DATABASE_URL": url,
@@ -139,8 +119,8 @@ def bench_post(base: str, *, tokens: list[str], clause_keys: list[str], posts: i
         "healthz_rps": healthz,
         "post_rps": comments,
         "ratio": comments / healthz,
-        "post_p50_ms": _pct(waits, 0.5) * 1000,
-        "post_p99_ms": _pct(waits, 0.99) * 1000,
+        "post_p50_ms": percentile(waits, 0.5) * 1000,
+        "post_p99_ms": percentile(waits, 0.99) * 1000,
         "post_max_ms": max(waits) * 1000,
     }
 
@@ -173,7 +153,11 @@ def bench_deep_page(base: str, *, window_max_id: int, runs: int = 300) -> dict[s
                 health.append((time.perf_counter() - start) * 1000)
     finally:
         conn.close()
-    return {"p50_ms": _pct(samples, 0.5), "p99_ms": _pct(samples, 0.99), "healthz_p50_ms": _pct(health, 0.5)}
+    return {
+        "p50_ms": percentile(samples, 0.5),
+        "p99_ms": percentile(samples, 0.99),
+        "healthz_p50_ms": percentile(health, 0.5),
+    }
 
 
 def bench_filtered_pages(base: str, *, clause_key: str, runs: int = 50) -> dict[str, float]:
@@ -198,7 +182,7 @@ def bench_filtered_pages(base: str, *, clause_key: str, runs: int = 50) -> dict[
                 assert response.status == 200 and json.loads(body)["items"], body[:300]
                 if i >= 5:
                     samples.append((time.perf_counter() - start) * 1000)
-            out[f"{name}_p50_ms"] = _pct(samples, 0.5)
+            out[f"{name}_p50_ms"] = percentile(samples, 0.5)
     finally:
         conn.close()
     return out
@@ -386,21 +370,12 @@ def main() -> None:
         results["sqlite"] = run_backend(
             "sqlite", f"sqlite:///{tmp / 'bench.db'}", n=args.comments, posts=args.posts, tmp=tmp
         )
-        if not args.no_postgres and _postgres_reachable():
-            schema = f"siklus_bench_{secrets.token_hex(4)}"
-            admin = sa.create_engine(PG_BASE)
-            with admin.begin() as conn:
-                conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-            try:
-                url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
+        if not args.no_postgres and postgres_reachable():
+            with postgres_schema(PG_URL) as url:
                 results["postgresql"] = run_backend(
                     "postgresql", url, n=args.comments, posts=args.posts, tmp=tmp
                 )
                 get_engine(url).dispose()
-            finally:
-                with admin.begin() as conn:
-                    conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-                admin.dispose()
         elif not args.no_postgres:
             print("PostgreSQL on 127.0.0.1:5432 is not reachable: its pass did NOT run")
     _table(results)

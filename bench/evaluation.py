@@ -11,15 +11,14 @@ import argparse
 import random
 import secrets
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from bench.common import scratch_database
 from policies.accounts.access import Actor
 from policies.accounts.models import Role
 from policies.catalog import load_catalog
@@ -157,23 +156,8 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    if args.database_url.startswith("postgresql"):
-        schema = f"siklus_bench_{secrets.token_hex(4)}"
-        admin = sa.create_engine(args.database_url)
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        sep = "&" if "?" in args.database_url else "?"
-        try:
-            bench(
-                f"{args.database_url}{sep}options=-csearch_path%3D{schema}", n=args.responses, runs=args.runs
-            )
-        finally:
-            with admin.begin() as conn:
-                conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-            admin.dispose()
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            bench(f"sqlite:///{Path(tmp) / 'bench.db'}", n=args.responses, runs=args.runs)
+    with scratch_database(args.database_url) as url:
+        bench(url, n=args.responses, runs=args.runs)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import os
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
@@ -26,16 +25,7 @@ from pathlib import Path
 
 import httpx
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+from bench.common import free_port, percentile
 
 
 def main() -> None:
@@ -45,7 +35,7 @@ def main() -> None:
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="siklus-bench-flows-"))
-    prefect_port, web_port = _free_port(), _free_port()
+    prefect_port, web_port = free_port(), free_port()
     api_url = f"http://127.0.0.1:{prefect_port}/api"
     os.environ.update(
         SIKLUS_DATABASE_URL=f"sqlite:///{tmp / 'siklus.db'}",
@@ -172,7 +162,7 @@ def _bench_advance(port: int, *, policies: int) -> None:
     ms = samples[5:] if len(samples) > 20 else samples  # the first requests warm the worker up
     print(
         f"HTTP advance drafting→workshop, {len(ms)} requests: p50 {statistics.median(ms):.1f} ms, "
-        f"p99 {_percentile(ms, 0.99):.1f} ms, max {max(ms):.1f} ms (target p50 < 50 ms)"
+        f"p99 {percentile(ms, 0.99):.1f} ms, max {max(ms):.1f} ms (target p50 < 50 ms)"
     )
     if statistics.median(ms) >= 50:
         print(f"MISSED: HTTP advance p50 {statistics.median(ms):.1f} ms >= 50 ms")

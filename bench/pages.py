@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import secrets
 import statistics
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from bench.common import scratch_database
 from policies.accounts import actions as accounts
 from policies.accounts.access import SYSTEM, Actor
 from policies.accounts.models import Role, StakeholderGroup
@@ -267,21 +267,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
     kw = {"clauses": args.clauses, "comments": args.comments, "runs": args.runs}
-    if args.database_url.startswith("postgresql"):
-        schema = f"siklus_bench_{secrets.token_hex(4)}"
-        admin = sa.create_engine(args.database_url)
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        sep = "&" if "?" in args.database_url else "?"
-        try:
-            results = bench(f"{args.database_url}{sep}options=-csearch_path%3D{schema}", **kw)
-        finally:
-            with admin.begin() as conn:
-                conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-            admin.dispose()
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            results = bench(f"sqlite:///{Path(tmp) / 'bench.db'}", **kw)
+    with scratch_database(args.database_url) as url:
+        results = bench(url, **kw)
     slow = too_slow(results)
     if slow:
         print(f"over the {TARGET_MS:.0f} ms target: {', '.join(slow)}")

@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Iterator
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -121,41 +122,54 @@ def client(settings: Settings, catalog: None) -> Iterator[TestClient]:
         yield test_client
 
 
+# Each role's fixture account; the page tests sign in as the same people.
+ACCOUNTS: dict[str, dict[str, Any]] = {
+    "admin": {"email": "ani@siklus.test", "name": "Ani Admin", "role": Role.ADMIN},
+    "drafter": {"email": "rina@bkpsdm.test", "name": "Rina Perancang", "role": Role.DRAFTER, "unit": UNIT},
+    "other_drafter": {
+        "email": "joko@lampung.test",
+        "name": "Joko Perancang",
+        "role": Role.DRAFTER,
+        "unit": OTHER_UNIT,
+    },
+    "moderator": {"email": "maya@siklus.test", "name": "Maya Moderator", "role": Role.MODERATOR},
+    "stakeholder": {
+        "email": "budi@asn.test",
+        "name": "Budi Santoso",
+        "role": Role.STAKEHOLDER,
+        "group": StakeholderGroup.ASN,
+        "nip": "198703152010011002",
+        "unit": "Dinas Pendidikan",
+    },
+    "evaluator": {"email": "eva@siklus.test", "name": "Eva Evaluator", "role": Role.EVALUATOR},
+}
+
+
 @pytest.fixture
 def admin_token(db: str) -> str:
     """A token of an admin."""
-    return make_token(db, email="admin@siklus.test", name="Ani Admin", role=Role.ADMIN)
+    return make_token(db, **ACCOUNTS["admin"])
 
 
 @pytest.fixture
 def drafter_token(db: str) -> str:
     """A token of a drafter of the unit that owns the catalogue's Tangerang Selatan policies."""
-    return make_token(db, email="rina@bkpsdm.test", name="Rina Perancang", role=Role.DRAFTER, unit=UNIT)
+    return make_token(db, **ACCOUNTS["drafter"])
 
 
 @pytest.fixture
 def other_drafter_token(db: str) -> str:
     """A token of a drafter of another unit (Lampung Selatan)."""
-    return make_token(
-        db, email="joko@lampung.test", name="Joko Perancang", role=Role.DRAFTER, unit=OTHER_UNIT
-    )
+    return make_token(db, **ACCOUNTS["other_drafter"])
 
 
 @pytest.fixture
 def moderator_token(db: str) -> str:
     """A token of a moderator."""
-    return make_token(db, email="moderator@siklus.test", name="Maya Moderator", role=Role.MODERATOR)
+    return make_token(db, **ACCOUNTS["moderator"])
 
 
 @pytest.fixture
 def stakeholder_token(db: str) -> str:
     """A token of an ASN stakeholder."""
-    return make_token(
-        db,
-        email="budi@asn.test",
-        name="Budi Santoso",
-        role=Role.STAKEHOLDER,
-        group=StakeholderGroup.ASN,
-        nip="198703152010011002",
-        unit="Dinas Pendidikan",
-    )
+    return make_token(db, **ACCOUNTS["stakeholder"])

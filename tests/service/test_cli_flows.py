@@ -186,26 +186,30 @@ def test_wait_healthy_gives_up_at_once_when_asked_to_stop() -> None:
     assert not waiting.is_alive() and answers == [False] and len(asked) == 3
 
 
+def _serve(env: dict[str, str], *args: str, db: str, data_dir: Path) -> subprocess.Popen[str]:
+    """Start `siklus serve` on the test database, this checkout first on its path, output in one pipe."""
+    return subprocess.Popen(
+        [sys.executable, "-c", "from service.cli import app; app()", "serve", *args],
+        env={
+            **env,
+            "SIKLUS_DATABASE_URL": db,
+            "SIKLUS_DATA_DIR": str(data_dir),
+            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 def test_serve_reads_the_prefect_profile_and_ctrl_c_while_waiting_stops_at_once(
     tmp_path: Path, db: str
 ) -> None:
     profiles = tmp_path / "profiles.toml"
     profiles.write_text('active = "uji"\n\n[profiles.uji]\nPREFECT_API_URL = "http://127.0.0.1:9/api"\n')
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    env.update(
-        PREFECT_HOME=str(tmp_path / "prefect"),
-        PREFECT_PROFILES_PATH=str(profiles),
-        SIKLUS_DATABASE_URL=db,
-        SIKLUS_DATA_DIR=str(tmp_path / "data"),
-        PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    )
-    serve = subprocess.Popen(
-        [sys.executable, "-c", "from service.cli import app; app()", "serve"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_PROFILES_PATH=str(profiles))
+    serve = _serve(env, db=db, data_dir=tmp_path / "data")
     try:
         assert serve.stdout is not None
         line = serve.stdout.readline()
@@ -260,21 +264,8 @@ def test_serve_no_runner_starts_only_the_web_and_stops_it_on_ctrl_c(tmp_path: Pa
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    env = dict(os.environ)
-    env.update(
-        PREFECT_API_URL=f"http://127.0.0.1:{port}/api",
-        SIKLUS_DATABASE_URL=db,
-        SIKLUS_DATA_DIR=str(tmp_path / "data"),
-        SIKLUS_PORT=str(_free_port()),
-        PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    )
-    serve = subprocess.Popen(
-        [sys.executable, "-c", "from service.cli import app; app()", "serve", "--no-runner"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    env = {**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api", "SIKLUS_PORT": str(_free_port())}
+    serve = _serve(env, "--no-runner", db=db, data_dir=tmp_path / "data")
     try:
         assert serve.stdout is not None
         lines = [serve.stdout.readline().strip() for _ in range(4)]

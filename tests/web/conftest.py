@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from policies.accounts.access import Actor
-from policies.accounts.models import Role, StakeholderGroup
+from policies.accounts.models import Role
 from policies.consultation.comments import create_comment
 from policies.consultation.models import Stance
 from policies.consultation.queries import current_window
@@ -23,7 +23,7 @@ from policies.lifecycle.queries import get_policy
 from policies.rollout.actions import record_adoption
 from service.web.render import SESSION_COOKIE
 from tests.conftest import DRAFTER, app_for
-from tests.service.conftest import OTHER_UNIT, PASSWORD, SLUG, UNIT, make_token
+from tests.service.conftest import ACCOUNTS, PASSWORD, SLUG, UNIT, make_token
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 DRAFT = f"/policies/{SLUG}/versions/1"
@@ -125,45 +125,35 @@ def web(settings: Settings, catalog: None) -> Iterator[TestClient]:
 
 @pytest.fixture
 def drafter(db: str) -> str:
-    """An account of a drafter of the catalogue policies' unit; returns its API token."""
-    return make_token(db, email="rina@bkpsdm.test", name="Rina Perancang", role=Role.DRAFTER, unit=UNIT)
+    """An account of a drafter of the catalogue policies' unit (rina@bkpsdm.test); returns its API token."""
+    return make_token(db, **ACCOUNTS["drafter"])
 
 
 @pytest.fixture
 def other_drafter(db: str) -> str:
-    """A drafter of another unit (Lampung Selatan); returns its API token."""
-    return make_token(
-        db, email="joko@lampung.test", name="Joko Perancang", role=Role.DRAFTER, unit=OTHER_UNIT
-    )
+    """A drafter of another unit, Lampung Selatan (joko@lampung.test); returns its API token."""
+    return make_token(db, **ACCOUNTS["other_drafter"])
 
 
 @pytest.fixture
 def admin(db: str) -> str:
-    """An admin account; returns its API token."""
-    return make_token(db, email="ani@siklus.test", name="Ani Admin", role=Role.ADMIN)
+    """An admin account (ani@siklus.test); returns its API token."""
+    return make_token(db, **ACCOUNTS["admin"])
 
 
 @pytest.fixture
 def stakeholder(db: str) -> str:
-    """An ASN stakeholder account; returns its API token."""
-    return make_token(
-        db,
-        email="budi@asn.test",
-        name="Budi Santoso",
-        role=Role.STAKEHOLDER,
-        group=StakeholderGroup.ASN,
-        nip="198703152010011002",
-        unit="Dinas Pendidikan",
-    )
+    """An ASN stakeholder account (budi@asn.test); returns its API token."""
+    return make_token(db, **ACCOUNTS["stakeholder"])
 
 
 @pytest.fixture
 def moderator(db: str) -> str:
-    """A moderator account; returns its API token."""
-    return make_token(db, email="maya@siklus.test", name="Maya Moderator", role=Role.MODERATOR)
+    """A moderator account (maya@siklus.test); returns its API token."""
+    return make_token(db, **ACCOUNTS["moderator"])
 
 
 @pytest.fixture
 def evaluator(db: str) -> str:
-    """An evaluator account; returns its API token."""
-    return make_token(db, email="eva@siklus.test", name="Eva Evaluator", role=Role.EVALUATOR)
+    """An evaluator account (eva@siklus.test); returns its API token."""
+    return make_token(db, **ACCOUNTS["evaluator"])

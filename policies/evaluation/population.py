@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from policies.accounts.access import Actor
@@ -36,8 +37,7 @@ MAX_ROWS = 200_000
 LIMITS = {"name": 200, "unit": 200, "email": 254}
 
 
-@dataclass(frozen=True)
-class IssuedToken:
+class IssuedToken(BaseModel):
     """A respondent's plain token, shown once for the invitation link and never stored."""
 
     respondent_id: int
@@ -108,7 +108,7 @@ def _add(
     session.flush()
     token = _issue(row, secret=secret)
     session.add(row)
-    return IssuedToken(row.id, nip, name, unit, email, token)  # type: ignore[arg-type]
+    return IssuedToken(respondent_id=row.id, nip=nip, name=name, unit=unit, email=email, token=token)  # type: ignore[arg-type]
 
 
 def _existing_nips(session: Session, round_id: int) -> set[str]:
@@ -285,7 +285,14 @@ def reissue_token(
     session.add(person)
     session.flush()
     outreach.invite_respondents(session, survey=survey, now=now)
-    return IssuedToken(person.id, person.nip, person.name, person.unit, person.email, token)  # type: ignore[arg-type]
+    return IssuedToken(
+        respondent_id=person.id,  # type: ignore[arg-type]
+        nip=person.nip,
+        name=person.name,
+        unit=person.unit,
+        email=person.email,
+        token=token,
+    )
 
 
 def list_respondents(

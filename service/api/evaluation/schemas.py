@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from policies.evaluation.population import IssuedToken
+
 
 class QuestionPublic(BaseModel):
     """One question of a survey."""
@@ -59,15 +61,9 @@ class RoundPage(BaseModel):
     next: str | None
 
 
-class TokenPublic(BaseModel):
+class TokenPublic(IssuedToken):
     """A one-time token, shown only in this response: put it in the invitation link."""
 
-    respondent_id: int
-    nip: str
-    name: str
-    unit: str
-    email: str
-    token: str
     link: str
 
 

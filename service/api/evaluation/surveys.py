@@ -61,7 +61,7 @@ def round_public(session: Session, survey: SurveyRound) -> RoundPublic:
 
 def token_public(settings: Settings, t: IssuedToken) -> TokenPublic:
     """Render an issued token with its invitation link."""
-    return TokenPublic(**t.__dict__, link=survey_link(base_url=settings.base_url, token=t.token))
+    return TokenPublic(**t.model_dump(), link=survey_link(base_url=settings.base_url, token=t.token))
 
 
 def population_public(

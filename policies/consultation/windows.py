@@ -36,6 +36,11 @@ def is_open(window: ConsultationWindow | None, *, now: datetime) -> bool:
     return window is not None and window.closed_at is None and window.opens_at <= now < window.closes_at
 
 
+def open_for_version(window: ConsultationWindow | None, *, version_id: int | None, now: datetime) -> bool:
+    """Tell whether comments on this version are accepted now: the window consults it and is open."""
+    return window is not None and window.version_id == version_id and is_open(window, now=now)
+
+
 def _current_window(session: Session, *, actor: Actor, slug: str) -> tuple[Policy, ConsultationWindow]:
     policy = owned_policy(session, actor=actor, slug=slug)
     window = current_window(session, policy=policy)

@@ -6,19 +6,23 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.datastructures import FormData
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from policies.core.errors import Conflict, InvalidInput, NotAuthenticated
 from policies.evaluation.common import policy_of
+from policies.evaluation.report import render_report as render_evaluation_report
 from policies.evaluation.responses import submit_response
 from policies.evaluation.views import questionnaire
+from service.api.params import IdPath
 from service.deps import SessionDep
 from service.web.render import (
     FormDep,
     PageActorDep,
     PageReadSessionDep,
     PageRoute,
+    locale_of,
     message_of,
+    printable,
     redirect,
     render,
 )
@@ -105,3 +109,14 @@ def submit(request: Request, form: FormDep, session: SessionDep, actor: PageActo
 def thanks(request: Request, actor: PageActorDep) -> Response:
     """Thank the respondent once the answers are saved."""
     return render(request, "web/survey.html", {"thanks": True})
+
+
+@router.get("/evaluation/rounds/{round_id}/report", name="evaluation_report")
+def evaluation_report(
+    round_id: IdPath, request: Request, session: PageReadSessionDep, actor: PageActorDep
+) -> Response:
+    """Show a survey round's evaluation report in the visitor's language (printable)."""
+    html = render_evaluation_report(
+        session, round_id=round_id, fmt="html", locale=locale_of(request), actor=actor
+    )
+    return HTMLResponse(printable(html))

@@ -329,3 +329,11 @@ def as_local_datetime(value: str, *, tz: str) -> datetime | None:
     except ValueError:
         return None
     return parsed.replace(tzinfo=ZoneInfo(tz)) if parsed.tzinfo is None else parsed
+
+
+PRINT_CSS = '<link rel="stylesheet" href="/static/print.css" media="print">'
+
+
+def printable(document: str) -> str:
+    """Add the site's print stylesheet to a rendered report."""
+    return document.replace("</head>", PRINT_CSS + "</head>", 1)

@@ -24,14 +24,13 @@ from policies.core.db import MAX_INTEGER, utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound
 from policies.drafting import queries as drafting_queries
 from policies.drafting.reading import readable_report
-from policies.evaluation.report import render_report as render_evaluation_report
 from policies.lifecycle import queries
 from service.api.consultation.comments import DispositionIn
 from service.api.params import IdPath
 from service.deps import SessionDep
 from service.problems import status_of
+from service.web.consultation.moderation import moderate
 from service.web.forms import PageForm
-from service.web.moderation import moderate
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -39,6 +38,7 @@ from service.web.render import (
     PageRoute,
     locale_of,
     message_of,
+    printable,
     redirect,
     render,
     signed_in,
@@ -46,12 +46,6 @@ from service.web.render import (
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 50
-PRINT_CSS = '<link rel="stylesheet" href="/static/print.css" media="print">'
-
-
-def printable(document: str) -> str:
-    """Add the site's print stylesheet to a rendered report."""
-    return document.replace("</head>", PRINT_CSS + "</head>", 1)
 
 
 def _filters(request: Request) -> tuple[CommentFilter, dict[str, str]]:
@@ -197,15 +191,4 @@ def consultation_report(
     """Show the published consultation report a page at a time, or whole (`full`), owners a draft."""
     report = readable_report(session, actor=actor, slug=slug, now=utcnow(), page=None if full else page)
     html = render_report(report.data, fmt="html", locale=locale_of(request), draft=report.draft)
-    return HTMLResponse(printable(html))
-
-
-@router.get("/evaluation/rounds/{round_id}/report", name="evaluation_report")
-def evaluation_report(
-    round_id: IdPath, request: Request, session: PageReadSessionDep, actor: PageActorDep
-) -> Response:
-    """Show a survey round's evaluation report in the visitor's language (printable)."""
-    html = render_evaluation_report(
-        session, round_id=round_id, fmt="html", locale=locale_of(request), actor=actor
-    )
     return HTMLResponse(printable(html))

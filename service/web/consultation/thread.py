@@ -1,10 +1,9 @@
-"""Pages for everyone: home, a policy, reading a draft, a clause's thread, commenting, my comments."""
+"""A clause's thread: reading its comments and answers, commenting, replying, and my comments."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import groupby
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -16,21 +15,14 @@ from policies.accounts.access import Actor
 from policies.consultation import queries as consultation_queries
 from policies.consultation import threads
 from policies.consultation.comments import BLANK_BODY, CommentRules, create_comment, create_reply
-from policies.consultation.models import Comment, ConsultationWindow, Stance
-from policies.consultation.windows import is_open
+from policies.consultation.models import Comment, Stance
+from policies.consultation.windows import open_for_version
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RateLimited
 from policies.drafting import queries as drafting_queries
 from policies.drafting.models import DraftVersion
-from policies.drafting.reading import is_owner, readable_version, visible_versions
-from policies.drafting.versions import diff_versions
-from policies.evaluation.views import rounds_page
-from policies.lifecycle import overview, queries
-from policies.lifecycle.models import Policy, Stage
-from policies.lifecycle.stages import allowed_targets
-from policies.lifecycle.timeline import timeline
-from policies.rollout import queries as rollout_queries
-from policies.rollout.actions import acknowledge
+from policies.drafting.reading import readable_version
+from policies.lifecycle.models import Policy
 from service.api.consultation.comments import CommentCreate, ReplyCreate
 from service.api.params import MAX_ID, IdPath
 from service.deps import SessionDep, SettingsDep
@@ -48,89 +40,6 @@ from service.web.render import (
 )
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-STAGE_VALUES = {s.value for s in Stage}
-
-
-def _open_for(window: ConsultationWindow | None, version: DraftVersion) -> bool:
-    """Tell whether comments on this version are accepted now."""
-    return window is not None and window.version_id == version.id and is_open(window, now=utcnow())
-
-
-@router.get("/", name="home")
-def home(request: Request, session: PageReadSessionDep, actor: PageActorDep, stage: str = "") -> Response:
-    """Show what is open for comment, recently adopted, under evaluation, and every policy."""
-    now = utcnow()
-    chosen = Stage(stage) if stage in STAGE_VALUES else None
-    return render(
-        request,
-        "web/home.html",
-        {
-            "open": overview.open_consultations(session, now=now),
-            "adopted": overview.recently_adopted(session),
-            "evaluating": overview.under_evaluation(session),
-            "policies": overview.every_policy(session, stage=chosen),
-            "stage_counts": overview.stage_counts(session),
-            "chosen_stage": chosen.value if chosen else "",
-        },
-    )
-
-
-@router.get("/policies/{slug}", name="policy")
-def policy_page(slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
-    """Show a policy: kind, unit, its stage timeline and the adopted instrument."""
-    policy = queries.get_policy(session, slug=slug)
-    adoption = rollout_queries.latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
-    acknowledged = bool(
-        actor
-        and actor.id
-        and adoption
-        and overview.has_acknowledged(session, policy_id=policy.id, account_id=actor.id)  # type: ignore[arg-type]
-    )
-    window = consultation_queries.current_window(session, policy=policy)
-    history = queries.stage_history(session, policy_id=policy.id)  # type: ignore[arg-type]
-    versions = drafting_queries.list_versions(session, policy_id=policy.id)  # type: ignore[arg-type]
-    return render(
-        request,
-        "web/policy.html",
-        {
-            "policy": policy,
-            "kind": queries.get_kind(session, kind_id=policy.kind_id),
-            "timeline": timeline(policy, history=history),
-            "next_stages": allowed_targets(from_stage=Stage(policy.stage)),
-            "adoption": adoption,
-            "acknowledged": acknowledged,
-            "versions": visible_versions(versions, actor=actor, policy=policy),
-            "is_owner": is_owner(actor, policy=policy),
-            "window": window,
-            "window_open": is_open(window, now=utcnow()),
-            "history": history,
-            "rounds": rounds_page(session, slug=slug),
-        },
-    )
-
-
-def _draft_context(session: PageReadSessionDep, policy: Policy, version: DraftVersion) -> dict[str, object]:
-    clauses = drafting_queries.clauses_of(session, version_id=version.id)  # type: ignore[arg-type]
-    window = consultation_queries.current_window(session, policy=policy)
-    return {
-        "policy": policy,
-        "version": version,
-        "chapters": [(chapter, list(items)) for chapter, items in groupby(clauses, key=lambda c: c.chapter)],
-        "counts": threads.clause_comment_counts(session, version_id=version.id),  # type: ignore[arg-type]
-        "window": window,
-        "can_comment": _open_for(window, version),
-        "stances": list(Stance),
-        "has_previous": version.number > 1,
-    }
-
-
-@router.get("/policies/{slug}/versions/{number}", name="draft")
-def draft_page(
-    slug: str, number: IdPath, request: Request, session: PageReadSessionDep, actor: PageActorDep
-) -> Response:
-    """Show a version chapter by chapter, each clause with its comment count and a comment form."""
-    policy, version = readable_version(session, actor=actor, slug=slug, number=number)
-    return render(request, "web/draft.html", _draft_context(session, policy, version))
 
 
 def _thread_context(
@@ -150,7 +59,7 @@ def _thread_context(
         "version": version,
         "clause": clause,
         "thread": threads.clause_thread(session, version_id=version.id, clause_key=key),  # type: ignore[arg-type]
-        "can_comment": _open_for(window, version),
+        "can_comment": open_for_version(window, version_id=version.id, now=utcnow()),
         "stances": list(Stance),
         "reply_enabled": True,
     }
@@ -193,8 +102,14 @@ def _thread_post(
 
 
 ThreadPostDep = Annotated[ThreadPost, Depends(_thread_post)]
+
+
 THREAD = "/policies/{slug}/versions/{number}/clauses/{key}"
+
+
 BODY = text("body", "Masukan", "The comment", blank=BLANK_BODY)
+
+
 COMMENT_FORM = PageForm(
     CommentCreate,
     refusals={
@@ -205,6 +120,8 @@ COMMENT_FORM = PageForm(
     },
     texts=(BODY,),
 )
+
+
 REPLY_FORM = PageForm(ReplyCreate, texts=(BODY,))
 
 
@@ -263,33 +180,6 @@ def post_reply(post: ThreadPostDep) -> Response:
 
     where = f"reply-{parent_id}"
     return _sent(post, send, values={where: str(post.form.get("body", ""))}, where=where)
-
-
-@router.get("/policies/{slug}/versions/{number}/diff", name="diff")
-def diff_page(
-    slug: str, number: IdPath, request: Request, session: PageReadSessionDep, actor: PageActorDep
-) -> Response:
-    """Compare a version with the one before it, clause by clause."""
-    policy, version = readable_version(session, actor=actor, slug=slug, number=number)
-    if number < 2:
-        raise InvalidInput(
-            "Versi pertama tidak memiliki versi sebelumnya untuk dibandingkan.",
-            en="The first version has no earlier version to compare with.",
-            field="number",
-        )
-    # The earlier text is shown too, so it must be readable as well.
-    readable_version(session, actor=actor, slug=slug, number=number - 1)
-    changes = diff_versions(session, slug=slug, old=number - 1, new=number)
-    return render(request, "web/diff.html", {"policy": policy, "version": version, "changes": changes})
-
-
-@router.post("/policies/{slug}/acknowledge", name="acknowledge")
-def post_acknowledge(
-    slug: str, request: Request, form: FormDep, session: SessionDep, actor: PageActorDep
-) -> Response:
-    """Confirm having read the adopted policy."""
-    acknowledge(session, actor=signed_in(actor), slug=slug)
-    return redirect(request, f"/policies/{slug}#acknowledgement")
 
 
 @router.get("/me/comments", name="my_comments")

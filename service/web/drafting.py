@@ -1,0 +1,145 @@
+"""Pages of the draft: reading a version, comparing it with the one before, editing and publishing."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from policies.accounts.access import require_owner
+from policies.consultation import queries as consultation_queries
+from policies.consultation import threads
+from policies.consultation.models import Stance
+from policies.consultation.windows import open_for_version
+from policies.core.db import utcnow
+from policies.core.errors import (
+    Conflict,
+    InvalidInput,
+)
+from policies.drafting import queries as drafting_queries
+from policies.drafting.clauses import parse_draft, with_keys
+from policies.drafting.models import DraftVersion
+from policies.drafting.reading import readable_version
+from policies.drafting.versions import (
+    BODY_FIELD,
+    CHANGE_NOTE_FIELD,
+    TITLE_FIELD,
+    create_version,
+    diff_versions,
+    publish_version,
+)
+from policies.lifecycle import queries
+from policies.lifecycle.models import Policy
+from service.api.drafting import VersionCreate
+from service.api.params import IdPath
+from service.deps import SessionDep
+from service.web.forms import PageForm
+from service.web.render import (
+    FormDep,
+    PageActorDep,
+    PageReadSessionDep,
+    PageRoute,
+    markdown_html,
+    message_of,
+    redirect,
+    render,
+    signed_in,
+)
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def _draft_context(session: PageReadSessionDep, policy: Policy, version: DraftVersion) -> dict[str, object]:
+    clauses = drafting_queries.clauses_of(session, version_id=version.id)  # type: ignore[arg-type]
+    window = consultation_queries.current_window(session, policy=policy)
+    return {
+        "policy": policy,
+        "version": version,
+        "chapters": [(chapter, list(items)) for chapter, items in groupby(clauses, key=lambda c: c.chapter)],
+        "counts": threads.clause_comment_counts(session, version_id=version.id),  # type: ignore[arg-type]
+        "window": window,
+        "can_comment": open_for_version(window, version_id=version.id, now=utcnow()),
+        "stances": list(Stance),
+        "has_previous": version.number > 1,
+    }
+
+
+@router.get("/policies/{slug}/versions/{number}", name="draft")
+def draft_page(
+    slug: str, number: IdPath, request: Request, session: PageReadSessionDep, actor: PageActorDep
+) -> Response:
+    """Show a version chapter by chapter, each clause with its comment count and a comment form."""
+    policy, version = readable_version(session, actor=actor, slug=slug, number=number)
+    return render(request, "web/draft.html", _draft_context(session, policy, version))
+
+
+@router.get("/policies/{slug}/versions/{number}/diff", name="diff")
+def diff_page(
+    slug: str, number: IdPath, request: Request, session: PageReadSessionDep, actor: PageActorDep
+) -> Response:
+    """Compare a version with the one before it, clause by clause."""
+    policy, version = readable_version(session, actor=actor, slug=slug, number=number)
+    if number < 2:
+        raise InvalidInput(
+            "Versi pertama tidak memiliki versi sebelumnya untuk dibandingkan.",
+            en="The first version has no earlier version to compare with.",
+            field="number",
+        )
+    # The earlier text is shown too, so it must be readable as well.
+    readable_version(session, actor=actor, slug=slug, number=number - 1)
+    changes = diff_versions(session, slug=slug, old=number - 1, new=number)
+    return render(request, "web/diff.html", {"policy": policy, "version": version, "changes": changes})
+
+
+@router.get("/policies/{slug}/edit", name="edit_draft")
+def edit_form(slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
+    """Show the latest version's Markdown (clause keys written in) ready to edit."""
+    policy = queries.get_policy(session, slug=slug)
+    require_owner(signed_in(actor), policy=policy)
+    latest = drafting_queries.latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
+    body = ""
+    if latest is not None:
+        keys = [c.key for c in drafting_queries.clauses_of(session, version_id=latest.id)]  # type: ignore[arg-type]
+        body = with_keys(latest.body, keys=keys)
+    return render(
+        request,
+        "web/edit.html",
+        {"policy": policy, "latest": latest, "values": {"body": body, "change_note": ""}, "preview": None},
+    )
+
+
+EDIT_FORM = PageForm(VersionCreate, texts=(BODY_FIELD, CHANGE_NOTE_FIELD, TITLE_FIELD))
+
+
+@router.post("/policies/{slug}/edit")
+def post_edit(
+    slug: str, request: Request, form: FormDep, session: SessionDep, actor: PageActorDep
+) -> Response:
+    """Preview the Markdown, or save it as a new version."""
+    me = signed_in(actor)
+    policy = queries.get_policy(session, slug=slug)
+    values = {"body": str(form.get("body", "")), "change_note": str(form.get("change_note", ""))}
+    latest = drafting_queries.latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
+    context: dict[str, object] = {"policy": policy, "latest": latest, "values": values, "preview": None}
+    try:
+        if "preview" in form:
+            require_owner(me, policy=policy)
+            parsed = parse_draft(EDIT_FORM.parse(form).body)
+            context["preview"] = [(c, markdown_html(c.body)) for c in parsed.clauses]
+            return render(request, "web/edit.html", context)
+        version = create_version(session, actor=me, slug=slug, **EDIT_FORM.parse(form).model_dump())
+    except (InvalidInput, Conflict) as exc:
+        session.rollback()
+        context["errors"] = {(getattr(exc, "field", None) or "body"): message_of(request, exc)}
+        return render(request, "web/edit.html", context, status_code=422)
+    return redirect(request, f"/policies/{slug}/versions/{version.number}")
+
+
+@router.post("/policies/{slug}/versions/{number}/publish", name="publish")
+def post_publish(
+    slug: str, number: IdPath, request: Request, form: FormDep, session: SessionDep, actor: PageActorDep
+) -> Response:
+    """Publish (freeze) a version."""
+    publish_version(session, actor=signed_in(actor), slug=slug, number=number)
+    return redirect(request, f"/policies/{slug}/cockpit")

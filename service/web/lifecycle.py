@@ -1,0 +1,182 @@
+"""Pages of a policy's life: home, a policy, the drafters' board, the cockpit and advancing a stage."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from starlette.responses import Response
+
+from policies.accounts.access import require_owner, require_role
+from policies.accounts.models import Role
+from policies.consultation import queries as consultation_queries
+from policies.consultation.windows import is_open
+from policies.core.db import utcnow
+from policies.core.errors import (
+    Conflict,
+    DomainError,
+    GatesNotMet,
+    InvalidInput,
+    TransitionNotAllowed,
+)
+from policies.core.settings import Settings
+from policies.drafting import queries as drafting_queries
+from policies.drafting import revision
+from policies.drafting.reading import is_owner, visible_versions
+from policies.evaluation.views import rounds_page
+from policies.lifecycle import overview, queries
+from policies.lifecycle.actions import advance, next_steps
+from policies.lifecycle.models import Stage
+from policies.lifecycle.stages import allowed_targets
+from policies.lifecycle.timeline import timeline
+from policies.rollout import queries as rollout_queries
+from service.api.lifecycle import AdvanceIn
+from service.deps import SessionDep, SettingsDep
+from service.dispatch import StageDispatch, run_ui_url
+from service.web.forms import PageForm
+from service.web.render import (
+    FormDep,
+    PageActorDep,
+    PageReadSessionDep,
+    PageRoute,
+    locale_of,
+    redirect,
+    render,
+    signed_in,
+)
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+STAGE_VALUES = {s.value for s in Stage}
+
+
+@router.get("/", name="home")
+def home(request: Request, session: PageReadSessionDep, actor: PageActorDep, stage: str = "") -> Response:
+    """Show what is open for comment, recently adopted, under evaluation, and every policy."""
+    now = utcnow()
+    chosen = Stage(stage) if stage in STAGE_VALUES else None
+    return render(
+        request,
+        "web/home.html",
+        {
+            "open": overview.open_consultations(session, now=now),
+            "adopted": overview.recently_adopted(session),
+            "evaluating": overview.under_evaluation(session),
+            "policies": overview.every_policy(session, stage=chosen),
+            "stage_counts": overview.stage_counts(session),
+            "chosen_stage": chosen.value if chosen else "",
+        },
+    )
+
+
+@router.get("/policies/{slug}", name="policy")
+def policy_page(slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
+    """Show a policy: kind, unit, its stage timeline and the adopted instrument."""
+    policy = queries.get_policy(session, slug=slug)
+    adoption = rollout_queries.latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
+    acknowledged = bool(
+        actor
+        and actor.id
+        and adoption
+        and overview.has_acknowledged(session, policy_id=policy.id, account_id=actor.id)  # type: ignore[arg-type]
+    )
+    window = consultation_queries.current_window(session, policy=policy)
+    history = queries.stage_history(session, policy_id=policy.id)  # type: ignore[arg-type]
+    versions = drafting_queries.list_versions(session, policy_id=policy.id)  # type: ignore[arg-type]
+    return render(
+        request,
+        "web/policy.html",
+        {
+            "policy": policy,
+            "kind": queries.get_kind(session, kind_id=policy.kind_id),
+            "timeline": timeline(policy, history=history),
+            "next_stages": allowed_targets(from_stage=Stage(policy.stage)),
+            "adoption": adoption,
+            "acknowledged": acknowledged,
+            "versions": visible_versions(versions, actor=actor, policy=policy),
+            "is_owner": is_owner(actor, policy=policy),
+            "window": window,
+            "window_open": is_open(window, now=utcnow()),
+            "history": history,
+            "rounds": rounds_page(session, slug=slug),
+        },
+    )
+
+
+@router.get("/board", name="board")
+def board_page(request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
+    """Show the unit's policies by stage, what blocks each and what is due soon."""
+    me = require_role(signed_in(actor), Role.DRAFTER, Role.MODERATOR, Role.EVALUATOR)
+    columns = overview.board(session, viewer=me, now=utcnow())
+    return render(request, "web/board.html", {"columns": columns, "unit": me.unit})
+
+
+def _cockpit_context(session: PageReadSessionDep, slug: str, settings: Settings) -> dict[str, object]:
+    policy = queries.get_policy(session, slug=slug)
+    history = queries.stage_history(session, policy_id=policy.id)  # type: ignore[arg-type]
+    # Each run's state as the flow and the dispatcher recorded it: the page never waits on Prefect.
+    states = {e.flow_run_id: e.flow_run_state for e in history if e.flow_run_id and e.flow_run_state}
+    return {
+        "policy": policy,
+        "kind": queries.get_kind(session, kind_id=policy.kind_id),
+        "steps": next_steps(session, policy=policy),
+        "history": list(reversed(history)),
+        "run_states": states,
+        "run_url": lambda run_id: run_ui_url(settings=settings, flow_run_id=run_id),
+        "versions": drafting_queries.list_versions(session, policy_id=policy.id),  # type: ignore[arg-type]
+        "window": consultation_queries.current_window(session, policy=policy),
+        # What this cycle's draft must consider: comments, workshop outcomes, the survey's reasons.
+        "revision_notes": revision.notes_of(session, slug=slug, cycle=policy.cycle),
+        "refusal": None,
+    }
+
+
+@router.get("/policies/{slug}/cockpit", name="cockpit")
+def cockpit(
+    slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep, settings: SettingsDep
+) -> Response:
+    """Show each next stage's gates, the advance buttons and the stage history with its runs."""
+    require_owner(signed_in(actor), policy=queries.get_policy(session, slug=slug))
+    return render(request, "web/cockpit.html", _cockpit_context(session, slug, settings))
+
+
+def _refusal_reasons(exc: DomainError, steps: object, *, english: bool) -> list[str]:
+    """List the unmet gates of a refusal in the visitor's language (the gates carry both)."""
+    if not isinstance(exc, GatesNotMet):
+        return [exc.in_language("en" if english else "id")[1]]
+    if not english:
+        return [f.reason for f in exc.failed]
+    english_of = {g.gate: g.reason_en for step in steps for g in step.gates}  # type: ignore[attr-defined]
+    return [english_of.get(f.gate, f.reason) for f in exc.failed]
+
+
+ADVANCE_FORM = PageForm(
+    AdvanceIn, refusals={"to_stage": ("Pilih tahap tujuan.", "Choose the stage to move to.")}
+)
+
+
+@router.post("/policies/{slug}/advance", name="advance")
+def post_advance(
+    slug: str,
+    request: Request,
+    form: FormDep,
+    session: SessionDep,
+    actor: PageActorDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+) -> Response:
+    """Move the policy on; a refusal lists every unmet gate on the cockpit."""
+    # Checked before any re-render of the cockpit.
+    me = require_owner(signed_in(actor), policy=queries.get_policy(session, slug=slug))
+    try:
+        event = advance(session, actor=me, slug=slug, **ADVANCE_FORM.parse(form).model_dump())
+    except (GatesNotMet, TransitionNotAllowed, Conflict, InvalidInput) as exc:
+        session.rollback()
+        context = _cockpit_context(session, slug, settings)
+        context["refusal"] = exc
+        context["refusal_reasons"] = _refusal_reasons(
+            exc, context["steps"], english=locale_of(request) == "en"
+        )
+        context["values"] = {"reason": str(form.get("reason", "")), "to_stage": str(form.get("to_stage", ""))}
+        return render(request, "web/cockpit.html", context, status_code=409)
+    StageDispatch(background, settings=settings, slug=slug)(event)  # to Prefect once committed
+    return redirect(request, f"/policies/{slug}/cockpit#history")

@@ -25,22 +25,17 @@ def deployments(
         )
         for stage, stage_flow in STAGE_FLOWS.items()
     ]
-    built.append(
-        dispatch_stage_work.to_deployment(
+    # The scheduled flows: the dispatcher's backstop and the sweeps, each on its own cron.
+    scheduled = ((dispatch_stage_work, settings.dispatch_cron), (run_due, settings.sweep_cron))
+    built += [
+        scheduled_flow.to_deployment(
             name=DEPLOYMENT,
             tags=["siklus"],
-            schedules=[Cron(settings.dispatch_cron, timezone=tz)],
+            schedules=[Cron(cron, timezone=tz)],
             entrypoint_type=entrypoint_type,
         )
-    )
-    built.append(
-        run_due.to_deployment(
-            name=DEPLOYMENT,
-            tags=["siklus"],
-            schedules=[Cron(settings.sweep_cron, timezone=tz)],
-            entrypoint_type=entrypoint_type,
-        )
-    )
+        for scheduled_flow, cron in scheduled
+    ]
     return built
 
 

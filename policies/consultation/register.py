@@ -8,19 +8,20 @@ from sqlmodel import Session, SQLModel
 
 from policies.consultation.models import Campaign, Comment, ConsultationWindow
 from policies.core.errors import Conflict, NotFound
+from policies.core.rows import child_row
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import get_policy
 
 
 def comment_of(session: Session, *, policy: Policy, comment_id: int) -> Comment:
     """Return a comment of this policy or raise NotFound."""
-    comment = session.get(Comment, comment_id)
-    if comment is None or comment.policy_id != policy.id:
-        raise NotFound(
-            f"Masukan {comment_id} tidak ditemukan pada kebijakan ini.",
-            en=f"There is no comment {comment_id} on this policy.",
-        )
-    return comment
+    missing = (
+        f"Masukan {comment_id} tidak ditemukan pada kebijakan ini.",
+        f"There is no comment {comment_id} on this policy.",
+    )
+    return child_row(
+        session, model=Comment, row_id=comment_id, parent=("policy_id", policy.id), missing=missing
+    )
 
 
 def get_comment(session: Session, *, slug: str, comment_id: int) -> Comment:

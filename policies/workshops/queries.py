@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from policies.core.errors import NotFound
+from policies.core.rows import child_row
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import get_policy
 from policies.workshops.models import Workshop, WorkshopAttendance, WorkshopOutcome
@@ -12,24 +12,28 @@ from policies.workshops.models import Workshop, WorkshopAttendance, WorkshopOutc
 
 def workshop_of(session: Session, *, policy: Policy, workshop_id: int) -> Workshop:
     """Return a workshop of the policy or raise NotFound."""
-    workshop = session.get(Workshop, workshop_id)
-    if workshop is None or workshop.policy_id != policy.id:
-        raise NotFound(
-            f"Lokakarya {workshop_id} tidak ditemukan pada kebijakan ini.",
-            en=f"Workshop {workshop_id} was not found on this policy.",
-        )
-    return workshop
+    missing = (
+        f"Lokakarya {workshop_id} tidak ditemukan pada kebijakan ini.",
+        f"Workshop {workshop_id} was not found on this policy.",
+    )
+    return child_row(
+        session, model=Workshop, row_id=workshop_id, parent=("policy_id", policy.id), missing=missing
+    )
 
 
 def outcome_of(session: Session, *, workshop: Workshop, outcome_id: int) -> WorkshopOutcome:
     """Return an outcome of the workshop or raise NotFound."""
-    outcome = session.get(WorkshopOutcome, outcome_id)
-    if outcome is None or outcome.workshop_id != workshop.id:
-        raise NotFound(
-            f"Hasil lokakarya {outcome_id} tidak ditemukan pada lokakarya {workshop.id}.",
-            en=f"There is no outcome {outcome_id} in workshop {workshop.id}.",
-        )
-    return outcome
+    missing = (
+        f"Hasil lokakarya {outcome_id} tidak ditemukan pada lokakarya {workshop.id}.",
+        f"There is no outcome {outcome_id} in workshop {workshop.id}.",
+    )
+    return child_row(
+        session,
+        model=WorkshopOutcome,
+        row_id=outcome_id,
+        parent=("workshop_id", workshop.id),
+        missing=missing,
+    )
 
 
 def get_workshop(session: Session, *, slug: str, workshop_id: int) -> Workshop:

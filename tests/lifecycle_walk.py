@@ -169,6 +169,16 @@ def prepare_consultation(db: str, *, actor: Actor, c: Clock, slug: str = SLUG) -
         schedule_window(s, actor=actor, opens_at=c.start, number=number, slug=slug)
 
 
+def to_consultation(db: str) -> tuple[Actor, Clock]:
+    """Add the people and walk the policy into an open consultation; return the drafter and the clock."""
+    people = add_people(db)
+    actor, c = drafter(people), clock()
+    advance(db, Stage.WORKSHOP, actor=actor, now=c.start)
+    prepare_consultation(db, actor=actor, c=c)
+    advance(db, Stage.CONSULTATION, actor=actor, now=c.start)
+    return actor, c
+
+
 def add_comment(db: str, *, c: Clock, slug: str = SLUG) -> int:
     """Post one public comment on the first clause."""
     with unit_of_work(db) as s:

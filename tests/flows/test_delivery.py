@@ -19,7 +19,6 @@ from sqlmodel import select
 from flows.delivery import deliver_due_emails
 from policies.core.db import unit_of_work, utcnow
 from policies.core.settings import Settings
-from policies.lifecycle.models import Stage
 from policies.outbox.models import Channel, DeliveryState, Reminder
 from policies.outbox.notify import Recipient, notify
 from tests import lifecycle_walk as walk
@@ -109,13 +108,20 @@ def _mail_settings(settings: Settings, port: int) -> Settings:
     return settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_tls": False})
 
 
-def _queue(db: str, people: dict[str, Any], *, key: str = "consultation-open:1") -> None:
+def _queue(
+    db: str,
+    people: dict[str, Any],
+    *,
+    key: str = "consultation-open:1",
+    to: tuple[str, ...] = ("asn", "asn_en"),
+) -> None:
+    """Queue the consultation-opened email, due a minute ago, to the named people."""
     with unit_of_work(db) as s:
         notify(
             s,
             key=key,
             template="consultation_opened",
-            recipients=[Recipient.of(people["asn"]), Recipient.of(people["asn_en"])],
+            recipients=[Recipient.of(people[who]) for who in to],
             due_at=utcnow() - timedelta(minutes=1),
             context=CONTEXT,
         )
@@ -158,15 +164,7 @@ def test_a_refused_delivery_is_retried_later_and_sent_once(
 ) -> None:
     handler, port = smtp
     people = walk.add_people(db)
-    with unit_of_work(db) as s:
-        notify(
-            s,
-            key="k",
-            template="consultation_opened",
-            recipients=[Recipient.of(people["asn"])],
-            due_at=utcnow() - timedelta(minutes=1),
-            context=CONTEXT,
-        )
+    _queue(db, people, key="k", to=("asn",))
     handler.refuse_next = 1
     mail = _mail_settings(settings, port)
     now = utcnow()
@@ -188,15 +186,7 @@ def test_server_down_is_recorded_and_gives_up_after_the_last_attempt(
     db: str, catalog: None, settings: Settings
 ) -> None:
     people = walk.add_people(db)
-    with unit_of_work(db) as s:
-        notify(
-            s,
-            key="k",
-            template="consultation_opened",
-            recipients=[Recipient.of(people["asn"])],
-            due_at=utcnow() - timedelta(minutes=1),
-            context=CONTEXT,
-        )
+    _queue(db, people, key="k", to=("asn",))
     mail = _mail_settings(settings, _free_port()).model_copy(update={"reminder_max_attempts": 2})
     now = utcnow()
     assert deliver_due_emails(settings=mail, now=now).failed_attempts == 1
@@ -250,11 +240,7 @@ def test_run_due_flow_closes_a_due_consultation_and_sends_the_reminder(
     from policies.core.settings import get_settings
 
     handler, port = smtp
-    people = walk.add_people(db)
-    actor, c = walk.drafter(people), walk.clock()
-    walk.advance(db, Stage.WORKSHOP, actor=actor, now=c.start)
-    walk.prepare_consultation(db, actor=actor, c=c)
-    walk.advance(db, Stage.CONSULTATION, actor=actor, now=c.start)
+    _, c = walk.to_consultation(db)
     walk.add_comment(db, c=c)
     monkeypatch.setenv("SIKLUS_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("SIKLUS_SMTP_PORT", str(port))

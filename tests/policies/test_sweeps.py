@@ -8,7 +8,6 @@ from sqlmodel import select
 
 from policies.consultation.models import ConsultationWindow
 from policies.core.db import unit_of_work
-from policies.lifecycle.models import Stage
 from policies.lifecycle.sweeps import close_due_consultations, escalate_unanswered, run_sweeps
 from policies.outbox.models import Channel, DeliveryState, Reminder
 from tests import lifecycle_walk as walk
@@ -20,11 +19,7 @@ def _by_template(db: str, template: str) -> list[Reminder]:
 
 
 def test_close_then_escalate_once(db: str, catalog: None) -> None:
-    people = walk.add_people(db)
-    actor, c = walk.drafter(people), walk.clock()
-    walk.advance(db, Stage.WORKSHOP, actor=actor, now=c.start)
-    walk.prepare_consultation(db, actor=actor, c=c)
-    walk.advance(db, Stage.CONSULTATION, actor=actor, now=c.start)
+    _, c = walk.to_consultation(db)
     walk.add_comment(db, c=c)
 
     with unit_of_work(db) as s:
@@ -58,11 +53,7 @@ def test_close_then_escalate_once(db: str, catalog: None) -> None:
 
 
 def test_answered_consultations_do_not_escalate(db: str, catalog: None) -> None:
-    people = walk.add_people(db)
-    actor, c = walk.drafter(people), walk.clock()
-    walk.advance(db, Stage.WORKSHOP, actor=actor, now=c.start)
-    walk.prepare_consultation(db, actor=actor, c=c)
-    walk.advance(db, Stage.CONSULTATION, actor=actor, now=c.start)
+    _, c = walk.to_consultation(db)
     with unit_of_work(db) as s:
         run_sweeps(s, now=c.closed, escalation_days=14)
     with unit_of_work(db) as s:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from policies.accounts.access import Actor
 from policies.accounts.models import Account, Role
 from policies.core.db import unit_of_work
 from policies.evaluation import ikm
+from policies.evaluation.models import Indicator
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
 from tests.conftest import NOW
@@ -102,3 +103,22 @@ def populate(s: Session, actor: Actor, survey: Any, *, n: int, now: datetime | N
     return import_population_csv(
         s, actor=actor, round_id=survey.id, secret=SECRET, csv_text=csv_of(n), now=now
     )
+
+
+def indicator(s: Session, code: str) -> Indicator:
+    """Return the evaluated policy's indicator `code`."""
+    policy = get_policy(s, slug=SLUG)
+    return s.exec(select(Indicator).where(Indicator.code == code, Indicator.policy_id == policy.id)).one()
+
+
+def answer_and_close(
+    db: str, actor: Actor, *, round_id: int, sheets: Iterable[tuple[Any, dict[str, Any]]]
+) -> None:
+    """Submit each (issued token, answer sheet) a day after NOW, then close the round ten days after NOW."""
+    from policies.evaluation import responses, rounds
+
+    with unit_of_work(db) as s:
+        for token, sheet in sheets:
+            responses.submit_response(s, token=token.token, answers=sheet, now=NOW + timedelta(days=1))
+    with unit_of_work(db) as s:
+        rounds.close_round(s, actor=actor, round_id=round_id, now=NOW + timedelta(days=10))

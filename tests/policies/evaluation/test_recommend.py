@@ -11,19 +11,14 @@ from sqlmodel import col, select
 from policies.core.db import unit_of_work
 from policies.drafting import revision
 from policies.drafting.models import RevisionNote
-from policies.evaluation import measurements, recommend, responses, rounds
+from policies.evaluation import measurements, recommend, rounds
 from policies.evaluation.models import Indicator, Measurement, SurveyRound
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
 from policies.outbox.message_text import render_email
 from policies.outbox.models import Reminder
 from tests.conftest import NOW
-from tests.policies.evaluation.conftest import SLUG, answers, open_now, populate
-
-
-def _ind(s, code: str) -> Indicator:  # type: ignore[no-untyped-def]
-    policy = get_policy(s, slug=SLUG)
-    return s.exec(select(Indicator).where(Indicator.code == code, Indicator.policy_id == policy.id)).one()
+from tests.policies.evaluation.conftest import SLUG, answer_and_close, answers, indicator, open_now, populate
 
 
 @pytest.fixture
@@ -33,14 +28,14 @@ def closed_round(db: str, in_evaluation: str, staff: dict) -> int:
         survey = open_now(s, staff["evaluator"], days=10)
         issued = populate(s, staff["evaluator"], survey, n=5).issued
         measurements.record_measurement(
-            s, actor=staff["evaluator"], indicator_id=_ind(s, "jp_per_asn").id, value=14.5, round_id=survey.id
+            s,
+            actor=staff["evaluator"],
+            indicator_id=indicator(s, "jp_per_asn").id,
+            value=14.5,
+            round_id=survey.id,
         )
-    with unit_of_work(db) as s:
-        for token in issued:
-            sheet = answers([4, 4, 4, 4, 4, 4, 4, 2, 4], kualitas_pelatihan=4)
-            responses.submit_response(s, token=token.token, answers=sheet, now=NOW + timedelta(days=1))
-    with unit_of_work(db) as s:
-        rounds.close_round(s, actor=staff["evaluator"], round_id=survey.id, now=NOW + timedelta(days=10))
+    sheet = answers([4, 4, 4, 4, 4, 4, 4, 2, 4], kualitas_pelatihan=4)
+    answer_and_close(db, staff["evaluator"], round_id=survey.id, sheets=((token, sheet) for token in issued))
     return survey.id  # type: ignore[return-value]
 
 
@@ -88,7 +83,7 @@ def test_a_late_measurement_re_evaluates_the_closed_round_once(
     before = _recommendation(db, closed_round)
     assert ("indicator", "partisipasi_pelatihan") not in {(r["kind"], r["code"]) for r in before.reasons}
     with unit_of_work(db) as s:
-        ind = _ind(s, "partisipasi_pelatihan")
+        ind = indicator(s, "partisipasi_pelatihan")
         measurements.record_measurement(
             s, actor=staff["evaluator"], indicator_id=ind.id, value=55, round_id=closed_round
         )
@@ -136,7 +131,11 @@ def test_a_round_without_a_recommendation_gets_one_from_late_data(
         rounds.close_round(s, actor=staff["evaluator"], round_id=survey.id, now=NOW + timedelta(days=3))
         assert recommend.recommendation_of(s, round_id=survey.id) is None
         added = measurements.record_measurement(
-            s, actor=staff["evaluator"], indicator_id=_ind(s, "jp_per_asn").id, value=19, round_id=survey.id
+            s,
+            actor=staff["evaluator"],
+            indicator_id=indicator(s, "jp_per_asn").id,
+            value=19,
+            round_id=survey.id,
         )
         assert added.round_id == survey.id
         rec = recommend.recommendation_of(s, round_id=survey.id)
@@ -157,7 +156,9 @@ def test_entering_revision_attaches_each_reason_as_a_note_once(
         # A later, dated value of the same indicator: the round's reason is the one note about it.
         s.add(
             Measurement(
-                indicator_id=_ind(s, "jp_per_asn").id, value=16.0, measured_on=NOW.date() + timedelta(days=20)
+                indicator_id=indicator(s, "jp_per_asn").id,
+                value=16.0,
+                measured_on=NOW.date() + timedelta(days=20),
             )
         )
     _into_revision(db, staff)
@@ -192,7 +193,7 @@ def test_an_indicator_missed_only_after_the_round_is_a_note_of_its_own(
     db: str, closed_round: int, staff: dict
 ) -> None:
     with unit_of_work(db) as s:
-        ind = _ind(s, "partisipasi_pelatihan")
+        ind = indicator(s, "partisipasi_pelatihan")
         s.add(Measurement(indicator_id=ind.id, value=1234.5, measured_on=NOW.date(), note="Rekap"))
         s.add(Measurement(indicator_id=ind.id, value=62.25, measured_on=NOW.date() + timedelta(days=30)))
     _into_revision(db, staff)
@@ -218,7 +219,7 @@ def test_late_data_after_entering_revision_joins_the_notes(db: str, closed_round
         measurements.record_measurement(
             s,
             actor=staff["evaluator"],
-            indicator_id=_ind(s, "partisipasi_pelatihan").id,
+            indicator_id=indicator(s, "partisipasi_pelatihan").id,
             value=40,
             round_id=closed_round,
         )

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from policies.core.db import unit_of_work
-from policies.evaluation import population, responses, rounds
+from policies.evaluation import population
 from policies.evaluation.ikm import UNSUR_CODES
 from policies.evaluation.models import SurveyRound
 from policies.evaluation.report import render_report
 from policies.evaluation.results import MIN_UNIT_RESPONDENTS, split_units
-from tests.conftest import NOW
-from tests.policies.evaluation.conftest import SECRET, answers, csv_of, open_now
+from tests.policies.evaluation.conftest import SECRET, answer_and_close, answers, csv_of, open_now
 
 
 def _sheet(unit: str, u1: int, rest: int, u8: int, **extra: Any) -> dict[str, Any]:
@@ -53,11 +51,7 @@ def report_round(db: str, in_evaluation: str, staff: dict) -> int:
         issued = population.import_population_csv(
             s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, csv_text="\n".join(lines) + "\n"
         ).issued
-    with unit_of_work(db) as s:
-        for token, sheet in zip(issued, SHEETS, strict=True):
-            responses.submit_response(s, token=token.token, answers=sheet, now=NOW + timedelta(days=1))
-    with unit_of_work(db) as s:
-        rounds.close_round(s, actor=staff["evaluator"], round_id=survey.id, now=NOW + timedelta(days=10))
+    answer_and_close(db, staff["evaluator"], round_id=survey.id, sheets=zip(issued, SHEETS, strict=True))
     return survey.id  # type: ignore[return-value]
 
 

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlmodel import col, select
 
 from policies.core.db import unit_of_work
 from policies.core.errors import Conflict, InvalidInput, PermissionDenied
-from policies.evaluation import indicators, measurements, population, responses, rounds
+from policies.evaluation import indicators, measurements, population
 from policies.evaluation.models import Indicator, Measurement
 from policies.evaluation.recommend import recommendations_for
 from policies.evaluation.report import render_report
 from policies.evaluation.results import compute_results
 from policies.lifecycle.queries import get_policy
 from policies.outbox.models import Reminder
-from tests.conftest import NOW
-from tests.policies.evaluation.conftest import SECRET, SLUG, answers, csv_of, open_now
+from tests.policies.evaluation.conftest import (
+    SECRET,
+    SLUG,
+    answer_and_close,
+    answers,
+    csv_of,
+    indicator,
+    open_now,
+)
 
 # Four sheets: two from Dinas Kesehatan all 4s (with u8 = 2), two from Dinas Pendidikan all 3s (u8 = 1).
 SHEETS = [
@@ -38,11 +45,6 @@ SHEETS = [
 ]
 
 
-def _ind(s, code: str) -> Indicator:
-    policy = get_policy(s, slug=SLUG)
-    return s.exec(select(Indicator).where(Indicator.code == code, Indicator.policy_id == policy.id)).one()
-
-
 @pytest.fixture
 def closed_round(db: str, in_evaluation: str, staff: dict) -> int:
     with unit_of_work(db) as s:
@@ -54,7 +56,7 @@ def closed_round(db: str, in_evaluation: str, staff: dict) -> int:
             secret=SECRET,
             csv_text=csv_of(5) + csv_of(5, unit="Dinas Pendidikan", start=5).split("\n", 1)[1],
         ).issued
-        jp = _ind(s, "jp_per_asn")
+        jp = indicator(s, "jp_per_asn")
         measurements.record_measurement(
             s,
             actor=staff["evaluator"],
@@ -63,11 +65,7 @@ def closed_round(db: str, in_evaluation: str, staff: dict) -> int:
             round_id=survey.id,
             measured_on=date(2026, 8, 20),
         )
-    with unit_of_work(db) as s:
-        for token, sheet in zip(issued, SHEETS, strict=False):
-            responses.submit_response(s, token=token.token, answers=sheet, now=NOW + timedelta(days=1))
-    with unit_of_work(db) as s:
-        rounds.close_round(s, actor=staff["evaluator"], round_id=survey.id, now=NOW + timedelta(days=10))
+    answer_and_close(db, staff["evaluator"], round_id=survey.id, sheets=zip(issued, SHEETS, strict=False))
     return survey.id  # type: ignore[return-value]
 
 
@@ -154,7 +152,7 @@ def test_manual_measurements_csv_import_and_trends(db: str, closed_round: int, s
             measurements.import_measurements_csv(
                 s, actor=staff["evaluator"], slug=SLUG, csv_text="code,value\nnope,1\n"
             )
-        ikm_ind = _ind(s, "ikm")
+        ikm_ind = indicator(s, "ikm")
         with pytest.raises(Conflict, match="dihitung otomatis"):
             measurements.record_measurement(
                 s, actor=staff["evaluator"], indicator_id=ikm_ind.id, value=90, round_id=closed_round

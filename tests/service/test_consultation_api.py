@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -16,6 +17,7 @@ from tests.conftest import DRAFTER
 from tests.service.conftest import SLUG, auth, open_consultation, problem_of
 
 URL = f"/api/v1/policies/{SLUG}/consultation"
+COMMENTS = f"/api/v1/policies/{SLUG}/comments"
 ASN = Actor(id=None, name="Budi", role=Role.STAKEHOLDER, group="asn")
 PUBLIC = Actor(id=None, name="Warga", role=Role.STAKEHOLDER, group="public")
 
@@ -24,6 +26,17 @@ def _ready_for_window(client: TestClient, token: str) -> None:
     headers = auth(token)
     client.post(f"/api/v1/policies/{SLUG}/advance", headers=headers, json={"to_stage": "workshop"})
     client.post(f"/api/v1/policies/{SLUG}/versions/1/publish", headers=headers)
+
+
+def _open_with_a_comment(
+    client: TestClient, drafter_token: str, stakeholder_token: str, body: str
+) -> tuple[dict[str, object], str, dict[str, Any]]:
+    """Open the consultation and comment on its first clause; return the window, the key and the comment."""
+    window = open_consultation(client, drafter_token)
+    key = client.get(f"/api/v1/policies/{SLUG}/versions/1").json()["clauses"][0]["key"]
+    made = client.post(COMMENTS, headers=auth(stakeholder_token), json={"clause_key": key, "body": body})
+    assert made.status_code == 201, made.text
+    return window, key, made.json()
 
 
 def test_open_defaults_to_the_kinds_minimum(client: TestClient, drafter_token: str) -> None:
@@ -129,12 +142,7 @@ def test_reading_without_a_window_is_404_and_close_without_one_is_409(
 def test_a_second_window_does_not_bypass_the_first_ones_comments(
     client: TestClient, drafter_token: str, stakeholder_token: str
 ) -> None:
-    first = open_consultation(client, drafter_token)
-    key = client.get(f"/api/v1/policies/{SLUG}/versions/1").json()["clauses"][0]["key"]
-    comments_url = f"/api/v1/policies/{SLUG}/comments"
-    made = client.post(
-        comments_url, headers=auth(stakeholder_token), json={"clause_key": key, "body": "Rinci target JP."}
-    ).json()
+    first, _, made = _open_with_a_comment(client, drafter_token, stakeholder_token, "Rinci target JP.")
     drafter = auth(drafter_token)
     assert client.post(f"{URL}/close", headers=drafter).status_code == 200
     second = client.post(URL, headers=drafter, json={"version_number": 1})
@@ -155,14 +163,14 @@ def test_a_second_window_does_not_bypass_the_first_ones_comments(
     read = client.get(URL).json()
     assert [w["id"] for w in read["windows"]] == [first["id"], second.json()["id"]]
     assert read["window"]["id"] == second.json()["id"] and read["statistics"]["unanswered"] == 1
-    assert [c["id"] for c in client.get(comments_url).json()["items"]] == [made["id"]]
-    assert client.get(comments_url, params={"window_id": second.json()["id"]}).json()["items"] == []
-    assert client.get(comments_url, params={"window_id": first["id"]}).json()["items"][0]["id"] == made["id"]
-    problem_of(client.get(comments_url, params={"window_id": 999_999}), 404, "not-found")
+    assert [c["id"] for c in client.get(COMMENTS).json()["items"]] == [made["id"]]
+    assert client.get(COMMENTS, params={"window_id": second.json()["id"]}).json()["items"] == []
+    assert client.get(COMMENTS, params={"window_id": first["id"]}).json()["items"][0]["id"] == made["id"]
+    problem_of(client.get(COMMENTS, params={"window_id": 999_999}), 404, "not-found")
     assert "Rinci target JP." in client.get(f"/api/v1/policies/{SLUG}/comments.csv").text
     assert "Rinci target JP." in client.get(f"{URL}/report.md", headers=drafter).text  # a draft preview
     answer = {"outcome": "noted", "reason": "Dicatat."}
-    answered = client.put(f"{comments_url}/{made['id']}/disposition", headers=drafter, json=answer)
+    answered = client.put(f"{COMMENTS}/{made['id']}/disposition", headers=drafter, json=answer)
     assert answered.status_code == 200
     assert client.post(f"{URL}/report/publish", headers=drafter).status_code == 200
 
@@ -205,12 +213,7 @@ def test_comments_need_the_consultation_stage_and_an_open_window(
 def test_withdrawing_closes_the_open_window_and_stops_comments(
     client: TestClient, drafter_token: str, stakeholder_token: str
 ) -> None:
-    window = open_consultation(client, drafter_token)
-    key = client.get(f"/api/v1/policies/{SLUG}/versions/1").json()["clauses"][0]["key"]
-    comments_url = f"/api/v1/policies/{SLUG}/comments"
-    made = client.post(
-        comments_url, headers=auth(stakeholder_token), json={"clause_key": key, "body": "Sebelum dicabut."}
-    ).json()
+    window, key, made = _open_with_a_comment(client, drafter_token, stakeholder_token, "Sebelum dicabut.")
     withdrawn = client.post(
         f"/api/v1/policies/{SLUG}/withdraw", headers=auth(drafter_token), json={"reason": "Digantikan."}
     )
@@ -218,11 +221,11 @@ def test_withdrawing_closes_the_open_window_and_stops_comments(
     closed = client.get(URL).json()["window"]
     assert closed["id"] == window["id"] and closed["closed_at"] and closed["is_open"] is False
     late = client.post(
-        comments_url, headers=auth(stakeholder_token), json={"clause_key": key, "body": "Sesudah dicabut."}
+        COMMENTS, headers=auth(stakeholder_token), json={"clause_key": key, "body": "Sesudah dicabut."}
     )
     assert "Dicabut" in problem_of(late, 409, "conflict")["detail"]
     reply = client.post(
-        f"{comments_url}/{made['id']}/replies", headers=auth(stakeholder_token), json={"body": "Sayang."}
+        f"{COMMENTS}/{made['id']}/replies", headers=auth(stakeholder_token), json={"body": "Sayang."}
     )
     problem_of(reply, 409, "conflict")
 

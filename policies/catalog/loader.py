@@ -10,7 +10,7 @@ from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from policies.accounts.access import SYSTEM
 from policies.core.errors import InvalidInput
@@ -18,7 +18,8 @@ from policies.drafting.versions import create_version
 from policies.evaluation.ikm import UNSUR_CODES
 from policies.evaluation.survey import PROFILE
 from policies.lifecycle.actions import create_policy
-from policies.lifecycle.models import Policy, PolicyKind
+from policies.lifecycle.models import PolicyKind
+from policies.lifecycle.queries import find_kind, slug_taken
 
 KINDS_DIR = Path(__file__).parent / "kinds"
 
@@ -167,7 +168,7 @@ def load_catalog(session: Session, *, directory: Path = KINDS_DIR) -> CatalogRep
     """Upsert every kind and create each missing example policy with its first draft."""
     report = CatalogReport()
     for spec, digest in read_specs(directory=directory):
-        kind = session.exec(select(PolicyKind).where(PolicyKind.code == spec.code)).first()
+        kind = find_kind(session, code=spec.code)
         values = {
             "name": spec.name,
             "name_en": spec.name_en,
@@ -191,7 +192,7 @@ def load_catalog(session: Session, *, directory: Path = KINDS_DIR) -> CatalogRep
             report.kinds_unchanged.append(spec.code)
         session.flush()
         example = spec.example
-        if session.exec(select(Policy.id).where(Policy.slug == example.slug)).first() is None:
+        if not slug_taken(session, slug=example.slug):
             fields = example.model_dump(exclude={"draft"})
             create_policy(session, actor=SYSTEM, kind_code=spec.code, **fields)
             create_version(

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from policies.accounts.access import Actor, require_owner, require_role
 from policies.accounts.models import Role
@@ -25,7 +24,7 @@ from policies.core.i18n import stage_name
 from policies.evaluation.models import Indicator
 from policies.lifecycle.gates import GateResult
 from policies.lifecycle.models import Policy, Stage, StageEvent, WorkState
-from policies.lifecycle.queries import gather_evidence, get_kind, get_policy
+from policies.lifecycle.queries import gather_evidence, get_kind, get_policy, move_stage, slug_taken
 from policies.lifecycle.spec import spec_of
 from policies.lifecycle.stages import allowed_targets, evaluate_gates, is_allowed
 
@@ -87,7 +86,7 @@ def create_policy(
         en=f"The slug '{slug}' is already used by another policy.",
         field="slug",
     )
-    if session.exec(select(Policy.id).where(Policy.slug == slug)).first() is not None:
+    if slug_taken(session, slug=slug):
         raise taken
     if audience_size < 0:
         raise InvalidInput(
@@ -209,13 +208,15 @@ def advance(
         )
     cycle = policy.cycle + 1 if entering.opens_cycle else policy.cycle
     seen = expected_version if expected_version is not None else policy.lock_version
-    result = session.execute(
-        sa.update(Policy)
-        .where(Policy.id == policy.id, Policy.lock_version == seen)  # type: ignore[arg-type]
-        .values(stage=to_stage.value, cycle=cycle, lock_version=seen + 1, stage_changed_at=now)
-        .execution_options(synchronize_session=False)
+    moved = move_stage(
+        session,
+        policy_id=policy.id,  # type: ignore[arg-type]
+        seen=seen,
+        to_stage=to_stage,
+        cycle=cycle,
+        now=now,
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not moved:
         raise Conflict(
             "Kebijakan baru saja dipindahkan tahapnya oleh orang lain: muat ulang lalu coba lagi.",
             en="Someone else just moved the policy to another stage: reload and try again.",

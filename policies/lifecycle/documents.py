@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from policies.core.db import utcnow
 from policies.core.i18n import format_date, format_datetime, format_number, format_share
 from policies.lifecycle.models import Policy, StageDocument
+from policies.lifecycle.queries import get_document
 
 TEMPLATES = Path(__file__).parent / "templates"
 KINDS = ("agenda", "consultation", "adopted", "socialization-kit")
@@ -47,13 +48,7 @@ def store(
 ) -> tuple[StageDocument, bool]:
     """Save a rendered document; the same text again changes nothing. Tell whether it changed."""
     digest = hashlib.sha256(body.encode()).hexdigest()
-    doc = session.exec(
-        select(StageDocument).where(
-            StageDocument.policy_id == policy.id,
-            StageDocument.cycle == policy.cycle,
-            StageDocument.kind == kind,
-        )
-    ).first()
+    doc = get_document(session, policy_id=policy.id, cycle=policy.cycle, kind=kind)  # type: ignore[arg-type]
     if doc is not None and doc.content_hash == digest:
         return doc, False
     if doc is None:
@@ -70,12 +65,3 @@ def store(
     session.add(doc)
     session.flush()
     return doc, True
-
-
-def get_document(session: Session, *, policy_id: int, cycle: int, kind: str) -> StageDocument | None:
-    """Return a policy's rendered document of a kind for a cycle."""
-    return session.exec(
-        select(StageDocument).where(
-            StageDocument.policy_id == policy_id, StageDocument.cycle == cycle, StageDocument.kind == kind
-        )
-    ).first()

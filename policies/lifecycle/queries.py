@@ -1,10 +1,15 @@
-"""Reads of policies, their kinds and stage log, and the evidence their gates read."""
+"""Reads of policies, their kinds, stage log, stage work and documents, and the evidence their gates read.
+
+The stage advance's lock (`move_stage`) and the stage-work outbox's statements live here too, as
+they were written: their SQL is what the plans and the measured speed were taken on.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, func, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, or_, select
 
 from policies.consultation.models import Comment
 from policies.consultation.queries import count_rows, cycle_windows, in_windows, undisposed_in_windows
@@ -12,7 +17,7 @@ from policies.core.errors import NotFound
 from policies.drafting.models import DraftVersion
 from policies.evaluation.models import SurveyRound
 from policies.lifecycle import AdoptionFacts, Evidence, KindRules, WindowFacts
-from policies.lifecycle.models import Policy, PolicyKind, StageEvent
+from policies.lifecycle.models import Policy, PolicyKind, Stage, StageDocument, StageEvent, WorkState
 from policies.rollout.models import Acknowledgement, SocializationSession
 from policies.rollout.queries import current_adoption
 from policies.workshops.models import Workshop
@@ -48,6 +53,29 @@ def get_kind(session: Session, *, kind_id: int | None = None, code: str | None =
     return kind
 
 
+def find_kind(session: Session, *, code: str) -> PolicyKind | None:
+    """Return the policy kind with this code, if there is one."""
+    return session.exec(select(PolicyKind).where(PolicyKind.code == code)).first()
+
+
+def slug_taken(session: Session, *, slug: str) -> bool:
+    """Tell whether a policy already has this slug."""
+    return session.exec(select(Policy.id).where(Policy.slug == slug)).first() is not None
+
+
+def move_stage(
+    session: Session, *, policy_id: int, seen: int, to_stage: Stage, cycle: int, now: datetime
+) -> bool:
+    """Move a policy to a stage if its lock version is still the one seen; tell whether it moved."""
+    result = session.execute(
+        sa.update(Policy)
+        .where(Policy.id == policy_id, Policy.lock_version == seen)  # type: ignore[arg-type]
+        .values(stage=to_stage.value, cycle=cycle, lock_version=seen + 1, stage_changed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
 def list_kinds(session: Session) -> list[PolicyKind]:
     """Return every policy kind, by code."""
     return list(session.exec(select(PolicyKind).order_by(PolicyKind.code)))
@@ -56,6 +84,43 @@ def list_kinds(session: Session) -> list[PolicyKind]:
 def list_policies(session: Session) -> list[Policy]:
     """Return every policy, by slug."""
     return list(session.exec(select(Policy).order_by(Policy.slug)))
+
+
+def policies_by_title(
+    session: Session, *, stage: Stage | None = None, unit: str | None = None
+) -> list[Policy]:
+    """Return the policies (of one stage, of one unit, when given) by title."""
+    stmt = select(Policy)
+    if stage is not None:
+        stmt = stmt.where(Policy.stage == stage.value)
+    if unit:
+        stmt = stmt.where(Policy.unit == unit)
+    return list(session.exec(stmt.order_by(col(Policy.title))))
+
+
+def policies_with_kinds(session: Session, *, stage: Stage | None = None) -> list[tuple[Policy, PolicyKind]]:
+    """Return every policy (or those in one stage) with its kind, by title."""
+    stmt = select(Policy, PolicyKind).join(PolicyKind, col(PolicyKind.id) == Policy.kind_id)
+    if stage is not None:
+        stmt = stmt.where(Policy.stage == stage.value)
+    return list(session.exec(stmt.order_by(col(Policy.title))).all())  # type: ignore[arg-type]
+
+
+def stage_counts(session: Session) -> dict[Stage, int]:
+    """Count the policies in each stage (every stage present, zero when empty)."""
+    counts = dict.fromkeys(Stage, 0)
+    for stage, n in session.exec(select(Policy.stage, func.count()).group_by(Policy.stage)):
+        counts[Stage(stage)] = int(n)
+    return counts
+
+
+def get_document(session: Session, *, policy_id: int, cycle: int, kind: str) -> StageDocument | None:
+    """Return a policy's rendered document of a kind for a cycle."""
+    return session.exec(
+        select(StageDocument).where(
+            StageDocument.policy_id == policy_id, StageDocument.cycle == cycle, StageDocument.kind == kind
+        )
+    ).first()
 
 
 def stage_history(session: Session, *, policy_id: int) -> list[StageEvent]:
@@ -150,3 +215,65 @@ def gather_evidence(session: Session, *, policy: Policy, now: datetime) -> Evide
         audience_size=policy.audience_size,
         closed_rounds_with_report=count_rows(session, rounds),
     )
+
+
+def latest_event_id(session: Session, *, policy_id: int) -> int | None:
+    """Return the id of a policy's newest stage event (None before its first)."""
+    stmt = select(StageEvent.id).where(StageEvent.policy_id == policy_id)
+    return session.exec(stmt.order_by(col(StageEvent.id).desc())).first()
+
+
+def owed_events(session: Session, *, stale: datetime) -> list[tuple[StageEvent, str]]:
+    """Return the events whose work is pending, or dispatched before `stale`, with their slugs."""
+    stmt = (
+        select(StageEvent, Policy.slug)
+        .join(Policy, col(Policy.id) == StageEvent.policy_id)
+        .where(
+            or_(
+                StageEvent.work_state == WorkState.PENDING,
+                (StageEvent.work_state == WorkState.DISPATCHED)
+                & (col(StageEvent.work_dispatched_at) < stale),
+            )
+        )
+        .order_by(col(StageEvent.id))
+    )
+    return list(session.exec(stmt).all())  # type: ignore[arg-type]
+
+
+def superseded_event_ids(session: Session) -> list[int]:
+    """Return the ids of events with work still owed though a later event of their policy exists."""
+    latest = (
+        select(StageEvent.policy_id, sa.func.max(StageEvent.id).label("last_id"))
+        .group_by(col(StageEvent.policy_id))
+        .subquery()
+    )
+    stale_ids = (
+        select(StageEvent.id)
+        .join(latest, latest.c.policy_id == StageEvent.policy_id)
+        .where(
+            col(StageEvent.work_state).in_([WorkState.PENDING, WorkState.DISPATCHED]),
+            col(StageEvent.id) < latest.c.last_id,
+        )
+    )
+    return list(session.exec(stale_ids))  # type: ignore[arg-type]
+
+
+def set_work_state(session: Session, *, event_ids: list[int], state: WorkState) -> None:
+    """Set the work state of these events in one statement."""
+    session.execute(
+        sa.update(StageEvent)
+        .where(col(StageEvent.id).in_(event_ids))
+        .values(work_state=state)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def runs_in_flight(session: Session, *, limit: int) -> list[tuple[int, str]]:
+    """Return the (event id, run id) of dispatched work not reported finished, newest first."""
+    stmt = (
+        select(StageEvent.id, StageEvent.flow_run_id)
+        .where(StageEvent.work_state == WorkState.DISPATCHED, col(StageEvent.flow_run_id).is_not(None))
+        .order_by(col(StageEvent.id).desc())
+        .limit(limit)
+    )
+    return [(event_id, run_id) for event_id, run_id in session.exec(stmt)]  # type: ignore[misc]

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session
 
 from policies.core.db import utcnow
 from policies.core.errors import NotFound
+from policies.lifecycle import queries
 from policies.lifecycle.models import Policy, Stage, StageEvent, WorkState
 
 # A dispatched run that has not reported back after this long is asked for again (same key).
@@ -53,58 +53,19 @@ class StageWork:
         return {"event_id": self.event_id, "slug": self.slug, "cycle": self.cycle}
 
 
-def _latest_event_id(session: Session, *, policy_id: int) -> int | None:
-    stmt = select(StageEvent.id).where(StageEvent.policy_id == policy_id)
-    return session.exec(stmt.order_by(col(StageEvent.id).desc())).first()
-
-
 def pending_work(
     session: Session, *, now: datetime | None = None, stale_after: timedelta = STALE_AFTER
 ) -> list[StageWork]:
     """List stage work not started yet, or dispatched so long ago that it may have been lost."""
     now = now or utcnow()
-    stale = now - stale_after
-    stmt = (
-        select(StageEvent, Policy.slug)
-        .join(Policy, col(Policy.id) == StageEvent.policy_id)
-        .where(
-            or_(
-                StageEvent.work_state == WorkState.PENDING,
-                (StageEvent.work_state == WorkState.DISPATCHED)
-                & (col(StageEvent.work_dispatched_at) < stale),
-            )
-        )
-        .order_by(col(StageEvent.id))
-    )
-    return [
-        StageWork(event_id=e.id, slug=slug, stage=Stage(e.to_stage), cycle=e.cycle, at=e.at)  # type: ignore[arg-type]
-        for e, slug in session.exec(stmt)
-    ]
+    return [work_of(e, slug=slug) for e, slug in queries.owed_events(session, stale=now - stale_after)]
 
 
 def retire_superseded(session: Session) -> int:
     """Mark unstarted work of events a later stage change superseded as owed no more."""
-    latest = (
-        select(StageEvent.policy_id, sa.func.max(StageEvent.id).label("last_id"))
-        .group_by(col(StageEvent.policy_id))
-        .subquery()
-    )
-    stale_ids = (
-        select(StageEvent.id)
-        .join(latest, latest.c.policy_id == StageEvent.policy_id)
-        .where(
-            col(StageEvent.work_state).in_([WorkState.PENDING, WorkState.DISPATCHED]),
-            col(StageEvent.id) < latest.c.last_id,
-        )
-    )
-    ids = list(session.exec(stale_ids))
+    ids = queries.superseded_event_ids(session)
     if ids:
-        session.execute(
-            sa.update(StageEvent)
-            .where(col(StageEvent.id).in_(ids))
-            .values(work_state=WorkState.NONE)
-            .execution_options(synchronize_session=False)
-        )
+        queries.set_work_state(session, event_ids=ids, state=WorkState.NONE)
         session.flush()
     return len(ids)
 
@@ -130,7 +91,7 @@ def work_of(event: StageEvent, *, slug: str) -> StageWork:
 
 def latest_event(session: Session, *, policy_id: int) -> StageEvent:
     """Return a policy's newest stage event (the one whose work is owed)."""
-    event_id = _latest_event_id(session, policy_id=policy_id)
+    event_id = queries.latest_event_id(session, policy_id=policy_id)
     if event_id is None:
         raise NotFound(
             f"Kebijakan {policy_id} belum memiliki riwayat tahap.",
@@ -151,7 +112,7 @@ def _get_event(session: Session, event_id: int) -> StageEvent:
 def is_superseded(session: Session, *, event_id: int) -> bool:
     """Tell whether the policy has moved on since this event, so its work is no longer owed."""
     event = _get_event(session, event_id)
-    return _latest_event_id(session, policy_id=event.policy_id) != event_id
+    return queries.latest_event_id(session, policy_id=event.policy_id) != event_id
 
 
 def mark_dispatched(
@@ -248,10 +209,4 @@ def record_dispatch(
 
 def runs_in_flight(session: Session, *, limit: int = MAX_IN_FLIGHT) -> list[tuple[int, str]]:
     """List the (event id, run id) of dispatched work not reported finished, newest first."""
-    stmt = (
-        select(StageEvent.id, StageEvent.flow_run_id)
-        .where(StageEvent.work_state == WorkState.DISPATCHED, col(StageEvent.flow_run_id).is_not(None))
-        .order_by(col(StageEvent.id).desc())
-        .limit(limit)
-    )
-    return [(event_id, run_id) for event_id, run_id in session.exec(stmt)]  # type: ignore[misc]
+    return queries.runs_in_flight(session, limit=limit)

@@ -8,9 +8,8 @@ from policies.core.db import unit_of_work, utcnow
 from policies.drafting.models import Clause, DraftVersion, RevisionNote
 from policies.evaluation.models import SurveyRound
 from policies.lifecycle import stagework
-from policies.lifecycle.documents import get_document
 from policies.lifecycle.models import Stage, StageDocument, StageEvent, WorkState
-from policies.lifecycle.queries import get_policy
+from policies.lifecycle.queries import get_document, get_policy
 from policies.lifecycle.spec import SPEC
 from policies.outbox.models import Channel, DeliveryState, Reminder
 from policies.rollout.models import Adoption

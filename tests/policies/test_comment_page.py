@@ -6,6 +6,7 @@ on SQLite, and for one window, it is two. Both must list the same rows in the sa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
@@ -41,8 +42,24 @@ def _say(db: str, actor: Actor, *, key: str, n: int, now: datetime) -> int:
         ).id
 
 
+@dataclass(frozen=True)
+class Cycle:
+    """What the cycle fixture made: the clause keys, the hidden comment, every top-level id, the moderator."""
+
+    keys: list[str]
+    hidden: int
+    ids: list[int]
+    moderator: Actor
+
+
+@pytest.fixture(params=list(CommentSort), ids=lambda sort: sort.value)
+def sort(request: pytest.FixtureRequest) -> CommentSort:
+    """Each sort of the comment page."""
+    return request.param
+
+
 @pytest.fixture
-def cycle(db: str, catalog: None) -> dict[str, object]:
+def cycle(db: str, catalog: None) -> Cycle:
     """Two windows of one cycle, comments in both, votes, a reply, a disposition, a hidden one."""
     open_consultation(db)
     keys = clause_keys(db)
@@ -70,7 +87,7 @@ def cycle(db: str, catalog: None) -> dict[str, object]:
             now=SECOND_OPENS,
         )
     second = [_say(db, p, key=keys[0], n=n + 6, now=SECOND_OPENS) for n, p in enumerate(people[:3])]
-    return {"keys": keys, "hidden": first[2], "ids": first + second, "moderator": maya}
+    return Cycle(keys=keys, hidden=first[2], ids=first + second, moderator=maya)
 
 
 def _expected(db: str, *, sort: CommentSort, filters: CommentFilter) -> list[int]:
@@ -109,12 +126,8 @@ def _walk(db: str, *, sort: CommentSort, filters: CommentFilter, limit: int) -> 
             cursor = page.next_cursor
 
 
-@pytest.mark.parametrize("sort", list(CommentSort))
-def test_every_sort_and_filter_lists_what_the_oracle_lists(
-    db: str, cycle: dict[str, object], sort: CommentSort
-) -> None:
-    keys = cycle["keys"]
-    assert isinstance(keys, list)
+def test_every_sort_and_filter_lists_what_the_oracle_lists(db: str, cycle: Cycle, sort: CommentSort) -> None:
+    keys = cycle.keys
     cases = [
         CommentFilter(),
         CommentFilter(clause_key=keys[0]),
@@ -130,31 +143,23 @@ def test_every_sort_and_filter_lists_what_the_oracle_lists(
     assert len(_expected(db, sort=sort, filters=CommentFilter())) == 9  # both windows, no reply
 
 
-def test_the_unit_read_with_the_page_decides_who_sees_hidden_text(db: str, cycle: dict[str, object]) -> None:
-    hidden = cycle["hidden"]
-    moderator = cycle["moderator"]
-    assert isinstance(moderator, Actor)
+def test_the_unit_read_with_the_page_decides_who_sees_hidden_text(db: str, cycle: Cycle) -> None:
     with read_session(db) as s:
         seen = {
-            who: next(c for c in list_comments(s, slug=SLUG, viewer=viewer).items if c.id == hidden)
-            for who, viewer in (("public", None), ("drafter", DRAFTER), ("moderator", moderator))
+            who: next(c for c in list_comments(s, slug=SLUG, viewer=viewer).items if c.id == cycle.hidden)
+            for who, viewer in (("public", None), ("drafter", DRAFTER), ("moderator", cycle.moderator))
         }
     assert seen["public"].hidden and seen["public"].hidden_reason == "kasar"
     assert "Masukan nomor 2" not in seen["public"].body
     assert "Masukan nomor 2" in seen["drafter"].body and "Masukan nomor 2" in seen["moderator"].body
 
 
-@pytest.mark.parametrize("sort", list(CommentSort))
-def test_the_records_page_is_the_models_page_as_mappings(
-    db: str, cycle: dict[str, object], sort: CommentSort
-) -> None:
+def test_the_records_page_is_the_models_page_as_mappings(db: str, cycle: Cycle, sort: CommentSort) -> None:
     # The API writes the records; the pages and tests read the models: the two must never differ,
     # for any viewer (hidden text), any row (a disposition or none) and any cursor.
-    moderator = cycle["moderator"]
-    assert isinstance(moderator, Actor)
     compared: list[dict[str, object]] = []
     with read_session(db) as s:
-        for viewer in (None, DRAFTER, moderator):
+        for viewer in (None, DRAFTER, cycle.moderator):
             cursor: str | None = None
             while True:
                 views = list_comments(s, slug=SLUG, viewer=viewer, sort=sort, cursor=cursor, limit=4)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from policies.consultation.models import Comment, ConsultationWindow, Disposition
-from policies.lifecycle.models import Policy
+from policies.lifecycle.models import Policy, Stage
 
 
 def current_window(session: Session, *, policy: Policy) -> ConsultationWindow | None:
@@ -92,6 +93,52 @@ def open_windows(session: Session, *, policy: Policy) -> list[ConsultationWindow
         ConsultationWindow.policy_id == policy.id, col(ConsultationWindow.closed_at).is_(None)
     )
     return list(session.exec(stmt))
+
+
+def windows_open_now(session: Session, *, now: datetime) -> list[tuple[Policy, ConsultationWindow]]:
+    """Return the policies in consultation with their window open now, closing soonest first."""
+    stmt = (
+        select(Policy, ConsultationWindow)
+        .join(ConsultationWindow, col(ConsultationWindow.policy_id) == Policy.id)
+        .where(
+            Policy.stage == Stage.CONSULTATION.value,
+            ConsultationWindow.cycle == Policy.cycle,
+            col(ConsultationWindow.closed_at).is_(None),
+            ConsultationWindow.opens_at <= now,
+            ConsultationWindow.closes_at > now,
+        )
+        .order_by(col(ConsultationWindow.closes_at))
+    )
+    return list(session.exec(stmt).all())  # type: ignore[arg-type]
+
+
+def windows_due_to_close(session: Session, *, now: datetime) -> list[tuple[ConsultationWindow, Policy]]:
+    """Return the windows not closed yet whose end has passed, with their policies, oldest first."""
+    stmt = (
+        select(ConsultationWindow, Policy)
+        .join(Policy, col(Policy.id) == ConsultationWindow.policy_id)
+        .where(col(ConsultationWindow.closed_at).is_(None), col(ConsultationWindow.closes_at) <= now)
+        .order_by(col(ConsultationWindow.id))
+    )
+    return list(session.exec(stmt))  # type: ignore[arg-type]
+
+
+def windows_without_report(
+    session: Session, *, closed_by: datetime
+) -> list[tuple[ConsultationWindow, Policy]]:
+    """Return the windows closed by a moment whose report is unpublished, of policies not withdrawn."""
+    stmt = (
+        select(ConsultationWindow, Policy)
+        .join(Policy, col(Policy.id) == ConsultationWindow.policy_id)
+        .where(
+            col(ConsultationWindow.closed_at).is_not(None),
+            col(ConsultationWindow.closed_at) <= closed_by,
+            col(ConsultationWindow.report_published_at).is_(None),
+            Policy.stage != Stage.WITHDRAWN,
+        )
+        .order_by(col(ConsultationWindow.id))
+    )
+    return list(session.exec(stmt))  # type: ignore[arg-type]
 
 
 def top_level_comments_of_cycle(

@@ -56,6 +56,12 @@ def first_version_of_cycle(session: Session, *, policy: Policy) -> DraftVersion 
     return session.exec(stmt).first()
 
 
+def latest_version_of_cycle(session: Session, *, policy: Policy) -> DraftVersion | None:
+    """Return the newest version of the policy's current cycle, if one was written."""
+    stmt = select(DraftVersion).where(DraftVersion.policy_id == policy.id, DraftVersion.cycle == policy.cycle)
+    return session.exec(stmt.order_by(col(DraftVersion.number).desc())).first()
+
+
 def latest_version_before(session: Session, *, policy: Policy) -> DraftVersion | None:
     """Return the newest version of the cycles before the current one."""
     stmt = select(DraftVersion).where(DraftVersion.policy_id == policy.id, DraftVersion.cycle < policy.cycle)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from policies.accounts import audience
 from policies.accounts.access import SYSTEM
@@ -12,32 +12,22 @@ from policies.consultation.models import ConsultationWindow
 from policies.consultation.queries import current_window
 from policies.core.errors import Conflict
 from policies.drafting.models import DraftVersion
-from policies.drafting.queries import clauses_of, latest_version, revision_notes
+from policies.drafting.queries import clauses_of, latest_version, latest_version_of_cycle, revision_notes
 from policies.drafting.versions import create_version, publish_version
 from policies.evaluation import recommend, rounds
-from policies.evaluation.models import Indicator, SurveyRound
+from policies.evaluation.queries import indicators_in_order_added, latest_round_of_cycle
 from policies.lifecycle import KindRules, documents
 from policies.lifecycle.models import Policy, StageEvent
 from policies.lifecycle.queries import get_kind, get_policy
 from policies.outbox.models import Channel
 from policies.outbox.notify import cancel_pending, notify, policy_context
-from policies.rollout.models import Acknowledgement, Adoption
-from policies.rollout.queries import latest_adoption
-from policies.workshops.models import Workshop
+from policies.rollout.models import Adoption
+from policies.rollout.queries import acknowledged_account_ids, latest_adoption
+from policies.workshops.queries import workshops_of_cycle
 
 CLOSING_REMINDER_LEAD = timedelta(days=2)
 NO_WINDOW = "Kebijakan ini belum memiliki jendela konsultasi."
 NO_WINDOW_EN = "This policy has no consultation window yet."
-
-
-def _cycle_version(session: Session, *, policy: Policy) -> DraftVersion | None:
-    stmt = select(DraftVersion).where(DraftVersion.policy_id == policy.id, DraftVersion.cycle == policy.cycle)
-    return session.exec(stmt.order_by(col(DraftVersion.number).desc())).first()
-
-
-def _cycle_round(session: Session, *, policy: Policy) -> SurveyRound | None:
-    stmt = select(SurveyRound).where(SurveyRound.policy_id == policy.id, SurveyRound.cycle == policy.cycle)
-    return session.exec(stmt.order_by(col(SurveyRound.number).desc())).first()
 
 
 def _catalogue_draft(session: Session, *, policy: Policy) -> str:
@@ -53,11 +43,6 @@ def _catalogue_draft(session: Session, *, policy: Policy) -> str:
         f"Katalog tidak memuat templat draf untuk jenis '{code}'.",
         en=f"The catalogue has no draft template for the kind '{code}'.",
     )
-
-
-def _previous_adoption(session: Session, *, policy: Policy) -> Adoption | None:
-    stmt = select(Adoption).where(Adoption.policy_id == policy.id, Adoption.cycle < policy.cycle)
-    return session.exec(stmt.order_by(col(Adoption.cycle).desc())).first()
 
 
 def _window(session: Session, *, policy: Policy) -> ConsultationWindow:
@@ -77,10 +62,10 @@ def _document(session: Session, *, policy: Policy, kind: str, title: str, **valu
 def ensure_working_version(session: Session, *, slug: str) -> str:
     """Give the cycle a working draft: the previous cycle's adopted text, else the catalogue template."""
     policy = get_policy(session, slug=slug)
-    existing = _cycle_version(session, policy=policy)
+    existing = latest_version_of_cycle(session, policy=policy)
     if existing is not None:
         return f"Draf kerja siklus {policy.cycle} sudah ada (versi {existing.number})."
-    adoption = _previous_adoption(session, policy=policy)
+    adoption = latest_adoption(session, policy_id=policy.id, before_cycle=policy.cycle)  # type: ignore[arg-type]
     if adoption is not None:
         base = session.get(DraftVersion, adoption.version_id)
         assert base is not None  # a foreign key guarantees it
@@ -112,13 +97,7 @@ def render_agenda(session: Session, *, slug: str) -> str:
     """Render the workshop agenda from the working draft and the scheduled workshops."""
     policy = get_policy(session, slug=slug)
     version = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
-    workshops = list(
-        session.exec(
-            select(Workshop)
-            .where(Workshop.policy_id == policy.id, Workshop.cycle == policy.cycle)
-            .order_by(col(Workshop.starts_at))
-        )
-    )
+    workshops = workshops_of_cycle(session, policy=policy)
     clauses = clauses_of(session, version_id=version.id) if version else []  # type: ignore[arg-type]
     title = f"Agenda lokakarya — {policy.title}"
     done = _document(
@@ -218,7 +197,7 @@ def render_socialization_kit(session: Session, *, slug: str) -> str:
     """Render the kit units use to socialize the adopted policy."""
     policy = get_policy(session, slug=slug)
     adoption = _adoption(session, policy=policy)
-    indicators = list(session.exec(select(Indicator).where(Indicator.policy_id == policy.id)))
+    indicators = indicators_in_order_added(session, policy_id=policy.id)  # type: ignore[arg-type]
     done = _document(
         session,
         policy=policy,
@@ -258,11 +237,7 @@ def request_acknowledgements(session: Session, *, slug: str, now: datetime) -> s
     """Ask every affected civil servant who has not yet done so to confirm reading the text."""
     policy = get_policy(session, slug=slug)
     adoption = _adoption(session, policy=policy)
-    done = set(
-        session.exec(
-            select(Acknowledgement.account_id).where(Acknowledgement.version_id == adoption.version_id)
-        )
-    )
+    done = acknowledged_account_ids(session, version_id=adoption.version_id)
     people = [p for p in audience.affected_asn(session, policy=policy) if p.account_id not in done]
     new = notify(
         session,
@@ -323,7 +298,7 @@ def notify_drafters(
 def open_evaluation_round(session: Session, *, slug: str, now: datetime) -> str:
     """Open the cycle's first survey round, unless the cycle already has one."""
     policy = get_policy(session, slug=slug)
-    existing = _cycle_round(session, policy=policy)
+    existing = latest_round_of_cycle(session, policy=policy)
     if existing is not None:
         return f"Putaran survei {existing.number} siklus ini sudah ada."
     # The round runs the default length (rounds.default_closing).
@@ -341,7 +316,7 @@ def invite_respondents(session: Session, *, slug: str, now: datetime) -> str:
 def notify_evaluation_opened(session: Session, *, slug: str, now: datetime) -> str:
     """Tell the drafters that evaluation has started and until when the round runs."""
     policy = get_policy(session, slug=slug)
-    survey = _cycle_round(session, policy=policy)
+    survey = latest_round_of_cycle(session, policy=policy)
     if survey is None:
         raise Conflict("Belum ada putaran survei pada siklus ini.", en="This cycle has no survey round yet.")
     new = notify_drafters(
@@ -365,7 +340,7 @@ def attach_recommendation_notes(session: Session, *, slug: str) -> str:
 def notify_revision_started(session: Session, *, slug: str, now: datetime) -> str:
     """Tell the drafters the new cycle's draft is ready, with how many notes it carries."""
     policy = get_policy(session, slug=slug)
-    version = _cycle_version(session, policy=policy)
+    version = latest_version_of_cycle(session, policy=policy)
     notes = revision_notes(session, policy_id=policy.id, cycle=policy.cycle)  # type: ignore[arg-type]
     new = notify_drafters(
         session,

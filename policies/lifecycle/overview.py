@@ -5,18 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from policies.accounts.access import Actor
 from policies.accounts.models import Role
+from policies.consultation import queries as consultation_queries
 from policies.consultation.models import ConsultationWindow
-from policies.consultation.queries import current_window
-from policies.evaluation.models import SurveyRound
+from policies.evaluation.queries import rounds_closing
+from policies.lifecycle import queries
 from policies.lifecycle.actions import NextStep, next_steps
-from policies.lifecycle.models import Policy, PolicyKind, Stage
-from policies.rollout.models import Acknowledgement, Adoption
-from policies.rollout.queries import latest_adoption
-from policies.workshops.models import Workshop
+from policies.lifecycle.models import Policy, Stage
+from policies.rollout import queries as rollout_queries
+from policies.rollout.models import Adoption
+from policies.workshops.queries import workshops_starting
 
 DUE_SOON_DAYS = 14
 
@@ -32,18 +33,7 @@ class OpenConsultation:
 
 def open_consultations(session: Session, *, now: datetime) -> list[OpenConsultation]:
     """Return the policies whose consultation window is open now, closing soonest first."""
-    rows = session.exec(
-        select(Policy, ConsultationWindow)
-        .join(ConsultationWindow, col(ConsultationWindow.policy_id) == Policy.id)
-        .where(
-            Policy.stage == Stage.CONSULTATION.value,
-            ConsultationWindow.cycle == Policy.cycle,
-            col(ConsultationWindow.closed_at).is_(None),
-            ConsultationWindow.opens_at <= now,
-            ConsultationWindow.closes_at > now,
-        )
-        .order_by(col(ConsultationWindow.closes_at))
-    ).all()
+    rows = consultation_queries.windows_open_now(session, now=now)
     # Days left rounds up: a window closing tonight still has "1 day" to go.
     return [
         OpenConsultation(p, w, max(0, -int(-(w.closes_at - now).total_seconds() // 86400))) for p, w in rows
@@ -52,31 +42,20 @@ def open_consultations(session: Session, *, now: datetime) -> list[OpenConsultat
 
 def recently_adopted(session: Session, *, limit: int = 5) -> list[tuple[Policy, Adoption]]:
     """Return the latest adoptions with their policies, newest first."""
-    rows = session.exec(
-        select(Policy, Adoption)
-        .join(Adoption, col(Adoption.policy_id) == Policy.id)
-        .where(Policy.stage != Stage.WITHDRAWN.value)
-        .order_by(col(Adoption.adopted_on).desc(), col(Adoption.id).desc())
-        .limit(limit)
-    ).all()
-    return [(p, a) for p, a in rows]
+    return rollout_queries.recent_adoptions(session, limit=limit)
 
 
 def under_evaluation(session: Session) -> list[Policy]:
     """Return the policies in the evaluation stage, by title."""
-    stmt = select(Policy).where(Policy.stage == Stage.EVALUATION.value).order_by(col(Policy.title))
-    return list(session.exec(stmt))
+    return queries.policies_by_title(session, stage=Stage.EVALUATION)
 
 
 def has_acknowledged(session: Session, *, policy_id: int, account_id: int) -> bool:
     """Tell whether an account has acknowledged the policy's latest adopted version."""
-    adoption = latest_adoption(session, policy_id=policy_id)
+    adoption = rollout_queries.latest_adoption(session, policy_id=policy_id)
     if adoption is None:
         return False
-    stmt = select(Acknowledgement.id).where(
-        Acknowledgement.version_id == adoption.version_id, Acknowledgement.account_id == account_id
-    )
-    return session.exec(stmt).first() is not None
+    return rollout_queries.has_acknowledged(session, version_id=adoption.version_id, account_id=account_id)
 
 
 @dataclass(frozen=True)
@@ -99,26 +78,12 @@ class BoardCard:
 
 def _due(session: Session, *, policy: Policy, now: datetime, horizon: datetime) -> list[DueItem]:
     items: list[DueItem] = []
-    window = current_window(session, policy=policy)
+    window = consultation_queries.current_window(session, policy=policy)
     if window is not None and window.closed_at is None and now <= window.closes_at <= horizon:
         items.append(DueItem(window.closes_at, "Konsultasi publik ditutup", "Consultation closes"))
-    for w in session.exec(
-        select(Workshop).where(
-            Workshop.policy_id == policy.id,
-            Workshop.cycle == policy.cycle,
-            Workshop.starts_at >= now,
-            Workshop.starts_at <= horizon,
-        )
-    ):
+    for w in workshops_starting(session, policy=policy, start=now, end=horizon):
         items.append(DueItem(w.starts_at, f"Lokakarya: {w.title}", f"Workshop: {w.title}"))
-    for r in session.exec(
-        select(SurveyRound).where(
-            SurveyRound.policy_id == policy.id,
-            col(SurveyRound.closed_at).is_(None),
-            SurveyRound.closes_at >= now,
-            SurveyRound.closes_at <= horizon,
-        )
-    ):
+    for r in rounds_closing(session, policy_id=policy.id, start=now, end=horizon):  # type: ignore[arg-type]
         items.append(
             DueItem(r.closes_at, f"Survei putaran {r.number} ditutup", f"Survey round {r.number} closes")
         )
@@ -132,13 +97,9 @@ def board_unit(viewer: Actor) -> str | None:
 
 def board(session: Session, *, viewer: Actor, now: datetime) -> dict[Stage, list[BoardCard]]:
     """Group the policies the viewer's board shows by stage, each with its gates and due dates."""
-    unit = board_unit(viewer)
-    stmt = select(Policy).order_by(col(Policy.title))
-    if unit:
-        stmt = stmt.where(Policy.unit == unit)
     horizon = now + timedelta(days=DUE_SOON_DAYS)
     columns: dict[Stage, list[BoardCard]] = {stage: [] for stage in Stage}
-    for policy in session.exec(stmt):
+    for policy in queries.policies_by_title(session, unit=board_unit(viewer)):
         steps = next_steps(session, policy=policy, now=now)
         columns[Stage(policy.stage)].append(
             BoardCard(policy, steps, _due(session, policy=policy, now=now, horizon=horizon))
@@ -157,12 +118,9 @@ class PolicyRow:
 
 def every_policy(session: Session, *, stage: Stage | None = None) -> list[PolicyRow]:
     """Return every policy (or those in one stage) in lifecycle order, then by title."""
-    stmt = select(Policy, PolicyKind).join(PolicyKind, col(PolicyKind.id) == Policy.kind_id)
-    if stage is not None:
-        stmt = stmt.where(Policy.stage == stage.value)
     order = list(Stage)
     rows = sorted(
-        session.exec(stmt.order_by(col(Policy.title))).all(), key=lambda r: order.index(Stage(r[0].stage))
+        queries.policies_with_kinds(session, stage=stage), key=lambda r: order.index(Stage(r[0].stage))
     )
     return [PolicyRow(p, k.name, k.name_en) for p, k in rows]
 
@@ -170,6 +128,6 @@ def every_policy(session: Session, *, stage: Stage | None = None) -> list[Policy
 def stage_counts(session: Session) -> dict[Stage, int]:
     """Count the policies in each stage (every stage present, zero when empty)."""
     counts = dict.fromkeys(Stage, 0)
-    for stage, n in session.exec(select(Policy.stage, func.count()).group_by(Policy.stage)):
-        counts[Stage(stage)] = int(n)
+    for stage, n in queries.count_by_stage(session):
+        counts[Stage(stage)] = n
     return counts

@@ -106,12 +106,12 @@ def policies_with_kinds(session: Session, *, stage: Stage | None = None) -> list
     return list(session.exec(stmt.order_by(col(Policy.title))).all())  # type: ignore[arg-type]
 
 
-def stage_counts(session: Session) -> dict[Stage, int]:
-    """Count the policies in each stage (every stage present, zero when empty)."""
-    counts = dict.fromkeys(Stage, 0)
-    for stage, n in session.exec(select(Policy.stage, func.count()).group_by(Policy.stage)):
-        counts[Stage(stage)] = int(n)
-    return counts
+def count_by_stage(session: Session) -> list[tuple[str, int]]:
+    """Count the policies in each stage that has any."""
+    return [
+        (stage, int(n))
+        for stage, n in session.exec(select(Policy.stage, func.count()).group_by(Policy.stage))
+    ]
 
 
 def get_document(session: Session, *, policy_id: int, cycle: int, kind: str) -> StageDocument | None:

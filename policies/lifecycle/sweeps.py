@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from policies.accounts import audience
 from policies.consultation.models import ConsultationWindow
-from policies.consultation.queries import undisposed_comments
+from policies.consultation.queries import undisposed_comments, windows_due_to_close, windows_without_report
 from policies.evaluation import rounds
 from policies.lifecycle.models import Policy, Stage
 from policies.outbox.delivery import deliver_inbox
@@ -77,14 +77,8 @@ def close_due_consultations(
     With `failures` given, a window that cannot be closed is rolled back alone and described
     there (it is tried again next time); without it the error propagates.
     """
-    stmt = (
-        select(ConsultationWindow, Policy)
-        .join(Policy, col(Policy.id) == ConsultationWindow.policy_id)
-        .where(col(ConsultationWindow.closed_at).is_(None), col(ConsultationWindow.closes_at) <= now)
-        .order_by(col(ConsultationWindow.id))
-    )
     closed: list[str] = []
-    for window, policy in list(session.exec(stmt)):
+    for window, policy in windows_due_to_close(session, now=now):
         try:
             with session.begin_nested():
                 _close_window(session, window=window, policy=policy, now=now)
@@ -124,19 +118,8 @@ def escalate_unanswered(
 ) -> int:
     """Remind drafters and the unit head of comments still unanswered days after a window closed."""
     cutoff = now - timedelta(days=escalation_days)
-    stmt = (
-        select(ConsultationWindow, Policy)
-        .join(Policy, col(Policy.id) == ConsultationWindow.policy_id)
-        .where(
-            col(ConsultationWindow.closed_at).is_not(None),
-            col(ConsultationWindow.closed_at) <= cutoff,
-            col(ConsultationWindow.report_published_at).is_(None),
-            Policy.stage != Stage.WITHDRAWN,
-        )
-        .order_by(col(ConsultationWindow.id))
-    )
     created = 0
-    for window, policy in list(session.exec(stmt)):
+    for window, policy in windows_without_report(session, closed_by=cutoff):
         try:
             with session.begin_nested():
                 created += _escalate(session, window=window, policy=policy, now=now, days=escalation_days)

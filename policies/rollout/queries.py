@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from policies.lifecycle.models import Policy
+from policies.lifecycle.models import Policy, Stage
 from policies.rollout.models import Acknowledgement, Adoption, MentoringPair, SocializationSession
 
 
@@ -28,6 +28,32 @@ def acknowledgement_of(session: Session, *, version_id: int, account_id: int) ->
         Acknowledgement.version_id == version_id, Acknowledgement.account_id == account_id
     )
     return session.exec(stmt).first()
+
+
+def has_acknowledged(session: Session, *, version_id: int, account_id: int) -> bool:
+    """Tell whether the account has acknowledged a version."""
+    stmt = select(Acknowledgement.id).where(
+        Acknowledgement.version_id == version_id, Acknowledgement.account_id == account_id
+    )
+    return session.exec(stmt).first() is not None
+
+
+def acknowledged_account_ids(session: Session, *, version_id: int) -> set[int]:
+    """Return the ids of the accounts that acknowledged a version."""
+    stmt = select(Acknowledgement.account_id).where(Acknowledgement.version_id == version_id)
+    return set(session.exec(stmt))
+
+
+def recent_adoptions(session: Session, *, limit: int) -> list[tuple[Policy, Adoption]]:
+    """Return the latest adoptions of policies not withdrawn, with their policies, newest first."""
+    stmt = (
+        select(Policy, Adoption)
+        .join(Adoption, col(Adoption.policy_id) == Policy.id)
+        .where(Policy.stage != Stage.WITHDRAWN.value)
+        .order_by(col(Adoption.adopted_on).desc(), col(Adoption.id).desc())
+        .limit(limit)
+    )
+    return list(session.exec(stmt).all())  # type: ignore[arg-type]
 
 
 def list_sessions(session: Session, *, policy_id: int) -> list[SocializationSession]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, col, select
 
 from policies.core.rows import child_row
@@ -70,3 +72,28 @@ def outcomes_in_cycle(
         .order_by(col(WorkshopOutcome.id))
     )
     return list(session.exec(stmt).all())  # type: ignore[arg-type]
+
+
+def workshops_of_cycle(session: Session, *, policy: Policy) -> list[Workshop]:
+    """Return the current cycle's workshops, earliest first."""
+    return list(
+        session.exec(
+            select(Workshop)
+            .where(Workshop.policy_id == policy.id, Workshop.cycle == policy.cycle)
+            .order_by(col(Workshop.starts_at))
+        )
+    )
+
+
+def workshops_starting(session: Session, *, policy: Policy, start: datetime, end: datetime) -> list[Workshop]:
+    """Return the current cycle's workshops that start between two moments (both included)."""
+    return list(
+        session.exec(
+            select(Workshop).where(
+                Workshop.policy_id == policy.id,
+                Workshop.cycle == policy.cycle,
+                Workshop.starts_at >= start,
+                Workshop.starts_at <= end,
+            )
+        )
+    )

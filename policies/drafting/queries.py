@@ -74,3 +74,19 @@ def revision_notes(session: Session, *, policy_id: int, cycle: int | None = None
     if cycle is not None:
         stmt = stmt.where(RevisionNote.cycle == cycle)
     return list(session.exec(stmt.order_by(col(RevisionNote.cycle), col(RevisionNote.id))))
+
+
+def recommendation_note_codes(
+    session: Session, *, policy_id: int, cycle: int, recommendation_id: int
+) -> set[str]:
+    """Return the reason codes of a recommendation already attached as revision notes of a cycle."""
+    return set(
+        session.exec(
+            select(RevisionNote.reason_code).where(
+                RevisionNote.policy_id == policy_id,
+                RevisionNote.cycle == cycle,
+                RevisionNote.source == "recommendation",
+                RevisionNote.source_id == recommendation_id,
+            )
+        )
+    )

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from policies.accounts.access import SYSTEM
 from policies.consultation.queries import top_level_comments_of_cycle
@@ -15,9 +15,10 @@ from policies.core.i18n import format_date
 from policies.drafting.models import DraftVersion, RevisionNote
 from policies.drafting.queries import first_version_of_cycle, latest_version_before, revision_notes
 from policies.drafting.versions import create_version
+from policies.evaluation import queries as evaluation
 from policies.evaluation.common import num
 from policies.evaluation.indicators import unit_in
-from policies.evaluation.models import Indicator, Measurement, SurveyRound
+from policies.evaluation.models import Indicator
 from policies.evaluation.recommend import closing_recommendation
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import get_policy
@@ -149,16 +150,10 @@ def attach_revision_notes(session: Session, *, slug: str) -> str:
         )
     _, rec = closing_recommendation(session, policy_id=policy.id, cycle=previous)  # type: ignore[arg-type]
     named = {r["code"] for r in rec.reasons if r["kind"] == "indicator"} if rec is not None else set()
-    for indicator in session.exec(
-        select(Indicator).where(Indicator.policy_id == policy.id).order_by(col(Indicator.id))
-    ):
+    for indicator in evaluation.indicators_in_order_added(session, policy_id=policy.id):  # type: ignore[arg-type]
         if indicator.code in named:
             continue
-        last = session.exec(
-            select(Measurement)
-            .where(Measurement.indicator_id == indicator.id)
-            .order_by(col(Measurement.measured_on).desc(), col(Measurement.id).desc())
-        ).first()
+        last = evaluation.latest_measurement(session, indicator_id=indicator.id)  # type: ignore[arg-type]
         if last is not None and _missed(indicator, last.value):
             value, target = num(last.value), num(indicator.target)
             value_en, target_en = num(last.value, locale="en"), num(indicator.target, locale="en")
@@ -221,10 +216,8 @@ def notes_of(session: Session, *, slug: str, cycle: int | None = None) -> list[R
     """Return every revision note of a policy (or of one cycle) with its source and link, in order."""
     policy = get_policy(session, slug=slug)
     notes = revision_notes(session, policy_id=policy.id, cycle=cycle)  # type: ignore[arg-type]
-    stmt_rounds = select(SurveyRound.id, SurveyRound.number).where(SurveyRound.policy_id == policy.id)
-    rounds = {int(i): int(n) for i, n in session.exec(stmt_rounds).all()}
-    stmt_codes = select(Indicator.id, Indicator.code).where(Indicator.policy_id == policy.id)
-    indicators = {int(i): str(c) for i, c in session.exec(stmt_codes).all()}
+    rounds = evaluation.round_numbers(session, policy_id=policy.id)  # type: ignore[arg-type]
+    indicators = evaluation.indicator_codes(session, policy_id=policy.id)  # type: ignore[arg-type]
     return [
         RevisionNotePublic.model_validate(
             {

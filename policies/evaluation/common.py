@@ -1,4 +1,4 @@
-"""Helpers the evaluation modules share: who may run a survey, finding rounds, dates, tokens."""
+"""Helpers the evaluation modules share: who may run a survey, finding a round, dates, numbers."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from policies.accounts.access import Actor, require_actor
-from policies.accounts.models import Account, Role
+from policies.accounts.models import Role
 from policies.core.errors import NotFound, PermissionDenied
 from policies.core.fields import clean_text
 from policies.core.i18n import format_number
+from policies.evaluation import queries
 from policies.evaluation.models import SurveyRound
 from policies.lifecycle.models import Policy
 
@@ -58,10 +59,7 @@ def is_staff(actor: Actor | None, *, policy: Policy) -> bool:
 
 def get_round(session: Session, *, round_id: int, for_update: bool = False) -> SurveyRound:
     """Return a survey round or raise NotFound."""
-    stmt = select(SurveyRound).where(SurveyRound.id == round_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    row = session.exec(stmt).first()
+    row = queries.round_by_id(session, round_id=round_id, for_update=for_update)
     if row is None:
         raise NotFound(
             f"Putaran survei {round_id} tidak ditemukan.", en=f"Survey round {round_id} was not found."
@@ -76,27 +74,12 @@ def policy_of(session: Session, *, survey: SurveyRound) -> Policy:
     return policy
 
 
-def latest_round(session: Session, *, policy_id: int) -> SurveyRound | None:
-    """Return a policy's newest round of any cycle."""
-    stmt = select(SurveyRound).where(SurveyRound.policy_id == policy_id)
-    return session.exec(stmt.order_by(col(SurveyRound.number).desc())).first()
-
-
 def add_months(moment: datetime, *, months: int) -> datetime:
     """Return the same day `months` later, clamped to the month's last day."""
     total = moment.month - 1 + months
     year, month = moment.year + total // 12, total % 12 + 1
     day = min(moment.day, calendar.monthrange(year, month)[1])
     return moment.replace(year=year, month=month, day=day)
-
-
-def staff_to_notify(session: Session, *, policy: Policy, evaluators: bool = True) -> list[Account]:
-    """Return the active drafters of the policy's unit and, if asked, every active evaluator."""
-    cond = (col(Account.role) == Role.DRAFTER.value) & (col(Account.unit) == policy.unit)
-    if evaluators:
-        cond = cond | (col(Account.role) == Role.EVALUATOR.value)
-    stmt = select(Account).where(cond, col(Account.active).is_(True)).order_by(col(Account.id))
-    return list(session.exec(stmt))
 
 
 def half_up(value: float | int | str | Decimal | Fraction, *, digits: int = 2) -> Decimal:

@@ -5,20 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from policies.accounts.access import Actor
 from policies.core.errors import Conflict, InvalidInput, NotFound
 from policies.core.fields import clean_text
 from policies.core.i18n import JAKARTA
 from policies.core.listing import decode_cursor, encode_cursor
+from policies.evaluation import queries
 from policies.evaluation.common import is_staff, policy_of, require_evaluator
 from policies.evaluation.models import Indicator, Measurement, SurveyRound
 from policies.evaluation.results import ResultsPublic
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import get_policy
-from policies.rollout.models import Acknowledgement, MentoringPair
-from policies.rollout.queries import latest_adoption
+from policies.rollout.queries import acknowledgement_count, latest_adoption, mentee_count
 
 COMPUTED = ("ikm", "acknowledgement_reach", "mentoring_coverage")
 # The catalogue writes units in Indonesian; the English report and messages say them in English.
@@ -44,12 +44,6 @@ def shortfall(indicator: Indicator, *, value: float) -> float:
     """Return how far a value falls short of the target (0 when it meets it)."""
     gap = value - indicator.target if indicator.direction == "down" else indicator.target - value
     return round(max(0.0, gap), 4)
-
-
-def list_indicators(session: Session, *, policy_id: int) -> list[Indicator]:
-    """Return a policy's indicators by code."""
-    stmt = select(Indicator).where(Indicator.policy_id == policy_id).order_by(col(Indicator.code))
-    return list(session.exec(stmt))
 
 
 def get_indicator(session: Session, *, indicator_id: int) -> Indicator:
@@ -122,8 +116,7 @@ def create_indicator(
             en="An indicator code has lower-case letters, digits and underscores.",
             field="code",
         )
-    exists = select(Indicator.id).where(Indicator.policy_id == policy.id, Indicator.code == code)
-    if session.exec(exists).first() is not None:
+    if queries.indicator_code_taken(session, policy_id=policy.id, code=code):  # type: ignore[arg-type]
         raise Conflict(
             f"Indikator '{code}' sudah ada pada kebijakan ini.",
             en=f"The policy already has an indicator '{code}'.",
@@ -173,8 +166,7 @@ def delete_indicator(session: Session, *, actor: Actor, indicator_id: int) -> No
     """Remove an indicator that has no measurements yet."""
     row = get_indicator(session, indicator_id=indicator_id)
     require_evaluator(actor, policy=session.get(Policy, row.policy_id))  # type: ignore[arg-type]
-    used = select(func.count()).select_from(Measurement).where(Measurement.indicator_id == row.id)
-    if session.exec(used).one():
+    if queries.measurement_count(session, indicator_id=row.id):  # type: ignore[arg-type]
         raise Conflict(
             "Indikator yang sudah memiliki pengukuran tidak dapat dihapus; ubah saja targetnya.",
             en="An indicator with measurements cannot be deleted; change its target instead.",
@@ -195,11 +187,7 @@ def upsert_measurement(
 ) -> Measurement:
     row = None
     if round_id is not None:
-        row = session.exec(
-            select(Measurement).where(
-                Measurement.indicator_id == indicator.id, Measurement.round_id == round_id
-            )
-        ).first()
+        row = queries.round_measurement(session, indicator_id=indicator.id, round_id=round_id)  # type: ignore[arg-type]
     if row is None:
         row = Measurement(
             indicator_id=indicator.id,  # type: ignore[arg-type]
@@ -217,21 +205,15 @@ def _acknowledgement_reach(session: Session, policy: Policy) -> float | None:
     adoption = latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
     if adoption is None or policy.audience_size <= 0:
         return None
-    stmt = (
-        select(func.count())
-        .select_from(Acknowledgement)
-        .where(Acknowledgement.version_id == adoption.version_id)
-    )
-    return round(100 * min(1.0, session.exec(stmt).one() / policy.audience_size), 2)
+    acknowledged = acknowledgement_count(session, version_id=adoption.version_id)
+    return round(100 * min(1.0, acknowledged / policy.audience_size), 2)
 
 
 def _mentoring_coverage(session: Session, policy: Policy) -> float | None:
     if policy.audience_size <= 0:
         return None
-    stmt = select(func.count(func.distinct(MentoringPair.mentee_name + MentoringPair.mentee_nip))).where(
-        MentoringPair.policy_id == policy.id, MentoringPair.cycle == policy.cycle
-    )
-    return round(100 * min(1.0, session.exec(stmt).one() / policy.audience_size), 2)
+    mentees = mentee_count(session, policy_id=policy.id, cycle=policy.cycle)  # type: ignore[arg-type]
+    return round(100 * min(1.0, mentees / policy.audience_size), 2)
 
 
 def computed_value(
@@ -257,7 +239,7 @@ def compute_measurements(
     """Record every automatic indicator's value for a closed round (safe to run again)."""
     policy = policy_of(session, survey=survey)
     out = []
-    for indicator in list_indicators(session, policy_id=policy.id):  # type: ignore[arg-type]
+    for indicator in queries.list_indicators(session, policy_id=policy.id):  # type: ignore[arg-type]
         value = computed_value(session, indicator=indicator, policy=policy, results=results)
         if value is None:
             continue
@@ -287,17 +269,14 @@ class TrendPoint:
 
 def trends(session: Session, *, policy_id: int, closed_only: bool = False) -> dict[int, list[TrendPoint]]:
     """Return each indicator's values across rounds, oldest first (only closed rounds, if asked)."""
-    indicators = {i.id: i for i in list_indicators(session, policy_id=policy_id)}
-    stmt = (
-        select(Measurement, SurveyRound.number)
-        .join(SurveyRound, col(SurveyRound.id) == Measurement.round_id)
-        .where(col(Measurement.indicator_id).in_(list(indicators)))
-        .order_by(col(SurveyRound.number))
+    indicators = {i.id: i for i in queries.list_indicators(session, policy_id=policy_id)}
+    rows = queries.measurements_by_round_number(
+        session,
+        indicator_ids=list(indicators),  # type: ignore[arg-type]
+        closed_only=closed_only,
     )
-    if closed_only:
-        stmt = stmt.where(col(SurveyRound.closed_at).is_not(None))
     out: dict[int, list[TrendPoint]] = {i: [] for i in indicators}  # type: ignore[misc]
-    for m, number in session.exec(stmt):
+    for m, number in rows:
         ind = indicators[m.indicator_id]
         out[m.indicator_id].append(TrendPoint(number, m.round_id, m.value, meets_target(ind, value=m.value)))  # type: ignore[arg-type]
     return out
@@ -335,11 +314,8 @@ def indicators_page(
 ) -> IndicatorPage:
     """Return a policy's indicators by code, one keyset page at a time, each with its trend."""
     policy = get_policy(session, slug=slug)
-    stmt = select(Indicator).where(Indicator.policy_id == policy.id)
-    if cursor:
-        after = decode_cursor(cursor, keys=("code",), field="cursor")
-        stmt = stmt.where(col(Indicator.code) > str(after["code"]))
-    rows = list(session.exec(stmt.order_by(col(Indicator.code)).limit(limit + 1)))
+    after = str(decode_cursor(cursor, keys=("code",), field="cursor")["code"]) if cursor else None
+    rows = queries.indicators_after(session, policy_id=policy.id, after_code=after, limit=limit + 1)  # type: ignore[arg-type]
     history = trends(session, policy_id=policy.id, closed_only=not is_staff(viewer, policy=policy))  # type: ignore[arg-type]
     items = []
     for ind in rows[:limit]:

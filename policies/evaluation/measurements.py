@@ -12,10 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import sqlalchemy as sa
-from sqlalchemy import and_, or_
-from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from policies.accounts.access import Actor
 from policies.core.db import utcnow
@@ -23,8 +20,9 @@ from policies.core.errors import Conflict, InvalidInput
 from policies.core.fields import clean_text
 from policies.core.i18n import JAKARTA
 from policies.core.listing import decode_cursor, encode_cursor, invalid_cursor
+from policies.evaluation import queries
 from policies.evaluation.common import clean_csv, get_round, is_staff, require_evaluator
-from policies.evaluation.indicators import get_indicator, list_indicators, upsert_measurement
+from policies.evaluation.indicators import get_indicator, upsert_measurement
 from policies.evaluation.models import Indicator, Measurement, SurveyRound
 from policies.evaluation.recommend import reevaluate
 from policies.lifecycle.models import Policy
@@ -146,7 +144,7 @@ def import_measurements_csv(
     """Import manual values from CSV with columns code,value[,measured_on,note]; all or nothing."""
     policy = get_policy(session, slug=slug)
     require_evaluator(actor, policy=policy)
-    by_code = {i.code: i for i in list_indicators(session, policy_id=policy.id)}  # type: ignore[arg-type]
+    by_code = {i.code: i for i in queries.list_indicators(session, policy_id=policy.id)}  # type: ignore[arg-type]
     csv_text = clean_csv(csv_text)
     try:
         fieldnames, records = _fieldnames_and_rows(csv_text)
@@ -227,15 +225,6 @@ class MeasurementPage:
     next_cursor: str | None
 
 
-def visible_rounds_filter(staff: bool) -> ColumnElement[bool]:
-    """Return the condition on Measurement.round_id that keeps what the viewer may see."""
-    if staff:
-        return sa.true()
-    # A round still open is not public yet: its values could be read as a preview of the results.
-    closed = select(SurveyRound.id).where(col(SurveyRound.closed_at).is_not(None))
-    return or_(col(Measurement.round_id).is_(None), col(Measurement.round_id).in_(closed))
-
-
 def measurements_page(
     session: Session,
     *,
@@ -248,21 +237,15 @@ def measurements_page(
     indicator = get_indicator(session, indicator_id=indicator_id)
     policy = session.get(Policy, indicator.policy_id)
     staff = is_staff(viewer, policy=policy)  # type: ignore[arg-type]
-    stmt = select(Measurement).where(Measurement.indicator_id == indicator_id, visible_rounds_filter(staff))
+    after = None
     if cursor:
         key = decode_cursor(cursor, keys=("on", "id"), field="cursor")
         try:
-            on, last = date.fromisoformat(str(key["on"])), int(str(key["id"]))
+            after = date.fromisoformat(str(key["on"])), int(str(key["id"]))
         except ValueError as exc:
             raise invalid_cursor(field="cursor") from exc
-        stmt = stmt.where(
-            or_(
-                col(Measurement.measured_on) > on,
-                and_(col(Measurement.measured_on) == on, col(Measurement.id) > last),
-            )
-        )
-    rows = list(
-        session.exec(stmt.order_by(col(Measurement.measured_on), col(Measurement.id)).limit(limit + 1))
+    rows = queries.measurements_after(
+        session, indicator_id=indicator_id, staff=staff, after=after, limit=limit + 1
     )
     items = [
         MeasurementView(

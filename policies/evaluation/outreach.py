@@ -7,15 +7,14 @@ id and salt, never the token: the deliverer derives the link with the app secret
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from policies.accounts.models import Account
-from policies.evaluation.common import policy_of, staff_to_notify
+from policies.evaluation import queries
+from policies.evaluation.common import policy_of
 from policies.evaluation.models import SurveyRespondent, SurveyRound
 from policies.evaluation.reminders import INVITATION, REMINDER, RESPONDENT_TEMPLATES, respondent_key_prefix
 from policies.evaluation.tokens import salt_mark
@@ -76,22 +75,12 @@ def _send(
     )
 
 
-def _unanswered(
-    session: Session, survey: SurveyRound, *where: ColumnElement[bool]
-) -> Sequence[SurveyRespondent]:
-    """Return the round's respondents who have not answered and meet `where`, in the order added."""
-    stmt = select(SurveyRespondent).where(
-        SurveyRespondent.round_id == survey.id, col(SurveyRespondent.responded_at).is_(None), *where
-    )
-    return session.exec(stmt.order_by(col(SurveyRespondent.id))).all()
-
-
 def invite_respondents(session: Session, *, survey: SurveyRound, now: datetime) -> int:
     """Queue an invitation for every respondent of an open round not yet invited; return how many."""
     if not is_open(survey, now=now):
         return 0
     policy = policy_of(session, survey=survey)
-    waiting = _unanswered(session, survey, col(SurveyRespondent.invited_at).is_(None))
+    waiting = queries.uninvited_respondents(session, round_id=survey.id)  # type: ignore[arg-type]
     count = 0
     for person in waiting:
         count += _send(
@@ -117,11 +106,10 @@ def remind_respondents(session: Session, *, survey: SurveyRound, now: datetime) 
         return 0
     policy = policy_of(session, survey=survey)
     gap = timedelta(days=survey.reminder_interval_days)
-    pending = _unanswered(
+    pending = queries.respondents_to_remind(
         session,
-        survey,
-        col(SurveyRespondent.invited_at).is_not(None),
-        SurveyRespondent.reminders_sent < survey.reminder_max,
+        round_id=survey.id,  # type: ignore[arg-type]
+        reminder_max=survey.reminder_max,
     )
     count = 0
     for person in pending:
@@ -170,7 +158,7 @@ def notify_staff(
 ) -> int:
     """Email the policy's drafters (and every evaluator, unless told not to) once per key; return how many."""
     count = 0
-    for account in staff_to_notify(session, policy=policy, evaluators=evaluators):
+    for account in queries.staff_to_notify(session, policy=policy, evaluators=evaluators):
         _, new = enqueue(
             session,
             dedupe_key=f"{key}:{account.id}",

@@ -11,14 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from policies.accounts.access import Actor
-from policies.accounts.models import Account
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound
 from policies.core.fields import clean_text
-from policies.evaluation import outreach
+from policies.evaluation import outreach, queries
 from policies.evaluation.common import clean_csv, get_round, policy_of, require_evaluator
 from policies.evaluation.models import SurveyRespondent, SurveyRound
 from policies.evaluation.tokens import derive_token, hash_token, new_salt
@@ -111,10 +110,6 @@ def _add(
     return IssuedToken(respondent_id=row.id, nip=nip, name=name, unit=unit, email=email, token=token)  # type: ignore[arg-type]
 
 
-def _existing_nips(session: Session, round_id: int) -> set[str]:
-    return set(session.exec(select(SurveyRespondent.nip).where(SurveyRespondent.round_id == round_id)))
-
-
 Problem = tuple[str, str]  # (Indonesian, English)
 
 
@@ -183,7 +178,7 @@ def _add_new(
 ) -> PopulationImport:
     """Add each person whose NIP the round does not have yet, then invite them (if the round is open)."""
     result = PopulationImport()
-    existing = _existing_nips(session, survey.id)  # type: ignore[arg-type]
+    existing = queries.respondent_nips(session, round_id=survey.id)  # type: ignore[arg-type]
     for person in people:
         if person["nip"] in existing:
             result.skipped_existing.append(person["nip"])
@@ -245,11 +240,8 @@ def add_accounts(
     """Add active accounts (optionally of one unit) as respondents, each with a token."""
     now = now or utcnow()
     survey = _open_round_for_writes(session, actor=actor, round_id=round_id)
-    stmt = select(Account).where(col(Account.active).is_(True))
     # Compared in SQL: a NUL in the filter would fail the query on PostgreSQL instead of refusing.
     unit = clean_text(unit or "", field="unit", label="Unit kerja", label_en="The work unit", max_chars=200)
-    if unit:
-        stmt = stmt.where(Account.unit == unit)
     people = (
         {
             "nip": account.nip or f"akun-{account.id}",
@@ -258,7 +250,7 @@ def add_accounts(
             "email": account.email,
             "account_id": account.id,
         }
-        for account in session.exec(stmt.order_by(col(Account.id))).all()
+        for account in queries.active_accounts(session, unit=unit)
     )
     return _add_new(session, survey, people=people, secret=secret, now=now)
 
@@ -301,10 +293,4 @@ def list_respondents(
     """Return a page of a round's respondents by id (for the evaluator only)."""
     survey = get_round(session, round_id=round_id)
     require_evaluator(actor, policy=policy_of(session, survey=survey))
-    stmt = (
-        select(SurveyRespondent)
-        .where(SurveyRespondent.round_id == round_id, SurveyRespondent.id > after_id)  # type: ignore[operator]
-        .order_by(col(SurveyRespondent.id))
-        .limit(limit)
-    )
-    return list(session.exec(stmt))
+    return queries.respondents_after(session, round_id=round_id, after_id=after_id, limit=limit)

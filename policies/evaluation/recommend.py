@@ -14,16 +14,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from policies.core.i18n import format_date
 from policies.core.listing import cursor_id, id_cursor
 from policies.drafting.models import RevisionNote
-from policies.evaluation import outreach
+from policies.drafting.queries import recommendation_note_codes
+from policies.evaluation import outreach, queries
 from policies.evaluation.common import num, policy_of
 from policies.evaluation.ikm import classify
-from policies.evaluation.indicators import list_indicators, meets_target, shortfall, unit_in
-from policies.evaluation.models import Indicator, Measurement, RevisionRecommendation, SurveyRound
+from policies.evaluation.indicators import meets_target, shortfall, unit_in
+from policies.evaluation.models import Indicator, RevisionRecommendation, SurveyRound
 from policies.evaluation.results import ResultsPublic
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
@@ -57,11 +58,9 @@ def _indicator_reason(indicator: Indicator, value: float) -> dict[str, Any]:
 
 def indicator_reasons(session: Session, *, survey: SurveyRound) -> list[dict[str, Any]]:
     """List every indicator whose measurement for the round misses its target."""
-    measured = {
-        m.indicator_id: m for m in session.exec(select(Measurement).where(Measurement.round_id == survey.id))
-    }
+    measured = {m.indicator_id: m for m in queries.measurements_of_round(session, round_id=survey.id)}  # type: ignore[arg-type]
     reasons = []
-    for indicator in list_indicators(session, policy_id=survey.policy_id):
+    for indicator in queries.list_indicators(session, policy_id=survey.policy_id):
         m = measured.get(indicator.id)  # type: ignore[arg-type]
         if m is not None and not meets_target(indicator, value=m.value):
             reasons.append(_indicator_reason(indicator, m.value))
@@ -154,7 +153,7 @@ def recommend(
     session: Session, *, survey: SurveyRound, results: ResultsPublic, now: datetime
 ) -> RevisionRecommendation | None:
     """Record a recommendation for a round that warrants one and notify the drafters (once)."""
-    existing = recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]
+    existing = queries.recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]
     if existing is not None:
         return existing
     reasons = reasons_for(session, survey=survey, results=results)
@@ -172,7 +171,7 @@ def reevaluate(session: Session, *, survey: SurveyRound, now: datetime) -> list[
     """
     if survey.closed_at is None:
         return []
-    row = recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]
+    row = queries.recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]
     known = {(r["kind"], r["code"]) for r in (row.reasons if row is not None else [])}
     added = [r for r in indicator_reasons(session, survey=survey) if (r["kind"], r["code"]) not in known]
     if not added:
@@ -188,22 +187,6 @@ def reevaluate(session: Session, *, survey: SurveyRound, now: datetime) -> list[
     return added
 
 
-def recommendation_of(session: Session, *, round_id: int) -> RevisionRecommendation | None:
-    """Return a round's recommendation, if it has one."""
-    stmt = select(RevisionRecommendation).where(RevisionRecommendation.round_id == round_id)
-    return session.exec(stmt).first()
-
-
-def recommendations_for(session: Session, *, policy_id: int, cycle: int) -> list[RevisionRecommendation]:
-    """Return a cycle's recommendations, oldest round first."""
-    stmt = (
-        select(RevisionRecommendation)
-        .where(RevisionRecommendation.policy_id == policy_id, RevisionRecommendation.cycle == cycle)
-        .order_by(col(RevisionRecommendation.round_id))
-    )
-    return list(session.exec(stmt))
-
-
 @dataclass(frozen=True)
 class RecommendationPage:
     """One page of recommendations and the cursor of the next (None on the last page)."""
@@ -217,40 +200,26 @@ def recommendations_page(
 ) -> RecommendationPage:
     """Return one keyset page of a cycle's recommendations (default: the current cycle), oldest first."""
     policy = get_policy(session, slug=slug)
-    stmt = select(RevisionRecommendation).where(
-        RevisionRecommendation.policy_id == policy.id,
-        RevisionRecommendation.cycle == (cycle or policy.cycle),
+    rows = queries.recommendations_after(
+        session,
+        policy_id=policy.id,  # type: ignore[arg-type]
+        cycle=cycle or policy.cycle,
+        after_id=cursor_id(cursor) if cursor else None,
+        limit=limit + 1,
     )
-    if cursor:
-        stmt = stmt.where(col(RevisionRecommendation.id) > cursor_id(cursor))
-    rows = list(session.exec(stmt.order_by(col(RevisionRecommendation.id)).limit(limit + 1)))
     more = len(rows) > limit
     items = rows[:limit]
     return RecommendationPage(items, id_cursor(items[-1].id) if more else None)
-
-
-def last_closed_round(session: Session, *, policy_id: int, cycle: int) -> SurveyRound | None:
-    """Return the cycle's most recent closed round (the evaluation a revision answers to)."""
-    stmt = (
-        select(SurveyRound)
-        .where(
-            SurveyRound.policy_id == policy_id,
-            SurveyRound.cycle == cycle,
-            col(SurveyRound.closed_at).is_not(None),
-        )
-        .order_by(col(SurveyRound.number).desc())
-    )
-    return session.exec(stmt).first()
 
 
 def closing_recommendation(
     session: Session, *, policy_id: int, cycle: int
 ) -> tuple[SurveyRound | None, RevisionRecommendation | None]:
     """Return a cycle's last closed round and its recommendation (either may be missing)."""
-    survey = last_closed_round(session, policy_id=policy_id, cycle=cycle)
+    survey = queries.last_closed_round(session, policy_id=policy_id, cycle=cycle)
     if survey is None:
         return None, None
-    return survey, recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]
+    return survey, queries.recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]
 
 
 def _detail(reason: dict[str, Any], survey: SurveyRound, *, locale: str) -> str:
@@ -283,15 +252,11 @@ def attach_recommendations(session: Session, *, slug: str) -> int:
     survey, rec = closing_recommendation(session, policy_id=policy.id, cycle=policy.cycle - 1)  # type: ignore[arg-type]
     if survey is None or rec is None:
         return 0
-    have = set(
-        session.exec(
-            select(RevisionNote.reason_code).where(
-                RevisionNote.policy_id == policy.id,
-                RevisionNote.cycle == policy.cycle,
-                RevisionNote.source == "recommendation",
-                RevisionNote.source_id == rec.id,
-            )
-        )
+    have = recommendation_note_codes(
+        session,
+        policy_id=policy.id,  # type: ignore[arg-type]
+        cycle=policy.cycle,
+        recommendation_id=rec.id,  # type: ignore[arg-type]
     )
     added = 0
     for reason in rec.reasons:

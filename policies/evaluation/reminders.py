@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from policies.evaluation.models import SurveyRespondent, SurveyRound
+from policies.evaluation.queries import still_answerable
 from policies.evaluation.tokens import derive_token, survey_link
 from policies.outbox import hooks
 from policies.outbox.models import Reminder
@@ -44,24 +44,6 @@ def why_obsolete(session: Session, reminder: Reminder, now: datetime) -> str:
     if person.token_salt != reminder.context.get("token_salt"):
         return "tautan responden sudah diterbitkan ulang"
     return ""
-
-
-def still_answerable(now: datetime) -> sa.ColumnElement[bool]:
-    """Hold for a message whose respondent can still answer with its link (why_obsolete in SQL)."""
-    ctx = col(Reminder.context)
-    answerable = (
-        sa.select(SurveyRespondent.id)
-        .join(SurveyRound, col(SurveyRound.id) == SurveyRespondent.round_id)
-        .where(
-            col(SurveyRespondent.id) == ctx["respondent_id"].as_integer(),
-            col(SurveyRound.id) == ctx["round_id"].as_integer(),
-            col(SurveyRespondent.token_salt) == ctx["token_salt"].as_string(),
-            col(SurveyRespondent.responded_at).is_(None),
-            col(SurveyRound.closed_at).is_(None),
-            col(SurveyRound.closes_at) > now,
-        )
-    )
-    return answerable.exists()
 
 
 def personal_link(reminder: Reminder, *, base_url: str, secret: str) -> str:

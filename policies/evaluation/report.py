@@ -15,10 +15,9 @@ from sqlmodel import Session
 from policies.accounts.access import Actor
 from policies.core.errors import InvalidInput, NotFound
 from policies.core.i18n import format_datetime, format_share
-from policies.evaluation import charts
+from policies.evaluation import charts, queries
 from policies.evaluation.common import get_round, num, policy_of, require_evaluator
-from policies.evaluation.indicators import list_indicators, meets_target, trends, unit_in
-from policies.evaluation.recommend import recommendation_of
+from policies.evaluation.indicators import meets_target, trends, unit_in
 from policies.evaluation.results import (
     MIN_UNIT_RESPONDENTS,
     QuestionResultPublic,
@@ -210,7 +209,7 @@ def report_context(session: Session, *, round_id: int, locale: str, actor: Actor
     en = locale == "en"
     history = trends(session, policy_id=policy.id)  # type: ignore[arg-type]
     rows = []
-    for ind in list_indicators(session, policy_id=policy.id):  # type: ignore[arg-type]
+    for ind in queries.list_indicators(session, policy_id=policy.id):  # type: ignore[arg-type]
         points = [p for p in history.get(ind.id, []) if p.round_number <= survey.number]  # type: ignore[arg-type]
         here = next((p for p in points if p.round_id == survey.id), None)
         name = (ind.name_en or ind.name) if en else ind.name
@@ -244,7 +243,7 @@ def report_context(session: Session, *, round_id: int, locale: str, actor: Actor
             locale=locale,
         )
     texts = free_texts(session, survey=survey)
-    recommendation = recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]
+    recommendation = queries.recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]
     frozen = {q["code"]: q for q in survey.questions}
     other = results.other_units
     notes = []

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, NotAuthenticated
 from policies.core.i18n import JAKARTA
+from policies.evaluation import queries
 from policies.evaluation.models import SurveyRespondent, SurveyResponse, SurveyRound
 from policies.evaluation.survey import validate_answers
 from policies.evaluation.tokens import hash_token
@@ -21,13 +21,7 @@ USED_EN = "This token has already been used to answer; each respondent answers o
 
 def round_questions(session: Session, *, survey: SurveyRound) -> list[dict[str, Any]]:
     """Return the round's questions; the profile's unit is a choice of the population's units, if any."""
-    units = sorted(
-        session.exec(
-            select(SurveyRespondent.unit)
-            .where(SurveyRespondent.round_id == survey.id, SurveyRespondent.unit != "")
-            .distinct()
-        )
-    )
+    units = sorted(queries.respondent_units(session, round_id=survey.id))  # type: ignore[arg-type]
     if not units:
         return survey.questions
     # A free-text unit would let one respondent stand out by spelling; a choice keeps units comparable.
@@ -39,9 +33,7 @@ def round_questions(session: Session, *, survey: SurveyRound) -> list[dict[str, 
 
 def round_for_token(session: Session, *, token: str) -> tuple[SurveyRespondent, SurveyRound]:
     """Return the respondent and round a token opens, or refuse an unknown token."""
-    person = session.exec(
-        select(SurveyRespondent).where(SurveyRespondent.token_hash == hash_token(token or ""))
-    ).first()
+    person = queries.respondent_by_token_hash(session, token_hash=hash_token(token or ""))
     if person is None:
         raise NotAuthenticated(
             "Token survei tidak dikenal. Gunakan tautan dari undangan Anda.",
@@ -72,13 +64,7 @@ def submit_response(
     # The guarded update is the once-only check that also holds under concurrent submits. Only the
     # day is kept (midnight WIB), so the order of answer sheets cannot be matched to respondents.
     day = now.astimezone(JAKARTA).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
-    claimed = session.execute(
-        sa.update(SurveyRespondent)
-        .where(col(SurveyRespondent.id) == person.id, col(SurveyRespondent.responded_at).is_(None))
-        .values(responded_at=day)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if not queries.claim_answer(session, respondent_id=person.id, day=day):  # type: ignore[arg-type]
         raise Conflict(USED, en=USED_EN)
     session.expire(person)
     row = SurveyResponse(

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
-from policies.evaluation import ikm
-from policies.evaluation.models import SurveyRespondent, SurveyResponse, SurveyRound
+from policies.evaluation import ikm, queries
+from policies.evaluation.models import SurveyRound
 
 # A unit with fewer answer sheets than this is never shown on its own (its respondents could be
 # recognised); such units are merged into "Lainnya" / "Other", itself shown only if it reaches this.
@@ -154,27 +153,13 @@ class _Tally:
         )
 
 
-def population_size(session: Session, *, round_id: int) -> int:
-    """Count a round's respondents."""
-    stmt = select(func.count()).select_from(SurveyRespondent).where(SurveyRespondent.round_id == round_id)
-    return int(session.exec(stmt).one())
-
-
 def _own_questions(survey: SurveyRound) -> list[dict[str, Any]]:
     return [q for q in survey.questions if q["group"] == "kind"]
 
 
-def _sheets(session: Session, *, survey: SurveyRound) -> Iterable[tuple[dict[str, Any], str]]:
-    return session.exec(
-        select(SurveyResponse.answers, SurveyResponse.unit)
-        .where(SurveyResponse.round_id == survey.id)
-        .order_by(col(SurveyResponse.id))
-    )
-
-
 def compute_results(session: Session, *, survey: SurveyRound) -> ResultsPublic:
     """Compute a round's results from its stored responses, exactly, then round them half-up once."""
-    population = population_size(session, round_id=survey.id)  # type: ignore[arg-type]
+    population = queries.respondent_count(session, round_id=survey.id)  # type: ignore[arg-type]
     tallies = {q["code"]: _Tally(q["code"], q["type"]) for q in _own_questions(survey)}
     for q in _own_questions(survey):
         if q["type"] in ("single", "multi"):
@@ -184,7 +169,7 @@ def compute_results(session: Session, *, survey: SurveyRound) -> ResultsPublic:
     unit_sums: dict[str, Counter[str]] = defaultdict(Counter)
     unit_n: Counter[str] = Counter()
     n = 0
-    for answers, unit in _sheets(session, survey=survey):
+    for answers, unit in queries.answer_sheets(session, round_id=survey.id):  # type: ignore[arg-type]
         n += 1
         unit_n[unit] += 1
         per_unit = unit_sums[unit]
@@ -226,7 +211,7 @@ def free_texts(session: Session, *, survey: SurveyRound) -> dict[str, list[str]]
     """Return the open answers to each of the kind's free-text questions, in the order they came."""
     codes = [q["code"] for q in _own_questions(survey) if q["type"] not in ("scale", "single", "multi")]
     texts: dict[str, list[str]] = {code: [] for code in codes}
-    for answers, _unit in _sheets(session, survey=survey):
+    for answers, _unit in queries.answer_sheets(session, round_id=survey.id):  # type: ignore[arg-type]
         for code in codes:
             if answers.get(code) is not None:
                 texts[code].append(answers[code])

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from policies.accounts.access import SYSTEM, Actor
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
 from policies.core.i18n import stage_name
-from policies.evaluation import outreach
+from policies.evaluation import outreach, queries
 from policies.evaluation.common import (
     DEFAULT_ROUND_DAYS,
     MAX_CADENCE_MONTHS,
     add_months,
     get_round,
-    latest_round,
     policy_of,
     require_evaluator,
 )
 from policies.evaluation.indicators import compute_measurements
-from policies.evaluation.models import SurveyRespondent, SurveyRound
+from policies.evaluation.models import SurveyRound
 from policies.evaluation.recommend import recommend
 from policies.evaluation.results import compute_results
 from policies.evaluation.survey import template_for
@@ -101,13 +100,7 @@ def open_round(
             en="Survey rounds open in the evaluation stage, not in the "
             f"{stage_name(policy.stage, locale='en').lower()} stage.",
         )
-    current = session.exec(
-        select(SurveyRound).where(
-            SurveyRound.policy_id == policy.id,
-            SurveyRound.cycle == policy.cycle,
-            col(SurveyRound.closed_at).is_(None),
-        )
-    ).first()
+    current = queries.unclosed_round(session, policy_id=policy.id, cycle=policy.cycle)  # type: ignore[arg-type]
     if current is not None:
         return current
     if closes_at is None:
@@ -128,7 +121,7 @@ def open_round(
     reminder_max = default_max if reminder_max is None else reminder_max
     reminder_interval_days = default_days if reminder_interval_days is None else reminder_interval_days
     _check_reminders(reminder_max, reminder_interval_days)
-    last = latest_round(session, policy_id=policy.id)  # type: ignore[arg-type]
+    last = queries.latest_round(session, policy_id=policy.id)  # type: ignore[arg-type]
     kind = get_kind(session, kind_id=policy.kind_id)
     survey = SurveyRound(
         policy_id=policy.id,  # type: ignore[arg-type]
@@ -155,7 +148,7 @@ def default_closing(session: Session, *, policy: Policy, opens_at: datetime) -> 
 
 def next_due_at(session: Session, *, policy: Policy) -> datetime:
     """Return when the policy's next round is due: a cadence after the last opened, or now."""
-    last = latest_round(session, policy_id=policy.id)  # type: ignore[arg-type]
+    last = queries.latest_round(session, policy_id=policy.id)  # type: ignore[arg-type]
     if last is None or last.cycle != policy.cycle:
         return policy.stage_changed_at
     return add_months(last.opens_at, months=cadence_months(session, policy=policy))
@@ -164,10 +157,8 @@ def next_due_at(session: Session, *, policy: Policy) -> datetime:
 def open_due_rounds(session: Session, *, now: datetime) -> list[SurveyRound]:
     """Open a round for every policy in evaluation whose cadence has come round."""
     opened = []
-    for policy in session.exec(
-        select(Policy).where(Policy.stage == Stage.EVALUATION).order_by(col(Policy.id))
-    ):
-        last = latest_round(session, policy_id=policy.id)  # type: ignore[arg-type]
+    for policy in queries.policies_in_evaluation(session):
+        last = queries.latest_round(session, policy_id=policy.id)  # type: ignore[arg-type]
         if last is not None and last.cycle == policy.cycle and last.closed_at is None:
             continue
         if next_due_at(session, policy=policy) > now:
@@ -205,12 +196,8 @@ def close_round(session: Session, *, actor: Actor, round_id: int, now: datetime 
 
 def close_due_rounds(session: Session, *, now: datetime) -> list[SurveyRound]:
     """Close every round whose closing time has passed."""
-    due = session.exec(
-        select(SurveyRound.id)
-        .where(col(SurveyRound.closed_at).is_(None), SurveyRound.closes_at <= now)
-        .order_by(col(SurveyRound.id))
-    ).all()
-    return [close_round(session, actor=SYSTEM, round_id=rid, now=now) for rid in due]  # type: ignore[arg-type]
+    due = queries.round_ids_to_close(session, now=now)
+    return [close_round(session, actor=SYSTEM, round_id=rid, now=now) for rid in due]
 
 
 def _cancel_closing_notices(session: Session, *, survey: SurveyRound) -> None:
@@ -220,26 +207,13 @@ def _cancel_closing_notices(session: Session, *, survey: SurveyRound) -> None:
 def queue_respondent_reminders(session: Session, *, now: datetime, policy_id: int | None = None) -> int:
     """Queue invitations and reminders to respondents, and the evaluators' notices (closing, next round)."""
     count = 0
-    stmt = (
-        select(SurveyRound)
-        .where(col(SurveyRound.closed_at).is_(None), SurveyRound.opens_at <= now, SurveyRound.closes_at > now)
-        .order_by(col(SurveyRound.id))
-    )
-    if policy_id is not None:
-        stmt = stmt.where(SurveyRound.policy_id == policy_id)
-    for survey in session.exec(stmt).all():
+    for survey in queries.rounds_open_at(session, now=now, policy_id=policy_id):
         policy = policy_of(session, survey=survey)
         # A population uploaded before the round opened is invited on the first pass after opening.
         count += outreach.invite_respondents(session, survey=survey, now=now)
         count += outreach.remind_respondents(session, survey=survey, now=now)
         if survey.closes_at - now <= timedelta(days=CLOSING_NOTICE_DAYS):
-            answered = session.exec(
-                select(func.count())
-                .select_from(SurveyRespondent)
-                .where(
-                    SurveyRespondent.round_id == survey.id, col(SurveyRespondent.responded_at).is_not(None)
-                )
-            ).one()
+            answered = queries.answered_count(session, round_id=survey.id)  # type: ignore[arg-type]
             count += outreach.notify_staff(
                 session,
                 policy=policy,
@@ -250,11 +224,8 @@ def queue_respondent_reminders(session: Session, *, now: datetime, policy_id: in
                 closes_at=survey.closes_at,
                 responses=answered,
             )
-    policies = select(Policy).where(Policy.stage == Stage.EVALUATION).order_by(col(Policy.id))
-    if policy_id is not None:
-        policies = policies.where(Policy.id == policy_id)
-    for policy in session.exec(policies).all():
-        last = latest_round(session, policy_id=policy.id)  # type: ignore[arg-type]
+    for policy in queries.policies_in_evaluation(session, policy_id=policy_id):
+        last = queries.latest_round(session, policy_id=policy.id)  # type: ignore[arg-type]
         if last is None or last.closed_at is None or last.cycle != policy.cycle:
             continue
         due = next_due_at(session, policy=policy)

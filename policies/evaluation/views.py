@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from policies.accounts.access import Actor
+from policies.evaluation import queries
 from policies.evaluation.common import get_round, policy_of, require_evaluator
 from policies.evaluation.ikm import krejcie_morgan
-from policies.evaluation.models import SurveyRespondent, SurveyRound
+from policies.evaluation.models import SurveyRound
 from policies.evaluation.responses import round_for_token, round_questions
-from policies.evaluation.results import ResultsPublic, population_size, stored_results
+from policies.evaluation.results import ResultsPublic, stored_results
 from policies.evaluation.survey import template_for
 from policies.lifecycle.queries import get_kind, get_policy
 
@@ -35,24 +36,14 @@ def survey_template(session: Session, *, slug: str) -> list[dict[str, Any]]:
 def rounds_page(session: Session, *, slug: str, after_id: int = 0, limit: int = 50) -> list[SurveyRound]:
     """Return a page of a policy's rounds by id (keyset)."""
     policy = get_policy(session, slug=slug)
-    stmt = (
-        select(SurveyRound)
-        .where(SurveyRound.policy_id == policy.id, col(SurveyRound.id) > after_id)
-        .order_by(col(SurveyRound.id))
-        .limit(limit)
-    )
-    return list(session.exec(stmt))
+    return queries.rounds_after(session, policy_id=policy.id, after_id=after_id, limit=limit)  # type: ignore[arg-type]
 
 
 def round_counts(session: Session, *, round_id: int) -> RoundCounts:
     """Count a round's population and answers, with the target sample."""
-    population = population_size(session, round_id=round_id)
-    answered = session.exec(
-        select(func.count())
-        .select_from(SurveyRespondent)
-        .where(SurveyRespondent.round_id == round_id, col(SurveyRespondent.responded_at).is_not(None))
-    ).one()
-    return RoundCounts(population, int(answered), krejcie_morgan(population))
+    population = queries.respondent_count(session, round_id=round_id)
+    answered = queries.answered_count(session, round_id=round_id)
+    return RoundCounts(population, answered, krejcie_morgan(population))
 
 
 def results_of(session: Session, *, round_id: int, actor: Actor | None) -> ResultsPublic:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from policies.lifecycle.models import Policy, Stage
 from policies.rollout.models import Acknowledgement, Adoption, MentoringPair, SocializationSession
@@ -66,3 +66,17 @@ def list_mentoring_pairs(session: Session, *, policy_id: int) -> list[MentoringP
     """Return a policy's mentoring pairs of every cycle, in the order they started."""
     stmt = select(MentoringPair).where(MentoringPair.policy_id == policy_id)
     return list(session.exec(stmt.order_by(col(MentoringPair.started_on), col(MentoringPair.id))))
+
+
+def acknowledgement_count(session: Session, *, version_id: int) -> int:
+    """Count the acknowledgements of a version."""
+    stmt = select(func.count()).select_from(Acknowledgement).where(Acknowledgement.version_id == version_id)
+    return int(session.exec(stmt).one())
+
+
+def mentee_count(session: Session, *, policy_id: int, cycle: int) -> int:
+    """Count the distinct mentees (by name and NIP) of a policy's cycle."""
+    stmt = select(func.count(func.distinct(MentoringPair.mentee_name + MentoringPair.mentee_nip))).where(
+        MentoringPair.policy_id == policy_id, MentoringPair.cycle == cycle
+    )
+    return int(session.exec(stmt).one())

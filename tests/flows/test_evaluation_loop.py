@@ -33,7 +33,7 @@ from policies.core.settings import Settings
 from policies.drafting.models import RevisionNote
 from policies.evaluation import measurements, population, responses, rounds
 from policies.evaluation.models import Indicator, SurveyRound
-from policies.evaluation.recommend import recommendations_for
+from policies.evaluation.queries import recommendations_for
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
 from policies.lifecycle.sweeps import SWEEP_STEPS

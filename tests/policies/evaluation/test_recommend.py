@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from policies.core.db import unit_of_work
 from policies.drafting import revision
 from policies.drafting.models import RevisionNote
-from policies.evaluation import measurements, recommend, rounds
+from policies.evaluation import measurements, queries, recommend, rounds
 from policies.evaluation.models import Indicator, Measurement, SurveyRound
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
@@ -41,7 +41,7 @@ def closed_round(db: str, in_evaluation: str, staff: dict) -> int:
 
 def _recommendation(db: str, round_id: int):  # type: ignore[no-untyped-def]
     with unit_of_work(db) as s:
-        return recommend.recommendation_of(s, round_id=round_id)
+        return queries.recommendation_of(s, round_id=round_id)
 
 
 def _notices(db: str) -> list[Reminder]:
@@ -129,7 +129,7 @@ def test_a_round_without_a_recommendation_gets_one_from_late_data(
                 s.delete(ind)
         s.flush()
         rounds.close_round(s, actor=staff["evaluator"], round_id=survey.id, now=NOW + timedelta(days=3))
-        assert recommend.recommendation_of(s, round_id=survey.id) is None
+        assert queries.recommendation_of(s, round_id=survey.id) is None
         added = measurements.record_measurement(
             s,
             actor=staff["evaluator"],
@@ -138,7 +138,7 @@ def test_a_round_without_a_recommendation_gets_one_from_late_data(
             round_id=survey.id,
         )
         assert added.round_id == survey.id
-        rec = recommend.recommendation_of(s, round_id=survey.id)
+        rec = queries.recommendation_of(s, round_id=survey.id)
         assert [r["code"] for r in rec.reasons] == ["jp_per_asn"] and rec.cycle == 1
 
 

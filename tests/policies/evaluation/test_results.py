@@ -11,7 +11,7 @@ from policies.core.db import unit_of_work
 from policies.core.errors import Conflict, InvalidInput, PermissionDenied
 from policies.evaluation import indicators, measurements, population
 from policies.evaluation.models import Indicator, Measurement
-from policies.evaluation.recommend import recommendations_for
+from policies.evaluation.queries import recommendations_for
 from policies.evaluation.report import render_report
 from policies.evaluation.results import compute_results
 from policies.lifecycle.queries import get_policy

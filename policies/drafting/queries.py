@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlmodel import Session, col, select
 
 from policies.core.errors import NotFound
@@ -42,6 +44,29 @@ def clauses_of(session: Session, *, version_id: int) -> list[Clause]:
     """Return a version's clauses in reading order."""
     stmt = select(Clause).where(Clause.version_id == version_id).order_by(Clause.position)
     return list(session.exec(stmt))
+
+
+def versions_by_id(session: Session, *, version_ids: Collection[int]) -> dict[int, DraftVersion]:
+    """Return these versions, each by its id."""
+    stmt = select(DraftVersion).where(col(DraftVersion.id).in_(version_ids))
+    return {v.id: v for v in session.exec(stmt)}  # type: ignore[misc]
+
+
+def next_version(session: Session, *, version: DraftVersion) -> DraftVersion | None:
+    """Return the version written after this one, if there is one yet."""
+    stmt = (
+        select(DraftVersion)
+        .where(DraftVersion.policy_id == version.policy_id, DraftVersion.number > version.number)
+        .order_by(col(DraftVersion.number))
+        .limit(1)
+    )
+    return session.exec(stmt).first()
+
+
+def has_clause(session: Session, *, version_id: int, key: str) -> bool:
+    """Tell whether a version has a clause with this key."""
+    stmt = select(Clause.id).where(Clause.version_id == version_id, Clause.key == key)
+    return session.exec(stmt).first() is not None
 
 
 def clause_keys_of_latest(session: Session, *, policy_id: int) -> set[str]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
+from functools import partial
 
 import pytest
-from sqlmodel import Session
 
 from policies.accounts.models import Role
 from policies.consultation import comments
@@ -38,20 +38,8 @@ def _comment(db: str, actor, key: str, body: str, **kw) -> int:
         ).id
 
 
-def _accept(
-    s: Session, cid: int, *, reason: str, next_clause_key: str, now: datetime | None = None
-) -> Disposition:
-    """Accept comment `cid` as the drafter, naming the clause it becomes in the next version."""
-    return comments.dispose(
-        s,
-        actor=DRAFTER,
-        slug=SLUG,
-        comment_id=cid,
-        outcome=Outcome.ACCEPTED,
-        reason=reason,
-        next_clause_key=next_clause_key,
-        now=now,
-    )
+# Accept a comment as the drafter (the comment, reason and next clause key given per call).
+_accept = partial(comments.dispose, actor=DRAFTER, slug=SLUG, outcome=Outcome.ACCEPTED)
 
 
 def test_reply_vote_and_counts(db: str, window: list[str]) -> None:
@@ -195,7 +183,9 @@ def test_disposition_and_the_closed_window(db: str, window: list[str]) -> None:
         with pytest.raises(InvalidInput) as info:
             comments.dispose(s, actor=DRAFTER, slug=SLUG, comment_id=cid, outcome=Outcome.NOTED, reason=" ")
         assert info.value.field == "reason"
-        row = _accept(s, cid, reason="Ditambahkan sebagai Pasal 7.", next_clause_key="pasal-7", now=LATER)
+        row = _accept(
+            s, comment_id=cid, reason="Ditambahkan sebagai Pasal 7.", next_clause_key="pasal-7", now=LATER
+        )
         assert isinstance(row, Disposition) and row.next_clause_key == "pasal-7"
         undisposed = list_comments(s, slug=SLUG, viewer=None, filters=CommentFilter(undisposed=True))
         assert undisposed.items == []
@@ -223,10 +213,10 @@ def test_next_clause_key_is_checked_once_the_next_version_exists(db: str, catalo
         lifecycle.advance(s, actor=DRAFTER, slug=SLUG, to_stage=Stage.CONSULTATION, now=NOW)
     cid = _comment(db, account(db, email="budi@asn.test"), clause_keys(db)[0], "Tambahkan pendampingan.")
     with unit_of_work(db) as s:
-        row = _accept(s, cid, reason="Menjadi pasal baru.", next_clause_key="pasal-pendampingan")
+        row = _accept(s, comment_id=cid, reason="Menjadi pasal baru.", next_clause_key="pasal-pendampingan")
         assert row.next_clause_key == "pasal-pendampingan"
         with pytest.raises(InvalidInput) as info:
-            _accept(s, cid, reason="Menjadi pasal baru.", next_clause_key="pasal-yang-tidak-ada")
+            _accept(s, comment_id=cid, reason="Menjadi pasal baru.", next_clause_key="pasal-yang-tidak-ada")
     assert info.value.field == "next_clause_key" and "versi 2" in info.value.detail
     assert "version 2" in info.value.detail_en
 

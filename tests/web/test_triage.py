@@ -42,6 +42,13 @@ def _register(web: TestClient, drafter: str, db: str) -> dict[str, object]:
     return made
 
 
+def _redirected(web: TestClient, path: str, form: dict[str, str]) -> str:
+    """Send a triage form without following the answer; it must be a 303: return where it points."""
+    sent = post_form(web, path, form, page=TRIAGE, follow_redirects=False)
+    assert sent.status_code == 303, sent.text
+    return sent.headers["location"]
+
+
 def _ids(page) -> list[int]:  # type: ignore[no-untyped-def]
     return [c.id for c in page.context["page"].items]
 
@@ -92,15 +99,12 @@ def test_a_refused_answer_keeps_the_choice_the_reason_and_the_filters(
     use_english(web)
     english = post_form(web, f"{TRIAGE}/comment/{target}", {"reason": "x"}, page=TRIAGE)
     assert "Choose an answer: accepted, partly accepted, not accepted or noted." in english.text
-    answered = post_form(
+    answered = _redirected(
         web,
         f"{TRIAGE}/comment/{target}?stance=against&undisposed=1",
         {"outcome": "partly", "reason": "Ditambahkan pada ayat (2)."},
-        page=TRIAGE,
-        follow_redirects=False,
     )
-    assert answered.status_code == 303
-    assert answered.headers["location"] == f"{TRIAGE}?stance=against&undisposed=1#comment-{target}"
+    assert answered == f"{TRIAGE}?stance=against&undisposed=1#comment-{target}"
 
 
 def test_a_refused_moderation_shows_beside_its_form(
@@ -115,14 +119,8 @@ def test_a_refused_moderation_shows_beside_its_form(
     )
     assert refused.status_code == 422 and refused.context["chosen"]["clause"] == "x"  # type: ignore[attr-defined]
     assert refused.context["failed"] == f"moderate-{made['for']}"  # type: ignore[attr-defined]
-    hidden = post_form(
-        web,
-        f"{TRIAGE}/moderate/{made['for']}",
-        {"hidden": "1", "reason": "Spam"},
-        page=TRIAGE,
-        follow_redirects=False,
-    )
-    assert hidden.headers["location"] == f"{TRIAGE}#comment-{made['for']}"
+    hidden = _redirected(web, f"{TRIAGE}/moderate/{made['for']}", {"hidden": "1", "reason": "Spam"})
+    assert hidden == f"{TRIAGE}#comment-{made['for']}"
     answer = post_form(
         web, f"{TRIAGE}/comment/{made['for']}", {"outcome": "noted", "reason": "x"}, page=TRIAGE
     )

@@ -48,6 +48,13 @@ def enabled(flow_settings: Settings) -> Settings:
     return flow_settings.model_copy(update={"prefect_enabled": True})
 
 
+@pytest.fixture
+def event(db: str, catalog: None) -> StageEvent:
+    """The walk's people added and the catalogue policy advanced to the workshop stage: that stage event."""
+    people = walk.add_people(db)
+    return walk.advance(db, Stage.WORKSHOP, actor=walk.drafter(people), now=walk.clock().start)
+
+
 async def _runs_of(deployment_flow: str, *, key: str) -> list[Any]:
     """The runs of one stage's deployment for one stage event (earlier tests' runs stay on the server)."""
     async with get_client() as client:
@@ -80,10 +87,8 @@ def _event(db: str, event_id: int) -> StageEvent:
 
 
 def test_pending_work_is_started_once_even_when_dispatched_twice(
-    db: str, catalog: None, enabled: Settings, registered: None
+    db: str, event: StageEvent, enabled: Settings, registered: None
 ) -> None:
-    people = walk.add_people(db)
-    event = walk.advance(db, Stage.WORKSHOP, actor=walk.drafter(people), now=walk.clock().start)
     work = _work(db, event.id)  # type: ignore[arg-type]
     # The API's background dispatch fires first ...
     api_run = in_thread(dispatch.dispatch_stage_work, settings=enabled, work=work)
@@ -116,10 +121,8 @@ def test_pending_work_is_started_once_even_when_dispatched_twice(
 
 
 def test_prefect_down_leaves_the_work_pending_for_the_dispatcher_with_the_same_key(
-    db: str, catalog: None, enabled: Settings, registered: None
+    db: str, event: StageEvent, enabled: Settings, registered: None
 ) -> None:
-    people = walk.add_people(db)
-    event = walk.advance(db, Stage.WORKSHOP, actor=walk.drafter(people), now=walk.clock().start)
     work = _work(db, event.id)  # type: ignore[arg-type]
     with temporary_settings({PREFECT_API_URL: DEAD_API}):
         assert in_thread(dispatch.dispatch_stage_work, settings=enabled, work=work) is None
@@ -135,10 +138,8 @@ def test_prefect_down_leaves_the_work_pending_for_the_dispatcher_with_the_same_k
 
 
 def test_a_crashed_run_is_recorded_failed_shown_in_history_and_not_asked_for_again(
-    db: str, catalog: None, enabled: Settings, registered: None
+    db: str, event: StageEvent, enabled: Settings, registered: None
 ) -> None:
-    people = walk.add_people(db)
-    event = walk.advance(db, Stage.WORKSHOP, actor=walk.drafter(people), now=walk.clock().start)
     run_id = in_thread(dispatch.dispatch_stage_work, settings=enabled, work=_work(db, event.id))  # type: ignore[arg-type]
     run_async(_crash(run_id))
     # The dispatcher's next pass reads the state of the run in flight back onto its event.
@@ -163,10 +164,8 @@ def test_a_crashed_run_is_recorded_failed_shown_in_history_and_not_asked_for_aga
 
 
 def test_history_without_an_answering_prefect_keeps_the_link_and_says_nothing_of_the_state(
-    db: str, catalog: None, enabled: Settings
+    db: str, event: StageEvent, enabled: Settings
 ) -> None:
-    people = walk.add_people(db)
-    event = walk.advance(db, Stage.WORKSHOP, actor=walk.drafter(people), now=walk.clock().start)
     with unit_of_work(db) as s:
         stagework.mark_dispatched(s, event_id=event.id, flow_run_id="0b7e2f0e-run")  # type: ignore[arg-type]
     ui = enabled.model_copy(update={"prefect_ui_url": "https://prefect.pemkot.example.id/"})
@@ -178,10 +177,8 @@ def test_history_without_an_answering_prefect_keeps_the_link_and_says_nothing_of
 
 
 def test_history_and_cockpit_show_the_recorded_state_without_asking_prefect(
-    db: str, catalog: None, enabled: Settings, monkeypatch: pytest.MonkeyPatch
+    db: str, event: StageEvent, enabled: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    people = walk.add_people(db)
-    event = walk.advance(db, Stage.WORKSHOP, actor=walk.drafter(people), now=walk.clock().start)
     with unit_of_work(db) as s:
         stagework.record_dispatch(s, event_id=event.id, flow_run_id="0b7e2f0e-run", run_state="Running")  # type: ignore[arg-type]
 

@@ -22,9 +22,9 @@ from policies.core.settings import get_settings
 from policies.lifecycle import queries, stagework
 from policies.lifecycle.actions import advance, next_steps
 from policies.lifecycle.models import Stage
-from policies.outbox import notify
 from policies.outbox import operator as outbox
 from policies.outbox.models import Channel, DeliveryState
+from policies.outbox.queries import outbox_counts
 
 app = typer.Typer(help="Siklus — siklus kebijakan ASN.", no_args_is_help=True)
 db_app = typer.Typer(help="Basis data.", no_args_is_help=True)
@@ -315,7 +315,7 @@ def outbox_list(
     filters = outbox.OutboxFilter(state=state, channel=channel, template=template)
     with read_session(get_settings().database_url) as session:
         page = outbox.outbox_page(session, actor=SYSTEM, filters=filters, limit=limit)
-        counts = notify.outbox_counts(session)
+        counts = outbox_counts(session)
         for r in page.items:
             who = r.recipient_email or f"akun {r.recipient_account_id}"
             error = f"  galat: {r.last_error[:80]}" if r.last_error else ""

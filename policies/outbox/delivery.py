@@ -13,15 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from policies.core.errors import NotFound
 from policies.core.settings import Settings
-from policies.outbox import hooks, mail
+from policies.outbox import hooks, mail, queries
 from policies.outbox.message_text import render_email
 from policies.outbox.models import Channel, DeliveryState, Reminder
-from policies.outbox.notify import due_in_inbox
 
 # A claimed email is not claimed again for this long, so two deliverers never send it twice.
 CLAIM_LEASE = timedelta(minutes=5)
@@ -44,19 +42,9 @@ class DeliveryReport:
         )
 
 
-def due_reminders(
-    session: Session, *, now: datetime, channel: Channel | None = None, limit: int = 100
-) -> list[Reminder]:
-    """Return pending reminders whose time has come, oldest first."""
-    stmt = select(Reminder).where(Reminder.state == DeliveryState.PENDING, Reminder.due_at <= now)
-    if channel is not None:
-        stmt = stmt.where(Reminder.channel == channel)
-    return list(session.exec(stmt.order_by(col(Reminder.due_at), col(Reminder.id)).limit(limit)))
-
-
 def due_email_ids(session: Session, *, now: datetime, limit: int) -> list[int]:
     """Return the ids of the email reminders due now, oldest first (what one pass tries to send)."""
-    return [r.id for r in due_reminders(session, now=now, channel=Channel.EMAIL, limit=limit)]  # type: ignore[misc]
+    return [r.id for r in queries.due_reminders(session, now=now, channel=Channel.EMAIL, limit=limit)]  # type: ignore[misc]
 
 
 def _cancel(session: Session, reminder: Reminder, reason: str) -> None:
@@ -70,18 +58,9 @@ def claim(
     session: Session, *, reminder_id: int, now: datetime, lease: timedelta = CLAIM_LEASE
 ) -> Reminder | None:
     """Take a due reminder for one delivery attempt; only one deliverer wins, an obsolete one is cancelled."""
-    result = session.execute(
-        sa.update(Reminder)
-        .where(
-            col(Reminder.id) == reminder_id,
-            Reminder.state == DeliveryState.PENDING,
-            col(Reminder.due_at) <= now,
-        )
-        .values(due_at=now + lease, attempts=Reminder.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
+    won = queries.claim_reminder(session, reminder_id=reminder_id, now=now, until=now + lease)
     session.flush()
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not won:
         return None
     reminder = _get(session, reminder_id)
     session.refresh(reminder)
@@ -141,22 +120,13 @@ def describe_failure(exc: BaseException) -> str:
 
 def deliver_inbox(session: Session, *, now: datetime) -> int:
     """Make due inbox reminders visible in their recipient's inbox (obsolete ones are cancelled)."""
-    checked = session.exec(
-        select(Reminder).where(due_in_inbox(now), col(Reminder.template).in_(hooks.checked_templates()))
-    ).all()
-    for reminder in checked:
+    for reminder in queries.due_inbox_checked(session, now=now):
         reason = hooks.why_obsolete(session, reminder=reminder, now=now)
         if reason:
             _cancel(session, reminder, reason)
-    result = session.execute(
-        sa.update(Reminder)
-        .where(due_in_inbox(now))
-        # Delivered when it became readable, not when this sweep happened to pass.
-        .values(state=DeliveryState.SENT, sent_at=Reminder.due_at, attempts=Reminder.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
+    delivered = queries.mark_inbox_delivered(session, now=now)
     session.flush()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return delivered
 
 
 def _get(session: Session, reminder_id: int) -> Reminder:

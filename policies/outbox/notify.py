@@ -7,16 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from policies.accounts.models import Account
 from policies.core.db import utcnow
 from policies.core.errors import NotFound
 from policies.core.i18n import LOCALES
 from policies.lifecycle.models import Policy
-from policies.outbox import hooks
+from policies.outbox import hooks, queries
 from policies.outbox.models import Channel, DeliveryState, Reminder
 
 
@@ -51,7 +50,7 @@ def enqueue(
     twice, or two that run at once, queue each message once.
     """
     dedupe_key = dedupe_key[:300]  # the column's width: a longer key is known by its first 300
-    existing = session.exec(select(Reminder).where(Reminder.dedupe_key == dedupe_key)).first()
+    existing = queries.reminder_by_key(session, dedupe_key=dedupe_key)
     if existing is not None:
         return existing, False
     reminder = Reminder(
@@ -71,7 +70,7 @@ def enqueue(
         with session.begin_nested():
             session.add(reminder)
     except IntegrityError:
-        found = session.exec(select(Reminder).where(Reminder.dedupe_key == dedupe_key)).first()
+        found = queries.reminder_by_key(session, dedupe_key=dedupe_key)
         if found is None:
             raise  # not the concurrent duplicate: a real refusal, which must not be hidden
         return found, False
@@ -121,39 +120,18 @@ def policy_context(policy: Policy, **extra: Any) -> dict[str, Any]:
     return ctx
 
 
-def _cancel(session: Session, *conditions: sa.ColumnElement[bool]) -> int:
-    result = session.execute(
-        sa.update(Reminder)
-        .where(Reminder.state == DeliveryState.PENDING, *conditions)
-        .values(state=DeliveryState.CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
-    session.flush()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
 def cancel_pending(session: Session, *, policy_id: int, keep_templates: Iterable[str] = ()) -> int:
     """Cancel every reminder of a policy that has not gone out yet (except the templates kept)."""
-    return _cancel(
-        session, Reminder.policy_id == policy_id, col(Reminder.template).not_in(list(keep_templates))
-    )
+    cancelled = queries.cancel_pending(session, policy_id=policy_id, keep_templates=keep_templates)
+    session.flush()
+    return cancelled
 
 
 def cancel_keyed(session: Session, *, key_prefix: str, templates: Iterable[str] | None = None) -> int:
     """Cancel the pending reminders whose key starts with `key_prefix` (of these templates, if given)."""
-    conditions = [col(Reminder.dedupe_key).startswith(key_prefix, autoescape=True)]
-    if templates is not None:
-        conditions.append(col(Reminder.template).in_(list(templates)))
-    return _cancel(session, *conditions)
-
-
-def due_in_inbox(now: datetime) -> sa.ColumnElement[bool]:
-    """Hold for an inbox reminder that is pending and due (readable already)."""
-    return sa.and_(
-        Reminder.channel == Channel.INBOX,
-        Reminder.state == DeliveryState.PENDING,
-        col(Reminder.due_at) <= now,
-    )
+    cancelled = queries.cancel_pending(session, key_prefix=key_prefix, templates=templates)
+    session.flush()
+    return cancelled
 
 
 def inbox(
@@ -170,18 +148,9 @@ def inbox(
     and cancels a message its concept no longer wants sent (a survey answered meanwhile): that one
     is not shown now.
     """
-    now = now or utcnow()
-    stmt = select(Reminder).where(
-        Reminder.recipient_account_id == account_id,
-        sa.or_(
-            sa.and_(Reminder.channel == Channel.INBOX, Reminder.state == DeliveryState.SENT),
-            sa.and_(due_in_inbox(now), hooks.still_current(now)),
-        ),
+    return queries.inbox_messages(
+        session, account_id=account_id, unread_only=unread_only, limit=limit, now=now or utcnow()
     )
-    if unread_only:
-        stmt = stmt.where(col(Reminder.read_at).is_(None))
-    shown_at = sa.func.coalesce(col(Reminder.sent_at), col(Reminder.due_at))
-    return list(session.exec(stmt.order_by(shown_at.desc(), col(Reminder.id).desc()).limit(limit)))
 
 
 def mark_read(
@@ -215,11 +184,3 @@ def mark_read(
     session.add(reminder)
     session.flush()
     return reminder
-
-
-def outbox_counts(session: Session) -> dict[tuple[str, str], int]:
-    """Count reminders by channel and state (what an operator checks first)."""
-    stmt = select(Reminder.channel, Reminder.state, func.count()).group_by(
-        col(Reminder.channel), col(Reminder.state)
-    )
-    return {(str(c), str(s)): int(n) for c, s, n in session.exec(stmt)}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from policies.accounts.access import Actor, require_actor
 from policies.accounts.models import Role
 from policies.core.errors import PermissionDenied
 from policies.core.listing import cursor_id, id_cursor
+from policies.outbox import queries
 from policies.outbox.models import Channel, DeliveryState, Reminder
 
 MAX_PAGE = 200
@@ -54,16 +55,14 @@ def outbox_page(
     """List reminders newest first, filtered by state, channel and template, a keyset page at a time."""
     require_admin(actor)
     limit = max(1, min(limit, MAX_PAGE))
-    stmt = select(Reminder)
-    if filters.state is not None:
-        stmt = stmt.where(Reminder.state == filters.state)
-    if filters.channel is not None:
-        stmt = stmt.where(Reminder.channel == filters.channel)
-    if filters.template:
-        stmt = stmt.where(Reminder.template == filters.template)
-    if cursor:
-        stmt = stmt.where(col(Reminder.id) < cursor_id(cursor))
-    rows = list(session.exec(stmt.order_by(col(Reminder.id).desc()).limit(limit + 1)))
+    rows = queries.reminders_page(
+        session,
+        state=filters.state,
+        channel=filters.channel,
+        template=filters.template,
+        before_id=cursor_id(cursor) if cursor else None,
+        limit=limit + 1,
+    )
     items = rows[:limit]
     more = len(rows) > limit
     return OutboxPage(items=items, next_cursor=id_cursor(items[-1].id) if more else None)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from sqlmodel import select
 from policies.accounts.models import Account
 from policies.core.db import unit_of_work, utcnow
 from policies.core.errors import NotFound
-from policies.outbox import delivery, notify
+from policies.outbox import delivery, notify, queries
 from policies.outbox.message_text import render_email
 from policies.outbox.models import Channel, DeliveryState, Reminder
 from policies.outbox.notify import Recipient
@@ -113,12 +113,12 @@ def test_claims_retries_backoff_and_giving_up(db: str) -> None:
         )
         rid = r.id
     with unit_of_work(db) as s:
-        assert [x.id for x in delivery.due_reminders(s, now=now)] == [rid]
+        assert [x.id for x in queries.due_reminders(s, now=now)] == [rid]
         assert delivery.claim(s, reminder_id=rid, now=now)
         assert not delivery.claim(s, reminder_id=rid, now=now)  # a second deliverer loses
         failed = delivery.record_failure(s, reminder_id=rid, error="451 try later", now=now, max_attempts=2)
         assert failed.state == DeliveryState.PENDING and failed.due_at == now + timedelta(minutes=2)
-        assert delivery.due_reminders(s, now=now) == []
+        assert queries.due_reminders(s, now=now) == []
     later = now + timedelta(minutes=3)
     with unit_of_work(db) as s:
         assert delivery.claim(s, reminder_id=rid, now=later)
@@ -156,4 +156,4 @@ def test_inbox_delivery_listing_and_read(db: str) -> None:
         assert notify.inbox(s, account_id=asn.id, unread_only=True) == []
         with pytest.raises(NotFound):
             notify.mark_read(s, account_id=people["public"].id, reminder_id=message.id)
-        assert notify.outbox_counts(s) == {("inbox", "sent"): 1, ("inbox", "pending"): 1}
+        assert queries.outbox_counts(s) == {("inbox", "sent"): 1, ("inbox", "pending"): 1}

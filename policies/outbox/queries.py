@@ -1,0 +1,156 @@
+"""The outbox's SQL: reminders by key, the due ones, a claim, cancelling, the inbox, the operator's pages.
+
+Nothing else in the outbox runs a statement; enqueueing, delivering and the operator's view call
+these by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from policies.outbox import hooks
+from policies.outbox.models import Channel, DeliveryState, Reminder
+
+
+def reminder_by_key(session: Session, *, dedupe_key: str) -> Reminder | None:
+    """Return the reminder enqueued under this key, if there is one."""
+    return session.exec(select(Reminder).where(Reminder.dedupe_key == dedupe_key)).first()
+
+
+def due_reminders(
+    session: Session, *, now: datetime, channel: Channel | None = None, limit: int = 100
+) -> list[Reminder]:
+    """Return pending reminders whose time has come, oldest first."""
+    stmt = select(Reminder).where(Reminder.state == DeliveryState.PENDING, Reminder.due_at <= now)
+    if channel is not None:
+        stmt = stmt.where(Reminder.channel == channel)
+    return list(session.exec(stmt.order_by(col(Reminder.due_at), col(Reminder.id)).limit(limit)))
+
+
+def claim_reminder(session: Session, *, reminder_id: int, now: datetime, until: datetime) -> bool:
+    """Count an attempt and hold a pending, due reminder until a moment; tell whether this caller won it."""
+    result = session.execute(
+        sa.update(Reminder)
+        .where(
+            col(Reminder.id) == reminder_id,
+            Reminder.state == DeliveryState.PENDING,
+            col(Reminder.due_at) <= now,
+        )
+        .values(due_at=until, attempts=Reminder.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def cancel_pending(
+    session: Session,
+    *,
+    policy_id: int | None = None,
+    keep_templates: Iterable[str] = (),
+    key_prefix: str | None = None,
+    templates: Iterable[str] | None = None,
+) -> int:
+    """Cancel the pending reminders of a policy (but templates kept) or keyed with a prefix; count them."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    if policy_id is not None:
+        conditions += [Reminder.policy_id == policy_id, col(Reminder.template).not_in(list(keep_templates))]  # type: ignore[list-item]
+    if key_prefix is not None:
+        conditions.append(col(Reminder.dedupe_key).startswith(key_prefix, autoescape=True))
+    if templates is not None:
+        conditions.append(col(Reminder.template).in_(list(templates)))
+    result = session.execute(
+        sa.update(Reminder)
+        .where(Reminder.state == DeliveryState.PENDING, *conditions)
+        .values(state=DeliveryState.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def due_in_inbox(now: datetime) -> sa.ColumnElement[bool]:
+    """Hold for an inbox reminder that is pending and due (readable already)."""
+    return sa.and_(
+        Reminder.channel == Channel.INBOX,
+        Reminder.state == DeliveryState.PENDING,
+        col(Reminder.due_at) <= now,
+    )
+
+
+def due_inbox_checked(session: Session, *, now: datetime) -> list[Reminder]:
+    """Return the due inbox reminders whose concept may call them obsolete."""
+    stmt = select(Reminder).where(due_in_inbox(now), col(Reminder.template).in_(hooks.checked_templates()))
+    return list(session.exec(stmt).all())
+
+
+def mark_inbox_delivered(session: Session, *, now: datetime) -> int:
+    """Record every due inbox reminder as delivered when it became readable; count them."""
+    result = session.execute(
+        sa.update(Reminder)
+        .where(due_in_inbox(now))
+        # Delivered when it became readable, not when this sweep happened to pass.
+        .values(state=DeliveryState.SENT, sent_at=Reminder.due_at, attempts=Reminder.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def inbox_messages(
+    session: Session, *, account_id: int, unread_only: bool, limit: int, now: datetime
+) -> list[Reminder]:
+    """Return an account's delivered inbox messages and the due ones still current, newest first."""
+    stmt = select(Reminder).where(
+        Reminder.recipient_account_id == account_id,
+        sa.or_(
+            sa.and_(Reminder.channel == Channel.INBOX, Reminder.state == DeliveryState.SENT),
+            sa.and_(due_in_inbox(now), hooks.still_current(now)),
+        ),
+    )
+    if unread_only:
+        stmt = stmt.where(col(Reminder.read_at).is_(None))
+    shown_at = sa.func.coalesce(col(Reminder.sent_at), col(Reminder.due_at))
+    return list(session.exec(stmt.order_by(shown_at.desc(), col(Reminder.id).desc()).limit(limit)))
+
+
+def notified_account_ids(session: Session, *, policy_id: int) -> set[int]:
+    """Return the ids of the accounts any reminder of a policy went (or goes) to."""
+    return set(
+        session.exec(
+            select(Reminder.recipient_account_id).where(
+                Reminder.policy_id == policy_id, col(Reminder.recipient_account_id).is_not(None)
+            )
+        )
+    )  # type: ignore[arg-type]
+
+
+def outbox_counts(session: Session) -> dict[tuple[str, str], int]:
+    """Count reminders by channel and state (what an operator checks first)."""
+    stmt = select(Reminder.channel, Reminder.state, func.count()).group_by(
+        col(Reminder.channel), col(Reminder.state)
+    )
+    return {(str(c), str(s)): int(n) for c, s, n in session.exec(stmt)}
+
+
+def reminders_page(
+    session: Session,
+    *,
+    state: DeliveryState | None,
+    channel: Channel | None,
+    template: str | None,
+    before_id: int | None,
+    limit: int,
+) -> list[Reminder]:
+    """Return up to `limit` reminders below an id, newest first, filtered by state, channel and template."""
+    stmt = select(Reminder)
+    if state is not None:
+        stmt = stmt.where(Reminder.state == state)
+    if channel is not None:
+        stmt = stmt.where(Reminder.channel == channel)
+    if template:
+        stmt = stmt.where(Reminder.template == template)
+    if before_id is not None:
+        stmt = stmt.where(col(Reminder.id) < before_id)
+    return list(session.exec(stmt.order_by(col(Reminder.id).desc()).limit(limit)))

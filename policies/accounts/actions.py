@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-import sqlalchemy as sa
 from pwdlib import PasswordHash
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from policies.accounts.access import SYSTEM as _SYSTEM
 from policies.accounts.access import Actor, require_role
 from policies.accounts.models import Account, ApiToken, Role, StakeholderGroup
+from policies.accounts.queries import email_taken, find_account, token_with_account
 from policies.core.errors import Conflict, InvalidInput, NotAuthenticated
 from policies.core.fields import clean_text
 
@@ -117,7 +117,7 @@ def _check_unit(unit: str) -> str:
 
 
 def _insert(session: Session, account: Account) -> Account:
-    if session.exec(select(Account.id).where(Account.email == account.email)).first() is not None:
+    if email_taken(session, email=account.email):
         raise Conflict(
             f"Email {account.email} sudah terdaftar. Masuk dengan email itu atau pakai email lain.",
             en=f"The email {account.email} is already registered. Sign in with it or use another email.",
@@ -211,11 +211,6 @@ def create_account(
     return _insert_checked(session, account, email=email, name=name, password=password)
 
 
-def find_account(session: Session, *, email: str) -> Account | None:
-    """Return the account with this email, if any."""
-    return session.exec(select(Account).where(Account.email == email.strip().lower())).first()
-
-
 def login(session: Session, *, email: str, password: str, now: datetime, ttl_hours: int) -> IssuedToken:
     """Check credentials and issue an opaque bearer token stored only as its hash."""
     # Input no account can have (too long, NUL) is refused like a wrong password, before any query.
@@ -245,16 +240,8 @@ def login(session: Session, *, email: str, password: str, now: datetime, ttl_hou
     return IssuedToken(token=token, expires_at=expires_at, account=account)
 
 
-# Built once: every authenticated request runs it, and building it cost more than running it.
-_TOKEN_ACCOUNT = (
-    select(ApiToken, Account)
-    .join(Account, col(Account.id) == ApiToken.account_id)
-    .where(ApiToken.token_hash == sa.bindparam("token_hash"))
-)
-
-
 def _live_token(session: Session, *, token: str, now: datetime) -> tuple[ApiToken, Account] | None:
-    row = session.exec(_TOKEN_ACCOUNT, params={"token_hash": hash_token(token)}).first()
+    row = token_with_account(session, token_hash=hash_token(token))
     if row is None:
         return None
     api_token, account = row

@@ -2,58 +2,48 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from policies.accounts.models import Account, Role
+from policies.accounts.queries import active_accounts
 from policies.lifecycle.models import Policy
-from policies.outbox.models import Reminder
 from policies.outbox.notify import Recipient
+from policies.outbox.queries import notified_account_ids
 
 
-def _accounts(session: Session, *conditions: object) -> list[Recipient]:
-    stmt = select(Account).where(col(Account.active).is_(True), *conditions).order_by(col(Account.id))
-    return [Recipient.of(a) for a in session.exec(stmt)]
+def _recipients(accounts: list[Account]) -> list[Recipient]:
+    return [Recipient.of(a) for a in accounts]
 
 
 def drafters(session: Session, *, policy: Policy) -> list[Recipient]:
     """The drafters of the policy's owning unit."""
-    return _accounts(session, Account.role == Role.DRAFTER, Account.unit == policy.unit)
+    return _recipients(active_accounts(session, role=Role.DRAFTER, unit=policy.unit))
 
 
 def unit_heads(session: Session, *, policy: Policy) -> list[Recipient]:
     """Whoever answers for the unit: its admins, or every admin when the unit has none."""
-    own = _accounts(session, Account.role == Role.ADMIN, Account.unit == policy.unit)
-    return own or _accounts(session, Account.role == Role.ADMIN)
+    own = _recipients(active_accounts(session, role=Role.ADMIN, unit=policy.unit))
+    return own or _recipients(active_accounts(session, role=Role.ADMIN))
 
 
 def workshop_participants(session: Session, *, policy: Policy) -> list[Recipient]:
     """Civil servants and unions: the ASN a personnel policy is discussed with first."""
-    return _accounts(
-        session,
-        Account.role == Role.STAKEHOLDER,
-        col(Account.group).in_(["asn", "union"]),
-    )
+    return _recipients(active_accounts(session, role=Role.STAKEHOLDER, groups=["asn", "union"]))
 
 
 def stakeholders(session: Session, *, policy: Policy) -> list[Recipient]:
     """Everyone who may comment on a public consultation."""
-    return _accounts(session, Account.role == Role.STAKEHOLDER)
+    return _recipients(active_accounts(session, role=Role.STAKEHOLDER))
 
 
 def affected_asn(session: Session, *, policy: Policy) -> list[Recipient]:
     """The civil servants (any unit of the region) an adopted personnel policy applies to."""
-    return _accounts(session, Account.group == "asn")
+    return _recipients(active_accounts(session, group="asn"))
 
 
 def everyone_notified(session: Session, *, policy: Policy) -> list[Recipient]:
     """Accounts that were told about this policy before, and its drafters."""
-    ids = set(
-        session.exec(
-            select(Reminder.recipient_account_id).where(
-                Reminder.policy_id == policy.id, col(Reminder.recipient_account_id).is_not(None)
-            )
-        )
-    )
-    found = _accounts(session, col(Account.id).in_(ids)) if ids else []
+    ids = notified_account_ids(session, policy_id=policy.id)  # type: ignore[arg-type]
+    found = _recipients(active_accounts(session, ids=ids)) if ids else []
     seen = {r.account_id for r in found}
     return found + [d for d in drafters(session, policy=policy) if d.account_id not in seen]

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from policies.accounts.access import Actor
+from policies.accounts.queries import active_accounts
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound
 from policies.core.fields import clean_text
@@ -250,7 +251,7 @@ def add_accounts(
             "email": account.email,
             "account_id": account.id,
         }
-        for account in queries.active_accounts(session, unit=unit)
+        for account in active_accounts(session, unit=unit or None)
     )
     return _add_new(session, survey, people=people, secret=secret, now=now)
 

@@ -22,7 +22,6 @@ from policies.evaluation.queries.indicators import (
     visible_rounds_filter,
 )
 from policies.evaluation.queries.respondents import (
-    active_accounts,
     answer_sheets,
     answered_count,
     claim_answer,
@@ -51,7 +50,6 @@ from policies.evaluation.queries.rounds import (
 )
 
 __all__ = [
-    "active_accounts",
     "answer_sheets",
     "answered_count",
     "claim_answer",

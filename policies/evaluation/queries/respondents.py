@@ -142,11 +142,3 @@ def staff_to_notify(session: Session, *, policy: Policy, evaluators: bool = True
         cond = cond | (col(Account.role) == Role.EVALUATOR.value)
     stmt = select(Account).where(cond, col(Account.active).is_(True)).order_by(col(Account.id))
     return list(session.exec(stmt))
-
-
-def active_accounts(session: Session, *, unit: str = "") -> Sequence[Account]:
-    """Return the active accounts (of one unit, if given) in id order."""
-    stmt = select(Account).where(col(Account.active).is_(True))
-    if unit:
-        stmt = stmt.where(Account.unit == unit)
-    return session.exec(stmt.order_by(col(Account.id))).all()

@@ -15,20 +15,23 @@ from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
-import sqlalchemy as sa
 from datasketch import MinHash
 from datasketch.lsh import _optimal_param
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from policies.consultation.models import Campaign, Comment, CommentBand, CommentSignature
-from policies.consultation.queries import in_windows
+from policies.consultation.models import Campaign, Comment
+from policies.consultation.queries import (
+    campaigns_with_size,
+    copy_candidates,
+    earliest_visible_member,
+    locked_comment,
+    match_campaign,
+    store_fingerprint,
+)
 from policies.core.text import normalize
 
 NUM_PERM = 64
 SHINGLE_WORDS = 3
-# A bucket may hold a whole campaign; a few of its members are enough to find the group.
-MAX_CANDIDATES = 32
 # Missing a copy costs a drafter a separate answer; a false candidate only costs one signature
 # comparison, so the banding leans toward recall (about 88% of pairs at the threshold are found).
 FALSE_POSITIVE_WEIGHT, FALSE_NEGATIVE_WEIGHT = 0.1, 0.9
@@ -86,22 +89,9 @@ def similarity(a: np.ndarray, *, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
-_FACE = aliased(Comment)
-# Built once: an aliased statement cost more CPU to construct than to run.
-_MATCH_CAMPAIGN = (
-    select(Comment.campaign_id, Campaign.representative_comment_id, _FACE.hidden_at)
-    .select_from(Comment)
-    .outerjoin(Campaign, col(Campaign.id) == Comment.campaign_id)
-    .outerjoin(_FACE, col(_FACE.id) == Campaign.representative_comment_id)
-    .where(Comment.id == sa.bindparam("match_id"))
-)
-
-
 def _join(session: Session, *, comment: Comment, match_id: int) -> int:
     """Put `comment` in the campaign of comment `match_id`, founding one if it has none; return its id."""
-    # One statement for the usual case, a match already in a campaign: its campaign, and whether
-    # that campaign's face is hidden.
-    campaign_id, face_id, face_hidden = session.execute(_MATCH_CAMPAIGN, {"match_id": match_id}).one()
+    campaign_id, face_id, face_hidden = match_campaign(session, match_id=match_id)
     if campaign_id is None:
         return _found(session, comment=comment, match_id=match_id)
     # No size is kept on the campaign row: every joiner updating one row queued concurrent
@@ -120,12 +110,7 @@ def _join(session: Session, *, comment: Comment, match_id: int) -> int:
 def _found(session: Session, *, comment: Comment, match_id: int) -> int:
     """Found a campaign around comment `match_id` (or join the one a concurrent post just founded)."""
     # Lock the match so two workers cannot found two campaigns around it at once.
-    match = session.exec(
-        select(Comment)
-        .where(Comment.id == match_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    match = locked_comment(session, comment_id=match_id)
     if match.campaign_id is not None:
         # Founded meanwhile by a concurrent post (PostgreSQL waited here for its commit).
         return _join(session, comment=comment, match_id=match_id)
@@ -158,41 +143,12 @@ def refresh_representative(session: Session, *, campaign_id: int) -> Campaign | 
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         return None
-    face = session.exec(
-        select(Comment)
-        .where(Comment.campaign_id == campaign_id, col(Comment.hidden_at).is_(None))
-        .order_by(col(Comment.id))
-        .limit(1)
-    ).first()
+    face = earliest_visible_member(session, campaign_id=campaign_id)
     if face is not None and (
         face.id != campaign.representative_comment_id or face.body != campaign.representative_text
     ):
         _set_face(session, campaign=campaign, face=face)
     return campaign
-
-
-def has_visible_member() -> sa.ColumnElement[bool]:
-    """Return the condition "the campaign has a member the public may read"."""
-    return sa.exists().where(Comment.campaign_id == Campaign.id, col(Comment.hidden_at).is_(None))
-
-
-@lru_cache(maxsize=8)
-def _probe(bands: int) -> sa.TextClause:
-    # Built once per band count: one indexed equality probe per band, in a single round trip.
-    probes = " UNION ALL ".join(
-        f"SELECT comment_id FROM (SELECT comment_id FROM comment_band WHERE window_id = :w "
-        f"AND band = {i} AND band_hash = :h{i} LIMIT {MAX_CANDIDATES}) AS b{i}"
-        for i in range(bands)
-    )
-    # The window's earliest exact copy comes back too, with no signature: one round trip for both.
-    exact = (
-        "SELECT e.id, NULL AS signature FROM (SELECT id FROM comment WHERE window_id = :w "
-        "AND text_hash = :t AND parent_id IS NULL AND id <> :c ORDER BY id LIMIT 1) AS e"
-    )
-    return sa.text(
-        f"SELECT s.comment_id, s.signature FROM comment_signature s WHERE s.comment_id IN ({probes}) "
-        f"UNION ALL {exact}"
-    )
 
 
 @dataclass(frozen=True)
@@ -204,10 +160,15 @@ class _Copies:
 
 
 def _copies(session: Session, *, comment: Comment, fp: Fingerprint, threshold: float) -> _Copies:
-    params: dict[str, object] = {"w": comment.window_id, "t": comment.text_hash, "c": comment.id}
-    params.update({f"h{i}": h for i, h in enumerate(fp.bands)})
     exact, best_id, best = None, None, threshold
-    for comment_id, signature in session.execute(_probe(len(fp.bands)), params):
+    candidates = copy_candidates(
+        session,
+        window_id=comment.window_id,  # type: ignore[arg-type]
+        text_hash=comment.text_hash,
+        comment_id=comment.id,  # type: ignore[arg-type]
+        bands=fp.bands,
+    )
+    for comment_id, signature in candidates:
         if signature is None:
             exact = comment_id
             continue
@@ -226,17 +187,12 @@ def detect(session: Session, *, comment: Comment, threshold: float) -> int | Non
     if copies.exact is not None:
         # A copy's bands equal the original's: storing them again would only grow the buckets.
         return _join(session, comment=comment, match_id=copies.exact)
-    # Core inserts: ten rows per comment without building ORM objects for them.
-    session.execute(
-        sa.insert(CommentSignature.__table__),  # type: ignore[attr-defined]
-        [{"comment_id": comment.id, "signature": fp.to_bytes()}],
-    )
-    session.execute(
-        sa.insert(CommentBand.__table__),  # type: ignore[attr-defined]
-        [
-            {"window_id": comment.window_id, "band": i, "band_hash": h, "comment_id": comment.id}
-            for i, h in enumerate(fp.bands)
-        ],
+    store_fingerprint(
+        session,
+        comment_id=comment.id,  # type: ignore[arg-type]
+        window_id=comment.window_id,
+        signature=fp.to_bytes(),
+        bands=fp.bands,
     )
     if copies.near is None:
         return None
@@ -255,27 +211,13 @@ class CampaignGroup:
     size: int
 
 
-def campaign_size() -> sa.ScalarSelect[int]:
-    """Return the correlated count of a campaign's members (hidden ones included)."""
-    return (
-        sa.select(sa.func.count())
-        .select_from(Comment.__table__)  # type: ignore[attr-defined]
-        .where(Comment.campaign_id == Campaign.id)
-        .scalar_subquery()
-    )
-
-
 def list_campaigns(
     session: Session, *, window_ids: Sequence[int], visible_only: bool = False
 ) -> list[CampaignGroup]:
     """Return the windows' campaign groups, largest first; `visible_only` drops all-hidden ones."""
     if not window_ids:
         return []
-    size = campaign_size().label("size")
-    stmt = sa.select(Campaign, size).where(in_windows(Campaign.window_id, window_ids=window_ids))
-    if visible_only:
-        stmt = stmt.where(has_visible_member())
-    rows = session.execute(stmt.order_by(size.desc(), col(Campaign.id)))
+    rows = campaigns_with_size(session, window_ids=window_ids, visible_only=visible_only)
     return [
         CampaignGroup(
             id=c.id,  # type: ignore[arg-type]

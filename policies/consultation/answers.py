@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from policies.accounts.access import Actor, require_owner, require_role
 from policies.accounts.models import Role
 from policies.consultation.campaigns import refresh_representative
+from policies.consultation.comment_queries import disposition_of
 from policies.consultation.models import Comment, Disposition, Outcome
+from policies.consultation.queries import campaign_member_ids
 from policies.consultation.register import campaign_of, comment_of, insert_once
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
 from policies.core.fields import TextField, clean_text
-from policies.drafting.models import Clause, DraftVersion
+from policies.drafting.models import DraftVersion
+from policies.drafting.queries import has_clause, next_version
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import get_policy
 
@@ -44,18 +47,10 @@ def _check_next_clause(session: Session, *, comment: Comment, key: str) -> None:
     """Refuse a next-version clause key that the next version, once written, does not have."""
     current = session.get(DraftVersion, comment.version_id)
     assert current is not None  # a foreign key guarantees it
-    following = session.exec(
-        select(DraftVersion)
-        .where(DraftVersion.policy_id == current.policy_id, DraftVersion.number > current.number)
-        .order_by(col(DraftVersion.number))
-        .limit(1)
-    ).first()
+    following = next_version(session, version=current)
     if following is None:
         return  # not written yet: the key names the clause it is meant to become
-    found = session.exec(
-        select(Clause.id).where(Clause.version_id == following.id, Clause.key == key)
-    ).first()
-    if found is None:
+    if not has_clause(session, version_id=following.id, key=key):  # type: ignore[arg-type]
         raise InvalidInput(
             f"Pasal '{key}' tidak ada pada versi {following.number}, versi berikutnya dari masukan ini.",
             en=f"Clause '{key}' is not in version {following.number}, the version after this comment's.",
@@ -101,7 +96,7 @@ def _dispose(
             strip=False,
         )
         _check_next_clause(session, comment=comment, key=next_clause_key)
-    row = session.exec(select(Disposition).where(Disposition.comment_id == comment_id)).first()
+    row = disposition_of(session, comment_id=comment_id)
     fresh = row is None
     if row is None:
         row = Disposition(comment_id=comment_id, outcome=outcome, reason=reason)
@@ -173,15 +168,13 @@ def dispose_campaign(
     require_owner(actor, policy=policy)
     campaign = campaign_of(session, policy=policy, campaign_id=campaign_id)
     now = now or utcnow()
-    members = session.exec(
-        select(Comment.id).where(Comment.campaign_id == campaign.id).order_by(col(Comment.id))
-    ).all()
+    members = campaign_member_ids(session, campaign_id=campaign.id)  # type: ignore[arg-type]
     return [
         _dispose(
             session,
             actor=actor,
             policy=policy,
-            comment_id=member,  # type: ignore[arg-type]
+            comment_id=member,
             outcome=outcome,
             reason=reason,
             next_clause_key=next_clause_key,

@@ -1,144 +1,44 @@
-"""The comment register's one read model: a comment as a viewer may see it, read straight from SQL.
+"""The comment register's reads and writes in SQL: a comment, the POST's context, votes, a clause's
+thread, one's own comments, the report's comments and the export's rows.
 
-`CommentPublic` names the fields once. The API answers with it (and documents it), the pages and
-the report read it, and the comment page over HTTP writes its records (`record_of_row`: the same
-fields, in the same order, as plain mappings) with orjson. The columns that fill it come from
-`comment_columns`, where hidden text is masked by one SQL expression for every statement.
+Each statement is shaped by the one read model (`read_model`); the hot ones are built once, at
+import, because building them cost more than running them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel
-from sqlmodel import Session
+from sqlalchemy import and_
+from sqlmodel import Session, col, func, select, update
 
 from policies.accounts.access import Actor
-from policies.accounts.models import Role
-from policies.consultation.models import Comment, ConsultationWindow, Disposition, Outcome, Stance
-from policies.consultation.queries import cycle_windows
+from policies.consultation.models import Comment, CommentVote, ConsultationWindow, Disposition
+from policies.consultation.queries import cycle_windows, in_windows
+from policies.consultation.read_model import (
+    FULL_TEXT,
+    LIST_FROM,
+    CommentPublic,
+    can_see_hidden,
+    comment_columns,
+    masked,
+    record_of_row,
+)
+
+# The read model's names where the API has always imported them (re-exported, not used here).
+from policies.consultation.read_model import CommentPage as CommentPage
+from policies.consultation.read_model import new_comment_public as new_comment_public
 from policies.consultation.register import comment_of
 from policies.core.errors import NotFound
+from policies.drafting.models import Clause, DraftVersion
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import get_policy
 
-# What the public reads instead of a hidden comment's text, closed by "]" or ": <reason>]".
-HIDDEN_NOTE = "[disembunyikan oleh moderator"
-
-
-class DispositionPublic(BaseModel):
-    """A comment's tindak lanjut."""
-
-    outcome: Outcome
-    reason: str
-    next_clause_key: str | None
-    responder_id: int | None
-    via_campaign_id: int | None
-    responded_at: datetime
-
-
-class CommentPublic(BaseModel):
-    """A comment as the caller may see it (a hidden one's text only for moderators and the unit)."""
-
-    id: int
-    clause_key: str
-    parent_id: int | None
-    quote: str
-    body: str
-    stance: Stance
-    author_name: str
-    author_group: str
-    source: str
-    campaign_id: int | None
-    support_count: int
-    oppose_count: int
-    hidden: bool
-    hidden_reason: str
-    created_at: datetime
-    disposition: DispositionPublic | None = None
-    replies: list[CommentPublic] = []
-
-
-class CommentPage(BaseModel):
-    """A page of comments; pass `next_cursor` as `cursor` (same sort) for the following page."""
-
-    items: list[CommentPublic]
-    next_cursor: str | None
-
-
-# The model's own fields, in its order: the columns are selected in it and the records keep it,
-# so orjson writes a record's keys in the order pydantic writes the model's.
-COMMENT_KEYS = tuple(k for k in CommentPublic.model_fields if k not in ("disposition", "replies"))
-DISPOSITION_KEYS = tuple(DispositionPublic.model_fields)
-_N = len(COMMENT_KEYS)
 _C = Comment.__table__.c  # type: ignore[attr-defined]
-_D = Disposition.__table__.c  # type: ignore[attr-defined]
-LIST_FROM = Comment.__table__.outerjoin(Disposition.__table__, _D.comment_id == _C.id)  # type: ignore[attr-defined]
-# Bound per statement where the viewer's right is known before the query.
-FULL_TEXT = sa.bindparam("full_text", type_=sa.Boolean())
-
-
-def masked(full_text: sa.ColumnElement[bool]) -> dict[str, sa.ColumnElement[Any]]:
-    """Return quote, body, hidden and hidden_reason of the comment table as a viewer may see them.
-
-    The one masking rule, for every statement that reads comments: a hidden comment's quote and
-    body reach only a viewer for whom `full_text` holds; everyone else reads the placeholder
-    with the moderator's reason.
-    """
-    hidden = _C.hidden_at.is_not(None)
-    shown = sa.or_(_C.hidden_at.is_(None), full_text)
-    placeholder = sa.case(
-        (_C.hidden_reason == "", HIDDEN_NOTE + "]"), else_=HIDDEN_NOTE + ": " + _C.hidden_reason + "]"
-    )
-    return {
-        "quote": sa.case((shown, _C.quote), else_=""),
-        "body": sa.case((shown, _C.body), else_=placeholder),
-        "hidden": hidden,
-        "hidden_reason": sa.case((hidden, _C.hidden_reason), else_=""),
-    }
-
-
-def comment_columns(full_text: sa.ColumnElement[bool]) -> list[sa.ColumnElement[Any]]:
-    """Return the columns of `CommentPublic` then `DispositionPublic`, hidden text masked."""
-    shown = masked(full_text)
-    comment = [shown[k].label(k) if k in shown else _C[k] for k in COMMENT_KEYS]
-    return comment + [_D[k] for k in DISPOSITION_KEYS]
-
-
-def record_of_row(row: Any) -> dict[str, Any]:
-    """Turn a row of `comment_columns` into the model's fields as a plain mapping, ready for JSON.
-
-    The hottest read (a page over HTTP) writes these straight out: validating them into models
-    and serializing those cost about as much as the query.
-    """
-    record = dict(zip(COMMENT_KEYS, row, strict=False))  # the disposition follows
-    record["disposition"] = (
-        dict(zip(DISPOSITION_KEYS, row[_N:], strict=True)) if row[_N] is not None else None
-    )
-    record["replies"] = []
-    return record
-
-
-def sees_hidden(actor: Actor | None, *, unit: str) -> bool:
-    """Tell whether a viewer may read the hidden text of a unit's policies."""
-    sees_all, own_unit = hidden_access(actor)
-    return sees_all or own_unit == unit
-
-
-def hidden_access(actor: Actor | None) -> tuple[bool, str | None]:
-    """Return whether a viewer reads every hidden text, and the one unit whose hidden text they read."""
-    if actor is None:
-        return False, None
-    if actor.role in (Role.ADMIN, Role.MODERATOR):
-        return True, None
-    return False, actor.unit if actor.role is Role.DRAFTER else None
-
-
-def can_see_hidden(actor: Actor | None, *, policy: Policy) -> bool:
-    """Tell whether a viewer may read hidden text: moderators, admins and the owning unit's drafters."""
-    return sees_hidden(actor, unit=policy.unit)
 
 
 def consulted_windows(session: Session, *, policy: Policy) -> list[ConsultationWindow]:
@@ -167,12 +67,6 @@ def comment_public(session: Session, *, comment_id: int, full_text: bool) -> Com
     return CommentPublic.model_validate(record_of_row(row))
 
 
-def new_comment_public(comment: Comment) -> CommentPublic:
-    """Describe a comment made just now: not hidden, not answered, no reply, so no query is needed."""
-    values = {k: getattr(comment, k) for k in COMMENT_KEYS if k not in ("hidden", "hidden_reason")}
-    return CommentPublic.model_validate({**values, "hidden": False, "hidden_reason": ""})
-
-
 def read_comment(session: Session, *, slug: str, comment_id: int, viewer: Actor | None) -> CommentPublic:
     """Return one comment with its disposition and its replies, oldest reply first."""
     policy = get_policy(session, slug=slug)
@@ -182,3 +76,272 @@ def read_comment(session: Session, *, slug: str, comment_id: int, viewer: Actor 
     first, *replies = [record_of_row(r) for r in session.connection().execute(_WITH_REPLIES, params)]
     first["replies"] = replies
     return CommentPublic.model_validate(first)
+
+
+# The policy and its current cycle's latest window; built once (building cost more than running).
+_POLICY_WINDOW = (
+    select(Policy, ConsultationWindow)
+    .outerjoin(
+        ConsultationWindow,
+        and_(ConsultationWindow.policy_id == Policy.id, ConsultationWindow.cycle == Policy.cycle),
+    )
+    .where(Policy.slug == sa.bindparam("slug"))
+    .order_by(col(ConsultationWindow.id).desc())
+    .limit(1)
+)
+
+
+def policy_and_window(session: Session, *, slug: str) -> tuple[Policy, ConsultationWindow | None]:
+    """Return the policy and its current cycle's latest window, in one query."""
+    row = session.exec(_POLICY_WINDOW, params={"slug": slug}).first()
+    if row is None:
+        get_policy(session, slug=slug)  # says the policy is missing
+    assert row is not None
+    return row[0], row[1]
+
+
+@dataclass(frozen=True)
+class CommentContext:
+    """What a new comment is checked against, read in one statement."""
+
+    policy: Policy
+    window: ConsultationWindow | None
+    clause: Clause | None
+    recent: int
+
+
+_RECENT = (
+    select(func.count())
+    .select_from(Comment)
+    .where(Comment.author_id == sa.bindparam("author_id"), col(Comment.created_at) > sa.bindparam("since"))
+    .scalar_subquery()
+)
+# The same, with the clause asked for and the author's recent count.
+_CONTEXT = _POLICY_WINDOW.add_columns(Clause, _RECENT).outerjoin(
+    Clause,
+    and_(Clause.version_id == ConsultationWindow.version_id, Clause.key == sa.bindparam("clause_key")),
+)
+
+
+def comment_context(
+    session: Session, *, slug: str, clause_key: str, author_id: int | None, since: datetime
+) -> CommentContext:
+    """Return the policy, its latest window, the clause asked for and the author's recent count."""
+    # One statement instead of three: on PostgreSQL each round trip is a share of the POST's time.
+    # An author without an account (author_id NULL) matches no row, so counts zero.
+    params = {"slug": slug, "clause_key": clause_key, "author_id": author_id, "since": since}
+    row = session.exec(_CONTEXT, params=params).first()
+    if row is None:
+        get_policy(session, slug=slug)  # says the policy is missing
+    assert row is not None
+    return CommentContext(policy=row[0], window=row[1], clause=row[2], recent=row[3])
+
+
+def recent_comments(session: Session, *, author_id: int, since: datetime) -> int:
+    """Count an account's comments and replies made after `since` (counted in the DB)."""
+    params = {"author_id": author_id, "since": since}
+    return session.execute(select(_RECENT), params).scalar_one()
+
+
+def vote_of(session: Session, *, comment_id: int, account_id: int) -> CommentVote | None:
+    """Return an account's vote on a comment, if it voted."""
+    return session.exec(
+        select(CommentVote).where(CommentVote.comment_id == comment_id, CommentVote.account_id == account_id)
+    ).first()
+
+
+def shift_vote_counts(session: Session, *, comment_id: int, support: int, oppose: int) -> None:
+    """Add to a comment's support and oppose counts in SQL."""
+    # In SQL, so concurrent voters on one comment never overwrite each other.
+    session.exec(
+        update(Comment)
+        .where(col(Comment.id) == comment_id)
+        .values(support_count=Comment.support_count + support, oppose_count=Comment.oppose_count + oppose)
+    )  # type: ignore[call-overload]
+
+
+def disposition_of(session: Session, *, comment_id: int) -> Disposition | None:
+    """Return a comment's disposition, if it has one."""
+    return session.exec(select(Disposition).where(Disposition.comment_id == comment_id)).first()
+
+
+def clause_comment_counts(session: Session, *, version_id: int) -> dict[str, int]:
+    """Count the visible top-level comments on each clause of a version."""
+    stmt = (
+        select(Comment.clause_key, func.count())
+        .where(
+            Comment.version_id == version_id,
+            col(Comment.parent_id).is_(None),
+            col(Comment.hidden_at).is_(None),
+        )
+        .group_by(Comment.clause_key)
+    )
+    return {str(key): int(n) for key, n in session.exec(stmt)}
+
+
+# Read as the public reads it, for everyone: the page shows a hidden comment by its reason.
+_THREAD = (
+    sa.select(*comment_columns(sa.false()))
+    .select_from(LIST_FROM)
+    .where(_C.version_id == sa.bindparam("version_id"), _C.clause_key == sa.bindparam("clause_key"))
+    .order_by(_C.id)
+)
+
+
+def clause_thread_records(session: Session, *, version_id: int, clause_key: str) -> list[dict[str, Any]]:
+    """Return every comment and reply on a clause of a version, oldest first, as read-model records."""
+    params = {"version_id": version_id, "clause_key": clause_key}
+    return [record_of_row(r) for r in session.connection().execute(_THREAD, params)]
+
+
+def comments_of_author(
+    session: Session, *, author_id: int, limit: int
+) -> list[tuple[Comment, Disposition | None, Policy, int]]:
+    """Return an account's comments, newest first, each with its disposition, policy and version number."""
+    rows = session.exec(
+        select(Comment, Disposition, Policy, DraftVersion.number)
+        .join(Policy, col(Policy.id) == Comment.policy_id)
+        .join(DraftVersion, col(DraftVersion.id) == Comment.version_id)
+        .outerjoin(Disposition, col(Disposition.comment_id) == Comment.id)
+        .where(Comment.author_id == author_id)
+        .order_by(col(Comment.created_at).desc(), col(Comment.id).desc())
+        .limit(limit)
+    ).all()
+    return [(c, d, p, int(n)) for c, d, p, n in rows]
+
+
+@dataclass(frozen=True)
+class PageSlice:
+    """The comments one page of the report holds: whole clauses, and a (key, count, skipped) cut of
+    each clause the page cuts."""
+
+    whole: list[str]
+    cut: list[tuple[str, int, int]]
+
+
+def _top_level(window_ids: Sequence[int]) -> tuple[sa.ColumnElement[bool], ...]:
+    return (in_windows(Comment.window_id, window_ids=window_ids), col(Comment.parent_id).is_(None))
+
+
+def report_clause_counts(session: Session, *, window_ids: Sequence[int]) -> dict[str, int]:
+    """Count the windows' top-level comments (hidden ones too) on each clause."""
+    top_level = _top_level(window_ids)
+    return dict(
+        session.execute(
+            sa.select(Comment.clause_key, sa.func.count()).where(*top_level).group_by(Comment.clause_key)
+        ).all()  # type: ignore[arg-type]
+    )
+
+
+def report_comments(
+    session: Session, *, window_ids: Sequence[int], page: PageSlice | None
+) -> tuple[list[CommentPublic], list[int]]:
+    """Return the windows' top-level comments (those of one page, with `page`) as the public reads
+    them, in time order, and the parent id of every reply to them."""
+    top_level = _top_level(window_ids)
+    stmt = (
+        sa.select(*comment_columns(sa.false()))
+        .select_from(LIST_FROM)
+        .where(*top_level)
+        .order_by(col(Comment.id))
+    )
+    with_parent = [in_windows(Comment.window_id, window_ids=window_ids), col(Comment.parent_id).is_not(None)]
+    if page is not None:
+        # A long clause's share of a page: its comments in time order, this page's slice of them.
+        cut = [
+            col(Comment.id).in_(
+                sa.select(Comment.id)
+                .where(*top_level, Comment.clause_key == key)
+                .order_by(col(Comment.id))
+                .limit(count)
+                .offset(skipped)
+            )
+            for key, count, skipped in page.cut
+        ]
+        on_page = sa.or_(col(Comment.clause_key).in_(page.whole), *cut)
+        stmt = stmt.where(on_page)
+        with_parent.append(col(Comment.parent_id).in_(sa.select(Comment.id).where(*top_level, on_page)))
+    comments = [CommentPublic.model_validate(record_of_row(row)) for row in session.execute(stmt)]
+    parents = session.exec(select(Comment.parent_id).where(*with_parent)).all()
+    return comments, parents  # type: ignore[return-value]
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection); a leading
+# apostrophe makes it text again. Only the CSV needs it: JSON is never opened as a sheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_GUARD = (
+    "CASE WHEN substr({expr}, 1, 1) IN ("
+    + ", ".join(f":formula_{i}" for i in range(len(FORMULA_STARTS)))
+    + ") THEN :apostrophe || {expr} ELSE {expr} END"
+)
+_SELECT = """
+SELECT comment.id, comment.clause_key, comment.parent_id, comment.stance, {author_name},
+       comment.author_group, comment.source, comment.campaign_id, comment.support_count,
+       comment.oppose_count, comment.created_at,
+       CASE WHEN comment.hidden_at IS NULL THEN 0 ELSE 1 END AS hidden,
+       {body}, {quote},
+       disposition.outcome, {reason}, {next_clause_key}, disposition.responded_at,
+       disposition.via_campaign_id, comment.window_id
+FROM comment LEFT JOIN disposition ON disposition.comment_id = comment.id
+WHERE {windows}
+ORDER BY comment.id
+"""
+# Hidden text is replaced inside the query by the register's one masking rule, written out as
+# SQL text, so the public export never carries it.
+_PUBLIC = {
+    name: str(expr.compile(compile_kwargs={"literal_binds": True}))
+    for name, expr in masked(sa.false()).items()
+}
+
+
+def _statement(*, full_text: bool, guard: bool, windows: int) -> str:
+    def text(expr: str) -> str:
+        return _GUARD.format(expr=expr) if guard else expr
+
+    # One window (the usual case) is an equality, so the (window_id, id) index gives the order.
+    where = (
+        "comment.window_id = :window_0"
+        if windows == 1
+        else "comment.window_id IN (" + ", ".join(f":window_{i}" for i in range(windows)) + ")"
+    )
+    return _SELECT.format(
+        author_name=text("comment.author_name"),
+        body=text("comment.body" if full_text else _PUBLIC["body"]),
+        quote=text("comment.quote" if full_text else _PUBLIC["quote"]),
+        reason=text("disposition.reason"),
+        next_clause_key=text("disposition.next_clause_key"),
+        windows=where,
+    )
+
+
+def export_query(*, window_ids: Sequence[int], full_text: bool, guard: bool) -> tuple[str, dict[str, object]]:
+    """Return the export's SQL (with :named parameters) and its parameters."""
+    params: dict[str, object] = {f"window_{i}": w for i, w in enumerate(window_ids)}
+    if guard:
+        params.update({f"formula_{i}": c for i, c in enumerate(FORMULA_STARTS)}, apostrophe="'")
+    return _statement(full_text=full_text, guard=guard, windows=len(window_ids)), params
+
+
+def export_chunks(
+    session: Session, *, window_ids: Sequence[int], full_text: bool, guard: bool, chunk_rows: int
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Yield the windows' comments as the export's rows (plain tuples), `chunk_rows` at a time."""
+    if not window_ids:
+        return
+    sql, params = export_query(window_ids=window_ids, full_text=full_text, guard=guard)
+    conn = session.connection()
+    compiled = sa.text(sql).compile(dialect=conn.dialect)
+    bound = compiled.construct_params(params)
+    args = tuple(bound[name] for name in compiled.positiontup or ()) if compiled.positional else bound
+    # The driver's own cursor, server-side on PostgreSQL: plain tuples, no Row object per row,
+    # and only one chunk in memory at a time.
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    named = conn.dialect.name == "postgresql"
+    cursor = dbapi.cursor(name="siklus_comment_export") if named else dbapi.cursor()  # type: ignore[call-arg]
+    try:
+        cursor.execute(compiled.string, args)
+        while rows := cursor.fetchmany(chunk_rows):
+            yield rows
+    finally:
+        cursor.close()

@@ -8,9 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
-from sqlalchemy import and_
-from sqlmodel import Session, col, func, select, update
+from sqlmodel import Session
 
 from policies.accounts.access import (
     CONSULTATION_PART,
@@ -22,6 +20,13 @@ from policies.accounts.access import (
 from policies.accounts.models import Role
 from policies.consultation.answers import dispose, dispose_campaign, set_hidden
 from policies.consultation.campaigns import detect
+from policies.consultation.comment_queries import (
+    comment_context,
+    policy_and_window,
+    recent_comments,
+    shift_vote_counts,
+    vote_of,
+)
 from policies.consultation.models import Comment, CommentVote, ConsultationWindow, Stance
 from policies.consultation.register import comment_of, get_campaign, get_comment, insert_once
 from policies.core.db import utcnow
@@ -30,9 +35,7 @@ from policies.core.fields import clean_text
 from policies.core.i18n import stage_name
 from policies.core.settings import Settings
 from policies.core.text import text_hash
-from policies.drafting.models import Clause
 from policies.lifecycle.models import Policy, Stage
-from policies.lifecycle.queries import get_policy
 
 __all__ = [
     "CommentRules",
@@ -71,65 +74,6 @@ class CommentRules:
             per_minute=settings.comments_per_minute,
             campaign_threshold=settings.campaign_threshold,
         )
-
-
-# The policy and its current cycle's latest window; built once (building cost more than running).
-_POLICY_WINDOW = (
-    select(Policy, ConsultationWindow)
-    .outerjoin(
-        ConsultationWindow,
-        and_(ConsultationWindow.policy_id == Policy.id, ConsultationWindow.cycle == Policy.cycle),
-    )
-    .where(Policy.slug == sa.bindparam("slug"))
-    .order_by(col(ConsultationWindow.id).desc())
-    .limit(1)
-)
-
-
-def _consultation(session: Session, *, slug: str) -> tuple[Policy, ConsultationWindow | None]:
-    """Return the policy and its current cycle's latest window, in one query."""
-    row = session.exec(_POLICY_WINDOW, params={"slug": slug}).first()
-    if row is None:
-        get_policy(session, slug=slug)  # says the policy is missing
-    assert row is not None
-    return row[0], row[1]
-
-
-@dataclass(frozen=True)
-class _CommentContext:
-    """What a new comment is checked against, read in one statement."""
-
-    policy: Policy
-    window: ConsultationWindow | None
-    clause: Clause | None
-    recent: int
-
-
-_RECENT = (
-    select(func.count())
-    .select_from(Comment)
-    .where(Comment.author_id == sa.bindparam("author_id"), col(Comment.created_at) > sa.bindparam("since"))
-    .scalar_subquery()
-)
-# The same, with the clause asked for and the author's recent count.
-_CONTEXT = _POLICY_WINDOW.add_columns(Clause, _RECENT).outerjoin(
-    Clause,
-    and_(Clause.version_id == ConsultationWindow.version_id, Clause.key == sa.bindparam("clause_key")),
-)
-
-
-def _comment_context(
-    session: Session, *, slug: str, clause_key: str, author_id: int | None, since: datetime
-) -> _CommentContext:
-    """Return the policy, its latest window, the clause asked for and the author's recent count."""
-    # One statement instead of three: on PostgreSQL each round trip is a share of the POST's time.
-    # An author without an account (author_id NULL) matches no row, so counts zero.
-    params = {"slug": slug, "clause_key": clause_key, "author_id": author_id, "since": since}
-    row = session.exec(_CONTEXT, params=params).first()
-    if row is None:
-        get_policy(session, slug=slug)  # says the policy is missing
-    assert row is not None
-    return _CommentContext(policy=row[0], window=row[1], clause=row[2], recent=row[3])
 
 
 def _require_open(policy: Policy, window: ConsultationWindow | None, *, now: datetime) -> ConsultationWindow:
@@ -202,7 +146,7 @@ def create_comment(
         max_chars=MAX_CLAUSE_KEY_CHARS,
         strip=False,
     )
-    context = _comment_context(
+    context = comment_context(
         session, slug=slug, clause_key=clause_key, author_id=actor.id, since=now - RATE_PERIOD
     )
     window = _require_open(context.policy, context.window, now=now)
@@ -261,8 +205,7 @@ def _check_rate(session: Session, *, actor: Actor, now: datetime, per_minute: in
     """Refuse a comment beyond the account's allowance in the last minute (counted in the DB)."""
     if actor.id is None:
         return
-    params = {"author_id": actor.id, "since": now - RATE_PERIOD}
-    recent = session.execute(select(_RECENT), params).scalar_one()
+    recent = recent_comments(session, author_id=actor.id, since=now - RATE_PERIOD)
     _refuse_over_rate(recent=recent, per_minute=per_minute)
 
 
@@ -291,7 +234,7 @@ def create_reply(
     """Reply to a comment of the open window (stakeholders, the owning unit's drafters, admins)."""
     actor = require_actor(actor)
     now = now or utcnow()
-    policy, window = _consultation(session, slug=slug)
+    policy, window = policy_and_window(session, slug=slug)
     _require_replier(actor, policy)
     window = _require_open(policy, window, now=now)
     parent = comment_of(session, policy=policy, comment_id=parent_id)
@@ -343,7 +286,7 @@ def vote(
         raise InvalidInput(
             "Hanya akun yang dapat memberi dukungan.", en="Only an account can vote.", field="value"
         )
-    policy, window = _consultation(session, slug=slug)
+    policy, window = policy_and_window(session, slug=slug)
     comment = comment_of(session, policy=policy, comment_id=comment_id)
     window = _require_open(policy, window, now=now or utcnow())
     _require_current(comment, window, refused=("dukungan tidak dapat diubah", "votes can no longer change"))
@@ -358,9 +301,7 @@ def vote(
             "Masukan ini disembunyikan moderator; dukungan tidak dapat diberikan.",
             en="A moderator hid this comment; it cannot be voted on.",
         )
-    row = session.exec(
-        select(CommentVote).where(CommentVote.comment_id == comment_id, CommentVote.account_id == actor.id)
-    ).first()
+    row = vote_of(session, comment_id=comment_id, account_id=actor.id)
     old = row.value if row is not None else 0
     if old == value:
         return comment
@@ -381,12 +322,7 @@ def vote(
         session.add(row)
     support = int(value == 1) - int(old == 1)
     oppose = int(value == -1) - int(old == -1)
-    # Counts change in SQL, so concurrent voters on one comment never overwrite each other.
-    session.exec(
-        update(Comment)
-        .where(col(Comment.id) == comment_id)
-        .values(support_count=Comment.support_count + support, oppose_count=Comment.oppose_count + oppose)
-    )  # type: ignore[call-overload]
+    shift_vote_counts(session, comment_id=comment_id, support=support, oppose=oppose)
     session.flush()
     session.refresh(comment)
     return comment

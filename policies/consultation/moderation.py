@@ -5,15 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from policies.accounts.access import Actor, require_role
-from policies.accounts.models import Account, Role
-from policies.consultation.models import Comment, ConsultationWindow
-from policies.drafting.models import DraftVersion
-from policies.lifecycle.models import Policy, Stage
+from policies.accounts.models import Role
+from policies.consultation.pages import moderation_rows
 
 PAGE_SIZE = 50
 
@@ -49,37 +45,8 @@ def moderation_queue(
 ) -> ModerationPage:
     """List the newest comments of policies under consultation, or (hidden=True) every hidden comment."""
     require_role(actor, Role.MODERATOR)
-    hider = aliased(Account)
-    stmt = (
-        sa.select(
-            Comment.id,
-            Policy.slug,
-            Policy.title,
-            DraftVersion.number,
-            Comment.clause_key,
-            Comment.parent_id,
-            Comment.body,
-            Comment.author_name,
-            Comment.created_at,
-            Comment.hidden_at,
-            Comment.hidden_reason,
-            hider.name,
-        )
-        .join(Policy, col(Policy.id) == Comment.policy_id)
-        .join(DraftVersion, col(DraftVersion.id) == Comment.version_id)
-        .outerjoin(hider, col(hider.id) == Comment.hidden_by_id)
-    )
-    if hidden:
-        stmt = stmt.where(col(Comment.hidden_at).is_not(None))
-    else:
-        # Only windows of the cycle under consultation now: older rounds are settled.
-        stmt = stmt.join(ConsultationWindow, col(ConsultationWindow.id) == Comment.window_id).where(
-            Policy.stage == Stage.CONSULTATION.value, ConsultationWindow.cycle == Policy.cycle
-        )
-    if before is not None:
-        stmt = stmt.where(col(Comment.id) < before)
     limit = max(1, min(limit, 200))
-    rows = session.execute(stmt.order_by(col(Comment.id).desc()).limit(limit + 1)).all()
+    rows = moderation_rows(session, hidden=hidden, before=before, limit=limit + 1)
     items = [
         ModerationItem(
             id=r[0],

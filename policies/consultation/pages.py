@@ -1,4 +1,5 @@
-"""Keyset pages of the comment register: filters, sorts, opaque cursors, one statement per shape."""
+"""Keyset pages of the comment register: filters, sorts, opaque cursors, one statement per shape;
+and the moderators' queue, newest first."""
 
 from __future__ import annotations
 
@@ -9,10 +10,14 @@ from typing import Any, Literal, TypedDict, Unpack
 
 import sqlalchemy as sa
 from sqlalchemy import and_, or_
-from sqlmodel import Session
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
 
 from policies.accounts.access import Actor
-from policies.consultation.comment_queries import (
+from policies.accounts.models import Account
+from policies.consultation.models import Comment, ConsultationWindow, Disposition, Stance
+from policies.consultation.queries import cycle_window_ids
+from policies.consultation.read_model import (
     FULL_TEXT,
     LIST_FROM,
     CommentPage,
@@ -21,13 +26,12 @@ from policies.consultation.comment_queries import (
     record_of_row,
     sees_hidden,
 )
-from policies.consultation.models import Comment, ConsultationWindow, Disposition, Stance
-from policies.consultation.queries import cycle_window_ids
 from policies.core.db import MAX_INTEGER
 from policies.core.errors import NotFound
 from policies.core.fields import clean_text
 from policies.core.listing import decode_cursor, encode_cursor, invalid_cursor
-from policies.lifecycle.models import Policy
+from policies.drafting.models import DraftVersion
+from policies.lifecycle.models import Policy, Stage
 from policies.lifecycle.queries import get_policy
 
 MAX_PAGE = 200
@@ -283,3 +287,38 @@ def list_comments(
 ) -> CommentPage:
     """Return the same page as `list_comment_records`, as the read model the pages and API use."""
     return CommentPage.model_validate(list_comment_records(session, slug=slug, viewer=viewer, **page))
+
+
+def moderation_rows(session: Session, *, hidden: bool, before: int | None, limit: int) -> list[sa.Row]:
+    """Return up to `limit` comments, newest first (before id `before`), as the moderators' queue
+    lists them: of policies under consultation now, or (hidden=True) every hidden one."""
+    hider = aliased(Account)
+    stmt = (
+        sa.select(
+            Comment.id,
+            Policy.slug,
+            Policy.title,
+            DraftVersion.number,
+            Comment.clause_key,
+            Comment.parent_id,
+            Comment.body,
+            Comment.author_name,
+            Comment.created_at,
+            Comment.hidden_at,
+            Comment.hidden_reason,
+            hider.name,
+        )
+        .join(Policy, col(Policy.id) == Comment.policy_id)
+        .join(DraftVersion, col(DraftVersion.id) == Comment.version_id)
+        .outerjoin(hider, col(hider.id) == Comment.hidden_by_id)
+    )
+    if hidden:
+        stmt = stmt.where(col(Comment.hidden_at).is_not(None))
+    else:
+        # Only windows of the cycle under consultation now: older rounds are settled.
+        stmt = stmt.join(ConsultationWindow, col(ConsultationWindow.id) == Comment.window_id).where(
+            Policy.stage == Stage.CONSULTATION.value, ConsultationWindow.cycle == Policy.cycle
+        )
+    if before is not None:
+        stmt = stmt.where(col(Comment.id) < before)
+    return list(session.execute(stmt.order_by(col(Comment.id).desc()).limit(limit)).all())

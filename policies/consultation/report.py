@@ -16,24 +16,23 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from policies.consultation.campaigns import CampaignGroup, list_campaigns
 from policies.consultation.comment_queries import (
-    LIST_FROM,
-    CommentPublic,
-    comment_columns,
+    PageSlice,
     consulted_windows,
-    record_of_row,
+    report_clause_counts,
+    report_comments,
 )
-from policies.consultation.models import Comment, ConsultationWindow
-from policies.consultation.queries import in_windows
+from policies.consultation.models import ConsultationWindow
+from policies.consultation.read_model import CommentPublic
 from policies.consultation.report_labels import LABELS
 from policies.consultation.statistics import ConsultationStats, consultation_stats
 from policies.core.errors import NotFound
 from policies.core.i18n import JAKARTA, format_date, format_datetime, format_number, format_share
-from policies.drafting.models import Clause, DraftVersion
+from policies.drafting.models import DraftVersion
+from policies.drafting.queries import clauses_of, versions_by_id
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import get_policy
 
@@ -107,13 +106,11 @@ def _paginate(sections: dict[str, ClauseSection], *, counts: dict[str, int], las
     return index
 
 
-def _page_slices(
-    sections: dict[str, ClauseSection], *, counts: dict[str, int], page: int, top_level: tuple[Any, ...]
-) -> list[Any]:
+def _page_slice(sections: dict[str, ClauseSection], *, counts: dict[str, int], page: int) -> PageSlice:
     """Say which comments a page holds: whole clauses, and a slice of a clause the page cuts."""
     lo, hi, start = (page - 1) * PAGE_COMMENTS, page * PAGE_COMMENTS, 0
     whole: list[str] = []
-    cut: list[Any] = []
+    cut: list[tuple[str, int, int]] = []
     for key in sections:
         n = counts.get(key, 0)
         first, end = max(lo, start), min(hi, start + n)
@@ -122,16 +119,9 @@ def _page_slices(
         elif (first, end) == (start, start + n):
             whole.append(key)
         else:  # a long clause: its comments in time order, this page's share of them
-            part = (
-                sa.select(Comment.id)
-                .where(*top_level, Comment.clause_key == key)
-                .order_by(col(Comment.id))
-                .limit(end - first)
-                .offset(first - start)
-            )
-            cut.append(col(Comment.id).in_(part))
+            cut.append((key, end - first, first - start))
         start += n
-    return [col(Comment.clause_key).in_(whole), *cut]
+    return PageSlice(whole=whole, cut=cut)
 
 
 def build_report(session: Session, *, slug: str, now: datetime, page: int | None = None) -> ReportData:
@@ -142,35 +132,18 @@ def build_report(session: Session, *, slug: str, now: datetime, page: int | None
     policy = get_policy(session, slug=slug)
     windows = consulted_windows(session, policy=policy)
     window, ids = windows[-1], [w.id for w in windows]
-    versions = {
-        v.id: v
-        for v in session.exec(
-            select(DraftVersion).where(col(DraftVersion.id).in_({w.version_id for w in windows}))
-        )
-    }
+    versions = versions_by_id(session, version_ids={w.version_id for w in windows})
     version = versions[window.version_id]
     # The latest window's clauses in reading order, then any clause only an earlier window had.
     sections: dict[str, ClauseSection] = {}
     for version_id in dict.fromkeys([window.version_id, *(w.version_id for w in reversed(windows))]):
-        for c in session.exec(
-            select(Clause).where(Clause.version_id == version_id).order_by(col(Clause.position))
-        ):
+        for c in clauses_of(session, version_id=version_id):
             sections.setdefault(c.key, ClauseSection(key=c.key, heading=c.heading))
-    top_level = (in_windows(Comment.window_id, window_ids=ids), col(Comment.parent_id).is_(None))  # type: ignore[arg-type]
     index: list[SectionIndex] = []
     pages = 1
-    stmt = (
-        sa.select(*comment_columns(sa.false()))
-        .select_from(LIST_FROM)
-        .where(*top_level)
-        .order_by(col(Comment.id))
-    )
+    on_page = None
     if page is not None:
-        counts = dict(
-            session.execute(
-                sa.select(Comment.clause_key, sa.func.count()).where(*top_level).group_by(Comment.clause_key)
-            ).all()
-        )
+        counts = report_clause_counts(session, window_ids=ids)  # type: ignore[arg-type]
         for key in counts:
             sections.setdefault(key, ClauseSection(key=key, heading=key))
         pages = _last_page(counts)
@@ -180,18 +153,14 @@ def build_report(session: Session, *, slug: str, now: datetime, page: int | None
                 f"Laporan ini memiliki halaman 1 sampai {pages}; halaman {page} tidak ada.",
                 en=f"This report has pages 1 to {pages}; there is no page {page}.",
             )
-        on_page = sa.or_(*_page_slices(sections, counts=counts, page=page, top_level=top_level))
-        stmt = stmt.where(on_page)
-    for row in session.execute(stmt):
-        view = CommentPublic.model_validate(record_of_row(row))
+        on_page = _page_slice(sections, counts=counts, page=page)
+    views, reply_parents = report_comments(session, window_ids=ids, page=on_page)  # type: ignore[arg-type]
+    for view in views:
         section = sections.get(view.clause_key)
         if section is None:
             section = sections[view.clause_key] = ClauseSection(view.clause_key, view.clause_key)
         section.comments.append(view)
-    replies: dict[int, int] = defaultdict(int)
-    with_parent = [in_windows(Comment.window_id, window_ids=ids), col(Comment.parent_id).is_not(None)]  # type: ignore[arg-type]
     if page is not None:
-        with_parent.append(col(Comment.parent_id).in_(sa.select(Comment.id).where(*top_level, on_page)))
         # The page's clauses: those with comments on it, and those without any that fall here.
         starts = {i.key: i for i in index}
         sections = {
@@ -201,8 +170,9 @@ def build_report(session: Session, *, slug: str, now: datetime, page: int | None
         }
         for k, section in sections.items():
             section.continued = starts[k].page < page
-    for parent_id in session.exec(select(Comment.parent_id).where(*with_parent)).all():
-        replies[parent_id] += 1  # type: ignore[index]
+    replies: dict[int, int] = defaultdict(int)
+    for parent_id in reply_parents:
+        replies[parent_id] += 1
     return ReportData(
         policy=policy,
         window=window,

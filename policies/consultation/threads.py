@@ -1,47 +1,28 @@
-"""Reads of the comment register for the pages: counts per clause, a clause's thread, my comments."""
+"""The comment register as the pages show it: counts per clause, a clause's thread, my comments."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
-from policies.consultation.comment_queries import LIST_FROM, CommentPublic, comment_columns, record_of_row
+from policies.consultation.comment_queries import (
+    clause_comment_counts,
+    clause_thread_records,
+    comments_of_author,
+)
 from policies.consultation.models import Comment, Disposition
-from policies.drafting.models import DraftVersion
+from policies.consultation.read_model import CommentPublic
 from policies.lifecycle.models import Policy
 
-
-def clause_comment_counts(session: Session, *, version_id: int) -> dict[str, int]:
-    """Count the visible top-level comments on each clause of a version."""
-    stmt = (
-        select(Comment.clause_key, func.count())
-        .where(
-            Comment.version_id == version_id,
-            col(Comment.parent_id).is_(None),
-            col(Comment.hidden_at).is_(None),
-        )
-        .group_by(Comment.clause_key)
-    )
-    return {str(key): int(n) for key, n in session.exec(stmt)}
-
-
-_C = Comment.__table__.c  # type: ignore[attr-defined]
-# Read as the public reads it, for everyone: the page shows a hidden comment by its reason.
-_THREAD = (
-    sa.select(*comment_columns(sa.false()))
-    .select_from(LIST_FROM)
-    .where(_C.version_id == sa.bindparam("version_id"), _C.clause_key == sa.bindparam("clause_key"))
-    .order_by(_C.id)
-)
+# Counted by the register's reads; the pages have always found it here.
+__all__ = ["AuthoredComment", "clause_comment_counts", "clause_thread", "comments_by_author"]
 
 
 def clause_thread(session: Session, *, version_id: int, clause_key: str) -> list[CommentPublic]:
     """Return a clause's comments (hidden ones too, the page shows why) with dispositions and replies."""
-    params = {"version_id": version_id, "clause_key": clause_key}
-    records = [record_of_row(r) for r in session.connection().execute(_THREAD, params)]
+    records = clause_thread_records(session, version_id=version_id, clause_key=clause_key)
     comments: dict[int, dict[str, Any]] = {r["id"]: r for r in records if r["parent_id"] is None}
     for reply in records:
         if reply["parent_id"] in comments:
@@ -61,13 +42,5 @@ class AuthoredComment:
 
 def comments_by_author(session: Session, *, author_id: int, limit: int = 200) -> list[AuthoredComment]:
     """Return an account's comments, newest first, with the answer each received."""
-    rows = session.exec(
-        select(Comment, Disposition, Policy, DraftVersion.number)
-        .join(Policy, col(Policy.id) == Comment.policy_id)
-        .join(DraftVersion, col(DraftVersion.id) == Comment.version_id)
-        .outerjoin(Disposition, col(Disposition.comment_id) == Comment.id)
-        .where(Comment.author_id == author_id)
-        .order_by(col(Comment.created_at).desc(), col(Comment.id).desc())
-        .limit(limit)
-    ).all()
-    return [AuthoredComment(c, d, p, int(n)) for c, d, p, n in rows]
+    rows = comments_of_author(session, author_id=author_id, limit=limit)
+    return [AuthoredComment(c, d, p, n) for c, d, p, n in rows]

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from policies.accounts.access import (
     CONSULTATION_PART,
+    ROLES,
     Actor,
     require_actor,
     require_owner,
@@ -114,11 +115,13 @@ def _require_replier(actor: Actor, policy: Policy) -> None:
     if actor.role is Role.DRAFTER:
         require_owner(actor, policy=policy)
         return
+    # Say what this role does instead, from the one role table (an evaluator is not a moderator).
+    part = ROLES[actor.role]
     raise PermissionDenied(
-        "Balasan dikirim oleh pemangku kepentingan atau perancang unit pemilik kebijakan; "
-        "moderator menyembunyikan atau menampilkan masukan, bukan membalasnya.",
-        en="Replies come from stakeholders or drafters of the policy's owning unit; a moderator "
-        "hides or shows comments but does not reply to them.",
+        "Balasan dikirim oleh pemangku kepentingan atau perancang unit pemilik kebijakan "
+        f"({part.in_consultation}).",
+        en="Replies come from stakeholders or drafters of the policy's owning unit "
+        f"({part.in_consultation_en}).",
     )
 
 

@@ -7,6 +7,7 @@ from functools import partial
 
 import pytest
 
+from policies.accounts.access import ROLES
 from policies.accounts.models import Role
 from policies.consultation import comments
 from policies.consultation import windows as consultation
@@ -237,6 +238,18 @@ def test_staff_cannot_comment_or_vote_and_moderators_cannot_reply(db: str, windo
             with pytest.raises(PermissionDenied):
                 comments.create_reply(s, actor=refused, slug=SLUG, parent_id=cid, body="x", now=LATER)
         assert comments.create_reply(s, actor=admin, slug=SLUG, parent_id=cid, body="Ya.", now=LATER).id
+
+
+@pytest.mark.parametrize("role", [Role.MODERATOR, Role.EVALUATOR])
+def test_a_refused_reply_says_what_the_role_does_instead(db: str, window: list[str], role: Role) -> None:
+    cid = _comment(db, account(db, email="budi@asn.test"), window[0], "Masukan warga.")
+    staff = account(db, email="staf@siklus.test", role=role)
+    with unit_of_work(db) as s, pytest.raises(PermissionDenied) as refused:
+        comments.create_reply(s, actor=staff, slug=SLUG, parent_id=cid, body="x", now=LATER)
+    said_id, said_en = refused.value.in_language("id")[1], refused.value.in_language("en")[1]
+    assert ROLES[role].in_consultation in said_id and ROLES[role].in_consultation_en in said_en
+    # An evaluator used to be told what a moderator does.
+    assert (role is Role.MODERATOR) == ("moderator" in said_id + said_en)
 
 
 def test_replies_count_toward_the_rate_limit(db: str, window: list[str]) -> None:

@@ -21,8 +21,7 @@ from policies.evaluation.indicators import meets_target, trends, unit_in
 from policies.evaluation.results import (
     MIN_UNIT_RESPONDENTS,
     QuestionResultPublic,
-    free_texts,
-    stored_results,
+    results_and_texts,
 )
 from policies.lifecycle.queries import get_kind
 
@@ -205,7 +204,7 @@ def report_context(session: Session, *, round_id: int, locale: str, actor: Actor
     t = LABELS[locale]
     kind = get_kind(session, kind_id=policy.kind_id)
     # Read, not recomputed: a closed round's snapshot is what was published when it closed.
-    results = stored_results(session, survey=survey)
+    results, texts = results_and_texts(session, survey=survey)
     en = locale == "en"
     history = trends(session, policy_id=policy.id)  # type: ignore[arg-type]
     rows = []
@@ -242,7 +241,6 @@ def report_context(session: Session, *, round_id: int, locale: str, actor: Actor
             title=t["ikm"],
             locale=locale,
         )
-    texts = free_texts(session, survey=survey)
     recommendation = queries.recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]
     frozen = {q["code"]: q for q in survey.questions}
     other = results.other_units

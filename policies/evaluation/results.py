@@ -126,6 +126,7 @@ class _Tally:
     total: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     texts: int = 0
+    kept: list[str] | None = None  # the open answers themselves, when the caller wants them
 
     def add(self, value: Any) -> None:
         self.answered += 1
@@ -138,6 +139,8 @@ class _Tally:
                 self.counts[v] = self.counts.get(v, 0) + 1
         else:
             self.texts += 1
+            if self.kept is not None:
+                self.kept.append(value)
 
     def result(self) -> QuestionResultPublic:
         # A scale question's mean on the 25–100 scale of the IKM (mean × 25).
@@ -159,8 +162,27 @@ def _own_questions(survey: SurveyRound) -> list[dict[str, Any]]:
 
 def compute_results(session: Session, *, survey: SurveyRound) -> ResultsPublic:
     """Compute a round's results from its stored responses, exactly, then round them half-up once."""
+    return _computed(session, survey=survey, keep_texts=False)[0]
+
+
+def results_and_texts(session: Session, *, survey: SurveyRound) -> tuple[ResultsPublic, dict[str, list[str]]]:
+    """Return a round's results (its snapshot once closed) and its open answers, reading the sheets once."""
+    snapshot = _snapshot(survey)
+    if snapshot is not None:
+        return snapshot, free_texts(session, survey=survey)
+    # An open round (a preview of the report): one pass over the sheets gives both.
+    return _computed(session, survey=survey, keep_texts=True)
+
+
+def _computed(
+    session: Session, *, survey: SurveyRound, keep_texts: bool
+) -> tuple[ResultsPublic, dict[str, list[str]]]:
     population = queries.respondent_count(session, round_id=survey.id)  # type: ignore[arg-type]
     tallies = {q["code"]: _Tally(q["code"], q["type"]) for q in _own_questions(survey)}
+    texts: dict[str, list[str]] = {}
+    for code, tally in tallies.items():
+        if keep_texts and tally.type not in ("scale", "single", "multi"):
+            tally.kept = texts[code] = []
     for q in _own_questions(survey):
         if q["type"] in ("single", "multi"):
             # Every option is listed, so an option nobody chose shows as 0 rather than missing.
@@ -182,7 +204,7 @@ def compute_results(session: Session, *, survey: SurveyRound) -> ResultsPublic:
                 tally.add(answers[code])
     shown, other = split_units(unit_sums, unit_n=unit_n)
     target = ikm.krejcie_morgan(population)
-    return ResultsPublic(
+    results = ResultsPublic(
         population=population,
         responses=n,
         target_sample=target,
@@ -198,13 +220,22 @@ def compute_results(session: Session, *, survey: SurveyRound) -> ResultsPublic:
         ),
         questions=[tally.result() for tally in tallies.values()],
     )
+    return results, texts
 
 
 def stored_results(session: Session, *, survey: SurveyRound) -> ResultsPublic:
     """Return a round's results: the snapshot taken when it closed, computed now while it is open."""
-    if survey.closed_at is not None and survey.results:
-        return ResultsPublic.model_validate(survey.results)
-    return compute_results(session, survey=survey)
+    snapshot = _snapshot(survey)
+    return snapshot if snapshot is not None else compute_results(session, survey=survey)
+
+
+def _snapshot(survey: SurveyRound) -> ResultsPublic | None:
+    # What a closed round published when it closed; an open round has none yet.
+    return (
+        ResultsPublic.model_validate(survey.results)
+        if survey.closed_at is not None and survey.results
+        else None
+    )
 
 
 def free_texts(session: Session, *, survey: SurveyRound) -> dict[str, list[str]]:

@@ -163,7 +163,12 @@ _CATALOGS: dict[str, _Loaded] = {}
 
 def _rows(url: str) -> dict[str, list[dict[str, Any]]]:
     with get_engine(url).connect() as conn:
-        return {t.name: [dict(r) for r in conn.execute(sa.select(t)).mappings()] for t in _TABLES}
+        # In key order: without ORDER BY, PostgreSQL returns rows as they lie, which a DELETE and a
+        # re-insert may reorder.
+        return {
+            t.name: [dict(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key.columns)).mappings()]
+            for t in _TABLES
+        }
 
 
 def _load_catalog(url: str) -> _Loaded:

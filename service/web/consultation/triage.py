@@ -187,8 +187,12 @@ def consultation_report(
     actor: PageActorDep,
     page: Annotated[int, Query(ge=1, le=MAX_INTEGER)] = 1,
     full: bool = False,
+    cycle: Annotated[int | None, Query(ge=1, le=MAX_INTEGER)] = None,
 ) -> Response:
-    """Show the published consultation report a page at a time, or whole (`full`), owners a draft."""
-    report = readable_report(session, actor=actor, slug=slug, now=utcnow(), page=None if full else page)
+    """Show a cycle's published consultation report (default: this cycle's) a page at a time, or whole
+    (`full`); owners see a draft."""
+    report = readable_report(
+        session, actor=actor, slug=slug, now=utcnow(), page=None if full else page, cycle=cycle
+    )
     html = render_report(report.data, fmt="html", locale=locale_of(request), draft=report.draft)
     return HTMLResponse(printable(html))

@@ -19,6 +19,7 @@ from policies.consultation.campaigns import list_campaigns
 from policies.consultation.comments import dispose, dispose_campaign
 from policies.consultation.models import Outcome, Stance
 from policies.consultation.pages import CommentFilter, CommentSort, list_comments
+from policies.consultation.record import chosen_windows
 from policies.consultation.report import render_report
 from policies.core.db import MAX_INTEGER, utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound
@@ -50,14 +51,22 @@ PAGE_SIZE = 50
 
 def _filters(request: Request) -> tuple[CommentFilter, dict[str, str]]:
     q = request.query_params
-    chosen = {k: q.get(k, "") for k in ("clause", "stance", "campaign", "undisposed")}
+    chosen = {k: q.get(k, "") for k in ("clause", "stance", "campaign", "undisposed", "cycle")}
     stance = Stance(chosen["stance"]) if chosen["stance"] in {s.value for s in Stance} else None
     campaign = int(chosen["campaign"]) if chosen["campaign"].isdigit() else None
+    # An earlier cycle's comments stay listed by naming it (?cycle=1); none named: this cycle's.
+    cycle = (
+        int(chosen["cycle"])
+        if chosen["cycle"].isdigit() and 0 < int(chosen["cycle"]) <= MAX_INTEGER
+        else None
+    )
+    chosen["cycle"] = str(cycle) if cycle else ""
     filters = CommentFilter(
         clause_key=chosen["clause"] or None,
         stance=stance,
         undisposed=chosen["undisposed"] == "1",
         campaign_id=campaign,
+        cycle=cycle,
     )
     return filters, chosen
 
@@ -70,8 +79,9 @@ def _triage_context(
     if me.role is Role.DRAFTER:
         # Moderators moderate every policy; a drafter answers only their unit's.
         require_owner(me, policy=policy)
-    window = consultation_queries.current_window(session, policy=policy)
     filters, chosen = _filters(request)
+    windows = chosen_windows(session, policy=policy, cycle=filters.cycle)
+    window = windows.windows[-1] if windows.windows else None
     cursor = request.query_params.get("cursor") or None
     page = list_comments(
         session,
@@ -90,12 +100,10 @@ def _triage_context(
         "chosen": chosen,
         "clauses": clauses,
         "headings": {c.key: c.heading for c in clauses},
-        "campaigns": list_campaigns(
-            session, window_ids=consultation_queries.cycle_window_ids(session, policy=policy)
-        ),
+        "campaigns": list_campaigns(session, window_ids=windows.window_ids),
         "outcomes": list(Outcome),
         "stances": list(Stance),
-        "undisposed": consultation_queries.undisposed_in_cycle(session, policy=policy),
+        "undisposed": consultation_queries.undisposed_in_windows(session, window_ids=windows.window_ids),
         "can_answer": can_answer(me),
         "can_moderate": can_moderate(me),
         "query": request.url.query,

@@ -22,3 +22,5 @@ def test_triage_lists_an_earlier_cycles_comments_by_its_cycle(web: TestClient, d
     assert [c.id for c in now.context["page"].items] == [record.second_comment]  # type: ignore[attr-defined]
     assert SECOND_COMMENT in now.text and FIRST_ANSWERED not in now.text
     assert web.get(f"/policies/{SLUG}/triage", params={"cycle": 7}).status_code == 404
+    for junk in ("0", "x", "9" * 5000, "١"):  # not a cycle: the current cycle's list
+        assert web.get(f"/policies/{SLUG}/triage", params={"cycle": junk}).status_code == 200

@@ -55,11 +55,8 @@ def _filters(request: Request) -> tuple[CommentFilter, dict[str, str]]:
     stance = Stance(chosen["stance"]) if chosen["stance"] in {s.value for s in Stance} else None
     campaign = int(chosen["campaign"]) if chosen["campaign"].isdigit() else None
     # An earlier cycle's comments stay listed by naming it (?cycle=1); none named: this cycle's.
-    cycle = (
-        int(chosen["cycle"])
-        if chosen["cycle"].isdigit() and 0 < int(chosen["cycle"]) <= MAX_INTEGER
-        else None
-    )
+    raw = chosen["cycle"]
+    cycle = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 and int(raw) > 0 else None
     chosen["cycle"] = str(cycle) if cycle else ""
     filters = CommentFilter(
         clause_key=chosen["clause"] or None,

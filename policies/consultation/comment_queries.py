@@ -18,7 +18,7 @@ from sqlmodel import Session, col, func, select, update
 
 from policies.accounts.access import Actor
 from policies.consultation.models import Comment, CommentVote, ConsultationWindow, Disposition
-from policies.consultation.queries import cycle_windows, in_windows
+from policies.consultation.queries import in_windows
 from policies.consultation.read_model import (
     FULL_TEXT,
     LIST_FROM,
@@ -33,23 +33,11 @@ from policies.consultation.read_model import (
 from policies.consultation.read_model import CommentPage as CommentPage
 from policies.consultation.read_model import new_comment_public as new_comment_public
 from policies.consultation.register import comment_of
-from policies.core.errors import NotFound
 from policies.drafting.models import Clause, DraftVersion
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import get_policy
 
 _C = Comment.__table__.c  # type: ignore[attr-defined]
-
-
-def consulted_windows(session: Session, *, policy: Policy) -> list[ConsultationWindow]:
-    """Return the windows of the policy's current cycle, oldest first, refusing a cycle without any."""
-    windows = cycle_windows(session, policy=policy)
-    if not windows:
-        raise NotFound(
-            "Kebijakan ini belum memiliki konsultasi publik pada siklus ini.",
-            en="This policy has no public consultation in this cycle.",
-        )
-    return windows
 
 
 _ONE = sa.select(*comment_columns(FULL_TEXT)).select_from(LIST_FROM).where(_C.id == sa.bindparam("id"))

@@ -16,7 +16,6 @@ from sqlmodel import Session, col
 from policies.accounts.access import Actor
 from policies.accounts.models import Account
 from policies.consultation.models import Comment, ConsultationWindow, Disposition, Stance
-from policies.consultation.queries import cycle_window_ids
 from policies.consultation.read_model import (
     FULL_TEXT,
     LIST_FROM,
@@ -26,8 +25,8 @@ from policies.consultation.read_model import (
     record_of_row,
     sees_hidden,
 )
+from policies.consultation.record import chosen_windows
 from policies.core.db import MAX_INTEGER
-from policies.core.errors import NotFound
 from policies.core.fields import clean_text
 from policies.core.listing import decode_cursor, encode_cursor, invalid_cursor
 from policies.drafting.models import DraftVersion
@@ -71,6 +70,7 @@ class CommentFilter:
     author_group: str | None = None
     campaign_id: int | None = None
     window_id: int | None = None
+    cycle: int | None = None  # None: the current cycle (a window chosen names its own)
 
 
 # A cursor holds the sort and the last row's key: its id, and its support count when sorted so.
@@ -113,11 +113,12 @@ _SCOPE = (
 )
 
 
-def _scope(session: Session, *, slug: str, window_id: int | None) -> tuple[str, list[int]]:
+def _scope(session: Session, *, slug: str, filters: CommentFilter) -> tuple[str, list[int]]:
     """Return the owning unit of the policy and the windows listed (NotFound for an unknown one)."""
-    if window_id is not None or "\x00" in slug:
+    if filters.window_id is not None or filters.cycle is not None or "\x00" in slug:
         policy = get_policy(session, slug=slug)
-        return policy.unit, _windows_listed(session, policy=policy, window_id=window_id)
+        chosen = chosen_windows(session, policy=policy, cycle=filters.cycle, window_id=filters.window_id)
+        return policy.unit, chosen.window_ids
     rows = session.connection().execute(_SCOPE, {"slug": slug}).all()
     if not rows:
         get_policy(session, slug=slug)  # refuses with the usual message
@@ -135,18 +136,6 @@ _SCOPE_TABLE = (
     .where(_P.slug == sa.bindparam("slug"))
     .subquery("scope")
 )
-
-
-def _windows_listed(session: Session, *, policy: Policy, window_id: int | None) -> list[int]:
-    if window_id is None:
-        return cycle_window_ids(session, policy=policy)
-    window = session.get(ConsultationWindow, window_id)
-    if window is None or window.policy_id != policy.id:
-        raise NotFound(
-            f"Jendela konsultasi {window_id} tidak ditemukan pada kebijakan ini.",
-            en=f"There is no consultation window {window_id} on this policy.",
-        )
-    return [window_id]
 
 
 def _order(sort: CommentSort, columns: sa.ColumnCollection) -> list[sa.ColumnElement]:
@@ -248,14 +237,19 @@ def list_comment_records(
     rows: list[sa.Row] = []
     # On PostgreSQL, scope and page in one round trip: the round trips were most of a page's time.
     # SQLite answers in-process, where the two statements cost no more than one.
-    one_trip = filters.window_id is None and "\x00" not in slug and conn.dialect.name == "postgresql"
+    one_trip = (
+        filters.window_id is None
+        and filters.cycle is None
+        and "\x00" not in slug
+        and conn.dialect.name == "postgresql"
+    )
     if one_trip:
         sees_all, own_unit = hidden_access(viewer)
         scoped = {**params, "slug": slug, "sees_all": sees_all, "own_unit": own_unit}
         rows = conn.execute(_page_statement(**shape, windows="scope"), scoped).all()
     if not rows:
         # No row: the scope tells an unknown policy (NotFound) from an empty page.
-        unit, window_ids = _scope(session, slug=slug, window_id=filters.window_id)
+        unit, window_ids = _scope(session, slug=slug, filters=filters)
         if one_trip or not window_ids:
             return {"items": [], "next_cursor": None}
         if len(window_ids) == 1:

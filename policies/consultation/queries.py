@@ -23,34 +23,54 @@ from policies.consultation.models import (
 from policies.lifecycle.models import Policy, Stage
 
 
-def current_window(session: Session, *, policy: Policy) -> ConsultationWindow | None:
-    """Return the current cycle's latest consultation window."""
+def current_window(
+    session: Session, *, policy: Policy, cycle: int | None = None
+) -> ConsultationWindow | None:
+    """Return a cycle's latest consultation window (default: the current cycle's)."""
     stmt = (
         select(ConsultationWindow)
-        .where(ConsultationWindow.policy_id == policy.id, ConsultationWindow.cycle == policy.cycle)
+        .where(ConsultationWindow.policy_id == policy.id, ConsultationWindow.cycle == (cycle or policy.cycle))
         .order_by(col(ConsultationWindow.id).desc())
     )
     return session.exec(stmt).first()
 
 
-def cycle_windows(session: Session, *, policy: Policy) -> list[ConsultationWindow]:
-    """Return every consultation window of the current cycle, oldest first."""
+def cycle_windows(session: Session, *, policy: Policy, cycle: int | None = None) -> list[ConsultationWindow]:
+    """Return every consultation window of a cycle (default: the current one), oldest first."""
     stmt = (
         select(ConsultationWindow)
-        .where(ConsultationWindow.policy_id == policy.id, ConsultationWindow.cycle == policy.cycle)
+        .where(ConsultationWindow.policy_id == policy.id, ConsultationWindow.cycle == (cycle or policy.cycle))
         .order_by(col(ConsultationWindow.id))
     )
     return list(session.exec(stmt))
 
 
-def cycle_window_ids(session: Session, *, policy: Policy) -> list[int]:
-    """Return the ids of the current cycle's consultation windows, oldest first."""
+def cycle_window_ids(session: Session, *, policy: Policy, cycle: int | None = None) -> list[int]:
+    """Return the ids of a cycle's consultation windows (default: the current cycle's), oldest first."""
     stmt = (
         select(ConsultationWindow.id)
-        .where(ConsultationWindow.policy_id == policy.id, ConsultationWindow.cycle == policy.cycle)
+        .where(ConsultationWindow.policy_id == policy.id, ConsultationWindow.cycle == (cycle or policy.cycle))
         .order_by(col(ConsultationWindow.id))
     )
     return [int(i) for i in session.exec(stmt)]  # type: ignore[arg-type]
+
+
+def every_window(session: Session, *, policy: Policy) -> list[ConsultationWindow]:
+    """Return every consultation window of the policy, of every cycle, oldest first."""
+    stmt = (
+        select(ConsultationWindow)
+        .where(ConsultationWindow.policy_id == policy.id)
+        .order_by(col(ConsultationWindow.cycle), col(ConsultationWindow.id))
+    )
+    return list(session.exec(stmt))
+
+
+def window_of_policy(session: Session, *, policy: Policy, window_id: int) -> ConsultationWindow | None:
+    """Return one consultation window of the policy (of any cycle), if it is the policy's."""
+    stmt = select(ConsultationWindow).where(
+        ConsultationWindow.policy_id == policy.id, ConsultationWindow.id == window_id
+    )
+    return session.exec(stmt).first()
 
 
 def in_windows(column: Any, *, window_ids: Sequence[int]) -> Any:

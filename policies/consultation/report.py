@@ -21,12 +21,12 @@ from sqlmodel import Session
 from policies.consultation.campaigns import CampaignGroup, list_campaigns
 from policies.consultation.comment_queries import (
     PageSlice,
-    consulted_windows,
     report_clause_counts,
     report_comments,
 )
 from policies.consultation.models import ConsultationWindow
 from policies.consultation.read_model import CommentPublic
+from policies.consultation.record import consulted
 from policies.consultation.report_labels import LABELS
 from policies.consultation.statistics import ConsultationStats, consultation_stats
 from policies.core.errors import NotFound
@@ -88,6 +88,9 @@ class ReportData:
     page: int | None = None  # None: the whole document
     pages: int = 1
     index: list[SectionIndex] = field(default_factory=list)
+    cycle: int = 1
+    # What the report's own links repeat: the cycle, when the reader asked for one (a stable address).
+    query: str = ""
 
 
 def _last_page(counts: dict[str, int]) -> int:
@@ -124,13 +127,16 @@ def _page_slice(sections: dict[str, ClauseSection], *, counts: dict[str, int], p
     return PageSlice(whole=whole, cut=cut)
 
 
-def build_report(session: Session, *, slug: str, now: datetime, page: int | None = None) -> ReportData:
-    """Gather every window of the current cycle: comments, dispositions, campaigns, statistics.
+def build_report(
+    session: Session, *, slug: str, now: datetime, page: int | None = None, cycle: int | None = None
+) -> ReportData:
+    """Gather a cycle's windows (default: the current cycle's): comments, answers, campaigns, statistics.
 
     With `page`, only the comments of that page's clauses are read (the on-screen report).
     """
     policy = get_policy(session, slug=slug)
-    windows = consulted_windows(session, policy=policy)
+    chosen = consulted(session, policy=policy, cycle=cycle)
+    windows = chosen.windows
     window, ids = windows[-1], [w.id for w in windows]
     versions = versions_by_id(session, version_ids={w.version_id for w in windows})
     version = versions[window.version_id]
@@ -190,6 +196,8 @@ def build_report(session: Session, *, slug: str, now: datetime, page: int | None
         page=page,
         pages=pages,
         index=index,
+        cycle=chosen.cycle,
+        query=f"cycle={chosen.cycle}&" if chosen.named else "",
     )
 
 
@@ -203,10 +211,21 @@ def _day_of(locale: str) -> Any:
     return lambda value: _local_date(value.astimezone(JAKARTA).date(), locale)
 
 
+# Backslash escapes (CommonMark 2.4) for every character that opens inline markup: link and image
+# brackets, emphasis, code, tables, strikethrough, and the backslash itself. "<" and "&" are
+# HTML-escaped instead, so neither raw HTML nor an autolink nor an entity can start.
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]!|~{}#"})
+# Bare addresses a GFM renderer would link by itself, cut by an escape in their middle.
+_BARE_LINKS = (("://", "\\://"), ("www.", "www\\."))
+
+
 def _md_text(value: str) -> str:
-    """Escape user text for Markdown and keep it inside one quoted block."""
-    lines = html.escape(value, quote=False).replace("\r", "").split("\n")
-    return "\n".join("> " + line.replace("\\", "\\\\") if line else ">" for line in lines)
+    """Escape user text for Markdown and keep it inside one quoted block: it renders as text only."""
+    text = html.escape(value, quote=False).translate(_MD_ESCAPES)
+    for bare, cut in _BARE_LINKS:
+        text = text.replace(bare, cut)
+    lines = text.replace("\r", "").split("\n")
+    return "\n".join("> " + line if line else ">" for line in lines)
 
 
 @lru_cache(maxsize=2)

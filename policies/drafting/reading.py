@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from policies.accounts.access import Actor
 from policies.accounts.models import Role
-from policies.consultation.queries import current_window
+from policies.consultation.record import chosen_windows
 from policies.consultation.report import ReportData, build_report
 from policies.core.errors import NotFound
 from policies.drafting.models import DraftVersion
@@ -60,11 +60,19 @@ class ReadableReport:
 
 
 def readable_report(
-    session: Session, *, actor: Actor | None, slug: str, now: datetime, page: int | None = None
+    session: Session,
+    *,
+    actor: Actor | None,
+    slug: str,
+    now: datetime,
+    page: int | None = None,
+    cycle: int | None = None,
 ) -> ReadableReport:
-    """Return the consultation report (one page of it, or whole) once published; owners see a draft."""
+    """Return a cycle's consultation report (default: the current cycle's), one page of it or whole,
+    once published; owners see a draft."""
     policy = get_policy(session, slug=slug)
-    window = current_window(session, policy=policy)
+    windows = chosen_windows(session, policy=policy, cycle=cycle).windows
+    window = windows[-1] if windows else None
     published = window is not None and window.report_published_at is not None
     # Checked before the report is built: gathering 10,000 comments for a refusal would be waste.
     if window is not None and not published and not is_owner(actor, policy=policy):
@@ -74,4 +82,5 @@ def readable_report(
             en="The consultation report of this policy is not published yet. It can be read once the "
             "drafters publish it.",
         )
-    return ReadableReport(data=build_report(session, slug=slug, now=now, page=page), draft=not published)
+    data = build_report(session, slug=slug, now=now, page=page, cycle=cycle)
+    return ReadableReport(data=data, draft=not published)

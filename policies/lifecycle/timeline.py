@@ -1,4 +1,4 @@
-"""A policy's stage timeline for this cycle: the path actually taken, where it stands, what may follow."""
+"""A policy's stage timeline: this cycle's path and what may follow, and every earlier cycle's path."""
 
 from __future__ import annotations
 
@@ -45,3 +45,25 @@ def timeline(policy: Policy, *, history: list[StageEvent]) -> list[TimelineStep]
         beyond = ROAD[max(ROAD.index(s) for s in upcoming) + 1 :]
         steps.extend(TimelineStep(s, "later") for s in beyond if s not in (current, *upcoming))
     return steps
+
+
+@dataclass(frozen=True)
+class PastCycle:
+    """An earlier cycle's path through the stages, each stage with the day it was entered."""
+
+    cycle: int
+    steps: list[TimelineStep]
+
+
+def past_cycles(policy: Policy, *, history: list[StageEvent]) -> list[PastCycle]:
+    """Draw every earlier cycle's path from the stage log, newest cycle first: a new cycle hides none."""
+    paths: dict[int, list[TimelineStep]] = {}
+    for event in history:
+        if event.cycle >= policy.cycle:
+            continue
+        path = paths.setdefault(event.cycle, [])
+        stage = Stage(event.to_stage)
+        if path and path[-1].stage == stage:
+            continue  # a repeated stage (a new evaluation round) is one step, as in the current cycle
+        path.append(TimelineStep(stage, "done", event.at))
+    return [PastCycle(cycle, steps) for cycle, steps in sorted(paths.items(), reverse=True)]

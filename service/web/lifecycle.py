@@ -8,6 +8,7 @@ from starlette.responses import Response
 from policies.accounts.access import require_owner, require_role
 from policies.accounts.models import Role
 from policies.consultation import queries as consultation_queries
+from policies.consultation.record import consultations
 from policies.consultation.windows import is_open
 from policies.core.db import utcnow
 from policies.core.errors import (
@@ -26,7 +27,7 @@ from policies.lifecycle import overview, queries
 from policies.lifecycle.actions import advance, next_steps
 from policies.lifecycle.models import Stage
 from policies.lifecycle.stages import allowed_targets
-from policies.lifecycle.timeline import timeline
+from policies.lifecycle.timeline import past_cycles, timeline
 from policies.rollout import queries as rollout_queries
 from service.api.lifecycle import AdvanceIn
 from service.deps import SessionDep, SettingsDep
@@ -89,6 +90,10 @@ def policy_page(slug: str, request: Request, session: PageReadSessionDep, actor:
             "policy": policy,
             "kind": queries.get_kind(session, kind_id=policy.kind_id),
             "timeline": timeline(policy, history=history),
+            # Earlier cycles stay on the page: their stages, their reports and their comments.
+            "past_cycles": past_cycles(policy, history=history),
+            "consultations": consultations(session, policy=policy),
+            "version_numbers": {v.id: v.number for v in versions},
             "next_stages": allowed_targets(from_stage=Stage(policy.stage)),
             "adoption": adoption,
             "acknowledged": acknowledged,

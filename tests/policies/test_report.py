@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from markdown_it import MarkdownIt
 
 from policies.accounts.models import Role
 from policies.consultation import comments
@@ -78,9 +79,58 @@ def test_report_markdown_quotes_user_text(db: str, register: dict[str, int]) -> 
     with unit_of_work(db) as s:
         text = render_report(build_report(s, slug=SLUG, now=LATER), fmt="md")
     assert text.startswith("# Laporan konsultasi publik")
-    assert "> &lt;script&gt;alert('x')&lt;/script&gt; &amp; **tebal**" in text
+    assert "> &lt;script&gt;alert('x')&lt;/script&gt; &amp; \\*\\*tebal\\*\\*" in text
     assert "<script>" not in text and "Teks kasar rahasia." not in text
     assert "| Masukan | 3 |" in text and "Tindak lanjut: Diterima" in text
+
+
+def test_a_hidden_comment_is_answered_by_the_moderators_reason(db: str, register: dict[str, int]) -> None:
+    with unit_of_work(db) as s:
+        whole = build_report(s, slug=SLUG, now=LATER)
+        on_screen = build_report(s, slug=SLUG, now=LATER, page=1)
+    assert whole.stats.unanswered == 1  # the "evil" comment; the hidden one is not unanswered
+    # The on-screen page, and the whole document the printable report is.
+    page, printed = render_report(on_screen, fmt="html"), render_report(whole, fmt="html")
+    text, english = render_report(whole, fmt="md"), render_report(whole, fmt="md", locale="en")
+    for document in (page, printed, text):
+        # "Not answered" only where the summary counts one: the hidden comment says what happened.
+        assert document.count("Tindak lanjut: belum ada.") == whole.stats.unanswered
+        assert "Tindak lanjut: disembunyikan oleh moderator" in document
+        assert "alasan moderator, yang menjadi jawabannya" in document
+    hidden = page[page.index(f'id="masukan-{register["hidden"]}"') :]
+    hidden = hidden[: hidden.index('<div class="comment"') if '<div class="comment"' in hidden else None]
+    assert '<p class="body">kasar</p>' in hidden and "belum ada" not in hidden
+    assert "> kasar" in text and english.count("**Answer: none yet.**") == 1
+    assert "**Answer: hidden by a moderator** — the moderator's reason, which is its answer:" in english
+
+
+LINKS = (
+    "Lihat [situs resmi](https://contoh.test/a) dan ![foto](https://contoh.test/b.png) atau "
+    "[rujukan] <https://contoh.test/c> www.contoh.test https://contoh.test/d\n\n"
+    "[rujukan]: https://contoh.test/e"
+)
+
+
+def test_links_and_images_in_quoted_text_render_as_text(db: str, register: dict[str, int]) -> None:
+    tono, key = account(db, email="tono@warga.test"), clause_keys(db)[0]
+    with unit_of_work(db) as s:
+        made = comments.create_comment(s, actor=tono, slug=SLUG, clause_key=key, body=LINKS, now=LATER)
+        comments.dispose(
+            s,
+            actor=DRAFTER,
+            slug=SLUG,
+            comment_id=made.id,  # type: ignore[arg-type]
+            outcome=Outcome.NOTED,
+            reason="Lihat [jawaban](https://contoh.test/f).",
+            now=LATER,
+        )
+        text = render_report(build_report(s, slug=SLUG, now=LATER), fmt="md")
+    # Rendered as CommonMark with tables and strikethrough: the quotes hold text, no link, no image.
+    rendered = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+    assert "<a " not in rendered and "<img" not in rendered
+    assert "situs resmi" in rendered and "foto" in rendered and "jawaban" in rendered
+    # Bare addresses, which a GFM renderer links by itself, are cut too.
+    assert "https://" not in text and "www.contoh" not in text
 
 
 def test_export_streams_csv_and_json_with_dispositions(db: str, register: dict[str, int]) -> None:

@@ -22,9 +22,10 @@ from policies.consultation.comment_queries import (
 from policies.consultation.comments import CommentRules
 from policies.consultation.models import Outcome, Stance
 from policies.consultation.pages import CommentFilter, CommentSort, list_comment_records
-from policies.consultation.queries import cycle_window_ids
+from policies.consultation.record import chosen_windows
 from policies.lifecycle.queries import get_policy
 from service.api import contained
+from service.api.consultation.choice import CycleQuery, WindowQuery
 from service.api.params import IdPath, OptionalIdQuery, SlugPath, id_query, text_query
 from service.api.schemas import NoNul, Text
 from service.auth import TOKEN_SENT, OptionalActorDep
@@ -106,11 +107,12 @@ async def list_(
         int | None,
         id_query(description="Satu jendela (juga siklus lalu); tanpa ini: semua jendela siklus ini."),
     ] = None,
+    cycle: CycleQuery = None,
     sort: CommentSort = CommentSort.NEWEST,
     cursor: Annotated[str | None, text_query(max_length=200), NoNul] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Response:
-    """List the comments of every window of the current cycle, or of one window (no account needed)."""
+    """List the comments of every window of a cycle (default: the current one), or of one window."""
     filters = CommentFilter(
         clause_key=clause_key,
         stance=stance,
@@ -118,6 +120,7 @@ async def list_(
         author_group=author_group.value if author_group else None,
         campaign_id=campaign_id,
         window_id=window_id,
+        cycle=cycle,
     )
     # The busiest read: on the contained fast path (session, token, query, JSON in one trip).
     return await contained.read(
@@ -252,8 +255,14 @@ def dispose(
 
 
 @router.get("/policies/{slug}/campaigns", response_model=list[CampaignPublic])
-def campaigns(slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep) -> list[CampaignPublic]:
-    """List the campaign groups of this cycle's consultation, largest first (no account needed).
+def campaigns(
+    slug: SlugPath,
+    session: ReadSessionDep,
+    viewer: OptionalActorDep,
+    cycle: CycleQuery = None,
+    window_id: WindowQuery = None,
+) -> list[CampaignPublic]:
+    """List the campaign groups of a cycle's consultation (default: this cycle's), largest first.
 
     A campaign whose every member is hidden is listed only for moderators, admins and the
     owning unit's drafters; everyone else sees each campaign by a visible member's text.
@@ -261,7 +270,7 @@ def campaigns(slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep)
     policy = get_policy(session, slug=slug)
     rows = list_campaigns(
         session,
-        window_ids=cycle_window_ids(session, policy=policy),
+        window_ids=chosen_windows(session, policy=policy, cycle=cycle, window_id=window_id).window_ids,
         visible_only=not can_see_hidden(viewer, policy=policy),
     )
     return [CampaignPublic.model_validate(c) for c in rows]

@@ -8,15 +8,16 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from policies.consultation import queries as consultation_queries
 from policies.consultation import windows as consultation
 from policies.consultation.models import ConsultationWindow
+from policies.consultation.record import chosen_windows, consultations
 from policies.consultation.statistics import consultation_stats
 from policies.consultation.windows import is_open
 from policies.core.db import utcnow
 from policies.core.errors import NotFound
 from policies.drafting.queries import version_number
 from policies.lifecycle import queries
+from service.api.consultation.choice import CycleQuery, WindowQuery
 from service.api.params import IdField, SlugPath
 from service.api.schemas import ReadModel, When, read_model
 from service.auth import ActorDep
@@ -66,11 +67,23 @@ class StatsPublic(ReadModel):
 
 
 class ConsultationPublic(BaseModel):
-    """The current window, every window of the cycle, and statistics over all of them."""
+    """The chosen window (the cycle's latest), the chosen windows, and statistics over all of them."""
 
     window: WindowPublic
     windows: list[WindowPublic]
     statistics: StatsPublic
+    cycle: int = Field(description="Siklus yang dibaca.")
+    cycles: list[int] = Field(
+        description="Setiap siklus yang memiliki konsultasi publik (baca dengan ?cycle=)."
+    )
+
+
+class CyclePublic(BaseModel):
+    """One cycle's public consultation: its windows and when its report was published."""
+
+    cycle: int
+    windows: list[WindowPublic]
+    report_published_at: datetime | None
 
 
 def window_public(session: Session, window: ConsultationWindow) -> WindowPublic:
@@ -101,15 +114,39 @@ def publish_report(slug: SlugPath, actor: ActorDep, session: SessionDep) -> Wind
 
 
 @router.get("/policies/{slug}/consultation", response_model=ConsultationPublic)
-def read(slug: SlugPath, session: ReadSessionDep) -> ConsultationPublic:
-    """Read the current window, the cycle's windows and statistics over all of them (no account needed)."""
+def read(
+    slug: SlugPath, session: ReadSessionDep, cycle: CycleQuery = None, window_id: WindowQuery = None
+) -> ConsultationPublic:
+    """Read a cycle's windows (default: the current cycle's), or one window, with their statistics."""
     policy = queries.get_policy(session, slug=slug)
-    windows = consultation_queries.cycle_windows(session, policy=policy)
-    if not windows:
+    chosen = chosen_windows(session, policy=policy, cycle=cycle, window_id=window_id)
+    if not chosen.windows:
+        where = "pada siklus ini" if not chosen.named else f"pada siklus {chosen.cycle}"
+        where_en = "in this cycle" if not chosen.named else f"in cycle {chosen.cycle}"
         raise NotFound(
-            "Kebijakan ini belum memiliki jendela konsultasi pada siklus ini.",
-            en="This policy has no consultation window in this cycle.",
+            f"Kebijakan ini belum memiliki jendela konsultasi {where}.",
+            en=f"This policy has no consultation window {where_en}.",
         )
-    stats = consultation_stats(session, window_ids=[w.id for w in windows])  # type: ignore[misc]
-    shown = [window_public(session, w) for w in windows]
-    return ConsultationPublic(window=shown[-1], windows=shown, statistics=StatsPublic.model_validate(stats))
+    stats = consultation_stats(session, window_ids=chosen.window_ids)
+    shown = [window_public(session, w) for w in chosen.windows]
+    return ConsultationPublic(
+        window=shown[-1],
+        windows=shown,
+        statistics=StatsPublic.model_validate(stats),
+        cycle=chosen.cycle,
+        cycles=[c.cycle for c in consultations(session, policy=policy)],
+    )
+
+
+@router.get("/policies/{slug}/consultation/cycles", response_model=list[CyclePublic])
+def cycles(slug: SlugPath, session: ReadSessionDep) -> list[CyclePublic]:
+    """List every cycle's public consultation, oldest first, each readable by ?cycle= (no account needed)."""
+    policy = queries.get_policy(session, slug=slug)
+    return [
+        CyclePublic(
+            cycle=c.cycle,
+            windows=[window_public(session, w) for w in c.windows],
+            report_published_at=c.report_published_at,
+        )
+        for c in consultations(session, policy=policy)
+    ]

@@ -19,6 +19,7 @@ from policies.consultation.campaigns import list_campaigns
 from policies.consultation.comments import dispose, dispose_campaign
 from policies.consultation.models import Outcome, Stance
 from policies.consultation.pages import CommentFilter, CommentSort, list_comments
+from policies.consultation.record import chosen_windows
 from policies.consultation.report import render_report
 from policies.core.db import MAX_INTEGER, utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound
@@ -50,14 +51,19 @@ PAGE_SIZE = 50
 
 def _filters(request: Request) -> tuple[CommentFilter, dict[str, str]]:
     q = request.query_params
-    chosen = {k: q.get(k, "") for k in ("clause", "stance", "campaign", "undisposed")}
+    chosen = {k: q.get(k, "") for k in ("clause", "stance", "campaign", "undisposed", "cycle")}
     stance = Stance(chosen["stance"]) if chosen["stance"] in {s.value for s in Stance} else None
     campaign = int(chosen["campaign"]) if chosen["campaign"].isdigit() else None
+    # An earlier cycle's comments stay listed by naming it (?cycle=1); none named: this cycle's.
+    raw = chosen["cycle"]
+    cycle = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 and int(raw) > 0 else None
+    chosen["cycle"] = str(cycle) if cycle else ""
     filters = CommentFilter(
         clause_key=chosen["clause"] or None,
         stance=stance,
         undisposed=chosen["undisposed"] == "1",
         campaign_id=campaign,
+        cycle=cycle,
     )
     return filters, chosen
 
@@ -70,8 +76,9 @@ def _triage_context(
     if me.role is Role.DRAFTER:
         # Moderators moderate every policy; a drafter answers only their unit's.
         require_owner(me, policy=policy)
-    window = consultation_queries.current_window(session, policy=policy)
     filters, chosen = _filters(request)
+    windows = chosen_windows(session, policy=policy, cycle=filters.cycle)
+    window = windows.windows[-1] if windows.windows else None
     cursor = request.query_params.get("cursor") or None
     page = list_comments(
         session,
@@ -90,12 +97,10 @@ def _triage_context(
         "chosen": chosen,
         "clauses": clauses,
         "headings": {c.key: c.heading for c in clauses},
-        "campaigns": list_campaigns(
-            session, window_ids=consultation_queries.cycle_window_ids(session, policy=policy)
-        ),
+        "campaigns": list_campaigns(session, window_ids=windows.window_ids),
         "outcomes": list(Outcome),
         "stances": list(Stance),
-        "undisposed": consultation_queries.undisposed_in_cycle(session, policy=policy),
+        "undisposed": consultation_queries.undisposed_in_windows(session, window_ids=windows.window_ids),
         "can_answer": can_answer(me),
         "can_moderate": can_moderate(me),
         "query": request.url.query,
@@ -187,8 +192,12 @@ def consultation_report(
     actor: PageActorDep,
     page: Annotated[int, Query(ge=1, le=MAX_INTEGER)] = 1,
     full: bool = False,
+    cycle: Annotated[int | None, Query(ge=1, le=MAX_INTEGER)] = None,
 ) -> Response:
-    """Show the published consultation report a page at a time, or whole (`full`), owners a draft."""
-    report = readable_report(session, actor=actor, slug=slug, now=utcnow(), page=None if full else page)
+    """Show a cycle's published consultation report (default: this cycle's) a page at a time, or whole
+    (`full`); owners see a draft."""
+    report = readable_report(
+        session, actor=actor, slug=slug, now=utcnow(), page=None if full else page, cycle=cycle
+    )
     html = render_report(report.data, fmt="html", locale=locale_of(request), draft=report.draft)
     return HTMLResponse(printable(html))

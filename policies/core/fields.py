@@ -1,9 +1,12 @@
-"""Rules of typed text shared by every entry point (API, pages, CLI): required, length, no NUL."""
+"""Rules of typed text shared by every entry point (API, pages, CLI): required, length, no NUL, one line."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 from policies.core.errors import InvalidInput
 from policies.core.i18n import format_number
@@ -81,3 +84,32 @@ class TextField:
 def clean_texts(fields: Sequence[TextField], **values: str) -> dict[str, str]:
     """Return each value cleaned by its field's rule, in the rules' order, keyed by field name."""
     return {f.field: f.clean(values[f.field]) for f in fields}
+
+
+# Every character that ends or breaks a line somewhere: CR, LF, the other C0/C1 controls, and
+# Unicode's line and paragraph separators (str.splitlines breaks on all of them).
+_LINE_BREAKING = frozenset(chr(c) for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029))
+
+
+def is_single_line(value: str) -> bool:
+    """Tell whether a text stays on one line wherever it lands (a header, a subject, a table cell)."""
+    return not any(ch in _LINE_BREAKING for ch in value)
+
+
+def one_line(value: str) -> str:
+    """Return the text on one line: each run of whitespace and control characters becomes a space."""
+    return " ".join("".join(" " if ch in _LINE_BREAKING else ch for ch in value).split())
+
+
+def single_line(value: str) -> str:
+    """Refuse a text that breaks a line (a title or a name lands in email headers and subjects)."""
+    if not is_single_line(value):
+        raise ValueError(
+            "must be a single line: remove line breaks, tabs and other control characters "
+            "(harus satu baris: hapus baris baru, tab dan karakter kontrol lainnya)"
+        )
+    return value
+
+
+# A title or a name: one line, because it lands in email subjects and headers.
+SingleLine = Annotated[str, AfterValidator(single_line)]

@@ -17,8 +17,11 @@ from aiosmtpd.controller import Controller
 from sqlmodel import select
 
 from flows.delivery import deliver_due_emails
-from policies.core.db import unit_of_work, utcnow
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
+from policies.core.db import get_engine, unit_of_work, utcnow
 from policies.core.settings import Settings
+from policies.outbox import operator
 from policies.outbox.models import Channel, DeliveryState, Reminder
 from policies.outbox.notify import Recipient, notify
 from tests import lifecycle_walk as walk
@@ -39,18 +42,29 @@ def _free_port() -> int:
 
 
 class Inbox:
-    """An SMTP handler that keeps what it accepts and can refuse the next messages with a 451."""
+    """An SMTP handler that keeps what it accepts and can refuse the next messages with a 451.
+
+    It can also keep the next messages and then drop the connection before answering (the client
+    cannot tell whether they were taken). Every Message-ID handed over is noted, taken or not.
+    """
 
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
+        self.message_ids: list[str] = []
         self.refuse_next = 0
+        self.drop_after_next = 0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)  # type: ignore[arg-type]
+        self.message_ids.append(str(message["Message-ID"]))
         if self.refuse_next > 0:
             self.refuse_next -= 1
             return "451 4.3.0 Coba lagi nanti"
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))  # type: ignore[arg-type]
-        return "250 OK"
+        self.messages.append(message)  # type: ignore[arg-type]
+        if self.drop_after_next > 0:
+            self.drop_after_next -= 1
+            server.transport.close()  # taken, but the client never hears so
+        return "250 2.0.0 Ok: queued as Q" + str(len(self.messages))
 
 
 @pytest.fixture
@@ -180,6 +194,113 @@ def test_a_refused_delivery_is_retried_later_and_sent_once(
     assert deliver_due_emails(settings=mail, now=now + timedelta(hours=1)).sent == 0
     assert len(handler.messages) == 1
     assert _states(db) == [(DeliveryState.SENT, 2)]
+    # One Message-ID, chosen once: the refused attempt and the accepted one carry the same.
+    with unit_of_work(db) as s:
+        r = s.exec(select(Reminder)).one()
+        assert handler.message_ids == [r.message_id, r.message_id] and r.message_id.startswith("<")
+        assert r.smtp_reply == "250 2.0.0 Ok: queued as Q1"  # the server's queue id, for a trace
+
+
+def _one_reminder(db: str) -> Reminder:
+    with unit_of_work(db) as s:
+        return s.exec(select(Reminder)).one()
+
+
+def test_smtp_failing_after_data_delivers_one_copy_across_retries(
+    db: str, catalog: None, settings: Settings, smtp: tuple[Inbox, int]
+) -> None:
+    # The server takes the message and the connection drops before its answer: the outcome is unknown.
+    handler, port = smtp
+    people = walk.add_people(db)
+    _queue(db, people, key="k", to=("asn",))
+    handler.drop_after_next = 1
+    mail = _mail_settings(settings, port)
+    now = utcnow()
+    first = deliver_due_emails(settings=mail, now=now)
+    assert (first.sent, first.failed_attempts, first.uncertain) == (0, 0, 1)
+    for later in (timedelta(minutes=10), timedelta(hours=7), timedelta(days=2)):
+        assert deliver_due_emails(settings=mail, now=now + later).sent == 0
+    assert len(handler.messages) == 1
+    r = _one_reminder(db)
+    assert r.state == DeliveryState.UNCERTAIN and r.attempts == 1
+    assert handler.messages[0]["Message-ID"] == r.message_id and r.message_id in r.last_error
+
+    # The operator finds it in the server's log: recorded as sent, and nothing goes out again.
+    with unit_of_work(db) as s:
+        admin = people["head"]
+        done = operator.resolve_uncertain(
+            s,
+            actor=Actor(id=admin.id, name=admin.name, role=Role.ADMIN),
+            reminder_id=r.id,  # type: ignore[arg-type]
+            delivered=True,
+            now=now,
+        )
+        assert done.state == DeliveryState.SENT
+    assert deliver_due_emails(settings=mail, now=now + timedelta(days=3)).sent == 0
+    assert len(handler.messages) == 1
+
+
+def _refuse_recording_sent(db: str, *, on: bool) -> None:
+    """Make the database refuse (or accept again) recording any reminder as sent: a real write failure."""
+    engine = get_engine(db)
+    postgres = engine.dialect.name == "postgresql"
+    if on and postgres:
+        ddl = [
+            "CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'disk full (test)'; END $$",
+            "CREATE TRIGGER refuse_sent BEFORE UPDATE ON reminder FOR EACH ROW "
+            "WHEN (NEW.state = 'sent') EXECUTE FUNCTION refuse_sent()",
+        ]
+    elif on:
+        ddl = [
+            "CREATE TRIGGER refuse_sent BEFORE UPDATE ON reminder WHEN NEW.state = 'sent' "
+            "BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END"
+        ]
+    elif postgres:
+        ddl = ["DROP TRIGGER IF EXISTS refuse_sent ON reminder", "DROP FUNCTION IF EXISTS refuse_sent()"]
+    else:
+        ddl = ["DROP TRIGGER IF EXISTS refuse_sent"]
+    with engine.begin() as conn:
+        for statement in ddl:
+            conn.exec_driver_sql(statement)
+
+
+def test_a_failed_database_write_after_the_send_does_not_send_it_again(
+    db: str, catalog: None, settings: Settings, smtp: tuple[Inbox, int]
+) -> None:
+    handler, port = smtp
+    people = walk.add_people(db)
+    _queue(db, people, key="k", to=("asn",))
+    mail = _mail_settings(settings, port)
+    now = utcnow()
+    _refuse_recording_sent(db, on=True)
+    try:
+        with pytest.raises(Exception, match="disk full"):
+            deliver_due_emails(settings=mail, now=now)  # sent, then the record fails
+    finally:
+        _refuse_recording_sent(db, on=False)
+    assert len(handler.messages) == 1
+    # Later passes, long after any claim expired: the message is not sent a second time.
+    report = deliver_due_emails(settings=mail, now=now + timedelta(minutes=6))
+    assert (report.sent, report.uncertain) == (0, 1)
+    assert deliver_due_emails(settings=mail, now=now + timedelta(days=1)).sent == 0
+    assert len(handler.messages) == 1
+    r = _one_reminder(db)
+    assert r.state == DeliveryState.UNCERTAIN and handler.messages[0]["Message-ID"] == r.message_id
+
+    # Not found in the server's log: queued again, and the copy keeps the same Message-ID.
+    admin = people["head"]
+    with unit_of_work(db) as s:
+        operator.resolve_uncertain(
+            s,
+            actor=Actor(id=admin.id, name=admin.name, role=Role.ADMIN),
+            reminder_id=r.id,  # type: ignore[arg-type]
+            delivered=False,
+            now=now + timedelta(days=1),
+        )
+    assert deliver_due_emails(settings=mail, now=now + timedelta(days=1, minutes=1)).sent == 1
+    assert [m["Message-ID"] for m in handler.messages] == [r.message_id, r.message_id]
+    assert _one_reminder(db).state == DeliveryState.SENT
 
 
 def test_server_down_is_recorded_and_gives_up_after_the_last_attempt(

@@ -150,7 +150,8 @@ def flag_abandoned(session: Session, *, now: datetime, lease: timedelta = CLAIM_
     for reminder in stale:
         reminder.state = DeliveryState.UNCERTAIN
         reminder.last_error = _uncertain_note(
-            reminder, "Pengirim berhenti sebelum mencatat hasil pengiriman (mati, atau basis data gagal ditulis)."
+            reminder,
+            "Pengirim berhenti sebelum mencatat hasil pengiriman (mati, atau basis data gagal ditulis).",
         )[:2000]
         session.add(reminder)
     session.flush()

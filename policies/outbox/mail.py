@@ -12,8 +12,8 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.policy import EmailPolicy
 from email.policy import SMTP as SMTP_POLICY
+from email.policy import EmailPolicy
 from email.utils import make_msgid
 from typing import Any
 
@@ -112,7 +112,9 @@ def _connect(settings: Settings) -> _Client | _SSLClient:
     # nothing, which would hand the credentials to anyone in the middle.
     context = ssl.create_default_context()
     if settings.smtp_ssl:
-        return _SSLClient(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS, context=context)
+        return _SSLClient(
+            settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS, context=context
+        )
     smtp = _Client(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS)
     if settings.smtp_tls:
         try:

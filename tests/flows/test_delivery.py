@@ -51,12 +51,14 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
         self.message_ids: list[str] = []
+        self.rcpt_tos: list[list[str]] = []
         self.refuse_next = 0
         self.drop_after_next = 0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)  # type: ignore[arg-type]
         self.message_ids.append(str(message["Message-ID"]))
+        self.rcpt_tos.append(list(envelope.rcpt_tos))
         if self.refuse_next > 0:
             self.refuse_next -= 1
             return "451 4.3.0 Coba lagi nanti"
@@ -301,6 +303,32 @@ def test_a_failed_database_write_after_the_send_does_not_send_it_again(
     assert deliver_due_emails(settings=mail, now=now + timedelta(days=1, minutes=1)).sent == 1
     assert [m["Message-ID"] for m in handler.messages] == [r.message_id, r.message_id]
     assert _one_reminder(db).state == DeliveryState.SENT
+
+
+def test_a_title_on_two_lines_goes_out_on_one_line_and_forges_no_header(
+    db: str, catalog: None, settings: Settings, smtp: tuple[Inbox, int]
+) -> None:
+    # A title stored before titles were refused at input (or by any other way in).
+    handler, port = smtp
+    people = walk.add_people(db)
+    with unit_of_work(db) as s:
+        notify(
+            s,
+            key="forged",
+            template="consultation_opened",
+            recipients=[Recipient.of(people["asn"])],
+            due_at=utcnow() - timedelta(minutes=1),
+            context={**CONTEXT, "title": "Perwal ASN\r\nBcc: mallory@evil.example\n\nHalo"},
+        )
+    report = deliver_due_emails(settings=_mail_settings(settings, port))
+    assert (report.sent, report.failed_attempts) == (1, 0)
+    (message,) = handler.messages
+    # Folded by the email package (a long Subject), unfolded on reading: one line.
+    assert (
+        str(message["Subject"]).strip()
+        == "[Siklus] Konsultasi publik dibuka: Perwal ASN Bcc: mallory@evil.example Halo"
+    )
+    assert message["Bcc"] is None and handler.rcpt_tos == [["asn@pemkot.example.id"]]
 
 
 def test_server_down_is_recorded_and_gives_up_after_the_last_attempt(

@@ -100,6 +100,15 @@ def test_enqueue_is_deduplicated(db: str) -> None:
         assert len(list(s.exec(select(Reminder)))) == 1
 
 
+def test_a_title_with_line_breaks_renders_a_one_line_subject() -> None:
+    # What the in-app inbox shows: no line of the title may pass for a header or end the subject.
+    reminder = _reminder("consultation_closing", "id")
+    reminder.context = {**CONTEXT, "title": "Perwal ASN\nBcc: mallory@evil.example\n\nHalo"}
+    subject, body = render_email(reminder, base_url="https://siklus.example")
+    assert subject == "[Siklus] Konsultasi segera ditutup: Perwal ASN Bcc: mallory@evil.example Halo"
+    assert "\nBcc:" not in body
+
+
 def test_claims_retries_backoff_and_giving_up(db: str) -> None:
     now = utcnow()
     with unit_of_work(db) as s:

@@ -31,6 +31,7 @@ CONTEXT = {
     "title": "Perwal Kebijakan Kepegawaian ASN",
     "slug": walk.SLUG,
     "cycle": 1,
+    "round_number": 1,
     "closes_at": "2026-12-13T07:30:00+00:00",
 }
 
@@ -128,15 +129,15 @@ def _queue(
     db: str,
     people: dict[str, Any],
     *,
-    key: str = "consultation-open:1",
+    key: str = "evaluation-opened:1",
     to: tuple[str, ...] = ("asn", "asn_en"),
 ) -> None:
-    """Queue the consultation-opened email, due a minute ago, to the named people."""
+    """Queue the evaluation-opened email (about no policy row: nothing makes it stale), due a minute ago."""
     with unit_of_work(db) as s:
         notify(
             s,
             key=key,
-            template="consultation_opened",
+            template="evaluation_opened",
             recipients=[Recipient.of(people[who]) for who in to],
             due_at=utcnow() - timedelta(minutes=1),
             context=CONTEXT,
@@ -162,11 +163,11 @@ def test_without_smtp_emails_wait_then_go_out_in_each_language(
     assert (report.sent, report.failed_attempts) == (2, 0)
     by_to = {m["To"]: m for m in handler.messages}
     indonesian, english = by_to["asn@pemkot.example.id"], by_to["expat@pemkot.example.id"]
-    assert indonesian["Subject"] == "[Siklus] Konsultasi publik dibuka: Perwal Kebijakan Kepegawaian ASN"
+    assert indonesian["Subject"] == "[Siklus] Evaluasi dimulai: Perwal Kebijakan Kepegawaian ASN"
     body_id = indonesian.get_content()
-    assert "13 Desember 2026, pukul 14.30 WIB" in body_id and "UU 13/2022 Pasal 96" in body_id
+    assert "13 Desember 2026, pukul 14.30 WIB" in body_id and "Putaran survei 1" in body_id
     assert f"/policies/{walk.SLUG}" in body_id
-    assert english["Subject"] == "[Siklus] Public consultation open: Perwal Kebijakan Kepegawaian ASN"
+    assert english["Subject"] == "[Siklus] Evaluation started: Perwal Kebijakan Kepegawaian ASN"
     assert "December 13, 2026, 2:30 PM WIB" in english.get_content()
     assert indonesian["From"] == settings.smtp_sender
     # Delivered once: another pass sends nothing.
@@ -315,7 +316,7 @@ def test_a_title_on_two_lines_goes_out_on_one_line_and_forges_no_header(
         notify(
             s,
             key="forged",
-            template="consultation_opened",
+            template="evaluation_opened",
             recipients=[Recipient.of(people["asn"])],
             due_at=utcnow() - timedelta(minutes=1),
             context={**CONTEXT, "title": "Perwal ASN\r\nBcc: mallory@evil.example\n\nHalo"},
@@ -326,7 +327,7 @@ def test_a_title_on_two_lines_goes_out_on_one_line_and_forges_no_header(
     # Folded by the email package (a long Subject), unfolded on reading: one line.
     assert (
         str(message["Subject"]).strip()
-        == "[Siklus] Konsultasi publik dibuka: Perwal ASN Bcc: mallory@evil.example Halo"
+        == "[Siklus] Evaluasi dimulai: Perwal ASN Bcc: mallory@evil.example Halo"
     )
     assert message["Bcc"] is None and handler.rcpt_tos == [["asn@pemkot.example.id"]]
 

@@ -84,7 +84,7 @@ class Resolution(BaseModel):
 
 
 @router.post(
-    "/outbox/{reminder_id}/resolve",
+    "/outbox/{message_id}/resolve",
     response_model=OutboxItem,
     responses={
         401: {"description": "Perlu masuk."},
@@ -94,10 +94,13 @@ class Resolution(BaseModel):
     },
 )
 def resolve_uncertain(
-    reminder_id: IdPath, body: Resolution, actor: ActorDep, session: SessionDep
+    message_id: IdPath, body: Resolution, actor: ActorDep, session: SessionDep
 ) -> OutboxItem:
-    """Settle an uncertain email: delivered (found by its Message-ID) is recorded sent, else queued again."""
+    """Settle an uncertain email: delivered (found by its Message-ID) is recorded sent, else queued again.
+
+    `message_id` is the reminder's id in the outbox, as in the inbox's paths.
+    """
     row = outbox.resolve_uncertain(
-        session, actor=actor, reminder_id=reminder_id, delivered=body.delivered, now=utcnow()
+        session, actor=actor, reminder_id=message_id, delivered=body.delivered, now=utcnow()
     )
     return _item(row)

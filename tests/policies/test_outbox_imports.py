@@ -14,9 +14,8 @@ from policies.outbox import hooks
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every template a reminder can be written in ("notice" is the fallback for a template not found).
-TEMPLATES = sorted(
-    {path.name.split(".")[0] for path in (ROOT / "policies/outbox/templates/email").glob("*.txt")} - {"notice"}
-)
+EMAIL_TEMPLATES = ROOT / "policies/outbox/templates/email"
+TEMPLATES = sorted({path.name.split(".")[0] for path in EMAIL_TEMPLATES.glob("*.txt")} - {"notice"})
 # What the outbox may name of another concept: the rows it addresses (accounts) or links (policies),
 # and who is asking (the operator's view is for admins).
 ALLOWED = {"policies.accounts.models", "policies.lifecycle.models", "policies.accounts.access"}

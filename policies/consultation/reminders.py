@@ -4,14 +4,16 @@ Each message names its window in its outbox key (`<prefix>:<window id>:<channel>
 notice that a consultation is open and the reminder that it closes soon follow the deadline: worth
 sending only while the window is open and ends when they say. Closing or withdrawing a consultation
 cancels them in its own transaction (`retire_deadline_reminders`), so none stays pending for weeks;
-the check when sending catches what was queued by any other way. The notices that dispositions are
-owed (after the close, and the escalation later) are worth sending while a visible comment of the
-window still lacks one, the report is unpublished and the policy is not withdrawn.
+a moved deadline moves them along (`follow_deadline`); the check when sending catches what was
+queued by any other way, and a reminder that says another deadline than the window's. The notices
+that dispositions are owed (after the close, and the escalation later) are worth sending while a
+visible comment of the window still lacks one, the report is unpublished and the policy is not
+withdrawn.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -21,7 +23,7 @@ from policies.consultation.queries import answers_still_owed, undisposed_comment
 from policies.lifecycle.models import Policy, Stage
 from policies.outbox import hooks
 from policies.outbox.models import Reminder
-from policies.outbox.notify import cancel_keyed
+from policies.outbox.notify import cancel_keyed, reschedule_keyed
 
 OPENED, CLOSING = "consultation_opened", "consultation_closing"
 DISPOSITIONS_OWED, ESCALATION = "dispositions_owed", "escalation"
@@ -76,6 +78,23 @@ def retire_deadline_reminders(session: Session, *, window: ConsultationWindow) -
     """Cancel the window's pending opening notices and closing reminders (it closed, or was withdrawn)."""
     return sum(
         cancel_keyed(session, key_prefix=f"{KEY_PREFIX[template]}:{window.id}:", templates=(template,))
+        for template in DEADLINE_TEMPLATES
+    )
+
+
+def follow_deadline(session: Session, *, window: ConsultationWindow, was: datetime) -> int:
+    """Move the window's pending deadline reminders from its old end `was` to its new one; count them.
+
+    For an action that moves a window's end (none does yet: a window is opened and closed).
+    """
+    return sum(
+        reschedule_keyed(
+            session,
+            key_prefix=f"{KEY_PREFIX[template]}:{window.id}:",
+            templates=(template,),
+            shift=window.closes_at - was if template == CLOSING else timedelta(0),
+            context={"closes_at": window.closes_at},
+        )
         for template in DEADLINE_TEMPLATES
     )
 

@@ -79,6 +79,16 @@ def cancel_pending(
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def pending_keyed(session: Session, *, key_prefix: str, templates: Iterable[str]) -> list[Reminder]:
+    """Return the pending reminders of these templates whose key starts with `key_prefix`."""
+    stmt = select(Reminder).where(
+        Reminder.state == DeliveryState.PENDING,
+        col(Reminder.dedupe_key).startswith(key_prefix, autoescape=True),
+        col(Reminder.template).in_(list(templates)),
+    )
+    return list(session.exec(stmt.order_by(col(Reminder.id))))
+
+
 def due_in_inbox(now: datetime) -> sa.ColumnElement[bool]:
     """Hold for an inbox reminder that is pending and due (readable already)."""
     return sa.and_(

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from policies.accounts.access import Actor
 from policies.accounts.models import Role
-from policies.consultation import windows
+from policies.consultation import reminders, windows
 from policies.consultation.models import ConsultationWindow
 from policies.core.db import unit_of_work, utcnow
 from policies.lifecycle.models import Stage
@@ -201,3 +201,28 @@ def test_the_inbox_rule_and_the_sending_rule_agree_along_a_walk(db: str, catalog
     walk.advance(db, Stage.WITHDRAWN, actor=actor, now=c.closed, reason="Digantikan.")
     with unit_of_work(db) as s:
         _agree(s, c.closed)
+
+
+def test_a_moved_deadline_moves_its_reminders_along(db: str, catalog: None) -> None:
+    _in_consultation(db)
+    with unit_of_work(db) as s:
+        window = s.exec(select(ConsultationWindow)).one()
+        before = {
+            r.id: r.due_at
+            for r in s.exec(select(Reminder).where(Reminder.template == "consultation_closing"))
+        }
+        was, window.closes_at = window.closes_at, window.closes_at + timedelta(days=7)
+        s.add(window)
+        assert reminders.follow_deadline(s, window=window, was=was) == 8  # 4 closing, 4 opening notices
+        moved = {r.id: r for r in s.exec(select(Reminder).where(Reminder.template == "consultation_closing"))}
+        assert {rid: r.due_at - before[rid] for rid, r in moved.items()} == dict.fromkeys(
+            before, timedelta(days=7)
+        )
+        assert {r.context["closes_at"] for r in moved.values()} == {window.closes_at.isoformat()}
+        first = min(moved)
+        due = moved[first].due_at
+    with unit_of_work(db) as s:
+        # Due at the new time, and still true then: it goes out.
+        assert delivery.claim(s, reminder_id=first, now=due - timedelta(seconds=1)) is None  # not due yet
+        claimed = delivery.claim(s, reminder_id=first, now=due)
+        assert claimed is not None and claimed.state == DeliveryState.SENDING

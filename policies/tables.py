@@ -14,8 +14,13 @@ import policies.lifecycle.models
 import policies.outbox.models
 import policies.rollout.models
 import policies.workshops.models  # noqa: F401  (imported for their tables)
+from policies.consultation import reminders as consultation_reminders
 from policies.evaluation import reminders as evaluation_reminders
+from policies.evaluation import staff_reminders as evaluation_staff_reminders
+from policies.lifecycle import reminders as lifecycle_reminders
 from policies.outbox import hooks as outbox_hooks
+from policies.rollout import reminders as rollout_reminders
+from policies.workshops import reminders as workshop_reminders
 
 metadata = SQLModel.metadata
 
@@ -23,6 +28,11 @@ metadata = SQLModel.metadata
 def register_outbox_hooks() -> None:
     """Register every concept's reminder hooks with the outbox (again is harmless)."""
     evaluation_reminders.register()
+    evaluation_staff_reminders.register()
+    consultation_reminders.register()
+    workshop_reminders.register()
+    lifecycle_reminders.register()
+    rollout_reminders.register()
     outbox_hooks.mark_complete()
 
 

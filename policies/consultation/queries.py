@@ -21,6 +21,7 @@ from policies.consultation.models import (
     Disposition,
 )
 from policies.lifecycle.models import Policy, Stage
+from policies.outbox import hooks
 
 
 def current_window(
@@ -358,3 +359,48 @@ def visible_counts_by_clause(session: Session, *, window_ids: Sequence[int]) -> 
         .order_by(Comment.clause_key)
     )
     return {str(key): int(n) for key, n in session.exec(stmt)}
+
+
+def window_still_open(*, prefix: str, now: datetime) -> sa.ColumnElement[bool]:
+    """Hold for a reminder whose key names a window neither closed nor ended at `now`."""
+    window = ConsultationWindow
+    return (
+        select(window.id)
+        .where(
+            hooks.key_names(prefix=prefix, ident=col(window.id)),
+            col(window.closed_at).is_(None),
+            col(window.closes_at) > now,
+        )
+        .exists()
+    )
+
+
+def answers_still_owed(*, prefix: str) -> sa.ColumnElement[bool]:
+    """Hold for a reminder whose key names a window whose answers are still owed.
+
+    Owed: the report is not published, the policy is not withdrawn, and a visible comment of the
+    window still lacks a disposition.
+    """
+    window = ConsultationWindow
+    owed = (
+        select(Comment.id)
+        .outerjoin(Disposition, col(Disposition.comment_id) == Comment.id)
+        .where(
+            col(Comment.window_id) == window.id,
+            col(Comment.parent_id).is_(None),
+            col(Comment.hidden_at).is_(None),
+            col(Disposition.id).is_(None),
+        )
+        .exists()
+    )
+    return (
+        select(window.id)
+        .join(Policy, col(Policy.id) == window.policy_id)
+        .where(
+            hooks.key_names(prefix=prefix, ident=col(window.id)),
+            col(window.report_published_at).is_(None),
+            Policy.stage != Stage.WITHDRAWN.value,
+            owed,
+        )
+        .exists()
+    )

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from policies.accounts.access import Actor
 from policies.consultation.models import ConsultationWindow
 from policies.consultation.queries import current_window, open_windows, undisposed_in_cycle
+from policies.consultation.reminders import retire_deadline_reminders
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
 from policies.drafting.queries import get_version
@@ -126,6 +127,8 @@ def close_window(
         window.closed_at = min(now, window.closes_at)
         session.add(window)
         session.flush()
+        # In the same transaction: "closes soon" must not go out about a consultation already closed.
+        retire_deadline_reminders(session, window=window)
     return window
 
 
@@ -137,6 +140,8 @@ def close_open_windows(session: Session, *, policy: Policy, now: datetime) -> li
         window.closed_at = max(min(now, window.closes_at), window.opens_at)
         session.add(window)
     session.flush()
+    for window in windows:
+        retire_deadline_reminders(session, window=window)
     return windows
 
 

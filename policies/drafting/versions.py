@@ -33,7 +33,7 @@ MAX_TITLE_CHARS = 400
 # The text is kept as written (no strip); NUL is refused, PostgreSQL cannot store it.
 BODY_FIELD = TextField("body", "Draf", "The draft", MAX_BODY_CHARS, strip=False)
 CHANGE_NOTE_FIELD = TextField("change_note", "Catatan perubahan", "The change note", MAX_CHANGE_NOTE_CHARS)
-TITLE_FIELD = TextField("title", "Judul", "The title", MAX_TITLE_CHARS)
+TITLE_FIELD = TextField("title", "Judul", "The title", MAX_TITLE_CHARS, single_line=True)
 
 
 def create_version(

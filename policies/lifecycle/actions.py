@@ -58,7 +58,15 @@ def create_policy(
 ) -> Policy:
     """Start a policy in drafting, with its kind's indicators copied onto it."""
     require_role(actor, Role.DRAFTER)
-    title = clean_text(title, field="title", label="Judul", label_en="The title", min_chars=1, max_chars=400)
+    title = clean_text(
+        title,
+        field="title",
+        label="Judul",
+        label_en="The title",
+        min_chars=1,
+        max_chars=400,
+        single_line=True,
+    )
     kind_code = clean_text(
         kind_code, field="kind", label="Jenis kebijakan", label_en="The kind", min_chars=1, max_chars=80
     )

@@ -18,6 +18,7 @@ from policies.drafting.models import DraftVersion
 from policies.evaluation.models import SurveyRound
 from policies.lifecycle import AdoptionFacts, Evidence, KindRules, WindowFacts
 from policies.lifecycle.models import Policy, PolicyKind, Stage, StageDocument, StageEvent, WorkState
+from policies.outbox.models import Reminder
 from policies.rollout.models import Acknowledgement, SocializationSession
 from policies.rollout.queries import current_adoption
 from policies.workshops.models import Workshop
@@ -277,3 +278,13 @@ def runs_in_flight(session: Session, *, limit: int) -> list[tuple[int, str]]:
         .limit(limit)
     )
     return [(event_id, run_id) for event_id, run_id in session.exec(stmt)]  # type: ignore[misc]
+
+
+def policy_not_withdrawn() -> sa.ColumnElement[bool]:
+    """Hold for a reminder about no policy, or about one that exists and is not withdrawn (outbox hooks)."""
+    in_force = (
+        select(Policy.id)
+        .where(col(Policy.id) == Reminder.policy_id, Policy.stage != Stage.WITHDRAWN.value)
+        .exists()
+    )
+    return or_(col(Reminder.policy_id).is_(None), in_force)

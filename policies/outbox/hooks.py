@@ -5,6 +5,11 @@ why a queued reminder is no longer worth sending (and the same rule in SQL, so a
 only current messages), what its messages add when rendered (a personal link), and which context
 keys stay inside. `policies/tables.py` registers every concept's hooks and then marks the registry
 complete; until then the outbox refuses to decide, so no process delivers with a rule missing.
+Every template has its hooks (tests/policies/test_outbox_imports.py holds it): a message that can
+never go stale says so with `ALWAYS_CURRENT`.
+
+Many reminders name what they are about in their outbox key (`consultation-closing:<window id>:
+<channel>:<who>`); `key_id` reads that id, `key_names` is the same in SQL.
 """
 
 from __future__ import annotations
@@ -38,6 +43,17 @@ class TemplateHooks:
     # Context keys that never leave the server (they rebuild something personal with the secret).
     private: frozenset[str] = field(default_factory=frozenset)
 
+
+def _never_obsolete(session: Session, reminder: Reminder, now: datetime) -> str:
+    return ""
+
+
+def _always(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.true()
+
+
+# For a message that stays true whatever happens later (a policy's withdrawal, say).
+ALWAYS_CURRENT = TemplateHooks(obsolete=_never_obsolete, current=_always)
 
 _BY_TEMPLATE: dict[str, TemplateHooks] = {}
 _complete = False
@@ -102,3 +118,16 @@ def public_context(reminder: Reminder) -> dict[str, Any]:
     hooks = _registry().get(reminder.template)
     private = hooks.private if hooks is not None else frozenset()
     return {k: v for k, v in reminder.context.items() if k not in private}
+
+
+def key_id(reminder: Reminder, *, prefix: str) -> int | None:
+    """Return the id a reminder's key names right after `prefix:`, or None when it names none."""
+    head, _, rest = reminder.dedupe_key.partition(":")
+    ident = rest.partition(":")[0]
+    return int(ident) if head == prefix and ident.isdigit() else None
+
+
+def key_names(*, prefix: str, ident: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
+    """Hold for a reminder whose key names `ident` right after `prefix:` (`key_id` in SQL)."""
+    pattern = sa.literal(f"{prefix}:", sa.String) + sa.cast(ident, sa.String) + sa.literal(":%", sa.String)
+    return col(Reminder.dedupe_key).like(pattern)

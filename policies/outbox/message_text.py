@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 
+from policies.core.fields import one_line
 from policies.core.i18n import LOCALES, format_date, format_datetime
 from policies.outbox import hooks
 from policies.outbox.models import Reminder
@@ -38,6 +39,10 @@ def render_email(
     # Some producers name the policy's fields with a prefix; templates read the short names.
     ctx.setdefault("title", ctx.get("policy_title", ""))
     ctx.setdefault("slug", ctx.get("policy_slug", ""))
+    # A title stored before titles were single-line must not end the subject (or forge a header).
+    for name in ("title", "policy_title", "subject", "subject_en"):
+        if isinstance(ctx.get(name), str):
+            ctx[name] = one_line(ctx[name])
 
     def when(value: str | None) -> str:
         return format_datetime(datetime.fromisoformat(value), locale=locale, tz=tz) if value else "—"
@@ -54,4 +59,4 @@ def render_email(
         day=day,
     )
     subject, _, body = text.partition("\n\n")
-    return subject.removeprefix("Subject:").strip(), body.strip() + "\n"
+    return one_line(subject.removeprefix("Subject:")), body.strip() + "\n"

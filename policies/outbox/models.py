@@ -17,6 +17,10 @@ class DeliveryState(StrEnum):
     """State of a reminder in the outbox."""
 
     PENDING = "pending"
+    # Handed to the deliverer, which is talking to the SMTP server now (or died doing so).
+    SENDING = "sending"
+    # The SMTP server may or may not have taken it: an operator checks before it is sent again.
+    UNCERTAIN = "uncertain"
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"
@@ -48,6 +52,12 @@ class Reminder(SQLModel, table=True):
     state: DeliveryState = enum_col(default=DeliveryState.PENDING)
     attempts: int = Field(default=0)
     last_error: str = text_col(default="")
+    # Chosen at the first claim and kept: every attempt, and any copy that did get out, carries it.
+    message_id: str = Field(max_length=255, default="")
+    # When the current attempt began (a SENDING row older than the lease lost its deliverer).
+    claimed_at: datetime | None = ts_col()
+    # The SMTP server's answer to the message (its queue id), kept for an operator's trace.
+    smtp_reply: str = Field(max_length=500, default="")
     sent_at: datetime | None = ts_col()
     read_at: datetime | None = ts_col()
     created_at: datetime = created_at_col()

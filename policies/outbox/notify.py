@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -114,10 +114,7 @@ def notify(
 
 def policy_context(policy: Policy, **extra: Any) -> dict[str, Any]:
     """Return what every template says about a policy (JSON-safe: datetimes as ISO text)."""
-    ctx: dict[str, Any] = {"title": policy.title, "slug": policy.slug, "cycle": policy.cycle}
-    for name, value in extra.items():
-        ctx[name] = value.isoformat() if isinstance(value, datetime) else value
-    return ctx
+    return {"title": policy.title, "slug": policy.slug, "cycle": policy.cycle, **json_safe(extra)}
 
 
 def cancel_pending(session: Session, *, policy_id: int, keep_templates: Iterable[str] = ()) -> int:
@@ -132,6 +129,28 @@ def cancel_keyed(session: Session, *, key_prefix: str, templates: Iterable[str] 
     cancelled = queries.cancel_pending(session, key_prefix=key_prefix, templates=templates)
     session.flush()
     return cancelled
+
+
+def reschedule_keyed(
+    session: Session, *, key_prefix: str, templates: Iterable[str], shift: timedelta, context: dict[str, Any]
+) -> int:
+    """Move the pending reminders keyed with a prefix by `shift` and update their context; count them.
+
+    What a deadline's reminders do when the deadline moves: the same message, as long before the
+    new deadline as it was before the old one, saying the new date.
+    """
+    moved = queries.pending_keyed(session, key_prefix=key_prefix, templates=templates)
+    for reminder in moved:
+        reminder.due_at = reminder.due_at + shift
+        reminder.context = {**reminder.context, **json_safe(context)}
+        session.add(reminder)
+    session.flush()
+    return len(moved)
+
+
+def json_safe(values: dict[str, Any]) -> dict[str, Any]:
+    """Return context values JSON-safe (datetimes as ISO text), as every template reads them."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}
 
 
 def inbox(

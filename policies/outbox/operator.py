@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session
 
 from policies.accounts.access import Actor, require_actor
 from policies.accounts.models import Role
-from policies.core.errors import PermissionDenied
+from policies.core.errors import Conflict, NotFound, PermissionDenied
 from policies.core.listing import cursor_id, id_cursor
 from policies.outbox import queries
 from policies.outbox.models import Channel, DeliveryState, Reminder
@@ -66,3 +67,34 @@ def outbox_page(
     items = rows[:limit]
     more = len(rows) > limit
     return OutboxPage(items=items, next_cursor=id_cursor(items[-1].id) if more else None)  # type: ignore[arg-type]
+
+
+def resolve_uncertain(
+    session: Session, *, actor: Actor | None, reminder_id: int, delivered: bool, now: datetime
+) -> Reminder:
+    """Settle an email whose delivery is uncertain, once an admin checked the mail server's log.
+
+    Found there (by its Message-ID): it is recorded as sent. Not found: it goes back to the queue
+    with the same Message-ID, so even a copy that did get out is shown once by mail software that
+    deduplicates by Message-ID.
+    """
+    admin = require_admin(actor)
+    reminder = session.get(Reminder, reminder_id)
+    if reminder is None:
+        raise NotFound(f"Pengingat {reminder_id} tidak ditemukan.", en=f"Reminder {reminder_id} not found.")
+    if reminder.state != DeliveryState.UNCERTAIN:
+        raise Conflict(
+            f"Pengingat {reminder_id} berstatus {reminder.state}, bukan 'uncertain': hanya pengiriman "
+            "yang hasilnya tidak pasti yang diselesaikan operator.",
+            en=f"Reminder {reminder_id} is {reminder.state}, not 'uncertain': only a delivery whose "
+            "outcome is unknown is settled by an operator.",
+        )
+    if delivered:
+        reminder.state, reminder.sent_at = DeliveryState.SENT, reminder.claimed_at or now
+        reminder.last_error = f"Ditandai terkirim oleh {admin.name} setelah diperiksa di log server SMTP."
+    else:
+        reminder.state, reminder.due_at = DeliveryState.PENDING, now
+        reminder.last_error = "Dikembalikan ke antrean oleh operator: tidak ditemukan di log server SMTP."
+    session.add(reminder)
+    session.flush()
+    return reminder

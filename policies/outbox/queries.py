@@ -31,8 +31,8 @@ def due_reminders(
     return list(session.exec(stmt.order_by(col(Reminder.due_at), col(Reminder.id)).limit(limit)))
 
 
-def claim_reminder(session: Session, *, reminder_id: int, now: datetime, until: datetime) -> bool:
-    """Count an attempt and hold a pending, due reminder until a moment; tell whether this caller won it."""
+def claim_reminder(session: Session, *, reminder_id: int, now: datetime) -> bool:
+    """Count an attempt and mark a pending, due reminder as being sent; tell whether this caller won it."""
     result = session.execute(
         sa.update(Reminder)
         .where(
@@ -40,10 +40,18 @@ def claim_reminder(session: Session, *, reminder_id: int, now: datetime, until: 
             Reminder.state == DeliveryState.PENDING,
             col(Reminder.due_at) <= now,
         )
-        .values(due_at=until, attempts=Reminder.attempts + 1)
+        .values(state=DeliveryState.SENDING, claimed_at=now, attempts=Reminder.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def abandoned_sends(session: Session, *, claimed_before: datetime) -> list[Reminder]:
+    """Return the reminders still being sent by an attempt that began before a moment."""
+    stmt = select(Reminder).where(
+        Reminder.state == DeliveryState.SENDING, col(Reminder.claimed_at) < claimed_before
+    )
+    return list(session.exec(stmt.order_by(col(Reminder.id))))
 
 
 def cancel_pending(
@@ -69,6 +77,16 @@ def cancel_pending(
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def pending_keyed(session: Session, *, key_prefix: str, templates: Iterable[str]) -> list[Reminder]:
+    """Return the pending reminders of these templates whose key starts with `key_prefix`."""
+    stmt = select(Reminder).where(
+        Reminder.state == DeliveryState.PENDING,
+        col(Reminder.dedupe_key).startswith(key_prefix, autoescape=True),
+        col(Reminder.template).in_(list(templates)),
+    )
+    return list(session.exec(stmt.order_by(col(Reminder.id))))
 
 
 def due_in_inbox(now: datetime) -> sa.ColumnElement[bool]:

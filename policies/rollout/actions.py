@@ -32,15 +32,15 @@ ADOPTION_FIELDS = (
     TextField("number", "Nomor", "The number", 80, min_chars=1),
     TextField("signed_by", "Penanda tangan", "The signatory", 200, min_chars=1),
 )
-SESSION_TITLE = TextField("title", "Judul sesi", "The session's title", 300)
+SESSION_TITLE = TextField("title", "Judul sesi", "The session's title", 300, single_line=True)
 SESSION_FIELDS = (
     TextField("location", "Tempat", "The place", 300),
     TextField("notes", "Catatan", "The notes", 20_000),
 )
 AUDIENCE_UNIT = TextField("audience_units", "Unit sasaran", "A target unit", 200)
 MENTORING_FIELDS = (
-    TextField("mentor_name", "Nama mentor", "The mentor's name", 200),
-    TextField("mentee_name", "Nama peserta", "The mentee's name", 200),
+    TextField("mentor_name", "Nama mentor", "The mentor's name", 200, single_line=True),
+    TextField("mentee_name", "Nama peserta", "The mentee's name", 200, single_line=True),
     TextField("mentor_nip", "NIP mentor", "The mentor's NIP", 30),
     TextField("mentee_nip", "NIP peserta", "The mentee's NIP", 30),
     TextField("unit", "Unit kerja", "The work unit", 200),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from policies.lifecycle.models import Policy, Stage
+from policies.outbox import hooks
+from policies.outbox.models import Reminder
 from policies.rollout.models import Acknowledgement, Adoption, MentoringPair, SocializationSession
 
 
@@ -80,3 +83,16 @@ def mentee_count(session: Session, *, policy_id: int, cycle: int) -> int:
         MentoringPair.policy_id == policy_id, MentoringPair.cycle == cycle
     )
     return int(session.exec(stmt).one())
+
+
+def acknowledgement_still_owed(*, prefix: str) -> sa.ColumnElement[bool]:
+    """Hold for a reading request whose recipient has not acknowledged the version its key names."""
+    done = (
+        select(Acknowledgement.id)
+        .where(
+            col(Acknowledgement.account_id) == Reminder.recipient_account_id,
+            hooks.key_names(prefix=prefix, ident=col(Acknowledgement.version_id)),
+        )
+        .exists()
+    )
+    return ~done

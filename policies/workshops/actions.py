@@ -27,7 +27,9 @@ NAME_MAX, UNIT_MAX = 200, 200
 MINUTES_MAX, OUTCOME_MAX, RAISED_BY_MAX, CLAUSE_KEY_MAX = 200_000, 20_000, 200, 40
 
 SCHEDULE_FIELDS = (
-    TextField("title", "Judul lokakarya", "The workshop's title", TITLE_MAX, min_chars=TITLE_MIN),
+    TextField(
+        "title", "Judul lokakarya", "The workshop's title", TITLE_MAX, min_chars=TITLE_MIN, single_line=True
+    ),
     TextField("location", "Tempat", "The place", LOCATION_MAX),
     TextField("online_url", "Tautan daring", "The online link", ONLINE_URL_MAX),
     TextField("agenda", "Agenda", "The agenda", AGENDA_MAX, strip=False),
@@ -38,6 +40,7 @@ ATTENDANCE_FIELDS = (
         "Nama peserta",
         "The participant's name",
         NAME_MAX,
+        single_line=True,
         blank=(
             "Nama peserta wajib diisi (atau sebutkan account_id).",
             "The participant's name is required (or give an account_id).",

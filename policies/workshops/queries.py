@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from policies.core.rows import child_row
-from policies.lifecycle.models import Policy
+from policies.lifecycle.models import Policy, Stage
 from policies.lifecycle.queries import get_policy
+from policies.outbox.models import Reminder
 from policies.workshops.models import Workshop, WorkshopAttendance, WorkshopOutcome
 
 
@@ -96,4 +98,17 @@ def workshops_starting(session: Session, *, policy: Policy, start: datetime, end
                 Workshop.starts_at <= end,
             )
         )
+    )
+
+
+def workshop_stage_still_on() -> sa.ColumnElement[bool]:
+    """Hold for a reminder whose policy is still in the workshop stage of the cycle it names."""
+    return (
+        select(Policy.id)
+        .where(
+            col(Policy.id) == Reminder.policy_id,
+            Policy.stage == Stage.WORKSHOP.value,
+            col(Policy.cycle) == col(Reminder.context)["cycle"].as_integer(),
+        )
+        .exists()
     )

@@ -11,7 +11,7 @@ from policies.accounts import actions as accounts
 from policies.accounts.models import Account, Role, StakeholderGroup
 from policies.core.db import utcnow
 from policies.core.errors import NotFound
-from service.api.schemas import ReadModel, Text
+from service.api.schemas import Line, ReadModel, Text
 from service.auth import ActorDep, bearer_token
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
 
@@ -21,8 +21,8 @@ router = APIRouter(tags=["accounts"])
 class RegisterIn(BaseModel):
     """A stakeholder signing up; an ASN gives an 18-digit NIP and a unit."""
 
-    email: Text = Field(min_length=3, max_length=254, examples=["budi@example.id"])
-    name: Text = Field(min_length=1, max_length=200)
+    email: Line = Field(min_length=3, max_length=254, examples=["budi@example.id"])
+    name: Line = Field(min_length=1, max_length=200)
     password: Text = Field(min_length=accounts.MIN_PASSWORD_LENGTH, max_length=200)
     group: StakeholderGroup = StakeholderGroup.PUBLIC
     nip: Text = Field(default="", max_length=30)

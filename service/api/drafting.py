@@ -15,7 +15,7 @@ from policies.drafting.reading import readable_version, visible_versions
 from policies.drafting.versions import MAX_BODY_CHARS, create_version, diff_versions, publish_version
 from policies.lifecycle import queries
 from service.api.params import IdPath, IdQuery, SlugPath, id_query
-from service.api.schemas import ReadModel, Text, read_model
+from service.api.schemas import Line, ReadModel, Text, read_model
 from service.auth import ActorDep, OptionalActorDep
 from service.deps import ReadSessionDep, SessionDep
 from service.idempotency import IDEMPOTENT, IdempotentRoute
@@ -28,7 +28,7 @@ class VersionCreate(BaseModel):
 
     body: Text = Field(min_length=1, max_length=MAX_BODY_CHARS)
     change_note: Text = Field(default="", max_length=4000)
-    title: Text | None = Field(default=None, max_length=400)
+    title: Line | None = Field(default=None, max_length=400)
 
 
 class ClausePublic(ReadModel):

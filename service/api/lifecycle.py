@@ -17,6 +17,7 @@ from service.api.params import MAX_ID, IdField, SlugPath, text_query
 from service.api.schemas import (
     GatePublic,
     KindPublic,
+    Line,
     NextStepPublic,
     NoNul,
     PolicyDetail,
@@ -44,7 +45,7 @@ class PolicyCreate(BaseModel):
     """A new policy of a catalogue kind, starting in drafting."""
 
     slug: str = Field(min_length=3, max_length=120, pattern=r"^[a-z0-9][a-z0-9-]*$")
-    title: Text = Field(min_length=3, max_length=400)
+    title: Line = Field(min_length=3, max_length=400)
     kind: Text = Field(min_length=1, max_length=80, description="Kode jenis kebijakan (GET /kinds).")
     region: Text = Field(min_length=1, max_length=200)
     unit: Text = Field(min_length=1, max_length=200, description="Perangkat daerah pemrakarsa.")

@@ -16,7 +16,7 @@ from policies.rollout import actions as rollout
 from policies.rollout import queries as rollout_queries
 from policies.rollout.models import Adoption, MentoringPair, SocializationSession
 from service.api.params import IdField, SlugPath
-from service.api.schemas import Day, ReadModel, Text, read_model
+from service.api.schemas import Day, Line, ReadModel, Text, read_model
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep
 from service.idempotency import IDEMPOTENT, IdempotentRoute
@@ -45,7 +45,7 @@ class AdoptionPublic(AdoptionIn, ReadModel):
 class SessionIn(BaseModel):
     """A socialization session held, with how many attended."""
 
-    title: Text = Field(min_length=3, max_length=300)
+    title: Line = Field(min_length=3, max_length=300)
     held_on: Day
     attendance_count: int = Field(ge=0, le=10_000_000)
     audience_units: list[Annotated[Text, Field(max_length=200)]] = Field(default_factory=list, max_length=200)
@@ -63,8 +63,8 @@ class SessionPublic(SessionIn, ReadModel):
 class MentoringIn(BaseModel):
     """A senior ASN mentoring a colleague."""
 
-    mentor_name: Text = Field(min_length=1, max_length=200)
-    mentee_name: Text = Field(min_length=1, max_length=200)
+    mentor_name: Line = Field(min_length=1, max_length=200)
+    mentee_name: Line = Field(min_length=1, max_length=200)
     started_on: Day
     mentor_nip: Text = Field(default="", max_length=30)
     mentee_nip: Text = Field(default="", max_length=30)

@@ -7,6 +7,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
+from policies.core.fields import SingleLine
 from policies.lifecycle.models import Stage
 
 # The years a date or time in a request may fall in. Far wider than any policy's life, narrow
@@ -24,6 +25,8 @@ def no_nul(value: str | None) -> str | None:
 NoNul = AfterValidator(no_nul)
 # Every text a request carries: limits come with each field, the NUL check with the type.
 Text = Annotated[str, NoNul]
+# A title or a name: it lands in email subjects and headers, so a line break is refused (422).
+Line = Annotated[SingleLine, NoNul]
 When = Annotated[
     AwareDatetime,
     Field(

@@ -13,7 +13,7 @@ from policies.workshops import actions as workshops
 from policies.workshops import queries as workshop_queries
 from policies.workshops.models import Workshop, WorkshopAttendance, WorkshopOutcome
 from service.api.params import IdField, IdPath, SlugPath
-from service.api.schemas import ReadModel, Text, When, read_model
+from service.api.schemas import Line, ReadModel, Text, When, read_model
 from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep
 from service.idempotency import IDEMPOTENT, IdempotentRoute
@@ -24,7 +24,7 @@ router = APIRouter(tags=["workshops"], route_class=IdempotentRoute)
 class WorkshopCreate(BaseModel):
     """A workshop to schedule: a place, an online link, or both."""
 
-    title: Text = Field(min_length=3, max_length=300)
+    title: Line = Field(min_length=3, max_length=300)
     starts_at: When
     location: Text = Field(default="", max_length=300)
     online_url: Text = Field(default="", max_length=500)
@@ -35,7 +35,7 @@ class AttendanceIn(BaseModel):
     """A person in the daftar hadir: by account id, or by name (with NIP and unit) without one."""
 
     account_id: IdField | None = None
-    name: Text = Field(default="", max_length=200)
+    name: Line = Field(default="", max_length=200)
     nip: Text = Field(default="", max_length=30)
     unit: Text = Field(default="", max_length=200)
 

@@ -42,8 +42,8 @@ REGISTER_FORM = PageForm(
     RegisterIn,
     refusals={"group": ("Pilih kelompok pemangku kepentingan.", "Choose whom you speak for.")},
     texts=(
-        text("email", "Email", "The email"),
-        text("name", "Nama", "The name"),
+        text("email", "Email", "The email", single_line=True),
+        text("name", "Nama", "The name", single_line=True),
         text("password", "Kata sandi", "The password"),
         text("unit", "Unit kerja", "The work unit"),
     ),

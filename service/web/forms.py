@@ -68,6 +68,8 @@ class PageForm(Generic[Model]):
         return InvalidInput(said, en=said_en, field=first)
 
 
-def text(field: str, label: str, label_en: str, *, blank: tuple[str, str] | None = None) -> TextField:
+def text(
+    field: str, label: str, label_en: str, *, blank: tuple[str, str] | None = None, single_line: bool = False
+) -> TextField:
     """Return a text rule for a form's `texts` whose bounds are the model's (its label words a refusal)."""
-    return TextField(field, label, label_en, NO_LIMIT, blank=blank)
+    return TextField(field, label, label_en, NO_LIMIT, blank=blank, single_line=single_line)

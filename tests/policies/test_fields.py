@@ -10,7 +10,7 @@ from sqlmodel import Session
 from policies.accounts import actions as accounts
 from policies.accounts.models import StakeholderGroup
 from policies.core.errors import InvalidInput, NotAuthenticated
-from policies.core.fields import clean_text
+from policies.core.fields import TextField, clean_text, one_line
 from policies.workshops import actions as workshops
 from tests.conftest import DRAFTER
 
@@ -112,3 +112,13 @@ def test_login_refuses_unstorable_input_like_a_wrong_password(
     with pytest.raises(NotAuthenticated) as info:
         accounts.login(session, email=email, password=password, now=WHEN, ttl_hours=1)
     assert info.value.detail == accounts.BAD_CREDENTIALS and info.value.detail_en
+
+
+def test_a_single_line_field_refuses_every_line_break_and_one_line_folds_them() -> None:
+    title = TextField("title", "Judul", "The title", 400, single_line=True)
+    assert title.clean("  Perwal ASN  ") == "Perwal ASN"
+    for bad in ("Perwal\nBcc: x", "Perwal\rASN", "Perwal\u2028ASN", "Perwal\u0085ASN", "Perwal\tASN"):
+        with pytest.raises(InvalidInput) as refused:
+            title.clean(bad)
+        assert refused.value.field == "title" and "satu baris" in str(refused.value)
+    assert one_line(" Perwal\r\nBcc: x\u2028\x00 ASN ") == "Perwal Bcc: x ASN"

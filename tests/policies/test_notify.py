@@ -100,6 +100,15 @@ def test_enqueue_is_deduplicated(db: str) -> None:
         assert len(list(s.exec(select(Reminder)))) == 1
 
 
+def test_a_title_with_line_breaks_renders_a_one_line_subject() -> None:
+    # What the in-app inbox shows: no line of the title may pass for a header or end the subject.
+    reminder = _reminder("consultation_closing", "id")
+    reminder.context = {**CONTEXT, "title": "Perwal ASN\nBcc: mallory@evil.example\n\nHalo"}
+    subject, body = render_email(reminder, base_url="https://siklus.example")
+    assert subject == "[Siklus] Konsultasi segera ditutup: Perwal ASN Bcc: mallory@evil.example Halo"
+    assert "\nBcc:" not in body
+
+
 def test_claims_retries_backoff_and_giving_up(db: str) -> None:
     now = utcnow()
     with unit_of_work(db) as s:
@@ -125,6 +134,38 @@ def test_claims_retries_backoff_and_giving_up(db: str) -> None:
         gave_up = delivery.record_failure(s, reminder_id=rid, error="451 again", now=later, max_attempts=2)
         assert (gave_up.state, gave_up.attempts, gave_up.last_error) == (DeliveryState.FAILED, 2, "451 again")
     assert delivery.retry_delay(20) == delivery.MAX_BACKOFF
+
+
+def test_one_message_id_per_reminder_and_an_abandoned_send_is_not_retried(db: str) -> None:
+    now = utcnow()
+    with unit_of_work(db) as s:
+        r, _ = notify.enqueue(
+            s,
+            dedupe_key="x",
+            template="notice",
+            channel=Channel.EMAIL,
+            recipient=Recipient(None, "a@example.id"),
+            due_at=now,
+        )
+        rid = r.id
+    with unit_of_work(db) as s:
+        first = delivery.claim(s, reminder_id=rid, now=now, message_domain="pemkot.example.id")
+        assert first is not None and first.state == DeliveryState.SENDING
+        message_id = first.message_id
+        assert message_id.endswith("@pemkot.example.id>")
+        delivery.record_failure(s, reminder_id=rid, error="451", now=now, max_attempts=5)
+    later = now + timedelta(minutes=3)
+    with unit_of_work(db) as s:
+        again = delivery.claim(s, reminder_id=rid, now=later, message_domain="elsewhere.example")
+        assert again is not None and again.message_id == message_id  # derived once, kept
+    # The deliverer dies here. Within the lease nobody touches it; after it, an operator must look.
+    with unit_of_work(db) as s:
+        assert delivery.flag_abandoned(s, now=later + timedelta(minutes=1)) == 0
+        assert delivery.flag_abandoned(s, now=later + delivery.CLAIM_LEASE + timedelta(seconds=1)) == 1
+        stuck = s.get(Reminder, rid)
+        assert stuck is not None and stuck.state == DeliveryState.UNCERTAIN and message_id in stuck.last_error
+        assert queries.due_reminders(s, now=later + timedelta(days=1)) == []
+        assert delivery.claim(s, reminder_id=rid, now=later + timedelta(days=1)) is None
 
 
 def test_inbox_delivery_listing_and_read(db: str) -> None:

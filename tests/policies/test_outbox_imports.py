@@ -13,6 +13,9 @@ from policies.evaluation.reminders import RESPONDENT_TEMPLATES
 from policies.outbox import hooks
 
 ROOT = Path(__file__).resolve().parents[2]
+# Every template a reminder can be written in ("notice" is the fallback for a template not found).
+EMAIL_TEMPLATES = ROOT / "policies/outbox/templates/email"
+TEMPLATES = sorted({path.name.split(".")[0] for path in EMAIL_TEMPLATES.glob("*.txt")} - {"notice"})
 # What the outbox may name of another concept: the rows it addresses (accounts) or links (policies),
 # and who is asking (the operator's view is for admins).
 ALLOWED = {"policies.accounts.models", "policies.lifecycle.models", "policies.accounts.access"}
@@ -64,12 +67,30 @@ def test_the_survey_messages_have_their_hooks() -> None:
     assert set(RESPONDENT_TEMPLATES) <= set(hooks.checked_templates())
 
 
+def test_every_template_is_checked_when_sending() -> None:
+    # A reminder about something that changed (a deadline moved, a stage over) must not go out as
+    # if it had not: each template's concept says when its messages stop being worth sending.
+    assert len(TEMPLATES) > len(RESPONDENT_TEMPLATES)
+    assert set(TEMPLATES) - set(hooks.checked_templates()) == set()
+
+
+def test_concepts_use_the_outbox_only_to_enqueue_and_register() -> None:
+    used = {
+        module
+        for concept in ("consultation", "workshops", "lifecycle", "rollout")
+        for _, module in _imports(f"policies/{concept}")
+        if module.startswith("policies.outbox")
+    }
+    # The lifecycle's sweeps deliver the inbox (policies.outbox.delivery), as they did before.
+    assert used and used - {"policies.outbox.delivery"} <= FOR_CONCEPTS
+
+
 @pytest.mark.parametrize("entry", ["flows.delivery", "service.api.outbox.inbox"])
 def test_every_deliverer_registers_the_hooks_on_its_own(entry: str) -> None:
     # A fresh interpreter that imports only the entry point: nothing else may have registered them.
     code = f"import {entry}; from policies.outbox import hooks; print(','.join(hooks.checked_templates()))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ",".join(sorted(RESPONDENT_TEMPLATES))
+    assert out.stdout.strip() == ",".join(TEMPLATES)
 
 
 def test_the_outbox_refuses_to_decide_before_the_hooks_are_registered() -> None:

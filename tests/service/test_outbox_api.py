@@ -7,6 +7,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 
 from policies.core.db import unit_of_work, utcnow
+from policies.outbox import delivery
 from policies.outbox.notify import Recipient, notify
 from tests.service.conftest import auth, problem_of
 
@@ -59,3 +60,45 @@ def test_outbox_refusals_are_problems(
     forged = client.get(f"/api/v1/outbox?cursor={huge}", headers=auth(admin_token))
     assert "next_cursor" in problem_of(forged, 422, "invalid-input")["detail"]
     problem_of(client.get("/api/v1/outbox?state=lost", headers=auth(admin_token)), 422, "validation-error")
+
+
+def test_an_admin_settles_an_uncertain_email(
+    client: TestClient, db: str, admin_token: str, drafter_token: str
+) -> None:
+    now = utcnow()
+    with unit_of_work(db) as s:
+        # News about no policy row: nothing makes it stale, so the claims take them.
+        notify(
+            s,
+            key="evaluation-opened:1",
+            template="evaluation_opened",
+            recipients=[Recipient(None, "a@example.id"), Recipient(None, "b@example.id")],
+            due_at=now - timedelta(minutes=1),
+            context={**CONTEXT, "round_number": 1, "closes_at": now.isoformat()},
+        )
+    with unit_of_work(db) as s:
+        ids = delivery.due_email_ids(s, now=now, limit=10)
+        for rid in ids:
+            assert delivery.claim(s, reminder_id=rid, now=now, message_domain="siklus.test") is not None
+        delivery.record_uncertain(s, reminder_id=ids[0], error="Sambungan SMTP terputus.")
+    # The second is still being sent: only an uncertain one is settled by hand.
+    refused = client.post(
+        f"/api/v1/outbox/{ids[1]}/resolve", headers=auth(admin_token), json={"delivered": True}
+    )
+    assert "uncertain" in problem_of(refused, 409, "conflict")["detail"]
+    forbidden = client.post(
+        f"/api/v1/outbox/{ids[0]}/resolve", headers=auth(drafter_token), json={"delivered": True}
+    )
+    problem_of(forbidden, 403, "forbidden")
+    listed = client.get("/api/v1/outbox?state=uncertain", headers=auth(admin_token)).json()["items"]
+    assert [i["id"] for i in listed] == [ids[0]] and listed[0]["message_id"].endswith("@siklus.test>")
+    queued = client.post(
+        f"/api/v1/outbox/{ids[0]}/resolve", headers=auth(admin_token), json={"delivered": False}
+    )
+    assert queued.status_code == 200, queued.text
+    assert queued.json()["state"] == "pending" and queued.json()["message_id"] == listed[0]["message_id"]
+    problem_of(
+        client.post("/api/v1/outbox/999999/resolve", headers=auth(admin_token), json={"delivered": True}),
+        404,
+        "not-found",
+    )

@@ -44,6 +44,14 @@ def test_register_applies_the_api_limits_beside_the_field(web: TestClient, field
     assert f'id="{field}-error"' in page.text and f'aria-describedby="{field}-error"' in page.text
 
 
+def test_register_refuses_a_name_on_two_lines_beside_the_field(web: TestClient) -> None:
+    page = post_form(web, "/register", {**SARI, "name": "Sari\nBcc: mallory@evil.example"}, page="/register")
+    assert page.status_code == 422
+    assert page.context["errors"] == {  # type: ignore[attr-defined]
+        "name": "Nama harus satu baris: hapus baris baru, tab dan karakter kontrol lainnya lalu kirim lagi."
+    }
+
+
 def test_register_refusals_in_english(web: TestClient) -> None:
     use_english(web)
     page = post_form(web, "/register", {**SARI, "name": "N" * 201}, page="/register")

@@ -8,10 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from policies.core.db import utcnow
 from policies.outbox import operator as outbox
 from policies.outbox.models import Channel, DeliveryState, Reminder
+from service.api.params import IdPath
 from service.auth import ActorDep
-from service.deps import ReadSessionDep
+from service.deps import ReadSessionDep, SessionDep
 
 router = APIRouter(tags=["outbox"])
 
@@ -31,6 +33,9 @@ class OutboxItem(BaseModel):
     due_at: datetime
     attempts: int
     last_error: str
+    message_id: str
+    smtp_reply: str
+    claimed_at: datetime | None
     sent_at: datetime | None
     read_at: datetime | None
     created_at: datetime
@@ -70,3 +75,32 @@ def list_outbox(
         limit=limit,
     )
     return OutboxPage(items=[_item(r) for r in page.items], next_cursor=page.next_cursor)
+
+
+class Resolution(BaseModel):
+    """What an admin found in the mail server's log for an email whose delivery is uncertain."""
+
+    delivered: bool
+
+
+@router.post(
+    "/outbox/{message_id}/resolve",
+    response_model=OutboxItem,
+    responses={
+        401: {"description": "Perlu masuk."},
+        403: {"description": "Hanya admin."},
+        404: {"description": "Pengingat tidak ada."},
+        409: {"description": "Pengingat tidak berstatus uncertain."},
+    },
+)
+def resolve_uncertain(
+    message_id: IdPath, body: Resolution, actor: ActorDep, session: SessionDep
+) -> OutboxItem:
+    """Settle an uncertain email: delivered (found by its Message-ID) is recorded sent, else queued again.
+
+    `message_id` is the reminder's id in the outbox, as in the inbox's paths.
+    """
+    row = outbox.resolve_uncertain(
+        session, actor=actor, reminder_id=message_id, delivered=body.delivered, now=utcnow()
+    )
+    return _item(row)

@@ -1,0 +1,120 @@
+"""What the outbox asks about consultation messages: is the window they speak of still as they say.
+
+Each message names its window in its outbox key (`<prefix>:<window id>:<channel>:<who>`). The
+notice that a consultation is open and the reminder that it closes soon follow the deadline: worth
+sending only while the window is open and ends when they say. Closing or withdrawing a consultation
+cancels them in its own transaction (`retire_deadline_reminders`), so none stays pending for weeks;
+a moved deadline moves them along (`follow_deadline`); the check when sending catches what was
+queued by any other way, and a reminder that says another deadline than the window's. The notices
+that dispositions are owed (after the close, and the escalation later) are worth sending while a
+visible comment of the window still lacks one, the report is unpublished and the policy is not
+withdrawn.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from policies.consultation.models import ConsultationWindow
+from policies.consultation.queries import answers_still_owed, undisposed_comments, window_still_open
+from policies.lifecycle.models import Policy, Stage
+from policies.outbox import hooks
+from policies.outbox.models import Reminder
+from policies.outbox.notify import cancel_keyed, reschedule_keyed
+
+OPENED, CLOSING = "consultation_opened", "consultation_closing"
+DISPOSITIONS_OWED, ESCALATION = "dispositions_owed", "escalation"
+# The outbox key's prefix of each template (the enqueuers in lifecycle/entry_work.py and sweeps.py).
+KEY_PREFIX = {
+    OPENED: "consultation-open",
+    CLOSING: "consultation-closing",
+    DISPOSITIONS_OWED: "consultation-closed",
+    ESCALATION: "escalation",
+}
+DEADLINE_TEMPLATES = (OPENED, CLOSING)
+ANSWER_TEMPLATES = (DISPOSITIONS_OWED, ESCALATION)
+GONE = "jendela konsultasinya tidak ada lagi"
+
+
+def _window(session: Session, reminder: Reminder) -> ConsultationWindow | None:
+    window_id = hooks.key_id(reminder, prefix=KEY_PREFIX[reminder.template])
+    return session.get(ConsultationWindow, window_id) if window_id is not None else None
+
+
+def why_deadline_obsolete(session: Session, reminder: Reminder, now: datetime) -> str:
+    """Say why a consultation's opening notice or closing reminder is no longer true ("" while it is)."""
+    window = _window(session, reminder)
+    if window is None:
+        return GONE
+    if window.closed_at is not None:
+        return "konsultasi sudah ditutup"
+    if now >= window.closes_at:
+        return "konsultasi sudah berakhir"
+    said = reminder.context.get("closes_at")
+    if isinstance(said, str) and datetime.fromisoformat(said) != window.closes_at:
+        return "tenggat konsultasi sudah berubah"
+    return ""
+
+
+def why_answers_obsolete(session: Session, reminder: Reminder, now: datetime) -> str:
+    """Say why a notice that dispositions are owed is no longer needed ("" while it is)."""
+    window = _window(session, reminder)
+    if window is None:
+        return GONE
+    if window.report_published_at is not None:
+        return "laporan konsultasi sudah diterbitkan"
+    policy = session.get(Policy, window.policy_id)
+    if policy is None or policy.stage == Stage.WITHDRAWN:
+        return "kebijakan sudah dicabut"
+    if undisposed_comments(session, window_id=window.id) == 0:  # type: ignore[arg-type]
+        return "setiap masukan sudah diberi tindak lanjut"
+    return ""
+
+
+def retire_deadline_reminders(session: Session, *, window: ConsultationWindow) -> int:
+    """Cancel the window's pending opening notices and closing reminders (it closed, or was withdrawn)."""
+    return sum(
+        cancel_keyed(session, key_prefix=f"{KEY_PREFIX[template]}:{window.id}:", templates=(template,))
+        for template in DEADLINE_TEMPLATES
+    )
+
+
+def follow_deadline(session: Session, *, window: ConsultationWindow, was: datetime) -> int:
+    """Move the window's pending deadline reminders from its old end `was` to its new one; count them.
+
+    For an action that moves a window's end (none does yet: a window is opened and closed).
+    """
+    return sum(
+        reschedule_keyed(
+            session,
+            key_prefix=f"{KEY_PREFIX[template]}:{window.id}:",
+            templates=(template,),
+            shift=window.closes_at - was if template == CLOSING else timedelta(0),
+            context={"closes_at": window.closes_at},
+        )
+        for template in DEADLINE_TEMPLATES
+    )
+
+
+def _hooks(template: str) -> hooks.TemplateHooks:
+    prefix = KEY_PREFIX[template]
+    if template in DEADLINE_TEMPLATES:
+
+        def open_now(now: datetime) -> sa.ColumnElement[bool]:
+            return window_still_open(prefix=prefix, now=now)
+
+        return hooks.TemplateHooks(obsolete=why_deadline_obsolete, current=open_now)
+
+    def owed(now: datetime) -> sa.ColumnElement[bool]:
+        return answers_still_owed(prefix=prefix)
+
+    return hooks.TemplateHooks(obsolete=why_answers_obsolete, current=owed)
+
+
+def register() -> None:
+    """Register the consultation messages' hooks with the outbox."""
+    for template in (*DEADLINE_TEMPLATES, *ANSWER_TEMPLATES):
+        hooks.register(templates=(template,), hooks=_hooks(template))

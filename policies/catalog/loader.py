@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from policies.accounts.access import SYSTEM
 from policies.core.errors import InvalidInput
+from policies.core.fields import FiniteNumber
 from policies.drafting.versions import create_version
 from policies.evaluation.ikm import UNSUR_CODES
 from policies.evaluation.survey import PROFILE
@@ -50,8 +51,8 @@ class IndicatorSpec(Spec):
     name: str
     name_en: str
     unit: str
-    baseline: float | None = None
-    target: float
+    baseline: FiniteNumber | None = None
+    target: FiniteNumber
     direction: Literal["up", "down"]
     source: str = Field(
         pattern=r"^(ikm|acknowledgement_reach|mentoring_coverage|manual|survey_question:[a-z0-9_]+)$"

@@ -9,14 +9,20 @@ body (422, with `errors`), take a body (413), and any status a route declares it
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from html import escape
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.dependencies.utils import get_flat_params
+from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.staticfiles import StaticFiles
 
 from service.problems import PROBLEM_JSON
+
+DOCS_URL = "/api/v1/docs"
+DOCS_ASSETS = DOCS_URL + "/assets"
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REF = "#/components/schemas/"
@@ -142,3 +148,38 @@ def install(app: FastAPI, *, account_dependencies: Collection[Callable[..., Any]
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def docs_page(*, openapi_url: str, title: str) -> str:
+    """Return the API docs page: Swagger UI's pinned files, started by our own script, nothing inline."""
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)} — API</title>
+<link rel="stylesheet" href="{DOCS_ASSETS}/swagger-ui.css">
+<link rel="icon" type="image/png" href="{DOCS_ASSETS}/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui" data-openapi-url="{escape(openapi_url)}"></div>
+<script src="{DOCS_ASSETS}/swagger-ui-bundle.js"></script>
+<script src="/static/docs.js"></script>
+</body>
+</html>
+"""
+
+
+def install_docs(app: FastAPI) -> None:
+    """Serve the API docs from Swagger UI's pinned package (swagger-ui-bundle-v2), never from a CDN."""
+    # Imported here: only the app that serves the docs needs the package's files.
+    from swagger_ui_bundle import swagger_ui_path
+
+    assert app.openapi_url is not None
+    page = docs_page(openapi_url=app.openapi_url, title=app.title)
+    app.mount(DOCS_ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """Show the interactive API documentation."""
+        return HTMLResponse(page)

@@ -3,7 +3,8 @@
 FastAPI documents only successes and its own `HTTPValidationError`. Siklus answers every error as
 `application/problem+json`, so the document is completed once, from the routes themselves: which
 ones need an account (401, 403), take path parameters (404), write (409), take parameters or a
-body (422, with `errors`), take a body (413), and any status a route declares itself (429).
+body (422, with `errors`), take a body (400 when it cannot be decoded, 413), and any status a
+route declares itself (429). A `.md` operation answers `text/markdown`.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from fastapi.staticfiles import StaticFiles
 
 from service.problems import PROBLEM_JSON
 
+MARKDOWN = "text/markdown"
 DOCS_URL = "/api/v1/docs"
 DOCS_ASSETS = DOCS_URL + "/assets"
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REF = "#/components/schemas/"
 DESCRIPTIONS = {
+    400: "Isi permintaan tidak dapat dibaca (bukan JSON berenkode UTF-8, atau formulir unggahan rusak).",
     401: "Perlu masuk: token tidak dikirim, tidak dikenal, kedaluwarsa atau dicabut.",
     403: "Peran atau unit akun ini tidak boleh melakukan tindakan ini.",
     404: "Kebijakan atau sumber daya yang disebut tidak ada.",
@@ -94,7 +97,7 @@ def error_statuses(route: Any, *, account_dependencies: Collection[Callable[...,
     if route.methods & WRITES:
         statuses.add(409)
     if route.body_field is not None:
-        statuses |= {413, 422}
+        statuses |= {400, 413, 422}
     if get_flat_params(dependant):
         statuses.add(422)
     return statuses
@@ -126,7 +129,12 @@ def document_problems(
             if operation is None:
                 continue
             responses = operation.setdefault("responses", {})
-            for status in sorted(statuses):
+            if route.path_format.endswith(".md") and "200" in responses:
+                # A Markdown document, whatever response class wrote it.
+                responses["200"]["content"] = {MARKDOWN: {"schema": {"type": "string"}}}
+            # A body the route reads itself (an upload) can be unreadable too.
+            has_body = {400} if "requestBody" in operation else set()
+            for status in sorted(statuses | has_body):
                 key = str(status)
                 responses[key] = _problem_response(status, responses.get(key, {}))
     schemas = document.setdefault("components", {}).setdefault("schemas", {})

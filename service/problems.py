@@ -242,10 +242,13 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
 
 
 HTTP_TITLES = {
+    400: ("Isi permintaan tidak dapat dibaca", "Unreadable request body"),
     404: ("Tidak ditemukan", "Not found"),
     405: ("Metode tidak diizinkan", "Method not allowed"),
     413: ("Permintaan terlalu besar", "Request too large"),
 }
+
+UNPARSABLE_BODY = "There was an error parsing the body"
 
 
 async def _http(request: Request, exc: Exception) -> JSONResponse:
@@ -256,6 +259,15 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
     elif exc.status_code == 404 and exc.detail == "Not Found":
         detail = (
             f"There is nothing at {request.url.path}." if english else f"Alamat {request.url.path} tidak ada."
+        )
+    elif exc.status_code == 400 and exc.detail == UNPARSABLE_BODY:
+        # FastAPI's words for a body it could not even decode (not UTF-8, a broken multipart form).
+        detail = (
+            "The request body could not be read: send JSON encoded as UTF-8 with "
+            "Content-Type: application/json (an upload as multipart/form-data)."
+            if english
+            else "Isi permintaan tidak dapat dibaca: kirim JSON berenkode UTF-8 dengan "
+            "Content-Type: application/json (unggahan sebagai multipart/form-data)."
         )
     elif exc.status_code == 405:
         detail = (

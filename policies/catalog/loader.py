@@ -32,7 +32,7 @@ class Spec(BaseModel):
 
 
 class RulesSpec(Spec):
-    """Gate thresholds of a kind."""
+    """Gate thresholds of a kind, and what it makes public."""
 
     min_consultation_days: int = Field(ge=1, le=90)
     min_workshops: int = Field(ge=0, le=20)
@@ -42,6 +42,9 @@ class RulesSpec(Spec):
     # Respondent reminders of a new round (the evaluator may change them per round).
     evaluation_reminder_max: int = Field(default=3, ge=0, le=10)
     evaluation_reminder_interval_days: int = Field(default=7, ge=1, le=60)
+    # Whether the public sees the names and units of workshop attendees and mentoring pairs
+    # (never their NIPs, which only the owning unit's staff and admins see); counts otherwise.
+    attendance_public: bool = False
 
 
 class IndicatorSpec(Spec):

@@ -36,7 +36,7 @@ class RulesSpec(Spec):
 
     min_consultation_days: int = Field(ge=1, le=90)
     min_workshops: int = Field(ge=0, le=20)
-    socialization_reach_target: float = Field(ge=0, le=1)
+    socialization_reach_target: FiniteNumber = Field(ge=0, le=1)
     evaluation_cadence_months: int = Field(ge=1, le=12)
     evaluation_escalation_days: int = Field(ge=1, le=90)
     # Respondent reminders of a new round (the evaluator may change them per round).

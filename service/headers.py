@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # No inline script anywhere (pages, the API docs): scripts come from our own files only, and no
@@ -46,20 +45,30 @@ class SecurityHeaders:
 
     def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
-        self.https = https
+        # Encoded once: the busiest routes pay a name check per header, nothing more.
+        self.raw = {
+            document: [
+                (name.lower().encode("latin-1"), value.encode("latin-1"))
+                for name, value in security_headers(
+                    path=DOCUMENT_SUFFIXES[0] if document else "/", https=https
+                ).items()
+            ]
+            for document in (False, True)
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        wanted = security_headers(path=scope.get("path", ""), https=self.https)
+        wanted = self.raw[scope.get("path", "").endswith(DOCUMENT_SUFFIXES)]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in wanted.items():
-                    # A response may be stricter (the survey page sends no Referer at all).
-                    headers.setdefault(name, value)
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                # A response may be stricter (the survey page sends no Referer at all).
+                headers += [(name, value) for name, value in wanted if name not in present]
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -19,6 +19,7 @@ from fastapi.dependencies.utils import get_flat_params
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 
 from service.problems import PROBLEM_JSON
 
@@ -180,9 +181,6 @@ def docs_page(*, openapi_url: str, title: str) -> str:
 
 def install_docs(app: FastAPI) -> None:
     """Serve the API docs from Swagger UI's pinned package (swagger-ui-bundle-v2), never from a CDN."""
-    # Imported here: only the app that serves the docs needs the package's files.
-    from swagger_ui_bundle import swagger_ui_path
-
     assert app.openapi_url is not None
     page = docs_page(openapi_url=app.openapi_url, title=app.title)
     app.mount(DOCS_ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")

@@ -26,6 +26,7 @@ from service.api.evaluation import surveys as evaluation_api
 from service.api.outbox import inbox as inbox_api
 from service.api.outbox import operator as outbox_api
 from service.auth import ACCOUNT_REQUIRED
+from service.headers import SecurityHeaders
 from service.limits import BodySizeLimit
 from service.web.render import error_page
 
@@ -69,13 +70,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Siklus kebijakan ASN — policy lifecycle of regional civil-service policies",
         version="0.1.0",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served by openapi.install_docs from pinned local files, no inline script
         redoc_url=None,
         lifespan=_lifespan,
     )
     app.state.settings = settings
     problems.install(app, page=error_page)
+    # Outermost last: the headers go on every answer, the unexpected error's 500 included.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(problems.AnswerUnexpected, page=error_page)
+    app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
@@ -90,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in API_MODULES:
         app.include_router(module.router, prefix="/api/v1")
     openapi.install(app, account_dependencies=ACCOUNT_REQUIRED)
+    openapi.install_docs(app)
     web.install(app, settings)
     return app
 

@@ -3,24 +3,34 @@
 FastAPI documents only successes and its own `HTTPValidationError`. Siklus answers every error as
 `application/problem+json`, so the document is completed once, from the routes themselves: which
 ones need an account (401, 403), take path parameters (404), write (409), take parameters or a
-body (422, with `errors`), take a body (413), and any status a route declares itself (429).
+body (422, with `errors`), take a body (400 when it cannot be decoded, 413), and any status a
+route declares itself (429). A `.md` operation answers `text/markdown`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from html import escape
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.dependencies.utils import get_flat_params
+from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 
 from service.problems import PROBLEM_JSON
+
+MARKDOWN = "text/markdown"
+DOCS_URL = "/api/v1/docs"
+DOCS_ASSETS = DOCS_URL + "/assets"
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REF = "#/components/schemas/"
 DESCRIPTIONS = {
+    400: "Isi permintaan tidak dapat dibaca (bukan JSON berenkode UTF-8, atau formulir unggahan rusak).",
     401: "Perlu masuk: token tidak dikirim, tidak dikenal, kedaluwarsa atau dicabut.",
     403: "Peran atau unit akun ini tidak boleh melakukan tindakan ini.",
     404: "Kebijakan atau sumber daya yang disebut tidak ada.",
@@ -88,7 +98,7 @@ def error_statuses(route: Any, *, account_dependencies: Collection[Callable[...,
     if route.methods & WRITES:
         statuses.add(409)
     if route.body_field is not None:
-        statuses |= {413, 422}
+        statuses |= {400, 413, 422}
     if get_flat_params(dependant):
         statuses.add(422)
     return statuses
@@ -120,7 +130,12 @@ def document_problems(
             if operation is None:
                 continue
             responses = operation.setdefault("responses", {})
-            for status in sorted(statuses):
+            if route.path_format.endswith(".md") and "200" in responses:
+                # A Markdown document, whatever response class wrote it.
+                responses["200"]["content"] = {MARKDOWN: {"schema": {"type": "string"}}}
+            # A body the route reads itself (an upload) can be unreadable too.
+            has_body = {400} if "requestBody" in operation else set()
+            for status in sorted(statuses | has_body):
                 key = str(status)
                 responses[key] = _problem_response(status, responses.get(key, {}))
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
@@ -142,3 +157,35 @@ def install(app: FastAPI, *, account_dependencies: Collection[Callable[..., Any]
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def docs_page(*, openapi_url: str, title: str) -> str:
+    """Return the API docs page: Swagger UI's pinned files, started by our own script, nothing inline."""
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)} — API</title>
+<link rel="stylesheet" href="{DOCS_ASSETS}/swagger-ui.css">
+<link rel="icon" type="image/png" href="{DOCS_ASSETS}/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui" data-openapi-url="{escape(openapi_url)}"></div>
+<script src="{DOCS_ASSETS}/swagger-ui-bundle.js"></script>
+<script src="/static/docs.js"></script>
+</body>
+</html>
+"""
+
+
+def install_docs(app: FastAPI) -> None:
+    """Serve the API docs from Swagger UI's pinned package (swagger-ui-bundle-v2), never from a CDN."""
+    assert app.openapi_url is not None
+    page = docs_page(openapi_url=app.openapi_url, title=app.title)
+    app.mount(DOCS_ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """Show the interactive API documentation."""
+        return HTMLResponse(page)

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from policies.core.errors import (
     Conflict,
@@ -241,10 +242,13 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
 
 
 HTTP_TITLES = {
+    400: ("Isi permintaan tidak dapat dibaca", "Unreadable request body"),
     404: ("Tidak ditemukan", "Not found"),
     405: ("Metode tidak diizinkan", "Method not allowed"),
     413: ("Permintaan terlalu besar", "Request too large"),
 }
+
+UNPARSABLE_BODY = "There was an error parsing the body"
 
 
 async def _http(request: Request, exc: Exception) -> JSONResponse:
@@ -255,6 +259,15 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
     elif exc.status_code == 404 and exc.detail == "Not Found":
         detail = (
             f"There is nothing at {request.url.path}." if english else f"Alamat {request.url.path} tidak ada."
+        )
+    elif exc.status_code == 400 and exc.detail == UNPARSABLE_BODY:
+        # FastAPI's words for a body it could not even decode (not UTF-8, a broken multipart form).
+        detail = (
+            "The request body could not be read: send JSON encoded as UTF-8 with "
+            "Content-Type: application/json (an upload as multipart/form-data)."
+            if english
+            else "Isi permintaan tidak dapat dibaca: kirim JSON berenkode UTF-8 dengan "
+            "Content-Type: application/json (unggahan sebagai multipart/form-data)."
         )
     elif exc.status_code == 405:
         detail = (
@@ -320,3 +333,42 @@ def install(app: FastAPI, *, page: PageRenderer) -> None:
     ]
     for exc_class, handler in handlers:
         app.add_exception_handler(exc_class, _for_browsers(handler, page=page))
+
+
+class AnswerUnexpected:
+    """Pure ASGI middleware: an exception no handler took is answered as the 500 problem, and sent.
+
+    Starlette's own last-resort handler sends the 500 and then raises again, and uvicorn answers
+    an exception after a response by closing the connection: a keep-alive client's next request
+    then fails on a dead socket. Here the exception ends with the answer; only a half-sent
+    response (which cannot be mended) still goes on to the server, which must close the connection.
+    """
+
+    def __init__(self, app: ASGIApp, *, page: PageRenderer) -> None:
+        self.app = app
+        self.handler = _for_browsers(_unexpected, page=page)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = {"started": False, "complete": False}
+
+        async def watched(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                sent["started"] = True
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                sent["complete"] = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as exc:
+            if sent["complete"]:
+                # The answer went out whole (the failure came after it, e.g. a background task).
+                log.exception("error after the response on %s %s", scope.get("method"), scope.get("path"))
+                return
+            if sent["started"]:
+                raise
+            response = await self.handler(Request(scope, receive), exc)
+            await response(scope, receive, send)

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from policies.accounts.access import SYSTEM
 from policies.core.errors import InvalidInput
+from policies.core.fields import FiniteNumber
 from policies.drafting.versions import create_version
 from policies.evaluation.ikm import UNSUR_CODES
 from policies.evaluation.survey import PROFILE
@@ -31,16 +32,19 @@ class Spec(BaseModel):
 
 
 class RulesSpec(Spec):
-    """Gate thresholds of a kind."""
+    """Gate thresholds of a kind, and what it makes public."""
 
     min_consultation_days: int = Field(ge=1, le=90)
     min_workshops: int = Field(ge=0, le=20)
-    socialization_reach_target: float = Field(ge=0, le=1)
+    socialization_reach_target: FiniteNumber = Field(ge=0, le=1)
     evaluation_cadence_months: int = Field(ge=1, le=12)
     evaluation_escalation_days: int = Field(ge=1, le=90)
     # Respondent reminders of a new round (the evaluator may change them per round).
     evaluation_reminder_max: int = Field(default=3, ge=0, le=10)
     evaluation_reminder_interval_days: int = Field(default=7, ge=1, le=60)
+    # Whether the public sees the names and units of workshop attendees and mentoring pairs
+    # (never their NIPs, which only the owning unit's staff and admins see); counts otherwise.
+    attendance_public: bool = False
 
 
 class IndicatorSpec(Spec):
@@ -50,8 +54,8 @@ class IndicatorSpec(Spec):
     name: str
     name_en: str
     unit: str
-    baseline: float | None = None
-    target: float
+    baseline: FiniteNumber | None = None
+    target: FiniteNumber
     direction: Literal["up", "down"]
     source: str = Field(
         pattern=r"^(ikm|acknowledgement_reach|mentoring_coverage|manual|survey_question:[a-z0-9_]+)$"

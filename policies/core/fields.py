@@ -1,12 +1,14 @@
-"""Rules of typed text shared by every entry point (API, pages, CLI): required, length, no NUL, one line."""
+"""Rules of typed input shared by every entry point (API, pages, CLI): text (required, length, no
+NUL, one line) and numbers (finite)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 from policies.core.errors import InvalidInput
 from policies.core.i18n import format_number
@@ -126,3 +128,21 @@ def single_line(value: str) -> str:
 
 # A title or a name: one line, because it lands in email subjects and headers.
 SingleLine = Annotated[str, AfterValidator(single_line)]
+
+
+# Every number a request, a form or a catalogue file carries. JSON parsers read `Infinity`, `NaN`
+# and `1e309` as floats no column can give back as JSON: refused where they enter, never stored.
+FiniteNumber = Annotated[
+    float, Field(allow_inf_nan=False, description="Bilangan berhingga (bukan Infinity atau NaN).")
+]
+
+
+def finite_number(value: float | None, *, field: str, label: str, label_en: str) -> float | None:
+    """Return the number (or None), or refuse an infinite or NaN one naming the field, in both languages."""
+    if value is not None and not math.isfinite(value):
+        raise InvalidInput(
+            f"{label} harus berupa bilangan berhingga (bukan Infinity atau NaN).",
+            en=f"{label_en} must be a finite number (not Infinity or NaN).",
+            field=field,
+        )
+    return value

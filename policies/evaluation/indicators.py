@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from policies.accounts.access import Actor
 from policies.core.errors import Conflict, InvalidInput, NotFound
-from policies.core.fields import clean_text
+from policies.core.fields import clean_text, finite_number
 from policies.core.i18n import JAKARTA
 from policies.core.listing import decode_cursor, encode_cursor
 from policies.evaluation import queries
@@ -72,7 +72,7 @@ def _clean(field: str, value: str) -> str:
     )
 
 
-def _check_fields(*, target: float, direction: str, source: str) -> None:
+def _check_fields(*, target: float, baseline: float | None, direction: str, source: str) -> None:
     if direction not in ("up", "down"):
         raise InvalidInput(
             "Arah indikator harus 'up' (naik lebih baik) atau 'down'.",
@@ -87,8 +87,8 @@ def _check_fields(*, target: float, direction: str, source: str) -> None:
             "survey_question:<code> or manual.",
             field="source",
         )
-    if target != target:  # NaN
-        raise InvalidInput("Target harus berupa angka.", en="The target must be a number.", field="target")
+    finite_number(target, field="target", label="Target", label_en="The target")
+    finite_number(baseline, field="baseline", label="Nilai dasar", label_en="The baseline")
 
 
 def create_indicator(
@@ -108,7 +108,7 @@ def create_indicator(
     """Add an indicator to a policy."""
     policy = get_policy(session, slug=slug)
     require_evaluator(actor, policy=policy)
-    _check_fields(target=target, direction=direction, source=source)
+    _check_fields(target=target, baseline=baseline, direction=direction, source=source)
     name, name_en, unit = _clean("name", name), _clean("name_en", name_en), _clean("unit", unit)
     if not code or not code.replace("_", "").isalnum() or not code.islower():
         raise InvalidInput(
@@ -156,7 +156,7 @@ def update_indicator(
             )
     for key, value in changes.items():
         setattr(row, key, _clean(key, value) if key in TEXTS and isinstance(value, str) else value)
-    _check_fields(target=row.target, direction=row.direction, source=row.source)
+    _check_fields(target=row.target, baseline=row.baseline, direction=row.direction, source=row.source)
     session.add(row)
     session.flush()
     return row

@@ -15,9 +15,11 @@ from policies.lifecycle import queries
 from policies.rollout import actions as rollout
 from policies.rollout import queries as rollout_queries
 from policies.rollout.models import Adoption, MentoringPair, SocializationSession
+from policies.rollout.privacy import shown_pairs
+from policies.workshops.privacy import Disclosure, disclosure
 from service.api.params import IdField, SlugPath
 from service.api.schemas import Day, Line, ReadModel, Text, read_model
-from service.auth import ActorDep
+from service.auth import ActorDep, OptionalActorDep
 from service.deps import ReadSessionDep, SessionDep
 from service.idempotency import IDEMPOTENT, IdempotentRoute
 
@@ -71,12 +73,32 @@ class MentoringIn(BaseModel):
     unit: Text = Field(default="", max_length=200)
 
 
-class MentoringPublic(MentoringIn, ReadModel):
+NIP_SHOWN = "Tampil hanya bagi staf unit pemilik dan admin; null bagi pembaca lain."
+
+
+class MentoringPublic(ReadModel):
     """A recorded mentoring pair."""
 
     id: int
     cycle: int
+    mentor_name: str
+    mentee_name: str
+    unit: str
+    started_on: date
     ended_on: date | None
+    mentor_nip: str | None = Field(description=NIP_SHOWN)
+    mentee_nip: str | None = Field(description=NIP_SHOWN)
+
+
+class MentoringRegister(BaseModel):
+    """A policy's mentoring pairs, as far as the reader may see them."""
+
+    count: int = Field(description="Jumlah pasangan pendampingan.")
+    shown: Disclosure = Field(
+        description="full: nama, unit dan NIP (staf unit pemilik, admin); names: nama dan unit (jenis "
+        "kebijakan yang membuka daftar peserta); count: hanya jumlah."
+    )
+    pairs: list[MentoringPublic] = Field(description="Kosong bila hanya jumlah yang terbuka.")
 
 
 class AcknowledgementPublic(ReadModel):
@@ -141,11 +163,17 @@ def add_pair(slug: SlugPath, payload: MentoringIn, actor: ActorDep, session: Ses
     return rollout.add_mentoring_pair(session, actor=actor, slug=slug, **payload.model_dump())
 
 
-@router.get("/policies/{slug}/mentoring", response_model=list[MentoringPublic])
-def list_pairs(slug: SlugPath, session: ReadSessionDep) -> list[MentoringPair]:
-    """List the mentoring pairs."""
+@router.get("/policies/{slug}/mentoring", response_model=MentoringRegister)
+def list_pairs(slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep) -> MentoringRegister:
+    """List the mentoring pairs: NIPs for the owning unit's staff, names where the kind makes them public."""
     policy = queries.get_policy(session, slug=slug)
-    return rollout_queries.list_mentoring_pairs(session, policy_id=policy.id)  # type: ignore[arg-type]
+    pairs = rollout_queries.list_mentoring_pairs(session, policy_id=policy.id)  # type: ignore[arg-type]
+    seen = disclosure(session, actor=viewer, policy=policy)
+    return MentoringRegister(
+        count=len(pairs),
+        shown=seen,
+        pairs=[read_model(MentoringPublic, p) for p in shown_pairs(pairs, seen=seen)],
+    )
 
 
 @router.post("/policies/{slug}/acknowledge", response_model=AcknowledgementPublic)

@@ -134,4 +134,4 @@ class KindPublic(BaseModel):
     name: str
     name_en: str
     instrument_type: str
-    rules: dict[str, float | int]
+    rules: dict[str, bool | int | float]

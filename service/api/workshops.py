@@ -8,13 +8,18 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from policies.accounts.access import Actor
 from policies.consultation.models import Comment
+from policies.lifecycle.models import Policy
+from policies.lifecycle.queries import get_policy
 from policies.workshops import actions as workshops
+from policies.workshops import privacy
 from policies.workshops import queries as workshop_queries
 from policies.workshops.models import Workshop, WorkshopAttendance, WorkshopOutcome
+from policies.workshops.privacy import Disclosure
 from service.api.params import IdField, IdPath, SlugPath
 from service.api.schemas import Line, ReadModel, Text, When, read_model
-from service.auth import ActorDep
+from service.auth import ActorDep, OptionalActorDep
 from service.deps import ReadSessionDep, SessionDep
 from service.idempotency import IDEMPOTENT, IdempotentRoute
 
@@ -54,13 +59,16 @@ class OutcomeIn(BaseModel):
     raised_by: Text = Field(default="", max_length=200)
 
 
+NIP_SHOWN = "Tampil hanya bagi staf unit pemilik dan admin; null bagi pembaca lain."
+
+
 class AttendancePublic(ReadModel):
     """One line of the daftar hadir."""
 
     id: int
-    account_id: int | None
+    account_id: int | None = Field(description=NIP_SHOWN)
     name: str
-    nip: str
+    nip: str | None = Field(description=NIP_SHOWN)
     unit: str
 
 
@@ -92,7 +100,14 @@ class WorkshopDetail(WorkshopPublic):
 
     minutes: str
     minutes_recorded_at: datetime | None
-    attendance: list[AttendancePublic]
+    attendance_count: int = Field(description="Jumlah peserta dalam daftar hadir.")
+    attendance_shown: Disclosure = Field(
+        description="full: nama, unit dan NIP (staf unit pemilik, admin); names: nama dan unit (jenis "
+        "kebijakan yang membuka daftar hadir); count: hanya jumlah."
+    )
+    attendance: list[AttendancePublic] = Field(
+        description="Daftar hadir sebanyak yang boleh dilihat pembaca (kosong bila hanya jumlah)."
+    )
     outcomes: list[OutcomePublic]
 
 
@@ -113,13 +128,19 @@ def workshop_public(workshop: Workshop) -> WorkshopPublic:
     return read_model(WorkshopPublic, workshop, minutes_recorded=workshop.minutes_recorded_at is not None)
 
 
-def workshop_detail(session: Session, workshop: Workshop) -> WorkshopDetail:
-    """Read a workshop with everything recorded about it."""
+def workshop_detail(
+    session: Session, workshop: Workshop, *, policy: Policy, actor: Actor | None
+) -> WorkshopDetail:
+    """Read a workshop with everything recorded about it, its people as far as the actor may see them."""
+    seen = privacy.disclosure(session, actor=actor, policy=policy)
+    attendance = workshop_queries.attendance_of(session, workshop_id=workshop.id)  # type: ignore[arg-type]
     return read_model(
         WorkshopDetail,
         workshop,
         minutes_recorded=workshop.minutes_recorded_at is not None,
-        attendance=workshop_queries.attendance_of(session, workshop_id=workshop.id),  # type: ignore[arg-type]
+        attendance_count=len(attendance),
+        attendance_shown=seen,
+        attendance=privacy.shown_attendance(attendance, seen=seen),
         outcomes=workshop_queries.outcomes_of(session, workshop_id=workshop.id),  # type: ignore[arg-type]
     )
 
@@ -141,10 +162,13 @@ def list_workshops(slug: SlugPath, session: ReadSessionDep) -> list[WorkshopPubl
 
 
 @router.get("/policies/{slug}/workshops/{workshop_id}", response_model=WorkshopDetail)
-def read(slug: SlugPath, workshop_id: IdPath, session: ReadSessionDep) -> WorkshopDetail:
-    """Read a workshop with its minutes, attendance and outcomes."""
-    workshop = workshop_queries.get_workshop(session, slug=slug, workshop_id=workshop_id)
-    return workshop_detail(session, workshop)
+def read(
+    slug: SlugPath, workshop_id: IdPath, session: ReadSessionDep, viewer: OptionalActorDep
+) -> WorkshopDetail:
+    """Read a workshop with its minutes, outcomes and attendance (NIPs for the owning unit's staff only)."""
+    policy = get_policy(session, slug=slug)
+    workshop = workshop_queries.workshop_of(session, policy=policy, workshop_id=workshop_id)
+    return workshop_detail(session, workshop, policy=policy, actor=viewer)
 
 
 @router.post(
@@ -170,7 +194,7 @@ def minutes(
     workshop = workshops.record_minutes(
         session, actor=actor, slug=slug, workshop_id=workshop_id, minutes=payload.minutes
     )
-    return workshop_detail(session, workshop)
+    return workshop_detail(session, workshop, policy=get_policy(session, slug=slug), actor=actor)
 
 
 @router.post(

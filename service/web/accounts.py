@@ -26,6 +26,7 @@ from service.web.render import (
     render,
     safe_next,
     set_session,
+    web_of,
 )
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -127,5 +128,8 @@ def switch_language(request: Request, form: FormDep) -> Response:
     chosen = str(form.get("lang", ""))
     response = redirect(request, safe_next(str(form.get("next", "/"))))
     if chosen in LOCALES:
-        response.set_cookie(LANG_COOKIE, chosen, max_age=ONE_YEAR, samesite="lax", httponly=True)
+        https = web_of(request).settings.base_url.startswith("https://")
+        response.set_cookie(
+            LANG_COOKIE, chosen, max_age=ONE_YEAR, samesite="lax", httponly=True, secure=https
+        )
     return response

@@ -48,7 +48,8 @@ def test_adopt_socialize_mentor_and_acknowledge(
 
     pair = client.post(f"{BASE}/mentoring", headers=auth(drafter_token), json=PAIR)
     assert pair.status_code == 201 and pair.json()["ended_on"] is None
-    assert [p["mentee_name"] for p in client.get(f"{BASE}/mentoring").json()] == ["Andi Pratama"]
+    mine = client.get(f"{BASE}/mentoring", headers=auth(drafter_token)).json()
+    assert [p["mentee_name"] for p in mine["pairs"]] == ["Andi Pratama"] and mine["count"] == 1
 
     first = client.post(f"{BASE}/acknowledge", headers=auth(stakeholder_token))
     assert first.status_code == 200 and first.json()["version_number"] == 1

@@ -64,7 +64,7 @@ def test_workshop_with_attendance_minutes_and_outcomes(
     )
     assert outcome.status_code == 201 and outcome.json()["comment_id"] is None
 
-    detail = client.get(f"{URL}/{wid}").json()
+    detail = client.get(f"{URL}/{wid}", headers=auth(drafter_token)).json()
     assert [a["name"] for a in detail["attendance"]] == ["Budi Santoso", "Ahmad Fauzi"]
     assert detail["minutes"] == "Disepakati 20 JP." and detail["outcomes"][0]["clause_key"] == key
     assert [w["id"] for w in client.get(URL).json()] == [wid]

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
+from policies.core.fields import FiniteNumber
 from policies.drafting import revision
 from policies.drafting.revision import RevisionNotePublic
 from policies.evaluation import indicators, measurements
@@ -32,8 +33,8 @@ class IndicatorIn(BaseModel):
     name: str = Field(min_length=1, max_length=300)
     name_en: str = Field(default="", max_length=300)
     unit: str = Field(min_length=1, max_length=60)
-    baseline: float | None = None
-    target: float
+    baseline: FiniteNumber | None = None
+    target: FiniteNumber
     direction: str = Field(default="up", pattern="^(up|down)$")
     source: str = Field(default="manual", pattern=SOURCE)
 
@@ -44,8 +45,8 @@ class IndicatorPatch(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=300)
     name_en: str | None = Field(default=None, max_length=300)
     unit: str | None = Field(default=None, min_length=1, max_length=60)
-    baseline: float | None = None
-    target: float | None = None
+    baseline: FiniteNumber | None = None
+    target: FiniteNumber | None = None
     direction: str | None = Field(default=None, pattern="^(up|down)$")
     source: str | None = Field(default=None, pattern=SOURCE)
 
@@ -78,7 +79,7 @@ class IndicatorPage(BaseModel):
 class MeasurementIn(BaseModel):
     """A value of a manual indicator, for a round or a date."""
 
-    value: float = Field(allow_inf_nan=False)
+    value: FiniteNumber
     round_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     measured_on: date | None = None
     note: str = Field(default="", max_length=2000)

@@ -1,0 +1,44 @@
+"""The mentoring pairs as a reader may see them: the rule is the workshops' (`workshops/privacy.py`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from policies.rollout.models import MentoringPair
+from policies.workshops.privacy import Disclosure
+
+
+@dataclass(frozen=True)
+class PairSeen:
+    """A mentoring pair as a reader without NIPs sees it."""
+
+    id: int
+    cycle: int
+    mentor_name: str
+    mentee_name: str
+    unit: str
+    started_on: date
+    ended_on: date | None
+    mentor_nip: None = None
+    mentee_nip: None = None
+
+
+def shown_pairs(rows: list[MentoringPair], *, seen: Disclosure) -> list[MentoringPair] | list[PairSeen]:
+    """Return the mentoring pairs as the reader may see them (none when only counts are public)."""
+    if seen is Disclosure.FULL:
+        return rows
+    if seen is Disclosure.COUNT:
+        return []
+    return [
+        PairSeen(
+            id=r.id or 0,
+            cycle=r.cycle,
+            mentor_name=r.mentor_name,
+            mentee_name=r.mentee_name,
+            unit=r.unit,
+            started_on=r.started_on,
+            ended_on=r.ended_on,
+        )
+        for r in rows
+    ]

@@ -1,0 +1,128 @@
+"""Every role against every page form: a form the role may not send is refused with a 403 page, never
+a 500 (and never a 422 that would tell the refused caller about the form's fields)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+
+from policies.accounts.models import Role
+from service.web.render import SESSION_COOKIE
+from tests.conftest import app_for
+from tests.service.conftest import UNIT, auth, make_token, open_consultation
+from tests.web.conftest import DRAFT, SLUG, csrf_of, sign_in
+
+# Forms anyone may send: signing in and up, the language, a survey answer carried by its token.
+PUBLIC_FORMS = {"/login", "/register", "/lang", "/survei"}
+# Each page form: the address it posts to (path parameters filled in below) and what it sends.
+FORMS: dict[str, dict[str, str]] = {
+    "/policies/{slug}/edit": {"body": "# Judul\n## BAB I\n### Pasal 1\nIsi pasal.", "change_note": "Uji"},
+    "/policies/{slug}/versions/{number}/publish": {},
+    "/policies/{slug}/advance": {"to_stage": "socialization", "reason": "Uji"},
+    "/policies/{slug}/workshops/{action}": {
+        "title": "Lokakarya Uji",
+        "starts_at": "2026-09-01T09:00",
+        "location": "Aula",
+    },
+    "/policies/{slug}/triage/{target}/{item_id}": {"outcome": "accepted", "reason": "Diterima."},
+    "/moderation/{slug}/{comment_id}": {"reason": "Tidak pantas.", "hidden": "1"},
+    "/policies/{slug}/versions/{number}/clauses/{key}/comments": {"body": "Masukan uji.", "stance": "for"},
+    "/policies/{slug}/versions/{number}/clauses/{key}/replies": {"body": "Balasan uji."},
+    "/policies/{slug}/acknowledge": {},
+    "/logout": {},
+}
+OWNER_FORMS = {
+    "/policies/{slug}/edit",
+    "/policies/{slug}/versions/{number}/publish",
+    "/policies/{slug}/advance",
+    "/policies/{slug}/workshops/{action}",
+    "/policies/{slug}/triage/{target}/{item_id}",
+}
+ALLOWED: dict[str, set[str]] = {
+    "stakeholder": {
+        "/policies/{slug}/versions/{number}/clauses/{key}/comments",
+        "/policies/{slug}/versions/{number}/clauses/{key}/replies",
+        "/policies/{slug}/acknowledge",
+        "/logout",
+    },
+    "moderator": {"/moderation/{slug}/{comment_id}", "/logout"},
+    "evaluator": {"/logout"},
+    "drafter_of_another_unit": {"/logout"},
+    "drafter": OWNER_FORMS | {"/policies/{slug}/versions/{number}/clauses/{key}/replies", "/logout"},
+    "admin": set(FORMS)
+    - {"/policies/{slug}/versions/{number}/clauses/{key}/comments", "/policies/{slug}/acknowledge"},
+}
+ROLES = {
+    "stakeholder": (Role.STAKEHOLDER, "Dinas Pendidikan"),
+    "moderator": (Role.MODERATOR, ""),
+    "evaluator": (Role.EVALUATOR, UNIT),
+    "drafter_of_another_unit": (Role.DRAFTER, "BKPSDM Kabupaten Lampung Selatan"),
+    "drafter": (Role.DRAFTER, UNIT),
+    "admin": (Role.ADMIN, ""),
+}
+
+
+def page_forms(web: TestClient) -> set[str]:
+    """Return the address of every form the pages take (POST outside the API)."""
+    app = app_for(web.app.state.settings)  # type: ignore[attr-defined]
+    return {
+        route.path_format
+        for route in iter_route_contexts(app.routes)
+        if "POST" in (getattr(route, "methods", None) or ()) and not route.path_format.startswith("/api/")
+    }
+
+
+@pytest.fixture
+def filled(web: TestClient, drafter: str, stakeholder: str) -> dict[str, Any]:
+    """An open consultation with a comment; return the values of the forms' path parameters."""
+    open_consultation(web, drafter)
+    key = web.get(f"/api/v1/policies/{SLUG}/versions/1").json()["clauses"][0]["key"]
+    made = web.post(
+        f"/api/v1/policies/{SLUG}/comments",
+        headers=auth(stakeholder),
+        json={"clause_key": key, "body": "Masukan pertama."},
+    )
+    assert made.status_code == 201, made.text
+    comment = made.json()["id"]
+    return {
+        "slug": SLUG,
+        "number": 1,
+        "key": key,
+        "action": "schedule",
+        "target": "comment",
+        "item_id": comment,
+        "comment_id": comment,
+        "parent_id": comment,
+    }
+
+
+def test_the_matrix_covers_every_page_form(web: TestClient) -> None:
+    assert page_forms(web) == set(FORMS) | PUBLIC_FORMS
+
+
+@pytest.mark.parametrize("reader", list(ROLES))
+def test_every_role_against_every_page_form_is_refused_with_a_403_page_or_served(
+    web: TestClient, db: str, filled: dict[str, Any], reader: str
+) -> None:
+    role, unit = ROLES[reader]
+    token = make_token(db, email=f"{reader.replace('_', '-')}@siklus.test", role=role, unit=unit)
+    # Signing out ends the session: it goes last.
+    for form in sorted(FORMS, key=lambda f: f == "/logout"):
+        web.cookies.delete(SESSION_COOKIE)
+        sign_in(web, token)
+        csrf = csrf_of(web, DRAFT)
+        url = form.format(**filled)
+        data = {"csrf_token": csrf, **FORMS[form]}
+        if form.endswith("/replies"):
+            data["parent_id"] = str(filled["parent_id"])
+        sent = web.post(url, data=data, headers={"Accept": "text/html"}, follow_redirects=False)
+        said = f"{reader} {form}: {sent.status_code} {sent.text[:300]}"
+        assert sent.status_code < 500, said
+        if form in ALLOWED[reader]:
+            assert sent.status_code not in (401, 403), said
+        else:
+            assert sent.status_code == 403, said
+            assert sent.headers["content-type"].startswith("text/html")

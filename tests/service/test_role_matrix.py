@@ -21,8 +21,8 @@ from tests.service.test_access import (
 )
 
 LOGOUT = "POST /api/v1/auth/logout"
-# Writes only an admin sends: accounts and new policies.
-ADMIN_ONLY = {"POST /api/v1/accounts", "POST /api/v1/policies"}
+# Writes only an admin sends: accounts, new policies, settling an email of unknown outcome.
+ADMIN_ONLY = {"POST /api/v1/accounts", "POST /api/v1/policies", "POST /api/v1/outbox/{message_id}/resolve"}
 # A stakeholder's own voice: no staff role comments, votes or acknowledges.
 STAKEHOLDER_ONLY = (
     STAKEHOLDER_WRITES - OWN_ACCOUNT_WRITES - {"POST /api/v1/policies/{slug}/comments/{comment_id}/replies"}

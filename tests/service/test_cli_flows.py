@@ -176,9 +176,7 @@ def test_wait_healthy_gives_up_at_once_when_asked_to_stop() -> None:
     answers: list[bool] = []
     # An hour's health wait, so only the stop can end it within the deadline.
     waiting = threading.Thread(
-        target=lambda: answers.append(
-            wait_healthy("http://127.0.0.1:9/api", limit=3600, stopping=stopping)
-        ),
+        target=lambda: answers.append(wait_healthy("http://127.0.0.1:9/api", limit=3600, stopping=stopping)),
         daemon=True,
     )
     waiting.start()

@@ -69,7 +69,17 @@ class FileGuard:
             if shm is not None and self._open:
                 size = max(shm.st_size, mapped[2] if mapped else 0)
                 self._mapped = (shm.st_dev, shm.st_ino, size)
-        return self._unwritable() if write else None
+        return self._unwritable() if write else self._no_wal()
+
+    def _no_wal(self) -> Trouble | None:
+        # Without its -wal, a WAL database cannot be opened at all, for reading either.
+        if not self.wal.exists() and not os.access(self.path.parent, os.W_OK):
+            return Trouble(
+                id=f"direktori {self.path.parent} tidak dapat ditulis (SQLite membuat -wal dan -shm di sana)",
+                en=f"the directory {self.path.parent} is not writable (SQLite creates the -wal and -shm "
+                "there)",
+            )
+        return None
 
     def _unwritable(self) -> Trouble | None:
         for path in (self.path, self.wal, self.shm):
@@ -80,12 +90,7 @@ class FileGuard:
                     en=f"{path.name} is not writable by this process (uid {os.geteuid()}); "
                     "fix its owner or permissions",
                 )
-        if not self.wal.exists() and not os.access(self.path.parent, os.W_OK):
-            return Trouble(
-                id=f"direktori {self.path.parent} tidak dapat ditulis (SQLite membuat -wal di sana)",
-                en=f"the directory {self.path.parent} is not writable (SQLite creates the -wal there)",
-            )
-        return None
+        return self._no_wal()
 
     def note(self) -> None:
         """Record the -shm as it is after a transaction (it may have grown while mapped)."""

@@ -73,7 +73,7 @@ class FileGuard:
 
     def _no_wal(self) -> Trouble | None:
         # Without its -wal, a WAL database cannot be opened at all, for reading either.
-        if not self.wal.exists() and not os.access(self.path.parent, os.W_OK):
+        if not os.path.exists(self.wal) and not os.access(self.path.parent, os.W_OK):
             return Trouble(
                 id=f"direktori {self.path.parent} tidak dapat ditulis (SQLite membuat -wal dan -shm di sana)",
                 en=f"the directory {self.path.parent} is not writable (SQLite creates the -wal and -shm "
@@ -83,7 +83,8 @@ class FileGuard:
 
     def _unwritable(self) -> Trouble | None:
         for path in (self.path, self.wal, self.shm):
-            if path.exists() and not os.access(path, os.W_OK):
+            # access() first: it is true for a file that exists and is writable, the usual case.
+            if not os.access(path, os.W_OK) and os.path.exists(path):
                 return Trouble(
                     id=f"berkas {path.name} tidak dapat ditulis oleh proses ini (uid {os.geteuid()}); "
                     "perbaiki pemilik atau izinnya",

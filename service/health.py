@@ -27,7 +27,7 @@ PROBE_EVERY_SECONDS = 2.0
 
 @dataclass
 class _LastProbe:
-    at: float = -PROBE_EVERY_SECONDS
+    at: float | None = None  # never probed yet
     trouble: Trouble | None = None
 
 
@@ -41,17 +41,23 @@ def _read_trouble(url: str) -> Trouble | None:
     except sa.exc.DBAPIError as exc:
         if isinstance(exc.orig, FilesRefused):
             return exc.orig.trouble
-        said = str(exc.orig if exc.orig is not None else exc).strip().splitlines()[0]
+        said = (str(exc.orig if exc.orig is not None else exc).strip().splitlines() or [type(exc).__name__])[0]
         return Trouble(id=f"basis data tidak dapat dibaca: {said}", en=f"the database cannot be read: {said}")
     return None
 
 
 def _probed_write_trouble(url: str) -> Trouble | None:
-    with _PROBING:
-        last = _PROBES.setdefault(url, _LastProbe())
-        if time.monotonic() - last.at >= PROBE_EVERY_SECONDS:
-            last.trouble, last.at = write_trouble(url), time.monotonic()
+    last = _PROBES.setdefault(url, _LastProbe())
+    fresh = last.at is not None and time.monotonic() - last.at < PROBE_EVERY_SECONDS
+    # While one request probes (it may wait for SQLite's write lock), the others answer from the
+    # last probe instead of queueing a thread each behind it; only the very first one waits.
+    if fresh or not _PROBING.acquire(blocking=last.at is None):
         return last.trouble
+    try:
+        last.trouble, last.at = write_trouble(url), time.monotonic()
+    finally:
+        _PROBING.release()
+    return last.trouble
 
 
 @router.get("/healthz")

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from policies.core.db import ping, write_trouble
+from policies.core.db import first_line, ping, write_trouble
 from policies.core.sqlite_files import FilesRefused, Trouble
 from service.problems import DB_RETRY_AFTER_SECONDS, PROBLEM_JSON, problem, problem_locale
 
@@ -41,7 +41,7 @@ def _read_trouble(url: str) -> Trouble | None:
     except sa.exc.DBAPIError as exc:
         if isinstance(exc.orig, FilesRefused):
             return exc.orig.trouble
-        said = (str(exc.orig if exc.orig is not None else exc).strip().splitlines() or [type(exc).__name__])[0]
+        said = first_line(exc)
         return Trouble(id=f"basis data tidak dapat dibaca: {said}", en=f"the database cannot be read: {said}")
     return None
 

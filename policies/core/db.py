@@ -213,9 +213,14 @@ def write_trouble(url: str) -> sqlite_files.Trouble | None:
     except sa.exc.DBAPIError as exc:
         if isinstance(exc.orig, sqlite_files.FilesRefused):
             return exc.orig.trouble
-        lines = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
-        said = lines[0] if lines else type(exc).__name__
+        said = first_line(exc)
         return sqlite_files.Trouble(
             id=f"basis data menolak penulisan: {said}", en=f"the database refuses writes: {said}"
         )
     return None
+
+
+def first_line(exc: sa.exc.DBAPIError) -> str:
+    """Return the first line of what the driver said (the rest is SQL and a link)."""
+    lines = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__

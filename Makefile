@@ -24,6 +24,7 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 run: install
+	@echo "=== Migrating the database, loading the catalogue, then starting Prefect, the flow runner and the web."
 	$(BIN)/siklus db upgrade
 	$(BIN)/siklus catalog load
 	@# Demo accounts only when asked for: a password is never invented or shipped.

@@ -193,6 +193,7 @@ class Posting:
     clause: str
     sent: dict[str, str] = field(default_factory=dict)
     acknowledged: set[str] = field(default_factory=set)
+    cut: int = 0  # requests the kill left without an answer
     lock: threading.Lock = field(default_factory=threading.Lock)
     stop: threading.Event = field(default_factory=threading.Event)
 
@@ -205,6 +206,8 @@ class Posting:
                 f"{self.base}/api/v1/policies/{walk.SLUG}/comments", json=body, headers=headers
             )
         except httpx.HTTPError:
+            with self.lock:
+                self.cut += 1
             return None
         if response.status_code == 201:
             with self.lock:
@@ -250,6 +253,7 @@ def test_killing_the_web_in_the_middle_of_writes_loses_no_acknowledged_comment_a
             client.join(timeout=DEADLINE_SECONDS)
         if web.alive():
             web.kill()
+    assert posting.cut >= 1  # the clients were still writing when the process died
     bodies, records = _saved(db)
     # Every acknowledged comment is there, once.
     assert all(bodies.count(posting.sent[key]) == 1 for key in posting.acknowledged)

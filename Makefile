@@ -9,15 +9,22 @@ PYTEST_ARGS ?=
 
 .PHONY: install run test test-sqlite test-postgres lint chromium lock schema bench clean
 
+# The first install fetches and unpacks ~$(PINNED) pinned packages (Prefect, FastAPI, Playwright's
+# driver, ...): minutes on a slow line or a busy machine, so pip shows every package it takes.
+PINNED = $(shell grep -c '==' constraints.txt)
 $(STAMP): pyproject.toml constraints.txt
+	@echo "=== Installing Siklus into $(VENV): $(PINNED) pinned packages from constraints.txt."
+	@echo "=== The first time takes minutes (see README, 'The first start'); pip lists each package below."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+	@echo "=== Installed: $(VENV) is ready."
 
 install: $(STAMP)
 
 run: install
+	@echo "=== Migrating the database, loading the catalogue, then starting Prefect, the flow runner and the web."
 	$(BIN)/siklus db upgrade
 	$(BIN)/siklus catalog load
 	@# Demo accounts only when asked for: a password is never invented or shipped.

@@ -8,11 +8,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from sqlmodel import select
 
-from policies.core.db import read_session
 from policies.core.settings import Settings, get_settings
-from service import dispatch, openapi, problems, web
+from service import dispatch, health, openapi, problems, web
 from service.api import accounts as auth_api
 from service.api import drafting as drafts_api
 from service.api import lifecycle as policies_api
@@ -81,13 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(problems.AnswerUnexpected, page=error_page)
     app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
 
-    @app.get("/healthz", tags=["ops"])
-    def healthz() -> dict[str, str]:
-        """Tell that the service is up and its database answers."""
-        with read_session(settings.database_url) as session:
-            session.exec(select(1)).one()
-        return {"status": "ok"}
-
+    app.include_router(health.router)  # /healthz (alive) and /readyz (takes writes)
     # One level of included routers, the comment register first: FastAPI matches a path through
     # each included router in turn, and the comment page and POST are the busiest by far (the
     # nested /api/v1 router put ~0.25 ms of matching before every comment request).

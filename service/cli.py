@@ -235,22 +235,30 @@ def serve(
     import sys
 
     from service.dispatch import prefect_api_url
-    from service.supervise import Child, Supervisor, prefect_env, prefect_server_child, wait_healthy
+    from service.supervise import (
+        Child,
+        StartFailed,
+        Supervisor,
+        prefect_env,
+        prefect_server_child,
+        wait_healthy,
+    )
 
     settings = get_settings()
     supervisor = Supervisor()
     supervisor.install_signals()
     # Prefect's own settings: PREFECT_API_URL from the environment or the active Prefect profile.
     api_url = (prefect_api_url() or "").rstrip("/")
+    limit = settings.prefect_start_timeout
     try:
         if not api_url:
             server = supervisor.start(prefect_server_child(settings))
             api_url = f"http://127.0.0.1:{settings.prefect_port}/api"
             typer.echo(f"siklus serve: menunggu Prefect di {api_url}")
-            wait_healthy(api_url, child=server)
+            wait_healthy(api_url, limit=limit, child=server)
         else:
             typer.echo(f"siklus serve: menunggu Prefect di {api_url}")
-            wait_healthy(api_url)
+            wait_healthy(api_url, limit=limit)
         typer.echo(f"Prefect: {api_url.removesuffix('/api')}")
         env = prefect_env(settings, api_url=api_url)
         if runner:
@@ -263,6 +271,11 @@ def serve(
         supervisor.stop_all()
         typer.echo("siklus serve: dihentikan.")
         raise typer.Exit(130) from None
+    except (StartFailed, OSError) as exc:
+        # One line, no traceback: what failed and what to do is all an operator needs here.
+        supervisor.stop_all()
+        typer.echo(f"Galat: siklus serve tidak dapat dimulai: {exc}", err=True)
+        raise typer.Exit(1) from None
     except BaseException:
         supervisor.stop_all()
         raise

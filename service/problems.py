@@ -27,6 +27,7 @@ from policies.core.errors import (
     RateLimited,
     TransitionNotAllowed,
 )
+from policies.core.sqlite_files import FilesRefused
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("siklus")
@@ -153,7 +154,9 @@ async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
     # may or may not have landed, so the user is told to look before sending a change again).
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
     english = problem_locale(request) == "en"
-    locked = "database is locked" in str(getattr(exc, "orig", ""))
+    orig = getattr(exc, "orig", None)
+    # Refused before its transaction began (no turn in time, or the database's files unusable).
+    locked = "database is locked" in str(orig) or isinstance(orig, FilesRefused)
     wait = DB_RETRY_AFTER_SECONDS
     if locked:
         detail = (
@@ -299,7 +302,7 @@ _KEPT_HEADERS = ("retry-after", "www-authenticate", "allow")
 def _wants_page(request: Request) -> bool:
     # A browser navigating to a page asks for text/html; the API, curl and scripts get problem+json.
     path = request.url.path
-    if path.startswith("/api/") or path == "/healthz":
+    if path.startswith("/api/") or path in ("/healthz", "/readyz"):
         return False
     return "text/html" in request.headers.get("accept", "")
 

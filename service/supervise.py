@@ -16,8 +16,11 @@ import httpx
 
 from policies.core.settings import Settings
 
-HEALTH_TIMEOUT_SECONDS = 90
 HEALTH_POLL_SECONDS = 0.5
+# A busy server can take seconds to answer its first request; a short probe timeout read as "down".
+HEALTH_PROBE_SECONDS = 5.0
+# How often `siklus serve` says what it still waits for.
+REPORT_EVERY_SECONDS = 5.0
 STOP_TIMEOUT_SECONDS = 15
 # A child that keeps dying is restarted at most this often, so a broken setup does not spin.
 MIN_RESTART_INTERVAL_SECONDS = 5.0
@@ -101,27 +104,108 @@ def prefect_server_child(settings: Settings) -> Child:
     return Child("prefect-server", [*argv, "--port", str(settings.prefect_port)], env)
 
 
+class StartFailed(Exception):
+    """A child `siklus serve` waits for will not become ready: the message is the one line to show."""
+
+
+def group_cpu_seconds(pgid: int) -> float | None:
+    """Return the CPU time a process group has used so far (None where /proc cannot tell)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    ticks = 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # The name in parentheses may hold spaces; the fields after it are fixed (proc(5)).
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        if int(fields[2]) == pgid:  # utime, stime, and what its reaped children used
+            ticks += sum(int(f) for f in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+class _Progress:
+    """Whether a child's process group keeps working: its CPU time grows."""
+
+    def __init__(self, child: Child | None) -> None:
+        self.child = child
+        self.cpu = self._cpu()
+        self.moved_at = time.monotonic()
+
+    def _cpu(self) -> float | None:
+        if self.child is None or self.child.process is None:
+            return None
+        return group_cpu_seconds(self.child.process.pid)
+
+    def idle_seconds(self) -> float:
+        """Return how long the group has used no CPU (since the wait began, where none can tell)."""
+        cpu = self._cpu()
+        if cpu is not None and self.cpu is not None and cpu > self.cpu:
+            self.cpu, self.moved_at = cpu, time.monotonic()
+        return time.monotonic() - self.moved_at
+
+
+def _answers(api_url: str) -> bool:
+    try:
+        return httpx.get(f"{api_url}/health", timeout=HEALTH_PROBE_SECONDS).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def wait_healthy(
     api_url: str,
     *,
-    timeout: float = HEALTH_TIMEOUT_SECONDS,
+    limit: float,
     child: Child | None = None,
     stopping: Callable[[], bool] = lambda: False,
+    report_every: float = REPORT_EVERY_SECONDS,
+    say: Callable[[str], None] = lambda line: print(line, flush=True),
 ) -> bool:
-    """Wait until the Prefect API answers its health check; False when asked to stop meanwhile."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    """Wait until the Prefect API answers its health check; False when asked to stop meanwhile.
+
+    A server we started is waited for as long as it lives and works (its process group uses CPU):
+    on a busy machine its start-up takes minutes. It fails after `limit` seconds without work; an
+    external server (no child) after `limit` seconds in all. Raises StartFailed with one line.
+    """
+    started = time.monotonic()
+    progress = _Progress(child)
+    next_report = started + report_every
+    while True:
         if stopping():
             return False
         if child is not None and not child.alive():
-            raise RuntimeError("Server Prefect berhenti sebelum siap; lihat lognya di atas.")
-        try:
-            if httpx.get(f"{api_url}/health", timeout=HEALTH_POLL_SECONDS).status_code == 200:
-                return True
-        except httpx.HTTPError:
-            pass
+            code = child.process.returncode if child.process is not None else None
+            raise StartFailed(
+                f"server Prefect berhenti (kode {code}) sebelum siap; lihat lognya di atas "
+                "(port sudah terpakai? ubah SIKLUS_PREFECT_PORT)."
+            )
+        if _answers(api_url):
+            return True
+        now = time.monotonic()
+        idle = progress.idle_seconds() if child is not None else now - started
+        if idle >= limit:
+            if child is not None:
+                raise StartFailed(
+                    f"server Prefect di {api_url} belum menjawab dan tidak bekerja selama {idle:.0f} detik; "
+                    "lihat lognya di atas, atau naikkan SIKLUS_PREFECT_START_TIMEOUT."
+                )
+            raise StartFailed(
+                f"Prefect di {api_url} tidak menjawab dalam {limit:.0f} detik. Periksa PREFECT_API_URL "
+                "dan server itu, atau naikkan SIKLUS_PREFECT_START_TIMEOUT."
+            )
+        if now >= next_report:
+            next_report = now + report_every
+            waited = f"siklus serve: masih menunggu Prefect di {api_url} ({now - started:.0f} detik"
+            if child is None:
+                say(f"{waited} dari batas {limit:.0f}; SIKLUS_PREFECT_START_TIMEOUT)")
+            elif idle < report_every:
+                say(f"{waited}; server Prefect masih bersiap dan bekerja)")
+            else:
+                say(f"{waited}; server Prefect diam {idle:.0f} dari batas {limit:.0f} detik)")
         time.sleep(HEALTH_POLL_SECONDS)
-    raise RuntimeError(f"Server Prefect di {api_url} tidak menjawab dalam {timeout:.0f} detik.")
 
 
 class Supervisor:

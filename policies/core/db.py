@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from policies.core import sqlite_gate
+from policies.core import sqlite_files, sqlite_gate
 from policies.core.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -75,6 +75,9 @@ def create_db_engine(url: str) -> Engine:
         # No pre-ping: a file has no server that could drop the connection, and the ping is a
         # statement on every checkout.
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        if path and path != ":memory:":
+            # First: a -shm cut short under this process must be seen before SQLite maps it (SIGBUS).
+            sqlite_files.install(engine, path=Path(path))
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling is switched off so BEGIN IMMEDIATE is ours.
         sa.event.listen(engine, "connect", lambda c, r: setattr(c, "isolation_level", None))
@@ -184,3 +187,40 @@ def _insert_unless_exists_sql(
     )
     binds = [sa.bindparam(c, type_=table.c[c].type) for c in columns]
     return sa.text(sql).bindparams(*binds).columns(table.c.id)
+
+
+def ping(url: str) -> None:
+    """Read one row: the database answers (raises OperationalError when it does not)."""
+    with read_session(url) as session:
+        session.execute(sa.text("SELECT 1")).one()
+
+
+# A write every migrated database can take: the row is rewritten as it is, and never committed.
+_WRITE_PROBE = sa.text("UPDATE alembic_version SET version_num = version_num")
+
+
+def write_trouble(url: str) -> sqlite_files.Trouble | None:
+    """Say what stops a write now; None when one ran as writes do (its own transaction, rolled back).
+
+    The probe takes the write lock and rewrites a row like any request's write, so it fails where
+    they fail (an unwritable file or directory, a read-only or unreachable server, no turn in time);
+    what only a commit can show (a full disk) stays with the writes themselves.
+    """
+    try:
+        with Session(get_engine(url)) as session:
+            session.execute(_WRITE_PROBE)
+            session.rollback()
+    except sa.exc.DBAPIError as exc:
+        if isinstance(exc.orig, sqlite_files.FilesRefused):
+            return exc.orig.trouble
+        said = first_line(exc)
+        return sqlite_files.Trouble(
+            id=f"basis data menolak penulisan: {said}", en=f"the database refuses writes: {said}"
+        )
+    return None
+
+
+def first_line(exc: sa.exc.DBAPIError) -> str:
+    """Return the first line of what the driver said (the rest is SQL and a link)."""
+    lines = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     default_locale: str = Field(default="id", description="UI language when none is chosen.")
     # Prefect
     prefect_port: int = Field(default=4200, description="Port of the embedded Prefect server.")
+    prefect_start_timeout: float = Field(
+        default=120,
+        gt=0,
+        description="Seconds `siklus serve` waits for Prefect while nothing moves: the embedded server "
+        "as long as it works (uses CPU), up to this long idle; an external server this long in all.",
+    )
     prefect_enabled: bool = Field(default=True, description="Dispatch stage work to Prefect.")
     prefect_ui_url: str = Field(
         default="",

@@ -176,9 +176,7 @@ def test_wait_healthy_gives_up_at_once_when_asked_to_stop() -> None:
     answers: list[bool] = []
     # An hour's health wait, so only the stop can end it within the deadline.
     waiting = threading.Thread(
-        target=lambda: answers.append(
-            wait_healthy("http://127.0.0.1:9/api", timeout=3600, stopping=stopping)
-        ),
+        target=lambda: answers.append(wait_healthy("http://127.0.0.1:9/api", limit=3600, stopping=stopping)),
         daemon=True,
     )
     waiting.start()
@@ -217,7 +215,7 @@ def test_serve_reads_the_prefect_profile_and_ctrl_c_while_waiting_stops_at_once(
         assert line.strip() == "siklus serve: menunggu Prefect di http://127.0.0.1:9/api", line
         time.sleep(0.5)  # well inside the health wait
         serve.send_signal(signal.SIGINT)
-        # Its health wait lasts 90 s and would end in an error (exit 1): ending with 130 and
+        # Its health wait lasts 120 s and would end in an error (exit 1): ending with 130 and
         # "dihentikan" within the deadline is the interrupt stopping it at once.
         code = serve.wait(timeout=DEADLINE_SECONDS)
         rest = serve.stdout.read()

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from policies.core.db import read_session
 from policies.core.settings import Settings, get_settings
-from service import dispatch, openapi, problems, web
+from service import access_log, dispatch, openapi, problems, web
 from service.api import accounts as auth_api
 from service.api import drafting as drafts_api
 from service.api import lifecycle as policies_api
@@ -74,6 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=_lifespan,
     )
     app.state.settings = settings
+    # uvicorn has configured its loggers by now (the factory runs after); the survey token stays out.
+    access_log.install()
     problems.install(app, page=error_page)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 

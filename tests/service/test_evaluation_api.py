@@ -11,7 +11,7 @@ from policies.accounts.models import Role
 from policies.core.db import unit_of_work
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
-from tests.service.conftest import SLUG, auth, make_token, problem_of
+from tests.service.conftest import SLUG, UNIT, auth, make_token, problem_of
 
 POPULATION = "nip,nama,unit,email\n" + "".join(
     f"19850101201001{i:04d},ASN {i},Dinas {'Kesehatan' if i % 2 else 'Pendidikan'},asn{i}@tangsel.go.id\n"
@@ -21,7 +21,7 @@ POPULATION = "nip,nama,unit,email\n" + "".join(
 
 @pytest.fixture
 def evaluator_token(db: str) -> str:
-    return make_token(db, email="eva@siklus.test", name="Eva Evaluator", role=Role.EVALUATOR)
+    return make_token(db, email="eva@siklus.test", name="Eva Evaluator", role=Role.EVALUATOR, unit=UNIT)
 
 
 @pytest.fixture

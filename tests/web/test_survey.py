@@ -20,7 +20,7 @@ from tests.web.conftest import SLUG, post_form, use_english
 
 
 def _token(settings: Settings) -> tuple[str, list[dict]]:
-    evaluator = Actor(id=None, name="Eva", role=Role.EVALUATOR)
+    evaluator = Actor(id=None, name="Eva", role=Role.ADMIN)
     now = utcnow()
     with unit_of_work(settings.database_url) as s:
         policy = s.exec(select(Policy).where(Policy.slug == SLUG)).one()

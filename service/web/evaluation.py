@@ -45,6 +45,10 @@ def _sealer(request: Request) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(ensure_secret_key(web_of(request).settings), salt="siklus-survey-session")
 
 
+def _secure(request: Request) -> bool:
+    return web_of(request).settings.base_url.startswith("https://")
+
+
 def _session_token(request: Request) -> str:
     """Return the token of the visitor's survey session ("" when none, or when it has expired)."""
     sealed = request.cookies.get(SURVEY_COOKIE, "")
@@ -131,7 +135,7 @@ def survey_form(
             httponly=True,
             # Lax, not strict: the first request comes from a link in an email (another site).
             samesite="lax",
-            secure=web_of(request).settings.base_url.startswith("https://"),
+            secure=_secure(request),
         )
         return response
     token = _session_token(request)
@@ -161,7 +165,9 @@ def submit(request: Request, form: FormDep, session: SessionDep, actor: PageActo
         return _page(request, session, token, values=answers, problem=problem, bad=bad, status=422)
     # Redirected, so reloading the thanks page never sends the answers again; the session is done.
     response = redirect(request, "/survei/terima-kasih")
-    response.delete_cookie(SURVEY_COOKIE, path=SURVEY_PATH, httponly=True, samesite="lax")
+    response.delete_cookie(
+        SURVEY_COOKIE, path=SURVEY_PATH, httponly=True, samesite="lax", secure=_secure(request)
+    )
     return response
 
 

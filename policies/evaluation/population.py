@@ -336,10 +336,10 @@ def reissue_token(
     survey = _open_round_for_writes(session, actor=actor, round_id=person.round_id)
     if not person.email and person.account_id is None:
         raise Conflict(
-            "Responden ini tidak punya email atau akun, jadi tautan baru tidak dapat dikirim kepadanya. "
-            "Lengkapi emailnya di data populasi lebih dulu.",
-            en="This respondent has neither an email nor an account, so a new link cannot reach them. "
-            "Add their email to the population first.",
+            "Responden ini tidak punya email atau akun, jadi tautan baru tidak dapat sampai kepadanya: "
+            "tautan hanya dikirim kepada responden sendiri, lewat email atau kotak masuk akunnya.",
+            en="This respondent has neither an email nor an account, so a new link cannot reach them: "
+            "links go to respondents only, by email or to their account's inbox.",
         )
     outreach.cancel_for_respondent(session, survey=survey, respondent_id=respondent_id)
     _issue(person, secret=secret)

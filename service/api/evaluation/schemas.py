@@ -69,7 +69,7 @@ class PopulationPublic(BaseModel):
     skipped_existing: list[str]
     unreachable: list[str] = Field(
         description="NIPs added with neither an email nor an account: no invitation can reach them "
-        "until the population gives their email."
+        "(links go to respondents only, never through staff)."
     )
     population: int
     invited: int

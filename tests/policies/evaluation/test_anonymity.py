@@ -161,3 +161,31 @@ def test_results_are_published_at_close_and_not_before(db: str, in_evaluation: s
         rounds.close_round(s, actor=staff["evaluator"], round_id=survey.id, now=NOW + timedelta(days=1))
     with unit_of_work(db) as s:
         assert results_of(s, round_id=survey.id).responses == 1
+
+
+def test_a_reissue_reaches_an_account_holders_inbox_until_the_round_closes(
+    db: str, in_evaluation: str, staff: dict
+) -> None:
+    from policies.outbox import notify
+
+    with unit_of_work(db) as s:
+        survey = open_now(s, staff["evaluator"], days=10)
+        added = population.add_accounts(
+            s, actor=staff["evaluator"], round_id=survey.id, secret=SECRET, now=NOW
+        )
+        mine = next(i for i in added.issued if i.account_id == staff["drafter"].id)
+    soon = NOW + timedelta(hours=1)
+    with unit_of_work(db) as s:
+        population.reissue_token(
+            s,
+            actor=SYSTEM,
+            respondent_id=mine.respondent_id,
+            secret=SECRET,
+            reason="Diminta responden.",
+            now=soon,
+        )
+    with unit_of_work(db) as s:
+        shown = [r.template for r in notify.inbox(s, account_id=staff["drafter"].id, now=soon)]
+        assert shown == ["survey_link_reissued"]  # the old invitation is gone, the notice is there
+        late = survey.closes_at + timedelta(minutes=1)
+        assert notify.inbox(s, account_id=staff["drafter"].id, now=late) == []

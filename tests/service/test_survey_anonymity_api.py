@@ -67,6 +67,9 @@ FORGED = [
     _forged(["id", 1]),
     _forged({"code": "\u0000"}),
     _forged({"on": "2026-13-45", "id": 1}),
+    _forged({"on": "2026-08-17", "id": "9" * 30}),
+    _forged({"on": "2026-08-17", "id": "12"}),
+    _forged({"on": 5, "id": 1}),
     "bukan-kursor",
     "%%%",
 ]

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from policies.core.settings import Settings, get_settings
-from service import dispatch, health, openapi, problems, web
+from service import access_log, dispatch, health, openapi, problems, web
 from service.api import accounts as auth_api
 from service.api import drafting as drafts_api
 from service.api import lifecycle as policies_api
@@ -73,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=_lifespan,
     )
     app.state.settings = settings
+    # uvicorn has configured its loggers by now (the factory runs after); the survey token stays out.
+    access_log.install()
     problems.install(app, page=error_page)
     # Outermost last: the headers go on every answer, the unexpected error's 500 included.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -15,6 +18,7 @@ from policies.core.errors import InvalidInput
 from policies.lifecycle.models import Policy, PolicyKind, Stage
 
 MAX_PAGE = 200
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def encode_cursor(values: dict[str, Any]) -> str:
@@ -35,6 +39,37 @@ def decode_cursor(cursor: str, *, keys: tuple[str, ...], field: str = "after") -
     return values
 
 
+def typed_cursor(
+    cursor: str, *, fields: Mapping[str, type[int] | type[str] | type[date]], field: str = "cursor"
+) -> dict[str, Any]:
+    """Unpack a cursor whose keys have these types, refusing any value `encode_cursor` would not have written.
+
+    The one check every list's cursor passes: an int is a positive INTEGER-column value (never text
+    that looks like one), a date an ISO date string, text what a column compares; a forged cursor is
+    a refusal, never a query that fails.
+    """
+    values = decode_cursor(cursor, keys=tuple(fields), field=field)
+    out: dict[str, Any] = {}
+    for key, kind in fields.items():
+        value = values[key]
+        if kind is int:
+            if type(value) is not int or value < 1:
+                raise invalid_cursor(field=field)
+            out[key] = value
+        elif kind is date:
+            if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+                raise invalid_cursor(field=field)
+            try:
+                out[key] = date.fromisoformat(value)
+            except ValueError as exc:
+                raise invalid_cursor(field=field) from exc
+        else:
+            if not isinstance(value, str):
+                raise invalid_cursor(field=field)
+            out[key] = value
+    return out
+
+
 def id_cursor(last_id: int) -> str:
     """Return the cursor of a list ordered by id, after the row with this id."""
     return encode_cursor({"id": last_id})
@@ -42,10 +77,7 @@ def id_cursor(last_id: int) -> str:
 
 def cursor_id(cursor: str, *, field: str = "cursor") -> int:
     """Return the id a page of a list ordered by id ended on, from its cursor."""
-    value = decode_cursor(cursor, keys=("id",), field=field)["id"]
-    if type(value) is not int or value < 1:
-        raise invalid_cursor(field=field)
-    return value
+    return int(typed_cursor(cursor, fields={"id": int}, field=field)["id"])
 
 
 def invalid_cursor(*, field: str) -> InvalidInput:

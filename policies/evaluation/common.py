@@ -11,9 +11,9 @@ from sqlmodel import Session
 
 from policies.accounts.access import Actor, require_actor
 from policies.accounts.models import Role
-from policies.core.errors import NotFound, PermissionDenied
+from policies.core.errors import Conflict, NotFound, PermissionDenied
 from policies.core.fields import clean_text
-from policies.core.i18n import format_number
+from policies.core.i18n import format_date, format_number
 from policies.evaluation import queries
 from policies.evaluation.models import SurveyRound
 from policies.lifecycle.models import Policy
@@ -33,28 +33,32 @@ def clean_csv(text: str) -> str:
     )
 
 
+def runs_evaluation(actor: Actor | None, *, policy: Policy) -> bool:
+    """Tell whether a viewer runs the policy's evaluation: an admin, or its unit's evaluator or drafter."""
+    if actor is None:
+        return False
+    if actor.role is Role.ADMIN:
+        return True
+    # An evaluator of another unit is a stranger to this survey's population: no reads, no writes.
+    return actor.role in (Role.EVALUATOR, Role.DRAFTER) and bool(actor.unit) and actor.unit == policy.unit
+
+
 def require_evaluator(actor: Actor | None, *, policy: Policy) -> Actor:
-    """Refuse anyone but an evaluator, an admin, or a drafter of the policy's unit."""
+    """Refuse anyone but an admin, or an evaluator or drafter of the policy's unit."""
     actor = require_actor(actor)
-    if actor.role in (Role.ADMIN, Role.EVALUATOR):
-        return actor
-    if actor.role is Role.DRAFTER and actor.unit == policy.unit:
+    if runs_evaluation(actor, policy=policy):
         return actor
     raise PermissionDenied(
-        "Survei evaluasi dikelola oleh evaluator, admin, atau perancang dari "
-        f"{policy.unit}; peran Anda tidak termasuk.",
-        en=f"Evaluation surveys are run by evaluators, admins or drafters of {policy.unit}; "
-        "your role is not one of them.",
+        "Survei evaluasi dikelola oleh admin, atau evaluator dan perancang dari "
+        f"{policy.unit}; Anda tidak termasuk.",
+        en=f"Evaluation surveys are run by admins, or by evaluators and drafters of {policy.unit}; "
+        "you are not one of them.",
     )
 
 
 def is_staff(actor: Actor | None, *, policy: Policy) -> bool:
     """Tell whether a viewer runs the policy's evaluation (and so sees its working details)."""
-    if actor is None:
-        return False
-    if actor.role in (Role.ADMIN, Role.EVALUATOR):
-        return True
-    return actor.role is Role.DRAFTER and actor.unit == policy.unit
+    return runs_evaluation(actor, policy=policy)
 
 
 def get_round(session: Session, *, round_id: int, for_update: bool = False) -> SurveyRound:
@@ -65,6 +69,26 @@ def get_round(session: Session, *, round_id: int, for_update: bool = False) -> S
             f"Putaran survei {round_id} tidak ditemukan.", en=f"Survey round {round_id} was not found."
         )
     return row
+
+
+def require_published(survey: SurveyRound, *, invited: int, responded: int) -> None:
+    """Refuse a round's results and report until it has closed: while it runs, only its counts are told.
+
+    Live figures, compared after each submission, would tie an answer sheet to whoever just answered,
+    so nobody sees them early, admins included.
+    """
+    if survey.report_published_at is not None:
+        return
+    raise Conflict(
+        f"Hasil dan laporan putaran survei {survey.number} diterbitkan ketika putaran ditutup "
+        f"({format_date(survey.closes_at)}). Selama putaran berjalan hanya jumlahnya yang ditampilkan: "
+        f"{invited} diundang, {responded} sudah menjawab.",
+        en=f"The results and report of survey round {survey.number} are published when the round closes "
+        f"({format_date(survey.closes_at, locale='en')}). While it runs only its counts are shown: "
+        f"{invited} invited, {responded} answered.",
+        invited=invited,
+        responded=responded,
+    )
 
 
 def policy_of(session: Session, *, survey: SurveyRound) -> Policy:

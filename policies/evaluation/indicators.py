@@ -11,7 +11,7 @@ from policies.accounts.access import Actor
 from policies.core.errors import Conflict, InvalidInput, NotFound
 from policies.core.fields import clean_text, finite_number
 from policies.core.i18n import JAKARTA
-from policies.core.listing import decode_cursor, encode_cursor
+from policies.core.listing import encode_cursor, typed_cursor
 from policies.evaluation import queries
 from policies.evaluation.common import is_staff, policy_of, require_evaluator
 from policies.evaluation.models import Indicator, Measurement, SurveyRound
@@ -314,7 +314,7 @@ def indicators_page(
 ) -> IndicatorPage:
     """Return a policy's indicators by code, one keyset page at a time, each with its trend."""
     policy = get_policy(session, slug=slug)
-    after = str(decode_cursor(cursor, keys=("code",), field="cursor")["code"]) if cursor else None
+    after = str(typed_cursor(cursor, fields={"code": str})["code"]) if cursor else None
     rows = queries.indicators_after(session, policy_id=policy.id, after_code=after, limit=limit + 1)  # type: ignore[arg-type]
     history = trends(session, policy_id=policy.id, closed_only=not is_staff(viewer, policy=policy))  # type: ignore[arg-type]
     items = []

@@ -19,7 +19,7 @@ from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
 from policies.core.fields import clean_text
 from policies.core.i18n import JAKARTA
-from policies.core.listing import decode_cursor, encode_cursor, invalid_cursor
+from policies.core.listing import encode_cursor, typed_cursor
 from policies.evaluation import queries
 from policies.evaluation.common import clean_csv, get_round, is_staff, require_evaluator
 from policies.evaluation.indicators import get_indicator, upsert_measurement
@@ -239,11 +239,8 @@ def measurements_page(
     staff = is_staff(viewer, policy=policy)  # type: ignore[arg-type]
     after = None
     if cursor:
-        key = decode_cursor(cursor, keys=("on", "id"), field="cursor")
-        try:
-            after = date.fromisoformat(str(key["on"])), int(str(key["id"]))
-        except ValueError as exc:
-            raise invalid_cursor(field="cursor") from exc
+        key = typed_cursor(cursor, fields={"on": date, "id": int})
+        after = key["on"], key["id"]
     rows = queries.measurements_after(
         session, indicator_id=indicator_id, staff=staff, after=after, limit=limit + 1
     )

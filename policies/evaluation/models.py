@@ -58,6 +58,22 @@ class SurveyRespondent(SQLModel, table=True):
     created_at: datetime = created_at_col()
 
 
+class SurveyLinkIssue(SQLModel, table=True):
+    """One issue or reissue of a respondent's survey link: who, when and why (the link is never kept)."""
+
+    __tablename__ = "survey_link_issue"
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="survey_round.id", index=True)
+    respondent_id: int = Field(foreign_key="survey_respondent.id", index=True)
+    reissue: bool = False
+    # The account that asked (None for the system's own work, whose name is kept in issued_by_name).
+    issued_by_id: int | None = Field(default=None, foreign_key="account.id")
+    issued_by_name: str = Field(max_length=200, default="")
+    reason: str = text_col(default="")
+    issued_at: datetime = created_at_col()
+
+
 class SurveyResponse(SQLModel, table=True):
     """One submitted questionnaire; deliberately not linked to its respondent (anonymity)."""
 

@@ -15,8 +15,14 @@ from sqlmodel import Session
 from policies.accounts.models import Account
 from policies.evaluation import queries
 from policies.evaluation.common import policy_of
-from policies.evaluation.models import SurveyRespondent, SurveyRound
-from policies.evaluation.reminders import INVITATION, REMINDER, RESPONDENT_TEMPLATES, respondent_key_prefix
+from policies.evaluation.models import SurveyLinkIssue, SurveyRespondent, SurveyRound
+from policies.evaluation.reminders import (
+    INVITATION,
+    REISSUED,
+    REMINDER,
+    RESPONDENT_TEMPLATES,
+    respondent_key_prefix,
+)
 from policies.evaluation.tokens import salt_mark
 from policies.lifecycle.models import Policy
 from policies.outbox.models import Channel
@@ -98,6 +104,24 @@ def invite_respondents(session: Session, *, survey: SurveyRound, now: datetime) 
         session.add(person)
     session.flush()
     return count
+
+
+def tell_reissued(
+    session: Session, *, survey: SurveyRound, person: SurveyRespondent, issue: SurveyLinkIssue, now: datetime
+) -> int:
+    """Tell a respondent their link was reissued (by whom, when, why), with the new link, now."""
+    return _send(
+        session,
+        policy=policy_of(session, survey=survey),
+        survey=survey,
+        person=person,
+        what=f"reissued:{salt_mark(person.token_salt)}",
+        template=REISSUED,
+        now=now,
+        issued_by=issue.issued_by_name,
+        issued_at=issue.issued_at.isoformat(),
+        reason=issue.reason,
+    )
 
 
 def remind_respondents(session: Session, *, survey: SurveyRound, now: datetime) -> int:

@@ -20,7 +20,7 @@ from policies.core.errors import Conflict, InvalidInput, NotFound
 from policies.core.fields import clean_text
 from policies.evaluation import outreach, queries
 from policies.evaluation.common import clean_csv, get_round, policy_of, require_evaluator
-from policies.evaluation.models import SurveyRespondent, SurveyRound
+from policies.evaluation.models import SurveyLinkIssue, SurveyRespondent, SurveyRound
 from policies.evaluation.tokens import derive_token, hash_token, new_salt
 
 NIP = re.compile(r"^\d{18}$")
@@ -35,16 +35,21 @@ HEADERS = {
 }
 MAX_ROWS = 200_000
 LIMITS = {"name": 200, "unit": 200, "email": 254}
+# The recorded reasons of a first issue (a reissue's reason is the evaluator's own words).
+CSV_REASON = "Populasi diunggah (CSV) / population uploaded (CSV)"
+ACCOUNTS_REASON = "Akun ditambahkan ke populasi / accounts added to the population"
 
 
 class IssuedToken(BaseModel):
-    """A respondent's plain token, shown once for the invitation link and never stored."""
+    """A respondent's plain token as derived when issued: never stored, never handed to staff (only
+    the respondent's own invitation carries it)."""
 
     respondent_id: int
     nip: str
     name: str
     unit: str
     email: str
+    account_id: int | None = None
     token: str
 
 
@@ -54,6 +59,11 @@ class PopulationImport:
 
     issued: list[IssuedToken] = field(default_factory=list)
     skipped_existing: list[str] = field(default_factory=list)
+
+    @property
+    def unreachable(self) -> list[str]:
+        """Return the NIPs added without an email or an account: no invitation can reach them."""
+        return [t.nip for t in self.issued if not t.email and t.account_id is None]
 
 
 def _open_round_for_writes(session: Session, *, actor: Actor, round_id: int) -> SurveyRound:
@@ -80,10 +90,29 @@ def _issue(person: SurveyRespondent, *, secret: str) -> str:
     return token
 
 
+def _record(
+    session: Session, person: SurveyRespondent, *, actor: Actor, reason: str, reissue: bool, now: datetime
+) -> SurveyLinkIssue:
+    """Record who issued a respondent's link, when and why (the link itself is never kept)."""
+    row = SurveyLinkIssue(
+        round_id=person.round_id,
+        respondent_id=person.id,  # type: ignore[arg-type]
+        reissue=reissue,
+        issued_by_id=actor.id,
+        issued_by_name=actor.name,
+        reason=reason,
+        issued_at=now,
+    )
+    session.add(row)
+    return row
+
+
 def _add(
     session: Session,
     survey: SurveyRound,
     *,
+    actor: Actor,
+    reason: str,
     secret: str,
     nip: str,
     name: str,
@@ -108,7 +137,16 @@ def _add(
     session.flush()
     token = _issue(row, secret=secret)
     session.add(row)
-    return IssuedToken(respondent_id=row.id, nip=nip, name=name, unit=unit, email=email, token=token)  # type: ignore[arg-type]
+    _record(session, row, actor=actor, reason=reason, reissue=False, now=now)
+    return IssuedToken(
+        respondent_id=row.id,  # type: ignore[arg-type]
+        nip=nip,
+        name=name,
+        unit=unit,
+        email=email,
+        account_id=account_id,
+        token=token,
+    )
 
 
 Problem = tuple[str, str]  # (Indonesian, English)
@@ -175,7 +213,14 @@ def _shown(errors: list[Problem], index: int, more: str) -> str:
 
 
 def _add_new(
-    session: Session, survey: SurveyRound, *, people: Iterable[dict[str, Any]], secret: str, now: datetime
+    session: Session,
+    survey: SurveyRound,
+    *,
+    actor: Actor,
+    reason: str,
+    people: Iterable[dict[str, Any]],
+    secret: str,
+    now: datetime,
 ) -> PopulationImport:
     """Add each person whose NIP the round does not have yet, then invite them (if the round is open)."""
     result = PopulationImport()
@@ -184,7 +229,9 @@ def _add_new(
         if person["nip"] in existing:
             result.skipped_existing.append(person["nip"])
             continue
-        result.issued.append(_add(session, survey, secret=secret, now=now, **person))
+        result.issued.append(
+            _add(session, survey, actor=actor, reason=reason, secret=secret, now=now, **person)
+        )
     outreach.invite_respondents(session, survey=survey, now=now)
     return result
 
@@ -226,7 +273,7 @@ def import_population_csv(
         {"nip": r["nip"], "name": r["name"], "unit": r.get("unit", ""), "email": r.get("email", "")}
         for r in rows
     )
-    return _add_new(session, survey, people=people, secret=secret, now=now)
+    return _add_new(session, survey, actor=actor, reason=CSV_REASON, people=people, secret=secret, now=now)
 
 
 def add_accounts(
@@ -253,45 +300,74 @@ def add_accounts(
         }
         for account in active_accounts(session, unit=unit or None)
     )
-    return _add_new(session, survey, people=people, secret=secret, now=now)
+    return _add_new(
+        session, survey, actor=actor, reason=ACCOUNTS_REASON, people=people, secret=secret, now=now
+    )
 
 
 def reissue_token(
-    session: Session, *, actor: Actor, respondent_id: int, secret: str, now: datetime | None = None
-) -> IssuedToken:
-    """Replace a respondent's lost link: the old one stops working, a new invitation goes out."""
+    session: Session,
+    *,
+    actor: Actor,
+    respondent_id: int,
+    secret: str,
+    reason: str,
+    now: datetime | None = None,
+) -> SurveyLinkIssue:
+    """Replace a respondent's lost link: recorded, the old one stops working, the new one goes to them only.
+
+    Whether the respondent has answered is neither asked nor told: the reissue goes ahead either way
+    (an answer already given stays, and the respondent cannot answer twice), so a reissue cannot be
+    used to learn who has answered.
+    """
     now = now or utcnow()
+    reason = clean_text(reason, field="reason", label="Alasan", label_en="The reason", max_chars=500)
+    if not reason:
+        raise InvalidInput(
+            "Tulis alasan penerbitan ulang; responden akan membacanya.",
+            en="Give the reason for reissuing; the respondent will read it.",
+            field="reason",
+        )
     person = session.get(SurveyRespondent, respondent_id)
     if person is None:
         raise NotFound(
             f"Responden {respondent_id} tidak ditemukan.", en=f"Respondent {respondent_id} was not found."
         )
     survey = _open_round_for_writes(session, actor=actor, round_id=person.round_id)
-    if person.responded_at is not None:
+    if not person.email and person.account_id is None:
         raise Conflict(
-            "Responden ini sudah menjawab; tokennya tidak diterbitkan ulang.",
-            en="This respondent has already answered; the token is not reissued.",
+            "Responden ini tidak punya email atau akun, jadi tautan baru tidak dapat sampai kepadanya: "
+            "tautan hanya dikirim kepada responden sendiri, lewat email atau kotak masuk akunnya.",
+            en="This respondent has neither an email nor an account, so a new link cannot reach them: "
+            "links go to respondents only, by email or to their account's inbox.",
         )
     outreach.cancel_for_respondent(session, survey=survey, respondent_id=respondent_id)
-    token = _issue(person, secret=secret)
-    person.invited_at = None
+    _issue(person, secret=secret)
+    issue = _record(session, person, actor=actor, reason=reason, reissue=True, now=now)
+    # The notice carries the new link, so it is the invitation; reminders count from it.
+    person.invited_at = now if outreach.is_open(survey, now=now) else None
     session.add(person)
     session.flush()
-    outreach.invite_respondents(session, survey=survey, now=now)
-    return IssuedToken(
-        respondent_id=person.id,  # type: ignore[arg-type]
-        nip=person.nip,
-        name=person.name,
-        unit=person.unit,
-        email=person.email,
-        token=token,
-    )
+    outreach.tell_reissued(session, survey=survey, person=person, issue=issue, now=now)
+    return issue
 
 
 def list_respondents(
     session: Session, *, actor: Actor, round_id: int, after_id: int = 0, limit: int = 50
 ) -> list[SurveyRespondent]:
-    """Return a page of a round's respondents by id (for the evaluator only)."""
+    """Return a page of a round's respondents by id (for those who run the evaluation; never who answered)."""
     survey = get_round(session, round_id=round_id)
     require_evaluator(actor, policy=policy_of(session, survey=survey))
     return queries.respondents_after(session, round_id=round_id, after_id=after_id, limit=limit)
+
+
+def link_issues(session: Session, *, actor: Actor, respondent_id: int) -> list[SurveyLinkIssue]:
+    """Return who issued a respondent's link, when and why (for those who run the evaluation)."""
+    person = session.get(SurveyRespondent, respondent_id)
+    if person is None:
+        raise NotFound(
+            f"Responden {respondent_id} tidak ditemukan.", en=f"Respondent {respondent_id} was not found."
+        )
+    survey = get_round(session, round_id=person.round_id)
+    require_evaluator(actor, policy=policy_of(session, survey=survey))
+    return queries.link_issues_of(session, respondent_id=respondent_id)

@@ -2,7 +2,9 @@
 
 A message to a respondent carries their id and salt, never the token: with the app secret the
 deliverer rebuilds the personal link when it sends. It is worth sending only while the round is
-open, the respondent has not answered and the link has not been reissued.
+open, the respondent has not answered and the link has not been reissued. A notice that the link
+was reissued is told even to someone who has answered (staff never learn who has): it is dropped
+only when the round closes or the link is reissued again.
 """
 
 from __future__ import annotations
@@ -13,14 +15,15 @@ from typing import Any
 from sqlmodel import Session
 
 from policies.evaluation.models import SurveyRespondent, SurveyRound
-from policies.evaluation.queries import still_answerable
+from policies.evaluation.queries import link_still_current, still_answerable
 from policies.evaluation.tokens import derive_token, survey_link
 from policies.outbox import hooks
 from policies.outbox.models import Reminder
 
 INVITATION = "survey_invitation"
 REMINDER = "survey_reminder"
-RESPONDENT_TEMPLATES = (INVITATION, REMINDER)
+REISSUED = "survey_link_reissued"
+RESPONDENT_TEMPLATES = (INVITATION, REMINDER, REISSUED)
 # With the app secret these rebuild a respondent's personal link; only the deliverer reads them.
 PRIVATE_CONTEXT = frozenset({"token_salt", "respondent_id"})
 
@@ -41,6 +44,20 @@ def why_obsolete(session: Session, reminder: Reminder, now: datetime) -> str:
         return "putaran survei sudah ditutup"
     if person.responded_at is not None:
         return "responden sudah menjawab"
+    if person.token_salt != reminder.context.get("token_salt"):
+        return "tautan responden sudah diterbitkan ulang"
+    return ""
+
+
+def why_link_obsolete(session: Session, reminder: Reminder, now: datetime) -> str:
+    """Say why a reissue notice is no longer worth sending: the round closed or the link changed again."""
+    round_id, respondent_id = reminder.context.get("round_id"), reminder.context.get("respondent_id")
+    survey = session.get(SurveyRound, round_id) if isinstance(round_id, int) else None
+    person = session.get(SurveyRespondent, respondent_id) if isinstance(respondent_id, int) else None
+    if survey is None or person is None:
+        return "putaran survei atau respondennya tidak ada lagi"
+    if survey.closed_at is not None or now >= survey.closes_at:
+        return "putaran survei sudah ditutup"
     if person.token_salt != reminder.context.get("token_salt"):
         return "tautan responden sudah diterbitkan ulang"
     return ""
@@ -67,8 +84,14 @@ def _extras(reminder: Reminder, *, base_url: str, secret: str) -> dict[str, Any]
 def register() -> None:
     """Register the respondent messages' hooks with the outbox."""
     hooks.register(
-        templates=RESPONDENT_TEMPLATES,
+        templates=(INVITATION, REMINDER),
         hooks=hooks.TemplateHooks(
             obsolete=why_obsolete, current=still_answerable, extras=_extras, private=PRIVATE_CONTEXT
+        ),
+    )
+    hooks.register(
+        templates=(REISSUED,),
+        hooks=hooks.TemplateHooks(
+            obsolete=why_link_obsolete, current=link_still_current, extras=_extras, private=PRIVATE_CONTEXT
         ),
     )

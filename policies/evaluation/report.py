@@ -12,17 +12,17 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session
 
-from policies.accounts.access import Actor
 from policies.core.errors import InvalidInput, NotFound
 from policies.core.i18n import format_datetime, format_share
 from policies.evaluation import charts, queries
-from policies.evaluation.common import get_round, num, policy_of, require_evaluator
+from policies.evaluation.common import get_round, num, policy_of
 from policies.evaluation.indicators import meets_target, trends, unit_in
 from policies.evaluation.results import (
     MIN_UNIT_RESPONDENTS,
     QuestionResultPublic,
     results_and_texts,
 )
+from policies.evaluation.views import require_results_published
 from policies.lifecycle.queries import get_kind
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -193,14 +193,13 @@ class IndicatorRow:
     chart: Any
 
 
-def report_context(session: Session, *, round_id: int, locale: str, actor: Actor | None) -> dict[str, Any]:
-    """Gather what the report shows; an unpublished round is for the evaluator's eyes only."""
+def report_context(session: Session, *, round_id: int, locale: str) -> dict[str, Any]:
+    """Gather what the report shows; a round's report is published when it closes, and not before."""
     if locale not in LOCALES:
         raise InvalidInput("Bahasa laporan: id atau en.", en="Report language: id or en.", field="lang")
     survey = get_round(session, round_id=round_id)
     policy = policy_of(session, survey=survey)
-    if survey.report_published_at is None:
-        require_evaluator(actor, policy=policy)
+    require_results_published(session, survey=survey)
     t = LABELS[locale]
     kind = get_kind(session, kind_id=policy.kind_id)
     # Read, not recomputed: a closed round's snapshot is what was published when it closed.
@@ -288,15 +287,13 @@ def report_context(session: Session, *, round_id: int, locale: str, actor: Actor
     }
 
 
-def render_report(
-    session: Session, *, round_id: int, fmt: str = "html", locale: str = "id", actor: Actor | None = None
-) -> str:
+def render_report(session: Session, *, round_id: int, fmt: str = "html", locale: str = "id") -> str:
     """Render a round's evaluation report as HTML or Markdown."""
     if fmt not in FORMATS:
         raise NotFound(
             f"Format laporan '{fmt}' tidak tersedia; pilih html atau md.",
             en=f"The report format '{fmt}' does not exist; choose html or md.",
         )
-    context = report_context(session, round_id=round_id, locale=locale, actor=actor)
+    context = report_context(session, round_id=round_id, locale=locale)
     name = "report.html.j2" if fmt == "html" else "report.md.j2"
     return _env(fmt).get_template(name).render(**context)

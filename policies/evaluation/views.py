@@ -7,9 +7,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from policies.accounts.access import Actor
 from policies.evaluation import queries
-from policies.evaluation.common import get_round, policy_of, require_evaluator
+from policies.evaluation.common import get_round, require_published
 from policies.evaluation.ikm import krejcie_morgan
 from policies.evaluation.models import SurveyRound
 from policies.evaluation.responses import round_for_token, round_questions
@@ -20,9 +19,10 @@ from policies.lifecycle.queries import get_kind, get_policy
 
 @dataclass(frozen=True)
 class RoundCounts:
-    """A round's population, answers so far and the Krejcie–Morgan target beside them."""
+    """A round's population, invitations and answers so far (totals only), and the target sample."""
 
     population: int
+    invited: int
     responses: int
     target_sample: int
 
@@ -42,15 +42,22 @@ def rounds_page(session: Session, *, slug: str, after_id: int = 0, limit: int = 
 def round_counts(session: Session, *, round_id: int) -> RoundCounts:
     """Count a round's population and answers, with the target sample."""
     population = queries.respondent_count(session, round_id=round_id)
+    invited = queries.invited_count(session, round_id=round_id)
     answered = queries.answered_count(session, round_id=round_id)
-    return RoundCounts(population, answered, krejcie_morgan(population))
+    return RoundCounts(population, invited, answered, krejcie_morgan(population))
 
 
-def results_of(session: Session, *, round_id: int, actor: Actor | None) -> ResultsPublic:
-    """Return a round's results: published once closed, live (evaluator only) while open."""
-    survey = get_round(session, round_id=round_id)
+def require_results_published(session: Session, *, survey: SurveyRound) -> None:
+    """Refuse an open round's results and report to everyone, telling its counts instead."""
     if survey.report_published_at is None:
-        require_evaluator(actor, policy=policy_of(session, survey=survey))
+        counts = round_counts(session, round_id=survey.id)  # type: ignore[arg-type]
+        require_published(survey, invited=counts.invited, responded=counts.responses)
+
+
+def results_of(session: Session, *, round_id: int) -> ResultsPublic:
+    """Return a round's results, public once it has closed; nobody's while it runs."""
+    survey = get_round(session, round_id=round_id)
+    require_results_published(session, survey=survey)
     return stored_results(session, survey=survey)
 
 

@@ -1,18 +1,21 @@
-"""Answering a survey through the one-time token link of an invitation."""
+"""Answering a survey through the one-time link of an invitation, and a round's report (once closed)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Request
+from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, Response
 
 from policies.core.errors import Conflict, InvalidInput, NotAuthenticated
-from policies.evaluation.common import policy_of
+from policies.core.secret_key import ensure_secret_key
+from policies.evaluation.common import get_round, policy_of
 from policies.evaluation.report import render_report as render_evaluation_report
 from policies.evaluation.responses import submit_response
-from policies.evaluation.views import questionnaire
+from policies.evaluation.views import questionnaire, round_counts
 from service.api.params import IdPath
 from service.deps import SessionDep
 from service.web.render import (
@@ -25,11 +28,36 @@ from service.web.render import (
     printable,
     redirect,
     render,
+    web_of,
 )
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 # The address holds the respondent's token: it must not travel into the header's login link.
 PRIVATE = {"login_next": False}
+# The emailed link's token is traded at once for this cookie, so the questionnaire's address (and
+# every later request, the language switch's return path included) carries no token into a log.
+SURVEY_COOKIE = "siklus_survey"
+SURVEY_PATH = "/survei"
+SURVEY_SESSION_SECONDS = 2 * 60 * 60
+
+
+def _sealer(request: Request) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(ensure_secret_key(web_of(request).settings), salt="siklus-survey-session")
+
+
+def _secure(request: Request) -> bool:
+    return web_of(request).settings.base_url.startswith("https://")
+
+
+def _session_token(request: Request) -> str:
+    """Return the token of the visitor's survey session ("" when none, or when it has expired)."""
+    sealed = request.cookies.get(SURVEY_COOKIE, "")
+    if not sealed:
+        return ""
+    try:
+        return str(_sealer(request).loads(sealed, max_age=SURVEY_SESSION_SECONDS))
+    except BadData:
+        return ""
 
 
 def _answers(questions: list[dict[str, Any]], form: FormData) -> dict[str, Any]:
@@ -48,14 +76,29 @@ def _answers(questions: list[dict[str, Any]], form: FormData) -> dict[str, Any]:
     return answers
 
 
-def _invalid(request: Request, exc: NotAuthenticated) -> Response:
-    context = {"invalid": message_of(request, exc), **PRIVATE}
-    response = render(request, "web/survey.html", context, status_code=404)
+def _no_referrer(response: Response) -> Response:
+    # The address once held the respondent's key: never hand it to another site in a Referer header.
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
-def _page(request: Request, session: PageReadSessionDep, token: str, **extra: Any) -> Response:
+def _invalid(request: Request, exc: NotAuthenticated) -> Response:
+    context = {"invalid": message_of(request, exc), **PRIVATE}
+    return _no_referrer(render(request, "web/survey.html", context, status_code=404))
+
+
+def _no_session(request: Request) -> Response:
+    return _invalid(
+        request,
+        NotAuthenticated(
+            "Sesi survei Anda tidak ada atau sudah berakhir. Buka lagi tautan pribadi dari undangan Anda.",
+            en="Your survey session is missing or has expired. "
+            "Open the personal link from your invitation again.",
+        ),
+    )
+
+
+def _page(request: Request, session: Session, token: str, **extra: Any) -> Response:
     try:
         form = questionnaire(session, token=token)
     except NotAuthenticated as exc:
@@ -66,29 +109,48 @@ def _page(request: Request, session: PageReadSessionDep, token: str, **extra: An
         "questions": form.questions,
         "policy": policy_of(session, survey=form.survey),
         "answered": form.answered,
-        "token": token,
         # The unit from the population list is chosen already; the respondent may correct it.
         "values": {"unit": form.unit} if form.unit else {},
     }
     context.update(PRIVATE, **extra)
-    response = render(request, "web/survey.html", context, status_code=status)
-    # The token is the respondent's key: never leak it to another site through the Referer header.
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    return _no_referrer(render(request, "web/survey.html", context, status_code=status))
 
 
 @router.get("/survei", name="survey")
 def survey_form(
     request: Request, session: PageReadSessionDep, actor: PageActorDep, token: str = ""
 ) -> Response:
-    """Show the questionnaire a token opens."""
+    """Trade the invitation link's token for a survey session, or show the session's questionnaire."""
+    if token:
+        try:
+            questionnaire(session, token=token)
+        except NotAuthenticated as exc:
+            return _invalid(request, exc)
+        response = _no_referrer(redirect(request, SURVEY_PATH))
+        response.set_cookie(
+            SURVEY_COOKIE,
+            _sealer(request).dumps(token),
+            max_age=SURVEY_SESSION_SECONDS,
+            path=SURVEY_PATH,
+            httponly=True,
+            # Lax, not strict: the first request comes from a link in an email (another site).
+            samesite="lax",
+            secure=_secure(request),
+        )
+        return response
+    token = _session_token(request)
+    if not token:
+        return _no_session(request)
     return _page(request, session, token)
 
 
 @router.post("/survei")
 def submit(request: Request, form: FormDep, session: SessionDep, actor: PageActorDep) -> Response:
     """Save the answers once; a refusal shows the form again with every answer kept."""
-    token = str(form.get("token", ""))
+    # A form rendered before the session existed sent the token itself; that keeps working.
+    token = _session_token(request) or str(form.get("token", ""))
+    if not token:
+        return _no_session(request)
     try:
         opened = questionnaire(session, token=token)
     except NotAuthenticated as exc:
@@ -101,8 +163,12 @@ def submit(request: Request, form: FormDep, session: SessionDep, actor: PageActo
         bad = set(exc.extra.get("questions") or ([exc.field] if getattr(exc, "field", None) else []))
         problem = message_of(request, exc)
         return _page(request, session, token, values=answers, problem=problem, bad=bad, status=422)
-    # Redirected, so reloading the thanks page never sends the answers again.
-    return redirect(request, "/survei/terima-kasih")
+    # Redirected, so reloading the thanks page never sends the answers again; the session is done.
+    response = redirect(request, "/survei/terima-kasih")
+    response.delete_cookie(
+        SURVEY_COOKIE, path=SURVEY_PATH, httponly=True, samesite="lax", secure=_secure(request)
+    )
+    return response
 
 
 @router.get("/survei/terima-kasih", name="survey_thanks")
@@ -115,8 +181,14 @@ def thanks(request: Request, actor: PageActorDep) -> Response:
 def evaluation_report(
     round_id: IdPath, request: Request, session: PageReadSessionDep, actor: PageActorDep
 ) -> Response:
-    """Show a survey round's evaluation report in the visitor's language (printable)."""
-    html = render_evaluation_report(
-        session, round_id=round_id, fmt="html", locale=locale_of(request), actor=actor
-    )
+    """Show a closed round's evaluation report (printable); a running round shows its totals only."""
+    survey = get_round(session, round_id=round_id)
+    if survey.report_published_at is None:
+        context = {
+            "survey": survey,
+            "policy": policy_of(session, survey=survey),
+            "counts": round_counts(session, round_id=round_id),
+        }
+        return render(request, "web/evaluation_round.html", context)
+    html = render_evaluation_report(session, round_id=round_id, fmt="html", locale=locale_of(request))
     return HTMLResponse(printable(html))

@@ -45,7 +45,7 @@ from tests.policies.evaluation.conftest import csv_of
 
 pytestmark = [pytest.mark.flows, pytest.mark.usefixtures("prefect_harness")]
 LINK = re.compile(r"(http://\S+/survei\?token=(\S+))")
-EVALUATOR = Actor(id=None, name="Eva Luator", role=Role.EVALUATOR)
+EVALUATOR = Actor(id=None, name="Eva Luator", role=Role.EVALUATOR, unit=walk.UNIT)
 LOW_ON_COMPLAINTS = [3, 3, 3, 4, 3, 3, 3, 1, 3]  # u8 (complaints handling) scored 1
 
 

@@ -141,7 +141,7 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
         "nip": "198703152010011002",
         "unit": "Dinas Pendidikan",
     },
-    "evaluator": {"email": "eva@siklus.test", "name": "Eva Evaluator", "role": Role.EVALUATOR},
+    "evaluator": {"email": "eva@siklus.test", "name": "Eva Evaluator", "role": Role.EVALUATOR, "unit": UNIT},
 }
 
 

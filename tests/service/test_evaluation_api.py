@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import col, select
 
 from policies.accounts.models import Role
 from policies.core.db import unit_of_work
+from policies.core.secret_key import ensure_secret_key
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
-from tests.service.conftest import SLUG, auth, make_token, problem_of
+from policies.outbox.message_text import render_email
+from policies.outbox.models import Channel, Reminder
+from tests.service.conftest import SLUG, UNIT, auth, make_token, problem_of
 
+LINK = re.compile(r"https?://\S+/survei\?token=\S+")
 POPULATION = "nip,nama,unit,email\n" + "".join(
     f"19850101201001{i:04d},ASN {i},Dinas {'Kesehatan' if i % 2 else 'Pendidikan'},asn{i}@tangsel.go.id\n"
     for i in range(6)
@@ -21,7 +28,7 @@ POPULATION = "nip,nama,unit,email\n" + "".join(
 
 @pytest.fixture
 def evaluator_token(db: str) -> str:
-    return make_token(db, email="eva@siklus.test", name="Eva Evaluator", role=Role.EVALUATOR)
+    return make_token(db, email="eva@siklus.test", name="Eva Evaluator", role=Role.EVALUATOR, unit=UNIT)
 
 
 @pytest.fixture
@@ -51,7 +58,23 @@ def sheet(questions: list[dict[str, Any]], score: int) -> dict[str, Any]:
     return out
 
 
+def mailed_tokens(client: TestClient, template: str = "survey_invitation") -> list[str]:
+    """Return the survey tokens of the links the outbox emails to respondents (in the order queued)."""
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    with unit_of_work(settings.database_url) as s:
+        mails = s.exec(
+            select(Reminder)
+            .where(Reminder.template == template, Reminder.channel == Channel.EMAIL)
+            .order_by(col(Reminder.id))
+        ).all()
+        bodies = [
+            render_email(m, base_url=settings.base_url, secret=ensure_secret_key(settings))[1] for m in mails
+        ]
+    return [parse_qs(urlparse(LINK.search(b).group(0)).query)["token"][0] for b in bodies]  # type: ignore[union-attr]
+
+
 def open_with_population(client: TestClient, token: str) -> tuple[int, list[str]]:
+    """Open a round and upload six ASN; return the round and the tokens their invitations carry."""
     made = client.post(f"/api/v1/policies/{SLUG}/rounds", headers=auth(token), json={})
     assert made.status_code == 201, made.text
     rid = made.json()["id"]
@@ -62,9 +85,10 @@ def open_with_population(client: TestClient, token: str) -> tuple[int, list[str]
     )
     assert up.status_code == 201, up.text
     body = up.json()
-    assert (body["population"], body["target_sample"]) == (6, 6)
-    assert all(t["link"].endswith(t["token"]) for t in body["issued"])
-    return rid, [t["token"] for t in body["issued"]]
+    assert (body["added"], body["population"], body["invited"], body["target_sample"]) == (6, 6, 6, 6)
+    # The links go to the respondents only: the evaluator's answer holds no token, no link.
+    assert "token" not in up.text and "survei?" not in up.text and body["unreachable"] == []
+    return rid, mailed_tokens(client)
 
 
 def test_template_is_public_and_has_the_nine_unsur(client: TestClient) -> None:
@@ -155,22 +179,43 @@ def test_token_survey_flow_results_and_report(
         "conflict",
     )
 
-    problem_of(client.get(f"/api/v1/rounds/{rid}/results"), 401, "unauthenticated")
-    live = client.get(f"/api/v1/rounds/{rid}/results", headers=auth(evaluator_token)).json()
-    # Two sheets of 3s and two of 4s: NRR 3,5 everywhere -> 87,50 -> B.
-    assert (live["ikm"]["ikm"], live["ikm"]["category"], live["responses"]) == ("87.50", "B", 4)
-    problem_of(client.get(f"/api/v1/rounds/{rid}/report.html"), 401, "unauthenticated")
+    # While the round runs its results and report are nobody's, its own evaluator's included: counts only.
+    for headers in ({}, auth(evaluator_token)):
+        for path in ("results", "report.html", "report.md"):
+            body = problem_of(client.get(f"/api/v1/rounds/{rid}/{path}", headers=headers), 409, "conflict")
+            assert "6 diundang, 4 sudah menjawab" in body["detail"]
+    counts = client.get(f"/api/v1/rounds/{rid}").json()
+    assert (counts["population"], counts["invited"], counts["responses"]) == (6, 6, 4)
 
     people = client.get(f"/api/v1/rounds/{rid}/respondents", headers=auth(evaluator_token)).json()
-    assert sum(p["responded"] for p in people["items"]) == 4 and "token" not in people["items"][0]
+    # Who answered (or how often they were reminded, which stops once they answer) is never shown.
+    assert set(people["items"][0]) == {"id", "nip", "name", "unit", "email"}
     problem_of(
         client.get(f"/api/v1/rounds/{rid}/respondents", headers=auth(stakeholder_token)), 403, "forbidden"
     )
     lost = people["items"][5]["id"]
-    new = client.post(f"/api/v1/respondents/{lost}/token", headers=auth(evaluator_token))
-    assert new.status_code == 201
+    problem_of(
+        client.post(f"/api/v1/respondents/{lost}/token", headers=auth(evaluator_token), json={}),
+        422,
+        "validation-error",
+    )
+    new = client.post(
+        f"/api/v1/respondents/{lost}/token", headers=auth(evaluator_token), json={"reason": "Email terhapus."}
+    )
+    assert new.status_code == 201 and "token" not in new.json() and tokens[5] not in new.text
+    assert (new.json()["reason"], new.json()["issued_by_name"], new.json()["reissue"]) == (
+        "Email terhapus.",
+        "Eva Evaluator",
+        True,
+    )
+    [reissued] = mailed_tokens(client, "survey_link_reissued")
     problem_of(client.get("/api/v1/survey", headers={"X-Survey-Token": tokens[5]}), 401, "unauthenticated")
-    assert client.get("/api/v1/survey", headers={"X-Survey-Token": new.json()["token"]}).is_success
+    assert client.get("/api/v1/survey", headers={"X-Survey-Token": reissued}).is_success
+    record = client.get(f"/api/v1/respondents/{lost}/link-issues", headers=auth(evaluator_token)).json()
+    assert [(r["reissue"], r["reason"]) for r in record] == [
+        (False, "Populasi diunggah (CSV) / population uploaded (CSV)"),
+        (True, "Email terhapus."),
+    ]
 
     closed = client.post(f"/api/v1/rounds/{rid}/close", headers=auth(evaluator_token))
     assert closed.status_code == 200 and closed.json()["report_published_at"]

@@ -15,10 +15,10 @@ from policies.consultation.comments import dispose
 from policies.consultation.models import Campaign, ConsultationWindow, Outcome, Stance
 from policies.consultation.windows import publish_report
 from policies.core.db import unit_of_work, utcnow
-from policies.evaluation.rounds import open_round
+from policies.evaluation.rounds import close_round, open_round
 from policies.lifecycle.models import Policy, Stage
 from tests.service.conftest import open_consultation
-from tests.web.conftest import DRAFTER, SLUG, clause_keys, comment, post_form, sign_in, use_english
+from tests.web.conftest import DRAFTER, SLUG, UNIT, clause_keys, comment, post_form, sign_in, use_english
 
 TRIAGE = f"/policies/{SLUG}/triage"
 REPORT = f"/policies/{SLUG}/report"
@@ -196,7 +196,7 @@ def test_consultation_report_reads_a_page_at_a_time_or_whole(
 def test_evaluation_report_in_the_visitors_language_readable_on_a_phone(
     web: TestClient, drafter: str
 ) -> None:
-    evaluator = Actor(id=None, name="Eva", role=Role.EVALUATOR)
+    evaluator = Actor(id=None, name="Eva", role=Role.EVALUATOR, unit=UNIT)
     now = utcnow()
     with unit_of_work(web.app.state.settings.database_url) as s:  # type: ignore[attr-defined]
         policy = s.exec(select(Policy).where(Policy.slug == SLUG)).one()
@@ -206,10 +206,16 @@ def test_evaluation_report_in_the_visitors_language_readable_on_a_phone(
         round_id = open_round(
             s, actor=evaluator, slug=SLUG, opens_at=now, closes_at=now + timedelta(days=30)
         ).id
-    anonymous = web.get(f"/evaluation/rounds/{round_id}/report", follow_redirects=False)
-    assert anonymous.status_code == 303  # an unpublished report is for the evaluators' eyes
-    sign_in(web, drafter)
+    # While the round runs its report is nobody's: every visitor, its own drafter too, sees totals only.
+    for who in (None, drafter):
+        if who:
+            sign_in(web, who)
+        running = web.get(f"/evaluation/rounds/{round_id}/report", follow_redirects=False)
+        assert running.status_code == 200 and running.template.name == "web/evaluation_round.html"  # type: ignore[attr-defined]
+        assert "IKM" not in running.text and "diterbitkan ketika putaran ditutup" in running.text
     assert "Survei putaran 1" in web.get(f"/policies/{SLUG}").text
+    with unit_of_work(web.app.state.settings.database_url) as s:  # type: ignore[attr-defined]
+        close_round(s, actor=evaluator, round_id=round_id)  # type: ignore[arg-type]
     use_english(web)
     report = web.get(f"/evaluation/rounds/{round_id}/report")
     assert report.status_code == 200 and '<html lang="en">' in report.text and "print.css" in report.text

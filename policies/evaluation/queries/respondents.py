@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from policies.accounts.models import Account, Role
 from policies.evaluation.models import (
+    SurveyLinkIssue,
     SurveyRespondent,
     SurveyResponse,
     SurveyRound,
@@ -136,9 +137,41 @@ def answer_sheets(session: Session, *, round_id: int) -> Iterable[tuple[dict[str
 
 
 def staff_to_notify(session: Session, *, policy: Policy, evaluators: bool = True) -> list[Account]:
-    """Return the active drafters of the policy's unit and, if asked, every active evaluator."""
-    cond = (col(Account.role) == Role.DRAFTER.value) & (col(Account.unit) == policy.unit)
-    if evaluators:
-        cond = cond | (col(Account.role) == Role.EVALUATOR.value)
+    """Return the active drafters of the policy's unit and, if asked, its unit's active evaluators."""
+    roles = [Role.DRAFTER.value] + ([Role.EVALUATOR.value] if evaluators else [])
+    cond = col(Account.role).in_(roles) & (col(Account.unit) == policy.unit)
     stmt = select(Account).where(cond, col(Account.active).is_(True)).order_by(col(Account.id))
     return list(session.exec(stmt))
+
+
+def invited_count(session: Session, *, round_id: int) -> int:
+    """Count a round's respondents whose invitation has been queued."""
+    stmt = (
+        select(func.count())
+        .select_from(SurveyRespondent)
+        .where(SurveyRespondent.round_id == round_id, col(SurveyRespondent.invited_at).is_not(None))
+    )
+    return int(session.exec(stmt).one())
+
+
+def link_issues_of(session: Session, *, respondent_id: int) -> list[SurveyLinkIssue]:
+    """Return every issue of a respondent's link, oldest first."""
+    stmt = select(SurveyLinkIssue).where(SurveyLinkIssue.respondent_id == respondent_id)
+    return list(session.exec(stmt.order_by(col(SurveyLinkIssue.id))))
+
+
+def link_still_current(now: datetime) -> sa.ColumnElement[bool]:
+    """Hold for a reissue notice whose link is still the respondent's and whose round is still open."""
+    ctx = col(Reminder.context)
+    current = (
+        sa.select(SurveyRespondent.id)
+        .join(SurveyRound, col(SurveyRound.id) == SurveyRespondent.round_id)
+        .where(
+            col(SurveyRespondent.id) == ctx["respondent_id"].as_integer(),
+            col(SurveyRound.id) == ctx["round_id"].as_integer(),
+            col(SurveyRespondent.token_salt) == ctx["token_salt"].as_string(),
+            col(SurveyRound.closed_at).is_(None),
+            col(SurveyRound.closes_at) > now,
+        )
+    )
+    return current.exists()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, WithJsonSchema
 
-from policies.evaluation.population import IssuedToken
+from policies.evaluation.survey import MAX_TEXT, MAX_YEARS_OF_SERVICE
 
 
 class QuestionPublic(BaseModel):
@@ -37,7 +37,7 @@ class RoundIn(BaseModel):
 
 
 class RoundPublic(BaseModel):
-    """A survey round with its counts beside the Krejcie–Morgan target sample."""
+    """A survey round with its counts (totals only) beside the Krejcie–Morgan target sample."""
 
     id: int
     policy_slug: str
@@ -50,7 +50,8 @@ class RoundPublic(BaseModel):
     reminder_max: int
     reminder_interval_days: int
     population: int
-    responses: int
+    invited: int = Field(description="Respondents whose invitation has been queued.")
+    responses: int = Field(description="Answer sheets received (a total: who answered is never shown).")
     target_sample: int
 
 
@@ -61,18 +62,17 @@ class RoundPage(BaseModel):
     next: str | None
 
 
-class TokenPublic(IssuedToken):
-    """A one-time token, shown only in this response: put it in the invitation link."""
-
-    link: str
-
-
 class PopulationPublic(BaseModel):
-    """What an upload added (with the tokens, once) and which NIPs were already there."""
+    """What an upload added and which NIPs were already there; the links go to the respondents only."""
 
-    issued: list[TokenPublic]
+    added: int = Field(description="Respondents added; each is invited by email and in-app inbox.")
     skipped_existing: list[str]
+    unreachable: list[str] = Field(
+        description="NIPs added with neither an email nor an account: no invitation can reach them "
+        "(links go to respondents only, never through staff)."
+    )
     population: int
+    invited: int
     target_sample: int
 
 
@@ -83,15 +83,32 @@ class AccountsIn(BaseModel):
 
 
 class RespondentPublic(BaseModel):
-    """A respondent as the evaluator sees them: never the token, never the answers."""
+    """A member of the population: never the token, never whether or when they answered."""
 
     id: int
     nip: str
     name: str
     unit: str
     email: str
-    responded: bool
-    reminders_sent: int
+
+
+class ReissueIn(BaseModel):
+    """Why a respondent's link is reissued; the respondent reads it with the new link."""
+
+    reason: str = Field(
+        min_length=1, max_length=500, examples=["Email undangan terhapus; diminta responden."]
+    )
+
+
+class LinkIssuePublic(BaseModel):
+    """One issue or reissue of a respondent's link: who, when and why (the link only they get)."""
+
+    respondent_id: int
+    reissue: bool
+    issued_by_id: int | None
+    issued_by_name: str
+    reason: str
+    issued_at: datetime
 
 
 class RespondentPage(BaseModel):
@@ -111,11 +128,42 @@ class QuestionnairePublic(BaseModel):
     questions: list[QuestionPublic]
 
 
-class ResponseIn(BaseModel):
-    """An answer sheet: {question code: answer}; the token may come here or in the X-Survey-Token header."""
+# The documented shape of an answer sheet. The domain checks each answer against its question and
+# names every question at fault in one 422 (`questions`), so the body is not refused field by field here.
+ANSWERS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "One answer per question code of the questionnaire (GET /survey): a `scale` question "
+    "takes an integer 1–4; `single` one of its `options` (the profile's `unit` too, when the population "
+    "names units); `multi` a list of its `options`; `number` (years_of_service) an integer "
+    f"0–{MAX_YEARS_OF_SERVICE}; `text` a string of at most {MAX_TEXT} characters. Every `required` "
+    'question must be answered; optional ones may be left out, "" or []. An unknown code is refused.',
+    "propertyNames": {"type": "string", "minLength": 1, "maxLength": 80},
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "integer", "minimum": 0, "maximum": MAX_YEARS_OF_SERVICE, "title": "scale or number"},
+            {"type": "string", "maxLength": MAX_TEXT, "title": "single or text"},
+            {"type": "array", "items": {"type": "string"}, "title": "multi"},
+        ]
+    },
+    "examples": [
+        {
+            "u1": 4,
+            "u2": 3,
+            "format_pelatihan": "Daring mandiri",
+            "saran": "Perbanyak pelatihan daring.",
+            "unit": "Dinas Kesehatan",
+            "golongan": "III",
+            "years_of_service": 8,
+        }
+    ],
+}
 
-    token: str | None = Field(default=None, max_length=200)
-    answers: dict[str, Any]
+
+class ResponseIn(BaseModel):
+    """An answer sheet; the token comes in the X-Survey-Token header (or here, as `token`)."""
+
+    token: str | None = Field(default=None, max_length=200, description="Prefer the X-Survey-Token header.")
+    answers: Annotated[dict[str, Any], WithJsonSchema(ANSWERS_SCHEMA)]
 
 
 class ResponseReceipt(BaseModel):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.security import APIKeyHeader
 from sqlmodel import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
@@ -14,19 +15,19 @@ from policies.core.db import utcnow
 from policies.core.errors import InvalidInput, NotAuthenticated
 from policies.core.listing import MAX_PAGE, cursor_id, id_cursor
 from policies.core.secret_key import ensure_secret_key
-from policies.core.settings import Settings
 from policies.evaluation import population, responses, rounds, views
 from policies.evaluation.common import get_round
-from policies.evaluation.models import SurveyRespondent, SurveyRound
-from policies.evaluation.population import IssuedToken, PopulationImport
+from policies.evaluation.models import SurveyRound
+from policies.evaluation.population import PopulationImport
 from policies.evaluation.report import render_report
 from policies.evaluation.results import ResultsPublic
-from policies.evaluation.tokens import survey_link
 from service.api.evaluation.schemas import (
     AccountsIn,
+    LinkIssuePublic,
     PopulationPublic,
     QuestionnairePublic,
     QuestionPublic,
+    ReissueIn,
     RespondentPage,
     RespondentPublic,
     ResponseIn,
@@ -34,15 +35,35 @@ from service.api.evaluation.schemas import (
     RoundIn,
     RoundPage,
     RoundPublic,
-    TokenPublic,
 )
 from service.api.params import IdPath
 from service.api.schemas import read_model
-from service.auth import ActorDep, OptionalActorDep
+from service.auth import ActorDep
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
 
 router = APIRouter(tags=["evaluation"])
 TOKEN_HEADER = "X-Survey-Token"
+# The token travels in a header (or the body of a submission), never in a URL that gets logged.
+SURVEY_TOKEN = APIKeyHeader(
+    name=TOKEN_HEADER,
+    scheme_name="SurveyToken",
+    description="The respondent's one-time survey token, from the personal link of their invitation "
+    "(the part after `token=`). No account is needed.",
+    auto_error=False,
+)
+SurveyTokenDep = Annotated[str | None, Security(SURVEY_TOKEN)]
+NO_TOKEN: dict[int | str, dict[str, Any]] = {
+    401: {
+        "description": f"Token survei tidak dikirim atau tidak dikenal (header {TOKEN_HEADER}); tautan "
+        "yang diterbitkan ulang membuat token lama tidak berlaku."
+    }
+}
+UNPUBLISHED: dict[int | str, dict[str, Any]] = {
+    409: {
+        "description": "Putaran masih berjalan: hasil dan laporan diterbitkan ketika putaran ditutup; "
+        "sampai saat itu hanya jumlah diundang dan sudah menjawab yang ditampilkan (GET /rounds/{id})."
+    }
+}
 
 
 def round_public(session: Session, survey: SurveyRound) -> RoundPublic:
@@ -54,25 +75,21 @@ def round_public(session: Session, survey: SurveyRound) -> RoundPublic:
         survey,
         policy_slug=policy.slug,
         population=counts.population,
+        invited=counts.invited,
         responses=counts.responses,
         target_sample=counts.target_sample,
     )
 
 
-def token_public(settings: Settings, t: IssuedToken) -> TokenPublic:
-    """Render an issued token with its invitation link."""
-    return TokenPublic(**t.model_dump(), link=survey_link(base_url=settings.base_url, token=t.token))
-
-
-def population_public(
-    session: Session, settings: Settings, result: PopulationImport, round_id: int
-) -> PopulationPublic:
-    """Render an upload's outcome."""
+def population_public(session: Session, result: PopulationImport, round_id: int) -> PopulationPublic:
+    """Render an upload's outcome: counts and NIPs, never a token (invitations carry them)."""
     counts = views.round_counts(session, round_id=round_id)
     return PopulationPublic(
-        issued=[token_public(settings, t) for t in result.issued],
+        added=len(result.issued),
         skipped_existing=result.skipped_existing,
+        unreachable=result.unreachable,
         population=counts.population,
+        invited=counts.invited,
         target_sample=counts.target_sample,
     )
 
@@ -182,49 +199,59 @@ CSV_BODY: dict[str, Any] = {
 def upload_population(
     round_id: IdPath, csv_text: CsvDep, actor: ActorDep, session: SessionDep, settings: SettingsDep
 ) -> PopulationPublic:
-    """Upload ASN (nip, nama, unit, email) as CSV; each gets a one-time token, shown only now."""
+    """Upload ASN (nip, nama, unit, email) as CSV; each gets a personal link by email and inbox only."""
     result = population.import_population_csv(
         session, actor=actor, round_id=round_id, csv_text=csv_text, secret=ensure_secret_key(settings)
     )
-    return population_public(session, settings, result, round_id)
+    return population_public(session, result, round_id)
 
 
 @router.post("/rounds/{round_id}/population/accounts", status_code=201, response_model=PopulationPublic)
 def add_accounts(
     round_id: IdPath, payload: AccountsIn, actor: ActorDep, session: SessionDep, settings: SettingsDep
 ) -> PopulationPublic:
-    """Add active accounts (optionally of one unit) as respondents; tokens come back once."""
+    """Add active accounts (optionally of one unit) as respondents; each is invited personally."""
     result = population.add_accounts(
         session, actor=actor, round_id=round_id, unit=payload.unit, secret=ensure_secret_key(settings)
     )
-    return population_public(session, settings, result, round_id)
+    return population_public(session, result, round_id)
 
 
 @router.get("/rounds/{round_id}/respondents", response_model=RespondentPage)
 def list_respondents(
     round_id: IdPath, actor: ActorDep, session: ReadSessionDep, after: After = None, limit: Limit = 50
 ) -> RespondentPage:
-    """List a round's respondents (evaluator only): who answered, how often reminded."""
+    """List a round's population (admins, the unit's evaluators and drafters); never who answered."""
     rows = population.list_respondents(
         session, actor=actor, round_id=round_id, after_id=_after(after), limit=limit
     )
     nxt = id_cursor(rows[-1].id) if len(rows) == limit else None
-    return RespondentPage(items=[_respondent(r) for r in rows], next=nxt)
+    return RespondentPage(items=[read_model(RespondentPublic, r) for r in rows], next=nxt)
 
 
-def _respondent(r: SurveyRespondent) -> RespondentPublic:
-    return read_model(RespondentPublic, r, responded=r.responded_at is not None)
-
-
-@router.post("/respondents/{respondent_id}/token", status_code=201, response_model=TokenPublic)
+@router.post("/respondents/{respondent_id}/token", status_code=201, response_model=LinkIssuePublic)
 def reissue_token(
-    respondent_id: IdPath, actor: ActorDep, session: SessionDep, settings: SettingsDep
-) -> TokenPublic:
-    """Issue a new token for a respondent who lost the link (evaluator only); the old one stops working."""
-    issued = population.reissue_token(
-        session, actor=actor, respondent_id=respondent_id, secret=ensure_secret_key(settings)
+    respondent_id: IdPath, payload: ReissueIn, actor: ActorDep, session: SessionDep, settings: SettingsDep
+) -> LinkIssuePublic:
+    """Reissue a respondent's lost link, with a reason: the old one stops working, and the new one goes
+    to the respondent only (email and in-app inbox), with who reissued it, when and why."""
+    issue = population.reissue_token(
+        session,
+        actor=actor,
+        respondent_id=respondent_id,
+        secret=ensure_secret_key(settings),
+        reason=payload.reason,
     )
-    return token_public(settings, issued)
+    return read_model(LinkIssuePublic, issue)
+
+
+@router.get("/respondents/{respondent_id}/link-issues", response_model=list[LinkIssuePublic])
+def read_link_issues(
+    respondent_id: IdPath, actor: ActorDep, session: ReadSessionDep
+) -> list[LinkIssuePublic]:
+    """Read the record of a respondent's link issues and reissues: who, when and why."""
+    rows = population.link_issues(session, actor=actor, respondent_id=respondent_id)
+    return [read_model(LinkIssuePublic, r) for r in rows]
 
 
 def _token(header: str | None, body: str | None = None) -> str:
@@ -237,11 +264,9 @@ def _token(header: str | None, body: str | None = None) -> str:
     return token
 
 
-@router.get("/survey", response_model=QuestionnairePublic)
-def read_questionnaire(
-    session: ReadSessionDep, x_survey_token: Annotated[str | None, Header(max_length=200)] = None
-) -> QuestionnairePublic:
-    """Read the questionnaire a survey token opens (no account needed)."""
+@router.get("/survey", response_model=QuestionnairePublic, responses=NO_TOKEN)
+def read_questionnaire(session: ReadSessionDep, x_survey_token: SurveyTokenDep = None) -> QuestionnairePublic:
+    """Read the questionnaire a survey token (header X-Survey-Token) opens; no account needed."""
     form = views.questionnaire(session, token=_token(x_survey_token))
     return QuestionnairePublic(
         round_id=form.survey.id,  # type: ignore[arg-type]
@@ -252,37 +277,35 @@ def read_questionnaire(
     )
 
 
-@router.post("/survey/responses", status_code=201, response_model=ResponseReceipt)
+@router.post("/survey/responses", status_code=201, response_model=ResponseReceipt, responses=NO_TOKEN)
 def submit(
-    payload: ResponseIn,
-    session: SessionDep,
-    x_survey_token: Annotated[str | None, Header(max_length=200)] = None,
+    payload: ResponseIn, session: SessionDep, x_survey_token: SurveyTokenDep = None
 ) -> ResponseReceipt:
-    """Submit an answer sheet with a one-time token; a token answers once (409 after)."""
+    """Submit an answer sheet with a one-time token (header X-Survey-Token, or `token` in the body);
+    a token answers once (409 after)."""
     row = responses.submit_response(
         session, token=_token(x_survey_token, payload.token), answers=payload.answers
     )
     return ResponseReceipt(round_id=row.round_id, submitted_on=row.submitted_on)
 
 
-@router.get("/rounds/{round_id}/results", response_model=ResultsPublic)
-def read_results(round_id: IdPath, actor: OptionalActorDep, session: ReadSessionDep) -> ResultsPublic:
-    """Read a round's results: IKM, each unsur, by unit, questions, responses against the target sample."""
-    return views.results_of(session, round_id=round_id, actor=actor)
+@router.get("/rounds/{round_id}/results", response_model=ResultsPublic, responses=UNPUBLISHED)
+def read_results(round_id: IdPath, session: ReadSessionDep) -> ResultsPublic:
+    """Read a closed round's results: IKM, each unsur, by unit, questions, responses against the target
+    sample (public once closed; nobody's while the round runs)."""
+    return views.results_of(session, round_id=round_id)
 
 
-@router.get("/rounds/{round_id}/report.html", response_class=HTMLResponse)
-def report_html(
-    round_id: IdPath, actor: OptionalActorDep, session: ReadSessionDep, lang: Literal["id", "en"] = "id"
-) -> HTMLResponse:
-    """Read the evaluation report as HTML (public once the round has closed)."""
-    return HTMLResponse(render_report(session, round_id=round_id, fmt="html", locale=lang, actor=actor))
+@router.get("/rounds/{round_id}/report.html", response_class=HTMLResponse, responses=UNPUBLISHED)
+def report_html(round_id: IdPath, session: ReadSessionDep, lang: Literal["id", "en"] = "id") -> HTMLResponse:
+    """Read the evaluation report as HTML (published when the round closes)."""
+    return HTMLResponse(render_report(session, round_id=round_id, fmt="html", locale=lang))
 
 
-@router.get("/rounds/{round_id}/report.md", response_class=PlainTextResponse)
+@router.get("/rounds/{round_id}/report.md", response_class=PlainTextResponse, responses=UNPUBLISHED)
 def report_md(
-    round_id: IdPath, actor: OptionalActorDep, session: ReadSessionDep, lang: Literal["id", "en"] = "id"
+    round_id: IdPath, session: ReadSessionDep, lang: Literal["id", "en"] = "id"
 ) -> PlainTextResponse:
-    """Read the evaluation report as Markdown."""
-    text = render_report(session, round_id=round_id, fmt="md", locale=lang, actor=actor)
+    """Read the evaluation report as Markdown (published when the round closes)."""
+    text = render_report(session, round_id=round_id, fmt="md", locale=lang)
     return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")

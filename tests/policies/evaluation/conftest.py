@@ -54,7 +54,11 @@ def staff(db: str) -> dict[str, Actor]:
     """An evaluator and a drafter of the owning unit, as accounts and actors."""
     with unit_of_work(db) as s:
         ev = Account(
-            email="evaluator@tangsel.go.id", name="Eva Luator", password_hash="x", role=Role.EVALUATOR
+            email="evaluator@tangsel.go.id",
+            name="Eva Luator",
+            password_hash="x",
+            role=Role.EVALUATOR,
+            unit=UNIT,
         )
         dr = Account(
             email="drafter@tangsel.go.id",
@@ -67,7 +71,7 @@ def staff(db: str) -> dict[str, Actor]:
         s.add(dr)
         s.flush()
         return {
-            "evaluator": Actor(id=ev.id, name=ev.name, role=Role.EVALUATOR),
+            "evaluator": Actor(id=ev.id, name=ev.name, role=Role.EVALUATOR, unit=UNIT),
             "drafter": Actor(id=dr.id, name=dr.name, role=Role.DRAFTER, unit=UNIT),
         }
 

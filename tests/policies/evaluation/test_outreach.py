@@ -138,18 +138,25 @@ def test_a_reissued_link_invalidates_the_old_one(db: str, in_evaluation: str, st
     assert _token_in(first) == old.token
     later = NOW + timedelta(days=3)
     with unit_of_work(db) as s:
-        new = population.reissue_token(
-            s, actor=staff["evaluator"], respondent_id=old.respondent_id, secret=SECRET, now=later
+        population.reissue_token(
+            s,
+            actor=staff["evaluator"],
+            respondent_id=old.respondent_id,
+            secret=SECRET,
+            reason="Email undangan terhapus.",
+            now=later,
         )
-    assert new.token != old.token
-    first_again, second = _mail(db, "survey_invitation")
-    # The old invitation, had it not gone out yet, never will; a new one carries the new link.
-    assert first_again.state == DeliveryState.CANCELLED and second.state == DeliveryState.PENDING
-    assert _token_in(second) == new.token
+    # The old invitation, had it not gone out yet, never will; the notice of the reissue carries the
+    # new link, to the respondent only (the evaluator got nothing back).
+    [first_again] = _mail(db, "survey_invitation")
+    [notice] = _mail(db, "survey_link_reissued")
+    assert first_again.state == DeliveryState.CANCELLED and notice.state == DeliveryState.PENDING
+    new = _token_in(notice)
+    assert new != old.token
     with unit_of_work(db) as s, pytest.raises(NotAuthenticated):
         responses.submit_response(s, token=old.token, answers=answers(), now=later)
     with unit_of_work(db) as s:
-        responses.submit_response(s, token=new.token, answers=answers(), now=later)
+        responses.submit_response(s, token=new, answers=answers(), now=later)
 
 
 def test_closing_cancels_pending_respondent_messages_only(db: str, in_evaluation: str, staff: dict) -> None:

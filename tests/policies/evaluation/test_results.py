@@ -14,6 +14,7 @@ from policies.evaluation.models import Indicator, Measurement
 from policies.evaluation.queries import recommendations_for
 from policies.evaluation.report import render_report
 from policies.evaluation.results import compute_results
+from policies.evaluation.views import results_of
 from policies.lifecycle.queries import get_policy
 from policies.outbox.models import Reminder
 from tests.policies.evaluation.conftest import (
@@ -24,6 +25,7 @@ from tests.policies.evaluation.conftest import (
     csv_of,
     indicator,
     open_now,
+    populate,
 )
 
 # Four sheets: two from Dinas Kesehatan all 4s (with u8 = 2), two from Dinas Pendidikan all 3s (u8 = 1).
@@ -208,10 +210,20 @@ def test_report_in_both_formats_and_languages(db: str, closed_round: int, fmt: s
         assert ("digabung menjadi “Lainnya”" if locale == "id" else "merged into “Other”") in text
 
 
-def test_report_of_an_open_round_is_for_the_evaluator_only(db: str, in_evaluation: str, staff: dict) -> None:
+def test_an_open_rounds_results_and_report_are_nobodys_until_it_closes(
+    db: str, in_evaluation: str, staff: dict
+) -> None:
+    # Live figures compared after each answer would tie a sheet to whoever just answered: while the
+    # round runs, nobody sees them, not its own evaluator, not an admin; only the totals are told.
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"])
-        with pytest.raises(Exception) as info:
-            render_report(s, round_id=survey.id, actor=None)
-        assert type(info.value).__name__ == "NotAuthenticated"
-        assert "Belum ada jawaban" in render_report(s, round_id=survey.id, actor=staff["evaluator"])
+        populate(s, staff["evaluator"], survey, n=3)
+    for call in (
+        lambda s: render_report(s, round_id=survey.id),
+        lambda s: render_report(s, round_id=survey.id, fmt="md", locale="en"),
+        lambda s: results_of(s, round_id=survey.id),
+    ):
+        with unit_of_work(db) as s, pytest.raises(Conflict) as info:
+            call(s)
+        assert "diterbitkan ketika putaran ditutup" in info.value.detail
+        assert (info.value.extra["invited"], info.value.extra["responded"]) == (3, 0)

@@ -14,6 +14,7 @@ import policies.lifecycle.models
 import policies.outbox.models
 import policies.rollout.models
 import policies.workshops.models  # noqa: F401  (imported for their tables)
+from policies.accounts import verification as account_verification
 from policies.evaluation import reminders as evaluation_reminders
 from policies.outbox import hooks as outbox_hooks
 
@@ -23,6 +24,7 @@ metadata = SQLModel.metadata
 def register_outbox_hooks() -> None:
     """Register every concept's reminder hooks with the outbox (again is harmless)."""
     evaluation_reminders.register()
+    account_verification.register()
     outbox_hooks.mark_complete()
 
 

@@ -1,4 +1,4 @@
-"""New passwords: too short, blank, the email, common or trivially guessable ones are refused, each saying why."""
+"""New passwords: too short, blank, the email, common or trivially guessable ones are refused, saying why."""
 
 from __future__ import annotations
 

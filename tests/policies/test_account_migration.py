@@ -17,9 +17,9 @@ def test_existing_accounts_migrate_as_verified(tmp_path: Path) -> None:
     with engine.begin() as conn:
         conn.execute(
             sa.text(
-                "INSERT INTO account (email, name, password_hash, role, unit, \"group\", nip, locale, active, "
-                "created_at) VALUES ('lama@warga.test', 'Lama', 'x', 'stakeholder', '', 'public', '', 'id', 1, "
-                "'2026-01-02 03:04:05')"
+                'INSERT INTO account (email, name, password_hash, role, unit, "group", nip, locale, '
+                "active, created_at) VALUES ('lama@warga.test', 'Lama', 'x', 'stakeholder', '', "
+                "'public', '', 'id', 1, '2026-01-02 03:04:05')"
             )
         )
     engine.dispose()

@@ -12,7 +12,8 @@ SARI = {"name": "Sari Dewi", "email": "sari@warga.test", "password": "rahasia-sa
 
 
 def _sign_in(web: TestClient, *, password: str = "rahasia-sari-1") -> object:
-    return post_form(web, "/login", {"email": "sari@warga.test", "password": password}, follow_redirects=False)
+    sent = {"email": "sari@warga.test", "password": password}
+    return post_form(web, "/login", sent, follow_redirects=False)
 
 
 def test_the_emailed_link_opens_a_page_whose_button_verifies(web: TestClient, settings: Settings) -> None:

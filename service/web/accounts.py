@@ -147,7 +147,9 @@ def verify_form(request: Request, actor: PageActorDep, token: str = "") -> Respo
 
 
 @router.post("/verify-email")
-def verify(request: Request, form: FormDep, session: SessionDep, settings: SettingsDep) -> Response:
+def verify(
+    request: Request, form: FormDep, actor: PageActorDep, session: SessionDep, settings: SettingsDep
+) -> Response:
     """Verify the email of the link's account; the page then says it may comment."""
     try:
         sent = VERIFY_FORM.parse(form)

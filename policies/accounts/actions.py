@@ -1,4 +1,4 @@
-"""Accounts and sign-in: registration, creation by an admin, login tokens, logout."""
+"""Accounts: sign-up (the same answer for a known email), creation by an admin, tokens, logout."""
 
 from __future__ import annotations
 
@@ -304,8 +304,17 @@ def ensure_demo_accounts(session: Session, *, password: str) -> list[tuple[str, 
         if find_account(session, email=email) is not None:
             made.append((email, role, False))
             continue
-        create_account(
-            session, actor=_SYSTEM, email=email, name=name, password=password, role=role, unit=unit
-        )
+        try:
+            create_account(
+                session, actor=_SYSTEM, email=email, name=name, password=password, role=role, unit=unit
+            )
+        except InvalidInput as refused:
+            if refused.field != "password":
+                raise
+            raise InvalidInput(
+                f"SIKLUS_DEMO_PASSWORD: {refused.detail}",
+                en=f"SIKLUS_DEMO_PASSWORD: {refused.detail_en}",
+                field="SIKLUS_DEMO_PASSWORD",
+            ) from refused
         made.append((email, role, True))
     return made

@@ -97,3 +97,13 @@ def test_an_operator_vouches_for_a_self_registered_address(runner: CliRunner, db
         assert s.exec(select(Account.email_verified_at)).one() is not None
     missing = runner.invoke(app, ["account", "verify", "--email", "tidak@ada.id"])
     assert missing.exit_code == 1 and "Tidak ada akun dengan email tidak@ada.id" in missing.output
+
+
+def test_a_weak_demo_password_is_refused_naming_the_setting(
+    runner: CliRunner, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SIKLUS_DEMO_PASSWORD", "password1")
+    get_settings.cache_clear()
+    refused = runner.invoke(app, ["account", "ensure-demo"])
+    assert refused.exit_code == 1 and "SIKLUS_DEMO_PASSWORD: Kata sandi ini termasuk" in refused.output
+    assert _emails(db) == []

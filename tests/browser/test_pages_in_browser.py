@@ -277,6 +277,7 @@ def test_pages_have_no_serious_accessibility_violation_at_desktop_and_phone_widt
             "thread": f"{DRAFT}/clauses/{consultation}",
             "login": "/login",
             "register": "/register",
+            "verify-email": "/verify-email?token=contoh",
             "error": "/policies/tidak-ada",
             "survey": f"/survei?token={token}",
         }

@@ -14,6 +14,7 @@ import policies.lifecycle.models
 import policies.outbox.models
 import policies.rollout.models
 import policies.workshops.models  # noqa: F401  (imported for their tables)
+from policies.accounts import verification as account_verification
 from policies.consultation import reminders as consultation_reminders
 from policies.evaluation import reminders as evaluation_reminders
 from policies.evaluation import staff_reminders as evaluation_staff_reminders
@@ -33,6 +34,7 @@ def register_outbox_hooks() -> None:
     workshop_reminders.register()
     lifecycle_reminders.register()
     rollout_reminders.register()
+    account_verification.register()
     outbox_hooks.mark_complete()
 
 

@@ -1,4 +1,4 @@
-"""Who is calling: the bearer token of the request turned into a domain Actor.
+"""Who is calling: the bearer token of the request turned into a domain Actor; signing in.
 
 Use `OptionalActorDep` where anonymous callers may read, `ActorDep` where an account is needed
 (a missing, unknown, expired or revoked token is refused with a 401 problem).
@@ -12,10 +12,12 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from policies.accounts import signin
 from policies.accounts.access import Actor
 from policies.accounts.actions import BAD_TOKEN, BAD_TOKEN_EN, actor_for_token
-from policies.core.db import utcnow
+from policies.core.db import read_session, unit_of_work, utcnow
 from policies.core.errors import NotAuthenticated
+from policies.core.settings import Settings
 from service.deps import ReadSessionDep, SessionDep
 
 NO_TOKEN = "Masuk terlebih dahulu: kirim header 'Authorization: Bearer <token>' dari POST /api/v1/auth/login."
@@ -89,3 +91,29 @@ WriterDep = Annotated[Actor, Depends(_writing_actor)]
 TOKEN_SENT = Depends(_bearer_sent)
 # The dependencies that refuse a request without a valid token (the OpenAPI document lists 401/403).
 ACCOUNT_REQUIRED = frozenset({_required_actor, _writing_actor, _bearer_sent})
+
+
+def client_address(request: Request) -> str:
+    """Return the caller's network address (behind a proxy, uvicorn's --proxy-headers fill it in)."""
+    return request.client.host if request.client else ""
+
+
+def sign_in(settings: Settings, *, email: str, password: str, address: str) -> signin.IssuedToken:
+    """Check credentials and issue a token, or refuse: throttled (429) or wrong (401).
+
+    Three steps, never one transaction: a read (refused while the email or address waits), the
+    argon2 check outside any transaction, then a short write (the token, or the failure counted).
+    On SQLite no writer waits on another's password check.
+    """
+    now = utcnow()
+    with read_session(settings.database_url) as session:
+        attempt = signin.begin_login(session, email=email, address=address, now=now)
+    if signin.password_matches(attempt, password=password):
+        with unit_of_work(settings.database_url) as session:
+            return signin.finish_login(session, attempt=attempt, now=now, ttl_hours=settings.token_ttl_hours)
+    rules = signin.SignInRules.of(
+        per_account=settings.login_attempts_per_account, per_address=settings.login_attempts_per_address
+    )
+    with unit_of_work(settings.database_url) as session:
+        signin.record_failed_login(session, attempt=attempt, now=utcnow(), rules=rules)
+    raise NotAuthenticated(signin.BAD_CREDENTIALS, en=signin.BAD_CREDENTIALS_EN)

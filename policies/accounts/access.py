@@ -18,8 +18,17 @@ class Actor:
     role: Role
     unit: str = ""
     group: str = "public"
+    # Whether the account's email is verified: only then does it speak in a consultation.
+    verified: bool = True
 
 
+# What an account whose email is not verified is told when it tries to comment, reply or vote.
+UNVERIFIED = (
+    "Verifikasi alamat email Anda terlebih dahulu: buka tautan dalam email verifikasi dari Siklus. "
+    "Belum menerimanya? Kirim ulang dari halaman /verify-email.",
+    "Verify your email address first: open the link in the verification email from Siklus. "
+    "Did not get it? Send it again from the page /verify-email.",
+)
 SYSTEM = Actor(id=None, name="Siklus (otomatis)", role=Role.ADMIN)
 
 
@@ -92,6 +101,13 @@ def can_answer(actor: Actor | None) -> bool:
 def can_moderate(actor: Actor | None) -> bool:
     """Tell whether the actor may hide a comment or show it again: moderators and admins."""
     return has_role(actor, Role.MODERATOR)
+
+
+def require_verified(actor: Actor) -> Actor:
+    """Refuse an account whose email is not verified yet (self-registered, link not opened)."""
+    if not actor.verified:
+        raise PermissionDenied(UNVERIFIED[0], en=UNVERIFIED[1])
+    return actor
 
 
 def require_role(actor: Actor | None, *roles: Role) -> Actor:

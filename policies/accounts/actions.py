@@ -1,79 +1,78 @@
-"""Accounts and sign-in: registration, creation by an admin, login tokens, logout."""
+"""Accounts: sign-up (the same answer for a known email), creation by an admin, tokens, logout."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import lru_cache
 
-from pwdlib import PasswordHash
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from policies.accounts import throttle
 from policies.accounts.access import SYSTEM as _SYSTEM
 from policies.accounts.access import Actor, require_role
 from policies.accounts.models import Account, ApiToken, Role, StakeholderGroup
+from policies.accounts.passwords import MAX_PASSWORD_LENGTH as MAX_PASSWORD_LENGTH
+from policies.accounts.passwords import MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH
+from policies.accounts.passwords import check_new_password, hash_password
+from policies.accounts.passwords import verify_password as verify_password
 from policies.accounts.queries import email_taken, find_account, token_with_account
+from policies.accounts.signin import BAD_CREDENTIALS as BAD_CREDENTIALS
+from policies.accounts.signin import BAD_CREDENTIALS_EN as BAD_CREDENTIALS_EN
+from policies.accounts.signin import MAX_EMAIL_LENGTH, hash_token
+from policies.accounts.signin import IssuedToken as IssuedToken
+from policies.accounts.signin import login as login
+from policies.accounts.throttle import Allowance
+from policies.accounts.verification import send_verification
+from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotAuthenticated
 from policies.core.fields import clean_text
+from policies.outbox.models import Channel
+from policies.outbox.notify import Recipient, enqueue
 
 NIP_PATTERN = re.compile(r"^\d{18}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = 8
 # The columns' sizes (policies/accounts/models.py) and the API schemas' limits.
-MAX_PASSWORD_LENGTH = 200
-MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 200
 MAX_UNIT_LENGTH = 200
-BAD_CREDENTIALS = "Email atau kata sandi salah. Periksa kembali lalu coba lagi."
-BAD_CREDENTIALS_EN = "Wrong email or password. Check them and try again."
 BAD_TOKEN = "Token masuk tidak dikenal, kedaluwarsa atau sudah dicabut. Silakan masuk kembali."
 BAD_TOKEN_EN = "The sign-in token is unknown, expired or revoked. Please sign in again."
+ALREADY_REGISTERED_TEMPLATE = "already_registered"
+SIGNUPS_BLOCKED = (
+    "Terlalu banyak pendaftaran akun dari jaringan Anda. Coba lagi dalam {wait}.",
+    "Too many accounts were registered from your network. Try again in {wait}.",
+)
+
+# Ten sign-ups from one address, then 5, 10, 20 … minutes (at most 6 hours) between them; an hour
+# without one forgives the address.
+SIGNUPS_PER_ADDRESS = Allowance(
+    free=10, first_delay=timedelta(minutes=5), max_delay=timedelta(hours=6), forget_after=timedelta(hours=1)
+)
 
 
-@lru_cache
-def _hasher() -> PasswordHash:
-    return PasswordHash.recommended()
+@dataclass(frozen=True)
+class SignUpRules:
+    """How many sign-ups one client address has before it waits, and how long."""
 
+    per_address: Allowance = SIGNUPS_PER_ADDRESS
 
-# Verifying against this when the email is unknown keeps login time independent of whether it exists.
-@lru_cache
-def _dummy_hash() -> str:
-    return _hasher().hash(secrets.token_urlsafe(16))
-
-
-def hash_password(password: str) -> str:
-    """Hash a password with argon2."""
-    return _hasher().hash(password)
-
-
-def verify_password(*, password: str, password_hash: str) -> bool:
-    """Tell whether a password matches its stored hash."""
-    return _hasher().verify(password, password_hash)
-
-
-def hash_token(token: str) -> str:
-    """Return the sha256 hex digest under which a bearer token is stored."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    @classmethod
+    def of(cls, *, per_address: int) -> SignUpRules:
+        """Return the rules with the free sign-ups the settings give."""
+        return cls(per_address=replace(SIGNUPS_PER_ADDRESS, free=per_address))
 
 
 def actor_of(account: Account) -> Actor:
     """Turn an account into the actor actions check."""
     return Actor(
-        id=account.id, name=account.name, role=Role(account.role), unit=account.unit, group=account.group
+        id=account.id,
+        name=account.name,
+        role=Role(account.role),
+        unit=account.unit,
+        group=account.group,
+        verified=account.email_verified_at is not None,
     )
-
-
-@dataclass(frozen=True)
-class IssuedToken:
-    """A freshly issued bearer token; the clear text exists only here."""
-
-    token: str
-    expires_at: datetime
-    account: Account
 
 
 def _normalize_email(email: str) -> str:
@@ -89,21 +88,6 @@ def _normalize_email(email: str) -> str:
     return email
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.",
-            en=f"The password needs at least {MIN_PASSWORD_LENGTH} characters.",
-            field="password",
-        )
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInput(
-            f"Kata sandi paling panjang {MAX_PASSWORD_LENGTH} karakter.",
-            en=f"The password may be at most {MAX_PASSWORD_LENGTH} characters long.",
-            field="password",
-        )
-
-
 def _check_name(name: str) -> str:
     return clean_text(
         name, field="name", label="Nama", label_en="The name", min_chars=1, max_chars=MAX_NAME_LENGTH
@@ -116,46 +100,38 @@ def _check_unit(unit: str) -> str:
     )
 
 
-def _insert(session: Session, account: Account) -> Account:
+def _taken(email: str) -> Conflict:
+    return Conflict(
+        f"Email {email} sudah terdaftar. Masuk dengan email itu atau pakai email lain.",
+        en=f"The email {email} is already registered. Sign in with it or use another email.",
+        field="email",
+    )
+
+
+def _insert(session: Session, account: Account) -> Account | None:
+    """Insert the account; None when its email is taken (a racing twin included)."""
     if email_taken(session, email=account.email):
-        raise Conflict(
-            f"Email {account.email} sudah terdaftar. Masuk dengan email itu atau pakai email lain.",
-            en=f"The email {account.email} is already registered. Sign in with it or use another email.",
-            field="email",
-        )
+        return None
     try:
         # A savepoint, so a racing duplicate refuses this account without poisoning the session.
         with session.begin_nested():
             session.add(account)
             session.flush()
-    except IntegrityError as exc:
-        raise Conflict(
-            f"Email {account.email} sudah terdaftar.",
-            en=f"The email {account.email} is already registered.",
-            field="email",
-        ) from exc
+    except IntegrityError:
+        return None
     return account
 
 
-def _insert_checked(session: Session, account: Account, *, email: str, name: str, password: str) -> Account:
+def _checked(account: Account, *, email: str, name: str, password: str) -> Account:
     # What every account passes, whoever creates it, checked in the order a form shows it.
-    _check_password(password)
     account.email, account.name = _normalize_email(email), _check_name(name)
+    check_new_password(password, email=account.email, name=account.name)
+    # Hashed before any statement: the write transaction never waits on argon2.
     account.password_hash = hash_password(password)
-    return _insert(session, account)
+    return account
 
 
-def register_stakeholder(
-    session: Session,
-    *,
-    email: str,
-    name: str,
-    password: str,
-    group: StakeholderGroup = StakeholderGroup.PUBLIC,
-    nip: str = "",
-    unit: str = "",
-) -> Account:
-    """Self-register a stakeholder; an ASN gives an 18-digit NIP and a unit."""
+def _stakeholder(group: StakeholderGroup, *, nip: str, unit: str) -> Account:
     group = StakeholderGroup(group)
     nip, unit = nip.strip(), _check_unit(unit)
     if group is StakeholderGroup.ASN:
@@ -171,8 +147,66 @@ def register_stakeholder(
         raise InvalidInput(
             "NIP, bila diisi, harus 18 digit angka.", en="A NIP, when given, has 18 digits.", field="nip"
         )
-    account = Account(role=Role.STAKEHOLDER, group=group.value, nip=nip, unit=unit)
-    return _insert_checked(session, account, email=email, name=name, password=password)
+    return Account(role=Role.STAKEHOLDER, group=group.value, nip=nip, unit=unit)
+
+
+def signup_key(address: str) -> str:
+    """Return the throttle key of sign-ups from one client address."""
+    return throttle.key_of("signup-address", address)
+
+
+def refuse_signups_while_blocked(session: Session, *, address: str, now: datetime) -> None:
+    """Refuse with 429 while sign-ups from this address wait (a read: cheap, before any hashing)."""
+    throttle.refuse_while_blocked(session, key=signup_key(address), now=now, said=SIGNUPS_BLOCKED)
+
+
+def register_stakeholder(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    group: StakeholderGroup = StakeholderGroup.PUBLIC,
+    nip: str = "",
+    unit: str = "",
+    address: str | None = None,
+    now: datetime | None = None,
+    rules: SignUpRules = SignUpRules(),
+) -> Account | None:
+    """Self-register a stakeholder (unverified; the verification email is queued).
+
+    Returns the new account, or None when the email is registered already: its owner is told by
+    email instead, and the caller answers the same either way, so nobody learns which emails exist.
+    Sign-ups from a client `address` are throttled (the CLI and tests give none).
+    """
+    now = now or utcnow()
+    account = _checked(_stakeholder(group, nip=nip, unit=unit), email=email, name=name, password=password)
+    if address is not None:
+        refuse_signups_while_blocked(session, address=address, now=now)
+        throttle.record_hit(session, key=signup_key(address), now=now, allowance=rules.per_address)
+    made = _insert(session, account)
+    if made is None:
+        _tell_owner_of_signup(session, email=account.email, now=now)
+        return None
+    send_verification(session, account=made, now=now)
+    return made
+
+
+def _tell_owner_of_signup(session: Session, *, email: str, now: datetime) -> None:
+    owner = find_account(session, email=email)
+    if owner is None:
+        return  # a racing twin that rolled back: nobody to tell
+    # At most one a day: a flood of sign-ups with someone's address must not flood their mailbox.
+    enqueue(
+        session,
+        dedupe_key=f"already-registered:a{owner.id}:{now.date().isoformat()}",
+        template=ALREADY_REGISTERED_TEMPLATE,
+        channel=Channel.EMAIL,
+        recipient=Recipient.of(owner),
+        due_at=now,
+        context={"name": owner.name, "email": owner.email},
+    )
+    session.flush()
 
 
 def create_account(
@@ -187,57 +221,33 @@ def create_account(
     group: StakeholderGroup = StakeholderGroup.PUBLIC,
     nip: str = "",
 ) -> Account:
-    """Create an account of any role (admins only); a drafter is bound to a unit."""
+    """Create an account of any role (admins only), verified; a drafter is bound to a unit."""
     require_role(actor, Role.ADMIN)
     role = Role(role)
     if role is Role.STAKEHOLDER:
-        return register_stakeholder(
-            session, email=email, name=name, password=password, group=group, nip=nip, unit=unit
-        )
-    unit = _check_unit(unit)
-    if role is Role.DRAFTER and not unit:
-        raise InvalidInput(
-            "Perancang wajib terikat pada satu unit (perangkat daerah).",
-            en="A drafter must belong to one unit (perangkat daerah).",
-            field="unit",
-        )
-    if nip and not NIP_PATTERN.match(nip.strip()):
-        raise InvalidInput(
-            "NIP, bila diisi, harus 18 digit angka.", en="A NIP, when given, has 18 digits.", field="nip"
-        )
-    # A staff account with a NIP is a civil servant (asn); without one it stands for the public.
-    speaks_for = StakeholderGroup.ASN if nip else StakeholderGroup.PUBLIC
-    account = Account(role=role, group=speaks_for.value, nip=nip.strip(), unit=unit)
-    return _insert_checked(session, account, email=email, name=name, password=password)
-
-
-def login(session: Session, *, email: str, password: str, now: datetime, ttl_hours: int) -> IssuedToken:
-    """Check credentials and issue an opaque bearer token stored only as its hash."""
-    # Input no account can have (too long, NUL) is refused like a wrong password, before any query.
-    storable = len(email) <= MAX_EMAIL_LENGTH and "\x00" not in email
-    account = find_account(session, email=email) if storable else None
-    if account is None or len(password) > MAX_PASSWORD_LENGTH:
-        verify_password(password=password[:MAX_PASSWORD_LENGTH], password_hash=_dummy_hash())
-        raise NotAuthenticated(BAD_CREDENTIALS, en=BAD_CREDENTIALS_EN)
-    if not verify_password(password=password, password_hash=account.password_hash):
-        raise NotAuthenticated(BAD_CREDENTIALS, en=BAD_CREDENTIALS_EN)
-    if not account.active:
-        raise NotAuthenticated(
-            "Akun ini dinonaktifkan. Hubungi admin Siklus.",
-            en="This account is deactivated. Contact the Siklus admin.",
-        )
-    token = secrets.token_urlsafe(32)
-    expires_at = now + timedelta(hours=ttl_hours)
-    session.add(
-        ApiToken(
-            account_id=account.id,  # type: ignore[arg-type]
-            token_hash=hash_token(token),
-            created_at=now,
-            expires_at=expires_at,
-        )
-    )
-    session.flush()
-    return IssuedToken(token=token, expires_at=expires_at, account=account)
+        account = _stakeholder(group, nip=nip, unit=unit)
+    else:
+        unit = _check_unit(unit)
+        if role is Role.DRAFTER and not unit:
+            raise InvalidInput(
+                "Perancang wajib terikat pada satu unit (perangkat daerah).",
+                en="A drafter must belong to one unit (perangkat daerah).",
+                field="unit",
+            )
+        if nip and not NIP_PATTERN.match(nip.strip()):
+            raise InvalidInput(
+                "NIP, bila diisi, harus 18 digit angka.", en="A NIP, when given, has 18 digits.", field="nip"
+            )
+        # A staff account with a NIP is a civil servant (asn); without one it stands for the public.
+        speaks_for = StakeholderGroup.ASN if nip else StakeholderGroup.PUBLIC
+        account = Account(role=role, group=speaks_for.value, nip=nip.strip(), unit=unit)
+    account = _checked(account, email=email, name=name, password=password)
+    # An admin vouches for the address: no link to open.
+    account.email_verified_at = utcnow()
+    made = _insert(session, account)
+    if made is None:
+        raise _taken(account.email)  # admins may know which emails exist
+    return made
 
 
 def _live_token(session: Session, *, token: str, now: datetime) -> tuple[ApiToken, Account] | None:
@@ -294,8 +304,17 @@ def ensure_demo_accounts(session: Session, *, password: str) -> list[tuple[str, 
         if find_account(session, email=email) is not None:
             made.append((email, role, False))
             continue
-        create_account(
-            session, actor=_SYSTEM, email=email, name=name, password=password, role=role, unit=unit
-        )
+        try:
+            create_account(
+                session, actor=_SYSTEM, email=email, name=name, password=password, role=role, unit=unit
+            )
+        except InvalidInput as refused:
+            if refused.field != "password":
+                raise
+            raise InvalidInput(
+                f"SIKLUS_DEMO_PASSWORD: {refused.detail}",
+                en=f"SIKLUS_DEMO_PASSWORD: {refused.detail_en}",
+                field="SIKLUS_DEMO_PASSWORD",
+            ) from refused
         made.append((email, role, True))
     return made

@@ -47,6 +47,9 @@ class Account(SQLModel, table=True):
     locale: str = Field(max_length=8, default="id")
     active: bool = Field(default=True)
     created_at: datetime = created_at_col()
+    # Set when the owner opened the link sent to the address (or an admin made the account):
+    # only then may the account speak in a consultation.
+    email_verified_at: datetime | None = ts_col()
 
 
 class ApiToken(SQLModel, table=True):
@@ -75,3 +78,17 @@ class IdempotencyRecord(SQLModel, table=True):
     status_code: int
     response_body: str = text_col()
     created_at: datetime = created_at_col()
+
+
+class Throttle(SQLModel, table=True):
+    """Recent attempts under one key (an account's sign-in, an address's): shared by every worker."""
+
+    __tablename__ = "throttle"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120, unique=True)
+    hits: int = Field(default=0)
+    # When the current run of attempts began, and the last one came: a quiet key starts over.
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    last_at: datetime = Field(sa_type=UTCDateTime)
+    blocked_until: datetime | None = ts_col()

@@ -1,13 +1,16 @@
-"""The accounts' SQL: an account by email, a token with its account, the active accounts a notice reaches."""
+"""The accounts' SQL: an account by email, a token with its account, the active accounts a notice reaches,
+the throttle's rows and the verification state a message depends on."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
-from policies.accounts.models import Account, ApiToken, Role
+from policies.accounts.models import Account, ApiToken, Role, Throttle
+from policies.core.db import insert_unless_exists
 
 # Built once: every authenticated request runs it, and building it cost more than running it.
 _TOKEN_ACCOUNT = (
@@ -55,3 +58,33 @@ def active_accounts(
         conditions.append(col(Account.id).in_(list(ids)))
     stmt = select(Account).where(col(Account.active).is_(True), *conditions).order_by(col(Account.id))
     return list(session.exec(stmt))
+
+
+def throttle_of(session: Session, *, key: str) -> Throttle | None:
+    """Return a throttle key's row, if it has one."""
+    return session.exec(select(Throttle).where(Throttle.key == key)).first()
+
+
+def locked_throttle(session: Session, *, key: str, now: datetime) -> Throttle:
+    """Return a throttle key's row, made if missing, locked until the transaction ends (PostgreSQL)."""
+    # SQLite has one writer at a time already; on PostgreSQL FOR UPDATE makes concurrent attempts
+    # under one key count one after the other, so none is lost.
+    insert_unless_exists(
+        session,
+        table=Throttle.__table__,  # type: ignore[attr-defined]
+        values={"key": key, "hits": 0, "started_at": now, "last_at": now},
+        unique=("key",),
+    )
+    stmt = select(Throttle).where(Throttle.key == key).with_for_update()
+    stmt = stmt.execution_options(populate_existing=True)
+    return session.exec(stmt).one()
+
+
+def clear_throttle(session: Session, *, key: str) -> None:
+    """Delete a throttle key's row."""
+    session.exec(delete(Throttle).where(col(Throttle.key) == key))  # type: ignore[call-overload]
+
+
+def unverified_recipient(account_id: sa.ColumnElement[int | None]) -> sa.ColumnElement[bool]:
+    """Hold while the account a message goes to has not verified its email yet."""
+    return sa.exists().where(col(Account.id) == account_id, col(Account.email_verified_at).is_(None))

@@ -209,6 +209,8 @@ class CampaignGroup:
     representative_text: str
     created_at: datetime
     size: int
+    # Authors whose account was made after the window opened: many of them hint at a staged campaign.
+    fresh_accounts: int = 0
 
 
 def list_campaigns(
@@ -226,6 +228,7 @@ def list_campaigns(
             representative_text=c.representative_text,
             created_at=c.created_at,
             size=n,
+            fresh_accounts=fresh,
         )
-        for c, n in rows
+        for c, n, fresh in rows
     ]

@@ -17,6 +17,7 @@ from policies.accounts.access import (
     require_actor,
     require_owner,
     require_stakeholder,
+    require_verified,
 )
 from policies.accounts.models import Role
 from policies.consultation.answers import dispose, dispose_campaign, set_hidden
@@ -138,7 +139,7 @@ def create_comment(
     rules: CommentRules = CommentRules(),
 ) -> Comment:
     """Comment on a clause of the version under consultation while the window is open."""
-    actor = require_stakeholder(actor, doing=COMMENTING, instead=CONSULTATION_PART)
+    actor = require_verified(require_stakeholder(actor, doing=COMMENTING, instead=CONSULTATION_PART))
     now = now or utcnow()
     # Cleaned before it is queried: PostgreSQL cannot even query NUL.
     clause_key = clean_text(
@@ -239,6 +240,7 @@ def create_reply(
     now = now or utcnow()
     policy, window = policy_and_window(session, slug=slug)
     _require_replier(actor, policy)
+    require_verified(actor)
     window = _require_open(policy, window, now=now)
     parent = comment_of(session, policy=policy, comment_id=parent_id)
     _require_current(parent, window, refused=("balasan tidak dapat dikirim", "replies can no longer be sent"))
@@ -278,7 +280,7 @@ def vote(
     now: datetime | None = None,
 ) -> Comment:
     """Support (+1), oppose (-1) or withdraw (0) one's vote while the consultation is open."""
-    actor = require_stakeholder(actor, doing=VOTING, instead=CONSULTATION_PART)
+    actor = require_verified(require_stakeholder(actor, doing=VOTING, instead=CONSULTATION_PART))
     if value not in (-1, 0, 1):
         raise InvalidInput(
             "Nilai dukungan harus 1 (mendukung), -1 (menolak) atau 0 (batal).",

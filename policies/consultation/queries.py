@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from policies.accounts.models import Account
 from policies.consultation.models import (
     Campaign,
     Comment,
@@ -302,15 +303,31 @@ def campaign_size() -> sa.ScalarSelect[int]:
     )
 
 
+def campaign_fresh_accounts() -> sa.ScalarSelect[int]:
+    """Return the correlated count of a campaign's authors whose account was made after its window opened."""
+    # A campaign carried by accounts registered only for it (the flood the verification and the
+    # sign-up throttle slow down) reads differently from one of long-standing members.
+    return (
+        sa.select(sa.func.count(sa.distinct(Comment.author_id)))
+        .select_from(Comment.__table__)  # type: ignore[attr-defined]
+        .join(Account, col(Account.id) == Comment.author_id)
+        .join(ConsultationWindow, col(ConsultationWindow.id) == Comment.window_id)
+        .where(Comment.campaign_id == Campaign.id, col(Account.created_at) >= ConsultationWindow.opens_at)
+        .scalar_subquery()
+    )
+
+
 def campaigns_with_size(
     session: Session, *, window_ids: Sequence[int], visible_only: bool
-) -> list[tuple[Campaign, int]]:
-    """Return the windows' campaigns with their sizes, largest first; `visible_only` drops all-hidden ones."""
+) -> list[tuple[Campaign, int, int]]:
+    """Return the windows' campaigns with their sizes and fresh authors, largest first;
+    `visible_only` drops all-hidden ones."""
     size = campaign_size().label("size")
-    stmt = sa.select(Campaign, size).where(in_windows(Campaign.window_id, window_ids=window_ids))
+    fresh = campaign_fresh_accounts().label("fresh")
+    stmt = sa.select(Campaign, size, fresh).where(in_windows(Campaign.window_id, window_ids=window_ids))
     if visible_only:
         stmt = stmt.where(has_visible_member())
-    return [(c, n) for c, n in session.execute(stmt.order_by(size.desc(), col(Campaign.id)))]
+    return [(c, n, f) for c, n, f in session.execute(stmt.order_by(size.desc(), col(Campaign.id)))]
 
 
 def comment_counts(session: Session, *, window_ids: Sequence[int]) -> list[tuple[Any, ...]]:

@@ -66,6 +66,15 @@ class Settings(BaseSettings):
         default=0.8, description="Jaccard similarity at which comments join a campaign group."
     )
     token_ttl_hours: int = Field(default=24 * 14, description="Lifetime of a login token.")
+    login_attempts_per_account: int = Field(
+        default=5, ge=1, description="Wrong passwords for one email before its sign-ins wait."
+    )
+    login_attempts_per_address: int = Field(
+        default=20, ge=1, description="Wrong passwords from one client address before its sign-ins wait."
+    )
+    registrations_per_address: int = Field(
+        default=10, ge=1, description="Sign-ups from one client address within an hour before they wait."
+    )
     demo_password: SecretStr = Field(
         default=SecretStr(""),
         description="Password of the demo accounts `siklus account ensure-demo` creates; empty refuses.",

@@ -1,4 +1,4 @@
-"""Accounts and sign-in: register, login, logout, who am I, and accounts created by an admin."""
+"""Accounts and sign-in: register, verify the email, login, logout, who am I, accounts made by an admin."""
 
 from __future__ import annotations
 
@@ -8,12 +8,16 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from policies.accounts import actions as accounts
+from policies.accounts import verification
 from policies.accounts.models import Account, Role, StakeholderGroup
-from policies.core.db import utcnow
+from policies.core.db import read_session, unit_of_work, utcnow
 from policies.core.errors import NotFound
+from policies.core.secret_key import ensure_secret_key
+from policies.core.settings import Settings
 from service.api.schemas import Line, ReadModel, Text
-from service.auth import ActorDep, bearer_token
+from service.auth import ActorDep, bearer_token, client_address, sign_in
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
+from service.problems import problem_locale
 
 router = APIRouter(tags=["accounts"])
 
@@ -61,27 +65,118 @@ class AccountPublic(ReadModel):
     group: str
     nip: str
     created_at: datetime
+    email_verified_at: datetime | None = Field(
+        description="When the owner opened the verification link (or an admin made the account); "
+        "until then the account cannot comment, reply or vote."
+    )
 
 
-@router.post("/auth/register", status_code=201, response_model=AccountPublic)
-def register(payload: RegisterIn, session: SessionDep) -> Account:
-    """Sign up as a stakeholder (ASN, union, academic or public)."""
-    return accounts.register_stakeholder(session, **payload.model_dump())
+class RegistrationOut(BaseModel):
+    """What a sign-up answers, the same whether the email was new or registered already."""
+
+    email: str
+    detail: str
+
+
+class VerifyIn(BaseModel):
+    """The token of the link in the verification email."""
+
+    token: Text = Field(min_length=1, max_length=500)
+
+
+class VerificationOut(BaseModel):
+    """What asking for a new verification email did."""
+
+    detail: str
+
+
+def registered_detail(*, email: str, locale: str) -> str:
+    """Say what happens next after a sign-up, revealing nothing about whether the email was known."""
+    if locale == "en":
+        return (
+            f"Registration received. We are sending an email to {email}: open the link in it to "
+            "verify your address before you comment. If this address already has an account, the "
+            "email says how to sign in instead."
+        )
+    return (
+        f"Pendaftaran diterima. Kami mengirim email ke {email}: buka tautan di dalamnya untuk "
+        "memverifikasi alamat Anda sebelum memberi masukan. Bila alamat ini sudah memiliki akun, "
+        "email itu menjelaskan cara masuk."
+    )
+
+
+def register_from(settings: Settings, *, payload: RegisterIn, address: str) -> None:
+    """Register a stakeholder from a client address (the API's and the page's one way)."""
+    now = utcnow()
+    # A refusal while the address waits costs a read, not an argon2 hash.
+    with read_session(settings.database_url) as session:
+        accounts.refuse_signups_while_blocked(session, address=address, now=now)
+    rules = accounts.SignUpRules.of(per_address=settings.registrations_per_address)
+    with unit_of_work(settings.database_url) as session:
+        accounts.register_stakeholder(session, **payload.model_dump(), address=address, now=now, rules=rules)
+
+
+@router.post(
+    "/auth/register",
+    status_code=202,
+    response_model=RegistrationOut,
+    responses={
+        429: {"description": "Terlalu banyak pendaftaran dari alamat jaringan ini (lihat Retry-After)."}
+    },
+)
+def register(payload: RegisterIn, request: Request, settings: SettingsDep) -> RegistrationOut:
+    """Sign up as a stakeholder (ASN, union, academic or public); the verification link comes by email.
+
+    The answer is the same whether the email was new or already registered (its owner is told by
+    email), so it tells nobody which emails have accounts. Sign in with the email and password;
+    commenting waits until the link in the email was opened.
+    """
+    register_from(settings, payload=payload, address=client_address(request))
+    email = payload.email.strip().lower()
+    return RegistrationOut(email=email, detail=registered_detail(email=email, locale=problem_locale(request)))
+
+
+@router.post("/auth/verify-email", response_model=AccountPublic)
+def verify_email(payload: VerifyIn, session: SessionDep, settings: SettingsDep) -> Account:
+    """Verify an account's email with the token of the emailed link (no sign-in needed)."""
+    return verification.verify_email(
+        session, token=payload.token, secret=ensure_secret_key(settings), now=utcnow()
+    )
+
+
+@router.post("/auth/verification", status_code=202, response_model=VerificationOut)
+def resend_verification(request: Request, actor: ActorDep, session: SessionDep) -> VerificationOut:
+    """Send the signed-in account a new verification email (at most one every ten minutes)."""
+    account = accounts.get_account(session, account_id=actor.id or 0)
+    if account is None:
+        raise NotFound("Akun tidak ditemukan.", en="The account was not found.")
+    english = problem_locale(request) == "en"
+    if verification.is_verified(account):
+        return VerificationOut(
+            detail="Your email is verified already." if english else "Email Anda sudah terverifikasi."
+        )
+    verification.send_verification(session, account=account, now=utcnow())
+    return VerificationOut(
+        detail=f"A verification email is on its way to {account.email}."
+        if english
+        else f"Email verifikasi sedang dikirim ke {account.email}."
+    )
 
 
 @router.post(
     "/auth/login",
     response_model=TokenOut,
-    responses={401: {"description": "E-mel atau kata sandi salah, atau akun dinonaktifkan."}},
+    responses={
+        401: {"description": "E-mel atau kata sandi salah, atau akun dinonaktifkan."},
+        429: {
+            "description": "Terlalu banyak percobaan gagal untuk email atau alamat ini (lihat Retry-After)."
+        },
+    },
 )
-def login(payload: LoginIn, session: SessionDep, settings: SettingsDep) -> TokenOut:
-    """Exchange email and password for a bearer token."""
-    issued = accounts.login(
-        session,
-        email=payload.email,
-        password=payload.password,
-        now=utcnow(),
-        ttl_hours=settings.token_ttl_hours,
+def login(payload: LoginIn, request: Request, settings: SettingsDep) -> TokenOut:
+    """Exchange email and password for a bearer token (failures wait longer and longer)."""
+    issued = sign_in(
+        settings, email=payload.email, password=payload.password, address=client_address(request)
     )
     return TokenOut(access_token=issued.token, expires_at=issued.expires_at)
 

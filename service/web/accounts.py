@@ -1,18 +1,19 @@
-"""Signing up, in and out on the pages, and the language switch."""
+"""Signing up, verifying the email, signing in and out on the pages, and the language switch."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from sqlmodel import Session
 from starlette.responses import Response
 
 from policies.accounts import actions as accounts
+from policies.accounts import verification
 from policies.accounts.models import StakeholderGroup
 from policies.core.db import utcnow
-from policies.core.errors import Conflict, InvalidInput, NotAuthenticated
+from policies.core.errors import Conflict, InvalidInput, NotAuthenticated, RateLimited
 from policies.core.i18n import LOCALES
-from policies.core.settings import Settings
-from service.api.accounts import LoginIn, RegisterIn
+from policies.core.secret_key import ensure_secret_key
+from service.api.accounts import LoginIn, RegisterIn, VerifyIn, register_from, registered_detail
+from service.auth import client_address, sign_in
 from service.deps import SessionDep, SettingsDep
 from service.web.forms import PageForm, text
 from service.web.i18n import LANG_COOKIE
@@ -21,11 +22,13 @@ from service.web.render import (
     FormDep,
     PageActorDep,
     PageRoute,
+    locale_of,
     message_of,
     redirect,
     render,
     safe_next,
     set_session,
+    signed_in,
     web_of,
 )
 
@@ -39,6 +42,10 @@ LOGIN_FORM = PageForm(
         "password": (accounts.BAD_CREDENTIALS, accounts.BAD_CREDENTIALS_EN),
     },
 )
+VERIFY_FORM = PageForm(
+    VerifyIn,
+    refusals={"token": (verification.BAD_LINK[0], verification.BAD_LINK[1])},
+)
 REGISTER_FORM = PageForm(
     RegisterIn,
     refusals={"group": ("Pilih kelompok pemangku kepentingan.", "Choose whom you speak for.")},
@@ -51,17 +58,6 @@ REGISTER_FORM = PageForm(
 )
 
 
-def _sign_in(
-    request: Request, session: Session, settings: Settings, *, credentials: LoginIn | RegisterIn, target: str
-) -> Response:
-    """Issue a token for the credentials, keep it in an HttpOnly cookie and go on to `target`."""
-    sent = credentials.model_dump(include={"email", "password"})
-    issued = accounts.login(session, **sent, now=utcnow(), ttl_hours=settings.token_ttl_hours)
-    response = redirect(request, target)
-    set_session(request, response, token=issued.token, max_age=settings.token_ttl_hours * 3600)
-    return response
-
-
 @router.get("/login", name="login")
 def login_form(request: Request, actor: PageActorDep, next: str = "/") -> Response:
     """Show the login form."""
@@ -69,16 +65,28 @@ def login_form(request: Request, actor: PageActorDep, next: str = "/") -> Respon
 
 
 @router.post("/login")
-def login(request: Request, form: FormDep, session: SessionDep, settings: SettingsDep) -> Response:
+def login(request: Request, form: FormDep, settings: SettingsDep) -> Response:
     """Check the credentials and keep the issued token in an HttpOnly cookie."""
     target = safe_next(str(form.get("next", "/")))
     try:
-        return _sign_in(request, session, settings, credentials=LOGIN_FORM.parse(form), target=target)
-    except (NotAuthenticated, InvalidInput) as exc:
-        session.rollback()
+        credentials = LOGIN_FORM.parse(form)
+        issued = sign_in(
+            settings,
+            email=credentials.email,
+            password=credentials.password,
+            address=client_address(request),
+        )
+    except (NotAuthenticated, InvalidInput, RateLimited) as exc:
         email = str(form.get("email", ""))
         context = {"next": target, "values": {"email": email}, "errors": {"form": message_of(request, exc)}}
+        if isinstance(exc, RateLimited):
+            page = render(request, "web/login.html", context, status_code=429)
+            page.headers["Retry-After"] = str(exc.extra.get("retry_after", 60))
+            return page
         return render(request, "web/login.html", context, status_code=401)
+    response = redirect(request, target)
+    set_session(request, response, token=issued.token, max_age=settings.token_ttl_hours * 3600)
+    return response
 
 
 @router.post("/logout", name="logout")
@@ -104,22 +112,65 @@ def register_form(request: Request, actor: PageActorDep) -> Response:
 
 
 @router.post("/register")
-def register(request: Request, form: FormDep, session: SessionDep, settings: SettingsDep) -> Response:
-    """Create a stakeholder account with the same rules as the API, then sign it in."""
+def register(request: Request, form: FormDep, settings: SettingsDep) -> Response:
+    """Register a stakeholder with the same rules as the API; the page says to check the email.
+
+    It says the same whether the email was new or registered already, and signs nobody in: a
+    session for the one and not the other would tell which emails have accounts.
+    """
     values = {k: str(form.get(k, "")) for k in ("email", "name", "group", "nip", "unit")}
     try:
         payload = REGISTER_FORM.parse(form)
-        accounts.register_stakeholder(session, **payload.model_dump())
-        return _sign_in(request, session, settings, credentials=payload, target="/")
-    except (InvalidInput, Conflict) as exc:
-        session.rollback()
-        field = exc.field if isinstance(exc, InvalidInput) else str(exc.extra.get("field") or "email")
+        register_from(settings, payload=payload, address=client_address(request))
+    except (InvalidInput, Conflict, RateLimited) as exc:
+        field = exc.field if isinstance(exc, InvalidInput) else None
         context = {
             "groups": list(StakeholderGroup),
             "values": values,
             "errors": {field or "form": message_of(request, exc)},
         }
-        return render(request, "web/register.html", context, status_code=422)
+        status = 429 if isinstance(exc, RateLimited) else 422
+        page = render(request, "web/register.html", context, status_code=status)
+        if isinstance(exc, RateLimited):
+            page.headers["Retry-After"] = str(exc.extra.get("retry_after", 60))
+        return page
+    email = payload.email.strip().lower()
+    detail = registered_detail(email=email, locale=locale_of(request))
+    return render(request, "web/registered.html", {"email": email, "detail": detail})
+
+
+@router.get("/verify-email", name="verify_email")
+def verify_form(request: Request, actor: PageActorDep, token: str = "") -> Response:
+    """With the emailed link's token: a button that verifies; without: the state and a resend button."""
+    # The address holds a token: it stays out of the login link and the language switch's target.
+    context = {"token": token[:500], "login_next": not token}
+    return render(request, "web/verify_email.html", context)
+
+
+@router.post("/verify-email")
+def verify(
+    request: Request, form: FormDep, actor: PageActorDep, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Verify the email of the link's account; the page then says it may comment."""
+    try:
+        sent = VERIFY_FORM.parse(form)
+        account = verification.verify_email(
+            session, token=sent.token, secret=ensure_secret_key(settings), now=utcnow()
+        )
+    except InvalidInput as exc:
+        session.rollback()
+        context = {"token": "", "login_next": False, "errors": {"form": message_of(request, exc)}}
+        return render(request, "web/verify_email.html", context, status_code=422)
+    return render(request, "web/verify_email.html", {"verified_email": account.email, "login_next": False})
+
+
+@router.post("/verify-email/resend", name="resend_verification")
+def resend(request: Request, form: FormDep, actor: PageActorDep, session: SessionDep) -> Response:
+    """Queue a new verification email for the signed-in account (one per ten minutes)."""
+    me = accounts.get_account(session, account_id=signed_in(actor).id or 0)
+    if me is not None:
+        verification.send_verification(session, account=me, now=utcnow())
+    return render(request, "web/verify_email.html", {"resent_to": me.email if me else ""})
 
 
 @router.post("/lang", name="lang")

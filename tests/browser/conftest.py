@@ -16,10 +16,12 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from policies.core.settings import Settings
 from service.app import create_app
+from tests.browser.signup import Mailbox
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -132,3 +134,16 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def mailbox(settings: Settings, server: str) -> Iterator[tuple[Mailbox, Settings]]:
+    """A real SMTP server (aiosmtpd) and the deliverer's settings pointing at it and at the test server."""
+    handler, port = Mailbox(), _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    mail = settings.model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_tls": False, "base_url": server}
+    )
+    yield handler, mail
+    controller.stop()

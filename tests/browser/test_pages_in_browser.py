@@ -19,6 +19,7 @@ from policies.core.db import unit_of_work
 from policies.core.settings import Settings
 from service.app import create_app
 from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.signup import Mailbox, register_and_verify
 from tests.service.conftest import PASSWORD, SLUG, UNIT, make_token, open_consultation
 
 pytestmark = pytest.mark.browser
@@ -58,13 +59,9 @@ def drafter_actor(settings: Settings) -> Actor:
 
 
 def test_stakeholder_registers_comments_and_later_reads_the_answer(
-    page: Page, consultation: str, settings: Settings
+    page: Page, consultation: str, settings: Settings, mailbox: tuple[Mailbox, Settings]
 ) -> None:
-    page.goto("/register")
-    page.get_by_label("Nama lengkap").fill("Sari Dewi")
-    page.get_by_label("Email").fill("sari@warga.test")
-    page.get_by_label("Kata sandi (minimal 8 karakter)").fill("rahasia-sari-1")
-    page.get_by_role("button", name="Buat akun").click()
+    register_and_verify(page, mailbox, name="Sari Dewi", address="sari@warga.test")
     expect(page.get_by_role("heading", level=1)).to_have_text("Kebijakan ASN, bersama Anda")
     page.get_by_role("link", name=re.compile("Kebijakan Kepegawaian|kepegawaian", re.I)).first.click()
     page.get_by_role("link", name="Versi 1", exact=True).click()
@@ -280,6 +277,7 @@ def test_pages_have_no_serious_accessibility_violation_at_desktop_and_phone_widt
             "thread": f"{DRAFT}/clauses/{consultation}",
             "login": "/login",
             "register": "/register",
+            "verify-email": "/verify-email?token=contoh",
             "error": "/policies/tidak-ada",
             "survey": f"/survei?token={token}",
         }

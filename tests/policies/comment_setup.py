@@ -32,6 +32,7 @@ def account(
             role=role,
             unit=unit,
             group=group,
+            email_verified_at=NOW,  # made as an admin makes accounts: verified
         )
         s.add(row)
         s.flush()

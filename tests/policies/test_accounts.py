@@ -11,6 +11,7 @@ from policies.accounts import actions as accounts
 from policies.accounts.access import SYSTEM, Actor
 from policies.accounts.models import Account, ApiToken, Role, StakeholderGroup
 from policies.core.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
+from policies.outbox.models import Reminder
 from tests.conftest import NOW
 
 NIP = "198703152010011002"
@@ -19,7 +20,9 @@ NIP = "198703152010011002"
 def _register(session: Session, **kw: object) -> Account:
     values: dict[str, object] = {"email": "budi@example.id", "name": "Budi", "password": "rahasia-123"}
     values.update(kw)
-    return accounts.register_stakeholder(session, **values)  # type: ignore[arg-type]
+    made = accounts.register_stakeholder(session, **values)  # type: ignore[arg-type]
+    assert made is not None
+    return made
 
 
 def test_register_hashes_with_argon2_and_normalizes_email(session: Session) -> None:
@@ -56,10 +59,28 @@ def test_each_invalid_field_is_named(session: Session, kw: dict[str, object], fi
     assert info.value.field == field
 
 
-def test_duplicate_email_is_a_conflict(session: Session) -> None:
+def test_a_second_sign_up_with_an_email_makes_no_account_and_tells_its_owner(session: Session) -> None:
+    owner = _register(session)
+    again = accounts.register_stakeholder(
+        session, email="BUDI@example.id", name="Penyusup", password="kata-sandi-lain-9"
+    )
+    assert again is None
+    assert [a.name for a in session.exec(select(Account)).all()] == ["Budi"]
+    told = session.exec(select(Reminder).where(Reminder.template == "already_registered")).one()
+    assert (told.recipient_account_id, told.recipient_email) == (owner.id, "budi@example.id")
+
+
+def test_an_admin_still_hears_that_an_email_is_taken(session: Session) -> None:
     _register(session)
     with pytest.raises(Conflict, match="sudah terdaftar"):
-        _register(session, email="BUDI@example.id")
+        accounts.create_account(
+            session,
+            actor=SYSTEM,
+            email="BUDI@example.id",
+            name="B",
+            password="rahasia-123",
+            role=Role.MODERATOR,
+        )
 
 
 def test_only_an_admin_creates_other_roles_and_a_drafter_needs_a_unit(session: Session) -> None:
@@ -95,7 +116,12 @@ def test_login_stores_only_the_token_hash_and_resolves_the_actor(session: Sessio
     # The role must be the enum itself: access checks compare roles with `is`.
     assert actor is not None and actor.role is Role.STAKEHOLDER
     assert actor == Actor(
-        id=account.id, name="Budi", role=Role.STAKEHOLDER, unit="Dinas Pendidikan", group="asn"
+        id=account.id,
+        name="Budi",
+        role=Role.STAKEHOLDER,
+        unit="Dinas Pendidikan",
+        group="asn",
+        verified=False,
     )
 
 

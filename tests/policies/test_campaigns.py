@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 
 import pytest
 from sqlmodel import select
@@ -166,3 +167,34 @@ def test_a_newcomer_becomes_the_face_of_a_campaign_whose_members_are_all_hidden(
     campaign = _campaign(db)
     assert (campaign.size, campaign.representative_comment_id) == (3, later)
     assert campaign.representative_text == LETTER + "!"
+
+
+def test_a_campaign_counts_its_authors_registered_after_the_consultation_opened(db: str, key: str) -> None:
+    """Accounts made for the campaign (after the window opened) are counted apart from long-standing ones."""
+    from datetime import timedelta
+
+    from policies.accounts.actions import actor_of
+    from policies.accounts.models import Account
+    from tests.conftest import NOW
+
+    def author(n: int, *, made: datetime) -> Actor:
+        with unit_of_work(db) as s:
+            row = Account(
+                email=f"penulis{n}@warga.test",
+                name=f"Penulis {n}",
+                password_hash="x",
+                role=Role.STAKEHOLDER,
+                created_at=made,
+                email_verified_at=made,
+            )
+            s.add(row)
+            s.flush()
+            return actor_of(row)
+
+    authors = [author(n, made=NOW - timedelta(days=30)) for n in range(2)]
+    authors += [author(n, made=NOW + timedelta(minutes=5 + n)) for n in range(2, 5)]
+    for actor in authors:
+        with unit_of_work(db) as s:
+            comments.create_comment(s, actor=actor, slug=SLUG, clause_key=key, body=LETTER, now=LATER)
+    group = _campaign(db)
+    assert (group.size, group.fresh_accounts) == (5, 3)

@@ -61,6 +61,7 @@ def make_token(
             unit=unit,
             group=group.value,
             nip=nip,
+            email_verified_at=now,  # fixture accounts are made as an admin makes them: verified
         )
         session.add(account)
         session.flush()

@@ -20,15 +20,18 @@ from tests.conftest import NOW
 from tests.service.conftest import SLUG, auth, open_consultation, problem_of
 
 WRITES = ("post", "put", "patch", "delete")
-# Writes anyone may send: signing up, signing in, and a survey answer carried by its own token.
+# Writes anyone may send: signing up, verifying an email with the emailed token, signing in, and a
+# survey answer carried by its own token.
 PUBLIC_WRITES = {
     "POST /api/v1/auth/register",
+    "POST /api/v1/auth/verify-email",
     "POST /api/v1/auth/login",
     "POST /api/v1/survey/responses",
 }
 # Writes about one's own account, whatever its role.
 OWN_ACCOUNT_WRITES = {
     "POST /api/v1/auth/logout",
+    "POST /api/v1/auth/verification",
     "POST /api/v1/me/inbox/{message_id}/read",
 }
 STAKEHOLDER_WRITES = OWN_ACCOUNT_WRITES | {

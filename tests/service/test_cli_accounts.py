@@ -1,4 +1,4 @@
-"""`siklus account create` and `siklus account ensure-demo`; loading the catalogue makes no account."""
+"""`siklus account create`, `verify` and `ensure-demo`; loading the catalogue makes no account."""
 
 from __future__ import annotations
 
@@ -84,3 +84,26 @@ def test_ensure_demo_needs_the_password_setting(
     assert _emails(db) == sorted(e for e, *_ in accounts.DEMO_ACCOUNTS)
     again = runner.invoke(app, ["account", "ensure-demo"])
     assert again.output.count("sudah ada") == 4
+
+
+def test_an_operator_vouches_for_a_self_registered_address(runner: CliRunner, db: str) -> None:
+    from policies.core.db import unit_of_work
+
+    with unit_of_work(db) as s:
+        accounts.register_stakeholder(s, email="siti@example.id", name="Siti", password="rahasia-123")
+    done = runner.invoke(app, ["account", "verify", "--email", "SITI@example.id"])
+    assert done.exit_code == 0 and "Email terverifikasi: siti@example.id." in done.output
+    with read_session(db) as s:
+        assert s.exec(select(Account.email_verified_at)).one() is not None
+    missing = runner.invoke(app, ["account", "verify", "--email", "tidak@ada.id"])
+    assert missing.exit_code == 1 and "Tidak ada akun dengan email tidak@ada.id" in missing.output
+
+
+def test_a_weak_demo_password_is_refused_naming_the_setting(
+    runner: CliRunner, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SIKLUS_DEMO_PASSWORD", "password1")
+    get_settings.cache_clear()
+    refused = runner.invoke(app, ["account", "ensure-demo"])
+    assert refused.exit_code == 1 and "SIKLUS_DEMO_PASSWORD: Kata sandi ini termasuk" in refused.output
+    assert _emails(db) == []

@@ -62,10 +62,19 @@ def test_register_refusals_in_english(web: TestClient) -> None:
     assert group.context["errors"] == {"group": "Choose whom you speak for."}  # type: ignore[attr-defined]
 
 
-def test_register_signs_in_with_an_httponly_lax_cookie(web: TestClient) -> None:
+def test_register_says_to_check_the_email_the_same_way_for_a_known_email(web: TestClient) -> None:
     done = post_form(web, "/register", SARI, page="/register", follow_redirects=False)
-    assert done.status_code == 303
-    cookie = done.headers["set-cookie"].lower()
+    assert done.status_code == 200 and done.template.name == "web/registered.html"  # type: ignore[attr-defined]
+    assert "Periksa email Anda" in done.text and "sari@warga.test" in done.text
+    assert "siklus_session=" not in done.headers.get("set-cookie", "")  # nobody is signed in
+    again = post_form(web, "/register", {**SARI, "password": "kata-sandi-lain-9"}, page="/register")
+    assert again.status_code == done.status_code
+    assert again.context["detail"] == done.context["detail"]  # type: ignore[attr-defined]
+    signed = post_form(
+        web, "/login", {"email": "sari@warga.test", "password": "rahasia-123"}, follow_redirects=False
+    )
+    assert signed.status_code == 303
+    cookie = signed.headers["set-cookie"].lower()
     assert "siklus_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
     assert web.get("/me/comments").context["actor"].name == "Sari Dewi"  # type: ignore[attr-defined]
 

@@ -81,6 +81,9 @@ class CampaignPublic(BaseModel):
 
     id: int
     size: int
+    fresh_accounts: int = Field(
+        description="Authors in the group whose account was registered after the consultation opened."
+    )
     representative_comment_id: int
     representative_text: str
     created_at: datetime

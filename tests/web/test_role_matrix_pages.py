@@ -15,8 +15,9 @@ from tests.conftest import app_for
 from tests.service.conftest import UNIT, auth, make_token, open_consultation
 from tests.web.conftest import DRAFT, SLUG, csrf_of, sign_in
 
-# Forms anyone may send: signing in and up, the language, a survey answer carried by its token.
-PUBLIC_FORMS = {"/login", "/register", "/lang", "/survei"}
+# Forms anyone may send: signing in and up, the language, a survey answer or an email check carried
+# by its token.
+PUBLIC_FORMS = {"/login", "/register", "/lang", "/survei", "/verify-email"}
 # Each page form: the address it posts to (path parameters filled in below) and what it sends.
 FORMS: dict[str, dict[str, str]] = {
     "/policies/{slug}/edit": {"body": "# Judul\n## BAB I\n### Pasal 1\nIsi pasal.", "change_note": "Uji"},
@@ -32,8 +33,11 @@ FORMS: dict[str, dict[str, str]] = {
     "/policies/{slug}/versions/{number}/clauses/{key}/comments": {"body": "Masukan uji.", "stance": "for"},
     "/policies/{slug}/versions/{number}/clauses/{key}/replies": {"body": "Balasan uji."},
     "/policies/{slug}/acknowledge": {},
+    "/verify-email/resend": {},
     "/logout": {},
 }
+# What every signed-in account may do for itself.
+OWN_FORMS = {"/verify-email/resend", "/logout"}
 OWNER_FORMS = {
     "/policies/{slug}/edit",
     "/policies/{slug}/versions/{number}/publish",
@@ -46,12 +50,12 @@ ALLOWED: dict[str, set[str]] = {
         "/policies/{slug}/versions/{number}/clauses/{key}/comments",
         "/policies/{slug}/versions/{number}/clauses/{key}/replies",
         "/policies/{slug}/acknowledge",
-        "/logout",
-    },
-    "moderator": {"/moderation/{slug}/{comment_id}", "/logout"},
-    "evaluator": {"/logout"},
-    "drafter_of_another_unit": {"/logout"},
-    "drafter": OWNER_FORMS | {"/policies/{slug}/versions/{number}/clauses/{key}/replies", "/logout"},
+    }
+    | OWN_FORMS,
+    "moderator": {"/moderation/{slug}/{comment_id}"} | OWN_FORMS,
+    "evaluator": OWN_FORMS,
+    "drafter_of_another_unit": OWN_FORMS,
+    "drafter": OWNER_FORMS | {"/policies/{slug}/versions/{number}/clauses/{key}/replies"} | OWN_FORMS,
     "admin": set(FORMS)
     - {"/policies/{slug}/versions/{number}/clauses/{key}/comments", "/policies/{slug}/acknowledge"},
 }

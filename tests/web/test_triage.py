@@ -230,3 +230,16 @@ def test_the_triage_forms_follow_the_domains_answer_and_moderate_rules(role: Rol
     assert can_answer(actor) is (role in (Role.DRAFTER, Role.ADMIN))
     assert can_moderate(actor) is (role in (Role.MODERATOR, Role.ADMIN))
     assert not can_answer(None) and not can_moderate(None)
+
+
+@pytest.mark.parametrize("raw", ["²", "9" * 5000, str(2**40), "-1"])
+def test_a_campaign_filter_that_is_no_id_lists_every_comment(
+    web: TestClient, drafter: str, db: str, raw: str
+) -> None:
+    """A superscript digit, 5,000 digits or a number past the column's range is no group: no 500."""
+    _register(web, drafter, db)
+    sign_in(web, drafter)
+    everything = web.get(TRIAGE)
+    odd = web.get(TRIAGE, params={"campaign": raw})
+    assert odd.status_code == 200, odd.text[:300]
+    assert _ids(odd) == _ids(everything)

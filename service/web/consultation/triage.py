@@ -49,14 +49,22 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 50
 
 
+def _positive_id(raw: str) -> int | None:
+    """Read a query value as a row id, or None: a superscript digit, 5,000 digits or a number past
+    the column's range is no id (int() of either raises, the database refuses the last)."""
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_INTEGER))):
+        return None
+    value = int(raw)
+    return value if 0 < value <= MAX_INTEGER else None
+
+
 def _filters(request: Request) -> tuple[CommentFilter, dict[str, str]]:
     q = request.query_params
     chosen = {k: q.get(k, "") for k in ("clause", "stance", "campaign", "undisposed", "cycle")}
     stance = Stance(chosen["stance"]) if chosen["stance"] in {s.value for s in Stance} else None
-    campaign = int(chosen["campaign"]) if chosen["campaign"].isdigit() else None
+    campaign = _positive_id(chosen["campaign"])
     # An earlier cycle's comments stay listed by naming it (?cycle=1); none named: this cycle's.
-    raw = chosen["cycle"]
-    cycle = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 and int(raw) > 0 else None
+    cycle = _positive_id(chosen["cycle"])
     chosen["cycle"] = str(cycle) if cycle else ""
     filters = CommentFilter(
         clause_key=chosen["clause"] or None,

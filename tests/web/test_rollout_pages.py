@@ -10,7 +10,7 @@ from policies.core.db import unit_of_work
 from policies.rollout.models import Adoption
 from tests.conftest import DRAFTER
 from tests.rollout_walk import closed_consultation, to_socialization
-from tests.web.conftest import SLUG, post_form, sign_in
+from tests.web.conftest import SLUG, post_form, sign_in, use_english
 
 ADOPTION = f"/policies/{SLUG}/adoption"
 SOCIALIZATION = f"/policies/{SLUG}/socialization"
@@ -187,3 +187,18 @@ def test_mentoring_pairs_are_added_by_the_unit_and_read_without_nips_by_others(
     sign_in(web, stakeholder)
     theirs = web.get(MENTORING)
     assert theirs.context["count"] == 1 and NIP not in theirs.text and "Budi Muda" not in theirs.text  # type: ignore[attr-defined]
+
+
+def test_the_roll_out_pages_read_in_english_and_say_when_sessions_come(
+    web: TestClient, db: str, drafter: str
+) -> None:
+    closed_consultation(db, actor=DRAFTER)
+    sign_in(web, drafter)
+    early = web.get(SOCIALIZATION)
+    assert "Sesi dijadwalkan dan daftar hadirnya dicatat pada tahap sosialisasi" in early.text
+    assert 'name="held_on"' not in early.text
+    use_english(web)
+    assert "Record the adoption (penetapan)" in web.get(ADOPTION).text
+    assert "Reach of cycle 1" in web.get(SOCIALIZATION).text and "8,500" in web.get(SOCIALIZATION).text
+    assert "Add a mentoring pair" in web.get(MENTORING).text
+    assert "A version can be edited until it is published" in web.get(f"/policies/{SLUG}/versions").text

@@ -117,12 +117,12 @@ def add_session(
     slug: str,
     title: str,
     held_on: date,
-    attendance_count: int,
+    attendance_count: int = 0,
     audience_units: list[str] | None = None,
     location: str = "",
     notes: str = "",
 ) -> SocializationSession:
-    """Record a socialization session and how many attended."""
+    """Schedule or record a socialization session, with how many attended (none named yet: 0)."""
     policy = owned_policy(session, actor=actor, slug=slug, stage_rule=SESSION_STAGES)
     if attendance_count < 0:
         raise InvalidInput(

@@ -58,14 +58,7 @@ def create_version(
         title = TITLE_FIELD.clean(title)
     parsed = parse_draft(body)
     previous = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
-    prev_clauses = (
-        [
-            KeyedClause(c.key, c.chapter, c.heading, c.body, c.content_hash)
-            for c in clauses_of(session, version_id=previous.id)  # type: ignore[arg-type]
-        ]
-        if previous
-        else []
-    )
+    prev_clauses = _keyed(session, version_id=previous.id) if previous else []  # type: ignore[arg-type]
     keyed = assign_keys(clauses=parsed.clauses, previous=prev_clauses)
     version = DraftVersion(
         policy_id=policy.id,  # type: ignore[arg-type]
@@ -88,6 +81,11 @@ def create_version(
             en=f"Version {version.number} was just saved by another request: reload, read it, "
             "then write your changes on top of it.",
         ) from None
+    _store_clauses(session, version=version, keyed=keyed)
+    return version
+
+
+def _store_clauses(session: Session, *, version: DraftVersion, keyed: list[KeyedClause]) -> None:
     session.add_all(
         Clause(
             version_id=version.id,  # type: ignore[arg-type]
@@ -101,7 +99,100 @@ def create_version(
         for i, k in enumerate(keyed)
     )
     session.flush()
+
+
+def _keyed(session: Session, *, version_id: int) -> list[KeyedClause]:
+    return [
+        KeyedClause(c.key, c.chapter, c.heading, c.body, c.content_hash)
+        for c in clauses_of(session, version_id=version_id)
+    ]
+
+
+def _unpublished(session: Session, *, policy_id: int, number: int, doing: tuple[str, str]) -> DraftVersion:
+    """Return a version that is not published yet, or refuse: a published text is frozen."""
+    version = get_version(session, policy_id=policy_id, number=number)
+    if version.published_at is not None:
+        raise Conflict(
+            f"Versi {number} sudah diterbitkan dan tidak dapat {doing[0]}: tulis versi baru untuk "
+            "mengubah teksnya.",
+            en=f"Version {number} is published and cannot be {doing[1]}: write a new version to change "
+            "its text.",
+        )
     return version
+
+
+def edit_version(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    number: int,
+    body: str,
+    change_note: str = "",
+    title: str | None = None,
+) -> DraftVersion:
+    """Rewrite an unpublished version in place; its clauses keep their keys where the text carries over."""
+    policy = owned_policy(session, actor=actor, slug=slug, stage_rule=EDITABLE_STAGES)
+    version = _unpublished(session, policy_id=policy.id, number=number, doing=("diubah", "edited"))  # type: ignore[arg-type]
+    body, change_note = BODY_FIELD.clean(body), CHANGE_NOTE_FIELD.clean(change_note)
+    if title is not None:
+        title = TITLE_FIELD.clean(title)
+    parsed = parse_draft(body)
+    # The version's own clauses first: an edit keeps the keys it had, then its base's keys.
+    own = _keyed(session, version_id=version.id)  # type: ignore[arg-type]
+    keyed = assign_keys(clauses=parsed.clauses, previous=own)
+    for clause in clauses_of(session, version_id=version.id):  # type: ignore[arg-type]
+        session.delete(clause)
+    session.flush()
+    version.body, version.change_note = body, change_note
+    version.title = (title or parsed.title or policy.title)[:400]
+    session.add(version)
+    _store_clauses(session, version=version, keyed=keyed)
+    return version
+
+
+def write_draft(
+    session: Session, *, actor: Actor, slug: str, body: str, change_note: str = "", title: str | None = None
+) -> DraftVersion:
+    """Save the drafter's text: into the newest version while it is unpublished, else as the next one.
+
+    A new cycle starts with a working version (the adopted text); writing the revision into it keeps
+    it the cycle's one draft instead of leaving an unpublished copy behind as a lower number.
+    """
+    policy = owned_policy(session, actor=actor, slug=slug, stage_rule=EDITABLE_STAGES)
+    latest = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
+    if latest is not None and latest.published_at is None:
+        return edit_version(
+            session,
+            actor=actor,
+            slug=slug,
+            number=latest.number,
+            body=body,
+            change_note=change_note,
+            title=title,
+        )
+    return create_version(session, actor=actor, slug=slug, body=body, change_note=change_note, title=title)
+
+
+def discard_version(session: Session, *, actor: Actor, slug: str, number: int) -> int:
+    """Remove the newest version while it is unpublished; return its number."""
+    policy = owned_policy(session, actor=actor, slug=slug)
+    version = _unpublished(session, policy_id=policy.id, number=number, doing=("dibuang", "discarded"))  # type: ignore[arg-type]
+    latest = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
+    if latest is not None and latest.number != number:
+        # A later version is written on this one: removing it would leave a gap in the history.
+        raise Conflict(
+            f"Versi {number} tidak dapat dibuang karena versi {latest.number} ditulis sesudahnya: buang "
+            f"versi {latest.number} lebih dahulu.",
+            en=f"Version {number} cannot be discarded because version {latest.number} was written after "
+            f"it: discard version {latest.number} first.",
+        )
+    for clause in clauses_of(session, version_id=version.id):  # type: ignore[arg-type]
+        session.delete(clause)
+    session.flush()
+    session.delete(version)
+    session.flush()
+    return number
 
 
 def publish_version(

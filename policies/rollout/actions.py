@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from policies.accounts.access import Actor, require_stakeholder
+from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound
 from policies.core.fields import TextField, clean_texts
+from policies.core.rows import child_row
 from policies.drafting.queries import get_version
 from policies.lifecycle.models import Stage
 from policies.lifecycle.owned import StageRule, owned_policy
 from policies.lifecycle.queries import get_policy
-from policies.rollout.models import Acknowledgement, Adoption, MentoringPair, SocializationSession
-from policies.rollout.queries import acknowledgement_of, current_adoption, latest_adoption
+from policies.rollout.models import (
+    Acknowledgement,
+    Adoption,
+    MentoringPair,
+    SocializationAttendance,
+    SocializationSession,
+)
+from policies.rollout.queries import acknowledgement_of, attendance_count, current_adoption, latest_adoption
 
 ADOPTION_STAGES = StageRule(
     frozenset({Stage.CONSULTATION, Stage.REVISION}),
@@ -36,6 +45,17 @@ SESSION_TITLE = TextField("title", "Judul sesi", "The session's title", 300, sin
 SESSION_FIELDS = (
     TextField("location", "Tempat", "The place", 300),
     TextField("notes", "Catatan", "The notes", 20_000),
+)
+ATTENDEE_FIELDS = (
+    TextField(
+        "name",
+        "Nama peserta",
+        "The participant's name",
+        200,
+        single_line=True,
+        blank=("Nama peserta wajib diisi.", "The participant's name is required."),
+    ),
+    TextField("unit", "Unit kerja", "The work unit", 200),
 )
 AUDIENCE_UNIT = TextField("audience_units", "Unit sasaran", "A target unit", 200)
 MENTORING_FIELDS = (
@@ -97,12 +117,12 @@ def add_session(
     slug: str,
     title: str,
     held_on: date,
-    attendance_count: int,
+    attendance_count: int = 0,
     audience_units: list[str] | None = None,
     location: str = "",
     notes: str = "",
 ) -> SocializationSession:
-    """Record a socialization session and how many attended."""
+    """Schedule or record a socialization session, with how many attended (none named yet: 0)."""
     policy = owned_policy(session, actor=actor, slug=slug, stage_rule=SESSION_STAGES)
     if attendance_count < 0:
         raise InvalidInput(
@@ -123,6 +143,50 @@ def add_session(
         **texts,
     )
     session.add(row)
+    session.flush()
+    return row
+
+
+def record_session_attendance(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    session_id: int,
+    name: str,
+    nip: str = "",
+    unit: str = "",
+    today: date | None = None,
+) -> SocializationAttendance:
+    """Add a person to a held session's daftar hadir; the session's headcount never falls below it."""
+    policy = owned_policy(session, actor=actor, slug=slug, stage_rule=SESSION_STAGES)
+    held = child_row(
+        session,
+        model=SocializationSession,
+        row_id=session_id,
+        parent=("policy_id", policy.id),
+        missing=(
+            f"Sesi sosialisasi {session_id} tidak ditemukan pada kebijakan ini.",
+            f"Socialization session {session_id} was not found in this policy.",
+        ),
+    )
+    if held.held_on > (today or utcnow().astimezone(ZoneInfo("Asia/Jakarta")).date()):
+        # People attend a session once it is held: a future one reaching the audience is not reach yet.
+        raise InvalidInput(
+            "Sesi ini belum berlangsung: daftar hadir dicatat pada atau sesudah hari sesi.",
+            en="This session has not taken place yet: attendance is recorded on or after its day.",
+            field="name",
+        )
+    texts = clean_texts(ATTENDEE_FIELDS, name=name, unit=unit)
+    nip = nip.strip()
+    if nip and (not nip.isdigit() or len(nip) != 18):
+        raise InvalidInput("NIP terdiri atas 18 angka.", en="A NIP has 18 digits.", field="nip")
+    row = SocializationAttendance(session_id=held.id, nip=nip, **texts)  # type: ignore[arg-type]
+    session.add(row)
+    session.flush()
+    # The headcount the reach gate sums counts at least everyone named in the daftar hadir.
+    held.attendance_count = max(held.attendance_count, attendance_count(session, session_id=held.id))  # type: ignore[arg-type]
+    session.add(held)
     session.flush()
     return row
 

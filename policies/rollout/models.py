@@ -67,3 +67,15 @@ class MentoringPair(CycleRow, table=True):
     started_on: date
     ended_on: date | None = None
     extra: dict[str, Any] = json_col(default_factory=dict)
+
+
+class SocializationAttendance(SQLModel, table=True):
+    """One person in a socialization session's daftar hadir (the NIP shown only to the owning unit)."""
+
+    __tablename__ = "socialization_attendance"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="socialization_session.id", index=True)
+    name: str = Field(max_length=200)
+    nip: str = Field(max_length=30, default="")
+    unit: str = Field(max_length=200, default="")

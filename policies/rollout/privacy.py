@@ -1,11 +1,11 @@
-"""The mentoring pairs as a reader may see them: the rule is the workshops' (`workshops/privacy.py`)."""
+"""Mentoring pairs and session attendance as a reader may see them (the rule: `workshops/privacy.py`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from policies.rollout.models import MentoringPair
+from policies.rollout.models import MentoringPair, SocializationAttendance
 from policies.workshops.privacy import Disclosure
 
 
@@ -42,3 +42,24 @@ def shown_pairs(rows: list[MentoringPair], *, seen: Disclosure) -> list[Mentorin
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class SessionAttendeeSeen:
+    """A line of a socialization session's daftar hadir as a reader without NIPs sees it."""
+
+    id: int
+    name: str
+    unit: str
+    nip: None = None
+
+
+def shown_session_attendance(
+    rows: list[SocializationAttendance], *, seen: Disclosure
+) -> list[SocializationAttendance] | list[SessionAttendeeSeen]:
+    """Return a session's daftar hadir as the reader may see it (nobody when only counts are public)."""
+    if seen is Disclosure.FULL:
+        return rows
+    if seen is Disclosure.COUNT:
+        return []
+    return [SessionAttendeeSeen(id=r.id or 0, name=r.name, unit=r.unit) for r in rows]

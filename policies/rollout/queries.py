@@ -8,7 +8,13 @@ from sqlmodel import Session, col, func, select
 from policies.lifecycle.models import Policy, Stage
 from policies.outbox import hooks
 from policies.outbox.models import Reminder
-from policies.rollout.models import Acknowledgement, Adoption, MentoringPair, SocializationSession
+from policies.rollout.models import (
+    Acknowledgement,
+    Adoption,
+    MentoringPair,
+    SocializationAttendance,
+    SocializationSession,
+)
 
 
 def current_adoption(session: Session, *, policy: Policy) -> Adoption | None:
@@ -96,3 +102,28 @@ def acknowledgement_still_owed(*, prefix: str) -> sa.ColumnElement[bool]:
         .exists()
     )
     return ~done
+
+
+def attendance_count(session: Session, *, session_id: int) -> int:
+    """Count the people named in a socialization session's daftar hadir."""
+    stmt = (
+        select(func.count())
+        .select_from(SocializationAttendance)
+        .where(SocializationAttendance.session_id == session_id)
+    )
+    return int(session.exec(stmt).one())
+
+
+def attendance_of_sessions(
+    session: Session, *, session_ids: list[int]
+) -> dict[int, list[SocializationAttendance]]:
+    """Return the daftar hadir of each of these sessions, in the order recorded."""
+    stmt = (
+        select(SocializationAttendance)
+        .where(col(SocializationAttendance.session_id).in_(session_ids))
+        .order_by(col(SocializationAttendance.id))
+    )
+    found: dict[int, list[SocializationAttendance]] = {i: [] for i in session_ids}
+    for row in session.exec(stmt):
+        found.setdefault(row.session_id, []).append(row)
+    return found

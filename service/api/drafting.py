@@ -5,14 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from policies.drafting import queries as drafting_queries
 from policies.drafting.models import DraftVersion
 from policies.drafting.reading import readable_version, visible_versions
-from policies.drafting.versions import MAX_BODY_CHARS, create_version, diff_versions, publish_version
+from policies.drafting.versions import (
+    MAX_BODY_CHARS,
+    create_version,
+    diff_versions,
+    discard_version,
+    edit_version,
+    publish_version,
+)
 from policies.lifecycle import queries
 from service.api.params import IdPath, IdQuery, SlugPath, id_query
 from service.api.schemas import Line, ReadModel, Text, read_model
@@ -114,6 +121,22 @@ def read(slug: SlugPath, number: IdPath, session: ReadSessionDep, viewer: Option
     """Read a version with its clauses; an unpublished one is not found except by its owners."""
     _, version = readable_version(session, actor=viewer, slug=slug, number=number)
     return version_detail(session, version)
+
+
+@router.put("/policies/{slug}/versions/{number}", response_model=VersionDetail)
+def edit(
+    slug: SlugPath, number: IdPath, payload: VersionCreate, actor: ActorDep, session: SessionDep
+) -> VersionDetail:
+    """Rewrite a version that is not published yet (409 once it is); clauses keep their keys."""
+    version = edit_version(session, actor=actor, slug=slug, number=number, **payload.model_dump())
+    return version_detail(session, version)
+
+
+@router.delete("/policies/{slug}/versions/{number}", status_code=204, response_class=Response)
+def discard(slug: SlugPath, number: IdPath, actor: ActorDep, session: SessionDep) -> Response:
+    """Discard the newest version while it is not published (409 once it is, or when a later one exists)."""
+    discard_version(session, actor=actor, slug=slug, number=number)
+    return Response(status_code=204)
 
 
 @router.post("/policies/{slug}/versions/{number}/publish", response_model=VersionSummary)

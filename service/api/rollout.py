@@ -9,15 +9,17 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from policies.core.db import utcnow
 from policies.core.errors import NotFound
 from policies.drafting.queries import version_number
 from policies.lifecycle import queries
 from policies.rollout import actions as rollout
 from policies.rollout import queries as rollout_queries
 from policies.rollout.models import Adoption, MentoringPair, SocializationSession
-from policies.rollout.privacy import shown_pairs
+from policies.rollout.privacy import shown_pairs, shown_session_attendance
+from policies.rollout.reach import reach_of
 from policies.workshops.privacy import Disclosure, disclosure
-from service.api.params import IdField, SlugPath
+from service.api.params import IdField, IdPath, SlugPath
 from service.api.schemas import Day, Line, ReadModel, Text, read_model
 from service.auth import ActorDep, OptionalActorDep
 from service.deps import ReadSessionDep, SessionDep
@@ -49,7 +51,7 @@ class SessionIn(BaseModel):
 
     title: Line = Field(min_length=3, max_length=300)
     held_on: Day
-    attendance_count: int = Field(ge=0, le=10_000_000)
+    attendance_count: int = Field(default=0, ge=0, le=10_000_000)
     audience_units: list[Annotated[Text, Field(max_length=200)]] = Field(default_factory=list, max_length=200)
     location: Text = Field(default="", max_length=300)
     notes: Text = Field(default="", max_length=20_000)
@@ -60,6 +62,44 @@ class SessionPublic(SessionIn, ReadModel):
 
     id: int
     cycle: int
+
+
+class SessionAttendeeIn(BaseModel):
+    """A person who attended a socialization session: name, NIP (18 digits) and work unit."""
+
+    name: Line = Field(min_length=1, max_length=200)
+    nip: Text = Field(default="", max_length=30)
+    unit: Text = Field(default="", max_length=200)
+
+
+class SessionAttendeePublic(ReadModel):
+    """A person in a session's daftar hadir."""
+
+    id: int
+    name: str
+    unit: str
+    nip: str | None = Field(
+        description="Tampil hanya bagi staf unit pemilik dan admin; null bagi pembaca lain."
+    )
+
+
+class SessionAttendance(BaseModel):
+    """A session's daftar hadir, as far as the reader may see it."""
+
+    count: int = Field(description="Jumlah orang dalam daftar hadir.")
+    shown: Disclosure
+    people: list[SessionAttendeePublic] = Field(description="Kosong bila hanya jumlah yang terbuka.")
+
+
+class ReachPublic(BaseModel):
+    """The socialization reach of the current cycle, as the gate to evaluation reads it."""
+
+    audience_size: int
+    attendance_total: int
+    acknowledgements: int
+    reach: float = Field(description="Bagian sasaran yang terjangkau (0–1).")
+    target: float
+    met: bool
 
 
 class MentoringIn(BaseModel):
@@ -153,6 +193,60 @@ def list_sessions(slug: SlugPath, session: ReadSessionDep) -> list[Socialization
     """List the socialization sessions."""
     policy = queries.get_policy(session, slug=slug)
     return rollout_queries.list_sessions(session, policy_id=policy.id)  # type: ignore[arg-type]
+
+
+@router.post(
+    "/policies/{slug}/socialization/sessions/{session_id}/attendance",
+    status_code=201,
+    response_model=SessionAttendeePublic,
+    dependencies=[IDEMPOTENT],
+)
+def add_attendee(
+    slug: SlugPath, session_id: IdPath, payload: SessionAttendeeIn, actor: ActorDep, session: SessionDep
+) -> SessionAttendeePublic:
+    """Add a person to a held session's daftar hadir (its headcount never falls below the list)."""
+    row = rollout.record_session_attendance(
+        session, actor=actor, slug=slug, session_id=session_id, **payload.model_dump()
+    )
+    return read_model(SessionAttendeePublic, row)
+
+
+@router.get(
+    "/policies/{slug}/socialization/sessions/{session_id}/attendance", response_model=SessionAttendance
+)
+def list_attendees(
+    slug: SlugPath, session_id: IdPath, session: ReadSessionDep, viewer: OptionalActorDep
+) -> SessionAttendance:
+    """List a session's daftar hadir: NIPs for the owning unit's staff, names where the kind says so."""
+    policy = queries.get_policy(session, slug=slug)
+    sessions = {s.id for s in rollout_queries.list_sessions(session, policy_id=policy.id)}  # type: ignore[arg-type]
+    if session_id not in sessions:
+        raise NotFound(
+            f"Sesi sosialisasi {session_id} tidak ditemukan pada kebijakan ini.",
+            en=f"Socialization session {session_id} was not found in this policy.",
+        )
+    rows = rollout_queries.attendance_of_sessions(session, session_ids=[session_id])[session_id]
+    seen = disclosure(session, actor=viewer, policy=policy)
+    return SessionAttendance(
+        count=len(rows),
+        shown=seen,
+        people=[read_model(SessionAttendeePublic, r) for r in shown_session_attendance(rows, seen=seen)],
+    )
+
+
+@router.get("/policies/{slug}/socialization/reach", response_model=ReachPublic)
+def read_reach(slug: SlugPath, session: ReadSessionDep) -> ReachPublic:
+    """Read the current cycle's reach: attendance and acknowledgements against the audience and target."""
+    policy = queries.get_policy(session, slug=slug)
+    r = reach_of(session, policy=policy, now=utcnow())
+    return ReachPublic(
+        audience_size=r.audience_size,
+        attendance_total=r.attendance_total,
+        acknowledgements=r.acknowledgements,
+        reach=r.share,
+        target=r.target,
+        met=r.met,
+    )
 
 
 @router.post(

@@ -7,7 +7,7 @@ from itertools import groupby
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from policies.accounts.access import require_owner
+from policies.accounts.access import Actor, require_owner
 from policies.consultation import queries as consultation_queries
 from policies.consultation import threads
 from policies.consultation.models import Stance
@@ -20,20 +20,23 @@ from policies.core.errors import (
 from policies.drafting import queries as drafting_queries
 from policies.drafting.clauses import parse_draft, with_keys
 from policies.drafting.models import DraftVersion
-from policies.drafting.reading import readable_version
+from policies.drafting.reading import is_owner, readable_version, visible_versions
 from policies.drafting.versions import (
     BODY_FIELD,
     CHANGE_NOTE_FIELD,
     TITLE_FIELD,
-    create_version,
     diff_versions,
+    discard_version,
+    edit_version,
     publish_version,
+    write_draft,
 )
 from policies.lifecycle import queries
 from policies.lifecycle.models import Policy
 from service.api.drafting import VersionCreate
 from service.api.params import IdPath
 from service.deps import SessionDep
+from service.problems import status_of
 from service.web.forms import PageForm
 from service.web.render import (
     FormDep,
@@ -105,7 +108,13 @@ def edit_form(slug: str, request: Request, session: PageReadSessionDep, actor: P
     return render(
         request,
         "web/edit.html",
-        {"policy": policy, "latest": latest, "values": {"body": body, "change_note": ""}, "preview": None},
+        {
+            "policy": policy,
+            "latest": latest,
+            "target": None,
+            "values": {"body": body, "change_note": ""},
+            "preview": None,
+        },
     )
 
 
@@ -121,14 +130,21 @@ def post_edit(
     policy = queries.get_policy(session, slug=slug)
     values = {"body": str(form.get("body", "")), "change_note": str(form.get("change_note", ""))}
     latest = drafting_queries.latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
-    context: dict[str, object] = {"policy": policy, "latest": latest, "values": values, "preview": None}
+    context: dict[str, object] = {
+        "policy": policy,
+        "latest": latest,
+        "target": None,
+        "values": values,
+        "preview": None,
+    }
     try:
         if "preview" in form:
             require_owner(me, policy=policy)
             parsed = parse_draft(EDIT_FORM.parse(form).body)
             context["preview"] = [(c, markdown_html(c.body)) for c in parsed.clauses]
             return render(request, "web/edit.html", context)
-        version = create_version(session, actor=me, slug=slug, **EDIT_FORM.parse(form).model_dump())
+        # The working version (unpublished) takes the text; a published one is followed by a new one.
+        version = write_draft(session, actor=me, slug=slug, **EDIT_FORM.parse(form).model_dump())
     except (InvalidInput, Conflict) as exc:
         session.rollback()
         context["errors"] = {(getattr(exc, "field", None) or "body"): message_of(request, exc)}
@@ -143,3 +159,114 @@ def post_publish(
     """Publish (freeze) a version."""
     publish_version(session, actor=signed_in(actor), slug=slug, number=number)
     return redirect(request, f"/policies/{slug}/cockpit")
+
+
+@router.get("/policies/{slug}/versions", name="versions")
+def versions_page(slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
+    """List the versions the visitor may read; an owner edits, publishes or discards unpublished ones."""
+    policy = queries.get_policy(session, slug=slug)
+    versions = drafting_queries.list_versions(session, policy_id=policy.id)  # type: ignore[arg-type]
+    shown = visible_versions(versions, actor=actor, policy=policy)
+    discarded = request.query_params.get("discarded", "")
+    return render(
+        request,
+        "web/versions.html",
+        {
+            "policy": policy,
+            "versions": list(reversed(shown)),
+            "newest": versions[-1].number if versions else 0,
+            "can_edit": is_owner(actor, policy=policy),
+            "discarded": int(discarded) if discarded.isdigit() and len(discarded) < 10 else None,
+        },
+    )
+
+
+def _owned_unpublished(
+    session: PageReadSessionDep, *, actor: Actor | None, slug: str, number: int
+) -> tuple[Policy, DraftVersion]:
+    policy = queries.get_policy(session, slug=slug)
+    require_owner(signed_in(actor), policy=policy)
+    version = drafting_queries.get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
+    if version.published_at is not None:
+        raise Conflict(
+            f"Versi {number} sudah diterbitkan dan tidak dapat diubah atau dibuang: tulis versi baru.",
+            en=f"Version {number} is published and can be neither edited nor discarded: write a new version.",
+        )
+    return policy, version
+
+
+@router.get("/policies/{slug}/versions/{number}/edit", name="edit_version")
+def edit_version_form(
+    slug: str, number: IdPath, request: Request, session: PageReadSessionDep, actor: PageActorDep
+) -> Response:
+    """Show an unpublished version's Markdown (clause keys written in) ready to edit in place."""
+    policy, version = _owned_unpublished(session, actor=actor, slug=slug, number=number)
+    keys = [c.key for c in drafting_queries.clauses_of(session, version_id=version.id)]  # type: ignore[arg-type]
+    values = {"body": with_keys(version.body, keys=keys), "change_note": version.change_note}
+    return render(
+        request,
+        "web/edit.html",
+        {"policy": policy, "latest": version, "target": version, "values": values, "preview": None},
+    )
+
+
+@router.post("/policies/{slug}/versions/{number}/edit")
+def post_edit_version(
+    slug: str, number: IdPath, request: Request, form: FormDep, session: SessionDep, actor: PageActorDep
+) -> Response:
+    """Preview the Markdown, or save it into the unpublished version."""
+    me = signed_in(actor)
+    policy = queries.get_policy(session, slug=slug)
+    require_owner(me, policy=policy)
+    version = drafting_queries.get_version(session, policy_id=policy.id, number=number)  # type: ignore[arg-type]
+    values = {"body": str(form.get("body", "")), "change_note": str(form.get("change_note", ""))}
+    context: dict[str, object] = {
+        "policy": policy,
+        "latest": version,
+        "target": version,
+        "values": values,
+        "preview": None,
+    }
+    try:
+        if "preview" in form:
+            parsed = parse_draft(EDIT_FORM.parse(form).body)
+            context["preview"] = [(c, markdown_html(c.body)) for c in parsed.clauses]
+            return render(request, "web/edit.html", context)
+        edit_version(session, actor=me, slug=slug, number=number, **EDIT_FORM.parse(form).model_dump())
+    except (InvalidInput, Conflict) as exc:
+        session.rollback()
+        context["errors"] = {(getattr(exc, "field", None) or "body"): message_of(request, exc)}
+        return render(request, "web/edit.html", context, status_code=status_of(exc))
+    return redirect(request, f"/policies/{slug}/versions/{number}")
+
+
+def _confirm(
+    request: Request, session: PageReadSessionDep, actor: Actor | None, *, slug: str, number: int, step: str
+) -> Response:
+    policy, version = _owned_unpublished(session, actor=actor, slug=slug, number=number)
+    return render(request, "web/version_confirm.html", {"policy": policy, "version": version, "step": step})
+
+
+@router.get("/policies/{slug}/versions/{number}/publish", name="confirm_publish")
+def confirm_publish(
+    slug: str, number: IdPath, request: Request, session: PageReadSessionDep, actor: PageActorDep
+) -> Response:
+    """Ask before a version is published: a published text is frozen for good."""
+    return _confirm(request, session, actor, slug=slug, number=number, step="publish")
+
+
+@router.get("/policies/{slug}/versions/{number}/discard", name="confirm_discard")
+def confirm_discard(
+    slug: str, number: IdPath, request: Request, session: PageReadSessionDep, actor: PageActorDep
+) -> Response:
+    """Ask before an unpublished version is discarded: its text is gone for good."""
+    return _confirm(request, session, actor, slug=slug, number=number, step="discard")
+
+
+@router.post("/policies/{slug}/versions/{number}/discard", name="discard")
+def post_discard(
+    slug: str, number: IdPath, request: Request, form: FormDep, session: SessionDep, actor: PageActorDep
+) -> Response:
+    """Discard the newest unpublished version."""
+    discard_version(session, actor=signed_in(actor), slug=slug, number=number)
+    return redirect(request, f"/policies/{slug}/versions?discarded={number}")

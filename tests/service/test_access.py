@@ -137,6 +137,8 @@ def ids(client: TestClient, drafter_token: str, stakeholder_token: str, db: str)
         "round_id": round_id,
         "respondent_id": respondent_id,
         "message_id": 1,
+        # No session exists: every caller here is refused before the session is looked up.
+        "session_id": 1,
     }
 
 

@@ -33,6 +33,22 @@ FORMS: dict[str, dict[str, str]] = {
     "/policies/{slug}/versions/{number}/clauses/{key}/comments": {"body": "Masukan uji.", "stance": "for"},
     "/policies/{slug}/versions/{number}/clauses/{key}/replies": {"body": "Balasan uji."},
     "/policies/{slug}/acknowledge": {},
+    # Without `confirmed` the adoption form only shows what would be recorded.
+    "/policies/{slug}/adoption": {
+        "version_number": "1",
+        "instrument_type": "Peraturan Wali Kota",
+        "number": "12 Tahun 2026",
+        "adopted_on": "2026-09-30",
+        "signed_by": "Wali Kota",
+    },
+    "/policies/{slug}/socialization/sessions": {"title": "Sosialisasi Uji", "held_on": "2026-09-01"},
+    "/policies/{slug}/socialization/sessions/{session_id}/attendance": {"name": "Sari", "unit": "Dinas"},
+    "/policies/{slug}/mentoring": {"mentor_name": "Ani", "mentee_name": "Budi", "started_on": "2026-09-01"},
+    "/policies/{slug}/versions/{number}/edit": {
+        "body": "# Judul\n## BAB I\n### Pasal 1\nIsi.",
+        "change_note": "Uji",
+    },
+    "/policies/{slug}/versions/{number}/discard": {},
     "/verify-email/resend": {},
     "/logout": {},
 }
@@ -44,6 +60,12 @@ OWNER_FORMS = {
     "/policies/{slug}/advance",
     "/policies/{slug}/workshops/{action}",
     "/policies/{slug}/triage/{target}/{item_id}",
+    "/policies/{slug}/adoption",
+    "/policies/{slug}/socialization/sessions",
+    "/policies/{slug}/socialization/sessions/{session_id}/attendance",
+    "/policies/{slug}/mentoring",
+    "/policies/{slug}/versions/{number}/edit",
+    "/policies/{slug}/versions/{number}/discard",
 }
 ALLOWED: dict[str, set[str]] = {
     "stakeholder": {
@@ -100,6 +122,7 @@ def filled(web: TestClient, drafter: str, stakeholder: str) -> dict[str, Any]:
         "item_id": comment,
         "comment_id": comment,
         "parent_id": comment,
+        "session_id": 1,
     }
 
 

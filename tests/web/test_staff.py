@@ -171,6 +171,20 @@ def test_edit_previews_and_saves_a_version_keeping_clause_keys(web: TestClient, 
         page=f"/policies/{SLUG}/edit",
         follow_redirects=False,
     )
+    # Version 1 is not published yet: the text goes into it instead of leaving it behind.
+    assert saved.status_code == 303 and saved.headers["location"] == f"/policies/{SLUG}/versions/1"
+    published = post_form(
+        web, f"/policies/{SLUG}/versions/1/publish", {}, page=f"/policies/{SLUG}/edit", follow_redirects=False
+    )
+    assert published.status_code == 303
+    again = web.get(f"/policies/{SLUG}/edit").context["values"]["body"]  # type: ignore[attr-defined]
+    saved = post_form(
+        web,
+        f"/policies/{SLUG}/edit",
+        {"body": again + "\n\n### Pasal Kedua Tambahan\n\nTeks lain.", "change_note": "Tambah pasal"},
+        page=f"/policies/{SLUG}/edit",
+        follow_redirects=False,
+    )
     assert saved.status_code == 303 and saved.headers["location"] == f"/policies/{SLUG}/versions/2"
     diff = web.get(f"/policies/{SLUG}/versions/2/diff")
     changes = [c.change.value for c in diff.context["changes"]]  # type: ignore[attr-defined]

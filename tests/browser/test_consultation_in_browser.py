@@ -54,8 +54,12 @@ def workshops_held(settings: Settings, server: str) -> Iterator[None]:
 
 
 def _no_serious_violation(page: Page, name: str) -> None:
-    screenshot(page, name)
-    assert axe_violations(page) == [], name
+    """Check the page with axe at desktop and 390 px phone width, with a screenshot of each."""
+    for label, width in (("desktop", 1280), ("phone", 390)):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"{name}-{label}")
+        assert axe_violations(page) == [], f"{name}-{label}"
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _gate(page: Page, gate: str) -> Locator:
@@ -73,12 +77,13 @@ def test_a_drafter_runs_the_consultation_from_the_pages(
 
     # The cockpit: each unmet gate leads to where it is satisfied.
     page.goto(COCKPIT)
+    _no_serious_violation(page, "cockpit-gate-links")
     _gate(page, "version_published").get_by_role("link", name="Terbitkan versi").click()
     expect(page).to_have_url(re.compile(f"{COCKPIT}#versions$"))
     page.get_by_role("button", name="Terbitkan versi 1").click()
     # Publishing freezes the text: the page asks first.
     expect(page.get_by_role("heading", level=1)).to_have_text("Terbitkan versi 1?")
-    _no_serious_violation(page, "publish-version-confirm-desktop")
+    _no_serious_violation(page, "publish-version-confirm")
     page.get_by_role("button", name="Ya, terbitkan versi 1").click()
     expect(page.locator("#versions")).to_contain_text(re.compile(r"diterbitkan \d+ \w+ 20\d\d"))
 
@@ -93,7 +98,7 @@ def test_a_drafter_runs_the_consultation_from_the_pages(
     page.get_by_label("Lama dalam hari (minimal 21)").fill("21")
     page.get_by_role("button", name="Buka jendela").click()
     expect(page.locator("#current")).to_contain_text("Terbuka untuk masukan")
-    _no_serious_violation(page, "consultation-windows-desktop")
+    _no_serious_violation(page, "consultation-windows")
 
     page.get_by_role("link", name="Kokpit").click()
     page.get_by_role("button", name="Pindah ke Konsultasi publik").click()
@@ -121,19 +126,19 @@ def test_a_drafter_runs_the_consultation_from_the_pages(
     expect(row).to_contain_text("Ditutup lebih awal: Masukan sudah cukup; rancangan perlu dikaji ulang.")
     expect(row).to_contain_text("lebih awal; rencana penutupan " + format_datetime(extended))
     expect(page.locator("#current")).to_have_count(0)
-    screenshot(page, "consultation-closed-early-desktop")
+    _no_serious_violation(page, "consultation-closed-early")
 
     # The report: previewed as a draft, then published after its confirmation.
     page.get_by_role("link", name="Kokpit").click()
     _gate(page, "report_published").get_by_role("link", name="Ke laporan konsultasi").click()
     expect(page.locator("ul.gates li.pass")).to_have_count(2)
-    _no_serious_violation(page, "consultation-report-staff-desktop")
+    _no_serious_violation(page, "consultation-report-staff")
     page.get_by_role("link", name="Pratinjau laporan (draf)").click()
     expect(page.locator(".draft")).to_be_visible()
     page.go_back()
     page.get_by_role("button", name="Terbitkan laporan…").click()
     expect(page.get_by_text("Tindakan ini tidak dapat dibatalkan.")).to_be_visible()
-    _no_serious_violation(page, "consultation-report-confirm-desktop")
+    _no_serious_violation(page, "consultation-report-confirm")
     page.get_by_role("button", name="Ya, terbitkan laporan").click()
     expect(page).to_have_url(re.compile(f"/policies/{SLUG}/report$"))
     expect(page.locator(".draft")).to_have_count(0)
@@ -143,3 +148,27 @@ def test_a_drafter_runs_the_consultation_from_the_pages(
         window = s.exec(select(ConsultationWindow)).one()
         assert window.report_published_at is not None
         assert window.close_reason == "Masukan sudah cukup; rancangan perlu dikaji ulang."
+
+
+def test_a_drafter_withdraws_a_policy_after_confirming(page: Page, settings: Settings, server: str) -> None:
+    make_token(settings.database_url, email=DRAFTER, name="Rina Perancang", role=Role.DRAFTER, unit=UNIT)
+    page.goto("/login")
+    page.get_by_label("Email").fill(DRAFTER)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("button", name=re.compile("Keluar"))).to_be_visible()
+    page.goto(COCKPIT)
+    page.get_by_label("Alasan (wajib untuk pencabutan)").fill("Digantikan peraturan yang lebih baru.")
+    page.get_by_role("button", name="Pindah ke Dicabut").click()
+    # Withdrawing is for good: the page asks first, with the reason, and nothing changed yet.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cabut ")
+    expect(page.get_by_text("Alasan: Digantikan peraturan yang lebih baru.")).to_be_visible()
+    _no_serious_violation(page, "withdraw-confirm")
+    page.get_by_role("link", name="Batal, kembali").click()
+    expect(page.get_by_role("button", name="Pindah ke Dicabut")).to_be_visible()
+    page.get_by_label("Alasan (wajib untuk pencabutan)").fill("Digantikan peraturan yang lebih baru.")
+    page.get_by_role("button", name="Pindah ke Dicabut").click()
+    page.get_by_role("button", name="Ya, cabut kebijakan").click()
+    latest = page.locator("#history tbody tr").first
+    expect(latest).to_contain_text("Dicabut")
+    expect(latest).to_contain_text("Digantikan peraturan yang lebih baru.")

@@ -159,6 +159,10 @@ def test_opening_a_window_prefills_and_enforces_the_kinds_minimum(
     assert window.closes_at - window.opens_at == timedelta(days=21)
     again = post_form(web, f"{WINDOWS}/open", {"version_number": "1", "days": "30"}, page=WINDOWS)
     assert again.status_code == 409 and "belum berakhir" in again.text
+    use_english(web)
+    english = web.get(WINDOWS).text
+    assert "<h1>Consultation windows: " in english and "Extend the window" in english
+    assert "at least 21 days" in english
 
 
 def test_extending_and_closing_early_from_the_page(web: TestClient, drafter: str, db: str) -> None:
@@ -218,6 +222,8 @@ def test_the_report_is_published_after_a_confirmation(web: TestClient, drafter: 
     asked = post_form(web, f"{REPORT}/publish", {}, page=REPORT)
     assert asked.status_code == 200 and asked.template.name == "web/confirm.html"  # type: ignore[attr-defined]
     assert "Tindakan ini tidak dapat dibatalkan." in asked.text and 'name="confirm" value="1"' in asked.text
+    # What is about to become public, counted.
+    assert "1 masukan, 1 sudah dijawab, 0 disembunyikan moderator." in asked.text
     assert _window(db).report_published_at is None
     done = post_form(web, f"{REPORT}/publish", {"confirm": "1"}, page=REPORT, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == f"/policies/{SLUG}/report"

@@ -13,6 +13,7 @@ from policies.consultation.statistics import consultation_stats
 from policies.consultation.windows import publish_report
 from policies.core.db import utcnow
 from policies.core.errors import Conflict
+from policies.core.i18n import format_number
 from policies.lifecycle import queries
 from policies.lifecycle.models import Policy
 from service.deps import SessionDep
@@ -23,6 +24,7 @@ from service.web.render import (
     PageReadSessionDep,
     PageRoute,
     gettext,
+    locale_of,
     message_of,
     redirect,
     render,
@@ -64,6 +66,8 @@ def post_publish_report(
     policy = queries.get_policy(session, slug=slug)
     me = require_owner(signed_in(actor), policy=policy)
     title = policy.title
+    ids = chosen_windows(session, policy=policy).window_ids
+    stats = consultation_stats(session, window_ids=ids, by_clause=False)
     try:
         publish_report(session, actor=me, slug=slug)
     except Conflict as exc:
@@ -81,6 +85,14 @@ def post_publish_report(
                 "Once published, the report and every answer in it are public for good: it cannot "
                 "be unpublished or changed."
             ),
+            details=[
+                _("%(comments)s comment(s), %(answered)s answered, %(hidden)s hidden by a moderator.")
+                % {
+                    "comments": format_number(stats.comments, locale=locale_of(request)),
+                    "answered": format_number(stats.answered, locale=locale_of(request)),
+                    "hidden": format_number(stats.hidden, locale=locale_of(request)),
+                }
+            ],
             action=f"/policies/{slug}/consultation/report/publish",
             fields={},
             button=_("Yes, publish the report"),

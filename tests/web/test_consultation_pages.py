@@ -258,3 +258,23 @@ def test_withdrawing_from_the_cockpit_asks_first(
         web, f"/policies/{SLUG}/advance", {**data, "confirm": "1"}, page=COCKPIT, follow_redirects=False
     )
     assert done.status_code == 303 and stage() is Stage.WITHDRAWN
+
+
+def test_a_window_scheduled_later_reads_as_scheduled(web: TestClient, drafter: str, db: str) -> None:
+    _ready_for_a_window(web, drafter)
+    sign_in(web, drafter)
+    opens = (utcnow() + timedelta(days=2)).astimezone(TZ).replace(hour=9, minute=0, second=0, microsecond=0)
+    done = post_form(
+        web,
+        f"{WINDOWS}/open",
+        {"version_number": "1", "days": "21", "opens_at": opens.strftime("%Y-%m-%dT%H:%M")},
+        page=WINDOWS,
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    window = _window(db)
+    assert window.opens_at == opens and window.closes_at == opens + timedelta(days=21)
+    page = web.get(WINDOWS).text
+    assert "<strong>Terjadwal</strong>" in page
+    row = page.split(f'id="window-{window.id}"', 1)[1].split("</tr>", 1)[0]
+    assert "dibuka " in row and "pukul 09.00 WIB" in row

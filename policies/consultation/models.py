@@ -71,6 +71,8 @@ class ConsultationWindow(CycleRow, table=True):
     opens_at: datetime = Field(sa_type=UTCDateTime)
     closes_at: datetime = Field(sa_type=UTCDateTime, index=True)
     closed_at: datetime | None = ts_col()
+    # Why it closed before its planned end, when a drafter closed it early.
+    close_reason: str | None = text_col(default=None, nullable=True)
     report_published_at: datetime | None = ts_col()
     created_by_id: int | None = Field(default=None, foreign_key="account.id")
     created_at: datetime = created_at_col()

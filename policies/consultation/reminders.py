@@ -85,7 +85,7 @@ def retire_deadline_reminders(session: Session, *, window: ConsultationWindow) -
 def follow_deadline(session: Session, *, window: ConsultationWindow, was: datetime) -> int:
     """Move the window's pending deadline reminders from its old end `was` to its new one; count them.
 
-    For an action that moves a window's end (none does yet: a window is opened and closed).
+    Extending a window (`windows.extend_window`) calls it in the extension's transaction.
     """
     return sum(
         reschedule_keyed(

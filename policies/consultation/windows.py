@@ -1,4 +1,4 @@
-"""Consultation windows: open on a published version, close, publish the report."""
+"""Consultation windows: open on a published version, extend, close, publish the report."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from sqlmodel import Session
 from policies.accounts.access import Actor
 from policies.consultation.models import ConsultationWindow
 from policies.consultation.queries import current_window, open_windows, undisposed_in_cycle
-from policies.consultation.reminders import retire_deadline_reminders
+from policies.consultation.reminders import follow_deadline, retire_deadline_reminders
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
+from policies.core.fields import TextField
+from policies.core.i18n import format_datetime
 from policies.drafting.queries import get_version
 from policies.lifecycle import KindRules
 from policies.lifecycle.models import Policy, Stage
@@ -25,6 +27,17 @@ SCHEDULABLE_STAGES = StageRule(
     "konsultasi publik atau revisi.",
     "A consultation window cannot be opened in the {name} stage ({stage}): only in the workshop, "
     "public consultation or revision stage.",
+)
+# Why a consultation closed before its planned end: on the record beside the actual closing time.
+CLOSE_REASON = TextField(
+    "reason",
+    "Alasan penutupan lebih awal",
+    "The reason for closing early",
+    1000,
+    blank=(
+        "Tuliskan alasan menutup konsultasi lebih awal: alasan ini tercatat dan ditampilkan.",
+        "Give the reason for closing the consultation early: it is recorded and shown.",
+    ),
 )
 NO_WINDOW = (
     "Kebijakan ini belum memiliki jendela konsultasi.",
@@ -117,13 +130,49 @@ def open_window(
     return window
 
 
-def close_window(
-    session: Session, *, actor: Actor, slug: str, now: datetime | None = None
+def extend_window(
+    session: Session, *, actor: Actor, slug: str, closes_at: datetime, now: datetime | None = None
 ) -> ConsultationWindow:
-    """Close the current window now (or confirm it closed); closing twice changes nothing."""
+    """Move the current window's end later while it has not ended; its pending reminders follow."""
+    _, window = _current_window(session, actor=actor, slug=slug)
+    now = now or utcnow()
+    if closes_at.tzinfo is None:
+        raise InvalidInput(
+            "Tanggal penutupan harus menyertakan zona waktu.",
+            en="The closing time must carry a time zone.",
+            field="closes_at",
+        )
+    if window.closed_at is not None or window.closes_at <= now:
+        raise Conflict(
+            "Jendela konsultasi ini sudah berakhir dan tidak dapat diperpanjang: buka jendela baru.",
+            en="This consultation window has ended and cannot be extended: open a new one.",
+        )
+    if closes_at <= window.closes_at:
+        raise InvalidInput(
+            f"Tanggal penutupan baru harus setelah {format_datetime(window.closes_at)}, penutupan "
+            "yang sekarang.",
+            en=f"The new closing time must be after the current one, "
+            f"{format_datetime(window.closes_at, locale='en')}.",
+            field="closes_at",
+        )
+    was, window.closes_at = window.closes_at, closes_at
+    session.add(window)
+    session.flush()
+    # In the same transaction: "closes soon" goes out before the new end, saying the new date.
+    follow_deadline(session, window=window, was=was)
+    return window
+
+
+def close_window(
+    session: Session, *, actor: Actor, slug: str, reason: str = "", now: datetime | None = None
+) -> ConsultationWindow:
+    """Close the current window now (or confirm it closed), with the reason when it closes early;
+    closing twice changes nothing."""
     _, window = _current_window(session, actor=actor, slug=slug)
     if window.closed_at is None:
         now = now or utcnow()
+        if reason.strip() and now < window.closes_at:
+            window.close_reason = CLOSE_REASON.clean(reason)
         window.closed_at = min(now, window.closes_at)
         session.add(window)
         session.flush()

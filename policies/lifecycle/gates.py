@@ -19,6 +19,8 @@ class GateResult:
     passed: bool
     reason: str
     reason_en: str
+    # Where a person satisfies it (a key of `WHERE_SATISFIED`'s values); the pages map it to an address.
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -31,10 +33,27 @@ class Gate:
     def evaluate(self, evidence: Evidence) -> GateResult:
         """Run the check on the evidence."""
         passed, reason, reason_en = self.check(evidence)
-        return GateResult(self.name, passed, reason, reason_en)
+        return GateResult(self.name, passed, reason, reason_en, WHERE_SATISFIED.get(self.name, ""))
 
 
 GATES: list[Gate] = []
+
+# Where the work that satisfies each gate is done: the draft, the workshops, the versions, the
+# consultation windows, the triage of comments, the consultation report, adoption, socialization,
+# survey rounds. Each front end (the pages) maps these keys to its own addresses.
+WHERE_SATISFIED: dict[str, str] = {
+    "draft_exists": "draft",
+    "workshops_held": "workshops",
+    "version_published": "versions",
+    "window_long_enough": "consultation",
+    "window_closed": "consultation",
+    "every_comment_answered": "triage",
+    "report_published": "consultation_report",
+    "adoption_recorded": "adoption",
+    "socialization_held": "socialization",
+    "reach_at_target": "socialization",
+    "evaluation_round_closed": "evaluation_rounds",
+}
 
 
 def gate(check: Check) -> Gate:

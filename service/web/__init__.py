@@ -11,6 +11,8 @@ from policies.core.settings import Settings
 from service.secret_key import ensure_secret_key
 from service.web import accounts, drafting, evaluation, lifecycle, rollout, workshops
 from service.web.consultation import moderation, thread, triage
+from service.web.consultation import report as consultation_report
+from service.web.consultation import windows as consultation_windows
 from service.web.render import build_web
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -21,4 +23,6 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.state.web = build_web(settings, secret=ensure_secret_key(settings))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (lifecycle, drafting, thread, rollout, accounts, workshops, triage, moderation, evaluation):
+        app.include_router(module.router)
+    for module in (consultation_windows, consultation_report):
         app.include_router(module.router)

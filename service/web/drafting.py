@@ -37,12 +37,14 @@ from service.api.drafting import VersionCreate
 from service.api.params import IdPath
 from service.deps import SessionDep
 from service.problems import status_of
+from service.web.confirm import ask_first, confirmed
 from service.web.forms import PageForm
 from service.web.render import (
     FormDep,
     PageActorDep,
     PageReadSessionDep,
     PageRoute,
+    gettext,
     markdown_html,
     message_of,
     redirect,
@@ -156,8 +158,24 @@ def post_edit(
 def post_publish(
     slug: str, number: IdPath, request: Request, form: FormDep, session: SessionDep, actor: PageActorDep
 ) -> Response:
-    """Publish (freeze) a version."""
+    """Publish (freeze) a version, after its confirmation page."""
     publish_version(session, actor=signed_in(actor), slug=slug, number=number)
+    if not confirmed(form):
+        # Freezing is for good: the domain accepted it, the person confirms it before it is kept.
+        _ = gettext(request)
+        return ask_first(
+            request,
+            session,
+            title=_("Publish version %(n)d?") % {"n": number},
+            consequence=_(
+                "A published version is frozen: its text can no longer be edited, and it may be "
+                "put to public consultation."
+            ),
+            action=f"/policies/{slug}/versions/{number}/publish",
+            fields={},
+            button=_("Yes, publish version %(n)d") % {"n": number},
+            back=f"/policies/{slug}/cockpit#versions",
+        )
     return redirect(request, f"/policies/{slug}/cockpit")
 
 

@@ -32,12 +32,14 @@ from policies.rollout import queries as rollout_queries
 from service.api.lifecycle import AdvanceIn
 from service.deps import SessionDep, SettingsDep
 from service.dispatch import StageDispatch, run_ui_url
+from service.web.confirm import ask_first, confirmed
 from service.web.forms import PageForm
 from service.web.render import (
     FormDep,
     PageActorDep,
     PageReadSessionDep,
     PageRoute,
+    gettext,
     locale_of,
     redirect,
     render,
@@ -48,6 +50,24 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
 STAGE_VALUES = {s.value for s in Stage}
+# Where the pages satisfy each gate: the address of each `where` of policies/lifecycle/gates.py.
+SATISFY_PATHS: dict[str, str] = {
+    "draft": "/policies/{slug}/edit",
+    "workshops": "/policies/{slug}/workshops",
+    "versions": "/policies/{slug}/cockpit#versions",
+    "consultation": "/policies/{slug}/consultation",
+    "triage": "/policies/{slug}/triage?undisposed=1",
+    "consultation_report": "/policies/{slug}/consultation/report",
+    "adoption": "/policies/{slug}/adoption",
+    "socialization": "/policies/{slug}/socialization",
+    "evaluation_rounds": "/policies/{slug}/evaluation/rounds",
+}
+
+
+def satisfy_path(where: str, *, slug: str) -> str:
+    """Return the page where a gate is satisfied ("" for a gate no page satisfies)."""
+    path = SATISFY_PATHS.get(where, "")
+    return path.format(slug=slug)
 
 
 @router.get("/", name="home")
@@ -131,6 +151,7 @@ def _cockpit_context(session: PageReadSessionDep, slug: str, settings: Settings)
         "window": consultation_queries.current_window(session, policy=policy),
         # What this cycle's draft must consider: comments, workshop outcomes, the survey's reasons.
         "revision_notes": revision.notes_of(session, slug=slug, cycle=policy.cycle),
+        "satisfy_path": lambda where: satisfy_path(where, slug=slug),
         "refusal": None,
     }
 
@@ -171,9 +192,12 @@ def post_advance(
 ) -> Response:
     """Move the policy on; a refusal lists every unmet gate on the cockpit."""
     # Checked before any re-render of the cockpit.
-    me = require_owner(signed_in(actor), policy=queries.get_policy(session, slug=slug))
+    policy = queries.get_policy(session, slug=slug)
+    me = require_owner(signed_in(actor), policy=policy)
+    title = policy.title
     try:
-        event = advance(session, actor=me, slug=slug, **ADVANCE_FORM.parse(form).model_dump())
+        move = ADVANCE_FORM.parse(form)
+        event = advance(session, actor=me, slug=slug, **move.model_dump())
     except (GatesNotMet, TransitionNotAllowed, Conflict, InvalidInput) as exc:
         session.rollback()
         context = _cockpit_context(session, slug, settings)
@@ -183,5 +207,22 @@ def post_advance(
         )
         context["values"] = {"reason": str(form.get("reason", "")), "to_stage": str(form.get("to_stage", ""))}
         return render(request, "web/cockpit.html", context, status_code=409)
+    if move.to_stage is Stage.WITHDRAWN and not confirmed(form):
+        # Withdrawing is for good: the domain accepted it, the person confirms it before it is kept.
+        _ = gettext(request)
+        return ask_first(
+            request,
+            session,
+            title=_("Withdraw %(title)s?") % {"title": title},
+            consequence=_(
+                "A withdrawn policy leaves its lifecycle for good: its open consultation closes and "
+                "no stage can follow."
+            ),
+            details=[_("Reason: %(reason)s") % {"reason": move.reason}],
+            action=f"/policies/{slug}/advance",
+            fields={k: str(v) for k, v in form.items()},
+            button=_("Yes, withdraw the policy"),
+            back=f"/policies/{slug}/cockpit",
+        )
     StageDispatch(background, settings=settings, slug=slug)(event)  # to Prefect once committed
     return redirect(request, f"/policies/{slug}/cockpit#history")

@@ -267,3 +267,37 @@ def test_a_window_is_open_from_its_opening_until_its_end_or_its_closing() -> Non
     assert not is_open(window, now=window.closes_at)
     window.closed_at = opens + timedelta(days=1)
     assert not is_open(window, now=opens + timedelta(hours=1))
+
+
+def test_extend_moves_the_close_later_and_close_keeps_the_early_reason(
+    client: TestClient, drafter_token: str, other_drafter_token: str
+) -> None:
+    window = open_consultation(client, drafter_token)
+    closes_at = datetime.fromisoformat(str(window["closes_at"]))
+    later = (closes_at + timedelta(days=7)).isoformat()
+    problem_of(
+        client.post(f"{URL}/extend", headers=auth(other_drafter_token), json={"closes_at": later}),
+        403,
+        "forbidden",
+    )
+    earlier = (closes_at - timedelta(days=1)).isoformat()
+    refused = problem_of(
+        client.post(f"{URL}/extend", headers=auth(drafter_token), json={"closes_at": earlier}),
+        422,
+        "invalid-input",
+    )
+    assert "harus setelah" in str(refused["detail"])
+    moved = client.post(f"{URL}/extend", headers=auth(drafter_token), json={"closes_at": later})
+    assert moved.status_code == 200, moved.text
+    assert datetime.fromisoformat(moved.json()["closes_at"]) == closes_at + timedelta(days=7)
+    assert moved.json()["is_open"] is True
+    closed = client.post(
+        f"{URL}/close", headers=auth(drafter_token), json={"reason": "Rancangan dikaji ulang."}
+    )
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["close_reason"] == "Rancangan dikaji ulang." and closed.json()["is_open"] is False
+    ended = problem_of(
+        client.post(f"{URL}/extend", headers=auth(drafter_token), json={"closes_at": later}), 409, "conflict"
+    )
+    assert "tidak dapat diperpanjang" in str(ended["detail"])
+    assert client.get(URL).json()["window"]["close_reason"] == "Rancangan dikaji ulang."

@@ -29,6 +29,8 @@ FORMS: dict[str, dict[str, str]] = {
         "location": "Aula",
     },
     "/policies/{slug}/triage/{target}/{item_id}": {"outcome": "accepted", "reason": "Diterima."},
+    "/policies/{slug}/consultation/{window_action}": {"closes_at": "2030-01-01T09:00"},
+    "/policies/{slug}/consultation/report/publish": {},
     "/moderation/{slug}/{comment_id}": {"reason": "Tidak pantas.", "hidden": "1"},
     "/policies/{slug}/versions/{number}/clauses/{key}/comments": {"body": "Masukan uji.", "stance": "for"},
     "/policies/{slug}/versions/{number}/clauses/{key}/replies": {"body": "Balasan uji."},
@@ -66,6 +68,8 @@ OWNER_FORMS = {
     "/policies/{slug}/mentoring",
     "/policies/{slug}/versions/{number}/edit",
     "/policies/{slug}/versions/{number}/discard",
+    "/policies/{slug}/consultation/{window_action}",
+    "/policies/{slug}/consultation/report/publish",
 }
 ALLOWED: dict[str, set[str]] = {
     "stakeholder": {
@@ -118,6 +122,7 @@ def filled(web: TestClient, drafter: str, stakeholder: str) -> dict[str, Any]:
         "number": 1,
         "key": key,
         "action": "schedule",
+        "window_action": "extend",
         "target": "comment",
         "item_id": comment,
         "comment_id": comment,

@@ -105,15 +105,24 @@ def test_publishing_from_the_cockpit(web: TestClient, drafter: str, other_drafte
     assert foreign.status_code == 403
     sign_in(web, drafter)
     assert "Terbitkan versi 1" in web.get(COCKPIT).text
-    done = post_form(web, f"/policies/{SLUG}/versions/1/publish", {}, page=COCKPIT, follow_redirects=False)
+
+    def published() -> object:
+        with unit_of_work(db) as s:
+            return s.exec(
+                select(DraftVersion.published_at)
+                .join(Policy)
+                .where(Policy.slug == SLUG, DraftVersion.number == 1)
+            ).one()
+
+    # Publishing freezes the text for good: the form first asks, and nothing is kept until confirmed.
+    asked = post_form(web, f"/policies/{SLUG}/versions/1/publish", {}, page=COCKPIT, follow_redirects=False)
+    assert asked.status_code == 200 and asked.template.name == "web/confirm.html"  # type: ignore[attr-defined]
+    assert "Tindakan ini tidak dapat dibatalkan." in asked.text and published() is None
+    done = post_form(
+        web, f"/policies/{SLUG}/versions/1/publish", {"confirm": "1"}, page=COCKPIT, follow_redirects=False
+    )
     assert done.status_code == 303 and done.headers["location"] == COCKPIT
-    with unit_of_work(db) as s:
-        published = s.exec(
-            select(DraftVersion.published_at)
-            .join(Policy)
-            .where(Policy.slug == SLUG, DraftVersion.number == 1)
-        ).one()
-        assert published is not None
+    assert published() is not None
     page = web.get(COCKPIT)
     assert "Terbitkan versi 1" not in page.text and re.search(r"diterbitkan \d+ \w+ 20\d\d", page.text)
     missing = post_form(web, f"/policies/{SLUG}/versions/7/publish", {}, page=COCKPIT)

@@ -1,4 +1,4 @@
-"""Consultation windows: open on a published version, close, publish the report, statistics."""
+"""Consultation windows: open on a published version, extend, close, publish the report, statistics."""
 
 from __future__ import annotations
 
@@ -37,6 +37,18 @@ class WindowOpen(BaseModel):
     days: int | None = Field(default=None, ge=1, le=365)
 
 
+class WindowExtend(BaseModel):
+    """The window's new, later closing time (its pending reminders move along)."""
+
+    closes_at: When
+
+
+class WindowClose(BaseModel):
+    """Why the consultation closes before its planned end (recorded and shown)."""
+
+    reason: str = Field(default="", max_length=1000)
+
+
 class WindowPublic(ReadModel):
     """A consultation window."""
 
@@ -46,6 +58,7 @@ class WindowPublic(ReadModel):
     opens_at: datetime
     closes_at: datetime
     closed_at: datetime | None
+    close_reason: str | None
     report_published_at: datetime | None
     is_open: bool
 
@@ -101,10 +114,20 @@ def open_window(slug: SlugPath, payload: WindowOpen, actor: ActorDep, session: S
     return window_public(session, window)
 
 
+@router.post("/policies/{slug}/consultation/extend", response_model=WindowPublic)
+def extend(slug: SlugPath, payload: WindowExtend, actor: ActorDep, session: SessionDep) -> WindowPublic:
+    """Move the current window's closing time later while it has not ended."""
+    window = consultation.extend_window(session, actor=actor, slug=slug, closes_at=payload.closes_at)
+    return window_public(session, window)
+
+
 @router.post("/policies/{slug}/consultation/close", response_model=WindowPublic)
-def close(slug: SlugPath, actor: ActorDep, session: SessionDep) -> WindowPublic:
-    """Close the current window now; closing twice changes nothing."""
-    return window_public(session, consultation.close_window(session, actor=actor, slug=slug))
+def close(
+    slug: SlugPath, actor: ActorDep, session: SessionDep, payload: WindowClose | None = None
+) -> WindowPublic:
+    """Close the current window now, with the reason when early; closing twice changes nothing."""
+    reason = payload.reason if payload else ""
+    return window_public(session, consultation.close_window(session, actor=actor, slug=slug, reason=reason))
 
 
 @router.post("/policies/{slug}/consultation/report/publish", response_model=WindowPublic)

@@ -183,7 +183,11 @@ def test_edit_previews_and_saves_a_version_keeping_clause_keys(web: TestClient, 
     # Version 1 is not published yet: the text goes into it instead of leaving it behind.
     assert saved.status_code == 303 and saved.headers["location"] == f"/policies/{SLUG}/versions/1"
     published = post_form(
-        web, f"/policies/{SLUG}/versions/1/publish", {}, page=f"/policies/{SLUG}/edit", follow_redirects=False
+        web,
+        f"/policies/{SLUG}/versions/1/publish",
+        {"confirm": "1"},
+        page=f"/policies/{SLUG}/edit",
+        follow_redirects=False,
     )
     assert published.status_code == 303
     again = web.get(f"/policies/{SLUG}/edit").context["values"]["body"]  # type: ignore[attr-defined]

@@ -58,7 +58,7 @@ def test_an_unpublished_version_is_edited_in_place_with_errors_beside_the_text(
 
 def test_discarding_asks_first_and_a_published_version_stays(web: TestClient, db: str, drafter: str) -> None:
     sign_in(web, drafter)
-    post_form(web, f"{VERSIONS}/1/publish", {}, page=VERSIONS)
+    post_form(web, f"{VERSIONS}/1/publish", {"confirm": "1"}, page=VERSIONS)  # as its confirmation page sends
     post_form(web, f"/policies/{SLUG}/edit", {"body": TEXT, "change_note": "Versi 2"}, page=VERSIONS)
     assert _numbers(db) == [(1, True), (2, False)]
     assert web.get(f"{VERSIONS}/1/edit").status_code == 409

@@ -31,7 +31,7 @@ from policies.evaluation.ikm import classify
 from policies.evaluation.indicators import meets_target, shortfall, unit_in
 from policies.evaluation.models import Indicator, RevisionRecommendation, SurveyRound
 from policies.evaluation.results import ResultsPublic
-from policies.lifecycle.models import Stage
+from policies.lifecycle.models import Policy, Stage
 from policies.lifecycle.queries import get_policy
 
 WEAK_CATEGORIES = ("C", "D")
@@ -296,6 +296,17 @@ def attach_recommendations(session: Session, *, slug: str) -> int:
     return added
 
 
+def require_recommender(actor: Actor | None, *, policy: Policy) -> Actor:
+    """Refuse anyone but an admin or an evaluator of the policy's unit (the drafter decides, not writes)."""
+    actor = require_evaluator(actor, policy=policy)
+    if actor.role not in (Role.EVALUATOR, Role.ADMIN):
+        raise PermissionDenied(
+            "Rekomendasi revisi dicatat oleh evaluator atau admin; perancang yang memutuskan revisinya.",
+            en="Revision recommendations are recorded by evaluators or admins; the drafter decides.",
+        )
+    return actor
+
+
 def record_recommendation(
     session: Session,
     *,
@@ -312,12 +323,7 @@ def record_recommendation(
     now = now or utcnow()
     survey = get_round(session, round_id=round_id, for_update=True)
     policy = policy_of(session, survey=survey)
-    require_evaluator(actor, policy=policy)
-    if actor.role not in (Role.EVALUATOR, Role.ADMIN):
-        raise PermissionDenied(
-            "Rekomendasi revisi dicatat oleh evaluator atau admin; perancang yang memutuskan revisinya.",
-            en="Revision recommendations are recorded by evaluators or admins; the drafter decides.",
-        )
+    require_recommender(actor, policy=policy)
     if survey.closed_at is None:
         raise Conflict(
             f"Putaran survei {survey.number} masih berjalan: rekomendasi dicatat setelah putaran ditutup "

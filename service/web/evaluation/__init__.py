@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.web.evaluation import survey
+from service.web.evaluation import rounds, survey
 
 router = APIRouter()
-for _module in (survey,):
+for _module in (survey, rounds):
     router.include_router(_module.router)

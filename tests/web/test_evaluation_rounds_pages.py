@@ -120,7 +120,10 @@ def test_opening_offers_the_default_length_and_refuses_a_past_date_next_to_its_f
     past = (date.today() - timedelta(days=2)).isoformat()
     refused = send(web, ROUNDS, {"closes_at": past, "reminder_max": "2", "reminder_interval_days": "5"})
     assert refused.status_code == 422
-    assert '<p class="error" id="closes_at-error">' in refused.text and "Tanggal tutup survei harus setelah" in refused.text
+    assert (
+        '<p class="error" id="closes_at-error">' in refused.text
+        and "Tanggal tutup survei harus setelah" in refused.text
+    )
     assert f'value="{past}"' in refused.text and 'value="2"' in refused.text  # values kept
     many = send(
         web, ROUNDS, {"closes_at": defaults["closes_at"], "reminder_max": "99", "reminder_interval_days": "5"}

@@ -111,7 +111,7 @@ def _context(session: Session, *, policy: Policy, actor: Actor, tz: str) -> dict
     }
 
 
-def _staff(session: Session, *, slug: str, actor: Actor | None) -> tuple[Policy, Actor]:
+def staff(session: Session, *, slug: str, actor: Actor | None) -> tuple[Policy, Actor]:
     """Return the policy and the visitor, refusing anyone who does not run its evaluation (403)."""
     policy = get_policy(session, slug=slug)
     return policy, require_evaluator(signed_in(actor), policy=policy)
@@ -161,7 +161,7 @@ def rounds_page(
     existing: int | None = Query(default=None, ge=0, le=MAX_ID),
 ) -> Response:
     """Show a policy's survey rounds to those who run its evaluation: counts only while one runs."""
-    policy, me = _staff(session, slug=slug, actor=actor)
+    policy, me = staff(session, slug=slug, actor=actor)
     context = _context(session, policy=policy, actor=me, tz=settings.timezone)
     context["imported"] = {"added": added, "existing": existing or 0} if added is not None else None
     return render(request, TEMPLATE, context)
@@ -177,7 +177,7 @@ def open_round(
     settings: SettingsDep,
 ) -> Response:
     """Open the cycle's survey round, closing on the chosen day (the kind's default length is offered)."""
-    policy, me = _staff(session, slug=slug, actor=actor)
+    policy, me = staff(session, slug=slug, actor=actor)
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     try:
         closes = _local_end_of_day(values.get("closes_at", ""), tz=settings.timezone)
@@ -236,7 +236,7 @@ def upload_population(
     settings: SettingsDep,
 ) -> Response:
     """Preview a population CSV (nothing saved), or import the previewed one's accepted rows."""
-    policy, me = _staff(session, slug=slug, actor=actor)
+    policy, me = staff(session, slug=slug, actor=actor)
     try:
         survey = _round_of(session, policy=policy, form=form)
         csv_text = read_upload(form)
@@ -284,7 +284,7 @@ def close_round(
     settings: SettingsDep,
 ) -> Response:
     """Close the running round once the evaluator has ticked the confirmation; its results are published."""
-    policy, me = _staff(session, slug=slug, actor=actor)
+    policy, me = staff(session, slug=slug, actor=actor)
     try:
         survey = _round_of(session, policy=policy, form=form)
         if form.get("confirm") != "1":

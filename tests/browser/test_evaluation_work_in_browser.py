@@ -130,6 +130,7 @@ def test_an_evaluator_runs_a_round_and_the_indicators_from_the_pages_only(
     page.get_by_role("button", name="Tambahkan indikator").click()
     card = page.locator("article", has=page.get_by_role("heading", name=re.compile("guru_terlatih")))
     expect(card).to_contain_text("≥ 75 persen")
+    card.get_by_text("Masukkan pengukuran").click()  # the form opens on demand
     card.get_by_label("Nilai (persen)").fill("62,5")
     card.get_by_label("Untuk putaran survei (opsional)").select_option(label="Survei putaran 1")
     card.get_by_role("button", name="Simpan pengukuran").click()

@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from policies.accounts.models import Role
-from policies.core.db import unit_of_work
+from policies.core.db import unit_of_work, utcnow
+from policies.evaluation import rounds
 from policies.evaluation.models import SurveyRespondent, SurveyRound
 from policies.lifecycle.models import Policy, Stage
 from tests.service.conftest import OTHER_UNIT, UNIT, make_token
@@ -167,6 +168,10 @@ def test_a_population_csv_is_previewed_with_every_rejected_row_then_its_good_row
     assert 'id="count-population">2<' in after.text and 'id="imported"' in after.text
     # Totals only: the page names nobody of the population once it is imported.
     assert "Budi Santoso" not in after.text and GOOD not in after.text
+    assert 'id="count-invited">2<' in after.text and 'id="count-reminders">0<' in after.text
+    with unit_of_work(db) as s:  # a week and a day later, the sweep reminds both (neither answered)
+        rounds.queue_respondent_reminders(s, now=utcnow() + timedelta(days=8))
+    assert 'id="count-reminders">2<' in web.get(ROUNDS).text
 
 
 def test_an_upload_without_a_file_or_without_its_columns_is_refused_next_to_the_file_field(

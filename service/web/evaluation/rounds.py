@@ -97,6 +97,7 @@ def _context(session: Session, *, policy: Policy, actor: Actor, tz: str) -> dict
         "closed": closed,
         "counts": {r.id: views.round_counts(session, round_id=r.id) for r in survey_rounds},  # type: ignore[arg-type]
         "recommendations": {r.id: queries.recommendation_of(session, round_id=r.id) for r in closed},  # type: ignore[arg-type]
+        "reminders_sent": queries.reminders_sent_total(session, round_id=current.id) if current else 0,  # type: ignore[arg-type]
         "can_open": policy.stage == Stage.EVALUATION and current is None,
         "may_recommend": actor.role in (Role.EVALUATOR, Role.ADMIN),
         "defaults": {

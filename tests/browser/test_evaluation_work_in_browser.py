@@ -143,3 +143,10 @@ def test_an_evaluator_runs_a_round_and_the_indicators_from_the_pages_only(
     # The late measurement missing its target joins the closed round's recommendation.
     page.get_by_role("link", name="Putaran survei", exact=True).first.click()
     expect(page.locator("ul.reasons")).to_contain_text("Guru yang mengikuti pelatihan daring")
+
+    # A phone's width: both pages still pass axe.
+    page.set_viewport_size({"width": 390, "height": 844})
+    _no_serious_findings(page)
+    screenshot(page, "evaluation-rounds-390")
+    page.goto(f"/policies/{SLUG}/evaluation/indicators")
+    _no_serious_findings(page)

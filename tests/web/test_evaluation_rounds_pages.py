@@ -15,7 +15,7 @@ from policies.evaluation import rounds
 from policies.evaluation.models import SurveyRespondent, SurveyRound
 from policies.lifecycle.models import Policy, Stage
 from tests.service.conftest import OTHER_UNIT, UNIT, make_token
-from tests.web.conftest import SLUG, csrf_of, sign_in
+from tests.web.conftest import SLUG, csrf_of, sign_in, use_english
 
 ROUNDS = f"/policies/{SLUG}/evaluation/rounds"
 GOOD = "198703152010011002"
@@ -226,3 +226,12 @@ def test_a_round_of_another_policy_is_not_found_from_this_page(web: TestClient, 
     open_by_page(web)
     sent = send(web, f"{ROUNDS}/close", {"round_id": "999999", "confirm": "1"})
     assert sent.status_code == 404 and 'id="problem"' in sent.text
+
+
+def test_the_rounds_page_speaks_english_too(web: TestClient, db: str, eva: str) -> None:
+    use_english(web)
+    page = web.get(ROUNDS)
+    assert "<h2 id=\"current-heading\">Open a survey round</h2>" in page.text
+    assert "Closes on (default: 30 days from today)" in page.text
+    indicators = web.get(f"/policies/{SLUG}/evaluation/indicators")
+    assert "Add an indicator" in indicators.text and "Import measurements (CSV)" in indicators.text

@@ -135,6 +135,8 @@ def test_opening_offers_the_default_length_and_refuses_a_past_date_next_to_its_f
     running = web.get(ROUNDS)
     assert running.context["current"] is not None and 'id="count-population">0<' in running.text  # type: ignore[attr-defined]
     assert the_round(db).closes_at.date() >= date.fromisoformat(defaults["closes_at"]) - timedelta(days=1)
+    # The running round's own page leads its staff back to this work.
+    assert f'href="{ROUNDS}"' in web.get(f"/evaluation/rounds/{the_round(db).id}/report").text
 
 
 def test_a_population_csv_is_previewed_with_every_rejected_row_then_its_good_rows_imported(
@@ -235,3 +237,25 @@ def test_the_rounds_page_speaks_english_too(web: TestClient, db: str, eva: str) 
     assert "Closes on (default: 30 days from today)" in page.text
     indicators = web.get(f"/policies/{SLUG}/evaluation/indicators")
     assert "Add an indicator" in indicators.text and "Import measurements (CSV)" in indicators.text
+
+
+def test_in_revision_an_evaluators_recommendation_is_a_note_on_the_drafters_cockpit(
+    web: TestClient, db: str, eva: str, drafter: str
+) -> None:
+    open_by_page(web)
+    survey = the_round(db)
+    send(web, f"{ROUNDS}/close", {"round_id": str(survey.id), "confirm": "1"})
+    with unit_of_work(db) as s:  # the drafter has taken the policy into revision (set up)
+        policy = s.exec(select(Policy).where(Policy.slug == SLUG)).one()
+        policy.stage, policy.cycle = Stage.REVISION, 2
+        s.add(policy)
+    made = send(
+        web,
+        f"/policies/{SLUG}/evaluation/recommendations",
+        {"round_id": str(survey.id), "text": "Tambahkan pasal tentang pelatihan daring."},
+        follow_redirects=False,
+    )
+    assert made.status_code == 303
+    sign_in(web, drafter)
+    cockpit = web.get(f"/policies/{SLUG}/cockpit")
+    assert cockpit.status_code == 200 and "Tambahkan pasal tentang pelatihan daring." in cockpit.text

@@ -208,7 +208,8 @@ def _link(note: RevisionNote, rounds: dict[int, int], indicators: dict[int, str]
         "round_id": note.round_id,
         "round_number": rounds.get(note.round_id) if note.round_id is not None else None,
     }
-    link["indicator_code" if kind == "indicator" else "unsur_code"] = code
+    if kind in ("indicator", "unsur"):  # an evaluator's own reason names no figure
+        link["indicator_code" if kind == "indicator" else "unsur_code"] = code
     return link
 
 

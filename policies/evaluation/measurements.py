@@ -132,18 +132,60 @@ def _fieldnames_and_rows(csv_text: str) -> tuple[set[str], list[dict[str, str]]]
     return {(f or "").strip() for f in reader.fieldnames or []}, rows
 
 
-def import_measurements_csv(
-    session: Session,
-    *,
-    actor: Actor,
-    slug: str,
-    csv_text: str,
-    round_id: int | None = None,
-    now: datetime | None = None,
-) -> list[Measurement]:
-    """Import manual values from CSV with columns code,value[,measured_on,note]; all or nothing."""
-    policy = get_policy(session, slug=slug)
-    require_evaluator(actor, policy=policy)
+@dataclass(frozen=True)
+class MeasurementRow:
+    """A CSV row that can be imported: the indicator, the value, its date and note."""
+
+    line: int
+    indicator: Indicator
+    value: float
+    measured_on: date | None
+    note: str
+
+
+@dataclass(frozen=True)
+class RejectedMeasurement:
+    """A CSV row that cannot be imported: its line (the header is line 1), code and why (id, en)."""
+
+    line: int
+    code: str
+    reason: tuple[str, str]
+
+
+@dataclass(frozen=True)
+class MeasurementRows:
+    """A measurements CSV read row by row, saving nothing."""
+
+    accepted: list[MeasurementRow]
+    rejected: list[RejectedMeasurement]
+
+
+def _read_row(line: int, rec: dict[str, str], by_code: dict[str, Indicator]) -> MeasurementRow:
+    code = (rec.get("code") or "").strip()
+    indicator = by_code.get(code)
+    if indicator is None:
+        raise InvalidInput(
+            f"Baris {line}: indikator '{code}' tidak dikenal.",
+            en=f"Line {line}: unknown indicator '{code}'.",
+            field="file",
+        )
+    try:
+        value = parse_number(rec.get("value") or "")
+        raw_on = (rec.get("measured_on") or "").strip()
+        on = date.fromisoformat(raw_on) if raw_on else None
+    except ValueError as exc:
+        raise InvalidInput(
+            f"Baris {line}: nilai atau tanggal tidak valid ({exc}); tulis angka seperti 76,61 atau "
+            "1.234,56 dan tanggal seperti 2026-09-01.",
+            en=f"Line {line}: invalid value or date ({exc}); write numbers like 76,61, 76.61 or "
+            "1.234,56 and dates like 2026-09-01.",
+            field="file",
+        ) from exc
+    return MeasurementRow(line, indicator, value, on, (rec.get("note") or "").strip())
+
+
+def read_measurements_csv(session: Session, *, policy: Policy, csv_text: str) -> MeasurementRows:
+    """Read a measurements CSV (code,value[,measured_on,note]): each row accepted or rejected with why."""
     by_code = {i.code: i for i in queries.list_indicators(session, policy_id=policy.id)}  # type: ignore[arg-type]
     csv_text = clean_csv(csv_text)
     try:
@@ -158,43 +200,62 @@ def import_measurements_csv(
             en="The CSV needs the columns 'code' and 'value' (optional: measured_on, note).",
             field="file",
         )
-    parsed: list[tuple[Indicator, float, date | None, str]] = []
+    accepted, rejected = [], []
     for line, rec in enumerate(records, start=2):
         rec = {(k or "").strip(): v for k, v in rec.items()}
-        code = (rec.get("code") or "").strip()
-        indicator = by_code.get(code)
-        if indicator is None:
-            raise InvalidInput(
-                f"Baris {line}: indikator '{code}' tidak dikenal.",
-                en=f"Line {line}: unknown indicator '{code}'.",
-                field="file",
-            )
         try:
-            value = parse_number(rec.get("value") or "")
-            on = (
-                date.fromisoformat(rec["measured_on"].strip())
-                if (rec.get("measured_on") or "").strip()
-                else None
-            )
-        except ValueError as exc:
-            raise InvalidInput(
-                f"Baris {line}: nilai atau tanggal tidak valid ({exc}); tulis angka seperti 76,61 atau "
-                "1.234,56 dan tanggal seperti 2026-09-01.",
-                en=f"Line {line}: invalid value or date ({exc}); write numbers like 76,61, 76.61 or "
-                "1.234,56 and dates like 2026-09-01.",
-                field="file",
-            ) from exc
-        parsed.append((indicator, value, on, (rec.get("note") or "").strip()))
+            accepted.append(_read_row(line, rec, by_code))
+        except InvalidInput as exc:
+            code = (rec.get("code") or "").strip()
+            rejected.append(RejectedMeasurement(line, code, (exc.detail, exc.detail_en or exc.detail)))
+    return MeasurementRows(accepted, rejected)
+
+
+def preview_measurements_csv(session: Session, *, actor: Actor, slug: str, csv_text: str) -> MeasurementRows:
+    """Tell what importing a measurements CSV would record and which rows it would reject (no write)."""
+    policy = get_policy(session, slug=slug)
+    require_evaluator(actor, policy=policy)
+    read = read_measurements_csv(session, policy=policy, csv_text=csv_text)
+    if not read.accepted and not read.rejected:
+        raise InvalidInput("CSV pengukuran kosong.", en="The measurements CSV is empty.", field="file")
+    return read
+
+
+def import_measurements_csv(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    csv_text: str,
+    round_id: int | None = None,
+    now: datetime | None = None,
+    skip_rejected: bool = False,
+) -> list[Measurement]:
+    """Import manual values from CSV with columns code,value[,measured_on,note]; all or nothing.
+
+    With `skip_rejected` (the page's import after its preview showed every rejected row) only the
+    accepted rows are recorded.
+    """
+    policy = get_policy(session, slug=slug)
+    require_evaluator(actor, policy=policy)
+    read = read_measurements_csv(session, policy=policy, csv_text=csv_text)
+    if read.rejected and not skip_rejected:
+        first = read.rejected[0]
+        raise InvalidInput(first.reason[0], en=first.reason[1], field="file")
+    if skip_rejected and not read.accepted:
+        raise InvalidInput(
+            "Tidak ada baris CSV yang dapat diimpor.", en="No row of the CSV can be imported.", field="file"
+        )
     rows, survey = [], None
-    for indicator, value, on, note in parsed:
+    for item in read.accepted:
         row, survey = _record(
             session,
             actor=actor,
-            indicator=indicator,
-            value=value,
+            indicator=item.indicator,
+            value=item.value,
             round_id=round_id,
-            measured_on=on,
-            note=note,
+            measured_on=item.measured_on,
+            note=item.note,
         )
         rows.append(row)
     if survey is not None:

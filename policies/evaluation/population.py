@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,22 +16,11 @@ from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound
 from policies.core.fields import clean_text
 from policies.evaluation import outreach, queries
-from policies.evaluation.common import clean_csv, get_round, policy_of, require_evaluator
+from policies.evaluation.common import get_round, policy_of, require_evaluator
 from policies.evaluation.models import SurveyLinkIssue, SurveyRespondent, SurveyRound
+from policies.evaluation.population_csv import RejectedRow, read_population_csv, refuse_rejected
 from policies.evaluation.tokens import derive_token, hash_token, new_salt
 
-NIP = re.compile(r"^\d{18}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-HEADERS = {
-    "nip": "nip",
-    "nama": "name",
-    "name": "name",
-    "unit": "unit",
-    "unit_kerja": "unit",
-    "email": "email",
-}
-MAX_ROWS = 200_000
-LIMITS = {"name": 200, "unit": 200, "email": 254}
 # The recorded reasons of a first issue (a reissue's reason is the evaluator's own words).
 CSV_REASON = "Populasi diunggah (CSV) / population uploaded (CSV)"
 ACCOUNTS_REASON = "Akun ditambahkan ke populasi / accounts added to the population"
@@ -149,69 +135,6 @@ def _add(
     )
 
 
-Problem = tuple[str, str]  # (Indonesian, English)
-
-
-def _parse(
-    sample: str, dialect: type[csv.Dialect] | csv.Dialect
-) -> tuple[list[dict[str, str]], list[Problem]]:
-    reader = csv.DictReader(io.StringIO(sample), dialect=dialect)
-    columns = {HEADERS.get((h or "").strip().lower()) for h in reader.fieldnames or []}
-    if not {"nip", "name"} <= columns:
-        raise InvalidInput(
-            "CSV harus berkolom nip dan nama (opsional: unit, email).",
-            en="The CSV needs the columns nip and nama/name (optional: unit, email).",
-            field="file",
-        )
-    rows: list[dict[str, str]] = []
-    errors: list[Problem] = []
-    seen: set[str] = set()
-    for line, raw in enumerate(reader, start=2):
-        rec = {
-            HEADERS[k.strip().lower()]: (v or "").strip()
-            for k, v in raw.items()
-            if k and k.strip().lower() in HEADERS
-        }
-        nip = rec.get("nip", "").replace(" ", "")
-        if not NIP.match(nip):
-            errors.append(
-                (f"baris {line}: NIP '{nip}' harus 18 angka", f"line {line}: NIP '{nip}' must be 18 digits")
-            )
-        elif nip in seen:
-            errors.append((f"baris {line}: NIP {nip} ganda", f"line {line}: NIP {nip} appears twice"))
-        if not rec.get("name"):
-            errors.append((f"baris {line}: nama kosong", f"line {line}: the name is empty"))
-        for column, longest in LIMITS.items():
-            if len(rec.get(column, "")) > longest:
-                errors.append(
-                    (
-                        f"baris {line}: {column} lebih dari {longest} karakter",
-                        f"line {line}: {column} is longer than {longest} characters",
-                    )
-                )
-        if rec.get("email") and not EMAIL.match(rec["email"]):
-            errors.append(
-                (
-                    f"baris {line}: email '{rec['email']}' tidak valid",
-                    f"line {line}: email '{rec['email']}' is not valid",
-                )
-            )
-        seen.add(nip)
-        rows.append({**rec, "nip": nip})
-        if len(rows) > MAX_ROWS:
-            raise InvalidInput(
-                f"CSV paling banyak {MAX_ROWS} baris.",
-                en=f"The CSV may have at most {MAX_ROWS} rows.",
-                field="file",
-            )
-    return rows, errors
-
-
-def _shown(errors: list[Problem], index: int, more: str) -> str:
-    text = "; ".join(e[index] for e in errors[:10])
-    return text + (f"; {more.format(len(errors) - 10)}" if len(errors) > 10 else "")
-
-
 def _add_new(
     session: Session,
     survey: SurveyRound,
@@ -244,36 +167,48 @@ def import_population_csv(
     csv_text: str,
     secret: str,
     now: datetime | None = None,
+    skip_rejected: bool = False,
 ) -> PopulationImport:
-    """Add ASN from CSV (nip, nama/name, unit, email); every row is checked before any is saved."""
+    """Add ASN from CSV (nip, nama/name, unit, email); every row is checked before any is saved.
+
+    A rejected row refuses the whole file, unless `skip_rejected` (the page's import after its
+    preview showed the evaluator every rejected row): then only the accepted rows are added.
+    """
     now = now or utcnow()
     survey = _open_round_for_writes(session, actor=actor, round_id=round_id)
-    sample = clean_csv(csv_text).lstrip("\ufeff")
-    try:
-        dialect = csv.Sniffer().sniff(sample[:2048], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    try:
-        rows, errors = _parse(sample, dialect)
-    except csv.Error as exc:
+    read = read_population_csv(csv_text)
+    if not skip_rejected:
+        refuse_rejected(read)
+    if not read.accepted:
         raise InvalidInput(
-            f"Berkas CSV tidak dapat dibaca: {exc}.", en=f"The CSV file cannot be read: {exc}.", field="file"
-        ) from exc
-    if errors:
-        raise InvalidInput(
-            f"CSV populasi tidak dapat diterima: {_shown(errors, 0, 'dan {} lainnya')}. "
-            "Perbaiki lalu unggah ulang.",
-            en=f"The population CSV was not accepted: {_shown(errors, 1, 'and {} more')}. "
-            "Correct it and upload it again.",
-            field="file",
+            "Tidak ada baris CSV yang dapat diimpor.", en="No row of the CSV can be imported.", field="file"
         )
-    if not rows:
-        raise InvalidInput("CSV populasi kosong.", en="The population CSV is empty.", field="file")
-    people = (
-        {"nip": r["nip"], "name": r["name"], "unit": r.get("unit", ""), "email": r.get("email", "")}
-        for r in rows
+    return _add_new(
+        session, survey, actor=actor, reason=CSV_REASON, people=read.accepted, secret=secret, now=now
     )
-    return _add_new(session, survey, actor=actor, reason=CSV_REASON, people=people, secret=secret, now=now)
+
+
+@dataclass(frozen=True)
+class PopulationPreview:
+    """What importing a CSV would do, saving nothing: new people, NIPs already there, rejected rows."""
+
+    new: list[dict[str, str]]
+    existing: list[str]
+    rejected: list[RejectedRow]
+
+
+def preview_population_csv(
+    session: Session, *, actor: Actor, round_id: int, csv_text: str
+) -> PopulationPreview:
+    """Read a population CSV for a round and tell what its import would add and reject (no write)."""
+    _open_round_for_writes(session, actor=actor, round_id=round_id)
+    read = read_population_csv(csv_text)
+    have = queries.respondent_nips(session, round_id=round_id)
+    return PopulationPreview(
+        new=[p for p in read.accepted if p["nip"] not in have],
+        existing=[p["nip"] for p in read.accepted if p["nip"] in have],
+        rejected=read.rejected,
+    )
 
 
 def add_accounts(

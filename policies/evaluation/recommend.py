@@ -16,20 +16,28 @@ from typing import Any
 
 from sqlmodel import Session
 
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
+from policies.core.db import utcnow
+from policies.core.errors import Conflict, PermissionDenied
+from policies.core.fields import clean_text
 from policies.core.i18n import format_date
 from policies.core.listing import cursor_id, id_cursor
 from policies.drafting.models import RevisionNote
 from policies.drafting.queries import recommendation_note_codes
 from policies.evaluation import outreach, queries
-from policies.evaluation.common import num, policy_of
+from policies.evaluation.common import get_round, num, policy_of, require_evaluator
 from policies.evaluation.ikm import classify
 from policies.evaluation.indicators import meets_target, shortfall, unit_in
 from policies.evaluation.models import Indicator, RevisionRecommendation, SurveyRound
 from policies.evaluation.results import ResultsPublic
-from policies.lifecycle.models import Stage
+from policies.lifecycle.models import Policy, Stage
 from policies.lifecycle.queries import get_policy
 
 WEAK_CATEGORIES = ("C", "D")
+# A reason an evaluator writes in their own words (the others are computed from the round's figures).
+EVALUATOR_KIND = "evaluator"
+MAX_RECOMMENDATION_CHARS = 2_000
 CATEGORY_B_FLOOR = Decimal("76.61")
 
 
@@ -119,6 +127,7 @@ def _add_reasons(
     key: str,
     now: datetime,
     added: bool,
+    by: str = "",
 ) -> RevisionRecommendation:
     """Record reasons on the round's recommendation (made if it has none) and tell the drafters once.
 
@@ -144,6 +153,7 @@ def _add_reasons(
         reasons=[r["text"] for r in reasons],
         reasons_en=[r["text_en"] for r in reasons],
         added=added,
+        by=by,
     )
     session.flush()
     return row
@@ -230,6 +240,9 @@ def _detail(reason: dict[str, Any], survey: SurveyRound, *, locale: str) -> str:
         if en
         else f"Putaran survei {survey.number} (ditutup {closed})"
     )
+    if reason["kind"] == EVALUATOR_KIND:
+        by = reason.get("by", "")
+        return f"{head}: recommended by the evaluator {by}." if en else f"{head}: rekomendasi evaluator {by}."
     value, gap = num(reason["value"], locale=locale), num(reason["shortfall"], locale=locale)
     if reason["kind"] == "indicator":
         sign = "≤" if reason.get("direction") == "down" else "≥"
@@ -281,3 +294,71 @@ def attach_recommendations(session: Session, *, slug: str) -> int:
         added += 1
     session.flush()
     return added
+
+
+def require_recommender(actor: Actor | None, *, policy: Policy) -> Actor:
+    """Refuse anyone but an admin or an evaluator of the policy's unit (the drafter decides, not writes)."""
+    actor = require_evaluator(actor, policy=policy)
+    if actor.role not in (Role.EVALUATOR, Role.ADMIN):
+        raise PermissionDenied(
+            "Rekomendasi revisi dicatat oleh evaluator atau admin; perancang yang memutuskan revisinya.",
+            en="Revision recommendations are recorded by evaluators or admins; the drafter decides.",
+        )
+    return actor
+
+
+def record_recommendation(
+    session: Session,
+    *,
+    actor: Actor,
+    round_id: int,
+    text: str,
+    text_en: str = "",
+    now: datetime | None = None,
+) -> RevisionRecommendation:
+    """Add an evaluator's own reason to a closed round's recommendation and tell the drafters.
+
+    The reason becomes a revision note once the policy enters revision, like the computed ones.
+    """
+    now = now or utcnow()
+    survey = get_round(session, round_id=round_id, for_update=True)
+    policy = policy_of(session, survey=survey)
+    require_recommender(actor, policy=policy)
+    if survey.closed_at is None:
+        raise Conflict(
+            f"Putaran survei {survey.number} masih berjalan: rekomendasi dicatat setelah putaran ditutup "
+            "dan hasilnya terbit.",
+            en=f"Survey round {survey.number} is still running: a recommendation is recorded once the "
+            "round has closed and its results are out.",
+        )
+    text = clean_text(
+        text,
+        field="text",
+        label="Rekomendasi",
+        label_en="The recommendation",
+        min_chars=1,
+        max_chars=MAX_RECOMMENDATION_CHARS,
+    )
+    text_en = clean_text(
+        text_en,
+        field="text_en",
+        label="Rekomendasi (Inggris)",
+        label_en="The English recommendation",
+        max_chars=MAX_RECOMMENDATION_CHARS,
+    )
+    row = queries.recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]
+    number = 1 + sum(1 for r in (row.reasons if row is not None else []) if r["kind"] == EVALUATOR_KIND)
+    reason = {
+        "kind": EVALUATOR_KIND,
+        "code": f"e{number}",
+        "by": actor.name,
+        "text": text,
+        "text_en": text_en or text,
+    }
+    key = f"survey:{survey.id}:revision-recommended:evaluator:{number}"
+    row = _add_reasons(
+        session, survey=survey, row=row, reasons=[reason], key=key, now=now, added=False, by=actor.name
+    )
+    if policy.stage == Stage.REVISION and policy.cycle == survey.cycle + 1:
+        attach_recommendations(session, slug=policy.slug)
+    return row

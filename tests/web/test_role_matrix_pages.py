@@ -51,6 +51,18 @@ FORMS: dict[str, dict[str, str]] = {
         "change_note": "Uji",
     },
     "/policies/{slug}/versions/{number}/discard": {},
+    "/policies/{slug}/evaluation/rounds": {"closes_at": "2030-01-01", "reminder_max": "3"},
+    "/policies/{slug}/evaluation/rounds/population": {"round_id": "1"},
+    "/policies/{slug}/evaluation/rounds/close": {"round_id": "1", "confirm": "1"},
+    "/policies/{slug}/evaluation/recommendations": {"round_id": "1", "text": "Perluas pelatihan."},
+    "/policies/{slug}/evaluation/indicators": {
+        "code": "uji",
+        "name": "Uji",
+        "unit": "persen",
+        "target": "80",
+    },
+    "/policies/{slug}/evaluation/measurements": {"indicator_id": "1", "value": "75,5"},
+    "/policies/{slug}/evaluation/measurements/import": {},
     "/verify-email/resend": {},
     "/logout": {},
 }
@@ -71,6 +83,17 @@ OWNER_FORMS = {
     "/policies/{slug}/consultation/{window_action}",
     "/policies/{slug}/consultation/report/publish",
 }
+# The evaluation's work: admins and the policy's unit's evaluators and drafters; a recommendation is the
+# evaluators' (and admins') alone, since the drafter decides on it.
+RECOMMEND = "/policies/{slug}/evaluation/recommendations"
+EVALUATION_FORMS = {
+    "/policies/{slug}/evaluation/rounds",
+    "/policies/{slug}/evaluation/rounds/population",
+    "/policies/{slug}/evaluation/rounds/close",
+    "/policies/{slug}/evaluation/indicators",
+    "/policies/{slug}/evaluation/measurements",
+    "/policies/{slug}/evaluation/measurements/import",
+}
 ALLOWED: dict[str, set[str]] = {
     "stakeholder": {
         "/policies/{slug}/versions/{number}/clauses/{key}/comments",
@@ -79,9 +102,12 @@ ALLOWED: dict[str, set[str]] = {
     }
     | OWN_FORMS,
     "moderator": {"/moderation/{slug}/{comment_id}"} | OWN_FORMS,
-    "evaluator": OWN_FORMS,
+    "evaluator": EVALUATION_FORMS | {RECOMMEND} | OWN_FORMS,
     "drafter_of_another_unit": OWN_FORMS,
-    "drafter": OWNER_FORMS | {"/policies/{slug}/versions/{number}/clauses/{key}/replies"} | OWN_FORMS,
+    "drafter": OWNER_FORMS
+    | EVALUATION_FORMS
+    | {"/policies/{slug}/versions/{number}/clauses/{key}/replies"}
+    | OWN_FORMS,
     "admin": set(FORMS)
     - {"/policies/{slug}/versions/{number}/clauses/{key}/comments", "/policies/{slug}/acknowledge"},
 }

@@ -144,6 +144,14 @@ def staff_to_notify(session: Session, *, policy: Policy, evaluators: bool = True
     return list(session.exec(stmt))
 
 
+def reminders_sent_total(session: Session, *, round_id: int) -> int:
+    """Count the reminders a round has sent in all (a total: never whom they went to)."""
+    stmt = select(func.coalesce(func.sum(SurveyRespondent.reminders_sent), 0)).where(
+        SurveyRespondent.round_id == round_id
+    )
+    return int(session.exec(stmt).one())
+
+
 def invited_count(session: Session, *, round_id: int) -> int:
     """Count a round's respondents whose invitation has been queued."""
     stmt = (

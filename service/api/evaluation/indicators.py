@@ -13,7 +13,11 @@ from policies.core.fields import FiniteNumber
 from policies.drafting import revision
 from policies.drafting.revision import RevisionNotePublic
 from policies.evaluation import indicators, measurements
-from policies.evaluation.recommend import recommendations_page
+from policies.evaluation.recommend import (
+    MAX_RECOMMENDATION_CHARS,
+    recommendations_page,
+    record_recommendation,
+)
 from service.api.evaluation.surveys import CSV_BODY, CsvDep
 from service.api.params import MAX_ID, IdPath
 from service.api.schemas import read_model
@@ -122,6 +126,13 @@ class RecommendationPage(BaseModel):
 
     items: list[RecommendationPublic]
     next_cursor: str | None
+
+
+class RecommendationIn(BaseModel):
+    """An evaluator's own reason to revise, added to a closed round's recommendation."""
+
+    text: str = Field(min_length=1, max_length=MAX_RECOMMENDATION_CHARS)
+    text_en: str = Field(default="", max_length=MAX_RECOMMENDATION_CHARS)
 
 
 class RevisionNotes(BaseModel):
@@ -238,6 +249,15 @@ def list_recommendations(
     page = recommendations_page(session, slug=slug, cycle=cycle, cursor=cursor, limit=limit)
     items = [read_model(RecommendationPublic, r, summary_en=r.summary_en or r.summary) for r in page.items]
     return RecommendationPage(items=items, next_cursor=page.next_cursor)
+
+
+@router.post("/rounds/{round_id}/recommendations", status_code=201, response_model=RecommendationPublic)
+def add_recommendation(
+    round_id: IdPath, payload: RecommendationIn, actor: ActorDep, session: SessionDep
+) -> RecommendationPublic:
+    """Add an evaluator's own reason to revise to a closed round's recommendation (drafters are told)."""
+    row = record_recommendation(session, actor=actor, round_id=round_id, **payload.model_dump())
+    return read_model(RecommendationPublic, row, summary_en=row.summary_en or row.summary)
 
 
 @router.get("/policies/{slug}/revision-notes", response_model=RevisionNotes)

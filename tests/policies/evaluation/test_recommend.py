@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from policies.core.db import unit_of_work
+from policies.core.errors import Conflict, InvalidInput, PermissionDenied
 from policies.drafting import revision
 from policies.drafting.models import RevisionNote
 from policies.evaluation import measurements, queries, recommend, rounds
@@ -225,3 +226,43 @@ def test_late_data_after_entering_revision_joins_the_notes(db: str, closed_round
         )
         codes = [n.reason_code for n in s.exec(select(RevisionNote))]
     assert len(codes) == before + 1 and "indicator:partisipasi_pelatihan" in codes
+
+
+def test_an_evaluators_own_recommendation_tells_the_drafters_and_becomes_a_revision_note(
+    db: str, closed_round: int, staff: dict
+) -> None:
+    with unit_of_work(db) as s, pytest.raises(PermissionDenied):
+        recommend.record_recommendation(s, actor=staff["drafter"], round_id=closed_round, text="Sendiri.")
+    with unit_of_work(db) as s, pytest.raises(InvalidInput) as blank:
+        recommend.record_recommendation(s, actor=staff["evaluator"], round_id=closed_round, text="  ")
+    assert blank.value.field == "text"
+    before = len(_recommendation(db, closed_round).reasons)
+    with unit_of_work(db) as s:
+        rec = recommend.record_recommendation(
+            s, actor=staff["evaluator"], round_id=closed_round, text="Perluas pelatihan daring."
+        )
+    assert len(rec.reasons) == before + 1 and rec.summary.endswith(f"{before + 1} temuan.")
+    mine = rec.reasons[-1]
+    assert (mine["kind"], mine["code"], mine["by"], mine["text_en"]) == (
+        "evaluator",
+        "e1",
+        "Eva Luator",
+        "Perluas pelatihan daring.",
+    )
+    [notice] = [n for n in _notices(db) if ":evaluator:1" in n.dedupe_key]
+    _, body = render_email(notice, base_url="http://siklus.test")
+    assert "Evaluator Eva Luator mencatat rekomendasi revisi" in body and "Perluas pelatihan daring." in body
+    _into_revision(db, staff)
+    with unit_of_work(db) as s:
+        recommend.attach_recommendations(s, slug=SLUG)
+        views = revision.notes_of(s, slug=SLUG, cycle=2)
+    [note] = [v for v in views if v.summary == "Perluas pelatihan daring."]
+    assert note.detail == "Putaran survei 1 (ditutup 27 Agustus 2026): rekomendasi evaluator Eva Luator."
+    assert note.link == {"recommendation_id": rec.id, "round_id": closed_round, "round_number": 1}
+
+
+def test_a_running_round_takes_no_recommendation(db: str, in_evaluation: str, staff: dict) -> None:
+    with unit_of_work(db) as s:
+        survey = open_now(s, staff["evaluator"], days=10)
+    with unit_of_work(db) as s, pytest.raises(Conflict):
+        recommend.record_recommendation(s, actor=staff["evaluator"], round_id=survey.id, text="Terlalu dini.")

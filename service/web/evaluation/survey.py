@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse, Response
 
 from policies.core.errors import Conflict, InvalidInput, NotAuthenticated
 from policies.core.secret_key import ensure_secret_key
-from policies.evaluation.common import get_round, policy_of
+from policies.evaluation.common import get_round, policy_of, runs_evaluation
 from policies.evaluation.report import render_report as render_evaluation_report
 from policies.evaluation.responses import submit_response
 from policies.evaluation.views import questionnaire, round_counts
@@ -184,10 +184,13 @@ def evaluation_report(
     """Show a closed round's evaluation report (printable); a running round shows its totals only."""
     survey = get_round(session, round_id=round_id)
     if survey.report_published_at is None:
+        policy = policy_of(session, survey=survey)
         context = {
             "survey": survey,
-            "policy": policy_of(session, survey=survey),
+            "policy": policy,
             "counts": round_counts(session, round_id=round_id),
+            # Those who run the evaluation get the way to its work (close the round, the population).
+            "staff": runs_evaluation(actor, policy=policy),
         }
         return render(request, "web/evaluation_round.html", context)
     html = render_evaluation_report(session, round_id=round_id, fmt="html", locale=locale_of(request))

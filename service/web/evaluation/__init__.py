@@ -1,0 +1,11 @@
+"""The evaluation pages: answering a survey, the rounds of a policy, its indicators and measurements."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from service.web.evaluation import indicators, rounds, survey
+
+router = APIRouter()
+for _module in (survey, rounds, indicators):
+    router.include_router(_module.router)

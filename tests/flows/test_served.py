@@ -26,18 +26,19 @@ from prefect.client.schemas.filters import (
 from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from sqlmodel import select
+from typer.testing import CliRunner
 
 from flows import orchestration
 from flows.dispatcher import dispatch_stage_work
 from policies.accounts.models import Role
 from policies.core.db import unit_of_work
-from policies.core.settings import Settings
+from policies.core.settings import Settings, get_settings
 from policies.drafting.models import DraftVersion
 from policies.lifecycle import stagework
 from policies.lifecycle.models import Policy, Stage, StageDocument, StageEvent, WorkState
 from policies.outbox.models import Reminder
-from service import dispatch
 from service.app import create_app
+from service.cli import app as cli
 from service.supervise import Child
 from tests import lifecycle_walk as walk
 from tests.flows.conftest import clear_unfinished_runs, in_thread, run_async
@@ -199,20 +200,24 @@ async def _runs_with_key(key: str) -> list[Any]:
 
 
 def test_advances_while_prefect_is_down_succeed_and_each_ones_work_runs_once_when_it_is_back(
-    db: str, catalog: None, flow_settings: Settings, served: Child
+    db: str, catalog: None, flow_settings: Settings, served: Child, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     people = walk.add_people(db)
     actor, c = walk.drafter(people), walk.clock()
-    enabled = flow_settings.model_copy(update={"prefect_enabled": True})
+    monkeypatch.setenv("SIKLUS_PREFECT_ENABLED", "true")
+    get_settings.cache_clear()
     events: list[StageEvent] = []
     with temporary_settings({PREFECT_API_URL: DEAD_API}):
-        # Two advances, each committed and handed to an unreachable Prefect, as the API does.
+        # Two advances with `siklus policy advance`: each commits, then finds Prefect unreachable.
         for stage in (Stage.WORKSHOP, Stage.CONSULTATION):
             if stage is Stage.CONSULTATION:
                 walk.prepare_consultation(db, actor=actor, c=c)
-            events.append(walk.advance(db, stage, actor=actor, now=c.start))
-            work = stagework.work_of(events[-1], slug=SLUG)
-            assert in_thread(dispatch.dispatch_stage_work, settings=enabled, work=work) is None
+            result = in_thread(CliRunner().invoke, cli, ["policy", "advance", SLUG, stage.value])
+            assert result.exit_code == 0, result.output
+            assert "Pekerjaan tahap: menunggu dispatcher." in result.output
+            events.append(walk.latest_event(db))
+            assert events[-1].to_stage == stage
+    get_settings.cache_clear()
     ids = [e.id for e in events]
     with unit_of_work(db) as s:
         assert {s.get(StageEvent, i).work_state for i in ids} == {WorkState.PENDING}  # type: ignore[union-attr]

@@ -54,6 +54,7 @@ def finish_stage_work(event_id: int, steps: list[str]) -> None:
 @task(**TASK_OPTIONS)
 def entry_step(step: Step, slug: str, event_id: int) -> str:
     """Run one step of a stage's entry work in its own transaction (or retire it, if truly obsolete)."""
+    # The slug is a parameter for Prefect's UI only: the step reads the policy off its event.
     return in_unit_of_work(stagework.run_step, step=step, event_id=event_id, now=utcnow())
 
 

@@ -169,8 +169,8 @@ SPEC: dict[Stage, StageSpec] = {
             Step("cancel-reminders", work.cancel_policy_reminders),
             Step("notify-withdrawal", work.notify_withdrawal),
         ),
-        # Work of an earlier stage still running when the withdrawal committed may queue a reminder
-        # after it: the flow cancels those too.
+        # A backstop: a reminder queued after the withdrawal's transaction by anything it could not
+        # see (each step locks the policy row, so not a step of stage work) is cancelled by its flow.
         entry_work=(Step("cancel-late-reminders", work.cancel_policy_reminders),),
     ),
 }

@@ -191,7 +191,8 @@ def _wait_settled(db: str, event_ids: list[int]) -> dict[int, StageEvent]:
         if all(r.work_state in (WorkState.DONE, WorkState.FAILED) for r in rows.values()):  # type: ignore[union-attr]
             return rows  # type: ignore[return-value]
         if time.monotonic() > deadline:
-            runs = orchestration.flow_run_states([r.flow_run_id or "" for r in rows.values()])  # type: ignore[union-attr]
+            ids = [r.flow_run_id or "" for r in rows.values()]  # type: ignore[union-attr]
+            runs = in_thread(orchestration.flow_run_states, ids)
             raise AssertionError(f"not finished: {rows}; Prefect says {runs}")
         time.sleep(0.5)
 

@@ -48,7 +48,9 @@ async def _dispatcher_runs(since: datetime) -> list[Any]:
 
 
 def _wait_done(db: str, event_id: int, runner: Child) -> StageEvent:
-    deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
+    # The runner starts (its process, the deployments), then the dispatcher's run, then the catalogue's
+    # drafting runs beside this one, each its own process: on a loaded 2-core machine that takes a while.
+    deadline = time.monotonic() + 3 * RUN_TIMEOUT_SECONDS
     while True:
         with unit_of_work(db) as s:
             event = s.get(StageEvent, event_id)

@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from prefect.cache_policies import NO_CACHE
 from sqlmodel import Session
 
+# Every table: a served flow's process loads only its own module, and the dispatcher's alone does
+# not import the accounts whose key a stage event names, so its first write failed to flush.
+import policies.tables  # noqa: F401
 from policies.core.db import unit_of_work
 from policies.core.settings import Settings, get_settings
 

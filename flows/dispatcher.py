@@ -21,13 +21,8 @@ DISPATCH_FLOW = "dispatch-stage-work"
     cache_policy=NO_CACHE,
 )
 def find_pending_work() -> list[StageWork]:
-    """Retire superseded work, then list what is still owed."""
-
-    def act(session: object) -> list[StageWork]:
-        stagework.retire_superseded(session)  # type: ignore[arg-type]
-        return stagework.pending_work(session)  # type: ignore[arg-type]
-
-    return with_session(act)  # type: ignore[arg-type]
+    """List the stage work still owed, superseded or not: each transition's work runs once."""
+    return with_session(stagework.pending_work)
 
 
 @task(

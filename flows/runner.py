@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from prefect import serve
+from prefect.deployments import run_deployment
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
-from flows.dispatcher import dispatch_stage_work
+from flows.dispatcher import DISPATCH_FLOW, dispatch_stage_work
 from flows.orchestration import DEPLOYMENT
 from flows.stages import STAGE_FLOWS
 from flows.sweeps import run_due
@@ -39,9 +40,24 @@ def deployments(
     return built
 
 
+def dispatch_backlog(built: list[RunnerDeployment]) -> str:
+    """Register the deployments and ask for one dispatcher run now; return its id.
+
+    Work owed before this start (the catalogue's policies just loaded, advances made while Prefect
+    or the runner was down) starts at once instead of at the dispatcher's next cron tick, minutes on.
+    The stage deployments are registered first, so the dispatcher's run can start their runs.
+    """
+    for deployment in built:
+        deployment.apply()
+    run = run_deployment(name=f"{DISPATCH_FLOW}/{DEPLOYMENT}", timeout=0, tags=["siklus"])
+    return str(run.id)
+
+
 def main() -> None:
-    """Serve until interrupted; the supervisor (`siklus serve`) stops it with SIGTERM."""
-    serve(*deployments(get_settings()), print_starting_message=True)
+    """Start the owed work, then serve until interrupted (the supervisor stops it with SIGTERM)."""
+    built = deployments(get_settings())
+    dispatch_backlog(built)
+    serve(*built, print_starting_message=True)
 
 
 if __name__ == "__main__":

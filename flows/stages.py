@@ -26,28 +26,24 @@ def _run_id() -> str:
 
 
 @task(name="begin-stage-work", **TASK_OPTIONS)
-def begin_stage_work(event_id: int) -> bool:
-    """Record this run on the stage event; refuse work the policy has moved past."""
+def begin_stage_work(event_id: int) -> None:
+    """Record this run on the stage event (the work runs whatever the policy's stage by now)."""
 
-    def act(session: Any) -> bool:
-        if stagework.is_superseded(session, event_id=event_id):
-            stagework.mark_superseded(session, event_id=event_id)
-            return False
+    def act(session: Any) -> None:
         stagework.mark_dispatched(session, event_id=event_id, flow_run_id=_run_id())
         stagework.record_run_state(
             session, event_id=event_id, flow_run_id=_run_id(), state=orchestration.RUNNING
         )
-        return True
 
-    return with_session(act)
+    with_session(act)
 
 
 @task(name="finish-stage-work", **TASK_OPTIONS)
-def finish_stage_work(event_id: int) -> None:
-    """Mark the stage's work done."""
+def finish_stage_work(event_id: int, steps: list[str]) -> None:
+    """Mark the stage's work done (retired, when every step was obsolete)."""
 
     def act(session: Any) -> None:
-        stagework.mark_done(session, event_id=event_id, flow_run_id=_run_id())
+        stagework.mark_done(session, event_id=event_id, flow_run_id=_run_id(), steps=steps)
         stagework.record_run_state(
             session, event_id=event_id, flow_run_id=_run_id(), state=orchestration.COMPLETED
         )
@@ -57,8 +53,9 @@ def finish_stage_work(event_id: int) -> None:
 
 @task(**TASK_OPTIONS)
 def entry_step(step: Step, slug: str, event_id: int) -> str:
-    """Run one step of a stage's entry work in its own transaction."""
-    return in_unit_of_work(step.run, slug=slug, event_id=event_id, now=utcnow())
+    """Run one step of a stage's entry work in its own transaction (or retire it, if truly obsolete)."""
+    # The slug is a parameter for Prefect's UI only: the step reads the policy off its event.
+    return in_unit_of_work(stagework.run_step, step=step, event_id=event_id, now=utcnow())
 
 
 # Each step of each stage's entry work as the generic task, named after the step for Prefect's UI.
@@ -81,17 +78,12 @@ def run_steps(stage: Stage, *, slug: str, event_id: int) -> list[str]:
 
 async def run_stage(stage: Stage, *, event_id: int, slug: str, cycle: int) -> list[str]:
     """Run a stage's steps for one stage event and publish what they did as an artifact."""
-    logger = get_run_logger()
     # One sync client for all the flow's sync tasks: otherwise each task builds its own (TLS setup
     # included), which dominated a stage flow's wall time in profiles. The tasks carry no tags (the
     # flow run carries the policy's): Prefect asks the server for a tag concurrency slot, and gives
     # it back, for every tag of every task run, two round trips per task on the server's database.
     with SyncClientContext.get_or_create(), TagsContext(current_tags=set()):
-        if not begin_stage_work(event_id):
-            logger.info(
-                "Kebijakan %s sudah pindah tahap; pekerjaan tahap %s tidak lagi diperlukan.", slug, stage
-            )
-            return []
+        begin_stage_work(event_id)
         try:
             lines = run_steps(stage, slug=slug, event_id=event_id)
             # The summary goes out before the work is marked done, so a lost artifact is no "done".
@@ -99,7 +91,7 @@ async def run_stage(stage: Stage, *, event_id: int, slug: str, cycle: int) -> li
         except Exception:
             in_unit_of_work(stagework.mark_failed, event_id=event_id, flow_run_id=_run_id())
             raise
-        finish_stage_work(event_id)
+        finish_stage_work(event_id, [step.name for step, _ in STEP_TASKS[stage]])
     return lines
 
 

@@ -172,7 +172,8 @@ def advance(
     """Move a policy to the next stage if every gate passes and nobody moved it meanwhile.
 
     What entering the stage does in this transaction (a new cycle, its effects) is read from the
-    stage specification; its entry work is owed through the event's outbox state.
+    stage specification; so are its notices, queued in this transaction; its entry work is owed
+    through the event's outbox state.
     """
     now = now or utcnow()
     policy = get_policy(session, slug=slug)
@@ -245,6 +246,9 @@ def advance(
     )
     session.add(event)
     session.flush()
+    # The transition's notices go into the outbox with it: committed together, or not at all.
+    for step in entering.notices:
+        step.run(session, slug=slug, event_id=event.id, now=now)  # type: ignore[arg-type]
     return event
 
 

@@ -32,6 +32,8 @@ class WorkState(StrEnum):
     DISPATCHED = "dispatched"
     DONE = "done"
     FAILED = "failed"
+    # Every step of the work was truly obsolete when it came to run (the event says which and why).
+    RETIRED = "retired"
 
 
 class CycleRow(SQLModel):
@@ -99,6 +101,8 @@ class StageEvent(SQLModel, table=True):
     # The run's state as last reported (by the stage flow or the dispatcher), so pages read it here.
     flow_run_state: str | None = Field(default=None, max_length=40)
     flow_run_state_at: datetime | None = ts_col()
+    # Steps of the work retired as obsolete, each {"step", "reason", "reason_en"}: the history shows them.
+    retired_work: list[dict[str, str]] = json_col(default_factory=list)
 
 
 class StageDocument(CycleRow, table=True):

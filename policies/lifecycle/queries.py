@@ -39,6 +39,17 @@ def get_policy(session: Session, *, slug: str, for_update: bool = False) -> Poli
     return policy
 
 
+def get_policy_by_id(session: Session, *, policy_id: int, for_update: bool = False) -> Policy:
+    """Return a policy by id (locked for update if asked) or raise NotFound."""
+    stmt = select(Policy).where(Policy.id == policy_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    policy = session.exec(stmt).first()
+    if policy is None:
+        raise NotFound(f"Kebijakan {policy_id} tidak ditemukan.", en=f"There is no policy {policy_id}.")
+    return policy
+
+
 def get_kind(session: Session, *, kind_id: int | None = None, code: str | None = None) -> PolicyKind:
     """Return a policy kind by id or code or raise NotFound."""
     stmt = select(PolicyKind)
@@ -239,34 +250,6 @@ def owed_events(session: Session, *, stale: datetime) -> list[tuple[StageEvent, 
         .order_by(col(StageEvent.id))
     )
     return list(session.exec(stmt).all())  # type: ignore[arg-type]
-
-
-def superseded_event_ids(session: Session) -> list[int]:
-    """Return the ids of events with work still owed though a later event of their policy exists."""
-    latest = (
-        select(StageEvent.policy_id, sa.func.max(StageEvent.id).label("last_id"))
-        .group_by(col(StageEvent.policy_id))
-        .subquery()
-    )
-    stale_ids = (
-        select(StageEvent.id)
-        .join(latest, latest.c.policy_id == StageEvent.policy_id)
-        .where(
-            col(StageEvent.work_state).in_([WorkState.PENDING, WorkState.DISPATCHED]),
-            col(StageEvent.id) < latest.c.last_id,
-        )
-    )
-    return list(session.exec(stale_ids))  # type: ignore[arg-type]
-
-
-def set_work_state(session: Session, *, event_ids: list[int], state: WorkState) -> None:
-    """Set the work state of these events in one statement."""
-    session.execute(
-        sa.update(StageEvent)
-        .where(col(StageEvent.id).in_(event_ids))
-        .values(work_state=state)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def runs_in_flight(session: Session, *, limit: int) -> list[tuple[int, str]]:

@@ -6,8 +6,13 @@ Each entry says, for one stage:
 - `effects`: what entering the stage changes inside the transition's own transaction (`advance()`
   applies them, in order, before it commits);
 - `opens_cycle` and `reason_refusal`: entering it starts the next cycle / needs a reason;
+- `notices`: the steps that tell people about the transition, run by `advance()` inside the
+  transition's own transaction (the outbox takes them with the stage change, so each transition's
+  notices are queued exactly once, whatever happens to the policy or to Prefect afterwards);
 - `entry_work`: the ordered steps its flow runs once the transition has committed, each one
-  idempotent domain action (`flows/stages.py` makes a Prefect task of each, named after it).
+  idempotent domain action (`flows/stages.py` makes a Prefect task of each, named after it). Each
+  step runs whatever the policy's stage by then; only a step that became truly obsolete is retired,
+  and the event records which and why (`stagework.run_step`).
 
 Adding a step to a stage's entry work is one `Step(...)` line here; adding a gate is writing it in
 `gates.py` and naming it on the moves it guards.
@@ -45,10 +50,15 @@ class Effect(Protocol):
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a stage's entry work: a named, idempotent domain action saying what it did."""
+    """One step of a stage's entry work: a named, idempotent domain action saying what it did.
+
+    `lapses`: the step prepares the stage's own activity (a working draft, a survey round, its
+    invitations), which a withdrawn policy will never have: once withdrawn, the step is obsolete.
+    """
 
     name: str
     action: Callable[..., str]
+    lapses: bool = False
     inputs: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -69,6 +79,7 @@ class StageSpec:
     next: Mapping[Stage, tuple[Gate, ...]]
     entry_work: tuple[Step, ...]
     effects: tuple[Effect, ...] = ()
+    notices: tuple[Step, ...] = ()
     opens_cycle: bool = False
     reason_refusal: tuple[str, str] | None = None  # the refusal (id, en) of a move without a reason
 
@@ -79,17 +90,15 @@ class StageSpec:
 SPEC: dict[Stage, StageSpec] = {
     S.DRAFTING: StageSpec(
         next={S.WORKSHOP: (g.draft_exists,), S.WITHDRAWN: ()},
-        entry_work=(Step("create-working-version", work.ensure_working_version),),
+        entry_work=(Step("create-working-version", work.ensure_working_version, lapses=True),),
     ),
     S.WORKSHOP: StageSpec(
         next={
             S.CONSULTATION: (g.workshops_held, g.version_published, g.window_long_enough),
             S.WITHDRAWN: (),
         },
-        entry_work=(
-            Step("invite-workshop-participants", work.invite_workshop_participants),
-            Step("render-agenda", work.render_agenda),
-        ),
+        notices=(Step("invite-workshop-participants", work.invite_workshop_participants),),
+        entry_work=(Step("render-agenda", work.render_agenda),),
     ),
     S.CONSULTATION: StageSpec(
         next={
@@ -101,28 +110,34 @@ SPEC: dict[Stage, StageSpec] = {
             ),
             S.WITHDRAWN: (),
         },
-        entry_work=(
-            Step("freeze-version", work.freeze_consultation_version),
-            Step("render-consultation-document", work.render_consultation_document),
+        notices=(
             Step("notify-stakeholders", work.notify_consultation_open),
             Step("schedule-closing-reminder", work.schedule_closing_reminder),
+        ),
+        entry_work=(
+            # A withdrawn policy's consultation ended with it: its text is not frozen for one.
+            Step("freeze-version", work.freeze_consultation_version, lapses=True),
+            Step("render-consultation-document", work.render_consultation_document),
         ),
     ),
     S.SOCIALIZATION: StageSpec(
         next={S.EVALUATION: (g.socialization_held, g.reach_at_target), S.WITHDRAWN: ()},
+        notices=(
+            Step("notify-affected-units", work.notify_affected_units),
+            Step("request-acknowledgements", work.request_acknowledgements),
+        ),
         entry_work=(
             Step("render-adopted-text", work.render_adopted_text),
             Step("render-socialization-kit", work.render_socialization_kit),
-            Step("notify-affected-units", work.notify_affected_units),
-            Step("request-acknowledgements", work.request_acknowledgements),
         ),
     ),
     S.EVALUATION: StageSpec(
         next={S.REVISION: (g.evaluation_round_closed,), S.WITHDRAWN: ()},
+        # Its notices name the survey round the flow opens, so they stay with it.
         entry_work=(
-            Step("open-survey-round", work.open_evaluation_round),
-            Step("invite-respondents", work.invite_respondents),
-            Step("notify-evaluation-opened", work.notify_evaluation_opened),
+            Step("open-survey-round", work.open_evaluation_round, lapses=True),
+            Step("invite-respondents", work.invite_respondents, lapses=True),
+            Step("notify-evaluation-opened", work.notify_evaluation_opened, lapses=True),
         ),
     ),
     S.REVISION: StageSpec(
@@ -134,11 +149,12 @@ SPEC: dict[Stage, StageSpec] = {
         },
         # Entering revision opens the next cycle: its drafts, windows and adoption are new.
         opens_cycle=True,
+        # Its notice names the draft the flow starts, so it stays with it.
         entry_work=(
-            Step("start-revision-draft", revision.start_revision_draft),
-            Step("attach-revision-notes", revision.attach_revision_notes),
-            Step("attach-recommendation-notes", work.attach_recommendation_notes),
-            Step("notify-revision-started", work.notify_revision_started),
+            Step("start-revision-draft", revision.start_revision_draft, lapses=True),
+            Step("attach-revision-notes", revision.attach_revision_notes, lapses=True),
+            Step("attach-recommendation-notes", work.attach_recommendation_notes, lapses=True),
+            Step("notify-revision-started", work.notify_revision_started, lapses=True),
         ),
     ),
     S.WITHDRAWN: StageSpec(
@@ -149,10 +165,13 @@ SPEC: dict[Stage, StageSpec] = {
             "Pencabutan kebijakan wajib disertai alasan.",
             "Withdrawing a policy needs a reason.",
         ),
-        entry_work=(
+        notices=(
             Step("cancel-reminders", work.cancel_policy_reminders),
             Step("notify-withdrawal", work.notify_withdrawal),
         ),
+        # A backstop: a reminder queued after the withdrawal's transaction by anything it could not
+        # see (each step locks the policy row, so not a step of stage work) is cancelled by its flow.
+        entry_work=(Step("cancel-late-reminders", work.cancel_policy_reminders),),
     ),
 }
 

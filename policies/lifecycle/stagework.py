@@ -1,20 +1,30 @@
 """Stage work in the transactional outbox: what is owed, its states, and its run's last reported state.
 
+Work belongs to its transition: every step runs for every stage event, whatever the policy's stage
+when it comes to run, unless it became truly obsolete (`why_obsolete`); a retired step is recorded
+on its event with the reason, so the history says what was not done and why.
+
 The orchestrator's own vocabulary (deployment and run names, tags, its state types) lives on the
 flows side, in `flows/orchestration.py`; the domain only records what it is told.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
 from policies.core.db import utcnow
 from policies.core.errors import NotFound
+from policies.core.i18n import stage_name
 from policies.lifecycle import queries
 from policies.lifecycle.models import Policy, Stage, StageEvent, WorkState
+
+if TYPE_CHECKING:  # the specification names every concept's actions; this module needs only the type
+    from policies.lifecycle.spec import Step
 
 # A dispatched run that has not reported back after this long is asked for again (same key).
 STALE_AFTER = timedelta(minutes=10)
@@ -61,15 +71,6 @@ def pending_work(
     return [work_of(e, slug=slug) for e, slug in queries.owed_events(session, stale=now - stale_after)]
 
 
-def retire_superseded(session: Session) -> int:
-    """Mark unstarted work of events a later stage change superseded as owed no more."""
-    ids = queries.superseded_event_ids(session)
-    if ids:
-        queries.set_work_state(session, event_ids=ids, state=WorkState.NONE)
-        session.flush()
-    return len(ids)
-
-
 def get_work(session: Session, *, event_id: int) -> StageWork:
     """Return the work of one stage event or raise NotFound."""
     event = _get_event(session, event_id)
@@ -109,18 +110,12 @@ def _get_event(session: Session, event_id: int) -> StageEvent:
     return event
 
 
-def is_superseded(session: Session, *, event_id: int) -> bool:
-    """Tell whether the policy has moved on since this event, so its work is no longer owed."""
-    event = _get_event(session, event_id)
-    return queries.latest_event_id(session, policy_id=event.policy_id) != event_id
-
-
 def mark_dispatched(
     session: Session, *, event_id: int, flow_run_id: str, now: datetime | None = None
 ) -> StageEvent:
     """Record that Prefect accepted the work; a finished event keeps its state."""
     event = _get_event(session, event_id)
-    if event.work_state in (WorkState.DONE, WorkState.FAILED):
+    if event.work_state in (WorkState.DONE, WorkState.FAILED, WorkState.RETIRED):
         return event  # a re-run of finished work leaves its record as it was
     event.work_state = WorkState.DISPATCHED
     event.work_dispatched_at = now or utcnow()
@@ -141,22 +136,20 @@ def _finish(session: Session, *, event_id: int, state: WorkState, flow_run_id: s
     return event
 
 
-def mark_done(session: Session, *, event_id: int, flow_run_id: str | None = None) -> StageEvent:
-    """Record that the stage's work completed; marking twice changes nothing."""
-    return _finish(session, event_id=event_id, state=WorkState.DONE, flow_run_id=flow_run_id)
+def mark_done(
+    session: Session, *, event_id: int, flow_run_id: str | None = None, steps: Sequence[str] = ()
+) -> StageEvent:
+    """Record that the stage's work completed; RETIRED when each of its `steps` was retired."""
+    event = _get_event(session, event_id)
+    retired = {r["step"] for r in event.retired_work}
+    all_retired = event.work_state == WorkState.RETIRED or (steps and retired >= set(steps))
+    state = WorkState.RETIRED if all_retired else WorkState.DONE
+    return _finish(session, event_id=event_id, state=state, flow_run_id=flow_run_id)
 
 
 def mark_failed(session: Session, *, event_id: int, flow_run_id: str | None = None) -> StageEvent:
     """Record that the stage's work failed after its retries (a person re-runs it from Prefect)."""
     return _finish(session, event_id=event_id, state=WorkState.FAILED, flow_run_id=flow_run_id)
-
-
-def mark_superseded(session: Session, *, event_id: int) -> StageEvent:
-    """Record that no work is owed any more because the policy moved on (finished work stays)."""
-    event = _get_event(session, event_id)
-    if event.work_state in (WorkState.PENDING, WorkState.DISPATCHED):
-        return _finish(session, event_id=event_id, state=WorkState.NONE, flow_run_id=None)
-    return event
 
 
 def record_run_state(
@@ -210,3 +203,51 @@ def record_dispatch(
 def runs_in_flight(session: Session, *, limit: int = MAX_IN_FLIGHT) -> list[tuple[int, str]]:
     """List the (event id, run id) of dispatched work not reported finished, newest first."""
     return queries.runs_in_flight(session, limit=limit)
+
+
+@dataclass(frozen=True)
+class Obsolete:
+    """Why a step of an event's work no longer applies, in both languages."""
+
+    reason: str
+    reason_en: str
+
+
+def why_obsolete(*, policy: Policy, event: StageEvent, step: Step) -> Obsolete | None:
+    """Say why a step of the event's work is truly obsolete now, or None when it must run.
+
+    A later cycle has its own work (its drafts, windows and documents are new), so an older
+    cycle's step would act on the wrong cycle; and a withdrawn policy will never hold the
+    activity a lapsing step prepares. Everything else runs, however far the policy moved.
+    """
+    if event.cycle != policy.cycle:
+        return Obsolete(
+            f"Siklus {policy.cycle} sudah dimulai sebelum langkah ini berjalan; pekerjaan siklus "
+            f"{event.cycle} tidak lagi berlaku.",
+            f"Cycle {policy.cycle} had begun before this step ran; cycle {event.cycle}'s work no "
+            "longer applies.",
+        )
+    if step.lapses and policy.stage == Stage.WITHDRAWN and event.to_stage != Stage.WITHDRAWN:
+        return Obsolete(
+            f"Kebijakan dicabut sebelum langkah ini berjalan; tahap {stage_name(event.to_stage)} "
+            "yang disiapkannya tidak akan berlangsung.",
+            "The policy was withdrawn before this step ran; the "
+            f"{stage_name(event.to_stage, locale='en').lower()} stage it prepares will not take place.",
+        )
+    return None
+
+
+def run_step(session: Session, *, step: Step, event_id: int, now: datetime) -> str:
+    """Run one step of an event's work, or retire it on the event when truly obsolete; say which."""
+    event = _get_event(session, event_id)
+    # Locked (PostgreSQL) so a withdrawal committing meanwhile waits for the step, or the step for it.
+    policy = queries.get_policy_by_id(session, policy_id=event.policy_id, for_update=True)
+    obsolete = why_obsolete(policy=policy, event=event, step=step)
+    if obsolete is None:
+        return step.run(session, slug=policy.slug, event_id=event_id, now=now)
+    if all(r["step"] != step.name for r in event.retired_work):
+        entry = {"step": step.name, "reason": obsolete.reason, "reason_en": obsolete.reason_en}
+        event.retired_work = [*event.retired_work, entry]  # a new list: the JSON column sees the change
+        session.add(event)
+        session.flush()
+    return f"Langkah {step.name} dihentikan: {obsolete.reason}"

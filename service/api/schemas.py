@@ -107,6 +107,14 @@ class PolicyDetail(PolicySummary):
     next_stages: list[NextStepPublic]
 
 
+class RetiredStepPublic(BaseModel):
+    """A step of a stage's work retired as truly obsolete when it came to run, and why."""
+
+    step: str = Field(description="The step's name, as its Prefect task is named.")
+    reason: str
+    reason_en: str
+
+
 class StageEventPublic(BaseModel):
     """One entry of the stage log."""
 
@@ -125,6 +133,11 @@ class StageEventPublic(BaseModel):
         "null without a run or when Prefect does not answer.",
     )
     run_url: str | None = Field(default=None, description="The run in Prefect's UI; null without a run.")
+    retired_work: list[RetiredStepPublic] = Field(
+        default_factory=list,
+        description="Steps of the work not done because they had become obsolete (e.g. the policy "
+        "was withdrawn first), each with the reason; work_state is `retired` when every step was.",
+    )
 
 
 class KindPublic(BaseModel):

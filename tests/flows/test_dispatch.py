@@ -110,11 +110,11 @@ def test_pending_work_is_started_once_even_when_dispatched_twice(
     row = _event(db, event.id)  # type: ignore[arg-type]
     assert (row.work_state, row.flow_run_id) == (WorkState.DISPATCHED, api_run)
     with unit_of_work(db) as s:
-        # The catalogue's drafting events were superseded for this policy, not dispatched.
+        # The catalogue's drafting event, though the policy moved on, is started too: its work is owed.
         first = s.exec(
             select(StageEvent).where(StageEvent.policy_id == row.policy_id).order_by(StageEvent.id)
         ).first()
-        assert first.work_state == WorkState.NONE
+        assert first.work_state == WorkState.DISPATCHED and started[first.id] == first.flow_run_id
     # The state Prefect answered is kept on the event, as Prefect still reports it.
     assert row.flow_run_state == "Scheduled"
     assert orchestration.flow_run_states([api_run])[api_run].name == "Scheduled"
@@ -140,6 +140,9 @@ def test_prefect_down_leaves_the_work_pending_for_the_dispatcher_with_the_same_k
 def test_a_crashed_run_is_recorded_failed_shown_in_history_and_not_asked_for_again(
     db: str, event: StageEvent, enabled: Settings, registered: None
 ) -> None:
+    with TestClient(create_app(enabled)) as client:
+        before = client.get(f"/api/v1/policies/{SLUG}/history").json()
+    assert before[-1]["run_state"] is None and before[-1]["run_url"] is None  # no run yet: nulls
     run_id = in_thread(dispatch.dispatch_stage_work, settings=enabled, work=_work(db, event.id))  # type: ignore[arg-type]
     run_async(_crash(run_id))
     # The dispatcher's next pass reads the state of the run in flight back onto its event.
@@ -160,7 +163,8 @@ def test_a_crashed_run_is_recorded_failed_shown_in_history_and_not_asked_for_aga
     last = history[-1]
     assert (last["work_state"], last["flow_run_id"], last["run_state"]) == ("failed", run_id, "Crashed")
     assert last["run_url"] == f"{orchestration.prefect_api_url().removesuffix('/api')}/runs/flow-run/{run_id}"
-    assert history[0]["run_state"] is None and history[0]["run_url"] is None  # no run: nulls
+    # The catalogue's drafting work, started by the same passes, has its own run.
+    assert history[0]["work_state"] == "dispatched" and history[0]["flow_run_id"] != run_id
 
 
 def test_history_without_an_answering_prefect_keeps_the_link_and_says_nothing_of_the_state(

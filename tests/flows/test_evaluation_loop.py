@@ -116,6 +116,10 @@ def test_evaluation_loop_from_the_stage_flow_to_revision_notes(
     walk.advance(db, Stage.SOCIALIZATION, actor=actor, now=c.closed)
     walk.prepare_evaluation(db, actor=actor, c=c)
     event = walk.advance(db, Stage.EVALUATION, actor=actor, now=c.closed)
+    # The walk's transitions queued their notices with them (the consultation's, the adoption's):
+    # they went out along the way, before the survey.
+    earlier = deliver_due_emails(settings=mail, now=c.closed).sent
+    assert earlier == len(box.take()) > 0
 
     # The evaluation stage's own entry work opens the round (not the schedule's open_due_rounds).
     lines = run_async(run_stage_flow(Stage.EVALUATION, event_id=event.id, slug=SLUG, cycle=1))  # type: ignore[arg-type]

@@ -17,21 +17,31 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterKey,
+    FlowRunFilter,
+    FlowRunFilterIdempotencyKey,
+)
 from prefect.exceptions import ObjectNotFound
-from prefect.settings import get_current_settings
+from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from sqlmodel import select
+from typer.testing import CliRunner
 
 from flows import orchestration
+from flows.dispatcher import dispatch_stage_work
 from policies.accounts.models import Role
 from policies.core.db import unit_of_work
-from policies.core.settings import Settings
+from policies.core.settings import Settings, get_settings
 from policies.drafting.models import DraftVersion
 from policies.lifecycle import stagework
-from policies.lifecycle.models import Policy, Stage, StageDocument
+from policies.lifecycle.models import Policy, Stage, StageDocument, StageEvent, WorkState
+from policies.outbox.models import Reminder
 from service.app import create_app
+from service.cli import app as cli
 from service.supervise import Child
-from tests.flows.conftest import clear_unfinished_runs, run_async
+from tests import lifecycle_walk as walk
+from tests.flows.conftest import clear_unfinished_runs, in_thread, run_async
 from tests.lifecycle_walk import SLUG
 from tests.service.conftest import UNIT, auth, make_token
 
@@ -40,6 +50,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Generous for a loaded 2-core machine; a run usually completes within seconds of its creation.
 RUN_TIMEOUT_SECONDS = 120
 NEW_SLUG = "perwal-mutasi-asn-2027"
+DEAD_API = "http://127.0.0.1:9/api"  # nothing listens there: Prefect is down
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +178,69 @@ def test_an_api_advance_and_a_new_policy_run_their_stage_flows_on_the_served_run
         "dispatch-stage-work/siklus": [("*/5 * * * *", "Asia/Jakarta")],
         "run-due/siklus": [("*/15 * * * *", "Asia/Jakarta")],
     }
+
+
+def _wait_settled(db: str, event_ids: list[int]) -> dict[int, StageEvent]:
+    """Wait until the runner has finished the work of these events (or the time is up)."""
+    # Longer than one run's wait: the dispatcher's pass also starts the catalogue policies' drafting
+    # runs, each its own process on the runner, and on a loaded 2-core machine they queue up.
+    deadline = time.monotonic() + 3 * RUN_TIMEOUT_SECONDS
+    while True:
+        with unit_of_work(db) as s:
+            rows = {i: s.get(StageEvent, i) for i in event_ids}
+        if all(r.work_state in (WorkState.DONE, WorkState.FAILED) for r in rows.values()):  # type: ignore[union-attr]
+            return rows  # type: ignore[return-value]
+        if time.monotonic() > deadline:
+            ids = [r.flow_run_id or "" for r in rows.values()]  # type: ignore[union-attr]
+            runs = in_thread(orchestration.flow_run_states, ids)
+            raise AssertionError(f"not finished: {rows}; Prefect says {runs}")
+        time.sleep(0.5)
+
+
+async def _runs_with_key(key: str) -> list[Any]:
+    async with get_client() as client:
+        return await client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(idempotency_key=FlowRunFilterIdempotencyKey(any_=[key]))
+        )
+
+
+def test_advances_while_prefect_is_down_succeed_and_each_ones_work_runs_once_when_it_is_back(
+    db: str, catalog: None, flow_settings: Settings, served: Child, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = walk.add_people(db)
+    actor, c = walk.drafter(people), walk.clock()
+    monkeypatch.setenv("SIKLUS_PREFECT_ENABLED", "true")
+    get_settings.cache_clear()
+    events: list[StageEvent] = []
+    with temporary_settings({PREFECT_API_URL: DEAD_API}):
+        # Two advances with `siklus policy advance`: each commits, then finds Prefect unreachable.
+        for stage in (Stage.WORKSHOP, Stage.CONSULTATION):
+            if stage is Stage.CONSULTATION:
+                walk.prepare_consultation(db, actor=actor, c=c)
+            result = in_thread(CliRunner().invoke, cli, ["policy", "advance", SLUG, stage.value])
+            assert result.exit_code == 0, result.output
+            assert "Pekerjaan tahap: menunggu dispatcher." in result.output
+            events.append(walk.latest_event(db))
+            assert events[-1].to_stage == stage
+    get_settings.cache_clear()
+    ids = [e.id for e in events]
+    with unit_of_work(db) as s:
+        assert {s.get(StageEvent, i).work_state for i in ids} == {WorkState.PENDING}  # type: ignore[union-attr]
+    # Prefect is back: the dispatcher's pass starts each event's work, and a second pass nothing new.
+    started = run_async(dispatch_stage_work())
+    assert set(ids) <= set(started)
+    rows = _wait_settled(db, ids)  # type: ignore[arg-type]
+    assert not set(ids) & set(run_async(dispatch_stage_work()))
+    for event in events:
+        row = rows[event.id]  # type: ignore[index]
+        assert (row.work_state, row.flow_run_state, row.retired_work) == (WorkState.DONE, "Completed", [])
+        # Exactly one run for the event, ever: its key.
+        (run,) = run_async(_runs_with_key(stagework.work_of(row, slug=SLUG).idempotency_key))
+        assert str(run.id) == row.flow_run_id == started[event.id]  # type: ignore[index]
+    with unit_of_work(db) as s:
+        kinds = [d.kind for d in s.exec(select(StageDocument))]
+        templates = [r.template for r in s.exec(select(Reminder))]
+    assert sorted(kinds) == ["agenda", "consultation"]
+    # Both transitions' notices, each queued exactly once (per recipient and channel).
+    assert (templates.count("workshop_invitation"), templates.count("consultation_opened")) == (6, 4)
+    assert templates.count("consultation_closing") == 4

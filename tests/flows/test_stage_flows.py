@@ -110,14 +110,44 @@ def test_walk_every_stage_and_back_through_revision(db: str, catalog: None, flow
         }
 
 
-def test_superseded_event_does_no_work(db: str, catalog: None, flow_settings: Settings) -> None:
+def _count(db: str, template: str) -> int:
+    with unit_of_work(db) as s:
+        return len(s.exec(select(Reminder).where(Reminder.template == template)).all())
+
+
+def test_runs_starting_after_the_policy_moved_on_still_do_their_transitions_work(
+    db: str, catalog: None, flow_settings: Settings
+) -> None:
     people = walk.add_people(db)
+    actor, c = walk.drafter(people), walk.clock()
     with unit_of_work(db) as s:
         drafting = s.exec(select(StageEvent).order_by(StageEvent.id)).first()
-    walk.advance(db, Stage.WORKSHOP, actor=walk.drafter(people), now=walk.clock().start)
-    assert run_async(run_stage_flow(Stage.DRAFTING, event_id=drafting.id, slug=SLUG, cycle=1)) == []
+    # The drafter advances twice before the first advance's run starts.
+    workshop = walk.advance(db, Stage.WORKSHOP, actor=actor, now=c.start)
+    walk.prepare_consultation(db, actor=actor, c=c)
+    consultation = walk.advance(db, Stage.CONSULTATION, actor=actor, now=c.start)
+    walk.advance(db, Stage.WITHDRAWN, actor=actor, now=c.start, reason="Digantikan peraturan baru.")
+    for event in (drafting, workshop, consultation):
+        lines = run_async(
+            run_stage_flow(event.to_stage, event_id=event.id, slug=SLUG, cycle=1)  # type: ignore[arg-type]
+        )
+        assert len(lines) == len(SPEC[event.to_stage].entry_work), (event.to_stage, lines)
     with unit_of_work(db) as s:
-        assert s.get(StageEvent, drafting.id).work_state == WorkState.NONE
+        rows = {e.to_stage: e for e in (s.get(StageEvent, x.id) for x in (drafting, workshop, consultation))}
+        docs = {d.kind for d in s.exec(select(StageDocument))}
+    # Both transitions' notices were queued once, with their advances (the withdrawal cancelled them).
+    assert (_count(db, "workshop_invitation"), _count(db, "consultation_opened")) == (6, 4)
+    # Their documents are rendered by their runs, withdrawn or not.
+    assert docs == {"agenda", "consultation"}
+    assert {rows[s].flow_run_state for s in (Stage.DRAFTING, Stage.WORKSHOP, Stage.CONSULTATION)} == {
+        "Completed"
+    }
+    assert (rows[Stage.WORKSHOP].work_state, rows[Stage.WORKSHOP].retired_work) == (WorkState.DONE, [])
+    # What the withdrawal made obsolete is retired, and the event says which step and why.
+    assert [r["step"] for r in rows[Stage.CONSULTATION].retired_work] == ["freeze-version"]
+    assert rows[Stage.CONSULTATION].work_state == WorkState.DONE
+    assert rows[Stage.DRAFTING].work_state == WorkState.RETIRED
+    assert "dicabut" in rows[Stage.DRAFTING].retired_work[0]["reason"]
 
 
 def test_a_failing_task_marks_the_event_failed(db: str, catalog: None, flow_settings: Settings) -> None:
@@ -157,7 +187,4 @@ def test_each_stage_flow_runs_one_task_per_step_of_its_specification_in_order() 
         assert all(t.fn is stages.entry_step.fn for _, t in generated)  # one generic task, renamed
     assert set(stages.STAGE_FLOWS) == set(Stage)
     assert stages.STAGE_FLOWS[Stage.CONSULTATION].name == "stage-consultation"
-    assert [t.name for _, t in stages.STEP_TASKS[Stage.WITHDRAWN]] == [
-        "cancel-reminders",
-        "notify-withdrawal",
-    ]
+    assert [t.name for _, t in stages.STEP_TASKS[Stage.WITHDRAWN]] == ["cancel-late-reminders"]

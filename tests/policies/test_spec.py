@@ -45,7 +45,7 @@ def test_a_step_receives_only_what_its_action_takes() -> None:
     assert step.inputs == {"slug", "now"}
     assert step.run(None, slug="p", event_id=7, now=NOW) == "ok"  # type: ignore[arg-type]
     assert seen == [{"slug": "p", "now": NOW}]
-    assert SPEC[Stage.WITHDRAWN].entry_work[1].inputs == {"slug", "event_id", "now"}
+    assert SPEC[Stage.WITHDRAWN].notices[1].inputs == {"slug", "event_id", "now"}
 
 
 def test_advance_applies_the_entered_stages_effects_in_its_transaction(

@@ -146,14 +146,3 @@ def test_pending_work_and_marks(db: str, catalog: None) -> None:
         stagework.mark_dispatched(s, event_id=item.event_id, flow_run_id="run-3")
         event = s.get(StageEvent, item.event_id)
         assert (event.work_state, event.flow_run_id) == (WorkState.DONE, "run-1")
-
-
-def test_superseded_work_is_retired(db: str, catalog: None) -> None:
-    people = walk.add_people(db)
-    walk.advance(db, Stage.WORKSHOP, actor=walk.drafter(people), now=utcnow())
-    with unit_of_work(db) as s:
-        first = next(w for w in stagework.pending_work(s) if w.slug == SLUG and w.stage == Stage.DRAFTING)
-        assert stagework.is_superseded(s, event_id=first.event_id)
-        assert stagework.retire_superseded(s) == 1
-        left = [w for w in stagework.pending_work(s) if w.slug == SLUG]
-    assert [w.stage for w in left] == [Stage.WORKSHOP]

@@ -53,7 +53,8 @@ def test_run_due_closes_a_due_consultation_without_prefect(runner: CliRunner, db
     result = runner.invoke(app, ["flows", "run-due"])
     assert result.exit_code == 0, result.output
     assert f"Konsultasi ditutup: {walk.SLUG}" in result.output
-    assert "menunggu SMTP dikonfigurasi: 1" in result.output  # the drafter's email waits for SMTP
+    # The drafter's email waits for SMTP, and so do the 3 workshop invitations queued with the advance.
+    assert "menunggu SMTP dikonfigurasi: 4" in result.output
     with unit_of_work(db) as s:
         assert s.exec(select(ConsultationWindow)).one().closed_at is not None
     again = runner.invoke(app, ["flows", "run-due"])

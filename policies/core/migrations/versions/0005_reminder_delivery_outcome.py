@@ -6,7 +6,7 @@ chosen at its first claim, when its current attempt began (a row left "sending" 
 blindly) and the SMTP server's answer (its queue id).
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 import policies.core.db
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -27,7 +27,7 @@ from policies.core.db import read_session, utcnow
 from policies.core.errors import DomainError, NotAuthenticated
 from policies.core.i18n import LOCALES
 from policies.core.settings import Settings
-from policies.drafting.display import inline_html, legal_html, markdown_html, plain_text
+from policies.drafting.display import inline_html, legal_html, markdown_html, plain_text, shown_key
 from policies.lifecycle.timeline import run_state_label
 from service.deps import ReadSessionDep, SettingsDep
 from service.web.i18n import request_locale, translations
@@ -64,6 +64,7 @@ def _filters(locale: str, tz: str) -> dict[str, Callable[..., Any]]:
         "legal": legal_html,
         "inline_markdown": inline_html,
         "plain": plain_text,
+        "shown_key": shown_key,
         # A Prefect run's state in the page's language ("Selesai"), never Prefect's own word.
         "run_state": lambda v: run_state_label(v, locale=locale),
     }

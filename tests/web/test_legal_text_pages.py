@@ -18,6 +18,7 @@ from policies.consultation.models import Outcome, Stance
 from policies.consultation.windows import close_window
 from policies.core.db import unit_of_work, utcnow
 from policies.core.i18n import format_date
+from policies.drafting.models import RevisionNote
 from policies.drafting.queries import clauses_of, latest_version
 from policies.drafting.versions import create_version
 from policies.evaluation.rounds import close_round, open_round
@@ -232,3 +233,26 @@ def test_a_hidden_comment_reads_as_hidden_with_the_reason_on_every_page(
     report = visible(web.get(f"/policies/{SLUG}/report").text)
     assert "disembunyikan oleh moderator" in report and "menyerang pribadi" in report
     assert "Tindak lanjut: belum ada." not in report
+
+
+def test_the_cockpits_revision_notes_name_the_clause_by_its_label(
+    web: TestClient, drafter: str, db: str
+) -> None:
+    key = _pasal_2(db)
+    with unit_of_work(db) as s:
+        policy = get_policy(s, slug=SLUG)
+        s.add(
+            RevisionNote(
+                policy_id=policy.id,  # type: ignore[arg-type]
+                cycle=1,
+                source="comment",
+                source_id=1,
+                clause_key=key,
+                summary="Rinci tujuan huruf b.",
+            )
+        )
+    sign_in(web, drafter)
+    page = web.get(f"/policies/{SLUG}/cockpit")
+    section = page.text.split('id="revision-notes"', 1)[1].split("</section>", 1)[0]
+    assert "Dari masukan konsultasi publik</strong> · Pasal 2</p>" in section
+    assert_readable(page.text)

@@ -215,5 +215,8 @@ def consultation_report(
         session, actor=actor, slug=slug, now=utcnow(), page=None if full else page, cycle=cycle
     )
     body = render_report_body(report.data, locale=locale_of(request), draft=report.draft)
-    title = f"{LABELS[locale_of(request)]['title']} — {report.data.policy.title}"
+    labels = LABELS[locale_of(request)]
+    # A preview says so in the tab's name too, as the printable document does.
+    marker = f"[{labels['draft'].split(' ')[0]}] " if report.draft else ""
+    title = f"{marker}{labels['title']} — {report.data.policy.title}"
     return render(request, "web/report.html", {"body": body, "title": title})

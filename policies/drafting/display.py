@@ -63,10 +63,21 @@ def _no_headings(html: str) -> str:
     return html
 
 
+# Text with none of these is one plain paragraph in CommonMark: no inline markup, no entity, no
+# line break, no block (list, quote, heading, rule, indented code) can start in it.
+_MARKDOWN_SIGNS = re.compile(r"[\\`*_\[\]<>&!#|~=\x00-\x1f\x7f]|^\s*(?:[-+>]|\d{1,9}[.)])")
+
+
 @lru_cache(maxsize=8192)
 def markdown_html(text: str) -> Markup:
     """Render Markdown to HTML and keep only harmless tags (raw HTML is never passed through)."""
-    return Markup(_clean(_no_headings(_MD.render(text or ""))))  # nh3 sanitized it
+    text = text or ""
+    plain = text.strip(" ")
+    if plain and not plain[0].isspace() and not plain[-1].isspace() and not _MARKDOWN_SIGNS.search(plain):
+        # Most comments are plain sentences: the same paragraph without parsing (a 10,000-comment
+        # report renders every one of them).
+        return Markup(f"<p>{plain}</p>\n")  # no <, > nor & in it: nothing to escape
+    return Markup(_clean(_no_headings(_MD.render(text))))  # nh3 sanitized it
 
 
 @lru_cache(maxsize=8192)

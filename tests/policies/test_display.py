@@ -175,3 +175,22 @@ def test_run_states_read_in_the_pages_language() -> None:
         assert run_state_label(state, locale="id") == id_
         assert run_state_label(state, locale="en") == en
     assert run_state_label(None, locale="id") == ""
+
+
+PLAIN_COMMENTS = [
+    "Mohon pasal ini diperjelas.",
+    "  Kata \"wajib\" dan 'paling sedikit' perlu didefinisikan, 50% ASN belum paham.  ",
+    "(1) Ayat ini: Rp 5.000.000,00 per tahun? Lihat http://contoh.go.id atau www.contoh.go.id.",
+    "Setuju 👍 — terima kasih; ASN di Kecamatan Serpong.",
+    "a. huruf di awal kalimat",
+    "Tahun 2026. Dan seterusnya",
+    "\u00a0spasi tak terputus di awal",
+]
+
+
+def test_plain_comments_render_as_the_markdown_parser_renders_them() -> None:
+    from policies.drafting import display
+
+    for text in PLAIN_COMMENTS + [line.strip() for line in PASAL_2.splitlines()]:
+        parsed = display._clean(display._no_headings(display._MD.render(text)))
+        assert str(markdown_html(text)) == parsed, text

@@ -15,6 +15,7 @@ from policies.accounts.access import Actor
 from policies.accounts.models import Account, Role
 from policies.consultation.comments import create_comment, dispose, set_hidden
 from policies.consultation.models import Outcome, Stance
+from policies.consultation.report_labels import LABELS
 from policies.consultation.windows import close_window
 from policies.core.db import unit_of_work, utcnow
 from policies.core.i18n import format_date
@@ -25,6 +26,7 @@ from policies.evaluation.rounds import close_round, open_round
 from policies.lifecycle.models import Policy, Stage, StageEvent
 from policies.lifecycle.queries import get_policy
 from policies.lifecycle.stagework import record_dispatch
+from service.web.i18n import translations
 from tests.service.conftest import auth, open_consultation
 from tests.web.conftest import DRAFT, DRAFTER, SLUG, UNIT, comment, sign_in, use_english
 
@@ -256,3 +258,10 @@ def test_the_cockpits_revision_notes_name_the_clause_by_its_label(
     section = page.text.split('id="revision-notes"', 1)[1].split("</section>", 1)[0]
     assert "Dari masukan konsultasi publik</strong> · Pasal 2</p>" in section
     assert_readable(page.text)
+
+
+def test_the_reports_stance_words_are_the_comment_forms_words() -> None:
+    for locale in ("id", "en"):
+        words = translations(locale).gettext
+        form = {"for": words("For"), "neutral": words("Neutral"), "against": words("Against")}
+        assert LABELS[locale]["stances"] == form

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from sqlmodel import Session
 
 from policies.consultation.campaigns import CampaignGroup, list_campaigns
@@ -31,8 +32,9 @@ from policies.consultation.report_labels import LABELS
 from policies.consultation.statistics import ConsultationStats, consultation_stats
 from policies.core.errors import NotFound
 from policies.core.i18n import JAKARTA, format_date, format_datetime, format_number, format_share
+from policies.drafting.display import inline_html, markdown_html, plain_text, shown_key
 from policies.drafting.models import DraftVersion
-from policies.drafting.queries import clauses_of, versions_by_id
+from policies.drafting.queries import clauses_of, next_version, versions_by_id
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import get_policy
 
@@ -91,6 +93,8 @@ class ReportData:
     cycle: int = 1
     # What the report's own links repeat: the cycle, when the reader asked for one (a stable address).
     query: str = ""
+    # Every clause the report may name ("Pasal 5"), the next version's too: never a clause's key.
+    headings: dict[str, str] = field(default_factory=dict)
 
 
 def _last_page(counts: dict[str, int]) -> int:
@@ -151,7 +155,7 @@ def build_report(
     if page is not None:
         counts = report_clause_counts(session, window_ids=ids)  # type: ignore[arg-type]
         for key in counts:
-            sections.setdefault(key, ClauseSection(key=key, heading=key))
+            sections.setdefault(key, ClauseSection(key=key, heading=""))
         pages = _last_page(counts)
         index = _paginate(sections, counts=counts, last=pages)
         if not 1 <= page <= pages:
@@ -164,7 +168,7 @@ def build_report(
     for view in views:
         section = sections.get(view.clause_key)
         if section is None:
-            section = sections[view.clause_key] = ClauseSection(view.clause_key, view.clause_key)
+            section = sections[view.clause_key] = ClauseSection(view.clause_key, "")
         section.comments.append(view)
     if page is not None:
         # The page's clauses: those with comments on it, and those without any that fall here.
@@ -176,6 +180,11 @@ def build_report(
         }
         for k, section in sections.items():
             section.continued = starts[k].page < page
+    # A clause a comment "becomes" in the next version is named as that version names it.
+    headings = {key: section.heading for key, section in sections.items() if section.heading}
+    following = next_version(session, version=version)
+    if following is not None:
+        headings.update((c.key, c.heading) for c in clauses_of(session, version_id=following.id))  # type: ignore[arg-type]
     replies: dict[int, int] = defaultdict(int)
     for parent_id in reply_parents:
         replies[parent_id] += 1
@@ -198,6 +207,7 @@ def build_report(
         index=index,
         cycle=chosen.cycle,
         query=f"cycle={chosen.cycle}&" if chosen.named else "",
+        headings=headings,
     )
 
 
@@ -238,6 +248,11 @@ def _env(fmt: str) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(md_text=_md_text)
+    if fmt == "html":
+        # User text and clause labels render as the site renders them: Markdown, made safe.
+        env.filters.update(markdown=markdown_html, inline_markdown=inline_html)
+    else:
+        env.filters.update(plain=plain_text)
     return env
 
 
@@ -245,6 +260,22 @@ def render_report(data: ReportData, *, fmt: str = "html", locale: str = "id", dr
     """Render the report as HTML or Markdown in Indonesian or English (`draft` marks a preview)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}")
+    return (
+        _env(fmt).get_template(f"consultation.{fmt}.j2").render(**_context(data, locale=locale, draft=draft))
+    )
+
+
+def render_report_body(data: ReportData, *, locale: str = "id", draft: bool = False) -> Markup:
+    """Render the report's content alone, for a page of the site (its header, navigation, `<main>`)."""
+    html = (
+        _env("html")
+        .get_template("consultation_body.html.j2")
+        .render(**_context(data, locale=locale, draft=draft))
+    )
+    return Markup(html)  # autoescaped by its template
+
+
+def _context(data: ReportData, *, locale: str, draft: bool) -> dict[str, Any]:
     t = LABELS["en" if locale == "en" else "id"]
     context: dict[str, Any] = {
         "r": data,
@@ -260,5 +291,7 @@ def render_report(data: ReportData, *, fmt: str = "html", locale: str = "id", dr
         "outcome_label": lambda o: t["outcomes"].get(o, o),
         "stance_label": lambda s: t["stances"].get(s, s),
         "group_label": lambda g: t["groups"].get(g, g),
+        # A clause by its label; a key a drafter chose for a clause still to be written as typed.
+        "label_of": lambda key: data.headings.get(key) or shown_key(key) or t["other_clause"],
     }
-    return _env(fmt).get_template(f"consultation.{fmt}.j2").render(**context)
+    return context

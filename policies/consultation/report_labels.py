@@ -35,6 +35,7 @@ LABELS: dict[str, dict[str, Any]] = {
         "replies_n": "{n} balasan",
         "answer": "Tindak lanjut",
         "becomes": "menjadi {key} pada versi berikutnya",
+        "other_clause": "pasal yang tidak lagi ada dalam teks",
         "no_answer": "Tindak lanjut: belum ada.",
         "hidden_note": "disembunyikan oleh moderator",
         # A hidden comment's answer is the moderator's recorded reason (it is not "unanswered").
@@ -55,7 +56,8 @@ LABELS: dict[str, dict[str, Any]] = {
             "not_accepted": "Tidak diterima",
             "noted": "Dicatat",
         },
-        "stances": {"for": "Mendukung", "neutral": "Netral", "against": "Menolak"},
+        # The comment form's words, so a commenter finds the stance they chose.
+        "stances": {"for": "Setuju", "neutral": "Netral", "against": "Tidak setuju"},
         "groups": {
             "asn": "ASN",
             "union": "Serikat pekerja / KORPRI",
@@ -93,6 +95,7 @@ LABELS: dict[str, dict[str, Any]] = {
         "replies_n": "{n} replies",
         "answer": "Answer",
         "becomes": "becomes {key} in the next version",
+        "other_clause": "a clause no longer in the text",
         "no_answer": "Answer: none yet.",
         "hidden_note": "hidden by a moderator",
         "hidden_answer": "Answer: hidden by a moderator",

@@ -63,6 +63,17 @@ def next_version(session: Session, *, version: DraftVersion) -> DraftVersion | N
     return session.exec(stmt).first()
 
 
+def clause_headings(session: Session, *, policy_id: int) -> dict[str, str]:
+    """Return every clause key of a policy's versions with its label ("Pasal 5"), the newest version's."""
+    stmt = (
+        select(Clause.key, Clause.heading)
+        .join(DraftVersion, col(DraftVersion.id) == Clause.version_id)
+        .where(DraftVersion.policy_id == policy_id)
+        .order_by(col(DraftVersion.number))
+    )
+    return {key: heading for key, heading in session.exec(stmt)}
+
+
 def has_clause(session: Session, *, version_id: int, key: str) -> bool:
     """Tell whether a version has a clause with this key."""
     stmt = select(Clause.id).where(Clause.version_id == version_id, Clause.key == key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from html import escape
 
@@ -12,16 +13,27 @@ from policies.evaluation.common import num
 CATEGORY_COLOURS = {"A": "#1a7f37", "B": "#2f6fb3", "C": "#c77d00", "D": "#b42318"}
 BOUNDARIES = (65.0, 76.61, 88.31)
 WIDTH = 640
+# Labels left of the bars: at 12 px a sans-serif character is under 8 px wide, so 26 characters fit
+# in 230 px with room to spare (a PermenPANRB 14/2017 unsur name takes two lines, never clipped).
+LABEL_WIDTH = 230
+LABEL_CHARS = 26
 
 
 def _x(value: float, *, low: float, high: float, left: int, width: int) -> float:
     return left + (min(max(value, low), high) - low) / (high - low) * width
 
 
+def _label_lines(label: str) -> list[str]:
+    """Wrap a bar's label so every line fits left of the bars (a long word is cut, never clipped)."""
+    return textwrap.wrap(label, width=LABEL_CHARS, break_long_words=True) or [""]
+
+
 def ikm_bars(rows: Sequence[tuple[str, float, str]], *, title: str, locale: str = "id") -> Markup:
     """Draw horizontal bars on the 25–100 scale with the category boundaries marked."""
-    left, plot, bar, gap = 230, WIDTH - 230 - 60, 18, 8
-    height = 30 + len(rows) * (bar + gap) + 20
+    left, plot, bar, gap, line = LABEL_WIDTH, WIDTH - LABEL_WIDTH - 80, 18, 8, 14
+    labels = [_label_lines(label) for label, _value, _category in rows]
+    heights = [max(bar, len(lines) * line) for lines in labels]
+    height = 30 + sum(h + gap for h in heights) + 20
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="12">'
@@ -34,16 +46,24 @@ def ikm_bars(rows: Sequence[tuple[str, float, str]], *, title: str, locale: str 
             f'stroke-dasharray="3 3"/><text x="{x:.1f}" y="14" text-anchor="middle" fill="#555">'
             f"{num(b, locale=locale)}</text>"
         )
-    for i, (label, value, category) in enumerate(rows):
-        y = 26 + i * (bar + gap)
+    top = 26
+    for (_label, value, category), lines, row in zip(rows, labels, heights, strict=True):
+        y = top + (row - bar) / 2
         end = _x(value, low=25, high=100, left=left, width=plot)
         colour = CATEGORY_COLOURS.get(category, "#666")
         shown = escape(num(value, locale=locale))
-        parts.append(
-            f'<text x="{left - 6}" y="{y + 13}" text-anchor="end">{escape(label)}</text>'
-            f'<rect x="{left}" y="{y}" width="{end - left:.1f}" height="{bar}" fill="{colour}"/>'
-            f'<text x="{end + 4:.1f}" y="{y + 13}">{shown} {escape(category)}</text>'
+        # The label's lines centred on the bar, each its own tspan.
+        first = top + row / 2 - (len(lines) - 1) * line / 2 + 4
+        spans = "".join(
+            f'<tspan x="{left - 6}" y="{first + i * line:.1f}">{escape(text)}</tspan>'
+            for i, text in enumerate(lines)
         )
+        parts.append(
+            f'<text class="label" text-anchor="end">{spans}</text>'
+            f'<rect x="{left}" y="{y:.1f}" width="{end - left:.1f}" height="{bar}" fill="{colour}"/>'
+            f'<text x="{end + 4:.1f}" y="{y + 13:.1f}">{shown} {escape(category)}</text>'
+        )
+        top += row + gap
     parts.append("</svg>")
     return Markup("".join(parts))
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from sqlmodel import Session
 
 from policies.core.errors import InvalidInput, NotFound
@@ -297,3 +298,10 @@ def render_report(session: Session, *, round_id: int, fmt: str = "html", locale:
     context = report_context(session, round_id=round_id, locale=locale)
     name = "report.html.j2" if fmt == "html" else "report.md.j2"
     return _env(fmt).get_template(name).render(**context)
+
+
+def render_report_body(session: Session, *, round_id: int, locale: str = "id") -> tuple[str, Markup]:
+    """Render the report's title and content alone, for a page of the site (header, navigation, main)."""
+    context = report_context(session, round_id=round_id, locale=locale)
+    title = f"{context['t']['title']} — {context['policy'].title}"
+    return title, Markup(_env("html").get_template("report_body.html.j2").render(**context))  # autoescaped

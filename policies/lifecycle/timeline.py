@@ -67,3 +67,34 @@ def past_cycles(policy: Policy, *, history: list[StageEvent]) -> list[PastCycle]
             continue  # a repeated stage (a new evaluation round) is one step, as in the current cycle
         path.append(TimelineStep(stage, "done", event.at))
     return [PastCycle(cycle, steps) for cycle, steps in sorted(paths.items(), reverse=True)]
+
+
+# A stage's run as Prefect names its state, in the words of the page (Prefect 3's state names;
+# its state types, in capitals, read the same once spaces and case are set aside).
+RUN_STATES: dict[str, tuple[str, str]] = {
+    "scheduled": ("Terjadwal", "Scheduled"),
+    "late": ("Terlambat dimulai", "Late"),
+    "awaitingretry": ("Menunggu diulang", "Waiting to retry"),
+    "awaitingconcurrencyslot": ("Menunggu giliran", "Waiting for a slot"),
+    "pending": ("Menunggu", "Waiting"),
+    "running": ("Berjalan", "Running"),
+    "retrying": ("Diulang", "Retrying"),
+    "paused": ("Dijeda", "Paused"),
+    "suspended": ("Ditangguhkan", "Suspended"),
+    "cancelling": ("Sedang dibatalkan", "Cancelling"),
+    "cancelled": ("Dibatalkan", "Cancelled"),
+    "completed": ("Selesai", "Completed"),
+    "cached": ("Selesai", "Completed"),
+    "rolledback": ("Dibatalkan", "Rolled back"),
+    "failed": ("Gagal", "Failed"),
+    "crashed": ("Gagal (terhenti)", "Failed (crashed)"),
+}
+_UNKNOWN_RUN_STATE = ("Status tidak dikenal", "Unknown state")
+
+
+def run_state_label(state: str | None, *, locale: str) -> str:
+    """Name a recorded run state in the reader's language ("" when none was recorded)."""
+    if not state:
+        return ""
+    words = RUN_STATES.get("".join(state.split()).replace("_", "").lower(), _UNKNOWN_RUN_STATE)
+    return words[1] if locale == "en" else words[0]

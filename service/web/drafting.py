@@ -19,6 +19,7 @@ from policies.core.errors import (
 )
 from policies.drafting import queries as drafting_queries
 from policies.drafting.clauses import parse_draft, with_keys
+from policies.drafting.display import legal_html, readable_changes
 from policies.drafting.models import DraftVersion
 from policies.drafting.reading import is_owner, readable_version, visible_versions
 from policies.drafting.versions import (
@@ -45,7 +46,6 @@ from service.web.render import (
     PageReadSessionDep,
     PageRoute,
     gettext,
-    markdown_html,
     message_of,
     redirect,
     render,
@@ -94,7 +94,9 @@ def diff_page(
     # The earlier text is shown too, so it must be readable as well.
     readable_version(session, actor=actor, slug=slug, number=number - 1)
     changes = diff_versions(session, slug=slug, old=number - 1, new=number)
-    return render(request, "web/diff.html", {"policy": policy, "version": version, "changes": changes})
+    return render(
+        request, "web/diff.html", {"policy": policy, "version": version, "changes": readable_changes(changes)}
+    )
 
 
 @router.get("/policies/{slug}/edit", name="edit_draft")
@@ -143,7 +145,7 @@ def post_edit(
         if "preview" in form:
             require_owner(me, policy=policy)
             parsed = parse_draft(EDIT_FORM.parse(form).body)
-            context["preview"] = [(c, markdown_html(c.body)) for c in parsed.clauses]
+            context["preview"] = [(c, legal_html(c.body)) for c in parsed.clauses]
             return render(request, "web/edit.html", context)
         # The working version (unpublished) takes the text; a published one is followed by a new one.
         version = write_draft(session, actor=me, slug=slug, **EDIT_FORM.parse(form).model_dump())
@@ -248,7 +250,7 @@ def post_edit_version(
     try:
         if "preview" in form:
             parsed = parse_draft(EDIT_FORM.parse(form).body)
-            context["preview"] = [(c, markdown_html(c.body)) for c in parsed.clauses]
+            context["preview"] = [(c, legal_html(c.body)) for c in parsed.clauses]
             return render(request, "web/edit.html", context)
         edit_version(session, actor=me, slug=slug, number=number, **EDIT_FORM.parse(form).model_dump())
     except (InvalidInput, Conflict) as exc:

@@ -152,6 +152,8 @@ def _cockpit_context(session: PageReadSessionDep, slug: str, settings: Settings)
         # What this cycle's draft must consider: comments, workshop outcomes, the survey's reasons.
         "revision_notes": revision.notes_of(session, slug=slug, cycle=policy.cycle),
         "satisfy_path": lambda where: satisfy_path(where, slug=slug),
+        # A note names its clause by its label ("Pasal 5"), never by the clause's key.
+        "clause_headings": drafting_queries.clause_headings(session, policy_id=policy.id),  # type: ignore[arg-type]
         "refusal": None,
     }
 

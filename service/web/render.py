@@ -6,20 +6,16 @@ import secrets
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
-import nh3
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from markdown_it import MarkdownIt
-from markupsafe import Markup
 from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
@@ -31,6 +27,8 @@ from policies.core.db import read_session, utcnow
 from policies.core.errors import DomainError, NotAuthenticated
 from policies.core.i18n import LOCALES
 from policies.core.settings import Settings
+from policies.drafting.display import inline_html, legal_html, markdown_html, plain_text, shown_key
+from policies.lifecycle.timeline import run_state_label
 from service.deps import ReadSessionDep, SettingsDep
 from service.web.i18n import request_locale, translations
 
@@ -39,19 +37,6 @@ SESSION_COOKIE = "siklus_session"
 CSRF_COOKIE = "siklus_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_MAX_AGE = 12 * 3600
-_MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-ALLOWED_TAGS = {"p", "em", "strong", "ol", "ul", "li", "blockquote", "code", "pre", "br", "a", "h4", "h5"}
-
-
-@lru_cache(maxsize=8192)
-def markdown_html(text: str) -> Markup:
-    """Render Markdown to HTML and keep only harmless tags (raw HTML is never passed through)."""
-    html = _MD.render(text or "")
-    # Headings inside a clause would break the page's heading order; they become plain paragraphs.
-    for level in ("1", "2", "3"):
-        html = html.replace(f"<h{level}>", "<p><strong>").replace(f"</h{level}>", "</strong></p>")
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, link_rel="nofollow noopener")
-    return Markup(clean)  # nh3 sanitized it
 
 
 class CsrfFailed(Exception):
@@ -75,6 +60,13 @@ def _filters(locale: str, tz: str) -> dict[str, Callable[..., Any]]:
         "number": lambda v, digits=None: fmt.format_number(v, locale=locale, digits=digits),
         "share": lambda v: fmt.format_share(v, locale=locale),
         "markdown": markdown_html,
+        # A clause's text with its ayat and huruf on their own lines; a heading's Markdown inline.
+        "legal": legal_html,
+        "inline_markdown": inline_html,
+        "plain": plain_text,
+        "shown_key": shown_key,
+        # A Prefect run's state in the page's language ("Selesai"), never Prefect's own word.
+        "run_state": lambda v: run_state_label(v, locale=locale),
     }
 
 
@@ -329,11 +321,3 @@ def as_local_datetime(value: str, *, tz: str) -> datetime | None:
     except ValueError:
         return None
     return parsed.replace(tzinfo=ZoneInfo(tz)) if parsed.tzinfo is None else parsed
-
-
-PRINT_CSS = '<link rel="stylesheet" href="/static/print.css" media="print">'
-
-
-def printable(document: str) -> str:
-    """Add the site's print stylesheet to a rendered report."""
-    return document.replace("</head>", PRINT_CSS + "</head>", 1)

@@ -220,8 +220,10 @@ def test_evaluation_report_in_the_visitors_language_readable_on_a_phone(
     report = web.get(f"/evaluation/rounds/{round_id}/report")
     assert report.status_code == 200 and '<html lang="en">' in report.text and "print.css" in report.text
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in report.text
+    # A page of the site: its header, navigation and main landmark around the report.
+    assert '<main id="main"' in report.text and 'href="/static/siklus.css"' in report.text
     # Category C text is dark enough for WCAG AA on white (the old #c77d00 was 3.3:1).
-    assert re.search(r"\.cat-C \{ color: #9a6200; \}", report.text)
+    assert re.search(r"\.report \.cat-C \{ color: #9a6200; \}", web.get("/static/siklus.css").text)
 
 
 @pytest.mark.parametrize("role", list(Role))

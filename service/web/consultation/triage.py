@@ -9,7 +9,7 @@ from typing import Annotated, Protocol
 from fastapi import APIRouter, Query, Request
 from sqlmodel import Session
 from starlette.datastructures import FormData
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from policies.accounts.access import Actor, can_answer, can_moderate, require_owner, require_role
 from policies.accounts.models import Role
@@ -20,7 +20,8 @@ from policies.consultation.comments import dispose, dispose_campaign
 from policies.consultation.models import Outcome, Stance
 from policies.consultation.pages import CommentFilter, CommentSort, list_comments
 from policies.consultation.record import chosen_windows
-from policies.consultation.report import render_report
+from policies.consultation.report import render_report_body
+from policies.consultation.report_labels import LABELS
 from policies.core.db import MAX_INTEGER, utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound
 from policies.drafting import queries as drafting_queries
@@ -39,7 +40,6 @@ from service.web.render import (
     PageRoute,
     locale_of,
     message_of,
-    printable,
     redirect,
     render,
     signed_in,
@@ -98,13 +98,20 @@ def _triage_context(
         limit=PAGE_SIZE,
     )
     clauses = drafting_queries.clauses_of(session, version_id=window.version_id) if window else []
+    # A comment on a clause only an earlier window of the cycle had is still named by its label.
+    headings = {
+        c.key: c.heading
+        for w in windows.windows[:-1]
+        for c in drafting_queries.clauses_of(session, version_id=w.version_id)
+    }
+    headings.update({c.key: c.heading for c in clauses})
     return {
         "policy": policy,
         "window": window,
         "page": page,
         "chosen": chosen,
         "clauses": clauses,
-        "headings": {c.key: c.heading for c in clauses},
+        "headings": headings,
         "campaigns": list_campaigns(session, window_ids=windows.window_ids),
         "outcomes": list(Outcome),
         "stances": list(Stance),
@@ -207,5 +214,9 @@ def consultation_report(
     report = readable_report(
         session, actor=actor, slug=slug, now=utcnow(), page=None if full else page, cycle=cycle
     )
-    html = render_report(report.data, fmt="html", locale=locale_of(request), draft=report.draft)
-    return HTMLResponse(printable(html))
+    body = render_report_body(report.data, locale=locale_of(request), draft=report.draft)
+    labels = LABELS[locale_of(request)]
+    # A preview says so in the tab's name too, as the printable document does.
+    marker = f"[{labels['draft'].split(' ')[0]}] " if report.draft else ""
+    title = f"{marker}{labels['title']} — {report.data.policy.title}"
+    return render(request, "web/report.html", {"body": body, "title": title})

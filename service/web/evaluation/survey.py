@@ -8,12 +8,12 @@ from fastapi import APIRouter, Request
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlmodel import Session
 from starlette.datastructures import FormData
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from policies.core.errors import Conflict, InvalidInput, NotAuthenticated
 from policies.core.secret_key import ensure_secret_key
 from policies.evaluation.common import get_round, policy_of, runs_evaluation
-from policies.evaluation.report import render_report as render_evaluation_report
+from policies.evaluation.report import render_report_body
 from policies.evaluation.responses import submit_response
 from policies.evaluation.views import questionnaire, round_counts
 from service.api.params import IdPath
@@ -25,7 +25,6 @@ from service.web.render import (
     PageRoute,
     locale_of,
     message_of,
-    printable,
     redirect,
     render,
     web_of,
@@ -193,5 +192,5 @@ def evaluation_report(
             "staff": runs_evaluation(actor, policy=policy),
         }
         return render(request, "web/evaluation_round.html", context)
-    html = render_evaluation_report(session, round_id=round_id, fmt="html", locale=locale_of(request))
-    return HTMLResponse(printable(html))
+    title, body = render_report_body(session, round_id=round_id, locale=locale_of(request))
+    return render(request, "web/report.html", {"body": body, "title": title})

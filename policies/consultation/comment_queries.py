@@ -17,7 +17,7 @@ from sqlalchemy import and_
 from sqlmodel import Session, col, func, select, update
 
 from policies.accounts.access import Actor
-from policies.consultation.models import Comment, CommentVote, ConsultationWindow, Disposition
+from policies.consultation.models import Comment, CommentFlag, CommentVote, ConsultationWindow, Disposition
 from policies.consultation.queries import in_windows
 from policies.consultation.read_model import (
     FULL_TEXT,
@@ -135,6 +135,13 @@ def vote_of(session: Session, *, comment_id: int, account_id: int) -> CommentVot
     """Return an account's vote on a comment, if it voted."""
     return session.exec(
         select(CommentVote).where(CommentVote.comment_id == comment_id, CommentVote.account_id == account_id)
+    ).first()
+
+
+def flag_of(session: Session, *, comment_id: int, account_id: int) -> CommentFlag | None:
+    """Return an account's flag on a comment, if it flagged it."""
+    return session.exec(
+        select(CommentFlag).where(CommentFlag.comment_id == comment_id, CommentFlag.account_id == account_id)
     ).first()
 
 

@@ -160,7 +160,7 @@ def record_minutes(
     if workshop.starts_at > now:
         raise InvalidInput(
             f"Lokakarya '{workshop.title}' belum dimulai: notula dicatat setelah lokakarya berlangsung.",
-            en=f"Workshop '{workshop.title}' has not started yet: minutes are recorded once it has been held.",
+            en=f"Workshop '{workshop.title}' has not started yet: record minutes once it was held.",
             field="workshop_id",
         )
     workshop.minutes = MINUTES_FIELD.clean(minutes)

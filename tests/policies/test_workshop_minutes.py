@@ -28,6 +28,11 @@ def test_minutes_of_a_workshop_not_started_yet_are_refused(db: str, catalog: Non
     assert "belum dimulai" in str(refused.value)
     with unit_of_work(db) as s:
         held = workshops.record_minutes(
-            s, actor=DRAFTER, slug=SLUG, workshop_id=wid, minutes="Notula.", now=NOW + timedelta(days=3)  # type: ignore[arg-type]
+            s,
+            actor=DRAFTER,
+            slug=SLUG,
+            workshop_id=wid,
+            minutes="Notula.",
+            now=NOW + timedelta(days=3),  # type: ignore[arg-type]
         )
         assert held.minutes == "Notula." and held.minutes_recorded_at == NOW + timedelta(days=3)

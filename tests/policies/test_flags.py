@@ -20,7 +20,9 @@ def test_flags_reach_the_moderators_with_their_reasons(db: str, catalog: None) -
     ani = account(db, email="ani@warga.test")
     moderator = account(db, email="mod@bkpsdm.test", role=Role.MODERATOR)
     with unit_of_work(db) as s:
-        cid = comments.create_comment(s, actor=budi, slug=SLUG, clause_key=key, body="Iklan obat.", now=LATER).id
+        cid = comments.create_comment(
+            s, actor=budi, slug=SLUG, clause_key=key, body="Iklan obat.", now=LATER
+        ).id
         other = comments.create_comment(s, actor=budi, slug=SLUG, clause_key=key, body="Baik.", now=LATER).id
     with unit_of_work(db) as s:
         flag_comment(s, actor=sari, slug=SLUG, comment_id=cid, reason="Spam")

@@ -32,12 +32,20 @@ FORMS: dict[str, dict[str, str]] = {
     "/moderation/{slug}/{comment_id}": {"reason": "Tidak pantas.", "hidden": "1"},
     "/policies/{slug}/versions/{number}/clauses/{key}/comments": {"body": "Masukan uji.", "stance": "for"},
     "/policies/{slug}/versions/{number}/clauses/{key}/replies": {"body": "Balasan uji."},
+    "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/vote": {"value": "1"},
+    "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/flag": {"reason": "Iklan."},
     "/policies/{slug}/acknowledge": {},
+    "/inbox/{message_id}/read": {},
     "/verify-email/resend": {},
     "/logout": {},
 }
-# What every signed-in account may do for itself.
-OWN_FORMS = {"/verify-email/resend", "/logout"}
+# What every signed-in account may do for itself (its own inbox; reporting a comment to the moderators).
+OWN_FORMS = {
+    "/verify-email/resend",
+    "/logout",
+    "/inbox/{message_id}/read",
+    "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/flag",
+}
 OWNER_FORMS = {
     "/policies/{slug}/edit",
     "/policies/{slug}/versions/{number}/publish",
@@ -49,6 +57,7 @@ ALLOWED: dict[str, set[str]] = {
     "stakeholder": {
         "/policies/{slug}/versions/{number}/clauses/{key}/comments",
         "/policies/{slug}/versions/{number}/clauses/{key}/replies",
+        "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/vote",
         "/policies/{slug}/acknowledge",
     }
     | OWN_FORMS,
@@ -57,7 +66,11 @@ ALLOWED: dict[str, set[str]] = {
     "drafter_of_another_unit": OWN_FORMS,
     "drafter": OWNER_FORMS | {"/policies/{slug}/versions/{number}/clauses/{key}/replies"} | OWN_FORMS,
     "admin": set(FORMS)
-    - {"/policies/{slug}/versions/{number}/clauses/{key}/comments", "/policies/{slug}/acknowledge"},
+    - {
+        "/policies/{slug}/versions/{number}/clauses/{key}/comments",
+        "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/vote",
+        "/policies/{slug}/acknowledge",
+    },
 }
 ROLES = {
     "stakeholder": (Role.STAKEHOLDER, "Dinas Pendidikan"),
@@ -100,6 +113,7 @@ def filled(web: TestClient, drafter: str, stakeholder: str) -> dict[str, Any]:
         "item_id": comment,
         "comment_id": comment,
         "parent_id": comment,
+        "message_id": comment,  # nobody's message: each account's own inbox answers "not found"
     }
 
 

@@ -42,10 +42,11 @@ def _before(value: str) -> int | None:
 
 
 def _context(session: Session, actor: Actor | None, tab: str, before: str) -> dict[str, object]:
+    me, start = signed_in(actor), _before(before)
     if tab == "flagged":
-        page = flagged_queue(session, actor=signed_in(actor), before=_before(before))
+        page = flagged_queue(session, actor=me, before=start)
     else:
-        page = moderation_queue(session, actor=signed_in(actor), hidden=tab == "hidden", before=_before(before))
+        page = moderation_queue(session, actor=me, hidden=tab == "hidden", before=start)
     return {"tab": tab, "page": page, "before": _before(before)}
 
 

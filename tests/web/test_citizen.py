@@ -253,6 +253,6 @@ def test_the_signed_in_draft_has_no_comment_form_per_clause(
     sign_in(web, stakeholder)
     signed_in = web.get(DRAFT)
     assert "<textarea" not in signed_in.text and 'class="comment-form"' not in signed_in.text
-    assert f'href="{DRAFT}/clauses/{key}#comment-form"' in signed_in.text
+    assert f'<a href="{DRAFT}/clauses/{key}#comment-form">Beri masukan</a>' in signed_in.text
     # The signed-in page costs about what the signed-out one does (the header's few links more).
     assert len(signed_in.content) - len(signed_out.content) < 1_500

@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import httpx
 from playwright.sync_api import sync_playwright
@@ -38,11 +37,13 @@ COUNT_NODES = """() => {
   while (walker.nextNode()) { nodes++; }
   return [document.getElementsByTagName('*').length, nodes];
 }"""
-LOAD_MS = "() => { const n = performance.getEntriesByType('navigation')[0]; return n.loadEventEnd - n.startTime; }"
+LOAD_MS = (
+    "() => { const n = performance.getEntriesByType('navigation')[0]; return n.loadEventEnd - n.startTime; }"
+)
 
 
 def serve(url: str, data_dir: str, port: int) -> subprocess.Popen[bytes]:
-    """Start the web as `siklus serve` starts it (uvicorn's factory), on this database; wait until it answers."""
+    """Start the web as `siklus serve` does (uvicorn's factory) on this database; wait until it answers."""
     env = {
         **os.environ,
         "SIKLUS_DATABASE_URL": url,
@@ -92,7 +93,7 @@ def measure(base: str, path: str, *, token: str | None, loads: int) -> dict[str,
 def main() -> None:
     """Seed the big draft, serve it, and print what it costs signed out and signed in."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default="", help="PostgreSQL URL (a throwaway schema); default SQLite")
+    parser.add_argument("--database-url", default="", help="PostgreSQL URL (a throwaway schema); else SQLite")
     parser.add_argument("--clauses", type=int, default=200)
     parser.add_argument("--comments", type=int, default=10_000)
     parser.add_argument("--loads", type=int, default=5)

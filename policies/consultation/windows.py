@@ -12,7 +12,6 @@ from policies.consultation.queries import current_window, open_windows, undispos
 from policies.consultation.reminders import retire_deadline_reminders
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
-from policies.core.i18n import format_number
 from policies.drafting.queries import get_version
 from policies.lifecycle import KindRules
 from policies.lifecycle.models import Policy, Stage
@@ -161,12 +160,10 @@ def publish_report(
     missing = undisposed_in_cycle(session, policy=policy)
     if missing:
         raise Conflict(
-            f"{format_number(missing)} masukan yang tampil, di semua jendela konsultasi siklus ini, "
-            "belum diberi tindak lanjut: laporan memuat jawaban atas setiap masukan, jadi jawab semuanya "
-            "dahulu.",
-            en=f"{format_number(missing, locale='en')} visible comment(s), across every consultation "
-            "window of this cycle, still lack a disposition: the report answers every comment, so answer "
-            "them all first.",
+            f"{missing} masukan yang tampil, di semua jendela konsultasi siklus ini, belum diberi "
+            "tindak lanjut: laporan memuat jawaban atas setiap masukan, jadi jawab semuanya dahulu.",
+            en=f"{missing} visible comment(s), across every consultation window of this cycle, still "
+            "lack a disposition: the report answers every comment, so answer them all first.",
             missing=missing,
         )
     if window.closed_at is None:

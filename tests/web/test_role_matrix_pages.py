@@ -34,8 +34,8 @@ FORMS: dict[str, dict[str, str]] = {
     "/policies/{slug}/versions/{number}/clauses/{key}/replies": {"body": "Balasan uji."},
     "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/vote": {"value": "1"},
     "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/flag": {"reason": "Iklan."},
-    "/policies/{slug}/acknowledge": {},
     "/inbox/{message_id}/read": {},
+    "/policies/{slug}/acknowledge": {},
     "/verify-email/resend": {},
     "/logout": {},
 }
@@ -107,13 +107,13 @@ def filled(web: TestClient, drafter: str, stakeholder: str) -> dict[str, Any]:
     return {
         "slug": SLUG,
         "number": 1,
+        "message_id": comment,  # nobody's message: each account's own inbox answers "not found"
         "key": key,
         "action": "schedule",
         "target": "comment",
         "item_id": comment,
         "comment_id": comment,
         "parent_id": comment,
-        "message_id": comment,  # nobody's message: each account's own inbox answers "not found"
     }
 
 

@@ -4,7 +4,7 @@ Run: .venv/bin/python -m bench.pages [--database-url URL] [--clauses 200] [--com
 Without a URL it uses a fresh SQLite file; with a PostgreSQL URL it works in a throwaway schema.
 Each request goes through the whole app in process (routing, session cookie, queries, Jinja2,
 Markdown) with no network in between; the target (issue 6) is p50 and p99 under 100 ms. Timed:
-the draft page signed out and signed in (a comment form per clause), a clause's thread, the
+the draft page signed out and signed in (forms on the clause pages, not here), a clause's thread, the
 first and the last page of the consultation report, the triage page and the cockpit.
 
 Nothing is warmed on purpose: each page is requested once (its time is printed as "first"), then
@@ -239,7 +239,7 @@ def bench(url: str, *, clauses: int, comments: int, runs: int) -> dict[str, dict
             out = run_pages(
                 [
                     (f"draft page ({clauses} clauses, {comments:,} comments)", public, draft),
-                    (f"draft page signed in ({clauses} comment forms)", signed_in, draft),
+                    (f"draft page signed in ({clauses} clauses)", signed_in, draft),
                     (f"clause thread ({comments // clauses} comments)", public, thread),
                     (f"report, first page ({PAGE_COMMENTS} of {comments:,})", staff, report),
                     (f"report, last page (of {last_page})", staff, f"{report}?page={last_page}"),

@@ -13,6 +13,7 @@ from policies.consultation.comment_queries import disposition_of
 from policies.consultation.models import Comment, Disposition, Outcome
 from policies.consultation.queries import campaign_member_ids
 from policies.consultation.register import campaign_of, comment_of, insert_once
+from policies.consultation.reminders import tell_author_answered
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
 from policies.core.fields import TextField, clean_text
@@ -121,6 +122,7 @@ def _dispose(
             "answer before changing it.",
         ),
     )
+    tell_author_answered(session, comment=comment, policy=policy, now=now)
     return row
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import and_
 from sqlmodel import Session, col, func, select, update
 
 from policies.accounts.access import Actor
-from policies.consultation.models import Comment, CommentVote, ConsultationWindow, Disposition
+from policies.consultation.models import Comment, CommentFlag, CommentVote, ConsultationWindow, Disposition
 from policies.consultation.queries import in_windows
 from policies.consultation.read_model import (
     FULL_TEXT,
@@ -138,6 +138,25 @@ def vote_of(session: Session, *, comment_id: int, account_id: int) -> CommentVot
     ).first()
 
 
+def votes_of_account(session: Session, *, account_id: int, comment_ids: list[int]) -> dict[int, int]:
+    """Return an account's votes (+1 or -1) on these comments, by comment id."""
+    if not comment_ids:
+        return {}
+    rows = session.exec(
+        select(CommentVote.comment_id, CommentVote.value).where(
+            CommentVote.account_id == account_id, col(CommentVote.comment_id).in_(comment_ids)
+        )
+    ).all()
+    return {int(c): int(v) for c, v in rows}
+
+
+def flag_of(session: Session, *, comment_id: int, account_id: int) -> CommentFlag | None:
+    """Return an account's flag on a comment, if it flagged it."""
+    return session.exec(
+        select(CommentFlag).where(CommentFlag.comment_id == comment_id, CommentFlag.account_id == account_id)
+    ).first()
+
+
 def shift_vote_counts(session: Session, *, comment_id: int, support: int, oppose: int) -> None:
     """Add to a comment's support and oppose counts in SQL."""
     # In SQL, so concurrent voters on one comment never overwrite each other.
@@ -184,18 +203,23 @@ def clause_thread_records(session: Session, *, version_id: int, clause_key: str)
 
 def comments_of_author(
     session: Session, *, author_id: int, limit: int
-) -> list[tuple[Comment, Disposition | None, Policy, int]]:
-    """Return an account's comments, newest first, each with its disposition, policy and version number."""
+) -> list[tuple[Comment, Disposition | None, Policy, int, str]]:
+    """Return an account's comments, newest first, each with its disposition, policy, version number
+    and the heading of its clause ("Pasal 5")."""
     rows = session.exec(
-        select(Comment, Disposition, Policy, DraftVersion.number)
+        select(Comment, Disposition, Policy, DraftVersion.number, Clause.heading)
         .join(Policy, col(Policy.id) == Comment.policy_id)
         .join(DraftVersion, col(DraftVersion.id) == Comment.version_id)
+        .outerjoin(
+            Clause,
+            sa.and_(col(Clause.version_id) == Comment.version_id, col(Clause.key) == Comment.clause_key),
+        )
         .outerjoin(Disposition, col(Disposition.comment_id) == Comment.id)
         .where(Comment.author_id == author_id)
         .order_by(col(Comment.created_at).desc(), col(Comment.id).desc())
         .limit(limit)
     ).all()
-    return [(c, d, p, int(n)) for c, d, p, n in rows]
+    return [(c, d, p, int(n), h or "") for c, d, p, n, h in rows]
 
 
 @dataclass(frozen=True)

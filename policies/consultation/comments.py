@@ -34,7 +34,7 @@ from policies.consultation.register import comment_of, get_campaign, get_comment
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, PermissionDenied, RateLimited
 from policies.core.fields import clean_text
-from policies.core.i18n import stage_name
+from policies.core.i18n import format_number, stage_name
 from policies.core.settings import Settings
 from policies.core.text import text_hash
 from policies.lifecycle.models import Policy, Stage
@@ -198,8 +198,10 @@ def _check_body(body: str, *, max_chars: int) -> None:
         raise InvalidInput(BLANK_BODY[0], en=BLANK_BODY[1], field="body")
     if len(body) > max_chars:
         raise InvalidInput(
-            f"Masukan terlalu panjang ({len(body)} karakter): maksimal {max_chars} karakter.",
-            en=f"The comment is too long ({len(body)} characters): at most {max_chars}.",
+            f"Masukan terlalu panjang ({format_number(len(body))} karakter): "
+            f"maksimal {format_number(max_chars)} karakter.",
+            en=f"The comment is too long ({format_number(len(body), locale='en')} characters): "
+            f"at most {format_number(max_chars, locale='en')}.",
             field="body",
         )
     clean_text(body, field="body", label="Masukan", label_en="The comment", max_chars=max_chars, strip=False)

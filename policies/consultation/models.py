@@ -140,6 +140,19 @@ class CommentVote(SQLModel, table=True):
     value: int
 
 
+class CommentFlag(SQLModel, table=True):
+    """A signed-in person's report of a comment to the moderators, with the reason (one per person)."""
+
+    __tablename__ = "comment_flag"
+    __table_args__ = (sa.UniqueConstraint("comment_id", "account_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: int = Field(foreign_key="comment.id", index=True)
+    account_id: int = Field(foreign_key="account.id")
+    reason: str = text_col()
+    created_at: datetime = created_at_col()
+
+
 class Disposition(SQLModel, table=True):
     """The drafter's tindak lanjut of one comment, with the reason owed to its author."""
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 
 from policies.accounts.access import Actor
 from policies.accounts.models import Account
-from policies.consultation.models import Comment, ConsultationWindow, Disposition, Stance
+from policies.consultation.models import Comment, CommentFlag, ConsultationWindow, Disposition, Stance
 from policies.consultation.read_model import (
     FULL_TEXT,
     LIST_FROM,
@@ -283,11 +283,9 @@ def list_comments(
     return CommentPage.model_validate(list_comment_records(session, slug=slug, viewer=viewer, **page))
 
 
-def moderation_rows(session: Session, *, hidden: bool, before: int | None, limit: int) -> list[sa.Row]:
-    """Return up to `limit` comments, newest first (before id `before`), as the moderators' queue
-    lists them: of policies under consultation now, or (hidden=True) every hidden one."""
+def _moderation_select() -> sa.Select:  # type: ignore[type-arg]
     hider = aliased(Account)
-    stmt = (
+    return (
         sa.select(
             Comment.id,
             Policy.slug,
@@ -306,6 +304,36 @@ def moderation_rows(session: Session, *, hidden: bool, before: int | None, limit
         .join(DraftVersion, col(DraftVersion.id) == Comment.version_id)
         .outerjoin(hider, col(hider.id) == Comment.hidden_by_id)
     )
+
+
+def flagged_rows(session: Session, *, before: int | None, limit: int) -> list[sa.Row]:
+    """Return up to `limit` visible comments that readers flagged, newest first (before id `before`)."""
+    flagged = sa.select(CommentFlag.comment_id).where(col(CommentFlag.comment_id) == Comment.id).exists()
+    stmt = _moderation_select().where(flagged, col(Comment.hidden_at).is_(None))
+    if before is not None:
+        stmt = stmt.where(col(Comment.id) < before)
+    return list(session.execute(stmt.order_by(col(Comment.id).desc()).limit(limit)).all())
+
+
+def flag_reasons(session: Session, *, comment_ids: list[int]) -> dict[int, list[str]]:
+    """Return the reasons given for flagging each of these comments, oldest first."""
+    if not comment_ids:
+        return {}
+    rows = session.execute(
+        sa.select(CommentFlag.comment_id, CommentFlag.reason)
+        .where(col(CommentFlag.comment_id).in_(comment_ids))
+        .order_by(col(CommentFlag.id))
+    ).all()
+    reasons: dict[int, list[str]] = {}
+    for comment_id, reason in rows:
+        reasons.setdefault(comment_id, []).append(reason)
+    return reasons
+
+
+def moderation_rows(session: Session, *, hidden: bool, before: int | None, limit: int) -> list[sa.Row]:
+    """Return up to `limit` comments, newest first (before id `before`), as the moderators' queue
+    lists them: of policies under consultation now, or (hidden=True) every hidden one."""
+    stmt = _moderation_select()
     if hidden:
         stmt = stmt.where(col(Comment.hidden_at).is_not(None))
     else:

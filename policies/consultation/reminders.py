@@ -18,12 +18,14 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from policies.consultation.models import ConsultationWindow
+from policies.accounts.models import Account
+from policies.consultation.models import Comment, ConsultationWindow
 from policies.consultation.queries import answers_still_owed, undisposed_comments, window_still_open
+from policies.drafting.queries import clause_heading, version_number
 from policies.lifecycle.models import Policy, Stage
 from policies.outbox import hooks
-from policies.outbox.models import Reminder
-from policies.outbox.notify import cancel_keyed, reschedule_keyed
+from policies.outbox.models import Channel, Reminder
+from policies.outbox.notify import Recipient, cancel_keyed, enqueue, reschedule_keyed
 
 OPENED, CLOSING = "consultation_opened", "consultation_closing"
 DISPOSITIONS_OWED, ESCALATION = "dispositions_owed", "escalation"
@@ -34,6 +36,8 @@ KEY_PREFIX = {
     DISPOSITIONS_OWED: "consultation-closed",
     ESCALATION: "escalation",
 }
+# The in-app notice to a commenter that the drafter answered: true whatever happens later.
+ANSWERED = "comment_answered"
 DEADLINE_TEMPLATES = (OPENED, CLOSING)
 ANSWER_TEMPLATES = (DISPOSITIONS_OWED, ESCALATION)
 GONE = "jendela konsultasinya tidak ada lagi"
@@ -118,3 +122,28 @@ def register() -> None:
     """Register the consultation messages' hooks with the outbox."""
     for template in (*DEADLINE_TEMPLATES, *ANSWER_TEMPLATES):
         hooks.register(templates=(template,), hooks=_hooks(template))
+    hooks.register(templates=(ANSWERED,), hooks=hooks.ALWAYS_CURRENT)
+
+
+def tell_author_answered(session: Session, *, comment: Comment, policy: Policy, now: datetime) -> None:
+    """Queue the in-app notice that the drafter answered a comment, for its author (once per comment)."""
+    author = session.get(Account, comment.author_id) if comment.author_id is not None else None
+    if author is None:
+        return  # a workshop's point has no account to tell
+    enqueue(
+        session,
+        dedupe_key=f"comment-answered:{comment.id}:{Channel.INBOX.value}:a{author.id}",
+        template=ANSWERED,
+        channel=Channel.INBOX,
+        recipient=Recipient.of(author),
+        due_at=now,
+        policy_id=policy.id,
+        context={
+            "title": policy.title,
+            "slug": policy.slug,
+            "version": version_number(session, version_id=comment.version_id),
+            "clause_key": comment.clause_key,
+            "clause_heading": clause_heading(session, version_id=comment.version_id, key=comment.clause_key),
+            "comment_id": comment.id,
+        },
+    )

@@ -38,9 +38,11 @@ class AuthoredComment:
     disposition: Disposition | None
     policy: Policy
     version_number: int
+    # The clause as the text names it ("Pasal 5"), never its internal key.
+    clause_heading: str = ""
 
 
 def comments_by_author(session: Session, *, author_id: int, limit: int = 200) -> list[AuthoredComment]:
     """Return an account's comments, newest first, with the answer each received."""
     rows = comments_of_author(session, author_id=author_id, limit=limit)
-    return [AuthoredComment(c, d, p, n) for c, d, p, n in rows]
+    return [AuthoredComment(c, d, p, n, h) for c, d, p, n, h in rows]

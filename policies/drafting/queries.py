@@ -80,6 +80,12 @@ def has_clause(session: Session, *, version_id: int, key: str) -> bool:
     return session.exec(stmt).first() is not None
 
 
+def clause_heading(session: Session, *, version_id: int, key: str) -> str:
+    """Return how a version's text names a clause ("Pasal 5"), or "" when it has no such clause."""
+    stmt = select(Clause.heading).where(Clause.version_id == version_id, Clause.key == key)
+    return session.exec(stmt).first() or ""
+
+
 def clause_keys_of_latest(session: Session, *, policy_id: int) -> set[str]:
     """Return the clause keys of the policy's newest version (none before its first draft)."""
     version = latest_version(session, policy_id=policy_id)

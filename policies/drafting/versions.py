@@ -11,6 +11,7 @@ from policies.accounts.access import Actor
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
 from policies.core.fields import TextField
+from policies.core.i18n import format_number
 from policies.drafting.clauses import KeyedClause, assign_keys, parse_draft
 from policies.drafting.diff import ClauseDiff, diff_clauses
 from policies.drafting.models import Clause, DraftVersion
@@ -49,8 +50,8 @@ def create_version(
     policy = owned_policy(session, actor=actor, slug=slug, stage_rule=EDITABLE_STAGES)
     if len(body) > MAX_BODY_CHARS:
         raise InvalidInput(
-            f"Draf terlalu panjang (maksimal {MAX_BODY_CHARS} karakter).",
-            en=f"The draft is too long (at most {MAX_BODY_CHARS} characters).",
+            f"Draf terlalu panjang (maksimal {format_number(MAX_BODY_CHARS)} karakter).",
+            en=f"The draft is too long (at most {format_number(MAX_BODY_CHARS, locale='en')} characters).",
             field="body",
         )
     body, change_note = BODY_FIELD.clean(body), CHANGE_NOTE_FIELD.clean(change_note)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from policies.core.i18n import format_date, format_share
+from policies.core.i18n import format_date, format_number, format_share
 from policies.lifecycle.evidence import Evidence
 
 Check = Callable[[Evidence], tuple[bool, str, str]]
@@ -162,10 +162,11 @@ def every_comment_answered(ev: Evidence) -> tuple[bool, str, str]:
         )
     return (
         False,
-        f"{missing} masukan yang tampil, di semua jendela konsultasi siklus ini, belum diberi "
+        f"{format_number(missing)} masukan yang tampil, di semua jendela konsultasi siklus ini, belum diberi "
         "tindak lanjut beserta alasannya (hak untuk mendapatkan penjelasan, UU 13/2022 Pasal 96): "
         "jawab semuanya. Masukan yang disembunyikan moderator dengan alasan tercatat tidak dihitung.",
-        f"{missing} visible comment(s), across every consultation window of this cycle, still lack "
+        f"{format_number(missing, locale='en')} visible comment(s), across every consultation window of this "
+        "cycle, still lack "
         "a disposition with a reason (the right to an explanation, Law 13/2022 Art. 96): answer "
         "them all. Comments a moderator hid with a recorded reason are not counted.",
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 
 from policies.core.fields import one_line
-from policies.core.i18n import LOCALES, format_date, format_datetime
+from policies.core.i18n import LOCALES, format_date, format_datetime, format_number
 from policies.outbox import hooks
 from policies.outbox.models import Reminder
 
@@ -50,8 +50,13 @@ def render_email(
     def day(value: str | None) -> str:
         return format_date(datetime.fromisoformat(value), locale=locale, tz=tz) if value else "—"
 
+    def number(value: object) -> str:
+        # Counts read as the recipient's language writes them: "5.000 masukan", "5,000 comments".
+        return format_number(value, locale=locale) if isinstance(value, int | float) else str(value)
+
     text = template.render(
         ctx=ctx,
+        number=number,
         url=f"{base_url.rstrip('/')}/policies/{ctx.get('slug', '')}".rstrip("/"),
         base_url=base_url.rstrip("/"),
         **hooks.extras(reminder, base_url=base_url, secret=secret),

@@ -172,6 +172,11 @@ def inbox(
     )
 
 
+def unread_count(session: Session, *, account_id: int, now: datetime | None = None) -> int:
+    """Count the account's unread inbox messages (the header's number)."""
+    return queries.inbox_unread_count(session, account_id=account_id, now=now or utcnow())
+
+
 def mark_read(
     session: Session, *, account_id: int, reminder_id: int, now: datetime | None = None
 ) -> Reminder:

@@ -133,6 +133,19 @@ def inbox_messages(
     return list(session.exec(stmt.order_by(shown_at.desc(), col(Reminder.id).desc()).limit(limit)))
 
 
+def inbox_unread_count(session: Session, *, account_id: int, now: datetime) -> int:
+    """Count an account's unread inbox messages (the ones `inbox_messages` lists unread)."""
+    stmt = select(func.count()).where(
+        Reminder.recipient_account_id == account_id,
+        col(Reminder.read_at).is_(None),
+        sa.or_(
+            sa.and_(Reminder.channel == Channel.INBOX, Reminder.state == DeliveryState.SENT),
+            sa.and_(due_in_inbox(now), hooks.still_current(now)),
+        ),
+    )
+    return int(session.exec(stmt).one())
+
+
 def notified_account_ids(session: Session, *, policy_id: int) -> set[int]:
     """Return the ids of the accounts any reminder of a policy went (or goes) to."""
     return set(

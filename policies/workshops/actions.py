@@ -153,10 +153,18 @@ def record_minutes(
     minutes: str,
     now: datetime | None = None,
 ) -> Workshop:
-    """Record the notula of a workshop that was held."""
+    """Record the notula of a workshop that was held (one that has not started yet has none)."""
     _, workshop = _owned_workshop(session, actor=actor, slug=slug, workshop_id=workshop_id)
+    now = now or utcnow()
+    # Minutes of a meeting still to come would satisfy the workshop gate before anyone met.
+    if workshop.starts_at > now:
+        raise InvalidInput(
+            f"Lokakarya '{workshop.title}' belum dimulai: notula dicatat setelah lokakarya berlangsung.",
+            en=f"Workshop '{workshop.title}' has not started yet: record minutes once it was held.",
+            field="workshop_id",
+        )
     workshop.minutes = MINUTES_FIELD.clean(minutes)
-    workshop.minutes_recorded_at = now or utcnow()
+    workshop.minutes_recorded_at = now
     session.add(workshop)
     session.flush()
     return workshop

@@ -13,7 +13,28 @@
       }
     });
   });
-  // Field errors: focus the first invalid field so keyboard users land on it.
+  // A form's error summary is read first; without one, the first invalid field gets the focus.
+  var summary = document.getElementById("error-summary");
   var invalid = document.querySelector("[aria-invalid='true']");
-  if (invalid && !refusal) { invalid.focus(); }
+  if (summary && !refusal) { summary.focus(); } else if (invalid && !refusal) { invalid.focus(); }
+  // Unsent text survives a language switch or a reload: each text box with data-draft keeps its
+  // text in sessionStorage until the page says it was sent.
+  var store = null;
+  try { store = window.sessionStorage; } catch (e) { store = null; }
+  var drafts = document.querySelectorAll("textarea[data-draft]");
+  if (store) {
+    var sent = document.getElementById("sent-notice");
+    drafts.forEach(function (box) {
+      var key = "siklus-draft:" + box.getAttribute("data-draft");
+      if (sent) { store.removeItem(key); }
+      var kept = store.getItem(key);
+      if (kept && !box.value) { box.value = kept; }
+      box.addEventListener("input", function () {
+        if (box.value) { store.setItem(key, box.value); } else { store.removeItem(key); }
+      });
+    });
+  }
+  // After sending a comment, the new comment takes the focus (the notice above it says it was sent).
+  var fresh = document.querySelector(".just-sent");
+  if (fresh && !summary) { fresh.focus(); }
 })();

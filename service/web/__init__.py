@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from policies.core.settings import Settings
 from service.secret_key import ensure_secret_key
-from service.web import accounts, drafting, evaluation, lifecycle, rollout, workshops
+from service.web import accounts, drafting, evaluation, lifecycle, outbox, rollout, workshops
 from service.web.consultation import moderation, thread, triage
 from service.web.consultation import report as consultation_report
 from service.web.consultation import windows as consultation_windows
@@ -22,7 +22,19 @@ def install(app: FastAPI, settings: Settings) -> None:
     """Mount the static files and the pages on the app."""
     app.state.web = build_web(settings, secret=ensure_secret_key(settings))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (lifecycle, drafting, thread, rollout, accounts, workshops, triage, moderation, evaluation):
+    pages = (
+        lifecycle,
+        drafting,
+        thread,
+        rollout,
+        accounts,
+        workshops,
+        triage,
+        moderation,
+        evaluation,
+        outbox,
+    )
+    for module in pages:
         app.include_router(module.router)
     for module in (consultation_windows, consultation_report):
         app.include_router(module.router)

@@ -15,7 +15,7 @@ from policies.core.secret_key import ensure_secret_key
 from service.api.accounts import LoginIn, RegisterIn, VerifyIn, register_from, registered_detail
 from service.auth import client_address, sign_in
 from service.deps import SessionDep, SettingsDep
-from service.web.forms import PageForm, text
+from service.web.forms import PageForm, errors_of, text
 from service.web.i18n import LANG_COOKIE
 from service.web.render import (
     SESSION_COOKIE,
@@ -123,11 +123,11 @@ def register(request: Request, form: FormDep, settings: SettingsDep) -> Response
         payload = REGISTER_FORM.parse(form)
         register_from(settings, payload=payload, address=client_address(request))
     except (InvalidInput, Conflict, RateLimited) as exc:
-        field = exc.field if isinstance(exc, InvalidInput) else None
+        # Every refused field at once, each beside its field and in the summary; never the password.
         context = {
             "groups": list(StakeholderGroup),
             "values": values,
-            "errors": {field or "form": message_of(request, exc)},
+            "errors": errors_of(exc, locale=locale_of(request)),
         }
         status = 429 if isinstance(exc, RateLimited) else 422
         page = render(request, "web/register.html", context, status_code=status)

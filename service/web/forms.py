@@ -10,14 +10,19 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from starlette.datastructures import FormData
 
-from policies.core.errors import InvalidInput
+from policies.core.errors import DomainError, InvalidInput
 from policies.core.fields import TextField
-from service.problems import check_fields
+from policies.core.i18n import format_number
 
 Model = TypeVar("Model", bound=BaseModel)
 # What a text field's rule refuses: too long, too short, a NUL (the Text type's own check).
 TEXT_REFUSALS = frozenset({"string_too_long", "string_too_short", "value_error"})
 NO_LIMIT = 2**31
+# What a field the page offers no words for reads when its value is refused.
+UNREADABLE = (
+    "Isian ini tidak dapat diterima: periksa lagi.",
+    "This entry cannot be accepted: check it again.",
+)
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ class PageForm(Generic[Model]):
     texts: Sequence[TextField] = ()
 
     def parse(self, form: FormData, **given: object) -> Model:
-        """Return the model of the form's fields (and the `given` ones), or refuse the first bad one."""
+        """Return the model of the form's fields (and the `given` ones), or refuse every bad one at once."""
         data: dict[str, object] = {}
         for name, info in self.model.model_fields.items():
             value = given[name] if name in given else form.get(name)
@@ -45,12 +50,19 @@ class PageForm(Generic[Model]):
             raise self._refusal(exc.errors(), data) from exc
 
     def _refusal(self, errors: list[ErrorDetails], data: Mapping[str, object]) -> InvalidInput:
-        names = [".".join(str(part) for part in error["loc"]) for error in errors]
-        first, error = names[0], errors[0]
-        if first in self.refusals:
-            said, said_en = self.refusals[first]
-            return InvalidInput(said, en=said_en, field=first)
-        rule, value = next((t for t in self.texts if t.field == first), None), data.get(first)
+        # Every refused field at once, each worded for a person: the page shows them all together.
+        first_errors: dict[str, ErrorDetails] = {}
+        for error in errors:
+            first_errors.setdefault(".".join(str(part) for part in error["loc"]), error)
+        return FormRefused(
+            {name: self._field_refusal(name, error, data) for name, error in first_errors.items()}
+        )
+
+    def _field_refusal(self, name: str, error: ErrorDetails, data: Mapping[str, object]) -> InvalidInput:
+        if name in self.refusals:
+            said, said_en = self.refusals[name]
+            return InvalidInput(said, en=said_en, field=name)
+        rule, value = next((t for t in self.texts if t.field == name), None), data.get(name)
         if rule is not None and isinstance(value, str) and error["type"] in TEXT_REFUSALS:
             limits = error.get("ctx", {})
             bounded = replace(
@@ -62,10 +74,56 @@ class PageForm(Generic[Model]):
             try:
                 bounded.clean(value)
             except InvalidInput as refused:
-                return refused
-        # Otherwise the page says what the API says of the same body: which fields to check.
-        said, said_en = check_fields(", ".join(dict.fromkeys(names)))
-        return InvalidInput(said, en=said_en, field=first)
+                return InvalidInput(refused.detail, en=refused.detail_en, field=name)
+        if rule is not None and error["type"] == "missing":
+            said, said_en = rule.blank or (f"{rule.label} wajib diisi.", f"{rule.label_en} is required.")
+            return InvalidInput(said, en=said_en, field=name)
+        said, said_en = _worded(error)
+        return InvalidInput(said, en=said_en, field=name)
+
+
+def _worded(error: ErrorDetails) -> tuple[str, str]:
+    """Word a refused value for a person, by what was wrong with it (never by the field's name)."""
+    limits, kind = error.get("ctx", {}), error["type"]
+    if kind == "missing" or (kind == "string_too_short" and int(limits.get("min_length", 0)) <= 1):
+        return "Wajib diisi.", "This field is required."
+    if kind == "string_too_long":
+        most = int(limits["max_length"])
+        return (
+            f"Paling panjang {format_number(most)} karakter.",
+            f"At most {format_number(most, locale='en')} characters.",
+        )
+    if kind == "string_too_short":
+        least = int(limits["min_length"])
+        return (
+            f"Minimal {format_number(least)} karakter.",
+            f"At least {format_number(least, locale='en')} characters.",
+        )
+    for bound, said, said_en in (("ge", "paling kecil", "at least"), ("le", "paling besar", "at most")):
+        if bound in limits and isinstance(limits[bound], int | float):
+            value = limits[bound]
+            return (
+                f"Isi angka {said} {format_number(value)}.",
+                f"Give a number {said_en} {format_number(value, locale='en')}.",
+            )
+    return UNREADABLE
+
+
+class FormRefused(InvalidInput):
+    """A form's refusal naming every refused field at once; `field` and the message are the first's."""
+
+    def __init__(self, refusals: Mapping[str, InvalidInput]) -> None:
+        first_name, first = next(iter(refusals.items()))
+        super().__init__(first.detail, en=first.detail_en, field=first_name)
+        self.refusals = dict(refusals)
+
+
+def errors_of(exc: DomainError, *, locale: str, where: str = "form") -> dict[str, str]:
+    """Return a refusal's messages in the visitor's language by field (every field of a form at once);
+    a refusal that names no field goes under `where`."""
+    if isinstance(exc, FormRefused):
+        return {name: refused.in_language(locale)[1] for name, refused in exc.refusals.items()}
+    return {getattr(exc, "field", None) or where: exc.in_language(locale)[1]}
 
 
 def text(

@@ -29,6 +29,7 @@ from policies.core.i18n import LOCALES
 from policies.core.settings import Settings
 from policies.drafting.display import inline_html, legal_html, markdown_html, plain_text, shown_key
 from policies.lifecycle.timeline import run_state_label
+from policies.outbox import notify
 from service.deps import ReadSessionDep, SettingsDep
 from service.web.i18n import request_locale, translations
 
@@ -163,6 +164,7 @@ def render(
     locale = locale_of(request)
     ctx: dict[str, Any] = {
         "actor": getattr(request.state, "actor", None),
+        "unread": getattr(request.state, "unread", 0),
         "locale": locale,
         "csrf_token": csrf_token(request),
         "current_path": page_path(request),
@@ -191,6 +193,9 @@ def _page_actor(request: Request, session: ReadSessionDep) -> Actor | None:
     token = request.cookies.get(SESSION_COOKIE, "")
     actor = actor_for_token(session, token=token, now=utcnow()) if token else None
     request.state.actor = actor
+    # The header's count of unread inbox messages (an answer to a comment arrives there).
+    if actor is not None and actor.id is not None:
+        request.state.unread = notify.unread_count(session, account_id=actor.id)
     return actor
 
 

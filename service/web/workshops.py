@@ -21,14 +21,14 @@ from service.api.params import MAX_ID
 from service.api.workshops import AttendanceIn, MinutesIn, WorkshopCreate
 from service.deps import SessionDep, SettingsDep
 from service.problems import status_of
-from service.web.forms import PageForm
+from service.web.forms import PageForm, errors_of
 from service.web.render import (
     FormDep,
     PageActorDep,
     PageReadSessionDep,
     PageRoute,
     as_local_datetime,
-    message_of,
+    locale_of,
     redirect,
     render,
     signed_in,
@@ -124,14 +124,14 @@ def post_workshop(
         session.rollback()
         context = _workshops_context(session, slug)
         known = action == "schedule" or any(w.id == workshop_id for w, _ in context["workshops"])  # type: ignore[attr-defined]
-        field = getattr(exc, "field", None)
-        # A refusal no form on the page can show (an unknown workshop) goes above everything.
-        where = (field if field in WORKSHOP_FIELDS else "form") if known else "page"
-        context.update(
-            form={"action": action, "workshop_id": workshop_id},
-            values=values,
-            errors={where: message_of(request, exc)},
-        )
+        # Every refused field at once; a refusal no form on the page can show (an unknown
+        # workshop) goes above everything.
+        said = errors_of(exc, locale=locale_of(request))
+        errors = {
+            ((name if name in WORKSHOP_FIELDS else "form") if known else "page"): m
+            for name, m in said.items()
+        }
+        context.update(form={"action": action, "workshop_id": workshop_id}, values=values, errors=errors)
         return render(request, "web/workshops.html", context, status_code=status_of(exc))
     anchor = f"#workshop-{workshop_id}" if workshop_id else ""
     return redirect(request, f"/policies/{slug}/workshops{anchor}")

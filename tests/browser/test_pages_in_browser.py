@@ -66,10 +66,10 @@ def test_stakeholder_registers_comments_and_later_reads_the_answer(
     page.get_by_role("link", name=re.compile("Kebijakan Kepegawaian|kepegawaian", re.I)).first.click()
     page.get_by_role("link", name="Versi 1", exact=True).click()
     clause = page.locator(f"article#{consultation}")
-    clause.locator("summary").click()
-    clause.get_by_label("Setuju", exact=True).check()
-    clause.get_by_label("Masukan Anda").fill("Mohon target 20 JP dirinci per jabatan.")
-    clause.get_by_role("button", name="Kirim masukan").click()
+    clause.get_by_role("link", name="Beri masukan").click()  # the form is on the clause's page
+    page.get_by_label("Setuju", exact=True).check()
+    page.get_by_label("Masukan Anda").fill("Mohon target 20 JP dirinci per jabatan.")
+    page.get_by_role("button", name="Kirim masukan").click()
     expect(page.locator("li.comment").first).to_contain_text("Mohon target 20 JP dirinci per jabatan.")
     expect(page.locator("li.comment").first).to_contain_text("Belum dijawab.")
     drafter = drafter_actor(settings)
@@ -190,10 +190,11 @@ def test_a_stakeholder_comments_and_switches_language_without_javascript(
         log_in(tab, "budi@asn.test")
         tab.goto(DRAFT)
         clause = tab.locator(f"article#{consultation}")
-        clause.locator("summary").click()  # <details> opens without any script
-        clause.get_by_label("Tidak setuju", exact=True).check()
-        clause.get_by_label("Masukan Anda").fill("Tanpa JavaScript pun masukan terkirim.")
-        clause.get_by_role("button", name="Kirim masukan").click()
+        clause.get_by_role("link", name="Beri masukan").click()  # a plain link to the clause's form
+        tab.get_by_label("Tidak setuju", exact=True).check()
+        tab.get_by_label("Masukan Anda").fill("Tanpa JavaScript pun masukan terkirim.")
+        tab.get_by_role("button", name="Kirim masukan").click()
+        expect(tab.locator("#sent-notice")).to_be_visible()
         expect(tab.locator("li.comment").first).to_contain_text("Tanpa JavaScript pun masukan terkirim.")
         empty = tab.locator("form.reply").first
         empty.get_by_role("button", name="Kirim balasan").click()  # no client-side check without JS
@@ -261,7 +262,7 @@ def test_pages_have_no_serious_accessibility_violation_at_desktop_and_phone_widt
                 page.set_viewport_size({"width": width, "height": 900})
                 page.goto(path)
                 if open_forms:
-                    for summary in page.locator("details.comment-form summary").all()[:3]:
+                    for summary in page.locator("details.flag summary").all()[:3]:
                         summary.click()
                 screenshot(page, f"{name}-{label}")
                 problems = axe_violations(page)
@@ -288,12 +289,19 @@ def test_pages_have_no_serious_accessibility_violation_at_desktop_and_phone_widt
             "draft-signed-in": DRAFT,
             "thread-signed-in": f"{DRAFT}/clauses/{consultation}",
             "my-comments": "/me/comments",
+            "inbox": "/inbox",
         },
         open_forms=True,
     )
     page.context.clear_cookies()
     log_in(page, "maya@siklus.test")
-    check({"moderation": "/moderation", "moderation-hidden": "/moderation?tab=hidden"})
+    check(
+        {
+            "moderation": "/moderation",
+            "moderation-flagged": "/moderation?tab=flagged",
+            "moderation-hidden": "/moderation?tab=hidden",
+        }
+    )
     page.context.clear_cookies()
     log_in(page, DRAFTER)
     check(

@@ -110,3 +110,8 @@ def test_comment_gate_says_it_counts_the_visible_comments_of_every_window() -> N
     assert "every consultation window" in failed.reason_en and "hid" in failed.reason_en
     passed = gate.evaluate(GOOD)
     assert passed.passed and "disembunyikan moderator" in passed.reason
+
+
+def test_counts_in_a_gate_read_the_indonesian_way() -> None:
+    result = _gate("every_comment_answered").evaluate(replace(GOOD, comments_without_disposition=5_000))
+    assert result.reason.startswith("5.000 masukan") and result.reason_en.startswith("5,000 visible")

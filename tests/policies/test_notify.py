@@ -31,6 +31,9 @@ CONTEXT = {
     "version": 4,
     "notes": 7,
     "reason": "Digantikan peraturan baru.",
+    "clause_key": "pasal-5",
+    "clause_heading": "Pasal 5",
+    "comment_id": 12,
 }
 
 
@@ -49,6 +52,7 @@ def _reminder(template: str, locale: str) -> Reminder:
 # The stage and sweep templates (the evaluation's own templates are tested with their module).
 TEMPLATES = [
     "acknowledgement_request",
+    "comment_answered",
     "consultation_closing",
     "consultation_opened",
     "dispositions_owed",
@@ -69,6 +73,21 @@ def test_every_email_template_renders_in_both_languages(template: str) -> None:
     assert "https://siklus.example.id/policies/perwal-asn" in body_id
     assert "Salam," in body_id and "Regards," in body_en
     assert subject_id != subject_en
+
+
+def test_counts_are_written_the_indonesian_way() -> None:
+    many = Reminder(
+        **{**_reminder("dispositions_owed", "id").model_dump(), "context": {**CONTEXT, "undisposed": 5000}}
+    )
+    assert "5.000 masukan belum diberi tindak lanjut" in render_email(many, base_url="http://x")[1]
+    many.locale = "en"
+    assert "5,000 comment(s) still lack" in render_email(many, base_url="http://x")[1]
+
+
+def test_an_answered_comment_is_told_with_its_pasal_and_its_address() -> None:
+    subject, body = render_email(_reminder("comment_answered", "id"), base_url="https://siklus.example.id")
+    assert subject.startswith("[Siklus] Masukan Anda sudah dijawab") and "pada Pasal 5" in body
+    assert "https://siklus.example.id/policies/perwal-asn/versions/4/clauses/pasal-5#comment-12" in body
 
 
 def test_dates_are_written_the_indonesian_way() -> None:

@@ -33,6 +33,8 @@ OWN_ACCOUNT_WRITES = {
     "POST /api/v1/auth/logout",
     "POST /api/v1/auth/verification",
     "POST /api/v1/me/inbox/{message_id}/read",
+    # Any signed-in account may report a comment to the moderators.
+    "POST /api/v1/policies/{slug}/comments/{comment_id}/flags",
 }
 STAKEHOLDER_WRITES = OWN_ACCOUNT_WRITES | {
     "POST /api/v1/policies/{slug}/comments",

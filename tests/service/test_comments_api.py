@@ -180,3 +180,23 @@ def test_moderation_disposition_campaign_and_exports(
     markdown = client.get(f"/api/v1/policies/{SLUG}/consultation/report.md", headers=auth(drafter_token))
     assert markdown.status_code == 200 and markdown.text.startswith("# Laporan konsultasi publik")
     problem_of(client.get("/api/v1/policies/tidak-ada/comments.csv"), 404, "not-found")
+
+
+def test_a_comment_is_flagged_for_the_moderators_with_a_reason(
+    client: TestClient, keys: list[str], stakeholder_token: str, drafter_token: str
+) -> None:
+    made = _post(client, stakeholder_token, keys[0], "Beli obat murah di sini.")
+    flags = f"{URL}/{made['id']}/flags"
+    flagged = client.post(flags, headers=auth(drafter_token), json={"reason": "Iklan"})
+    assert flagged.status_code == 201 and flagged.json()["reason"] == "Iklan"
+    assert flagged.json()["comment_id"] == made["id"]
+    blank = problem_of(
+        client.post(flags, headers=auth(drafter_token), json={"reason": "   "}), 422, "invalid-input"
+    )
+    assert blank["detail"] == "Tulis alasan Anda melaporkan masukan ini kepada moderator."
+    problem_of(client.post(flags, json={"reason": "Iklan"}), 401, "unauthenticated")
+    problem_of(
+        client.post(f"{URL}/999999/flags", headers=auth(drafter_token), json={"reason": "x"}),
+        404,
+        "not-found",
+    )

@@ -233,7 +233,7 @@ def test_a_round_of_another_policy_is_not_found_from_this_page(web: TestClient, 
 def test_the_rounds_page_speaks_english_too(web: TestClient, db: str, eva: str) -> None:
     use_english(web)
     page = web.get(ROUNDS)
-    assert "<h2 id=\"current-heading\">Open a survey round</h2>" in page.text
+    assert '<h2 id="current-heading">Open a survey round</h2>' in page.text
     assert "Closes on (default: 30 days from today)" in page.text
     indicators = web.get(f"/policies/{SLUG}/evaluation/indicators")
     assert "Add an indicator" in indicators.text and "Import measurements (CSV)" in indicators.text

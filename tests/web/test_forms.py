@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 from policies.core.errors import InvalidInput
 from policies.core.settings import Settings
 from service.api.schemas import Text
-from service.web.forms import PageForm, text
+from service.web.forms import FormRefused, PageForm, errors_of, text
 from tests.service.conftest import auth, open_consultation
 from tests.web.conftest import DRAFT, SLUG, post_form, sign_in, use_english
 
@@ -44,18 +44,20 @@ def test_a_comment_too_long_reads_on_the_thread_as_the_api_says_it(
     assert said.startswith("The comment is too long")
 
 
-def test_an_advance_reason_too_long_reads_on_the_cockpit_as_the_api_says_it(
+def test_an_advance_reason_too_long_reads_on_the_cockpit_without_the_fields_name(
     web: TestClient, drafter: str
 ) -> None:
     sign_in(web, drafter)
     sent = {"to_stage": "workshop", "reason": "r" * 4001}
-    for lang, expected in (("id", "Periksa isian berikut: reason."), ("en", "Check these fields: reason.")):
+    for lang, expected in (("id", "Paling panjang 4.000 karakter."), ("en", "At most 4,000 characters.")):
         if lang == "en":
             use_english(web)
+        # The API names its field for a program; the page words it for a person, numbers in the
+        # page's language.
         said = _api_refusal(web, f"{API}/advance", sent, drafter, lang=lang)
         page = post_form(web, f"/policies/{SLUG}/advance", sent, page=COCKPIT)
-        assert said == expected and page.status_code == 409
-        assert page.context["refusal_reasons"] == [said] and said in page.text  # type: ignore[attr-defined]
+        assert "reason" in said and page.status_code == 409
+        assert page.context["refusal_reasons"] == [expected] and expected in page.text  # type: ignore[attr-defined]
 
 
 class _Sample(BaseModel):
@@ -85,14 +87,22 @@ WORDED = PageForm(
 @pytest.mark.parametrize(
     ("form", "fields", "field", "said", "said_en"),
     [
-        # No wording of its own: the API's, naming every refused field.
+        # No wording of its own: what was wrong with the value, never the field's name in the model.
         (
             PLAIN,
             {"title": "x" * 11, "count": "0"},
             "title",
-            "Periksa isian berikut: title, count.",
-            "Check these fields: title, count.",
+            "Paling panjang 10 karakter.",
+            "At most 10 characters.",
         ),
+        (
+            PLAIN,
+            {"title": "Judul", "count": "0"},
+            "count",
+            "Isi angka paling kecil 1.",
+            "Give a number at least 1.",
+        ),
+        (PLAIN, {}, "title", "Wajib diisi.", "This field is required."),
         # A labelled text reads as the domain's text rule says it.
         (
             WORDED,
@@ -114,3 +124,14 @@ def test_a_refused_page_form_names_its_field_in_both_languages(
     assert refused.value.field == field
     assert refused.value.in_language("id")[1].startswith(said)
     assert refused.value.in_language("en")[1].startswith(said_en)
+
+
+def test_every_refused_field_of_a_form_is_named_at_once() -> None:
+    with pytest.raises(FormRefused) as refused:
+        WORDED.parse(_form(title="Lo", count="nol"))
+    said = {name: r.in_language("id")[1] for name, r in refused.value.refusals.items()}
+    assert said == {"title": "Judul minimal 3 karakter.", "count": "Isi jumlah."}
+    assert errors_of(refused.value, locale="en") == {
+        "title": "The title needs at least 3 characters.",
+        "count": "Give a count.",
+    }

@@ -46,3 +46,15 @@ def test_placeholders_survive_translation() -> None:
         ids = msgid if isinstance(msgid, tuple) else (msgid,)
         texts = text if isinstance(text, tuple) else (text,)
         assert all(set(holder.findall(t)) == set(holder.findall(ids[-1])) for t in texts), msgid
+
+
+def test_each_message_is_written_once_per_catalogue() -> None:
+    """Catalogues merge as unions (.gitattributes): two branches adding one message must not leave it twice."""
+    for locale in ("id", "en"):
+        path = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
+        text = path.read_text(encoding="utf-8")
+        written = len(re.findall(r"^msgid ", text, flags=re.MULTILINE)) - 1  # the header's msgid ""
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        # Babel keeps the last of two entries with one msgid: a duplicate shows as a missing message.
+        assert written == len(catalog), f"{path}: {written} msgid lines, {len(catalog)} messages"

@@ -34,6 +34,9 @@ FORMS: dict[str, dict[str, str]] = {
     "/moderation/{slug}/{comment_id}": {"reason": "Tidak pantas.", "hidden": "1"},
     "/policies/{slug}/versions/{number}/clauses/{key}/comments": {"body": "Masukan uji.", "stance": "for"},
     "/policies/{slug}/versions/{number}/clauses/{key}/replies": {"body": "Balasan uji."},
+    "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/vote": {"value": "1"},
+    "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/flag": {"reason": "Iklan."},
+    "/inbox/{message_id}/read": {},
     "/policies/{slug}/acknowledge": {},
     # Without `confirmed` the adoption form only shows what would be recorded.
     "/policies/{slug}/adoption": {
@@ -66,8 +69,13 @@ FORMS: dict[str, dict[str, str]] = {
     "/verify-email/resend": {},
     "/logout": {},
 }
-# What every signed-in account may do for itself.
-OWN_FORMS = {"/verify-email/resend", "/logout"}
+# What every signed-in account may do for itself (its own inbox; reporting a comment to the moderators).
+OWN_FORMS = {
+    "/verify-email/resend",
+    "/logout",
+    "/inbox/{message_id}/read",
+    "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/flag",
+}
 OWNER_FORMS = {
     "/policies/{slug}/edit",
     "/policies/{slug}/versions/{number}/publish",
@@ -98,6 +106,7 @@ ALLOWED: dict[str, set[str]] = {
     "stakeholder": {
         "/policies/{slug}/versions/{number}/clauses/{key}/comments",
         "/policies/{slug}/versions/{number}/clauses/{key}/replies",
+        "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/vote",
         "/policies/{slug}/acknowledge",
     }
     | OWN_FORMS,
@@ -109,7 +118,11 @@ ALLOWED: dict[str, set[str]] = {
     | {"/policies/{slug}/versions/{number}/clauses/{key}/replies"}
     | OWN_FORMS,
     "admin": set(FORMS)
-    - {"/policies/{slug}/versions/{number}/clauses/{key}/comments", "/policies/{slug}/acknowledge"},
+    - {
+        "/policies/{slug}/versions/{number}/clauses/{key}/comments",
+        "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/vote",
+        "/policies/{slug}/acknowledge",
+    },
 }
 ROLES = {
     "stakeholder": (Role.STAKEHOLDER, "Dinas Pendidikan"),
@@ -146,6 +159,7 @@ def filled(web: TestClient, drafter: str, stakeholder: str) -> dict[str, Any]:
     return {
         "slug": SLUG,
         "number": 1,
+        "message_id": comment,  # nobody's message: each account's own inbox answers "not found"
         "key": key,
         "action": "schedule",
         "window_action": "extend",

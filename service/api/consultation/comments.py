@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from policies.accounts.models import StakeholderGroup
-from policies.consultation import comments
+from policies.consultation import comments, moderation
 from policies.consultation.campaigns import list_campaigns
 from policies.consultation.comment_queries import (
     CommentPage,
@@ -62,6 +62,22 @@ class ModerationIn(BaseModel):
     """Why a comment is hidden or shown again."""
 
     reason: Text = Field(min_length=1, max_length=1_000)
+
+
+class FlagIn(BaseModel):
+    """Why a comment is reported to the moderators."""
+
+    reason: Text = Field(min_length=1, max_length=1_000)
+
+
+class FlagPublic(BaseModel):
+    """A report of a comment to the moderators, as its author sees it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    comment_id: int
+    reason: str
+    created_at: datetime
 
 
 class DispositionIn(BaseModel):
@@ -215,6 +231,17 @@ def vote(
     """Support or oppose a comment while the consultation is open (stakeholders; one vote each)."""
     comments.vote(session, actor=actor, slug=slug, comment_id=comment_id, value=payload.value)
     return comment_public(session, comment_id=comment_id, full_text=False)
+
+
+@router.post("/policies/{slug}/comments/{comment_id}/flags", response_model=FlagPublic, status_code=201)
+def flag(
+    slug: SlugPath, comment_id: IdPath, payload: FlagIn, session: SessionDep, actor: ActorDep
+) -> FlagPublic:
+    """Report a comment to the moderators with a reason (any verified account; again: a new reason)."""
+    row = moderation.flag_comment(
+        session, actor=actor, slug=slug, comment_id=comment_id, reason=payload.reason
+    )
+    return FlagPublic.model_validate(row)
 
 
 def _moderate(

@@ -11,7 +11,7 @@ from policies.accounts.access import Actor
 from policies.consultation.answers import MODERATION_REASON
 from policies.consultation.comments import set_hidden
 from policies.consultation.models import Comment
-from policies.consultation.moderation import moderation_queue
+from policies.consultation.moderation import flagged_queue, moderation_queue
 from policies.core.errors import Conflict, InvalidInput
 from service.api.consultation.comments import ModerationIn
 from service.api.params import MAX_ID, IdPath
@@ -30,7 +30,7 @@ from service.web.render import (
 )
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-TABS = ("newest", "hidden")
+TABS = ("newest", "flagged", "hidden")
 
 
 def _tab(value: str) -> str:
@@ -42,7 +42,11 @@ def _before(value: str) -> int | None:
 
 
 def _context(session: Session, actor: Actor | None, tab: str, before: str) -> dict[str, object]:
-    page = moderation_queue(session, actor=signed_in(actor), hidden=tab == "hidden", before=_before(before))
+    me, start = signed_in(actor), _before(before)
+    if tab == "flagged":
+        page = flagged_queue(session, actor=me, before=start)
+    else:
+        page = moderation_queue(session, actor=me, hidden=tab == "hidden", before=start)
     return {"tab": tab, "page": page, "before": _before(before)}
 
 

@@ -14,8 +14,10 @@ from starlette.responses import Response
 from policies.accounts.access import Actor
 from policies.consultation import queries as consultation_queries
 from policies.consultation import threads
-from policies.consultation.comments import BLANK_BODY, CommentRules, create_comment, create_reply
-from policies.consultation.models import Comment, Stance
+from policies.consultation.comment_queries import votes_of_account
+from policies.consultation.comments import BLANK_BODY, CommentRules, create_comment, create_reply, vote
+from policies.consultation.models import Comment, CommentFlag, Stance
+from policies.consultation.moderation import FLAG_REASON, flag_comment
 from policies.consultation.windows import open_for_version
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RateLimited
@@ -23,16 +25,17 @@ from policies.drafting import queries as drafting_queries
 from policies.drafting.models import DraftVersion
 from policies.drafting.reading import readable_version
 from policies.lifecycle.models import Policy
-from service.api.consultation.comments import CommentCreate, ReplyCreate
+from service.api.consultation.comments import CommentCreate, FlagIn, ReplyCreate
 from service.api.params import MAX_ID, IdPath
 from service.deps import SessionDep, SettingsDep
 from service.problems import status_of
-from service.web.forms import PageForm, text
+from service.web.forms import PageForm, errors_of, text
 from service.web.render import (
     FormDep,
     PageActorDep,
     PageReadSessionDep,
     PageRoute,
+    locale_of,
     message_of,
     redirect,
     render,
@@ -43,7 +46,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
 def _thread_context(
-    session: PageReadSessionDep, policy: Policy, version: DraftVersion, key: str
+    session: Session, policy: Policy, version: DraftVersion, key: str, actor: Actor | None
 ) -> dict[str, object]:
     clause = next(
         (c for c in drafting_queries.clauses_of(session, version_id=version.id) if c.key == key), None
@@ -54,24 +57,44 @@ def _thread_context(
             en=f"Clause '{key}' is not in version {version.number}.",
         )
     window = consultation_queries.current_window(session, policy=policy)
+    thread = threads.clause_thread(session, version_id=version.id, clause_key=key)  # type: ignore[arg-type]
+    me = actor.id if actor is not None else None
     return {
         "policy": policy,
         "version": version,
         "clause": clause,
-        "thread": threads.clause_thread(session, version_id=version.id, clause_key=key),  # type: ignore[arg-type]
+        "thread": thread,
         "can_comment": open_for_version(window, version_id=version.id, now=utcnow()),
         "stances": list(Stance),
         "reply_enabled": True,
+        # The signed-in person's own support (+1) or opposition (-1), so the buttons say which is theirs.
+        "my_votes": votes_of_account(session, account_id=me, comment_ids=[c.id for c in thread])
+        if me
+        else {},
+        "form_fields": {"stance": "stance-for", "body": "body"},
     }
+
+
+def _shown(value: str) -> int | None:
+    return int(value) if value.isdigit() and 0 < int(value) <= MAX_ID else None
 
 
 @router.get("/policies/{slug}/versions/{number}/clauses/{key}", name="thread")
 def thread_page(
-    slug: str, number: IdPath, key: str, request: Request, session: PageReadSessionDep, actor: PageActorDep
+    slug: str,
+    number: IdPath,
+    key: str,
+    request: Request,
+    session: PageReadSessionDep,
+    actor: PageActorDep,
+    sent: str = "",
+    flagged: str = "",
 ) -> Response:
-    """Show one clause with its comments, their replies and the drafter's answers."""
+    """Show one clause with its comments, their replies and the drafter's answers (and what I just sent)."""
     policy, version = readable_version(session, actor=actor, slug=slug, number=number)
-    return render(request, "web/thread.html", _thread_context(session, policy, version, key))
+    context = _thread_context(session, policy, version, key, actor)
+    context.update(sent=_shown(sent), flagged=_shown(flagged))
+    return render(request, "web/thread.html", context)
 
 
 @dataclass(frozen=True)
@@ -126,7 +149,12 @@ REPLY_FORM = PageForm(ReplyCreate, texts=(BODY,))
 
 
 def _sent(
-    post: ThreadPost, send: Callable[[], Comment], *, values: dict[str, str], where: str = ""
+    post: ThreadPost,
+    send: Callable[[], object],
+    *,
+    values: dict[str, str],
+    where: str = "",
+    shown: Callable[[object], str],
 ) -> Response:
     """Send to the thread; a refusal shows it again, what was typed kept, beside the form that sent it."""
     try:
@@ -135,13 +163,22 @@ def _sent(
         # A role's refusal too (a moderator, a drafter commenting): the page says why, the text kept.
         post.session.rollback()
         field = getattr(exc, "field", None)
-        where = where or (field if field in values else "form")
+        if where:
+            errors = {where: message_of(post.request, exc)}
+        else:
+            errors = errors_of(exc, locale=locale_of(post.request))
+            errors = {(name if name in values else "form"): said for name, said in errors.items()}
         policy, version = readable_version(post.session, actor=post.actor, slug=post.slug, number=post.number)
-        context = _thread_context(post.session, policy, version, post.key)
-        context.update(values=values, errors={where: message_of(post.request, exc)})
+        context = _thread_context(post.session, policy, version, post.key, post.actor)
+        context.update(values=values, errors=errors, sent=None, flagged=None, failed=field)
         return render(post.request, "web/thread.html", context, status_code=status_of(exc))
     thread = THREAD.format(slug=post.slug, number=post.number, key=post.key)
-    return redirect(post.request, f"{thread}#comment-{made.id}")
+    return redirect(post.request, f"{thread}{shown(made)}")
+
+
+def _comment_shown(made: object) -> str:
+    assert isinstance(made, Comment)
+    return f"?sent={made.id}#comment-{made.id}"
 
 
 @router.post(f"{THREAD}/comments", name="comment")
@@ -158,7 +195,7 @@ def post_comment(post: ThreadPostDep) -> Response:
             post.session, actor=post.actor, slug=post.slug, **payload.model_dump(), rules=post.rules
         )
 
-    return _sent(post, send, values=values)
+    return _sent(post, send, values=values, shown=_comment_shown)
 
 
 @router.post(f"{THREAD}/replies", name="reply")
@@ -179,7 +216,48 @@ def post_reply(post: ThreadPostDep) -> Response:
         )
 
     where = f"reply-{parent_id}"
-    return _sent(post, send, values={where: str(post.form.get("body", ""))}, where=where)
+    return _sent(
+        post, send, values={where: str(post.form.get("body", ""))}, where=where, shown=_comment_shown
+    )
+
+
+VOTES = {"1": 1, "-1": -1, "0": 0}
+
+
+@router.post(f"{THREAD}/comments/{{comment_id}}/vote", name="vote")
+def post_vote(comment_id: IdPath, post: ThreadPostDep) -> Response:
+    """Support or oppose a comment (or take one's vote back); a refusal shows beside its buttons."""
+    value = VOTES.get(str(post.form.get("value", "")))
+
+    def send() -> Comment:
+        if value is None:
+            raise InvalidInput(
+                "Pilih mendukung atau menolak.", en="Choose to support or to oppose.", field="value"
+            )
+        return vote(post.session, actor=post.actor, slug=post.slug, comment_id=comment_id, value=value)
+
+    where = f"vote-{comment_id}"
+    return _sent(post, send, values={}, where=where, shown=lambda _: f"#comment-{comment_id}")
+
+
+FLAG_FORM = PageForm(FlagIn, texts=(FLAG_REASON,))
+
+
+@router.post(f"{THREAD}/comments/{{comment_id}}/flag", name="flag")
+def post_flag(comment_id: IdPath, post: ThreadPostDep) -> Response:
+    """Report a comment to the moderators with a reason; a refusal keeps the reason beside its form."""
+
+    def send() -> CommentFlag:
+        payload = FLAG_FORM.parse(post.form)
+        return flag_comment(
+            post.session, actor=post.actor, slug=post.slug, comment_id=comment_id, reason=payload.reason
+        )
+
+    where = f"flag-{comment_id}"
+    values = {where: str(post.form.get("reason", ""))}
+    return _sent(
+        post, send, values=values, where=where, shown=lambda _: f"?flagged={comment_id}#comment-{comment_id}"
+    )
 
 
 @router.get("/me/comments", name="my_comments")

@@ -119,9 +119,9 @@ def notify(
                     "due_at": due_at,
                 },
             )
+    session.flush()  # what the caller added goes first (the rows below are written past the ORM)
     if not rows:
         return 0
-    session.flush()  # what the caller added goes first (the rows below are written past the ORM)
     known = queries.existing_keys(session, dedupe_keys=list(rows))
     return queries.insert_new_reminders(session, rows=[row for k, row in rows.items() if k not in known])
 

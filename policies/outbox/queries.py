@@ -1,4 +1,4 @@
-"""The outbox's SQL: reminders by key, the due ones, a claim, cancelling, the inbox, the operator's pages.
+"""The outbox's SQL: reminders by key (or many in bulk), the due ones, a claim, cancelling, the inbox, pages.
 
 Nothing else in the outbox runs a statement; enqueueing, delivering and the operator's view call
 these by name.
@@ -6,10 +6,12 @@ these by name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, select
 
 from policies.outbox import hooks
@@ -19,6 +21,52 @@ from policies.outbox.models import Channel, DeliveryState, Reminder
 def reminder_by_key(session: Session, *, dedupe_key: str) -> Reminder | None:
     """Return the reminder enqueued under this key, if there is one."""
     return session.exec(select(Reminder).where(Reminder.dedupe_key == dedupe_key)).first()
+
+
+# Keys looked up, or rows inserted, per statement: a few thousand bound parameters, far below
+# SQLite's 32,766 and PostgreSQL's 65,535, and few enough statements for thousands of recipients.
+BULK_ROWS = 500
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), BULK_ROWS):
+        yield items[start : start + BULK_ROWS]
+
+
+def existing_keys(session: Session, *, dedupe_keys: Sequence[str]) -> set[str]:
+    """Return which of these keys a reminder has already, one statement per `BULK_ROWS` keys."""
+    found: set[str] = set()
+    for chunk in _chunks(dedupe_keys):
+        found.update(session.exec(select(Reminder.dedupe_key).where(col(Reminder.dedupe_key).in_(chunk))))
+    return found
+
+
+def insert_new_reminders(session: Session, *, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert reminder rows, one statement per `BULK_ROWS`, skipping any key that exists; count the new.
+
+    A concurrent enqueue of a key may commit after the caller looked it up: ON CONFLICT lets that
+    row be and raises nothing, so the caller's transaction goes on. Every row names the same columns;
+    the model's defaults fill the others. No ORM object is made: the rows are read back by query.
+    """
+    if not rows:
+        return 0  # (no parameter sets would run the statement once, with none)
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        insert: Any = sqlite.insert
+    elif dialect == "postgresql":
+        insert = postgresql.insert
+    else:
+        raise NotImplementedError(f"bulk enqueue has no ON CONFLICT for the {dialect} dialect")
+    table = Reminder.__table__  # type: ignore[attr-defined]
+    stmt = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
+        .returning(table.c.id)  # only the rows inserted (SQLite since 3.35, PostgreSQL)
+    )
+    # Many parameter sets with RETURNING: SQLAlchemy's "insertmanyvalues" sends them as one
+    # multi-row INSERT per page, from a statement compiled (and cached) once.
+    result = session.execute(stmt.execution_options(insertmanyvalues_page_size=BULK_ROWS), list(rows))
+    return len(result.all())
 
 
 def due_reminders(

@@ -86,7 +86,12 @@ def register() -> None:
     hooks.register(
         templates=(INVITATION, REMINDER),
         hooks=hooks.TemplateHooks(
-            obsolete=why_obsolete, current=still_answerable, extras=_extras, private=PRIVATE_CONTEXT
+            obsolete=why_obsolete,
+            current=still_answerable,
+            extras=_extras,
+            private=PRIVATE_CONTEXT,
+            # A reminder cancelled (or never sent) says its respondent answered.
+            anonymous=True,
         ),
     )
     hooks.register(

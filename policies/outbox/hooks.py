@@ -42,6 +42,10 @@ class TemplateHooks:
     extras: Callable[..., dict[str, Any]] = _nothing_to_add
     # Context keys that never leave the server (they rebuild something personal with the secret).
     private: frozenset[str] = field(default_factory=frozenset)
+    # Whether a reminder's fate tells something nobody may learn about its recipient (a survey
+    # respondent's reminder is cancelled once they answer): the operator's view then shows neither
+    # who it is for nor its routine states.
+    anonymous: bool = False
 
 
 def _never_obsolete(session: Session, reminder: Reminder, now: datetime) -> str:
@@ -86,6 +90,11 @@ def _registry() -> Mapping[str, TemplateHooks]:
 def checked_templates() -> list[str]:
     """Return the templates whose reminders can become obsolete."""
     return sorted(_registry())
+
+
+def anonymous_templates() -> frozenset[str]:
+    """Return the templates whose reminders nobody reading the outbox may tie to their recipient."""
+    return frozenset(name for name, hooks in _registry().items() if hooks.anonymous)
 
 
 def why_obsolete(session: Session, *, reminder: Reminder, now: datetime) -> str:

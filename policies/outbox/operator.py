@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -11,10 +12,13 @@ from policies.accounts.access import Actor, require_actor
 from policies.accounts.models import Role
 from policies.core.errors import Conflict, NotFound, PermissionDenied
 from policies.core.listing import cursor_id, id_cursor
-from policies.outbox import queries
+from policies.outbox import hooks, queries
 from policies.outbox.models import Channel, DeliveryState, Reminder
 
 MAX_PAGE = 200
+# What an operator must still see of an anonymous reminder: a delivery that needs a person. Its
+# routine states (pending, sent, cancelled once the respondent answered) would tell who answered.
+OPERATOR_STATES = (DeliveryState.UNCERTAIN, DeliveryState.FAILED)
 
 
 @dataclass(frozen=True)
@@ -63,10 +67,25 @@ def outbox_page(
         template=filters.template,
         before_id=cursor_id(cursor) if cursor else None,
         limit=limit + 1,
+        hidden_templates=hooks.anonymous_templates(),
+        shown_states=OPERATOR_STATES,
     )
     items = rows[:limit]
     more = len(rows) > limit
     return OutboxPage(items=items, next_cursor=id_cursor(items[-1].id) if more else None)  # type: ignore[arg-type]
+
+
+def masked_fields(reminder: Reminder) -> dict[str, Any]:
+    """Return what the operator's view shows instead of an anonymous reminder's recipient ({} for others)."""
+    if reminder.template not in hooks.anonymous_templates():
+        return {}
+    return {
+        "recipient_account_id": None,
+        "recipient_email": "",
+        "dedupe_key": f"{reminder.template}:…",
+        "last_error": "" if reminder.state is not DeliveryState.FAILED else "pengiriman gagal",
+        "read_at": None,
+    }
 
 
 def resolve_uncertain(

@@ -6,7 +6,7 @@ these by name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -221,9 +221,18 @@ def reminders_page(
     template: str | None,
     before_id: int | None,
     limit: int,
+    hidden_templates: Collection[str] = (),
+    shown_states: Collection[DeliveryState] = (),
 ) -> list[Reminder]:
-    """Return up to `limit` reminders below an id, newest first, filtered by state, channel and template."""
+    """Return up to `limit` reminders below an id, newest first, filtered by state, channel and template.
+
+    Reminders of `hidden_templates` are left out unless in one of `shown_states`.
+    """
     stmt = select(Reminder)
+    if hidden_templates:
+        stmt = stmt.where(
+            sa.or_(col(Reminder.template).not_in(hidden_templates), col(Reminder.state).in_(shown_states))
+        )
     if state is not None:
         stmt = stmt.where(Reminder.state == state)
     if channel is not None:

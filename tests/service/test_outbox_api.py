@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
 from policies.core.db import unit_of_work, utcnow
 from policies.outbox import delivery
+from policies.outbox.models import DeliveryState, Reminder
 from policies.outbox.notify import Recipient, notify
 from tests.service.conftest import auth, problem_of
 
@@ -102,3 +104,50 @@ def test_an_admin_settles_an_uncertain_email(
         404,
         "not-found",
     )
+
+
+def test_the_outbox_never_tells_an_admin_which_respondent_answered(
+    client: TestClient, db: str, admin_token: str
+) -> None:
+    """A respondent's invitation cancelled once they answered would name them: only counts may tell."""
+    fates = {
+        "sudah-menjawab": DeliveryState.CANCELLED,
+        "terkirim": DeliveryState.SENT,
+        "menunggu": DeliveryState.PENDING,
+        "tak-pasti": DeliveryState.UNCERTAIN,
+    }
+    with unit_of_work(db) as s:
+        for who in fates:
+            notify(
+                s,
+                key=f"survey:1:respondent:{who}",
+                template="survey_invitation",
+                recipients=[Recipient(account_id=None, email=f"{who}@asn.example.id")],
+                due_at=utcnow() - timedelta(minutes=1),
+                context={**CONTEXT, "round_id": 1},
+            )
+        s.flush()
+        for reminder in s.exec(select(Reminder)):
+            reminder.state = fates[reminder.recipient_email.split("@")[0]]
+            reminder.last_error = (
+                "responden sudah menjawab" if reminder.state is DeliveryState.CANCELLED else ""
+            )
+    _queue(db, 1)  # a notice to a person with nothing to hide
+
+    listed = client.get("/api/v1/outbox", headers=auth(admin_token))
+    assert listed.status_code == 200, listed.text
+    assert "asn.example.id" not in listed.text and "sudah menjawab" not in listed.text
+    items = listed.json()["items"]
+    survey = [i for i in items if i["template"] == "survey_invitation"]
+    # Only the delivery a person must settle is listed, and not whose it is.
+    assert [(i["state"], i["recipient_email"], i["dedupe_key"]) for i in survey] == [
+        ("uncertain", "", "survey_invitation:…")
+    ]
+    assert [i["recipient_email"] for i in items if i["template"] != "survey_invitation"] == [
+        "warga0@example.id"
+    ]
+    for state in ("cancelled", "sent", "pending"):
+        filtered = client.get(
+            f"/api/v1/outbox?template=survey_invitation&state={state}", headers=auth(admin_token)
+        )
+        assert filtered.json()["items"] == [], state

@@ -49,7 +49,7 @@ def test_placeholders_survive_translation() -> None:
 
 
 def test_each_message_is_written_once_per_catalogue() -> None:
-    """Catalogues merge as unions (.gitattributes): two branches adding one message must not leave it twice."""
+    """Catalogues merge as unions (.gitattributes): one message added by two branches stays once."""
     for locale in ("id", "en"):
         path = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
         text = path.read_text(encoding="utf-8")

@@ -49,7 +49,9 @@ class OutboxPage(BaseModel):
 
 
 def _item(reminder: Reminder) -> OutboxItem:
-    return OutboxItem.model_validate(reminder, from_attributes=True)
+    # A survey respondent's reminder never names its recipient here (policies/outbox/operator.py).
+    item = OutboxItem.model_validate(reminder, from_attributes=True)
+    return item.model_copy(update=outbox.masked_fields(reminder))
 
 
 @router.get(

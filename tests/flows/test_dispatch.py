@@ -197,7 +197,7 @@ def test_history_and_cockpit_show_the_recorded_state_without_asking_prefect(
         log_in(client, "rina@bkpsdm.test")
         page = client.get(f"/policies/{SLUG}/cockpit").text
     assert (last["flow_run_id"], last["run_state"]) == ("0b7e2f0e-run", "Running")
-    assert "/runs/flow-run/0b7e2f0e-run" in page and "Running" in page
+    assert "/runs/flow-run/0b7e2f0e-run" in page and "Berjalan" in page  # Running, in the page's language
 
 
 def test_creating_a_policy_over_the_api_dispatches_its_drafting_work(
@@ -237,7 +237,8 @@ def test_the_cockpit_advance_dispatches_after_its_commit(
     event = walk.latest_event(db)
     assert event.to_stage == Stage.WORKSHOP and event.work_state == WorkState.DISPATCHED
     assert run_async(_run(event.flow_run_id)).name == f"workshop/{SLUG}/cycle-1"  # type: ignore[arg-type]
-    assert f"/runs/flow-run/{event.flow_run_id}" in page and "Scheduled" in page
+    # Prefect's "Scheduled", in the page's language.
+    assert f"/runs/flow-run/{event.flow_run_id}" in page and "Terjadwal" in page
 
 
 def test_the_cli_advance_dispatches_right_after_its_commit(

@@ -7,7 +7,8 @@ import, because building them cost more than running them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -336,8 +337,11 @@ def export_query(*, window_ids: Sequence[int], full_text: bool, guard: bool) -> 
 
 def export_chunks(
     session: Session, *, window_ids: Sequence[int], full_text: bool, guard: bool, chunk_rows: int
-) -> Iterator[list[tuple[Any, ...]]]:
-    """Yield the windows' comments as the export's rows (plain tuples), `chunk_rows` at a time."""
+) -> Iterator[Iterable[tuple[Any, ...]]]:
+    """Yield the windows' comments as the export's rows (plain tuples), `chunk_rows` at a time.
+
+    On SQLite a chunk is read from the cursor as it is consumed: use it up before the next.
+    """
     if not window_ids:
         return
     sql, params = export_query(window_ids=window_ids, full_text=full_text, guard=guard)
@@ -346,14 +350,22 @@ def export_chunks(
     bound = compiled.construct_params(params)
     args = tuple(bound[name] for name in compiled.positiontup or ()) if compiled.positional else bound
     # The driver's own cursor, server-side on PostgreSQL: plain tuples, no Row object per row,
-    # and only one chunk in memory at a time.
+    # and never more than one chunk in memory.
     dbapi = conn.connection.dbapi_connection
     assert dbapi is not None
     named = conn.dialect.name == "postgresql"
     cursor = dbapi.cursor(name="siklus_comment_export") if named else dbapi.cursor()  # type: ignore[call-arg]
     try:
         cursor.execute(compiled.string, args)
-        while rows := cursor.fetchmany(chunk_rows):
-            yield rows
+        if named:
+            # psycopg steps a server cursor's rows in Python; a page per fetch costs less.
+            while page := cursor.fetchmany(chunk_rows):
+                yield page
+            return
+        # sqlite3 steps in C: row by row, each row is freed once written instead of a chunk's
+        # worth staying alive for the garbage collector to scan (fewer, shorter collections).
+        rows = iter(cursor)
+        for first in rows:
+            yield itertools.chain((first,), itertools.islice(rows, chunk_rows - 1))
     finally:
         cursor.close()

@@ -101,10 +101,6 @@ def _advance(page: Page, walk: Walk, stage: str, name: str) -> None:
     expect(page.locator("#history tbody tr").first).to_contain_text(stage)
 
 
-def _wib(moment: datetime) -> str:
-    return moment.astimezone(WIB).strftime("%Y-%m-%dT%H:%M")
-
-
 def _draft_and_workshops(page: Page, walk: Walk) -> None:
     """Drafting: edit version 1; workshops: two held in the past, with their minutes; version 1 published."""
     log_in(page, DRAFTER)
@@ -126,7 +122,9 @@ def _draft_and_workshops(page: Page, walk: Walk) -> None:
     now = datetime.now(WIB)
     for n, days_ago in ((1, 9), (2, 2)):
         page.get_by_label("Judul").fill(f"Lokakarya {n}: rancangan Perwal kepegawaian")
-        page.get_by_label("Tanggal dan jam (WIB)").fill(_wib(now - timedelta(days=days_ago)))
+        page.get_by_label("Tanggal dan jam (WIB)").fill(
+            (now - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M")
+        )
         page.get_by_label("Tempat").fill("Aula BKPSDM")
         page.get_by_role("button", name="Jadwalkan", exact=True).click()
         held = page.locator("section.workshop").filter(has_text=f"Lokakarya {n}:")
@@ -198,6 +196,7 @@ def _consultation(page: Page, browser: Browser, server: str, walk: Walk) -> None
         spam.get_by_role("button", name=re.compile("^Sembunyikan")).click()
         mod.goto("/moderation?tab=hidden")
         expect(mod.locator("article.comment").filter(has_text=HIDE_REASON)).to_have_count(1)
+        walk.check(mod, "moderation-hidden")
     finally:
         context.close()
 
@@ -219,6 +218,7 @@ def _consultation(page: Page, browser: Browser, server: str, walk: Walk) -> None
         )
         item.get_by_role("button", name="Kirim tindak lanjut").click()
         expect(page.locator("article.comment").filter(has_text=body).locator("form.answer")).to_have_count(0)
+    walk.check(page, "triage-answered")
     page.goto(COCKPIT)
     expect(_gate(page, "every_comment_answered")).to_have_class("pass")
 
@@ -342,6 +342,7 @@ def _revision_and_second_consultation(page: Page, walk: Walk) -> None:
     """Revision starts cycle 2: a new version written and published, its consultation opened."""
     _advance(page, walk, "Revisi", "revision")
     expect(page.locator("main")).to_contain_text("siklus 2")
+    walk.check(page, "cockpit-revision")
     _work_link(page, "Ubah draf").click()
     expect(page.get_by_text("Menyimpan membuat versi 2.")).to_be_visible()
     text = page.get_by_label("Teks (Markdown)")
@@ -353,6 +354,8 @@ def _revision_and_second_consultation(page: Page, walk: Walk) -> None:
     page.goto(COCKPIT)
     _gate(page, "version_published").get_by_role("link", name="Terbitkan versi").click()
     page.get_by_role("button", name="Terbitkan versi 2").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Terbitkan versi 2?")
+    walk.check(page, "publish-version-2-confirm")
     page.get_by_role("button", name="Ya, terbitkan versi 2").click()
     expect(page.locator("#versions")).not_to_contain_text("Terbitkan versi 2")
     _open_window(page, walk, "consultation-window-cycle-2")

@@ -29,6 +29,7 @@ from policies.lifecycle.models import Stage
 from policies.lifecycle.stages import allowed_targets
 from policies.lifecycle.timeline import past_cycles, timeline
 from policies.rollout import queries as rollout_queries
+from policies.rollout.actions import may_acknowledge
 from service.api.lifecycle import AdvanceIn
 from service.deps import SessionDep, SettingsDep
 from service.dispatch import StageDispatch, run_ui_url
@@ -117,6 +118,7 @@ def policy_page(slug: str, request: Request, session: PageReadSessionDep, actor:
             "next_stages": allowed_targets(from_stage=Stage(policy.stage)),
             "adoption": adoption,
             "acknowledged": acknowledged,
+            "may_acknowledge": may_acknowledge(actor),
             "versions": visible_versions(versions, actor=actor, policy=policy),
             "is_owner": is_owner(actor, policy=policy),
             "window": window,

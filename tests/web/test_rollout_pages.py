@@ -146,6 +146,20 @@ def test_the_reach_counts_the_acknowledgement_a_stakeholder_gives_on_the_policy_
     assert "1 dari 8.500" in web.get(SOCIALIZATION).text
 
 
+def test_only_those_the_domain_lets_acknowledge_are_offered_the_button(
+    web: TestClient, db: str, drafter: str, admin: str, moderator: str, evaluator: str
+) -> None:
+    to_socialization(db, actor=DRAFTER)
+    button = f'action="/policies/{SLUG}/acknowledge"'
+    for token in (drafter, admin, moderator, evaluator):
+        sign_in(web, token)
+        page = web.get(f"/policies/{SLUG}")
+        assert page.status_code == 200 and "Instrumen penetapan" in page.text
+        assert button not in page.text, token  # the button would only lead to a 403 page
+        refused = post_form(web, f"/policies/{SLUG}/acknowledge", {}, page=f"/policies/{SLUG}")
+        assert refused.status_code == 403  # the domain refuses them, so the page does not offer it
+
+
 def test_mentoring_pairs_are_added_by_the_unit_and_read_without_nips_by_others(
     web: TestClient, db: str, drafter: str, stakeholder: str
 ) -> None:

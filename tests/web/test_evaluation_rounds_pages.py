@@ -131,6 +131,12 @@ def test_opening_offers_the_default_length_and_refuses_a_past_date_next_to_its_f
     )
     assert many.status_code == 422 and '<p class="error" id="reminder_max-error">' in many.text
     assert 'value="99"' in many.text
+    both = send(web, ROUNDS, {"closes_at": "31-02", "reminder_max": "99", "reminder_interval_days": "0"})
+    assert both.status_code == 422  # every bad field at once, with a summary linking to each
+    assert set(both.context["errors"]) == {"closes_at", "reminder_max", "reminder_interval_days"}  # type: ignore[attr-defined]
+    summary = both.text.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#reminder_max"' in summary and 'href="#reminder_interval_days"' in summary
+    assert 'href="#closes_at"' in summary and 'value="0"' in both.text
     open_by_page(web)
     running = web.get(ROUNDS)
     assert running.context["current"] is not None and 'id="count-population">0<' in running.text  # type: ignore[attr-defined]

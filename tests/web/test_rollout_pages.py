@@ -48,7 +48,11 @@ def test_the_adoption_is_checked_then_confirmed_then_shown(web: TestClient, db: 
     bad = post_form(web, ADOPTION, {**GOOD_ADOPTION, "number": "", "adopted_on": "30/09"}, page=ADOPTION)
     assert bad.status_code == 422
     errors = bad.context["errors"]  # type: ignore[attr-defined]
-    assert list(errors) == ["number"] and 'aria-describedby="number-error"' in bad.text
+    # Every bad field at once, each beside its field, and a summary above linking to each.
+    assert set(errors) == {"number", "adopted_on"} and 'aria-describedby="number-error"' in bad.text
+    assert 'aria-describedby="adopted_on-error"' in bad.text and 'id="error-summary"' in bad.text
+    assert 'href="#number"' in bad.text and 'href="#adopted_on"' in bad.text
+    assert 'value="30/09"' in bad.text
     assert 'value="Wali Kota Tangerang Selatan"' in bad.text and 'value="Peraturan Wali Kota"' in bad.text
     bad_date = post_form(web, ADOPTION, {**GOOD_ADOPTION, "adopted_on": "30/09"}, page=ADOPTION)
     assert bad_date.context["errors"] == {"adopted_on": "Isi tanggal dengan benar (hari, bulan, tahun)."}  # type: ignore[attr-defined]

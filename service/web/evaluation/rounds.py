@@ -31,7 +31,7 @@ from service.problems import status_of
 from service.web.confirm import ask_first
 from service.web.confirm import confirmed as confirmed_page
 from service.web.evaluation.uploads import PREVIEWED, confirmed, read_upload
-from service.web.forms import PageForm, text
+from service.web.forms import PageForm, errors_on, text
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -40,7 +40,6 @@ from service.web.render import (
     as_date,
     gettext,
     locale_of,
-    message_of,
     redirect,
     render,
     signed_in,
@@ -150,9 +149,7 @@ def _refused(
     """Show the page again with the refusal next to its field (or above the form) and the values kept."""
     session.rollback()
     context = _context(session, policy=get_policy(session, slug=policy.slug), actor=actor, tz=tz)
-    field = getattr(exc, "field", None)
-    where = field if field in fields else "form"
-    context.update(form=form, values=values, errors={where: message_of(request, exc)})
+    context.update(form=form, values=values, errors=errors_on(exc, locale=locale_of(request), fields=fields))
     return render(request, TEMPLATE, context, status_code=status_of(exc))
 
 

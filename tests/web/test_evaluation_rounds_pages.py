@@ -209,7 +209,10 @@ def test_closing_asks_for_confirmation_then_links_the_results_and_takes_a_recomm
     unconfirmed = send(web, f"{ROUNDS}/close", {"round_id": str(survey.id)})
     assert unconfirmed.status_code == 200 and unconfirmed.template.name == "web/confirm.html"  # type: ignore[attr-defined]
     assert "Tutup putaran survei 1 untuk" in unconfirmed.text and "0 jawaban dari 0" in unconfirmed.text
-    assert f'name="round_id" value="{survey.id}"' in unconfirmed.text and 'name="confirm" value="1"' in unconfirmed.text
+    assert (
+        f'name="round_id" value="{survey.id}"' in unconfirmed.text
+        and 'name="confirm" value="1"' in unconfirmed.text
+    )
     assert the_round(db).closed_at is None  # asking first closes nothing
     closed = send(
         web, f"{ROUNDS}/close", {"round_id": str(survey.id), "confirm": "1"}, follow_redirects=False

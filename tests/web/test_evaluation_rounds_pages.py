@@ -218,6 +218,8 @@ def test_closing_asks_for_confirmation_then_links_the_results_and_takes_a_recomm
         web, f"{ROUNDS}/close", {"round_id": str(survey.id), "confirm": "1"}, follow_redirects=False
     )
     assert closed.status_code == 303
+    again = send(web, f"{ROUNDS}/close", {"round_id": str(survey.id)}, follow_redirects=False)
+    assert again.status_code == 303  # already closed: nothing left to confirm
     page = web.get(ROUNDS)
     assert f'href="/evaluation/rounds/{survey.id}/report"' in page.text and page.context["can_open"]  # type: ignore[attr-defined]
     path = f"/policies/{SLUG}/evaluation/recommendations"

@@ -291,6 +291,8 @@ def close_round(
     try:
         survey = _round_of(session, policy=policy, form=form)
         round_id, number, title = survey.id or 0, survey.number, policy.title
+        # A round closed meanwhile (by its closing time or a colleague) has nothing left to confirm.
+        already = survey.closed_at is not None
         counts = views.round_counts(session, round_id=round_id)
         rounds.close_round(session, actor=me, round_id=round_id)
     except DomainError as exc:
@@ -305,7 +307,7 @@ def close_round(
             tz=settings.timezone,
             fields=frozenset(),
         )
-    if not confirmed_page(form):
+    if not already and not confirmed_page(form):
         _ = gettext(request)
         locale = locale_of(request)
         return ask_first(

@@ -139,6 +139,11 @@ def require_owner(actor: Actor | None, *, policy: Policy) -> Actor:
 CONSULTATION_PART = {role: (text.in_consultation, text.in_consultation_en) for role, text in ROLES.items()}
 
 
+def is_stakeholder(actor: Actor | None) -> bool:
+    """Tell whether the actor speaks as a stakeholder (comments, votes, acknowledges): admins do not."""
+    return actor is not None and actor.role is Role.STAKEHOLDER
+
+
 def require_stakeholder(
     actor: Actor | None,
     *,
@@ -147,7 +152,7 @@ def require_stakeholder(
 ) -> Actor:
     """Refuse anyone but a stakeholder account, admins included; `doing` names the act (id, en)."""
     actor = require_actor(actor)
-    if actor.role is not Role.STAKEHOLDER:
+    if not is_stakeholder(actor):
         role = ROLES[Role(actor.role)]
         part_id, part_en = (instead or {}).get(
             Role(actor.role), (f"akun ini berperan {role.name}", f"this is a {role.name_en} account")

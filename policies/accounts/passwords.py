@@ -15,6 +15,7 @@ from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from policies.core.errors import InvalidInput
+from policies.core.i18n import format_number
 
 MIN_PASSWORD_LENGTH = 8
 # The column's size (policies/accounts/models.py) and the API schemas' limit.
@@ -58,15 +59,15 @@ def check_new_password(password: str, *, email: str = "", name: str = "") -> Non
     """Refuse a password an attacker would try first, saying why in Indonesian and English."""
     if len(password) > MAX_PASSWORD_LENGTH:
         raise _refuse(
-            f"Kata sandi paling panjang {MAX_PASSWORD_LENGTH} karakter.",
-            f"The password may be at most {MAX_PASSWORD_LENGTH} characters long.",
+            f"Kata sandi paling panjang {format_number(MAX_PASSWORD_LENGTH)} karakter.",
+            f"The password may be at most {format_number(MAX_PASSWORD_LENGTH, locale='en')} characters long.",
         )
     if not password.strip():
         raise _refuse("Kata sandi tidak boleh hanya berisi spasi.", "The password cannot be only spaces.")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise _refuse(
-            f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.",
-            f"The password needs at least {MIN_PASSWORD_LENGTH} characters.",
+            f"Kata sandi minimal {format_number(MIN_PASSWORD_LENGTH)} karakter.",
+            f"The password needs at least {format_number(MIN_PASSWORD_LENGTH, locale='en')} characters.",
         )
     folded = password.strip().casefold()
     email = email.strip().casefold()

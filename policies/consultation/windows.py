@@ -13,7 +13,7 @@ from policies.consultation.reminders import follow_deadline, retire_deadline_rem
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
 from policies.core.fields import TextField
-from policies.core.i18n import format_datetime
+from policies.core.i18n import format_datetime, format_number
 from policies.drafting.queries import get_version
 from policies.lifecycle import KindRules
 from policies.lifecycle.models import Policy, Stage
@@ -103,12 +103,13 @@ def open_window(
     if closes_at is None:
         closes_at = opens_at + timedelta(days=days or rules.min_consultation_days)
     length = (closes_at - opens_at).total_seconds() / 86400
-    if length + 1e-9 < rules.min_consultation_days:
+    least = rules.min_consultation_days
+    if length + 1e-9 < least:
         raise InvalidInput(
-            f"Jendela konsultasi minimal {rules.min_consultation_days} hari untuk jenis kebijakan "
-            f"ini; yang diminta {length:.1f} hari.",
-            en=f"A consultation window lasts at least {rules.min_consultation_days} days for this "
-            f"policy kind; {length:.1f} days were asked for.",
+            f"Jendela konsultasi minimal {format_number(least)} hari untuk jenis kebijakan ini; "
+            f"yang diminta {format_number(length, digits=1)} hari.",
+            en=f"A consultation window lasts at least {format_number(least, locale='en')} days for this "
+            f"policy kind; {format_number(length, locale='en', digits=1)} days were asked for.",
             field="closes_at",
         )
     existing = current_window(session, policy=policy)
@@ -209,10 +210,12 @@ def publish_report(
     missing = undisposed_in_cycle(session, policy=policy)
     if missing:
         raise Conflict(
-            f"{missing} masukan yang tampil, di semua jendela konsultasi siklus ini, belum diberi "
-            "tindak lanjut: laporan memuat jawaban atas setiap masukan, jadi jawab semuanya dahulu.",
-            en=f"{missing} visible comment(s), across every consultation window of this cycle, still "
-            "lack a disposition: the report answers every comment, so answer them all first.",
+            f"{format_number(missing)} masukan yang tampil, di semua jendela konsultasi siklus ini, "
+            "belum diberi tindak lanjut: laporan memuat jawaban atas setiap masukan, jadi jawab semuanya "
+            "dahulu.",
+            en=f"{format_number(missing, locale='en')} visible comment(s), across every consultation "
+            "window of this cycle, still lack a disposition: the report answers every comment, so "
+            "answer them all first.",
             missing=missing,
         )
     if window.closed_at is None:

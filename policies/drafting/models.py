@@ -57,7 +57,9 @@ class RevisionNote(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     policy_id: int = Field(foreign_key="policy.id", index=True)
     cycle: int = Field(description="The cycle whose draft the note informs.")
-    source: str = Field(max_length=20, description="comment, workshop_outcome, indicator or recommendation.")
+    source: str = Field(
+        max_length=20, description="comment, workshop_outcome, indicator, recommendation or drafter."
+    )
     source_id: int
     # One recommendation gives one note per reason ("indicator:jp_per_asn", "unsur:u8").
     reason_code: str = Field(max_length=120, default="")

@@ -178,9 +178,9 @@ def attach_revision_notes(session: Session, *, slug: str) -> str:
 class RevisionNotePublic(BaseModel):
     """A point the revision must consider, with its source and what it links to.
 
-    `link` holds `comment_id`, `workshop_outcome_id`, `indicator_id`/`indicator_code`, or for a
-    recommendation reason `recommendation_id`, `round_id`, `round_number` and `indicator_code` or
-    `unsur_code`.
+    `link` holds `comment_id`, `workshop_outcome_id`, `indicator_id`/`indicator_code`, nothing for
+    the drafter's own note, or for a recommendation reason `recommendation_id`, `round_id`,
+    `round_number` and `indicator_code` or `unsur_code`.
     """
 
     id: int
@@ -202,6 +202,8 @@ def _link(note: RevisionNote, rounds: dict[int, int], indicators: dict[int, str]
         return {"workshop_outcome_id": note.source_id}
     if note.source == "indicator":
         return {"indicator_id": note.source_id, "indicator_code": indicators.get(note.source_id)}
+    if note.source == "drafter":  # the drafter's own note: its detail names who wrote it
+        return {}
     kind, _, code = note.reason_code.partition(":")
     link: dict[str, Any] = {
         "recommendation_id": note.source_id,

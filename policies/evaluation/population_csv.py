@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from policies.core.errors import InvalidInput
+from policies.core.i18n import format_number
 from policies.evaluation.common import clean_csv
 
 NIP = re.compile(r"^\d{18}$")
@@ -58,7 +59,10 @@ def _problems(rec: dict[str, str], nip: str, seen: set[str]) -> list[Problem]:
     for column, longest in LIMITS.items():
         if len(rec.get(column, "")) > longest:
             problems.append(
-                (f"{column} lebih dari {longest} karakter", f"{column} is longer than {longest} characters")
+                (
+                    f"{column} lebih dari {format_number(longest)} karakter",
+                    f"{column} is longer than {format_number(longest, locale='en')} characters",
+                )
             )
     if rec.get("email") and not EMAIL.match(rec["email"]):
         problems.append((f"email '{rec['email']}' tidak valid", f"email '{rec['email']}' is not valid"))
@@ -97,8 +101,8 @@ def _rows(sample: str, dialect: type[csv.Dialect] | csv.Dialect) -> PopulationRo
             read.accepted.append(person)
         if len(read.accepted) + len(read.rejected) > MAX_ROWS:
             raise InvalidInput(
-                f"CSV paling banyak {MAX_ROWS} baris.",
-                en=f"The CSV may have at most {MAX_ROWS} rows.",
+                f"CSV paling banyak {format_number(MAX_ROWS)} baris.",
+                en=f"The CSV may have at most {format_number(MAX_ROWS, locale='en')} rows.",
                 field="file",
             )
     return read
@@ -134,8 +138,10 @@ def _shown(rejected: list[RejectedRow], *, locale: str) -> str:
         for reason in row.reasons
     ]
     text = "; ".join(errors[:10])
-    more = len(errors) - 10
-    return text + (f"; {'and' if en else 'dan'} {more} {'more' if en else 'lainnya'}" if more > 0 else "")
+    more = format_number(len(errors) - 10, locale=locale)
+    return text + (
+        f"; {'and' if en else 'dan'} {more} {'more' if en else 'lainnya'}" if len(errors) > 10 else ""
+    )
 
 
 def refuse_rejected(read: PopulationRows) -> None:

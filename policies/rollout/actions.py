@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from policies.accounts.access import Actor, require_stakeholder
+from policies.accounts.access import Actor, is_stakeholder, require_stakeholder
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound
 from policies.core.fields import TextField, clean_texts
@@ -191,10 +191,16 @@ def record_session_attendance(
     return row
 
 
+def may_acknowledge(actor: Actor | None) -> bool:
+    """Tell whether the actor may confirm having read an adopted policy: stakeholders only."""
+    return is_stakeholder(actor)
+
+
 def acknowledge(
     session: Session, *, actor: Actor | None, slug: str, now: datetime | None = None
 ) -> Acknowledgement:
     """Record that the actor has read the adopted version; doing it twice returns the first."""
+    # require_stakeholder refuses exactly those may_acknowledge leaves out, with the reason.
     actor = require_stakeholder(actor, doing=("mengonfirmasi telah membaca", "acknowledge having read"))
     if actor.id is None:
         raise InvalidInput(

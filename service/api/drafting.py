@@ -11,7 +11,9 @@ from sqlmodel import Session
 
 from policies.drafting import queries as drafting_queries
 from policies.drafting.models import DraftVersion
+from policies.drafting.notes import MAX_NOTE_CHARS, write_revision_note
 from policies.drafting.reading import readable_version, visible_versions
+from policies.drafting.revision import RevisionNotePublic, notes_of
 from policies.drafting.versions import (
     MAX_BODY_CHARS,
     create_version,
@@ -36,6 +38,14 @@ class VersionCreate(BaseModel):
     body: Text = Field(min_length=1, max_length=MAX_BODY_CHARS)
     change_note: Text = Field(default="", max_length=4000)
     title: Line | None = Field(default=None, max_length=400)
+
+
+class RevisionNoteIn(BaseModel):
+    """The drafter's own revision note, optionally on one clause (by its key)."""
+
+    summary: Text = Field(min_length=1, max_length=MAX_NOTE_CHARS)
+    summary_en: Text = Field(default="", max_length=MAX_NOTE_CHARS)
+    clause_key: Line | None = Field(default=None, max_length=40)
 
 
 class ClausePublic(ReadModel):
@@ -158,3 +168,17 @@ def diff(
         readable_version(session, actor=viewer, slug=slug, number=number)
     changes = diff_versions(session, slug=slug, old=from_, new=to)
     return DiffPublic(from_version=from_, to_version=to, clauses=changes)
+
+
+@router.post(
+    "/policies/{slug}/revision-notes",
+    status_code=201,
+    response_model=RevisionNotePublic,
+    dependencies=[IDEMPOTENT],
+)
+def add_revision_note(
+    slug: SlugPath, payload: RevisionNoteIn, actor: ActorDep, session: SessionDep
+) -> RevisionNotePublic:
+    """Add the drafter's own note to the cycle being revised (the owning unit, revision stage only)."""
+    note = write_revision_note(session, actor=actor, slug=slug, **payload.model_dump())
+    return next(n for n in notes_of(session, slug=slug, cycle=note.cycle) if n.id == note.id)

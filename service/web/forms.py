@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 
@@ -124,6 +124,18 @@ def errors_of(exc: DomainError, *, locale: str, where: str = "form") -> dict[str
     if isinstance(exc, FormRefused):
         return {name: refused.in_language(locale)[1] for name, refused in exc.refusals.items()}
     return {getattr(exc, "field", None) or where: exc.in_language(locale)[1]}
+
+
+def errors_on(
+    exc: DomainError, *, locale: str, fields: Mapping[str, str] | Collection[str], where: str = "form"
+) -> dict[str, str]:
+    """Return every refusal of a form placed on the page's fields (a mapping renames API fields to
+    the page's); one the form has no field for goes under `where`."""
+    placed: dict[str, str] = {}
+    for name, said in errors_of(exc, locale=locale, where=where).items():
+        spot = fields.get(name) if isinstance(fields, Mapping) else (name if name in fields else None)
+        placed.setdefault(spot or where, said)
+    return placed
 
 
 def text(

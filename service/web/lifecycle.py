@@ -19,8 +19,8 @@ from policies.core.errors import (
     TransitionNotAllowed,
 )
 from policies.core.settings import Settings
+from policies.drafting import notes, revision
 from policies.drafting import queries as drafting_queries
-from policies.drafting import revision
 from policies.drafting.reading import is_owner, visible_versions
 from policies.evaluation.views import rounds_page
 from policies.lifecycle import overview, queries
@@ -29,11 +29,14 @@ from policies.lifecycle.models import Stage
 from policies.lifecycle.stages import allowed_targets
 from policies.lifecycle.timeline import past_cycles, timeline
 from policies.rollout import queries as rollout_queries
+from policies.rollout.actions import may_acknowledge
+from service.api.drafting import RevisionNoteIn
 from service.api.lifecycle import AdvanceIn
 from service.deps import SessionDep, SettingsDep
 from service.dispatch import StageDispatch, run_ui_url
+from service.problems import status_of
 from service.web.confirm import ask_first, confirmed
-from service.web.forms import PageForm
+from service.web.forms import PageForm, errors_on
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -117,6 +120,7 @@ def policy_page(slug: str, request: Request, session: PageReadSessionDep, actor:
             "next_stages": allowed_targets(from_stage=Stage(policy.stage)),
             "adoption": adoption,
             "acknowledged": acknowledged,
+            "may_acknowledge": may_acknowledge(actor),
             "versions": visible_versions(versions, actor=actor, policy=policy),
             "is_owner": is_owner(actor, policy=policy),
             "window": window,
@@ -228,3 +232,30 @@ def post_advance(
         )
     StageDispatch(background, settings=settings, slug=slug)(event)  # to Prefect once committed
     return redirect(request, f"/policies/{slug}/cockpit#history")
+
+
+NOTE_FORM = PageForm(RevisionNoteIn, texts=(notes.NOTE_FIELD, notes.NOTE_EN_FIELD))
+NOTE_FIELDS = frozenset({"summary", "summary_en", "clause_key"})
+
+
+@router.post("/policies/{slug}/revision-notes", name="revision_note")
+def post_revision_note(
+    slug: str,
+    request: Request,
+    form: FormDep,
+    session: SessionDep,
+    actor: PageActorDep,
+    settings: SettingsDep,
+) -> Response:
+    """Add the drafter's own revision note from the cockpit; a refusal shows beside its field."""
+    me = require_owner(signed_in(actor), policy=queries.get_policy(session, slug=slug))
+    try:
+        payload = NOTE_FORM.parse(form)
+        note = notes.write_revision_note(session, actor=me, slug=slug, **payload.model_dump())
+    except DomainError as exc:
+        session.rollback()
+        context = _cockpit_context(session, slug, settings)
+        context["note_values"] = {k: str(form.get(k, "")) for k in NOTE_FIELDS}
+        context["note_errors"] = errors_on(exc, locale=locale_of(request), fields=NOTE_FIELDS)
+        return render(request, "web/cockpit.html", context, status_code=status_of(exc))
+    return redirect(request, f"/policies/{slug}/cockpit#note-{note.id}")

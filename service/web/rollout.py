@@ -27,13 +27,13 @@ from service.api.params import IdPath
 from service.api.rollout import AdoptionIn, MentoringIn, SessionAttendeeIn, SessionIn
 from service.deps import SessionDep, SettingsDep
 from service.problems import status_of
-from service.web.forms import PageForm
+from service.web.forms import PageForm, errors_on
 from service.web.render import (
     FormDep,
     PageActorDep,
     PageReadSessionDep,
     PageRoute,
-    message_of,
+    locale_of,
     redirect,
     render,
     signed_in,
@@ -83,10 +83,7 @@ def _refused(
     """Show the page again with the refusal beside its field (or above the form) and the values kept."""
     session.rollback()
     page = context()
-    field = getattr(exc, "field", None)
-    page.update(
-        form=form, values=values, errors={field if field in fields else "form": message_of(request, exc)}
-    )
+    page.update(form=form, values=values, errors=errors_on(exc, locale=locale_of(request), fields=fields))
     return render(request, template, page, status_code=status_of(exc))
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
+from policies.core.db import unit_of_work
+from policies.lifecycle.models import Policy, Stage
 from tests.service.conftest import SLUG, auth, open_consultation, problem_of
 
 URL = f"/api/v1/policies/{SLUG}/versions"
@@ -122,3 +125,31 @@ def test_read_and_diff_refusals(client: TestClient, drafter_token: str) -> None:
         client.get(f"/api/v1/policies/{SLUG}/diff", params={"to": 0}), 422, "validation-error"
     )
     assert {e["field"] for e in missing["errors"]} == {"from", "to"}
+
+
+def test_the_drafter_writes_a_revision_note_in_revision_and_reads_it_with_the_others(
+    client: TestClient, db: str, drafter_token: str, other_drafter_token: str
+) -> None:
+    notes_url = f"/api/v1/policies/{SLUG}/revision-notes"
+    early = client.post(notes_url, headers=auth(drafter_token), json={"summary": "Terlalu awal."})
+    problem_of(early, 409, "conflict")
+    with unit_of_work(db) as s:  # the drafter has taken the policy into revision (set up)
+        policy = s.exec(select(Policy).where(Policy.slug == SLUG)).one()
+        policy.stage, policy.cycle = Stage.REVISION, 2
+        s.add(policy)
+    theirs = client.post(notes_url, headers=auth(other_drafter_token), json={"summary": "Bukan unit saya."})
+    assert theirs.status_code == 403
+    blank = client.post(notes_url, headers=auth(drafter_token), json={"summary": ""})
+    assert blank.status_code == 422
+    made = client.post(
+        notes_url, headers=auth(drafter_token), json={"summary": "Selaraskan dengan PP 11/2017."}
+    )
+    assert made.status_code == 201, made.text
+    note = made.json()
+    assert (note["source"], note["cycle"], note["summary_en"]) == (
+        "drafter",
+        2,
+        "Selaraskan dengan PP 11/2017.",
+    )
+    listed = client.get(notes_url, params={"cycle": 2}).json()["items"]
+    assert [n["id"] for n in listed] == [note["id"]]

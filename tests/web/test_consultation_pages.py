@@ -48,6 +48,11 @@ def _ready_for_a_window(web: TestClient, token: str, *, in_workshop: bool = Fals
     assert web.post(f"/api/v1/policies/{SLUG}/versions/1/publish", headers=headers).is_success
 
 
+def _window_count(db: str) -> int:
+    with unit_of_work(db) as s:
+        return len(s.exec(select(ConsultationWindow)).all())
+
+
 def _window(db: str) -> ConsultationWindow:
     with unit_of_work(db) as s:
         window = s.exec(select(ConsultationWindow)).one()
@@ -163,6 +168,23 @@ def test_opening_a_window_prefills_and_enforces_the_kinds_minimum(
     english = web.get(WINDOWS).text
     assert "<h1>Consultation windows: " in english and "Extend the window" in english
     assert "at least 21 days" in english
+
+
+def test_opening_a_window_shows_every_bad_field_at_once_with_a_summary(
+    web: TestClient, drafter: str, db: str
+) -> None:
+    _ready_for_a_window(web, drafter)
+    sign_in(web, drafter)
+    bad = post_form(
+        web, f"{WINDOWS}/open", {"version_number": "1", "days": "sebulan", "opens_at": "besok"}, page=WINDOWS
+    )
+    assert bad.status_code == 422
+    assert set(bad.context["errors"]) == {"days", "opens_at"}  # type: ignore[attr-defined]
+    assert 'id="days-error"' in bad.text and 'id="opens_at-error"' in bad.text
+    summary = bad.text.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#days"' in summary and 'href="#opens_at"' in summary
+    assert 'value="sebulan"' in bad.text and 'value="besok"' in bad.text  # values kept
+    assert _window_count(db) == 0
 
 
 def test_extending_and_closing_early_from_the_page(web: TestClient, drafter: str, db: str) -> None:

@@ -78,9 +78,12 @@ def test_an_indicator_takes_indonesian_numbers_and_refuses_a_bad_one_next_to_its
 ) -> None:
     bad = send(web, PAGE, {**NEW, "target": "banyak", "code": "JP"})
     assert bad.status_code == 422
+    # Both bad fields at once, each beside its field, and a summary above linking to each.
     assert (
-        '<p class="error" id="code-error">' in bad.text or '<p class="error" id="target-error">' in bad.text
+        '<p class="error" id="code-error">' in bad.text and '<p class="error" id="target-error">' in bad.text
     )
+    summary = bad.text.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#code"' in summary and 'href="#target"' in summary
     assert 'value="banyak"' in bad.text and 'value="Jam pelajaran per ASN"' in bad.text  # values kept
     infinite = send(web, PAGE, {**NEW, "target": "inf"})
     assert infinite.status_code == 422 and '<p class="error" id="target-error">' in infinite.text

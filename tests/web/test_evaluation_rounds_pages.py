@@ -131,6 +131,12 @@ def test_opening_offers_the_default_length_and_refuses_a_past_date_next_to_its_f
     )
     assert many.status_code == 422 and '<p class="error" id="reminder_max-error">' in many.text
     assert 'value="99"' in many.text
+    both = send(web, ROUNDS, {"closes_at": "31-02", "reminder_max": "99", "reminder_interval_days": "0"})
+    assert both.status_code == 422  # every bad field at once, with a summary linking to each
+    assert set(both.context["errors"]) == {"closes_at", "reminder_max", "reminder_interval_days"}  # type: ignore[attr-defined]
+    summary = both.text.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#reminder_max"' in summary and 'href="#reminder_interval_days"' in summary
+    assert 'href="#closes_at"' in summary and 'value="0"' in both.text
     open_by_page(web)
     running = web.get(ROUNDS)
     assert running.context["current"] is not None and 'id="count-population">0<' in running.text  # type: ignore[attr-defined]
@@ -198,13 +204,22 @@ def test_closing_asks_for_confirmation_then_links_the_results_and_takes_a_recomm
 ) -> None:
     open_by_page(web)
     survey = the_round(db)
+    page = web.get(ROUNDS)
+    assert 'type="checkbox" name="confirm"' not in page.text  # the shared confirmation page asks instead
     unconfirmed = send(web, f"{ROUNDS}/close", {"round_id": str(survey.id)})
-    assert unconfirmed.status_code == 422 and '<p class="error" id="confirm-error">' in unconfirmed.text
-    assert the_round(db).closed_at is None
+    assert unconfirmed.status_code == 200 and unconfirmed.template.name == "web/confirm.html"  # type: ignore[attr-defined]
+    assert "Tutup putaran survei 1 untuk" in unconfirmed.text and "0 jawaban dari 0" in unconfirmed.text
+    assert (
+        f'name="round_id" value="{survey.id}"' in unconfirmed.text
+        and 'name="confirm" value="1"' in unconfirmed.text
+    )
+    assert the_round(db).closed_at is None  # asking first closes nothing
     closed = send(
         web, f"{ROUNDS}/close", {"round_id": str(survey.id), "confirm": "1"}, follow_redirects=False
     )
     assert closed.status_code == 303
+    again = send(web, f"{ROUNDS}/close", {"round_id": str(survey.id)}, follow_redirects=False)
+    assert again.status_code == 303  # already closed: nothing left to confirm
     page = web.get(ROUNDS)
     assert f'href="/evaluation/rounds/{survey.id}/report"' in page.text and page.context["can_open"]  # type: ignore[attr-defined]
     path = f"/policies/{SLUG}/evaluation/recommendations"

@@ -66,6 +66,7 @@ FORMS: dict[str, dict[str, str]] = {
     },
     "/policies/{slug}/evaluation/measurements": {"indicator_id": "1", "value": "75,5"},
     "/policies/{slug}/evaluation/measurements/import": {},
+    "/policies/{slug}/revision-notes": {"summary": "Catatan revisi uji."},
     "/verify-email/resend": {},
     "/logout": {},
 }
@@ -90,6 +91,7 @@ OWNER_FORMS = {
     "/policies/{slug}/versions/{number}/discard",
     "/policies/{slug}/consultation/{window_action}",
     "/policies/{slug}/consultation/report/publish",
+    "/policies/{slug}/revision-notes",
 }
 # The evaluation's work: admins and the policy's unit's evaluators and drafters; a recommendation is the
 # evaluators' (and admins') alone, since the drafter decides on it.

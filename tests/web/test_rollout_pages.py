@@ -48,7 +48,11 @@ def test_the_adoption_is_checked_then_confirmed_then_shown(web: TestClient, db: 
     bad = post_form(web, ADOPTION, {**GOOD_ADOPTION, "number": "", "adopted_on": "30/09"}, page=ADOPTION)
     assert bad.status_code == 422
     errors = bad.context["errors"]  # type: ignore[attr-defined]
-    assert list(errors) == ["number"] and 'aria-describedby="number-error"' in bad.text
+    # Every bad field at once, each beside its field, and a summary above linking to each.
+    assert set(errors) == {"number", "adopted_on"} and 'aria-describedby="number-error"' in bad.text
+    assert 'aria-describedby="adopted_on-error"' in bad.text and 'id="error-summary"' in bad.text
+    assert 'href="#number"' in bad.text and 'href="#adopted_on"' in bad.text
+    assert 'value="30/09"' in bad.text
     assert 'value="Wali Kota Tangerang Selatan"' in bad.text and 'value="Peraturan Wali Kota"' in bad.text
     bad_date = post_form(web, ADOPTION, {**GOOD_ADOPTION, "adopted_on": "30/09"}, page=ADOPTION)
     assert bad_date.context["errors"] == {"adopted_on": "Isi tanggal dengan benar (hari, bulan, tahun)."}  # type: ignore[attr-defined]
@@ -144,6 +148,20 @@ def test_the_reach_counts_the_acknowledgement_a_stakeholder_gives_on_the_policy_
     reach = web.get(SOCIALIZATION).context["reach"]  # type: ignore[attr-defined]
     assert (reach.acknowledgements, reach.audience_size) == (1, 8500)
     assert "1 dari 8.500" in web.get(SOCIALIZATION).text
+
+
+def test_only_those_the_domain_lets_acknowledge_are_offered_the_button(
+    web: TestClient, db: str, drafter: str, admin: str, moderator: str, evaluator: str
+) -> None:
+    to_socialization(db, actor=DRAFTER)
+    button = f'action="/policies/{SLUG}/acknowledge"'
+    for token in (drafter, admin, moderator, evaluator):
+        sign_in(web, token)
+        page = web.get(f"/policies/{SLUG}")
+        assert page.status_code == 200 and "Instrumen penetapan" in page.text
+        assert button not in page.text, token  # the button would only lead to a 403 page
+        refused = post_form(web, f"/policies/{SLUG}/acknowledge", {}, page=f"/policies/{SLUG}")
+        assert refused.status_code == 403  # the domain refuses them, so the page does not offer it
 
 
 def test_mentoring_pairs_are_added_by_the_unit_and_read_without_nips_by_others(

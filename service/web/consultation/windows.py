@@ -25,14 +25,14 @@ from policies.lifecycle.models import Policy
 from service.api.consultation.windows import WindowClose, WindowExtend, WindowOpen
 from service.deps import SessionDep, SettingsDep
 from service.problems import status_of
-from service.web.forms import PageForm
+from service.web.forms import PageForm, errors_on
 from service.web.render import (
     FormDep,
     PageActorDep,
     PageReadSessionDep,
     PageRoute,
     as_local_datetime,
-    message_of,
+    locale_of,
     redirect,
     render,
     signed_in,
@@ -173,11 +173,11 @@ def post_window_action(
         context = consultation_context(
             session, policy=queries.get_policy(session, slug=slug), tz=settings.timezone
         )
-        field = FORM_FIELDS[action].get(getattr(exc, "field", None) or "", "form")
         context.update(
             form=action,
             values={k: str(v) for k, v in form.items() if k != "csrf_token"},
-            errors={field: message_of(request, exc)},
+            # Every refused field at once, each beside its field; the summary above links to them.
+            errors=errors_on(exc, locale=locale_of(request), fields=FORM_FIELDS[action]),
         )
         return render(request, "web/consultation.html", context, status_code=status_of(exc))
     return redirect(request, f"/policies/{slug}/consultation#windows")

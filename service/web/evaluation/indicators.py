@@ -21,13 +21,13 @@ from service.deps import SessionDep
 from service.problems import status_of
 from service.web.evaluation.rounds import staff
 from service.web.evaluation.uploads import PREVIEWED, confirmed, read_upload
-from service.web.forms import PageForm, text
+from service.web.forms import PageForm, errors_on, text
 from service.web.render import (
     FormDep,
     PageActorDep,
     PageReadSessionDep,
     PageRoute,
-    message_of,
+    locale_of,
     redirect,
     render,
 )
@@ -133,10 +133,7 @@ def _refused(
     """Show the page again with the refusal next to its field (or above the form) and the values kept."""
     session.rollback()
     context = _context(session, policy=get_policy(session, slug=slug), actor=actor)
-    field = getattr(exc, "field", None)
-    context.update(
-        form=form, values=values, errors={field if field in fields else "form": message_of(request, exc)}
-    )
+    context.update(form=form, values=values, errors=errors_on(exc, locale=locale_of(request), fields=fields))
     return render(request, TEMPLATE, context, status_code=status_of(exc))
 
 

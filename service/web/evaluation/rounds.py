@@ -15,7 +15,8 @@ from starlette.responses import Response
 from policies.accounts.access import Actor
 from policies.accounts.models import Role
 from policies.core.db import utcnow
-from policies.core.errors import DomainError, InvalidInput, NotFound
+from policies.core.errors import DomainError, NotFound
+from policies.core.i18n import format_number
 from policies.core.secret_key import ensure_secret_key
 from policies.evaluation import population, queries, recommend, rounds, views
 from policies.evaluation.common import require_evaluator
@@ -27,15 +28,18 @@ from service.api.evaluation.schemas import RoundIn
 from service.api.params import MAX_ID
 from service.deps import SessionDep, SettingsDep
 from service.problems import status_of
+from service.web.confirm import ask_first
+from service.web.confirm import confirmed as confirmed_page
 from service.web.evaluation.uploads import PREVIEWED, confirmed, read_upload
-from service.web.forms import PageForm, text
+from service.web.forms import PageForm, errors_on, text
 from service.web.render import (
     FormDep,
     PageActorDep,
     PageReadSessionDep,
     PageRoute,
     as_date,
-    message_of,
+    gettext,
+    locale_of,
     redirect,
     render,
     signed_in,
@@ -145,9 +149,7 @@ def _refused(
     """Show the page again with the refusal next to its field (or above the form) and the values kept."""
     session.rollback()
     context = _context(session, policy=get_policy(session, slug=policy.slug), actor=actor, tz=tz)
-    field = getattr(exc, "field", None)
-    where = field if field in fields else "form"
-    context.update(form=form, values=values, errors={where: message_of(request, exc)})
+    context.update(form=form, values=values, errors=errors_on(exc, locale=locale_of(request), fields=fields))
     return render(request, TEMPLATE, context, status_code=status_of(exc))
 
 
@@ -284,17 +286,15 @@ def close_round(
     actor: PageActorDep,
     settings: SettingsDep,
 ) -> Response:
-    """Close the running round once the evaluator has ticked the confirmation; its results are published."""
+    """Close the running round after its confirmation page; its results are published."""
     policy, me = staff(session, slug=slug, actor=actor)
     try:
         survey = _round_of(session, policy=policy, form=form)
-        if form.get("confirm") != "1":
-            raise InvalidInput(
-                "Centang konfirmasi untuk menutup putaran: putaran yang ditutup tidak dapat dibuka lagi.",
-                en="Tick the confirmation to close the round: a closed round cannot be opened again.",
-                field="confirm",
-            )
-        rounds.close_round(session, actor=me, round_id=survey.id)  # type: ignore[arg-type]
+        round_id, number, title = survey.id or 0, survey.number, policy.title
+        # A round closed meanwhile (by its closing time or a colleague) has nothing left to confirm.
+        already = survey.closed_at is not None
+        counts = views.round_counts(session, round_id=round_id)
+        rounds.close_round(session, actor=me, round_id=round_id)
     except DomainError as exc:
         return _refused(
             request,
@@ -305,9 +305,33 @@ def close_round(
             form={"action": "close"},
             values={},
             tz=settings.timezone,
-            fields=frozenset({"confirm"}),
+            fields=frozenset(),
         )
-    return redirect(request, f"{rounds_path(slug)}#round-{survey.id}")
+    if not already and not confirmed_page(form):
+        _ = gettext(request)
+        locale = locale_of(request)
+        return ask_first(
+            request,
+            session,
+            title=_("Close survey round %(n)d of %(title)s?") % {"n": number, "title": title},
+            consequence=_(
+                "Closing computes the results and publishes the report at once; respondents can no "
+                "longer answer and the round cannot be opened again."
+            ),
+            details=[
+                _("%(answered)s answers of %(population)s (target sample %(target)s)")
+                % {
+                    "answered": format_number(counts.responses, locale=locale),
+                    "population": format_number(counts.population, locale=locale),
+                    "target": format_number(counts.target_sample, locale=locale),
+                }
+            ],
+            action=f"{rounds_path(slug)}/close",
+            fields={"round_id": str(round_id)},
+            button=_("Yes, close the round"),
+            back=f"{rounds_path(slug)}#current",
+        )
+    return redirect(request, f"{rounds_path(slug)}#round-{round_id}")
 
 
 @router.post("/policies/{slug}/evaluation/recommendations", name="evaluation_recommend")

@@ -323,8 +323,10 @@ def _evaluation(browser: Browser, server: str, walk: Walk, mailbox: tuple[Mailbo
 
         ev.reload()
         expect(ev.locator("#count-responded")).to_have_text("2")
-        ev.get_by_label(re.compile("Saya mengonfirmasi penutupan putaran survei 1")).check()
-        ev.get_by_role("button", name="Tutup putaran").click()
+        ev.get_by_role("button", name="Tutup putaran…").click()
+        expect(ev.get_by_role("heading", name=re.compile("Tutup putaran survei 1 untuk"))).to_be_visible()
+        walk.check(ev, "evaluation-round-close-confirm")
+        ev.get_by_role("button", name="Ya, tutup putaran").click()
         closed = ev.locator("article", has=ev.get_by_role("heading", name="Survei putaran 1", exact=True))
         expect(closed).to_contain_text("2 jawaban dari 2")
         closed.get_by_label("Rekomendasi Anda (Bahasa Indonesia)").fill("Perluas pelatihan daring bagi guru.")

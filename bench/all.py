@@ -22,9 +22,11 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "flows": ([], ["--policies", "20", "--runs", "3"]),
     "evaluation": ([], ["--responses", "1000", "--runs", "2"]),
     "pages": ([], ["--comments", "1000", "--runs", "20"]),
+    "advance_notices": ([], ["--stakeholders", "200", "--runs", "1"]),
+    "page_weight": ([], ["--clauses", "20", "--comments", "200", "--loads", "1"]),
 }
 # Benches that take a database URL instead of running both backends themselves.
-URL_BENCHES = {"evaluation", "pages"}
+URL_BENCHES = {"evaluation", "pages", "advance_notices", "page_weight"}
 MISSED_MARKERS = ("TOO SLOW", "MISSED")
 
 

@@ -88,7 +88,7 @@ class Campaign(SQLModel, table=True):
     # No FK: campaign and comment would reference each other, a cycle some DDL cannot order.
     representative_comment_id: int
     representative_text: str = text_col()
-    # No member count here: it is counted when listed (policies/consultation/queries/campaigns.py, campaign_size).
+    # No member count here: it is counted when listed (consultation/queries/campaigns.py, campaign_size).
     created_at: datetime = created_at_col()
 
 

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from policies.core.db import unit_of_work
 from policies.drafting.queries import latest_version
+from policies.evaluation.models import SurveyRound
 from policies.lifecycle.queries import get_policy
 from policies.rollout.models import Adoption
 from tests.second_cycle import FIRST_ANSWERED, FIRST_HIDDEN, SECOND_COMMENT, SLUG, second_consultation
@@ -33,8 +34,8 @@ def test_triage_lists_an_earlier_cycles_comments_by_its_cycle(web: TestClient, d
         assert web.get(f"/policies/{SLUG}/triage", params={"cycle": junk}).status_code == 200
 
 
-def test_every_cycles_adoption_stays_on_the_policy_page(web: TestClient, db: str) -> None:
-    """Cycle 2's adoption does not push cycle 1's instrument off the page: each keeps its anchor."""
+def test_every_cycles_adoption_and_survey_round_stay_on_the_policy_page(web: TestClient, db: str) -> None:
+    """Cycle 2's adoption does not push cycle 1's instrument off the page, nor its survey round's report."""
     second_consultation(db)
     with unit_of_work(db) as s:
         policy = get_policy(s, slug=SLUG)
@@ -58,3 +59,8 @@ def test_every_cycles_adoption_stays_on_the_policy_page(web: TestClient, db: str
     assert page.status_code == 200
     assert "Nomor 7 Tahun 2027," in page.text and f"Nomor {first_number}," in page.text
     assert 'id="adoption-cycle-1"' in page.text and 'id="adoption-cycle-2"' in page.text
+    with unit_of_work(db) as s:
+        (first_round,) = s.exec(select(SurveyRound.id).where(SurveyRound.cycle == 1)).all()
+    address = f"/evaluation/rounds/{first_round}/report"
+    assert f'href="{address}"' in page.text
+    assert web.get(address).status_code == 200

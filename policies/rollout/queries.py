@@ -31,6 +31,12 @@ def latest_adoption(session: Session, *, policy_id: int, before_cycle: int | Non
     return session.exec(stmt.order_by(col(Adoption.cycle).desc())).first()
 
 
+def adoptions_of(session: Session, *, policy_id: int) -> list[Adoption]:
+    """Return every cycle's adoption of a policy, the earliest cycle first (each stays on the record)."""
+    stmt = select(Adoption).where(Adoption.policy_id == policy_id).order_by(col(Adoption.cycle))
+    return list(session.exec(stmt))
+
+
 def acknowledgement_of(session: Session, *, version_id: int, account_id: int) -> Acknowledgement | None:
     """Return the account's acknowledgement of a version, if given."""
     stmt = select(Acknowledgement).where(

@@ -96,7 +96,8 @@ def home(request: Request, session: PageReadSessionDep, actor: PageActorDep, sta
 def policy_page(slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
     """Show a policy: kind, unit, its stage timeline and the adopted instrument."""
     policy = queries.get_policy(session, slug=slug)
-    adoption = rollout_queries.latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
+    adoptions = rollout_queries.adoptions_of(session, policy_id=policy.id)  # type: ignore[arg-type]
+    adoption = adoptions[-1] if adoptions else None
     acknowledged = bool(
         actor
         and actor.id
@@ -119,6 +120,8 @@ def policy_page(slug: str, request: Request, session: PageReadSessionDep, actor:
             "version_numbers": {v.id: v.number for v in versions},
             "next_stages": allowed_targets(from_stage=Stage(policy.stage)),
             "adoption": adoption,
+            # A later cycle's instrument does not push an earlier one off the record.
+            "earlier_adoptions": adoptions[:-1],
             "acknowledged": acknowledged,
             "may_acknowledge": may_acknowledge(actor),
             "versions": visible_versions(versions, actor=actor, policy=policy),

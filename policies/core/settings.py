@@ -16,9 +16,11 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="SIKLUS_", env_file=".env", extra="ignore")
 
+    # Only these two: the SQL is written for both (bulk inserts use their ON CONFLICT) and tested on both.
     database_url: str = Field(
         default=f"sqlite:///{DATA_DIR / 'siklus.db'}",
-        description="SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user@host/db.",
+        pattern=r"^(sqlite|postgresql)(\+\w+)?://",
+        description="SQLAlchemy URL of SQLite or PostgreSQL; PostgreSQL as postgresql+psycopg://user@host/db.",
     )
     db_pool_size: int = Field(
         default=40,

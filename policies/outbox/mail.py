@@ -9,6 +9,7 @@ server may hold it, so nobody resends it without checking first).
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -142,9 +143,9 @@ def send(settings: Settings, *, message: EmailMessage) -> str:
         smtp.close()
         raise
     try:
-        smtp.quit()
-    except (OSError, smtplib.SMTPException):
-        pass  # taken already: how the goodbye went changes nothing about the delivery
+        # Taken already: how the goodbye goes changes nothing about the delivery.
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            smtp.quit()
     finally:
         smtp.close()
     return smtp.answer

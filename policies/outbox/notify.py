@@ -33,6 +33,30 @@ class Recipient:
         return cls(account_id=account.id, email=account.email, locale=account.locale or "id")
 
 
+def _fields(
+    *,
+    dedupe_key: str,
+    template: str,
+    channel: Channel,
+    recipient: Recipient,
+    due_at: datetime,
+    policy_id: int | None,
+    context: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Return a reminder's columns, as one enqueue and the bulk notify both write them."""
+    return {
+        "dedupe_key": dedupe_key[:300],  # the column's width: a longer key is known by its first 300
+        "template": template,
+        "channel": channel,
+        "recipient_account_id": recipient.account_id,
+        "recipient_email": recipient.email,
+        "locale": recipient.locale if recipient.locale in LOCALES else "id",
+        "policy_id": policy_id,
+        "context": context or {},
+        "due_at": due_at,
+    }
+
+
 def enqueue(
     session: Session,
     *,
@@ -49,28 +73,26 @@ def enqueue(
     Every reminder is enqueued here: the key makes enqueueing again harmless, so a sweep that runs
     twice, or two that run at once, queue each message once.
     """
-    dedupe_key = dedupe_key[:300]  # the column's width: a longer key is known by its first 300
-    existing = queries.reminder_by_key(session, dedupe_key=dedupe_key)
-    if existing is not None:
-        return existing, False
-    reminder = Reminder(
+    fields = _fields(
         dedupe_key=dedupe_key,
         template=template,
         channel=channel,
-        recipient_account_id=recipient.account_id,
-        recipient_email=recipient.email,
-        locale=recipient.locale if recipient.locale in LOCALES else "id",
-        policy_id=policy_id,
-        context=context or {},
+        recipient=recipient,
         due_at=due_at,
+        policy_id=policy_id,
+        context=context,
     )
+    existing = queries.reminder_by_key(session, dedupe_key=fields["dedupe_key"])
+    if existing is not None:
+        return existing, False
+    reminder = Reminder(**fields)
     # A concurrent enqueue of the same key loses on the unique constraint; the savepoint keeps
     # the caller's transaction usable.
     try:
         with session.begin_nested():
             session.add(reminder)
     except IntegrityError:
-        found = queries.reminder_by_key(session, dedupe_key=dedupe_key)
+        found = queries.reminder_by_key(session, dedupe_key=fields["dedupe_key"])
         if found is None:
             raise  # not the concurrent duplicate: a real refusal, which must not be hidden
         return found, False
@@ -104,21 +126,16 @@ def notify(
                 continue
             if channel is Channel.INBOX and person.account_id is None:
                 continue
-            dedupe_key = f"{key}:{channel.value}:{who}"[:300]  # the column's width, as enqueue()
-            rows.setdefault(
-                dedupe_key,
-                {
-                    "dedupe_key": dedupe_key,
-                    "template": template,
-                    "channel": channel,
-                    "recipient_account_id": person.account_id,
-                    "recipient_email": person.email,
-                    "locale": person.locale if person.locale in LOCALES else "id",
-                    "policy_id": policy_id,
-                    "context": context or {},
-                    "due_at": due_at,
-                },
+            row = _fields(
+                dedupe_key=f"{key}:{channel.value}:{who}",
+                template=template,
+                channel=channel,
+                recipient=person,
+                due_at=due_at,
+                policy_id=policy_id,
+                context=context,
             )
+            rows.setdefault(row["dedupe_key"], row)
     session.flush()  # what the caller added goes first (the rows below are written past the ORM)
     if not rows:
         return 0

@@ -41,6 +41,9 @@ def existing_keys(session: Session, *, dedupe_keys: Sequence[str]) -> set[str]:
     return found
 
 
+_ON_CONFLICT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
 def insert_new_reminders(session: Session, *, rows: Sequence[dict[str, Any]]) -> int:
     """Insert reminder rows, one statement per `BULK_ROWS`, skipping any key that exists; count the new.
 
@@ -50,13 +53,8 @@ def insert_new_reminders(session: Session, *, rows: Sequence[dict[str, Any]]) ->
     """
     if not rows:
         return 0  # (no parameter sets would run the statement once, with none)
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        insert: Any = sqlite.insert
-    elif dialect == "postgresql":
-        insert = postgresql.insert
-    else:
-        raise NotImplementedError(f"bulk enqueue has no ON CONFLICT for the {dialect} dialect")
+    # The settings admit SQLite and PostgreSQL only (`database_url`'s pattern): each has ON CONFLICT.
+    insert: Any = _ON_CONFLICT_INSERT[session.get_bind().dialect.name]
     table = Reminder.__table__  # type: ignore[attr-defined]
     stmt = (
         insert(table)

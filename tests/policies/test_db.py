@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import psycopg
+import pydantic
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -22,7 +23,7 @@ from policies.core.db import (
     read_session,
     unit_of_work,
 )
-from policies.core.settings import get_settings
+from policies.core.settings import Settings, get_settings
 
 # These run on a SQLite file of their own in both passes: the embedded default must hold
 # whatever database the rest of the suite runs on.
@@ -186,3 +187,12 @@ def test_a_connection_dropped_while_idle_is_replaced_before_use(
     with pytest.raises(sa.exc.OperationalError):
         _backend_pid(db)
     assert _backend_pid(db) != pid  # the failed statement invalidated the pool: fresh connections
+
+
+def test_only_sqlite_and_postgresql_urls_are_accepted() -> None:
+    """The SQL (bulk inserts' ON CONFLICT included) is written and tested for these two only."""
+    for url in ("sqlite:///x.db", "postgresql+psycopg://postgres@127.0.0.1/test", "postgresql://u@h/d"):
+        assert Settings(database_url=url).database_url == url
+    for url in ("mysql+pymysql://root@127.0.0.1/test", "oracle://u@h/d", ""):
+        with pytest.raises(pydantic.ValidationError):
+            Settings(database_url=url)

@@ -130,6 +130,12 @@ class ElementChange:
     old_text: str | None
     new_text: str | None
     words: list[tuple[str, str]] = field(default_factory=list)
+    clause_key: str | None = None  # the clause (Pasal) holding it: the new one's, else the old one's
+
+
+def _clause(element: ElementLike) -> str | None:
+    # Stored elements know their clause; a bare element (a test's) may not.
+    return getattr(element, "clause_key", None)
 
 
 def diff_elements(*, old: Sequence[ElementLike], new: Sequence[ElementLike]) -> list[ElementChange]:
@@ -149,7 +155,9 @@ def diff_elements(*, old: Sequence[ElementLike], new: Sequence[ElementLike]) -> 
         for r in removed_after.pop(after, []):
             ops = [("delete", r.text)] if r.text else []
             result.append(
-                ElementChange("removed", r.key, None, r.eid, None, r.label, None, r.text, None, ops)
+                ElementChange(
+                    "removed", r.key, None, r.eid, None, r.label, None, r.text, None, ops, _clause(r)
+                )
             )
 
     emit_removed(None)
@@ -157,7 +165,9 @@ def diff_elements(*, old: Sequence[ElementLike], new: Sequence[ElementLike]) -> 
         before = old_by_key.get(e.key)
         if before is None:
             ops = [("insert", e.text)] if e.text else []
-            result.append(ElementChange("added", None, e.key, None, e.eid, None, e.label, None, e.text, ops))
+            result.append(
+                ElementChange("added", None, e.key, None, e.eid, None, e.label, None, e.text, ops, _clause(e))
+            )
         else:
             if before.content_hash != e.content_hash:
                 kind = "changed"
@@ -182,6 +192,7 @@ def diff_elements(*, old: Sequence[ElementLike], new: Sequence[ElementLike]) -> 
                     before.text,
                     e.text,
                     ops,
+                    _clause(e),
                 )
             )
         emit_removed(e.key)

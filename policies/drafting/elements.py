@@ -191,3 +191,11 @@ def element_by_key(*, session: Session, version_id: int, key: str) -> TextElemen
     """Return a version's element with this identity, or None."""
     stmt = select(TextElement).where(TextElement.version_id == version_id, TextElement.key == key)
     return session.exec(stmt).first()
+
+
+def elements_of_clause(*, session: Session, version_id: int, clause_key: str) -> list[TextElement]:
+    """Return the elements of one clause of a version (it and its parts), in document order."""
+    stmt = select(TextElement).where(
+        TextElement.version_id == version_id, TextElement.clause_key == clause_key
+    )
+    return list(session.exec(stmt.order_by(col(TextElement.position))))

@@ -13,7 +13,7 @@ from policies.core.errors import Conflict, InvalidInput
 from policies.core.fields import TextField
 from policies.core.i18n import format_number
 from policies.drafting.clauses import KeyedClause, assign_keys, parse_draft
-from policies.drafting.diff import ClauseDiff, diff_clauses
+from policies.drafting.diff import ClauseDiff, ElementChange, diff_clauses, diff_elements
 from policies.drafting.elements import assign_element_keys, drop_elements, elements_of, store_elements
 from policies.drafting.models import Clause, DraftVersion, TextElement
 from policies.drafting.queries import clauses_of, get_version, latest_version
@@ -259,4 +259,15 @@ def diff_versions(session: Session, *, slug: str, old: int, new: int) -> list[Cl
     return diff_clauses(
         old=clauses_of(session, version_id=a.id),  # type: ignore[arg-type]
         new=clauses_of(session, version_id=b.id),  # type: ignore[arg-type]
+    )
+
+
+def diff_version_elements(session: Session, *, slug: str, old: int, new: int) -> list[ElementChange]:
+    """Compare two versions element by element (ayat, huruf, angka, …) with a word redline."""
+    policy = get_policy(session, slug=slug)
+    a = get_version(session, policy_id=policy.id, number=old)  # type: ignore[arg-type]
+    b = get_version(session, policy_id=policy.id, number=new)  # type: ignore[arg-type]
+    return diff_elements(
+        old=elements_of(session=session, version_id=a.id),  # type: ignore[arg-type]
+        new=elements_of(session=session, version_id=b.id),  # type: ignore[arg-type]
     )

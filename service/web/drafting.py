@@ -24,6 +24,7 @@ from policies.drafting.element_display import readable_element_changes, structur
 from policies.drafting.elements import elements_of
 from policies.drafting.models import DraftVersion
 from policies.drafting.reading import is_owner, readable_version, visible_versions
+from policies.drafting.structure import parse_structure
 from policies.drafting.versions import (
     BODY_FIELD,
     CHANGE_NOTE_FIELD,
@@ -158,6 +159,7 @@ def post_edit(
         if "preview" in form:
             require_owner(me, policy=policy)
             parsed = parse_draft(EDIT_FORM.parse(form).body)
+            parse_structure(body=EDIT_FORM.parse(form).body)  # the preview names a broken rule too
             context["preview"] = [(c, legal_html(c.body)) for c in parsed.clauses]
             return render(request, "web/edit.html", context)
         # The working version (unpublished) takes the text; a published one is followed by a new one.
@@ -263,6 +265,7 @@ def post_edit_version(
     try:
         if "preview" in form:
             parsed = parse_draft(EDIT_FORM.parse(form).body)
+            parse_structure(body=EDIT_FORM.parse(form).body)  # the preview names a broken rule too
             context["preview"] = [(c, legal_html(c.body)) for c in parsed.clauses]
             return render(request, "web/edit.html", context)
         edit_version(session, actor=me, slug=slug, number=number, **EDIT_FORM.parse(form).model_dump())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -80,26 +81,22 @@ def assign_element_keys(
     key_of: dict[str, str] = {}
     hashes = {e.eid: element_hash(kind=e.kind, text=e.text) for e in elements}
 
-    queue: list[tuple[str | None, str | None]] = [(None, None)]
+    queue: deque[tuple[str | None, str | None]] = deque([(None, None)])
     while queue:
-        parent_eid, parent_key = queue.pop(0)
+        parent_eid, parent_key = queue.popleft()
         group = children.get(parent_eid, [])
         for e in group:
             if e.eid in head_key:
                 key_of[e.eid] = head_key[e.eid]
         cands = [p for p in prev_children.get(parent_key, []) if p.key not in used]
+        by_hash: dict[tuple[str, str], list[ElementLike]] = {}
+        for p in cands:
+            by_hash.setdefault((p.kind, p.content_hash), []).append(p)
         # 1. Unchanged text keeps its key, even renumbered or moved among its siblings.
         for e in group:
             if e.eid in key_of:
                 continue
-            found = next(
-                (
-                    p
-                    for p in cands
-                    if p.key not in used and p.kind == e.kind and p.content_hash == hashes[e.eid]
-                ),
-                None,
-            )
+            found = next((p for p in by_hash.get((e.kind, hashes[e.eid]), []) if p.key not in used), None)
             if found is not None:
                 key_of[e.eid] = found.key
                 used.add(found.key)

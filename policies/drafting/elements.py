@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Protocol
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, delete, select
 
 from policies.drafting.clauses import SIMILARITY_FLOOR
@@ -151,24 +152,26 @@ def assign_element_keys(
 
 
 def store_elements(session: Session, *, version_id: int, keyed: Sequence[KeyedElement]) -> None:
-    """Write a version's elements in document order."""
-    session.add_all(
-        TextElement(
-            version_id=version_id,
-            eid=k.element.eid[:160],
-            key=k.key,
-            kind=k.element.kind,
-            num=k.element.num[:20],
-            label=k.element.label[:200],
-            parent_key=k.parent_key,
-            clause_key=k.clause_key,
-            position=i,
-            depth=k.depth,
-            text=k.element.text,
-            content_hash=k.content_hash,
-        )
+    """Write a version's elements in document order (one bulk insert: a long draft has thousands)."""
+    rows = [
+        {
+            "version_id": version_id,
+            "eid": k.element.eid[:160],
+            "key": k.key,
+            "kind": k.element.kind,
+            "num": k.element.num[:20],
+            "label": k.element.label[:200],
+            "parent_key": k.parent_key,
+            "clause_key": k.clause_key,
+            "position": i,
+            "depth": k.depth,
+            "text": k.element.text,
+            "content_hash": k.content_hash,
+        }
         for i, k in enumerate(keyed)
-    )
+    ]
+    if rows:
+        session.execute(sa.insert(TextElement), rows)
     session.flush()
 
 
@@ -176,6 +179,26 @@ def drop_elements(session: Session, *, version_id: int) -> None:
     """Remove a version's elements (before it is rewritten or discarded)."""
     session.exec(delete(TextElement).where(col(TextElement.version_id) == version_id))  # type: ignore[call-overload]
     session.flush()
+
+
+@dataclass(frozen=True)
+class PriorElement:
+    """A stored element as key matching reads it, detached from the session (its row may be rewritten)."""
+
+    key: str
+    kind: str
+    num: str
+    parent_key: str | None
+    clause_key: str
+    text: str
+    content_hash: str
+
+
+def prior_elements(*, session: Session, version_id: int) -> list[PriorElement]:
+    """Return a version's elements as plain values (no ORM objects: a long draft has thousands)."""
+    columns = [getattr(TextElement, f) for f in PriorElement.__dataclass_fields__]
+    stmt = sa.select(*columns).where(TextElement.version_id == version_id).order_by(TextElement.position)
+    return [PriorElement(*row) for row in session.execute(stmt)]
 
 
 def elements_of(*, session: Session, version_id: int) -> list[TextElement]:

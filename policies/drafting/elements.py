@@ -13,9 +13,10 @@ from typing import Protocol
 import sqlalchemy as sa
 from sqlmodel import Session, col, delete, select
 
-from policies.drafting.clauses import SIMILARITY_FLOOR
-from policies.drafting.models import TextElement
-from policies.drafting.structure import Element
+from policies.core.errors import InvalidInput
+from policies.drafting.clauses import SIMILARITY_FLOOR, parse_draft
+from policies.drafting.models import Clause, DraftVersion, TextElement
+from policies.drafting.structure import Element, parse_with_heads
 
 
 class ElementLike(Protocol):
@@ -219,3 +220,43 @@ def elements_of_clause(*, session: Session, version_id: int, clause_key: str) ->
         TextElement.version_id == version_id, TextElement.clause_key == clause_key
     )
     return list(session.exec(stmt.order_by(col(TextElement.position))))
+
+
+def versions_without_elements(*, session: Session) -> list[int]:
+    """Return the ids of the versions that have no elements yet (written before migration 0015)."""
+    having = sa.select(TextElement.version_id).distinct()
+    stmt = (
+        sa.select(DraftVersion.id)
+        .where(col(DraftVersion.id).not_in(having))
+        .order_by(DraftVersion.policy_id, DraftVersion.number)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def backfill_elements(*, session: Session, version_id: int) -> int:
+    """Write the elements of a version stored without them; return how many (0: none, or it breaks the rules).
+
+    Keys come from the clauses stored with the version and from the elements of the version it was
+    based on, as if it were written now; a text that breaks Lampiran II's rules stays without elements.
+    """
+    version = session.get(DraftVersion, version_id)
+    if version is None or element_count(session=session, version_id=version_id):
+        return 0
+    try:
+        elements, heads = parse_with_heads(body=version.body)
+    except InvalidInput:
+        return 0
+    stmt = select(Clause.key).where(Clause.version_id == version_id).order_by(col(Clause.position))
+    clause_keys = list(session.exec(stmt))
+    if len(clause_keys) != len(parse_draft(version.body).clauses):
+        return 0  # the stored clauses are not this text's: better no elements than wrong keys
+    previous = prior_elements(session=session, version_id=version.based_on_id) if version.based_on_id else []
+    keyed = assign_element_keys(elements=elements, heads=heads, clause_keys=clause_keys, previous=previous)
+    store_elements(session, version_id=version_id, keyed=keyed)
+    return len(keyed)
+
+
+def element_count(*, session: Session, version_id: int) -> int:
+    """Count a version's elements."""
+    stmt = sa.select(sa.func.count()).select_from(TextElement).where(TextElement.version_id == version_id)
+    return int(session.execute(stmt).scalar_one())

@@ -202,6 +202,29 @@ def prior_elements(*, session: Session, version_id: int) -> list[PriorElement]:
     return [PriorElement(*row) for row in session.execute(stmt)]
 
 
+@dataclass(frozen=True)
+class ShownElement:
+    """A stored element as a page renders it (plain values: a long draft has thousands)."""
+
+    key: str
+    eid: str
+    kind: str
+    num: str
+    parent_key: str | None
+    clause_key: str
+    depth: int
+    text: str
+
+
+def shown_elements(*, session: Session, version_id: int, clause_key: str | None = None) -> list[ShownElement]:
+    """Return a version's elements (or one clause's) for display, in document order."""
+    columns = [getattr(TextElement, f) for f in ShownElement.__dataclass_fields__]
+    stmt = sa.select(*columns).where(TextElement.version_id == version_id)
+    if clause_key is not None:
+        stmt = stmt.where(TextElement.clause_key == clause_key)
+    return [ShownElement(*row) for row in session.execute(stmt.order_by(TextElement.position))]
+
+
 def elements_of(*, session: Session, version_id: int) -> list[TextElement]:
     """Return a version's elements in document order."""
     stmt = select(TextElement).where(TextElement.version_id == version_id).order_by(col(TextElement.position))

@@ -21,7 +21,7 @@ from policies.drafting import queries as drafting_queries
 from policies.drafting.clauses import parse_draft, with_keys
 from policies.drafting.display import legal_html, readable_changes
 from policies.drafting.element_display import readable_element_changes, structured_by_clause
-from policies.drafting.elements import elements_of
+from policies.drafting.elements import shown_elements
 from policies.drafting.models import DraftVersion
 from policies.drafting.reading import is_owner, readable_version, visible_versions
 from policies.drafting.structure import parse_structure
@@ -68,7 +68,7 @@ def _draft_context(session: PageReadSessionDep, policy: Policy, version: DraftVe
         "chapters": [(chapter, list(items)) for chapter, items in groupby(clauses, key=lambda c: c.chapter)],
         "counts": threads.clause_comment_counts(session, version_id=version.id),  # type: ignore[arg-type]
         # Each clause's ayat, huruf and angka as nested items anchored by their eId.
-        "structured": structured_by_clause(elements_of(session=session, version_id=version.id)),  # type: ignore[arg-type]
+        "structured": structured_by_clause(shown_elements(session=session, version_id=version.id)),  # type: ignore[arg-type]
         "window": window,
         "can_comment": open_for_version(window, version_id=version.id, now=utcnow()),
         "stances": list(Stance),

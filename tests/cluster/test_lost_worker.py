@@ -121,7 +121,8 @@ def test_killing_a_worker_and_its_flow_processes_mid_run_loses_no_stage_work(
                 assert in_thread(dispatch.dispatch_stage_work, settings=enabled, work=work)
 
             # Mid-run: one of the victim's flow processes is Running (it sent its first heartbeat).
-            wait_for(lambda: in_thread(_running_under, victim.popen.pid), timeout=180, what="a run of worker-1 Running")
+            under_way = "a run of worker-1 Running"
+            wait_for(lambda: in_thread(_running_under, victim.popen.pid), timeout=180, what=under_way)
             killed = kill_tree(victim.popen.pid, signal.SIGKILL)
             assert len(killed) > 1, killed
 
@@ -162,7 +163,9 @@ def _running_under(pid: int) -> list[str]:
     tree = {str(child) for child in children_of(pid)}
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(
-            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.RUNNING])))
+            flow_run_filter=FlowRunFilter(
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.RUNNING]))
+            )
         )
     return [str(r.id) for r in runs if str(r.infrastructure_pid or "").rsplit(":", 1)[-1] in tree]
 

@@ -64,6 +64,10 @@ BOUNDS = {
     "SIKLUS_SWEEP_CRON": "0 0 1 1 *",  # not during the test
     "PREFECT_WORKER_QUERY_SECONDS": "2",
     "PREFECT_WORKER_PREFETCH_SECONDS": "2",
+    # The test shares its PostgreSQL server with the rest of the suite: few connections each.
+    "SIKLUS_DB_POOL_SIZE": "2",
+    "PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE": "4",
+    "PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW": "4",
 }
 
 
@@ -86,10 +90,9 @@ def test_killing_a_worker_and_its_flow_processes_mid_run_loses_no_stage_work(
     base = postgres_base()
     assert base, "the cluster test runs on PostgreSQL (SIKLUS_TEST_DATABASE_URL)"
     with prefect_database(base) as prefect_db:
-        env = base_env(tmp_path / "prefect-home")
+        env = {**base_env(tmp_path / "prefect-home"), **BOUNDS}
         api = start_prefect_server(cluster, env=env, database_url=prefect_db)
         env.update(
-            BOUNDS,
             PREFECT_API_URL=api,
             SIKLUS_DATABASE_URL=db,
             SIKLUS_DATA_DIR=str(tmp_path / "data"),

@@ -191,3 +191,26 @@ def test_each_stage_flow_runs_one_task_per_step_of_its_specification_in_order() 
     assert set(stages.STAGE_FLOWS) == set(Stage)
     assert stages.STAGE_FLOWS[Stage.CONSULTATION].name == "stage-consultation"
     assert [t.name for _, t in stages.STEP_TASKS[Stage.WITHDRAWN]] == ["cancel-late-reminders"]
+
+
+def test_a_lost_summary_artifact_is_asked_for_again_then_logged_and_the_work_is_done(
+    db: str,
+    catalog: None,
+    flow_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    calls: list[int] = []
+
+    async def refused(*args: object, **kwargs: object) -> None:
+        calls.append(1)  # as Prefect answering 500 on POST /artifacts after the client's own retries
+        raise RuntimeError("Server error '500 Internal Server Error' for url '/api/artifacts/'")
+
+    monkeypatch.setattr(stages, "_publish_summary", refused)
+    monkeypatch.setattr(stages, "ARTIFACT_RETRY_SECONDS", 0.01)
+    event = walk.latest_event(db)
+    lines = run_async(run_stage_flow(Stage.DRAFTING, event_id=event.id, slug=SLUG, cycle=1))  # type: ignore[arg-type]
+    assert lines and len(calls) == stages.ARTIFACT_ATTEMPTS
+    done = walk.latest_event(db)
+    assert (done.work_state, done.flow_run_state) == (WorkState.DONE, "Completed")
+    assert "summary artifact of stage event" in caplog.text and "the work is done" in caplog.text

@@ -21,12 +21,15 @@ from uuid import UUID
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.objects import FlowRun, StateType
+from prefect.client.schemas.responses import SetStateStatus
 from prefect.deployments import run_deployment
 from prefect.settings import get_current_settings
+from prefect.states import Crashed
 
 from policies.core.db import utcnow
 from policies.core.settings import Settings
 from policies.lifecycle.models import Stage, WorkState
+from policies.lifecycle.recovery import RunPhase
 from policies.lifecycle.stagework import StageWork
 
 # Every stage flow is served as one deployment of this name: `stage-consultation/siklus`.
@@ -37,6 +40,25 @@ UNFINISHED_FINAL_STATES = frozenset({StateType.FAILED, StateType.CRASHED, StateT
 RUNNING, COMPLETED = "Running", "Completed"
 # A stage's run is named after its policy (`consultation/<slug>/cycle-2`).
 RUN_NAME = "{stage}/{slug}/cycle-{cycle}"
+# What each of Prefect's state types means for recovering a stage's work (`policies/lifecycle/recovery.py`).
+PHASES: dict[StateType, RunPhase] = {
+    StateType.SCHEDULED: RunPhase.WAITING,
+    StateType.PAUSED: RunPhase.WAITING,
+    StateType.PENDING: RunPhase.PENDING,
+    StateType.RUNNING: RunPhase.RUNNING,
+    StateType.CANCELLING: RunPhase.RUNNING,
+    StateType.COMPLETED: RunPhase.COMPLETED,
+    StateType.FAILED: RunPhase.UNFINISHED,
+    StateType.CRASHED: RunPhase.UNFINISHED,
+    StateType.CANCELLED: RunPhase.CANCELLED,
+}
+# The Prefect client's settings every Siklus process and flow run gets (unless the operator set them):
+# a server answering 500 or 504 under a burst (its database pool exhausted) is asked again, with
+# exponential backoff, 2 + 4 + 8 + 16 + 32 s and jitter, about a minute in all, before a call fails.
+CLIENT_ENV = {
+    "PREFECT_CLIENT_MAX_RETRIES": "5",
+    "PREFECT_CLIENT_RETRY_EXTRA_CODES": "500,504",
+}
 
 
 def flow_name(stage: Stage | str) -> str:
@@ -83,6 +105,11 @@ class RunState:
         return cls(str(run.id), state.type, state.name, state.timestamp or utcnow())
 
     @property
+    def phase(self) -> RunPhase | None:
+        """Say where the run stands for recovering its work (None: Prefect gave no state)."""
+        return PHASES.get(self.type) if self.type is not None else None
+
+    @property
     def outcome(self) -> WorkState:
         """Say what the state means for the stage's work: done, failed, or still under way."""
         if self.type is StateType.COMPLETED:
@@ -105,6 +132,14 @@ def start_stage_run(work: StageWork) -> RunState:
         _sync=True,  # type: ignore[call-arg]  # sync even inside the dispatcher's async flow
     )
     return RunState.of(run)
+
+
+def crash_run(flow_run_id: str, *, message: str) -> bool:
+    """Mark a run lost with its worker or host as Crashed; tell whether Prefect took it (not if it ended)."""
+    with get_client(sync_client=True) as client:
+        # Not forced: Prefect's own rules refuse to crash a run that ended meanwhile (completed, say).
+        result = client.set_flow_run_state(flow_run_id, Crashed(message=message))
+    return result.status is SetStateStatus.ACCEPT
 
 
 def _uuid(text: str) -> UUID | None:

@@ -1,28 +1,15 @@
-"""`siklus flows deploy`: the same deployments on a process work pool, for workers on other machines."""
+"""The process work pool `siklus flows deploy` registers the deployments on (`flows/deploy.py`)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.exceptions import ObjectNotFound
-from prefect.types.entrypoint import EntrypointType
 from prefect.workers.process import ProcessWorker
 
-from flows.runner import deployments
 from policies.core.errors import Conflict
-from policies.core.settings import Settings
 
 POOL_TYPE = "process"
-
-
-@dataclass
-class DeployReport:
-    """What `deploy_to_pool` registered."""
-
-    pool_created: bool = False
-    deployments: list[str] = field(default_factory=list)
 
 
 def ensure_pool(name: str) -> bool:
@@ -41,16 +28,3 @@ def ensure_pool(name: str) -> bool:
             en=f"Work pool '{name}' is of type {pool.type}; Siklus deploys to a {POOL_TYPE} pool.",
         )
     return False
-
-
-def deploy_to_pool(settings: Settings, *, pool: str) -> DeployReport:
-    """Register every deployment (same names and schedules) on a process pool.
-
-    Entrypoints are module paths (`flows.stages.stage_consultation`), so a worker machine needs
-    Siklus installed and the same `SIKLUS_*` environment, not this checkout's directory.
-    """
-    report = DeployReport(pool_created=ensure_pool(pool))
-    for deployment in deployments(settings, entrypoint_type=EntrypointType.MODULE_PATH):
-        deployment.apply(work_pool_name=pool)
-        report.deployments.append(f"{deployment.flow_name}/{deployment.name}")
-    return report

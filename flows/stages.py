@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,10 @@ from policies.core.db import utcnow
 from policies.lifecycle import stagework
 from policies.lifecycle.models import Stage
 from policies.lifecycle.spec import SPEC, Step
+
+# The summary artifact is asked for this many times (each on top of the client's own retries of 5xx).
+ARTIFACT_ATTEMPTS = 3
+ARTIFACT_RETRY_SECONDS = 2.0
 
 
 def _run_id() -> str:
@@ -84,15 +89,35 @@ async def run_stage(stage: Stage, *, event_id: int, slug: str, cycle: int) -> li
     # it back, for every tag of every task run, two round trips per task on the server's database.
     with SyncClientContext.get_or_create(), TagsContext(current_tags=set()):
         begin_stage_work(event_id)
-        try:
-            lines = run_steps(stage, slug=slug, event_id=event_id)
-            # The summary goes out before the work is marked done, so a lost artifact is no "done".
-            await _publish_summary(stage, event_id=event_id, slug=slug, cycle=cycle, lines=lines)
-        except Exception:
-            in_unit_of_work(stagework.mark_failed, event_id=event_id, flow_run_id=_run_id())
-            raise
+        # A step that fails (after its retries) fails the run, and the work stays dispatched: the
+        # dispatcher retries the run, which resumes at the first step not done (docs/recovery.md).
+        lines = run_steps(stage, slug=slug, event_id=event_id)
+        # The summary is a courtesy: the work is done whether or not Prefect stores it.
+        await publish_summary(stage, event_id=event_id, slug=slug, cycle=cycle, lines=lines)
         finish_stage_work(event_id, [step.name for step, _ in STEP_TASKS[stage]])
     return lines
+
+
+async def publish_summary(
+    stage: Stage, *, event_id: int, slug: str, cycle: int, lines: list[str], attempts: int = ARTIFACT_ATTEMPTS
+) -> bool:
+    """Publish the summary artifact, asking again after a failure, logging its loss; tell if it went out."""
+    for attempt in range(1, attempts + 1):
+        try:
+            await _publish_summary(stage, event_id=event_id, slug=slug, cycle=cycle, lines=lines)
+            return True
+        except Exception as exc:  # a server error after the client's own retries, or an unreachable API
+            if attempt == attempts:
+                get_run_logger().warning(
+                    "The summary artifact of stage event %s was lost after %s attempts (%s); the work is "
+                    "done and recorded, only its summary in Prefect's UI is missing.",
+                    event_id,
+                    attempts,
+                    exc,
+                )
+                return False
+            await asyncio.sleep(ARTIFACT_RETRY_SECONDS * attempt)
+    return False
 
 
 async def _publish_summary(stage: Stage, *, event_id: int, slug: str, cycle: int, lines: list[str]) -> None:

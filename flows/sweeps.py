@@ -12,10 +12,9 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact
-from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed, State
 
-from flows.common import TASK_RETRIES, TASK_RETRY_DELAY_SECONDS, settings
+from flows.common import TASK_OPTIONS, settings
 from flows.delivery import deliver_due_emails
 from policies.core.db import unit_of_work, utcnow
 from policies.core.settings import Settings
@@ -85,9 +84,7 @@ def _error(exc: BaseException) -> str:
 
 @task(
     name="sweep-step",
-    retries=TASK_RETRIES,
-    retry_delay_seconds=TASK_RETRY_DELAY_SECONDS,
-    cache_policy=NO_CACHE,
+    **TASK_OPTIONS,
 )
 def sweep_step_task(name: str, now: datetime) -> str:
     """Run one named sweep step."""
@@ -98,9 +95,7 @@ def sweep_step_task(name: str, now: datetime) -> str:
 
 @task(
     name=DELIVER_STEP,
-    retries=TASK_RETRIES,
-    retry_delay_seconds=TASK_RETRY_DELAY_SECONDS,
-    cache_policy=NO_CACHE,
+    **TASK_OPTIONS,
 )
 def deliver_task(now: datetime) -> str:
     """Deliver due email reminders over SMTP."""

@@ -332,20 +332,26 @@ def flows_run_due() -> None:
 @clear_errors
 def flows_deploy(
     pool: Annotated[str, typer.Option("--pool", help="Nama work pool bertipe process.")] = "siklus",
+    limit: Annotated[
+        int,
+        typer.Option("--limit", min=0, help="Run serentak paling banyak di seluruh pool (0: tanpa batas)."),
+    ] = 8,  # flows.deploy.DEFAULT_POOL_LIMIT (imported lazily: Prefect loads slowly)
 ) -> None:
-    """Register every deployment on a process work pool, for `prefect worker start --pool NAME` elsewhere."""
-    from flows.pool import deploy_to_pool
+    """Register every deployment on a bounded process work pool, with the recovery automations."""
+    from flows.deploy import deploy
 
     settings = get_settings()
-    report = deploy_to_pool(settings, pool=pool)
+    report = deploy(settings, pool=pool, limit=limit or None)
     if report.pool_created:
         typer.echo(f"Work pool '{pool}' (process) dibuat.")
     for name in report.deployments:
         typer.echo(f"  {name} → pool {pool}")
+    for name, done in report.automations.items():
+        typer.echo(f"  otomasi '{name}': {'dibuat' if done == 'created' else 'diperbarui'}")
     typer.echo(
-        f"{len(report.deployments)} deployment terdaftar; jadwal dalam zona {settings.timezone}. "
-        f"Jalankan `prefect worker start --pool {pool}` di mesin worker, dan `siklus serve --no-runner` "
-        "di mesin web."
+        f"{len(report.deployments)} deployment terdaftar; jadwal dalam zona {settings.timezone}; "
+        f"batas pool: {limit or 'tanpa batas'} run serentak. Jalankan `prefect worker start --pool {pool} "
+        "--limit 4` di mesin worker, dan `siklus serve --no-runner` di mesin web."
     )
 
 

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from fastapi import BackgroundTasks
 
+from flows.orchestration import CLIENT_ENV as CLIENT_ENV
 from flows.orchestration import prefect_api_url as prefect_api_url
 from flows.orchestration import run_ui_url as run_ui_url
 

@@ -67,10 +67,17 @@ class Child:
 
 
 def prefect_env(settings: Settings, *, api_url: str | None) -> dict[str, str]:
-    """Environment for every child: the Prefect API to use and analytics off."""
+    """Environment for every child: the Prefect API to use, analytics off, client retries and heartbeats."""
+    from service.dispatch import CLIENT_ENV  # Prefect's names live with the flows (see its module)
+
     env = dict(os.environ)
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     env.setdefault("DO_NOT_TRACK", "1")
+    # Every Prefect client these processes and their flow runs make retries server errors (5xx)
+    # with backoff, and served runs send heartbeats (docs/recovery.md); the operator's values win.
+    for name, value in CLIENT_ENV.items():
+        env.setdefault(name, value)
+    env.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", str(settings.flow_heartbeat_seconds))
     if api_url:
         env["PREFECT_API_URL"] = api_url
     return env

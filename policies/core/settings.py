@@ -60,6 +60,40 @@ class Settings(BaseSettings):
         default="*/5 * * * *",
         description="Cron (in `timezone`) of the dispatcher of stage work that did not start at once.",
     )
+    # Recovery of stage work (docs/recovery.md)
+    stage_work_max_attempts: int = Field(
+        default=4,
+        ge=1,
+        description="Runs of one stage's work before it is recorded failed and its drafters and the "
+        "admins are told (the first run and the automatic retries).",
+    )
+    stage_work_retry_backoff_seconds: float = Field(
+        default=60,
+        ge=0,
+        description="Wait after a run crashed or failed before its first retry; doubled for each next.",
+    )
+    stage_work_pending_limit_seconds: float = Field(
+        default=0,
+        ge=0,
+        description="Override of every stage's bound on a run claimed by a worker and not started "
+        "(Pending); 0 keeps each stage's own (`policies/lifecycle/spec.py`).",
+    )
+    stage_work_running_limit_seconds: float = Field(
+        default=0,
+        ge=0,
+        description="Override of every stage's bound on a Running run; 0 keeps each stage's own.",
+    )
+    flow_heartbeat_seconds: int = Field(
+        default=60,
+        ge=30,
+        description="Seconds between a deployed stage run's heartbeats (Prefect's minimum is 30).",
+    )
+    zombie_after_seconds: int = Field(
+        default=180,
+        ge=10,
+        description="A run with no heartbeat for this long is marked Crashed by the automation "
+        "`siklus flows deploy` creates.",
+    )
     # Comments
     comment_max_length: int = Field(default=10_000, description="Longest comment body accepted.")
     comments_per_minute: int = Field(default=10, description="Comments per account per minute.")

@@ -103,6 +103,12 @@ class StageEvent(SQLModel, table=True):
     flow_run_state_at: datetime | None = ts_col()
     # Steps of the work retired as obsolete, each {"step", "reason", "reason_en"}: the history shows them.
     retired_work: list[dict[str, str]] = json_col(default_factory=list)
+    # Which run of the work this is (1 first; each recovery starts the next under a new key).
+    work_attempt: int = Field(default=1)
+    # Each recovery {"attempt", "flow_run_id", "run_state", "reason", "reason_en", "at"}: history shows them.
+    recovered_work: list[dict[str, Any]] = json_col(default_factory=list)
+    # The steps whose effects are committed (each with its own transaction): a re-run skips them.
+    done_work: list[str] = json_col(default_factory=list)
 
 
 class StageDocument(CycleRow, table=True):

@@ -263,6 +263,28 @@ def runs_in_flight(session: Session, *, limit: int) -> list[tuple[int, str]]:
     return [(event_id, run_id) for event_id, run_id in session.exec(stmt)]  # type: ignore[misc]
 
 
+def claim_event_work(
+    session: Session, *, event_id: int, attempt: int, flow_run_id: str, state: WorkState, next_attempt: int
+) -> bool:
+    """Move an event's work on from `attempt` of run `flow_run_id` unless someone did; tell whether we did.
+
+    One conditional UPDATE: two dispatchers racing over the same stuck run both try it, and only
+    the first matches the row (the second finds the attempt moved on), so a recovery happens once.
+    """
+    result = session.execute(
+        sa.update(StageEvent)
+        .where(
+            col(StageEvent.id) == event_id,
+            col(StageEvent.work_attempt) == attempt,
+            col(StageEvent.flow_run_id) == flow_run_id,
+            col(StageEvent.work_state) == WorkState.DISPATCHED,
+        )
+        .values(work_attempt=next_attempt, work_state=state)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
 def policy_not_withdrawn() -> sa.ColumnElement[bool]:
     """Hold for a reminder about no policy, or about one that exists and is not withdrawn (outbox hooks)."""
     in_force = (

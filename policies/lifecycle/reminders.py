@@ -19,6 +19,8 @@ from policies.outbox.models import Reminder
 
 ADOPTED, REVISION_STARTED, EVALUATION_OPENED = "policy_adopted", "revision_started", "evaluation_opened"
 WITHDRAWN = "policy_withdrawn"
+# The notice that a stage's work failed after its automatic retries (`recovery.py`).
+STAGE_WORK_FAILED = "stage_work_failed"
 NEWS_TEMPLATES = (ADOPTED, REVISION_STARTED, EVALUATION_OPENED)
 
 
@@ -44,3 +46,5 @@ def register() -> None:
     """Register the hooks of the lifecycle's news; the withdrawal notice itself always goes out."""
     hooks.register(templates=NEWS_TEMPLATES, hooks=POLICY_NEWS)
     hooks.register(templates=(WITHDRAWN,), hooks=hooks.ALWAYS_CURRENT)
+    # Someone has to look at a failed run whatever the policy's stage since: always worth sending.
+    hooks.register(templates=(STAGE_WORK_FAILED,), hooks=hooks.ALWAYS_CURRENT)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlmodel import Session
@@ -73,6 +73,18 @@ class Step:
 
 
 @dataclass(frozen=True)
+class WorkBounds:
+    """How long a stage's run may wait for its process (Pending) and run (Running) before recovery.
+
+    Past either, the dispatcher crashes the run and starts the work again (docs/recovery.md). A live
+    run is kept alive by its heartbeats, so the bounds are backstops: generous, per the stage's work.
+    """
+
+    pending: timedelta = timedelta(minutes=10)
+    running: timedelta = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
 class StageSpec:
     """What one stage is: where it leads and under which gates, what entering it does."""
 
@@ -82,6 +94,7 @@ class StageSpec:
     notices: tuple[Step, ...] = ()
     opens_cycle: bool = False
     reason_refusal: tuple[str, str] | None = None  # the refusal (id, en) of a move without a reason
+    bounds: WorkBounds = WorkBounds()
 
 
 # In lifecycle order: the main road first, revision's ways back, withdrawal (the end) last. Revision
@@ -134,6 +147,8 @@ SPEC: dict[Stage, StageSpec] = {
     S.EVALUATION: StageSpec(
         next={S.REVISION: (g.evaluation_round_closed,), S.WITHDRAWN: ()},
         # Its notices name the survey round the flow opens, so they stay with it.
+        # Inviting every respondent of a large population takes longest of all the stages' work.
+        bounds=WorkBounds(running=timedelta(hours=1)),
         entry_work=(
             Step("open-survey-round", work.open_evaluation_round, lapses=True),
             Step("invite-respondents", work.invite_respondents, lapses=True),

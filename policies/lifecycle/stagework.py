@@ -32,14 +32,16 @@ STALE_AFTER = timedelta(minutes=10)
 MAX_IN_FLIGHT = 200
 
 
-def idempotency_key(*, event_id: int, at: datetime) -> str:
+def idempotency_key(*, event_id: int, at: datetime, attempt: int = 1) -> str:
     """Key a stage event's run uniquely across database resets and installs sharing one Prefect.
 
     Event ids restart after a reset and repeat between environments; the event's timestamp
-    (microseconds, UTC) does not, so a stale key never hands back another database's run.
+    (microseconds, UTC) does not, so a stale key never hands back another database's run. Each
+    recovery starts the next attempt under the next generation of the key (`…:g2`), a new run.
     """
     at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-    return f"siklus:{event_id}:{at:%Y%m%dT%H%M%S%f}"
+    key = f"siklus:{event_id}:{at:%Y%m%dT%H%M%S%f}"
+    return key if attempt <= 1 else f"{key}:g{attempt}"
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,12 @@ class StageWork:
     stage: Stage
     cycle: int
     at: datetime
+    attempt: int = 1
 
     @property
     def idempotency_key(self) -> str:
-        """Return the key that makes every request for this work the same Prefect run."""
-        return idempotency_key(event_id=self.event_id, at=self.at)
+        """Return the key that makes every request for this attempt of the work the same Prefect run."""
+        return idempotency_key(event_id=self.event_id, at=self.at, attempt=self.attempt)
 
     @property
     def parameters(self) -> dict[str, object]:
@@ -87,6 +90,7 @@ def work_of(event: StageEvent, *, slug: str) -> StageWork:
         stage=Stage(event.to_stage),
         cycle=event.cycle,
         at=event.at,
+        attempt=event.work_attempt,
     )
 
 
@@ -110,6 +114,11 @@ def _get_event(session: Session, event_id: int) -> StageEvent:
     return event
 
 
+def superseded(event: StageEvent, flow_run_id: str | None) -> bool:
+    """Tell whether a run is one the dispatcher recovered from (a later attempt speaks for the work)."""
+    return bool(flow_run_id) and any(r.get("flow_run_id") == flow_run_id for r in event.recovered_work)
+
+
 def mark_dispatched(
     session: Session, *, event_id: int, flow_run_id: str, now: datetime | None = None
 ) -> StageEvent:
@@ -117,6 +126,8 @@ def mark_dispatched(
     event = _get_event(session, event_id)
     if event.work_state in (WorkState.DONE, WorkState.FAILED, WorkState.RETIRED):
         return event  # a re-run of finished work leaves its record as it was
+    if superseded(event, flow_run_id):
+        return event  # a recovered run that starts late after all: the next attempt owns the work
     event.work_state = WorkState.DISPATCHED
     event.work_dispatched_at = now or utcnow()
     # The idempotency key makes every dispatch of one event the same run, so the id is stable.
@@ -149,6 +160,9 @@ def mark_done(
 
 def mark_failed(session: Session, *, event_id: int, flow_run_id: str | None = None) -> StageEvent:
     """Record that the stage's work failed after its retries (a person re-runs it from Prefect)."""
+    event = _get_event(session, event_id)
+    if superseded(event, flow_run_id):
+        return event
     return _finish(session, event_id=event_id, state=WorkState.FAILED, flow_run_id=flow_run_id)
 
 
@@ -162,7 +176,7 @@ def record_run_state(
     """
     event = _get_event(session, event_id)
     at = at or utcnow()
-    if event.flow_run_id not in (None, flow_run_id):
+    if event.flow_run_id not in (None, flow_run_id) or superseded(event, flow_run_id):
         return event
     if event.flow_run_state_at is None or at >= event.flow_run_state_at:
         event.flow_run_state, event.flow_run_state_at = state, at
@@ -183,9 +197,9 @@ def record_dispatch(
 ) -> StageEvent:
     """Record the orchestrator's answer to a (re-)dispatch: a run that already ended settles the work.
 
-    The idempotency key hands back the same run every time, so re-asking after a crash or a
-    failure would loop forever: the caller says the work FAILED instead (the history shows the
-    run's state, a person retries it from Prefect's UI, and that retry marks the work done).
+    The idempotency key hands back the same run every time: a run that ended unfinished stays
+    DISPATCHED with its state recorded, and the dispatcher's recovery (`policies/lifecycle/
+    recovery.py`) retries it under the key's next generation or, after the last attempt, says FAILED.
     """
     if outcome is WorkState.FAILED:
         event = mark_failed(session, event_id=event_id, flow_run_id=flow_run_id)
@@ -238,13 +252,24 @@ def why_obsolete(*, policy: Policy, event: StageEvent, step: Step) -> Obsolete |
 
 
 def run_step(session: Session, *, step: Step, event_id: int, now: datetime) -> str:
-    """Run one step of an event's work, or retire it on the event when truly obsolete; say which."""
-    event = _get_event(session, event_id)
+    """Run one step of an event's work (unless a run did already), or retire it if obsolete; say which."""
+    # The event's row locked first (PostgreSQL): two runs of one event (a recovered run still alive
+    # beside its successor) take each step in turn, and the second sees the first's record of it.
+    event = session.get(StageEvent, event_id, with_for_update=True)
+    if event is None:
+        event = _get_event(session, event_id)
+    if step.name in event.done_work:
+        return f"Langkah {step.name} sudah selesai pada percobaan sebelumnya; dilewati."
     # Locked (PostgreSQL) so a withdrawal committing meanwhile waits for the step, or the step for it.
     policy = queries.get_policy_by_id(session, policy_id=event.policy_id, for_update=True)
     obsolete = why_obsolete(policy=policy, event=event, step=step)
     if obsolete is None:
-        return step.run(session, slug=policy.slug, event_id=event_id, now=now)
+        said = step.run(session, slug=policy.slug, event_id=event_id, now=now)
+        # In the step's own transaction: its effects and this record commit together, or neither.
+        event.done_work = [*event.done_work, step.name]  # a new list: the JSON column sees the change
+        session.add(event)
+        session.flush()
+        return said
     if all(r["step"] != step.name for r in event.retired_work):
         entry = {"step": step.name, "reason": obsolete.reason, "reason_en": obsolete.reason_en}
         event.retired_work = [*event.retired_work, entry]  # a new list: the JSON column sees the change

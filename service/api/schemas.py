@@ -115,6 +115,17 @@ class RetiredStepPublic(BaseModel):
     reason_en: str
 
 
+class RecoveryPublic(BaseModel):
+    """An attempt of a stage's work whose run was lost or ended unfinished, and what the dispatcher did."""
+
+    attempt: int = Field(description="The attempt whose run was lost (1 is the first run).")
+    flow_run_id: str | None
+    run_state: str | None = Field(description="The run's state when it was recovered (e.g. Crashed).")
+    reason: str
+    reason_en: str
+    at: datetime
+
+
 class StageEventPublic(BaseModel):
     """One entry of the stage log."""
 
@@ -137,6 +148,14 @@ class StageEventPublic(BaseModel):
         default_factory=list,
         description="Steps of the work not done because they had become obsolete (e.g. the policy "
         "was withdrawn first), each with the reason; work_state is `retired` when every step was.",
+    )
+    work_attempt: int = Field(
+        default=1, description="The attempt the work is on: 1, or more after the dispatcher recovered it."
+    )
+    recovered_work: list[RecoveryPublic] = Field(
+        default_factory=list,
+        description="Each attempt whose run was lost (stuck, crashed, failed) and how it was recovered: "
+        "retried under a new run, or given up after the last attempt (work_state `failed`, people told).",
     )
 
 

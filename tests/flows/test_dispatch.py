@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from typer.testing import CliRunner
 from flows import orchestration
 from flows.dispatcher import dispatch_stage_work
 from policies.accounts.models import Role
-from policies.core.db import unit_of_work, utcnow
+from policies.core.db import unit_of_work
 from policies.core.settings import Settings, get_settings
 from policies.lifecycle import stagework
 from policies.lifecycle.models import Stage, StageEvent, WorkState
@@ -137,34 +136,35 @@ def test_prefect_down_leaves_the_work_pending_for_the_dispatcher_with_the_same_k
     assert len(run_async(_runs_of("stage_workshop", key=work.idempotency_key))) == 1
 
 
-def test_a_crashed_run_is_recorded_failed_shown_in_history_and_not_asked_for_again(
+def test_a_crashed_run_is_retried_under_a_new_key_shown_in_history_and_not_asked_for_again(
     db: str, event: StageEvent, enabled: Settings, registered: None
 ) -> None:
     with TestClient(create_app(enabled)) as client:
         before = client.get(f"/api/v1/policies/{SLUG}/history").json()
     assert before[-1]["run_state"] is None and before[-1]["run_url"] is None  # no run yet: nulls
-    run_id = in_thread(dispatch.dispatch_stage_work, settings=enabled, work=_work(db, event.id))  # type: ignore[arg-type]
+    work = _work(db, event.id)  # type: ignore[arg-type]
+    run_id = in_thread(dispatch.dispatch_stage_work, settings=enabled, work=work)
     run_async(_crash(run_id))
-    # The dispatcher's next pass reads the state of the run in flight back onto its event.
-    run_async(dispatch_stage_work())
+    # The dispatcher's next pass reads the crash and starts the work again, at once (the first
+    # retry waits for nothing), under the key's next generation: a new run.
+    retried = run_async(dispatch_stage_work())[event.id]  # (the other catalogue policies' too)
+    assert retried != run_id
+    assert run_async(_run(retried)).idempotency_key == f"{work.idempotency_key}:g2"
     row = _event(db, event.id)  # type: ignore[arg-type]
-    assert (row.work_state, row.flow_run_state) == (WorkState.DISPATCHED, "Crashed")
-    with unit_of_work(db) as s:  # no news for longer than the dispatcher waits
-        row = s.get(StageEvent, event.id)
-        row.work_dispatched_at = utcnow() - stagework.STALE_AFTER - timedelta(minutes=1)
-        s.add(row)
-    assert run_async(dispatch_stage_work())[event.id] == run_id  # (the other catalogue policies' too)
-    row = _event(db, event.id)  # type: ignore[arg-type]
-    assert (row.work_state, row.flow_run_id) == (WorkState.FAILED, run_id)
-    assert run_async(dispatch_stage_work()) == {}  # no loop re-asking the same key
+    assert (row.work_state, row.work_attempt, row.flow_run_id) == (WorkState.DISPATCHED, 2, retried)
+    assert event.id not in run_async(dispatch_stage_work())  # no loop re-asking
 
     with TestClient(create_app(enabled)) as client:
         history = client.get(f"/api/v1/policies/{SLUG}/history").json()
     last = history[-1]
-    assert (last["work_state"], last["flow_run_id"], last["run_state"]) == ("failed", run_id, "Crashed")
-    assert last["run_url"] == f"{orchestration.prefect_api_url().removesuffix('/api')}/runs/flow-run/{run_id}"
+    assert (last["work_state"], last["flow_run_id"], last["work_attempt"]) == ("dispatched", retried, 2)
+    lost = last["recovered_work"][0]
+    assert (lost["attempt"], lost["flow_run_id"], lost["run_state"]) == (1, run_id, "Crashed")
+    assert (
+        last["run_url"] == f"{orchestration.prefect_api_url().removesuffix('/api')}/runs/flow-run/{retried}"
+    )
     # The catalogue's drafting work, started by the same passes, has its own run.
-    assert history[0]["work_state"] == "dispatched" and history[0]["flow_run_id"] != run_id
+    assert history[0]["work_state"] == "dispatched" and history[0]["flow_run_id"] not in (run_id, retried)
 
 
 def test_history_without_an_answering_prefect_keeps_the_link_and_says_nothing_of_the_state(

@@ -11,6 +11,7 @@ from prefect.client.schemas.filters import WorkPoolFilter, WorkPoolFilterName
 from prefect.workers.process import ProcessWorker
 from typer.testing import CliRunner
 
+from flows.deploy import RECOVER_AUTOMATION, ZOMBIE_AUTOMATION
 from flows.pool import ensure_pool
 from policies.core.db import unit_of_work
 from policies.core.settings import Settings, get_settings
@@ -34,8 +35,18 @@ async def _pool_deployments() -> tuple[Any, list[Any]]:
     return pool, found
 
 
+async def _automations() -> dict[str, Any]:
+    async with get_client() as client:
+        found = await client.read_automations()
+    named = [a for a in found if a.name.startswith("siklus:")]
+    assert len(named) == len({a.name for a in named})
+    return {a.name: a for a in named}
+
+
 async def _forget_pool() -> None:
     async with get_client() as client:
+        for automation in (await _automations()).values():
+            await client.delete_automation(automation.id)
         for deployment in (await _pool_deployments())[1]:
             await client.delete_deployment(deployment.id)
         await client.delete_work_pool(POOL)
@@ -64,10 +75,29 @@ def test_deploy_registers_every_flow_on_a_process_pool_that_a_worker_runs(
     assert result.exit_code == 0, result.output
     assert f"Work pool '{POOL}' (process) dibuat." in result.output
     assert "9 deployment terdaftar; jadwal dalam zona Asia/Jakarta" in result.output
-    assert in_thread(ensure_pool, POOL) is False  # deploying again reuses the pool
+    assert f"otomasi '{ZOMBIE_AUTOMATION}': dibuat" in result.output
+    again = in_thread(CliRunner().invoke, cli, ["flows", "deploy", "--pool", POOL, "--limit", "5"])
+    assert again.exit_code == 0, again.output
+    assert "dibuat." not in again.output  # deploying again reuses the pool and updates the automations
+    assert f"otomasi '{RECOVER_AUTOMATION}': diperbarui" in again.output
+    assert in_thread(ensure_pool, POOL) is False
 
     pool, found = run_async(_pool_deployments())
-    assert pool.type == "process"
+    assert (pool.type, pool.concurrency_limit) == ("process", 5)
+    # Each run gets heartbeats and a client that retries server errors (docs/recovery.md).
+    env = found[0].job_variables["env"]
+    assert (
+        env["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] == "60"
+        and env["PREFECT_CLIENT_RETRY_EXTRA_CODES"] == "500,504"
+    )
+    automations = run_async(_automations())
+    # Once each, however often deployed.
+    assert sorted(automations) == sorted([RECOVER_AUTOMATION, ZOMBIE_AUTOMATION])
+    zombie = automations[ZOMBIE_AUTOMATION]
+    assert zombie.trigger.posture == "Proactive" and zombie.trigger.after == {"prefect.flow-run.heartbeat"}
+    assert zombie.trigger.within.total_seconds() == 180 and zombie.actions[0].state == "CRASHED"
+    dispatcher = next(d for d in found if d.entrypoint == "flows.dispatcher.dispatch_stage_work")
+    assert automations[RECOVER_AUTOMATION].actions[0].deployment_id == dispatcher.id
     # Module entrypoints: a worker machine needs Siklus installed, not this checkout's directory.
     assert sorted(d.entrypoint for d in found) == sorted(
         [f"flows.stages.stage_{s.value}" for s in Stage]

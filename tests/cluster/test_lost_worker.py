@@ -1,0 +1,178 @@
+"""Losing a worker machine mid-run loses no stage work: every stage's work completes, once, without a person.
+
+A Prefect server on PostgreSQL (a database of its own), `siklus flows deploy` to a process work
+pool, two `prefect worker start` processes; a batch of stage changes is dispatched as the web
+service does, and once one worker's flow runs are under way that worker is killed with every flow
+process it started (SIGKILL, no goodbye). Its Running runs stop sending heartbeats and the zombie
+automation marks them Crashed; its Pending runs pass the stage's bound and the dispatcher crashes
+them; either way the dispatcher starts each lost attempt again under a new key, and the surviving
+worker runs it, resuming at the first step not done. The bounds are short here (set by environment).
+"""
+
+from __future__ import annotations
+
+import secrets
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+from prefect.client.schemas.objects import StateType
+from prefect.settings import PREFECT_API_URL, temporary_settings
+from sqlmodel import func, select
+
+from flows.deploy import RECOVER_AUTOMATION, ZOMBIE_AUTOMATION
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
+from policies.core.db import unit_of_work
+from policies.core.settings import Settings
+from policies.drafting.models import DraftVersion
+from policies.lifecycle import stagework
+from policies.lifecycle.models import Policy, Stage, StageDocument, StageEvent, WorkState
+from policies.lifecycle.spec import spec_of
+from policies.outbox.models import Reminder
+from service import dispatch
+from tests import lifecycle_walk as walk
+from tests.cluster.cluster import (
+    Cluster,
+    base_env,
+    children_of,
+    kill_tree,
+    postgres_base,
+    prefect_database,
+    siklus,
+    start_prefect_server,
+    start_worker,
+    wait_for,
+)
+from tests.flows.conftest import in_thread
+
+pytestmark = pytest.mark.cluster
+POOL = "siklus-cluster"
+# Catalogue policies moved to their workshop stage; with every policy's owed drafting work, 8 runs.
+BATCH = 3
+# Short bounds, as an operator would set them by environment (production: docs/recovery.md).
+BOUNDS = {
+    "SIKLUS_FLOW_HEARTBEAT_SECONDS": "30",  # Prefect's minimum
+    "SIKLUS_ZOMBIE_AFTER_SECONDS": "45",
+    "SIKLUS_STAGE_WORK_PENDING_LIMIT_SECONDS": "20",
+    "SIKLUS_STAGE_WORK_RUNNING_LIMIT_SECONDS": "240",  # the zombie automation comes first
+    "SIKLUS_STAGE_WORK_RETRY_BACKOFF_SECONDS": "5",
+    "SIKLUS_DISPATCH_CRON": "* * * * *",
+    "SIKLUS_SWEEP_CRON": "0 0 1 1 *",  # not during the test
+    "PREFECT_WORKER_QUERY_SECONDS": "2",
+    "PREFECT_WORKER_PREFETCH_SECONDS": "2",
+    # The test shares its PostgreSQL server with the rest of the suite: few connections each.
+    "SIKLUS_DB_POOL_SIZE": "2",
+    "PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE": "4",
+    "PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW": "4",
+}
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[Cluster]:
+    """The processes the test starts, killed (whole trees) when it ends."""
+    started = Cluster(logs=tmp_path)
+    yield started
+    started.stop_all()
+
+
+def _events(db: str) -> list[StageEvent]:
+    with unit_of_work(db) as s:
+        return list(s.exec(select(StageEvent).order_by(StageEvent.id)).all())
+
+
+def test_killing_a_worker_and_its_flow_processes_mid_run_loses_no_stage_work(
+    db: str, catalog: None, settings: Settings, cluster: Cluster, tmp_path: Path
+) -> None:
+    base = postgres_base()
+    assert base, "the cluster test runs on PostgreSQL (SIKLUS_TEST_DATABASE_URL)"
+    with prefect_database(base) as prefect_db:
+        env = {**base_env(tmp_path / "prefect-home"), **BOUNDS}
+        api = start_prefect_server(cluster, env=env, database_url=prefect_db)
+        env.update(
+            PREFECT_API_URL=api,
+            SIKLUS_DATABASE_URL=db,
+            SIKLUS_DATA_DIR=str(tmp_path / "data"),
+            SIKLUS_SECRET_KEY=secrets.token_hex(16),
+            SIKLUS_SMTP_HOST="",
+        )
+        deployed = siklus(["flows", "deploy", "--pool", POOL, "--limit", "6"], env=env)
+        assert f"otomasi '{ZOMBIE_AUTOMATION}': dibuat" in deployed.stdout
+        victim = start_worker(cluster, name="worker-1", pool=POOL, limit=3, env=env)
+        survivor = start_worker(cluster, name="worker-2", pool=POOL, limit=4, env=env)
+
+        # The batch: every catalogue policy moves to its workshop stage, besides its owed drafting
+        # work; each stage change is handed to Prefect as the web service does after its commit.
+        people = walk.add_people(db)
+        with unit_of_work(db) as s:
+            every_slug = list(s.exec(select(Policy.slug).order_by(Policy.id)).all())
+        slugs = every_slug[:BATCH]
+        # An admin: the catalogue's policies belong to two units.
+        admin = Actor(id=people["head"].id, name=people["head"].name, role=Role.ADMIN, unit=walk.UNIT)
+        for slug in slugs:
+            walk.advance(db, Stage.WORKSHOP, actor=admin, now=walk.clock().start, slug=slug)
+        enabled = settings.model_copy(update={"prefect_enabled": True})
+        with temporary_settings({PREFECT_API_URL: api}):
+            for event in _events(db):
+                if event.work_state != WorkState.PENDING:
+                    continue
+                with unit_of_work(db) as s:
+                    work = stagework.get_work(s, event_id=event.id)  # type: ignore[arg-type]
+                assert in_thread(dispatch.dispatch_stage_work, settings=enabled, work=work)
+
+            # Mid-run: one of the victim's flow processes is Running (it sent its first heartbeat).
+            under_way = "a run of worker-1 Running"
+            wait_for(lambda: in_thread(_running_under, victim.popen.pid), timeout=180, what=under_way)
+            killed = kill_tree(victim.popen.pid, signal.SIGKILL)
+            assert len(killed) > 1, killed
+
+            def all_done() -> bool:
+                assert survivor.popen.poll() is None, survivor.tail()
+                return all(e.work_state == WorkState.DONE for e in _events(db))
+
+            wait_for(all_done, timeout=420, every=3, what="every stage's work done")
+
+            automations = in_thread(_automation_names)
+            assert {ZOMBIE_AUTOMATION, RECOVER_AUTOMATION} <= automations
+
+    events = _events(db)
+    assert len(events) == len(every_slug) + len(slugs)  # each policy's drafting, the batch's workshop
+    # Something was lost with the worker, and recovered under a new attempt.
+    recovered = [e for e in events if e.recovered_work]
+    assert recovered and all(e.work_attempt >= 2 for e in recovered)
+    # Exactly once: each event's steps are each done once, and nothing was retired or failed.
+    for event in events:
+        steps = [step.name for step in spec_of(event.to_stage).entry_work]
+        assert event.done_work == steps, (event.id, event.done_work)
+        assert event.retired_work == []
+    with unit_of_work(db) as s:
+        agendas = s.exec(
+            select(func.count()).select_from(StageDocument).where(StageDocument.kind == "agenda")
+        )
+        assert agendas.one() == len(slugs)
+        versions = s.exec(select(func.count()).select_from(DraftVersion)).one()
+        assert versions == len(every_slug)  # the catalogue's drafts, none made twice
+        keys = s.exec(select(Reminder.dedupe_key)).all()
+        assert len(keys) == len(set(keys))
+        invites = [k for k in keys if k.startswith("workshop-invite:")]
+        assert invites and not [k for k in keys if k.startswith("stage-work-failed:")]  # nobody was needed
+
+
+def _running_under(pid: int) -> list[str]:
+    """The runs in state Running whose flow process is a descendant of the process `pid`."""
+    tree = {str(child) for child in children_of(pid)}
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.RUNNING]))
+            )
+        )
+    return [str(r.id) for r in runs if str(r.infrastructure_pid or "").rsplit(":", 1)[-1] in tree]
+
+
+def _automation_names() -> set[str]:
+    with get_client(sync_client=True) as client:
+        return {a.name for a in client.read_automations(limit=50)}

@@ -3,7 +3,6 @@ round reaches."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -13,6 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, func, select
 
 from policies.accounts.models import Account, Role
+from policies.evaluation import models
 from policies.evaluation.models import (
     SurveyLinkIssue,
     SurveyParticipation,
@@ -106,7 +106,7 @@ def remix_round(session: Session, *, round_id: int) -> int:
     at close also hides it from anyone reading a table in its storage order (PostgreSQL's heap keeps
     insertion order), so a dump of a closed round tells nothing about who answered when.
     """
-    shuffler = secrets.SystemRandom()
+    shuffler = models.ROW_RNG
     moved = 0
     for model in (SurveyResponse, SurveyParticipation, SurveyReceipt):
         table = model.__table__  # type: ignore[attr-defined]

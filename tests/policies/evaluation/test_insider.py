@@ -227,7 +227,7 @@ def test_no_order_of_people_pairs_with_any_order_of_sheets_better_than_chance(pl
             within = _score(played, _within_units(played, sheet_order, people))
             results[(sheet_name, people_name)] = (overall, within)
     failing = {k: v for k, v in results.items() if v[0] > MAX_CORRECT or v[1] > MAX_CORRECT_WITHIN_UNITS}
-    print("\n".join(f"{k}: {v}" for k, v in results.items()))  # noqa: T201  (shown with -s)
+    print("\n".join(f"{k}: {v}" for k, v in results.items()))  # shown with -s
     assert failing == {}, results
 
 

@@ -73,6 +73,14 @@ def coarsen(profiles: Sequence[Profile], *, minimum: int) -> list[Profile]:
     for step in steps:
         counts = Counter(current)
         current = [step(p) if counts[p] < minimum else p for p in current]
+    # The fully hidden sheets form a group too: while it is non-empty but too small, the smallest
+    # remaining profile joins it (as in the breakdowns' secondary suppression).
+    hidden = (breakdowns.OTHER, HIDDEN, HIDDEN)
+    counts = Counter(current)
+    while 0 < counts[hidden] < minimum and len(counts) > 1:
+        smallest = min((p for p in counts if p != hidden), key=lambda p: (counts[p], p))
+        current = [hidden if p == smallest else p for p in current]
+        counts = Counter(current)
     return current
 
 

@@ -123,9 +123,9 @@ def remix_round(session: Session, *, round_id: int) -> int:
             while row["id"] in taken:
                 row["id"] = random_row_id()
             taken.add(row["id"])
-        # One statement per row, in the shuffled order, so the storage order is the shuffled order.
-        for row in rows:
-            session.execute(sa.insert(table).values(**row))
+        # Inserted in the shuffled order (a multi-row insert keeps its order), so the storage order
+        # is the shuffled one.
+        session.execute(sa.insert(table), rows)
         moved += len(rows)
     session.expire_all()
     return moved

@@ -25,9 +25,10 @@ from policies.core.db import get_engine, unit_of_work
 from policies.evaluation import models, population, responses, rounds
 from policies.evaluation.ikm import UNSUR_CODES
 from policies.evaluation.receipts import receipt_hash
+from policies.evaluation.tokens import derive_token
 from policies.tables import metadata
 from tests.conftest import NOW
-from tests.policies.evaluation.conftest import SECRET, answers, open_now
+from tests.policies.evaluation.conftest import SECRET, answers, open_now, populate
 
 UNITS = ("Dinas Kesehatan", "Dinas Pendidikan", "Dinas Sosial", "Kecamatan Serpong")
 PER_UNIT = 12
@@ -132,8 +133,6 @@ def played(db: str, in_evaluation: str, staff: dict, seeded: None) -> Round:
                     now=moment,
                 )
                 row = s.get(models.SurveyRespondent, person)
-                from policies.evaluation.tokens import derive_token
-
                 token = derive_token(
                     secret=SECRET, round_id=game.round_id, respondent_id=person, salt=row.token_salt
                 )
@@ -290,8 +289,6 @@ def test_answering_writes_three_unlinked_undated_rows_and_changes_nothing_else(
 ) -> None:
     with unit_of_work(db) as s:
         survey = open_now(s, staff["evaluator"], days=30)
-        from tests.policies.evaluation.conftest import populate
-
         issued = populate(s, staff["evaluator"], survey, n=3).issued
     for person in issued:
         before = dump(db)

@@ -25,7 +25,7 @@ from policies.catalog import load_catalog
 from policies.core.db import get_engine, unit_of_work
 from policies.core.migrate import upgrade
 from policies.evaluation import ikm
-from policies.evaluation.models import SurveyRespondent, SurveyResponse, SurveyRound
+from policies.evaluation.models import SurveyParticipation, SurveyRespondent, SurveyResponse, SurveyRound
 from policies.evaluation.report import render_report
 from policies.evaluation.results import compute_results
 from policies.evaluation.rounds import close_round, open_round
@@ -57,6 +57,7 @@ def seed(url: str, *, n: int) -> int:
         round_id = survey.id
     assert round_id is not None
     people, sheets = [], []
+    sheet_ids = rng.sample(range(1, 2**31 - 1), n)
     for i in range(n):
         people.append(
             {
@@ -66,7 +67,6 @@ def seed(url: str, *, n: int) -> int:
                 "name": f"ASN {i}",
                 "unit": UNITS[i % len(UNITS)],
                 "email": f"asn{i}@example.go.id",
-                "responded_at": NOW + timedelta(days=1),
                 "reminders_sent": 0,
                 "created_at": NOW,
             }
@@ -90,12 +90,23 @@ def seed(url: str, *, n: int) -> int:
                 "golongan": rng.choice(("II", "III", "IV")),
                 "years_of_service": rng.randint(1, 30),
                 "answers": answers,
-                "submitted_on": "2026-08-18",
+                # Random, as submissions get them (a sequence would order the sheets by arrival).
+                "id": sheet_ids[i],
             }
         )
     with unit_of_work(url) as s:
         s.execute(sa.insert(SurveyRespondent), people)
+        ids = list(
+            s.execute(sa.select(SurveyRespondent.id).where(SurveyRespondent.round_id == round_id)).scalars()
+        )
         s.execute(sa.insert(SurveyResponse), sheets)
+        s.execute(
+            sa.insert(SurveyParticipation),
+            [
+                {"id": pid, "round_id": round_id, "respondent_id": rid}
+                for pid, rid in zip(sheet_ids, ids, strict=True)
+            ],
+        )
     return round_id
 
 

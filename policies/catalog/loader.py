@@ -42,6 +42,8 @@ class RulesSpec(Spec):
     # Respondent reminders of a new round (the evaluator may change them per round).
     evaluation_reminder_max: int = Field(default=3, ge=0, le=10)
     evaluation_reminder_interval_days: int = Field(default=7, ge=1, le=60)
+    # The smallest group of respondents a breakdown (by unit, golongan, years) shows on its own.
+    evaluation_min_group_size: int = Field(default=5, ge=2, le=100)
     # Whether the public sees the names and units of workshop attendees and mentoring pairs
     # (never their NIPs, which only the owning unit's staff and admins see); counts otherwise.
     attendance_public: bool = False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import secrets
 from datetime import date, datetime
 from typing import Any
 
@@ -51,7 +53,7 @@ class SurveyRespondent(SQLModel, table=True):
     unit: str = Field(max_length=200, default="")
     email: str = Field(max_length=254, default="")
     account_id: int | None = Field(default=None, foreign_key="account.id")
-    responded_at: datetime | None = ts_col()
+    # Whether, let alone when, this person answered is not kept here: see SurveyParticipation.
     invited_at: datetime | None = ts_col()
     reminders_sent: int = Field(default=0)
     last_reminded_at: datetime | None = ts_col()
@@ -74,19 +76,55 @@ class SurveyLinkIssue(SQLModel, table=True):
     issued_at: datetime = created_at_col()
 
 
+# Rows written when a respondent answers take ids from here, not from a sequence: an id that grows
+# with each submission would order the answer sheets, and with them the respondents who answered.
+ROW_ID_MAX = 2**31 - 1
+# The operating system's generator; the insider tests swap in a seeded one to be repeatable.
+ROW_RNG: random.Random = secrets.SystemRandom()
+
+
+def random_row_id() -> int:
+    """Return a random positive id that fits every database's integer."""
+    return ROW_RNG.randrange(1, ROW_ID_MAX)
+
+
+class SurveyParticipation(SQLModel, table=True):
+    """That a respondent has answered (one answer each), without when, in which order or which sheet."""
+
+    __tablename__ = "survey_participation"
+
+    id: int = Field(
+        default_factory=random_row_id, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    round_id: int = Field(foreign_key="survey_round.id", index=True)
+    respondent_id: int = Field(foreign_key="survey_respondent.id", unique=True)
+
+
+class SurveyReceipt(SQLModel, table=True):
+    """The hash of a receipt a respondent holds: proof that an answer was counted, not which one."""
+
+    __tablename__ = "survey_receipt"
+
+    id: int = Field(
+        default_factory=random_row_id, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    round_id: int = Field(foreign_key="survey_round.id", index=True)
+    receipt_hash: str = Field(max_length=64, unique=True)
+
+
 class SurveyResponse(SQLModel, table=True):
-    """One submitted questionnaire; deliberately not linked to its respondent (anonymity)."""
+    """One submitted questionnaire: no link to its respondent, no time, a random id (anonymity)."""
 
     __tablename__ = "survey_response"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(
+        default_factory=random_row_id, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
     round_id: int = Field(foreign_key="survey_round.id", index=True)
     unit: str = Field(max_length=200, default="")
     golongan: str = Field(max_length=20, default="")
     years_of_service: int | None = None
     answers: dict[str, Any] = json_col(default_factory=dict)
-    # Day precision only, so the time of submission cannot be matched to a respondent row.
-    submitted_on: str = Field(max_length=10)
 
 
 class RevisionRecommendation(SQLModel, table=True):

@@ -2,9 +2,10 @@
 
 A message to a respondent carries their id and salt, never the token: with the app secret the
 deliverer rebuilds the personal link when it sends. It is worth sending only while the round is
-open, the respondent has not answered and the link has not been reissued. A notice that the link
-was reissued is told even to someone who has answered (staff never learn who has): it is dropped
-only when the round closes or the link is reissued again.
+open and the link has not been reissued. Whether the respondent has answered is never asked: a
+reminder cancelled, skipped or missing for one person would tell whoever reads the outbox that they
+answered, and roughly when. So every invited respondent gets the same reminders, which say that
+someone who has answered can ignore them (and check their receipt).
 """
 
 from __future__ import annotations
@@ -42,8 +43,6 @@ def why_obsolete(session: Session, reminder: Reminder, now: datetime) -> str:
         return "putaran survei atau respondennya tidak ada lagi"
     if survey.closed_at is not None or now >= survey.closes_at:
         return "putaran survei sudah ditutup"
-    if person.responded_at is not None:
-        return "responden sudah menjawab"
     if person.token_salt != reminder.context.get("token_salt"):
         return "tautan responden sudah diterbitkan ulang"
     return ""
@@ -90,7 +89,8 @@ def register() -> None:
             current=still_answerable,
             extras=_extras,
             private=PRIVATE_CONTEXT,
-            # A reminder cancelled (or never sent) says its respondent answered.
+            # Nothing about them depends on answering any more; the operator still sees no recipient,
+            # so the outbox stays no richer a source than the population list.
             anonymous=True,
         ),
     )

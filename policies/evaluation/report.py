@@ -18,11 +18,7 @@ from policies.core.i18n import format_datetime, format_share
 from policies.evaluation import charts, queries
 from policies.evaluation.common import get_round, num, policy_of
 from policies.evaluation.indicators import meets_target, trends, unit_in
-from policies.evaluation.results import (
-    MIN_UNIT_RESPONDENTS,
-    QuestionResultPublic,
-    results_and_texts,
-)
+from policies.evaluation.results import QuestionResultPublic, ResultsPublic, results_and_texts
 from policies.evaluation.views import require_results_published
 from policies.lifecycle.queries import get_kind
 
@@ -80,6 +76,17 @@ LABELS: dict[str, dict[str, str]] = {
         "\u201cLainnya\u201d.",
         "anonymity_withheld": "Gabungan \u201cLainnya\u201d pun kurang dari {n} responden, jadi "
         "nilainya tidak ditampilkan; jawabannya tetap dihitung dalam IKM keseluruhan.",
+        "breakdowns": "Rincian per kelompok responden",
+        "dim_unit": "Unit kerja",
+        "dim_golongan": "Golongan",
+        "dim_years": "Masa kerja (tahun)",
+        "suppressed": "< {n} (disembunyikan)",
+        "merged": "digabung ke \u201cLainnya\u201d",
+        "suppression_note": "Kelompok dengan kurang dari {n} responden disembunyikan: jumlah dan nilainya "
+        "tidak ditampilkan, agar jawaban tidak dapat ditelusuri ke orangnya. Kelompok kecil digabung "
+        "menjadi \u201cLainnya\u201d; bila gabungan itu masih kurang dari {n}, kelompok terkecil "
+        "berikutnya ikut digabung, supaya nilai yang disembunyikan tidak dapat dihitung dari selisih "
+        "dengan total.",
     },
     "en": {
         "title": "Evaluation Report",
@@ -129,6 +136,16 @@ LABELS: dict[str, dict[str, str]] = {
         "into \u201cOther\u201d.",
         "anonymity_withheld": "Even merged, \u201cOther\u201d has fewer than {n} respondents, so its "
         "figures are not shown; its answers still count in the overall IKM.",
+        "breakdowns": "Breakdown by respondent group",
+        "dim_unit": "Work unit",
+        "dim_golongan": "Golongan (rank)",
+        "dim_years": "Years of service",
+        "suppressed": "< {n} (hidden)",
+        "merged": "merged into \u201cOther\u201d",
+        "suppression_note": "Groups with fewer than {n} respondents are hidden: neither their count nor "
+        "their figures are shown, so that no answer can be traced to its author. Small groups are merged "
+        "into \u201cOther\u201d; if the merge still has fewer than {n}, the next smallest groups join "
+        "it, so that a hidden figure cannot be worked out by subtraction from the total.",
     },
 }
 
@@ -194,6 +211,27 @@ class IndicatorRow:
     chart: Any
 
 
+def breakdown_rows(
+    results: ResultsPublic, *, locale: str
+) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
+    """Return each breakdown as (title, rows of label, count, IKM, category), hidden cells spelled out."""
+    t = LABELS[locale]
+    out = []
+    for b in results.breakdowns:
+        hidden = t["suppressed"].format(n=b.min_group_size)
+        rows = []
+        for g in b.groups:
+            label = t["other_units"] if g.status == "other" else g.label
+            if g.ikm is None:
+                note = t["merged"] if g.status == "merged" else ""
+                rows.append((label, hidden, note or "—", ""))
+            else:
+                count = num(g.respondents or 0, locale=locale, digits=0)
+                rows.append((label, count, num(g.ikm, locale=locale), g.category or ""))
+        out.append((t[f"dim_{b.dimension}"], rows))
+    return out
+
+
 def report_context(session: Session, *, round_id: int, locale: str) -> dict[str, Any]:
     """Gather what the report shows; a round's report is published when it closes, and not before."""
     if locale not in LOCALES:
@@ -244,13 +282,13 @@ def report_context(session: Session, *, round_id: int, locale: str) -> dict[str,
     recommendation = queries.recommendation_of(session, round_id=survey.id)  # type: ignore[arg-type]
     frozen = {q["code"]: q for q in survey.questions}
     other = results.other_units
+    k = results.min_unit_respondents
     notes = []
     if other is not None:
-        notes.append(
-            t["anonymity"].format(n=MIN_UNIT_RESPONDENTS, units=other.units, respondents=other.respondents)
-        )
+        count = f"< {k}" if other.respondents is None else num(other.respondents, locale=locale, digits=0)
+        notes.append(t["anonymity"].format(n=k, units=other.units, respondents=count))
         if other.ikm is None:
-            notes.append(t["anonymity_withheld"].format(n=MIN_UNIT_RESPONDENTS))
+            notes.append(t["anonymity_withheld"].format(n=k))
     units = sorted(results.by_unit.items())
     if other is not None and other.ikm is not None:
         units.append((t["other_units"], other.ikm))
@@ -275,6 +313,8 @@ def report_context(session: Session, *, round_id: int, locale: str) -> dict[str,
         "indicators": rows,
         "units": units,
         "unit_notes": notes,
+        "breakdowns": breakdown_rows(results, locale=locale),
+        "suppression_note": t["suppression_note"].format(n=k),
         "reasons": [(r.get("text_en") or r["text"]) if en else r["text"] for r in recommendation.reasons]
         if recommendation is not None
         else [],

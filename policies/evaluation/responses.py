@@ -1,17 +1,23 @@
-"""Submitting a questionnaire with a one-time token: validated whole, saved whole, once."""
+"""Submitting a questionnaire with a one-time token: validated whole, saved whole, once, with a receipt.
+
+Three rows are written, none naming another: the answer sheet (random id, no date), the fact that
+this respondent has answered (random id, no date; the once-only check) and the receipt's hash
+(random id). Closing the round stores all three again in random order (`queries.remix_round`).
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, NotAuthenticated
-from policies.core.i18n import JAKARTA
 from policies.evaluation import queries
 from policies.evaluation.models import SurveyRespondent, SurveyResponse, SurveyRound
+from policies.evaluation.receipts import keep_receipt, new_receipt
 from policies.evaluation.survey import validate_answers
 from policies.evaluation.tokens import hash_token
 
@@ -44,10 +50,18 @@ def round_for_token(session: Session, *, token: str) -> tuple[SurveyRespondent, 
     return person, survey
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """A saved answer sheet and the receipt code only its respondent is shown (once)."""
+
+    response: SurveyResponse
+    receipt: str
+
+
 def submit_response(
     session: Session, *, token: str, answers: dict[str, object], now: datetime | None = None
-) -> SurveyResponse:
-    """Save one anonymous answer sheet for a token that has not answered yet."""
+) -> Submitted:
+    """Save one anonymous answer sheet for a token that has not answered yet; return it with a receipt."""
     now = now or utcnow()
     person, survey = round_for_token(session, token=token)
     if survey.closed_at is not None or now >= survey.closes_at:
@@ -57,24 +71,24 @@ def submit_response(
         )
     if now < survey.opens_at:
         raise Conflict("Survei ini belum dibuka.", en="This survey has not opened yet.")
-    if person.responded_at is not None:
+    if queries.has_answered(session, respondent_id=person.id):  # type: ignore[arg-type]
         raise Conflict(USED, en=USED_EN)
     questions = round_questions(session, survey=survey)
     cleaned = validate_answers(questions, payload=answers, default_unit=person.unit)  # type: ignore[arg-type]
-    # The guarded update is the once-only check that also holds under concurrent submits. Only the
-    # day is kept (midnight WIB), so the order of answer sheets cannot be matched to respondents.
-    day = now.astimezone(JAKARTA).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
-    if not queries.claim_answer(session, respondent_id=person.id, day=day):  # type: ignore[arg-type]
+    if not queries.claim_answer(session, round_id=survey.id, respondent_id=person.id):  # type: ignore[arg-type]
         raise Conflict(USED, en=USED_EN)
-    session.expire(person)
+    # No date on the sheet: a day, matched against the access log's times or against who answered
+    # on a quiet day, would tie a sheet to its sender. The round's dates say when it was collected.
     row = SurveyResponse(
+        id=queries.free_id(session, SurveyResponse),
         round_id=survey.id,  # type: ignore[arg-type]
         unit=str(cleaned.pop("unit", "")),
         golongan=str(cleaned.pop("golongan", "")),
         years_of_service=cleaned.pop("years_of_service", None),  # type: ignore[arg-type]
         answers=cleaned,
-        submitted_on=now.astimezone(JAKARTA).date().isoformat(),
     )
     session.add(row)
+    receipt = new_receipt()
+    keep_receipt(session, round_id=survey.id, code=receipt)  # type: ignore[arg-type]
     session.flush()
-    return row
+    return Submitted(response=row, receipt=receipt)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
@@ -10,21 +10,15 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from policies.evaluation import ikm, queries
+from policies.evaluation import breakdowns, ikm, queries
+from policies.evaluation.breakdowns import BreakdownPublic, Tally
+from policies.evaluation.common import policy_of
 from policies.evaluation.models import SurveyRound
 
-# A unit with fewer answer sheets than this is never shown on its own (its respondents could be
-# recognised); such units are merged into "Lainnya" / "Other", itself shown only if it reaches this.
-MIN_UNIT_RESPONDENTS = 5
-
-
-@dataclass(frozen=True)
-class OtherUnits:
-    """The small units merged together: how many, how many sheets, and their index if big enough."""
-
-    units: int
-    respondents: int
-    result: ikm.IkmResult | None
+# The default smallest group a breakdown shows (the kind's `evaluation_min_group_size` overrides it):
+# a smaller unit is never shown on its own (its respondents could be recognised); such units are
+# merged into "Lainnya" / "Other", itself shown only if it reaches the minimum (breakdowns.py).
+MIN_UNIT_RESPONDENTS = breakdowns.DEFAULT_MIN_GROUP
 
 
 # The results of a round, in the one shape they are stored in (SurveyRound.results, when it closes),
@@ -89,10 +83,11 @@ class QuestionResultPublic(BaseModel):
 
 
 class OtherUnitsPublic(BaseModel):
-    """Units with fewer than `min_unit_respondents` sheets, merged ("Lainnya"); no index below it."""
+    """Units with fewer than `min_unit_respondents` sheets, merged ("Lainnya"); no figures below it."""
 
     units: int
-    respondents: int
+    # None when the merge itself stays below the minimum: its count would be as telling as its index.
+    respondents: int | None
     ikm: IkmPublic | None
 
 
@@ -110,6 +105,8 @@ class ResultsPublic(BaseModel):
     min_unit_respondents: int
     other_units: OtherUnitsPublic | None
     questions: list[QuestionResultPublic]
+    # By unit, golongan and band of years of service; every group below the minimum hidden.
+    breakdowns: list[BreakdownPublic] = []
 
     def question(self, code: str) -> QuestionResultPublic | None:
         """Return the result of one of the kind's own questions, if the round asked it."""
@@ -188,21 +185,21 @@ def _computed(
             # Every option is listed, so an option nobody chose shows as 0 rather than missing.
             tallies[q["code"]].counts = dict.fromkeys(q["options"], 0)
     sums: Counter[str] = Counter()
-    unit_sums: dict[str, Counter[str]] = defaultdict(Counter)
-    unit_n: Counter[str] = Counter()
+    by = {dimension: Tally.empty() for dimension in breakdowns.DIMENSIONS}
     n = 0
-    for answers, unit in queries.answer_sheets(session, round_id=survey.id):  # type: ignore[arg-type]
+    for answers, unit, golongan, years in queries.answer_sheets(session, round_id=survey.id):  # type: ignore[arg-type]
         n += 1
-        unit_n[unit] += 1
-        per_unit = unit_sums[unit]
+        by["unit"].add(unit or breakdowns.UNKNOWN, answers)
+        by["golongan"].add(golongan or breakdowns.UNKNOWN, answers)
+        by["years"].add(breakdowns.years_band(years), answers)
         for code in ikm.UNSUR_CODES:
-            score = answers[code]
-            sums[code] += score
-            per_unit[code] += score
+            sums[code] += answers[code]
         for code, tally in tallies.items():
             if answers.get(code) is not None:
                 tally.add(answers[code])
-    shown, other = split_units(unit_sums, unit_n=unit_n)
+    minimum = breakdowns.min_group_size(session, policy=policy_of(session, survey=survey))
+    units = queries.respondent_units(session, round_id=survey.id)  # type: ignore[arg-type]
+    shown, other = split_units(by["unit"], minimum=minimum)
     target = ikm.krejcie_morgan(population)
     results = ResultsPublic(
         population=population,
@@ -212,12 +209,17 @@ def _computed(
         sample_reached=n >= target > 0,
         ikm=IkmPublic.of(ikm.compute(sums, respondents=n) if n else None),
         by_unit={unit: IkmPublic.of(r) for unit, r in sorted(shown.items())},  # type: ignore[misc]
-        min_unit_respondents=MIN_UNIT_RESPONDENTS,
-        other_units=(
-            OtherUnitsPublic(units=other.units, respondents=other.respondents, ikm=IkmPublic.of(other.result))
-            if other is not None
-            else None
-        ),
+        min_unit_respondents=minimum,
+        other_units=other,
+        breakdowns=[
+            breakdowns.breakdown(
+                dimension,
+                by[dimension],
+                labels=breakdowns.labels_for(dimension, units=units),
+                minimum=minimum,
+            )
+            for dimension in breakdowns.DIMENSIONS
+        ],
         questions=[tally.result() for tally in tallies.values()],
     )
     return results, texts
@@ -239,29 +241,24 @@ def _snapshot(survey: SurveyRound) -> ResultsPublic | None:
 
 
 def free_texts(session: Session, *, survey: SurveyRound) -> dict[str, list[str]]:
-    """Return the open answers to each of the kind's free-text questions, in the order they came."""
+    """Return the open answers to each of the kind's free-text questions (in no order of arrival)."""
     codes = [q["code"] for q in _own_questions(survey) if q["type"] not in ("scale", "single", "multi")]
     texts: dict[str, list[str]] = {code: [] for code in codes}
-    for answers, _unit in queries.answer_sheets(session, round_id=survey.id):  # type: ignore[arg-type]
+    for answers, *_profile in queries.answer_sheets(session, round_id=survey.id):  # type: ignore[arg-type]
         for code in codes:
             if answers.get(code) is not None:
                 texts[code].append(answers[code])
     return texts
 
 
-def split_units(
-    unit_sums: dict[str, Counter[str]], *, unit_n: Counter[str]
-) -> tuple[dict[str, ikm.IkmResult], OtherUnits | None]:
-    """Return the units big enough to show on their own, and the small ones merged."""
-    shown = {
-        u: ikm.compute(unit_sums[u], respondents=n) for u, n in unit_n.items() if n >= MIN_UNIT_RESPONDENTS
-    }
-    small = [u for u, n in unit_n.items() if n < MIN_UNIT_RESPONDENTS]
-    if not small:
+def split_units(tally: Tally, *, minimum: int) -> tuple[dict[str, ikm.IkmResult], OtherUnitsPublic | None]:
+    """Return the units big enough to show on their own, and the rest merged (breakdowns.split)."""
+    shown, small, merged, pooled, size = breakdowns.split(tally, minimum=minimum)
+    if not small and not merged:
         return shown, None
-    merged: Counter[str] = Counter()
-    for u in small:
-        merged.update(unit_sums[u])
-    count = sum(unit_n[u] for u in small)
-    result = ikm.compute(merged, respondents=count) if count >= MIN_UNIT_RESPONDENTS else None
-    return shown, OtherUnits(units=len(small), respondents=count, result=result)
+    other = OtherUnitsPublic(
+        units=len(small) + len(merged),
+        respondents=size if pooled is not None else None,
+        ikm=IkmPublic.of(pooled),
+    )
+    return shown, other

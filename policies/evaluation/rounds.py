@@ -179,6 +179,9 @@ def close_round(session: Session, *, actor: Actor, round_id: int, now: datetime 
             "Putaran survei belum dibuka, jadi belum dapat ditutup.",
             en="The survey round has not opened yet, so it cannot be closed.",
         )
+    # Stored again in random order with new ids: a dump of the closed round keeps no trace of which
+    # sheet, participation or receipt came when (and so of who sent which).
+    queries.remix_round(session, round_id=survey.id)  # type: ignore[arg-type]
     results = compute_results(session, survey=survey)
     survey.closed_at = now
     # Nothing owed to respondents goes out after the close: not even what is already queued.

@@ -77,6 +77,6 @@ def questionnaire(session: Session, *, token: str) -> Questionnaire:
     return Questionnaire(
         survey=survey,
         questions=round_questions(session, survey=survey),
-        answered=person.responded_at is not None,
+        answered=queries.has_answered(session, respondent_id=person.id),  # type: ignore[arg-type]
         unit=person.unit,
     )

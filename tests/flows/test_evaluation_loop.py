@@ -153,14 +153,15 @@ def test_evaluation_loop_from_the_stage_flow_to_revision_notes(
             s, token=tokens[answered[0]], answers=_answers(questions, LOW_ON_COMPLAINTS)
         )
 
-    # A week on, the other three are reminded, each with their link; one answers through it.
+    # A week on, all six are reminded alike, each with their link (a reminder stopped for those who
+    # answered would tell the outbox's reader who they are); one who had not answered does now.
     week = utcnow() + timedelta(days=7, minutes=1)
     with unit_of_work(db) as s:
-        assert rounds.queue_respondent_reminders(s, now=week) == 3
-    assert deliver_due_emails(settings=mail, now=week).sent == 3
+        assert rounds.queue_respondent_reminders(s, now=week) == 6
+    assert deliver_due_emails(settings=mail, now=week).sent == 6
     reminded = _links(box.take())
-    assert sorted(reminded) == sorted(set(tokens) - set(answered))
-    late = sorted(reminded)[0]
+    assert sorted(reminded) == sorted(tokens)
+    late = sorted(set(reminded) - set(answered))[0]
     assert reminded[late] == tokens[late]
     with unit_of_work(db) as s:
         responses.submit_response(
@@ -176,7 +177,7 @@ def test_evaluation_loop_from_the_stage_flow_to_revision_notes(
     # A second reminder is queued but the sweep closes the round first: nothing more reaches them.
     fortnight = week + timedelta(days=7)
     with unit_of_work(db) as s:
-        assert rounds.queue_respondent_reminders(s, now=fortnight) == 2
+        assert rounds.queue_respondent_reminders(s, now=fortnight) == 6
     # The sweeps as the scheduled pass runs them (the delivery below is checked on its own).
     lines = [run_step(step, settings=flow_settings, now=survey.closes_at) for step in SWEEP_STEPS]
     assert "Putaran survei ditutup: 1" in lines
@@ -188,7 +189,7 @@ def test_evaluation_loop_from_the_stage_flow_to_revision_notes(
     assert "Penanganan Pengaduan" in body and "14,50 JP per ASN" in body
     with unit_of_work(db) as s:
         stale = s.exec(select(Reminder).where(col(Reminder.dedupe_key).contains(":reminder:2:"))).all()
-        assert len(stale) == 2 and {r.state for r in stale} == {DeliveryState.CANCELLED}
+        assert len(stale) == 6 and {r.state for r in stale} == {DeliveryState.CANCELLED}
         closed = s.get(SurveyRound, survey.id)
         # Four sheets: u8 all 1 -> 25,00 D; u4 all 4; the other seven 3: (21 + 4 + 1) / 9 x 25 = 72,22 C.
         assert (closed.results["ikm"]["ikm"], closed.results["ikm"]["category"]) == ("72.22", "C")

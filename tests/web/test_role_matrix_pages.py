@@ -16,8 +16,8 @@ from tests.service.conftest import UNIT, auth, make_token, open_consultation
 from tests.web.conftest import DRAFT, SLUG, csrf_of, sign_in
 
 # Forms anyone may send: signing in and up, the language, a survey answer or an email check carried
-# by its token.
-PUBLIC_FORMS = {"/login", "/register", "/lang", "/survei", "/verify-email"}
+# by its token, and a survey receipt's check.
+PUBLIC_FORMS = {"/login", "/register", "/lang", "/survei", "/survei/tanda-terima", "/verify-email"}
 # Each page form: the address it posts to (path parameters filled in below) and what it sends.
 FORMS: dict[str, dict[str, str]] = {
     "/policies/{slug}/edit": {"body": "# Judul\n## BAB I\n### Pasal 1\nIsi pasal.", "change_note": "Uji"},

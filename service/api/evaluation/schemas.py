@@ -167,7 +167,28 @@ class ResponseIn(BaseModel):
 
 
 class ResponseReceipt(BaseModel):
-    """Confirmation that an answer sheet was saved."""
+    """Confirmation that an answer sheet was saved, with the receipt only its respondent is given."""
 
     round_id: int
-    submitted_on: str
+    receipt: str = Field(
+        description="Kode tanda terima: simpan; dengannya Anda dapat memastikan jawaban Anda terhitung "
+        "(POST /survey/receipts/check) tanpa siapa pun tahu jawaban mana milik Anda. "
+        "Tidak dapat diminta ulang."
+    )
+
+
+class ReceiptIn(BaseModel):
+    """A receipt code to check, as it was shown (dashes and spaces may be left out)."""
+
+    receipt: str = Field(min_length=1, max_length=64)
+
+
+class ReceiptCheckPublic(BaseModel):
+    """An answer with this receipt was counted in this round (never which answer it was)."""
+
+    counted: bool
+    round_id: int
+    round_number: int
+    policy_slug: str
+    policy_title: str
+    round_closed: bool

@@ -15,7 +15,7 @@ from policies.core.db import utcnow
 from policies.core.errors import InvalidInput, NotAuthenticated
 from policies.core.listing import MAX_PAGE, cursor_id, id_cursor
 from policies.core.secret_key import ensure_secret_key
-from policies.evaluation import population, responses, rounds, views
+from policies.evaluation import exports, population, receipts, responses, rounds, views
 from policies.evaluation.common import get_round
 from policies.evaluation.models import SurveyRound
 from policies.evaluation.population import PopulationImport
@@ -27,6 +27,8 @@ from service.api.evaluation.schemas import (
     PopulationPublic,
     QuestionnairePublic,
     QuestionPublic,
+    ReceiptCheckPublic,
+    ReceiptIn,
     ReissueIn,
     RespondentPage,
     RespondentPublic,
@@ -283,10 +285,25 @@ def submit(
 ) -> ResponseReceipt:
     """Submit an answer sheet with a one-time token (header X-Survey-Token, or `token` in the body);
     a token answers once (409 after)."""
-    row = responses.submit_response(
+    done = responses.submit_response(
         session, token=_token(x_survey_token, payload.token), answers=payload.answers
     )
-    return ResponseReceipt(round_id=row.round_id, submitted_on=row.submitted_on)
+    return ResponseReceipt(round_id=done.response.round_id, receipt=done.receipt)
+
+
+@router.post("/survey/receipts/check", response_model=ReceiptCheckPublic)
+def check_receipt(payload: ReceiptIn, session: ReadSessionDep) -> ReceiptCheckPublic:
+    """Confirm that an answer with this receipt was counted (404 when none was), never which one it is;
+    the code travels in the body, so it never reaches an access log."""
+    found = receipts.check_receipt(session, code=payload.receipt)
+    return ReceiptCheckPublic(
+        counted=True,
+        round_id=found.round_id,
+        round_number=found.round_number,
+        policy_slug=found.policy_slug,
+        policy_title=found.policy_title,
+        round_closed=found.closed,
+    )
 
 
 @router.get("/rounds/{round_id}/results", response_model=ResultsPublic, responses=UNPUBLISHED)
@@ -294,6 +311,25 @@ def read_results(round_id: IdPath, session: ReadSessionDep) -> ResultsPublic:
     """Read a closed round's results: IKM, each unsur, by unit, questions, responses against the target
     sample (public once closed; nobody's while the round runs)."""
     return views.results_of(session, round_id=round_id)
+
+
+CSV = "text/csv; charset=utf-8"
+
+
+@router.get("/rounds/{round_id}/breakdowns.csv", response_class=PlainTextResponse, responses=UNPUBLISHED)
+def breakdowns_csv(round_id: IdPath, session: ReadSessionDep) -> PlainTextResponse:
+    """Read a closed round's IKM by unit, golongan and years of service as CSV; every group below the
+    kind's minimum (default 5) is written "< 5" with no figures."""
+    return PlainTextResponse(exports.breakdowns_csv(session, round_id=round_id), media_type=CSV)
+
+
+@router.get("/rounds/{round_id}/responses.csv", response_class=PlainTextResponse, responses=UNPUBLISHED)
+def responses_csv(round_id: IdPath, actor: ActorDep, session: ReadSessionDep) -> PlainTextResponse:
+    """Read a closed round's answer sheets as CSV (evaluation staff only): in no order of arrival, with
+    no dates, and with rare profiles coarsened so every (unit, golongan, years) is shared by at least
+    the kind's minimum of sheets."""
+    text = exports.responses_csv(session, actor=actor, round_id=round_id)
+    return PlainTextResponse(text, media_type=CSV)
 
 
 @router.get("/rounds/{round_id}/report.html", response_class=HTMLResponse, responses=UNPUBLISHED)

@@ -10,9 +10,10 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from policies.core.errors import Conflict, InvalidInput, NotAuthenticated
+from policies.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from policies.core.secret_key import ensure_secret_key
 from policies.evaluation.common import get_round, policy_of, runs_evaluation
+from policies.evaluation.receipts import check_receipt
 from policies.evaluation.report import render_report_body
 from policies.evaluation.responses import submit_response
 from policies.evaluation.views import questionnaire, round_counts
@@ -38,10 +39,15 @@ PRIVATE = {"login_next": False}
 SURVEY_COOKIE = "siklus_survey"
 SURVEY_PATH = "/survei"
 SURVEY_SESSION_SECONDS = 2 * 60 * 60
+# The receipt rides from the submission to the thanks page in a sealed cookie, never in an address
+# (a log would keep it); it is shown once and the cookie is gone after.
+RECEIPT_COOKIE = "siklus_receipt"
+RECEIPT_SECONDS = 10 * 60
+RECEIPT_PAGE = "/survei/tanda-terima"
 
 
-def _sealer(request: Request) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(ensure_secret_key(web_of(request).settings), salt="siklus-survey-session")
+def _sealer(request: Request, purpose: str = "siklus-survey-session") -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(ensure_secret_key(web_of(request).settings), salt=purpose)
 
 
 def _secure(request: Request) -> bool:
@@ -156,7 +162,7 @@ def submit(request: Request, form: FormDep, session: SessionDep, actor: PageActo
         return _invalid(request, exc)
     answers = _answers(opened.questions, form)
     try:
-        submit_response(session, token=token, answers=answers)
+        done = submit_response(session, token=token, answers=answers)
     except (InvalidInput, Conflict) as exc:
         session.rollback()
         bad = set(exc.extra.get("questions") or ([exc.field] if getattr(exc, "field", None) else []))
@@ -167,13 +173,54 @@ def submit(request: Request, form: FormDep, session: SessionDep, actor: PageActo
     response.delete_cookie(
         SURVEY_COOKIE, path=SURVEY_PATH, httponly=True, samesite="lax", secure=_secure(request)
     )
+    response.set_cookie(
+        RECEIPT_COOKIE,
+        _sealer(request, "siklus-survey-receipt").dumps(done.receipt),
+        max_age=RECEIPT_SECONDS,
+        path=SURVEY_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request),
+    )
     return response
 
 
 @router.get("/survei/terima-kasih", name="survey_thanks")
 def thanks(request: Request, actor: PageActorDep) -> Response:
-    """Thank the respondent once the answers are saved."""
-    return render(request, "web/survey.html", {"thanks": True})
+    """Thank the respondent once the answers are saved, and show their receipt this once."""
+    receipt = ""
+    sealed = request.cookies.get(RECEIPT_COOKIE, "")
+    if sealed:
+        try:
+            receipt = str(_sealer(request, "siklus-survey-receipt").loads(sealed, max_age=RECEIPT_SECONDS))
+        except BadData:
+            receipt = ""
+    context = {"thanks": True, "receipt": receipt, "receipt_page": RECEIPT_PAGE, **PRIVATE}
+    response = _no_referrer(render(request, "web/survey.html", context))
+    response.delete_cookie(
+        RECEIPT_COOKIE, path=SURVEY_PATH, httponly=True, samesite="strict", secure=_secure(request)
+    )
+    return response
+
+
+@router.get(RECEIPT_PAGE, name="survey_receipt")
+def receipt_form(request: Request, actor: PageActorDep) -> Response:
+    """Show the public page where a respondent checks that their answer was counted."""
+    return render(request, "web/survey_receipt.html", {})
+
+
+@router.post(RECEIPT_PAGE)
+def receipt_check(
+    request: Request, form: FormDep, session: PageReadSessionDep, actor: PageActorDep
+) -> Response:
+    """Tell whether an answer with this receipt was counted (the code comes in the form, never the URL)."""
+    code = str(form.get("receipt", ""))
+    try:
+        found = check_receipt(session, code=code)
+    except NotFound as exc:
+        context = {"problem": message_of(request, exc), "code": code}
+        return render(request, "web/survey_receipt.html", context, status_code=404)
+    return render(request, "web/survey_receipt.html", {"found": found})
 
 
 @router.get("/evaluation/rounds/{round_id}/report", name="evaluation_report")

@@ -9,6 +9,7 @@ import pytest
 
 from policies.core.db import unit_of_work
 from policies.evaluation import population
+from policies.evaluation.breakdowns import Tally
 from policies.evaluation.ikm import UNSUR_CODES
 from policies.evaluation.models import SurveyRound
 from policies.evaluation.report import render_report
@@ -73,7 +74,13 @@ def test_results_merge_small_units_and_keep_the_exact_figures(db: str, report_ro
         "B",
     )
     assert results["min_unit_respondents"] == MIN_UNIT_RESPONDENTS == 5
-    assert "Dinas Sosial" not in str(results) and "Kecamatan Serpong" not in str(results)
+    # The small units are listed in the breakdown by name only: no count, no index.
+    [by_unit] = [b for b in results["breakdowns"] if b["dimension"] == "unit"]
+    small = [g for g in by_unit["groups"] if g["label"] in ("Dinas Sosial", "Kecamatan Serpong")]
+    assert [(g["respondents"], g["ikm"], g["status"]) for g in small] == [(None, None, "suppressed")] * 2
+    assert "Dinas Sosial" not in str(results["by_unit"]) and "Kecamatan Serpong" not in str(
+        results["by_unit"]
+    )
 
 
 def test_the_markdown_report_shows_half_up_nrr_and_each_units_unsur(db: str, report_round: int) -> None:
@@ -90,7 +97,8 @@ def test_the_markdown_report_shows_half_up_nrr_and_each_units_unsur(db: str, rep
     ) in text
     assert "| Lainnya | 70,00 C | 80,00 B |" in text
     assert "2 unit \\(5 responden\\) digabung menjadi “Lainnya”" in text
-    assert "Dinas Sosial" not in text and "Kecamatan Serpong" not in text
+    assert "| Dinas Sosial | &lt; 5 \\(disembunyikan\\) | — |  |" in text
+    assert "| Dinas Sosial | 2" not in text and "| Kecamatan Serpong | 3" not in text
 
 
 def test_the_english_html_report_is_english(db: str, report_round: int) -> None:
@@ -106,10 +114,20 @@ def test_the_english_html_report_is_english(db: str, report_round: int) -> None:
     assert "76.61" in text and "76,61" not in text  # chart boundaries in English numbers too
 
 
-def test_a_merge_below_the_threshold_is_withheld() -> None:
-    sums = {u: Counter(dict.fromkeys(UNSUR_CODES, 3 * n)) for u, n in (("A", 7), ("B", 2), ("C", 2))}
-    shown, other = split_units(sums, unit_n=Counter({"A": 7, "B": 2, "C": 2}))
-    assert list(shown) == ["A"] and str(shown["A"].index) == "75.00"
-    assert (other.units, other.respondents, other.result) == (2, 4, None)
-    shown, other = split_units({"A": sums["A"]}, unit_n=Counter({"A": 7}))
+def _tally(counts: dict[str, int]) -> Tally:
+    sums = {u: Counter(dict.fromkeys(UNSUR_CODES, 3 * n)) for u, n in counts.items()}
+    return Tally(sums=sums, counts=Counter(counts))
+
+
+def test_a_merge_below_the_threshold_takes_in_the_smallest_shown_unit() -> None:
+    # B and C alone (4) would be withheld, but then A's figures and the total would give them back
+    # by subtraction: the smallest shown unit, A, joins the merge, which reaches 11.
+    shown, other = split_units(_tally({"A": 7, "B": 2, "C": 2}), minimum=MIN_UNIT_RESPONDENTS)
+    assert shown == {} and (other.units, other.respondents, other.ikm.ikm) == (3, 11, "75.00")
+    shown, other = split_units(_tally({"A": 7, "D": 6, "B": 2, "C": 2}), minimum=MIN_UNIT_RESPONDENTS)
+    assert list(shown) == ["A"] and (other.units, other.respondents) == (3, 10)
+    shown, other = split_units(_tally({"A": 7}), minimum=MIN_UNIT_RESPONDENTS)
     assert other is None
+    # Everything small and the merge still small: nothing, not even its count.
+    shown, other = split_units(_tally({"B": 2, "C": 2}), minimum=MIN_UNIT_RESPONDENTS)
+    assert shown == {} and (other.units, other.respondents, other.ikm) == (2, None, None)

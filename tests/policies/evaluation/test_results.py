@@ -83,7 +83,8 @@ def test_results_overall_by_unit_and_questions(db: str, closed_round: int) -> No
     assert (u8.ikm, u8.category) == ("37.50", "D")
     # Two sheets per unit: too few to show a unit (or even the two merged) without exposing someone.
     assert r.by_unit == {}
-    assert (r.other_units.units, r.other_units.respondents, r.other_units.ikm) == (2, 4, None)
+    # Nor their count: below the minimum a count tells as much as an index.
+    assert (r.other_units.units, r.other_units.respondents, r.other_units.ikm) == (2, None, None)
     assert (r.population, r.responses, r.target_sample) == (10, 4, 10)
     assert r.response_rate == 0.4 and not r.sample_reached
     # kualitas_pelatihan: (4+3+2+2)/4 = 2,75 x 25 = 68,75.
@@ -206,7 +207,9 @@ def test_report_in_both_formats_and_languages(db: str, closed_round: int, fmt: s
         assert "&lt;script&gt;" in text and "Literasi data" in text
     else:
         assert "&lt;script&gt;" in text and "\\*tebal\\*" in text
-        assert "Dinas Pendidikan" not in text  # 2 sheets: merged, and the merge too small to show
+        # 2 sheets: listed, but with no figure, and the merge too small to show either.
+        hidden = "&lt; 5 \\(disembunyikan\\)" if locale == "id" else "&lt; 5 \\(hidden\\)"
+        assert f"| Dinas Pendidikan | {hidden} |" in text
         assert ("digabung menjadi “Lainnya”" if locale == "id" else "merged into “Other”") in text
 
 

@@ -12,7 +12,7 @@ from policies.accounts.models import Role
 from policies.core.db import unit_of_work
 from policies.core.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
 from policies.evaluation import population, responses, rounds
-from policies.evaluation.models import SurveyRespondent, SurveyResponse, SurveyRound
+from policies.evaluation.models import SurveyParticipation, SurveyRespondent, SurveyResponse, SurveyRound
 from policies.evaluation.tokens import hash_token
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
@@ -95,9 +95,11 @@ def test_response_once_per_token_anonymous_and_validated(db: str, in_evaluation:
         tokens = [t.token for t in populate(s, staff["evaluator"], survey, n=2, now=None).issued]
     later = NOW + timedelta(days=1)
     with unit_of_work(db) as s:
-        row = responses.submit_response(
+        done = responses.submit_response(
             s, token=tokens[0], answers=answers(4, usulan_materi="Data"), now=later
         )
+        row = done.response
+        assert len(done.receipt) == 19 and done.receipt.count("-") == 3
         assert (row.unit, row.golongan, row.years_of_service) == ("Dinas Kesehatan", "III", 8)
         assert "unit" not in row.answers and row.answers["usulan_materi"] == "Data"
     assert "respondent_id" not in SurveyResponse.model_fields  # nothing links a sheet to its sender
@@ -112,8 +114,7 @@ def test_response_once_per_token_anonymous_and_validated(db: str, in_evaluation:
     assert "pilih salah satu dari Tatap muka" in info.value.detail
     with unit_of_work(db) as s:
         assert s.exec(select(func.count()).select_from(SurveyResponse)).one() == 1
-        waiting = s.exec(select(SurveyRespondent).where(col(SurveyRespondent.responded_at).is_(None))).all()
-        assert len(waiting) == 1  # the refused sheet claimed nothing
+        assert s.exec(select(func.count()).select_from(SurveyParticipation)).one() == 1  # refused: nothing
     with unit_of_work(db) as s, pytest.raises(NotAuthenticated):
         responses.submit_response(s, token="not-a-token", answers=answers(), now=later)
     with unit_of_work(db) as s, pytest.raises(Conflict, match="sudah ditutup"):
@@ -140,16 +141,17 @@ def test_reminders_at_most_n_at_least_d_days_apart_none_after_close(
 
     with unit_of_work(db) as s:
         assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=6)) == 0
+    # All three, the one who answered too: a reminder stopped for one would tell who answered.
     with unit_of_work(db) as s:
-        assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=7)) == 2
+        assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=7)) == 3
     with unit_of_work(db) as s:
         assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=10)) == 0  # too soon
     with unit_of_work(db) as s:
-        assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=14)) == 2
+        assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=14)) == 3
     with unit_of_work(db) as s:
         assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=21)) == 0  # N reached
     keys = respondent_keys()
-    assert len(keys) == 4 and all(":reminder:1:email:" in k or ":reminder:2:email:" in k for k in keys)
+    assert len(keys) == 6 and all(":reminder:1:email:" in k or ":reminder:2:email:" in k for k in keys)
     with unit_of_work(db) as s:
         closing = rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=28))
         assert closing == 2  # closing-soon to the evaluator and the drafter of the unit
@@ -161,7 +163,7 @@ def test_reminders_at_most_n_at_least_d_days_apart_none_after_close(
         s.add(survey)
     with unit_of_work(db) as s:
         assert rounds.queue_respondent_reminders(s, now=NOW + timedelta(days=31)) == 0  # closed by time
-    assert len(respondent_keys()) == 4
+    assert len(respondent_keys()) == 6
 
 
 def test_open_due_rounds_follows_the_kind_cadence(db: str, in_evaluation: str, staff: dict) -> None:

@@ -7,7 +7,7 @@ attempts and lists each recovery (the run, its state, why), so the history shows
 of the work records itself done in its own transaction, so a re-run resumes where it stopped.
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-07 01:30:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

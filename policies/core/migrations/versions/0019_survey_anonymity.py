@@ -1,7 +1,7 @@
 """survey anonymity: who answered apart from what, receipts, no submission dates, random ids
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0018
 Create Date: 2026-12-07 01:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import policies.core.db
 
 revision: str = "0019"
-down_revision: str | None = "0014"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -10,12 +10,25 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Protocol
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session
 
 from policies.core.errors import InvalidInput
 from policies.drafting.clauses import SIMILARITY_FLOOR, parse_draft
-from policies.drafting.models import Clause, DraftVersion, TextElement
+from policies.drafting.models import DraftVersion
+from policies.drafting.queries.elements import (  # noqa: F401  (re-exported: the concept's reads)
+    PriorElement,
+    ShownElement,
+    clause_keys_of,
+    drop_elements,
+    element_by_key,
+    element_count,
+    elements_of,
+    elements_of_clause,
+    prior_elements,
+    shown_elements,
+    store_elements,
+    versions_without_elements,
+)
 from policies.drafting.structure import Element, parse_with_heads
 
 
@@ -152,110 +165,6 @@ def assign_element_keys(
     return result
 
 
-def store_elements(session: Session, *, version_id: int, keyed: Sequence[KeyedElement]) -> None:
-    """Write a version's elements in document order (one bulk insert: a long draft has thousands)."""
-    rows = [
-        {
-            "version_id": version_id,
-            "eid": k.element.eid[:160],
-            "key": k.key,
-            "kind": k.element.kind,
-            "num": k.element.num[:20],
-            "label": k.element.label[:200],
-            "parent_key": k.parent_key,
-            "clause_key": k.clause_key,
-            "position": i,
-            "depth": k.depth,
-            "text": k.element.text,
-            "content_hash": k.content_hash,
-        }
-        for i, k in enumerate(keyed)
-    ]
-    if rows:
-        session.execute(sa.insert(TextElement), rows)
-    session.flush()
-
-
-def drop_elements(session: Session, *, version_id: int) -> None:
-    """Remove a version's elements (before it is rewritten or discarded)."""
-    session.exec(delete(TextElement).where(col(TextElement.version_id) == version_id))  # type: ignore[call-overload]
-    session.flush()
-
-
-@dataclass(frozen=True)
-class PriorElement:
-    """A stored element as key matching reads it, detached from the session (its row may be rewritten)."""
-
-    key: str
-    kind: str
-    num: str
-    parent_key: str | None
-    clause_key: str
-    text: str
-    content_hash: str
-
-
-def prior_elements(*, session: Session, version_id: int) -> list[PriorElement]:
-    """Return a version's elements as plain values (no ORM objects: a long draft has thousands)."""
-    columns = [getattr(TextElement, f) for f in PriorElement.__dataclass_fields__]
-    stmt = sa.select(*columns).where(TextElement.version_id == version_id).order_by(TextElement.position)
-    return [PriorElement(*row) for row in session.execute(stmt)]
-
-
-@dataclass(frozen=True)
-class ShownElement:
-    """A stored element as a page renders it (plain values: a long draft has thousands)."""
-
-    key: str
-    eid: str
-    kind: str
-    num: str
-    parent_key: str | None
-    clause_key: str
-    depth: int
-    text: str
-
-
-def shown_elements(*, session: Session, version_id: int, clause_key: str | None = None) -> list[ShownElement]:
-    """Return a version's elements (or one clause's) for display, in document order."""
-    columns = [getattr(TextElement, f) for f in ShownElement.__dataclass_fields__]
-    stmt = sa.select(*columns).where(TextElement.version_id == version_id)
-    if clause_key is not None:
-        stmt = stmt.where(TextElement.clause_key == clause_key)
-    return [ShownElement(*row) for row in session.execute(stmt.order_by(TextElement.position))]
-
-
-def elements_of(*, session: Session, version_id: int) -> list[TextElement]:
-    """Return a version's elements in document order."""
-    stmt = select(TextElement).where(TextElement.version_id == version_id).order_by(col(TextElement.position))
-    return list(session.exec(stmt))
-
-
-def element_by_key(*, session: Session, version_id: int, key: str) -> TextElement | None:
-    """Return a version's element with this identity, or None."""
-    stmt = select(TextElement).where(TextElement.version_id == version_id, TextElement.key == key)
-    return session.exec(stmt).first()
-
-
-def elements_of_clause(*, session: Session, version_id: int, clause_key: str) -> list[TextElement]:
-    """Return the elements of one clause of a version (it and its parts), in document order."""
-    stmt = select(TextElement).where(
-        TextElement.version_id == version_id, TextElement.clause_key == clause_key
-    )
-    return list(session.exec(stmt.order_by(col(TextElement.position))))
-
-
-def versions_without_elements(*, session: Session) -> list[int]:
-    """Return the ids of the versions that have no elements yet (written before migration 0015)."""
-    having = sa.select(TextElement.version_id).distinct()
-    stmt = (
-        sa.select(DraftVersion.id)
-        .where(col(DraftVersion.id).not_in(having))
-        .order_by(DraftVersion.policy_id, DraftVersion.number)
-    )
-    return list(session.execute(stmt).scalars())
-
-
 def backfill_elements(*, session: Session, version_id: int) -> int:
     """Write the elements of a version stored without them; return how many (0: none, or it breaks the rules).
 
@@ -269,17 +178,10 @@ def backfill_elements(*, session: Session, version_id: int) -> int:
         elements, heads = parse_with_heads(body=version.body)
     except InvalidInput:
         return 0
-    stmt = select(Clause.key).where(Clause.version_id == version_id).order_by(col(Clause.position))
-    clause_keys = list(session.exec(stmt))
+    clause_keys = clause_keys_of(session=session, version_id=version_id)
     if len(clause_keys) != len(parse_draft(version.body).clauses):
         return 0  # the stored clauses are not this text's: better no elements than wrong keys
     previous = prior_elements(session=session, version_id=version.based_on_id) if version.based_on_id else []
     keyed = assign_element_keys(elements=elements, heads=heads, clause_keys=clause_keys, previous=previous)
     store_elements(session, version_id=version_id, keyed=keyed)
     return len(keyed)
-
-
-def element_count(*, session: Session, version_id: int) -> int:
-    """Count a version's elements."""
-    stmt = sa.select(sa.func.count()).select_from(TextElement).where(TextElement.version_id == version_id)
-    return int(session.execute(stmt).scalar_one())

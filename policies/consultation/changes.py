@@ -93,7 +93,11 @@ def _later_version(session: Session, *, policy: Policy, comment: Comment, number
 
 def _element(session: Session, *, version: DraftVersion, key: str) -> TextElement:
     """Return an element of a version by its key, or refuse naming the version."""
-    element = element_by_key(session=session, version_id=version.id, key=key) if len(key) <= MAX_ELEMENT_KEY else None  # type: ignore[arg-type]
+    element = (
+        element_by_key(session=session, version_id=version.id, key=key)
+        if len(key) <= MAX_ELEMENT_KEY
+        else None
+    )  # type: ignore[arg-type]
     if element is None:
         raise InvalidInput(
             f"Unsur '{key}' tidak ada pada versi {version.number}: pilih pasal, ayat atau huruf dari "
@@ -124,7 +128,10 @@ def link_change(
     have = {
         row.disposition_id: row
         for row in trace_queries.change_rows(
-            session, disposition_ids=[d.id for d in group], version_id=version.id, element_key=element.key  # type: ignore[misc, arg-type]
+            session,
+            disposition_ids=[d.id for d in group],
+            version_id=version.id,
+            element_key=element.key,  # type: ignore[misc, arg-type]
         )
     }
     rows: list[DispositionChange] = []
@@ -165,7 +172,10 @@ def unlink_change(
     version = get_version(session, policy_id=policy.id, number=version_number)  # type: ignore[arg-type]
     group = _group(session, disposition=disposition)
     rows = trace_queries.change_rows(
-        session, disposition_ids=[d.id for d in group], version_id=version.id, element_key=element_key  # type: ignore[misc, arg-type]
+        session,
+        disposition_ids=[d.id for d in group],
+        version_id=version.id,
+        element_key=element_key,  # type: ignore[misc, arg-type]
     )
     for row in rows:
         session.delete(row)
@@ -185,20 +195,22 @@ def set_element_links(
     now: datetime | None = None,
 ) -> int:
     """Make exactly the `linked` comments among those `shown` answer one element; return how many changed."""
+    policy = _owned(session, actor=actor, slug=slug)
     changed = 0
-    unknown = set(linked) - set(shown)
-    if unknown:
+    if set(linked) - set(shown):
         raise InvalidInput(
             "Masukan yang dicentang tidak ada di antara masukan yang ditampilkan: muat ulang halamannya.",
             en="A ticked comment is not among those shown: reload the page.",
             field="comment_id",
         )
-    policy = _owned(session, actor=actor, slug=slug)
     for comment_id in sorted(set(shown)):
         _, disposition = _accepted(session, policy=policy, comment_id=comment_id)
         version = get_version(session, policy_id=policy.id, number=version_number)  # type: ignore[arg-type]
         present = trace_queries.change_rows(
-            session, disposition_ids=[disposition.id], version_id=version.id, element_key=element_key  # type: ignore[list-item, arg-type]
+            session,
+            disposition_ids=[disposition.id],
+            version_id=version.id,
+            element_key=element_key,  # type: ignore[list-item, arg-type]
         )
         if comment_id in linked and not present:
             link_change(

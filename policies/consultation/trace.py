@@ -14,12 +14,13 @@ from sqlmodel import Session
 from policies.consultation.comment_queries import disposition_of
 from policies.consultation.models import Comment, Disposition, Outcome
 from policies.consultation.queries import changes as trace_queries
+from policies.consultation.queries import cycle_windows
 from policies.consultation.register import comment_of
 from policies.core.errors import NotFound
 from policies.drafting.diff import ElementChange, diff_elements
 from policies.drafting.elements import elements_of
 from policies.drafting.models import DraftVersion, TextElement
-from policies.drafting.queries import clauses_of, versions_by_id
+from policies.drafting.queries import clauses_of, list_versions, versions_by_id
 from policies.lifecycle.models import Policy
 
 # How a child element's number is written in front of its text when a parent's whole text is shown.
@@ -160,14 +161,21 @@ def change_matrix(session: Session, *, window_ids: Sequence[int]) -> list[Matrix
     for t in traces:
         for c in t.changes:
             row = changed.setdefault(
-                (c.version_number, c.key), MatrixRow(c.label, c.old_text, c.text, version_number=c.version_number)
+                (c.version_number, c.key),
+                MatrixRow(c.label, c.old_text, c.text, version_number=c.version_number),
             )
             row.comments.append(t.comment)
             if t.disposition.reason not in row.reasons:
                 row.reasons.append(t.disposition.reason)
         if not t.changes and t.disposition.unchanged_reason:
             stayed.append(
-                MatrixRow(t.clause_label, t.clause_text, t.clause_text, [t.disposition.unchanged_reason], [t.comment])
+                MatrixRow(
+                    t.clause_label,
+                    t.clause_text,
+                    t.clause_text,
+                    [t.disposition.unchanged_reason],
+                    [t.comment],
+                )
             )
     rows = sorted(changed.values(), key=lambda r: (r.version_number or 0, r.comments[0].id or 0))
     return rows + stayed
@@ -184,12 +192,16 @@ class ClauseRecord:
     answered: list[tuple[Comment, Disposition]] = field(default_factory=list)
 
 
-def public_record(session: Session, *, version: DraftVersion, window_ids: Sequence[int]) -> list[ClauseRecord]:
+def public_record(
+    session: Session, *, version: DraftVersion, window_ids: Sequence[int]
+) -> list[ClauseRecord]:
     """Return, clause by clause of the consulted version, the comments, their answers and the result."""
     answered = trace_queries.answered_comments(session, window_ids=window_ids)
     accepted = [(c, d) for c, d in answered if d.outcome in (Outcome.ACCEPTED, Outcome.PARTLY)]
     traces = {t.comment.id: t for t in traces_of(session, pairs=accepted)}
-    records = {c.key: ClauseRecord(c.key, c.heading, c.body) for c in clauses_of(session, version_id=version.id)}  # type: ignore[arg-type]
+    records = {
+        c.key: ClauseRecord(c.key, c.heading, c.body) for c in clauses_of(session, version_id=version.id)
+    }  # type: ignore[arg-type]
     for comment, disposition in answered:
         record = records.get(comment.clause_key)
         if record is None:
@@ -245,9 +257,7 @@ def change_board(
     clause_of = {e.key: e.clause_key for e in (*old, *new)}
     accepted = trace_queries.accepted_comments(session, window_ids=window_ids)
     traces = traces_of(session, pairs=accepted)
-    linked = {
-        (t.comment.id, c.key) for t in traces for c in t.changes if c.version_number == later.number
-    }
+    linked = {(t.comment.id, c.key) for t in traces for c in t.changes if c.version_number == later.number}
     offered = _one_per_answer(accepted)
     board: list[BoardChange] = []
     for change in diff_elements(old=old, new=new):
@@ -273,3 +283,26 @@ def comment_trace(session: Session, *, policy: Policy, comment_id: int) -> Comme
             en=f"Comment {comment_id} has no answer to trace yet.",
         )
     return traces_of(session, pairs=[(comment, disposition)])[0]
+
+
+@dataclass(frozen=True)
+class Span:
+    """The consulted version of a cycle, the newest published version after it, and the cycle's windows."""
+
+    consulted: DraftVersion | None
+    later: DraftVersion | None
+    window_ids: list[int]
+
+
+def consulted_span(session: Session, *, policy: Policy, cycle: int | None = None) -> Span:
+    """Return what a cycle's trace compares: the text consulted on and the published text after it."""
+    windows = cycle_windows(session, policy=policy, cycle=cycle)
+    if not windows:
+        return Span(None, None, [])
+    consulted = versions_by_id(session, version_ids=[windows[-1].version_id])[windows[-1].version_id]
+    later = [
+        v
+        for v in list_versions(session, policy_id=policy.id)  # type: ignore[arg-type]
+        if v.number > consulted.number and v.published_at is not None
+    ]
+    return Span(consulted, later[-1] if later else None, [w.id for w in windows if w.id is not None])

@@ -16,8 +16,8 @@ from policies.consultation.queries import count_rows, cycle_windows, in_windows,
 from policies.consultation.queries.changes import untraced_acceptances
 from policies.core.errors import NotFound
 from policies.drafting.models import DraftVersion
-from policies.evaluation.models import SurveyRound
 from policies.drafting.queries import clause_headings
+from policies.evaluation.models import SurveyRound
 from policies.lifecycle import AdoptionFacts, Evidence, KindRules, UntracedComment, WindowFacts
 from policies.lifecycle.models import Policy, PolicyKind, Stage, StageDocument, StageEvent, WorkState
 from policies.outbox.models import Reminder

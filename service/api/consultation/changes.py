@@ -150,6 +150,5 @@ def matrix(
     policy = get_policy(session, slug=slug)
     chosen = chosen_windows(session, policy=policy, cycle=cycle, window_id=window_id)
     return [
-        MatrixRowPublic.model_validate(row)
-        for row in change_matrix(session, window_ids=chosen.window_ids)
+        MatrixRowPublic.model_validate(row) for row in change_matrix(session, window_ids=chosen.window_ids)
     ]

@@ -131,6 +131,11 @@ def traces_of(session: Session, *, pairs: Sequence[tuple[Comment, Disposition]])
     return traces
 
 
+def accepted_traces(session: Session, *, window_ids: Sequence[int]) -> list[CommentTrace]:
+    """Return every accepted (wholly or partly) visible comment of these windows with its trace."""
+    return traces_of(session, pairs=trace_queries.accepted_comments(session, window_ids=window_ids))
+
+
 @dataclass
 class MatrixRow:
     """One line of the matriks perubahan: a changed element (or a clause that stayed) and why."""
@@ -155,7 +160,7 @@ class MatrixRow:
 
 def change_matrix(session: Session, *, window_ids: Sequence[int]) -> list[MatrixRow]:
     """Return the matriks perubahan of these windows: each change with the comments that led to it."""
-    traces = traces_of(session, pairs=trace_queries.accepted_comments(session, window_ids=window_ids))
+    traces = accepted_traces(session, window_ids=window_ids)
     changed: dict[tuple[int, str], MatrixRow] = {}
     stayed: list[MatrixRow] = []
     for t in traces:

@@ -148,3 +148,14 @@ def test_the_cockpit_names_the_untraced_comments_and_links_to_the_board(
     _link(web, traced, [traced.accepted, traced.partly])
     report = web.get(f"/policies/{SLUG}/report").text
     assert "Matriks perubahan" in report and "Rumusan baru" in report
+
+
+def test_before_the_next_version_the_board_asks_for_it_and_takes_reasons(
+    web: TestClient, db: str, drafter: str
+) -> None:
+    traced = consult_and_revise(db, publish=False)
+    sign_in(web, drafter)
+    page = web.get(BOARD)
+    assert "Versi 1 telah dikonsultasikan. Tulis teks perbaikannya" in page.text
+    assert page.context["board"] == []  # type: ignore[attr-defined]
+    assert f'action="{BOARD}/unchanged/{traced.accepted}"' in page.text

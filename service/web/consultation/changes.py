@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from policies.accounts.access import Actor, require_owner
 from policies.consultation import changes
-from policies.consultation.trace import change_board, consulted_span, public_record
+from policies.consultation.trace import accepted_traces, change_board, consulted_span, public_record
 from policies.core.db import MAX_INTEGER
 from policies.core.errors import Conflict, InvalidInput, NotFound
 from policies.lifecycle import queries
@@ -37,7 +37,7 @@ def _board_context(session: Session, *, slug: str, actor: Actor | None) -> dict[
     policy = queries.get_policy(session, slug=slug)
     require_owner(me, policy=policy)
     span = consulted_span(session, policy=policy)
-    board, traces = ([], [])
+    board, traces = [], accepted_traces(session, window_ids=span.window_ids)
     if span.consulted is not None and span.later is not None:
         board, traces = change_board(
             session, consulted=span.consulted, later=span.later, window_ids=span.window_ids

@@ -168,9 +168,19 @@ def with_keys(body: str, *, keys: Sequence[str]) -> str:
     """Write each clause's key into its ### heading, for editors that round-trip them."""
     out: list[str] = []
     index = 0
+    in_section = False
+    loose_text = False  # text outside any ### is a clause of its own (a Penutup): it takes a key too
     for line in body.replace("\r\n", "\n").split("\n"):
         match = _HEADING.match(line)
-        if match and len(match.group(1)) == 3 and index < len(keys):
+        if match is None:
+            loose_text = loose_text or (not in_section and bool(line.strip()))
+            out.append(line)
+            continue
+        if loose_text:
+            index += 1
+            loose_text = False
+        in_section = len(match.group(1)) == 3
+        if in_section and index < len(keys):
             text = _EXPLICIT_KEY.sub("", match.group(2))
             line = f"### {text} {{#{keys[index]}}}"
             index += 1

@@ -71,7 +71,9 @@ def consult_and_revise(
     with unit_of_work(db) as s:
         window = current_window(s, policy=get_policy(s, slug=SLUG))
         assert window is not None
-        keys = {c.heading: c.key for c in clauses_of(s, version_id=window.version_id)}
+        keys: dict[str, str] = {}
+        for c in clauses_of(s, version_id=window.version_id):
+            keys.setdefault(c.heading, c.key)  # the Pasal, not its Penjelasan entry of the same name
         pasal_2, pasal_3 = keys["Pasal 2"], keys["Pasal 3"]
         made = [
             comments.create_comment(s, actor=who, slug=SLUG, clause_key=key, body=body, now=LATER).id

@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from policies.core.db import unit_of_work
 from policies.lifecycle.models import Policy, Stage
+from tests.drafts import with_new_pasal
 from tests.service.conftest import SLUG, auth, open_consultation, problem_of
 
 URL = f"/api/v1/policies/{SLUG}/versions"
@@ -17,13 +18,15 @@ def _second_version(client: TestClient, token: str) -> dict[str, object]:
     clauses = first["clauses"]
     # Rewrite the first clause's body, keep the rest, add one clause at the end.
     parts = [f"# {first['title']}"]
+    chapter = ""
     for i, c in enumerate(clauses):
+        if c["chapter"] != chapter:
+            chapter = c["chapter"]
+            parts.append(f"## {chapter}")
         body = c["body"] + " Ditambah kewajiban pelaporan triwulanan." if i == 0 else c["body"]
-        parts.append(f"### {c['heading']}\n\n{body}")
-    parts.append("### Pasal Tambahan\n\nKetentuan peralihan berlaku sejak diundangkan.")
-    response = client.post(
-        URL, headers=auth(token), json={"body": "\n\n".join(parts), "change_note": "Revisi"}
-    )
+        parts.append(f"### {c['heading']}\n\n{body}" if c["heading"] != chapter else body)
+    text = with_new_pasal("\n\n".join(parts), "Ketentuan peralihan berlaku sejak diundangkan.")
+    response = client.post(URL, headers=auth(token), json={"body": text, "change_note": "Revisi"})
     assert response.status_code == 201, response.text
     return response.json()
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from policies.drafting.elements import elements_of
 from sqlmodel import select
 
 from policies.accounts.access import Actor
@@ -16,6 +15,7 @@ from policies.consultation.models import Campaign, Outcome
 from policies.consultation.queries import current_window
 from policies.core.db import unit_of_work
 from policies.drafting import versions as drafts
+from policies.drafting.elements import elements_of
 from policies.drafting.models import DraftVersion
 from policies.drafting.queries import clauses_of, get_version
 from policies.lifecycle.queries import get_policy

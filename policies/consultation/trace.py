@@ -160,7 +160,8 @@ class MatrixRow:
 
 def change_matrix(session: Session, *, window_ids: Sequence[int]) -> list[MatrixRow]:
     """Return the matriks perubahan of these windows: each change with the comments that led to it."""
-    traces = accepted_traces(session, window_ids=window_ids)
+    # Only what has a trace: an accepted comment still untraced has no line of the matrix yet.
+    traces = traces_of(session, pairs=trace_queries.traced_comments(session, window_ids=window_ids))
     changed: dict[tuple[int, str], MatrixRow] = {}
     stayed: list[MatrixRow] = []
     for t in traces:

@@ -12,6 +12,7 @@ from sqlmodel import select
 from policies.accounts.actions import actor_of
 from policies.accounts.models import Account, Role
 from policies.core.db import unit_of_work
+from service.web.consultation import changes as pages
 from tests.policies.trace_setup import Traced, consult_and_revise
 from tests.service.conftest import make_token
 from tests.web.conftest import SLUG, post_form, sign_in, use_english
@@ -159,3 +160,14 @@ def test_before_the_next_version_the_board_asks_for_it_and_takes_reasons(
     assert "Versi 1 telah dikonsultasikan. Tulis teks perbaikannya" in page.text
     assert page.context["board"] == []  # type: ignore[attr-defined]
     assert f'action="{BOARD}/unchanged/{traced.accepted}"' in page.text
+
+
+def test_the_public_record_shows_a_few_answers_per_clause_and_links_the_rest(
+    web: TestClient, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    traced = consult_and_revise(db)
+    monkeypatch.setattr(pages, "SHOWN_ANSWERS", 0)
+    page = web.get(TRACE)
+    assert f"#{traced.refused} · " not in page.text
+    assert "1 masukan lain yang sudah dijawab pada pasal ini" in page.text
+    assert f'href="/policies/{SLUG}/versions/1/clauses/{traced.pasal_3}"' in page.text

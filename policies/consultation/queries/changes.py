@@ -51,6 +51,20 @@ def accepted_comments(session: Session, *, window_ids: Sequence[int]) -> list[tu
     return [(c, d) for c, d in session.exec(stmt)]
 
 
+def traced_comments(session: Session, *, window_ids: Sequence[int]) -> list[tuple[Comment, Disposition]]:
+    """Return the accepted visible comments of these windows that have a linked change or a reason."""
+    if not window_ids:
+        return []
+    linked = sa.exists().where(DispositionChange.disposition_id == Disposition.id)
+    stmt = (
+        select(Comment, Disposition)
+        .join(Disposition, col(Disposition.comment_id) == Comment.id)
+        .where(*_accepted(window_ids), sa.or_(Disposition.unchanged_reason != "", linked))
+        .order_by(col(Comment.id))
+    )
+    return [(c, d) for c, d in session.exec(stmt)]
+
+
 def answered_comments(session: Session, *, window_ids: Sequence[int]) -> list[tuple[Comment, Disposition]]:
     """Return every visible top-level comment of these windows that has a disposition, oldest first."""
     if not window_ids:

@@ -30,6 +30,8 @@ from service.web.render import (
 )
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+# Answers not accepted shown per clause on the public record; the clause's thread has them all.
+SHOWN_ANSWERS = 20
 
 
 def _board_context(session: Session, *, slug: str, actor: Actor | None) -> dict[str, object]:
@@ -158,4 +160,5 @@ def trace(
     records = (
         public_record(session, version=span.consulted, window_ids=span.window_ids) if span.consulted else []
     )
-    return render(request, "web/trace.html", {"policy": policy, "span": span, "records": records})
+    context = {"policy": policy, "span": span, "records": records, "shown_answers": SHOWN_ANSWERS}
+    return render(request, "web/trace.html", context)

@@ -142,13 +142,16 @@ def assign_keys(
             taken[i] = free_prev.pop(j).key
     # 3. Edited clauses pair with the most similar remaining previous clause.
     pairs: list[tuple[float, int, int]] = []
-    for i, c in enumerate(clauses):
-        if i in taken:
-            continue
-        for j, p in free_prev.items():
-            ratio = SequenceMatcher(None, f"{c.heading}\n{c.body}", f"{p.heading}\n{p.body}").ratio()
-            if c.heading == p.heading:
-                ratio += 0.15  # the same "Pasal 5" heading is a strong hint of the same clause
+    edited = [(i, c, f"{c.heading}\n{c.body}") for i, c in enumerate(clauses) if i not in taken]
+    for j, p in free_prev.items():
+        # One matcher per previous clause: it indexes its text once for every edited clause.
+        matcher = SequenceMatcher(None, "", f"{p.heading}\n{p.body}")
+        for i, c, text in edited:
+            matcher.set_seq1(text)
+            bonus = 0.15 if c.heading == p.heading else 0.0  # the same "Pasal 5" is a strong hint
+            if matcher.real_quick_ratio() + bonus < SIMILARITY_FLOOR:
+                continue  # the lengths alone rule it out: the ratio cannot reach the floor
+            ratio = matcher.ratio() + bonus
             if ratio >= SIMILARITY_FLOOR:
                 pairs.append((ratio, i, j))
     for _ratio, i, j in sorted(pairs, key=lambda t: (-t[0], t[1], t[2])):

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Protocol
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, delete, select
 
-from policies.drafting.clauses import SIMILARITY_FLOOR
-from policies.drafting.models import TextElement
-from policies.drafting.structure import Element
+from policies.core.errors import InvalidInput
+from policies.drafting.clauses import SIMILARITY_FLOOR, parse_draft
+from policies.drafting.models import Clause, DraftVersion, TextElement
+from policies.drafting.structure import Element, parse_with_heads
 
 
 class ElementLike(Protocol):
@@ -80,26 +83,22 @@ def assign_element_keys(
     key_of: dict[str, str] = {}
     hashes = {e.eid: element_hash(kind=e.kind, text=e.text) for e in elements}
 
-    queue: list[tuple[str | None, str | None]] = [(None, None)]
+    queue: deque[tuple[str | None, str | None]] = deque([(None, None)])
     while queue:
-        parent_eid, parent_key = queue.pop(0)
+        parent_eid, parent_key = queue.popleft()
         group = children.get(parent_eid, [])
         for e in group:
             if e.eid in head_key:
                 key_of[e.eid] = head_key[e.eid]
         cands = [p for p in prev_children.get(parent_key, []) if p.key not in used]
+        by_hash: dict[tuple[str, str], list[ElementLike]] = {}
+        for p in cands:
+            by_hash.setdefault((p.kind, p.content_hash), []).append(p)
         # 1. Unchanged text keeps its key, even renumbered or moved among its siblings.
         for e in group:
             if e.eid in key_of:
                 continue
-            found = next(
-                (
-                    p
-                    for p in cands
-                    if p.key not in used and p.kind == e.kind and p.content_hash == hashes[e.eid]
-                ),
-                None,
-            )
+            found = next((p for p in by_hash.get((e.kind, hashes[e.eid]), []) if p.key not in used), None)
             if found is not None:
                 key_of[e.eid] = found.key
                 used.add(found.key)
@@ -154,24 +153,26 @@ def assign_element_keys(
 
 
 def store_elements(session: Session, *, version_id: int, keyed: Sequence[KeyedElement]) -> None:
-    """Write a version's elements in document order."""
-    session.add_all(
-        TextElement(
-            version_id=version_id,
-            eid=k.element.eid[:160],
-            key=k.key,
-            kind=k.element.kind,
-            num=k.element.num[:20],
-            label=k.element.label[:200],
-            parent_key=k.parent_key,
-            clause_key=k.clause_key,
-            position=i,
-            depth=k.depth,
-            text=k.element.text,
-            content_hash=k.content_hash,
-        )
+    """Write a version's elements in document order (one bulk insert: a long draft has thousands)."""
+    rows = [
+        {
+            "version_id": version_id,
+            "eid": k.element.eid[:160],
+            "key": k.key,
+            "kind": k.element.kind,
+            "num": k.element.num[:20],
+            "label": k.element.label[:200],
+            "parent_key": k.parent_key,
+            "clause_key": k.clause_key,
+            "position": i,
+            "depth": k.depth,
+            "text": k.element.text,
+            "content_hash": k.content_hash,
+        }
         for i, k in enumerate(keyed)
-    )
+    ]
+    if rows:
+        session.execute(sa.insert(TextElement), rows)
     session.flush()
 
 
@@ -179,6 +180,26 @@ def drop_elements(session: Session, *, version_id: int) -> None:
     """Remove a version's elements (before it is rewritten or discarded)."""
     session.exec(delete(TextElement).where(col(TextElement.version_id) == version_id))  # type: ignore[call-overload]
     session.flush()
+
+
+@dataclass(frozen=True)
+class PriorElement:
+    """A stored element as key matching reads it, detached from the session (its row may be rewritten)."""
+
+    key: str
+    kind: str
+    num: str
+    parent_key: str | None
+    clause_key: str
+    text: str
+    content_hash: str
+
+
+def prior_elements(*, session: Session, version_id: int) -> list[PriorElement]:
+    """Return a version's elements as plain values (no ORM objects: a long draft has thousands)."""
+    columns = [getattr(TextElement, f) for f in PriorElement.__dataclass_fields__]
+    stmt = sa.select(*columns).where(TextElement.version_id == version_id).order_by(TextElement.position)
+    return [PriorElement(*row) for row in session.execute(stmt)]
 
 
 def elements_of(*, session: Session, version_id: int) -> list[TextElement]:
@@ -199,3 +220,43 @@ def elements_of_clause(*, session: Session, version_id: int, clause_key: str) ->
         TextElement.version_id == version_id, TextElement.clause_key == clause_key
     )
     return list(session.exec(stmt.order_by(col(TextElement.position))))
+
+
+def versions_without_elements(*, session: Session) -> list[int]:
+    """Return the ids of the versions that have no elements yet (written before migration 0015)."""
+    having = sa.select(TextElement.version_id).distinct()
+    stmt = (
+        sa.select(DraftVersion.id)
+        .where(col(DraftVersion.id).not_in(having))
+        .order_by(DraftVersion.policy_id, DraftVersion.number)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def backfill_elements(*, session: Session, version_id: int) -> int:
+    """Write the elements of a version stored without them; return how many (0: none, or it breaks the rules).
+
+    Keys come from the clauses stored with the version and from the elements of the version it was
+    based on, as if it were written now; a text that breaks Lampiran II's rules stays without elements.
+    """
+    version = session.get(DraftVersion, version_id)
+    if version is None or element_count(session=session, version_id=version_id):
+        return 0
+    try:
+        elements, heads = parse_with_heads(body=version.body)
+    except InvalidInput:
+        return 0
+    stmt = select(Clause.key).where(Clause.version_id == version_id).order_by(col(Clause.position))
+    clause_keys = list(session.exec(stmt))
+    if len(clause_keys) != len(parse_draft(version.body).clauses):
+        return 0  # the stored clauses are not this text's: better no elements than wrong keys
+    previous = prior_elements(session=session, version_id=version.based_on_id) if version.based_on_id else []
+    keyed = assign_element_keys(elements=elements, heads=heads, clause_keys=clause_keys, previous=previous)
+    store_elements(session, version_id=version_id, keyed=keyed)
+    return len(keyed)
+
+
+def element_count(*, session: Session, version_id: int) -> int:
+    """Count a version's elements."""
+    stmt = sa.select(sa.func.count()).select_from(TextElement).where(TextElement.version_id == version_id)
+    return int(session.execute(stmt).scalar_one())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -14,8 +15,15 @@ from policies.core.fields import TextField
 from policies.core.i18n import format_number
 from policies.drafting.clauses import KeyedClause, assign_keys, parse_draft
 from policies.drafting.diff import ClauseDiff, ElementChange, diff_clauses, diff_elements
-from policies.drafting.elements import assign_element_keys, drop_elements, elements_of, store_elements
-from policies.drafting.models import Clause, DraftVersion, TextElement
+from policies.drafting.elements import (
+    ElementLike,
+    assign_element_keys,
+    drop_elements,
+    elements_of,
+    prior_elements,
+    store_elements,
+)
+from policies.drafting.models import Clause, DraftVersion
 from policies.drafting.queries import clauses_of, consultation_closed, get_version, latest_version
 from policies.drafting.structure import Element, parse_with_heads
 from policies.lifecycle.models import Policy, Stage
@@ -76,7 +84,7 @@ def create_version(
     previous = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
     prev_clauses = _keyed(session, version_id=previous.id) if previous else []  # type: ignore[arg-type]
     keyed = assign_keys(clauses=parsed.clauses, previous=prev_clauses)
-    prev_elements = elements_of(session=session, version_id=previous.id) if previous else []  # type: ignore[arg-type]
+    prev_elements = prior_elements(session=session, version_id=previous.id) if previous else []  # type: ignore[arg-type]
     version = DraftVersion(
         policy_id=policy.id,  # type: ignore[arg-type]
         cycle=policy.cycle,
@@ -123,7 +131,7 @@ def _store_elements(
     version: DraftVersion,
     structure: tuple[list[Element], dict[int, str]] | None,
     keyed: list[KeyedClause],
-    previous: list[TextElement],
+    previous: Sequence[ElementLike],
 ) -> None:
     if structure is None:
         return
@@ -191,12 +199,10 @@ def edit_version(
     # The version's own clauses first: an edit keeps the keys it had, then its base's keys.
     own = _keyed(session, version_id=version.id)  # type: ignore[arg-type]
     keyed = assign_keys(clauses=parsed.clauses, previous=own)
-    own_elements = elements_of(session=session, version_id=version.id)  # type: ignore[arg-type]
+    own_elements = prior_elements(session=session, version_id=version.id)  # type: ignore[arg-type]
     for clause in clauses_of(session, version_id=version.id):  # type: ignore[arg-type]
         session.delete(clause)
     session.flush()
-    # Detached copies: the rows are deleted before the new ones (same keys) are written.
-    own_elements = [TextElement.model_validate(e.model_dump()) for e in own_elements]
     drop_elements(session, version_id=version.id)  # type: ignore[arg-type]
     version.body, version.change_note = body, change_note
     version.title = (title or parsed.title or policy.title)[:400]

@@ -198,3 +198,21 @@ def test_the_system_copies_an_old_text_that_breaks_the_rules_without_elements(db
         assert clauses_of(s, version_id=version.id) and elements_of(session=s, version_id=version.id) == []  # type: ignore[arg-type]
         with pytest.raises(InvalidInput, match="bukan 'Pasal Tambahan'"):
             drafts.edit_version(s, actor=DRAFTER, slug=SLUG, number=1, body=old)
+
+
+def test_a_version_stored_before_elements_is_back_filled_once(db: str, catalog: None) -> None:
+    from policies.drafting.elements import backfill_elements, drop_elements, versions_without_elements
+
+    with unit_of_work(db) as s:
+        version = get_version(s, policy_id=get_policy(s, slug=SLUG).id, number=1)  # type: ignore[arg-type]
+        before = {(e.eid, e.key, e.parent_key) for e in elements_of(session=s, version_id=version.id)}  # type: ignore[arg-type]
+        drop_elements(s, version_id=version.id)  # type: ignore[arg-type]
+        assert version.id in versions_without_elements(session=s)
+        assert backfill_elements(session=s, version_id=version.id) == len(before)  # type: ignore[arg-type]
+        after = elements_of(session=s, version_id=version.id)  # type: ignore[arg-type]
+        clauses = {c.key for c in clauses_of(s, version_id=version.id)}  # type: ignore[arg-type]
+        # Pasal-level keys are the stored clause keys; the parts get keys of their own.
+        assert {e.eid for e in after} == {eid for eid, _k, _p in before}
+        assert {e.key for e in after if e.kind == "pasal"} <= clauses
+        assert backfill_elements(session=s, version_id=version.id) == 0  # idempotent
+        assert version.id not in versions_without_elements(session=s)

@@ -16,6 +16,7 @@ from service.api import drafting as drafts_api
 from service.api import lifecycle as policies_api
 from service.api import rollout as rollout_api
 from service.api import workshops as workshops_api
+from service.api.consultation import changes as changes_api
 from service.api.consultation import comments as comments_api
 from service.api.consultation import exports as comment_exports_api
 from service.api.consultation import windows as consultation_api
@@ -37,6 +38,7 @@ API_MODULES = (
     drafts_api,
     workshops_api,
     consultation_api,
+    changes_api,
     rollout_api,
     evaluation_api,
     indicators_api,

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from policies.accounts.access import SYSTEM, Actor
 from policies.accounts.models import Account, Role
-from policies.consultation import comments
+from policies.consultation import changes, comments
 from policies.consultation import windows as consultation
 from policies.consultation.models import ConsultationWindow, Disposition, Outcome
 from policies.core.db import get_engine, unit_of_work, utcnow
@@ -131,8 +131,8 @@ def schedule_window(
 
 
 def answer(s: Session, *, actor: Actor, comment_id: int, now: datetime, slug: str = SLUG) -> Disposition:
-    """Accept a comment of the walked policy, with the reason the walk gives."""
-    return comments.dispose(
+    """Accept a comment of the walked policy, with the reason the walk gives and why its text stays."""
+    row = comments.dispose(
         s,
         actor=actor,
         slug=slug,
@@ -141,6 +141,12 @@ def answer(s: Session, *, actor: Actor, comment_id: int, now: datetime, slug: st
         reason="Dirinci pada Pasal 5.",
         now=now,
     )
+    # Pasal 5 already says it: the accepted comment changes no text, and the gate before adoption
+    # asks for that reason.
+    changes.state_unchanged(
+        s, actor=actor, slug=slug, comment_id=comment_id, reason="Pasal 5 sudah merinci target 20 JP."
+    )
+    return row
 
 
 def adopt(s: Session, *, actor: Actor, number: int = 1, slug: str = SLUG) -> Adoption:

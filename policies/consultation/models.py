@@ -1,4 +1,4 @@
-"""Consultation windows, comments, votes, dispositions, campaign groups and their detection state."""
+"""Consultation windows, comments, votes, dispositions and the changes they caused, campaign groups."""
 
 from __future__ import annotations
 
@@ -166,3 +166,21 @@ class Disposition(SQLModel, table=True):
     responder_id: int | None = Field(default=None, foreign_key="account.id")
     via_campaign_id: int | None = Field(default=None, foreign_key="campaign.id")
     responded_at: datetime = created_at_col()
+    # Why the text stayed as it was, for an accepted comment that changed no element of a later version.
+    unchanged_reason: str = text_col(default="")
+
+
+class DispositionChange(SQLModel, table=True):
+    """An element of a later version that an accepted comment changed: the trace from answer to text."""
+
+    __tablename__ = "disposition_change"
+    __table_args__ = (sa.UniqueConstraint("disposition_id", "version_id", "element_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    disposition_id: int = Field(foreign_key="disposition.id", index=True)
+    version_id: int = Field(foreign_key="draft_version.id", index=True)
+    # The element's identity across versions (text_element.key) and its address in that version.
+    element_key: str = Field(max_length=40)
+    eid: str = Field(max_length=160)
+    created_by_id: int | None = Field(default=None, foreign_key="account.id")
+    created_at: datetime = created_at_col()

@@ -30,6 +30,7 @@ from policies.consultation.read_model import CommentPublic
 from policies.consultation.record import consulted
 from policies.consultation.report_labels import LABELS
 from policies.consultation.statistics import ConsultationStats, consultation_stats
+from policies.consultation.trace import MatrixRow, change_matrix
 from policies.core.errors import NotFound
 from policies.core.i18n import JAKARTA, format_date, format_datetime, format_number, format_share
 from policies.drafting.display import inline_html, markdown_html, plain_text, shown_key
@@ -95,6 +96,8 @@ class ReportData:
     query: str = ""
     # Every clause the report may name ("Pasal 5"), the next version's too: never a clause's key.
     headings: dict[str, str] = field(default_factory=dict)
+    # The matriks perubahan: each change the accepted comments led to, and each text that stayed.
+    matrix: list[MatrixRow] = field(default_factory=list)
 
 
 def _last_page(counts: dict[str, int]) -> int:
@@ -208,6 +211,8 @@ def build_report(
         cycle=chosen.cycle,
         query=f"cycle={chosen.cycle}&" if chosen.named else "",
         headings=headings,
+        # On the first page of the on-screen report and in the whole document.
+        matrix=change_matrix(session, window_ids=ids) if page in (None, 1) else [],  # type: ignore[arg-type]
     )
 
 
@@ -238,6 +243,14 @@ def _md_text(value: str) -> str:
     return "\n".join("> " + line if line else ">" for line in lines)
 
 
+def _md_cell(value: str) -> str:
+    """Escape user text for one cell of a Markdown table: text only, on one line."""
+    text = html.escape(value, quote=False).translate(_MD_ESCAPES)
+    for bare, cut in _BARE_LINKS:
+        text = text.replace(bare, cut)
+    return " ".join(text.split())
+
+
 @lru_cache(maxsize=2)
 def _env(fmt: str) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -247,7 +260,7 @@ def _env(fmt: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(md_text=_md_text)
+    env.filters.update(md_text=_md_text, cell=_md_cell)
     if fmt == "html":
         # User text and clause labels render as the site renders them: Markdown, made safe.
         env.filters.update(markdown=markdown_html, inline_markdown=inline_html)

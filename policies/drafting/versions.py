@@ -24,20 +24,32 @@ from policies.drafting.elements import (
     store_elements,
 )
 from policies.drafting.models import Clause, DraftVersion
-from policies.drafting.queries import clauses_of, get_version, latest_version
+from policies.drafting.queries import clauses_of, consultation_closed, get_version, latest_version
 from policies.drafting.structure import Element, parse_with_heads
-from policies.lifecycle.models import Stage
+from policies.lifecycle.models import Policy, Stage
 from policies.lifecycle.owned import StageRule, owned_policy
 from policies.lifecycle.queries import get_policy
 
-# Text may change only before the public sees it, or while revising it.
+# Text may change only before the public sees it, while revising it, or once the consultation has
+# closed: the revised text that takes in the accepted comments, written before adoption.
 EDITABLE_STAGES = StageRule(
     frozenset({Stage.DRAFTING, Stage.WORKSHOP, Stage.REVISION}),
     "Draf tidak dapat diubah pada tahap {stage}: teks hanya dapat ditulis pada tahap penyusunan, "
-    "lokakarya atau revisi.",
+    "lokakarya atau revisi, atau setelah konsultasi publik ditutup.",
     "The draft cannot change in the {stage} stage: text is written only while drafting, in workshops "
-    "or in revision.",
+    "or in revision, or once the public consultation has closed.",
 )
+
+
+def _editable(session: Session, *, actor: Actor, slug: str) -> Policy:
+    """Return the policy whose text the actor may write now, or refuse naming when it may be written."""
+    policy = owned_policy(session, actor=actor, slug=slug)
+    if policy.stage == Stage.CONSULTATION and consultation_closed(session, policy=policy, now=utcnow()):
+        return policy
+    EDITABLE_STAGES.check(policy)
+    return policy
+
+
 MAX_BODY_CHARS = 500_000
 MAX_CHANGE_NOTE_CHARS = 4_000
 MAX_TITLE_CHARS = 400
@@ -57,7 +69,7 @@ def create_version(
     title: str | None = None,
 ) -> DraftVersion:
     """Add a version; clauses keep the ids of their counterparts in the previous version."""
-    policy = owned_policy(session, actor=actor, slug=slug, stage_rule=EDITABLE_STAGES)
+    policy = _editable(session, actor=actor, slug=slug)
     if len(body) > MAX_BODY_CHARS:
         raise InvalidInput(
             f"Draf terlalu panjang (maksimal {format_number(MAX_BODY_CHARS)} karakter).",
@@ -177,7 +189,7 @@ def edit_version(
     title: str | None = None,
 ) -> DraftVersion:
     """Rewrite an unpublished version in place; its clauses keep their keys where the text carries over."""
-    policy = owned_policy(session, actor=actor, slug=slug, stage_rule=EDITABLE_STAGES)
+    policy = _editable(session, actor=actor, slug=slug)
     version = _unpublished(session, policy_id=policy.id, number=number, doing=("diubah", "edited"))  # type: ignore[arg-type]
     body, change_note = BODY_FIELD.clean(body), CHANGE_NOTE_FIELD.clean(change_note)
     if title is not None:
@@ -208,7 +220,7 @@ def write_draft(
     A new cycle starts with a working version (the adopted text); writing the revision into it keeps
     it the cycle's one draft instead of leaving an unpublished copy behind as a lower number.
     """
-    policy = owned_policy(session, actor=actor, slug=slug, stage_rule=EDITABLE_STAGES)
+    policy = _editable(session, actor=actor, slug=slug)
     latest = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
     if latest is not None and latest.published_at is None:
         return edit_version(

@@ -4,7 +4,7 @@ The package exports only what the gates read; the stage table's reads live in `s
 specification names each stage's entry work, which reaches into the other concepts).
 """
 
-from policies.lifecycle.evidence import AdoptionFacts, Evidence, KindRules, WindowFacts
+from policies.lifecycle.evidence import AdoptionFacts, Evidence, KindRules, UntracedComment, WindowFacts
 from policies.lifecycle.gates import GATES, Gate, GateResult
 
 __all__ = [
@@ -14,5 +14,6 @@ __all__ = [
     "Gate",
     "GateResult",
     "KindRules",
+    "UntracedComment",
     "WindowFacts",
 ]

@@ -45,6 +45,14 @@ class AdoptionFacts:
 
 
 @dataclass(frozen=True)
+class UntracedComment:
+    """An accepted comment with neither a linked change of the text nor a reason the text stayed."""
+
+    comment_id: int
+    clause: str  # how the consulted text names its clause ("Pasal 6"), or "" when it has none
+
+
+@dataclass(frozen=True)
 class Evidence:
     """Everything the gates of one policy need to know, at one moment."""
 
@@ -57,6 +65,7 @@ class Evidence:
     window: WindowFacts | None = None
     comments_open: int = 0
     comments_without_disposition: int = 0
+    untraced_acceptances: tuple[UntracedComment, ...] = ()
     adoption: AdoptionFacts | None = None
     socialization_sessions: int = 0
     attendance_total: int = 0

@@ -48,6 +48,7 @@ WHERE_SATISFIED: dict[str, str] = {
     "window_long_enough": "consultation",
     "window_closed": "consultation",
     "every_comment_answered": "triage",
+    "every_acceptance_traced": "changes",
     "report_published": "consultation_report",
     "adoption_recorded": "adoption",
     "socialization_held": "socialization",
@@ -169,6 +170,44 @@ def every_comment_answered(ev: Evidence) -> tuple[bool, str, str]:
         "cycle, still lack "
         "a disposition with a reason (the right to an explanation, Law 13/2022 Art. 96): answer "
         "them all. Comments a moderator hid with a recorded reason are not counted.",
+    )
+
+
+# How many untraced comments a refusal names one by one before it counts the rest.
+NAMED_UNTRACED = 10
+
+
+def _untraced_list(ev: Evidence, *, locale: str) -> str:
+    shown = ev.untraced_acceptances[:NAMED_UNTRACED]
+    word, rest = ("comment", "and {n} more") if locale == "en" else ("masukan", "dan {n} lainnya")
+    names = [f"{word} #{u.comment_id}" + (f" ({u.clause})" if u.clause else "") for u in shown]
+    more = len(ev.untraced_acceptances) - len(shown)
+    if more > 0:
+        names.append(rest.format(n=format_number(more, locale=locale)))
+    return ", ".join(names)
+
+
+@gate
+def every_acceptance_traced(ev: Evidence) -> tuple[bool, str, str]:
+    # The right to be told why (UU 13/2022 Pasal 96): an accepted comment points at the text it
+    # changed, or says why the text stayed as it was.
+    missing = len(ev.untraced_acceptances)
+    if missing == 0:
+        return (
+            True,
+            "Setiap masukan yang diterima (seluruhnya atau sebagian) telah ditautkan ke perubahan "
+            "teks yang dihasilkannya, atau diberi alasan mengapa teksnya tetap.",
+            "Every accepted (or partly accepted) comment is linked to the change of the text it "
+            "caused, or says why the text stayed as it was.",
+        )
+    return (
+        False,
+        f"{format_number(missing)} masukan yang diterima belum ditautkan ke perubahan teks pada versi "
+        f"berikutnya dan belum diberi alasan mengapa teksnya tetap: {_untraced_list(ev, locale='id')}. "
+        "Tautkan perubahannya dari halaman perbandingan versi, atau tulis alasannya.",
+        f"{format_number(missing, locale='en')} accepted comment(s) are linked to no change in the next "
+        f"version and give no reason why the text stayed: {_untraced_list(ev, locale='en')}. Link "
+        "the changes from the version comparison page, or write the reason.",
     )
 
 

@@ -13,10 +13,12 @@ from sqlmodel import Session, col, func, or_, select
 
 from policies.consultation.models import Comment
 from policies.consultation.queries import count_rows, cycle_windows, in_windows, undisposed_in_windows
+from policies.consultation.queries.changes import untraced_acceptances
 from policies.core.errors import NotFound
 from policies.drafting.models import DraftVersion
+from policies.drafting.queries import clause_headings
 from policies.evaluation.models import SurveyRound
-from policies.lifecycle import AdoptionFacts, Evidence, KindRules, WindowFacts
+from policies.lifecycle import AdoptionFacts, Evidence, KindRules, UntracedComment, WindowFacts
 from policies.lifecycle.models import Policy, PolicyKind, Stage, StageDocument, StageEvent, WorkState
 from policies.outbox.models import Reminder
 from policies.rollout.models import Acknowledgement, SocializationSession
@@ -165,6 +167,7 @@ def gather_evidence(session: Session, *, policy: Policy, now: datetime) -> Evide
     window_facts = None
     comments_open = 0
     undisposed = 0
+    untraced: tuple[UntracedComment, ...] = ()
     if window is not None:
         version = session.get(DraftVersion, window.version_id)
         window_facts = WindowFacts(
@@ -182,6 +185,10 @@ def gather_evidence(session: Session, *, policy: Policy, now: datetime) -> Evide
             session,
             select(func.count()).select_from(Comment).where(in_windows(Comment.window_id, window_ids=ids)),  # type: ignore[arg-type]
         )
+        pending = untraced_acceptances(session, window_ids=ids)  # type: ignore[arg-type]
+        if pending:
+            headings = clause_headings(session, policy_id=pid)  # type: ignore[arg-type]
+            untraced = tuple(UntracedComment(i, headings.get(k, "")) for i, k in pending)
     adoption = current_adoption(session, policy=policy)
     sessions = session.exec(
         select(func.count(), func.coalesce(func.sum(SocializationSession.attendance_count), 0)).where(
@@ -216,6 +223,7 @@ def gather_evidence(session: Session, *, policy: Policy, now: datetime) -> Evide
         window=window_facts,
         comments_open=comments_open,
         comments_without_disposition=undisposed,
+        untraced_acceptances=untraced,
         adoption=(
             AdoptionFacts(adoption.instrument_type, adoption.number, adoption.adopted_on)
             if adoption

@@ -118,6 +118,7 @@ SPEC: dict[Stage, StageSpec] = {
             S.SOCIALIZATION: (
                 g.window_closed,
                 g.every_comment_answered,
+                g.every_acceptance_traced,
                 g.report_published,
                 g.adoption_recorded,
             ),

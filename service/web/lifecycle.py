@@ -60,6 +60,7 @@ SATISFY_PATHS: dict[str, str] = {
     "versions": "/policies/{slug}/cockpit#versions",
     "consultation": "/policies/{slug}/consultation",
     "triage": "/policies/{slug}/triage?undisposed=1",
+    "changes": "/policies/{slug}/changes",
     "consultation_report": "/policies/{slug}/consultation/report",
     "adoption": "/policies/{slug}/adoption",
     "socialization": "/policies/{slug}/socialization",

@@ -222,6 +222,17 @@ def _consultation(page: Page, browser: Browser, server: str, walk: Walk) -> None
     walk.check(page, "triage-answered")
     page.goto(COCKPIT)
     expect(_gate(page, "every_comment_answered")).to_have_class("pass")
+    # The accepted comment changed no text: the drafter says why, where the gate links to.
+    _gate(page, "every_acceptance_traced").get_by_role("link", name="Tautkan perubahannya").click()
+    accepted = page.locator("article.comment").filter(has_text="Batas akhir bulan")
+    accepted.get_by_label("Alasan teks tetap seperti semula").fill("Batas waktu sudah diatur pada pasal ini.")
+    accepted.get_by_role("button", name="Simpan alasan").click()
+    expect(
+        page.locator("article.comment").filter(has_text="Batas akhir bulan").locator("textarea")
+    ).to_have_value("Batas waktu sudah diatur pada pasal ini.")
+    walk.check(page, "changes-unchanged")
+    page.goto(COCKPIT)
+    expect(_gate(page, "every_acceptance_traced")).to_have_class("pass")
 
     _gate(page, "report_published").get_by_role("link", name="Ke laporan konsultasi").click()
     walk.check(page, "consultation-report-staff")

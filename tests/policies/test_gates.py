@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from policies.lifecycle import AdoptionFacts, Evidence, KindRules, WindowFacts
+from policies.lifecycle import AdoptionFacts, Evidence, KindRules, UntracedComment, WindowFacts
 from policies.lifecycle.gates import GATES
 from policies.lifecycle.models import Stage
 from policies.lifecycle.stages import evaluate_gates
@@ -43,6 +43,10 @@ FAILING = {
     ),
     "window_closed": ({"window": OPEN_WINDOW}, "masih terbuka sampai"),
     "every_comment_answered": ({"comments_without_disposition": 3}, "3 masukan yang tampil"),
+    "every_acceptance_traced": (
+        {"untraced_acceptances": (UntracedComment(12, "Pasal 6"),)},
+        "masukan #12 (Pasal 6)",
+    ),
     "report_published": ({"window": replace(CLOSED_WINDOW, report_published_at=None)}, "Laporan"),
     "adoption_recorded": ({"adoption": None}, "Penetapan belum dicatat"),
     "socialization_held": ({"socialization_sessions": 0}, "Belum ada sesi"),
@@ -115,3 +119,30 @@ def test_comment_gate_says_it_counts_the_visible_comments_of_every_window() -> N
 def test_counts_in_a_gate_read_the_indonesian_way() -> None:
     result = _gate("every_comment_answered").evaluate(replace(GOOD, comments_without_disposition=5_000))
     assert result.reason.startswith("5.000 masukan") and result.reason_en.startswith("5,000 visible")
+
+
+def test_the_trace_gate_names_each_untraced_comment_and_its_pasal() -> None:
+    gate = _gate("every_acceptance_traced")
+    untraced = (UntracedComment(12, "Pasal 6"), UntracedComment(15, ""), UntracedComment(31, "Pasal 9"))
+    failed = gate.evaluate(replace(GOOD, untraced_acceptances=untraced))
+    assert not failed.passed and failed.where == "changes"
+    assert failed.reason.startswith("3 masukan yang diterima belum ditautkan")
+    assert "masukan #12 (Pasal 6), masukan #15, masukan #31 (Pasal 9)." in failed.reason
+    assert "comment #12 (Pasal 6), comment #15, comment #31 (Pasal 9)." in failed.reason_en
+    passed = gate.evaluate(GOOD)
+    assert passed.passed and "alasan mengapa teksnya tetap" in passed.reason
+
+
+def test_the_trace_gate_names_ten_comments_and_counts_the_rest() -> None:
+    many = tuple(UntracedComment(n, "Pasal 1") for n in range(1, 1_236))
+    failed = _gate("every_acceptance_traced").evaluate(replace(GOOD, untraced_acceptances=many))
+    assert failed.reason.startswith("1.235 masukan")
+    assert "masukan #10 (Pasal 1), dan 1.225 lainnya." in failed.reason
+    assert "#11 " not in failed.reason
+    assert "comment #10 (Pasal 1), and 1,225 more." in failed.reason_en
+
+
+def test_an_untraced_acceptance_refuses_adoption_beside_the_other_gates() -> None:
+    evidence = replace(GOOD, window=CLOSED_WINDOW, untraced_acceptances=(UntracedComment(4, "Pasal 2"),))
+    results = evaluate_gates(from_stage=Stage.CONSULTATION, to_stage=Stage.SOCIALIZATION, evidence=evidence)
+    assert [r.gate for r in results if not r.passed] == ["every_acceptance_traced"]

@@ -58,7 +58,13 @@ def test_every_gate_guards_some_allowed_transition() -> None:
         (
             S.CONSULTATION,
             S.SOCIALIZATION,
-            ["window_closed", "every_comment_answered", "report_published", "adoption_recorded"],
+            [
+                "window_closed",
+                "every_comment_answered",
+                "every_acceptance_traced",
+                "report_published",
+                "adoption_recorded",
+            ],
         ),
         (S.REVISION, S.SOCIALIZATION, ["version_published", "adoption_recorded"]),
         (S.SOCIALIZATION, S.EVALUATION, ["socialization_held", "reach_at_target"]),

@@ -67,6 +67,8 @@ FORMS: dict[str, dict[str, str]] = {
     "/policies/{slug}/evaluation/measurements": {"indicator_id": "1", "value": "75,5"},
     "/policies/{slug}/evaluation/measurements/import": {},
     "/policies/{slug}/revision-notes": {"summary": "Catatan revisi uji."},
+    "/policies/{slug}/changes/link": {"version_number": "1", "element_key": "e-uji"},
+    "/policies/{slug}/changes/unchanged/{comment_id}": {"reason": "Teks tetap."},
     "/verify-email/resend": {},
     "/logout": {},
 }
@@ -92,6 +94,8 @@ OWNER_FORMS = {
     "/policies/{slug}/consultation/{window_action}",
     "/policies/{slug}/consultation/report/publish",
     "/policies/{slug}/revision-notes",
+    "/policies/{slug}/changes/link",
+    "/policies/{slug}/changes/unchanged/{comment_id}",
 }
 # The evaluation's work: admins and the policy's unit's evaluators and drafters; a recommendation is the
 # evaluators' (and admins') alone, since the drafter decides on it.

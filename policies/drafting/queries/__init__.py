@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from policies.consultation.models import ConsultationWindow
 from policies.core.errors import NotFound
 from policies.drafting.models import Clause, DraftVersion, RevisionNote
 from policies.lifecycle.models import Policy
@@ -132,3 +134,12 @@ def recommendation_note_codes(
             )
         )
     )
+
+
+def consultation_closed(session: Session, *, policy: Policy, now: datetime) -> bool:
+    """Tell whether the current cycle had a consultation window and every one of them has ended."""
+    stmt = select(ConsultationWindow.closed_at, ConsultationWindow.closes_at).where(
+        ConsultationWindow.policy_id == policy.id, ConsultationWindow.cycle == policy.cycle
+    )
+    ends = list(session.exec(stmt))
+    return bool(ends) and all(closed is not None or closes <= now for closed, closes in ends)

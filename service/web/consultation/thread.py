@@ -14,10 +14,12 @@ from starlette.responses import Response
 from policies.accounts.access import Actor
 from policies.consultation import queries as consultation_queries
 from policies.consultation import threads
+from policies.consultation.changes import TRACEABLE
 from policies.consultation.comment_queries import votes_of_account
 from policies.consultation.comments import BLANK_BODY, CommentRules, create_comment, create_reply, vote
 from policies.consultation.models import Comment, CommentFlag, Stance
 from policies.consultation.moderation import FLAG_REASON, flag_comment
+from policies.consultation.trace import traces_of
 from policies.consultation.windows import open_for_version
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RateLimited
@@ -271,6 +273,10 @@ def post_flag(comment_id: IdPath, post: ThreadPostDep) -> Response:
 def my_comments(request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
     """List my comments with the drafter's answer to each."""
     me = signed_in(actor)
-    return render(
-        request, "web/my_comments.html", {"items": threads.comments_by_author(session, author_id=me.id or 0)}
-    )
+    items = threads.comments_by_author(session, author_id=me.id or 0)
+    # Where each accepted comment led: the text it changed, or why the text stayed.
+    accepted = [
+        (i.comment, i.disposition) for i in items if i.disposition and i.disposition.outcome in TRACEABLE
+    ]
+    traces = {t.comment.id: t for t in traces_of(session, pairs=accepted)}  # type: ignore[arg-type]
+    return render(request, "web/my_comments.html", {"items": items, "traces": traces})

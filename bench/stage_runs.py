@@ -68,6 +68,7 @@ class Result:
 
     option: str
     sequential: list[float] = field(default_factory=list)
+    phases: list[tuple[float, float, float]] = field(default_factory=list)
     cpu_per_run: float = 0.0
     server_cpu_per_run: float = 0.0
     burst: list[float] = field(default_factory=list)
@@ -91,7 +92,9 @@ def login(base: str) -> str:
     return str(r.json()["access_token"])
 
 
-def advance_and_wait(base: str, api_url: str, token: str, slug: str) -> float:
+def advance_and_wait(
+    base: str, api_url: str, token: str, slug: str, phases: list[tuple[float, float, float]] | None = None
+) -> float:
     """Advance one policy to the workshop stage and return seconds until its run completed in Prefect."""
     sent_at = time.time()
     r = httpx.post(
@@ -101,7 +104,7 @@ def advance_and_wait(base: str, api_url: str, token: str, slug: str) -> float:
         timeout=60,
     )
     r.raise_for_status()
-    states = run_states(api_url, {slug: sent_at}, timeout=RUN_TIMEOUT, poll=0.1)
+    states = run_states(api_url, {slug: sent_at}, timeout=RUN_TIMEOUT, poll=0.1, phases=phases)
     name, latency = states[slug]
     if name != "Completed":
         raise RuntimeError(f"the run of {slug} ended {name}")
@@ -126,7 +129,7 @@ def measure(
     cpu0 = sum(tree_cpu(pid) for pid in cpu_roots)
     server0 = tree_cpu(server_pid) if server_pid else 0.0
     for slug in slugs[1:]:
-        result.sequential.append(advance_and_wait(base, api_url, token, slug))
+        result.sequential.append(advance_and_wait(base, api_url, token, slug, result.phases))
         print(
             f"  {result.option}: {slug} completed {result.sequential[-1]:.2f} s after its advance", flush=True
         )
@@ -291,6 +294,12 @@ def summary(results: list[Result], *, tree: Path, load_before: str) -> None:
             f"(min {min(seq):.2f}, max {max(seq):.2f}, {len(seq)} one at a time); "
             f"CPU per run {r.cpu_per_run:.2f} s (executor) + {r.server_cpu_per_run:.2f} s (Prefect server)"
         )
+        if r.phases:
+            dispatch, pickup, run = (statistics.median(p[i] for p in r.phases) for i in range(3))
+            print(
+                f"{'':16} medians: advance → run created {dispatch:.2f} s, created → started {pickup:.2f} s, "
+                f"started → ended {run:.2f} s"
+            )
         if r.burst or r.burst_errors:
             lat = r.burst or [float("nan")]
             print(

@@ -31,7 +31,7 @@ def slugs_for(prefix: str, count: int) -> list[str]:
 
 def prepare(url: str, slugs: list[str]) -> None:
     """Load the catalogue, the bench's drafter (once) and one drafting policy with a version per slug."""
-    from sqlmodel import col, select
+    from sqlmodel import select
 
     from policies.accounts.access import SYSTEM
     from policies.accounts.actions import hash_password
@@ -41,7 +41,7 @@ def prepare(url: str, slugs: list[str]) -> None:
     from policies.core.db import unit_of_work
     from policies.drafting.versions import create_version
     from policies.lifecycle.actions import create_policy
-    from policies.lifecycle.models import Policy, StageEvent, WorkState
+    from policies.lifecycle.models import StageEvent, WorkState
 
     draft = read_specs()[0][0].example.draft
     with unit_of_work(url) as s:
@@ -67,10 +67,9 @@ def prepare(url: str, slugs: list[str]) -> None:
                 unit="BKPSDM Bench",
             )
             create_version(s, actor=SYSTEM, slug=slug, body=draft)
-        # Their drafting work is not what is measured: recorded done, so no run starts for it and only
-        # the timed advances' runs load the executors.
-        policy_ids = select(Policy.id).where(col(Policy.slug).in_(slugs))
-        for event in s.exec(select(StageEvent).where(col(StageEvent.policy_id).in_(policy_ids))):
+        # Their drafting work (and the catalogue's) is not what is measured: recorded done, so no run
+        # starts for it and only the timed advances' runs load the executors.
+        for event in s.exec(select(StageEvent).where(StageEvent.work_state == WorkState.PENDING)):
             event.work_state = WorkState.DONE
             s.add(event)
 
@@ -93,9 +92,18 @@ def wait_quiet(url: str, *, timeout: float = 600) -> int:
 
 
 def run_states(
-    api_url: str, sent: dict[str, float], *, timeout: float, poll: float = 0.5
+    api_url: str,
+    sent: dict[str, float],
+    *,
+    timeout: float,
+    poll: float = 0.5,
+    phases: list[tuple[float, float, float]] | None = None,
 ) -> dict[str, tuple[str, float]]:
-    """Wait for each policy's workshop run to end; return its final state and seconds from its advance."""
+    """Wait for each policy's workshop run to end; return its final state and seconds from its advance.
+
+    `phases` gets, per completed run: advance → run created (the web's dispatch), created → started
+    (the executor's pick-up and start), started → ended (the run itself).
+    """
     from prefect.client.orchestration import SyncPrefectClient
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 
@@ -114,6 +122,11 @@ def run_states(
                     if run.state is not None and run.state.name in FINAL:
                         slug = names[run.name]
                         found[slug] = (run.state.name, run.state.timestamp.timestamp() - sent[slug])
+                        if phases is not None and run.created and run.start_time and run.end_time:
+                            created, start = run.created.timestamp(), run.start_time.timestamp()
+                            phases.append(
+                                (created - sent[slug], start - created, run.end_time.timestamp() - start)
+                            )
             if len(found) == len(sent):
                 return found
             if time.monotonic() > deadline:

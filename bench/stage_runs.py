@@ -53,6 +53,7 @@ from bench.stage_runs_support import (
 from service.supervise import Child
 
 POOL_OPTIONS = ("process", "process-command", "in-process")
+SERIES = {"process": "proc", "process-command": "pcmd", "in-process": "inpr"}
 RUN_TIMEOUT = 600.0
 # The Prefect server's database pool in the deployed picture (the default 5 + 10 answered 500s under a burst).
 PREFECT_POOL = {
@@ -249,8 +250,9 @@ def deployed(tree: Path, option: str, *, server: Server, runs: int, burst_size: 
             },
         )
         siklus(tree, env, "db", "upgrade")
-        slugs = slugs_for(option[:4], runs + 1)
-        burst_slugs = slugs_for(f"{option[:4]}-b", burst_size)
+        # Run names must differ between options: they share one Prefect server.
+        slugs = slugs_for(SERIES[option], runs + 1)
+        burst_slugs = slugs_for(f"{SERIES[option]}-b", burst_size)
         prepare(url, slugs + burst_slugs)
         siklus(tree, env, "flows", "deploy", "--pool", pool)
         if option == "process-command":

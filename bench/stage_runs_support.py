@@ -106,6 +106,7 @@ def run_states(
     """
     from prefect.client.orchestration import SyncPrefectClient
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+    from prefect.exceptions import PrefectHTTPStatusError
 
     names = {f"workshop/{slug}/cycle-1": slug for slug in sent}
     found: dict[str, tuple[str, float]] = {}
@@ -115,9 +116,12 @@ def run_states(
             waiting = [n for n, slug in names.items() if slug not in found]
             for i in range(0, len(waiting), 100):
                 chunk = waiting[i : i + 100]
-                runs = client.read_flow_runs(
-                    flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=chunk)), limit=len(chunk)
-                )
+                try:
+                    runs = client.read_flow_runs(
+                        flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=chunk)), limit=len(chunk)
+                    )
+                except (PrefectHTTPStatusError, httpx.HTTPError):
+                    runs = []  # the server is overloaded for a moment: what it owes is asked again
                 for run in runs:
                     if run.state is not None and run.state.name in FINAL:
                         slug = names[run.name]

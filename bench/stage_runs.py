@@ -56,10 +56,10 @@ POOL_OPTIONS = ("process", "process-command", "in-process")
 SERIES = {"process": "proc", "process-command": "pcmd", "in-process": "inpr"}
 RUN_TIMEOUT = 600.0
 # The Prefect server's database pool in the deployed picture (the default 5 + 10 answered 500s under a burst).
-PREFECT_POOL = {
-    "PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE": "20",
-    "PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW": "20",
-}
+POOL_SIZE, POOL_OVERFLOW = (
+    "PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE",
+    "PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW",
+)
 WORKER_LIMIT = 10
 
 
@@ -231,7 +231,7 @@ def embedded(tree: Path, *, runs: int) -> Result:
     return result
 
 
-def deployed(tree: Path, option: str, *, server: Server, runs: int, burst_size: int) -> Result:
+def deployed(tree: Path, option: str, *, server: Server, runs: int, burst_size: int, db_pool: str) -> Result:
     """The deployed picture on `server`: a pool of the option's kind, two workers, two web workers."""
     result = Result(option)
     pool = f"bench-{option}-{int(time.time())}"
@@ -245,6 +245,7 @@ def deployed(tree: Path, option: str, *, server: Server, runs: int, burst_size: 
                 "SIKLUS_DATA_DIR": str(tmp),
                 "SIKLUS_PORT": str(port),
                 "SIKLUS_WORKERS": "2",
+                **({"SIKLUS_DB_POOL_SIZE": db_pool} if db_pool else {}),
                 "PREFECT_HOME": str(tmp / "prefect-client"),
                 "PREFECT_API_URL": server.api_url,
             },
@@ -322,6 +323,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10, help="advances timed one at a time per option")
     parser.add_argument("--burst", type=int, default=200, help="advances at once (0: none)")
     parser.add_argument("--burst-options", default="in-process", help="the options that take the burst")
+    parser.add_argument(
+        "--db-pool-size", default="", help="SIKLUS_DB_POOL_SIZE of the deployed web and workers"
+    )
+    parser.add_argument("--prefect-pool", default="20,20", help="the Prefect server's pool size and overflow")
     parser.add_argument("--tree", type=Path, default=Path(__file__).resolve().parents[1])
     args = parser.parse_args()
     options = [o for o in args.options.split(",") if o]
@@ -332,10 +337,21 @@ def main() -> None:
         results.append(embedded(args.tree, runs=args.runs))
     pooled = [o for o in options if o in POOL_OPTIONS]
     if pooled:
-        with Server.on_postgres(env=child_env(args.tree, PREFECT_POOL)) as server:
+        size, overflow = args.prefect_pool.split(",")
+        prefect_pool = {POOL_SIZE: size, POOL_OVERFLOW: overflow}
+        with Server.on_postgres(env=child_env(args.tree, prefect_pool)) as server:
             for option in pooled:
-                size = args.burst if option in args.burst_options.split(",") else 0
-                results.append(deployed(args.tree, option, server=server, runs=args.runs, burst_size=size))
+                n = args.burst if option in args.burst_options.split(",") else 0
+                results.append(
+                    deployed(
+                        args.tree,
+                        option,
+                        server=server,
+                        runs=args.runs,
+                        burst_size=n,
+                        db_pool=args.db_pool_size,
+                    )
+                )
     summary(results, tree=args.tree, load_before=load_before)
 
 

@@ -1,6 +1,16 @@
-"""`python -m flows.runner`: serve every deployment (stage flows, dispatcher, sweeps) with its schedules."""
+"""`python -m flows.runner`: serve every deployment (stage flows, dispatcher, sweeps) with its schedules.
+
+By default the runs execute inside this process (`flows/executor.py`); `--subprocess` serves them
+with Prefect's own runner instead, a Python process per run (the bench compares the two).
+`--pool NAME` runs the same executor as a worker of a work pool (`siklus flows deploy --pool`).
+"""
 
 from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from uuid import UUID
 
 from prefect import serve
 from prefect.deployments import run_deployment
@@ -40,24 +50,55 @@ def deployments(
     return built
 
 
-def dispatch_backlog(built: list[RunnerDeployment]) -> str:
+def dispatch_backlog(built: list[RunnerDeployment]) -> list[UUID]:
     """Register the deployments and ask for one dispatcher run now; return its id.
 
     Work owed before this start (the catalogue's policies just loaded, advances made while Prefect
     or the runner was down) starts at once instead of at the dispatcher's next cron tick, minutes on.
     The stage deployments are registered first, so the dispatcher's run can start their runs.
+    Returns the registered deployments' ids.
     """
-    for deployment in built:
-        deployment.apply()
-    run = run_deployment(name=f"{DISPATCH_FLOW}/{DEPLOYMENT}", timeout=0, tags=["siklus"])
-    return str(run.id)
+    ids = [deployment.apply() for deployment in built]
+    run_deployment(name=f"{DISPATCH_FLOW}/{DEPLOYMENT}", timeout=0, tags=["siklus"])
+    return ids
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Read the runner's options (`siklus serve` passes none: in-process, polling every second)."""
+    from flows.executor import DEFAULT_LIMIT, POLL_SECONDS
+
+    parser = argparse.ArgumentParser(prog="python -m flows.runner", description=__doc__)
+    parser.add_argument("--pool", help="run the flow runs of this work pool instead of serving deployments")
+    parser.add_argument("--limit", type=int, default=None, help=f"flow runs at once ({DEFAULT_LIMIT})")
+    parser.add_argument("--poll-seconds", type=float, default=POLL_SECONDS, help="how often to ask Prefect")
+    parser.add_argument(
+        "--subprocess", action="store_true", help="Prefect's runner: a new Python process per flow run"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
     """Start the owed work, then serve until interrupted (the supervisor stops it with SIGTERM)."""
+    from flows.executor import DEFAULT_LIMIT, InProcessExecutor, known_flows, serve_in_process
+
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    limit = args.limit or DEFAULT_LIMIT
+    if args.pool:
+        executor = InProcessExecutor(
+            flows=known_flows(), pool=args.pool, limit=limit, poll_seconds=args.poll_seconds
+        )
+        asyncio.run(serve_in_process(executor))
+        return
     built = deployments(get_settings())
-    dispatch_backlog(built)
-    serve(*built, print_starting_message=True)
+    ids = dispatch_backlog(built)
+    if args.subprocess:
+        serve(*built, print_starting_message=True, limit=args.limit)
+        return
+    executor = InProcessExecutor(
+        flows=known_flows(), deployment_ids=ids, limit=limit, poll_seconds=args.poll_seconds
+    )
+    asyncio.run(serve_in_process(executor))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,139 @@
+"""Load from Debian's `wrk` against uvicorn started as `siklus serve` starts the web.
+
+`serve` starts a server with `siklus serve`'s command line (`python -m uvicorn APP --factory --host
+--port --workers`, uvicorn's default loop, HTTP parser and access log; its output to a file as a
+supervisor would keep it); `run` drives it with `wrk` and a Lua script from this folder and
+returns wrk's own totals and latency distribution (microseconds, measured by wrk).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from bench.common import free_port
+
+HERE = Path(__file__).parent
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+SIKLUS_APP = "service.app:create_app"
+BARE_APP = "bench.bare_app:create_app"
+
+
+@dataclass(frozen=True)
+class Load:
+    """What wrk measured: totals and the latency distribution of one run."""
+
+    requests: int
+    seconds: float
+    errors: int
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    max_ms: float
+
+    @property
+    def rps(self) -> float:
+        """Return the requests answered per second."""
+        return self.requests / self.seconds
+
+    def as_dict(self) -> dict[str, float]:
+        """Return the figures, throughput included, for the JSON record."""
+        return {**self.__dict__, "rps": self.rps}
+
+
+def machine_load() -> str:
+    """Return the load average now, as `uptime` prints it (the machine is shared)."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+@contextmanager
+def serve(app: str, *, env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
+    """Run uvicorn on `app` as `siklus serve` runs the web; yield its base URL, stop it after."""
+    if not Path(WRK).exists():
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    port = free_port()
+    argv = [sys.executable, "-m", "uvicorn", app, "--factory", "--host", "127.0.0.1"]
+    argv += ["--port", str(port), "--workers", str(workers)]
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        proc = subprocess.Popen(argv, env={**os.environ, **env}, stdout=out, stderr=out)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                # Every worker answers before the load starts (each serves /healthz on its own).
+                if all(
+                    httpx.get(f"{base}/healthz", timeout=2).status_code == 200 for _ in range(4 * workers)
+                ):
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None:
+                raise RuntimeError(f"{app} exited: see {log}")
+            time.sleep(0.1)
+        else:
+            raise RuntimeError(f"{app} did not start: see {log}")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def run(
+    base: str,
+    *,
+    script: str,
+    params: list[str],
+    connections: int,
+    seconds: float,
+    threads: int = 1,
+) -> Load:
+    """Load `base` with wrk for `seconds` over `connections` keep-alive connections; return its figures."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("\n".join(params) + "\n")
+    try:
+        argv = [WRK, f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s"]
+        argv += ["-s", str(HERE / script), base]
+        env = {**os.environ, "SIKLUS_WRK_DIR": str(HERE), "SIKLUS_WRK_PARAMS": f.name}
+        out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(f.name)
+    line = next((x for x in out.splitlines() if x.startswith("WRK_JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no figures:\n{out}")
+    r = json.loads(line.removeprefix("WRK_JSON "))
+    errors = sum(r[k] for k in ("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts"))
+    return Load(
+        requests=r["requests"],
+        seconds=r["duration_us"] / 1e6,
+        errors=errors,
+        p50_ms=r["p50_us"] / 1000,
+        p90_ms=r["p90_us"] / 1000,
+        p99_ms=r["p99_us"] / 1000,
+        max_ms=r["max_us"] / 1000,
+    )
+
+
+def get(base: str, *, paths: list[str], connections: int, seconds: float, cookie: str = "") -> Load:
+    """GET `paths` in turn under load; refuse a run in which any answer was not 2xx/3xx."""
+    params = [f"path {p}" for p in paths] + ([f"cookie {cookie}"] if cookie else [])
+    load = run(base, script="get.lua", params=params, connections=connections, seconds=seconds)
+    if load.errors:
+        raise RuntimeError(f"{load.errors} failed answers to GET {paths[0]}…")
+    return load

@@ -18,10 +18,10 @@ from bench.common import PG_URL, postgres_reachable
 
 # name -> (full-size arguments, quick arguments); PostgreSQL variants are added below.
 BENCHES: dict[str, tuple[list[str], list[str]]] = {
-    "comments": ([], ["--comments", "20000", "--posts", "300"]),
+    "comments": ([], ["--comments", "20000", "--seconds", "2", "--rounds", "1"]),
     "flows": ([], ["--policies", "20", "--runs", "3"]),
     "evaluation": ([], ["--responses", "1000", "--runs", "2"]),
-    "pages": ([], ["--comments", "1000", "--runs", "20"]),
+    "pages": ([], ["--comments", "1000", "--seconds", "1"]),
     "advance_notices": ([], ["--stakeholders", "200", "--runs", "1"]),
     "page_weight": ([], ["--clauses", "20", "--comments", "200", "--loads", "1"]),
 }

@@ -41,6 +41,9 @@ class Load:
     p90_ms: float
     p99_ms: float
     max_ms: float
+    # The server's own CPU per answered request (all its processes): steadier than throughput on
+    # a shared machine, where other work takes the cores in turns.
+    cpu_ms: float = 0.0
 
     @property
     def rps(self) -> float:
@@ -58,8 +61,35 @@ def machine_load() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
+class Server(str):
+    """A served app's base URL that also knows its process (to read the CPU it spends)."""
+
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """Return the CPU time the server and its worker processes have used so far."""
+        return _cpu_seconds(self.pid)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(c) for t in tasks for c in (t / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return own + sum(_cpu_seconds(c) for c in _children(pid))
+
+
 @contextmanager
-def serve(app: str, *, env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
+def serve(app: str, *, env: dict[str, str], workers: int, log: Path) -> Iterator[Server]:
     """Run uvicorn on `app` as `siklus serve` runs the web; yield its base URL, stop it after."""
     if not Path(WRK).exists():
         raise SystemExit("wrk is missing: apt-get install -y wrk")
@@ -69,7 +99,8 @@ def serve(app: str, *, env: dict[str, str], workers: int, log: Path) -> Iterator
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
         proc = subprocess.Popen(argv, env={**os.environ, **env}, stdout=out, stderr=out)
-    base = f"http://127.0.0.1:{port}"
+    base = Server(f"http://127.0.0.1:{port}")
+    base.pid = proc.pid
     try:
         for _ in range(600):
             try:
@@ -111,7 +142,9 @@ def run(
         argv = [WRK, f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s"]
         argv += ["-s", str(HERE / script), base]
         env = {**os.environ, "SIKLUS_WRK_DIR": str(HERE), "SIKLUS_WRK_PARAMS": f.name}
+        cpu_before = base.cpu_seconds() if isinstance(base, Server) else 0.0
         out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
+        cpu = (base.cpu_seconds() - cpu_before) if isinstance(base, Server) else 0.0
     finally:
         os.unlink(f.name)
     line = next((x for x in out.splitlines() if x.startswith("WRK_JSON ")), None)
@@ -127,6 +160,7 @@ def run(
         p90_ms=r["p90_us"] / 1000,
         p99_ms=r["p99_us"] / 1000,
         max_ms=r["max_us"] / 1000,
+        cpu_ms=cpu * 1000 / max(1, r["requests"]),
     )
 
 

@@ -139,7 +139,8 @@ def run(
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(params) + "\n")
     try:
-        argv = [WRK, f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s"]
+        # wrk takes whole seconds only ("-d3.3s" is refused).
+        argv = [WRK, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "30s"]
         argv += ["-s", str(HERE / script), base]
         env = {**os.environ, "SIKLUS_WRK_DIR": str(HERE), "SIKLUS_WRK_PARAMS": f.name}
         cpu_before = base.cpu_seconds() if isinstance(base, Server) else 0.0

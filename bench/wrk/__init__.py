@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -88,11 +89,17 @@ def _cpu_seconds(pid: int) -> float:
     return own + sum(_cpu_seconds(c) for c in _children(pid))
 
 
+def _exit_on_term(_signum: int, _frame: object) -> None:
+    raise SystemExit(143)
+
+
 @contextmanager
 def serve(app: str, *, env: dict[str, str], workers: int, log: Path) -> Iterator[Server]:
     """Run uvicorn on `app` as `siklus serve` runs the web; yield its base URL, stop it after."""
     if not Path(WRK).exists():
         raise SystemExit("wrk is missing: apt-get install -y wrk")
+    # A bench stopped by SIGTERM still stops its servers (the `finally` below), as Ctrl-C does.
+    signal.signal(signal.SIGTERM, _exit_on_term)
     port = free_port()
     argv = [sys.executable, "-m", "uvicorn", app, "--factory", "--host", "127.0.0.1"]
     argv += ["--port", str(port), "--workers", str(workers)]

@@ -38,7 +38,9 @@ def _runs(names: list[str], *, quick: bool) -> list[tuple[str, list[str]]]:
         args = small if quick else full
         plan.append((name, args))
         if name in URL_BENCHES and postgres:
-            plan.append((f"{name} (PostgreSQL)", [*args, "--database-url", PG_URL]))
+            # The web's pages are measured on PostgreSQL as it is deployed: two workers.
+            workers = ["--workers", "2"] if name == "pages" else []
+            plan.append((f"{name} (PostgreSQL)", [*args, "--database-url", PG_URL, *workers]))
     if not postgres:
         print("PostgreSQL on 127.0.0.1:5432 is not reachable: its passes do NOT run")
     return plan

@@ -9,6 +9,7 @@ returns wrk's own totals and latency distribution (microseconds, measured by wrk
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import signal
@@ -160,6 +161,9 @@ def run(
         raise RuntimeError(f"wrk printed no figures:\n{out}")
     r = json.loads(line.removeprefix("WRK_JSON "))
     errors = sum(r[k] for k in ("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts"))
+    if r["requests"] == 0:
+        # No answer within the run: wrk reports a latency of 0, which would read as a pass.
+        r.update(p50_us=math.inf, p90_us=math.inf, p99_us=math.inf, max_us=math.inf)
     return Load(
         requests=r["requests"],
         seconds=r["duration_us"] / 1e6,

@@ -18,10 +18,10 @@ from bench.common import PG_URL, postgres_reachable
 
 # name -> (full-size arguments, quick arguments); PostgreSQL variants are added below.
 BENCHES: dict[str, tuple[list[str], list[str]]] = {
-    "comments": ([], ["--comments", "20000", "--posts", "300"]),
+    "comments": ([], ["--comments", "20000", "--seconds", "2", "--rounds", "1"]),
     "flows": ([], ["--policies", "20", "--runs", "3"]),
     "evaluation": ([], ["--responses", "1000", "--runs", "2"]),
-    "pages": ([], ["--comments", "1000", "--runs", "20"]),
+    "pages": ([], ["--comments", "1000", "--seconds", "1"]),
     "advance_notices": ([], ["--stakeholders", "200", "--runs", "1"]),
     "page_weight": ([], ["--clauses", "20", "--comments", "200", "--loads", "1"]),
 }
@@ -38,7 +38,9 @@ def _runs(names: list[str], *, quick: bool) -> list[tuple[str, list[str]]]:
         args = small if quick else full
         plan.append((name, args))
         if name in URL_BENCHES and postgres:
-            plan.append((f"{name} (PostgreSQL)", [*args, "--database-url", PG_URL]))
+            # The web's pages are measured on PostgreSQL as it is deployed: two workers.
+            workers = ["--workers", "2"] if name == "pages" else []
+            plan.append((f"{name} (PostgreSQL)", [*args, "--database-url", PG_URL, *workers]))
     if not postgres:
         print("PostgreSQL on 127.0.0.1:5432 is not reachable: its passes do NOT run")
     return plan

@@ -16,16 +16,11 @@ It prints a table and writes JSON to bench/results/.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
-import http.client
 import json
-import os
 import re
 import secrets
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -33,8 +28,9 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
+from bench import wrk
 from bench.comment_fill import MAIN_SLUG, REPORT_SLUG, bulk_fill, prepare
-from bench.common import PG_URL, free_port, percentile, postgres_reachable, postgres_schema
+from bench.common import PG_URL, postgres_reachable, postgres_schema
 from policies.consultation.export import export_query
 from policies.consultation.pages import CommentSort, page_cursor
 from policies.core.db import get_engine, read_session, utcnow
@@ -43,148 +39,89 @@ CLIENTS = 32
 RESULTS = Path(__file__).parent / "results"
 
 
-def start_web(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Start uvicorn as `siklus serve` does (one worker), uvloop and httptools made explicit."""
-    port = free_port()
-    env = {
-        **os.environ,
+def siklus_env(url: str, data_dir: Path) -> dict[str, str]:
+    """Return the web's environment: this database, Prefect off, the rate limit raised."""
+    return {
         "SIKLUS_DATABASE_URL": url,
         "SIKLUS_DATA_DIR": str(data_dir),
         "SIKLUS_SECRET_KEY": "bench-secret-key",
         "SIKLUS_PREFECT_ENABLED": "false",
-        # On, but high enough that 32 clients posting flat out measure the path, not the refusal.
-        "SIKLUS_COMMENTS_PER_MINUTE": "100000",
+        # On (every POST counts the account's last minute), but high enough that 32 clients posting
+        # flat out for the whole run measure the path, not the refusal.
+        "SIKLUS_COMMENTS_PER_MINUTE": "1000000",
     }
-    argv = [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory", "--port", str(port)]
-    argv += ["--loop", "uvloop", "--http", "httptools", "--log-level", "warning", "--workers", "1"]
-    data_dir.mkdir(parents=True, exist_ok=True)
-    log = (data_dir / "web.log").open("wb")
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("the web service did not start")
 
 
-async def _throughput(base: str, *, total: int, make_request) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def]
-    counter = iter(range(total))
-    latencies: list[float] = []
-    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-
-        async def worker(w: int) -> None:
-            for i in counter:
-                sent = time.perf_counter()
-                response = await make_request(client, w, i)
-                latencies.append(time.perf_counter() - sent)
-                if response.status_code >= 400:
-                    raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
-
-        await asyncio.gather(*(worker(w) for w in range(min(CLIENTS, 4))))  # warm-up connections
-        counter = iter(range(total))
-        latencies.clear()
-        start = time.perf_counter()
-        await asyncio.gather(*(worker(w) for w in range(CLIENTS)))
-        return total / (time.perf_counter() - start), latencies
-
-
-def bench_post(base: str, *, tokens: list[str], clause_keys: list[str], posts: int) -> dict[str, float]:
-    """(a) POST /comments vs GET /healthz, both with 32 concurrent clients."""
+def bench_post(
+    bare: str, base: str, *, tokens: list[str], clause_keys: list[str], seconds: float, rounds: int
+) -> dict[str, float]:
+    """(a) POST /comments under 32 connections vs the bare app's GET /healthz, rounds interleaved."""
     from bench.comment_fill import CAMPAIGN_LETTER, WORDS
 
-    async def health(client: httpx.AsyncClient, w: int, i: int) -> httpx.Response:
-        return await client.get("/healthz")
-
-    run_id = secrets.token_hex(4)
-
-    async def post(client: httpx.AsyncClient, w: int, i: int) -> httpx.Response:
-        # One in five is a copy of the campaign letter, so the exact and near paths both run.
-        body = CAMPAIGN_LETTER if i % 5 == 0 else " ".join(WORDS[(i * 7 + k) % len(WORDS)] for k in range(25))
-        return await client.post(
-            f"/api/v1/policies/{MAIN_SLUG}/comments",
-            json={"clause_key": clause_keys[i % len(clause_keys)], "body": f"{body} {i}", "stance": "for"},
-            headers={"Authorization": f"Bearer {tokens[w]}", "Idempotency-Key": f"{run_id}-{i}"},
+    params = [f"path /api/v1/policies/{MAIN_SLUG}/comments", f"run {secrets.token_hex(4)}"]
+    params += [f"letter {CAMPAIGN_LETTER}"] + [f"token {t}" for t in tokens]
+    params += [f"clause {k}" for k in clause_keys] + [f"word {w}" for w in WORDS]
+    # Warm both: the first requests of a process import and compile what the rest reuse.
+    wrk.get(bare, paths=["/healthz"], connections=CLIENTS, seconds=1)
+    wrk.run(base, script="post_comments.lua", params=params, connections=CLIENTS, seconds=2)
+    bares, own, posts = [], [], []
+    for _ in range(rounds):
+        bares.append(wrk.get(bare, paths=["/healthz"], connections=CLIENTS, seconds=seconds))
+        own.append(wrk.get(base, paths=["/healthz"], connections=CLIENTS, seconds=seconds))
+        params[1] = f"run {secrets.token_hex(4)}"
+        posts.append(
+            wrk.run(base, script="post_comments.lua", params=params, connections=CLIENTS, seconds=seconds)
         )
-
-    healthz, _ = asyncio.run(_throughput(base, total=max(2000, posts), make_request=health))
-    comments, waits = asyncio.run(_throughput(base, total=posts, make_request=post))
+        if posts[-1].errors:
+            raise RuntimeError(f"{posts[-1].errors} comment POSTs failed")
+    bare_rps = sum(x.requests for x in bares) / sum(x.seconds for x in bares)
+    own_rps = sum(x.requests for x in own) / sum(x.seconds for x in own)
+    post_rps = sum(x.requests for x in posts) / sum(x.seconds for x in posts)
     # The tail shows whether writers are served in turn (a starved one waits seconds).
     return {
-        "healthz_rps": healthz,
-        "post_rps": comments,
-        "ratio": comments / healthz,
-        "post_p50_ms": percentile(waits, 0.5) * 1000,
-        "post_p99_ms": percentile(waits, 0.99) * 1000,
-        "post_max_ms": max(waits) * 1000,
+        "bare_healthz_rps": bare_rps,
+        "healthz_rps": own_rps,
+        "post_rps": post_rps,
+        "ratio": post_rps / bare_rps,
+        "healthz_ratio": own_rps / bare_rps,
+        "post_p50_ms": statistics.median(x.p50_ms for x in posts),
+        "post_p99_ms": max(x.p99_ms for x in posts),
+        "post_max_ms": max(x.max_ms for x in posts),
+        "rounds": [
+            {"bare": b.as_dict(), "healthz": h.as_dict(), "post": p.as_dict()}
+            for b, h, p in zip(bares, own, posts, strict=True)
+        ],
     }
 
 
-def bench_deep_page(base: str, *, window_max_id: int, runs: int = 300) -> dict[str, float]:
-    """(b) One client reading a 50-comment page from the middle of the list (healthz beside it).
-
-    The client is the standard library's keep-alive HTTP connection: httpx alone spends about
-    1.2 ms of a request here, which would be measured as the service's latency.
-    """
-    samples: list[float] = []
-    health: list[float] = []
-    step = max(1, (window_max_id // 2 - 100) // (runs + 20))
-    url = httpx.URL(base)
-    conn = http.client.HTTPConnection(url.host, url.port, timeout=30)
-    try:
-        for i in range(runs + 20):
-            cursor = page_cursor(CommentSort.NEWEST, last_id=window_max_id // 2 - i * step)
-            start = time.perf_counter()
-            conn.request("GET", f"/api/v1/policies/{MAIN_SLUG}/comments?limit=50&cursor={cursor}")
-            response = conn.getresponse()
-            body = response.read()
-            elapsed = time.perf_counter() - start
-            assert response.status == 200 and len(json.loads(body)["items"]) == 50, body[:300]
-            start = time.perf_counter()
-            conn.request("GET", "/healthz")
-            assert b"ok" in conn.getresponse().read()
-            if i >= 20:  # the first ones warm the connection and caches
-                samples.append(elapsed * 1000)
-                health.append((time.perf_counter() - start) * 1000)
-    finally:
-        conn.close()
-    return {
-        "p50_ms": percentile(samples, 0.5),
-        "p99_ms": percentile(samples, 0.99),
-        "healthz_p50_ms": percentile(health, 0.5),
-    }
-
-
-def bench_filtered_pages(base: str, *, clause_key: str, runs: int = 50) -> dict[str, float]:
-    """The first page of the filters a drafter triages with, one client (shown, no target)."""
-    url = httpx.URL(base)
-    conn = http.client.HTTPConnection(url.host, url.port, timeout=60)
-    queries = {
+def bench_latency(bare: str, base: str, *, window_max_id: int, clause_key: str, seconds: float) -> dict:
+    """(b) One keep-alive client: a 50-comment page deep in the list, the filters, both healthz."""
+    step = max(1, (window_max_id // 2 - 100) // 500)
+    deep = [
+        f"/api/v1/policies/{MAIN_SLUG}/comments?limit=50&cursor="
+        + page_cursor(CommentSort.NEWEST, last_id=window_max_id // 2 - i * step)
+        for i in range(500)
+    ]
+    for url in deep[:3]:
+        body = httpx.get(base + url, timeout=30).json()
+        assert len(body["items"]) == 50, body
+    page = f"/api/v1/policies/{MAIN_SLUG}/comments?limit=50&"
+    filters = {
         "undisposed": "undisposed=true",
         "support": "sort=support",
         "clause": f"clause_key={clause_key}",
         "undisposed_support": "undisposed=true&sort=support",
     }
-    out: dict[str, float] = {}
-    try:
-        for name, query in queries.items():
-            samples = []
-            for i in range(runs + 5):
-                start = time.perf_counter()
-                conn.request("GET", f"/api/v1/policies/{MAIN_SLUG}/comments?limit=50&{query}")
-                response = conn.getresponse()
-                body = response.read()
-                assert response.status == 200 and json.loads(body)["items"], body[:300]
-                if i >= 5:
-                    samples.append((time.perf_counter() - start) * 1000)
-            out[f"{name}_p50_ms"] = percentile(samples, 0.5)
-    finally:
-        conn.close()
+    wrk.get(base, paths=deep, connections=1, seconds=1)  # warm
+    out: dict[str, object] = {
+        "bare_healthz": wrk.get(bare, paths=["/healthz"], connections=1, seconds=seconds).as_dict(),
+        "healthz": wrk.get(base, paths=["/healthz"], connections=1, seconds=seconds).as_dict(),
+        "deep": wrk.get(base, paths=deep, connections=1, seconds=seconds).as_dict(),
+    }
+    for name, query in filters.items():
+        out[name] = wrk.get(
+            base, paths=[page + query], connections=1, seconds=max(2.0, seconds / 3)
+        ).as_dict()
     return out
 
 
@@ -259,12 +196,13 @@ def bench_report(url: str) -> dict[str, float]:
     return {"report_s": statistics.median(samples), "kb": len(html) / 1e3}
 
 
-def run_backend(name: str, url: str, *, n: int, posts: int, tmp: Path) -> dict[str, object]:
-    """Fill, start the service, measure (a)-(d)."""
+def run_backend(name: str, url: str, *, n: int, workers: int, args: argparse.Namespace, tmp: Path) -> dict:
+    """Fill, start Siklus and the bare app as `siklus serve` starts the web, measure (a)-(d)."""
     t0 = time.perf_counter()
     _, tokens = prepare(url, clients=CLIENTS)
     window_id = bulk_fill(url, slug=MAIN_SLUG, n=n, bands=True)
-    bulk_fill(url, slug=REPORT_SLUG, n=10_000, bands=False, seed=11)
+    if not args.only_load:
+        bulk_fill(url, slug=REPORT_SLUG, n=10_000, bands=False, seed=11)
     with get_engine(url).connect() as conn:
         max_id = conn.execute(
             sa.text("SELECT max(id) FROM comment WHERE window_id = :w"), {"w": window_id}
@@ -276,35 +214,52 @@ def run_backend(name: str, url: str, *, n: int, posts: int, tmp: Path) -> dict[s
                 {"w": window_id},
             )
         ]
-    print(f"{name}: filled {n:,} + 10,000 comments in {time.perf_counter() - t0:.0f} s")
-    proc, base = start_web(url, tmp / f"data-{name}")
+    get_engine(url).dispose()
+    print(f"{name}: filled {n:,} comments in {time.perf_counter() - t0:.0f} s; load {wrk.machine_load()}")
+    env = {**siklus_env(url, tmp / f"data-{name}"), "SIKLUS_WORKERS": str(workers)}
+    logs = tmp / f"data-{name}"
+    out: dict[str, object] = {"workers": workers, "load_before": wrk.machine_load()}
     try:
-        out: dict[str, object] = {
-            "deep_page": bench_deep_page(base, window_max_id=max_id),
-            "filtered": bench_filtered_pages(base, clause_key=keys[0]),
-            "post": bench_post(base, tokens=tokens, clause_keys=keys, posts=posts),
-            "export": bench_export(base, url, window_id=window_id, tmp=tmp),
-            "report": bench_report(url),
-        }
+        with (
+            wrk.serve(wrk.BARE_APP, env={}, workers=workers, log=logs / "bare.log") as bare,
+            wrk.serve(wrk.SIKLUS_APP, env=env, workers=workers, log=logs / "web.log") as base,
+        ):
+            out["latency"] = bench_latency(
+                bare, base, window_max_id=max_id, clause_key=keys[0], seconds=args.seconds
+            )
+            out["post"] = bench_post(
+                bare, base, tokens=tokens, clause_keys=keys, seconds=args.seconds, rounds=args.rounds
+            )
+            out["load_after"] = wrk.machine_load()
+            if not args.only_load:
+                out["export"] = bench_export(base, url, window_id=window_id, tmp=tmp)
+                out["report"] = bench_report(url)
     except Exception:
-        print((tmp / f"data-{name}" / "web.log").read_text()[-3000:])  # the server's side of a failure
+        print((logs / "web.log").read_text()[-3000:])  # the server's side of a failure
         raise
-    finally:
-        proc.terminate()
-        proc.wait(10)
     return out
 
 
 def _table(results: dict[str, dict]) -> None:
-    print(f"\n{'measure':<44}{'target':>14}" + "".join(f"{b:>40}" for b in results))
+    def lat(r: dict, key: str) -> str:
+        return f"{r['latency'][key]['p50_ms']:.2f} / {r['latency'][key]['p99_ms']:.2f}"
+
+    print(f"\n{'measure':<46}{'target':>12}" + "".join(f"{b:>44}" for b in results))
     rows = [
         (
-            "(a) POST/healthz throughput ratio",
+            "(a) POST / bare /healthz throughput",
             ">= 0.25",
             lambda r: (
-                f"{r['post']['ratio']:.3f} ({r['post']['post_rps']:.0f}/{r['post']['healthz_rps']:.0f} rps)"
+                f"{r['post']['ratio']:.3f} "
+                f"({r['post']['post_rps']:.0f}/{r['post']['bare_healthz_rps']:.0f} rps)"
             ),
             lambda r: r["post"]["ratio"] >= 0.25,
+        ),
+        (
+            "    Siklus /healthz / bare /healthz",
+            "-",
+            lambda r: f"{r['post']['healthz_ratio']:.3f} ({r['post']['healthz_rps']:.0f} rps)",
+            lambda r: True,
         ),
         (
             "    POST latency p50 / p99 / max (ms)",
@@ -313,19 +268,16 @@ def _table(results: dict[str, dict]) -> None:
             lambda r: True,  # no target: shown for the tail
         ),
         (
-            "(b) deep page p50 / p99 (ms)",
+            "(b) deep page p50 / p99 (ms), one client",
             "< 3 / < 10",
-            lambda r: (
-                f"{r['deep_page']['p50_ms']:.2f} / {r['deep_page']['p99_ms']:.2f} "
-                f"(healthz {r['deep_page']['healthz_p50_ms']:.2f})"
-            ),
-            lambda r: r["deep_page"]["p50_ms"] < 3 and r["deep_page"]["p99_ms"] < 10,
+            lambda r: f"{lat(r, 'deep')} (healthz {lat(r, 'healthz')}; bare {lat(r, 'bare_healthz')})",
+            lambda r: r["latency"]["deep"]["p50_ms"] < 3 and r["latency"]["deep"]["p99_ms"] < 10,
         ),
         (
-            "    first page p50, undisposed / support / clause / both (ms)",
+            "    first page p50: undisposed/support/clause/both",
             "-",
             lambda r: " / ".join(
-                f"{r['filtered'][f'{q}_p50_ms']:.1f}"
+                f"{r['latency'][q]['p50_ms']:.1f}"
                 for q in ("undisposed", "support", "clause", "undisposed_support")
             ),
             lambda r: True,  # no target: the filters a drafter triages with
@@ -336,20 +288,24 @@ def _table(results: dict[str, dict]) -> None:
             lambda r: (
                 f"{r['export']['ratio']:.2f} "
                 f"({r['export']['export_s']:.1f}/{r['export']['baseline_s']:.1f} s)"
+                if "export" in r
+                else "-"
             ),
-            lambda r: r["export"]["ratio"] <= 1.2,
+            lambda r: "export" not in r or r["export"]["ratio"] <= 1.2,
         ),
         (
             "(d) report, 10,000 comments (s)",
             "< 2",
-            lambda r: f"{r['report']['report_s']:.2f}",
-            lambda r: r["report"]["report_s"] < 2,
+            lambda r: f"{r['report']['report_s']:.2f}" if "report" in r else "-",
+            lambda r: "report" not in r or r["report"]["report_s"] < 2,
         ),
     ]
     missed = []
     for label, target, cell, met in rows:
-        print(f"{label:<44}{target:>14}" + "".join(f"  {cell(r):>38}" for r in results.values()))
+        print(f"{label:<46}{target:>12}" + "".join(f"  {cell(r):>42}" for r in results.values()))
         missed += [f"{label} on {backend}" for backend, r in results.items() if not met(r)]
+    for backend, r in results.items():
+        print(f"load average on {backend}: {r['load_before']} before, {r['load_after']} after the load runs")
     # bench/all.py looks for this word to report a missed target.
     for item in missed:
         print(f"MISSED: {item}")
@@ -361,19 +317,25 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--comments", type=int, default=1_000_000, help="comments filled into the policy")
-    parser.add_argument("--posts", type=int, default=3_000, help="comments posted over HTTP for (a)")
+    parser.add_argument("--seconds", type=float, default=10, help="length of each wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of (a)")
+    parser.add_argument("--workers", type=int, default=2, help="SIKLUS_WORKERS on PostgreSQL")
+    parser.add_argument("--only-load", action="store_true", help="(a) and (b) only: no export, no report")
     parser.add_argument("--no-postgres", action="store_true", help="run SQLite only")
+    parser.add_argument("--no-sqlite", action="store_true", help="run PostgreSQL only")
     args = parser.parse_args()
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="siklus-bench-comments-") as tmp_name:
         tmp = Path(tmp_name)
-        results["sqlite"] = run_backend(
-            "sqlite", f"sqlite:///{tmp / 'bench.db'}", n=args.comments, posts=args.posts, tmp=tmp
-        )
+        if not args.no_sqlite:
+            url = f"sqlite:///{tmp / 'bench.db'}"
+            results["sqlite, 1 worker"] = run_backend(
+                "sqlite", url, n=args.comments, workers=1, args=args, tmp=tmp
+            )
         if not args.no_postgres and postgres_reachable():
             with postgres_schema(PG_URL) as url:
-                results["postgresql"] = run_backend(
-                    "postgresql", url, n=args.comments, posts=args.posts, tmp=tmp
+                results[f"postgresql, {args.workers} workers"] = run_backend(
+                    "postgresql", url, n=args.comments, workers=args.workers, args=args, tmp=tmp
                 )
                 get_engine(url).dispose()
         elif not args.no_postgres:
@@ -381,9 +343,7 @@ def main() -> None:
     _table(results)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"comments-{time.strftime('%Y%m%dT%H%M%S')}.json"
-    path.write_text(
-        json.dumps({"comments": args.comments, "posts": args.posts, "results": results}, indent=2)
-    )
+    path.write_text(json.dumps({"comments": args.comments, "args": vars(args), "results": results}, indent=2))
     print(f"\nJSON: {path}")
 
 

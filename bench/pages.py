@@ -1,32 +1,32 @@
-"""Bench: server-side render time of the pages for a draft of 200 clauses and 10,000 comments.
+"""Bench: latency of the deepest pages (200 clauses, 10,000 comments), served by uvicorn, loaded by wrk.
 
-Run: .venv/bin/python -m bench.pages [--database-url URL] [--clauses 200] [--comments 10000] [--runs 200]
+Run: .venv/bin/python -m bench.pages [--database-url URL] [--workers N] [--seconds 5]
+     [--clauses 200] [--comments 10000]
 Without a URL it uses a fresh SQLite file; with a PostgreSQL URL it works in a throwaway schema.
-Each request goes through the whole app in process (routing, session cookie, queries, Jinja2,
-Markdown) with no network in between; the target (issue 6) is p50 and p99 under 100 ms. Timed:
-the draft page signed out and signed in (forms on the clause pages, not here), a clause's thread, the
-first and the last page of the consultation report, the triage page and the cockpit.
-
-Nothing is warmed on purpose: each page is requested once (its time is printed as "first"), then
-the pages are requested in turn, round after round, so the Markdown and template caches hold only
-what a server answering all of them would hold. The exit status is 1 when a page misses the target.
+The web is uvicorn started as `siklus serve` starts it (`--workers N`, default 1; the README runs
+PostgreSQL with 2), beside a bare FastAPI app started the same way. Each page is loaded by
+Debian's `wrk` over one keep-alive connection for `--seconds`, and wrk's own latency distribution
+is reported (p50 / p99 / max): the policy page, the draft signed out and signed in, a clause's
+thread, the first and last page of the consultation report, triage and the cockpit; beside them
+Siklus's and the bare app's `/healthz` in the same run. Targets: every page p50 and p99 under
+100 ms (issue 6); the deep public pages p50 under 3 ms (issue 21). The exit status is 1 when a
+page misses one.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
+import httpx
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 
+from bench import wrk
 from bench.common import scratch_database
 from policies.accounts import actions as accounts
 from policies.accounts.access import SYSTEM, Actor
@@ -36,7 +36,6 @@ from policies.consultation.models import Comment, ConsultationWindow, Dispositio
 from policies.consultation.report import PAGE_COMMENTS
 from policies.core.db import get_engine, unit_of_work, utcnow
 from policies.core.migrate import upgrade
-from policies.core.settings import Settings
 from policies.core.text import text_hash
 from policies.drafting.numbering import to_roman
 from policies.drafting.queries import clauses_of
@@ -44,7 +43,6 @@ from policies.drafting.versions import create_version, publish_version
 from policies.lifecycle.actions import create_policy
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
-from service.app import create_app
 
 SLUG = "bench-draf-besar"
 UNIT = "BKPSDM Bench"
@@ -150,20 +148,6 @@ def seed(url: str, *, clauses: int, comments: int) -> tuple[int, str]:
     return version_id, keys[0]
 
 
-class ServerTimer:
-    """ASGI wrapper timing each request inside the server, from its arrival to its last byte."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.samples: list[float] = []
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        start = time.perf_counter()
-        await self.app(scope, receive, send)
-        if scope["type"] == "http":
-            self.samples.append((time.perf_counter() - start) * 1000)
-
-
 def sign_in(url: str, *, email: str, role: Role, unit: str = "") -> str:
     """Create an account and log it in the way the login form does; return the session token."""
     with unit_of_work(url) as s:
@@ -180,101 +164,112 @@ def sign_in(url: str, *, email: str, role: Role, unit: str = "") -> str:
         return accounts.login(s, email=email, password=PASSWORD, now=utcnow(), ttl_hours=24).token
 
 
-def percentile(samples: list[float], share: float) -> float:
-    """Return the sample at the given share of the sorted list (nearest rank)."""
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
-
-
-def run_pages(
-    pages: list[tuple[str, TestClient, str]], timer: ServerTimer, runs: int
-) -> dict[str, dict[str, float]]:
-    """Request each page once, then all of them in turn `runs` times; print and return their times."""
-    first: dict[str, float] = {}
-    size: dict[str, int] = {}
-    for label, client, path in pages:
-        timer.samples.clear()
-        response = client.get(path)
-        assert response.status_code == 200, (label, response.status_code, response.text[:300])
-        first[label], size[label] = timer.samples[-1], len(response.content)
-    samples: dict[str, list[float]] = {label: [] for label, _, _ in pages}
-    for _ in range(runs):
-        for label, client, path in pages:
-            timer.samples.clear()
-            assert client.get(path).status_code == 200
-            samples[label].append(timer.samples[-1])
+def measure(base: str, pages: list[tuple[str, str, str]], *, seconds: float) -> dict[str, dict[str, float]]:
+    """Load each page with wrk over one connection; print and return its latency distribution."""
     out: dict[str, dict[str, float]] = {}
-    for label, _, _ in pages:
-        p50, p99 = statistics.median(samples[label]), percentile(samples[label], 0.99)
-        verdict = "OK" if p50 < TARGET_MS and p99 < TARGET_MS else "TOO SLOW"
+    for label, cookie, path in pages:
+        response = httpx.get(base + path, cookies={"siklus_session": cookie} if cookie else None, timeout=60)
+        assert response.status_code == 200, (label, response.status_code, response.text[:300])
+        session = f"siklus_session={cookie}" if cookie else ""
+        wrk.get(base, paths=[path], connections=1, seconds=1, cookie=session)  # warm its caches
+        load = wrk.get(base, paths=[path], connections=1, seconds=seconds, cookie=session)
         print(
-            f"  {label:<46} first {first[label]:6.1f}  p50 {p50:6.1f}  p99 {p99:6.1f} ms"
-            f"  ({size[label]:,} bytes)  {verdict}"
+            f"  {label:<50} p50 {load.p50_ms:7.2f}  p99 {load.p99_ms:7.2f}  max {load.max_ms:7.1f} ms"
+            f"  {load.cpu_ms:6.2f} ms CPU  ({len(response.content):,} bytes)"
         )
-        out[label] = {"first_ms": first[label], "p50_ms": p50, "p99_ms": p99}
+        out[label] = {**load.as_dict(), "bytes": len(response.content)}
     return out
 
 
-def bench(url: str, *, clauses: int, comments: int, runs: int) -> dict[str, dict[str, float]]:
-    """Seed the big draft and time its pages as the public, a stakeholder and a drafter see them."""
+def bench(
+    url: str, *, clauses: int, comments: int, seconds: float, workers: int
+) -> dict[str, dict[str, float]]:
+    """Seed the big draft, serve it as `siklus serve` does and load its pages one client at a time."""
     upgrade(url)
     t0 = time.perf_counter()
     _version_id, first_key = seed(url, clauses=clauses, comments=comments)
     stakeholder = sign_in(url, email="warga@bench.test", role=Role.STAKEHOLDER)
     drafter = sign_in(url, email="perancang@bench.test", role=Role.DRAFTER, unit=UNIT)
     backend = sa.engine.make_url(url).get_backend_name()
+    get_engine(url).dispose()
     print(
         f"{backend}: seeded {clauses} clauses and {comments:,} comments in {time.perf_counter() - t0:.1f} s;"
-        f" {runs} rounds"
+        f" {workers} worker(s), {seconds:g} s a page; load average {wrk.machine_load()}"
     )
+    draft = f"/policies/{SLUG}/versions/1"
+    report, last_page = f"/policies/{SLUG}/report", -(-comments // PAGE_COMMENTS)
+    pages = [
+        ("policy page", "", f"/policies/{SLUG}"),
+        (f"draft page ({clauses} clauses, {comments:,} comments)", "", draft),
+        (f"draft page signed in ({clauses} clauses)", stakeholder, draft),
+        (f"clause thread ({comments // clauses} comments)", "", f"{draft}/clauses/{first_key}"),
+        (f"report, first page ({PAGE_COMMENTS} of {comments:,})", drafter, report),
+        (f"report, last page (of {last_page})", drafter, f"{report}?page={last_page}"),
+        ("triage page (50 comments, filters)", drafter, f"/policies/{SLUG}/triage"),
+        ("cockpit (gates over every comment)", drafter, f"/policies/{SLUG}/cockpit"),
+    ]
     with tempfile.TemporaryDirectory() as data:
-        settings = Settings(database_url=url, data_dir=Path(data), secret_key="bench", prefect_enabled=False)  # type: ignore[arg-type]
-        timer = ServerTimer(create_app(settings))
-        with TestClient(timer) as public:
-            # Same app, other browsers: each client keeps its own session cookie.
-            signed_in = TestClient(timer, cookies={"siklus_session": stakeholder})
-            staff = TestClient(timer, cookies={"siklus_session": drafter})
-            draft = f"/policies/{SLUG}/versions/1"
-            thread = f"{draft}/clauses/{first_key}"
-            report, last_page = f"/policies/{SLUG}/report", -(-comments // PAGE_COMMENTS)
-            out = run_pages(
-                [
-                    (f"draft page ({clauses} clauses, {comments:,} comments)", public, draft),
-                    (f"draft page signed in ({clauses} clauses)", signed_in, draft),
-                    (f"clause thread ({comments // clauses} comments)", public, thread),
-                    (f"report, first page ({PAGE_COMMENTS} of {comments:,})", staff, report),
-                    (f"report, last page (of {last_page})", staff, f"{report}?page={last_page}"),
-                    ("triage page (50 comments, filters)", staff, f"/policies/{SLUG}/triage"),
-                    ("cockpit (gates over every comment)", staff, f"/policies/{SLUG}/cockpit"),
-                ],
-                timer,
-                runs,
-            )
-    get_engine(url).dispose()
+        env = {
+            "SIKLUS_DATABASE_URL": url,
+            "SIKLUS_DATA_DIR": data,
+            "SIKLUS_SECRET_KEY": "bench",
+            "SIKLUS_PREFECT_ENABLED": "false",
+            "SIKLUS_WORKERS": str(workers),
+        }
+        logs = Path(data) / "logs"
+        with (
+            wrk.serve(wrk.BARE_APP, env={}, workers=workers, log=logs / "bare.log") as bare,
+            wrk.serve(wrk.SIKLUS_APP, env=env, workers=workers, log=logs / "web.log") as base,
+        ):
+            out = measure(bare, [("bare FastAPI /healthz", "", "/healthz")], seconds=seconds)
+            out |= measure(base, [("Siklus /healthz", "", "/healthz")], seconds=seconds)
+            out |= measure(base, pages, seconds=seconds)
+    print(f"load average after: {wrk.machine_load()}")
     return out
 
 
+DEEP_PUBLIC = ("policy page", "draft page (", "clause thread")
+DEEP_TARGET_MS = 3.0
+
+
 def too_slow(results: dict[str, dict[str, float]]) -> list[str]:
-    """Name the pages whose p50 or p99 missed the target."""
-    return [label for label, r in results.items() if r["p50_ms"] >= TARGET_MS or r["p99_ms"] >= TARGET_MS]
+    """Name the pages that missed a target: 100 ms p50 and p99, 3 ms p50 for the deep public pages."""
+    pages = {label: r for label, r in results.items() if not label.endswith("/healthz")}
+    slow = [label for label, r in pages.items() if r["p50_ms"] >= TARGET_MS or r["p99_ms"] >= TARGET_MS]
+    slow += [
+        f"{label} (p50 {r['p50_ms']:.1f} ms, target {DEEP_TARGET_MS:g})"
+        for label, r in pages.items()
+        if label.startswith(DEEP_PUBLIC) and r["p50_ms"] >= DEEP_TARGET_MS
+    ]
+    return slow
 
 
 def main() -> None:
     """Parse arguments and run the bench on SQLite or PostgreSQL."""
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", default="", help="PostgreSQL URL; default a temporary SQLite file.")
+    parser.add_argument("--workers", type=int, default=1, help="SIKLUS_WORKERS (uvicorn --workers)")
+    parser.add_argument("--seconds", type=float, default=5, help="wrk's run per page")
     parser.add_argument("--clauses", type=int, default=200)
     parser.add_argument("--comments", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
-    kw = {"clauses": args.clauses, "comments": args.comments, "runs": args.runs}
+    kw = {
+        "clauses": args.clauses,
+        "comments": args.comments,
+        "seconds": args.seconds,
+        "workers": args.workers,
+    }
     with scratch_database(args.database_url) as url:
         results = bench(url, **kw)
     slow = too_slow(results)
     if slow:
-        print(f"over the {TARGET_MS:.0f} ms target: {', '.join(slow)}")
+        # bench/all.py looks for this word to report a missed target.
+        for item in slow:
+            print(f"MISSED: {item}")
         sys.exit(1)
-    print(f"every page under {TARGET_MS:.0f} ms (p50 and p99)")
+    print(f"every page under {TARGET_MS:.0f} ms (p50 and p99); deep public pages under {DEEP_TARGET_MS:g} ms")
 
 
 if __name__ == "__main__":

@@ -64,9 +64,10 @@ def _required_actor(request: Request, actor: OptionalActorDep) -> Actor:
 
 
 def writing_actor(request: Request, session: Session) -> Actor:
-    """Return the actor of the request's token, checked on the request's own unit of work."""
-    # One pooled connection per write request, so concurrent writers can never hold a reader
-    # each while waiting for a writer.
+    """Return the actor of the request's token, checked on the session given; refuse without one."""
+    # A write request never holds two pooled connections at once (a reader kept open while
+    # waiting for the writer's turn would let concurrent writers exhaust the pool): the session
+    # here is either its unit of work or a read closed before that begins.
     actor = current_actor(request, session)
     if actor is None:
         raise _refuse_anonymous(request)

@@ -136,12 +136,16 @@ def _claim(session: Session, *, account_id: int, key: str, request_hash: str) ->
     raise _Replayed(_replay(existing, request_hash=request_hash, key=key))
 
 
+# Built once: on every idempotent comment POST, building it cost more than running it.
+_STORE = (
+    sa.update(_RECORDS)
+    .where(_RECORDS.c.id == sa.bindparam("record_id"))
+    .values(status_code=sa.bindparam("status_code"), response_body=sa.bindparam("body"))
+)
+
+
 def _store(session: Session, *, record_id: int, status_code: int, body: str) -> None:
-    session.execute(
-        sa.update(_RECORDS)
-        .where(_RECORDS.c.id == record_id)
-        .values(status_code=status_code, response_body=body)
-    )
+    session.connection().execute(_STORE, {"record_id": record_id, "status_code": status_code, "body": body})
 
 
 def run_idempotent(

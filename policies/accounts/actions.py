@@ -17,7 +17,7 @@ from policies.accounts.passwords import MAX_PASSWORD_LENGTH as MAX_PASSWORD_LENG
 from policies.accounts.passwords import MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH
 from policies.accounts.passwords import check_new_password, hash_password
 from policies.accounts.passwords import verify_password as verify_password
-from policies.accounts.queries import email_taken, find_account, token_with_account
+from policies.accounts.queries import email_taken, find_account, token_actor_row, token_with_account
 from policies.accounts.signin import BAD_CREDENTIALS as BAD_CREDENTIALS
 from policies.accounts.signin import BAD_CREDENTIALS_EN as BAD_CREDENTIALS_EN
 from policies.accounts.signin import MAX_EMAIL_LENGTH, hash_token
@@ -264,8 +264,17 @@ def actor_for_token(session: Session, *, token: str, now: datetime) -> Actor | N
     """Return the actor a bearer token stands for, or None if unknown, expired or revoked."""
     if not token:
         return None
-    found = _live_token(session, token=token, now=now)
-    return actor_of(found[1]) if found else None
+    row = token_actor_row(session, token_hash=hash_token(token))
+    if row is None or row.revoked_at is not None or row.expires_at <= now or not row.active:
+        return None
+    return Actor(
+        id=row.id,
+        name=row.name,
+        role=Role(row.role),
+        unit=row.unit,
+        group=row.group,
+        verified=row.email_verified_at is not None,
+    )
 
 
 def logout(session: Session, *, token: str, now: datetime) -> None:

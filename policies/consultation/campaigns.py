@@ -178,11 +178,16 @@ def _copies(session: Session, *, comment: Comment, fp: Fingerprint, threshold: f
     return _Copies(exact=exact, near=best_id)
 
 
-def detect(session: Session, *, comment: Comment, threshold: float) -> int | None:
-    """Group a new top-level comment with its exact or near duplicates; return its campaign id."""
+def detect(
+    session: Session, *, comment: Comment, threshold: float, fp: Fingerprint | None = None
+) -> int | None:
+    """Group a new top-level comment with its exact or near duplicates; return its campaign id.
+
+    `fp` is the body's fingerprint when the caller computed it already (before its transaction).
+    """
     if comment.parent_id is not None or comment.window_id is None:
         return None
-    fp = fingerprint(comment.body, threshold=threshold)
+    fp = fp or fingerprint(comment.body, threshold=threshold)
     copies = _copies(session, comment=comment, fp=fp, threshold=threshold)
     if copies.exact is not None:
         # A copy's bands equal the original's: storing them again would only grow the buckets.

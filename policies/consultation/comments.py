@@ -21,7 +21,7 @@ from policies.accounts.access import (
 )
 from policies.accounts.models import Role
 from policies.consultation.answers import dispose, dispose_campaign, set_hidden
-from policies.consultation.campaigns import detect
+from policies.consultation.campaigns import detect, fingerprint
 from policies.consultation.comment_queries import (
     comment_context,
     policy_and_window,
@@ -150,6 +150,9 @@ def create_comment(
         max_chars=MAX_CLAUSE_KEY_CHARS,
         strip=False,
     )
+    # The signature needs no database: computed before the first statement, it is not part of the
+    # time a writer holds SQLite's write lock (or PostgreSQL's transaction).
+    fp = fingerprint(body, threshold=rules.campaign_threshold)
     context = comment_context(
         session, slug=slug, clause_key=clause_key, author_id=actor.id, since=now - RATE_PERIOD
     )
@@ -188,7 +191,7 @@ def create_comment(
     )
     session.add(comment)
     session.flush()
-    detect(session, comment=comment, threshold=rules.campaign_threshold)
+    detect(session, comment=comment, threshold=rules.campaign_threshold, fp=fp)
     return comment
 
 

@@ -53,9 +53,13 @@ async def write(
     """Answer with the model `action(session, actor)` returns, committed before the response is sent."""
 
     def run() -> Response:
+        # The token is checked before the write begins, on a read (PostgreSQL: outside any
+        # transaction; SQLite: a deferred one), so a writer holds SQLite's write lock only for
+        # its writes, not for its caller's lookup.
+        with read_session(settings.database_url) as session:
+            actor = writing_actor(request, session)
         # Committed here, before the response is sent, as the session dependency would.
         with unit_of_work(settings.database_url) as session:
-            actor = writing_actor(request, session)
             return run_idempotent(
                 session,
                 actor=actor,

@@ -1,7 +1,7 @@
 """an accepted comment names the elements of a later version it changed, or why the text stayed
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0019
 Create Date: 2026-12-07 01:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import policies.core.db
 
 revision: str = "0017"
-down_revision: str | None = "0015"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

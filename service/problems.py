@@ -156,7 +156,12 @@ async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
     english = problem_locale(request) == "en"
     orig = getattr(exc, "orig", None)
     # Refused before its transaction began (no turn in time, or the database's files unusable).
-    locked = "database is locked" in str(orig) or isinstance(orig, FilesRefused)
+    # A pool with no free connection in time (a burst wider than the pool) also began nothing.
+    locked = (
+        "database is locked" in str(orig)
+        or isinstance(orig, FilesRefused)
+        or isinstance(exc, sqlalchemy.exc.TimeoutError)
+    )
     wait = DB_RETRY_AFTER_SECONDS
     if locked:
         detail = (
@@ -330,6 +335,7 @@ def install(app: FastAPI, *, page: PageRenderer) -> None:
         (DomainError, _domain),
         (sqlalchemy.exc.IntegrityError, _integrity),
         (sqlalchemy.exc.OperationalError, _unavailable),
+        (sqlalchemy.exc.TimeoutError, _unavailable),
         (Exception, _unexpected),
         (RequestValidationError, _validation),
         (StarletteHTTPException, _http),

@@ -15,7 +15,7 @@ from policies.core.errors import NotFound
 from policies.core.secret_key import ensure_secret_key
 from policies.core.settings import Settings
 from service.api.schemas import Line, ReadModel, Text
-from service.auth import ActorDep, bearer_token, client_address, sign_in
+from service.auth import ActorDep, WriterDep, bearer_token, client_address, sign_in
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
 from service.problems import problem_locale
 
@@ -145,7 +145,7 @@ def verify_email(payload: VerifyIn, session: SessionDep, settings: SettingsDep) 
 
 
 @router.post("/auth/verification", status_code=202, response_model=VerificationOut)
-def resend_verification(request: Request, actor: ActorDep, session: SessionDep) -> VerificationOut:
+def resend_verification(request: Request, actor: WriterDep, session: SessionDep) -> VerificationOut:
     """Send the signed-in account a new verification email (at most one every ten minutes)."""
     account = accounts.get_account(session, account_id=actor.id or 0)
     if account is None:
@@ -182,7 +182,7 @@ def login(payload: LoginIn, request: Request, settings: SettingsDep) -> TokenOut
 
 
 @router.post("/auth/logout", status_code=204, response_class=Response)
-def logout(request: Request, actor: ActorDep, session: SessionDep) -> Response:
+def logout(request: Request, actor: WriterDep, session: SessionDep) -> Response:
     """Revoke the token this request was signed with."""
     accounts.logout(session, token=bearer_token(request) or "", now=utcnow())
     return Response(status_code=204)
@@ -198,6 +198,6 @@ def me(actor: ActorDep, session: ReadSessionDep) -> Account:
 
 
 @router.post("/accounts", status_code=201, response_model=AccountPublic)
-def create_account(payload: AccountCreate, actor: ActorDep, session: SessionDep) -> Account:
+def create_account(payload: AccountCreate, actor: WriterDep, session: SessionDep) -> Account:
     """Create an account of any role (admins only)."""
     return accounts.create_account(session, actor=actor, **payload.model_dump())

@@ -26,7 +26,7 @@ from policies.drafting.versions import (
 from policies.lifecycle import queries
 from service.api.params import IdPath, IdQuery, SlugPath, id_query
 from service.api.schemas import Line, ReadModel, Text, read_model
-from service.auth import ActorDep, OptionalActorDep
+from service.auth import OptionalActorDep, WriterDep
 from service.deps import ReadSessionDep, SessionDep
 from service.idempotency import IDEMPOTENT, IdempotentRoute
 
@@ -130,7 +130,7 @@ def version_detail(session: Session, version: DraftVersion) -> VersionDetail:
 @router.post(
     "/policies/{slug}/versions", status_code=201, response_model=VersionDetail, dependencies=[IDEMPOTENT]
 )
-def create(slug: SlugPath, payload: VersionCreate, actor: ActorDep, session: SessionDep) -> VersionDetail:
+def create(slug: SlugPath, payload: VersionCreate, actor: WriterDep, session: SessionDep) -> VersionDetail:
     """Write a new version; clauses keep their keys where the text carries over."""
     version = create_version(session, actor=actor, slug=slug, **payload.model_dump())
     return version_detail(session, version)
@@ -153,7 +153,7 @@ def read(slug: SlugPath, number: IdPath, session: ReadSessionDep, viewer: Option
 
 @router.put("/policies/{slug}/versions/{number}", response_model=VersionDetail)
 def edit(
-    slug: SlugPath, number: IdPath, payload: VersionCreate, actor: ActorDep, session: SessionDep
+    slug: SlugPath, number: IdPath, payload: VersionCreate, actor: WriterDep, session: SessionDep
 ) -> VersionDetail:
     """Rewrite a version that is not published yet (409 once it is); clauses keep their keys."""
     version = edit_version(session, actor=actor, slug=slug, number=number, **payload.model_dump())
@@ -161,14 +161,14 @@ def edit(
 
 
 @router.delete("/policies/{slug}/versions/{number}", status_code=204, response_class=Response)
-def discard(slug: SlugPath, number: IdPath, actor: ActorDep, session: SessionDep) -> Response:
+def discard(slug: SlugPath, number: IdPath, actor: WriterDep, session: SessionDep) -> Response:
     """Discard the newest version while it is not published (409 once it is, or when a later one exists)."""
     discard_version(session, actor=actor, slug=slug, number=number)
     return Response(status_code=204)
 
 
 @router.post("/policies/{slug}/versions/{number}/publish", response_model=VersionSummary)
-def publish(slug: SlugPath, number: IdPath, actor: ActorDep, session: SessionDep) -> DraftVersion:
+def publish(slug: SlugPath, number: IdPath, actor: WriterDep, session: SessionDep) -> DraftVersion:
     """Publish (freeze) a version so it can go to consultation; twice changes nothing."""
     return publish_version(session, actor=actor, slug=slug, number=number)
 
@@ -202,7 +202,7 @@ def diff(
     dependencies=[IDEMPOTENT],
 )
 def add_revision_note(
-    slug: SlugPath, payload: RevisionNoteIn, actor: ActorDep, session: SessionDep
+    slug: SlugPath, payload: RevisionNoteIn, actor: WriterDep, session: SessionDep
 ) -> RevisionNotePublic:
     """Add the drafter's own note to the cycle being revised (the owning unit, revision stage only)."""
     note = write_revision_note(session, actor=actor, slug=slug, **payload.model_dump())

@@ -26,7 +26,7 @@ from service.api.schemas import (
     Text,
     read_model,
 )
-from service.auth import ActorDep
+from service.auth import WriterDep
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
 from service.dispatch import StageDispatch, run_ui_url
 from service.idempotency import IDEMPOTENT, IdempotentRoute
@@ -164,7 +164,7 @@ def list_policies(
 )
 def create(
     payload: PolicyCreate,
-    actor: ActorDep,
+    actor: WriterDep,
     session: SessionDep,
     settings: SettingsDep,
     background: BackgroundTasks,
@@ -197,7 +197,7 @@ def advance_policy(
     slug: SlugPath,
     payload: AdvanceIn,
     request: Request,
-    actor: ActorDep,
+    actor: WriterDep,
     session: SessionDep,
     background: BackgroundTasks,
     if_match: Annotated[str | None, Header(alias="If-Match", max_length=40)] = None,
@@ -230,7 +230,7 @@ def withdraw_policy(
     slug: SlugPath,
     payload: WithdrawIn,
     request: Request,
-    actor: ActorDep,
+    actor: WriterDep,
     session: SessionDep,
     background: BackgroundTasks,
 ) -> StageEventPublic:

@@ -21,7 +21,7 @@ from policies.rollout.reach import reach_of
 from policies.workshops.privacy import Disclosure, disclosure
 from service.api.params import IdField, IdPath, SlugPath
 from service.api.schemas import Day, Line, ReadModel, Text, read_model
-from service.auth import ActorDep, OptionalActorDep
+from service.auth import OptionalActorDep, WriterDep
 from service.deps import ReadSessionDep, SessionDep
 from service.idempotency import IDEMPOTENT, IdempotentRoute
 
@@ -159,7 +159,7 @@ def adoption_public(session: Session, adoption: Adoption) -> AdoptionPublic:
 @router.post(
     "/policies/{slug}/adoption", status_code=201, response_model=AdoptionPublic, dependencies=[IDEMPOTENT]
 )
-def adopt(slug: SlugPath, payload: AdoptionIn, actor: ActorDep, session: SessionDep) -> AdoptionPublic:
+def adopt(slug: SlugPath, payload: AdoptionIn, actor: WriterDep, session: SessionDep) -> AdoptionPublic:
     """Record the adoption (penetapan) of a published version in this cycle."""
     adoption = rollout.record_adoption(session, actor=actor, slug=slug, **payload.model_dump())
     return adoption_public(session, adoption)
@@ -182,7 +182,7 @@ def read_adoption(slug: SlugPath, session: ReadSessionDep) -> AdoptionPublic:
     dependencies=[IDEMPOTENT],
 )
 def add_session(
-    slug: SlugPath, payload: SessionIn, actor: ActorDep, session: SessionDep
+    slug: SlugPath, payload: SessionIn, actor: WriterDep, session: SessionDep
 ) -> SocializationSession:
     """Record a socialization session."""
     return rollout.add_session(session, actor=actor, slug=slug, **payload.model_dump())
@@ -202,7 +202,7 @@ def list_sessions(slug: SlugPath, session: ReadSessionDep) -> list[Socialization
     dependencies=[IDEMPOTENT],
 )
 def add_attendee(
-    slug: SlugPath, session_id: IdPath, payload: SessionAttendeeIn, actor: ActorDep, session: SessionDep
+    slug: SlugPath, session_id: IdPath, payload: SessionAttendeeIn, actor: WriterDep, session: SessionDep
 ) -> SessionAttendeePublic:
     """Add a person to a held session's daftar hadir (its headcount never falls below the list)."""
     row = rollout.record_session_attendance(
@@ -252,7 +252,7 @@ def read_reach(slug: SlugPath, session: ReadSessionDep) -> ReachPublic:
 @router.post(
     "/policies/{slug}/mentoring", status_code=201, response_model=MentoringPublic, dependencies=[IDEMPOTENT]
 )
-def add_pair(slug: SlugPath, payload: MentoringIn, actor: ActorDep, session: SessionDep) -> MentoringPair:
+def add_pair(slug: SlugPath, payload: MentoringIn, actor: WriterDep, session: SessionDep) -> MentoringPair:
     """Pair a mentor with a colleague for the roll-out."""
     return rollout.add_mentoring_pair(session, actor=actor, slug=slug, **payload.model_dump())
 
@@ -271,7 +271,7 @@ def list_pairs(slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep
 
 
 @router.post("/policies/{slug}/acknowledge", response_model=AcknowledgementPublic)
-def acknowledge(slug: SlugPath, actor: ActorDep, session: SessionDep) -> AcknowledgementPublic:
+def acknowledge(slug: SlugPath, actor: WriterDep, session: SessionDep) -> AcknowledgementPublic:
     """Confirm having read the adopted version (stakeholder accounts); again returns the first one."""
     ack = rollout.acknowledge(session, actor=actor, slug=slug)
     number = version_number(session, version_id=ack.version_id)

@@ -19,7 +19,7 @@ from policies.workshops.models import Workshop, WorkshopAttendance, WorkshopOutc
 from policies.workshops.privacy import Disclosure
 from service.api.params import IdField, IdPath, SlugPath
 from service.api.schemas import Line, ReadModel, Text, When, read_model
-from service.auth import ActorDep, OptionalActorDep
+from service.auth import OptionalActorDep, WriterDep
 from service.deps import ReadSessionDep, SessionDep
 from service.idempotency import IDEMPOTENT, IdempotentRoute
 
@@ -148,7 +148,9 @@ def workshop_detail(
 @router.post(
     "/policies/{slug}/workshops", status_code=201, response_model=WorkshopPublic, dependencies=[IDEMPOTENT]
 )
-def schedule(slug: SlugPath, payload: WorkshopCreate, actor: ActorDep, session: SessionDep) -> WorkshopPublic:
+def schedule(
+    slug: SlugPath, payload: WorkshopCreate, actor: WriterDep, session: SessionDep
+) -> WorkshopPublic:
     """Schedule a workshop on the policy's current draft."""
     return workshop_public(
         workshops.schedule_workshop(session, actor=actor, slug=slug, **payload.model_dump())
@@ -178,7 +180,7 @@ def read(
     dependencies=[IDEMPOTENT],
 )
 def attend(
-    slug: SlugPath, workshop_id: IdPath, payload: AttendanceIn, actor: ActorDep, session: SessionDep
+    slug: SlugPath, workshop_id: IdPath, payload: AttendanceIn, actor: WriterDep, session: SessionDep
 ) -> WorkshopAttendance:
     """Add a person to the daftar hadir."""
     return workshops.record_attendance(
@@ -188,7 +190,7 @@ def attend(
 
 @router.post("/policies/{slug}/workshops/{workshop_id}/minutes", response_model=WorkshopDetail)
 def minutes(
-    slug: SlugPath, workshop_id: IdPath, payload: MinutesIn, actor: ActorDep, session: SessionDep
+    slug: SlugPath, workshop_id: IdPath, payload: MinutesIn, actor: WriterDep, session: SessionDep
 ) -> WorkshopDetail:
     """Record (or correct) the notula of a workshop."""
     workshop = workshops.record_minutes(
@@ -204,7 +206,7 @@ def minutes(
     dependencies=[IDEMPOTENT],
 )
 def add_outcome(
-    slug: SlugPath, workshop_id: IdPath, payload: OutcomeIn, actor: ActorDep, session: SessionDep
+    slug: SlugPath, workshop_id: IdPath, payload: OutcomeIn, actor: WriterDep, session: SessionDep
 ) -> WorkshopOutcome:
     """Record a point raised in the workshop, linked to a clause."""
     return workshops.add_outcome(
@@ -218,7 +220,7 @@ def add_outcome(
     response_model=OutcomeComment,
 )
 def outcome_to_comment(
-    slug: SlugPath, workshop_id: IdPath, outcome_id: IdPath, actor: ActorDep, session: SessionDep
+    slug: SlugPath, workshop_id: IdPath, outcome_id: IdPath, actor: WriterDep, session: SessionDep
 ) -> Comment:
     """Enter an outcome into the comment register of the cycle's scheduled or open consultation window.
 

@@ -56,3 +56,18 @@ def test_a_database_that_cannot_be_reached_is_503_telling_to_look_before_resendi
     assert response.headers["Retry-After"] == "5"
     assert "reload to see whether a change was saved" in str(body["detail"])
     assert "Nothing was saved" not in str(body["detail"])
+
+
+def test_a_pool_with_no_free_connection_in_time_is_503_nothing_saved(settings: Settings) -> None:
+    app = create_app(settings)
+
+    def burst() -> None:
+        # What SQLAlchemy raises when a burst is wider than the pool and its timeout passes.
+        raise sa.exc.TimeoutError("QueuePool limit of size 5 overflow 10 reached, connection timed out")
+
+    app.add_api_route("/api/v1/test-pool-burst", burst, methods=["POST"])
+    with TestClient(app) as client:
+        response = client.post("/api/v1/test-pool-burst", headers={"Accept-Language": "en"})
+    body = problem_of(response, 503, "database-busy")
+    assert response.headers["Retry-After"] == "5"
+    assert "Nothing was saved" in str(body["detail"])

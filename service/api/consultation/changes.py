@@ -15,7 +15,7 @@ from policies.lifecycle.queries import get_policy
 from service.api.consultation.choice import CycleQuery, WindowQuery
 from service.api.params import IdField, IdPath, SlugPath
 from service.api.schemas import ReadModel, Text
-from service.auth import ActorDep
+from service.auth import WriterDep
 from service.deps import ReadSessionDep, SessionDep
 from service.idempotency import IDEMPOTENT, IdempotentRoute
 
@@ -99,7 +99,7 @@ def read(slug: SlugPath, comment_id: IdPath, session: ReadSessionDep) -> Comment
     dependencies=[IDEMPOTENT],
 )
 def link(
-    slug: SlugPath, comment_id: IdPath, payload: ChangeLink, session: SessionDep, actor: ActorDep
+    slug: SlugPath, comment_id: IdPath, payload: ChangeLink, session: SessionDep, actor: WriterDep
 ) -> CommentTracePublic:
     """Link an accepted comment (its campaign group too) to an element of a later published version."""
     changes.link_change(
@@ -119,7 +119,7 @@ def link(
     dependencies=[IDEMPOTENT],
 )
 def unlink(
-    slug: SlugPath, comment_id: IdPath, payload: ChangeLink, session: SessionDep, actor: ActorDep
+    slug: SlugPath, comment_id: IdPath, payload: ChangeLink, session: SessionDep, actor: WriterDep
 ) -> CommentTracePublic:
     """Remove an accepted comment's (and its group's) link to an element."""
     changes.unlink_change(
@@ -135,7 +135,7 @@ def unlink(
 
 @router.put("/policies/{slug}/comments/{comment_id}/unchanged-reason", response_model=CommentTracePublic)
 def unchanged(
-    slug: SlugPath, comment_id: IdPath, payload: UnchangedIn, session: SessionDep, actor: ActorDep
+    slug: SlugPath, comment_id: IdPath, payload: UnchangedIn, session: SessionDep, actor: WriterDep
 ) -> CommentTracePublic:
     """Say why an accepted comment (its campaign group too) left the text as it was."""
     changes.state_unchanged(session, actor=actor, slug=slug, comment_id=comment_id, reason=payload.reason)

@@ -28,8 +28,7 @@ from service.api import contained
 from service.api.consultation.choice import CycleQuery, WindowQuery
 from service.api.params import IdPath, OptionalIdQuery, SlugPath, id_query, text_query
 from service.api.schemas import NoNul, Text
-from service.auth import TOKEN_SENT, OptionalActorDep
-from service.auth import WriterDep as ActorDep
+from service.auth import TOKEN_SENT, OptionalActorDep, WriterDep
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
 from service.idempotency import IDEMPOTENT, IdempotencyKeyDep, IdempotentRoute
 
@@ -209,7 +208,7 @@ def reply(
     comment_id: IdPath,
     payload: ReplyCreate,
     session: SessionDep,
-    actor: ActorDep,
+    actor: WriterDep,
     settings: SettingsDep,
 ) -> CommentPublic:
     """Reply while the consultation is open (stakeholders, drafters of the owning unit, admins)."""
@@ -226,7 +225,7 @@ def reply(
 
 @router.put("/policies/{slug}/comments/{comment_id}/vote", response_model=CommentPublic)
 def vote(
-    slug: SlugPath, comment_id: IdPath, payload: VoteIn, session: SessionDep, actor: ActorDep
+    slug: SlugPath, comment_id: IdPath, payload: VoteIn, session: SessionDep, actor: WriterDep
 ) -> CommentPublic:
     """Support or oppose a comment while the consultation is open (stakeholders; one vote each)."""
     comments.vote(session, actor=actor, slug=slug, comment_id=comment_id, value=payload.value)
@@ -235,7 +234,7 @@ def vote(
 
 @router.post("/policies/{slug}/comments/{comment_id}/flags", response_model=FlagPublic, status_code=201)
 def flag(
-    slug: SlugPath, comment_id: IdPath, payload: FlagIn, session: SessionDep, actor: ActorDep
+    slug: SlugPath, comment_id: IdPath, payload: FlagIn, session: SessionDep, actor: WriterDep
 ) -> FlagPublic:
     """Report a comment to the moderators with a reason (any verified account; again: a new reason)."""
     row = moderation.flag_comment(
@@ -245,7 +244,7 @@ def flag(
 
 
 def _moderate(
-    session: SessionDep, actor: ActorDep, *, slug: str, comment_id: int, hidden: bool, reason: str
+    session: SessionDep, actor: WriterDep, *, slug: str, comment_id: int, hidden: bool, reason: str
 ) -> CommentPublic:
     comments.set_hidden(session, actor=actor, slug=slug, comment_id=comment_id, hidden=hidden, reason=reason)
     return comment_public(session, comment_id=comment_id, full_text=True)
@@ -253,7 +252,7 @@ def _moderate(
 
 @router.post("/policies/{slug}/comments/{comment_id}/hide", response_model=CommentPublic)
 def hide(
-    slug: SlugPath, comment_id: IdPath, payload: ModerationIn, session: SessionDep, actor: ActorDep
+    slug: SlugPath, comment_id: IdPath, payload: ModerationIn, session: SessionDep, actor: WriterDep
 ) -> CommentPublic:
     """Hide a comment (moderators); its text stays stored and the reason is shown instead."""
     return _moderate(session, actor, slug=slug, comment_id=comment_id, hidden=True, reason=payload.reason)
@@ -261,7 +260,7 @@ def hide(
 
 @router.post("/policies/{slug}/comments/{comment_id}/unhide", response_model=CommentPublic)
 def unhide(
-    slug: SlugPath, comment_id: IdPath, payload: ModerationIn, session: SessionDep, actor: ActorDep
+    slug: SlugPath, comment_id: IdPath, payload: ModerationIn, session: SessionDep, actor: WriterDep
 ) -> CommentPublic:
     """Show a hidden comment again (moderators), with the reason on record."""
     return _moderate(session, actor, slug=slug, comment_id=comment_id, hidden=False, reason=payload.reason)
@@ -269,7 +268,7 @@ def unhide(
 
 @router.put("/policies/{slug}/comments/{comment_id}/disposition", response_model=CommentPublic)
 def dispose(
-    slug: SlugPath, comment_id: IdPath, payload: DispositionIn, session: SessionDep, actor: ActorDep
+    slug: SlugPath, comment_id: IdPath, payload: DispositionIn, session: SessionDep, actor: WriterDep
 ) -> CommentPublic:
     """Give or change a comment's tindak lanjut (a drafter of the owning unit, or an admin)."""
     comments.dispose(
@@ -308,7 +307,7 @@ def campaigns(
 
 @router.put("/policies/{slug}/campaigns/{campaign_id}/disposition", response_model=CampaignDispositionResult)
 def dispose_campaign(
-    slug: SlugPath, campaign_id: IdPath, payload: DispositionIn, session: SessionDep, actor: ActorDep
+    slug: SlugPath, campaign_id: IdPath, payload: DispositionIn, session: SessionDep, actor: WriterDep
 ) -> CampaignDispositionResult:
     """Answer a campaign once; each member gets its own disposition with the same answer."""
     rows = comments.dispose_campaign(

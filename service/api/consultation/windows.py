@@ -20,7 +20,7 @@ from policies.lifecycle import queries
 from service.api.consultation.choice import CycleQuery, WindowQuery
 from service.api.params import IdField, SlugPath
 from service.api.schemas import ReadModel, When, read_model
-from service.auth import ActorDep
+from service.auth import WriterDep
 from service.deps import ReadSessionDep, SessionDep
 from service.idempotency import IDEMPOTENT, IdempotentRoute
 
@@ -108,14 +108,14 @@ def window_public(session: Session, window: ConsultationWindow) -> WindowPublic:
 @router.post(
     "/policies/{slug}/consultation", status_code=201, response_model=WindowPublic, dependencies=[IDEMPOTENT]
 )
-def open_window(slug: SlugPath, payload: WindowOpen, actor: ActorDep, session: SessionDep) -> WindowPublic:
+def open_window(slug: SlugPath, payload: WindowOpen, actor: WriterDep, session: SessionDep) -> WindowPublic:
     """Open (schedule) the public consultation of a published version."""
     window = consultation.open_window(session, actor=actor, slug=slug, **payload.model_dump())
     return window_public(session, window)
 
 
 @router.post("/policies/{slug}/consultation/extend", response_model=WindowPublic)
-def extend(slug: SlugPath, payload: WindowExtend, actor: ActorDep, session: SessionDep) -> WindowPublic:
+def extend(slug: SlugPath, payload: WindowExtend, actor: WriterDep, session: SessionDep) -> WindowPublic:
     """Move the current window's closing time later while it has not ended."""
     window = consultation.extend_window(session, actor=actor, slug=slug, closes_at=payload.closes_at)
     return window_public(session, window)
@@ -123,7 +123,7 @@ def extend(slug: SlugPath, payload: WindowExtend, actor: ActorDep, session: Sess
 
 @router.post("/policies/{slug}/consultation/close", response_model=WindowPublic)
 def close(
-    slug: SlugPath, actor: ActorDep, session: SessionDep, payload: WindowClose | None = None
+    slug: SlugPath, actor: WriterDep, session: SessionDep, payload: WindowClose | None = None
 ) -> WindowPublic:
     """Close the current window now, with the reason when early; closing twice changes nothing."""
     reason = payload.reason if payload else ""
@@ -131,7 +131,7 @@ def close(
 
 
 @router.post("/policies/{slug}/consultation/report/publish", response_model=WindowPublic)
-def publish_report(slug: SlugPath, actor: ActorDep, session: SessionDep) -> WindowPublic:
+def publish_report(slug: SlugPath, actor: WriterDep, session: SessionDep) -> WindowPublic:
     """Publish the consultation report once every comment has its disposition."""
     return window_public(session, consultation.publish_report(session, actor=actor, slug=slug))
 

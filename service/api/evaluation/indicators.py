@@ -21,7 +21,7 @@ from policies.evaluation.recommend import (
 from service.api.evaluation.surveys import CSV_BODY, CsvDep
 from service.api.params import MAX_ID, IdPath
 from service.api.schemas import read_model
-from service.auth import ActorDep, OptionalActorDep
+from service.auth import OptionalActorDep, WriterDep
 from service.deps import ReadSessionDep, SessionDep
 
 router = APIRouter(tags=["evaluation"])
@@ -165,7 +165,7 @@ def list_indicators(
 
 @router.post("/policies/{slug}/indicators", status_code=201, response_model=IndicatorPublic)
 def create_indicator(
-    slug: str, payload: IndicatorIn, actor: ActorDep, session: SessionDep
+    slug: str, payload: IndicatorIn, actor: WriterDep, session: SessionDep
 ) -> IndicatorPublic:
     """Add an indicator (evaluator, admin or drafter of the unit)."""
     row = indicators.create_indicator(session, actor=actor, slug=slug, **payload.model_dump())
@@ -174,7 +174,7 @@ def create_indicator(
 
 @router.patch("/indicators/{indicator_id}", response_model=IndicatorPublic)
 def update_indicator(
-    indicator_id: IdPath, payload: IndicatorPatch, actor: ActorDep, session: SessionDep
+    indicator_id: IdPath, payload: IndicatorPatch, actor: WriterDep, session: SessionDep
 ) -> IndicatorPublic:
     """Change an indicator's fields."""
     changes = payload.model_dump(exclude_unset=True)
@@ -183,7 +183,7 @@ def update_indicator(
 
 
 @router.delete("/indicators/{indicator_id}", status_code=204)
-def delete_indicator(indicator_id: IdPath, actor: ActorDep, session: SessionDep) -> Response:
+def delete_indicator(indicator_id: IdPath, actor: WriterDep, session: SessionDep) -> Response:
     """Remove an indicator that has no measurements."""
     indicators.delete_indicator(session, actor=actor, indicator_id=indicator_id)
     return Response(status_code=204)
@@ -206,7 +206,7 @@ def list_measurements(
 
 @router.post("/indicators/{indicator_id}/measurements", status_code=201, response_model=MeasurementPublic)
 def record_measurement(
-    indicator_id: IdPath, payload: MeasurementIn, actor: ActorDep, session: SessionDep
+    indicator_id: IdPath, payload: MeasurementIn, actor: WriterDep, session: SessionDep
 ) -> MeasurementPublic:
     """Enter a manual value for a round (replacing it; a closed round is re-evaluated) or a date."""
     row = measurements.record_measurement(
@@ -224,7 +224,7 @@ def record_measurement(
 def import_measurements(
     slug: str,
     csv_text: CsvDep,
-    actor: ActorDep,
+    actor: WriterDep,
     session: SessionDep,
     round_id: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="The round the values belong to.")
@@ -253,7 +253,7 @@ def list_recommendations(
 
 @router.post("/rounds/{round_id}/recommendations", status_code=201, response_model=RecommendationPublic)
 def add_recommendation(
-    round_id: IdPath, payload: RecommendationIn, actor: ActorDep, session: SessionDep
+    round_id: IdPath, payload: RecommendationIn, actor: WriterDep, session: SessionDep
 ) -> RecommendationPublic:
     """Add an evaluator's own reason to revise to a closed round's recommendation (drafters are told)."""
     row = record_recommendation(session, actor=actor, round_id=round_id, **payload.model_dump())

@@ -40,7 +40,7 @@ from service.api.evaluation.schemas import (
 )
 from service.api.params import IdPath
 from service.api.schemas import read_model
-from service.auth import ActorDep
+from service.auth import ActorDep, WriterDep
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
 
 router = APIRouter(tags=["evaluation"])
@@ -111,7 +111,7 @@ def read_template(slug: str, session: ReadSessionDep) -> list[QuestionPublic]:
 
 
 @router.post("/policies/{slug}/rounds", status_code=201, response_model=RoundPublic)
-def open_round(slug: str, payload: RoundIn, actor: ActorDep, session: SessionDep) -> RoundPublic:
+def open_round(slug: str, payload: RoundIn, actor: WriterDep, session: SessionDep) -> RoundPublic:
     """Open the cycle's survey round (an already open one is returned as is)."""
     now = utcnow()
     survey = rounds.open_round(
@@ -142,7 +142,7 @@ def read_round(round_id: IdPath, session: ReadSessionDep) -> RoundPublic:
 
 
 @router.post("/rounds/{round_id}/close", response_model=RoundPublic)
-def close_round(round_id: IdPath, actor: ActorDep, session: SessionDep) -> RoundPublic:
+def close_round(round_id: IdPath, actor: WriterDep, session: SessionDep) -> RoundPublic:
     """Close a round now: results, measurements, the report and any revision recommendation."""
     return round_public(session, rounds.close_round(session, actor=actor, round_id=round_id))
 
@@ -199,7 +199,7 @@ CSV_BODY: dict[str, Any] = {
     "/rounds/{round_id}/population", status_code=201, response_model=PopulationPublic, openapi_extra=CSV_BODY
 )
 def upload_population(
-    round_id: IdPath, csv_text: CsvDep, actor: ActorDep, session: SessionDep, settings: SettingsDep
+    round_id: IdPath, csv_text: CsvDep, actor: WriterDep, session: SessionDep, settings: SettingsDep
 ) -> PopulationPublic:
     """Upload ASN (nip, nama, unit, email) as CSV; each gets a personal link by email and inbox only."""
     result = population.import_population_csv(
@@ -210,7 +210,7 @@ def upload_population(
 
 @router.post("/rounds/{round_id}/population/accounts", status_code=201, response_model=PopulationPublic)
 def add_accounts(
-    round_id: IdPath, payload: AccountsIn, actor: ActorDep, session: SessionDep, settings: SettingsDep
+    round_id: IdPath, payload: AccountsIn, actor: WriterDep, session: SessionDep, settings: SettingsDep
 ) -> PopulationPublic:
     """Add active accounts (optionally of one unit) as respondents; each is invited personally."""
     result = population.add_accounts(
@@ -233,7 +233,7 @@ def list_respondents(
 
 @router.post("/respondents/{respondent_id}/token", status_code=201, response_model=LinkIssuePublic)
 def reissue_token(
-    respondent_id: IdPath, payload: ReissueIn, actor: ActorDep, session: SessionDep, settings: SettingsDep
+    respondent_id: IdPath, payload: ReissueIn, actor: WriterDep, session: SessionDep, settings: SettingsDep
 ) -> LinkIssuePublic:
     """Reissue a respondent's lost link, with a reason: the old one stops working, and the new one goes
     to the respondent only (email and in-app inbox), with who reissued it, when and why."""

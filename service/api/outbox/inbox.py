@@ -15,7 +15,7 @@ from policies.outbox import hooks, notify
 from policies.outbox.message_text import render_email
 from policies.outbox.models import Reminder
 from service.api.params import IdPath
-from service.auth import ActorDep
+from service.auth import ActorDep, WriterDep
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
 
 router = APIRouter(tags=["inbox"])
@@ -72,7 +72,7 @@ def read_inbox(
 
 @router.post("/me/inbox/{message_id}/read", response_model=InboxMessage)
 def mark_read(
-    message_id: IdPath, actor: ActorDep, session: SessionDep, settings: SettingsDep
+    message_id: IdPath, actor: WriterDep, session: SessionDep, settings: SettingsDep
 ) -> InboxMessage:
     """Mark one of your inbox messages read (again: keeps the first time)."""
     row = notify.mark_read(session, account_id=_account_id(actor), reminder_id=message_id)

@@ -12,7 +12,7 @@ from policies.core.db import utcnow
 from policies.outbox import operator as outbox
 from policies.outbox.models import Channel, DeliveryState, Reminder
 from service.api.params import IdPath
-from service.auth import ActorDep
+from service.auth import ActorDep, WriterDep
 from service.deps import ReadSessionDep, SessionDep
 
 router = APIRouter(tags=["outbox"])
@@ -96,7 +96,7 @@ class Resolution(BaseModel):
     },
 )
 def resolve_uncertain(
-    message_id: IdPath, body: Resolution, actor: ActorDep, session: SessionDep
+    message_id: IdPath, body: Resolution, actor: WriterDep, session: SessionDep
 ) -> OutboxItem:
     """Settle an uncertain email: delivered (found by its Message-ID) is recorded sent, else queued again.
 

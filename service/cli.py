@@ -329,6 +329,22 @@ def flows_deploy(
     )
 
 
+@app.command("worker")
+@clear_errors
+def worker(
+    pool: Annotated[str, typer.Option("--pool", help="Work pool bertipe process.")] = "siklus",
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Run bersamaan paling banyak.")] = 4,
+    name: Annotated[str | None, typer.Option("--name", help="Nama worker di Prefect.")] = None,
+    drain: Annotated[
+        float, typer.Option("--drain-seconds", min=0, help="Saat berhenti: tunggu run berjalan selama ini.")
+    ] = 60,
+) -> None:
+    """Run `prefect worker start` supervised: restarted when it dies, stopped cleanly on SIGTERM/Ctrl-C."""
+    from service.worker import run_worker
+
+    raise typer.Exit(run_worker(get_settings(), pool=pool, limit=limit, name=name, drain_seconds=drain))
+
+
 @outbox_app.command("list")
 @clear_errors
 def outbox_list(

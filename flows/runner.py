@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from prefect import serve
+from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
@@ -53,8 +56,28 @@ def dispatch_backlog(built: list[RunnerDeployment]) -> str:
     return str(run.id)
 
 
+# While Prefect does not answer, how often the runner asks again and how often it says so.
+API_POLL_SECONDS = 2.0
+API_REPORT_SECONDS = 30.0
+
+
+def wait_for_api() -> None:
+    """Wait until Prefect's API answers: the web serves meanwhile, and stage work waits in the outbox."""
+    started = reported = time.monotonic()
+    with get_client(sync_client=True) as client:
+        while (trouble := client.api_healthcheck()) is not None:
+            if time.monotonic() - reported >= API_REPORT_SECONDS:
+                reported = time.monotonic()
+                print(
+                    f"flow runner: Prefect belum menjawab ({time.monotonic() - started:.0f} s): {trouble}",
+                    flush=True,
+                )
+            time.sleep(API_POLL_SECONDS)
+
+
 def main() -> None:
     """Start the owed work, then serve until interrupted (the supervisor stops it with SIGTERM)."""
+    wait_for_api()
     built = deployments(get_settings())
     dispatch_backlog(built)
     serve(*built, print_starting_message=True)

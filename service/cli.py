@@ -249,9 +249,11 @@ def serve(
 
     from service.dispatch import prefect_api_url
     from service.supervise import (
+        PREFECT_DOWN,
         Child,
         StartFailed,
         Supervisor,
+        prefect_answers,
         prefect_env,
         prefect_server_child,
         wait_healthy,
@@ -269,9 +271,12 @@ def serve(
             api_url = f"http://127.0.0.1:{settings.prefect_port}/api"
             typer.echo(f"siklus serve: menunggu Prefect di {api_url}")
             wait_healthy(api_url, limit=limit, child=server)
-        else:
-            typer.echo(f"siklus serve: menunggu Prefect di {api_url}")
-            wait_healthy(api_url, limit=limit)
+        elif not prefect_answers(api_url):
+            # An external Prefect is not ours to wait for: the web serves without it, stage work
+            # waits in the outbox, and the dispatcher starts it once Prefect answers again.
+            typer.echo(
+                f"siklus serve: Prefect di {api_url} belum menjawab; web tetap dimulai ({PREFECT_DOWN})"
+            )
         typer.echo(f"Prefect: {api_url.removesuffix('/api')}")
         env = prefect_env(settings, api_url=api_url)
         if runner:

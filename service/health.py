@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 
 from policies.core.db import first_line, ping, write_trouble
 from policies.core.sqlite_files import FilesRefused, Trouble
+from service.prefect_health import PROBE as PREFECT
 from service.problems import DB_RETRY_AFTER_SECONDS, PROBLEM_JSON, problem, problem_locale
 
 router = APIRouter(tags=["ops"])
@@ -62,9 +63,11 @@ def _probed_write_trouble(url: str) -> Trouble | None:
 
 @router.get("/healthz")
 def healthz(request: Request) -> dict[str, str]:
-    """Tell that the process is up and its database answers a read (liveness; cheap, writes nothing)."""
-    ping(request.app.state.settings.database_url)
-    return {"status": "ok"}
+    """Tell that the process is up and its database answers a read; say Prefect's state beside it."""
+    settings = request.app.state.settings
+    ping(settings.database_url)
+    # Prefect's state is reported, not required: the web serves and stage work waits without it.
+    return {"status": "ok", "database": "ok", "prefect": PREFECT.read(settings)}
 
 
 @router.get(

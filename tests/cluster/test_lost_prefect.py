@@ -263,7 +263,12 @@ def test_killing_the_prefect_server_mid_burst_loses_no_stage_work_and_runs_none_
     runs = _flow_runs(cluster.api)
     names = sorted(str(run["name"]) for run in runs)
     assert len(names) == len(set(names)) == 9, names  # one run per stage event, none twice
-    assert {run["state_type"] for run in runs} == {"COMPLETED"}, [(r["name"], r["state_type"]) for r in runs]
+    states = {str(r["id"]): (r["name"], r["state_type"], r["state_name"]) for r in runs}
+    assert {state for _, state, _ in states.values()} == {"COMPLETED"}, (
+        states,
+        events,
+        cluster.log("worker-1"),
+    )
     assert {str(run["id"]) for run in runs} == {str(run_id) for *_, run_id, _ in events}
     assert watch.failures == [] and watch.asked > 0, watch.failures[:5]
     assert {"ok", "unreachable"} <= watch.prefect_states

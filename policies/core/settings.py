@@ -53,8 +53,8 @@ class Settings(BaseSettings):
     prefect_start_timeout: float = Field(
         default=120,
         gt=0,
-        description="Seconds `siklus serve` waits for Prefect while nothing moves: the embedded server "
-        "as long as it works (uses CPU), up to this long idle; an external server this long in all.",
+        description="Seconds `siklus serve` waits for its embedded Prefect server while it does not work "
+        "(use CPU); an external one (PREFECT_API_URL) is not waited for: the web starts without it.",
     )
     prefect_enabled: bool = Field(default=True, description="Dispatch stage work to Prefect.")
     prefect_ui_url: str = Field(

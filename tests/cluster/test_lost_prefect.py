@@ -97,12 +97,14 @@ class Cluster:
     def start_prefect(self) -> None:
         """Start Prefect's server on its PostgreSQL database and wait until it answers."""
         argv = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1"]
+        began = time.monotonic()
         self.start("prefect", [*argv, "--port", self.api.rsplit(":", 1)[1].removesuffix("/api")])
         _wait(
             lambda: _answers(f"{self.api}/health"),
             seconds=START_SECONDS,
             what=f"Prefect\n{self.log('prefect')}",
         )
+        self.timings[f"prefect start {len(self.timings) + 1}"] = round(time.monotonic() - began, 1)
 
     def kill(self, name: str) -> None:
         """SIGKILL a process's whole group, as a machine losing it would."""

@@ -8,10 +8,10 @@ Why not `prefect worker start` alone:
   cancels its main task; an idle worker then sat in its teardown for about 150 s (measured:
   Prefect 3.8.8, `prefect worker start --pool p`, `kill -TERM`, 155 s to exit; its asyncio tasks
   still pending were the polling loops, the worker channel's websocket and the events client).
-  Here a stop asks the worker to take no more runs (SIGINT, Prefect's own "stop dequeuing"), waits
-  for the flow runs it already runs — up to `drain` seconds — and then ends the worker's process
-  group and every run's own group (Prefect starts each run in a group of its own). An idle worker
-  has nothing to wait for and is ended at once.
+  Prefect's SIGINT also ends the runs in flight. Here a stop freezes the worker (SIGSTOP: it claims
+  no new run and leaves its runs alone), waits for the flow runs it already runs — up to `drain`
+  seconds — and then ends the worker's process group and every run's own group (Prefect starts
+  each run in a group of its own). An idle worker has nothing to wait for and is ended at once.
 - *It writes the environment to disk.* The process worker copies its whole environment into a
   `prefect-workspace-attempt-*/workspace.json` per run, in the temporary directory, and leaves it
   there when killed. The wrapper gives the worker a private temporary directory (0700, under
@@ -198,10 +198,13 @@ class WorkerSupervisor:
         if process is None or process.poll() is not None:
             return
         in_flight = descendants(process.pid)
-        # Prefect's own graceful stop: the worker stops asking for runs (its teardown may hang).
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(process.pid, signal.SIGINT)
         if in_flight:
+            # Prefect's own "graceful" stop (SIGINT) ends the runs in flight with the worker (seen in
+            # tests/flows/test_worker.py: the run stayed Running, its process gone). Frozen instead,
+            # the worker claims no new run and leaves its runs alone; they report their own states.
+            # (A run writing more than a pipe's 64 KiB meanwhile would wait for the drain's end.)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGSTOP)
             self.say(
                 f"siklus worker: menunggu {len(in_flight)} proses run selesai (paling lama "
                 f"{self.drain_seconds:.0f} detik)"
@@ -212,9 +215,11 @@ class WorkerSupervisor:
             time.sleep(POLL_SECONDS)
         left = descendants(process.pid) if process.poll() is None else set()
         if left:
-            # Runs past the drain (or started meanwhile) are ended; their stage work is re-run.
+            # Runs past the drain are ended; their stage work is run again (docs/recovery.md).
             self.say(f"siklus worker: menghentikan {len(left)} proses run yang belum selesai")
             _kill_groups(left, signal.SIGKILL)
+        # Nothing left to wait for: its own teardown (which an idle worker sat in for 155 s) is moot.
+        _kill_groups({process.pid}, signal.SIGCONT)
         _kill_groups({process.pid}, signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=TERMINATE_GRACE_SECONDS)

@@ -54,6 +54,12 @@ class Lines:
         stdout = process.stdout
         threading.Thread(target=lambda: [self._queue.put(line) for line in stdout], daemon=True).start()
 
+    def everything(self) -> str:
+        """Return every line read so far, and those waiting to be (for a failure's message)."""
+        while not self._queue.empty():
+            self.seen.append(self._queue.get())
+        return "".join(self.seen)
+
     def wait_for(self, pattern: str, *, seconds: float = START_SECONDS) -> re.Match[str]:
         """Return the first line from now on matching `pattern`."""
         deadline = time.monotonic() + seconds
@@ -182,7 +188,7 @@ def test_a_run_in_flight_finishes_before_a_stop_and_leaves_no_secret_in_what_pre
     # Once the run has started, the wrapper is told to stop, as a deploy does: the run in flight
     # finishes (the drain), then the wrapper exits.
     seen: dict[str, str] = {}
-    deadline = time.monotonic() + START_SECONDS
+    deadline = time.monotonic() + 2 * START_SECONDS
     state = None
     stop_asked_at: float | None = None
     while time.monotonic() < deadline:
@@ -199,8 +205,8 @@ def test_a_run_in_flight_finishes_before_a_stop_and_leaves_no_secret_in_what_pre
             break
         time.sleep(0.05)
     assert stop_asked_at is not None, "the run was never seen running"
-    assert state is not None and state.is_completed(), (state, "".join(lines.seen))
-    assert process.wait(timeout=STOP_SECONDS) == 0, "".join(lines.seen)
+    assert state is not None and state.is_completed(), (state, lines.everything())
+    assert process.wait(timeout=STOP_SECONDS) == 0, lines.everything()
     lines.wait_for(r"menunggu \d+ proses run selesai", seconds=1)
     lines.wait_for(r"siklus worker: dihentikan", seconds=1)
     assert walk.latest_event(db).work_state == "done"  # it read the database URL from its file

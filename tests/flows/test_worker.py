@@ -42,6 +42,7 @@ SECRET = "kunci-rahasia-uji-8f3a1c"
 START_SECONDS = 120
 # What "stops within a few seconds" means here (an idle prefect worker alone took 155 s).
 STOP_SECONDS = 10
+DRAIN_SECONDS = 60
 
 
 class Lines:
@@ -93,7 +94,7 @@ def start_worker(tmp_path: Path, db: str) -> Iterator[Callable[..., tuple[subpro
         )
         argv = [sys.executable, "-c", "from service.cli import app; app()", "worker", "--pool", POOL]
         process = subprocess.Popen(
-            [*argv, "--limit", "1", "--drain-seconds", "30"],
+            [*argv, "--limit", "1", "--drain-seconds", str(DRAIN_SECONDS)],
             env=env,
             cwd=tmp_path,
             stdout=subprocess.PIPE,
@@ -206,9 +207,12 @@ def test_a_run_in_flight_finishes_before_a_stop_and_leaves_no_secret_in_what_pre
         time.sleep(0.05)
     assert stop_asked_at is not None, "the run was never seen running"
     assert state is not None and state.is_completed(), (state, lines.everything())
-    assert process.wait(timeout=STOP_SECONDS) == 0, lines.everything()
-    lines.wait_for(r"menunggu \d+ proses run selesai", seconds=1)
-    lines.wait_for(r"siklus worker: dihentikan", seconds=1)
+    # The run's process still has to exit after its state is final (seconds, on a loaded machine);
+    # the wrapper waits for it, never longer than its drain.
+    assert process.wait(timeout=DRAIN_SECONDS + STOP_SECONDS) == 0, lines.everything()
+    said = lines.everything()
+    assert "menunggu 1 proses run selesai" in said and "siklus worker: dihentikan" in said, said
+    assert "menghentikan" not in said, said  # the run ended by itself: nothing was killed
     assert walk.latest_event(db).work_state == "done"  # it read the database URL from its file
     manifests = {name: text for name, text in seen.items() if name.endswith("workspace.json")}
     assert manifests, sorted(seen)  # what Prefect writes was there to read, and was read

@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import time
 from uuid import UUID
 
 from prefect import serve
+from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
@@ -63,6 +65,25 @@ def dispatch_backlog(built: list[RunnerDeployment]) -> list[UUID]:
     return ids
 
 
+# While Prefect does not answer, how often the runner asks again and how often it says so.
+API_POLL_SECONDS = 2.0
+API_REPORT_SECONDS = 30.0
+
+
+def wait_for_api() -> None:
+    """Wait until Prefect's API answers: the web serves meanwhile, and stage work waits in the outbox."""
+    started = reported = time.monotonic()
+    with get_client(sync_client=True) as client:
+        while (trouble := client.api_healthcheck()) is not None:
+            if time.monotonic() - reported >= API_REPORT_SECONDS:
+                reported = time.monotonic()
+                print(
+                    f"flow runner: Prefect belum menjawab ({time.monotonic() - started:.0f} s): {trouble}",
+                    flush=True,
+                )
+            time.sleep(API_POLL_SECONDS)
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Read the runner's options (`siklus serve` passes none: in-process, polling every second)."""
     from flows.executor import DEFAULT_LIMIT, POLL_SECONDS
@@ -82,6 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     from flows.executor import DEFAULT_LIMIT, InProcessExecutor, known_flows, serve_in_process
 
     args = parse_args(argv)
+    wait_for_api()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     limit = args.limit or DEFAULT_LIMIT
     if args.pool:

@@ -269,9 +269,11 @@ def serve(
 
     from service.dispatch import prefect_api_url
     from service.supervise import (
+        PREFECT_DOWN,
         Child,
         StartFailed,
         Supervisor,
+        prefect_answers,
         prefect_env,
         prefect_server_child,
         wait_healthy,
@@ -289,9 +291,12 @@ def serve(
             api_url = f"http://127.0.0.1:{settings.prefect_port}/api"
             typer.echo(f"siklus serve: menunggu Prefect di {api_url}")
             wait_healthy(api_url, limit=limit, child=server)
-        else:
-            typer.echo(f"siklus serve: menunggu Prefect di {api_url}")
-            wait_healthy(api_url, limit=limit)
+        elif not prefect_answers(api_url):
+            # An external Prefect is not ours to wait for: the web serves without it, stage work
+            # waits in the outbox, and the dispatcher starts it once Prefect answers again.
+            typer.echo(
+                f"siklus serve: Prefect di {api_url} belum menjawab; web tetap dimulai ({PREFECT_DOWN})"
+            )
         typer.echo(f"Prefect: {api_url.removesuffix('/api')}")
         env = prefect_env(settings, api_url=api_url)
         if runner:
@@ -353,6 +358,32 @@ def flows_deploy(
         f"batas pool: {limit or 'tanpa batas'} run serentak. Jalankan `prefect worker start --pool {pool} "
         "--limit 4` di mesin worker, dan `siklus serve --no-runner` di mesin web."
     )
+
+
+@app.command("worker")
+@clear_errors
+def worker(
+    pool: Annotated[str, typer.Option("--pool", help="Work pool bertipe process.")] = "siklus",
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Run bersamaan paling banyak.")] = 4,
+    name: Annotated[str | None, typer.Option("--name", help="Nama worker di Prefect.")] = None,
+    drain: Annotated[
+        float, typer.Option("--drain-seconds", min=0, help="Saat berhenti: tunggu run berjalan selama ini.")
+    ] = 60,
+    in_process: Annotated[
+        bool,
+        typer.Option(
+            "--in-process/--process-per-run",
+            help="Jalankan tiap run di thread satu proses (hemat CPU) atau proses baru per run.",
+        ),
+    ] = False,
+) -> None:
+    """Run a worker supervised: restarted when it dies, stopped cleanly on SIGTERM/Ctrl-C."""
+    from service.worker import run_worker
+
+    code = run_worker(
+        get_settings(), pool=pool, limit=limit, name=name, drain_seconds=drain, in_process=in_process
+    )
+    raise typer.Exit(code)
 
 
 @outbox_app.command("list")

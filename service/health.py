@@ -7,6 +7,7 @@ server), so a process that could only fail every change stops getting them.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from policies.core.db import first_line, ping, write_trouble
 from policies.core.sqlite_files import FilesRefused, Trouble
+from service.prefect_health import PROBE as PREFECT
 from service.problems import DB_RETRY_AFTER_SECONDS, PROBLEM_JSON, problem, problem_locale
 
 router = APIRouter(tags=["ops"])
@@ -61,15 +63,15 @@ def _probed_write_trouble(url: str) -> Trouble | None:
     return last.trouble
 
 
-_OK = b'{"status":"ok"}'
-
-
 @router.get("/healthz", response_model=dict[str, str])
 async def healthz(request: Request) -> Response:
-    """Tell that the process is up and its database answers a read (liveness; cheap, writes nothing)."""
+    """Tell that the process is up and its database answers a read; say Prefect's state beside it."""
+    settings = request.app.state.settings
     # One trip to the thread pool: a sync endpoint took two (the call, then the answer's validation).
-    await run_in_threadpool(ping, request.app.state.settings.database_url)
-    return Response(_OK, media_type="application/json")
+    await run_in_threadpool(ping, settings.database_url)
+    # Prefect's state is reported, not required: the web serves and stage work waits without it.
+    body = {"status": "ok", "database": "ok", "prefect": PREFECT.read(settings)}
+    return Response(json.dumps(body, separators=(",", ":")), media_type="application/json")
 
 
 @router.get(

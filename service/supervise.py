@@ -155,9 +155,14 @@ class _Progress:
         return time.monotonic() - self.moved_at
 
 
-def _answers(api_url: str) -> bool:
+# What an external Prefect that does not answer means for `siklus serve` (said once, at start).
+PREFECT_DOWN = "pekerjaan tahap menunggu di outbox dan dijalankan begitu Prefect menjawab lagi"
+
+
+def prefect_answers(api_url: str, *, timeout: float = HEALTH_PROBE_SECONDS) -> bool:
+    """Tell whether Prefect's API answers its health check now."""
     try:
-        return httpx.get(f"{api_url}/health", timeout=HEALTH_PROBE_SECONDS).status_code == 200
+        return httpx.get(f"{api_url}/health", timeout=timeout).status_code == 200
     except httpx.HTTPError:
         return False
 
@@ -189,7 +194,7 @@ def wait_healthy(
                 f"server Prefect berhenti (kode {code}) sebelum siap; lihat lognya di atas "
                 "(port sudah terpakai? ubah SIKLUS_PREFECT_PORT)."
             )
-        if _answers(api_url):
+        if prefect_answers(api_url):
             return True
         now = time.monotonic()
         idle = progress.idle_seconds() if child is not None else now - started

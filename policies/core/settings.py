@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DATA_DIR = Path(".siklus")
+# Settings that may instead be read from a file named by `SIKLUS_<NAME>_FILE`: a process worker
+# copies its whole environment into the files Prefect writes for each run (docs/deployment.md),
+# so on worker hosts the secrets stay in files only the service user reads, and only their paths
+# travel in the environment.
+FILE_SETTINGS = ("database_url", "secret_key", "smtp_password")
 
 
 class Settings(BaseSettings):
     """Configuration; build one per process with `get_settings()`, tests build their own."""
 
-    model_config = SettingsConfigDict(env_prefix="SIKLUS_", env_file=".env", extra="ignore")
+    # A refusal must not print the values it refused: they may be the secrets themselves.
+    model_config = SettingsConfigDict(
+        env_prefix="SIKLUS_", env_file=".env", extra="ignore", hide_input_in_errors=True
+    )
 
     # Only these two: the SQL is written for both (bulk inserts use their ON CONFLICT) and tested on both.
     database_url: str = Field(
@@ -44,8 +53,8 @@ class Settings(BaseSettings):
     prefect_start_timeout: float = Field(
         default=120,
         gt=0,
-        description="Seconds `siklus serve` waits for Prefect while nothing moves: the embedded server "
-        "as long as it works (uses CPU), up to this long idle; an external server this long in all.",
+        description="Seconds `siklus serve` waits for its embedded Prefect server while it does not work "
+        "(use CPU); an external one (PREFECT_API_URL) is not waited for: the web starts without it.",
     )
     prefect_enabled: bool = Field(default=True, description="Dispatch stage work to Prefect.")
     prefect_ui_url: str = Field(
@@ -127,6 +136,31 @@ class Settings(BaseSettings):
     escalation_days: int = Field(
         default=14, description="Days after a consultation closes before missing answers escalate."
     )
+
+    database_url_file: Path | None = Field(
+        default=None, description="File holding `database_url` (instead of the variable)."
+    )
+    secret_key_file: Path | None = Field(
+        default=None, description="File holding `secret_key` (instead of the variable)."
+    )
+    smtp_password_file: Path | None = Field(
+        default=None, description="File holding `smtp_password` (instead of the variable)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_files(cls, data: Any) -> Any:
+        """Read each `<name>_file` setting into its value; both given is a mistake worth naming."""
+        if not isinstance(data, dict):
+            return data
+        for name in FILE_SETTINGS:
+            path = data.get(f"{name}_file")
+            if not path:
+                continue
+            if data.get(name):
+                raise ValueError(f"set SIKLUS_{name.upper()} or SIKLUS_{name.upper()}_FILE, not both")
+            data = {**data, name: Path(path).read_text(encoding="utf-8").strip()}
+        return data
 
     @property
     def is_sqlite(self) -> bool:

@@ -62,7 +62,7 @@ def test_readyz_is_a_503_problem_naming_the_refusal_while_healthz_stays_alive(
     ):
         alive = client.get("/healthz")
         ready = client.get("/readyz", headers={"Accept-Language": "en"})
-    assert alive.status_code == 200 and alive.json() == {"status": "ok"}
+    assert alive.status_code == 200 and alive.json()["status"] == "ok"
     body = problem_of(ready, 503, "not-ready")
     assert ready.headers["Retry-After"] == "5"
     assert body["title"] == "Not ready to take changes"

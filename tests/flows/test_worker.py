@@ -7,6 +7,7 @@ Prefect writes for the run.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import queue
 import re
@@ -226,18 +227,31 @@ def test_a_run_in_flight_finishes_before_a_stop_and_leaves_no_secret_in_what_pre
     assert not _group_alive(worker_pid) and not home.exists()
 
 
+async def _worker_names() -> set[str]:
+    async with get_client() as client:
+        return {w.name for w in await client.read_workers_for_work_pool(work_pool_name=POOL)}
+
+
+def _wait_for_heartbeats(count: int) -> None:
+    """Wait until `count` workers have sent the pool a heartbeat."""
+    deadline = time.monotonic() + START_SECONDS
+    while len(names := in_thread(asyncio.run, _worker_names())) < count:
+        assert time.monotonic() < deadline, f"workers seen: {names}"
+        time.sleep(0.5)
+
+
 def test_the_in_process_worker_is_restarted_and_sigterm_stops_it_within_seconds(
     db: str, tmp_path: Path, start_worker: Callable[..., Any]
 ) -> None:
     in_thread(CliRunner().invoke, cli, ["flows", "deploy", "--pool", POOL])
     process, lines = start_worker("--in-process")
     first = int(lines.wait_for(r"prefect worker dimulai \(PID (\d+)\)")[1])
-    lines.wait_for(rf"Siklus executor .*work pool {POOL}, up to 1 runs at once")
+    _wait_for_heartbeats(1)  # the executor polls the pool, and says so to Prefect
 
     os.kill(first, signal.SIGKILL)  # the executor dies: the wrapper brings it back
     lines.wait_for(r"prefect worker berhenti \(kode -9\); mulai lagi dalam 1 detik")
     second = int(lines.wait_for(r"prefect worker dimulai \(PID (\d+)\)")[1])
-    lines.wait_for(rf"Siklus executor .*work pool {POOL}")
+    _wait_for_heartbeats(1)  # the same name (one per host), polling again
 
     took = _stop(process, lines)
     assert took < STOP_SECONDS, f"{took:.1f} s:\n{''.join(lines.seen)}"

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from policies.accounts.access import Actor
+from policies.consultation.anchors import reanchor_version
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
 from policies.core.fields import TextField
@@ -206,6 +207,7 @@ def publish_version(
         version.published_at = now or utcnow()
         session.add(version)
         session.flush()
+        reanchor_version(session, version=version)
     return version
 
 

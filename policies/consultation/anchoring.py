@@ -26,51 +26,29 @@ its element renumbered; *moot* — the element is deleted or the quoted words ar
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
+from policies.consultation.anchor_text import (
+    CONTEXT_AGREES,
+    FAR_CUTOFF,
+    FAR_MIN_CHARS,
+    FUZZY_MIN_CHARS,
+    Anchor,
+    Document,
+    ElementLike,
+    bare_label,
+    context_score,
+    fuzzy_locate,
+    legal_name,
+    locate,
+)
 from policies.consultation.models import AnchorMethod, AnchorStatus
 
-# A fuzzy match below this partial-ratio score (0–100) is no match: the words were rewritten.
-FUZZY_CUTOFF = 80.0
-# Shorter quotes match too much by chance to be looked for fuzzily.
-FUZZY_MIN_CHARS = 8
-# Context kept around a quote when the client sends none (W3C suggests a few dozen characters).
-CONTEXT_CHARS = 32
-# Occurrences of one quote weighed by their context, at most.
-MAX_OCCURRENCES = 50
-_SEPARATOR = "\x00"  # never in a text: PostgreSQL cannot store NUL, and the drafts refuse it
-
-
-class ElementLike(Protocol):
-    """What re-anchoring reads of an element (a `TextElement` row, or any object with these)."""
-
-    key: str
-    eid: str
-    label: str
-    clause_key: str
-    parent_key: str | None
-    text: str
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """A comment's anchor on its own version: the element key (the clause key for a whole clause)."""
-
-    comment_id: int
-    key: str
-    quote: str = ""
-    prefix: str = ""
-    suffix: str = ""
-    start: int | None = None
-    end: int | None = None
-    # The label the comment was made on, for a change's name when the old element is not known.
-    label: str = ""
+# Re-exported: the anchor as the comment keeps it, and where the search starts from.
+__all__ = ["Anchor", "Document", "Placement", "Placer", "legal_name", "locate", "place_all"]
 
 
 @dataclass(frozen=True)
@@ -90,142 +68,6 @@ class Placement:
     change_label: str
 
 
-class Document:
-    """A version's elements indexed for re-anchoring: by key, by Pasal, and as one searchable text."""
-
-    def __init__(self, elements: Sequence[ElementLike]) -> None:
-        self.elements = list(elements)
-        self.by_key = {e.key: e for e in self.elements}
-        self.by_clause: dict[str, list[ElementLike]] = {}
-        for e in self.elements:
-            self.by_clause.setdefault(e.clause_key, []).append(e)
-        # One string with every element's own text, so a quote is looked for with one `find`.
-        self.joined = _SEPARATOR.join(e.text for e in self.elements)
-        self.starts: list[int] = []
-        at = 0
-        for e in self.elements:
-            self.starts.append(at)
-            at += len(e.text) + 1
-        self._full: dict[str, str] = {}
-        self._texts = [e.text for e in self.elements]
-
-    def full_text(self, key: str) -> str:
-        """Return an element's text with its parts' texts (a Pasal with its ayat), in document order."""
-        if key not in self._full:
-            parts = [e.text for e in self.elements if e.key == key or self.within(e, key)]
-            self._full[key] = "\n".join(parts)
-        return self._full[key]
-
-    def within(self, element: ElementLike, key: str) -> bool:
-        """Tell whether `element` is a part (at any depth) of the element keyed `key`."""
-        parent = element.parent_key
-        seen = 0
-        while parent is not None and seen < 32:
-            if parent == key:
-                return True
-            above = self.by_key.get(parent)
-            parent = above.parent_key if above is not None else None
-            seen += 1
-        return False
-
-    def occurrences(self, quote: str) -> list[tuple[ElementLike, int]]:
-        """Return each element holding `quote` exactly, with the offset in its own text."""
-        found: list[tuple[ElementLike, int]] = []
-        at = self.joined.find(quote)
-        while at >= 0 and len(found) < MAX_OCCURRENCES:
-            i = bisect.bisect_right(self.starts, at) - 1
-            found.append((self.elements[i], at - self.starts[i]))
-            at = self.joined.find(quote, at + 1)
-        return found
-
-    def best_fuzzy(
-        self, needle: str, *, among: Iterable[ElementLike] | None = None
-    ) -> tuple[ElementLike, float] | None:
-        """Return the element whose text holds `needle` most nearly, and the score (0–100)."""
-        pool = self.elements if among is None else list(among)
-        texts = self._texts if among is None else [e.text for e in pool]
-        hit = process.extractOne(needle, texts, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF)
-        if hit is None:
-            return None
-        return pool[hit[2]], float(hit[1])
-
-
-def context_of(text: str, start: int, end: int) -> tuple[str, str]:
-    """Return the words just before and just after a passage (the text-quote selector's context)."""
-    return text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
-
-
-def _context_score(text: str, at: int, anchor: Anchor) -> int:
-    """Count how many characters of the anchor's context agree with the text around `at`."""
-    before, after = text[:at], text[at + len(anchor.quote) :]
-    score = 0
-    for a, b in zip(reversed(before), reversed(anchor.prefix), strict=False):
-        if a != b:
-            break
-        score += 1
-    for a, b in zip(after, anchor.suffix, strict=False):
-        if a != b:
-            break
-        score += 1
-    return score
-
-
-def locate(text: str, anchor: Anchor) -> tuple[int, int] | None:
-    """Return the offsets of the anchor's quote in `text`: at its own offsets, else by its context."""
-    quote = anchor.quote
-    if anchor.start is not None and text[anchor.start : anchor.start + len(quote)] == quote:
-        return anchor.start, anchor.start + len(quote)
-    hits: list[int] = []
-    at = text.find(quote)
-    while at >= 0 and len(hits) < MAX_OCCURRENCES:
-        hits.append(at)
-        at = text.find(quote, at + 1)
-    if not hits:
-        return None
-    near = anchor.start if anchor.start is not None else 0
-    best = max(hits, key=lambda h: (_context_score(text, h, anchor), -abs(h - near)))
-    return best, best + len(quote)
-
-
-def fuzzy_locate(text: str, anchor: Anchor) -> tuple[float, int, int] | None:
-    """Return the score and offsets of the passage of `text` nearest the quote, helped by its context."""
-    quote = anchor.quote
-    if len(quote) < FUZZY_MIN_CHARS or not text:
-        return None
-    hit = fuzz.partial_ratio_alignment(quote, text, score_cutoff=FUZZY_CUTOFF)
-    if hit is None:
-        return None
-    if anchor.prefix or anchor.suffix:
-        # The quote with its context picks the right one of several similar passages.
-        wide = fuzz.partial_ratio_alignment(
-            anchor.prefix + quote + anchor.suffix, text, score_cutoff=FUZZY_CUTOFF
-        )
-        if wide is not None:
-            window = text[wide.dest_start : wide.dest_end]
-            inner = fuzz.partial_ratio_alignment(quote, window, score_cutoff=FUZZY_CUTOFF)
-            if inner is not None and inner.score >= hit.score - 5:
-                start = wide.dest_start + inner.dest_start
-                return inner.score, start, wide.dest_start + inner.dest_end
-    return hit.score, hit.dest_start, hit.dest_end
-
-
-_PART = re.compile(r"(Pasal|ayat|huruf|angka|BAB|Bagian|Paragraf)\s+(\S+)")
-
-
-def legal_name(label: str) -> str:
-    """Name an element as an amending regulation does: "Pasal 6 ayat (2)" becomes "ayat (2) Pasal 6"."""
-    if not label.startswith("Pasal "):
-        return label
-    parts = [f"{kind} {num}" for kind, num in _PART.findall(label)]
-    return " ".join(reversed(parts)) if parts else label
-
-
-def _bare_label(label: str) -> str:
-    """Return a label without its BAB, Bagian and Paragraf: "Pasal 6 ayat (2)"."""
-    at = label.find("Pasal ")
-    return label[at:] if at > 0 else label
-
-
 class Placer:
     """Place the anchors of one earlier version's comments in a later version."""
 
@@ -236,7 +78,7 @@ class Placer:
     def _name(self, anchor: Anchor) -> str:
         old = self.old.by_key.get(anchor.key) if self.old is not None else None
         label = old.label if old is not None else (anchor.label or anchor.key)
-        return legal_name(_bare_label(label))
+        return legal_name(bare_label(label))
 
     def _changed(self, anchor: Anchor, target: ElementLike) -> bool:
         """Tell whether the element's text (with its parts) differs from the comment's version."""
@@ -247,15 +89,39 @@ class Placer:
     def _renumbered(self, anchor: Anchor, target: ElementLike) -> str:
         """Return "Pasal 6 menjadi Pasal 7" when the element's label changed, else ""."""
         old = self.old.by_key.get(anchor.key) if self.old is not None else None
-        if old is None or _bare_label(old.label) == _bare_label(target.label):
+        if old is None or bare_label(old.label) == bare_label(target.label):
             return ""
-        return f"{legal_name(_bare_label(old.label))} menjadi {legal_name(_bare_label(target.label))}"
+        return f"{legal_name(bare_label(old.label))} menjadi {legal_name(bare_label(target.label))}"
+
+    def _plausible(self, anchor: Anchor, element: ElementLike, at: int) -> bool:
+        """Tell whether an exact hit outside the anchor's own place is the quote moved, not a recurrence.
+
+        Inside its element (or its parts) any hit is; elsewhere the words around it must agree, or,
+        when none were kept, the quote must be long enough not to recur by chance.
+        """
+        if self._same_place(anchor, element):
+            return True
+        if anchor.prefix or anchor.suffix:
+            kept = len(anchor.prefix) + len(anchor.suffix)
+            return context_score(element.text, at, anchor) >= min(kept, max(CONTEXT_AGREES, kept // 4))
+        return len(anchor.quote) >= FAR_MIN_CHARS
+
+    def _twin(self, anchor: Anchor) -> ElementLike | None:
+        """Return a new element standing where the anchor's element stood (same Pasal and label, a new
+        key: the element was rewritten beyond recognition), if there is one."""
+        old = self.old.by_key.get(anchor.key) if self.old is not None else None
+        if old is None or self.old is None:
+            return None
+        for element in self.new.by_clause.get(old.clause_key, []):
+            if bare_label(element.label) == bare_label(old.label) and element.key not in self.old.by_key:
+                return element
+        return None
 
     def _same_place(self, anchor: Anchor, found: ElementLike) -> bool:
         if found.key == anchor.key or self.new.within(found, anchor.key):
             return True
         old = self.old.by_key.get(anchor.key) if self.old is not None else None
-        return old is not None and _bare_label(old.label) == _bare_label(found.label)
+        return old is not None and bare_label(old.label) == bare_label(found.label)
 
     def _placed(
         self,
@@ -276,7 +142,7 @@ class Placer:
                 status, change = AnchorStatus.RELEVANT, (f"{self._name(anchor)} diubah" if changed else "")
         else:
             status = AnchorStatus.MOVED
-            where = legal_name(_bare_label(found.label))
+            where = legal_name(bare_label(found.label))
             change = (
                 f"{self._name(anchor)} dihapus; teksnya kini pada {where}"
                 if target is None
@@ -317,7 +183,7 @@ class Placer:
             anchor.comment_id,
             None,
             None,
-            None,
+            anchor.clause_key if anchor.clause_key in self.new.by_key else None,
             "",
             None,
             None,
@@ -336,7 +202,7 @@ class Placer:
         while above is not None and above.key not in self.new.by_key:
             gone = above
             above = self.old.by_key.get(gone.parent_key) if gone.parent_key else None
-        return legal_name(_bare_label(gone.label))
+        return legal_name(bare_label(gone.label))
 
     def place(self, anchor: Anchor) -> Placement:
         """Place one anchor in the later version."""
@@ -350,11 +216,11 @@ class Placer:
             if span is not None:
                 return self._placed(anchor, target, span, AnchorMethod.EXACT, 1.0)
         # 2. Exactly, anywhere: the same element's parts first, then by context.
-        hits = new.occurrences(anchor.quote)
+        hits = [h for h in new.occurrences(anchor.quote) if self._plausible(anchor, *h)]
         if hits:
             element, at = max(
                 hits,
-                key=lambda h: (self._same_place(anchor, h[0]), _context_score(h[0].text, h[1], anchor)),
+                key=lambda h: (self._same_place(anchor, h[0]), context_score(h[0].text, h[1], anchor)),
             )
             return self._placed(anchor, element, (at, at + len(anchor.quote)), AnchorMethod.EXACT, 1.0)
         # 3. Fuzzily: the same element, then its Pasal, then anywhere if the element is gone.
@@ -368,24 +234,28 @@ class Placer:
         if clause is not None and clause in new.by_clause:
             pools.append(new.by_clause[clause])
         best_score = 0.0
-        for pool in pools:
+        for n, pool in enumerate(pools):
             best: tuple[float, ElementLike, int, int] | None = None
             for element in pool:
-                hit = fuzzy_locate(element.text, anchor)
+                strict = (n > 0 or target is None) and not self._same_place(anchor, element)
+                hit = fuzzy_locate(element.text, anchor, strict=strict)
                 if hit is not None and (best is None or hit[0] > best[0]):
                     best = (hit[0], element, hit[1], hit[2])
             if best is not None:
                 return self._placed(anchor, best[1], (best[2], best[3]), AnchorMethod.FUZZY, best[0] / 100)
         if target is None and len(anchor.quote) >= FUZZY_MIN_CHARS:
-            found = new.best_fuzzy(anchor.quote)
+            # Anywhere else only with the words around the quote too, and nearly all of them: a phrase
+            # common in the text ("pengembangan kompetensi") would otherwise be found everywhere.
+            found = new.best_fuzzy(anchor.prefix + anchor.quote + anchor.suffix, cutoff=FAR_CUTOFF)
             if found is not None:
                 hit = fuzzy_locate(found[0].text, anchor)
                 span = (hit[1], hit[2]) if hit is not None else None
                 return self._placed(anchor, found[0], span, AnchorMethod.FUZZY, found[1] / 100)
-        if target is not None:
-            best_score = fuzz.partial_ratio(anchor.quote, target.text) / 100
-        # 4 and 5. The element alone, or nothing.
-        return self._lost(anchor, target, best_score)
+        home = target or self._twin(anchor)
+        if home is not None:
+            best_score = fuzz.partial_ratio(anchor.quote, home.text) / 100
+        # 4 and 5. The element alone (or the new one in its place), or nothing.
+        return self._lost(anchor, home, best_score)
 
     def _place_element(self, anchor: Anchor) -> Placement:
         """Place a comment on a whole element: by its key, else by its old text."""
@@ -402,16 +272,27 @@ class Placer:
         )
         own = self.old.by_key[anchor.key].text if old_text else ""
         if own:
-            # Split or merged: the element's own words, exactly or nearly, in another element.
-            hits = new.occurrences(own)
+            # Split or merged: the element's own words, exactly or nearly, in another element; outside
+            # its Pasal only words long enough not to recur by chance ("Cukup jelas." does).
+            old = self.old.by_key[anchor.key] if self.old is not None else None
+            far = len(own) >= FAR_MIN_CHARS
+            hits = [
+                h
+                for h in new.occurrences(own)
+                if far or (old is not None and h[0].clause_key == old.clause_key)
+            ]
             if hits:
                 return self._placed(anchor, hits[0][0], None, AnchorMethod.EXACT, 1.0)
-            old = self.old.by_key[anchor.key] if self.old is not None else None
             same_clause = new.by_clause.get(old.clause_key, []) if old is not None else []
             found = new.best_fuzzy(own, among=same_clause) if same_clause else None
-            found = found or new.best_fuzzy(own)
+            if found is None and far:
+                found = new.best_fuzzy(own, cutoff=FAR_CUTOFF)
             if found is not None:
                 return self._placed(anchor, found[0], None, AnchorMethod.FUZZY, found[1] / 100)
+        twin = self._twin(anchor)
+        if twin is not None:
+            confidence = fuzz.ratio(old_text, new.full_text(twin.key)) / 100 if old_text else 0.0
+            return self._placed(anchor, twin, None, AnchorMethod.ELEMENT, confidence)
         return self._lost(anchor, None)
 
 

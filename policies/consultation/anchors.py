@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from policies.consultation.anchoring import Anchor, Document, Placer, context_of, locate
+from policies.consultation.anchor_text import Anchor, Document, context_of, locate
+from policies.consultation.anchoring import Placer
 from policies.consultation.models import Comment, CommentAnchor
 from policies.consultation.queries import anchors as queries
 from policies.core.db import utcnow
@@ -201,6 +202,7 @@ def reanchor_version(session: Session, *, version: DraftVersion) -> int:
             start=r.quote_start,
             end=r.quote_end,
             label=r.element_label,
+            clause_key=r.clause_key,
         )
         p = placers[r.version_id].place(anchor)
         placed.append(

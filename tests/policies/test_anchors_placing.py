@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policies.consultation.anchoring import Anchor, Document, Placer, legal_name, locate
+from policies.consultation.anchor_text import Anchor, Document, legal_name, locate
+from policies.consultation.anchoring import Placer
 from policies.consultation.models import AnchorMethod, AnchorStatus
 
 

@@ -94,8 +94,10 @@ def _rows(db: str, made: dict[str, Any], *, hidden_body: str) -> list[str]:
         f"{made['formula']},{first},,neutral,'=Warga,public,online,,0,0,{at},0,'=SUM(A1:A9),,"
         f"not_accepted,'+Tidak sesuai Pasal 5.,pasal-5,{at},,{made['window']}{NO_ANCHOR}\r\n",
         f"{made['quoted']},{second},,against,Sari,asn,online,,0,0,{at},0,"
-        f'"Tunjangan ""kinerja"", naik 10% — Rp5.000 🙏\nbaris kedua",{quote},,,,,,{made["window"]}{NO_ANCHOR}\r\n',
-        f"{made['hidden']},{second},,neutral,Sari,asn,online,,0,0,{at},1,{hidden_body},,,,,,,{made['window']}{NO_ANCHOR}\r\n",
+        f'"Tunjangan ""kinerja"", naik 10% — Rp5.000 🙏\nbaris kedua",{quote},,,,,,'
+        f"{made['window']}{NO_ANCHOR}\r\n",
+        f"{made['hidden']},{second},,neutral,Sari,asn,online,,0,0,{at},1,{hidden_body},,,,,,,"
+        f"{made['window']}{NO_ANCHOR}\r\n",
         f"{made['reply']},{first},{made['formula']},neutral,Sari,asn,online,,0,0,{at},0,"
         f"'-1 untuk usul ini.,,,,,,,{made['window']}{NO_ANCHOR}\r\n",
     ]

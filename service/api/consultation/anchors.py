@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from policies.consultation.anchors import AnchorRequest
 from policies.consultation.carried import comment_carried, version_carried
-from policies.consultation.models import AnchorMethod, AnchorStatus, Outcome
+from policies.consultation.models import AnchorMethod, AnchorStatus, CommentAnchor, Outcome
 from service.api.params import IdPath, SlugPath, text_query
 from service.api.schemas import NoNul, Text
 from service.auth import OptionalActorDep
@@ -76,8 +76,11 @@ class CarriedCommentPublic(BaseModel):
     anchor: AnchorPlacement
 
 
-def _placement(anchor: object, number: int) -> AnchorPlacement:
-    return AnchorPlacement.model_validate({**anchor.model_dump(), "version": number})  # type: ignore[attr-defined]
+def _placement(anchor: CommentAnchor, number: int) -> AnchorPlacement:
+    values = {k: getattr(anchor, k) for k in AnchorPlacement.model_fields if hasattr(anchor, k)}
+    return AnchorPlacement.model_validate(
+        {**values, "start": anchor.quote_start, "end": anchor.quote_end, "version": number}
+    )
 
 
 @router.get("/policies/{slug}/versions/{number}/anchors", response_model=list[CarriedCommentPublic])

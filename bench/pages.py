@@ -38,6 +38,7 @@ from policies.core.db import get_engine, unit_of_work, utcnow
 from policies.core.migrate import upgrade
 from policies.core.settings import Settings
 from policies.core.text import text_hash
+from policies.drafting.numbering import to_roman
 from policies.drafting.queries import clauses_of
 from policies.drafting.versions import create_version, publish_version
 from policies.lifecycle.actions import create_policy
@@ -57,7 +58,7 @@ def draft_text(clauses: int) -> str:
     lines = ["# Rancangan Peraturan Bench tentang Pengembangan Kompetensi ASN", ""]
     for n in range(1, clauses + 1):
         if (n - 1) % (clauses // 10 or 1) == 0:
-            lines += [f"## BAB {(n - 1) // (clauses // 10 or 1) + 1} Ketentuan", ""]
+            lines += [f"## BAB {to_roman((n - 1) // (clauses // 10 or 1) + 1)} KETENTUAN", ""]
         lines += [
             f"### Pasal {n}",
             "",

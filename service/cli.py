@@ -19,6 +19,7 @@ from policies.core.errors import DomainError, GatesNotMet
 from policies.core.i18n import format_datetime
 from policies.core.migrate import upgrade
 from policies.core.settings import get_settings
+from policies.drafting.elements import backfill_elements, versions_without_elements
 from policies.lifecycle import queries, stagework
 from policies.lifecycle.actions import advance, next_steps
 from policies.lifecycle.models import Stage
@@ -108,6 +109,25 @@ def db_upgrade() -> None:
     settings = get_settings()
     upgrade(settings.database_url)
     typer.echo("Basis data mutakhir.")
+
+
+@db_app.command("backfill-elements")
+@clear_errors
+def db_backfill_elements() -> None:
+    """Write the elements (ayat, huruf, …) of versions stored before they existed; idempotent."""
+    url = get_settings().database_url
+    with unit_of_work(url) as session:
+        pending = versions_without_elements(session=session)
+    written = skipped = 0
+    for version_id in pending:
+        # One version per transaction: a long history is not one long lock.
+        with unit_of_work(url) as session:
+            count = backfill_elements(session=session, version_id=version_id)
+        written, skipped = written + (count > 0), skipped + (count == 0)
+    typer.echo(
+        f"Elemen ditulis untuk {written} versi; {skipped} versi dilewati (teksnya tidak mengikuti "
+        "format Lampiran II)."
+    )
 
 
 @catalog_app.command("load")

@@ -142,13 +142,16 @@ def assign_keys(
             taken[i] = free_prev.pop(j).key
     # 3. Edited clauses pair with the most similar remaining previous clause.
     pairs: list[tuple[float, int, int]] = []
-    for i, c in enumerate(clauses):
-        if i in taken:
-            continue
-        for j, p in free_prev.items():
-            ratio = SequenceMatcher(None, f"{c.heading}\n{c.body}", f"{p.heading}\n{p.body}").ratio()
-            if c.heading == p.heading:
-                ratio += 0.15  # the same "Pasal 5" heading is a strong hint of the same clause
+    edited = [(i, c, f"{c.heading}\n{c.body}") for i, c in enumerate(clauses) if i not in taken]
+    for j, p in free_prev.items():
+        # One matcher per previous clause: it indexes its text once for every edited clause.
+        matcher = SequenceMatcher(None, "", f"{p.heading}\n{p.body}")
+        for i, c, text in edited:
+            matcher.set_seq1(text)
+            bonus = 0.15 if c.heading == p.heading else 0.0  # the same "Pasal 5" is a strong hint
+            if matcher.real_quick_ratio() + bonus < SIMILARITY_FLOOR:
+                continue  # the lengths alone rule it out: the ratio cannot reach the floor
+            ratio = matcher.ratio() + bonus
             if ratio >= SIMILARITY_FLOOR:
                 pairs.append((ratio, i, j))
     for _ratio, i, j in sorted(pairs, key=lambda t: (-t[0], t[1], t[2])):
@@ -168,9 +171,19 @@ def with_keys(body: str, *, keys: Sequence[str]) -> str:
     """Write each clause's key into its ### heading, for editors that round-trip them."""
     out: list[str] = []
     index = 0
+    in_section = False
+    loose_text = False  # text outside any ### is a clause of its own (a Penutup): it takes a key too
     for line in body.replace("\r\n", "\n").split("\n"):
         match = _HEADING.match(line)
-        if match and len(match.group(1)) == 3 and index < len(keys):
+        if match is None:
+            loose_text = loose_text or (not in_section and bool(line.strip()))
+            out.append(line)
+            continue
+        if loose_text:
+            index += 1
+            loose_text = False
+        in_section = len(match.group(1)) == 3
+        if in_section and index < len(keys):
             text = _EXPLICIT_KEY.sub("", match.group(2))
             line = f"### {text} {{#{keys[index]}}}"
             index += 1

@@ -70,3 +70,24 @@ class RevisionNote(SQLModel, table=True):
     detail: str = text_col(default="")
     detail_en: str = text_col(default="")
     created_at: datetime = created_at_col()
+
+
+class TextElement(SQLModel, table=True):
+    """A part of a version's text (Pasal, ayat, huruf, Menimbang point, …) with an id kept across versions."""
+
+    __tablename__ = "text_element"
+    __table_args__ = (sa.UniqueConstraint("version_id", "eid"), sa.UniqueConstraint("version_id", "key"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="draft_version.id", index=True)
+    eid: str = Field(max_length=160, description="Readable id in this version, e.g. bab_2__pasal_6__ayat_2.")
+    key: str = Field(max_length=40, description="Identity across versions: the clause key for a Pasal.")
+    kind: str = Field(max_length=20)
+    num: str = Field(max_length=20, default="")
+    label: str = Field(max_length=200)
+    parent_key: str | None = Field(default=None, max_length=40)
+    clause_key: str = Field(max_length=40)
+    position: int
+    depth: int
+    text: str = text_col(default="")
+    content_hash: str = Field(max_length=64)

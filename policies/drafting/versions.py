@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from policies.accounts.access import Actor
-from policies.consultation.anchors import reanchor_version
+from policies.accounts.access import SYSTEM, Actor
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
 from policies.core.fields import TextField
 from policies.core.i18n import format_number
 from policies.drafting.clauses import KeyedClause, assign_keys, parse_draft
-from policies.drafting.diff import ClauseDiff, diff_clauses
+from policies.drafting.diff import ClauseDiff, ElementChange, diff_clauses, diff_elements
+from policies.drafting.elements import (
+    ElementLike,
+    assign_element_keys,
+    drop_elements,
+    elements_of,
+    prior_elements,
+    store_elements,
+)
 from policies.drafting.models import Clause, DraftVersion
 from policies.drafting.queries import clauses_of, get_version, latest_version
+from policies.drafting.structure import Element, parse_with_heads
 from policies.lifecycle.models import Stage
 from policies.lifecycle.owned import StageRule, owned_policy
 from policies.lifecycle.queries import get_policy
@@ -59,9 +68,11 @@ def create_version(
     if title is not None:
         title = TITLE_FIELD.clean(title)
     parsed = parse_draft(body)
+    structure = _structure(body, actor=actor)
     previous = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
     prev_clauses = _keyed(session, version_id=previous.id) if previous else []  # type: ignore[arg-type]
     keyed = assign_keys(clauses=parsed.clauses, previous=prev_clauses)
+    prev_elements = prior_elements(session=session, version_id=previous.id) if previous else []  # type: ignore[arg-type]
     version = DraftVersion(
         policy_id=policy.id,  # type: ignore[arg-type]
         cycle=policy.cycle,
@@ -84,7 +95,39 @@ def create_version(
             "then write your changes on top of it.",
         ) from None
     _store_clauses(session, version=version, keyed=keyed)
+    _store_elements(session, version=version, structure=structure, keyed=keyed, previous=prev_elements)
     return version
+
+
+def _structure(body: str, *, actor: Actor) -> tuple[list[Element], dict[int, str]] | None:
+    """Parse the draft's elements, refusing a person's draft that breaks Lampiran II's rules.
+
+    The system only copies a text that exists (a new cycle's working draft from the adopted one): a
+    text stored before the rules were checked is copied as it is, without elements, not refused.
+    """
+    try:
+        return parse_with_heads(body=body)
+    except InvalidInput:
+        if actor == SYSTEM:
+            return None
+        raise
+
+
+def _store_elements(
+    session: Session,
+    *,
+    version: DraftVersion,
+    structure: tuple[list[Element], dict[int, str]] | None,
+    keyed: list[KeyedClause],
+    previous: Sequence[ElementLike],
+) -> None:
+    if structure is None:
+        return
+    elements, heads = structure
+    assigned = assign_element_keys(
+        elements=elements, heads=heads, clause_keys=[k.key for k in keyed], previous=previous
+    )
+    store_elements(session, version_id=version.id, keyed=assigned)  # type: ignore[arg-type]
 
 
 def _store_clauses(session: Session, *, version: DraftVersion, keyed: list[KeyedClause]) -> None:
@@ -140,16 +183,20 @@ def edit_version(
     if title is not None:
         title = TITLE_FIELD.clean(title)
     parsed = parse_draft(body)
+    structure = _structure(body, actor=actor)
     # The version's own clauses first: an edit keeps the keys it had, then its base's keys.
     own = _keyed(session, version_id=version.id)  # type: ignore[arg-type]
     keyed = assign_keys(clauses=parsed.clauses, previous=own)
+    own_elements = prior_elements(session=session, version_id=version.id)  # type: ignore[arg-type]
     for clause in clauses_of(session, version_id=version.id):  # type: ignore[arg-type]
         session.delete(clause)
     session.flush()
+    drop_elements(session, version_id=version.id)  # type: ignore[arg-type]
     version.body, version.change_note = body, change_note
     version.title = (title or parsed.title or policy.title)[:400]
     session.add(version)
     _store_clauses(session, version=version, keyed=keyed)
+    _store_elements(session, version=version, structure=structure, keyed=keyed, previous=own_elements)
     return version
 
 
@@ -191,7 +238,7 @@ def discard_version(session: Session, *, actor: Actor, slug: str, number: int) -
         )
     for clause in clauses_of(session, version_id=version.id):  # type: ignore[arg-type]
         session.delete(clause)
-    session.flush()
+    drop_elements(session, version_id=version.id)  # type: ignore[arg-type]
     session.delete(version)
     session.flush()
     return number
@@ -207,6 +254,9 @@ def publish_version(
         version.published_at = now or utcnow()
         session.add(version)
         session.flush()
+        # The comments of earlier versions are placed in this one, in the same transaction.
+        from policies.consultation.anchors import reanchor_version  # consultation reads drafting
+
         reanchor_version(session, version=version)
     return version
 
@@ -219,4 +269,15 @@ def diff_versions(session: Session, *, slug: str, old: int, new: int) -> list[Cl
     return diff_clauses(
         old=clauses_of(session, version_id=a.id),  # type: ignore[arg-type]
         new=clauses_of(session, version_id=b.id),  # type: ignore[arg-type]
+    )
+
+
+def diff_version_elements(session: Session, *, slug: str, old: int, new: int) -> list[ElementChange]:
+    """Compare two versions element by element (ayat, huruf, angka, …) with a word redline."""
+    policy = get_policy(session, slug=slug)
+    a = get_version(session, policy_id=policy.id, number=old)  # type: ignore[arg-type]
+    b = get_version(session, policy_id=policy.id, number=new)  # type: ignore[arg-type]
+    return diff_elements(
+        old=elements_of(session=session, version_id=a.id),  # type: ignore[arg-type]
+        new=elements_of(session=session, version_id=b.id),  # type: ignore[arg-type]
     )

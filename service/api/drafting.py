@@ -17,6 +17,7 @@ from policies.drafting.revision import RevisionNotePublic, notes_of
 from policies.drafting.versions import (
     MAX_BODY_CHARS,
     create_version,
+    diff_version_elements,
     diff_versions,
     discard_version,
     edit_version,
@@ -95,12 +96,29 @@ class ClauseDiffPublic(ReadModel):
     words: list[WordOpPublic]
 
 
+class ElementChangePublic(BaseModel):
+    """One element's fate (an ayat, a huruf, …) between two versions, with the redline of its words."""
+
+    kind: str = Field(description="unchanged, changed, added, removed, moved or renumbered.")
+    clause_key: str | None
+    old_key: str | None
+    new_key: str | None
+    old_eid: str | None
+    new_eid: str | None
+    old_label: str | None
+    new_label: str | None
+    old_text: str | None
+    new_text: str | None
+    words: list[WordOpPublic]
+
+
 class DiffPublic(ReadModel):
-    """Two versions compared clause by clause."""
+    """Two versions compared clause by clause, and element by element down to ayat and huruf."""
 
     from_version: int
     to_version: int
     clauses: list[ClauseDiffPublic]
+    elements: list[ElementChangePublic]
 
 
 def version_detail(session: Session, version: DraftVersion) -> VersionDetail:
@@ -163,11 +181,18 @@ def diff(
     from_: Annotated[int, id_query(alias="from")],
     to: IdQuery,
 ) -> DiffPublic:
-    """Compare two versions clause by clause, with word-level changes (both must be readable to you)."""
+    """Compare two versions clause by clause and element by element, word by word (both readable to you)."""
     for number in (from_, to):
         readable_version(session, actor=viewer, slug=slug, number=number)
     changes = diff_versions(session, slug=slug, old=from_, new=to)
-    return DiffPublic(from_version=from_, to_version=to, clauses=changes)
+    parts = [
+        ElementChangePublic(
+            **{f: getattr(e, f) for f in ElementChangePublic.model_fields if f != "words"},
+            words=[WordOpPublic(op=op, text=text) for op, text in e.words],
+        )
+        for e in diff_version_elements(session, slug=slug, old=from_, new=to)
+    ]
+    return DiffPublic(from_version=from_, to_version=to, clauses=changes, elements=parts)
 
 
 @router.post(

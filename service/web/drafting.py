@@ -20,12 +20,16 @@ from policies.core.errors import (
 from policies.drafting import queries as drafting_queries
 from policies.drafting.clauses import parse_draft, with_keys
 from policies.drafting.display import legal_html, readable_changes
+from policies.drafting.element_display import readable_element_changes, structured_by_clause
+from policies.drafting.elements import elements_of
 from policies.drafting.models import DraftVersion
 from policies.drafting.reading import is_owner, readable_version, visible_versions
+from policies.drafting.structure import parse_structure
 from policies.drafting.versions import (
     BODY_FIELD,
     CHANGE_NOTE_FIELD,
     TITLE_FIELD,
+    diff_version_elements,
     diff_versions,
     discard_version,
     edit_version,
@@ -63,6 +67,8 @@ def _draft_context(session: PageReadSessionDep, policy: Policy, version: DraftVe
         "version": version,
         "chapters": [(chapter, list(items)) for chapter, items in groupby(clauses, key=lambda c: c.chapter)],
         "counts": threads.clause_comment_counts(session, version_id=version.id),  # type: ignore[arg-type]
+        # Each clause's ayat, huruf and angka as nested items anchored by their eId.
+        "structured": structured_by_clause(elements_of(session=session, version_id=version.id)),  # type: ignore[arg-type]
         "window": window,
         "can_comment": open_for_version(window, version_id=version.id, now=utcnow()),
         "stances": list(Stance),
@@ -94,8 +100,16 @@ def diff_page(
     # The earlier text is shown too, so it must be readable as well.
     readable_version(session, actor=actor, slug=slug, number=number - 1)
     changes = diff_versions(session, slug=slug, old=number - 1, new=number)
+    parts = diff_version_elements(session, slug=slug, old=number - 1, new=number)
     return render(
-        request, "web/diff.html", {"policy": policy, "version": version, "changes": readable_changes(changes)}
+        request,
+        "web/diff.html",
+        {
+            "policy": policy,
+            "version": version,
+            "changes": readable_changes(changes),
+            "elements": readable_element_changes(parts),
+        },
     )
 
 
@@ -145,6 +159,7 @@ def post_edit(
         if "preview" in form:
             require_owner(me, policy=policy)
             parsed = parse_draft(EDIT_FORM.parse(form).body)
+            parse_structure(body=EDIT_FORM.parse(form).body)  # the preview names a broken rule too
             context["preview"] = [(c, legal_html(c.body)) for c in parsed.clauses]
             return render(request, "web/edit.html", context)
         # The working version (unpublished) takes the text; a published one is followed by a new one.
@@ -250,6 +265,7 @@ def post_edit_version(
     try:
         if "preview" in form:
             parsed = parse_draft(EDIT_FORM.parse(form).body)
+            parse_structure(body=EDIT_FORM.parse(form).body)  # the preview names a broken rule too
             context["preview"] = [(c, legal_html(c.body)) for c in parsed.clauses]
             return render(request, "web/edit.html", context)
         edit_version(session, actor=me, slug=slug, number=number, **EDIT_FORM.parse(form).model_dump())

@@ -20,6 +20,7 @@ from policies.core.settings import Settings
 from service.app import create_app
 from tests.browser.conftest import axe_violations, screenshot
 from tests.browser.signup import Mailbox, register_and_verify
+from tests.drafts import with_new_pasal
 from tests.service.conftest import PASSWORD, SLUG, UNIT, make_token, open_consultation
 
 pytestmark = pytest.mark.browser
@@ -222,7 +223,7 @@ def _second_policy_with_a_diff_a_survey_and_a_report(settings: Settings) -> tupl
     with unit_of_work(settings.database_url) as s:
         body = s.exec(select(Policy).where(Policy.slug == slug)).one()
         text = latest_version(s, policy_id=body.id).body  # type: ignore[arg-type, union-attr]
-        create_version(s, actor=drafter, slug=slug, body=text + "\n\n### Pasal Tambahan\n\nKetentuan baru.")
+        create_version(s, actor=drafter, slug=slug, body=with_new_pasal(text, "Ketentuan baru."))
         body.stage = Stage.EVALUATION
         s.add(body)
         s.flush()

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from policies.core.settings import Settings
 from tests.browser.conftest import axe_violations, screenshot
 from tests.conftest import DRAFTER as DRAFTER_ACTOR
+from tests.drafts import with_new_pasal
 from tests.rollout_walk import closed_consultation
 from tests.service.conftest import ACCOUNTS, PASSWORD, SLUG, make_token
 
@@ -126,7 +127,7 @@ def test_drafter_edits_publishes_and_discards_versions(page: Page, server: str, 
     page.get_by_role("link", name="Ubah versi 1").click()
     expect(page.get_by_text("Menyimpan akan memperbarui versi 1, yang belum diterbitkan.")).to_be_visible()
     text = page.get_by_label("Teks (Markdown)")
-    text.fill(text.input_value() + "\n\n### Pasal Tambahan\n\nPegawai mencatat jam pelatihan di SIASN.")
+    text.fill(with_new_pasal(text.input_value(), "Pegawai mencatat jam pelatihan di SIASN."))
     page.get_by_label("Apa yang berubah").fill("Tambah pasal pencatatan")
     page.get_by_role("button", name="Simpan versi 1").click()
     expect(page).to_have_url(re.compile(f"/policies/{SLUG}/versions/1$"))

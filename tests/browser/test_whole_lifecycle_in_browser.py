@@ -26,6 +26,7 @@ from tests.browser.conftest import axe_violations, screenshot
 from tests.browser.signup import Mailbox
 from tests.browser.test_pages_in_browser import log_in
 from tests.browser.test_survey_in_browser import LINK, _answer_every_question
+from tests.drafts import with_new_pasal
 from tests.service.conftest import SLUG, UNIT, make_token
 
 pytestmark = pytest.mark.browser
@@ -109,7 +110,7 @@ def _draft_and_workshops(page: Page, walk: Walk) -> None:
     walk.check(page, "cockpit-drafting")
     _work_link(page, "Ubah draf").click()
     text = page.get_by_label("Teks (Markdown)")
-    text.fill(text.input_value() + f"\n\n### Pasal Pencatatan\n\n{ADDED_CLAUSE}\n")
+    text.fill(with_new_pasal(text.input_value(), ADDED_CLAUSE))
     page.get_by_label("Apa yang berubah").fill("Tambah pasal pencatatan jam pelatihan")
     walk.check(page, "edit-draft")
     page.get_by_role("button", name="Simpan versi 1").click()
@@ -348,7 +349,7 @@ def _revision_and_second_consultation(page: Page, walk: Walk) -> None:
     _work_link(page, "Ubah draf").click()
     expect(page.get_by_text("Menyimpan membuat versi 2.")).to_be_visible()
     text = page.get_by_label("Teks (Markdown)")
-    text.fill(text.input_value() + f"\n\n### Pasal Pelatihan Daring\n\n{REVISED_CLAUSE}\n")
+    text.fill(with_new_pasal(text.input_value(), REVISED_CLAUSE))
     page.get_by_label("Apa yang berubah").fill("Hasil evaluasi: pelatihan daring dihitung")
     walk.check(page, "edit-draft-cycle-2")
     page.get_by_role("button", name="Simpan sebagai versi baru").click()

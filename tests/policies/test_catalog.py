@@ -51,7 +51,9 @@ def test_example_drafts_become_clauses_with_the_kinds_indicators(db: str) -> Non
             policy = s.exec(select(Policy).where(Policy.slug == spec.example.slug)).one()
             version = s.exec(select(DraftVersion).where(DraftVersion.policy_id == policy.id)).one()
             clauses = s.exec(select(Clause).where(Clause.version_id == version.id)).all()
-            assert len(clauses) == spec.example.draft.count("\n### ") + spec.example.draft.startswith("### ")
+            # One clause per ### section, and the Penutup's own text.
+            sections = spec.example.draft.count("\n### ") + spec.example.draft.startswith("### ")
+            assert len(clauses) == sections + spec.example.draft.count("\n## Penutup\n")
             codes = {i.code for i in s.exec(select(Indicator).where(Indicator.policy_id == policy.id))}
             assert codes == {i.code for i in spec.indicators}
 

@@ -114,3 +114,13 @@ def test_explicit_keys_round_trip() -> None:
     v2 = assign_keys(clauses=parse_draft(body).clauses, previous=v1)
     assert [c.key for c in v2] == [c.key for c in v1]
     assert [c.heading for c in v2] == [c.heading for c in v1]
+
+
+def test_explicit_keys_skip_the_clause_of_a_part_without_a_section() -> None:
+    # The Penutup's text is a clause without a ### heading: the keys after it stay on their clauses.
+    body = "# T\n### Pasal 1\nA.\n## Penutup\nAgar setiap orang mengetahuinya.\n## Penjelasan\n### Umum\nU."
+    clauses = parse_draft(body).clauses
+    assert [c.heading for c in clauses] == ["Pasal 1", "Penutup", "Umum"]
+    written = with_keys(body, keys=["k-pasal", "k-penutup", "k-umum"])
+    assert "### Pasal 1 {#k-pasal}" in written and "### Umum {#k-umum}" in written
+    assert [c.key for c in parse_draft(written).clauses] == ["k-pasal", None, "k-umum"]

@@ -22,6 +22,7 @@ from policies.lifecycle import actions as lifecycle
 from policies.lifecycle.models import Stage
 from policies.workshops import actions as workshops
 from tests.conftest import DRAFTER
+from tests.drafts import with_new_pasal
 from tests.policies.comment_setup import LATER, NOW, SLUG, UNIT, account, clause_keys, open_consultation
 
 
@@ -206,8 +207,8 @@ def test_next_clause_key_is_checked_once_the_next_version_exists(db: str, catalo
             )
             workshops.record_minutes(s, actor=DRAFTER, slug=SLUG, workshop_id=w.id, minutes="N")
         first = drafts.publish_version(s, actor=DRAFTER, slug=SLUG, number=1, now=NOW)
-        added = "\n\n### Pasal Pendampingan {#pasal-pendampingan}\n\nBaru.\n"
-        drafts.create_version(s, actor=DRAFTER, slug=SLUG, body=first.body + added)
+        added = with_new_pasal(first.body, "Baru.", key="pasal-pendampingan")
+        drafts.create_version(s, actor=DRAFTER, slug=SLUG, body=added)
         consultation.open_window(
             s, actor=DRAFTER, slug=SLUG, version_number=1, opens_at=NOW, closes_at=NOW + timedelta(days=30)
         )

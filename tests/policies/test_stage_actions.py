@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from policies.core.db import unit_of_work, utcnow
+from policies.drafting.elements import drop_elements
 from policies.drafting.models import Clause, DraftVersion, RevisionNote
 from policies.evaluation.models import SurveyRound
 from policies.lifecycle import stagework
@@ -124,6 +125,7 @@ def test_drafting_without_a_version_starts_from_the_catalogue_template(db: str, 
         for v in s.exec(select(DraftVersion).where(DraftVersion.policy_id == policy.id)):
             for cl in s.exec(select(Clause).where(Clause.version_id == v.id)):
                 s.delete(cl)
+            drop_elements(s, version_id=v.id)  # type: ignore[arg-type]
             s.flush()
             s.delete(v)
     lines = _twice(db, Stage.DRAFTING)

@@ -153,3 +153,13 @@ def test_the_installed_command_prints_no_traceback_for_a_closed_port() -> None:
     )
     assert done.returncode == 1 and done.stdout == "" and "Traceback" not in done.stderr
     assert len(done.stderr.splitlines()) == 1 and "SIKLUS_DATABASE_URL" in done.stderr
+
+
+def test_backfill_elements_writes_the_versions_without_them(runner: CliRunner) -> None:
+    runner.invoke(app, ["catalog", "load"])
+    with get_engine(get_settings().database_url).begin() as conn:
+        conn.exec_driver_sql("DELETE FROM text_element")  # as a database from before migration 0015
+    done = runner.invoke(app, ["db", "backfill-elements"])
+    assert done.exit_code == 0 and "untuk 5 versi; 0 versi dilewati" in done.output, done.output
+    again = runner.invoke(app, ["db", "backfill-elements"])
+    assert "untuk 0 versi; 0 versi dilewati" in again.output

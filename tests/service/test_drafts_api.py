@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from policies.core.db import unit_of_work
 from policies.lifecycle.models import Policy, Stage
+from tests.drafts import with_new_pasal
 from tests.service.conftest import SLUG, auth, open_consultation, problem_of
 
 URL = f"/api/v1/policies/{SLUG}/versions"
@@ -17,13 +18,15 @@ def _second_version(client: TestClient, token: str) -> dict[str, object]:
     clauses = first["clauses"]
     # Rewrite the first clause's body, keep the rest, add one clause at the end.
     parts = [f"# {first['title']}"]
+    chapter = ""
     for i, c in enumerate(clauses):
+        if c["chapter"] != chapter:
+            chapter = c["chapter"]
+            parts.append(f"## {chapter}")
         body = c["body"] + " Ditambah kewajiban pelaporan triwulanan." if i == 0 else c["body"]
-        parts.append(f"### {c['heading']}\n\n{body}")
-    parts.append("### Pasal Tambahan\n\nKetentuan peralihan berlaku sejak diundangkan.")
-    response = client.post(
-        URL, headers=auth(token), json={"body": "\n\n".join(parts), "change_note": "Revisi"}
-    )
+        parts.append(f"### {c['heading']}\n\n{body}" if c["heading"] != chapter else body)
+    text = with_new_pasal("\n\n".join(parts), "Ketentuan peralihan berlaku sejak diundangkan.")
+    response = client.post(URL, headers=auth(token), json={"body": text, "change_note": "Revisi"})
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -66,14 +69,18 @@ def test_new_version_keeps_keys_and_diff_shows_word_ops(client: TestClient, draf
     old_keys = [c["key"] for c in client.get(f"{URL}/1", headers=auth(drafter_token)).json()["clauses"]]
     second = _second_version(client, drafter_token)
     assert second["number"] == 2 and second["change_note"] == "Revisi"
-    assert [c["key"] for c in second["clauses"]][: len(old_keys)] == old_keys
+    # The new Pasal goes after the last one, before the Penutup: every other clause keeps its key.
+    new_keys = [c["key"] for c in second["clauses"]]
+    assert [k for k in new_keys if k in old_keys] == old_keys and len(new_keys) == len(old_keys) + 1
 
     diff = client.get(
         f"/api/v1/policies/{SLUG}/diff", headers=auth(drafter_token), params={"from": 1, "to": 2}
     ).json()
     assert (diff["from_version"], diff["to_version"]) == (1, 2)
     changes = [c["change"] for c in diff["clauses"]]
-    assert changes[0] == "changed" and changes[-1] == "added" and set(changes[1:-1]) == {"unchanged"}
+    assert changes[0] == "changed" and changes.count("changed") == 1 and changes.count("added") == 1
+    assert changes[new_keys.index(next(k for k in new_keys if k not in old_keys))] == "added"
+    assert set(changes) == {"changed", "added", "unchanged"}
     assert {"op": "insert", "text": "Ditambah kewajiban pelaporan triwulanan."} in [
         {"op": w["op"], "text": w["text"].strip()} for w in diff["clauses"][0]["words"]
     ]

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from policies.core.db import unit_of_work
 from policies.drafting.queries import get_version
 from policies.lifecycle.queries import get_policy
+from tests.drafts import with_new_pasal
 from tests.service.conftest import SLUG, auth, open_consultation, problem_of
 
 URL = f"/api/v1/policies/{SLUG}/workshops"
@@ -170,7 +171,7 @@ def test_outcome_waits_for_a_window_then_joins_it_on_the_windows_version(
     base = f"/api/v1/policies/{SLUG}"
     assert client.post(f"{base}/advance", headers=drafter, json={"to_stage": "workshop"}).is_success
     assert client.post(f"{base}/versions/1/publish", headers=drafter).is_success
-    draft = client.get(f"{base}/versions/1").json()["body"] + "\n\n### Pasal Tambahan\n\nTeks baru.\n"
+    draft = with_new_pasal(client.get(f"{base}/versions/1").json()["body"], "Teks baru.")
     assert client.post(f"{base}/versions", headers=drafter, json={"body": draft}).status_code == 201
     window = client.post(f"{base}/consultation", headers=drafter, json={"version_number": 1}).json()
     made = client.post(f"{URL}/{wid}/outcomes/{oid}/comment", headers=drafter)

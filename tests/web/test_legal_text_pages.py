@@ -79,12 +79,14 @@ def _pasal_2(db: str) -> str:
         return next(c.key for c in clauses_of(s, version_id=version.id) if c.heading == "Pasal 2")  # type: ignore[arg-type]
 
 
+# Each element carries its eId, so a link or a comment can point at one ayat or huruf.
 AYAT_AND_HURUF = [
-    '<li><span class="marker">(1)</span> Kebijakan Kepegawaian dimaksudkan',
-    '<li><span class="marker">(2)</span> Kebijakan Kepegawaian bertujuan untuk:<ol class="legal legal-huruf">'
-    '<li><span class="marker">a.</span> menciptakan lingkungan kerja',
-    '<li><span class="marker">b.</span> menjaga kesejahteraan',
-    '<li><span class="marker">d.</span> memastikan setiap Pegawai ASN',
+    '<li id="bab_1__pasal_2__ayat_1"><span class="marker">(1)</span> Kebijakan Kepegawaian dimaksudkan',
+    '<li id="bab_1__pasal_2__ayat_2"><span class="marker">(2)</span> Kebijakan Kepegawaian bertujuan untuk:'
+    '<ol class="legal legal-huruf">'
+    '<li id="bab_1__pasal_2__ayat_2__huruf_a"><span class="marker">a.</span> menciptakan lingkungan kerja',
+    '<li id="bab_1__pasal_2__ayat_2__huruf_b"><span class="marker">b.</span> menjaga kesejahteraan',
+    '<li id="bab_1__pasal_2__ayat_2__huruf_d"><span class="marker">d.</span> memastikan setiap Pegawai ASN',
 ]
 
 
@@ -110,9 +112,15 @@ def test_draft_thread_triage_and_report_show_ayat_and_huruf_on_their_own_lines_a
     pasal = _article(draft.text, key)
     assert all(line in pasal for line in AYAT_AND_HURUF)
     menimbang = draft.text[draft.text.index(">Menimbang<") :]
-    assert '<ol class="legal legal-huruf"><li><span class="marker">a.</span> bahwa' in menimbang
+    assert (
+        '<ol class="legal legal-huruf"><li id="menimbang__point_a"><span class="marker">a.</span> bahwa'
+        in menimbang
+    )
     mengingat = draft.text[draft.text.index(">Mengingat<") :]
-    assert '<ol class="legal legal-angka"><li><span class="marker">1.</span> Pasal 18 ayat (6)' in mengingat
+    assert (
+        '<ol class="legal legal-angka"><li id="mengingat__point_1">'
+        '<span class="marker">1.</span> Pasal 18 ayat (6)' in mengingat
+    )
     thread = web.get(f"{DRAFT}/clauses/{key}")
     assert all(line in thread.text for line in AYAT_AND_HURUF)
     assert "<strong>tebal</strong>" in thread.text and "<strong>ayat (2)</strong>" in thread.text
@@ -148,8 +156,13 @@ def test_the_diff_keeps_lines_and_shows_words_not_markdown(web: TestClient, draf
     assert diff.status_code == 200
     assert_readable(diff.text)
     assert "<ins>terutama</ins>" in diff.text
-    # The added ayat starts its own line (the words keep the source's line breaks).
-    assert re.search(r"<ins>[^<]*\n\(3\) Ayat baru tentang pendanaan\.</ins>", diff.text)
+    # The added ayat is a row of its own, under its label, its words inserted.
+    assert re.search(
+        r'<li class="el-change el-added" id="diff-bab_1__pasal_3__ayat_3">\s*'
+        r'<span class="el-label">Pasal 3 ayat \(3\)</span>.*?<ins>Ayat baru tentang pendanaan\.</ins>',
+        diff.text,
+        re.S,
+    )
     # Unchanged clauses are the legal text, lists and all.
     assert '<ol class="legal legal-huruf"><li><span class="marker">a.</span> bahwa' in diff.text
 

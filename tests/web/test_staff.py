@@ -15,6 +15,7 @@ from policies.evaluation.models import SurveyRound
 from policies.lifecycle.models import Policy, Stage
 from policies.workshops import actions as workshops
 from policies.workshops.models import Workshop
+from tests.drafts import with_new_pasal
 from tests.service.conftest import auth
 from tests.web.conftest import DRAFTER, SLUG, post_form, sign_in, use_english
 
@@ -168,7 +169,7 @@ def test_edit_previews_and_saves_a_version_keeping_clause_keys(web: TestClient, 
     form = web.get(f"/policies/{SLUG}/edit")
     body = form.context["values"]["body"]  # type: ignore[attr-defined]
     assert "{#" in body
-    edited = body + "\n\n### Pasal Tambahan\n\nTeks baru."
+    edited = with_new_pasal(body, "Teks baru.")
     preview = post_form(
         web, f"/policies/{SLUG}/edit", {"body": edited, "preview": "1"}, page=f"/policies/{SLUG}/edit"
     )
@@ -194,7 +195,7 @@ def test_edit_previews_and_saves_a_version_keeping_clause_keys(web: TestClient, 
     saved = post_form(
         web,
         f"/policies/{SLUG}/edit",
-        {"body": again + "\n\n### Pasal Kedua Tambahan\n\nTeks lain.", "change_note": "Tambah pasal"},
+        {"body": with_new_pasal(again, "Teks lain."), "change_note": "Tambah pasal"},
         page=f"/policies/{SLUG}/edit",
         follow_redirects=False,
     )

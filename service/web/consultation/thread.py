@@ -22,6 +22,8 @@ from policies.consultation.windows import open_for_version
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RateLimited
 from policies.drafting import queries as drafting_queries
+from policies.drafting.element_display import clause_markup
+from policies.drafting.elements import elements_of_clause
 from policies.drafting.models import DraftVersion
 from policies.drafting.reading import readable_version
 from policies.lifecycle.models import Policy
@@ -66,6 +68,11 @@ def _thread_context(
         "policy": policy,
         "version": version,
         "clause": clause,
+        # The clause's ayat, huruf and angka, each anchored by its eId (#bab_2__pasal_6__ayat_2).
+        "structured": clause_markup(
+            elements_of_clause(session=session, version_id=version.id, clause_key=key),  # type: ignore[arg-type]
+            clause_key=key,
+        ),
         "thread": thread,
         "elements": parts,
         "carried": carried,

@@ -24,9 +24,10 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "pages": ([], ["--comments", "1000", "--seconds", "1"]),
     "advance_notices": ([], ["--stakeholders", "200", "--runs", "1"]),
     "page_weight": ([], ["--clauses", "20", "--comments", "200", "--loads", "1"]),
+    "anchors": ([], ["--pasal", "30", "--comments", "1000", "--runs", "1"]),
 }
 # Benches that take a database URL instead of running both backends themselves.
-URL_BENCHES = {"evaluation", "pages", "advance_notices", "page_weight"}
+URL_BENCHES = {"evaluation", "pages", "advance_notices", "page_weight", "anchors"}
 MISSED_MARKERS = ("TOO SLOW", "MISSED")
 
 

@@ -16,6 +16,7 @@ from service.api import drafting as drafts_api
 from service.api import lifecycle as policies_api
 from service.api import rollout as rollout_api
 from service.api import workshops as workshops_api
+from service.api.consultation import anchors as anchors_api
 from service.api.consultation import changes as changes_api
 from service.api.consultation import comments as comments_api
 from service.api.consultation import exports as comment_exports_api
@@ -44,6 +45,7 @@ API_MODULES = (
     indicators_api,
     inbox_api,
     outbox_api,
+    anchors_api,
 )
 
 

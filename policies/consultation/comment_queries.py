@@ -294,7 +294,9 @@ SELECT comment.id, comment.clause_key, comment.parent_id, comment.stance, {autho
        CASE WHEN comment.hidden_at IS NULL THEN 0 ELSE 1 END AS hidden,
        {body}, {quote},
        disposition.outcome, {reason}, {next_clause_key}, disposition.responded_at,
-       disposition.via_campaign_id, comment.window_id
+       disposition.via_campaign_id, comment.window_id,
+       comment.element_key, comment.element_eid, comment.element_label, {quote_prefix}, {quote_suffix},
+       comment.quote_start, comment.quote_end
 FROM comment LEFT JOIN disposition ON disposition.comment_id = comment.id
 WHERE {windows}
 ORDER BY comment.id
@@ -321,6 +323,8 @@ def _statement(*, full_text: bool, guard: bool, windows: int) -> str:
         author_name=text("comment.author_name"),
         body=text("comment.body" if full_text else _PUBLIC["body"]),
         quote=text("comment.quote" if full_text else _PUBLIC["quote"]),
+        quote_prefix=text("comment.quote_prefix" if full_text else _PUBLIC["quote_prefix"]),
+        quote_suffix=text("comment.quote_suffix" if full_text else _PUBLIC["quote_suffix"]),
         reason=text("disposition.reason"),
         next_clause_key=text("disposition.next_clause_key"),
         windows=where,

@@ -20,6 +20,7 @@ from policies.accounts.access import (
     require_verified,
 )
 from policies.accounts.models import Role
+from policies.consultation.anchors import AnchorRequest, apply_anchor
 from policies.consultation.answers import dispose, dispose_campaign, set_hidden
 from policies.consultation.campaigns import detect, fingerprint
 from policies.consultation.comment_queries import (
@@ -135,6 +136,7 @@ def create_comment(
     body: str,
     stance: Stance = Stance.NEUTRAL,
     quote: str = "",
+    anchor: AnchorRequest | None = None,
     now: datetime | None = None,
     rules: CommentRules = CommentRules(),
 ) -> Comment:
@@ -189,6 +191,7 @@ def create_comment(
         author_group=actor.group,
         created_at=now,
     )
+    apply_anchor(session, comment=comment, anchor=anchor)
     session.add(comment)
     session.flush()
     detect(session, comment=comment, threshold=rules.campaign_threshold, fp=fp)

@@ -38,6 +38,14 @@ COLUMNS = (
     "responded_at_utc",
     "via_campaign_id",
     "window_id",
+    # The anchor: the element (key, eId, label) and the quote's context and offsets in its text.
+    "element_key",
+    "element_eid",
+    "element_label",
+    "quote_prefix",
+    "quote_suffix",
+    "quote_start",
+    "quote_end",
 )
 
 

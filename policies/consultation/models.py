@@ -112,6 +112,18 @@ class Comment(SQLModel, table=True):
     clause_key: str = Field(max_length=40, index=True)
     parent_id: int | None = Field(default=None, foreign_key="comment.id", index=True)
     quote: str = text_col(default="")
+    # The anchor (policies/consultation/anchors.py): the element commented on (None: the whole
+    # clause) and, with a quote, where it sits in the element's text and the words around it
+    # (W3C Web Annotation text-position and text-quote selectors).
+    element_key: str | None = Field(default=None, max_length=40)
+    # The element's eId and label on the comment's version, copied: that version is frozen, and
+    # every read of the register then shows the anchor without a join.
+    element_eid: str | None = Field(default=None, max_length=160)
+    element_label: str = Field(default="", max_length=200)
+    quote_prefix: str = text_col(default="")
+    quote_suffix: str = text_col(default="")
+    quote_start: int | None = None
+    quote_end: int | None = None
     body: str = text_col()
     text_hash: str = Field(max_length=64, description="Hash of the normalized body.")
     stance: Stance = enum_col(default=Stance.NEUTRAL)
@@ -125,6 +137,50 @@ class Comment(SQLModel, table=True):
     hidden_at: datetime | None = ts_col()
     hidden_reason: str = text_col(default="")
     hidden_by_id: int | None = Field(default=None, foreign_key="account.id")
+    created_at: datetime = created_at_col()
+
+
+class AnchorMethod(StrEnum):
+    """How a comment's anchor was found again in a later version."""
+
+    EXACT = "exact"
+    FUZZY = "fuzzy"
+    ELEMENT = "element"
+    LOST = "lost"
+
+
+class AnchorStatus(StrEnum):
+    """What a later version did to the text a comment is anchored to."""
+
+    RELEVANT = "relevant"
+    MOVED = "moved"
+    MOOT = "moot"
+
+
+class CommentAnchor(SQLModel, table=True):
+    """Where a comment of an earlier version sits in a later published version, and how sure that is."""
+
+    __tablename__ = "comment_anchor"
+    __table_args__ = (
+        sa.UniqueConstraint("comment_id", "version_id"),
+        # A clause page of the later version reads the comments carried onto it.
+        sa.Index("ix_comment_anchor_version_clause", "version_id", "clause_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: int = Field(foreign_key="comment.id")
+    version_id: int = Field(foreign_key="draft_version.id")
+    # None when the anchor is lost (the element and its text are gone).
+    element_key: str | None = Field(default=None, max_length=40)
+    eid: str | None = Field(default=None, max_length=160)
+    clause_key: str | None = Field(default=None, max_length=40)
+    label: str = Field(default="", max_length=200)
+    quote_start: int | None = None
+    quote_end: int | None = None
+    method: AnchorMethod = enum_col(length=10)
+    confidence: float
+    status: AnchorStatus = enum_col(length=10)
+    change_label: str = text_col(default="")
     created_at: datetime = created_at_col()
 
 

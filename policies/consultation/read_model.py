@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from policies.accounts.access import Actor
 from policies.accounts.models import Role
@@ -35,6 +35,25 @@ class DispositionPublic(BaseModel):
     responded_at: datetime
 
 
+class AnchorPublic(BaseModel):
+    """Where a comment is anchored on its version: an element, and optionally a passage in its text.
+
+    `quote`, `prefix` and `suffix` are a W3C Web Annotation text-quote selector, `start` and `end`
+    (offsets in the element's own text) a text-position selector.
+    """
+
+    element_key: str | None = Field(
+        description="The element's key, the same in every version (None: the whole clause)."
+    )
+    eid: str | None = Field(description="The element's eId on the comment's version, e.g. pasal_6__ayat_2.")
+    label: str = Field(description="The element as the text names it, e.g. Pasal 6 ayat (2).")
+    quote: str
+    prefix: str
+    suffix: str
+    start: int | None
+    end: int | None
+
+
 class CommentPublic(BaseModel):
     """A comment as the caller may see it (a hidden one's text only for moderators and the unit)."""
 
@@ -53,6 +72,7 @@ class CommentPublic(BaseModel):
     hidden: bool
     hidden_reason: str
     created_at: datetime
+    anchor: AnchorPublic | None = None
     disposition: DispositionPublic | None = None
     replies: list[CommentPublic] = []
 
@@ -66,9 +86,20 @@ class CommentPage(BaseModel):
 
 # The model's own fields, in its order: the columns are selected in it and the records keep it,
 # so orjson writes a record's keys in the order pydantic writes the model's.
-COMMENT_KEYS = tuple(k for k in CommentPublic.model_fields if k not in ("disposition", "replies"))
+COMMENT_KEYS = tuple(k for k in CommentPublic.model_fields if k not in ("anchor", "disposition", "replies"))
 DISPOSITION_KEYS = tuple(DispositionPublic.model_fields)
+# The anchor's own columns, read after the disposition's (its quote is the comment's).
+ANCHOR_COLUMNS = (
+    "element_key",
+    "element_eid",
+    "element_label",
+    "quote_prefix",
+    "quote_suffix",
+    "quote_start",
+    "quote_end",
+)
 _N = len(COMMENT_KEYS)
+_M = _N + len(DISPOSITION_KEYS)
 _C = Comment.__table__.c  # type: ignore[attr-defined]
 _D = Disposition.__table__.c  # type: ignore[attr-defined]
 LIST_FROM = Comment.__table__.outerjoin(Disposition.__table__, _D.comment_id == _C.id)  # type: ignore[attr-defined]
@@ -90,6 +121,8 @@ def masked(full_text: sa.ColumnElement[bool]) -> dict[str, sa.ColumnElement[Any]
     )
     return {
         "quote": sa.case((shown, _C.quote), else_=""),
+        "quote_prefix": sa.case((shown, _C.quote_prefix), else_=""),
+        "quote_suffix": sa.case((shown, _C.quote_suffix), else_=""),
         "body": sa.case((shown, _C.body), else_=placeholder),
         "hidden": hidden,
         "hidden_reason": sa.case((hidden, _C.hidden_reason), else_=""),
@@ -97,10 +130,11 @@ def masked(full_text: sa.ColumnElement[bool]) -> dict[str, sa.ColumnElement[Any]
 
 
 def comment_columns(full_text: sa.ColumnElement[bool]) -> list[sa.ColumnElement[Any]]:
-    """Return the columns of `CommentPublic` then `DispositionPublic`, hidden text masked."""
+    """Return the columns of `CommentPublic`, `DispositionPublic` then the anchor, hidden text masked."""
     shown = masked(full_text)
     comment = [shown[k].label(k) if k in shown else _C[k] for k in COMMENT_KEYS]
-    return comment + [_D[k] for k in DISPOSITION_KEYS]
+    anchor = [shown[k].label(k) if k in shown else _C[k] for k in ANCHOR_COLUMNS]
+    return comment + [_D[k] for k in DISPOSITION_KEYS] + anchor
 
 
 def record_of_row(row: Any) -> dict[str, Any]:
@@ -109,12 +143,38 @@ def record_of_row(row: Any) -> dict[str, Any]:
     The hottest read (a page over HTTP) writes these straight out: validating them into models
     and serializing those cost about as much as the query.
     """
-    record = dict(zip(COMMENT_KEYS, row, strict=False))  # the disposition follows
+    record = dict(zip(COMMENT_KEYS, row, strict=False))  # the disposition and the anchor follow
+    record["anchor"] = anchor_record(record["quote"], *row[_M:])
     record["disposition"] = (
-        dict(zip(DISPOSITION_KEYS, row[_N:], strict=True)) if row[_N] is not None else None
+        dict(zip(DISPOSITION_KEYS, row[_N:_M], strict=True)) if row[_N] is not None else None
     )
     record["replies"] = []
     return record
+
+
+def anchor_record(
+    quote: str,
+    element_key: str | None,
+    eid: str | None,
+    label: str,
+    prefix: str,
+    suffix: str,
+    start: int | None,
+    end: int | None,
+) -> dict[str, Any] | None:
+    """Return a comment's anchor as `AnchorPublic`'s fields, or None for a whole clause with no quote."""
+    if element_key is None and not quote:
+        return None
+    return {
+        "element_key": element_key,
+        "eid": eid,
+        "label": label,
+        "quote": quote,
+        "prefix": prefix,
+        "suffix": suffix,
+        "start": start,
+        "end": end,
+    }
 
 
 def sees_hidden(actor: Actor | None, *, unit: str) -> bool:
@@ -140,4 +200,5 @@ def can_see_hidden(actor: Actor | None, *, policy: Policy) -> bool:
 def new_comment_public(comment: Comment) -> CommentPublic:
     """Describe a comment made just now: not hidden, not answered, no reply, so no query is needed."""
     values = {k: getattr(comment, k) for k in COMMENT_KEYS if k not in ("hidden", "hidden_reason")}
-    return CommentPublic.model_validate({**values, "hidden": False, "hidden_reason": ""})
+    anchor = anchor_record(comment.quote, *(getattr(comment, k) for k in ANCHOR_COLUMNS))
+    return CommentPublic.model_validate({**values, "hidden": False, "hidden_reason": "", "anchor": anchor})

@@ -266,6 +266,10 @@ def publish_version(
         version.published_at = now or utcnow()
         session.add(version)
         session.flush()
+        # The comments of earlier versions are placed in this one, in the same transaction.
+        from policies.consultation.anchors import reanchor_version  # consultation reads drafting
+
+        reanchor_version(session, version=version)
     return version
 
 

@@ -20,7 +20,8 @@ from tests.policies.comment_setup import LATER, SLUG, account, clause_keys, open
 HEADER = (
     "id,clause_key,parent_id,stance,author_name,author_group,source,campaign_id,support_count,"
     "oppose_count,created_at_utc,hidden,body,quote,disposition,disposition_reason,next_clause_key,"
-    "responded_at_utc,via_campaign_id,window_id\r\n"
+    "responded_at_utc,via_campaign_id,window_id,element_key,element_eid,element_label,quote_prefix,"
+    "quote_suffix,quote_start,quote_end\r\n"
 )
 
 
@@ -76,6 +77,10 @@ def _export(db: str, *, window_ids: list[int], full_text: bool, chunk_rows: int)
         return list(export_csv(s, window_ids=window_ids, full_text=full_text, chunk_rows=chunk_rows))
 
 
+# A comment on a whole clause: no element, no context, no offsets.
+NO_ANCHOR = ",,,,,,,"
+
+
 def _rows(db: str, made: dict[str, Any], *, hidden_body: str) -> list[str]:
     """The four rows as the export writes them; keys and timestamps are the backend's own."""
     # SQLite hands back the stored text, PostgreSQL an aware datetime (str() of it): as before.
@@ -87,12 +92,14 @@ def _rows(db: str, made: dict[str, Any], *, hidden_body: str) -> list[str]:
     first, second, quote = made["first_key"], made["second_key"], made["quote"]
     return [
         f"{made['formula']},{first},,neutral,'=Warga,public,online,,0,0,{at},0,'=SUM(A1:A9),,"
-        f"not_accepted,'+Tidak sesuai Pasal 5.,pasal-5,{at},,{made['window']}\r\n",
+        f"not_accepted,'+Tidak sesuai Pasal 5.,pasal-5,{at},,{made['window']}{NO_ANCHOR}\r\n",
         f"{made['quoted']},{second},,against,Sari,asn,online,,0,0,{at},0,"
-        f'"Tunjangan ""kinerja"", naik 10% — Rp5.000 🙏\nbaris kedua",{quote},,,,,,{made["window"]}\r\n',
-        f"{made['hidden']},{second},,neutral,Sari,asn,online,,0,0,{at},1,{hidden_body},,,,,,,{made['window']}\r\n",
+        f'"Tunjangan ""kinerja"", naik 10% — Rp5.000 🙏\nbaris kedua",{quote},,,,,,'
+        f"{made['window']}{NO_ANCHOR}\r\n",
+        f"{made['hidden']},{second},,neutral,Sari,asn,online,,0,0,{at},1,{hidden_body},,,,,,,"
+        f"{made['window']}{NO_ANCHOR}\r\n",
         f"{made['reply']},{first},{made['formula']},neutral,Sari,asn,online,,0,0,{at},0,"
-        f"'-1 untuk usul ini.,,,,,,,{made['window']}\r\n",
+        f"'-1 untuk usul ini.,,,,,,,{made['window']}{NO_ANCHOR}\r\n",
     ]
 
 

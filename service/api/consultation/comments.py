@@ -25,6 +25,7 @@ from policies.consultation.pages import CommentFilter, CommentSort, list_comment
 from policies.consultation.record import chosen_windows
 from policies.lifecycle.queries import get_policy
 from service.api import contained
+from service.api.consultation.anchors import AnchorIn
 from service.api.consultation.choice import CycleQuery, WindowQuery
 from service.api.params import IdPath, OptionalIdQuery, SlugPath, id_query, text_query
 from service.api.schemas import NoNul, Text
@@ -43,6 +44,9 @@ class CommentCreate(BaseModel):
     body: Text = Field(min_length=1, max_length=100_000, description="Batas sebenarnya: comment_max_length.")
     stance: Stance = Stance.NEUTRAL
     quote: Text = Field(default="", max_length=5_000, description="Kutipan persis dari teks pasal.")
+    anchor: AnchorIn | None = Field(
+        default=None, description="Bagian (ayat, huruf) dan kutipan yang dikomentari."
+    )
 
 
 class ReplyCreate(BaseModel):
@@ -179,6 +183,7 @@ async def create(
                 body=payload.body,
                 stance=payload.stance,
                 quote=payload.quote,
+                anchor=payload.anchor.request() if payload.anchor else None,
                 rules=rules,
             )
         ),

@@ -12,8 +12,8 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from policies.accounts.access import Actor
+from policies.consultation import anchors, threads
 from policies.consultation import queries as consultation_queries
-from policies.consultation import threads
 from policies.consultation.changes import TRACEABLE
 from policies.consultation.comment_queries import votes_of_account
 from policies.consultation.comments import BLANK_BODY, CommentRules, create_comment, create_reply, vote
@@ -62,6 +62,9 @@ def _thread_context(
         )
     window = consultation_queries.current_window(session, policy=policy)
     thread = threads.clause_thread(session, version_id=version.id, clause_key=key)  # type: ignore[arg-type]
+    # The clause's parts (ayat, huruf) to comment on, and the comments earlier versions carry here.
+    parts = anchors.clause_parts(session, version_id=version.id, clause_key=key)  # type: ignore[arg-type]
+    carried = anchors.carried_comments(session, version_id=version.id, clause_key=key)  # type: ignore[arg-type]
     me = actor.id if actor is not None else None
     return {
         "policy": policy,
@@ -73,6 +76,8 @@ def _thread_context(
             clause_key=key,
         ),
         "thread": thread,
+        "elements": parts,
+        "carried": carried,
         "can_comment": open_for_version(window, version_id=version.id, now=utcnow()),
         "stances": list(Stance),
         "reply_enabled": True,
@@ -190,18 +195,54 @@ def _comment_shown(made: object) -> str:
     return f"?sent={made.id}#comment-{made.id}"
 
 
+ANCHOR_FIELDS = (
+    "element_key",
+    "anchor_quote",
+    "anchor_prefix",
+    "anchor_suffix",
+    "anchor_start",
+    "anchor_end",
+)
+
+
+def _anchor_of(values: dict[str, str]) -> anchors.AnchorRequest | None:
+    """Return the anchor the page's picker and text selection sent, or None for the whole clause."""
+    if not values["element_key"] and not values["anchor_quote"]:
+        return None
+
+    def offset(name: str) -> int | None:
+        value = values[name]
+        return int(value) if value.isdigit() and int(value) <= MAX_ID else None
+
+    return anchors.AnchorRequest(
+        element_key=values["element_key"] or None,
+        quote=values["anchor_quote"],
+        prefix=values["anchor_prefix"],
+        suffix=values["anchor_suffix"],
+        start=offset("anchor_start"),
+        end=offset("anchor_end"),
+    )
+
+
 @router.post(f"{THREAD}/comments", name="comment")
 def post_comment(post: ThreadPostDep) -> Response:
     """Send a comment on a clause; on a refusal the form comes back with what was typed."""
     values = {
         "body": str(post.form.get("body", "")),
         "stance": str(post.form.get("stance", Stance.NEUTRAL.value)),
+        **{name: str(post.form.get(name, "")) for name in ANCHOR_FIELDS},
     }
 
     def send() -> Comment:
         payload = COMMENT_FORM.parse(post.form, clause_key=post.key)
+        anchor = _anchor_of(values)
         return create_comment(
-            post.session, actor=post.actor, slug=post.slug, **payload.model_dump(), rules=post.rules
+            post.session,
+            actor=post.actor,
+            slug=post.slug,
+            **payload.model_dump(exclude={"anchor"}),
+            anchor=anchor,
+            rules=post.rules,
         )
 
     return _sent(post, send, values=values, shown=_comment_shown)

@@ -242,8 +242,9 @@ class CarriedComment:
 
 
 def carried_comments(
-    session: Session, *, version_id: int, clause_key: str | None = None
+    session: Session, *, version_id: int, clause_key: str | None = None, orphaned: bool = False
 ) -> list[CarriedComment]:
-    """Return the visible comments of earlier versions carried onto a version (or one of its Pasal)."""
-    rows = queries.carried_anchors(session, version_id=version_id, clause_key=clause_key)
+    """Return the visible comments of earlier versions carried onto a version (or one of its Pasal,
+    or those whose Pasal the version no longer has: shown on the version's own page)."""
+    rows = queries.carried_anchors(session, version_id=version_id, clause_key=clause_key, orphaned=orphaned)
     return [CarriedComment(a, c, n, o) for a, c, n, o in rows]

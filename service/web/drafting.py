@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from policies.accounts.access import Actor, require_owner
+from policies.consultation import anchors, threads
 from policies.consultation import queries as consultation_queries
-from policies.consultation import threads
 from policies.consultation.models import Stance
 from policies.consultation.windows import open_for_version
 from policies.core.db import utcnow
@@ -73,6 +73,8 @@ def _draft_context(session: PageReadSessionDep, policy: Policy, version: DraftVe
         "can_comment": open_for_version(window, version_id=version.id, now=utcnow()),
         "stances": list(Stance),
         "has_previous": version.number > 1,
+        # Comments whose Pasal this version removed have no clause page here: they are listed below.
+        "carried": anchors.carried_comments(session, version_id=version.id, orphaned=True),  # type: ignore[arg-type]
     }
 
 

@@ -202,9 +202,9 @@ def test_evaluation_loop_from_the_stage_flow_to_revision_notes(
     # The drafter decides to revise; the revision stage's flow attaches the reasons as notes.
     revising = walk.advance(db, Stage.REVISION, actor=actor, now=survey.closes_at + timedelta(days=1))
     assert revising.cycle == 2
-    for _ in range(2):  # twice: the second run adds nothing
+    for _ in range(2):  # twice: the second run finds each step done and adds nothing
         lines = run_async(run_stage_flow(Stage.REVISION, event_id=revising.id, slug=SLUG, cycle=2))  # type: ignore[arg-type]
-    assert "Catatan revisi dari rekomendasi evaluasi: 0 baru." in lines
+    assert "Langkah attach-revision-notes sudah selesai pada percobaan sebelumnya; dilewati." in lines
     with unit_of_work(db) as s:
         notes = s.exec(select(RevisionNote).where(RevisionNote.source == "recommendation")).all()
     assert {n.reason_code for n in notes} == reasons and all(n.cycle == 2 for n in notes)

@@ -155,3 +155,49 @@ def test_a_later_version_says_where_each_comment_went(client: TestClient, db: st
     placements = client.get(f"{COMMENTS}/{comment_id}/anchors").json()
     assert [p["version"] for p in placements] == [2] and placements[0]["eid"] == item["anchor"]["eid"]
     problem_of(client.get(f"/api/v1/policies/{SLUG}/versions/9/anchors"), 404, "not-found")
+
+
+def test_a_comment_whose_pasal_was_removed_is_listed_on_the_new_versions_page(
+    client: TestClient, db: str
+) -> None:
+    with unit_of_work(db) as s:
+        drafts.publish_version(s, actor=DRAFTER, slug=SLUG, number=1)
+        policy = get_policy(s, slug=SLUG)
+        version = drafts.get_version(s, policy_id=policy.id, number=1)  # type: ignore[arg-type]
+        pasal = s.exec(
+            select(TextElement).where(TextElement.version_id == version.id, TextElement.kind == "pasal")  # type: ignore[union-attr]
+        ).all()
+        # A Pasal sharing its BAB with another (a BAB keeps at least one); those after it renumbered.
+        last = max(
+            (e for e in pasal if sum(o.parent_key == e.parent_key for o in pasal) > 1),
+            key=lambda e: int(e.num),
+        )
+        comment = Comment(
+            policy_id=policy.id,  # type: ignore[arg-type]
+            version_id=version.id,  # type: ignore[arg-type]
+            clause_key=last.clause_key,
+            body="Pasal ini sebaiknya dipertahankan.",
+            text_hash="h",
+            author_name="Sari",
+        )
+        s.add(comment)
+        s.flush()
+        # The Pasal goes, with its entry in the Penjelasan; the Pasal after it are numbered again.
+        lines, body_lines, skipping = version.body.split("\n"), [], False
+        for line in lines:
+            if line.startswith(("## ", "### ")):
+                skipping = line.strip() == f"### Pasal {last.num}"
+            if not skipping:
+                body_lines.append(line)
+        body = "\n".join(body_lines)
+        for number in range(int(last.num) + 1, len(pasal) + 1):
+            body = body.replace(f"### Pasal {number}\n", f"### Pasal {number - 1}\n")
+        drafts.write_draft(s, actor=DRAFTER, slug=SLUG, body=body)
+        drafts.publish_version(s, actor=DRAFTER, slug=SLUG, number=2)
+    page = client.get(f"/policies/{SLUG}/versions/2")
+    assert page.status_code == 200, page.text
+    assert "Masukan pada pasal yang dihapus dalam versi ini (1)" in page.text
+    assert "Pasal ini sebaiknya dipertahankan." in page.text
+    assert f"Pasal {last.num} dihapus" in page.text
+    # The version that still has the Pasal lists nothing of the kind.
+    assert "pasal yang dihapus" not in client.get(f"/policies/{SLUG}/versions/1").text

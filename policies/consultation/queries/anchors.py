@@ -98,13 +98,16 @@ _CARRIED = (
 
 
 def carried_anchors(
-    session: Session, *, version_id: int, clause_key: str | None = None
+    session: Session, *, version_id: int, clause_key: str | None = None, orphaned: bool = False
 ) -> list[tuple[CommentAnchor, Comment, int, str | None]]:
-    """Return the comments of earlier versions carried onto a version (or one of its Pasal), each with
-    its anchor there, the number of the version it was made on and its disposition's outcome."""
+    """Return the comments of earlier versions carried onto a version (or one of its Pasal, or those
+    whose Pasal it no longer has), each with its anchor there, the number of the version it was made
+    on and its disposition's outcome."""
     stmt = _CARRIED.where(CommentAnchor.version_id == version_id)
     if clause_key is not None:
         stmt = stmt.where(CommentAnchor.clause_key == clause_key)
+    if orphaned:
+        stmt = stmt.where(col(CommentAnchor.clause_key).is_(None))
     return [(a, c, int(n), o) for a, c, n, o in session.execute(stmt)]
 
 

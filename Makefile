@@ -7,7 +7,7 @@ PYTHON ?= python3
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-sqlite test-postgres lint chromium lock schema bench clean
+.PHONY: install run test test-sqlite test-postgres test-cluster lint chromium lock schema bench clean
 
 # The first install fetches and unpacks ~$(PINNED) pinned packages (Prefect, FastAPI, Playwright's
 # driver, ...): minutes on a slow line or a busy machine, so pip shows every package it takes.
@@ -47,6 +47,12 @@ test-sqlite: install
 test-postgres: install
 	@echo "=== pytest on PostgreSQL ($(PG_URL))"
 	SIKLUS_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q $(PYTEST_ARGS)
+
+# Machines lost mid-run (issue 21): a Prefect server on PostgreSQL, workers and the web as processes,
+# killed; minutes each, so apart from `make test`.
+test-cluster: install
+	@echo "=== cluster tests on PostgreSQL ($(PG_URL))"
+	SIKLUS_TEST_DATABASE_URL=$(PG_URL) SIKLUS_CLUSTER_TESTS=1 $(BIN)/pytest -q -m cluster $(PYTEST_ARGS)
 
 # The two passes run side by side (one core each): same suite, own databases, own Prefect
 # harness and ports. The PostgreSQL pass's output is printed once it ends.

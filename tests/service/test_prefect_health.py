@@ -50,6 +50,15 @@ def prefect_up(tmp_path: Path) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
+        # Listening before the app's first probe: on a busy machine the probe came first, and said so.
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the stand-in Prefect API did not start"
+                time.sleep(0.1)
         yield f"http://127.0.0.1:{port}/api"
     finally:
         server.kill()

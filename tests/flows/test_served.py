@@ -20,9 +20,15 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
     ArtifactFilter,
     ArtifactFilterKey,
+    FlowFilter,
+    FlowFilterName,
     FlowRunFilter,
+    FlowRunFilterExpectedStartTime,
     FlowRunFilterIdempotencyKey,
+    FlowRunFilterState,
+    FlowRunFilterStateType,
 )
+from prefect.client.schemas.objects import StateType
 from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from sqlmodel import select
@@ -204,9 +210,32 @@ async def _runs_with_key(key: str) -> list[Any]:
         )
 
 
+async def _dispatcher_runs_unfinished() -> int:
+    """Count the dispatcher's runs due by now and not finished (its future cron runs aside)."""
+    due = (StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING)
+    async with get_client() as client:
+        runs = await client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["dispatch-stage-work"])),
+            flow_run_filter=FlowRunFilter(
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=list(due))),
+                expected_start_time=FlowRunFilterExpectedStartTime(before_=datetime.now(UTC)),
+            ),
+        )
+        return len(runs)
+
+
+def _wait_dispatcher_idle() -> None:
+    """Wait until the dispatcher's pass of the runner's start is over (it would start pending work)."""
+    deadline = time.monotonic() + 120
+    while run_async(_dispatcher_runs_unfinished()):
+        assert time.monotonic() < deadline, "the runner's first dispatcher pass did not end"
+        time.sleep(0.5)
+
+
 def test_advances_while_prefect_is_down_succeed_and_each_ones_work_runs_once_when_it_is_back(
     db: str, catalog: None, flow_settings: Settings, served: Child, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _wait_dispatcher_idle()
     people = walk.add_people(db)
     actor, c = walk.drafter(people), walk.clock()
     monkeypatch.setenv("SIKLUS_PREFECT_ENABLED", "true")

@@ -1,0 +1,111 @@
+"""Trends across rounds: the IKM, each unsur and each unit, suppressed at the threshold, drawn as SVG."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from lxml import etree
+
+from policies.core.db import unit_of_work
+from policies.evaluation.trend_charts import Series, trend_lines, x_of, y_of
+from policies.evaluation.trends import trend_section
+from policies.lifecycle.queries import get_kind, get_policy
+from tests.conftest import NOW
+from tests.policies.evaluation.conftest import SLUG
+from tests.policies.evaluation.followup_setup import BETTER_U8, WEAK_U8, closed_round, sheets
+
+SVG = "{http://www.w3.org/2000/svg}"
+# Round 1: IKM (8 × 4 + 2) / 9 × 25 = 94,44 A; round 2: (8 × 4 + 3) / 9 × 25 = 97,22 A.
+# Each round: 5 sheets from Dinas Kesehatan (exactly the minimum), 6 from Dinas Pendidikan.
+UNITS = {"Dinas Kesehatan": 5, "Dinas Pendidikan": 6}
+
+
+@pytest.fixture
+def two_rounds(db: str, in_evaluation: str, staff: dict) -> tuple[int, int]:
+    first = closed_round(db, staff["evaluator"], opens_at=NOW, sheets=sheets(WEAK_U8, units=UNITS))
+    # The second a year on, so the trend spans two years.
+    second = closed_round(
+        db, staff["evaluator"], opens_at=NOW + timedelta(days=365), sheets=sheets(BETTER_U8, units=UNITS)
+    )
+    return first, second
+
+
+def _parse(markup: object) -> etree._Element:
+    return etree.fromstring(str(markup).encode())
+
+
+def test_ikm_and_each_unsur_across_rounds_and_years(db: str, two_rounds: tuple[int, int]) -> None:
+    with unit_of_work(db) as s:
+        t = trend_section(s, policy_id=get_policy(s, slug=SLUG).id, locale="id")
+    assert [(r.number, r.year, r.ikm, r.category) for r in t.rounds] == [
+        (1, 2026, "94.44", "A"),
+        (2, 2027, "97.22", "A"),
+    ]
+    assert [(y.year, y.rounds, y.ikm) for y in t.years] == [(2026, [1], "94.44"), (2027, [2], "97.22")]
+    u8 = next(u for u in t.unsur if u.code == "u8")
+    assert (u8.nrr, u8.index) == (["2.00", "3.00"], ["50.00", "75.00"])
+    svg = _parse(t.ikm_chart)
+    # Well-formed, scalable, described for screen readers.
+    assert svg.get("viewBox") == f"0 0 400 {svg.get('viewBox').split()[3]}" and svg.get("width") == "100%"
+    assert svg.find(f"{SVG}title").text == "IKM dari putaran ke putaran"
+    assert (
+        "Putaran" not in (svg.find(f"{SVG}desc").text or "")
+        and "P1 2026 – P2 2027" in svg.find(f"{SVG}desc").text
+    )
+    assert svg.get("aria-labelledby") == "trend-ikm-title trend-ikm-desc"
+    points = [(float(c.get("cx")), float(c.get("cy"))) for c in svg.iter(f"{SVG}circle")]
+    assert points == [
+        (round(x_of(0, 2), 1), round(y_of(94.44), 1)),
+        (round(x_of(1, 2), 1), round(y_of(97.22), 1)),
+    ]
+    assert [c.find(f"{SVG}title").text for c in svg.iter(f"{SVG}circle")] == [
+        "IKM, Putaran 1 2026: 94,44",
+        "IKM, Putaran 2 2027: 97,22",
+    ]
+    strips = _parse(t.unsur_chart)
+    labels = [x.text for x in strips.iter(f"{SVG}text") if x.get("class") == "label"]
+    assert len(labels) == 9 and labels[7] == "U8 Penanganan Pengaduan, Saran dan Masukan"
+    u8_dots = [c.get("data-value") for c in strips.iter(f"{SVG}circle") if c.get("data-value")][14:16]
+    assert u8_dots == ["50.0", "75.0"]
+
+
+def test_units_show_at_the_minimum_and_hide_below_it(db: str, two_rounds: tuple[int, int]) -> None:
+    with unit_of_work(db) as s:
+        policy_id = get_policy(s, slug=SLUG).id
+        t = trend_section(s, policy_id=policy_id)
+        # Five sheets is exactly the default minimum of 5: shown.
+        assert [(u.unit, u.ikm) for u in t.units] == [
+            ("Dinas Kesehatan", ["94.44", "97.22"]),
+            ("Dinas Pendidikan", ["94.44", "97.22"]),
+        ]
+        assert len(_parse(t.unit_chart).findall(f".//{SVG}polyline")) == 2
+        # The kind now asks for 6: Dinas Kesehatan's five are hidden in every round, no figure, no line.
+        kind = get_kind(s, kind_id=get_policy(s, slug=SLUG).kind_id)
+        kind.rules = {**kind.rules, "evaluation_min_group_size": 6}
+        s.add(kind)
+        s.flush()
+        t = trend_section(s, policy_id=policy_id, locale="en")
+        assert [(u.unit, u.ikm) for u in t.units] == [("Dinas Pendidikan", ["94.44", "97.22"])]
+        svg = _parse(t.unit_chart)
+        assert "Dinas Kesehatan" not in etree.tostring(svg, encoding="unicode")
+        assert "at least 6 respondents" in svg.find(f"{SVG}desc").text
+
+
+def test_a_missing_value_breaks_the_line_and_text_is_escaped() -> None:
+    svg = _parse(
+        trend_lines(
+            ["P1\n2025", "P2\n2026", "P3\n2027"],
+            [Series("<Unit & Co>", [70.0, None, 80.0]), Series("B", [60.0, 61.0, 62.0])],
+            title="<t>",
+            desc="d & e",
+            ident="x",
+            locale="en",
+        )
+    )
+    lines = svg.findall(f".//{SVG}polyline")
+    assert len(lines) == 1  # the unit with a gap has no segment; B's three points join
+    assert len(lines[0].get("points").split()) == 3
+    assert svg.find(f"{SVG}title").text == "<t>" and svg.find(f"{SVG}desc").text == "d & e"
+    assert [t.text for t in svg.iter(f"{SVG}tspan")][:2] == ["P1", "2025"]
+    assert any(t.text == "<Unit & Co>" for t in svg.iter(f"{SVG}tspan"))

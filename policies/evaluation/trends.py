@@ -86,9 +86,15 @@ class TrendSection:
     unsur: list[UnsurTrend] = field(default_factory=list)
     units: list[UnitTrend] = field(default_factory=list)
     years: list[YearRow] = field(default_factory=list)
-    ikm_chart: Markup | None = None
-    unsur_chart: Markup | None = None
-    unit_chart: Markup | None = None
+
+    def charts(self, locale: str | None = None, *, ident: str = "trend") -> dict[str, Markup | None]:
+        """Draw the charts (ikm, unsur, unit) in a language, the section's by default; None when empty."""
+        return (
+            _draw(self, locale=locale or self.locale, ident=ident) if self.rounds else dict.fromkeys(CHARTS)
+        )
+
+
+CHARTS = ("ikm", "unsur", "unit")
 
 
 def _shown_units(results: ResultsPublic, *, minimum: int) -> dict[str, IkmPublic]:
@@ -154,18 +160,18 @@ def trend_section(
                 category=of_year[-1].category,
             )
         )
-    _draw(section, ident=ident)
     return section
 
 
-def _draw(section: TrendSection, *, ident: str) -> None:
-    """Draw the section's three charts in its language."""
-    en = section.locale == "en"
-    labels = [r.label(locale=section.locale) for r in section.rounds]
-    shorts = [r.short(locale=section.locale) for r in section.rounds]
+def _draw(section: TrendSection, *, locale: str, ident: str) -> dict[str, Markup | None]:
+    """Draw the section's three charts in a language."""
+    en = locale == "en"
+    labels = [r.label(locale=locale) for r in section.rounds]
+    shorts = [r.short(locale=locale) for r in section.rounds]
     span = f"{shorts[0]} – {shorts[-1]}" if len(shorts) > 1 else shorts[0]
     ikm_values = [_value(r.ikm) for r in section.rounds]
-    section.ikm_chart = trend_lines(
+    charts: dict[str, Markup | None] = dict.fromkeys(CHARTS)
+    charts["ikm"] = trend_lines(
         labels,
         [Series("IKM", ikm_values)],
         title="IKM across rounds" if en else "IKM dari putaran ke putaran",
@@ -177,9 +183,9 @@ def _draw(section: TrendSection, *, ident: str) -> None:
             "putus-putus menandai batas mutu 65,00, 76,61 dan 88,31."
         ),
         ident=f"{ident}-ikm",
-        locale=section.locale,
+        locale=locale,
     )
-    section.unsur_chart = dot_strips(
+    charts["unsur"] = dot_strips(
         shorts,
         [
             Series(f"{u.code.upper()} {u.name_en if en else u.name}", [_value(v) for v in u.index])
@@ -194,10 +200,10 @@ def _draw(section: TrendSection, *, ident: str) -> None:
             f"({span}), yang lama terang, yang terbaru gelap; nilai terbaru tertulis di kanan."
         ),
         ident=f"{ident}-unsur",
-        locale=section.locale,
+        locale=locale,
     )
     if section.units:
-        section.unit_chart = trend_lines(
+        charts["unit"] = trend_lines(
             labels,
             [Series(u.unit, [_value(v) for v in u.ikm]) for u in section.units],
             title="IKM per unit across rounds" if en else "IKM per unit dari putaran ke putaran",
@@ -210,5 +216,6 @@ def _draw(section: TrendSection, *, ident: str) -> None:
                 "itu (garisnya terputus)."
             ),
             ident=f"{ident}-unit",
-            locale=section.locale,
+            locale=locale,
         )
+    return charts

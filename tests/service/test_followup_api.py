@@ -1,4 +1,4 @@
-"""The follow-up and trends API: plans on a closed round's weak unsur, role-checked, refused as problem+json."""
+"""The follow-up and trends API: plans on a weak unsur of a closed round, role-checked, refusals."""
 
 from __future__ import annotations
 

@@ -45,7 +45,7 @@ def test_ikm_and_each_unsur_across_rounds_and_years(db: str, two_rounds: tuple[i
     assert [(y.year, y.rounds, y.ikm) for y in t.years] == [(2026, [1], "94.44"), (2027, [2], "97.22")]
     u8 = next(u for u in t.unsur if u.code == "u8")
     assert (u8.nrr, u8.index) == (["2.00", "3.00"], ["50.00", "75.00"])
-    svg = _parse(t.ikm_chart)
+    svg = _parse(t.charts()["ikm"])
     # Well-formed, scalable, described for screen readers.
     assert svg.get("viewBox") == f"0 0 400 {svg.get('viewBox').split()[3]}" and svg.get("width") == "100%"
     assert svg.find(f"{SVG}title").text == "IKM dari putaran ke putaran"
@@ -63,7 +63,7 @@ def test_ikm_and_each_unsur_across_rounds_and_years(db: str, two_rounds: tuple[i
         "IKM, Putaran 1 2026: 94,44",
         "IKM, Putaran 2 2027: 97,22",
     ]
-    strips = _parse(t.unsur_chart)
+    strips = _parse(t.charts()["unsur"])
     labels = [x.text for x in strips.iter(f"{SVG}text") if x.get("class") == "label"]
     assert len(labels) == 9 and labels[7] == "U8 Penanganan Pengaduan, Saran dan Masukan"
     u8_dots = [c.get("data-value") for c in strips.iter(f"{SVG}circle") if c.get("data-value")][14:16]
@@ -79,7 +79,7 @@ def test_units_show_at_the_minimum_and_hide_below_it(db: str, two_rounds: tuple[
             ("Dinas Kesehatan", ["94.44", "97.22"]),
             ("Dinas Pendidikan", ["94.44", "97.22"]),
         ]
-        assert len(_parse(t.unit_chart).findall(f".//{SVG}polyline")) == 2
+        assert len(_parse(t.charts()["unit"]).findall(f".//{SVG}polyline")) == 2
         # The kind now asks for 6: Dinas Kesehatan's five are hidden in every round, no figure, no line.
         kind = get_kind(s, kind_id=get_policy(s, slug=SLUG).kind_id)
         kind.rules = {**kind.rules, "evaluation_min_group_size": 6}
@@ -87,7 +87,7 @@ def test_units_show_at_the_minimum_and_hide_below_it(db: str, two_rounds: tuple[
         s.flush()
         t = trend_section(s, policy_id=policy_id, locale="en")
         assert [(u.unit, u.ikm) for u in t.units] == [("Dinas Pendidikan", ["94.44", "97.22"])]
-        svg = _parse(t.unit_chart)
+        svg = _parse(t.charts()["unit"])
         assert "Dinas Kesehatan" not in etree.tostring(svg, encoding="unicode")
         assert "at least 6 respondents" in svg.find(f"{SVG}desc").text
 

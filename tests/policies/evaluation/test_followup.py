@@ -10,12 +10,13 @@ import pytest
 from policies.core.db import unit_of_work
 from policies.core.errors import Conflict, InvalidInput, PermissionDenied
 from policies.drafting.queries import revision_notes
+from policies.evaluation import measurements
 from policies.evaluation.followup import notes, plans
 from policies.evaluation.followup.progress import followup_section
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
 from tests.conftest import NOW
-from tests.policies.evaluation.conftest import SLUG
+from tests.policies.evaluation.conftest import SLUG, indicator
 from tests.policies.evaluation.followup_setup import BETTER_U8, WEAK_U8, closed_round, sheets
 from tests.policies.evaluation.test_rounds import OTHER_DRAFTER
 
@@ -192,3 +193,46 @@ def test_plans_become_revision_notes_citing_round_and_unsur_and_follow_their_ite
         ]
         assert note.detail == "Selesai 6 September 2026 (Sekretariat): Tim pengaduan dibentuk."
         assert note.detail_en.startswith("Done September 6, 2026")
+
+
+def test_an_indicator_below_target_takes_a_plan_and_the_next_round_compares_its_value(
+    db: str, round_one: int, staff: dict
+) -> None:
+    evaluator = staff["evaluator"]
+    with unit_of_work(db) as s:
+        jp = indicator(s, "jp_per_asn")  # target 20 JP per ASN a year, higher is better
+        measurements.record_measurement(
+            s, actor=evaluator, indicator_id=jp.id, value=14.5, round_id=round_one
+        )
+        survey = plans.get_round(s, round_id=round_one)
+        weak = {(w.subject, w.code): w for w in plans.weak_subjects(s, survey=survey)}
+        assert weak[("indicator", "jp_per_asn")].baseline == "14.5"
+        item = plans.create_item(
+            s,
+            actor=staff["drafter"],
+            round_id=round_one,
+            subject="indicator",
+            code="jp_per_asn",
+            action="Tambah pelatihan daring mandiri.",
+            owner_unit="Bidang Pengembangan Kompetensi",
+            due_on=DUE,
+            now=NOW + timedelta(days=11),
+        )
+        assert (item.label, item.category) == (jp.name, "")
+    round_two = closed_round(
+        db,
+        evaluator,
+        opens_at=NOW + timedelta(days=60),
+        sheets=sheets(BETTER_U8, units={"Dinas Kesehatan": 6}),
+    )
+    with unit_of_work(db) as s:
+        measurements.record_measurement(
+            s, actor=evaluator, indicator_id=indicator(s, "jp_per_asn").id, value=18.25, round_id=round_two
+        )
+        [outcome] = followup_section(s, round_id=round_two).outcomes
+        assert (outcome.done, outcome.now, outcome.delta, outcome.improved) == (
+            False,
+            "18.25",
+            Decimal("3.75"),
+            True,
+        )

@@ -9,6 +9,7 @@ import pytest
 
 from policies.core.db import unit_of_work
 from policies.core.errors import Conflict, InvalidInput, PermissionDenied
+from policies.drafting import revision
 from policies.drafting.queries import revision_notes
 from policies.evaluation import measurements
 from policies.evaluation.followup import notes, plans
@@ -180,6 +181,13 @@ def test_plans_become_revision_notes_citing_round_and_unsur_and_follow_their_ite
         assert (note.round_id, note.reason_code, note.source_id) == (round_one, "unsur:u8", item_id)
         assert "putaran survei 1" in note.summary and "U8 Penanganan Pengaduan" in note.summary
         assert "NRR 2.00, mutu D" in note.summary and "Status: direncanakan" in note.detail
+        [public] = [n for n in revision.notes_of(s, slug=SLUG) if n.source == "followup"]
+        assert public.link == {
+            "followup_item_id": item_id,
+            "round_id": round_one,
+            "round_number": 1,
+            "unsur_code": "u8",
+        }
     with unit_of_work(db) as s:
         plans.update_item(
             s,

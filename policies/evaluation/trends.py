@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from policies.core.i18n import JAKARTA
 from policies.evaluation import breakdowns, ikm
+from policies.evaluation.common import num
 from policies.evaluation.models import SurveyRound
 from policies.evaluation.queries.trends import closed_rounds
 from policies.evaluation.results import IkmPublic, ResultsPublic
@@ -219,3 +220,22 @@ def _draw(section: TrendSection, *, locale: str, ident: str) -> dict[str, Markup
             locale=locale,
         )
     return charts
+
+
+def trend_rows(section: TrendSection, *, locale: str = "id") -> tuple[list[str], list[list[str]]]:
+    """Return the trends as a header (a column per round) and text rows: IKM, each unsur's NRR, each unit.
+
+    A unit hidden in a round reads "< n" there (n the minimum group size), as every breakdown does.
+    """
+    en = locale == "en"
+    header = ["", *(r.short(locale=locale) for r in section.rounds)]
+    rows = [["IKM", *(num(r.ikm, locale=locale) if r.ikm else "—" for r in section.rounds)]]
+    for u in section.unsur:
+        name = f"{u.code.upper()} {u.name_en if en else u.name} (NRR)"
+        rows.append([name, *(num(v, locale=locale) if v is not None else "—" for v in u.nrr)])
+    hidden = f"< {section.min_group_size}"
+    for unit in section.units:
+        rows.append(
+            [f"IKM {unit.unit}", *(num(v, locale=locale) if v is not None else hidden for v in unit.ikm)]
+        )
+    return header, rows

@@ -12,8 +12,9 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
+from policies.core.i18n import format_date
 from policies.evaluation import queries as evaluation
-from policies.evaluation.common import get_round
+from policies.evaluation.common import get_round, num
 from policies.evaluation.followup import queries
 from policies.evaluation.followup.models import FollowUpItem, FollowUpStatus
 from policies.evaluation.followup.plans import WeakSubject, weak_subjects
@@ -121,3 +122,85 @@ def followup_section(session: Session, *, round_id: int) -> FollowUpSection:
             for item in queries.items_of_round(session, round_id=previous.id)  # type: ignore[arg-type]
         ]
     return section
+
+
+STATUS_WORDS = {"planned": ("Direncanakan", "Planned"), "in_progress": ("Sedang berjalan", "In progress")}
+
+
+def _status(item: FollowUpItem, *, locale: str) -> str:
+    en = locale == "en"
+    if item.status == FollowUpStatus.DONE.value:
+        done_on = format_date(item.done_on, locale=locale)
+        return f"{'Done' if en else 'Selesai'} {done_on}: {item.done_note}"
+    words = STATUS_WORDS[item.status]
+    return words[1] if en else words[0]
+
+
+def plan_rows(section: FollowUpSection, *, locale: str = "id") -> tuple[list[str], list[list[str]]]:
+    """Return the round's plans as a header and plain-text rows (for the .docx and spreadsheet exports)."""
+    en = locale == "en"
+    header = (
+        ["Unsur or indicator", "Round figure", "Action", "Owner unit", "Due", "Status"]
+        if en
+        else [
+            "Unsur atau indikator",
+            "Nilai putaran",
+            "Rencana tindak lanjut",
+            "Unit penanggung jawab",
+            "Tenggat",
+            "Status",
+        ]
+    )
+    rows = [
+        [
+            f"{item.code.upper()} {(item.label_en or item.label) if en else item.label}",
+            f"{num(item.baseline, locale=locale)}{f' ({item.category})' if item.category else ''}",
+            item.action,
+            item.owner_unit,
+            format_date(item.due_on, locale=locale),
+            _status(item, locale=locale),
+        ]
+        for row in section.weak
+        for item in row.items
+    ]
+    return header, rows
+
+
+def outcome_rows(section: FollowUpSection, *, locale: str = "id") -> tuple[list[str], list[list[str]]]:
+    """Return how the previous round's plans turned out as a header and plain-text rows (for the exports)."""
+    en = locale == "en"
+    before, now = section.previous_round_number, section.round_number
+    header = (
+        ["Unsur or indicator", "Action", "What was done", f"Round {before}", f"Round {now}", "Change"]
+        if en
+        else [
+            "Unsur atau indikator",
+            "Rencana",
+            "Yang telah dilakukan",
+            f"Putaran {before}",
+            f"Putaran {now}",
+            "Perubahan",
+        ]
+    )
+    rows = []
+    for o in section.outcomes:
+        change = "—"
+        if o.delta is not None:
+            sign = "+" if o.delta > 0 else ""
+            better = (
+                ("improved" if o.improved else "not improved")
+                if en
+                else ("membaik" if o.improved else "tidak membaik")
+            )
+            change = f"{sign}{num(o.delta, locale=locale)} ({better})"
+        rows.append(
+            [
+                f"{o.item.code.upper()} {(o.item.label_en or o.item.label) if en else o.item.label}",
+                o.item.action,
+                _status(o.item, locale=locale) if o.done else ("Not done" if en else "Belum selesai"),
+                num(o.item.baseline, locale=locale),
+                num(o.now, locale=locale) if o.now is not None else "—",
+                change,
+            ]
+        )
+    return header, rows

@@ -13,7 +13,7 @@ from policies.drafting import revision
 from policies.drafting.queries import revision_notes
 from policies.evaluation import measurements
 from policies.evaluation.followup import notes, plans
-from policies.evaluation.followup.progress import followup_section
+from policies.evaluation.followup.progress import followup_section, outcome_rows, plan_rows
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
 from tests.conftest import NOW
@@ -98,7 +98,20 @@ def test_a_weak_unsur_gets_a_plan_that_is_tracked_to_done(db: str, round_one: in
         )
         assert [w.weak.code for w in section.weak if w.weak.subject == "unsur"] == ["u8"]
         assert all(w.items == [] for w in section.weak)  # round 2's own plans are still to be written
+        header, rows = outcome_rows(section, locale="en")
+        assert header[3:] == ["Round 1", "Round 2", "Change"]
+        assert rows == [
+            [
+                "U8 Handling of complaints, suggestions and feedback",
+                "Buka kanal pengaduan daring dan jawab setiap pengaduan dalam 5 hari kerja.",
+                "Done September 26, 2026: Kanal pengaduan daring dibuka; 12 pengaduan dijawab.",
+                "2.00",
+                "3.00",
+                "+1.00 (improved)",
+            ]
+        ]
         first = followup_section(s, round_id=round_one)
+        assert plan_rows(first)[1][0][:2] == ["U8 Penanganan Pengaduan, Saran dan Masukan", "2,00 (D)"]
         assert first.outcomes == [] and first.previous_round_number is None
         assert [i.id for row in first.weak for i in row.items] == [item_id]
 

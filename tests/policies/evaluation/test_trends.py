@@ -9,7 +9,7 @@ from lxml import etree
 
 from policies.core.db import unit_of_work
 from policies.evaluation.trend_charts import Series, trend_lines, x_of, y_of
-from policies.evaluation.trends import trend_section
+from policies.evaluation.trends import TrendRound, TrendSection, UnitTrend, trend_rows, trend_section
 from policies.lifecycle.queries import get_kind, get_policy
 from tests.conftest import NOW
 from tests.policies.evaluation.conftest import SLUG
@@ -109,3 +109,30 @@ def test_a_missing_value_breaks_the_line_and_text_is_escaped() -> None:
     assert svg.find(f"{SVG}title").text == "<t>" and svg.find(f"{SVG}desc").text == "d & e"
     assert [t.text for t in svg.iter(f"{SVG}tspan")][:2] == ["P1", "2025"]
     assert any(t.text == "<Unit & Co>" for t in svg.iter(f"{SVG}tspan"))
+
+
+def test_the_exports_rows_hide_a_small_unit_as_every_breakdown_does(
+    db: str, two_rounds: tuple[int, int]
+) -> None:
+    with unit_of_work(db) as s:
+        policy = get_policy(s, slug=SLUG)
+        kind = get_kind(s, kind_id=policy.kind_id)
+        kind.rules = {**kind.rules, "evaluation_min_group_size": 6}
+        s.add(kind)
+        s.flush()
+        header, rows = trend_rows(trend_section(s, policy_id=policy.id), locale="id")
+    assert header == ["", "P1 2026", "P2 2027"]
+    assert rows[0] == ["IKM", "94,44", "97,22"]
+    assert rows[8] == ["U8 Penanganan Pengaduan, Saran dan Masukan (NRR)", "2,00", "3,00"]
+    assert rows[10:] == [
+        ["IKM Dinas Pendidikan", "94,44", "97,22"]
+    ]  # Dinas Kesehatan's 5 < 6: not even "< 6"
+
+
+def test_a_round_where_a_unit_is_hidden_reads_below_the_minimum() -> None:
+    section = TrendSection(policy_id=1, locale="en", min_group_size=5)
+    section.rounds = [TrendRound(1, 1, 2026, 1, 9, "80.00", "B"), TrendRound(2, 2, 2027, 1, 12, "81.50", "B")]
+    section.units = [UnitTrend("Dinas Sosial", [None, "82.25"], [None, "B"])]
+    header, rows = trend_rows(section, locale="en")
+    assert header == ["", "R1 2026", "R2 2027"]
+    assert rows[-1] == ["IKM Dinas Sosial", "< 5", "82.25"]

@@ -24,7 +24,8 @@ LOW, HIGH = 25.0, 100.0
 # Okabe–Ito colours: told apart by people with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255", "#44AA99")
 # The line chart's frame, in viewBox units.
-LEFT, RIGHT, TOP, PLOT_H = 44, 16, 14, 170
+# The right margin holds half of the last round's label and the mutu letters.
+LEFT, RIGHT, TOP, PLOT_H = 44, 40, 18, 170
 LEGEND_CHARS = 44
 LEGEND_LINE = 18
 # The dot strips: a label line above each strip, the strip itself, a gap.
@@ -74,6 +75,13 @@ def _scale(parts: list[str], *, right: float, locale: str, bands: bool) -> None:
                 f'<line x1="{LEFT}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" stroke="#999" '
                 f'stroke-dasharray="3 3"><title>{escape(num(b, locale=locale))}</title></line>'
             )
+        # Each band's mutu letter in the right margin, halfway between its boundaries.
+        edges = (LOW, *BOUNDARIES, HIGH)
+        for letter, low, high in zip("DCBA", edges, edges[1:], strict=False):
+            parts.append(
+                f'<text x="{TREND_WIDTH - 6}" y="{y_of((low + high) / 2) + 4:.1f}" text-anchor="end" '
+                f'fill="#777" class="mutu">{letter}</text>'
+            )
 
 
 def trend_lines(
@@ -88,7 +96,13 @@ def trend_lines(
 ) -> Markup:
     """Draw each series over the rounds on the 25–100 scale; a missing value breaks its line."""
     n = len(labels)
-    legend = [textwrap.wrap(s.name, width=LEGEND_CHARS, break_long_words=True) or [""] for s in series]
+    legend = [
+        textwrap.wrap(
+            _legend_text(s, several=len(series) > 1, locale=locale), width=LEGEND_CHARS, break_long_words=True
+        )
+        or [""]
+        for s in series
+    ]
     axis_bottom = TOP + PLOT_H
     legend_top = axis_bottom + 44
     height = legend_top + sum(len(lines) for lines in legend) * LEGEND_LINE + 6
@@ -123,6 +137,16 @@ def trend_lines(
                     f'<circle cx="{x_of(i, n):.1f}" cy="{y_of(v):.1f}" r="4.5" fill="{colour}" '
                     f'data-value="{v}"><title>{shown}</title></circle>'
                 )
+                # One line has room for its values above its points (a phone has no hover).
+                if len(series) == 1:
+                    # The first and last read inwards, clear of the axis labels; a white halo over lines.
+                    anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
+                    shift = {"start": -4, "end": 4, "middle": 0}[anchor]
+                    parts.append(
+                        f'<text x="{x_of(i, n) + shift:.1f}" y="{y_of(v) - 9:.1f}" text-anchor="{anchor}" '
+                        f'stroke="#fff" stroke-width="3" paint-order="stroke" class="value">'
+                        f"{escape(num(v, locale=locale))}</text>"
+                    )
         spans = "".join(
             f'<tspan x="{LEFT + 22}" y="{row + 13 + k * LEGEND_LINE:.1f}">{escape(line)}</tspan>'
             for k, line in enumerate(lines)
@@ -134,6 +158,12 @@ def trend_lines(
         row += len(lines) * LEGEND_LINE
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _legend_text(s: Series, *, several: bool, locale: str) -> str:
+    """Name a line in the legend; among several, with its latest value (the points carry none)."""
+    latest = next((v for v in reversed(s.values) if v is not None), None)
+    return f"{s.name}: {num(latest, locale=locale)}" if several and latest is not None else s.name
 
 
 def _colours(n: int) -> list[str]:

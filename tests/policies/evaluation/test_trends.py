@@ -63,6 +63,9 @@ def test_ikm_and_each_unsur_across_rounds_and_years(db: str, two_rounds: tuple[i
         "IKM, Putaran 1 2026: 94,44",
         "IKM, Putaran 2 2027: 97,22",
     ]
+    # One line: its values written above its points; the mutu letters in the margin.
+    assert [x.text for x in svg.iter(f"{SVG}text") if x.get("class") == "value"] == ["94,44", "97,22"]
+    assert [x.text for x in svg.iter(f"{SVG}text") if x.get("class") == "mutu"] == ["D", "C", "B", "A"]
     strips = _parse(t.charts()["unsur"])
     labels = [x.text for x in strips.iter(f"{SVG}text") if x.get("class") == "label"]
     assert len(labels) == 9 and labels[7] == "U8 Penanganan Pengaduan, Saran dan Masukan"
@@ -108,7 +111,8 @@ def test_a_missing_value_breaks_the_line_and_text_is_escaped() -> None:
     assert len(lines[0].get("points").split()) == 3
     assert svg.find(f"{SVG}title").text == "<t>" and svg.find(f"{SVG}desc").text == "d & e"
     assert [t.text for t in svg.iter(f"{SVG}tspan")][:2] == ["P1", "2025"]
-    assert any(t.text == "<Unit & Co>" for t in svg.iter(f"{SVG}tspan"))
+    # Among several lines the legend gives each its latest value.
+    assert [t.text for t in svg.iter(f"{SVG}tspan")][-2:] == ["<Unit & Co>: 80.00", "B: 62.00"]
 
 
 def test_the_exports_rows_hide_a_small_unit_as_every_breakdown_does(

@@ -141,6 +141,18 @@ def create_item(
         )
     action, owner_unit = ACTION_FIELD.clean(action), OWNER_FIELD.clean(owner_unit)
     _require_future(due_on, today=today_in_jakarta(now))
+    same = [
+        i
+        for i in queries.items_of_round(session, round_id=round_id)
+        if (i.subject, i.code) == (subject, code)
+    ]
+    if any(i.action.casefold() == action.casefold() for i in same):
+        # A form sent twice (a double click, a reload) would otherwise plan the same action twice.
+        raise Conflict(
+            f"Rencana ini sudah dicatat untuk {code.upper()} pada putaran {survey.number}.",
+            en=f"This action is already recorded for {code.upper()} in round {survey.number}.",
+            field="action",
+        )
     item = FollowUpItem(
         policy_id=policy.id,  # type: ignore[arg-type]
         round_id=round_id,

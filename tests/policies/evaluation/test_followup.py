@@ -160,6 +160,20 @@ def test_plans_are_refused_for_strong_unsur_past_dates_open_rounds_and_strangers
                 now=NOW + timedelta(days=11),
             )
         assert blank.value.field == "action"
+        plans.create_item(
+            s, actor=staff["drafter"], round_id=round_one, subject="unsur", code="u8", due_on=DUE, **fields
+        )
+        with pytest.raises(Conflict) as twice:
+            plans.create_item(
+                s,
+                actor=staff["drafter"],
+                round_id=round_one,
+                subject="unsur",
+                code="u8",
+                due_on=DUE,
+                **fields,
+            )
+        assert "sudah dicatat" in twice.value.detail
 
 
 def test_plans_become_revision_notes_citing_round_and_unsur_and_follow_their_item(

@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 import policies.accounts.models
 import policies.consultation.models
 import policies.drafting.models
+import policies.evaluation.followup.models
 import policies.evaluation.models
 import policies.lifecycle.models
 import policies.outbox.models
@@ -18,6 +19,7 @@ from policies.accounts import verification as account_verification
 from policies.consultation import reminders as consultation_reminders
 from policies.evaluation import reminders as evaluation_reminders
 from policies.evaluation import staff_reminders as evaluation_staff_reminders
+from policies.evaluation.followup import reminders as followup_reminders
 from policies.lifecycle import reminders as lifecycle_reminders
 from policies.outbox import hooks as outbox_hooks
 from policies.rollout import reminders as rollout_reminders
@@ -30,6 +32,7 @@ def register_outbox_hooks() -> None:
     """Register every concept's reminder hooks with the outbox (again is harmless)."""
     evaluation_reminders.register()
     evaluation_staff_reminders.register()
+    followup_reminders.register()
     consultation_reminders.register()
     workshop_reminders.register()
     lifecycle_reminders.register()

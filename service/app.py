@@ -21,6 +21,7 @@ from service.api.consultation import changes as changes_api
 from service.api.consultation import comments as comments_api
 from service.api.consultation import exports as comment_exports_api
 from service.api.consultation import windows as consultation_api
+from service.api.evaluation import followup as followup_api
 from service.api.evaluation import indicators as indicators_api
 from service.api.evaluation import surveys as evaluation_api
 from service.api.outbox import inbox as inbox_api
@@ -43,6 +44,7 @@ API_MODULES = (
     rollout_api,
     evaluation_api,
     indicators_api,
+    followup_api,
     inbox_api,
     outbox_api,
     anchors_api,

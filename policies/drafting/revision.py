@@ -179,8 +179,8 @@ class RevisionNotePublic(BaseModel):
     """A point the revision must consider, with its source and what it links to.
 
     `link` holds `comment_id`, `workshop_outcome_id`, `indicator_id`/`indicator_code`, nothing for
-    the drafter's own note, or for a recommendation reason `recommendation_id`, `round_id`,
-    `round_number` and `indicator_code` or `unsur_code`.
+    the drafter's own note, or for a recommendation reason (`followup_item_id` for a follow-up item)
+    `recommendation_id`, `round_id`, `round_number` and `indicator_code` or `unsur_code`.
     """
 
     id: int
@@ -206,7 +206,8 @@ def _link(note: RevisionNote, rounds: dict[int, int], indicators: dict[int, str]
         return {}
     kind, _, code = note.reason_code.partition(":")
     link: dict[str, Any] = {
-        "recommendation_id": note.source_id,
+        # A follow-up item's note links the item; a recommendation's, the recommendation.
+        "followup_item_id" if note.source == "followup" else "recommendation_id": note.source_id,
         "round_id": note.round_id,
         "round_number": rounds.get(note.round_id) if note.round_id is not None else None,
     }

@@ -30,6 +30,7 @@ from sqlmodel import Session
 
 from policies.consultation.windows import close_open_windows
 from policies.drafting import revision
+from policies.evaluation.followup import notes as followup_notes
 from policies.lifecycle import entry_work as work
 from policies.lifecycle import gates as g
 from policies.lifecycle.gates import Gate
@@ -170,6 +171,7 @@ SPEC: dict[Stage, StageSpec] = {
             Step("start-revision-draft", revision.start_revision_draft, lapses=True),
             Step("attach-revision-notes", revision.attach_revision_notes, lapses=True),
             Step("attach-recommendation-notes", work.attach_recommendation_notes, lapses=True),
+            Step("attach-followup-notes", followup_notes.attach_followup_notes, lapses=True),
             Step("notify-revision-started", work.notify_revision_started, lapses=True),
         ),
     ),

@@ -17,6 +17,7 @@ from policies.accounts import audience
 from policies.consultation.models import ConsultationWindow
 from policies.consultation.queries import undisposed_comments, windows_due_to_close, windows_without_report
 from policies.evaluation import rounds
+from policies.evaluation.followup.reminders import queue_followup_reminders
 from policies.lifecycle.models import Policy, Stage
 from policies.outbox.delivery import deliver_inbox
 from policies.outbox.models import Channel
@@ -48,6 +49,7 @@ class SweepReport:
     rounds_opened: int = 0
     rounds_closed: int = 0
     respondent_reminders: int = 0
+    followup_reminders: int = 0
     inbox_delivered: int = 0
 
     def lines(self) -> list[str]:
@@ -58,6 +60,7 @@ class SweepReport:
             f"Eskalasi baru: {self.escalations}",
             f"Putaran survei dibuka: {self.rounds_opened}, ditutup: {self.rounds_closed}",
             f"Pengingat responden baru: {self.respondent_reminders}",
+            f"Pengingat rencana tindak lanjut baru: {self.followup_reminders}",
             f"Pesan kotak masuk terkirim: {self.inbox_delivered}",
         ]
 
@@ -173,6 +176,10 @@ def _step_respondent_reminders(session: Session, now: datetime, _days: int) -> S
     return StepResult(f"Pengingat responden baru: {rounds.queue_respondent_reminders(session, now=now)}")
 
 
+def _step_followup_reminders(session: Session, now: datetime, _days: int) -> StepResult:
+    return StepResult(f"Pengingat rencana tindak lanjut baru: {queue_followup_reminders(session, now=now)}")
+
+
 def _step_inbox(session: Session, now: datetime, _days: int) -> StepResult:
     return StepResult(f"Pesan kotak masuk terkirim: {deliver_inbox(session, now=now)}")
 
@@ -184,6 +191,7 @@ SWEEP_STEPS: tuple[SweepStep, ...] = (
     SweepStep("close-survey-rounds", _step_close_rounds),
     SweepStep("open-survey-rounds", _step_open_rounds),
     SweepStep("queue-respondent-reminders", _step_respondent_reminders),
+    SweepStep("queue-followup-reminders", _step_followup_reminders),
     SweepStep("deliver-inbox", _step_inbox),
 )
 
@@ -196,5 +204,6 @@ def run_sweeps(session: Session, *, now: datetime, escalation_days: int) -> Swee
     report.rounds_closed = len(rounds.close_due_rounds(session, now=now))
     report.rounds_opened = len(rounds.open_due_rounds(session, now=now))
     report.respondent_reminders = rounds.queue_respondent_reminders(session, now=now)
+    report.followup_reminders = queue_followup_reminders(session, now=now)
     report.inbox_delivered = deliver_inbox(session, now=now)
     return report

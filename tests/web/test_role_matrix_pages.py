@@ -58,6 +58,8 @@ FORMS: dict[str, dict[str, str]] = {
     "/policies/{slug}/evaluation/rounds/population": {"round_id": "1"},
     "/policies/{slug}/evaluation/rounds/close": {"round_id": "1", "confirm": "1"},
     "/policies/{slug}/evaluation/recommendations": {"round_id": "1", "text": "Perluas pelatihan."},
+    "/policies/{slug}/evaluation/followup": {"round_id": "1", "subject": "unsur", "code": "u8"},
+    "/policies/{slug}/evaluation/followup/update": {"item_id": "1", "status": "done"},
     "/policies/{slug}/evaluation/indicators": {
         "code": "uji",
         "name": "Uji",
@@ -107,6 +109,8 @@ EVALUATION_FORMS = {
     "/policies/{slug}/evaluation/indicators",
     "/policies/{slug}/evaluation/measurements",
     "/policies/{slug}/evaluation/measurements/import",
+    "/policies/{slug}/evaluation/followup",
+    "/policies/{slug}/evaluation/followup/update",
 }
 ALLOWED: dict[str, set[str]] = {
     "stakeholder": {

@@ -20,7 +20,9 @@ from policies.core.i18n import format_number
 from policies.core.secret_key import ensure_secret_key
 from policies.evaluation import population, queries, recommend, rounds, views
 from policies.evaluation.common import require_evaluator
+from policies.evaluation.followup.progress import followup_section
 from policies.evaluation.models import SurveyRound
+from policies.evaluation.trends import trend_section
 from policies.lifecycle.models import Policy, Stage
 from policies.lifecycle.queries import get_policy
 from service.api.evaluation.indicators import RecommendationIn
@@ -104,6 +106,9 @@ def _context(session: Session, *, policy: Policy, actor: Actor, tz: str) -> dict
         "reminders_sent": queries.reminders_sent_total(session, round_id=current.id) if current else 0,  # type: ignore[arg-type]
         "can_open": policy.stage == Stage.EVALUATION and current is None,
         "may_recommend": actor.role in (Role.EVALUATOR, Role.ADMIN),
+        # Each closed round's follow-up plans (a form per weak unsur) and the trends across rounds.
+        "followups": {r.id: followup_section(session, round_id=r.id) for r in closed},  # type: ignore[arg-type]
+        "trends": trend_section(session, policy_id=policy.id),  # type: ignore[arg-type]
         "defaults": {
             "closes_at": closes.date().isoformat(),
             "days": (closes.date() - now.astimezone(ZoneInfo(tz)).date()).days,

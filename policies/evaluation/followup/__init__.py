@@ -1,0 +1,1 @@
+"""Follow-up plans (*rencana tindak lanjut*) for a closed round's weak unsur and missed indicators."""

@@ -1,0 +1,273 @@
+"""Follow-up plans through two rounds: a weak unsur gets a plan, done, and the next round shows its rise."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from policies.core.db import unit_of_work
+from policies.core.errors import Conflict, InvalidInput, PermissionDenied
+from policies.drafting import revision
+from policies.drafting.queries import revision_notes
+from policies.evaluation import measurements
+from policies.evaluation.followup import notes, plans
+from policies.evaluation.followup.progress import followup_section, outcome_rows, plan_rows
+from policies.lifecycle.models import Stage
+from policies.lifecycle.queries import get_policy
+from tests.conftest import NOW
+from tests.policies.evaluation.conftest import SLUG, indicator
+from tests.policies.evaluation.followup_setup import BETTER_U8, WEAK_U8, closed_round, sheets
+from tests.policies.evaluation.test_rounds import OTHER_DRAFTER
+
+DUE = date(2026, 10, 1)
+
+
+@pytest.fixture
+def round_one(db: str, in_evaluation: str, staff: dict) -> int:
+    return closed_round(
+        db, staff["evaluator"], opens_at=NOW, sheets=sheets(WEAK_U8, units={"Dinas Kesehatan": 6})
+    )
+
+
+def test_a_weak_unsur_gets_a_plan_that_is_tracked_to_done(db: str, round_one: int, staff: dict) -> None:
+    drafter = staff["drafter"]
+    with unit_of_work(db) as s:
+        weak = {
+            (w.subject, w.code): w
+            for w in plans.weak_subjects(s, survey=plans.get_round(s, round_id=round_one))
+        }
+        assert weak[("unsur", "u8")].baseline == "2.00" and weak[("unsur", "u8")].category == "D"
+        assert ("unsur", "u1") not in weak  # 4,00 is mutu A
+        item = plans.create_item(
+            s,
+            actor=drafter,
+            round_id=round_one,
+            subject="unsur",
+            code="u8",
+            action="Buka kanal pengaduan daring dan jawab setiap pengaduan dalam 5 hari kerja.",
+            owner_unit="Bidang Pengembangan Kompetensi",
+            due_on=DUE,
+            now=NOW + timedelta(days=11),
+        )
+        assert (item.status, item.baseline, item.category, item.label) == (
+            "planned",
+            "2.00",
+            "D",
+            "Penanganan Pengaduan, Saran dan Masukan",
+        )
+        item_id = item.id
+    with unit_of_work(db) as s:
+        item = plans.update_item(
+            s, actor=drafter, item_id=item_id, changes={"status": "in_progress"}, now=NOW
+        )
+        assert item.status == "in_progress"
+        with pytest.raises(InvalidInput) as missing:
+            plans.update_item(s, actor=drafter, item_id=item_id, changes={"status": "done"}, now=NOW)
+        assert missing.value.field == "done_note"
+    with unit_of_work(db) as s:
+        item = plans.update_item(
+            s,
+            actor=drafter,
+            item_id=item_id,
+            changes={"status": "done", "done_note": "Kanal pengaduan daring dibuka; 12 pengaduan dijawab."},
+            now=NOW + timedelta(days=40),
+        )
+        assert (item.status, item.done_on) == ("done", (NOW + timedelta(days=40)).date())
+        with pytest.raises(Conflict):
+            plans.update_item(s, actor=drafter, item_id=item_id, changes={"status": "in_progress"}, now=NOW)
+
+    # Round 2, a year on: u8 rose from 2,00 to 3,00 (still C, so weak again, but better).
+    round_two = closed_round(
+        db,
+        staff["evaluator"],
+        opens_at=NOW + timedelta(days=60),
+        sheets=sheets(BETTER_U8, units={"Dinas Kesehatan": 6}),
+    )
+    with unit_of_work(db) as s:
+        section = followup_section(s, round_id=round_two)
+        assert section.previous_round_number == 1
+        [outcome] = section.outcomes
+        assert outcome.item.id == item_id and outcome.done
+        assert (outcome.now, outcome.delta, outcome.improved, outcome.category_now) == (
+            "3.00",
+            Decimal("1.00"),
+            True,
+            "C",
+        )
+        assert [w.weak.code for w in section.weak if w.weak.subject == "unsur"] == ["u8"]
+        assert all(w.items == [] for w in section.weak)  # round 2's own plans are still to be written
+        header, rows = outcome_rows(section, locale="en")
+        assert header[3:] == ["Round 1", "Round 2", "Change"]
+        assert rows == [
+            [
+                "U8 Handling of complaints, suggestions and feedback",
+                "Buka kanal pengaduan daring dan jawab setiap pengaduan dalam 5 hari kerja.",
+                "Done September 26, 2026: Kanal pengaduan daring dibuka; 12 pengaduan dijawab.",
+                "2.00",
+                "3.00",
+                "+1.00 (improved)",
+            ]
+        ]
+        first = followup_section(s, round_id=round_one)
+        assert plan_rows(first)[1][0][:2] == ["U8 Penanganan Pengaduan, Saran dan Masukan", "2,00 (D)"]
+        assert first.outcomes == [] and first.previous_round_number is None
+        assert [i.id for row in first.weak for i in row.items] == [item_id]
+
+
+def test_plans_are_refused_for_strong_unsur_past_dates_open_rounds_and_strangers(
+    db: str, round_one: int, staff: dict
+) -> None:
+    fields = {"action": "Perbaiki.", "owner_unit": "BKPSDM", "now": NOW + timedelta(days=11)}
+    with unit_of_work(db) as s:
+        with pytest.raises(InvalidInput) as strong:
+            plans.create_item(
+                s,
+                actor=staff["drafter"],
+                round_id=round_one,
+                subject="unsur",
+                code="u1",
+                due_on=DUE,
+                **fields,
+            )
+        assert strong.value.field == "code" and "C atau D" in strong.value.detail
+        with pytest.raises(InvalidInput) as past:
+            plans.create_item(
+                s,
+                actor=staff["drafter"],
+                round_id=round_one,
+                subject="unsur",
+                code="u8",
+                due_on=date(2026, 8, 27),
+                **fields,
+            )
+        assert past.value.field == "due_on" and "has passed" in past.value.detail_en
+        with pytest.raises(PermissionDenied):
+            plans.create_item(
+                s, actor=OTHER_DRAFTER, round_id=round_one, subject="unsur", code="u8", due_on=DUE, **fields
+            )
+        with pytest.raises(InvalidInput) as blank:
+            plans.create_item(
+                s,
+                actor=staff["drafter"],
+                round_id=round_one,
+                subject="unsur",
+                code="u8",
+                due_on=DUE,
+                action=" ",
+                owner_unit="BKPSDM",
+                now=NOW + timedelta(days=11),
+            )
+        assert blank.value.field == "action"
+        plans.create_item(
+            s, actor=staff["drafter"], round_id=round_one, subject="unsur", code="u8", due_on=DUE, **fields
+        )
+        with pytest.raises(Conflict) as twice:
+            plans.create_item(
+                s,
+                actor=staff["drafter"],
+                round_id=round_one,
+                subject="unsur",
+                code="u8",
+                due_on=DUE,
+                **fields,
+            )
+        assert "sudah dicatat" in twice.value.detail
+
+
+def test_plans_become_revision_notes_citing_round_and_unsur_and_follow_their_item(
+    db: str, round_one: int, staff: dict
+) -> None:
+    with unit_of_work(db) as s:
+        item = plans.create_item(
+            s,
+            actor=staff["drafter"],
+            round_id=round_one,
+            subject="unsur",
+            code="u8",
+            action="Bentuk tim pengaduan.",
+            owner_unit="Sekretariat",
+            due_on=DUE,
+            now=NOW + timedelta(days=11),
+        )
+        item_id = item.id
+        policy = get_policy(s, slug=SLUG)
+        assert notes.attach_followup_notes(s, slug=SLUG).endswith(": 0 baru.")  # not in revision yet
+        # The policy enters revision: a new cycle whose draft the notes inform.
+        policy.stage, policy.cycle = Stage.REVISION, policy.cycle + 1
+        s.add(policy)
+        s.flush()
+        assert (
+            notes.attach_followup_notes(s, slug=SLUG) == "Catatan revisi dari rencana tindak lanjut: 1 baru."
+        )
+        assert notes.attach_followup_notes(s, slug=SLUG).endswith(": 0 baru.")  # once
+        [note] = [
+            n for n in revision_notes(s, policy_id=policy.id, cycle=policy.cycle) if n.source == "followup"
+        ]
+        assert (note.round_id, note.reason_code, note.source_id) == (round_one, "unsur:u8", item_id)
+        assert "putaran survei 1" in note.summary and "U8 Penanganan Pengaduan" in note.summary
+        assert "NRR 2.00, mutu D" in note.summary and "Status: direncanakan" in note.detail
+        [public] = [n for n in revision.notes_of(s, slug=SLUG) if n.source == "followup"]
+        assert public.link == {
+            "followup_item_id": item_id,
+            "round_id": round_one,
+            "round_number": 1,
+            "unsur_code": "u8",
+        }
+    with unit_of_work(db) as s:
+        plans.update_item(
+            s,
+            actor=staff["drafter"],
+            item_id=item_id,
+            changes={"status": "done", "done_note": "Tim pengaduan dibentuk."},
+            now=NOW + timedelta(days=20),
+        )
+        [note] = [
+            n for n in revision_notes(s, policy_id=get_policy(s, slug=SLUG).id) if n.source == "followup"
+        ]
+        assert note.detail == "Selesai 6 September 2026 (Sekretariat): Tim pengaduan dibentuk."
+        assert note.detail_en.startswith("Done September 6, 2026")
+
+
+def test_an_indicator_below_target_takes_a_plan_and_the_next_round_compares_its_value(
+    db: str, round_one: int, staff: dict
+) -> None:
+    evaluator = staff["evaluator"]
+    with unit_of_work(db) as s:
+        jp = indicator(s, "jp_per_asn")  # target 20 JP per ASN a year, higher is better
+        measurements.record_measurement(
+            s, actor=evaluator, indicator_id=jp.id, value=14.5, round_id=round_one
+        )
+        survey = plans.get_round(s, round_id=round_one)
+        weak = {(w.subject, w.code): w for w in plans.weak_subjects(s, survey=survey)}
+        assert weak[("indicator", "jp_per_asn")].baseline == "14.5"
+        item = plans.create_item(
+            s,
+            actor=staff["drafter"],
+            round_id=round_one,
+            subject="indicator",
+            code="jp_per_asn",
+            action="Tambah pelatihan daring mandiri.",
+            owner_unit="Bidang Pengembangan Kompetensi",
+            due_on=DUE,
+            now=NOW + timedelta(days=11),
+        )
+        assert (item.label, item.category) == (jp.name, "")
+    round_two = closed_round(
+        db,
+        evaluator,
+        opens_at=NOW + timedelta(days=60),
+        sheets=sheets(BETTER_U8, units={"Dinas Kesehatan": 6}),
+    )
+    with unit_of_work(db) as s:
+        measurements.record_measurement(
+            s, actor=evaluator, indicator_id=indicator(s, "jp_per_asn").id, value=18.25, round_id=round_two
+        )
+        [outcome] = followup_section(s, round_id=round_two).outcomes
+        assert (outcome.done, outcome.now, outcome.delta, outcome.improved) == (
+            False,
+            "18.25",
+            Decimal("3.75"),
+            True,
+        )

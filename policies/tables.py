@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import policies.accounts.models
 import policies.consultation.models
+import policies.digest.models
 import policies.drafting.models
 import policies.evaluation.models
 import policies.lifecycle.models
@@ -16,6 +17,7 @@ import policies.rollout.models
 import policies.workshops.models  # noqa: F401  (imported for their tables)
 from policies.accounts import verification as account_verification
 from policies.consultation import reminders as consultation_reminders
+from policies.digest import reminders as digest_reminders
 from policies.evaluation import reminders as evaluation_reminders
 from policies.evaluation import staff_reminders as evaluation_staff_reminders
 from policies.lifecycle import reminders as lifecycle_reminders
@@ -34,6 +36,7 @@ def register_outbox_hooks() -> None:
     workshop_reminders.register()
     lifecycle_reminders.register()
     rollout_reminders.register()
+    digest_reminders.register()
     account_verification.register()
     outbox_hooks.mark_complete()
 

@@ -26,6 +26,10 @@ DIGEST = "digest"
 DIGEST_CADENCES = (Cadence.DAILY, Cadence.WEEKLY)
 
 
+class _TakenMeanwhile(Exception):
+    """Another sweep digested some of these events first."""
+
+
 def period_start(*, cadence: Cadence, now: datetime, tz: str = "Asia/Jakarta") -> datetime:
     """Return when the current day (daily) or week from Monday (weekly) began in the local zone."""
     local = now.astimezone(ZoneInfo(tz)).date()
@@ -46,22 +50,32 @@ def send_digests(session: Session, *, now: datetime, tz: str = "Asia/Jakarta") -
             if account is None or not account.active:
                 continue  # a closed account's events stay undigested: nobody to tell
             key = f"digest:{cadence.value}:{start.date().isoformat()}:{events[-1].id}"
-            notify(
-                session,
-                key=key,
-                template=DIGEST,
-                recipients=[Recipient.of(account)],
-                due_at=now,
-                context={
-                    "cadence": cadence.value,
-                    "count": len(events),
-                    "events": [{**e.context, "occurred_at": e.occurred_at.isoformat()} for e in events],
-                },
-                channels=(Channel.EMAIL, Channel.INBOX),
-            )
-            queries.mark_digested(
-                session, event_ids=[e.id for e in events if e.id is not None], digest_key=key, now=now
-            )
+            try:
+                with session.begin_nested():
+                    # Claimed first: a sweep running at once that took any of them wins, and this
+                    # account's digest is rolled back to its savepoint and left to the next pass.
+                    claimed = queries.mark_digested(
+                        session, event_ids=[e.id for e in events if e.id is not None], digest_key=key, now=now
+                    )
+                    if claimed != len(events):
+                        raise _TakenMeanwhile
+                    notify(
+                        session,
+                        key=key,
+                        template=DIGEST,
+                        recipients=[Recipient.of(account)],
+                        due_at=now,
+                        context={
+                            "cadence": cadence.value,
+                            "count": len(events),
+                            "events": [
+                                {**e.context, "occurred_at": e.occurred_at.isoformat()} for e in events
+                            ],
+                        },
+                        channels=(Channel.EMAIL, Channel.INBOX),
+                    )
+            except _TakenMeanwhile:
+                continue
             written += 1
     session.flush()
     return written

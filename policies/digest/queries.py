@@ -114,7 +114,7 @@ def mark_digested(session: Session, *, event_ids: Sequence[int], digest_key: str
         sa.update(DigestEvent)
         .where(col(DigestEvent.id).in_(list(event_ids)), col(DigestEvent.digested_at).is_(None))
         .values(digested_at=now, digest_key=digest_key)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session="fetch")  # the sweep's loaded events read the new state
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 

@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from policies.accounts.access import Actor
+from policies.accounts.access import Actor, require_actor
 from policies.accounts.models import Account
 from policies.accounts.queries import active_accounts
 from policies.core.db import utcnow
@@ -179,6 +179,13 @@ def request_reacknowledgements(session: Session, *, slug: str, now: datetime) ->
     return new
 
 
+def ask_again(session: Session, *, actor: Actor, slug: str, now: datetime | None = None) -> int:
+    """Ask again the readers a change since their version applies to (the owner, after an amendment)."""
+    owned_policy(session, actor=actor, slug=slug)
+    _adopted(session, policy=get_policy(session, slug=slug))
+    return request_reacknowledgements(session, slug=slug, now=now or utcnow())
+
+
 @dataclass(frozen=True)
 class WhatToRead:
     """What a reader must read of the adopted text: all of it, only some changes, or nothing."""
@@ -195,8 +202,14 @@ class WhatToRead:
         return not (self.everything or self.done or self.changes)
 
 
-def what_to_read(session: Session, *, account: Account, slug: str) -> WhatToRead:
+def what_to_read(session: Session, *, actor: Actor | None, slug: str) -> WhatToRead:
     """Tell a reader what to read: the whole adopted text, only the changes for their unit, or nothing."""
+    reader = require_actor(actor)
+    account = session.get(Account, reader.id) if reader.id is not None else None
+    if account is None:
+        raise InvalidInput(
+            "Konfirmasi baca memerlukan akun.", en="An acknowledgement needs an account.", field="account"
+        )
     policy = get_policy(session, slug=slug)
     adoption = _adopted(session, policy=policy)
     current = session.get(DraftVersion, adoption.version_id)

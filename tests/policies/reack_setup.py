@@ -84,9 +84,11 @@ def readers(db: str) -> dict[str, Account]:
     return made
 
 
-def adopt_twice(db: str, *, drafter: Actor = DRAFTER, scoped: bool = True) -> Adopted:
+def adopt_twice(
+    db: str, *, drafter: Actor = DRAFTER, scoped: bool = True, people: dict[str, Account] | None = None
+) -> Adopted:
     """Adopt version 1, let every reader acknowledge it, map elements to units, adopt version 2."""
-    people = readers(db)
+    people = people if people is not None else readers(db)
     start = utcnow() - timedelta(days=2)
     with unit_of_work(db) as s:
         v1 = drafts.create_version(s, actor=drafter, slug=SLUG, body=V1, change_note="Versi uji.")

@@ -42,12 +42,12 @@ def test_only_the_unit_a_change_applies_to_is_asked_and_shown_only_that_change(
         assert {r.recipient_account_id for r in requests} == {made.readers[SCHOOLS].id}
         assert {r.channel for r in requests} == {Channel.EMAIL, Channel.INBOX}
 
-        schools = resocialization.what_to_read(s, account=made.readers[SCHOOLS], slug=SLUG)
+        schools = resocialization.what_to_read(s, actor=actor_of(made.readers[SCHOOLS]), slug=SLUG)
         assert (schools.version_number, schools.read_version_number) == (made.v2.number, made.v1.number)
         # Pasal 3 changed too, but applies to no unit in particular: only the scoped change is shown.
         assert [(c.kind, c.new_label) for c in schools.changes] == [("changed", "Pasal 1 ayat (1)")]
         assert "24 JP" in (schools.changes[0].new_text or "") and not schools.carried
-        health = resocialization.what_to_read(s, account=made.readers[HEALTH], slug=SLUG)
+        health = resocialization.what_to_read(s, actor=actor_of(made.readers[HEALTH]), slug=SLUG)
         assert health.changes == [] and health.carried  # Pasal 2 did not change
 
         # Acknowledging the new version pins it, and the request is no longer worth showing.
@@ -56,7 +56,7 @@ def test_only_the_unit_a_change_applies_to_is_asked_and_shown_only_that_change(
         assert ack.content_hash == hashlib.sha256(made.v2.body.encode()).hexdigest()
         inbox = next(r for r in requests if r.channel == Channel.INBOX)
         assert hooks.why_obsolete(s, reminder=inbox, now=now()) != ""
-        assert resocialization.what_to_read(s, account=made.readers[SCHOOLS], slug=SLUG).done
+        assert resocialization.what_to_read(s, actor=actor_of(made.readers[SCHOOLS]), slug=SLUG).done
 
 
 def test_a_change_under_a_scoped_ancestor_applies_to_its_unit(db: str, catalog: None) -> None:
@@ -64,9 +64,9 @@ def test_a_change_under_a_scoped_ancestor_applies_to_its_unit(db: str, catalog: 
     with unit_of_work(db) as s:
         # Pasal 1 as a whole applies to the health office: its ayat (1) changed, so they read it.
         resocialization.add_scope(s, actor=DRAFTER, slug=SLUG, element_key=made.keys["Pasal 1"], unit=HEALTH)
-        health = resocialization.what_to_read(s, account=made.readers[HEALTH], slug=SLUG)
+        health = resocialization.what_to_read(s, actor=actor_of(made.readers[HEALTH]), slug=SLUG)
         assert [c.new_label for c in health.changes] == ["Pasal 1 ayat (1)"]
-        assert resocialization.what_to_read(s, account=made.readers[SCHOOLS], slug=SLUG).carried
+        assert resocialization.what_to_read(s, actor=actor_of(made.readers[SCHOOLS]), slug=SLUG).carried
 
 
 def test_reach_per_unit_and_per_version(db: str, catalog: None) -> None:

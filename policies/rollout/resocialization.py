@@ -25,7 +25,7 @@ from policies.core.db import utcnow
 from policies.core.errors import InvalidInput, NotFound
 from policies.core.fields import clean_text
 from policies.drafting.diff import ElementChange, diff_elements
-from policies.drafting.models import DraftVersion
+from policies.drafting.models import DraftVersion, TextElement
 from policies.drafting.queries import latest_version
 from policies.drafting.queries.elements import element_by_key, elements_of
 from policies.lifecycle.models import Policy
@@ -53,6 +53,19 @@ def _adopted(session: Session, *, policy: Policy) -> Adoption:
     return adoption
 
 
+def _mapped_version_id(session: Session, *, policy: Policy) -> int | None:
+    adoption = queries.latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
+    latest = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
+    # The adopted text, else the working draft: keys are kept across versions, so either names it.
+    return adoption.version_id if adoption is not None else (latest.id if latest is not None else None)
+
+
+def mappable_elements(session: Session, *, policy: Policy) -> list[TextElement]:
+    """Return the elements a scope may name: those of the adopted text, else of the latest draft."""
+    version_id = _mapped_version_id(session, policy=policy)
+    return elements_of(session=session, version_id=version_id) if version_id is not None else []
+
+
 def add_scope(
     session: Session, *, actor: Actor, slug: str, element_key: str, unit: str, now: datetime | None = None
 ) -> ElementScope:
@@ -61,10 +74,7 @@ def add_scope(
     unit = clean_text(unit, field="unit", label="Unit kerja", label_en="The work unit", max_chars=200)
     if not unit:
         raise InvalidInput("Unit kerja wajib diisi.", en="The work unit is required.", field="unit")
-    adoption = queries.latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
-    latest = latest_version(session, policy_id=policy.id)  # type: ignore[arg-type]
-    # The adopted text, else the working draft: keys are kept across versions, so either names it.
-    version_id = adoption.version_id if adoption is not None else (latest.id if latest is not None else None)
+    version_id = _mapped_version_id(session, policy=policy)
     if version_id is None or element_by_key(session=session, version_id=version_id, key=element_key) is None:
         raise InvalidInput(
             f"Unsur '{element_key}' tidak ada dalam teks kebijakan ini.",

@@ -63,6 +63,23 @@ def _adopt(s: Session, *, version: DraftVersion, cycle: int) -> None:
     s.flush()
 
 
+def readers_named(db: str, *, email: str, unit: str) -> Account:
+    """Make one more ASN reader, in a unit."""
+    account = Account(
+        email=email,
+        name="ASN Baru",
+        role=Role.STAKEHOLDER,
+        group="asn",
+        unit=unit,
+        password_hash="x",
+        email_verified_at=utcnow(),
+    )
+    with unit_of_work(db) as s:
+        s.add(account)
+        s.flush()
+    return account
+
+
 def readers(db: str) -> dict[str, Account]:
     """Make one ASN reader in each unit."""
     made = {

@@ -9,6 +9,7 @@ from sqlmodel import select
 from policies.accounts.actions import actor_of
 from policies.core.db import unit_of_work
 from policies.core.errors import InvalidInput
+from policies.lifecycle import entry_work
 from policies.lifecycle.queries import get_policy
 from policies.outbox import hooks
 from policies.outbox.models import Channel, Reminder
@@ -18,7 +19,7 @@ from policies.rollout.models import Acknowledgement
 from policies.rollout.reach import UnitReach, VersionReach, reach_by_unit, reach_by_version
 from tests.conftest import DRAFTER
 from tests.lifecycle_walk import SLUG
-from tests.policies.reack_setup import FINANCE, HEALTH, SCHOOLS, V1, adopt_twice, now
+from tests.policies.reack_setup import FINANCE, HEALTH, SCHOOLS, V1, adopt_twice, now, readers_named
 
 
 def test_an_acknowledgement_records_the_version_and_the_hash_of_its_words(db: str, catalog: None) -> None:
@@ -101,3 +102,21 @@ def test_a_scope_names_an_element_of_the_text_and_only_the_owner_maps(db: str, c
             assert refusal.field == "element_key"
         else:
             raise AssertionError("an unknown element was mapped")
+
+
+def test_entering_socialization_asks_newcomers_everything_and_earlier_readers_only_where_changed(
+    db: str, catalog: None
+) -> None:
+    made = adopt_twice(db)
+    newcomer = readers_named(db, email="baru@pemkot.example.id", unit=HEALTH)
+    with unit_of_work(db) as s:
+        line = entry_work.request_acknowledgements(s, slug=SLUG, now=now())
+        assert line == "Permintaan konfirmasi baca: 1 baru; konfirmasi ulang atas perubahan: 2 baru."
+        asked = {
+            (r.template, r.recipient_account_id)
+            for r in s.exec(select(Reminder).where(Reminder.channel == Channel.INBOX))
+        }
+        assert asked == {
+            ("acknowledgement_request", newcomer.id),
+            ("reacknowledgement_request", made.readers[SCHOOLS].id),
+        }

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import policies.accounts.models
 import policies.consultation.models
+import policies.digest.models
 import policies.drafting.models
 import policies.evaluation.followup.models
 import policies.evaluation.models
@@ -17,6 +18,7 @@ import policies.rollout.models
 import policies.workshops.models  # noqa: F401  (imported for their tables)
 from policies.accounts import verification as account_verification
 from policies.consultation import reminders as consultation_reminders
+from policies.digest import reminders as digest_reminders
 from policies.evaluation import reminders as evaluation_reminders
 from policies.evaluation import staff_reminders as evaluation_staff_reminders
 from policies.evaluation.followup import reminders as followup_reminders
@@ -37,6 +39,7 @@ def register_outbox_hooks() -> None:
     workshop_reminders.register()
     lifecycle_reminders.register()
     rollout_reminders.register()
+    digest_reminders.register()
     account_verification.register()
     outbox_hooks.mark_complete()
 

@@ -12,8 +12,10 @@ from fastapi import FastAPI
 from policies.core.settings import Settings, get_settings
 from service import access_log, dispatch, health, openapi, problems, web
 from service.api import accounts as auth_api
+from service.api import digest as digest_api
 from service.api import drafting as drafts_api
 from service.api import lifecycle as policies_api
+from service.api import resocialization as resocialization_api
 from service.api import rollout as rollout_api
 from service.api import workshops as workshops_api
 from service.api.consultation import anchors as anchors_api
@@ -42,6 +44,8 @@ API_MODULES = (
     consultation_api,
     changes_api,
     rollout_api,
+    resocialization_api,
+    digest_api,
     evaluation_api,
     indicators_api,
     followup_api,

@@ -19,7 +19,7 @@ from policies.accounts.access import (
     require_stakeholder,
     require_verified,
 )
-from policies.accounts.models import Role
+from policies.accounts.models import Account, Role
 from policies.consultation.anchors import AnchorRequest, apply_anchor
 from policies.consultation.answers import dispose, dispose_campaign, set_hidden
 from policies.consultation.campaigns import detect, fingerprint
@@ -38,6 +38,7 @@ from policies.core.fields import clean_text
 from policies.core.i18n import format_number, stage_name
 from policies.core.settings import Settings
 from policies.core.text import text_hash
+from policies.drafting.queries import clause_heading, version_number
 from policies.lifecycle.models import Policy, Stage
 
 __all__ = [
@@ -275,7 +276,37 @@ def create_reply(
     )
     session.add(reply)
     session.flush()
+    _tell_parent_author(session, policy=policy, parent=parent, reply=reply, now=now)
     return reply
+
+
+def _tell_parent_author(
+    session: Session, *, policy: Policy, parent: Comment, reply: Comment, now: datetime
+) -> None:
+    """Tell the comment's author of a reply by someone else, as they chose to hear about replies."""
+    if parent.author_id is None or parent.author_id == reply.author_id:
+        return
+    author = session.get(Account, parent.author_id)
+    if author is None or not author.active:
+        return
+    from policies.digest.events import announce, comment_context  # the digest reads comments
+    from policies.digest.models import EventKind
+
+    announce(
+        session,
+        policy=policy,
+        kind=EventKind.REPLY,
+        key=f"reply:{reply.id}",
+        now=now,
+        accounts=[author],
+        context=comment_context(
+            kind=EventKind.REPLY,
+            clause_heading=clause_heading(session, version_id=parent.version_id, key=parent.clause_key),
+            version=version_number(session, version_id=parent.version_id),
+            clause_key=parent.clause_key,
+            comment_id=parent.id,  # type: ignore[arg-type]
+        ),
+    )
 
 
 def vote(

@@ -130,6 +130,29 @@ def tell_author_answered(session: Session, *, comment: Comment, policy: Policy, 
     author = session.get(Account, comment.author_id) if comment.author_id is not None else None
     if author is None:
         return  # a workshop's point has no account to tell
+    heading = clause_heading(session, version_id=comment.version_id, key=comment.clause_key)
+    number = version_number(session, version_id=comment.version_id)
+    from policies.digest.events import comment_context, record  # the digest reads comments
+    from policies.digest.models import EventKind
+
+    # Immediately (the default) keeps the notice below; a digest cadence records the event for it.
+    wanting_now = record(
+        session,
+        policy=policy,
+        kind=EventKind.ANSWER,
+        key=f"answer:{comment.id}",
+        accounts=[author],
+        now=now,
+        context=comment_context(
+            kind=EventKind.ANSWER,
+            clause_heading=heading,
+            version=number,
+            clause_key=comment.clause_key,
+            comment_id=comment.id,  # type: ignore[arg-type]
+        ),
+    )
+    if not wanting_now:
+        return
     enqueue(
         session,
         dedupe_key=f"comment-answered:{comment.id}:{Channel.INBOX.value}:a{author.id}",
@@ -141,9 +164,9 @@ def tell_author_answered(session: Session, *, comment: Comment, policy: Policy, 
         context={
             "title": policy.title,
             "slug": policy.slug,
-            "version": version_number(session, version_id=comment.version_id),
+            "version": number,
             "clause_key": comment.clause_key,
-            "clause_heading": clause_heading(session, version_id=comment.version_id, key=comment.clause_key),
+            "clause_heading": heading,
             "comment_id": comment.id,
         },
     )

@@ -270,6 +270,18 @@ def publish_version(
         from policies.consultation.anchors import reanchor_version  # consultation reads drafting
 
         reanchor_version(session, version=version)
+        # Imported here: the digest reads comments, and consultation reads drafting.
+        from policies.digest.events import announce, version_context
+        from policies.digest.models import EventKind
+
+        announce(
+            session,
+            policy=policy,
+            kind=EventKind.VERSION,
+            key=f"version:{version.id}",
+            now=version.published_at,
+            context=version_context(number=version.number),
+        )
     return version
 
 

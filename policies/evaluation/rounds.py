@@ -137,6 +137,18 @@ def open_round(
     )
     session.add(survey)
     session.flush()
+    # Imported here: the digest reads comments, whose concept reads evaluation's rounds.
+    from policies.digest.events import announce, survey_context
+    from policies.digest.models import EventKind
+
+    announce(
+        session,
+        policy=policy,
+        kind=EventKind.SURVEY,
+        key=f"survey:{survey.id}",
+        now=now,
+        context=survey_context(round_number=survey.number, closes_on=survey.closes_at.date().isoformat()),
+    )
     return survey
 
 

@@ -249,6 +249,18 @@ def advance(
     # The transition's notices go into the outbox with it: committed together, or not at all.
     for step in entering.notices:
         step.run(session, slug=slug, event_id=event.id, now=now)  # type: ignore[arg-type]
+    # Imported here: the digest reads comments, whose concept reads the lifecycle.
+    from policies.digest.events import announce, stage_context
+    from policies.digest.models import EventKind
+
+    announce(
+        session,
+        policy=policy,
+        kind=EventKind.STAGE,
+        key=f"stage:{event.id}",
+        now=now,
+        context=stage_context(stage=to_stage.value),
+    )
     return event
 
 

@@ -22,7 +22,8 @@ from policies.lifecycle.queries import get_kind, get_policy
 from policies.outbox.models import Channel
 from policies.outbox.notify import cancel_pending, notify, policy_context
 from policies.rollout.models import Adoption
-from policies.rollout.queries import acknowledged_account_ids, latest_adoption
+from policies.rollout.queries import acknowledged_account_ids, latest_acknowledgements, latest_adoption
+from policies.rollout.resocialization import request_reacknowledgements
 from policies.workshops.queries import workshops_of_cycle
 
 CLOSING_REMINDER_LEAD = timedelta(days=2)
@@ -238,7 +239,9 @@ def request_acknowledgements(session: Session, *, slug: str, now: datetime) -> s
     policy = get_policy(session, slug=slug)
     adoption = _adoption(session, policy=policy)
     done = acknowledged_account_ids(session, version_id=adoption.version_id)
-    people = [p for p in audience.affected_asn(session, policy=policy) if p.account_id not in done]
+    # Who read an earlier version is asked again only where a change applies to their unit (below).
+    earlier = set(latest_acknowledgements(session, policy_id=policy.id))  # type: ignore[arg-type]
+    people = [p for p in audience.affected_asn(session, policy=policy) if p.account_id not in done | earlier]
     new = notify(
         session,
         key=f"ack-request:{adoption.version_id}",
@@ -249,7 +252,8 @@ def request_acknowledgements(session: Session, *, slug: str, now: datetime) -> s
         context=policy_context(policy),
         channels=(Channel.INBOX,),
     )
-    return f"Permintaan konfirmasi baca: {new} baru."
+    again = request_reacknowledgements(session, slug=slug, now=now)
+    return f"Permintaan konfirmasi baca: {new} baru; konfirmasi ulang atas perubahan: {again} baru."
 
 
 def cancel_policy_reminders(session: Session, *, slug: str) -> str:

@@ -180,11 +180,18 @@ def _step_followup_reminders(session: Session, now: datetime, _days: int) -> Ste
     return StepResult(f"Pengingat rencana tindak lanjut baru: {queue_followup_reminders(session, now=now)}")
 
 
+def _step_digests(session: Session, now: datetime, _days: int) -> StepResult:
+    from policies.digest.digests import send_digests  # the digest reads comments, which read the lifecycle
+
+    return StepResult(f"Ringkasan kabar ditulis: {send_digests(session, now=now)}")
+
+
 def _step_inbox(session: Session, now: datetime, _days: int) -> StepResult:
     return StepResult(f"Pesan kotak masuk terkirim: {deliver_inbox(session, now=now)}")
 
 
-# In this order: rounds close before new ones open; reminders are queued before the inbox delivers.
+# In this order: rounds close before new ones open; reminders and digests are queued before the
+# inbox delivers.
 SWEEP_STEPS: tuple[SweepStep, ...] = (
     SweepStep("close-consultations", _step_close),
     SweepStep("escalate-unanswered", _step_escalate),
@@ -192,6 +199,7 @@ SWEEP_STEPS: tuple[SweepStep, ...] = (
     SweepStep("open-survey-rounds", _step_open_rounds),
     SweepStep("queue-respondent-reminders", _step_respondent_reminders),
     SweepStep("queue-followup-reminders", _step_followup_reminders),
+    SweepStep("send-digests", _step_digests),
     SweepStep("deliver-inbox", _step_inbox),
 )
 

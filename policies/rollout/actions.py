@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound
 from policies.core.fields import TextField, clean_texts
 from policies.core.rows import child_row
+from policies.drafting.models import DraftVersion
 from policies.drafting.queries import get_version
 from policies.lifecycle.models import Stage
 from policies.lifecycle.owned import StageRule, owned_policy
@@ -216,7 +218,14 @@ def acknowledge(
     existing = acknowledgement_of(session, version_id=adoption.version_id, account_id=actor.id)
     if existing is not None:
         return existing
-    row = Acknowledgement(policy_id=policy.id, version_id=adoption.version_id, account_id=actor.id)
+    version = get_version_by_id(session, version_id=adoption.version_id)
+    # The exact words read: a later amendment of the same number would not be what was acknowledged.
+    row = Acknowledgement(
+        policy_id=policy.id,
+        version_id=adoption.version_id,
+        account_id=actor.id,
+        content_hash=hashlib.sha256(version.body.encode()).hexdigest(),
+    )
     if now is not None:
         row.acknowledged_at = now
     try:
@@ -230,6 +239,13 @@ def acknowledge(
             raise
         return existing
     return row
+
+
+def get_version_by_id(session: Session, *, version_id: int) -> DraftVersion:
+    """Return a version by id (an adoption's foreign key guarantees it exists)."""
+    version = session.get(DraftVersion, version_id)
+    assert version is not None
+    return version
 
 
 def add_mentoring_pair(

@@ -51,7 +51,26 @@ class Acknowledgement(SQLModel, table=True):
     policy_id: int = Field(foreign_key="policy.id", index=True)
     version_id: int = Field(foreign_key="draft_version.id")
     account_id: int = Field(foreign_key="account.id")
+    # The hash of the exact text read (the version's body): what was acknowledged, word for word.
+    content_hash: str = Field(max_length=64, default="")
     acknowledged_at: datetime = created_at_col()
+
+
+class ElementScope(SQLModel, table=True):
+    """One element of a policy's text (by its key, kept across versions) applying to one work unit.
+
+    A change to an element with a scope asks only that unit's civil servants to read it again; an
+    element applies also where one of its ancestors (its Pasal, say) is scoped.
+    """
+
+    __tablename__ = "element_scope"
+    __table_args__ = (sa.UniqueConstraint("policy_id", "element_key", "unit"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    policy_id: int = Field(foreign_key="policy.id", index=True)
+    element_key: str = Field(max_length=40)
+    unit: str = Field(max_length=200)
+    created_at: datetime = created_at_col()
 
 
 class MentoringPair(CycleRow, table=True):

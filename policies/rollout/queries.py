@@ -5,12 +5,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from policies.accounts.models import Account
+from policies.drafting.models import DraftVersion
 from policies.lifecycle.models import Policy, Stage
 from policies.outbox import hooks
 from policies.outbox.models import Reminder
 from policies.rollout.models import (
     Acknowledgement,
     Adoption,
+    ElementScope,
     MentoringPair,
     SocializationAttendance,
     SocializationSession,
@@ -133,3 +136,51 @@ def attendance_of_sessions(
     for row in session.exec(stmt):
         found.setdefault(row.session_id, []).append(row)
     return found
+
+
+def scopes_of(session: Session, *, policy_id: int) -> list[ElementScope]:
+    """Return a policy's element-to-unit mapping, by element then unit."""
+    stmt = select(ElementScope).where(ElementScope.policy_id == policy_id)
+    return list(session.exec(stmt.order_by(col(ElementScope.element_key), col(ElementScope.unit))))
+
+
+def scope_of(session: Session, *, policy_id: int, scope_id: int) -> ElementScope | None:
+    """Return one row of a policy's element-to-unit mapping, if it is this policy's."""
+    row = session.get(ElementScope, scope_id)
+    return row if row is not None and row.policy_id == policy_id else None
+
+
+def find_scope(session: Session, *, policy_id: int, element_key: str, unit: str) -> ElementScope | None:
+    """Return the mapping row of an element and a unit, if there is one."""
+    stmt = select(ElementScope).where(
+        ElementScope.policy_id == policy_id,
+        ElementScope.element_key == element_key,
+        ElementScope.unit == unit,
+    )
+    return session.exec(stmt).first()
+
+
+def latest_acknowledgements(session: Session, *, policy_id: int) -> dict[int, Acknowledgement]:
+    """Return each account's latest acknowledgement of a policy (the last version it read), by account."""
+    stmt = (
+        select(Acknowledgement)
+        .where(Acknowledgement.policy_id == policy_id)
+        .order_by(
+            col(Acknowledgement.account_id), col(Acknowledgement.acknowledged_at), col(Acknowledgement.id)
+        )
+    )
+    return {a.account_id: a for a in session.exec(stmt)}
+
+
+def acknowledgements_by_version_and_unit(session: Session, *, policy_id: int) -> list[tuple[int, str, int]]:
+    """Count a policy's acknowledgements per version number and reader's unit."""
+    stmt = (
+        select(DraftVersion.number, Account.unit, func.count())
+        .select_from(Acknowledgement)
+        .join(DraftVersion, col(DraftVersion.id) == Acknowledgement.version_id)
+        .join(Account, col(Account.id) == Acknowledgement.account_id)
+        .where(Acknowledgement.policy_id == policy_id)
+        .group_by(col(DraftVersion.number), col(Account.unit))
+        .order_by(col(DraftVersion.number), col(Account.unit))
+    )
+    return [(int(n), str(u), int(c)) for n, u, c in session.exec(stmt)]

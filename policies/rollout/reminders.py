@@ -19,6 +19,9 @@ from policies.rollout.queries import acknowledged_account_ids, acknowledgement_s
 
 ACK_REQUEST = "acknowledgement_request"
 KEY_PREFIX = "ack-request"
+# The request to read again after a change (policies/rollout/resocialization.py writes these).
+REACK_REQUEST = "reacknowledgement_request"
+REACK_PREFIX = "reack-request"
 
 
 def why_obsolete(session: Session, reminder: Reminder, now: datetime) -> str:
@@ -38,6 +41,26 @@ def _owed(now: datetime) -> sa.ColumnElement[bool]:
     return sa.and_(policy_not_withdrawn(), acknowledgement_still_owed(prefix=KEY_PREFIX))
 
 
+def _why_reack_obsolete(session: Session, reminder: Reminder, now: datetime) -> str:
+    withdrawn = why_withdrawn(session, reminder, now)
+    if withdrawn:
+        return withdrawn
+    version_id = hooks.key_id(reminder, prefix=REACK_PREFIX)
+    if version_id is not None and reminder.recipient_account_id in acknowledged_account_ids(
+        session, version_id=version_id
+    ):
+        return "penerima sudah mengonfirmasi telah membaca perubahan"
+    return ""
+
+
+def _reack_owed(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(policy_not_withdrawn(), acknowledgement_still_owed(prefix=REACK_PREFIX))
+
+
 def register() -> None:
-    """Register the reading request's hooks with the outbox."""
+    """Register the reading requests' hooks with the outbox (the first reading, and again after changes)."""
     hooks.register(templates=(ACK_REQUEST,), hooks=hooks.TemplateHooks(obsolete=why_obsolete, current=_owed))
+    hooks.register(
+        templates=(REACK_REQUEST,),
+        hooks=hooks.TemplateHooks(obsolete=_why_reack_obsolete, current=_reack_owed),
+    )

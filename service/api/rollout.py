@@ -147,6 +147,7 @@ class AcknowledgementPublic(ReadModel):
     id: int
     version_number: int
     account_id: int
+    content_hash: str = Field(description="SHA-256 teks versi yang dibaca (kosong bila dicatat sebelum ada).")
     acknowledged_at: datetime
 
 

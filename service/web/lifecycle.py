@@ -19,6 +19,7 @@ from policies.core.errors import (
     TransitionNotAllowed,
 )
 from policies.core.settings import Settings
+from policies.digest.preferences import is_following
 from policies.drafting import notes, revision
 from policies.drafting import queries as drafting_queries
 from policies.drafting.reading import is_owner, visible_versions
@@ -30,6 +31,7 @@ from policies.lifecycle.stages import allowed_targets
 from policies.lifecycle.timeline import past_cycles, timeline
 from policies.rollout import queries as rollout_queries
 from policies.rollout.actions import may_acknowledge
+from policies.rollout.resocialization import what_to_read
 from service.api.drafting import RevisionNoteIn
 from service.api.lifecycle import AdvanceIn
 from service.deps import SessionDep, SettingsDep
@@ -125,6 +127,12 @@ def policy_page(slug: str, request: Request, session: PageReadSessionDep, actor:
             "earlier_adoptions": adoptions[:-1],
             "acknowledged": acknowledged,
             "may_acknowledge": may_acknowledge(actor),
+            "to_read": (
+                what_to_read(session, actor=actor, slug=slug)
+                if adoption and may_acknowledge(actor) and actor and actor.id
+                else None
+            ),
+            "following": is_following(session, actor=actor, slug=slug),
             "versions": visible_versions(versions, actor=actor, policy=policy),
             "is_owner": is_owner(actor, policy=policy),
             "window": window,

@@ -34,6 +34,10 @@ def _link(reminder: Reminder) -> str:
             f"{ctx.get('clause_key', '')}#comment-{ctx.get('comment_id', '')}"
         )
     slug = ctx.get("slug") or ctx.get("policy_slug")
+    if reminder.template == "reacknowledgement_request" and slug:
+        return f"/policies/{slug}/reacknowledge"  # only the changes that apply to the reader
+    if reminder.template == "digest":
+        return "/account/notifications"  # a digest spans policies: its settings page lists the events
     return f"/policies/{slug}" if slug else ""
 
 

@@ -37,6 +37,10 @@ OWN_ACCOUNT_WRITES = {
     "POST /api/v1/me/inbox/{message_id}/read",
     # Any signed-in account may report a comment to the moderators.
     "POST /api/v1/policies/{slug}/comments/{comment_id}/flags",
+    # Any signed-in account chooses how it hears about policies, and follows one.
+    "PUT /api/v1/me/notice-preferences",
+    "PUT /api/v1/policies/{slug}/follow",
+    "DELETE /api/v1/policies/{slug}/follow",
 }
 STAKEHOLDER_WRITES = OWN_ACCOUNT_WRITES | {
     "POST /api/v1/policies/{slug}/comments",
@@ -143,6 +147,8 @@ def ids(client: TestClient, drafter_token: str, stakeholder_token: str, db: str)
         "message_id": 1,
         # No session exists: every caller here is refused before the session is looked up.
         "session_id": 1,
+        # No element scope exists: a refused caller is refused before it is looked up.
+        "scope_id": 1,
     }
 
 

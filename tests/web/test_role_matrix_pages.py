@@ -72,6 +72,12 @@ FORMS: dict[str, dict[str, str]] = {
     "/policies/{slug}/changes/link": {"version_number": "1", "element_key": "e-uji"},
     "/policies/{slug}/changes/unchanged/{comment_id}": {"reason": "Teks tetap."},
     "/verify-email/resend": {},
+    "/account/notifications": {"stage": "daily"},
+    "/policies/{slug}/follow": {"follow": "1"},
+    "/policies/{slug}/reacknowledge": {},
+    "/policies/{slug}/element-scopes": {"element_key": "e-uji", "unit": "Dinas Pendidikan"},
+    "/policies/{slug}/element-scopes/{scope_id}/remove": {},
+    "/policies/{slug}/reacknowledgements": {},
     "/logout": {},
 }
 # What every signed-in account may do for itself (its own inbox; reporting a comment to the moderators).
@@ -80,6 +86,8 @@ OWN_FORMS = {
     "/logout",
     "/inbox/{message_id}/read",
     "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/flag",
+    "/account/notifications",
+    "/policies/{slug}/follow",
 }
 OWNER_FORMS = {
     "/policies/{slug}/edit",
@@ -98,6 +106,9 @@ OWNER_FORMS = {
     "/policies/{slug}/revision-notes",
     "/policies/{slug}/changes/link",
     "/policies/{slug}/changes/unchanged/{comment_id}",
+    "/policies/{slug}/element-scopes",
+    "/policies/{slug}/element-scopes/{scope_id}/remove",
+    "/policies/{slug}/reacknowledgements",
 }
 # The evaluation's work: admins and the policy's unit's evaluators and drafters; a recommendation is the
 # evaluators' (and admins') alone, since the drafter decides on it.
@@ -118,6 +129,7 @@ ALLOWED: dict[str, set[str]] = {
         "/policies/{slug}/versions/{number}/clauses/{key}/replies",
         "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/vote",
         "/policies/{slug}/acknowledge",
+        "/policies/{slug}/reacknowledge",
     }
     | OWN_FORMS,
     "moderator": {"/moderation/{slug}/{comment_id}"} | OWN_FORMS,
@@ -132,6 +144,7 @@ ALLOWED: dict[str, set[str]] = {
         "/policies/{slug}/versions/{number}/clauses/{key}/comments",
         "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/vote",
         "/policies/{slug}/acknowledge",
+        "/policies/{slug}/reacknowledge",
     },
 }
 ROLES = {
@@ -178,6 +191,7 @@ def filled(web: TestClient, drafter: str, stakeholder: str) -> dict[str, Any]:
         "comment_id": comment,
         "parent_id": comment,
         "session_id": 1,
+        "scope_id": 1,  # no scope exists: the owner is answered "not found", everyone else refused first
     }
 
 

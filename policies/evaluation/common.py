@@ -56,6 +56,17 @@ def require_evaluator(actor: Actor | None, *, policy: Policy) -> Actor:
     )
 
 
+def require_evaluation_role(actor: Actor | None) -> Actor:
+    """Refuse, before any row is read, a role that runs no evaluation anywhere (the unit comes later)."""
+    actor = require_actor(actor)
+    if actor.role in (Role.ADMIN, Role.EVALUATOR, Role.DRAFTER):
+        return actor
+    raise PermissionDenied(
+        "Survei evaluasi dikelola oleh admin, evaluator, dan perancang; Anda tidak termasuk.",
+        en="Evaluation surveys are run by admins, evaluators and drafters; you are not one of them.",
+    )
+
+
 def is_staff(actor: Actor | None, *, policy: Policy) -> bool:
     """Tell whether a viewer runs the policy's evaluation (and so sees its working details)."""
     return runs_evaluation(actor, policy=policy)

@@ -149,6 +149,8 @@ def ids(client: TestClient, drafter_token: str, stakeholder_token: str, db: str)
         "session_id": 1,
         # No element scope exists: a refused caller is refused before it is looked up.
         "scope_id": 1,
+        # No follow-up item exists either: refused before it is looked up.
+        "item_id": 1,
     }
 
 

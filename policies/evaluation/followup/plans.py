@@ -19,7 +19,7 @@ from policies.core.errors import Conflict, InvalidInput, NotFound
 from policies.core.fields import TextField
 from policies.core.i18n import JAKARTA, format_date
 from policies.evaluation import queries as evaluation
-from policies.evaluation.common import get_round, policy_of, require_evaluator
+from policies.evaluation.common import get_round, policy_of, require_evaluation_role, require_evaluator
 from policies.evaluation.followup import notes, queries
 from policies.evaluation.followup.models import FollowUpItem, FollowUpStatus
 from policies.evaluation.indicators import meets_target
@@ -179,6 +179,7 @@ def update_item(
 ) -> FollowUpItem:
     """Change a plan's action, owner, due date or status; done needs what was done (and stays done)."""
     now = now or utcnow()
+    require_evaluation_role(actor)
     item = get_item(session, item_id=item_id)
     survey = get_round(session, round_id=item.round_id)
     policy = policy_of(session, survey=survey)

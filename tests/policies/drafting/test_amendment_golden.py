@@ -159,6 +159,6 @@ def test_more_than_half_changed_or_a_moved_pasal_advises_replacing() -> None:
     plan = instrument(keyed_text(body=ADOPTED), body)[1]
     assert [r.id for r in plan.reasons] == ["4 dari 7 Pasal berubah (lebih dari separuh)."]  # type: ignore[attr-defined]
     # BAB III now opens before Pasal 4: Pasal 4 leaves BAB II.
-    moved = ADOPTED.replace("## BAB III PEMBIAYAAN\n", "").replace("### Pasal 4\n", "## BAB III PEMBIAYAAN\n### Pasal 4\n")
+    moved = ADOPTED.replace("## BAB III PEMBIAYAAN\n", "").replace("### Pasal 4\n(1)", "## BAB III PEMBIAYAAN\n### Pasal 4\n(1)")
     reasons = instrument(keyed_text(body=ADOPTED), moved)[1].reasons  # type: ignore[attr-defined]
     assert [r.en for r in reasons] == ["Pasal 4 moves to another BAB."]

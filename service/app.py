@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from policies.core.settings import Settings, get_settings
 from service import access_log, dispatch, health, openapi, problems, web
 from service.api import accounts as auth_api
+from service.api import amendment as amendment_api
 from service.api import drafting as drafts_api
 from service.api import lifecycle as policies_api
 from service.api import rollout as rollout_api
@@ -37,6 +38,7 @@ API_MODULES = (
     policies_api,
     auth_api,
     drafts_api,
+    amendment_api,
     workshops_api,
     consultation_api,
     changes_api,

@@ -38,7 +38,7 @@ class Amended:
     proposed: int
 
 
-def _adopt(s, *, policy, version, cycle: int, number: str, on: date) -> None:  # noqa: ANN001
+def _adopt(s, *, policy, version, cycle: int, number: str, on: date) -> None:
     version.published_at = version.published_at or utcnow()
     s.add(
         Adoption(

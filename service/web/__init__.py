@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from policies.core.settings import Settings
 from service.secret_key import ensure_secret_key
-from service.web import accounts, drafting, evaluation, lifecycle, outbox, rollout, workshops
+from service.web import accounts, amendment, drafting, evaluation, lifecycle, outbox, rollout, workshops
 from service.web.consultation import changes, moderation, thread, triage
 from service.web.consultation import report as consultation_report
 from service.web.consultation import windows as consultation_windows
@@ -25,6 +25,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     pages = (
         lifecycle,
         drafting,
+        amendment,
         thread,
         rollout,
         accounts,

@@ -1,4 +1,4 @@
-"""The amending instrument and the consolidated text of the catalogue policy, read from the record (issue 24)."""
+"""The amending instrument and consolidated text of the catalogue policy, read from the record (issue 24)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,10 @@ def test_second_amendment_of_the_catalogue_policy(db: str, catalog: None) -> Non
         "Ketentuan ayat (3) Pasal 7 diubah sehingga Pasal 7 berbunyi sebagai berikut:",
         "Ketentuan Pasal 9 ditambah 1 (satu) ayat, yakni ayat (6) sehingga Pasal 9 berbunyi sebagai berikut:",
     ]
-    assert "sebagaimana telah diubah dengan Peraturan Wali Kota Tangerang Selatan Nomor 3 Tahun 2027" in doc.amending
+    assert (
+        "sebagaimana telah diubah dengan Peraturan Wali Kota Tangerang Selatan Nomor 3 Tahun 2027"
+        in doc.amending
+    )
     assert f"   > (3) Setiap pendamping mendampingi {MENTEES_NEW}" in doc.amending
     assert f"   > {NEW_AYAT}" in doc.amending
     assert {"pasal_i", "pasal_ii"} <= {e.eid for e in parse_structure(body=doc.amending)}

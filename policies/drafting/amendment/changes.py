@@ -170,7 +170,9 @@ class _Planner:
         if nxt is None:
             sentence = f"Setelah Pasal {prev} ditambahkan {what} sehingga berbunyi sebagai berikut:"
         else:
-            sentence = f"Di antara Pasal {prev} dan Pasal {nxt} disisipkan {what} sehingga berbunyi sebagai berikut:"
+            sentence = (
+                f"Di antara Pasal {prev} dan Pasal {nxt} disisipkan {what} sehingga berbunyi sebagai berikut:"
+            )
         quoted: list[str] = []
         for p in group:
             quoted.extend(pasal_lines(self.new, p, number=self.numbers[p.key]))
@@ -188,8 +190,10 @@ class _Planner:
             if b.key in old_keys:
                 prev_old = self.old.by_key[b.key]
         if prev_old is None:
-            self.reason(f"BAB baru ditulis sebelum {old_babs[0].label if old_babs else 'BAB I'}.",
-                        "a new BAB comes before the first one.")
+            self.reason(
+                f"BAB baru ditulis sebelum {old_babs[0].label if old_babs else 'BAB I'}.",
+                "a new BAB comes before the first one.",
+            )
             return
         i = [b.key for b in old_babs].index(prev_old.key)
         nxt = old_babs[i + 1] if i + 1 < len(old_babs) else None
@@ -198,12 +202,17 @@ class _Planner:
         if nxt is None:
             sentence = f"Setelah BAB {prev_old.num} ditambahkan {what} sehingga berbunyi sebagai berikut:"
         else:
-            sentence = f"Di antara BAB {prev_old.num} dan BAB {nxt.num} disisipkan {what} sehingga berbunyi sebagai berikut:"
+            sentence = (
+                f"Di antara BAB {prev_old.num} dan BAB {nxt.num} disisipkan {what} "
+                "sehingga berbunyi sebagai berikut:"
+            )
         quoted = [f"BAB {number}", *([bab.text] if bab.text else [])]
         pasal = [p for p in self.new_pasal if self.new.bab_of(p) == bab]
         for part in self.new.subtree(bab)[1:]:
             if part.kind in ("bagian", "paragraf"):
-                quoted.extend([part.label.split(" ", 2)[-1] if part.kind == "bagian" else part.label, part.text])
+                quoted.extend(
+                    [part.label.split(" ", 2)[-1] if part.kind == "bagian" else part.label, part.text]
+                )
             elif part.kind == "pasal":
                 quoted.extend(pasal_lines(self.new, part, number=self.numbers[part.key]))
         self.touched += len(pasal)
@@ -248,11 +257,9 @@ class _Planner:
         self.touched += 1
         old_ayat = [k for k in self.old.kids(old) if k.kind == "ayat"]
         new_ayat = [k for k in self.new.kids(new) if k.kind == "ayat"]
-        others_same = (
-            " ".join(old.text.split()) == " ".join(new.text.split())
-            and [signature(self.old, k) for k in self.old.kids(old) if k.kind != "ayat"]
-            == [signature(self.new, k) for k in self.new.kids(new) if k.kind != "ayat"]
-        )
+        others_same = " ".join(old.text.split()) == " ".join(new.text.split()) and [
+            signature(self.old, k) for k in self.old.kids(old) if k.kind != "ayat"
+        ] == [signature(self.new, k) for k in self.new.kids(new) if k.kind != "ayat"]
         if old_ayat and new_ayat and others_same and self.by_ayat(old, new, old_ayat, new_ayat):
             return
         self.changes.append(
@@ -265,7 +272,7 @@ class _Planner:
             )
         )
 
-    def plain_ayat(self, old_ayat: list[Part], new_ayat: list[Part]):  # noqa: ANN201 (a callable)
+    def plain_ayat(self, old_ayat: list[Part], new_ayat: list[Part]):
         """Number ayat the amendment's way even when the whole Pasal is rewritten."""
         numbers = self.ayat_numbers(old_ayat, new_ayat)[0]
         return lambda p: numbers.get(p.key)
@@ -303,13 +310,13 @@ class _Planner:
         numbers, inserted, appended, deleted = self.ayat_numbers(old_ayat, new_ayat)
         old_by = {a.key: a for a in old_ayat}
         kept = [a for a in new_ayat if a.key in old_by]
-        if [old_ayat.index(old_by[a.key]) for a in kept] != sorted(old_ayat.index(old_by[a.key]) for a in kept):
+        if [old_ayat.index(old_by[a.key]) for a in kept] != sorted(
+            old_ayat.index(old_by[a.key]) for a in kept
+        ):
             return False
         deleted += [a for a in kept if _is_deleted(a, self.new) and not _is_deleted(old_by[a.key], self.old)]
         changed = [
-            a
-            for a in kept
-            if a not in deleted and words_of(self.old, old_by[a.key]) != words_of(self.new, a)
+            a for a in kept if a not in deleted and words_of(self.old, old_by[a.key]) != words_of(self.new, a)
         ]
         deleted_nums = [a.num for a in deleted]
         kinds = [k for k, v in (("c", changed), ("i", inserted), ("a", appended), ("d", deleted)) if v]
@@ -336,10 +343,13 @@ class _Planner:
             nums = [numbers[a.key] for a in inserted]
             prev = nums[0].rstrip("abcdefghijklmnopqrstuvwxyz")
             order = [a.num for a in old_ayat]
-            nxt = order[order.index(prev) + 1] if prev in order and order.index(prev) + 1 < len(order) else None
+            nxt = (
+                order[order.index(prev) + 1] if prev in order and order.index(prev) + 1 < len(order) else None
+            )
             between = f"ayat ({prev}) dan ayat ({nxt})" if nxt else f"ayat ({prev})"
             sentence = (
-                f"Di antara {between} Pasal {n} disisipkan {counted(len(nums), 'ayat')}, yakni {ayat_names(nums)}"
+                f"Di antara {between} Pasal {n} disisipkan {counted(len(nums), 'ayat')}, "
+                f"yakni {ayat_names(nums)}"
             )
         quoted = pasal_lines(
             self.new,
@@ -348,9 +358,17 @@ class _Planner:
             ayat_num=lambda p: numbers.get(p.key),
             deleted_after={k: v for k, v in after.items()},
         )
-        kind = {"c": "ayat_changed", "d": "ayat_deleted", "a": "ayat_appended", "i": "ayat_inserted"}[kinds[0]]
+        kind = {"c": "ayat_changed", "d": "ayat_deleted", "a": "ayat_appended", "i": "ayat_inserted"}[
+            kinds[0]
+        ]
         self.changes.append(
-            Change(kind, f"{sentence} sehingga Pasal {n} berbunyi sebagai berikut:", tuple(quoted), (n,), (new.eid,))
+            Change(
+                kind,
+                f"{sentence} sehingga Pasal {n} berbunyi sebagai berikut:",
+                tuple(quoted),
+                (n,),
+                (new.eid,),
+            )
         )
         return True
 

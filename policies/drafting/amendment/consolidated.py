@@ -1,4 +1,4 @@
-"""The consolidated text: the regulation as in force after each amendment, each change marked by its instrument."""
+"""The consolidated text: the regulation in force after each amendment, changes marked by their instrument."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from sqlmodel import Session
 
@@ -58,10 +59,10 @@ def text_of(session: Session, *, version: DraftVersion) -> Text:
     rows = elements_of(session=session, version_id=version.id)  # type: ignore[arg-type]
     if not rows:
         raise Conflict(
-            f"Versi {version.number} tidak memiliki struktur (Pasal, ayat): simpan ulang teksnya sesuai format "
-            "perancangan agar perubahannya dapat dituliskan.",
-            en=f"Version {version.number} has no structure (Pasal, ayat): save its text again in the drafting "
-            "format so that its changes can be written out.",
+            f"Versi {version.number} tidak memiliki struktur (Pasal, ayat): simpan ulang teksnya "
+            "sesuai format perancangan agar perubahannya dapat dituliskan.",
+            en=f"Version {version.number} has no structure (Pasal, ayat): save its text again in "
+            "the drafting format so that its changes can be written out.",
         )
     return from_stored(rows)
 
@@ -79,7 +80,7 @@ def chain_of(session: Session, *, adoptions: list[Adoption]) -> tuple[Adoption, 
     regulation: the chain starts again there.
     """
     origin, amendments = adoptions[0], []
-    for before, after in zip(adoptions, adoptions[1:], strict=False):
+    for before, after in pairwise(adoptions):
         plan = plan_amendment(
             old=text_of(session, version=adopted_version(session, before)),
             new=text_of(session, version=adopted_version(session, after)),
@@ -95,7 +96,9 @@ def chain_of(session: Session, *, adoptions: list[Adoption]) -> tuple[Adoption, 
 def regulation_for(session: Session, *, policy: Policy, adoptions: list[Adoption]) -> Regulation:
     """Describe the regulation in force after these adoptions: name, subject, number, amendments."""
     origin, amendments = chain_of(session, adoptions=adoptions)
-    judul = next((p.text for p in text_of(session, version=adopted_version(session, origin)).of_kind("judul")), "")
+    judul = next(
+        (p.text for p in text_of(session, version=adopted_version(session, origin)).of_kind("judul")), ""
+    )
     return regulation_of(
         judul=judul,
         instrument=origin.instrument_type,
@@ -108,7 +111,7 @@ def regulation_for(session: Session, *, policy: Policy, adoptions: list[Adoption
 def amending_instrument(
     session: Session, *, actor: Actor | None, slug: str, version: int | None = None
 ) -> Instrument:
-    """Write the instrument from the text adopted before a version's cycle to that version (default: the newest)."""
+    """Write the instrument from the text adopted before a version's cycle to that version (or the newest)."""
     policy = get_policy(session, slug=slug)
     proposed = latest_version(session, policy_id=policy.id) if version is None else None  # type: ignore[arg-type]
     number = version if version is not None else (proposed.number if proposed else 0)
@@ -120,7 +123,8 @@ def amending_instrument(
         raise Conflict(
             f"Belum ada teks yang ditetapkan sebelum siklus {proposed.cycle}: yang dapat diubah adalah "
             "peraturan yang sudah ditetapkan.",
-            en=f"No text was adopted before cycle {proposed.cycle}: only an adopted regulation can be amended.",
+            en=f"No text was adopted before cycle {proposed.cycle}: only an adopted regulation can be "
+            "amended.",
         )
     adopted = adopted_version(session, adoptions[-1])
     old, new = text_of(session, version=adopted), text_of(session, version=proposed)

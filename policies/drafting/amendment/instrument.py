@@ -71,8 +71,10 @@ class Regulation:
         if not self.amendments:
             return text
         last = self.amendments[-1]
-        how = "sebagaimana telah diubah dengan" if len(self.amendments) == 1 else (
-            "sebagaimana telah beberapa kali diubah, terakhir dengan"
+        how = (
+            "sebagaimana telah diubah dengan"
+            if len(self.amendments) == 1
+            else ("sebagaimana telah beberapa kali diubah, terakhir dengan")
         )
         return f"{text} {how} {self.cite(last, self.amendment_subject(len(self.amendments)))}"
 
@@ -131,7 +133,9 @@ def amending_markdown(*, plan: Plan, reg: Regulation, old: Text, new: Text) -> s
         f"{reg.instrument} tentang {subject};",
         "### Mengingat",
     ]
-    points = [p.text for p in old.of_kind("point") if p.parent_key in {m.key for m in old.of_kind("mengingat")}]
+    points = [
+        p.text for p in old.of_kind("point") if p.parent_key in {m.key for m in old.of_kind("mengingat")}
+    ]
     points.append(f"{reg.citation()};")
     lines.extend(f"{i}. {text}" for i, text in enumerate(points, start=1))
     lines += [
@@ -164,7 +168,11 @@ def _penjelasan(*, plan: Plan, new: Text) -> list[str]:
     lines = [
         "## Penjelasan",
         "### Umum",
-        *(explanation_lines(new, umum[0]) if changed_umum and umum else [f"{PLACEHOLDER} (alasan perubahan)"]),
+        *(
+            explanation_lines(new, umum[0])
+            if changed_umum and umum
+            else [f"{PLACEHOLDER} (alasan perubahan)"]
+        ),
         "### Pasal demi Pasal",
         "### Pasal I",
     ]
@@ -197,7 +205,8 @@ def _lampiran(new: Text) -> list[str]:
 def replacing_markdown(*, body: str, reg: Regulation, new: Text) -> str:
     """Write the replacing regulation: the proposed text as a new regulation revoking the old one."""
     revoked = (
-        f"Pada saat {reg.instrument} ini mulai berlaku, {reg.citation()}, dicabut dan dinyatakan tidak berlaku."
+        f"Pada saat {reg.instrument} ini mulai berlaku, {reg.citation()}, dicabut dan dinyatakan "
+        "tidak berlaku."
     )
     nums = [int(m.group()) for p in new.of_kind("pasal") if (m := re.match(r"\d+", p.num))]
     last = max(nums, default=0) + 1

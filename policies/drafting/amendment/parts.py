@@ -108,8 +108,16 @@ def keyed_text(*, body: str, previous: Keyed | None = None) -> Keyed:
         previous=[_Prior(p) for p in prior],
     )
     parts = [
-        Part(k.key, k.element.eid, k.element.kind, k.element.num, k.element.label, k.element.text,
-             k.parent_key, k.clause_key)
+        Part(
+            k.key,
+            k.element.eid,
+            k.element.kind,
+            k.element.num,
+            k.element.label,
+            k.element.text,
+            k.parent_key,
+            k.clause_key,
+        )
         for k in keyed
     ]
     return Keyed(Text(parts), clauses)

@@ -1,4 +1,4 @@
-"""The fixed words of an amending regulation (Lampiran II UU 12/2011, Perubahan Peraturan Perundang-undangan)."""
+"""The fixed words of an amending regulation (Lampiran II UU 12/2011, Perubahan Peraturan)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def amendment_name(ordinal: int) -> str:
 
 
 def next_letter(num: str, *, upper: bool, roman: bool = False) -> str:
-    """Return the number an item inserted after `num` takes, or the next letter after one (8 → 8A, 8A → 8B)."""
+    """Return the number of an item inserted after `num`: 8 → 8A, 8A → 8B, ayat 2 → 2a, BAB III → IIIA."""
     base = num.rstrip("IVXLC") if roman else num
     if roman and base and base != num:
         return num + "A"  # "III" ends in a numeral, not an inserted letter

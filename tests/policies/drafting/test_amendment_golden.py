@@ -19,35 +19,56 @@ ADOPTED = (GOLDEN / "adopted.md").read_text()
 # amendment keeps the adopted numbers anyway (Pasal 5A).
 EDITS: dict[str, list[tuple[str, str]]] = {
     "changed_pasal": [
-        ("setiap tahun oleh perangkat daerah.", "setiap tahun oleh perangkat daerah dan ditetapkan oleh kepala perangkat daerah."),
+        (
+            "setiap tahun oleh perangkat daerah.",
+            "setiap tahun oleh perangkat daerah dan ditetapkan oleh kepala perangkat daerah.",
+        ),
     ],
     "changed_ayat": [("20 (dua puluh) JP", "24 (dua puluh empat) JP")],
     "inserted_pasal": [
         ("### Pasal 7\nPeraturan", "### Pasal 8\nPeraturan"),
-        ("### Pasal 6\nPembiayaan", "### Pasal 6\nPembiayaan pengembangan kompetensi dapat bersumber dari sumber lain "
-         "yang sah dan tidak mengikat.\n### Pasal 7\nPembiayaan"),
+        (
+            "### Pasal 6\nPembiayaan",
+            "### Pasal 6\nPembiayaan pengembangan kompetensi dapat bersumber dari sumber lain "
+            "yang sah dan tidak mengikat.\n### Pasal 7\nPembiayaan",
+        ),
         ("### Pasal 7\nCukup jelas.", "### Pasal 8\nCukup jelas."),
-        ("### Pasal 6\nCukup jelas.", "### Pasal 6\nYang dimaksud dengan sumber lain yang sah antara lain hibah.\n"
-         "### Pasal 7\nCukup jelas."),
+        (
+            "### Pasal 6\nCukup jelas.",
+            "### Pasal 6\nYang dimaksud dengan sumber lain yang sah antara lain hibah.\n"
+            "### Pasal 7\nCukup jelas.",
+        ),
     ],
     "inserted_ayat": [
-        ("kepada Wali Kota.\n(2)", "kepada Wali Kota.\n(2) Laporan sebagaimana dimaksud pada ayat (1) memuat capaian "
-         "dan kendala pelaksanaan.\n(3)"),
+        (
+            "kepada Wali Kota.\n(2)",
+            "kepada Wali Kota.\n(2) Laporan sebagaimana dimaksud pada ayat (1) memuat capaian "
+            "dan kendala pelaksanaan.\n(3)",
+        ),
     ],
     "deleted_pasal": [
-        ("### Pasal 6\nPembiayaan sebagaimana dimaksud dalam Pasal 5 dialokasikan paling sedikit 0,5% (nol koma lima "
-         "persen) dari belanja pegawai.\n", ""),
+        (
+            "### Pasal 6\nPembiayaan sebagaimana dimaksud dalam Pasal 5 dialokasikan paling sedikit 0,5% "
+            "(nol koma lima persen) dari belanja pegawai.\n",
+            "",
+        ),
         ("### Pasal 7\nPeraturan", "### Pasal 6\nPeraturan"),
         ("### Pasal 6\nCukup jelas.\n", ""),
         ("### Pasal 7\nCukup jelas.", "### Pasal 6\nCukup jelas."),
     ],
     "changed_penjelasan": [
-        ("### Pasal 3\nCukup jelas.", "### Pasal 3\nRencana pengembangan kompetensi memuat kebutuhan, jenis, dan "
-         "jadwal pengembangan kompetensi."),
+        (
+            "### Pasal 3\nCukup jelas.",
+            "### Pasal 3\nRencana pengembangan kompetensi memuat kebutuhan, jenis, dan "
+            "jadwal pengembangan kompetensi.",
+        ),
     ],
     "inserted_bab": [
-        ("## BAB IV KETENTUAN PENUTUP\n### Pasal 7", "## BAB IV EVALUASI\n### Pasal 7\nPerangkat daerah mengevaluasi "
-         "pelaksanaan pengembangan kompetensi setiap tahun.\n## BAB V KETENTUAN PENUTUP\n### Pasal 8"),
+        (
+            "## BAB IV KETENTUAN PENUTUP\n### Pasal 7",
+            "## BAB IV EVALUASI\n### Pasal 7\nPerangkat daerah mengevaluasi "
+            "pelaksanaan pengembangan kompetensi setiap tahun.\n## BAB V KETENTUAN PENUTUP\n### Pasal 8",
+        ),
         ("### Pasal 7\nCukup jelas.", "### Pasal 7\nCukup jelas.\n### Pasal 8\nCukup jelas."),
     ],
 }
@@ -118,16 +139,16 @@ def test_ayat_added_at_the_end_takes_the_next_number() -> None:
     )
     items = _items(instrument(keyed_text(body=ADOPTED), body)[0])
     assert items[0] == (
-        "1. Ketentuan Pasal 2 ditambah 1 (satu) ayat, yakni ayat (4) sehingga Pasal 2 berbunyi sebagai berikut:"
+        "1. Ketentuan Pasal 2 ditambah 1 (satu) ayat, yakni ayat (4) sehingga Pasal 2 berbunyi sebagai "
+        "berikut:"
     )
     assert items[-1] == "   > (4) Pencatatan dilakukan oleh perangkat daerah."
 
 
 def test_second_amendment_is_named_and_cites_the_first() -> None:
     """Amending an amended regulation: "Perubahan Kedua atas …", Pasal I cites the first amendment."""
-    text = instrument(
-        keyed_text(body=ADOPTED), proposed("changed_pasal"), amendments=(Enacted("3", 2027),)
-    )[0]
+    first = (Enacted("3", 2027),)
+    text = instrument(keyed_text(body=ADOPTED), proposed("changed_pasal"), amendments=first)[0]
     lines = text.splitlines()
     assert lines[0].endswith(
         "tentang Perubahan Kedua atas Peraturan Wali Kota Tangerang Selatan Nomor 45 Tahun 2026 tentang "
@@ -137,10 +158,13 @@ def test_second_amendment_is_named_and_cites_the_first() -> None:
     assert opening.startswith("Ketentuan dalam Peraturan Wali Kota Tangerang Selatan Nomor 45 Tahun 2026")
     assert (
         "sebagaimana telah diubah dengan Peraturan Wali Kota Tangerang Selatan Nomor 3 Tahun 2027 tentang "
-        "Perubahan atas Peraturan Wali Kota Tangerang Selatan Nomor 45 Tahun 2026 tentang Kebijakan Kepegawaian"
+        "Perubahan atas Peraturan Wali Kota Tangerang Selatan Nomor 45 Tahun 2026 tentang Kebijakan "
+        "Kepegawaian"
     ) in opening
     third = instrument(
-        keyed_text(body=ADOPTED), proposed("changed_pasal"), amendments=(Enacted("3", 2027), Enacted("9", 2028))
+        keyed_text(body=ADOPTED),
+        proposed("changed_pasal"),
+        amendments=(Enacted("3", 2027), Enacted("9", 2028)),
     )[0]
     assert "tentang Perubahan Ketiga atas" in third.splitlines()[0]
     assert "sebagaimana telah beberapa kali diubah, terakhir dengan" in third
@@ -159,6 +183,8 @@ def test_more_than_half_changed_or_a_moved_pasal_advises_replacing() -> None:
     plan = instrument(keyed_text(body=ADOPTED), body)[1]
     assert [r.id for r in plan.reasons] == ["4 dari 7 Pasal berubah (lebih dari separuh)."]  # type: ignore[attr-defined]
     # BAB III now opens before Pasal 4: Pasal 4 leaves BAB II.
-    moved = ADOPTED.replace("## BAB III PEMBIAYAAN\n", "").replace("### Pasal 4\n(1)", "## BAB III PEMBIAYAAN\n### Pasal 4\n(1)")
+    moved = ADOPTED.replace("## BAB III PEMBIAYAAN\n", "").replace(
+        "### Pasal 4\n(1)", "## BAB III PEMBIAYAAN\n### Pasal 4\n(1)"
+    )
     reasons = instrument(keyed_text(body=ADOPTED), moved)[1].reasons  # type: ignore[attr-defined]
     assert [r.en for r in reasons] == ["Pasal 4 moves to another BAB."]

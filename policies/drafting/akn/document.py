@@ -16,8 +16,8 @@ from datetime import date
 from lxml import etree
 
 from policies.drafting.akn.elements import (
-    HIERARCHY,
     AKN_NS,
+    HIERARCHY,
     Children,
     E,
     children_of,
@@ -173,7 +173,8 @@ def explain_to_akn(element: Element, *, children: Children) -> etree._Element:
     elif element.kind == ElementKind.PENJELASANPASAL.value:
         node.append(E.num(f"Pasal {element.num}"))
     elif element.kind in EXPLAIN_NAMES:
-        node.append(E.num(f"{name.capitalize()} ({element.num})" if name == "ayat" else f"{name.capitalize()} {element.num}"))
+        number = f"({element.num})" if name == "ayat" else element.num
+        node.append(E.num(f"{name.capitalize()} {number}"))
     kids = children.get(element.eid, [])
     if not kids:
         node.append(E.content(*paragraphs(element.text)))

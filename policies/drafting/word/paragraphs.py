@@ -25,6 +25,8 @@ from policies.drafting.word.layout import STYLE_ROLES, runs_markdown
 
 ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90), ("l", 50), ("xl", 40),
          ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))  # fmt: skip
+MAX_UNPACKED_MB = 50
+MAX_UNPACKED_BYTES = MAX_UNPACKED_MB * 1_000_000
 SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009]+")
 
 
@@ -127,9 +129,23 @@ def _blocks(document: DocxDocument) -> list[Paragraph]:
     return out
 
 
+def _unpacked_size(data: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return sum(member.file_size for member in package.infolist())
+
+
 def open_docx(data: bytes) -> DocxDocument:
     """Open a .docx, or refuse a file that is not one (or is damaged) in two languages."""
     try:
+        # A small upload can unpack to gigabytes; the parts' declared sizes are checked first.
+        if _unpacked_size(data) > MAX_UNPACKED_BYTES:
+            raise InvalidInput(
+                f"Isi dokumen Word ini terlalu besar (lebih dari {MAX_UNPACKED_MB} MB setelah dibuka); "
+                "pecah dokumen atau hapus gambar di dalamnya.",
+                en=f"This Word document is too large (over {MAX_UNPACKED_MB} MB unpacked); "
+                "split it or remove the images in it.",
+                field="file",
+            )
         return Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError) as error:
         raise InvalidInput(

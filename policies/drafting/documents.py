@@ -8,19 +8,22 @@ the imported text meets every rule a typed one does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
 from policies.accounts.access import Actor, require_owner
+from policies.consultation.report import render_report
 from policies.core.errors import NotFound
 from policies.drafting.akn.document import AknWork, subtype_of, to_xml, version_to_akn
 from policies.drafting.models import DraftVersion
 from policies.drafting.queries import versions_by_id
-from policies.drafting.reading import readable_version
+from policies.drafting.reading import readable_report, readable_version
 from policies.drafting.structure import parse_structure
 from policies.drafting.versions import create_version
 from policies.drafting.word.reader import WordImport, import_docx
+from policies.drafting.word.report import report_to_docx
 from policies.drafting.word.writer import markdown_to_docx
 from policies.lifecycle.models import Policy, Stage
 from policies.lifecycle.queries import get_kind, get_policy
@@ -76,6 +79,15 @@ def version_akn(session: Session, *, actor: Actor | None, slug: str, number: int
         elements=parse_structure(body=version.body), work=akn_work(session, policy=policy, version=version)
     )
     return Download(f"{slug}-v{number}.akn.xml", AKN_XML, to_xml(root))
+
+
+def report_docx(
+    session: Session, *, actor: Actor | None, slug: str, cycle: int | None, now: datetime, font: str
+) -> Download:
+    """Set a cycle's consultation report in .docx once published (owners get the draft, marked so)."""
+    report = readable_report(session, actor=actor, slug=slug, now=now, cycle=cycle)
+    markdown = render_report(report.data, fmt="md", draft=report.draft)
+    return Download(f"{slug}-laporan-konsultasi.docx", DOCX, report_to_docx(markdown=markdown, font=font))
 
 
 def jdihn_metadata(session: Session, *, slug: str, base_url: str) -> dict[str, Any]:

@@ -30,6 +30,8 @@ LAMPIRAN = re.compile(r"^(?:LAMPIRAN|Lampiran)(?:\s+([IVXLC]{1,8}))?\s*$")
 # Header lines of a printed title that belong to the Pembukaan, not the title.
 PEMBUKAAN_WORDS = re.compile(r"^DENGAN RAHMAT TUHAN YANG MAHA ESA|,$", re.IGNORECASE)
 MAX_REMOVALS = 500
+# A lone ":" of a Menimbang table or a rule of dashes is layout; "..." (a signature to come) is text.
+LAYOUT = re.compile(r"^[:\-–—_=\s]+$")
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class Placer:
     def place(self, p: WordParagraph) -> None:
         """Place one paragraph."""
         text = p.text
+        if LAYOUT.match(text):
+            return
         if self.awaiting_title is not None and not self._structural(text):
             heading, source = self.lines[self.awaiting_title]
             self.lines[self.awaiting_title] = (f"{heading} {text}", source)

@@ -13,6 +13,7 @@ from policies.core.settings import Settings, get_settings
 from service import access_log, dispatch, health, openapi, problems, web
 from service.api import accounts as auth_api
 from service.api import amendment as amendment_api
+from service.api import documents as documents_api
 from service.api import drafting as drafts_api
 from service.api import lifecycle as policies_api
 from service.api import rollout as rollout_api
@@ -48,6 +49,7 @@ API_MODULES = (
     inbox_api,
     outbox_api,
     anchors_api,
+    documents_api,
 )
 
 

@@ -9,7 +9,17 @@ from fastapi.staticfiles import StaticFiles
 
 from policies.core.settings import Settings
 from service.secret_key import ensure_secret_key
-from service.web import accounts, amendment, drafting, evaluation, lifecycle, outbox, rollout, workshops
+from service.web import (
+    accounts,
+    amendment,
+    documents,
+    drafting,
+    evaluation,
+    lifecycle,
+    outbox,
+    rollout,
+    workshops,
+)
 from service.web.consultation import changes, moderation, thread, triage
 from service.web.consultation import report as consultation_report
 from service.web.consultation import windows as consultation_windows
@@ -24,6 +34,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     pages = (
         lifecycle,
+        documents,  # before drafting: /versions/import is not a version number
         drafting,
         amendment,
         thread,

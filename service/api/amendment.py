@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import PlainTextResponse
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from policies.drafting.amendment.consolidated import consolidated_text
 from policies.drafting.amendment.documents import amending_instrument
+from policies.drafting.amendment.exports import MARKDOWN, instrument_akn, instrument_docx, instrument_markdown
+from policies.drafting.documents import AKN_XML, DOCX, Download
 from service.api.params import OptionalIdQuery, SlugPath
 from service.api.schemas import Day
 from service.auth import OptionalActorDep
-from service.deps import ReadSessionDep
+from service.deps import ReadSessionDep, SettingsDep
 
 router = APIRouter(tags=["drafts"])
 
@@ -130,18 +131,48 @@ def amendment(
     return _instrument(session, viewer, slug, version)
 
 
-@router.get("/policies/{slug}/amendment.md", response_class=PlainTextResponse)
+def _file(download: Download) -> Response:
+    return Response(
+        download.content,
+        media_type=download.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
+    )
+
+
+@router.get(
+    "/policies/{slug}/amendment.md", response_class=Response, responses={200: {"content": {MARKDOWN: {}}}}
+)
 def amendment_markdown(
     slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep, version: VersionQuery = None
-) -> PlainTextResponse:
+) -> Response:
     """Download the amending regulation (or the replacing one, when advised) as Markdown."""
-    doc = amending_instrument(session, actor=viewer, slug=slug, version=version)
-    name = f"{slug}-{'pengganti' if doc.replacing else 'perubahan'}-v{doc.proposed_version}.md"
-    return PlainTextResponse(
-        doc.markdown,
-        media_type="text/markdown; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    return _file(instrument_markdown(session, actor=viewer, slug=slug, version=version))
+
+
+@router.get(
+    "/policies/{slug}/amendment.docx", response_class=Response, responses={200: {"content": {DOCX: {}}}}
+)
+def amendment_docx(
+    slug: SlugPath,
+    session: ReadSessionDep,
+    viewer: OptionalActorDep,
+    settings: SettingsDep,
+    version: VersionQuery = None,
+) -> Response:
+    """Download the amending regulation (or the replacing one) laid out as a regulation in .docx."""
+    return _file(
+        instrument_docx(session, actor=viewer, slug=slug, version=version, font=settings.document_font)
     )
+
+
+@router.get(
+    "/policies/{slug}/amendment.akn.xml", response_class=Response, responses={200: {"content": {AKN_XML: {}}}}
+)
+def amendment_akn(
+    slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep, version: VersionQuery = None
+) -> Response:
+    """Download the amending regulation as an Akoma Ntoso 3.0 `amendment` (mods quoting the new text)."""
+    return _file(instrument_akn(session, actor=viewer, slug=slug, version=version))
 
 
 @router.get("/policies/{slug}/consolidated", response_model=ConsolidatedPublic)

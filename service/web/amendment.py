@@ -6,13 +6,15 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import PlainTextResponse
 from starlette.responses import Response
 
 from policies.drafting.amendment.consolidated import consolidated_text
 from policies.drafting.amendment.documents import amending_instrument
+from policies.drafting.amendment.exports import instrument_akn, instrument_docx, instrument_markdown
+from policies.drafting.documents import Download
 from policies.lifecycle import queries
 from service.api.params import OptionalIdQuery
+from service.deps import SettingsDep
 from service.web.render import PageActorDep, PageReadSessionDep, PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -34,18 +36,42 @@ def amendment_page(
     return render(request, "web/amendment.html", {"policy": policy, "doc": doc})
 
 
-@router.get("/policies/{slug}/amendment.md", name="amendment_download")
-def amendment_download(
+def _file(download: Download) -> Response:
+    return Response(
+        download.content,
+        media_type=download.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
+    )
+
+
+@router.get("/policies/{slug}/amendment.md", name="amendment_markdown")
+def amendment_markdown(
     slug: str, session: PageReadSessionDep, actor: PageActorDep, version: VersionQuery = None
 ) -> Response:
-    """Download the draft to take (the amending regulation, or the replacing one when advised) as Markdown."""
-    doc = amending_instrument(session, actor=actor, slug=slug, version=version)
-    name = f"{slug}-{'pengganti' if doc.replacing else 'perubahan'}-v{doc.proposed_version}.md"
-    return PlainTextResponse(
-        doc.markdown,
-        media_type="text/markdown; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    """Download the draft to take (the amending regulation, or the replacing one) as Markdown."""
+    return _file(instrument_markdown(session, actor=actor, slug=slug, version=version))
+
+
+@router.get("/policies/{slug}/amendment.docx", name="amendment_docx")
+def amendment_docx(
+    slug: str,
+    session: PageReadSessionDep,
+    actor: PageActorDep,
+    settings: SettingsDep,
+    version: VersionQuery = None,
+) -> Response:
+    """Download the draft to take laid out as a regulation in .docx."""
+    return _file(
+        instrument_docx(session, actor=actor, slug=slug, version=version, font=settings.document_font)
     )
+
+
+@router.get("/policies/{slug}/amendment.akn.xml", name="amendment_akn")
+def amendment_akn(
+    slug: str, session: PageReadSessionDep, actor: PageActorDep, version: VersionQuery = None
+) -> Response:
+    """Download the amending regulation as Akoma Ntoso 3.0 XML."""
+    return _file(instrument_akn(session, actor=actor, slug=slug, version=version))
 
 
 @router.get("/policies/{slug}/consolidated", name="consolidated")

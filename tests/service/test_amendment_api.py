@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
+from docx import Document
 from fastapi.testclient import TestClient
+from lxml import etree
 
 from tests.amended import SLUG, amended_policy
+from tests.policies.drafting.test_amendment_exports import NS, _schema
 from tests.service.conftest import auth, problem_of
 
 URL = f"/api/v1/policies/{SLUG}"
@@ -30,6 +35,17 @@ def test_the_drafter_reads_and_downloads_the_instrument(
     assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")
     assert md.headers["content-disposition"] == f'attachment; filename="{SLUG}-perubahan-v{made.proposed}.md"'
     assert md.text == body["markdown"] and "### Pasal I\n" in md.text
+    word = client.get(f"{URL}/amendment.docx", headers=owner)
+    assert word.status_code == 200 and word.headers["content-disposition"].endswith(f'v{made.proposed}.docx"')
+    printed = [p.text for p in Document(io.BytesIO(word.content)).paragraphs]
+    assert "Pasal I" in printed and "Pasal 7" in printed
+    akn = client.get(f"{URL}/amendment.akn.xml", headers=owner)
+    assert akn.status_code == 200 and akn.headers["content-type"] == "application/akn+xml"
+    root = etree.fromstring(akn.content)
+    assert _schema().validate(root), [e.message for e in _schema().error_log][:5]
+    # The mods name the amended work, Perwal 45/2026 (amended before by Perwal 3/2027).
+    targets = [d.get("href") for d in root.findall(".//a:textualMod/a:destination", NS)]
+    assert targets and all(t.startswith("/akn/id-kota-tangerang-selatan/act/perwali/2026/45/~") for t in targets)
     # Cycle 2's adopted version: its own instrument, the first amendment of Perwal 45/2026.
     own = client.get(f"{URL}/amendment", headers=owner, params={"version": made.second}).json()
     assert own["ordinal"] == 1 and [c["sentence"] for c in own["changes"]] == [

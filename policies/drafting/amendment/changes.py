@@ -27,6 +27,7 @@ class Change:
     quoted: tuple[str, ...] = ()
     pasal: tuple[str, ...] = ()  # the Pasal numbers (the amendment's) it writes, for the Penjelasan
     eids: tuple[str, ...] = ()  # the proposed text's elements it writes (or the adopted one's, deleted)
+    numbers: tuple[tuple[str, str], ...] = ()  # (eId, the number the amendment prints) where they differ
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,14 @@ class _Planner:
             quoted.extend(pasal_lines(self.new, p, number=self.numbers[p.key]))
         self.touched += len(group)
         self.changes.append(
-            Change("pasal_inserted", sentence, tuple(quoted), tuple(nums), tuple(p.eid for p in group))
+            Change(
+                "pasal_inserted",
+                sentence,
+                tuple(quoted),
+                tuple(nums),
+                tuple(p.eid for p in group),
+                tuple((p.eid, self.numbers[p.key]) for p in group),
+            )
         )
 
     def inserted_bab(self, bab: Part) -> None:
@@ -223,6 +231,7 @@ class _Planner:
                 tuple(q for q in quoted if q),
                 tuple(self.numbers[p.key] for p in pasal),
                 (bab.eid, *(p.eid for p in pasal)),
+                ((bab.eid, number), *((p.eid, self.numbers[p.key]) for p in pasal)),
             )
         )
 
@@ -262,20 +271,17 @@ class _Planner:
         ] == [signature(self.new, k) for k in self.new.kids(new) if k.kind != "ayat"]
         if old_ayat and new_ayat and others_same and self.by_ayat(old, new, old_ayat, new_ayat):
             return
+        numbers = self.ayat_numbers(old_ayat, new_ayat)[0]
         self.changes.append(
             Change(
                 "pasal_changed",
                 f"Ketentuan Pasal {num} diubah sehingga berbunyi sebagai berikut:",
-                tuple(pasal_lines(self.new, new, number=num, ayat_num=self.plain_ayat(old_ayat, new_ayat))),
+                tuple(pasal_lines(self.new, new, number=num, ayat_num=lambda p: numbers.get(p.key))),
                 (num,),
                 (new.eid,),
+                ((new.eid, num), *((a.eid, numbers[a.key]) for a in new_ayat)),
             )
         )
-
-    def plain_ayat(self, old_ayat: list[Part], new_ayat: list[Part]):
-        """Number ayat the amendment's way even when the whole Pasal is rewritten."""
-        numbers = self.ayat_numbers(old_ayat, new_ayat)[0]
-        return lambda p: numbers.get(p.key)
 
     def ayat_numbers(
         self, old_ayat: list[Part], new_ayat: list[Part]
@@ -368,6 +374,7 @@ class _Planner:
                 tuple(quoted),
                 (n,),
                 (new.eid,),
+                ((new.eid, n), *((a.eid, numbers[a.key]) for a in new_ayat)),
             )
         )
         return True

@@ -47,6 +47,7 @@ class Instrument:
     regulation: Regulation
     old: Text
     new: Text
+    body: str  # the proposed version's Markdown
 
     @property
     def markdown(self) -> str:
@@ -156,4 +157,5 @@ def amending_instrument(
         regulation=reg,
         old=old,
         new=new,
+        body=proposed.body,
     )

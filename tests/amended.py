@@ -65,7 +65,7 @@ def amended_policy(db: str) -> Amended:
         second = create_version(
             s, actor=DRAFTER, slug=SLUG, body=first.body.replace(JP_OLD, JP_NEW), change_note="Siklus 2"
         )
-        _adopt(s, policy=policy, version=second, cycle=2, number="3", on=SECOND)
+        _adopt(s, policy=policy, version=second, cycle=2, number="3 Tahun 2027", on=SECOND)
         assert MENTEES_OLD in second.body and REPORT_ANCHOR in second.body
         body = second.body.replace(MENTEES_OLD, MENTEES_NEW).replace(
             REPORT_ANCHOR, f"kepada Sekretaris Daerah.\n{NEW_AYAT}\n### Pasal 10"

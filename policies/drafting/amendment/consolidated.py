@@ -10,6 +10,7 @@ from sqlmodel import Session
 from policies.core.errors import NotFound
 from policies.core.i18n import format_date
 from policies.drafting.amendment.documents import adopted_version, text_of
+from policies.drafting.amendment.instrument import Enacted
 from policies.drafting.amendment.parts import Part, Text
 from policies.lifecycle.queries import get_policy
 from policies.rollout.models import Adoption
@@ -61,10 +62,11 @@ class Consolidated:
 
 
 def _point(adoption: Adoption, version: int) -> Point:
+    enacted = Enacted.of(number=adoption.number, adopted_on=adoption.adopted_on)
     return Point(
         adoption.cycle,
         version,
-        f"{adoption.instrument_type} Nomor {adoption.number} Tahun {adoption.adopted_on.year}",
+        f"{adoption.instrument_type} Nomor {enacted.number} Tahun {enacted.year}",
         adoption.adopted_on,
     )
 

@@ -103,8 +103,8 @@ def regulation_for(session: Session, *, policy: Policy, adoptions: list[Adoption
     return regulation_of(
         judul=judul,
         instrument=origin.instrument_type,
-        enacted=Enacted(origin.number, origin.adopted_on.year),
-        amendments=tuple(Enacted(a.number, a.adopted_on.year) for a in amendments),
+        enacted=Enacted.of(number=origin.number, adopted_on=origin.adopted_on),
+        amendments=tuple(Enacted.of(number=a.number, adopted_on=a.adopted_on) for a in amendments),
         fallback_subject=policy.title,
     )
 

@@ -11,6 +11,7 @@ from policies.accounts.access import Actor
 from policies.drafting.akn.document import to_xml
 from policies.drafting.amendment.akn import instrument_to_akn
 from policies.drafting.amendment.documents import Instrument, adopted_version, amending_instrument
+from policies.drafting.amendment.instrument import Enacted
 from policies.drafting.documents import AKN_XML, DOCX, Download, akn_work
 from policies.drafting.queries import get_version
 from policies.drafting.structure import parse_structure
@@ -60,7 +61,7 @@ def instrument_akn(session: Session, *, actor: Actor | None, slug: str, version:
     origin = next(
         a
         for a in adoptions_of(session, policy_id=policy.id)  # type: ignore[arg-type]
-        if a.number == enacted.number and a.adopted_on.year == enacted.year
+        if Enacted.of(number=a.number, adopted_on=a.adopted_on) == enacted
     )
     amended = akn_work(session, policy=policy, version=adopted_version(session, origin))
     today = date.today()

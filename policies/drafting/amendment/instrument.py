@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from policies.drafting.amendment.changes import Plan
 from policies.drafting.amendment.parts import Text
@@ -13,6 +14,7 @@ from policies.drafting.amendment.wording import amendment_name
 PLACEHOLDER = "…"
 JUDUL = re.compile(r"^(?:Rancangan\s+)?(.+?)\s+Nomor\s+\S+\s+Tahun\s+\S+\s+tentang\s+(.+)$", re.IGNORECASE)
 REGION_KIND = {"wali kota": "Kota", "walikota": "Kota", "bupati": "Kabupaten", "gubernur": "Provinsi"}
+NUMBER_YEAR = re.compile(r"^(\S+)\s+Tahun\s+(\d{4})$", re.IGNORECASE)
 KEY_MARK = re.compile(r"\s*\{#[a-z0-9][a-z0-9-]{1,38}\}\s*$")
 
 
@@ -22,6 +24,12 @@ class Enacted:
 
     number: str
     year: int
+
+    @classmethod
+    def of(cls, *, number: str, adopted_on: date) -> Enacted:
+        """Read an adoption's number, written "45" or "45 Tahun 2026" on the adoption form."""
+        m = NUMBER_YEAR.match(" ".join(number.split()))
+        return cls(m.group(1), int(m.group(2))) if m else cls(number.strip(), adopted_on.year)
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from policies.drafting.amendment.changes import plan_amendment
-from policies.drafting.amendment.instrument import Enacted, amending_markdown, regulation_of
+from policies.drafting.amendment.instrument import (
+    Enacted,
+    amending_markdown,
+    regulation_of,
+    replacing_markdown,
+)
 from policies.drafting.amendment.parts import Keyed, keyed_text
 from policies.drafting.structure import parse_structure
 
@@ -188,3 +194,38 @@ def test_more_than_half_changed_or_a_moved_pasal_advises_replacing() -> None:
     )
     reasons = instrument(keyed_text(body=ADOPTED), moved)[1].reasons  # type: ignore[attr-defined]
     assert [r.en for r in reasons] == ["Pasal 4 moves to another BAB."]
+
+
+def test_the_replacing_regulation_revokes_the_old_one_in_a_last_pasal() -> None:
+    """Advised to replace: the proposed text under a new title, its last Pasal revoking the old one."""
+    body = ADOPTED
+    for old, new in (
+        ("tahun oleh perangkat daerah.", "tahun oleh kepala perangkat daerah."),
+        ("kepada Wali Kota.", "kepada Wali Kota melalui Sekretaris Daerah."),
+        ("belanja daerah.", "belanja daerah dan sumber lain."),
+        ("dari belanja pegawai.", "dari belanja pegawai tahun berjalan."),
+    ):
+        body = body.replace(old, new)
+    old = keyed_text(body=ADOPTED)
+    new = keyed_text(body=body, previous=old)
+    reg = regulation_of(
+        judul=old.text.parts[0].text,
+        instrument="Peraturan Wali Kota",
+        enacted=Enacted.of(number="45 Tahun 2026", adopted_on=date(2026, 9, 10)),
+        amendments=(),
+        fallback_subject="Kebijakan Kepegawaian",
+    )
+    text = replacing_markdown(body=body, reg=reg, new=new.text).splitlines()
+    assert text[0] == "# Peraturan Wali Kota Tangerang Selatan Nomor … Tahun … tentang Kebijakan Kepegawaian"
+    last = text.index("### Pasal 8")
+    assert text[last - 2 : last] == [
+        "### Pasal 7",
+        "Peraturan Wali Kota ini mulai berlaku pada tanggal diundangkan.",
+    ]
+    assert text[last + 1] == (
+        "Pada saat Peraturan Wali Kota ini mulai berlaku, Peraturan Wali Kota Tangerang Selatan Nomor 45 "
+        "Tahun 2026 tentang Kebijakan Kepegawaian (Berita Daerah Kota Tangerang Selatan Tahun 2026 Nomor …), "
+        "dicabut dan dinyatakan tidak berlaku."
+    )
+    assert text[last + 2] == "## Penutup" and text[-2:] == ["### Pasal 8", "Cukup jelas."]
+    assert "bab_4__pasal_8" in {e.eid for e in parse_structure(body="\n".join(text))}

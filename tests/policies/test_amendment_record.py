@@ -7,10 +7,13 @@ from datetime import date
 import pytest
 
 from policies.core.db import unit_of_work
-from policies.core.errors import NotFound
+from policies.core.errors import Conflict, NotFound
 from policies.drafting.amendment.consolidated import consolidated_text
 from policies.drafting.amendment.documents import amending_instrument
+from policies.drafting.queries import get_version
 from policies.drafting.structure import parse_structure
+from policies.drafting.versions import create_version
+from policies.lifecycle.queries import get_policy
 from tests.amended import MENTEES_NEW, NEW_AYAT, SECOND, SLUG, amended_policy
 from tests.conftest import DRAFTER
 
@@ -63,3 +66,15 @@ def test_consolidated_text_marks_each_change_by_its_instrument(db: str, catalog:
     assert then.at.instrument.endswith("45 Tahun 2026") and not [r for r in then.rows if r.mark]
     assert "20 (dua puluh) JP" in next(r.text for r in then.rows if r.label == "Pasal 8 ayat (2)")
     assert "1 Januari 2026" in str(refused.value)
+
+
+def test_a_proposal_that_reads_as_the_adopted_text_has_nothing_to_amend(db: str, catalog: None) -> None:
+    made = amended_policy(db)
+    with unit_of_work(db) as s:
+        adopted = get_version(s, policy_id=get_policy(s, slug=SLUG).id, number=made.second)  # type: ignore[arg-type]
+        again = create_version(s, actor=DRAFTER, slug=SLUG, body=adopted.body).number
+        with pytest.raises(Conflict) as refused:
+            amending_instrument(s, actor=DRAFTER, slug=SLUG)
+    assert str(refused.value) == (
+        f"Versi {again} sama dengan teks yang ditetapkan (versi {made.second}): tidak ada yang perlu diubah."
+    )

@@ -9,11 +9,12 @@ from tests.web.conftest import sign_in
 
 
 def test_instrument_preview_is_the_owners_and_the_consolidated_text_everyones(
-    web: TestClient, db: str, drafter: str
+    web: TestClient, db: str, drafter: str, other_drafter: str, admin: str
 ) -> None:
     made = amended_policy(db)
-    # Cycle 3's proposal is not published: the public is told it is not there.
+    # Cycle 3's proposal is not published: the public and another unit's drafter are told it is not there.
     assert web.get(f"/policies/{SLUG}/amendment").status_code == 404
+    assert f'href="/policies/{SLUG}/consolidated"' in web.get(f"/policies/{SLUG}").text
     public = web.get(f"/policies/{SLUG}/consolidated")
     assert public.status_code == 200
     assert (
@@ -21,6 +22,10 @@ def test_instrument_preview_is_the_owners_and_the_consolidated_text_everyones(
         in public.text
     )
     assert "diubah dengan Peraturan Wali Kota Nomor 3 Tahun 2027" in public.text and JP_NEW in public.text
+    sign_in(web, other_drafter)
+    assert web.get(f"/policies/{SLUG}/amendment.docx").status_code == 404
+    sign_in(web, admin)
+    assert web.get(f"/policies/{SLUG}/amendment").status_code == 200
     sign_in(web, drafter)
     cockpit = web.get(f"/policies/{SLUG}/cockpit").text
     assert (

@@ -8,52 +8,18 @@ Lampiran II UU 12/2011 as summarised in shared/DRAFTING.md ("sehingga berbunyi s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from policies.drafting.amendment.ayat import ayat_change, ayat_numbers
+from policies.drafting.amendment.items import REPLACE_SHARE, Change, Plan, Reason
 from policies.drafting.amendment.parts import Part, Text
-from policies.drafting.amendment.render import DELETED, pasal_lines, signature, words_of
-from policies.drafting.amendment.wording import ayat_names, counted, next_letter, pasal_names
+from policies.drafting.amendment.render import is_deleted, pasal_lines, signature, words_of
+from policies.drafting.amendment.wording import counted, next_letter, pasal_names
 
-# Lampiran II: more than half of the material changed → replace the regulation instead.
-REPLACE_SHARE = 0.5
-
-
-@dataclass(frozen=True)
-class Change:
-    """One item of Pasal I: what kind of change, its sentence, the text it quotes, the Pasal it concerns."""
-
-    kind: str
-    sentence: str
-    quoted: tuple[str, ...] = ()
-    pasal: tuple[str, ...] = ()  # the Pasal numbers (the amendment's) it writes, for the Penjelasan
-    eids: tuple[str, ...] = ()  # the proposed text's elements it writes (or the adopted one's, deleted)
-    numbers: tuple[tuple[str, str], ...] = ()  # (eId, the number the amendment prints) where they differ
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why the regulation is better replaced than amended, in Indonesian and English."""
-
-    id: str
-    en: str
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The changes in Lampiran II order, and the reasons to replace instead (none: amend)."""
-
-    changes: list[Change]
-    reasons: list[Reason]
-    touched: int
-    total: int
-    numbers: dict[str, str] = field(default_factory=dict)  # proposed Pasal key → the amendment's number
-
-
-def _is_deleted(part: Part, text: Text) -> bool:
-    return part.text.strip() == DELETED and not text.kids(part)
+__all__ = ["Change", "Plan", "Reason", "plan_amendment"]
 
 
 class _Planner:
+    """Walk the proposed Pasal once in order, keeping the adopted numbers, and collect the items."""
+
     def __init__(self, *, old: Text, new: Text, instrument: str) -> None:
         self.old, self.new, self.instrument = old, new, instrument
         self.changes: list[Change] = []
@@ -255,7 +221,7 @@ class _Planner:
 
     def pasal(self, old: Part, new: Part) -> None:
         num = old.num
-        if _is_deleted(new, self.new) and not _is_deleted(old, self.old):
+        if is_deleted(new, self.new) and not is_deleted(old, self.old):
             self.deleted_pasal(old)
             return
         if words_of(self.old, old) == words_of(self.new, new) and [
@@ -269,9 +235,14 @@ class _Planner:
         others_same = " ".join(old.text.split()) == " ".join(new.text.split()) and [
             signature(self.old, k) for k in self.old.kids(old) if k.kind != "ayat"
         ] == [signature(self.new, k) for k in self.new.kids(new) if k.kind != "ayat"]
-        if old_ayat and new_ayat and others_same and self.by_ayat(old, new, old_ayat, new_ayat):
-            return
-        numbers = self.ayat_numbers(old_ayat, new_ayat)[0]
+        if old_ayat and new_ayat and others_same:
+            change = ayat_change(
+                old_text=self.old, new_text=self.new, old=old, new=new, old_ayat=old_ayat, new_ayat=new_ayat
+            )
+            if change is not None:
+                self.changes.append(change)
+                return
+        numbers = ayat_numbers(old_ayat, new_ayat)[0]
         self.changes.append(
             Change(
                 "pasal_changed",
@@ -282,102 +253,6 @@ class _Planner:
                 ((new.eid, num), *((a.eid, numbers[a.key]) for a in new_ayat)),
             )
         )
-
-    def ayat_numbers(
-        self, old_ayat: list[Part], new_ayat: list[Part]
-    ) -> tuple[dict[str, str], list[Part], list[Part], list[Part]]:
-        old_keys = {a.key: a for a in old_ayat}
-        numbers: dict[str, str] = {}
-        inserted: list[Part] = []
-        appended: list[Part] = []
-        last: str | None = None
-        top = max((int("".join(c for c in a.num if c.isdigit()) or 0) for a in old_ayat), default=0)
-        later_kept = {a.key for a in new_ayat if a.key in old_keys}
-        for i, a in enumerate(new_ayat):
-            if a.key in old_keys:
-                last = old_keys[a.key].num
-                numbers[a.key] = last
-                continue
-            if not any(b.key in later_kept for b in new_ayat[i + 1 :]) and (
-                last is None or last == old_ayat[-1].num
-            ):
-                top += 1
-                numbers[a.key] = str(top)
-                appended.append(a)
-            else:
-                last = next_letter(last or "0", upper=False)
-                numbers[a.key] = last
-                inserted.append(a)
-        deleted = [a for a in old_ayat if a.key not in {b.key for b in new_ayat}]
-        return numbers, inserted, appended, deleted
-
-    def by_ayat(self, old: Part, new: Part, old_ayat: list[Part], new_ayat: list[Part]) -> bool:
-        """Write a change confined to ayat the way Lampiran II names it; False when it is no one kind."""
-        numbers, inserted, appended, deleted = self.ayat_numbers(old_ayat, new_ayat)
-        old_by = {a.key: a for a in old_ayat}
-        kept = [a for a in new_ayat if a.key in old_by]
-        if [old_ayat.index(old_by[a.key]) for a in kept] != sorted(
-            old_ayat.index(old_by[a.key]) for a in kept
-        ):
-            return False
-        deleted += [a for a in kept if _is_deleted(a, self.new) and not _is_deleted(old_by[a.key], self.old)]
-        changed = [
-            a for a in kept if a not in deleted and words_of(self.old, old_by[a.key]) != words_of(self.new, a)
-        ]
-        deleted_nums = [a.num for a in deleted]
-        kinds = [k for k, v in (("c", changed), ("i", inserted), ("a", appended), ("d", deleted)) if v]
-        if len(kinds) != 1 or (changed and len(changed) == len(old_ayat)):
-            return False
-        n = old.num
-        # Each deleted ayat stands in place, "(3) Dihapus.", after the ayat that came before it.
-        after: dict[str | None, list[str]] = {}
-        gone = {a.key for a in deleted if a.key not in {b.key for b in new_ayat}}
-        anchor: str | None = None
-        for a in old_ayat:
-            if a.key in gone:
-                after.setdefault(anchor, []).append(a.num)
-            else:
-                anchor = a.key
-        if kinds == ["c"]:
-            sentence = f"Ketentuan {ayat_names([old_by[a.key].num for a in changed])} Pasal {n} diubah"
-        elif kinds == ["d"]:
-            sentence = f"Ketentuan {ayat_names(deleted_nums)} Pasal {n} dihapus"
-        elif kinds == ["a"]:
-            nums = [numbers[a.key] for a in appended]
-            sentence = f"Ketentuan Pasal {n} ditambah {counted(len(nums), 'ayat')}, yakni {ayat_names(nums)}"
-        else:
-            nums = [numbers[a.key] for a in inserted]
-            prev = nums[0].rstrip("abcdefghijklmnopqrstuvwxyz")
-            order = [a.num for a in old_ayat]
-            nxt = (
-                order[order.index(prev) + 1] if prev in order and order.index(prev) + 1 < len(order) else None
-            )
-            between = f"ayat ({prev}) dan ayat ({nxt})" if nxt else f"ayat ({prev})"
-            sentence = (
-                f"Di antara {between} Pasal {n} disisipkan {counted(len(nums), 'ayat')}, "
-                f"yakni {ayat_names(nums)}"
-            )
-        quoted = pasal_lines(
-            self.new,
-            new,
-            number=n,
-            ayat_num=lambda p: numbers.get(p.key),
-            deleted_after={k: v for k, v in after.items()},
-        )
-        kind = {"c": "ayat_changed", "d": "ayat_deleted", "a": "ayat_appended", "i": "ayat_inserted"}[
-            kinds[0]
-        ]
-        self.changes.append(
-            Change(
-                kind,
-                f"{sentence} sehingga Pasal {n} berbunyi sebagai berikut:",
-                tuple(quoted),
-                (n,),
-                (new.eid,),
-                ((new.eid, n), *((a.eid, numbers[a.key]) for a in new_ayat)),
-            )
-        )
-        return True
 
     # -- Penjelasan and Lampiran ----------------------------------------------------------------
 

@@ -71,7 +71,7 @@ def _point(adoption: Adoption, version: int) -> Point:
     )
 
 
-def _words(text: Text, part: Part) -> str:
+def _words(part: Part) -> str:
     return " ".join(part.text.split())
 
 
@@ -115,7 +115,7 @@ def consolidated_text(session: Session, *, slug: str, at: date | None = None) ->
             was = before.by_key.get(part.key)
             if was is None:
                 return Mark("inserted", points[j])
-            if _words(before, was) != _words(now, mine):
+            if _words(was) != _words(mine):
                 return Mark("changed", points[j])
         return None
 

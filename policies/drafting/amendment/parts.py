@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from policies.drafting.clauses import KeyedClause, assign_keys, parse_draft
-from policies.drafting.elements import assign_element_keys
+from policies.drafting.elements import assign_element_keys, element_hash
 from policies.drafting.structure import parse_with_heads
 
 
@@ -127,8 +127,6 @@ class _Prior:
     """A Part seen as the previous version's element by key matching."""
 
     def __init__(self, part: Part) -> None:
-        from policies.drafting.elements import element_hash
-
         self.key, self.kind, self.num = part.key, part.kind, part.num
         self.parent_key, self.clause_key, self.text = part.parent_key, part.clause_key, part.text
         self.content_hash = element_hash(kind=part.kind, text=part.text)

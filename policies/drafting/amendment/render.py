@@ -9,6 +9,11 @@ from policies.drafting.amendment.parts import Part, Text
 DELETED = "Dihapus."
 
 
+def is_deleted(part: Part, text: Text) -> bool:
+    """Tell whether an element reads "Dihapus." (deleted in place, its number kept)."""
+    return part.text.strip() == DELETED and not text.kids(part)
+
+
 def marker(part: Part, *, parent: Part | None, num: str | None = None) -> str:
     """Return the marker a list item is written with: (2), a., 1. or a) under an angka."""
     n = num if num is not None else part.num

@@ -23,6 +23,9 @@ FIRST = date(2026, 9, 10)
 SECOND = date(2027, 3, 1)
 JP_OLD = "paling sedikit 20 (dua puluh) JP dalam 1 (satu) tahun sesuai"
 JP_NEW = "paling sedikit 24 (dua puluh empat) JP dalam 1 (satu) tahun sesuai"
+# The Penjelasan of that ayat says the same number: cycle 2 changes it too.
+WHY_OLD = "paling sedikit 20 (dua puluh) JP dalam 1 (satu) tahun merupakan"
+WHY_NEW = "paling sedikit 24 (dua puluh empat) JP dalam 1 (satu) tahun merupakan"
 MENTEES_OLD = "paling banyak 10 (sepuluh) Pegawai ASN"
 MENTEES_NEW = "paling banyak 8 (delapan) Pegawai ASN"
 REPORT_ANCHOR = "kepada Sekretaris Daerah.\n### Pasal 10"
@@ -56,15 +59,14 @@ def _adopt(s, *, policy, version, cycle: int, number: str, on: date) -> None:
 
 
 def amended_policy(db: str) -> Amended:
-    """Adopt version 1, amend it in cycle 2 (ayat (2) of Pasal 8), propose cycle 3's changes."""
+    """Adopt version 1, amend it in cycle 2 (ayat (2) of Pasal 8 and its Penjelasan), propose cycle 3's."""
     with unit_of_work(db) as s:
         policy = get_policy(s, slug=SLUG)
         first = get_version(s, policy_id=policy.id, number=1)  # type: ignore[arg-type]
         _adopt(s, policy=policy, version=first, cycle=1, number="45", on=FIRST)
-        assert JP_OLD in first.body
-        second = create_version(
-            s, actor=DRAFTER, slug=SLUG, body=first.body.replace(JP_OLD, JP_NEW), change_note="Siklus 2"
-        )
+        assert JP_OLD in first.body and WHY_OLD in first.body
+        body = first.body.replace(JP_OLD, JP_NEW).replace(WHY_OLD, WHY_NEW)
+        second = create_version(s, actor=DRAFTER, slug=SLUG, body=body, change_note="Siklus 2")
         _adopt(s, policy=policy, version=second, cycle=2, number="3 Tahun 2027", on=SECOND)
         assert MENTEES_OLD in second.body and REPORT_ANCHOR in second.body
         body = second.body.replace(MENTEES_OLD, MENTEES_NEW).replace(

@@ -83,6 +83,7 @@ class RowPublic(BaseModel):
     text: str
     depth: int
     mark: MarkPublic | None
+    marker: str
 
 
 class ConsolidatedPublic(BaseModel):

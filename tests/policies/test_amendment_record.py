@@ -14,7 +14,7 @@ from policies.drafting.queries import get_version
 from policies.drafting.structure import parse_structure
 from policies.drafting.versions import create_version
 from policies.lifecycle.queries import get_policy
-from tests.amended import MENTEES_NEW, NEW_AYAT, SECOND, SLUG, amended_policy
+from tests.amended import MENTEES_NEW, NEW_AYAT, SECOND, SLUG, WHY_NEW, amended_policy
 from tests.conftest import DRAFTER
 
 
@@ -59,7 +59,12 @@ def test_consolidated_text_marks_each_change_by_its_instrument(db: str, catalog:
         "Peraturan Wali Kota Nomor 3 Tahun 2027",
     ]
     marked = [(r.label, r.mark.how, r.mark.by.instrument) for r in now.rows if r.mark]
-    assert marked == [("Pasal 8 ayat (2)", "changed", "Peraturan Wali Kota Nomor 3 Tahun 2027")]
+    by_3_2027 = "Peraturan Wali Kota Nomor 3 Tahun 2027"
+    assert [m[0] for m in marked] == ["Pasal 8 ayat (2)", "Penjelasan Pasal 8 ayat (2)"]
+    assert {(how, by) for _label, how, by in marked} == {("changed", by_3_2027)}
+    explained = next(r for r in now.rows if r.label == "Penjelasan Pasal 8 ayat (2)")
+    assert explained.marker == "Ayat (2)" and WHY_NEW in explained.text
+    assert next(r.marker for r in now.rows if r.label == "Pasal 8 ayat (2)") == "(2)"
     assert now.at.adopted_on == SECOND and "24 (dua puluh empat) JP" in next(
         r.text for r in now.rows if r.label == "Pasal 8 ayat (2)"
     )

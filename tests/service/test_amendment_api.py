@@ -68,7 +68,10 @@ def test_anyone_reads_the_consolidated_text_at_a_point_in_time(client: TestClien
     body = now.json()
     assert body["at"]["instrument"] == "Peraturan Wali Kota Nomor 3 Tahun 2027"
     marked = [r for r in body["rows"] if r["mark"]]
-    assert [(r["eid"], r["mark"]["how"]) for r in marked] == [("bab_3__pasal_8__ayat_2", "changed")]
+    assert [(r["eid"], r["mark"]["how"]) for r in marked] == [
+        ("bab_3__pasal_8__ayat_2", "changed"),
+        ("penjelasan__pasal_8__ayat_2", "changed"),
+    ]
     then = client.get(f"{URL}/consolidated", params={"at": "2026-10-01"}).json()
     assert then["at"]["instrument"] == "Peraturan Wali Kota Nomor 45 Tahun 2026"
     before = problem_of(

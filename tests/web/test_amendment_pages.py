@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from tests.amended import JP_NEW, SLUG, amended_policy
@@ -22,6 +24,9 @@ def test_instrument_preview_is_the_owners_and_the_consolidated_text_everyones(
         in public.text
     )
     assert "diubah dengan Peraturan Wali Kota Nomor 3 Tahun 2027" in public.text and JP_NEW in public.text
+    # The Penjelasan follows the body, its entries headed and its ayat named, changes marked too.
+    assert '<h3 id="penjelasan__pasal_8">Penjelasan Pasal 8</h3>' in public.text
+    assert re.search(r'id="penjelasan__pasal_8__ayat_2"[^>]*>Ayat \(2\) .*diubah dengan', public.text)
     sign_in(web, other_drafter)
     assert web.get(f"/policies/{SLUG}/amendment.docx").status_code == 404
     sign_in(web, admin)

@@ -12,11 +12,26 @@ from policies.core.i18n import format_date
 from policies.drafting.amendment.documents import adopted_version, text_of
 from policies.drafting.amendment.instrument import Enacted
 from policies.drafting.amendment.parts import Part, Text
+from policies.drafting.amendment.render import marker
 from policies.lifecycle.queries import get_policy
 from policies.rollout.models import Adoption
 from policies.rollout.queries import adoptions_of
 
-KINDS_SHOWN = ("bab", "bagian", "paragraf", "pasal", "ayat", "huruf", "angka", "text")
+KINDS_SHOWN = (
+    "bab",
+    "bagian",
+    "paragraf",
+    "pasal",
+    "ayat",
+    "huruf",
+    "angka",
+    "text",
+    "penjelasan",
+    "penjelasan_umum",
+    "penjelasan_pasal",
+    "lampiran",
+)
+EXPLAINED = {"ayat": "Ayat ({})", "huruf": "Huruf {}", "angka": "Angka {}"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,7 @@ class Row:
     text: str
     depth: int
     mark: Mark | None
+    marker: str = ""  # "(2)", "a.", "1.", "a)" in the body; "Ayat (2)", "Huruf a" in the Penjelasan
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,23 @@ def _point(adoption: Adoption, version: int) -> Point:
 
 def _words(part: Part) -> str:
     return " ".join(part.text.split())
+
+
+def _explained(text: Text, part: Part) -> bool:
+    # Whether the element stands in the Penjelasan (its ayat are named "Ayat (2)", not numbered).
+    current: Part | None = part
+    while current is not None:
+        if current.kind == "penjelasan":
+            return True
+        current = text.by_key.get(current.parent_key) if current.parent_key else None
+    return False
+
+
+def _marker(text: Text, part: Part) -> str:
+    if _explained(text, part):
+        return EXPLAINED[part.kind].format(part.num) if part.kind in EXPLAINED else ""
+    parent = text.by_key.get(part.parent_key) if part.parent_key else None
+    return marker(part, parent=parent).strip()
 
 
 def _depths(text: Text) -> dict[str, int]:
@@ -120,12 +153,17 @@ def consolidated_text(session: Session, *, slug: str, at: date | None = None) ->
         return None
 
     rows = [
-        Row(p.eid, p.kind, p.num, p.label, p.text, depth[p.key], mark_of(p))
+        Row(p.eid, p.kind, p.num, p.label, p.text, depth[p.key], mark_of(p), _marker(current, p))
         for p in current.parts
-        if p.kind in KINDS_SHOWN
+        if p.kind in KINDS_SHOWN and (p.text or p.kind != "text")
     ]
     deleted: list[Row] = []
     for j in range(1, len(texts)):
-        gone = [p for p in texts[j - 1].parts if p.key not in texts[j].by_key and p.kind in ("pasal", "ayat")]
+        before = texts[j - 1]
+        gone = [
+            p
+            for p in before.parts
+            if p.key not in texts[j].by_key and p.kind in ("pasal", "ayat") and not _explained(before, p)
+        ]
         deleted += [Row(p.eid, p.kind, p.num, p.label, p.text, 0, Mark("deleted", points[j])) for p in gone]
     return Consolidated(slug, points[len(in_force) - 1], points, rows, deleted)

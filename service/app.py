@@ -12,7 +12,9 @@ from fastapi import FastAPI
 from policies.core.settings import Settings, get_settings
 from service import access_log, dispatch, health, openapi, problems, web
 from service.api import accounts as auth_api
+from service.api import amendment as amendment_api
 from service.api import digest as digest_api
+from service.api import documents as documents_api
 from service.api import drafting as drafts_api
 from service.api import lifecycle as policies_api
 from service.api import resocialization as resocialization_api
@@ -40,6 +42,7 @@ API_MODULES = (
     policies_api,
     auth_api,
     drafts_api,
+    amendment_api,
     workshops_api,
     consultation_api,
     changes_api,
@@ -52,6 +55,7 @@ API_MODULES = (
     inbox_api,
     outbox_api,
     anchors_api,
+    documents_api,
 )
 
 

@@ -107,6 +107,14 @@ class Settings(BaseSettings):
     comment_max_length: int = Field(default=10_000, description="Longest comment body accepted.")
     comments_per_minute: int = Field(default=10, description="Comments per account per minute.")
     max_body_bytes: int = Field(default=1_000_000, description="Largest request body accepted.")
+    # Documents
+    document_font: str = Field(
+        default="Bookman Old Style",
+        min_length=1,
+        max_length=100,
+        description="Font of the .docx a version, an amending instrument or a consultation report is "
+        "written in (Lampiran II UU 12/2011 prints regulations in Bookman Old Style).",
+    )
     campaign_threshold: float = Field(
         default=0.8, description="Jaccard similarity at which comments join a campaign group."
     )

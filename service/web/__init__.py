@@ -11,7 +11,9 @@ from policies.core.settings import Settings
 from service.secret_key import ensure_secret_key
 from service.web import (
     accounts,
+    amendment,
     digest,
+    documents,
     drafting,
     evaluation,
     lifecycle,
@@ -34,7 +36,9 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     pages = (
         lifecycle,
+        documents,  # before drafting: /versions/import is not a version number
         drafting,
+        amendment,
         thread,
         rollout,
         resocialization,

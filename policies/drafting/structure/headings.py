@@ -130,8 +130,11 @@ class HeadingReader(ParserState):
         self.awaiting_title = None if title else self.paragraf
 
     def section_heading(self, text: str, line: int) -> Node:
-        if self.part == "pembukaan":
+        if self.part == "pembukaan" and PASAL.match(text) is None:
             return self.pembukaan_section(text, line)
+        if self.part == "pembukaan":
+            # A regulation without BAB (an amendment's Pasal I and II): its body starts at the first Pasal.
+            self.part, self.part_node = "body", None
         if self.part == "penjelasan":
             return self.penjelasan_section(text, line)
         if self.part == "lampiran":

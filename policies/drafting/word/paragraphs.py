@@ -1,0 +1,179 @@
+"""The paragraphs of a .docx in reading order, table cells included, with Word's own list numbers.
+
+A drafter's .docx often numbers its ayat and huruf with Word's automatic lists (the number is not in
+the text) and sets Menimbang and Mengingat in a table; both are read here, so the placing sees
+`(1) …` and `a. …` as they are printed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from policies.core.errors import InvalidInput
+from policies.drafting.word.layout import STYLE_ROLES, runs_markdown
+
+ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90), ("l", 50), ("xl", 40),
+         ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))  # fmt: skip
+MAX_UNPACKED_MB = 50
+MAX_UNPACKED_BYTES = MAX_UNPACKED_MB * 1_000_000
+SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009]+")
+
+
+@dataclass(frozen=True)
+class WordParagraph:
+    """One non-empty paragraph: its place (1-based), plain text, text with Markdown emphasis, role."""
+
+    index: int
+    text: str
+    marked: str
+    role: str | None  # the layout role of a Siklus style, else None
+    style: str
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for letters, value in ROMAN:
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
+
+
+def _format(number: int, fmt: str) -> str | None:
+    if fmt == "decimal":
+        return str(number)
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (number - 1) % 26)
+        return letter if fmt == "lowerLetter" else letter.upper()
+    if fmt in ("lowerRoman", "upperRoman"):
+        return _roman(number) if fmt == "lowerRoman" else _roman(number).upper()
+    return None  # bullets and the rest carry no number
+
+
+class Numbering:
+    """Count Word's automatic list numbers as they are printed (`(%1)`, `%2.`, `%3)`)."""
+
+    def __init__(self, document: DocxDocument) -> None:
+        self.levels: dict[str, dict[str, tuple[str, str, int]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            return
+        abstract: dict[str, dict[str, tuple[str, str, int]]] = {}
+        for node in root.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in node.findall(qn("w:lvl")):
+                fmt, text = lvl.find(qn("w:numFmt")), lvl.find(qn("w:lvlText"))
+                start = lvl.find(qn("w:start"))
+                levels[lvl.get(qn("w:ilvl"))] = (
+                    fmt.get(qn("w:val")) if fmt is not None else "decimal",
+                    text.get(qn("w:val")) if text is not None else "",
+                    int(start.get(qn("w:val"))) if start is not None else 1,
+                )
+            abstract[node.get(qn("w:abstractNumId"))] = levels
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is not None:
+                self.levels[num.get(qn("w:numId"))] = abstract.get(ref.get(qn("w:val")), {})
+
+    def label(self, paragraph: Paragraph) -> str | None:
+        """Return the number Word prints before this paragraph, counting it; None when it has none."""
+        ppr = paragraph._p.pPr
+        numpr = ppr.numPr if ppr is not None else None
+        if numpr is None or numpr.numId is None:
+            return None
+        num_id = str(numpr.numId.val)
+        level = int(numpr.ilvl.val) if numpr.ilvl is not None else 0
+        levels = self.levels.get(num_id)
+        if not levels or str(level) not in levels:
+            return None
+        counters = self.counters.setdefault(num_id, {})
+        _, _, start = levels[str(level)]
+        counters[level] = counters.get(level, start - 1) + 1
+        for deeper in [key for key in counters if key > level]:
+            del counters[deeper]  # a new item restarts the lists under it
+        fmt, text, _ = levels[str(level)]
+        if _format(1, fmt) is None:
+            return None
+        for shown in range(level + 1):
+            shown_fmt, _, shown_start = levels.get(str(shown), ("decimal", "", 1))
+            value = _format(counters.get(shown, shown_start), shown_fmt) or ""
+            text = text.replace(f"%{shown + 1}", value)
+        return text or None
+
+
+def _blocks(document: DocxDocument) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    seen: set[int] = set()
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            out.append(Paragraph(child, document))
+        elif child.tag == qn("w:tbl"):
+            for row in Table(child, document).rows:
+                for cell in row.cells:
+                    if id(cell._tc) in seen:
+                        continue  # a merged cell is listed once per row it spans
+                    seen.add(id(cell._tc))
+                    out.extend(cell.paragraphs)
+    return out
+
+
+def _unpacked_size(data: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return sum(member.file_size for member in package.infolist())
+
+
+def open_docx(data: bytes) -> DocxDocument:
+    """Open a .docx, or refuse a file that is not one (or is damaged) in two languages."""
+    try:
+        # A small upload can unpack to gigabytes; the parts' declared sizes are checked first.
+        if _unpacked_size(data) > MAX_UNPACKED_BYTES:
+            raise InvalidInput(
+                f"Isi dokumen Word ini terlalu besar (lebih dari {MAX_UNPACKED_MB} MB setelah dibuka); "
+                "pecah dokumen atau hapus gambar di dalamnya.",
+                en=f"This Word document is too large (over {MAX_UNPACKED_MB} MB unpacked); "
+                "split it or remove the images in it.",
+                field="file",
+            )
+        return Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, PackageNotFoundError) as error:
+        raise InvalidInput(
+            "Berkas ini bukan dokumen Word (.docx); simpan ulang sebagai .docx lalu unggah.",
+            en="This file is not a Word document (.docx); save it again as .docx and upload it.",
+            field="file",
+        ) from error
+    except (KeyError, ValueError, etree.XMLSyntaxError) as error:
+        # A zip with a missing or broken part: the file is damaged, not a refusal of our own rules.
+        raise InvalidInput(
+            "Dokumen Word ini rusak dan tidak dapat dibaca; simpan ulang sebagai .docx lalu unggah.",
+            en="This Word document is damaged and cannot be read; save it again as .docx and upload it.",
+            field="file",
+        ) from error
+
+
+def read_paragraphs(document: DocxDocument) -> list[WordParagraph]:
+    """List the document's non-empty paragraphs in reading order, automatic numbers written in."""
+    numbering = Numbering(document)
+    out: list[WordParagraph] = []
+    for paragraph in _blocks(document):
+        label = numbering.label(paragraph)
+        text = SPACES.sub(" ", paragraph.text).strip()
+        if not text:
+            continue
+        marked = SPACES.sub(" ", runs_markdown(paragraph)).strip()
+        if label:
+            text, marked = f"{label} {text}", f"{label} {marked}"
+        style = paragraph.style.name if paragraph.style is not None else ""
+        out.append(WordParagraph(len(out) + 1, text, marked, STYLE_ROLES.get(style), style))
+    return out

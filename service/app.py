@@ -22,6 +22,7 @@ from service.api.consultation import comments as comments_api
 from service.api.consultation import exports as comment_exports_api
 from service.api.consultation import windows as consultation_api
 from service.api.evaluation import indicators as indicators_api
+from service.api.evaluation import reports as evaluation_reports_api
 from service.api.evaluation import surveys as evaluation_api
 from service.api.outbox import inbox as inbox_api
 from service.api.outbox import operator as outbox_api
@@ -42,6 +43,7 @@ API_MODULES = (
     changes_api,
     rollout_api,
     evaluation_api,
+    evaluation_reports_api,
     indicators_api,
     inbox_api,
     outbox_api,

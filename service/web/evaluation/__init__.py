@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.web.evaluation import indicators, rounds, survey
+from service.web.evaluation import indicators, publication, rounds, survey
 
 router = APIRouter()
-for _module in (survey, rounds, indicators):
+for _module in (survey, rounds, publication, indicators):
     router.include_router(_module.router)

@@ -12,7 +12,7 @@ from docx import Document
 from playwright.sync_api import Browser, expect
 
 from policies.core.settings import Settings
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import axe_violations, screenshot
 from tests.browser.test_pages_in_browser import log_in
 from tests.browser.test_survey_anonymity_in_browser import EVALUATOR, _round_of_ten
 from tests.service.conftest import SLUG
@@ -56,6 +56,7 @@ def test_an_evaluator_closes_below_the_minimum_publishes_and_a_visitor_downloads
     expect(units.get_by_role("row", name="Dinas Pendidikan")).to_contain_text("< 5 (disembunyikan)")
     expect(units.get_by_role("row", name="Dinas Kesehatan")).to_contain_text("5")
     screenshot(page, "skm-publication")
+    assert axe_violations(page) == []
     with page.expect_download() as download:
         page.get_by_role("link", name="Word (.docx)").click()
     assert download.value.suggested_filename == f"laporan-skm-putaran-{round_id}.docx"

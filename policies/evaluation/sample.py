@@ -44,7 +44,7 @@ def margin_of_error(*, population: int, responses: int) -> Decimal | None:
 def sample_rule(session: Session, *, policy: Policy) -> Rule:
     """Return what closing below the minimum sample does for the policy's kind ("warn" unless it says)."""
     rules = get_kind(session, kind_id=policy.kind_id).rules or {}
-    return "refuse" if rules.get("evaluation_sample_rule") == "refuse" else "warn"
+    return "refuse" if rules.get("evaluation_refuse_below_sample") else "warn"
 
 
 @dataclass(frozen=True)

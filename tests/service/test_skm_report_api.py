@@ -106,7 +106,7 @@ def test_the_kinds_refuse_rule_refuses_a_close_by_hand_below_the_minimum_with_th
 ) -> None:
     with unit_of_work(db) as s:
         kind = get_kind(s, kind_id=get_policy(s, slug=SLUG).kind_id)
-        kind.rules = {**kind.rules, "evaluation_sample_rule": "refuse"}
+        kind.rules = {**kind.rules, "evaluation_refuse_below_sample": True}
         s.add(kind)
     rid, tokens = _round(client, evaluator, answered=9)
     assert client.get(f"/api/v1/rounds/{rid}").json()["sample_rule"] == "refuse"

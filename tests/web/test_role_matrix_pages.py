@@ -58,6 +58,7 @@ FORMS: dict[str, dict[str, str]] = {
     "/policies/{slug}/evaluation/rounds/population": {"round_id": "1"},
     "/policies/{slug}/evaluation/rounds/close": {"round_id": "1", "confirm": "1"},
     "/policies/{slug}/evaluation/recommendations": {"round_id": "1", "text": "Perluas pelatihan."},
+    "/policies/{slug}/evaluation/rounds/publish": {"round_id": "1"},
     "/policies/{slug}/evaluation/indicators": {
         "code": "uji",
         "name": "Uji",
@@ -98,8 +99,9 @@ OWNER_FORMS = {
     "/policies/{slug}/changes/unchanged/{comment_id}",
 }
 # The evaluation's work: admins and the policy's unit's evaluators and drafters; a recommendation is the
-# evaluators' (and admins') alone, since the drafter decides on it.
+# evaluators' (and admins') alone, since the drafter decides on it; so is publishing a round's results.
 RECOMMEND = "/policies/{slug}/evaluation/recommendations"
+PUBLISH = "/policies/{slug}/evaluation/rounds/publish"
 EVALUATION_FORMS = {
     "/policies/{slug}/evaluation/rounds",
     "/policies/{slug}/evaluation/rounds/population",
@@ -117,7 +119,7 @@ ALLOWED: dict[str, set[str]] = {
     }
     | OWN_FORMS,
     "moderator": {"/moderation/{slug}/{comment_id}"} | OWN_FORMS,
-    "evaluator": EVALUATION_FORMS | {RECOMMEND} | OWN_FORMS,
+    "evaluator": EVALUATION_FORMS | {RECOMMEND, PUBLISH} | OWN_FORMS,
     "drafter_of_another_unit": OWN_FORMS,
     "drafter": OWNER_FORMS
     | EVALUATION_FORMS

@@ -98,7 +98,7 @@ def test_the_kinds_refuse_rule_shows_the_refusal_on_the_rounds_page(
 ) -> None:
     with unit_of_work(db) as s:
         kind = get_kind(s, kind_id=get_policy(s, slug=SLUG).kind_id)
-        kind.rules = {**kind.rules, "evaluation_sample_rule": "refuse"}
+        kind.rules = {**kind.rules, "evaluation_refuse_below_sample": True}
         s.add(kind)
     rid = _round(settings, answered=9)
     assert (

@@ -71,9 +71,9 @@ UNPUBLISHED: dict[int | str, dict[str, Any]] = {
 BELOW_SAMPLE: dict[int | str, dict[str, Any]] = {
     409: {
         "description": "Jumlah jawaban di bawah sampel minimum Krejcie–Morgan dan aturan jenis kebijakan "
-        "menolak penutupan (`evaluation_sample_rule: refuse`); problem berisi `population`, `responses`, "
-        "`minimum_sample`, `shortfall`. Dengan aturan `warn` putaran ditutup dan `sample_warning` menyebut "
-        "kekurangannya."
+        "menolak penutupan (`evaluation_refuse_below_sample: true`); problem berisi `population`, "
+        "`responses`, `minimum_sample`, `shortfall`. Dengan aturan `warn` putaran ditutup dan "
+        "`sample_warning` menyebut kekurangannya."
     }
 }
 

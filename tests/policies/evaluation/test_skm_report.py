@@ -226,9 +226,15 @@ def test_the_spreadsheet_has_a_sheet_per_section_with_numbers(db: str, worked_ex
     assert values["Tindak lanjut"][1] == ["Rencana tindak lanjut dicatat pada halaman putaran."]
 
 
-def test_the_first_round_says_there_is_nothing_to_compare(db: str, worked_example: int) -> None:
+def test_the_markdown_report_compares_with_the_previous_round_and_the_first_has_none(
+    db: str, worked_example: int
+) -> None:
     with unit_of_work(db) as s:
         first = worked_example - 1
         md = render_report(s, round_id=first, fmt="md", locale="en")
     assert "No earlier round of this policy has closed yet." in md
+    with unit_of_work(db) as s:
+        second = render_report(s, round_id=worked_example, fmt="md", locale="en")
+    assert "| IKM | 75.00 | 76.11 | +1.11 |" in second and "| Requirements | 3.00 | 3.50 | +0.50 |" in second
+    assert "| Handling of complaints, suggestions and feedback | 75.00 | 55.00 | -20.00 |" in second
     assert "| Margin of error (95%) | ± 0.00% |" in md  # all five of five answered

@@ -27,6 +27,7 @@ from service.api.consultation import exports as comment_exports_api
 from service.api.consultation import windows as consultation_api
 from service.api.evaluation import followup as followup_api
 from service.api.evaluation import indicators as indicators_api
+from service.api.evaluation import reports as evaluation_reports_api
 from service.api.evaluation import surveys as evaluation_api
 from service.api.outbox import inbox as inbox_api
 from service.api.outbox import operator as outbox_api
@@ -50,6 +51,7 @@ API_MODULES = (
     resocialization_api,
     digest_api,
     evaluation_api,
+    evaluation_reports_api,
     indicators_api,
     followup_api,
     inbox_api,

@@ -44,6 +44,8 @@ class RulesSpec(Spec):
     evaluation_reminder_interval_days: int = Field(default=7, ge=1, le=60)
     # The smallest group of respondents a breakdown (by unit, golongan, years) shows on its own.
     evaluation_min_group_size: int = Field(default=5, ge=2, le=100)
+    # Closing a round by hand below the Krejcie–Morgan minimum is refused (true) or only warned (false).
+    evaluation_refuse_below_sample: bool = False
     # Whether the public sees the names and units of workshop attendees and mentoring pairs
     # (never their NIPs, which only the owning unit's staff and admins see); counts otherwise.
     attendance_public: bool = False

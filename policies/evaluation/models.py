@@ -28,6 +28,9 @@ class SurveyRound(SQLModel, table=True):
     closes_at: datetime = Field(sa_type=UTCDateTime, index=True)
     closed_at: datetime | None = ts_col()
     report_published_at: datetime | None = ts_col()
+    # The public publication page (no account) exists once an evaluator publishes the closed round.
+    results_public_at: datetime | None = ts_col()
+    results_public_by_id: int | None = Field(default=None, foreign_key="account.id")
     questions: list[dict[str, Any]] = json_col(default_factory=list)
     opened_by_id: int | None = Field(default=None, foreign_key="account.id")
     reminder_max: int = Field(default=3, description="Reminders per respondent at most (LimeSurvey-like).")

@@ -10,7 +10,7 @@ from policies.accounts.access import SYSTEM, Actor
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
 from policies.core.i18n import stage_name
-from policies.evaluation import outreach, queries
+from policies.evaluation import outreach, queries, sample
 from policies.evaluation.common import (
     DEFAULT_ROUND_DAYS,
     MAX_CADENCE_MONTHS,
@@ -183,7 +183,8 @@ def close_round(session: Session, *, actor: Actor, round_id: int, now: datetime 
     """Close a round: compute results and measurements, publish the report, recommend if needed."""
     now = now or utcnow()
     survey = get_round(session, round_id=round_id, for_update=True)
-    require_evaluator(actor, policy=policy_of(session, survey=survey))
+    policy = policy_of(session, survey=survey)
+    require_evaluator(actor, policy=policy)
     if survey.closed_at is not None:
         return survey
     if now < survey.opens_at:
@@ -191,6 +192,10 @@ def close_round(session: Session, *, actor: Actor, round_id: int, now: datetime 
             "Putaran survei belum dibuka, jadi belum dapat ditutup.",
             en="The survey round has not opened yet, so it cannot be closed.",
         )
+    # Only a close by hand can be refused: at its closing time the round is over whatever it collected
+    # (the report then states the shortfall and the wider margin of error).
+    if actor is not SYSTEM:
+        sample.require_adequate(sample.adequacy_of(session, survey=survey, policy=policy))
     # Stored again in random order with new ids: a dump of the closed round keeps no trace of which
     # sheet, participation or receipt came when (and so of who sent which).
     queries.remix_round(session, round_id=survey.id)  # type: ignore[arg-type]

@@ -60,6 +60,7 @@ FORMS: dict[str, dict[str, str]] = {
     "/policies/{slug}/evaluation/recommendations": {"round_id": "1", "text": "Perluas pelatihan."},
     "/policies/{slug}/evaluation/followup": {"round_id": "1", "subject": "unsur", "code": "u8"},
     "/policies/{slug}/evaluation/followup/update": {"item_id": "1", "status": "done"},
+    "/policies/{slug}/evaluation/rounds/publish": {"round_id": "1"},
     "/policies/{slug}/evaluation/indicators": {
         "code": "uji",
         "name": "Uji",
@@ -111,8 +112,9 @@ OWNER_FORMS = {
     "/policies/{slug}/reacknowledgements",
 }
 # The evaluation's work: admins and the policy's unit's evaluators and drafters; a recommendation is the
-# evaluators' (and admins') alone, since the drafter decides on it.
+# evaluators' (and admins') alone, since the drafter decides on it; so is publishing a round's results.
 RECOMMEND = "/policies/{slug}/evaluation/recommendations"
+PUBLISH = "/policies/{slug}/evaluation/rounds/publish"
 EVALUATION_FORMS = {
     "/policies/{slug}/evaluation/rounds",
     "/policies/{slug}/evaluation/rounds/population",
@@ -133,7 +135,7 @@ ALLOWED: dict[str, set[str]] = {
     }
     | OWN_FORMS,
     "moderator": {"/moderation/{slug}/{comment_id}"} | OWN_FORMS,
-    "evaluator": EVALUATION_FORMS | {RECOMMEND} | OWN_FORMS,
+    "evaluator": EVALUATION_FORMS | {RECOMMEND, PUBLISH} | OWN_FORMS,
     "drafter_of_another_unit": OWN_FORMS,
     "drafter": OWNER_FORMS
     | EVALUATION_FORMS

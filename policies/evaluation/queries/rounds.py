@@ -67,6 +67,20 @@ def last_closed_round(session: Session, *, policy_id: int, cycle: int) -> Survey
     return session.exec(stmt).first()
 
 
+def previous_closed_round(session: Session, *, policy_id: int, before_number: int) -> SurveyRound | None:
+    """Return the policy's closed round just before round number `before_number` (any cycle), if any."""
+    stmt = (
+        select(SurveyRound)
+        .where(
+            SurveyRound.policy_id == policy_id,
+            SurveyRound.number < before_number,
+            col(SurveyRound.closed_at).is_not(None),
+        )
+        .order_by(col(SurveyRound.number).desc())
+    )
+    return session.exec(stmt).first()
+
+
 def rounds_after(session: Session, *, policy_id: int, after_id: int, limit: int) -> list[SurveyRound]:
     """Return a page of a policy's rounds by id, after `after_id` (keyset)."""
     stmt = (

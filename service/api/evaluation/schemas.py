@@ -52,7 +52,23 @@ class RoundPublic(BaseModel):
     population: int
     invited: int = Field(description="Respondents whose invitation has been queued.")
     responses: int = Field(description="Answer sheets received (a total: who answered is never shown).")
-    target_sample: int
+    target_sample: int = Field(
+        description="The minimum sample: the Krejcie–Morgan table's value for the population."
+    )
+    shortfall: int = Field(description="Answers still missing to reach the minimum sample (0 when reached).")
+    sample_adequate: bool
+    sample_rule: Literal["warn", "refuse"] = Field(
+        description="The kind's rule for closing below the minimum sample by hand: warn, or refuse (409)."
+    )
+    sample_warning: str = Field(description="The shortfall in words (Indonesian; empty when adequate).")
+    sample_warning_en: str
+    margin_of_error: str | None = Field(
+        description="95 % margin of error in percentage points with the finite population correction, "
+        'e = 1,96·√(0,25/n)·√((N−n)/(N−1)), rounded half-up ("11.24"); null without answers.'
+    )
+    results_public_at: datetime | None = Field(
+        description="When an evaluator published the closed round's results on its public page."
+    )
 
 
 class RoundPage(BaseModel):

@@ -21,6 +21,7 @@ from policies.evaluation.models import SurveyRound
 from policies.evaluation.population import PopulationImport
 from policies.evaluation.report import render_report
 from policies.evaluation.results import ResultsPublic
+from policies.evaluation.sample import adequacy_of
 from service.api.evaluation.schemas import (
     AccountsIn,
     LinkIssuePublic,
@@ -67,11 +68,21 @@ UNPUBLISHED: dict[int | str, dict[str, Any]] = {
     }
 }
 
+BELOW_SAMPLE: dict[int | str, dict[str, Any]] = {
+    409: {
+        "description": "Jumlah jawaban di bawah sampel minimum Krejcie–Morgan dan aturan jenis kebijakan "
+        "menolak penutupan (`evaluation_refuse_below_sample: true`); problem berisi `population`, "
+        "`responses`, `minimum_sample`, `shortfall`. Dengan aturan `warn` putaran ditutup dan "
+        "`sample_warning` menyebut kekurangannya."
+    }
+}
+
 
 def round_public(session: Session, survey: SurveyRound) -> RoundPublic:
     """Render a round with its counts."""
     counts = views.round_counts(session, round_id=survey.id)  # type: ignore[arg-type]
     policy = rounds.policy_of(session, survey=survey)
+    sample = adequacy_of(session, survey=survey, policy=policy)
     return read_model(
         RoundPublic,
         survey,
@@ -80,6 +91,12 @@ def round_public(session: Session, survey: SurveyRound) -> RoundPublic:
         invited=counts.invited,
         responses=counts.responses,
         target_sample=counts.target_sample,
+        shortfall=sample.shortfall,
+        sample_adequate=sample.adequate,
+        sample_rule=sample.rule,
+        sample_warning=sample.warning(),
+        sample_warning_en=sample.warning(locale="en"),
+        margin_of_error=str(sample.margin_of_error) if sample.margin_of_error is not None else None,
     )
 
 
@@ -141,7 +158,7 @@ def read_round(round_id: IdPath, session: ReadSessionDep) -> RoundPublic:
     return round_public(session, get_round(session, round_id=round_id))
 
 
-@router.post("/rounds/{round_id}/close", response_model=RoundPublic)
+@router.post("/rounds/{round_id}/close", response_model=RoundPublic, responses=BELOW_SAMPLE)
 def close_round(round_id: IdPath, actor: WriterDep, session: SessionDep) -> RoundPublic:
     """Close a round now: results, measurements, the report and any revision recommendation."""
     return round_public(session, rounds.close_round(session, actor=actor, round_id=round_id))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.web.evaluation import followup, indicators, rounds, survey
+from service.web.evaluation import followup, indicators, publication, rounds, survey
 
 router = APIRouter()
-for _module in (survey, rounds, indicators, followup):
+for _module in (survey, rounds, publication, indicators, followup):
     router.include_router(_module.router)

@@ -22,6 +22,7 @@ from policies.evaluation import population, queries, recommend, rounds, views
 from policies.evaluation.common import require_evaluator
 from policies.evaluation.followup.progress import followup_section
 from policies.evaluation.models import SurveyRound
+from policies.evaluation.sample import SampleAdequacy, adequacy_of
 from policies.evaluation.trends import trend_section
 from policies.lifecycle.models import Policy, Stage
 from policies.lifecycle.queries import get_policy
@@ -102,6 +103,7 @@ def _context(session: Session, *, policy: Policy, actor: Actor, tz: str) -> dict
         "current": current,
         "closed": closed,
         "counts": {r.id: views.round_counts(session, round_id=r.id) for r in survey_rounds},  # type: ignore[arg-type]
+        "sample": adequacy_of(session, survey=current, policy=policy) if current else None,
         "recommendations": {r.id: queries.recommendation_of(session, round_id=r.id) for r in closed},  # type: ignore[arg-type]
         "reminders_sent": queries.reminders_sent_total(session, round_id=current.id) if current else 0,  # type: ignore[arg-type]
         "can_open": policy.stage == Stage.EVALUATION and current is None,
@@ -109,6 +111,8 @@ def _context(session: Session, *, policy: Policy, actor: Actor, tz: str) -> dict
         # Each closed round's follow-up plans (a form per weak unsur) and the trends across rounds.
         "followups": {r.id: followup_section(session, round_id=r.id) for r in closed},  # type: ignore[arg-type]
         "trends": trend_section(session, policy_id=policy.id),  # type: ignore[arg-type]
+        # Publishing results for the public is the evaluators' (and admins') act, like recommending.
+        "may_publish": actor.role in (Role.EVALUATOR, Role.ADMIN),
         "defaults": {
             "closes_at": closes.date().isoformat(),
             "days": (closes.date() - now.astimezone(ZoneInfo(tz)).date()).days,
@@ -299,6 +303,7 @@ def close_round(
         # A round closed meanwhile (by its closing time or a colleague) has nothing left to confirm.
         already = survey.closed_at is not None
         counts = views.round_counts(session, round_id=round_id)
+        sample = adequacy_of(session, survey=survey, policy=policy)
         rounds.close_round(session, actor=me, round_id=round_id)
     except DomainError as exc:
         return _refused(
@@ -329,7 +334,8 @@ def close_round(
                     "answered": format_number(counts.responses, locale=locale),
                     "population": format_number(counts.population, locale=locale),
                     "target": format_number(counts.target_sample, locale=locale),
-                }
+                },
+                *_sample_details(_, sample=sample, locale=locale),
             ],
             action=f"{rounds_path(slug)}/close",
             fields={"round_id": str(round_id)},
@@ -337,6 +343,25 @@ def close_round(
             back=f"{rounds_path(slug)}#current",
         )
     return redirect(request, f"{rounds_path(slug)}#round-{round_id}")
+
+
+def _sample_details(_: Any, *, sample: SampleAdequacy, locale: str) -> list[str]:
+    """Return the confirmation's warning when the round would close below its minimum sample."""
+    if sample.adequate:
+        return []
+    moe = sample.margin_of_error
+    return [
+        _(
+            "Below the minimum sample: %(short)s more answers are needed to reach the Krejcie–Morgan "
+            "minimum of %(minimum)s. The report will state the shortfall and its margin of error "
+            "(± %(margin)s percentage points)."
+        )
+        % {
+            "short": format_number(sample.shortfall, locale=locale),
+            "minimum": format_number(sample.minimum, locale=locale),
+            "margin": format_number(float(moe), locale=locale, digits=2) if moe is not None else "—",
+        }
+    ]
 
 
 @router.post("/policies/{slug}/evaluation/recommendations", name="evaluation_recommend")

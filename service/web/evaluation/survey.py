@@ -13,9 +13,11 @@ from starlette.responses import Response
 from policies.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from policies.core.secret_key import ensure_secret_key
 from policies.evaluation.common import get_round, policy_of, runs_evaluation
+from policies.evaluation.followup.progress import followup_section
 from policies.evaluation.receipts import check_receipt
-from policies.evaluation.report import render_report_body
+from policies.evaluation.report import render_report_parts
 from policies.evaluation.responses import submit_response
+from policies.evaluation.trends import trend_section
 from policies.evaluation.views import questionnaire, round_counts
 from service.api.params import IdPath
 from service.deps import SessionDep
@@ -239,5 +241,14 @@ def evaluation_report(
             "staff": runs_evaluation(actor, policy=policy),
         }
         return render(request, "web/evaluation_round.html", context)
-    title, body = render_report_body(session, round_id=round_id, locale=locale_of(request))
-    return render(request, "web/report.html", {"body": body, "title": title})
+    parts = render_report_parts(session, round_id=round_id, locale=locale_of(request))
+    context = {
+        "parts": parts,
+        "title": parts.title,
+        "round_id": round_id,
+        "policy_id": survey.policy_id,
+        # The report's two slots: the round's follow-up plans and the policy's trends across rounds.
+        "followup": followup_section(session, round_id=round_id),
+        "trends": trend_section(session, policy_id=survey.policy_id),
+    }
+    return render(request, "web/evaluation/report.html", context)

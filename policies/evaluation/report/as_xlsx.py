@@ -1,0 +1,182 @@
+"""The evaluation report as a spreadsheet (openpyxl): a sheet per section, figures as numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlmodel import Session
+
+from policies.evaluation.common import half_up
+from policies.evaluation.report.context import report_context
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEETS = {
+    "id": {
+        "sample": "Sampel",
+        "nrr": "NRR per unsur",
+        "unit": "Per unit",
+        "ikm": "IKM",
+        "conversion": "Konversi",
+        "compare": "Perbandingan",
+        "followup": "Tindak lanjut",
+        "dimension": "Dimensi",
+        "status": "Status",
+    },
+    "en": {
+        "sample": "Sample",
+        "nrr": "NRR per element",
+        "unit": "By unit",
+        "ikm": "IKM",
+        "conversion": "Conversion",
+        "compare": "Comparison",
+        "followup": "Follow-up",
+        "dimension": "Dimension",
+        "status": "Status",
+    },
+}
+
+
+def _number(value: Decimal | Fraction | str | int, digits: int = 2) -> float:
+    # Stored as the rounded figure the report shows, so the sheet and the document agree.
+    return float(half_up(value, digits=digits))
+
+
+def _header(ws: Worksheet, *titles: str) -> None:
+    ws.append(list(titles))
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+
+
+def _sample_sheet(ws: Worksheet, c: dict[str, Any]) -> None:
+    t, sample, results = c["t"], c["sample"], c["results"]
+    _header(ws, t["s2"], "")
+    ws.append([t["population"], results.population])
+    ws.append([t["minimum_sample"], sample.minimum])
+    ws.append([t["responses"], results.responses])
+    ws.append([t["shortfall"], sample.shortfall])
+    ws.append([t["margin"], _number(sample.margin_of_error) if sample.margin_of_error is not None else None])
+    ws.append([t["sample_adequate"] if sample.adequate else c["sample_warning"]])
+    ws.append([t["margin_formula"]])
+
+
+def _nrr_sheet(ws: Worksheet, c: dict[str, Any]) -> None:
+    t, table = c["t"], c["nrr_table"]
+    _header(ws, t["unsur"], t["total"], t["nrr"], t["weighted"], t["unsur_ikm"], t["category"])
+    if table is None:
+        ws.append([t["no_responses"]])
+        return
+    for r in table.rows:
+        ws.append(
+            [
+                f"{r.code.upper()} {r.name}",
+                r.total,
+                _number(r.nrr),
+                _number(r.weighted, 4),
+                _number(r.index),
+                r.category,
+            ]
+        )
+    ws.append([t["ni"], None, None, _number(table.ni, 4)])
+    ws.append([t["ikm_short"], None, None, _number(table.ikm), None, table.category.letter])
+
+
+def _unit_sheet(ws: Worksheet, c: dict[str, Any], names: dict[str, str]) -> None:
+    t = c["t"]
+    # Every group listed; a hidden one has neither count nor figures, written as the report writes it.
+    _header(ws, names["dimension"], t["unit"], t["respondents"], "IKM", t["category"], names["status"])
+    for b in c["results"].breakdowns:
+        hidden = t["suppressed"].format(n=b.min_group_size)
+        for g in b.groups:
+            label = t["other_units"] if g.status == "other" else g.label
+            if g.ikm is None:
+                ws.append([t[f"dim_{b.dimension}"], label, hidden, None, None, g.status])
+            else:
+                ws.append(
+                    [t[f"dim_{b.dimension}"], label, g.respondents, _number(g.ikm), g.category, g.status]
+                )
+    ws.append([c["suppression_note"]])
+
+
+def _ikm_sheet(ws: Worksheet, c: dict[str, Any]) -> None:
+    t, overall, table = c["t"], c["overall"], c["nrr_table"]
+    _header(ws, t["ikm"], "")
+    if overall is None or table is None:
+        ws.append([t["no_responses"]])
+        return
+    en = c["locale"] == "en"
+    ws.append([t["ni"], _number(table.ni, 4)])
+    ws.append(["IKM", _number(overall.ikm)])
+    ws.append([t["category"], overall.category])
+    ws.append([t["performance"], overall.category_name_en if en else overall.category_name])
+    ws.append([t["respondents"], overall.respondents])
+    ws.append([t["method"]])
+    ws.append([c["rounding"]])
+
+
+def _conversion_sheet(ws: Worksheet, c: dict[str, Any]) -> None:
+    t = c["t"]
+    _header(ws, t["perception"], t["ni_range"], "", t["ikm_range"], "", t["mutu"], t["performance"])
+    for r in c["conversion"]:
+        ws.append(
+            [
+                r.perception,
+                r.ni_low,
+                r.ni_high,
+                float(r.ikm_low),
+                float(r.ikm_high),
+                r.letter,
+                r.name + (f" ({t['this_round']})" if r.current else ""),
+            ]
+        )
+
+
+def _compare_sheet(ws: Worksheet, c: dict[str, Any]) -> None:
+    t, comparison = c["t"], c["comparison"]
+    if comparison is None:
+        ws.append([t["no_previous"]])
+        return
+    before, now = (
+        t["previous"].format(n=comparison.previous_number),
+        t["previous"].format(n=c["survey"].number),
+    )
+    for title, rows in (("IKM", [comparison.ikm, *comparison.index]), (t["nrr"], comparison.nrr)):
+        _header(ws, title, before, now, t["delta"])
+        for r in rows:
+            ws.append(
+                [
+                    r.label,
+                    _number(r.before) if r.before is not None else None,
+                    _number(r.now) if r.now is not None else None,
+                    _number(r.delta) if r.delta is not None else None,
+                ]
+            )
+        ws.append([])
+    ws.append([t["compare_note"]])
+
+
+def report_xlsx(session: Session, *, round_id: int, locale: str = "id") -> bytes:
+    """Return a closed round's SKM report as an .xlsx workbook, one sheet per section."""
+    c = report_context(session, round_id=round_id, locale=locale)
+    names = SHEETS[locale]
+    book = Workbook()
+    first = book.active
+    assert first is not None  # a new workbook has its one sheet
+    first.title = names["sample"]
+    _sample_sheet(first, c)
+    _nrr_sheet(book.create_sheet(names["nrr"]), c)
+    _unit_sheet(book.create_sheet(names["unit"]), c, names)
+    _ikm_sheet(book.create_sheet(names["ikm"]), c)
+    _conversion_sheet(book.create_sheet(names["conversion"]), c)
+    _compare_sheet(book.create_sheet(names["compare"]), c)
+    followup = book.create_sheet(names["followup"])
+    _header(followup, c["t"]["s4_followup"])
+    followup.append([c["t"]["followup_placeholder"]])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -54,6 +54,8 @@ FORMS: dict[str, dict[str, str]] = {
         "change_note": "Uji",
     },
     "/policies/{slug}/versions/{number}/discard": {},
+    # No file: the drafter's form answers with what is missing; anyone else is refused first.
+    "/policies/{slug}/versions/import": {},
     "/policies/{slug}/evaluation/rounds": {"closes_at": "2030-01-01", "reminder_max": "3"},
     "/policies/{slug}/evaluation/rounds/population": {"round_id": "1"},
     "/policies/{slug}/evaluation/rounds/close": {"round_id": "1", "confirm": "1"},
@@ -102,6 +104,7 @@ OWNER_FORMS = {
     "/policies/{slug}/mentoring",
     "/policies/{slug}/versions/{number}/edit",
     "/policies/{slug}/versions/{number}/discard",
+    "/policies/{slug}/versions/import",
     "/policies/{slug}/consultation/{window_action}",
     "/policies/{slug}/consultation/report/publish",
     "/policies/{slug}/revision-notes",

@@ -1,7 +1,7 @@
 """survey publication: a closed round's results published on a public page by an evaluator
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0026
 Create Date: 2026-12-07 04:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import policies.core.db
 
 revision: str = "0020"
-down_revision: str | None = "0016"
+down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

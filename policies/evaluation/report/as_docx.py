@@ -10,6 +10,7 @@ from docx.document import Document as DocumentType
 from sqlmodel import Session
 
 from policies.evaluation.report.context import report_context
+from policies.evaluation.report.followup_tables import followup_tables, trend_table
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -173,7 +174,11 @@ def _analysis(doc: DocumentType, c: dict[str, Any]) -> None:
     else:
         doc.add_paragraph(t["no_responses"])
     doc.add_heading(t["s4_followup"], level=2)
-    doc.add_paragraph(t["followup_placeholder"])
+    for table in c["followup_tables"]:
+        doc.add_paragraph(table.title)
+        _table(doc, table.header, table.rows)
+    if not c["followup_tables"]:
+        doc.add_paragraph(t["followup_none"])
     doc.add_heading(t["s4_compare"], level=2)
     comparison = c["comparison"]
     if comparison is None:
@@ -197,6 +202,9 @@ def _analysis(doc: DocumentType, c: dict[str, Any]) -> None:
         _table(doc, header, [cells(r) for r in [comparison.ikm, *comparison.index]])
         _table(doc, [t["nrr"], *header[1:]], [cells(r) for r in comparison.nrr])
         doc.add_paragraph(t["compare_note"])
+    if c["trend_table"] is not None:
+        doc.add_paragraph(c["trend_table"].title)
+        _table(doc, c["trend_table"].header, c["trend_table"].rows)
     doc.add_heading(t["s4_recommendation"], level=2)
     for text in c["reasons"] or [t["no_recommendation"]]:
         doc.add_paragraph(text)
@@ -207,6 +215,8 @@ def _analysis(doc: DocumentType, c: dict[str, Any]) -> None:
 def report_docx(session: Session, *, round_id: int, locale: str = "id") -> bytes:
     """Return a closed round's SKM report as a .docx file."""
     c = report_context(session, round_id=round_id, locale=locale)
+    c["followup_tables"] = followup_tables(session, round_id=round_id, locale=locale)
+    c["trend_table"] = trend_table(session, round_id=round_id, locale=locale)
     t, survey = c["t"], c["survey"]
     doc = Document()
     doc.core_properties.title = f"{t['title']}: {c['policy'].title}"

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from policies.evaluation.common import half_up
 from policies.evaluation.report.context import report_context
+from policies.evaluation.report.followup_tables import followup_tables, trend_table
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEETS = {
@@ -25,6 +26,7 @@ SHEETS = {
         "conversion": "Konversi",
         "compare": "Perbandingan",
         "followup": "Tindak lanjut",
+        "trends": "Tren",
         "dimension": "Dimensi",
         "status": "Status",
     },
@@ -36,6 +38,7 @@ SHEETS = {
         "conversion": "Conversion",
         "compare": "Comparison",
         "followup": "Follow-up",
+        "trends": "Trends",
         "dimension": "Dimension",
         "status": "Status",
     },
@@ -176,7 +179,22 @@ def report_xlsx(session: Session, *, round_id: int, locale: str = "id") -> bytes
     _compare_sheet(book.create_sheet(names["compare"]), c)
     followup = book.create_sheet(names["followup"])
     _header(followup, c["t"]["s4_followup"])
-    followup.append([c["t"]["followup_placeholder"]])
+    tables = followup_tables(session, round_id=round_id, locale=locale)
+    for table in tables:
+        followup.append([table.title])
+        followup.append(table.header)
+        for row in table.rows:
+            followup.append(row)
+        followup.append([])
+    if not tables:
+        followup.append([c["t"]["followup_none"]])
+    trends = trend_table(session, round_id=round_id, locale=locale)
+    if trends is not None:
+        sheet = book.create_sheet(names["trends"])
+        _header(sheet, trends.title)
+        sheet.append(trends.header)
+        for row in trends.rows:
+            sheet.append(row)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

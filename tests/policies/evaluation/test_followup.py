@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 
 from policies.core.db import unit_of_work
 from policies.core.errors import Conflict, InvalidInput, PermissionDenied
@@ -14,6 +17,8 @@ from policies.drafting.queries import revision_notes
 from policies.evaluation import measurements
 from policies.evaluation.followup import notes, plans
 from policies.evaluation.followup.progress import followup_section, outcome_rows, plan_rows
+from policies.evaluation.report.as_docx import report_docx
+from policies.evaluation.report.as_xlsx import report_xlsx
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
 from tests.conftest import NOW
@@ -114,6 +119,24 @@ def test_a_weak_unsur_gets_a_plan_that_is_tracked_to_done(db: str, round_one: in
         assert plan_rows(first)[1][0][:2] == ["U8 Penanganan Pengaduan, Saran dan Masukan", "2,00 (D)"]
         assert first.outcomes == [] and first.previous_round_number is None
         assert [i.id for row in first.weak for i in row.items] == [item_id]
+
+        # The report's .docx and spreadsheet carry the same rows: round 1's plan, round 2's outcome, trends.
+        def docx_rows(data: bytes) -> list[list[str]]:
+            document = Document(BytesIO(data))
+            return [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+
+        def xlsx_rows(data: bytes, sheet: str) -> list[list[str]]:
+            book = load_workbook(BytesIO(data))
+            return [[str(v) for v in row if v is not None] for row in book[sheet].iter_rows(values_only=True)]
+
+        plan = plan_rows(first)[1][0]
+        assert plan in docx_rows(report_docx(s, round_id=round_one))
+        assert plan in xlsx_rows(report_xlsx(s, round_id=round_one), "Tindak lanjut")
+        outcome_en = rows[0]
+        assert outcome_en in docx_rows(report_docx(s, round_id=round_two, locale="en"))
+        assert outcome_en in xlsx_rows(report_xlsx(s, round_id=round_two, locale="en"), "Follow-up")
+        trend = xlsx_rows(report_xlsx(s, round_id=round_two), "Tren")
+        assert trend[1] == ["P1 2026", "P2 2026"] and trend[2][0] == "IKM" and len(trend[2]) == 3
 
 
 def test_plans_are_refused_for_strong_unsur_past_dates_open_rounds_and_strangers(

@@ -182,7 +182,7 @@ def test_the_word_document_has_the_same_sections_and_figures(db: str, worked_exa
     assert ["Penanganan Pengaduan, Saran dan Masukan", "75,00", "55,00", "-20,00"] in rows
     # The follow-up section is a heading with the placeholder until the plans are wired in.
     at = paragraphs.index("B. Rencana tindak lanjut")
-    assert paragraphs[at + 1] == "Rencana tindak lanjut dicatat pada halaman putaran."
+    assert paragraphs[at + 1] == "Belum ada rencana tindak lanjut yang dicatat untuk putaran ini."
     assert any("IKM putaran ini akan menjadi 76,04" in p for p in paragraphs)
 
 
@@ -197,6 +197,7 @@ def test_the_spreadsheet_has_a_sheet_per_section_with_numbers(db: str, worked_ex
         "Konversi",
         "Perbandingan",
         "Tindak lanjut",
+        "Tren",  # the worked example is the policy's second closed round
     ]
     values = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
     sample = {r[0]: r[1] for r in values["Sampel"] if len(r) > 1}
@@ -223,7 +224,7 @@ def test_the_spreadsheet_has_a_sheet_per_section_with_numbers(db: str, worked_ex
     assert values["Konversi"][2] == [2, "2,60", "3,064", 65.0, 76.6, "C", "Kurang Baik (putaran ini)"]
     compare = values["Perbandingan"]
     assert ["IKM", 75.0, 76.11, 1.11] in compare and ["Persyaratan", 3.0, 3.5, 0.5] in compare
-    assert values["Tindak lanjut"][1] == ["Rencana tindak lanjut dicatat pada halaman putaran."]
+    assert values["Tindak lanjut"][1] == ["Belum ada rencana tindak lanjut yang dicatat untuk putaran ini."]
 
 
 def test_the_markdown_report_compares_with_the_previous_round_and_the_first_has_none(

@@ -1,0 +1,52 @@
+"""The report's follow-up plans and trends as titled tables, for the .docx and spreadsheet exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from policies.evaluation.common import get_round
+from policies.evaluation.followup.progress import followup_section, outcome_rows, plan_rows
+from policies.evaluation.trends import trend_rows, trend_section
+
+
+@dataclass(frozen=True)
+class TitledTable:
+    """One table of the exports: its caption, header and plain-text rows."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+
+
+def followup_tables(session: Session, *, round_id: int, locale: str) -> list[TitledTable]:
+    """Return the round's plans and the earlier round's outcomes (each only when it has rows)."""
+    en = locale == "en"
+    section = followup_section(session, round_id=round_id)
+    tables = []
+    header, rows = plan_rows(section, locale=locale)
+    if rows:
+        tables.append(
+            TitledTable("Plans for this round's weak unsur" if en else "Rencana putaran ini", header, rows)
+        )
+    header, rows = outcome_rows(section, locale=locale)
+    if rows:
+        title = (
+            f"What became of round {section.previous_round_number}'s plans"
+            if en
+            else f"Hasil rencana putaran {section.previous_round_number}"
+        )
+        tables.append(TitledTable(title, header, rows))
+    return tables
+
+
+def trend_table(session: Session, *, round_id: int, locale: str) -> TitledTable | None:
+    """Return the policy's trends across its closed rounds (small units hidden), or None before any."""
+    survey = get_round(session, round_id=round_id)
+    section = trend_section(session, policy_id=survey.policy_id, locale=locale)
+    if not section.rounds:
+        return None
+    header, rows = trend_rows(section, locale=locale)
+    title = "Trends across rounds" if locale == "en" else "Tren antarputaran"
+    return TitledTable(title, header, rows)

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import policies.accounts.models
 import policies.consultation.models
+import policies.consultation.voice_models
 import policies.drafting.models
 import policies.evaluation.models
 import policies.lifecycle.models
@@ -15,6 +16,7 @@ import policies.outbox.models
 import policies.rollout.models
 import policies.workshops.models  # noqa: F401  (imported for their tables)
 from policies.accounts import verification as account_verification
+from policies.consultation import disavowal as consultation_disavowal
 from policies.consultation import reminders as consultation_reminders
 from policies.evaluation import reminders as evaluation_reminders
 from policies.evaluation import staff_reminders as evaluation_staff_reminders
@@ -31,6 +33,7 @@ def register_outbox_hooks() -> None:
     evaluation_reminders.register()
     evaluation_staff_reminders.register()
     consultation_reminders.register()
+    consultation_disavowal.register()
     workshop_reminders.register()
     lifecycle_reminders.register()
     rollout_reminders.register()

@@ -19,6 +19,8 @@ import jinja2
 from markupsafe import Markup
 from sqlmodel import Session
 
+from policies.consultation.campaign_report import LABELS as CAMPAIGN_LABELS
+from policies.consultation.campaign_report import CampaignLine, campaign_lines
 from policies.consultation.campaigns import CampaignGroup, list_campaigns
 from policies.consultation.comment_queries import (
     PageSlice,
@@ -33,6 +35,7 @@ from policies.consultation.statistics import ConsultationStats, consultation_sta
 from policies.consultation.trace import MatrixRow, change_matrix
 from policies.core.errors import NotFound
 from policies.core.i18n import JAKARTA, format_date, format_datetime, format_number, format_share
+from policies.core.settings import Settings
 from policies.drafting.display import inline_html, markdown_html, plain_text, shown_key
 from policies.drafting.models import DraftVersion
 from policies.drafting.queries import clauses_of, next_version, versions_by_id
@@ -98,6 +101,9 @@ class ReportData:
     headings: dict[str, str] = field(default_factory=dict)
     # The matriks perubahan: each change the accepted comments led to, and each text that stayed.
     matrix: list[MatrixRow] = field(default_factory=list)
+    # The campaigns section: each group described (campaign_report.py) and the rule that grouped them.
+    campaign_lines: list[CampaignLine] = field(default_factory=list)
+    campaign_threshold: float = Settings.model_fields["campaign_threshold"].default
 
 
 def _last_page(counts: dict[str, int]) -> int:
@@ -135,7 +141,13 @@ def _page_slice(sections: dict[str, ClauseSection], *, counts: dict[str, int], p
 
 
 def build_report(
-    session: Session, *, slug: str, now: datetime, page: int | None = None, cycle: int | None = None
+    session: Session,
+    *,
+    slug: str,
+    now: datetime,
+    page: int | None = None,
+    cycle: int | None = None,
+    campaign_threshold: float = Settings.model_fields["campaign_threshold"].default,
 ) -> ReportData:
     """Gather a cycle's windows (default: the current cycle's): comments, answers, campaigns, statistics.
 
@@ -191,6 +203,8 @@ def build_report(
     replies: dict[int, int] = defaultdict(int)
     for parent_id in reply_parents:
         replies[parent_id] += 1
+    # The report is public: a campaign is shown by a visible member, or not at all.
+    groups = list_campaigns(session, window_ids=ids, visible_only=True)  # type: ignore[arg-type]
     return ReportData(
         policy=policy,
         window=window,
@@ -198,8 +212,7 @@ def build_report(
         sections=list(sections.values()),
         # The report counts each clause's comments itself (its sections and contents).
         stats=consultation_stats(session, window_ids=ids, by_clause=False),  # type: ignore[arg-type]
-        # The report is public: a campaign is shown by a visible member, or not at all.
-        campaigns=list_campaigns(session, window_ids=ids, visible_only=True),
+        campaigns=groups,
         replies=dict(replies),
         generated_at=now,
         windows=[
@@ -213,6 +226,9 @@ def build_report(
         headings=headings,
         # On the first page of the on-screen report and in the whole document.
         matrix=change_matrix(session, window_ids=ids) if page in (None, 1) else [],  # type: ignore[arg-type]
+        # Like the matrix: on the first page of the on-screen report and in the whole document.
+        campaign_lines=campaign_lines(session, groups=groups) if page in (None, 1) else [],
+        campaign_threshold=campaign_threshold,
     )
 
 
@@ -293,6 +309,7 @@ def _context(data: ReportData, *, locale: str, draft: bool) -> dict[str, Any]:
     context: dict[str, Any] = {
         "r": data,
         "t": t,
+        "tc": CAMPAIGN_LABELS["en" if locale == "en" else "id"],
         "locale": t["locale"],
         "draft": draft,
         "total": data.stats.comments + data.stats.hidden,

@@ -20,6 +20,7 @@ from service.api.consultation import anchors as anchors_api
 from service.api.consultation import changes as changes_api
 from service.api.consultation import comments as comments_api
 from service.api.consultation import exports as comment_exports_api
+from service.api.consultation import voices as voices_api
 from service.api.consultation import windows as consultation_api
 from service.api.evaluation import indicators as indicators_api
 from service.api.evaluation import surveys as evaluation_api
@@ -46,6 +47,7 @@ API_MODULES = (
     inbox_api,
     outbox_api,
     anchors_api,
+    voices_api,
 )
 
 

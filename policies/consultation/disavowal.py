@@ -268,12 +268,13 @@ def review_not_me(
 
 
 def review_queue(
-    session: Session, *, actor: Actor | None, slug: str, all_states: bool = False
-) -> list[tuple[CommentDisavowal, Comment]]:
-    """Return a policy's confirmed reports awaiting review (or every report), for moderators."""
+    session: Session, *, actor: Actor | None, slug: str | None, all_states: bool = False
+) -> list[tuple[CommentDisavowal, Comment, Policy]]:
+    """Return a policy's (None: every policy's) confirmed reports awaiting review, or every report."""
     require_role(actor, Role.MODERATOR)
     states = list(DisavowalState) if all_states else [DisavowalState.CONFIRMED]
-    return disavowals_of_policy(session, policy=get_policy(session, slug=slug), states=states)
+    policy = get_policy(session, slug=slug) if slug is not None else None
+    return disavowals_of_policy(session, policy=policy, states=states)
 
 
 def why_obsolete(session: Session, reminder: Reminder, now: datetime) -> str:

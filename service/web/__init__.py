@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from policies.core.settings import Settings
 from service.secret_key import ensure_secret_key
 from service.web import accounts, drafting, evaluation, lifecycle, outbox, rollout, workshops
-from service.web.consultation import changes, moderation, thread, triage
+from service.web.consultation import changes, moderation, thread, triage, voices
 from service.web.consultation import report as consultation_report
 from service.web.consultation import windows as consultation_windows
 from service.web.render import build_web
@@ -32,6 +32,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         triage,
         changes,
         moderation,
+        voices,
         evaluation,
         outbox,
     )

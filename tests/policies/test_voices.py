@@ -152,7 +152,7 @@ def test_not_me_is_sent_only_to_the_comments_own_address_and_reviewed(db: str, k
         assert hidden.hidden_reason == disavowal.HIDDEN_PENDING
         with pytest.raises(InvalidInput):
             disavowal.confirm_not_me(s, token="rusak", secret=SECRET, now=LATER)
-        assert [r.id for r, _ in disavowal.review_queue(s, actor=moderator, slug=SLUG)] == list(ids)
+        assert [r.id for r, _, _ in disavowal.review_queue(s, actor=moderator, slug=SLUG)] == list(ids)
         with pytest.raises(PermissionDenied):
             disavowal.review_queue(s, actor=DRAFTER, slug=SLUG)
         disavowal.review_not_me(

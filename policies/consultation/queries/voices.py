@@ -72,14 +72,29 @@ def recent_disavowal(
 
 
 def disavowals_of_policy(
-    session: Session, *, policy: Policy, states: Sequence[DisavowalState]
-) -> list[tuple[CommentDisavowal, Comment]]:
-    """Return a policy's "not me" reports in these states with their comments, oldest first."""
+    session: Session, *, policy: Policy | None, states: Sequence[DisavowalState]
+) -> list[tuple[CommentDisavowal, Comment, Policy]]:
+    """Return a policy's (or every policy's) "not me" reports in these states, oldest first."""
     stmt = (
-        select(CommentDisavowal, Comment)
+        select(CommentDisavowal, Comment, Policy)
         .join(Comment, col(Comment.id) == CommentDisavowal.comment_id)
-        .where(Comment.policy_id == policy.id, col(CommentDisavowal.state).in_(list(states)))
+        .join(Policy, col(Policy.id) == Comment.policy_id)
+        .where(col(CommentDisavowal.state).in_(list(states)))
         .order_by(col(CommentDisavowal.id))
+    )
+    if policy is not None:
+        stmt = stmt.where(Comment.policy_id == policy.id)
+    return list(session.exec(stmt).all())  # type: ignore[arg-type]
+
+
+def recorded_inputs(session: Session, *, policy: Policy) -> list[tuple[Comment, CommentOrigin]]:
+    """Return the offline inputs recorded in the policy's current cycle, newest first."""
+    stmt = (
+        select(Comment, CommentOrigin)
+        .join(CommentOrigin, col(CommentOrigin.comment_id) == Comment.id)
+        .join(ConsultationWindow, col(ConsultationWindow.id) == Comment.window_id)
+        .where(Comment.policy_id == policy.id, ConsultationWindow.cycle == policy.cycle)
+        .order_by(col(Comment.id).desc())
     )
     return list(session.exec(stmt).all())  # type: ignore[arg-type]
 

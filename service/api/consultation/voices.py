@@ -332,7 +332,7 @@ def not_me_reports(
 ) -> list[DisavowalPublic]:
     """List the confirmed "not me" reports awaiting review (or all of them; moderators and admins)."""
     rows = disavowal.review_queue(session, actor=actor, slug=slug, all_states=all_states)
-    return [DisavowalPublic.model_validate(r) for r, _ in rows]
+    return [DisavowalPublic.model_validate(r) for r, _, _ in rows]
 
 
 @router.post("/policies/{slug}/not-me-reports/{report_id}/review", response_model=DisavowalPublic)

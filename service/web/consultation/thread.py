@@ -20,6 +20,7 @@ from policies.consultation.comments import BLANK_BODY, CommentRules, create_comm
 from policies.consultation.models import Comment, CommentFlag, Stance
 from policies.consultation.moderation import FLAG_REASON, flag_comment
 from policies.consultation.trace import traces_of
+from policies.consultation.voices import voices_of
 from policies.consultation.windows import open_for_version
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RateLimited
@@ -86,6 +87,8 @@ def _thread_context(
         if me
         else {},
         "form_fields": {"stance": "stance-for", "body": "body"},
+        # Offline sources, on-behalf counts and "not me" reviews (web/comment_voice.html).
+        "voices": voices_of(session, comment_ids=[c.id for c in thread], viewer=actor, policy=policy),
     }
 
 
@@ -103,11 +106,12 @@ def thread_page(
     actor: PageActorDep,
     sent: str = "",
     flagged: str = "",
+    notme: str = "",
 ) -> Response:
     """Show one clause with its comments, their replies and the drafter's answers (and what I just sent)."""
     policy, version = readable_version(session, actor=actor, slug=slug, number=number)
     context = _thread_context(session, policy, version, key, actor)
-    context.update(sent=_shown(sent), flagged=_shown(flagged))
+    context.update(sent=_shown(sent), flagged=_shown(flagged), notme=_shown(notme))
     return render(request, "web/thread.html", context)
 
 
@@ -184,7 +188,7 @@ def _sent(
             errors = {(name if name in values else "form"): said for name, said in errors.items()}
         policy, version = readable_version(post.session, actor=post.actor, slug=post.slug, number=post.number)
         context = _thread_context(post.session, policy, version, post.key, post.actor)
-        context.update(values=values, errors=errors, sent=None, flagged=None, failed=field)
+        context.update(values=values, errors=errors, sent=None, flagged=None, notme=None, failed=field)
         return render(post.request, "web/thread.html", context, status_code=status_of(exc))
     thread = THREAD.format(slug=post.slug, number=post.number, key=post.key)
     return redirect(post.request, f"{thread}{shown(made)}")

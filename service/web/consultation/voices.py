@@ -13,13 +13,13 @@ from starlette.responses import Response
 
 from policies.accounts.access import Actor
 from policies.accounts.models import StakeholderGroup
-from policies.consultation import disavowal, offline, scans
+from policies.consultation import behalf, disavowal, offline, scans
 from policies.consultation.comments import CommentRules
 from policies.consultation.models import CommentSource, Stance
 from policies.consultation.offline import RECORDED, OfflineInput
 from policies.consultation.queries import current_window
 from policies.consultation.queries.voices import recorded_inputs
-from policies.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from policies.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied, RateLimited
 from policies.drafting.queries import clauses_of, versions_by_id
 from policies.drafting.reading import readable_version
 from policies.lifecycle.queries import get_policy
@@ -305,3 +305,82 @@ def review(
         )
         return render(request, "web/not_me_queue.html", context, status_code=status_of(exc))
     return redirect(request, f"/moderation/not-me#reviewed-{report_id}")
+
+
+BEHALF_FIELDS = ("clause_key", "organisation", "stance", "body", "signatories")
+
+
+def _behalf_context(session: Session, *, slug: str) -> dict[str, object]:
+    policy = get_policy(session, slug=slug)
+    window = current_window(session, policy=policy)
+    return {
+        "policy": policy,
+        "clauses": clauses_of(session, version_id=window.version_id) if window is not None else [],
+        "stances": list(Stance),
+    }
+
+
+@router.get("/policies/{slug}/on-behalf", name="on_behalf")
+def behalf_page(slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
+    """Show the form for one comment sent on behalf of signatories."""
+    signed_in(actor)
+    return render(request, "web/on_behalf.html", _behalf_context(session, slug=slug))
+
+
+@router.post("/policies/{slug}/on-behalf", name="on_behalf_send")
+async def behalf_send(
+    slug: str,
+    request: Request,
+    form: FormDep,
+    session: SessionDep,
+    actor: PageActorDep,
+    settings: SettingsDep,
+) -> Response:
+    """Send the comment with its list of signatories (a CSV file, or the names typed one a line)."""
+    values = {name: str(form.get(name, "")) for name in BEHALF_FIELDS}
+    upload = form.get("signatories_file")
+    listed = values["signatories"]
+    try:
+        if isinstance(upload, UploadFile) and upload.filename:
+            try:
+                listed = (await upload.read()).decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise InvalidInput(
+                    "Berkas CSV harus berenkode UTF-8.",
+                    en="The CSV file must be encoded as UTF-8.",
+                    field="signatories",
+                ) from exc
+        made, _ = behalf.comment_on_behalf(
+            session,
+            actor=signed_in(actor),
+            slug=slug,
+            clause_key=values["clause_key"],
+            body=values["body"],
+            organisation=values["organisation"],
+            signatories=listed,
+            stance=Stance(values["stance"])
+            if values["stance"] in {s.value for s in Stance}
+            else Stance.NEUTRAL,
+            rules=CommentRules.of(settings),
+        )
+    except (*REFUSED, RateLimited) as exc:
+        session.rollback()
+        context = _behalf_context(session, slug=slug)
+        context.update(values=values, errors=errors_of(exc, locale=locale_of(request)))
+        return render(request, "web/on_behalf.html", context, status_code=status_of(exc))
+    version = versions_by_id(session, version_ids={made.version_id})[made.version_id]
+    thread = THREAD.format(slug=slug, number=version.number, key=made.clause_key)
+    return redirect(request, f"{thread}?sent={made.id}#comment-{made.id}")
+
+
+@router.get("/policies/{slug}/comments/{comment_id}/signatories", name="signatories")
+def signatories_page(
+    slug: str, comment_id: IdPath, request: Request, session: PageReadSessionDep, actor: PageActorDep
+) -> Response:
+    """Show the list of signatories of a comment sent on their behalf (moderators and admins)."""
+    row = behalf.signatories_of(session, actor=signed_in(actor), slug=slug, comment_id=comment_id)
+    return render(
+        request,
+        "web/signatories.html",
+        {"policy": get_policy(session, slug=slug), "row": row, "names": row.signatories.splitlines()},
+    )

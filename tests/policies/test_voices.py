@@ -68,9 +68,7 @@ def test_the_campaigns_section_states_count_arrivals_differences_answer_and_rule
     [line] = data.campaign_lines
     assert (line.size, line.hidden, line.identical) == (3, 0, 2)
     assert (line.first_at, line.last_at) == (LATER, LATER + timedelta(minutes=90))
-    assert [(d.phrase, d.members, d.added) for d in line.differences] == [
-        ("mohon dipertimbangkan.", 1, True)
-    ]
+    assert [(d.phrase, d.members, d.added) for d in line.differences] == [("mohon dipertimbangkan.", 1, True)]
     assert line.answer is not None and (line.answer.outcome, line.answer.distinct, line.answer.answered) == (
         "partly", 1, 3,
     )  # fmt: skip

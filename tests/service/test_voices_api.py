@@ -13,9 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flows.delivery import deliver_due_emails
+from policies.accounts.models import Role
+from policies.core.i18n import format_share
 from policies.core.settings import Settings
 from tests.flows.test_evaluation_loop import Mailbox, mailbox  # noqa: F401  (the real SMTP fixture)
-from tests.service.conftest import SLUG, auth, open_consultation, problem_of
+from tests.service.conftest import SLUG, auth, make_token, open_consultation, problem_of
 
 BASE = f"/api/v1/policies/{SLUG}"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -175,3 +177,24 @@ def test_not_me_is_confirmed_through_a_real_mail_server_and_reviewed(
     assert "sudah ditinjau" in str(problem_of(again, 409, "conflict")["detail"])
     record = client.get(f"{BASE}/comments/{comment_id}").json()
     assert record["hidden"] and record["hidden_reason"].endswith("Akun dipakai orang lain.")
+
+
+def test_the_report_states_the_campaign_rule_with_the_deployments_threshold(
+    client: TestClient,
+    keys: list[str],
+    stakeholder_token: str,
+    drafter_token: str,
+    db: str,
+    settings: Settings,
+) -> None:
+    letter = "Kami menolak target dua puluh JP per tahun karena pelatihan tidak tersedia di daerah kami."
+    sari = make_token(db, email="sari@warga.test", role=Role.STAKEHOLDER)
+    for token in (stakeholder_token, sari):
+        sent = client.post(
+            f"{BASE}/comments", headers=auth(token), json={"clause_key": keys[0], "body": letter}
+        )
+        assert sent.status_code == 201, sent.text
+    report = client.get(f"{BASE}/consultation/report.md", headers=auth(drafter_token))
+    assert report.status_code == 200
+    assert f"sekurang-kurangnya {format_share(settings.campaign_threshold)}" in report.text
+    assert "2 masukan dalam kelompok ini." in report.text and "Kelompok ini belum dijawab." in report.text

@@ -13,10 +13,16 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from policies.accounts.access import Actor, require_role
+from policies.accounts.access import (
+    CONSULTATION_PART,
+    Actor,
+    require_role,
+    require_stakeholder,
+    require_verified,
+)
 from policies.accounts.models import Role
 from policies.consultation.anchors import AnchorRequest
-from policies.consultation.comments import CommentRules, create_comment
+from policies.consultation.comments import COMMENTING, CommentRules, create_comment
 from policies.consultation.models import Comment, Stance
 from policies.consultation.queries.voices import behalf_of
 from policies.consultation.register import comment_of
@@ -68,6 +74,8 @@ def comment_on_behalf(
     rules: CommentRules = CommentRules(),
 ) -> tuple[Comment, CommentBehalf]:
     """Send one comment on behalf of the listed signatories (a stakeholder, while the window is open)."""
+    # The role first: a moderator is told what a moderator does, not that a field is blank.
+    require_verified(require_stakeholder(actor, doing=COMMENTING, instead=CONSULTATION_PART))
     name = ORGANISATION.clean(organisation)
     names = parse_signatories(SIGNATORIES.clean(signatories))
     if not names:

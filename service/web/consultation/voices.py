@@ -132,6 +132,8 @@ async def record_input(
     settings: SettingsDep,
 ) -> Response:
     """Record an input heard or received offline, with its scan when one is chosen."""
+    # The role first: a form from someone who may not record is refused as such, whatever it holds.
+    offline.require_officer(signed_in(actor), policy=get_policy(session, slug=slug))
     upload = form.get("scan")
     content = await upload.read() if isinstance(upload, UploadFile) and upload.filename else b""
     try:
@@ -169,7 +171,7 @@ def convert_workshops(
     """Enter the cycle's clause-linked workshop outcomes as inputs (again: nothing new)."""
     try:
         done = offline.workshop_inputs(session, actor=signed_in(actor), slug=slug)
-    except REFUSED as exc:
+    except (InvalidInput, Conflict, NotFound) as exc:
         session.rollback()
         context = _inputs_context(session, actor=signed_in(actor), slug=slug)
         context.update(errors={"workshops": errors_of(exc, locale=locale_of(request)).popitem()[1]})

@@ -27,6 +27,7 @@ from policies.consultation.queries.voices import (
     disavowals_of_policy,
     origins_of,
     recent_disavowal,
+    reviews_of,
 )
 from policies.consultation.register import comment_of
 from policies.consultation.voice_models import CommentDisavowal, DisavowalState
@@ -275,6 +276,12 @@ def review_queue(
     states = list(DisavowalState) if all_states else [DisavowalState.CONFIRMED]
     policy = get_policy(session, slug=slug) if slug is not None else None
     return disavowals_of_policy(session, policy=policy, states=states)
+
+
+def reviews_on(session: Session, *, slug: str, comment_id: int) -> list[CommentDisavowal]:
+    """Return the reviewed reports on a comment of the policy, oldest first (public: the record)."""
+    comment = comment_of(session, policy=get_policy(session, slug=slug), comment_id=comment_id)
+    return reviews_of(session, comment_ids=[comment.id]).get(comment.id, [])  # type: ignore[arg-type, list-item]
 
 
 def why_obsolete(session: Session, reminder: Reminder, now: datetime) -> str:

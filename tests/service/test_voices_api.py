@@ -177,6 +177,9 @@ def test_not_me_is_confirmed_through_a_real_mail_server_and_reviewed(
     assert "sudah ditinjau" in str(problem_of(again, 409, "conflict")["detail"])
     record = client.get(f"{BASE}/comments/{comment_id}").json()
     assert record["hidden"] and record["hidden_reason"].endswith("Akun dipakai orang lain.")
+    [shown] = client.get(f"{BASE}/comments/{comment_id}/not-me-reviews").json()  # public, no token
+    assert (shown["state"], shown["review_reason"]) == ("upheld", "Akun dipakai orang lain.")
+    assert "statement" not in shown
 
 
 def test_the_report_states_the_campaign_rule_with_the_deployments_threshold(

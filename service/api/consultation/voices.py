@@ -141,6 +141,16 @@ class DisavowalPublic(BaseModel):
     review_reason: str
 
 
+class ReviewPublic(BaseModel):
+    """A reviewed "not me" report as the record shows it (not who reported, nor what they said)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    state: str
+    reviewed_at: datetime | None
+    review_reason: str
+
+
 class ReviewIn(BaseModel):
     """A moderator's review: upheld (the comment stays hidden) or rejected (shown again), and why."""
 
@@ -344,3 +354,12 @@ def review(
         session, actor=actor, slug=slug, disavowal_id=report_id, upheld=payload.upheld, reason=payload.reason
     )
     return DisavowalPublic.model_validate(row)
+
+
+@router.get("/policies/{slug}/comments/{comment_id}/not-me-reviews", response_model=list[ReviewPublic])
+def reviews(slug: SlugPath, comment_id: IdPath, session: ReadSessionDep) -> list[ReviewPublic]:
+    """Read the reviews of "not me" reports on a comment: upheld or rejected, when, and why."""
+    return [
+        ReviewPublic.model_validate(r)
+        for r in disavowal.reviews_on(session, slug=slug, comment_id=comment_id)
+    ]

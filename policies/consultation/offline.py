@@ -17,6 +17,7 @@ from sqlmodel import Session
 from policies.accounts.access import Actor, require_actor, require_owner, require_role
 from policies.accounts.models import Role, StakeholderGroup
 from policies.consultation.anchors import AnchorRequest, apply_anchor
+from policies.consultation.attribution import attribution_of
 from policies.consultation.campaigns import detect, fingerprint
 from policies.consultation.comments import CommentRules, _check_body
 from policies.consultation.models import Comment, CommentSource, Stance
@@ -249,30 +250,9 @@ def workshop_inputs(
     return done
 
 
-# How the record names a recorded input's channel and occasion, in each language.
-_SAID = {
-    "id": {
-        CommentSource.ORAL: "Disampaikan lisan oleh {who} pada {occasion}, {on}",
-        CommentSource.WORKSHOP: "Disampaikan oleh {who} pada lokakarya {occasion}, {on}",
-        CommentSource.PAPER: "Disampaikan tertulis (formulir kertas) oleh {who} pada {occasion}, {on}",
-        CommentSource.LETTER: "Disampaikan melalui surat oleh {who} ({occasion}), {on}",
-    },
-    "en": {
-        CommentSource.ORAL: "Given orally by {who} at {occasion}, {on}",
-        CommentSource.WORKSHOP: "Given by {who} at the workshop {occasion}, {on}",
-        CommentSource.PAPER: "Given in writing (paper form) by {who} at {occasion}, {on}",
-        CommentSource.LETTER: "Sent by letter by {who} ({occasion}), {on}",
-    },
-}
-
-
 def attribution(comment: Comment, *, origin: CommentOrigin, locale: str = "id") -> str:
     """Say who gave an offline input and on what occasion ("Disampaikan lisan oleh … pada …")."""
-    lang = "en" if locale == "en" else "id"
-    said = _SAID[lang].get(CommentSource(comment.source), _SAID[lang][CommentSource.ORAL])
-    return said.format(
-        who=comment.author_name, occasion=origin.occasion, on=format_date(origin.occasion_on, locale=lang)
-    )
+    return attribution_of(source=str(comment.source), who=comment.author_name, origin=origin, locale=locale)
 
 
 def origin_of_comment(

@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 from sqlmodel import Session
 
+from policies.consultation.attribution import attribution_of
 from policies.consultation.campaign_report import LABELS as CAMPAIGN_LABELS
 from policies.consultation.campaign_report import CampaignLine, campaign_lines
 from policies.consultation.campaigns import CampaignGroup, list_campaigns
@@ -28,11 +29,13 @@ from policies.consultation.comment_queries import (
     report_comments,
 )
 from policies.consultation.models import ConsultationWindow
+from policies.consultation.queries.voices import voices_in_windows
 from policies.consultation.read_model import CommentPublic
 from policies.consultation.record import consulted
 from policies.consultation.report_labels import LABELS
 from policies.consultation.statistics import ConsultationStats, consultation_stats
 from policies.consultation.trace import MatrixRow, change_matrix
+from policies.consultation.voice_models import CommentBehalf, CommentOrigin
 from policies.core.errors import NotFound
 from policies.core.i18n import JAKARTA, format_date, format_datetime, format_number, format_share
 from policies.core.settings import Settings
@@ -104,6 +107,9 @@ class ReportData:
     # The campaigns section: each group described (campaign_report.py) and the rule that grouped them.
     campaign_lines: list[CampaignLine] = field(default_factory=list)
     campaign_threshold: float = Settings.model_fields["campaign_threshold"].default
+    # Where each offline input came from and whom a petition speaks for (attribution.py), by comment id.
+    origins: dict[int, CommentOrigin] = field(default_factory=dict)
+    behalf: dict[int, CommentBehalf] = field(default_factory=dict)
 
 
 def _last_page(counts: dict[str, int]) -> int:
@@ -205,6 +211,7 @@ def build_report(
         replies[parent_id] += 1
     # The report is public: a campaign is shown by a visible member, or not at all.
     groups = list_campaigns(session, window_ids=ids, visible_only=True)  # type: ignore[arg-type]
+    origins, behalf = voices_in_windows(session, window_ids=ids)  # type: ignore[arg-type]
     return ReportData(
         policy=policy,
         window=window,
@@ -229,6 +236,8 @@ def build_report(
         # Like the matrix: on the first page of the on-screen report and in the whole document.
         campaign_lines=campaign_lines(session, groups=groups) if page in (None, 1) else [],
         campaign_threshold=campaign_threshold,
+        origins=origins,
+        behalf=behalf,
     )
 
 
@@ -304,12 +313,32 @@ def render_report_body(data: ReportData, *, locale: str = "id", draft: bool = Fa
     return Markup(html)  # autoescaped by its template
 
 
+def _voice(data: ReportData, comment: CommentPublic, *, locale: str) -> str:
+    """Say where an offline input came from, or whom a petition speaks for ("" for neither)."""
+    lines = []
+    origin = data.origins.get(comment.id)
+    if origin is not None:
+        lines.append(
+            attribution_of(source=comment.source, who=comment.author_name, origin=origin, locale=locale)
+        )
+    behalf = data.behalf.get(comment.id)
+    if behalf is not None:
+        n = format_number(behalf.signatory_count, locale=locale)
+        lines.append(
+            f"Sent by {behalf.organisation} on behalf of {n} signatories"
+            if locale == "en"
+            else f"Dikirim oleh {behalf.organisation} atas nama {n} penanda tangan"
+        )
+    return "; ".join(lines)
+
+
 def _context(data: ReportData, *, locale: str, draft: bool) -> dict[str, Any]:
     t = LABELS["en" if locale == "en" else "id"]
     context: dict[str, Any] = {
         "r": data,
         "t": t,
         "tc": CAMPAIGN_LABELS["en" if locale == "en" else "id"],
+        "voice_of": lambda c: _voice(data, c, locale=t["locale"]),
         "locale": t["locale"],
         "draft": draft,
         "total": data.stats.comments + data.stats.hidden,

@@ -75,8 +75,14 @@ def test_an_officer_records_an_oral_input_that_is_answered_and_reported(db: str,
             reason="Dicatat.",
             now=LATER,
         )
-        html = render_report(build_report(s, slug=SLUG, now=LATER), fmt="html")
-    assert HEARD in html and "Ibu Sari (Dharma Wanita)" in html and "Dicatat." in html
+        data = build_report(s, slug=SLUG, now=LATER)
+        html, md = render_report(data, fmt="html"), render_report(data, fmt="md", locale="en")
+    assert HEARD in html and "Dicatat." in html
+    assert "Disampaikan lisan oleh Ibu Sari (Dharma Wanita) pada sosialisasi di Kecamatan Serpong" in html
+    assert (
+        "*Given orally by Ibu Sari (Dharma Wanita) at sosialisasi di Kecamatan Serpong, August 12, 2026.*"
+        in md
+    )
 
 
 def test_only_officers_record_and_the_facts_are_checked(db: str, key: str) -> None:

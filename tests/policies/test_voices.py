@@ -101,6 +101,9 @@ def test_a_comment_on_behalf_shows_its_count_and_keeps_the_names_private(db: str
             behalf.signatories_of(s, actor=union, slug=SLUG, comment_id=made.id)  # type: ignore[arg-type]
         names = behalf.signatories_of(s, actor=moderator, slug=SLUG, comment_id=made.id).signatories  # type: ignore[arg-type]
     assert names.splitlines() == ["Ani, 199001012020012001", "Budi", "Cici"]
+    with unit_of_work(db) as s:
+        report = render_report(build_report(s, slug=SLUG, now=LATER), fmt="html")
+    assert "Dikirim oleh Serikat Guru atas nama 3 penanda tangan." in report and "Cici" not in report
 
 
 def test_not_me_is_sent_only_to_the_comments_own_address_and_reviewed(db: str, key: str) -> None:

@@ -28,6 +28,21 @@ def origins_of(session: Session, *, comment_ids: Sequence[int]) -> dict[int, Com
     return {o.comment_id: o for o in session.exec(stmt)}
 
 
+def voices_in_windows(
+    session: Session, *, window_ids: Sequence[int]
+) -> tuple[dict[int, CommentOrigin], dict[int, CommentBehalf]]:
+    """Return the offline sources and on-behalf records of the windows' comments, by comment id."""
+    if not window_ids:
+        return {}, {}
+    origins = select(CommentOrigin).join(Comment, col(Comment.id) == CommentOrigin.comment_id)
+    behalf = select(CommentBehalf).join(Comment, col(Comment.id) == CommentBehalf.comment_id)
+    where = col(Comment.window_id).in_(list(window_ids))
+    return (
+        {o.comment_id: o for o in session.exec(origins.where(where))},
+        {b.comment_id: b for b in session.exec(behalf.where(where))},
+    )
+
+
 def behalf_of(session: Session, *, comment_ids: Sequence[int]) -> dict[int, CommentBehalf]:
     """Return the on-behalf records of these comments, by comment id."""
     if not comment_ids:

@@ -25,7 +25,7 @@ PUBLIC_FORMS = {
     "/survei/tanda-terima",
     "/verify-email",
     # "This was not me": anyone; the link sent to the comment's own address proves the owner.
-    "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/not-me",
+    "/policies/{slug}/comments/{comment_id}/not-me",
     "/bukan-saya",
 }
 # Each page form: the address it posts to (path parameters filled in below) and what it sends.

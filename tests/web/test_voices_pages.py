@@ -89,3 +89,26 @@ def test_the_review_queue_is_for_moderators(web: TestClient, stakeholder: str, m
     assert web.get("/bukan-saya?token=abc").status_code == 200  # opening the link changes nothing
     bad = post_form(web, "/bukan-saya", {"token": "abc"}, page="/bukan-saya")
     assert bad.status_code == 422 and "tidak berlaku" in bad.text
+
+
+def test_the_not_me_form_answers_alike_whether_or_not_the_address_matched(
+    web: TestClient, drafter: str, stakeholder: str, db: str
+) -> None:
+    open_consultation(web, drafter)
+    key = clause_keys(db)[0]
+    made = web.post(
+        f"/api/v1/policies/{SLUG}/comments",
+        headers={"Authorization": f"Bearer {stakeholder}"},
+        json={"clause_key": key, "body": "Setuju."},
+    )
+    form = f"/policies/{SLUG}/comments/{made.json()['id']}/not-me"
+    page = web.get(form)  # no account needed
+    assert page.status_code == 200 and "Setuju." in page.text
+    blank = post_form(web, form, {"email": "", "nip": ""}, page=form)
+    assert blank.status_code == 422 and "email" in blank.context["errors"]  # type: ignore[attr-defined]
+    other = post_form(web, form, {"email": "orang@lain.test"}, page=form)
+    mine = post_form(web, form, {"email": "budi@asn.test"}, page=form)
+    assert other.status_code == mine.status_code == 200
+    assert other.context["sent"] and mine.context["sent"]  # type: ignore[attr-defined]
+    notice = "tautan konfirmasi telah dikirim ke alamat email masukan tersebut"
+    assert notice in other.text and notice in mine.text

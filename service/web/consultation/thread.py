@@ -106,12 +106,11 @@ def thread_page(
     actor: PageActorDep,
     sent: str = "",
     flagged: str = "",
-    notme: str = "",
 ) -> Response:
     """Show one clause with its comments, their replies and the drafter's answers (and what I just sent)."""
     policy, version = readable_version(session, actor=actor, slug=slug, number=number)
     context = _thread_context(session, policy, version, key, actor)
-    context.update(sent=_shown(sent), flagged=_shown(flagged), notme=_shown(notme))
+    context.update(sent=_shown(sent), flagged=_shown(flagged))
     return render(request, "web/thread.html", context)
 
 
@@ -188,7 +187,7 @@ def _sent(
             errors = {(name if name in values else "form"): said for name, said in errors.items()}
         policy, version = readable_version(post.session, actor=post.actor, slug=post.slug, number=post.number)
         context = _thread_context(post.session, policy, version, post.key, post.actor)
-        context.update(values=values, errors=errors, sent=None, flagged=None, notme=None, failed=field)
+        context.update(values=values, errors=errors, sent=None, flagged=None, failed=field)
         return render(post.request, "web/thread.html", context, status_code=status_of(exc))
     thread = THREAD.format(slug=post.slug, number=post.number, key=post.key)
     return redirect(post.request, f"{thread}{shown(made)}")

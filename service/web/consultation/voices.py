@@ -19,15 +19,15 @@ from policies.consultation.models import CommentSource, Stance
 from policies.consultation.offline import RECORDED, OfflineInput
 from policies.consultation.queries import current_window
 from policies.consultation.queries.voices import recorded_inputs
+from policies.consultation.register import comment_of
 from policies.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied, RateLimited
 from policies.drafting.queries import clauses_of, versions_by_id
-from policies.drafting.reading import readable_version
 from policies.lifecycle.queries import get_policy
 from service.api.params import IdPath
 from service.deps import SessionDep, SettingsDep
 from service.problems import status_of
 from service.secret_key import ensure_secret_key
-from service.web.consultation.thread import THREAD, _thread_context
+from service.web.consultation.thread import THREAD
 from service.web.forms import errors_of
 from service.web.render import (
     FormDep,
@@ -195,42 +195,38 @@ def scan(
     )
 
 
-@router.post(f"{THREAD}/comments/{{comment_id}}/not-me", name="not_me")
-def not_me(
-    slug: str,
-    number: IdPath,
-    key: str,
-    comment_id: IdPath,
-    request: Request,
-    form: FormDep,
-    session: SessionDep,
-    actor: PageActorDep,
-) -> Response:
-    """Report that a comment in one's name was not one's own (no account needed)."""
-    where = f"notme-{comment_id}"
+def _not_me_context(session: Session, *, slug: str, comment_id: int) -> dict[str, object]:
+    policy = get_policy(session, slug=slug)
+    comment = comment_of(session, policy=policy, comment_id=comment_id)
+    version = versions_by_id(session, version_ids={comment.version_id})[comment.version_id]
+    return {
+        "policy": policy,
+        "comment": comment,
+        "thread": THREAD.format(slug=slug, number=version.number, key=comment.clause_key),
+        "sent": False,
+    }
+
+
+@router.get("/policies/{slug}/comments/{comment_id}/not-me", name="not_me_form")
+def not_me_page(slug: str, comment_id: IdPath, request: Request, session: PageReadSessionDep) -> Response:
+    """Show the form to report that a comment in one's name was not one's own (no account needed)."""
+    return render(request, "web/not_me_form.html", _not_me_context(session, slug=slug, comment_id=comment_id))
+
+
+@router.post("/policies/{slug}/comments/{comment_id}/not-me", name="not_me")
+def not_me(slug: str, comment_id: IdPath, request: Request, form: FormDep, session: SessionDep) -> Response:
+    """Report it; the answer is the same whether or not the email or NIP matched."""
+    values = {name: str(form.get(name, "")) for name in ("email", "nip", "statement")}
     try:
-        disavowal.report_not_me(
-            session,
-            slug=slug,
-            comment_id=comment_id,
-            email=str(form.get("email", "")),
-            nip=str(form.get("nip", "")),
-            statement=str(form.get("statement", "")),
-        )
+        disavowal.report_not_me(session, slug=slug, comment_id=comment_id, **values)
     except (InvalidInput, NotFound) as exc:
         session.rollback()
-        policy, version = readable_version(session, actor=actor, slug=slug, number=number)
-        context = _thread_context(session, policy, version, key, actor)
-        context.update(
-            errors={where: errors_of(exc, locale=locale_of(request)).popitem()[1]},
-            values={where: str(form.get("email", ""))},
-            sent=None,
-            flagged=None,
-            notme=None,
-        )
-        return render(request, "web/thread.html", context, status_code=status_of(exc))
-    thread = THREAD.format(slug=slug, number=number, key=key)
-    return redirect(request, f"{thread}?notme={comment_id}#comment-{comment_id}")
+        context = _not_me_context(session, slug=slug, comment_id=comment_id)
+        context.update(values=values, errors=errors_of(exc, locale=locale_of(request)))
+        return render(request, "web/not_me_form.html", context, status_code=status_of(exc))
+    context = _not_me_context(session, slug=slug, comment_id=comment_id)
+    context.update(sent=True)
+    return render(request, "web/not_me_form.html", context)
 
 
 @router.get("/bukan-saya", name="not_me_confirm")

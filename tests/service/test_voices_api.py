@@ -7,21 +7,37 @@ follows the link read from the delivered message.
 from __future__ import annotations
 
 import re
+import socket
+from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 
 from flows.delivery import deliver_due_emails
 from policies.accounts.models import Role
 from policies.core.i18n import format_share
 from policies.core.settings import Settings
-from tests.flows.test_evaluation_loop import Mailbox, mailbox  # noqa: F401  (the real SMTP fixture)
+from tests.browser.signup import Mailbox
 from tests.service.conftest import SLUG, auth, make_token, open_consultation, problem_of
 
 BASE = f"/api/v1/policies/{SLUG}"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 LINK = re.compile(r"(http://\S+/bukan-saya\?token=\S+)")
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    """A real SMTP server (aiosmtpd) on a free port, keeping every message it accepts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = Mailbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
 
 
 @pytest.fixture
@@ -128,7 +144,7 @@ def test_not_me_is_confirmed_through_a_real_mail_server_and_reviewed(
     stakeholder_token: str,
     moderator_token: str,
     settings: Settings,
-    mailbox: tuple[Mailbox, int],  # noqa: F811
+    mailbox: tuple[Mailbox, int],
 ) -> None:
     box, port = mailbox
     made = client.post(
@@ -151,7 +167,7 @@ def test_not_me_is_confirmed_through_a_real_mail_server_and_reviewed(
         }
     )
     assert deliver_due_emails(settings=mail).sent == 1
-    [message] = box.take()
+    [message] = box.messages
     assert message["To"] == "budi@asn.test" and "bukan kiriman Anda" in message["Subject"]
     link = LINK.search(message.get_content())
     assert link, message.get_content()

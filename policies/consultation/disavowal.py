@@ -199,7 +199,7 @@ def confirm_not_me(
             en="This confirmation link is not valid; copy the whole link from the email.",
             field="token",
         )
-    if row.state is not DisavowalState.PENDING and row.state != DisavowalState.PENDING.value:
+    if row.state != DisavowalState.PENDING:  # confirmed before: opening the link again is harmless
         return row
     now = now or utcnow()
     comment = session.get(Comment, row.comment_id)

@@ -20,7 +20,7 @@ from policies.consultation.offline import RECORDED, OfflineInput
 from policies.consultation.queries import current_window
 from policies.consultation.queries.voices import recorded_inputs
 from policies.consultation.register import comment_of
-from policies.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied, RateLimited
+from policies.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RateLimited
 from policies.drafting.queries import clauses_of, versions_by_id
 from policies.lifecycle.queries import get_policy
 from service.api.params import IdPath
@@ -296,9 +296,8 @@ def review(
     except (InvalidInput, Conflict, NotFound) as exc:
         session.rollback()
         context = _queue_context(session, actor)
-        said: DomainError = exc
         context.update(
-            errors={f"review-{report_id}": errors_of(said, locale=locale_of(request)).popitem()[1]},
+            errors={f"review-{report_id}": errors_of(exc, locale=locale_of(request)).popitem()[1]},
             values={f"review-{report_id}": str(form.get("reason", ""))},
         )
         return render(request, "web/not_me_queue.html", context, status_code=status_of(exc))

@@ -1,8 +1,9 @@
 """Offline voices and "not me" in a real browser, through the pages only.
 
 The officer records an oral input with a scan and finds it in the register with its attribution;
-a reader reports that a comment in their name was not theirs, confirms through the emailed link
-(a real SMTP server), and the moderator reviews the report, which the thread then shows.
+a reader reports that a comment in their name was not theirs and confirms through the emailed
+link (a real SMTP server); the stakeholder sends a comment on behalf of signatories (the count
+public); the moderator reviews the report, which the thread then shows, and opens the names.
 """
 
 from __future__ import annotations
@@ -107,6 +108,21 @@ def test_an_oral_input_with_a_scan_and_a_reviewed_not_me_report(
     tab.goto(link.group(0))
     tab.get_by_role("button", name="Konfirmasi: bukan saya yang mengirim").click()
     expect(tab.locator("#confirmed-notice")).to_be_visible()
+    # Budi, signed in, sends one comment on behalf of his union's signatories.
+    tab.context.clear_cookies()
+    log_in(tab, ACCOUNTS["stakeholder"]["email"])
+    tab.goto(thread)
+    tab.get_by_role("link", name="Mengirim untuk organisasi, atas nama para penanda tangannya?").click()
+    tab.get_by_label("Organisasi").fill("KORPRI Ranting Serpong")
+    tab.get_by_label("Masukan Anda").fill("Kami mohon masa transisi dua tahun.")
+    tab.get_by_label("Penanda tangan, satu per baris (nama, dan NIP atau email bila ada)").fill(
+        "Ani\nBudi\nAni"
+    )
+    tab.get_by_role("button", name="Kirim masukan").click()
+    expect(tab.locator("p.behalf")).to_contain_text(
+        "Dikirim oleh KORPRI Ranting Serpong atas nama 2 penanda tangan."
+    )
+    expect(tab.get_by_role("link", name=re.compile("Lihat penanda tangan"))).to_have_count(0)
     reader.close()
     # The moderator reviews it from the moderation pages.
     page.get_by_role("button", name=re.compile("Keluar")).click()
@@ -122,3 +138,6 @@ def test_an_oral_input_with_a_scan_and_a_reviewed_not_me_report(
     hidden = page.locator(f"#comment-{budi_comment}")
     expect(hidden).to_contain_text("Akun dipakai orang lain.")
     expect(hidden.locator("p.review-note")).to_contain_text("moderator mengabulkan laporan itu")
+    # Only a moderator opens the names behind the count.
+    page.get_by_role("link", name=re.compile("Lihat penanda tangan")).click()
+    expect(page.locator("main ol li")).to_have_text(["Ani", "Budi"])

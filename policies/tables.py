@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import policies.accounts.models
 import policies.consultation.models
+import policies.consultation.voice_models
 import policies.digest.models
 import policies.drafting.models
 import policies.evaluation.followup.models
@@ -17,6 +18,7 @@ import policies.outbox.models
 import policies.rollout.models
 import policies.workshops.models  # noqa: F401  (imported for their tables)
 from policies.accounts import verification as account_verification
+from policies.consultation import disavowal as consultation_disavowal
 from policies.consultation import reminders as consultation_reminders
 from policies.digest import reminders as digest_reminders
 from policies.evaluation import reminders as evaluation_reminders
@@ -36,6 +38,7 @@ def register_outbox_hooks() -> None:
     evaluation_staff_reminders.register()
     followup_reminders.register()
     consultation_reminders.register()
+    consultation_disavowal.register()
     workshop_reminders.register()
     lifecycle_reminders.register()
     rollout_reminders.register()

@@ -24,6 +24,7 @@ from service.api.consultation import anchors as anchors_api
 from service.api.consultation import changes as changes_api
 from service.api.consultation import comments as comments_api
 from service.api.consultation import exports as comment_exports_api
+from service.api.consultation import voices as voices_api
 from service.api.consultation import windows as consultation_api
 from service.api.evaluation import followup as followup_api
 from service.api.evaluation import indicators as indicators_api
@@ -58,6 +59,7 @@ API_MODULES = (
     outbox_api,
     anchors_api,
     documents_api,
+    voices_api,
 )
 
 

@@ -35,6 +35,10 @@ class CommentSource(StrEnum):
 
     ONLINE = "online"
     WORKSHOP = "workshop"
+    # Recorded by an officer (policies/consultation/offline.py): said aloud, written on paper, a letter.
+    ORAL = "oral"
+    PAPER = "paper"
+    LETTER = "letter"
 
 
 class CommentSignature(SQLModel, table=True):

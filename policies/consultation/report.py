@@ -19,6 +19,9 @@ import jinja2
 from markupsafe import Markup
 from sqlmodel import Session
 
+from policies.consultation.attribution import attribution_of
+from policies.consultation.campaign_report import LABELS as CAMPAIGN_LABELS
+from policies.consultation.campaign_report import CampaignLine, campaign_lines
 from policies.consultation.campaigns import CampaignGroup, list_campaigns
 from policies.consultation.comment_queries import (
     PageSlice,
@@ -26,13 +29,16 @@ from policies.consultation.comment_queries import (
     report_comments,
 )
 from policies.consultation.models import ConsultationWindow
+from policies.consultation.queries.voices import voices_in_windows
 from policies.consultation.read_model import CommentPublic
 from policies.consultation.record import consulted
 from policies.consultation.report_labels import LABELS
 from policies.consultation.statistics import ConsultationStats, consultation_stats
 from policies.consultation.trace import MatrixRow, change_matrix
+from policies.consultation.voice_models import CommentBehalf, CommentOrigin
 from policies.core.errors import NotFound
 from policies.core.i18n import JAKARTA, format_date, format_datetime, format_number, format_share
+from policies.core.settings import Settings
 from policies.drafting.display import inline_html, markdown_html, plain_text, shown_key
 from policies.drafting.models import DraftVersion
 from policies.drafting.queries import clauses_of, next_version, versions_by_id
@@ -98,6 +104,12 @@ class ReportData:
     headings: dict[str, str] = field(default_factory=dict)
     # The matriks perubahan: each change the accepted comments led to, and each text that stayed.
     matrix: list[MatrixRow] = field(default_factory=list)
+    # The campaigns section: each group described (campaign_report.py) and the rule that grouped them.
+    campaign_lines: list[CampaignLine] = field(default_factory=list)
+    campaign_threshold: float = Settings.model_fields["campaign_threshold"].default
+    # Where each offline input came from and whom a petition speaks for (attribution.py), by comment id.
+    origins: dict[int, CommentOrigin] = field(default_factory=dict)
+    behalf: dict[int, CommentBehalf] = field(default_factory=dict)
 
 
 def _last_page(counts: dict[str, int]) -> int:
@@ -135,7 +147,13 @@ def _page_slice(sections: dict[str, ClauseSection], *, counts: dict[str, int], p
 
 
 def build_report(
-    session: Session, *, slug: str, now: datetime, page: int | None = None, cycle: int | None = None
+    session: Session,
+    *,
+    slug: str,
+    now: datetime,
+    page: int | None = None,
+    cycle: int | None = None,
+    campaign_threshold: float = Settings.model_fields["campaign_threshold"].default,
 ) -> ReportData:
     """Gather a cycle's windows (default: the current cycle's): comments, answers, campaigns, statistics.
 
@@ -191,6 +209,9 @@ def build_report(
     replies: dict[int, int] = defaultdict(int)
     for parent_id in reply_parents:
         replies[parent_id] += 1
+    # The report is public: a campaign is shown by a visible member, or not at all.
+    groups = list_campaigns(session, window_ids=ids, visible_only=True)  # type: ignore[arg-type]
+    origins, behalf = voices_in_windows(session, window_ids=ids)  # type: ignore[arg-type]
     return ReportData(
         policy=policy,
         window=window,
@@ -198,8 +219,7 @@ def build_report(
         sections=list(sections.values()),
         # The report counts each clause's comments itself (its sections and contents).
         stats=consultation_stats(session, window_ids=ids, by_clause=False),  # type: ignore[arg-type]
-        # The report is public: a campaign is shown by a visible member, or not at all.
-        campaigns=list_campaigns(session, window_ids=ids, visible_only=True),
+        campaigns=groups,
         replies=dict(replies),
         generated_at=now,
         windows=[
@@ -213,6 +233,11 @@ def build_report(
         headings=headings,
         # On the first page of the on-screen report and in the whole document.
         matrix=change_matrix(session, window_ids=ids) if page in (None, 1) else [],  # type: ignore[arg-type]
+        # Like the matrix: on the first page of the on-screen report and in the whole document.
+        campaign_lines=campaign_lines(session, groups=groups) if page in (None, 1) else [],
+        campaign_threshold=campaign_threshold,
+        origins=origins,
+        behalf=behalf,
     )
 
 
@@ -288,11 +313,32 @@ def render_report_body(data: ReportData, *, locale: str = "id", draft: bool = Fa
     return Markup(html)  # autoescaped by its template
 
 
+def _voice(data: ReportData, comment: CommentPublic, *, locale: str) -> str:
+    """Say where an offline input came from, or whom a petition speaks for ("" for neither)."""
+    lines = []
+    origin = data.origins.get(comment.id)
+    if origin is not None:
+        lines.append(
+            attribution_of(source=comment.source, who=comment.author_name, origin=origin, locale=locale)
+        )
+    behalf = data.behalf.get(comment.id)
+    if behalf is not None:
+        n = format_number(behalf.signatory_count, locale=locale)
+        lines.append(
+            f"Sent by {behalf.organisation} on behalf of {n} signatories"
+            if locale == "en"
+            else f"Dikirim oleh {behalf.organisation} atas nama {n} penanda tangan"
+        )
+    return "; ".join(lines)
+
+
 def _context(data: ReportData, *, locale: str, draft: bool) -> dict[str, Any]:
     t = LABELS["en" if locale == "en" else "id"]
     context: dict[str, Any] = {
         "r": data,
         "t": t,
+        "tc": CAMPAIGN_LABELS["en" if locale == "en" else "id"],
+        "voice_of": lambda c: _voice(data, c, locale=t["locale"]),
         "locale": t["locale"],
         "draft": draft,
         "total": data.stats.comments + data.stats.hidden,

@@ -67,6 +67,7 @@ def readable_report(
     now: datetime,
     page: int | None = None,
     cycle: int | None = None,
+    campaign_threshold: float | None = None,
 ) -> ReadableReport:
     """Return a cycle's consultation report (default: the current cycle's), one page of it or whole,
     once published; owners see a draft."""
@@ -82,5 +83,7 @@ def readable_report(
             en="The consultation report of this policy is not published yet. It can be read once the "
             "drafters publish it.",
         )
-    data = build_report(session, slug=slug, now=now, page=page, cycle=cycle)
+    # The threshold the deployment grouped campaigns with, which the report states as its rule.
+    chosen = {} if campaign_threshold is None else {"campaign_threshold": campaign_threshold}
+    data = build_report(session, slug=slug, now=now, page=page, cycle=cycle, **chosen)
     return ReadableReport(data=data, draft=not published)

@@ -22,7 +22,7 @@ from service.web import (
     rollout,
     workshops,
 )
-from service.web.consultation import changes, moderation, thread, triage
+from service.web.consultation import changes, moderation, thread, triage, voices
 from service.web.consultation import report as consultation_report
 from service.web.consultation import windows as consultation_windows
 from service.web.render import build_web
@@ -48,6 +48,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         triage,
         changes,
         moderation,
+        voices,
         evaluation,
         outbox,
     )

@@ -29,6 +29,9 @@ PUBLIC_WRITES = {
     "POST /api/v1/auth/login",
     "POST /api/v1/survey/responses",
     "POST /api/v1/survey/receipts/check",
+    # "This was not me": its confirmation goes to the comment's own address, which proves the owner.
+    "POST /api/v1/policies/{slug}/comments/{comment_id}/not-me",
+    "POST /api/v1/not-me/confirm",
 }
 # Writes about one's own account, whatever its role.
 OWN_ACCOUNT_WRITES = {
@@ -47,10 +50,15 @@ STAKEHOLDER_WRITES = OWN_ACCOUNT_WRITES | {
     "POST /api/v1/policies/{slug}/comments/{comment_id}/replies",
     "PUT /api/v1/policies/{slug}/comments/{comment_id}/vote",
     "POST /api/v1/policies/{slug}/acknowledge",
+    "POST /api/v1/policies/{slug}/comments/on-behalf",
 }
 MODERATOR_WRITES = OWN_ACCOUNT_WRITES | {
     "POST /api/v1/policies/{slug}/comments/{comment_id}/hide",
     "POST /api/v1/policies/{slug}/comments/{comment_id}/unhide",
+    "POST /api/v1/policies/{slug}/not-me-reports/{report_id}/review",
+    # Moderators record offline inputs too (and attach their scans).
+    "POST /api/v1/policies/{slug}/offline-inputs",
+    "PUT /api/v1/policies/{slug}/comments/{comment_id}/scan",
 }
 # The refusals an audit found untested; each must be among the operations walked below.
 AUDITED = {
@@ -145,6 +153,7 @@ def ids(client: TestClient, drafter_token: str, stakeholder_token: str, db: str)
         "round_id": round_id,
         "respondent_id": respondent_id,
         "message_id": 1,
+        "report_id": 1,
         # No session exists: every caller here is refused before the session is looked up.
         "session_id": 1,
         # No element scope exists: a refused caller is refused before it is looked up.

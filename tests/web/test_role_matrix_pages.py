@@ -17,7 +17,17 @@ from tests.web.conftest import DRAFT, SLUG, csrf_of, sign_in
 
 # Forms anyone may send: signing in and up, the language, a survey answer or an email check carried
 # by its token, and a survey receipt's check.
-PUBLIC_FORMS = {"/login", "/register", "/lang", "/survei", "/survei/tanda-terima", "/verify-email"}
+PUBLIC_FORMS = {
+    "/login",
+    "/register",
+    "/lang",
+    "/survei",
+    "/survei/tanda-terima",
+    "/verify-email",
+    # "This was not me": anyone; the link sent to the comment's own address proves the owner.
+    "/policies/{slug}/comments/{comment_id}/not-me",
+    "/bukan-saya",
+}
 # Each page form: the address it posts to (path parameters filled in below) and what it sends.
 FORMS: dict[str, dict[str, str]] = {
     "/policies/{slug}/edit": {"body": "# Judul\n## BAB I\n### Pasal 1\nIsi pasal.", "change_note": "Uji"},
@@ -81,6 +91,16 @@ FORMS: dict[str, dict[str, str]] = {
     "/policies/{slug}/element-scopes": {"element_key": "e-uji", "unit": "Dinas Pendidikan"},
     "/policies/{slug}/element-scopes/{scope_id}/remove": {},
     "/policies/{slug}/reacknowledgements": {},
+    "/policies/{slug}/offline-inputs": {
+        "source": "oral",
+        "attributed_to": "Pak Made",
+        "occasion": "sosialisasi",
+        "occasion_on": "2026-01-05",
+        "body": "Masukan lisan uji.",
+    },
+    "/policies/{slug}/offline-inputs/workshops": {},
+    "/policies/{slug}/on-behalf": {"organisation": "KORPRI", "body": "Uji.", "signatories": "Ani"},
+    "/moderation/not-me/{slug}/{report_id}": {"verdict": "upheld", "reason": "Uji."},
     "/logout": {},
 }
 # What every signed-in account may do for itself (its own inbox; reporting a comment to the moderators).
@@ -113,6 +133,8 @@ OWNER_FORMS = {
     "/policies/{slug}/element-scopes",
     "/policies/{slug}/element-scopes/{scope_id}/remove",
     "/policies/{slug}/reacknowledgements",
+    "/policies/{slug}/offline-inputs",
+    "/policies/{slug}/offline-inputs/workshops",
 }
 # The evaluation's work: admins and the policy's unit's evaluators and drafters; a recommendation is the
 # evaluators' (and admins') alone, since the drafter decides on it; so is publishing a round's results.
@@ -135,9 +157,15 @@ ALLOWED: dict[str, set[str]] = {
         "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/vote",
         "/policies/{slug}/acknowledge",
         "/policies/{slug}/reacknowledge",
+        "/policies/{slug}/on-behalf",
     }
     | OWN_FORMS,
-    "moderator": {"/moderation/{slug}/{comment_id}"} | OWN_FORMS,
+    "moderator": {
+        "/moderation/{slug}/{comment_id}",
+        "/moderation/not-me/{slug}/{report_id}",
+        "/policies/{slug}/offline-inputs",
+    }
+    | OWN_FORMS,
     "evaluator": EVALUATION_FORMS | {RECOMMEND, PUBLISH} | OWN_FORMS,
     "drafter_of_another_unit": OWN_FORMS,
     "drafter": OWNER_FORMS
@@ -150,6 +178,7 @@ ALLOWED: dict[str, set[str]] = {
         "/policies/{slug}/versions/{number}/clauses/{key}/comments/{comment_id}/vote",
         "/policies/{slug}/acknowledge",
         "/policies/{slug}/reacknowledge",
+        "/policies/{slug}/on-behalf",
     },
 }
 ROLES = {
@@ -197,6 +226,7 @@ def filled(web: TestClient, drafter: str, stakeholder: str) -> dict[str, Any]:
         "parent_id": comment,
         "session_id": 1,
         "scope_id": 1,  # no scope exists: the owner is answered "not found", everyone else refused first
+        "report_id": 1,
     }
 
 

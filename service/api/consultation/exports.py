@@ -94,10 +94,21 @@ def export_comments_json(
 @router.get("/policies/{slug}/consultation/report.html", response_class=HTMLResponse)
 @router.get("/policies/{slug}/consultation/report", response_class=HTMLResponse)
 def report_html(
-    slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep, cycle: CycleQuery = None
+    slug: SlugPath,
+    session: ReadSessionDep,
+    viewer: OptionalActorDep,
+    settings: SettingsDep,
+    cycle: CycleQuery = None,
 ) -> HTMLResponse:
     """Render a cycle's consultation report once published (its owners preview the draft, marked so)."""
-    report = readable_report(session, actor=viewer, slug=slug, now=utcnow(), cycle=cycle)
+    report = readable_report(
+        session,
+        actor=viewer,
+        slug=slug,
+        now=utcnow(),
+        cycle=cycle,
+        campaign_threshold=settings.campaign_threshold,
+    )
     return HTMLResponse(render_report(report.data, fmt="html", draft=report.draft))
 
 
@@ -107,9 +118,20 @@ def report_html(
     responses={200: {"content": {"text/markdown": {}}}},
 )
 def report_markdown(
-    slug: SlugPath, session: ReadSessionDep, viewer: OptionalActorDep, cycle: CycleQuery = None
+    slug: SlugPath,
+    session: ReadSessionDep,
+    viewer: OptionalActorDep,
+    settings: SettingsDep,
+    cycle: CycleQuery = None,
 ) -> PlainTextResponse:
     """Render a cycle's consultation report as Markdown once published (owners preview the draft)."""
-    report = readable_report(session, actor=viewer, slug=slug, now=utcnow(), cycle=cycle)
+    report = readable_report(
+        session,
+        actor=viewer,
+        slug=slug,
+        now=utcnow(),
+        cycle=cycle,
+        campaign_threshold=settings.campaign_threshold,
+    )
     text = render_report(report.data, fmt="md", draft=report.draft)
     return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")

@@ -20,6 +20,7 @@ from policies.consultation.comments import BLANK_BODY, CommentRules, create_comm
 from policies.consultation.models import Comment, CommentFlag, Stance
 from policies.consultation.moderation import FLAG_REASON, flag_comment
 from policies.consultation.trace import traces_of
+from policies.consultation.voices import voices_of
 from policies.consultation.windows import open_for_version
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RateLimited
@@ -86,6 +87,8 @@ def _thread_context(
         if me
         else {},
         "form_fields": {"stance": "stance-for", "body": "body"},
+        # Offline sources, on-behalf counts and "not me" reviews (web/comment_voice.html).
+        "voices": voices_of(session, comment_ids=[c.id for c in thread], viewer=actor, policy=policy),
     }
 
 

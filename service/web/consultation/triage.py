@@ -29,7 +29,7 @@ from policies.drafting.reading import readable_report
 from policies.lifecycle import queries
 from service.api.consultation.comments import DispositionIn
 from service.api.params import IdPath
-from service.deps import SessionDep
+from service.deps import SessionDep, SettingsDep
 from service.problems import status_of
 from service.web.consultation.moderation import moderate
 from service.web.forms import PageForm
@@ -205,6 +205,7 @@ def consultation_report(
     request: Request,
     session: PageReadSessionDep,
     actor: PageActorDep,
+    settings: SettingsDep,
     page: Annotated[int, Query(ge=1, le=MAX_INTEGER)] = 1,
     full: bool = False,
     cycle: Annotated[int | None, Query(ge=1, le=MAX_INTEGER)] = None,
@@ -212,7 +213,13 @@ def consultation_report(
     """Show a cycle's published consultation report (default: this cycle's) a page at a time, or whole
     (`full`); owners see a draft."""
     report = readable_report(
-        session, actor=actor, slug=slug, now=utcnow(), page=None if full else page, cycle=cycle
+        session,
+        actor=actor,
+        slug=slug,
+        now=utcnow(),
+        page=None if full else page,
+        cycle=cycle,
+        campaign_threshold=settings.campaign_threshold,
     )
     body = render_report_body(report.data, locale=locale_of(request), draft=report.draft)
     labels = LABELS[locale_of(request)]

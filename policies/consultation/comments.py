@@ -20,6 +20,7 @@ from policies.accounts.access import (
     require_verified,
 )
 from policies.accounts.models import Role
+from policies.consultation import tracking
 from policies.consultation.anchors import AnchorRequest, apply_anchor
 from policies.consultation.answers import dispose, dispose_campaign, set_hidden
 from policies.consultation.campaigns import detect, fingerprint
@@ -192,9 +193,11 @@ def create_comment(
         created_at=now,
     )
     apply_anchor(session, comment=comment, anchor=anchor)
+    tracking.assign(session, comment=comment)
     session.add(comment)
     session.flush()
     detect(session, comment=comment, threshold=rules.campaign_threshold, fp=fp)
+    tracking.send_receipt(session, comment=comment, policy=context.policy, now=now)
     return comment
 
 
@@ -273,8 +276,10 @@ def create_reply(
         author_group=actor.group,
         created_at=now,
     )
+    tracking.assign(session, comment=reply)
     session.add(reply)
     session.flush()
+    tracking.send_receipt(session, comment=reply, policy=policy, now=now)
     return reply
 
 

@@ -15,6 +15,7 @@ from service.api import accounts as auth_api
 from service.api import drafting as drafts_api
 from service.api import lifecycle as policies_api
 from service.api import rollout as rollout_api
+from service.api import tracking as tracking_api
 from service.api import workshops as workshops_api
 from service.api.consultation import anchors as anchors_api
 from service.api.consultation import changes as changes_api
@@ -46,6 +47,7 @@ API_MODULES = (
     inbox_api,
     outbox_api,
     anchors_api,
+    tracking_api,
 )
 
 

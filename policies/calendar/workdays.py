@@ -25,6 +25,12 @@ def national_holidays(*, year: int) -> frozenset[date]:
     return frozenset(holidays.Indonesia(years=year))
 
 
+def national_holiday_names(*, year: int, locale: str = "id") -> list[tuple[date, str]]:
+    """Return a year's public holidays with their names in Indonesian or English, in date order."""
+    named = holidays.Indonesia(years=year, language="en_US" if locale == "en" else "id")
+    return sorted(named.items())
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     """The days an office is closed beyond weekends: national holidays plus the recorded extra days."""

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from policies.consultation.campaigns import CampaignGroup, list_campaigns
+from policies.consultation.clocks import Timeliness, timeliness
 from policies.consultation.comment_queries import (
     PageSlice,
     report_clause_counts,
@@ -36,7 +37,7 @@ from policies.core.i18n import JAKARTA, format_date, format_datetime, format_num
 from policies.drafting.display import inline_html, markdown_html, plain_text, shown_key
 from policies.drafting.models import DraftVersion
 from policies.drafting.queries import clauses_of, next_version, versions_by_id
-from policies.lifecycle.models import Policy
+from policies.lifecycle.models import Policy, PolicyKind
 from policies.lifecycle.queries import get_policy
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -98,6 +99,8 @@ class ReportData:
     headings: dict[str, str] = field(default_factory=dict)
     # The matriks perubahan: each change the accepted comments led to, and each text that stayed.
     matrix: list[MatrixRow] = field(default_factory=list)
+    # How many answers came within the kind's working days (consultation/clocks.py).
+    timeliness: Timeliness | None = None
 
 
 def _last_page(counts: dict[str, int]) -> int:
@@ -213,7 +216,13 @@ def build_report(
         headings=headings,
         # On the first page of the on-screen report and in the whole document.
         matrix=change_matrix(session, window_ids=ids) if page in (None, 1) else [],  # type: ignore[arg-type]
+        timeliness=_timeliness(session, policy=policy, window_ids=ids, now=now),  # type: ignore[arg-type]
     )
+
+
+def _timeliness(session: Session, *, policy: Policy, window_ids: list[int], now: datetime) -> Timeliness:
+    kind = session.get(PolicyKind, policy.kind_id)
+    return timeliness(session, window_ids=window_ids, rules=kind.rules if kind else {}, now=now)
 
 
 @lru_cache(maxsize=4096)

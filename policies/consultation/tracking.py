@@ -148,12 +148,8 @@ def send_receipt(session: Session, *, comment: Comment, policy: Policy, now: dat
     author = session.get(Account, comment.author_id) if comment.author_id is not None else None
     if author is None:
         return  # recorded for someone without an account: the officer hands the number over
-    due = None
-    if comment.parent_id is None and comment.window_id is not None:
-        window = session.get(ConsultationWindow, comment.window_id)
-        kind = session.get(PolicyKind, policy.kind_id)
-        if window is not None and kind is not None:
-            due = clocks.noon_of(clocks.due_on(session, window=window, rules=kind.rules))
+    receipt = receipt_for(session, comment_id=comment.id, author_id=author.id)  # type: ignore[arg-type]
+    due = clocks.noon_of(receipt.due_on) if receipt is not None and receipt.due_on is not None else None
     context = json_safe(
         {
             "title": policy.title,
@@ -178,3 +174,25 @@ def send_receipt(session: Session, *, comment: Comment, policy: Policy, now: dat
             policy_id=policy.id,
             context=context,
         )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the page shows its author right after a comment or reply is sent."""
+
+    tracking_number: str
+    due_on: date | None
+
+
+def receipt_for(session: Session, *, comment_id: int, author_id: int | None) -> Receipt | None:
+    """Return the receipt of one's own comment (None for someone else's, or none at all)."""
+    comment = session.get(Comment, comment_id)
+    if comment is None or author_id is None or comment.author_id != author_id:
+        return None
+    due = None
+    window = session.get(ConsultationWindow, comment.window_id) if comment.window_id is not None else None
+    policy = session.get(Policy, comment.policy_id)
+    kind = session.get(PolicyKind, policy.kind_id) if policy is not None else None
+    if comment.parent_id is None and window is not None and kind is not None:
+        due = clocks.due_on(session, window=window, rules=kind.rules)
+    return Receipt(tracking_number=comment.tracking_number, due_on=due)

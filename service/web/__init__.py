@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from policies.core.settings import Settings
 from service.secret_key import ensure_secret_key
-from service.web import accounts, drafting, evaluation, lifecycle, outbox, rollout, workshops
+from service.web import accounts, drafting, evaluation, lifecycle, outbox, rollout, tracking, workshops
 from service.web.consultation import changes, moderation, thread, triage
 from service.web.consultation import report as consultation_report
 from service.web.consultation import windows as consultation_windows
@@ -34,6 +34,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         moderation,
         evaluation,
         outbox,
+        tracking,
     )
     for module in pages:
         app.include_router(module.router)

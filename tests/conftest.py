@@ -19,6 +19,8 @@ from sqlmodel import Session
 
 from policies.accounts.access import Actor
 from policies.accounts.models import Role
+from policies.calendar.models import Holiday
+from policies.calendar.skb import seed_rows
 from policies.core.db import get_engine, unit_of_work, utcnow
 from policies.core.migrate import upgrade
 from policies.core.settings import Settings
@@ -105,6 +107,8 @@ def _wipe(url: str) -> None:
             conn.exec_driver_sql(f'DELETE FROM "{table}"')
         if engine.dialect.name == "postgresql":
             conn.exec_driver_sql(_RESTART_SEQUENCES)
+        # The rows migration 0024 seeds (cuti bersama) are data every database starts with.
+        conn.execute(Holiday.__table__.insert(), [{**row, "created_at": utcnow()} for row in seed_rows()])  # type: ignore[attr-defined]
 
 
 @pytest.fixture

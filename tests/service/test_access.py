@@ -143,6 +143,7 @@ def ids(client: TestClient, drafter_token: str, stakeholder_token: str, db: str)
         "message_id": 1,
         # No session exists: every caller here is refused before the session is looked up.
         "session_id": 1,
+        "holiday_id": 1,  # the first cuti bersama the migration seeds
     }
 
 

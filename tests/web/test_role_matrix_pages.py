@@ -70,6 +70,8 @@ FORMS: dict[str, dict[str, str]] = {
     "/policies/{slug}/changes/link": {"version_number": "1", "element_key": "e-uji"},
     "/policies/{slug}/changes/unchanged/{comment_id}": {"reason": "Teks tetap."},
     "/verify-email/resend": {},
+    "/admin/holidays": {"closed_on": "2026-10-02", "name": "Hari Jadi Kota", "kind": "regional"},
+    "/admin/holidays/{holiday_id}/delete": {},
     "/logout": {},
 }
 # What every signed-in account may do for itself (its own inbox; reporting a comment to the moderators).
@@ -174,6 +176,7 @@ def filled(web: TestClient, drafter: str, stakeholder: str) -> dict[str, Any]:
         "comment_id": comment,
         "parent_id": comment,
         "session_id": 1,
+        "holiday_id": 1,  # the first cuti bersama the migration seeds
     }
 
 

@@ -56,7 +56,8 @@ def test_an_answer_to_my_comment_arrives_in_my_inbox_with_the_unread_count(
     sign_in(web, stakeholder)
     # The receipt came first: the tracking number, unread until read.
     [receipt] = web.get("/inbox").context["messages"]  # type: ignore[attr-defined]
-    assert receipt["subject"].startswith("[Siklus] Tanda terima SKL-") and receipt["link"].startswith("/track/")
+    assert receipt["subject"].startswith("[Siklus] Tanda terima SKL-")
+    assert receipt["link"].startswith("/track/SKL-")
     post_form(web, f"/inbox/{receipt['id']}/read", {"go": "0"}, page="/inbox")
     assert 'class="badge"' not in web.get("/").text
     with unit_of_work(db) as s:

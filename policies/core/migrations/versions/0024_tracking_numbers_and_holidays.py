@@ -55,16 +55,22 @@ def _number(taken: set[str]) -> str:
 
 def upgrade() -> None:
     """Add comment.tracking_number (backfilled, unique) and the holiday table seeded with the SKB."""
+    # Added NOT NULL with an empty default, then filled: SQLite adds such a column in place, where
+    # making a nullable one NOT NULL later would rebuild the comment table under its many children.
     with op.batch_alter_table("comment") as batch_op:
-        batch_op.add_column(sa.Column("tracking_number", sa.String(length=13), nullable=True))
+        batch_op.add_column(
+            sa.Column("tracking_number", sa.String(length=13), nullable=False, server_default="")
+        )
     conn = op.get_bind()
     ids = [row[0] for row in conn.execute(sa.text("SELECT id FROM comment ORDER BY id"))]
     taken: set[str] = set()
     update = sa.text("UPDATE comment SET tracking_number = :number WHERE id = :id")
     for start in range(0, len(ids), 1000):
         conn.execute(update, [{"id": i, "number": _number(taken)} for i in ids[start : start + 1000]])
+    if conn.dialect.name != "sqlite":
+        # Every insert draws its own number (the model's default); no row may fall back on "".
+        op.alter_column("comment", "tracking_number", server_default=None)
     with op.batch_alter_table("comment") as batch_op:
-        batch_op.alter_column("tracking_number", existing_type=sa.String(length=13), nullable=False)
         batch_op.create_index("ix_comment_tracking_number", ["tracking_number"], unique=True)
     holiday = op.create_table(
         "holiday",

@@ -25,7 +25,7 @@ from policies.core.errors import NotFound
 from policies.drafting.queries import clause_heading, version_number
 from policies.lifecycle.models import Policy, PolicyKind
 from policies.outbox.models import Channel
-from policies.outbox.notify import Recipient, enqueue, json_safe
+from policies.outbox.notify import Recipient, notify
 
 # Ten draws that all meet a number in use mean the generator is broken, not unlucky.
 MAX_DRAWS = 10
@@ -150,30 +150,26 @@ def send_receipt(session: Session, *, comment: Comment, policy: Policy, now: dat
         return  # recorded for someone without an account: the officer hands the number over
     receipt = receipt_for(session, comment_id=comment.id, author_id=author.id)  # type: ignore[arg-type]
     due = clocks.noon_of(receipt.due_on) if receipt is not None and receipt.due_on is not None else None
-    context = json_safe(
-        {
+    # One statement to look the keys up and one to insert both: this runs inside every comment POST.
+    notify(
+        session,
+        key=f"comment-receipt:{comment.id}",
+        template=RECEIPT,
+        recipients=[Recipient.of(author)],
+        due_at=now,
+        policy=policy,
+        context={
             "title": policy.title,
             "slug": policy.slug,
             "tracking_number": comment.tracking_number,
             "clause_heading": clause_heading(session, version_id=comment.version_id, key=comment.clause_key),
             "element_label": comment.element_label,
             "is_reply": comment.parent_id is not None,
-            "due_on": due,
-            "sent_at": comment.created_at,
-        }
+            "due_on": due.isoformat() if due is not None else None,
+            "sent_at": comment.created_at.isoformat(),
+        },
+        channels=(Channel.INBOX, Channel.EMAIL),
     )
-    channels = (Channel.INBOX, Channel.EMAIL) if author.email else (Channel.INBOX,)
-    for channel in channels:
-        enqueue(
-            session,
-            dedupe_key=f"comment-receipt:{comment.id}:{channel.value}:a{author.id}",
-            template=RECEIPT,
-            channel=channel,
-            recipient=Recipient.of(author),
-            due_at=now,
-            policy_id=policy.id,
-            context=context,
-        )
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from policies.calendar import actions as calendar
 from policies.calendar import queries as calendar_queries
 from policies.calendar.models import HolidayKind
 from policies.calendar.skb import CUTI_BERSAMA
-from policies.consultation import comments
+from policies.consultation import changes, comments
 from policies.consultation.clocks import ClockState
-from policies.consultation.models import Comment, Outcome
+from policies.consultation.models import AnchorStatus, Comment, Outcome
 from policies.consultation.tracking import receipt_for, tracking_status
 from policies.core.db import unit_of_work
 from policies.core.errors import Conflict, NotFound, PermissionDenied
@@ -23,6 +23,7 @@ from policies.outbox.message_text import render_email
 from policies.outbox.models import Channel, Reminder
 from tests.conftest import DRAFTER
 from tests.policies.comment_setup import LATER, SLUG, account, clause_keys, open_consultation
+from tests.policies.trace_setup import CLOSED, NEW_WORDS, consult_and_revise
 
 SHAPE = re.compile(r"^SKL-[2-9A-Z]{4}-[2-9A-Z]{4}$")
 # The window opens on 17 August 2026 for 30 days: it closes on Wednesday 16 September (14.30 WIB);
@@ -150,3 +151,30 @@ def test_an_admin_amends_the_calendar_and_the_clock_moves(db: str, catalog: None
         assert tracking_status(s, number=number, now=LATER).due_on == DUE
         with pytest.raises(NotFound):
             calendar.remove_holiday(s, actor=admin, holiday_id=holiday.id)  # type: ignore[arg-type]
+
+
+def test_once_the_next_version_exists_the_status_shows_what_became_of_the_text(
+    db: str, catalog: None
+) -> None:
+    traced = consult_and_revise(db)
+    with unit_of_work(db) as s:
+        changes.link_change(
+            s,
+            actor=DRAFTER,
+            slug=SLUG,
+            comment_id=traced.accepted,
+            version_number=2,
+            element_key=traced.huruf_b,
+        )
+        number = s.get(Comment, traced.accepted).tracking_number  # type: ignore[union-attr]
+        refused = s.get(Comment, traced.refused).tracking_number  # type: ignore[union-attr]
+    with unit_of_work(db) as s:
+        status = tracking_status(s, number=number, now=CLOSED)
+        other = tracking_status(s, number=refused, now=CLOSED)
+    assert status.outcome is Outcome.ACCEPTED and status.state is ClockState.ON_TIME
+    (change,) = status.changes
+    assert (change.version_number, change.label) == (2, "Pasal 2 ayat (2) huruf b")
+    assert NEW_WORDS.removeprefix("b. ") in change.text
+    (fate,) = status.fates  # where the passage commented on sits in version 2
+    assert fate.version_number == 2 and fate.status in {AnchorStatus.RELEVANT, AnchorStatus.MOVED}
+    assert other.outcome is Outcome.NOT_ACCEPTED and other.changes == []

@@ -48,26 +48,22 @@ def lookup_page(
     canonical = normalize(number)
     if canonical is not None:
         return redirect(request, f"/track/{canonical}")
-    return _not_found(request, session, number)
-
-
-def _not_found(request: Request, session: Session, number: str) -> Response:
-    try:
-        tracking_status(session, number=number, now=utcnow())
-    except NotFound as exc:
-        errors = {"number": message_of(request, exc)}
-        context = {"errors": errors, "values": {"number": number[:64]}}
-        return render(request, "web/track_lookup.html", context, status_code=404)
-    return redirect(request, f"/track/{normalize(number)}")
+    return _status_or_refusal(request, session, number)
 
 
 @router.get("/track/{number}", name="track")
 def status_page(number: str, request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
     """Show a comment's public status: its text, where its answer stands, the answer and its trace."""
+    return _status_or_refusal(request, session, number)
+
+
+def _status_or_refusal(request: Request, session: Session, number: str) -> Response:
+    """Render a number's status, or the lookup form again saying why it names no comment (404)."""
     try:
         status = tracking_status(session, number=number, now=utcnow())
-    except NotFound:
-        return _not_found(request, session, number)
+    except NotFound as exc:
+        context = {"errors": {"number": message_of(request, exc)}, "values": {"number": number[:64]}}
+        return render(request, "web/track_lookup.html", context, status_code=404)
     return render(request, "web/track.html", {"status": status})
 
 

@@ -49,7 +49,7 @@ def test_a_comment_is_tracked_from_its_receipt_to_the_board(
     page.get_by_role("button", name=re.compile("Keluar")).click()
 
     # A visitor, signed in nowhere, with only the number.
-    page.get_by_role("link", name="Lacak masukan").click()
+    page.get_by_role("link", name="Pelacakan").click()
     page.get_by_label("Nomor pelacakan").fill(number.lower())
     page.get_by_role("button", name="Lacak").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Masukan {number}")

@@ -7,6 +7,7 @@ can tell which reminders are still worth sending (it refuses to decide before th
 from sqlmodel import SQLModel
 
 import policies.accounts.models
+import policies.calendar.models
 import policies.consultation.models
 import policies.consultation.voice_models
 import policies.digest.models

@@ -19,6 +19,7 @@ from service.api import drafting as drafts_api
 from service.api import lifecycle as policies_api
 from service.api import resocialization as resocialization_api
 from service.api import rollout as rollout_api
+from service.api import tracking as tracking_api
 from service.api import workshops as workshops_api
 from service.api.consultation import anchors as anchors_api
 from service.api.consultation import changes as changes_api
@@ -60,6 +61,7 @@ API_MODULES = (
     anchors_api,
     documents_api,
     voices_api,
+    tracking_api,
 )
 
 

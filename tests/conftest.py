@@ -19,6 +19,8 @@ from sqlmodel import Session
 
 from policies.accounts.access import Actor
 from policies.accounts.models import Role
+from policies.calendar.models import Holiday
+from policies.calendar.skb import seed_rows
 from policies.core.db import get_engine, unit_of_work, utcnow
 from policies.core.migrate import upgrade
 from policies.core.settings import Settings
@@ -91,6 +93,8 @@ _RESTART_SEQUENCES = (
 
 
 _TABLES = metadata.sorted_tables  # parents before their children
+# Tables a migration seeds and every wipe seeds again: no catalogue load writes them.
+_SEEDED = {"holiday"}
 
 
 def _wipe(url: str) -> None:
@@ -105,6 +109,8 @@ def _wipe(url: str) -> None:
             conn.exec_driver_sql(f'DELETE FROM "{table}"')
         if engine.dialect.name == "postgresql":
             conn.exec_driver_sql(_RESTART_SEQUENCES)
+        # The rows migration 0024 seeds (cuti bersama) are data every database starts with.
+        conn.execute(Holiday.__table__.insert(), [{**row, "created_at": utcnow()} for row in seed_rows()])  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -179,6 +185,7 @@ def _rows(url: str) -> dict[str, list[dict[str, Any]]]:
         return {
             t.name: [dict(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key.columns)).mappings()]
             for t in _TABLES
+            if t.name not in _SEEDED
         }
 
 

@@ -49,6 +49,10 @@ class RulesSpec(Spec):
     # Whether the public sees the names and units of workshop attendees and mentoring pairs
     # (never their NIPs, which only the owning unit's staff and admins see); counts otherwise.
     attendance_public: bool = False
+    # The answer clock (consultation/clocks.py): working days from the consultation's close by which
+    # every comment is answered, and how many working days before that the drafters are reminded.
+    answer_working_days: int = Field(default=10, ge=1, le=60)
+    answer_reminder_working_days: int = Field(default=2, ge=0, le=20)
 
 
 class IndicatorSpec(Spec):

@@ -20,6 +20,7 @@ from policies.accounts.access import (
     require_verified,
 )
 from policies.accounts.models import Account, Role
+from policies.consultation import tracking
 from policies.consultation.anchors import AnchorRequest, apply_anchor
 from policies.consultation.answers import dispose, dispose_campaign, set_hidden
 from policies.consultation.campaigns import detect, fingerprint
@@ -193,9 +194,11 @@ def create_comment(
         created_at=now,
     )
     apply_anchor(session, comment=comment, anchor=anchor)
+    tracking.assign(session, comment=comment)
     session.add(comment)
     session.flush()
     detect(session, comment=comment, threshold=rules.campaign_threshold, fp=fp)
+    tracking.send_receipt(session, comment=comment, policy=context.policy, now=now)
     return comment
 
 
@@ -274,9 +277,11 @@ def create_reply(
         author_group=actor.group,
         created_at=now,
     )
+    tracking.assign(session, comment=reply)
     session.add(reply)
     session.flush()
     _tell_parent_author(session, policy=policy, parent=parent, reply=reply, now=now)
+    tracking.send_receipt(session, comment=reply, policy=policy, now=now)
     return reply
 
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from policies.consultation.tracking_numbers import WIDTH, new_tracking_number
 from policies.core.columns import created_at_col, enum_col, text_col, ts_col
 from policies.core.db import UTCDateTime
 from policies.lifecycle.models import CycleRow
@@ -107,6 +108,8 @@ class Comment(SQLModel, table=True):
         sa.Index("ix_comment_author_created", "author_id", "created_at"),
         sa.Index("ix_comment_window_hash", "window_id", "text_hash"),
         sa.Index("ix_comment_window_support", "window_id", "support_count", "id"),
+        # A status page finds its comment by the number a citizen types.
+        sa.Index("ix_comment_tracking_number", "tracking_number", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -142,6 +145,13 @@ class Comment(SQLModel, table=True):
     hidden_reason: str = text_col(default="")
     hidden_by_id: int | None = Field(default=None, foreign_key="account.id")
     created_at: datetime = created_at_col()
+    # The public tracking number (consultation/tracking_numbers.py): drawn for every row, however
+    # it is inserted (the column default serves the bulk inserts past the ORM too).
+    tracking_number: str = Field(
+        default_factory=new_tracking_number,
+        max_length=WIDTH,
+        sa_column_kwargs={"default": new_tracking_number},
+    )
 
 
 class AnchorMethod(StrEnum):

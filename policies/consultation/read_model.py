@@ -72,6 +72,8 @@ class CommentPublic(BaseModel):
     hidden: bool
     hidden_reason: str
     created_at: datetime
+    # The public tracking number (consultation/tracking_numbers.py), the status page's address.
+    tracking_number: str
     anchor: AnchorPublic | None = None
     disposition: DispositionPublic | None = None
     replies: list[CommentPublic] = []

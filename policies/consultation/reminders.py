@@ -28,6 +28,9 @@ from policies.outbox.models import Channel, Reminder
 from policies.outbox.notify import Recipient, cancel_keyed, enqueue, reschedule_keyed
 
 OPENED, CLOSING = "consultation_opened", "consultation_closing"
+# Named here, not imported: the clock sweep and the receipts import this module's neighbours.
+ANSWERS_DUE_SOON, ANSWERS_OVERDUE = "answers_due_soon", "answers_overdue"
+RECEIPT = "comment_receipt"
 DISPOSITIONS_OWED, ESCALATION = "dispositions_owed", "escalation"
 # The outbox key's prefix of each template (the enqueuers in lifecycle/entry_work.py and sweeps.py).
 KEY_PREFIX = {
@@ -35,11 +38,14 @@ KEY_PREFIX = {
     CLOSING: "consultation-closing",
     DISPOSITIONS_OWED: "consultation-closed",
     ESCALATION: "escalation",
+    # The answer clocks' reminder and escalation (consultation/clock_sweep.py).
+    ANSWERS_DUE_SOON: "answer-due",
+    ANSWERS_OVERDUE: "answer-overdue",
 }
 # The in-app notice to a commenter that the drafter answered: true whatever happens later.
 ANSWERED = "comment_answered"
 DEADLINE_TEMPLATES = (OPENED, CLOSING)
-ANSWER_TEMPLATES = (DISPOSITIONS_OWED, ESCALATION)
+ANSWER_TEMPLATES = (DISPOSITIONS_OWED, ESCALATION, ANSWERS_DUE_SOON, ANSWERS_OVERDUE)
 GONE = "jendela konsultasinya tidak ada lagi"
 
 
@@ -122,7 +128,8 @@ def register() -> None:
     """Register the consultation messages' hooks with the outbox."""
     for template in (*DEADLINE_TEMPLATES, *ANSWER_TEMPLATES):
         hooks.register(templates=(template,), hooks=_hooks(template))
-    hooks.register(templates=(ANSWERED,), hooks=hooks.ALWAYS_CURRENT)
+    # A receipt says what was received when: true whatever happens later.
+    hooks.register(templates=(ANSWERED, RECEIPT), hooks=hooks.ALWAYS_CURRENT)
 
 
 def tell_author_answered(session: Session, *, comment: Comment, policy: Policy, now: datetime) -> None:

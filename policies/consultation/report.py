@@ -23,6 +23,7 @@ from policies.consultation.attribution import attribution_of
 from policies.consultation.campaign_report import LABELS as CAMPAIGN_LABELS
 from policies.consultation.campaign_report import CampaignLine, campaign_lines
 from policies.consultation.campaigns import CampaignGroup, list_campaigns
+from policies.consultation.clocks import Timeliness, timeliness
 from policies.consultation.comment_queries import (
     PageSlice,
     report_clause_counts,
@@ -42,7 +43,7 @@ from policies.core.settings import Settings
 from policies.drafting.display import inline_html, markdown_html, plain_text, shown_key
 from policies.drafting.models import DraftVersion
 from policies.drafting.queries import clauses_of, next_version, versions_by_id
-from policies.lifecycle.models import Policy
+from policies.lifecycle.models import Policy, PolicyKind
 from policies.lifecycle.queries import get_policy
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -110,6 +111,8 @@ class ReportData:
     # Where each offline input came from and whom a petition speaks for (attribution.py), by comment id.
     origins: dict[int, CommentOrigin] = field(default_factory=dict)
     behalf: dict[int, CommentBehalf] = field(default_factory=dict)
+    # How many answers came within the kind's working days (consultation/clocks.py).
+    timeliness: Timeliness | None = None
 
 
 def _last_page(counts: dict[str, int]) -> int:
@@ -238,7 +241,13 @@ def build_report(
         campaign_threshold=campaign_threshold,
         origins=origins,
         behalf=behalf,
+        timeliness=_timeliness(session, policy=policy, window_ids=ids, now=now),  # type: ignore[arg-type]
     )
+
+
+def _timeliness(session: Session, *, policy: Policy, window_ids: list[int], now: datetime) -> Timeliness:
+    kind = session.get(PolicyKind, policy.kind_id)
+    return timeliness(session, window_ids=window_ids, rules=kind.rules if kind else {}, now=now)
 
 
 @lru_cache(maxsize=4096)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from policies.accounts import audience
+from policies.consultation.clock_sweep import sweep_answer_clocks
 from policies.consultation.models import ConsultationWindow
 from policies.consultation.queries import undisposed_comments, windows_due_to_close, windows_without_report
 from policies.evaluation import rounds
@@ -46,6 +47,7 @@ class SweepReport:
 
     consultations_closed: list[str] = field(default_factory=list)
     escalations: int = 0
+    answer_clocks: int = 0
     rounds_opened: int = 0
     rounds_closed: int = 0
     respondent_reminders: int = 0
@@ -58,6 +60,7 @@ class SweepReport:
         return [
             f"Konsultasi ditutup: {closed}",
             f"Eskalasi baru: {self.escalations}",
+            f"Pengingat tenggat jawaban baru: {self.answer_clocks}",
             f"Putaran survei dibuka: {self.rounds_opened}, ditutup: {self.rounds_closed}",
             f"Pengingat responden baru: {self.respondent_reminders}",
             f"Pengingat rencana tindak lanjut baru: {self.followup_reminders}",
@@ -164,6 +167,12 @@ def _step_escalate(session: Session, now: datetime, days: int) -> StepResult:
     return StepResult(f"Eskalasi baru: {created}", failures)
 
 
+def _step_answer_clocks(session: Session, now: datetime, _days: int) -> StepResult:
+    failures: list[str] = []
+    created = sweep_answer_clocks(session, now=now, failures=failures)
+    return StepResult(f"Pengingat tenggat jawaban baru: {created}", failures)
+
+
 def _step_close_rounds(session: Session, now: datetime, _days: int) -> StepResult:
     return StepResult(f"Putaran survei ditutup: {len(rounds.close_due_rounds(session, now=now))}")
 
@@ -195,6 +204,7 @@ def _step_inbox(session: Session, now: datetime, _days: int) -> StepResult:
 SWEEP_STEPS: tuple[SweepStep, ...] = (
     SweepStep("close-consultations", _step_close),
     SweepStep("escalate-unanswered", _step_escalate),
+    SweepStep("answer-clocks", _step_answer_clocks),
     SweepStep("close-survey-rounds", _step_close_rounds),
     SweepStep("open-survey-rounds", _step_open_rounds),
     SweepStep("queue-respondent-reminders", _step_respondent_reminders),
@@ -209,6 +219,7 @@ def run_sweeps(session: Session, *, now: datetime, escalation_days: int) -> Swee
     report = SweepReport()
     report.consultations_closed = close_due_consultations(session, now=now)
     report.escalations = escalate_unanswered(session, now=now, escalation_days=escalation_days)
+    report.answer_clocks = sweep_answer_clocks(session, now=now)
     report.rounds_closed = len(rounds.close_due_rounds(session, now=now))
     report.rounds_opened = len(rounds.open_due_rounds(session, now=now))
     report.respondent_reminders = rounds.queue_respondent_reminders(session, now=now)

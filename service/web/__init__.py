@@ -20,6 +20,7 @@ from service.web import (
     outbox,
     resocialization,
     rollout,
+    tracking,
     workshops,
 )
 from service.web.consultation import changes, moderation, thread, triage, voices
@@ -51,6 +52,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         voices,
         evaluation,
         outbox,
+        tracking,
     )
     for module in pages:
         app.include_router(module.router)

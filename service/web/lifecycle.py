@@ -8,6 +8,7 @@ from starlette.responses import Response
 from policies.accounts.access import require_owner, require_role
 from policies.accounts.models import Role
 from policies.consultation import queries as consultation_queries
+from policies.consultation.clocks import clock_board
 from policies.consultation.record import consultations
 from policies.consultation.windows import is_open
 from policies.core.db import utcnow
@@ -145,10 +146,12 @@ def policy_page(slug: str, request: Request, session: PageReadSessionDep, actor:
 
 @router.get("/board", name="board")
 def board_page(request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
-    """Show the unit's policies by stage, what blocks each and what is due soon."""
+    """Show the unit's policies by stage, what blocks each, what is due soon and the answer clocks."""
     me = require_role(signed_in(actor), Role.DRAFTER, Role.MODERATOR, Role.EVALUATOR)
-    columns = overview.board(session, viewer=me, now=utcnow())
-    return render(request, "web/board.html", {"columns": columns, "unit": me.unit})
+    now = utcnow()
+    columns = overview.board(session, viewer=me, now=now)
+    clocks = clock_board(session, unit=overview.board_unit(me), now=now)
+    return render(request, "web/board.html", {"columns": columns, "unit": me.unit, "clocks": clocks})
 
 
 def _cockpit_context(session: PageReadSessionDep, slug: str, settings: Settings) -> dict[str, object]:

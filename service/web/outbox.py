@@ -33,6 +33,8 @@ def _link(reminder: Reminder) -> str:
             f"/policies/{ctx.get('slug', '')}/versions/{ctx.get('version', '')}/clauses/"
             f"{ctx.get('clause_key', '')}#comment-{ctx.get('comment_id', '')}"
         )
+    if reminder.template == "comment_receipt":
+        return f"/track/{ctx.get('tracking_number', '')}"
     slug = ctx.get("slug") or ctx.get("policy_slug")
     if reminder.template == "reacknowledgement_request" and slug:
         return f"/policies/{slug}/reacknowledge"  # only the changes that apply to the reader

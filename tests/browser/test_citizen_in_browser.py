@@ -74,6 +74,7 @@ def test_a_stakeholder_goes_from_the_home_card_to_an_answered_comment_using_only
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # the send button, from the keyboard
     expect(page.locator("#sent-notice")).to_contain_text("masukan Anda terkirim")
+    expect(page.locator("#receipt")).to_contain_text("Nomor pelacakan Anda: SKL-")
     mine = page.locator("li.comment.just-sent")
     expect(mine).to_be_focused()
     expect(mine).to_contain_text("Mohon target 20 JP dirinci per jabatan.")
@@ -115,7 +116,8 @@ def test_a_stakeholder_goes_from_the_home_card_to_an_answered_comment_using_only
         staff.close()
     # Later: the notice in the header, the inbox, and the answer where the comment is.
     page.goto("/")
-    inbox = page.get_by_role("link", name=re.compile("Kotak masuk 1 belum dibaca"))
+    # Two: the receipt of the comment (its tracking number) and the answer.
+    inbox = page.get_by_role("link", name=re.compile("Kotak masuk 2 belum dibaca"))
     expect(inbox).to_be_visible()
     inbox.click()
     expect(page.locator("li.message").first).to_contain_text("Masukan Anda sudah dijawab")
@@ -126,7 +128,7 @@ def test_a_stakeholder_goes_from_the_home_card_to_an_answered_comment_using_only
     expect(page.locator("li.comment").filter(has_text="Mohon target 20 JP")).to_contain_text(
         "Dirinci dalam lampiran pasal ini."
     )
-    expect(page.get_by_role("link", name=re.compile("Kotak masuk"))).not_to_contain_text("belum dibaca")
+    expect(page.get_by_role("link", name=re.compile("Kotak masuk"))).to_contain_text("1 belum dibaca")
     page.get_by_role("link", name="Masukan saya").click()
     expect(page.locator("li.comment").first.get_by_role("heading")).to_contain_text(heading)
 

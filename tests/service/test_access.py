@@ -160,6 +160,7 @@ def ids(client: TestClient, drafter_token: str, stakeholder_token: str, db: str)
         "scope_id": 1,
         # No follow-up item exists either: refused before it is looked up.
         "item_id": 1,
+        "holiday_id": 1,  # the first cuti bersama the migration seeds
     }
 
 

@@ -54,6 +54,11 @@ def test_an_answer_to_my_comment_arrives_in_my_inbox_with_the_unread_count(
     key, heading = _key(web), _heading(web)
     mine = _my_comment(web, stakeholder, key, "Mohon dirinci per jabatan.")
     sign_in(web, stakeholder)
+    # The receipt came first: the tracking number, unread until read.
+    [receipt] = web.get("/inbox").context["messages"]  # type: ignore[attr-defined]
+    assert receipt["subject"].startswith("[Siklus] Tanda terima SKL-")
+    assert receipt["link"].startswith("/track/SKL-")
+    post_form(web, f"/inbox/{receipt['id']}/read", {"go": "0"}, page="/inbox")
     assert 'class="badge"' not in web.get("/").text
     with unit_of_work(db) as s:
         dispose(s, actor=DRAFTER, slug=SLUG, comment_id=mine, outcome=Outcome.ACCEPTED, reason="Dirinci.")
@@ -63,7 +68,7 @@ def test_an_answer_to_my_comment_arrives_in_my_inbox_with_the_unread_count(
         home.text,
     )
     inbox = web.get("/inbox")
-    [message] = inbox.context["messages"]  # type: ignore[attr-defined]
+    message, _receipt = inbox.context["messages"]  # type: ignore[attr-defined]
     assert message["subject"].startswith("[Siklus] Masukan Anda sudah dijawab") and not message["read"]
     assert heading in message["body"]
     assert message["link"] == f"{DRAFT}/clauses/{key}#comment-{mine}"

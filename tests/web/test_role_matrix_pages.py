@@ -101,6 +101,8 @@ FORMS: dict[str, dict[str, str]] = {
     "/policies/{slug}/offline-inputs/workshops": {},
     "/policies/{slug}/on-behalf": {"organisation": "KORPRI", "body": "Uji.", "signatories": "Ani"},
     "/moderation/not-me/{slug}/{report_id}": {"verdict": "upheld", "reason": "Uji."},
+    "/admin/holidays": {"closed_on": "2026-10-02", "name": "Hari Jadi Kota", "kind": "regional"},
+    "/admin/holidays/{holiday_id}/delete": {},
     "/logout": {},
 }
 # What every signed-in account may do for itself (its own inbox; reporting a comment to the moderators).
@@ -227,6 +229,7 @@ def filled(web: TestClient, drafter: str, stakeholder: str) -> dict[str, Any]:
         "session_id": 1,
         "scope_id": 1,  # no scope exists: the owner is answered "not found", everyone else refused first
         "report_id": 1,
+        "holiday_id": 1,  # the first cuti bersama the migration seeds
     }
 
 

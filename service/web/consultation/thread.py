@@ -20,6 +20,7 @@ from policies.consultation.comments import BLANK_BODY, CommentRules, create_comm
 from policies.consultation.models import Comment, CommentFlag, Stance
 from policies.consultation.moderation import FLAG_REASON, flag_comment
 from policies.consultation.trace import traces_of
+from policies.consultation.tracking import receipt_for
 from policies.consultation.voices import voices_of
 from policies.consultation.windows import open_for_version
 from policies.core.db import utcnow
@@ -110,7 +111,10 @@ def thread_page(
     """Show one clause with its comments, their replies and the drafter's answers (and what I just sent)."""
     policy, version = readable_version(session, actor=actor, slug=slug, number=number)
     context = _thread_context(session, policy, version, key, actor)
-    context.update(sent=_shown(sent), flagged=_shown(flagged))
+    shown = _shown(sent)
+    # The receipt, to its author only: the tracking number and the date the answer is due.
+    receipt = receipt_for(session, comment_id=shown, author_id=actor.id if actor else None) if shown else None
+    context.update(sent=shown, flagged=_shown(flagged), receipt=receipt)
     return render(request, "web/thread.html", context)
 
 

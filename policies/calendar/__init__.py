@@ -1,0 +1,1 @@
+"""Indonesian working days: weekends, national holidays, cuti bersama and the region's own days off."""

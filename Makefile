@@ -54,20 +54,10 @@ test-cluster: install
 	@echo "=== cluster tests on PostgreSQL ($(PG_URL))"
 	SIKLUS_TEST_DATABASE_URL=$(PG_URL) SIKLUS_CLUSTER_TESTS=1 $(BIN)/pytest -q -m cluster $(PYTEST_ARGS)
 
-# The two passes run side by side (one core each): same suite, own databases, own Prefect
-# harness and ports. The PostgreSQL pass's output is printed once it ends.
+# The suite on SQLite and (when it answers) on PostgreSQL, each pass in two lanes run side by side:
+# see .ci/lanes. One pass alone: make test-sqlite / make test-postgres.
 test: install chromium lint
-	@set -e; ran="SQLite"; pg=""; \
-	if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
-	  pg=$$(mktemp); ( $(MAKE) --no-print-directory test-postgres > $$pg 2>&1; echo $$? > $$pg.rc ) & \
-	else echo "=== PostgreSQL on 127.0.0.1:5432 is not reachable: its pass did NOT run"; fi; \
-	status=0; $(MAKE) --no-print-directory test-sqlite || status=$$?; \
-	if [ -n "$$pg" ]; then \
-	  wait; cat $$pg; pgrc=$$(cat $$pg.rc); rm -f $$pg $$pg.rc; ran="$$ran and PostgreSQL"; \
-	  [ "$$pgrc" = 0 ] || { echo "=== the PostgreSQL pass FAILED"; status=1; }; \
-	fi; \
-	[ "$$status" = 0 ] || echo "=== the SQLite pass FAILED"; \
-	echo "=== Databases tested: $$ran"; exit $$status
+	@BIN=$(BIN) PG_URL=$(PG_URL) PYTEST_ARGS="$(PYTEST_ARGS)" ./.ci/lanes
 
 # Pre-release only: rebuild the initial migration from the models (delete once released).
 schema: install

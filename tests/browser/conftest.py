@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import os
@@ -129,8 +130,20 @@ def axe_violations(page: Page, *, impacts: tuple[str, ...] = ("serious", "critic
     ]
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/screenshots/ (the visible part if Chromium cannot)."""
+def screenshots_wanted() -> bool:
+    """Tell whether this run keeps pictures of the pages (SIKLUS_TEST_SCREENSHOTS=1).
+
+    A picture is a record for people, not what a test checks, and encoding full pages as PNG was a
+    third of the browser tests' time; a failing test's page is always kept (see the hook below).
+    """
+    return os.environ.get("SIKLUS_TEST_SCREENSHOTS") == "1"
+
+
+def screenshot(page: Page, name: str) -> Path | None:
+    """Save a full-page screenshot under test-artifacts/screenshots/ when wanted (the visible part if
+    Chromium cannot)."""
+    if not screenshots_wanted():
+        return None
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     # On a loaded machine Chromium sometimes answers "Unable to capture screenshot" for a tall
@@ -145,6 +158,18 @@ def screenshot(page: Page, name: str) -> Path:
                 raise
             page.wait_for_timeout(500)
     return path
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Keep a picture of a failing browser test's page, whatever SIKLUS_TEST_SCREENSHOTS says."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    tab = getattr(item, "funcargs", {}).get("page")
+    if report.when == "call" and report.failed and isinstance(tab, Page):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(PlaywrightError):  # a crashed tab has no picture to give
+            tab.screenshot(path=str(SCREENSHOTS / f"FAILED-{item.name}.png"), full_page=True)
 
 
 @pytest.fixture

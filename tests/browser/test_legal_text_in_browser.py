@@ -21,7 +21,7 @@ from policies.evaluation import responses, rounds
 from policies.evaluation.population import import_population_csv
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
-from tests.browser.conftest import SCREENSHOTS, axe_violations, screenshot
+from tests.browser.conftest import SCREENSHOTS, axe_violations, screenshot, screenshots_wanted
 from tests.conftest import DRAFTER, NOW
 from tests.policies.evaluation.conftest import SECRET, answers, csv_of
 from tests.service.conftest import ACCOUNTS, SLUG, UNIT, make_token, open_consultation
@@ -152,7 +152,8 @@ def test_the_draft_and_both_reports_read_well(
     assert "c-" not in pasal.inner_text() and "**" not in page.locator("main").inner_text()
     assert axe_violations(page) == []
     screenshot(page, f"legal-text-draft-{width}")
-    pasal.screenshot(path=str(SCREENSHOTS / f"legal-text-pasal-2-{width}.png"))
+    if screenshots_wanted():
+        pasal.screenshot(path=str(SCREENSHOTS / f"legal-text-pasal-2-{width}.png"))
 
     page.goto(f"/policies/{SLUG}/report")
     assert page.evaluate(LANDMARKS) == [True, 1]
@@ -175,4 +176,6 @@ def test_the_draft_and_both_reports_read_well(
     assert page.locator("td.num").count() > 10 and page.evaluate(BROKEN_NUMBERS) == []
     assert axe_violations(page, impacts=("moderate", "serious", "critical")) == []
     screenshot(page, f"legal-text-evaluation-report-{width}")
-    page.locator(".report svg").nth(1).screenshot(path=str(SCREENSHOTS / f"legal-text-ikm-chart-{width}.png"))
+    if screenshots_wanted():
+        chart = page.locator(".report svg").nth(1)
+        chart.screenshot(path=str(SCREENSHOTS / f"legal-text-ikm-chart-{width}.png"))

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName, FlowRunFilter
-from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.settings import PREFECT_API_URL, PREFECT_CLIENT_MAX_RETRIES, temporary_settings
 from prefect.states import Crashed
 from sqlmodel import select
 from typer.testing import CliRunner
@@ -31,6 +31,9 @@ from tests.web.conftest import log_in, post_form
 
 pytestmark = [pytest.mark.flows, pytest.mark.usefixtures("prefect_harness")]
 DEAD_API = "http://127.0.0.1:9/api"
+# Against a dead API the client would retry a once-connected server for about a minute (2 + 4 + ... s):
+# the dispatcher is the backstop, so the test asks once.
+PREFECT_DOWN = {PREFECT_API_URL: DEAD_API, PREFECT_CLIENT_MAX_RETRIES: 0}
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +126,7 @@ def test_prefect_down_leaves_the_work_pending_for_the_dispatcher_with_the_same_k
     db: str, event: StageEvent, enabled: Settings, registered: None
 ) -> None:
     work = _work(db, event.id)  # type: ignore[arg-type]
-    with temporary_settings({PREFECT_API_URL: DEAD_API}):
+    with temporary_settings(PREFECT_DOWN):
         assert in_thread(dispatch.dispatch_stage_work, settings=enabled, work=work) is None
     assert _event(db, event.id).work_state == WorkState.PENDING  # type: ignore[arg-type]
     # Prefect answers again: the dispatcher's sweep starts the work, under the event's own key.
@@ -173,7 +176,7 @@ def test_history_without_an_answering_prefect_keeps_the_link_and_says_nothing_of
     with unit_of_work(db) as s:
         stagework.mark_dispatched(s, event_id=event.id, flow_run_id="0b7e2f0e-run")  # type: ignore[arg-type]
     ui = enabled.model_copy(update={"prefect_ui_url": "https://prefect.pemkot.example.id/"})
-    with temporary_settings({PREFECT_API_URL: DEAD_API}), TestClient(create_app(ui)) as client:
+    with temporary_settings(PREFECT_DOWN), TestClient(create_app(ui)) as client:
         last = client.get(f"/api/v1/policies/{SLUG}/history").json()[-1]
     assert last["run_state"] is None
     assert last["run_url"] == "https://prefect.pemkot.example.id/runs/flow-run/0b7e2f0e-run"
@@ -192,7 +195,7 @@ def test_history_and_cockpit_show_the_recorded_state_without_asking_prefect(
     monkeypatch.setattr(orchestration, "flow_run_states", refuse)
     monkeypatch.setattr(orchestration, "get_client", refuse)
     make_token(db, email="rina@bkpsdm.test", role=Role.DRAFTER, unit=UNIT)
-    with temporary_settings({PREFECT_API_URL: DEAD_API}), TestClient(create_app(enabled)) as client:
+    with temporary_settings(PREFECT_DOWN), TestClient(create_app(enabled)) as client:
         last = client.get(f"/api/v1/policies/{SLUG}/history").json()[-1]
         log_in(client, "rina@bkpsdm.test")
         page = client.get(f"/policies/{SLUG}/cockpit").text

@@ -30,7 +30,12 @@ from prefect.client.schemas.filters import (
 )
 from prefect.client.schemas.objects import StateType
 from prefect.exceptions import ObjectNotFound
-from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+from prefect.settings import (
+    PREFECT_API_URL,
+    PREFECT_CLIENT_MAX_RETRIES,
+    get_current_settings,
+    temporary_settings,
+)
 from sqlmodel import select
 from typer.testing import CliRunner
 
@@ -57,6 +62,10 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN_TIMEOUT_SECONDS = 120
 NEW_SLUG = "perwal-mutasi-asn-2027"
 DEAD_API = "http://127.0.0.1:9/api"  # nothing listens there: Prefect is down
+PREFECT_DOWN = {
+    PREFECT_API_URL: DEAD_API,
+    PREFECT_CLIENT_MAX_RETRIES: 0,
+}  # asked once, as in test_dispatch.py
 
 
 @pytest.fixture(scope="module")
@@ -241,7 +250,7 @@ def test_advances_while_prefect_is_down_succeed_and_each_ones_work_runs_once_whe
     monkeypatch.setenv("SIKLUS_PREFECT_ENABLED", "true")
     get_settings.cache_clear()
     events: list[StageEvent] = []
-    with temporary_settings({PREFECT_API_URL: DEAD_API}):
+    with temporary_settings(PREFECT_DOWN):
         # Two advances with `siklus policy advance`: each commits, then finds Prefect unreachable.
         for stage in (Stage.WORKSHOP, Stage.CONSULTATION):
             if stage is Stage.CONSULTATION:

@@ -7,11 +7,23 @@ from datetime import datetime
 from sqlmodel import Session
 
 from policies.accounts.access import Actor
+from policies.accounts.models import Role
 from policies.core.db import utcnow
-from policies.core.errors import Conflict, NotFound
-from policies.evaluation.common import get_round, policy_of
+from policies.core.errors import Conflict, NotFound, PermissionDenied
+from policies.evaluation.common import get_round, policy_of, require_evaluator
 from policies.evaluation.models import SurveyRound
-from policies.evaluation.recommend import require_recommender
+from policies.lifecycle.models import Policy
+
+
+def require_publisher(actor: Actor | None, *, policy: Policy) -> Actor:
+    """Refuse anyone but an admin or an evaluator of the policy's unit (not the drafters it judges)."""
+    actor = require_evaluator(actor, policy=policy)
+    if actor.role not in (Role.EVALUATOR, Role.ADMIN):
+        raise PermissionDenied(
+            "Hasil survei dipublikasikan oleh evaluator atau admin, bukan oleh perancang yang dinilai.",
+            en="Survey results are published by evaluators or admins, not by the drafters they judge.",
+        )
+    return actor
 
 
 def publish_results(
@@ -20,7 +32,7 @@ def publish_results(
     """Publish a closed round's results for the public (an evaluator or admin of the unit; once)."""
     survey = get_round(session, round_id=round_id, for_update=True)
     # The same people who judge a round's results (evaluators, admins), not the drafters they judge.
-    require_recommender(actor, policy=policy_of(session, survey=survey))
+    require_publisher(actor, policy=policy_of(session, survey=survey))
     if survey.closed_at is None:
         raise Conflict(
             f"Putaran survei {survey.number} masih berjalan: hasilnya baru dapat dipublikasikan "

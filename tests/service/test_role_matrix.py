@@ -21,14 +21,27 @@ from tests.service.test_access import (
 )
 
 LOGOUT = "POST /api/v1/auth/logout"
-# Writes only an admin sends: accounts, new policies, settling an email of unknown outcome.
-ADMIN_ONLY = {"POST /api/v1/accounts", "POST /api/v1/policies", "POST /api/v1/outbox/{message_id}/resolve"}
+# Writes only an admin sends: accounts, new policies, settling an email of unknown outcome, the
+# calendar of regional holidays the answer clocks skip.
+ADMIN_ONLY = {
+    "POST /api/v1/accounts",
+    "POST /api/v1/policies",
+    "POST /api/v1/outbox/{message_id}/resolve",
+    "POST /api/v1/holidays",
+    "DELETE /api/v1/holidays/{holiday_id}",
+}
 # A stakeholder's own voice: no staff role comments, votes or acknowledges.
 STAKEHOLDER_ONLY = (
     STAKEHOLDER_WRITES - OWN_ACCOUNT_WRITES - {"POST /api/v1/policies/{slug}/comments/{comment_id}/replies"}
 )
-# The evaluators' own reason to revise: the drafter decides on a recommendation, never writes one.
-EVALUATOR_ONLY = {"POST /api/v1/rounds/{round_id}/recommendations"}
+# The evaluators' own reason to revise: the drafter decides on a recommendation, never writes one;
+# nor does the drafter publish the results that judge the policy.
+EVALUATOR_ONLY = {"POST /api/v1/rounds/{round_id}/recommendations", "POST /api/v1/rounds/{round_id}/publish"}
+# Moderation's own writes; offline inputs and their scans are the owning drafter's work as much.
+MODERATION_ONLY = MODERATOR_WRITES - OWN_ACCOUNT_WRITES - {
+    "POST /api/v1/policies/{slug}/offline-inputs",
+    "PUT /api/v1/policies/{slug}/comments/{comment_id}/scan",
+}
 ROLES = {
     "stakeholder": (Role.STAKEHOLDER, "Dinas Pendidikan"),
     "moderator": (Role.MODERATOR, ""),
@@ -51,7 +64,7 @@ def refused(reader: str, label: str, tags: list[str]) -> bool:
     if reader == "evaluator":
         return "evaluation" not in tags
     # The owning unit's drafter: everything of its policies but moderation and the stakeholders' voice.
-    return label in ADMIN_ONLY | STAKEHOLDER_ONLY | EVALUATOR_ONLY | (MODERATOR_WRITES - OWN_ACCOUNT_WRITES)
+    return label in ADMIN_ONLY | STAKEHOLDER_ONLY | EVALUATOR_ONLY | MODERATION_ONLY
 
 
 def test_the_matrix_names_only_writes_that_exist(client: TestClient) -> None:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from policies.core.errors import DomainError
-from policies.evaluation import publication, recommend
+from policies.evaluation import publication
 from policies.evaluation.followup.progress import followup_section
 from policies.evaluation.report import report_context
 from policies.evaluation.trends import trend_section
@@ -45,7 +45,7 @@ def publish_round(
 ) -> Response:
     """Publish a closed round's results on its public page (evaluators and admins)."""
     policy = get_policy(session, slug=slug)
-    me = recommend.require_recommender(signed_in(actor), policy=policy)
+    me = publication.require_publisher(signed_in(actor), policy=policy)
     survey_id = 0
     try:
         survey = _round_of(session, policy=policy, form=form)

@@ -9,7 +9,7 @@ from datetime import date
 from policies.drafting.amendment.changes import Plan
 from policies.drafting.amendment.parts import Text
 from policies.drafting.amendment.render import explanation_lines
-from policies.drafting.amendment.wording import amendment_name
+from policies.drafting.amendment.wording import amendment_name, cited
 
 PLACEHOLDER = "…"
 JUDUL = re.compile(r"^(?:Rancangan\s+)?(.+?)\s+Nomor\s+\S+\s+Tahun\s+\S+\s+tentang\s+(.+)$", re.IGNORECASE)
@@ -150,14 +150,17 @@ def amending_markdown(*, plan: Plan, reg: Regulation, old: Text, new: Text) -> s
         "### Memutuskan",
         f"Menetapkan: {reg.instrument} tentang {subject}.",
         "### Pasal I",
-        # With one change Lampiran II writes the change in Pasal I's own sentence; the item's wording is
-        # kept here as a numbered item under "Ketentuan dalam …" so that each kind reads the same.
-        f"{'Beberapa ketentuan' if len(plan.changes) > 1 else 'Ketentuan'} dalam {reg.citation()} diubah "
-        "sebagai berikut:",
     ]
-    for n, change in enumerate(plan.changes, start=1):
-        lines.append(f"{n}. {change.sentence}")
+    if len(plan.changes) == 1:
+        # One change: Lampiran II writes it as Pasal I's own sentence, citing the regulation, unnumbered.
+        change = plan.changes[0]
+        lines.append(cited(change.sentence, reg.citation()))
         lines.extend(_quoted(change.quoted))
+    else:
+        lines.append(f"Beberapa ketentuan dalam {reg.citation()} diubah sebagai berikut:")
+        for n, change in enumerate(plan.changes, start=1):
+            lines.append(f"{n}. {change.sentence}")
+            lines.extend(_quoted(change.quoted))
     lines += [
         "### Pasal II",
         f"{reg.instrument} ini mulai berlaku pada tanggal diundangkan.",
@@ -186,7 +189,8 @@ def _penjelasan(*, plan: Plan, new: Text) -> list[str]:
     ]
     by_number = {plan.numbers[p.key]: p for p in new.of_kind("pasal") if p.key in plan.numbers}
     for n, change in enumerate(plan.changes, start=1):
-        lines.append(f"Angka {n}")
+        if len(plan.changes) > 1:
+            lines.append(f"Angka {n}")  # one change has no number in Pasal I, so none here either
         if change.kind == "pasal_deleted" or not change.pasal:
             lines.append("Cukup jelas.")
             continue

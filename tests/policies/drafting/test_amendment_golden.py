@@ -81,6 +81,12 @@ EDITS: dict[str, list[tuple[str, str]]] = {
 EDITS["several"] = EDITS["changed_ayat"] + EDITS["changed_pasal"] + EDITS["deleted_pasal"]
 
 
+CITATION = (
+    "Peraturan Wali Kota Tangerang Selatan Nomor 45 Tahun 2026 tentang Kebijakan Kepegawaian "
+    "(Berita Daerah Kota Tangerang Selatan Tahun 2026 Nomor …)"
+)
+
+
 def proposed(kind: str) -> str:
     """Apply one example's edits to the adopted text, each exactly once."""
     body = ADOPTED
@@ -120,9 +126,9 @@ def test_instrument_matches_the_worked_example_line_by_line(kind: str) -> None:
 
 
 def _items(text: str) -> list[str]:
-    """The items of Pasal I and their quoted lines."""
+    """Pasal I's lines: with a single change, its one unnumbered sentence and the quoted lines."""
     body = text.split("### Pasal I\n", 1)[1].split("### Pasal II", 1)[0]
-    return body.splitlines()[1:]
+    return body.splitlines()
 
 
 def test_deleted_ayat_stays_in_place_as_dihapus() -> None:
@@ -133,7 +139,9 @@ def test_deleted_ayat_stays_in_place_as_dihapus() -> None:
         "",
     )
     items = _items(instrument(keyed_text(body=ADOPTED), body)[0])
-    assert items[0] == "1. Ketentuan ayat (2) Pasal 4 dihapus sehingga Pasal 4 berbunyi sebagai berikut:"
+    assert items[0] == (
+        f"Ketentuan ayat (2) Pasal 4 {CITATION} dihapus sehingga Pasal 4 berbunyi sebagai berikut:"
+    )
     assert items[-1] == "   > (2) Dihapus."
 
 
@@ -145,8 +153,8 @@ def test_ayat_added_at_the_end_takes_the_next_number() -> None:
     )
     items = _items(instrument(keyed_text(body=ADOPTED), body)[0])
     assert items[0] == (
-        "1. Ketentuan Pasal 2 ditambah 1 (satu) ayat, yakni ayat (4) sehingga Pasal 2 berbunyi sebagai "
-        "berikut:"
+        f"Ketentuan Pasal 2 {CITATION} ditambah 1 (satu) ayat, yakni ayat (4) sehingga Pasal 2 berbunyi "
+        "sebagai berikut:"
     )
     assert items[-1] == "   > (4) Pencatatan dilakukan oleh perangkat daerah."
 
@@ -161,7 +169,9 @@ def test_second_amendment_is_named_and_cites_the_first() -> None:
         "Kebijakan Kepegawaian"
     )
     opening = lines[lines.index("### Pasal I") + 1]
-    assert opening.startswith("Ketentuan dalam Peraturan Wali Kota Tangerang Selatan Nomor 45 Tahun 2026")
+    # One change: Pasal I is that change's sentence, citing the regulation as amended so far.
+    assert opening.startswith("Ketentuan Pasal 3 Peraturan Wali Kota Tangerang Selatan Nomor 45 Tahun 2026")
+    assert opening.endswith("Nomor …) diubah sehingga berbunyi sebagai berikut:")
     assert (
         "sebagaimana telah diubah dengan Peraturan Wali Kota Tangerang Selatan Nomor 3 Tahun 2027 tentang "
         "Perubahan atas Peraturan Wali Kota Tangerang Selatan Nomor 45 Tahun 2026 tentang Kebijakan "

@@ -7,7 +7,7 @@ import io
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 from docx.text.paragraph import Paragraph
 
 # Word's automatic list: ayat "(1)" at level 0, huruf "a." at level 1.
@@ -15,6 +15,7 @@ ABSTRACT = f"""<w:abstractNum {nsdecls("w")} w:abstractNumId="90">
   <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="(%1)"/></w:lvl>
   <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2."/></w:lvl>
 </w:abstractNum>"""
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NUM = f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'
 
 # The two paragraphs the import cannot place, and the reason each is given.
@@ -79,6 +80,46 @@ def messy_docx() -> bytes:
     for number in (1, 2, 3):
         document.add_paragraph(f"Pasal {number}")
         document.add_paragraph("Cukup jelas.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def reviewed_docx() -> bytes:
+    """A draft as it comes back from review: tracked changes, a hyperlink, a content control, a nested table.
+
+    Accepted, it reads: Pasal 1 "Peraturan Wali Kota ini berlaku bagi Pegawai ASN." and Pasal 2
+    "(1) …" / "(2) …" — the words in `w:ins` are in, those in `w:del` out.
+    """
+    w = nsdecls("w")
+    r = f'xmlns:r="{RELS}"'
+    document = Document()
+    document.add_paragraph("BAB I")
+    document.add_paragraph("KETENTUAN UMUM")
+    document.add_paragraph("Pasal 1")
+    tracked = document.add_paragraph("Peraturan Wali Kota ini berlaku bagi ")
+    tracked._p.append(parse_xml(f'<w:del {w} w:id="1" w:author="Biro Hukum" w:date="2026-11-02T09:00:00Z">'
+                                "<w:r><w:delText>seluruh pegawai</w:delText></w:r></w:del>"))  # fmt: skip
+    tracked._p.append(parse_xml(f'<w:ins {w} w:id="2" w:author="Biro Hukum" w:date="2026-11-02T09:00:00Z">'
+                                "<w:r><w:t>Pegawai ASN</w:t></w:r></w:ins>"))  # fmt: skip
+    tracked.add_run(".")
+    # Pasal 2 in a content control, its ayat (2) in a table nested in a table (a template's layout).
+    control = parse_xml(f"<w:sdt {w}><w:sdtPr/><w:sdtContent/></w:sdt>")
+    document.element.body.insert(len(document.element.body) - 1, control)
+    content = control.find(qn("w:sdtContent"))
+    heading = document.add_paragraph("Pasal 2")
+    content.append(heading._p)
+    linked = document.add_paragraph("(1) Rencana disusun menurut ")
+    linked._p.append(
+        parse_xml(f'<w:hyperlink {w} {r} r:id="rIdX"><w:r><w:t>pedoman</w:t></w:r></w:hyperlink>')
+    )
+    linked.add_run(" BKPSDM.")
+    content.append(linked._p)
+    outer = document.add_table(rows=1, cols=1)
+    inner = outer.cell(0, 0).add_table(rows=1, cols=1)
+    inner.cell(0, 0).text = "(2) Rencana ditetapkan setiap tahun."
+    document.add_paragraph("Pasal 3")
+    document.add_paragraph("Peraturan Wali Kota ini mulai berlaku pada tanggal diundangkan.")
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

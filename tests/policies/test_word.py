@@ -17,7 +17,7 @@ from policies.drafting.structure import parse_structure
 from policies.drafting.word.reader import import_docx
 from policies.drafting.word.report import report_to_docx
 from policies.drafting.word.writer import markdown_to_docx
-from tests.word_docs import SKIPPED_AYAT, STRAY_NOTE, messy_docx
+from tests.word_docs import SKIPPED_AYAT, STRAY_NOTE, messy_docx, reviewed_docx
 
 FULL_DRAFT = (Path(__file__).parent / "akn_full_draft.md").read_text()
 
@@ -115,6 +115,18 @@ def test_a_file_that_is_not_a_readable_docx_is_refused_in_both_languages(data: b
     assert refused.value.field == "file"
     assert words in refused.value.detail or "rusak" in refused.value.detail
     assert "Word document" in refused.value.detail_en
+
+
+def test_a_reviewed_docx_reads_as_accepted_with_links_controls_and_nested_tables() -> None:
+    """Tracked insertions read, deletions left out; hyperlinks, content controls, nested tables count."""
+    imported = import_docx(data=reviewed_docx())
+    assert imported.unplaced == []
+    assert imported.body == (
+        "## BAB I KETENTUAN UMUM\n### Pasal 1\nPeraturan Wali Kota ini berlaku bagi Pegawai ASN.\n"
+        "### Pasal 2\n(1) Rencana disusun menurut pedoman BKPSDM.\n(2) Rencana ditetapkan setiap tahun.\n"
+        "### Pasal 3\nPeraturan Wali Kota ini mulai berlaku pada tanggal diundangkan."
+    )
+    assert "seluruh pegawai" not in imported.body
 
 
 def test_a_docx_without_any_text_is_refused() -> None:

@@ -18,6 +18,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from lxml import etree
 
 from policies.core.errors import InvalidInput
@@ -113,20 +114,37 @@ class Numbering:
         return text or None
 
 
-def _blocks(document: DocxDocument) -> list[Paragraph]:
+def _blocks(document: DocxDocument, container: etree._Element | None = None) -> list[Paragraph]:
     out: list[Paragraph] = []
-    seen: set[int] = set()
-    for child in document.element.body.iterchildren():
+    seen: set[etree._Element] = set()  # the cells themselves: ids of freed lxml proxies get reused
+    for child in (document.element.body if container is None else container).iterchildren():
         if child.tag == qn("w:p"):
             out.append(Paragraph(child, document))
+        elif child.tag == qn("w:sdt"):
+            # A content control (templates wrap whole sections in them): its paragraphs are the text.
+            content = child.find(qn("w:sdtContent"))
+            out.extend(_blocks(document, content) if content is not None else [])
         elif child.tag == qn("w:tbl"):
             for row in Table(child, document).rows:
                 for cell in row.cells:
-                    if id(cell._tc) in seen:
+                    if cell._tc in seen:
                         continue  # a merged cell is listed once per row it spans
-                    seen.add(id(cell._tc))
-                    out.extend(cell.paragraphs)
+                    seen.add(cell._tc)
+                    out.extend(_blocks(document, cell._tc))  # nested tables and controls too
     return out
+
+
+def shown_runs(paragraph: Paragraph) -> list[Run]:
+    """The runs a reader sees, tracked changes accepted: inserted text in, deleted text out.
+
+    python-docx's `paragraph.runs` lists only the paragraph's own runs, so the words of a tracked
+    insertion (`w:ins`), a hyperlink, a field or a content control would silently go missing.
+    """
+    found = paragraph._p.xpath(
+        "./w:r | ./*[not(self::w:del or self::w:moveFrom or self::w:pPr)]"
+        "//w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:txbxContent)]"
+    )
+    return [Run(r, paragraph) for r in found]
 
 
 def _unpacked_size(data: bytes) -> int:
@@ -168,10 +186,11 @@ def read_paragraphs(document: DocxDocument) -> list[WordParagraph]:
     out: list[WordParagraph] = []
     for paragraph in _blocks(document):
         label = numbering.label(paragraph)
-        text = SPACES.sub(" ", paragraph.text).strip()
+        runs = shown_runs(paragraph)
+        text = SPACES.sub(" ", "".join(run.text for run in runs)).strip()
         if not text:
             continue
-        marked = SPACES.sub(" ", runs_markdown(paragraph)).strip()
+        marked = SPACES.sub(" ", runs_markdown(paragraph, runs)).strip()
         if label:
             text, marked = f"{label} {text}", f"{label} {marked}"
         style = paragraph.style.name if paragraph.style is not None else ""

@@ -54,6 +54,8 @@ FORMS: dict[str, dict[str, str]] = {
         "change_note": "Uji",
     },
     "/policies/{slug}/versions/{number}/discard": {},
+    # Without a file the import only says which file it wants (422) to those who may send it.
+    "/policies/{slug}/versions/import": {"change_note": "Uji"},
     "/policies/{slug}/evaluation/rounds": {"closes_at": "2030-01-01", "reminder_max": "3"},
     "/policies/{slug}/evaluation/rounds/population": {"round_id": "1"},
     "/policies/{slug}/evaluation/rounds/close": {"round_id": "1", "confirm": "1"},
@@ -91,6 +93,7 @@ OWNER_FORMS = {
     "/policies/{slug}/mentoring",
     "/policies/{slug}/versions/{number}/edit",
     "/policies/{slug}/versions/{number}/discard",
+    "/policies/{slug}/versions/import",
     "/policies/{slug}/consultation/{window_action}",
     "/policies/{slug}/consultation/report/publish",
     "/policies/{slug}/revision-notes",

@@ -66,7 +66,7 @@ def messy_docx() -> bytes:
         document, "Setiap pegawai mengikuti pengembangan kompetensi paling sedikit 20 JP setahun.", level=0
     )
     document.add_paragraph(SKIPPED_AYAT)
-    document.add_paragraph("Pasal 3")
+    document.add_paragraph("Pasal 3.")  # a typist's stop after the heading
     document.add_paragraph("Peraturan Wali Kota ini mulai berlaku pada tanggal diundangkan.")
     document.add_paragraph(
         "Agar setiap orang mengetahuinya, memerintahkan pengundangan Peraturan Wali Kota ini."

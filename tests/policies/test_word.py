@@ -78,6 +78,7 @@ def test_a_messy_docx_is_placed_and_every_paragraph_it_cannot_place_is_reported(
     assert elements["bab_2__pasal_2__ayat_1__huruf_b"].text == "pelatihan fungsional."
     assert elements["bab_2__pasal_2__ayat_2"].text.startswith("Setiap pegawai mengikuti")
     assert "bab_2__pasal_2__ayat_4" not in elements
+    assert elements["bab_2__pasal_3"].text.startswith("Peraturan Wali Kota ini mulai berlaku")
     assert elements["penutup"].text.startswith("Agar setiap orang mengetahuinya")
     assert elements["penjelasan__umum"].text == "Pengembangan kompetensi adalah hak setiap pegawai."
     assert [(u.text, u.reason_en) for u in imported.unplaced] == [

@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 from lxml import etree
 
 from policies.drafting.documents import DOCX
+from tests.conftest import DRAFTER
+from tests.rollout_walk import to_socialization
 from tests.web.conftest import SLUG, csrf_of, sign_in
 from tests.word_docs import SKIPPED_AYAT, STRAY_NOTE, messy_docx
 
@@ -67,3 +69,19 @@ def test_other_roles_cannot_import_and_read_only_published_versions(
         assert web.get(f"/policies/{SLUG}/versions/1/document.docx").status_code == 404
     web.cookies.clear()
     assert web.get(f"/policies/{SLUG}/versions/1/akn.xml").status_code == 404
+
+
+def test_once_adopted_the_cockpit_links_the_jdih_metadata_and_the_report_downloads_as_docx(
+    web: TestClient, db: str, drafter: str
+) -> None:
+    sign_in(web, drafter)
+    assert "jdih.json" not in web.get(f"/policies/{SLUG}/cockpit").text
+    to_socialization(db, actor=DRAFTER)
+    cockpit = web.get(f"/policies/{SLUG}/cockpit").text
+    assert f'href="/api/v1/policies/{SLUG}/jdih.json"' in cockpit
+    assert web.get(f"/api/v1/policies/{SLUG}/jdih.json").json()["noPeraturan"] == "45"
+    assert f'href="/policies/{SLUG}/report.docx"' in web.get(f"/policies/{SLUG}/consultation/report").text
+    web.cookies.clear()  # the report is published: anyone downloads it
+    report = web.get(f"/policies/{SLUG}/report.docx")
+    assert report.status_code == 200 and report.headers["content-type"] == DOCX
+    assert Document(io.BytesIO(report.content)).paragraphs[0].text.startswith("Laporan")

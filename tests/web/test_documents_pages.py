@@ -29,6 +29,7 @@ def test_the_drafter_imports_a_docx_and_reads_the_paragraphs_left_out(web: TestC
     sign_in(web, drafter)
     form = web.get(IMPORT)
     assert form.status_code == 200 and 'enctype="multipart/form-data"' in form.text
+    assert "Berkas paling besar 1 MB." in form.text  # SIKLUS_MAX_BODY_BYTES, said before the upload
     done = _upload(web, "rancangan.docx", messy_docx())
     assert done.status_code == 201, done.text
     assert "Versi 2 dibuat dari dokumen Word" in done.text

@@ -18,7 +18,8 @@ ABSTRACT = f"""<w:abstractNum {nsdecls("w")} w:abstractNumId="90">
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NUM = f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'
 
-# The two paragraphs the import cannot place, and the reason each is given.
+# The two paragraphs the import cannot place (paragraphs 18 and 29 as Word counts them, table cells
+# included, empty ones not), and the reason each is given.
 STRAY_NOTE = "Catatan redaksi: bab ini masih dibahas dengan bagian hukum."
 SKIPPED_AYAT = "(4) Ayat ini melompati nomor ayat (3)."
 
@@ -55,10 +56,15 @@ def messy_docx() -> bytes:
     document.add_paragraph(STRAY_NOTE)
     document.add_paragraph("Pasal 1")
     document.add_paragraph("Dalam Peraturan Wali Kota ini yang dimaksud dengan:")
-    document.add_paragraph("1. Daerah adalah Kota Tangerang Selatan.")
-    document.add_paragraph("2. Pegawai adalah pegawai negeri sipil di lingkungan Pemerintah Daerah.")
-    document.add_paragraph("BAB II")
-    document.add_paragraph("PELAKSANAAN")
+    # Numbered by Word's "List Number" style: the numbers are not in the text.
+    document.add_paragraph("Daerah adalah Kota Tangerang Selatan.", style="List Number")
+    document.add_paragraph(
+        "Pegawai adalah pegawai negeri sipil di lingkungan Pemerintah Daerah.", style="List Number"
+    )
+    # The BAB and its title in one paragraph, on two lines (Shift+Enter).
+    bab = document.add_paragraph("BAB II")
+    bab.add_run().add_break()
+    bab.add_run("PELAKSANAAN")
     document.add_paragraph("Pasal 2")
     _numbered(document, "Pengembangan kompetensi meliputi:", level=0)
     _numbered(document, "pelatihan teknis; dan", level=1)
@@ -67,7 +73,7 @@ def messy_docx() -> bytes:
         document, "Setiap pegawai mengikuti pengembangan kompetensi paling sedikit 20 JP setahun.", level=0
     )
     document.add_paragraph(SKIPPED_AYAT)
-    document.add_paragraph("Pasal 3")
+    document.add_paragraph("Pasal 3.")  # a typist's stop after the heading
     document.add_paragraph("Peraturan Wali Kota ini mulai berlaku pada tanggal diundangkan.")
     document.add_paragraph(
         "Agar setiap orang mengetahuinya, memerintahkan pengundangan Peraturan Wali Kota ini."

@@ -74,17 +74,19 @@ def test_a_messy_docx_is_placed_and_every_paragraph_it_cannot_place_is_reported(
     assert elements["menimbang__point_b"].text == "bahwa perlu menetapkan Peraturan Wali Kota;"
     assert elements["mengingat__point_1"].text.startswith("Undang-Undang Nomor 20 Tahun 2023")
     assert elements["bab_1"].text == "KETENTUAN UMUM"
-    assert elements["bab_1__pasal_1__angka_2"].text.startswith("Pegawai adalah")
+    assert elements["bab_1__pasal_1__angka_2"].text.startswith("Pegawai adalah")  # "List Number" style
+    assert elements["bab_2"].text == "PELAKSANAAN"  # on the BAB's own paragraph, after a line break
     assert elements["bab_2__pasal_2__ayat_1__huruf_b"].text == "pelatihan fungsional."
     assert elements["bab_2__pasal_2__ayat_2"].text.startswith("Setiap pegawai mengikuti")
     assert "bab_2__pasal_2__ayat_4" not in elements
+    assert elements["bab_2__pasal_3"].text.startswith("Peraturan Wali Kota ini mulai berlaku")
     assert elements["penutup"].text.startswith("Agar setiap orang mengetahuinya")
     assert elements["penjelasan__umum"].text == "Pengembangan kompetensi adalah hak setiap pegawai."
     assert [(u.text, u.reason_en) for u in imported.unplaced] == [
         (STRAY_NOTE, "text outside any Pasal"),
         (SKIPPED_AYAT, "Pasal 2 ayat (4) follows Pasal 2 ayat (2): numbering may not skip (expected: 3)."),
     ]
-    assert [u.paragraph for u in imported.unplaced] == [18, 30]  # counted as Word shows them, cells included
+    assert [u.paragraph for u in imported.unplaced] == [18, 29]  # counted as Word shows them, cells included
     assert imported.unplaced[1].reason.startswith("Pasal 2 ayat (4) menyusul Pasal 2 ayat (2)")
 
 

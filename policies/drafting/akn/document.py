@@ -69,11 +69,12 @@ class AknWork:
     expression_on: date
     adopted: bool = False
     language: str = "ind"
+    document: str = ""  # another AKN document type (e.g. "amendment") instead of act / bill
 
     @property
     def doc_type(self) -> str:
-        """An adopted regulation is an AKN act; a draft is a bill."""
-        return "act" if self.adopted else "bill"
+        """An adopted regulation is an AKN act; a draft is a bill (unless `document` names another)."""
+        return self.document or ("act" if self.adopted else "bill")
 
     def work_uri(self, component: str | None = None) -> str:
         """The work's FRBR URI, e.g. `/akn/id-kota-tangerang-selatan/act/perwali/2026/12`."""

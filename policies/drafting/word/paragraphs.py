@@ -16,6 +16,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
+from docx.oxml.numbering import CT_NumPr
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -28,7 +29,8 @@ ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 9
          ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))  # fmt: skip
 MAX_UNPACKED_MB = 50
 MAX_UNPACKED_BYTES = MAX_UNPACKED_MB * 1_000_000
-SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009]+")
+# A soft line break (Shift+Enter) is a space here: "BAB I" and its title often share a paragraph so.
+SPACES = re.compile(r"[ \t\n\r\u000b\u00a0\u2002\u2003\u2009]+")
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,13 @@ class Numbering:
 
     def label(self, paragraph: Paragraph) -> str | None:
         """Return the number Word prints before this paragraph, counting it; None when it has none."""
-        ppr = paragraph._p.pPr
-        numpr = ppr.numPr if ppr is not None else None
+        numpr = _numpr(paragraph)
         if numpr is None or numpr.numId is None:
             return None
         num_id = str(numpr.numId.val)
-        level = int(numpr.ilvl.val) if numpr.ilvl is not None else 0
+        own = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
+        ilvl = own.ilvl if own is not None and own.ilvl is not None else numpr.ilvl
+        level = int(ilvl.val) if ilvl is not None else 0
         levels = self.levels.get(num_id)
         if not levels or str(level) not in levels:
             return None
@@ -112,6 +115,20 @@ class Numbering:
             value = _format(counters.get(shown, shown_start), shown_fmt) or ""
             text = text.replace(f"%{shown + 1}", value)
         return text or None
+
+
+def _numpr(paragraph: Paragraph) -> CT_NumPr | None:
+    """The list a paragraph is in: its own, or its style's (Word's "List Number" numbers by style)."""
+    ppr = paragraph._p.pPr
+    if ppr is not None and ppr.numPr is not None and ppr.numPr.numId is not None:
+        return ppr.numPr
+    style = paragraph.style
+    while style is not None:
+        spr = style.element.pPr
+        if spr is not None and spr.numPr is not None and spr.numPr.numId is not None:
+            return spr.numPr
+        style = style.base_style
+    return None
 
 
 def _blocks(document: DocxDocument, container: etree._Element | None = None) -> list[Paragraph]:

@@ -40,6 +40,9 @@ def test_instrument_preview_is_the_owners_and_the_consolidated_text_everyones(
     assert page.status_code == 200
     assert f"Peraturan perubahan untuk versi {made.proposed}" in page.text
     assert "<blockquote>" in page.text and "Perubahan Kedua atas" in page.text
+    # The drafting format is line based: each Menimbang point, Penutup and Penjelasan line stays a line.
+    assert "Kebijakan Kepegawaian Aparatur Sipil Negara;<br>\nb. bahwa berdasarkan pertimbangan" in page.text
+    assert "Cukup jelas.<br>\nAngka 2<br>\nPasal 9" in page.text
     download = web.get(f"/policies/{SLUG}/amendment.md?version={made.proposed}")
     assert download.headers["content-disposition"].startswith("attachment;")
     assert download.text.startswith(

@@ -108,8 +108,9 @@ def _zip(**files: bytes) -> bytes:
             _zip(**{"[Content_Types].xml": b"<Types", "word/document.xml": b"<w:document"}),
             "bukan dokumen Word",
         ),
+        (b"", "kosong (0 bita)"),
     ],
-    ids=["pdf", "zip", "truncated", "broken-parts"],
+    ids=["pdf", "zip", "truncated", "broken-parts", "empty-file"],
 )
 def test_a_file_that_is_not_a_readable_docx_is_refused_in_both_languages(data: bytes, words: str) -> None:
     with pytest.raises(InvalidInput) as refused:

@@ -171,6 +171,12 @@ def _unpacked_size(data: bytes) -> int:
 
 def open_docx(data: bytes) -> DocxDocument:
     """Open a .docx, or refuse a file that is not one (or is damaged) in two languages."""
+    if not data:
+        raise InvalidInput(
+            "Berkas yang diunggah kosong (0 bita); pilih dokumen Word (.docx) yang berisi rancangan.",
+            en="The uploaded file is empty (0 bytes); choose a Word document (.docx) holding the draft.",
+            field="file",
+        )
     try:
         # A small upload can unpack to gigabytes; the parts' declared sizes are checked first.
         if _unpacked_size(data) > MAX_UNPACKED_BYTES:

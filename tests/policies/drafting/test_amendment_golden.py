@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -239,3 +240,15 @@ def test_the_replacing_regulation_revokes_the_old_one_in_a_last_pasal() -> None:
     )
     assert text[last + 2] == "## Penutup" and text[-2:] == ["### Pasal 8", "Cukup jelas."]
     assert "bab_4__pasal_8" in {e.eid for e in parse_structure(body="\n".join(text))}
+
+
+def test_each_reason_to_replace_is_given_once() -> None:
+    """Two new Pasal before Pasal 1 are one reason to replace, listed once (not once per Pasal)."""
+    adopted = ADOPTED.split("## Penjelasan")[0]
+    head, rest = adopted.split("### Pasal 1\n", 1)
+    rest = re.sub(r"### Pasal (\d+)", lambda m: f"### Pasal {int(m.group(1)) + 2}", "### Pasal 1\n" + rest)
+    body = f"{head}### Pasal 1\nPasal baru pertama.\n### Pasal 2\nPasal baru kedua.\n{rest}"
+    _, plan = instrument(keyed_text(body=adopted), body)
+    reasons = [r.en for r in plan.reasons]  # type: ignore[attr-defined]
+    assert reasons.count("a new Pasal comes before the first one: the numbering changes.") == 1
+    assert len(reasons) == len(set(reasons))

@@ -86,3 +86,20 @@ def test_once_adopted_the_cockpit_links_the_jdih_metadata_and_the_report_downloa
     report = web.get(f"/policies/{SLUG}/report.docx")
     assert report.status_code == 200 and report.headers["content-type"] == DOCX
     assert Document(io.BytesIO(report.content)).paragraphs[0].text.startswith("Laporan")
+
+
+def test_a_docx_over_the_size_limit_is_answered_with_a_page(web: TestClient, drafter: str) -> None:
+    """A browser's upload over SIKLUS_MAX_BODY_BYTES gets a readable 413 page, not the API's JSON."""
+    sign_in(web, drafter)
+    too_big = web.post(
+        IMPORT,
+        data={"csrf_token": csrf_of(web, IMPORT), "change_note": ""},
+        files={"file": ("besar.docx", b"x" * 1_100_000, DOCX)},
+        headers={"Accept": "text/html,application/xhtml+xml"},
+    )
+    assert too_big.status_code == 413
+    assert too_big.headers["content-type"].startswith("text/html")
+    assert "Isi permintaan melebihi batas 1000000 bita" in too_big.text
+    # Scripts and the API still get problem+json.
+    api = web.post(IMPORT, files={"file": ("besar.docx", b"x" * 1_100_000, DOCX)})
+    assert api.status_code == 413 and api.headers["content-type"] == "application/problem+json"

@@ -129,3 +129,39 @@ def reviewed_docx() -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+# A template that numbers its headings itself: "BAB %1" (I, II) and "Pasal %2", the paragraphs empty.
+HEADINGS = f"""<w:abstractNum {nsdecls("w")} w:abstractNumId="91">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="BAB %1"/></w:lvl>
+  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="Pasal %2"/></w:lvl>
+</w:abstractNum>"""
+
+
+def numbered_headings_docx() -> bytes:
+    """BAB and Pasal numbered by Word alone (empty paragraphs), a tab after "(1)", `PASAL 3` in capitals."""
+    document = Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(HEADINGS))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="91"><w:abstractNumId w:val="91"/></w:num>'))
+
+    def heading(level: int) -> None:
+        ppr = document.add_paragraph("")._p.get_or_add_pPr()
+        ppr.append(
+            parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="91"/></w:numPr>')
+        )
+
+    heading(0)
+    document.add_paragraph("KETENTUAN UMUM")
+    heading(1)
+    document.add_paragraph("(1)\tAyat satu\u00a0dengan spasi.")
+    document.add_paragraph("(2)   Ayat dua.  ")
+    heading(1)
+    document.add_paragraph("Pasal kedua tanpa ayat.")
+    document.add_paragraph("BAB II", style="Heading 1")
+    document.add_paragraph("PENUTUP", style="Heading 2")
+    document.add_paragraph("PASAL 3", style="Heading 3")
+    document.add_paragraph("Berlaku sejak diundangkan.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -17,7 +17,7 @@ from policies.drafting.structure import parse_structure
 from policies.drafting.word.reader import import_docx
 from policies.drafting.word.report import report_to_docx
 from policies.drafting.word.writer import markdown_to_docx
-from tests.word_docs import SKIPPED_AYAT, STRAY_NOTE, messy_docx, reviewed_docx
+from tests.word_docs import SKIPPED_AYAT, STRAY_NOTE, messy_docx, numbered_headings_docx, reviewed_docx
 
 FULL_DRAFT = (Path(__file__).parent / "akn_full_draft.md").read_text()
 
@@ -130,6 +130,16 @@ def test_a_reviewed_docx_reads_as_accepted_with_links_controls_and_nested_tables
         "### Pasal 3\nPeraturan Wali Kota ini mulai berlaku pada tanggal diundangkan."
     )
     assert "seluruh pegawai" not in imported.body
+
+
+def test_headings_numbered_by_word_alone_and_in_capitals_are_placed() -> None:
+    """A "Pasal %1" list on an empty paragraph is a Pasal heading, and so is `PASAL 3`."""
+    imported = import_docx(data=numbered_headings_docx())
+    assert imported.unplaced == []
+    assert imported.body == (
+        "## BAB I KETENTUAN UMUM\n### Pasal 1\n(1) Ayat satu dengan spasi.\n(2) Ayat dua.\n"
+        "### Pasal 2\nPasal kedua tanpa ayat.\n## BAB II PENUTUP\n### Pasal 3\nBerlaku sejak diundangkan."
+    )
 
 
 def test_a_docx_without_any_text_is_refused() -> None:

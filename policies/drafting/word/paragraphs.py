@@ -211,11 +211,12 @@ def read_paragraphs(document: DocxDocument) -> list[WordParagraph]:
         label = numbering.label(paragraph)
         runs = shown_runs(paragraph)
         text = SPACES.sub(" ", "".join(run.text for run in runs)).strip()
-        if not text:
+        if not text and not label:
             continue
         marked = SPACES.sub(" ", runs_markdown(paragraph, runs)).strip()
         if label:
-            text, marked = f"{label} {text}", f"{label} {marked}"
+            # A heading numbered by Word alone ("Pasal %1", "BAB %1") has no text of its own.
+            text, marked = f"{label} {text}".rstrip(), f"{label} {marked}".rstrip()
         style = paragraph.style.name if paragraph.style is not None else ""
         out.append(WordParagraph(len(out) + 1, text, marked, STYLE_ROLES.get(style), style))
     return out

@@ -34,9 +34,12 @@ MAX_REMOVALS = 500
 LAYOUT = re.compile(r"^[:\-–—_=\s]+$")
 
 
+PASAL_WORD = re.compile(r"^pasal(?=\s+\S+$)", re.IGNORECASE)
+
+
 def bare(text: str) -> str:
-    """Drop the stop or colon a typist puts after a heading (`Pasal 3.`, `Menimbang:`)."""
-    return text.rstrip(" .:")
+    """Drop the stop or colon a typist puts after a heading (`Pasal 3.`, `Menimbang:`); `PASAL 3` too."""
+    return PASAL_WORD.sub("Pasal", text.rstrip(" .:"))
 
 
 @dataclass(frozen=True)

@@ -202,16 +202,29 @@ def explanation_of(*, plan: Plan, old: Text, new: Text) -> Explanation | None:
     umum = new.of_kind("penjelasan_umum")
     changed_umum = any(c.kind == "penjelasan_umum_changed" for c in plan.changes)
     by_number = {plan.numbers[p.key]: p for p in new.of_kind("pasal") if p.key in plan.numbers}
+    by_eid = {p.eid: p for p in new.parts}
     items: list[tuple[Explained, ...]] = []
     for change in plan.changes:
         if change.kind == "pasal_deleted" or not change.pasal:
             items.append(())
             continue
         explained = []
+        # The draft's ayat numbers → the amendment's, and the ayat deleted in place, for "Ayat (n)" lines.
+        ayat_num = {by_eid[e].num: n for e, n in change.numbers if e in by_eid and by_eid[e].kind == "ayat"}
+        deleted: dict[str | None, list[str]] = {}
+        for after, n in change.deleted:
+            anchor = by_eid.get(after)
+            deleted.setdefault(
+                anchor.num if anchor is not None and anchor.kind == "ayat" else None, []
+            ).append(n)
         for number in change.pasal:
             pasal = by_number.get(number)
             entry = new.penjelasan_of(pasal.num) if pasal is not None else None
-            lines = explanation_lines(new, entry) if entry is not None else []
+            lines = (
+                explanation_lines(new, entry, ayat_num=ayat_num, deleted_after=deleted)
+                if entry is not None
+                else []
+            )
             explained.append(Explained(number, tuple(lines or ["Cukup jelas."])))
         items.append(tuple(explained))
     return Explanation(

@@ -252,3 +252,54 @@ def test_each_reason_to_replace_is_given_once() -> None:
     reasons = [r.en for r in plan.reasons]  # type: ignore[attr-defined]
     assert reasons.count("a new Pasal comes before the first one: the numbering changes.") == 1
     assert len(reasons) == len(set(reasons))
+
+
+def _explained(text: str) -> list[str]:
+    """The lines of the instrument's Penjelasan under Pasal I."""
+    return text.split("### Pasal demi Pasal\n### Pasal I\n", 1)[1].split("### Pasal II", 1)[0].splitlines()
+
+
+def test_the_penjelasan_names_ayat_by_the_amendments_numbers() -> None:
+    """The draft inserted ayat (2) and renumbered; the Penjelasan says (1a), (2), (3) as Pasal I does."""
+    body = ADOPTED.replace(
+        "b. pelatihan fungsional.\n(2)",
+        "b. pelatihan fungsional.\n(2) Pengembangan kompetensi dapat dilakukan secara daring.\n(3)",
+    ).replace("(3) Pengembangan kompetensi dicatat", "(4) Pengembangan kompetensi dicatat")
+    body = body.replace(
+        "Ayat (2)\nJP adalah jam pelajaran.\nAyat (3)\nCukup jelas.",
+        "Ayat (2)\nDaring adalah melalui jaringan.\nAyat (3)\nJP adalah jam pelajaran.\n"
+        "Ayat (4)\nCukup jelas.",
+    )
+    text = instrument(keyed_text(body=ADOPTED), body)[0]
+    assert "   > (1a) Pengembangan kompetensi dapat dilakukan secara daring." in text
+    assert _explained(text) == [
+        "Pasal 2",
+        "Ayat (1)",
+        "Cukup jelas.",
+        "Ayat (1a)",
+        "Daring adalah melalui jaringan.",
+        "Ayat (2)",
+        "JP adalah jam pelajaran.",
+        "Ayat (3)",
+        "Cukup jelas.",
+    ]
+    assert "penjelasan__pasal_i" in {e.eid for e in parse_structure(body=text)}
+
+
+def test_the_penjelasan_of_a_deleted_ayat_reads_dihapus() -> None:
+    """Ayat (2) deleted, (3) renumbered by the draft: the Penjelasan says "Ayat (2) Dihapus." and (3)."""
+    body = ADOPTED.replace(
+        "(2) Setiap pegawai negeri sipil mengikuti pengembangan kompetensi paling sedikit 20 (dua puluh) JP "
+        "dalam 1 (satu) tahun.\n(3) Pengembangan",
+        "(2) Pengembangan",
+    ).replace("Ayat (2)\nJP adalah jam pelajaran.\nAyat (3)\nCukup jelas.", "Ayat (2)\nCukup jelas.")
+    text = instrument(keyed_text(body=ADOPTED), body)[0]
+    assert _explained(text) == [
+        "Pasal 2",
+        "Ayat (1)",
+        "Cukup jelas.",
+        "Ayat (2)",
+        "Dihapus.",
+        "Ayat (3)",
+        "Cukup jelas.",
+    ]

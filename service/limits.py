@@ -8,7 +8,7 @@ from fastapi import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.problems import HTTP_TITLES, PROBLEM_JSON, TYPE_BASE, problem_locale
+from service.problems import HTTP_TITLES, PROBLEM_JSON, TYPE_BASE, problem_locale, wants_page
 
 
 def too_large_detail(max_bytes: int, *, locale: str = "id") -> str:
@@ -50,6 +50,26 @@ class BodySizeLimit:
         )
         await send({"type": "http.response.body", "body": body})
 
+    def _too_large(self) -> HTTPException:
+        return HTTPException(
+            status_code=413,
+            detail={
+                "id": too_large_detail(self.max_bytes),
+                "en": too_large_detail(self.max_bytes, locale="en"),
+            },
+        )
+
+    async def _page_refusal(self, scope: Scope, send: Send) -> None:
+        async def refusing_receive() -> Message:
+            raise self._too_large()
+
+        try:
+            await self.app(scope, refusing_receive, send)
+        except HTTPException as exc:
+            if exc.status_code != 413:
+                raise
+            await self._refuse(scope, send)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on, or answer 413 once its body is known to be too large."""
         if scope["type"] != "http":
@@ -62,7 +82,12 @@ class BodySizeLimit:
                 except ValueError:
                     declared = 0
                 if declared > self.max_bytes:
-                    await self._refuse(scope, send)
+                    if wants_page(Request(scope)):
+                        # A page's form (a .docx too large): the app's handlers answer with a readable
+                        # page, as for a streamed body; nothing of the body is read.
+                        await self._page_refusal(scope, send)
+                    else:
+                        await self._refuse(scope, send)
                     return
         received = 0
         started = False
@@ -75,13 +100,7 @@ class BodySizeLimit:
                 if received > self.max_bytes:
                     # FastAPI re-raises an HTTPException met while reading the body, so the
                     # app's problem handler answers it like any other 413.
-                    raise HTTPException(
-                        status_code=413,
-                        detail={
-                            "id": too_large_detail(self.max_bytes),
-                            "en": too_large_detail(self.max_bytes, locale="en"),
-                        },
-                    )
+                    raise self._too_large()
             return message
 
         async def tracking_send(message: Message) -> None:

@@ -85,7 +85,7 @@ def status_of(exc: DomainError) -> int:
 def problem_locale(request: Request) -> str:
     """Pick the language of a problem: `Accept-Language` (id or en), else the page cookie, else id."""
     # A problem shown as a page speaks the page's language: the cookie, else the default.
-    header = "" if _wants_page(request) else request.headers.get("accept-language", "")
+    header = "" if wants_page(request) else request.headers.get("accept-language", "")
     if header:
         wanted = [part.split(";")[0].strip().replace("-", "_") for part in header.split(",")]
         try:
@@ -304,7 +304,8 @@ PageRenderer = Callable[..., Response]
 _KEPT_HEADERS = ("retry-after", "www-authenticate", "allow")
 
 
-def _wants_page(request: Request) -> bool:
+def wants_page(request: Request) -> bool:
+    """Tell whether a browser asks for a page (answered with a readable page, not problem+json)."""
     # A browser navigating to a page asks for text/html; the API, curl and scripts get problem+json.
     path = request.url.path
     if path.startswith("/api/") or path in ("/healthz", "/readyz"):
@@ -317,7 +318,7 @@ def _for_browsers(handler: Handler, *, page: PageRenderer) -> Handler:
 
     async def handle(request: Request, exc: Exception) -> Response:
         response = await handler(request, exc)
-        if not _wants_page(request):
+        if not wants_page(request):
             return response
         body = json.loads(bytes(response.body))
         shown = page(request, status=response.status_code, title=body["title"], detail=body["detail"])

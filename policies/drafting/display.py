@@ -80,6 +80,15 @@ def markdown_html(text: str) -> Markup:
     return Markup(_clean(_no_headings(_MD.render(text))))  # nh3 sanitized it
 
 
+def document_html(text: str) -> Markup:
+    """Render a whole draft in the drafting format (an instrument): every source line stays a line.
+
+    The format is line based (a Menimbang point, a Penutup line, "Ayat (2)" in the Penjelasan each
+    stand alone); plain Markdown would run them together into one paragraph.
+    """
+    return Markup(_clean(_no_headings(_MD_LINES.render(text or ""))))  # nh3 sanitized it
+
+
 @lru_cache(maxsize=8192)
 def inline_html(text: str) -> Markup:
     """Render one line of Markdown (a heading) with emphasis and code only, never a block."""

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from policies.accounts.access import Actor, require_owner
 from policies.consultation.report import render_report
-from policies.core.errors import NotFound
+from policies.core.errors import InvalidInput, NotFound
 from policies.drafting.akn.document import AknWork, subtype_of, to_xml, version_to_akn
 from policies.drafting.models import DraftVersion
 from policies.drafting.queries import versions_by_id
@@ -75,9 +75,18 @@ def version_docx(session: Session, *, actor: Actor | None, slug: str, number: in
 def version_akn(session: Session, *, actor: Actor | None, slug: str, number: int) -> Download:
     """Export a readable version as Akoma Ntoso 3.0 XML with the structure's eIds."""
     policy, version = readable_version(session, actor=actor, slug=slug, number=number)
-    root = version_to_akn(
-        elements=parse_structure(body=version.body), work=akn_work(session, policy=policy, version=version)
-    )
+    try:
+        elements = parse_structure(body=version.body)
+    except InvalidInput as refusal:
+        # A text stored before the structure's rules (docs/drafting-format.md) has no eIds to export.
+        raise InvalidInput(
+            f"Versi {number} tidak ditulis dalam struktur Lampiran II, sehingga tidak dapat diekspor sebagai "
+            f"Akoma Ntoso: {refusal.detail}",
+            en=f"Version {number} is not written in the Lampiran II structure, so it cannot be exported as "
+            f"Akoma Ntoso: {refusal.detail_en}",
+            field="number",
+        ) from refusal
+    root = version_to_akn(elements=elements, work=akn_work(session, policy=policy, version=version))
     return Download(f"{slug}-v{number}.akn.xml", AKN_XML, to_xml(root))
 
 

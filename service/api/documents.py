@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from policies.core.db import utcnow
@@ -57,7 +57,33 @@ def version_akn(
     return _file(documents.version_akn(session, actor=viewer, slug=slug, number=number))
 
 
-@router.get("/policies/{slug}/jdih.json")
+class JdihPublic(BaseModel):
+    """The adopted regulation in the field names of the JDIHN integration (docs/drafting-format.md)."""
+
+    idData: str
+    tipeDokumen: str
+    jenis: str = Field(description="Jenis peraturan, e.g. Peraturan Wali Kota.")
+    singkatanJenis: str
+    noPeraturan: str
+    tahun_pengundangan: str = Field(description="Tahun penetapan (the promulgation date is not recorded).")
+    tanggal_penetapan: str
+    judul: str
+    teuBadan: str
+    tempatTerbit: str
+    penerbit: str
+    penandatangan: str
+    subjek: str
+    status: str = Field(description="Berlaku, or Dicabut once the policy is withdrawn.")
+    bahasa: str
+    bidangHukum: str
+    siklus: int
+    akn: str = Field(description="The FRBR work URI of the regulation's Akoma Ntoso document.")
+    urlDetailPeraturan: str
+    urlDownload: str
+    fileDownload: str
+
+
+@router.get("/policies/{slug}/jdih.json", response_model=JdihPublic)
 def jdih_metadata(slug: SlugPath, session: ReadSessionDep, settings: SettingsDep) -> dict[str, Any]:
     """Describe the adopted regulation in JDIHN's fields (404 until an adoption is recorded)."""
     return documents.jdihn_metadata(session, slug=slug, base_url=settings.base_url)

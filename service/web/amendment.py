@@ -12,6 +12,7 @@ from policies.drafting.amendment.consolidated import consolidated_text
 from policies.drafting.amendment.documents import amending_instrument
 from policies.drafting.amendment.exports import instrument_akn, instrument_docx, instrument_markdown
 from policies.drafting.documents import Download
+from policies.drafting.reading import is_owner
 from policies.lifecycle import queries
 from service.api.params import OptionalIdQuery
 from service.deps import SettingsDep
@@ -33,7 +34,8 @@ def amendment_page(
     """Preview the amending regulation of a proposed version (or the advice to replace, and the new text)."""
     doc = amending_instrument(session, actor=actor, slug=slug, version=version)
     policy = queries.get_policy(session, slug=slug)
-    return render(request, "web/amendment.html", {"policy": policy, "doc": doc})
+    can_edit = is_owner(actor, policy=policy)  # a visitor reading an adopted instrument has no cockpit
+    return render(request, "web/amendment.html", {"policy": policy, "doc": doc, "can_edit": can_edit})
 
 
 def _file(download: Download) -> Response:

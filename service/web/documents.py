@@ -9,8 +9,10 @@ from starlette.responses import Response
 from policies.accounts.access import require_owner
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput
+from policies.core.settings import Settings
 from policies.drafting.documents import Download, import_version, report_docx, version_akn, version_docx
 from policies.lifecycle import queries
+from policies.lifecycle.models import Policy
 from service.api.params import IdPath
 from service.deps import SessionDep, SettingsDep
 from service.web.render import (
@@ -60,16 +62,28 @@ def report_download(
 
 
 @router.get("/policies/{slug}/versions/import", name="import_docx")
-def import_form(slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
+def import_form(
+    slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep, settings: SettingsDep
+) -> Response:
     """Show the form that imports a .docx as a new version (the owning unit's drafters and admins)."""
     policy = queries.get_policy(session, slug=slug)
     require_owner(signed_in(actor), policy=policy)
-    return render(request, TEMPLATE, {"policy": policy, "errors": {}, "result": None})
+    return render(request, TEMPLATE, _context(policy, settings, errors={}, result=None))
+
+
+def _context(policy: Policy, settings: Settings, **extra: object) -> dict[str, object]:
+    # A larger file never reaches the form: the body-size limit answers it first (413).
+    return {"policy": policy, "max_mb": settings.max_body_bytes / 1_000_000, **extra}
 
 
 @router.post("/policies/{slug}/versions/import")
 def post_import(
-    slug: str, request: Request, form: FormDep, session: SessionDep, actor: PageActorDep
+    slug: str,
+    request: Request,
+    form: FormDep,
+    session: SessionDep,
+    actor: PageActorDep,
+    settings: SettingsDep,
 ) -> Response:
     """Import the chosen .docx as a new version and show the paragraphs it left out."""
     me = signed_in(actor)
@@ -88,8 +102,7 @@ def post_import(
     except (InvalidInput, Conflict) as exc:
         session.rollback()
         errors = {"file": message_of(request, exc)}
-        return render(
-            request, TEMPLATE, {"policy": policy, "errors": errors, "result": None}, status_code=422
-        )
+        context = _context(policy, settings, errors=errors, result=None)
+        return render(request, TEMPLATE, context, status_code=422)
     result = {"version": version, "imported": imported}
-    return render(request, TEMPLATE, {"policy": policy, "errors": {}, "result": result}, status_code=201)
+    return render(request, TEMPLATE, _context(policy, settings, errors={}, result=result), status_code=201)

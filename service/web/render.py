@@ -27,7 +27,14 @@ from policies.core.db import read_session, utcnow
 from policies.core.errors import DomainError, NotAuthenticated
 from policies.core.i18n import LOCALES
 from policies.core.settings import Settings
-from policies.drafting.display import inline_html, legal_html, markdown_html, plain_text, shown_key
+from policies.drafting.display import (
+    document_html,
+    inline_html,
+    legal_html,
+    markdown_html,
+    plain_text,
+    shown_key,
+)
 from policies.lifecycle.timeline import run_state_label
 from policies.outbox import notify
 from service.deps import ReadSessionDep, SettingsDep
@@ -61,6 +68,7 @@ def _filters(locale: str, tz: str) -> dict[str, Callable[..., Any]]:
         "number": lambda v, digits=None: fmt.format_number(v, locale=locale, digits=digits),
         "share": lambda v: fmt.format_share(v, locale=locale),
         "markdown": markdown_html,
+        "document": document_html,
         # A clause's text with its ayat and huruf on their own lines; a heading's Markdown inline.
         "legal": legal_html,
         "inline_markdown": inline_html,

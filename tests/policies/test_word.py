@@ -17,7 +17,7 @@ from policies.drafting.structure import parse_structure
 from policies.drafting.word.reader import import_docx
 from policies.drafting.word.report import report_to_docx
 from policies.drafting.word.writer import markdown_to_docx
-from tests.word_docs import SKIPPED_AYAT, STRAY_NOTE, messy_docx
+from tests.word_docs import SKIPPED_AYAT, STRAY_NOTE, messy_docx, numbered_headings_docx, reviewed_docx
 
 FULL_DRAFT = (Path(__file__).parent / "akn_full_draft.md").read_text()
 
@@ -74,17 +74,19 @@ def test_a_messy_docx_is_placed_and_every_paragraph_it_cannot_place_is_reported(
     assert elements["menimbang__point_b"].text == "bahwa perlu menetapkan Peraturan Wali Kota;"
     assert elements["mengingat__point_1"].text.startswith("Undang-Undang Nomor 20 Tahun 2023")
     assert elements["bab_1"].text == "KETENTUAN UMUM"
-    assert elements["bab_1__pasal_1__angka_2"].text.startswith("Pegawai adalah")
+    assert elements["bab_1__pasal_1__angka_2"].text.startswith("Pegawai adalah")  # "List Number" style
+    assert elements["bab_2"].text == "PELAKSANAAN"  # on the BAB's own paragraph, after a line break
     assert elements["bab_2__pasal_2__ayat_1__huruf_b"].text == "pelatihan fungsional."
     assert elements["bab_2__pasal_2__ayat_2"].text.startswith("Setiap pegawai mengikuti")
     assert "bab_2__pasal_2__ayat_4" not in elements
+    assert elements["bab_2__pasal_3"].text.startswith("Peraturan Wali Kota ini mulai berlaku")
     assert elements["penutup"].text.startswith("Agar setiap orang mengetahuinya")
     assert elements["penjelasan__umum"].text == "Pengembangan kompetensi adalah hak setiap pegawai."
     assert [(u.text, u.reason_en) for u in imported.unplaced] == [
         (STRAY_NOTE, "text outside any Pasal"),
         (SKIPPED_AYAT, "Pasal 2 ayat (4) follows Pasal 2 ayat (2): numbering may not skip (expected: 3)."),
     ]
-    assert [u.paragraph for u in imported.unplaced] == [18, 30]  # counted as Word shows them, cells included
+    assert [u.paragraph for u in imported.unplaced] == [18, 29]  # counted as Word shows them, cells included
     assert imported.unplaced[1].reason.startswith("Pasal 2 ayat (4) menyusul Pasal 2 ayat (2)")
 
 
@@ -106,8 +108,9 @@ def _zip(**files: bytes) -> bytes:
             _zip(**{"[Content_Types].xml": b"<Types", "word/document.xml": b"<w:document"}),
             "bukan dokumen Word",
         ),
+        (b"", "kosong (0 bita)"),
     ],
-    ids=["pdf", "zip", "truncated", "broken-parts"],
+    ids=["pdf", "zip", "truncated", "broken-parts", "empty-file"],
 )
 def test_a_file_that_is_not_a_readable_docx_is_refused_in_both_languages(data: bytes, words: str) -> None:
     with pytest.raises(InvalidInput) as refused:
@@ -115,6 +118,28 @@ def test_a_file_that_is_not_a_readable_docx_is_refused_in_both_languages(data: b
     assert refused.value.field == "file"
     assert words in refused.value.detail or "rusak" in refused.value.detail
     assert "Word document" in refused.value.detail_en
+
+
+def test_a_reviewed_docx_reads_as_accepted_with_links_controls_and_nested_tables() -> None:
+    """Tracked insertions read, deletions left out; hyperlinks, content controls, nested tables count."""
+    imported = import_docx(data=reviewed_docx())
+    assert imported.unplaced == []
+    assert imported.body == (
+        "## BAB I KETENTUAN UMUM\n### Pasal 1\nPeraturan Wali Kota ini berlaku bagi Pegawai ASN.\n"
+        "### Pasal 2\n(1) Rencana disusun menurut pedoman BKPSDM.\n(2) Rencana ditetapkan setiap tahun.\n"
+        "### Pasal 3\nPeraturan Wali Kota ini mulai berlaku pada tanggal diundangkan."
+    )
+    assert "seluruh pegawai" not in imported.body
+
+
+def test_headings_numbered_by_word_alone_and_in_capitals_are_placed() -> None:
+    """A "Pasal %1" list on an empty paragraph is a Pasal heading, and so is `PASAL 3`."""
+    imported = import_docx(data=numbered_headings_docx())
+    assert imported.unplaced == []
+    assert imported.body == (
+        "## BAB I KETENTUAN UMUM\n### Pasal 1\n(1) Ayat satu dengan spasi.\n(2) Ayat dua.\n"
+        "### Pasal 2\nPasal kedua tanpa ayat.\n## BAB II PENUTUP\n### Pasal 3\nBerlaku sejak diundangkan."
+    )
 
 
 def test_a_docx_without_any_text_is_refused() -> None:

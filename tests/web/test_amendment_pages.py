@@ -16,6 +16,10 @@ def test_instrument_preview_is_the_owners_and_the_consolidated_text_everyones(
     made = amended_policy(db)
     # Cycle 3's proposal is not published: the public and another unit's drafter are told it is not there.
     assert web.get(f"/policies/{SLUG}/amendment").status_code == 404
+    # Cycle 2's instrument, adopted and public, is everyone's to read; a visitor has no cockpit to go to.
+    enacted = web.get(f"/policies/{SLUG}/amendment?version={made.second}")
+    assert enacted.status_code == 200 and "Ketentuan ayat (2) Pasal 8 Peraturan Wali Kota" in enacted.text
+    assert f'href="/policies/{SLUG}/cockpit"' not in enacted.text
     assert f'href="/policies/{SLUG}/consolidated"' in web.get(f"/policies/{SLUG}").text
     public = web.get(f"/policies/{SLUG}/consolidated")
     assert public.status_code == 200
@@ -39,7 +43,11 @@ def test_instrument_preview_is_the_owners_and_the_consolidated_text_everyones(
     page = web.get(f"/policies/{SLUG}/amendment")
     assert page.status_code == 200
     assert f"Peraturan perubahan untuk versi {made.proposed}" in page.text
+    assert f'href="/policies/{SLUG}/cockpit"' in page.text
     assert "<blockquote>" in page.text and "Perubahan Kedua atas" in page.text
+    # The drafting format is line based: each Menimbang point, Penutup and Penjelasan line stays a line.
+    assert "Kebijakan Kepegawaian Aparatur Sipil Negara;<br>\nb. bahwa berdasarkan pertimbangan" in page.text
+    assert "Cukup jelas.<br>\nAngka 2<br>\nPasal 9" in page.text
     download = web.get(f"/policies/{SLUG}/amendment.md?version={made.proposed}")
     assert download.headers["content-disposition"].startswith("attachment;")
     assert download.text.startswith(

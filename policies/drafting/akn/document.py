@@ -69,11 +69,12 @@ class AknWork:
     expression_on: date
     adopted: bool = False
     language: str = "ind"
+    document: str = ""  # another AKN document type (e.g. "amendment") instead of act / bill
 
     @property
     def doc_type(self) -> str:
-        """An adopted regulation is an AKN act; a draft is a bill."""
-        return "act" if self.adopted else "bill"
+        """An adopted regulation is an AKN act; a draft is a bill (unless `document` names another)."""
+        return self.document or ("act" if self.adopted else "bill")
 
     def work_uri(self, component: str | None = None) -> str:
         """The work's FRBR URI, e.g. `/akn/id-kota-tangerang-selatan/act/perwali/2026/12`."""
@@ -186,7 +187,7 @@ def explain_to_akn(element: Element, *, children: Children) -> etree._Element:
     return node
 
 
-def _component(work: AknWork, *, name: str, root: etree._Element) -> etree._Element:
+def attachment_of(work: AknWork, *, name: str, root: etree._Element) -> etree._Element:
     return E.attachment(E.doc(meta(work, component=name), E.mainBody(root), name=name))
 
 
@@ -211,7 +212,7 @@ def _penjelasan(penjelasan: Element, *, children: Children) -> etree._Element:
     return root
 
 
-def _lampiran(lampiran: Element, *, children: Children) -> etree._Element:
+def lampiran_to_akn(lampiran: Element, *, children: Children) -> etree._Element:
     root = E.hcontainer(E.num(lampiran.label), name="lampiran", eId=lampiran.eid)
     if lampiran.text:
         root.append(inline(E.heading(), lampiran.text.split("\n")[0]))
@@ -241,11 +242,11 @@ def version_to_akn(*, elements: Sequence[Element], work: AknWork) -> etree._Elem
     for penutup in (e for e in tops if e.kind == ElementKind.PENUTUP.value):
         doc.append(E.conclusions(*paragraphs(penutup.text), eId=penutup.eid))
     attachments = [
-        _component(work, name="penjelasan", root=_penjelasan(e, children=children))
+        attachment_of(work, name="penjelasan", root=_penjelasan(e, children=children))
         for e in tops
         if e.kind == ElementKind.PENJELASAN.value
     ] + [
-        _component(work, name=slugify(e.eid), root=_lampiran(e, children=children))
+        attachment_of(work, name=slugify(e.eid), root=lampiran_to_akn(e, children=children))
         for e in tops
         if e.kind == ElementKind.LAMPIRAN.value
     ]

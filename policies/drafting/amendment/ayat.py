@@ -88,6 +88,7 @@ def ayat_change(
         ayat_num=lambda p: numbers.get(p.key),
         deleted_after={k: v for k, v in after.items()},
     )
+    new_by = {a.key: a for a in new_ayat}
     kind = {"c": "ayat_changed", "d": "ayat_deleted", "a": "ayat_appended", "i": "ayat_inserted"}[kinds[0]]
     return Change(
         kind,
@@ -96,4 +97,5 @@ def ayat_change(
         (n,),
         (new.eid,),
         ((new.eid, n), *((a.eid, numbers[a.key]) for a in new_ayat)),
+        tuple((new_by[k].eid if k else new.eid, num) for k, nums in after.items() for num in nums),
     )

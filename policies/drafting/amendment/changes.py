@@ -32,7 +32,8 @@ class _Planner:
         self.touched = 0
 
     def reason(self, id_: str, en: str) -> None:
-        self.reasons.append(Reason(id_, en))
+        if Reason(id_, en) not in self.reasons:  # three new Pasal before Pasal 1 are one reason, said once
+            self.reasons.append(Reason(id_, en))
 
     # -- numbering and systematics ------------------------------------------------------------
 

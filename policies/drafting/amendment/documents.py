@@ -12,8 +12,10 @@ from policies.core.errors import Conflict
 from policies.drafting.amendment.changes import Change, Plan, Reason, plan_amendment
 from policies.drafting.amendment.instrument import (
     Enacted,
+    Explanation,
     Regulation,
     amending_markdown,
+    explanation_of,
     regulation_of,
     replacing_markdown,
 )
@@ -48,6 +50,9 @@ class Instrument:
     old: Text
     new: Text
     body: str  # the proposed version's Markdown
+    explanation: Explanation | None = (
+        None  # the amending regulation's Penjelasan (None: neither text has one)
+    )
 
     @property
     def markdown(self) -> str:
@@ -158,4 +163,5 @@ def amending_instrument(
         old=old,
         new=new,
         body=proposed.body,
+        explanation=explanation_of(plan=plan, old=old, new=new),
     )

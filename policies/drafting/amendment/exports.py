@@ -82,5 +82,6 @@ def instrument_akn(session: Session, *, actor: Actor | None, slug: str, version:
         elements=parse_structure(body=doc.body),
         work=work,
         amended=amended.work_uri(),
+        explanation=doc.explanation,
     )
     return Download(_name(doc, "akn.xml"), AKN_XML, to_xml(root))

@@ -9,7 +9,7 @@ from datetime import date
 from policies.drafting.amendment.changes import Plan
 from policies.drafting.amendment.parts import Text
 from policies.drafting.amendment.render import explanation_lines
-from policies.drafting.amendment.wording import amendment_name
+from policies.drafting.amendment.wording import amendment_name, cited
 
 PLACEHOLDER = "…"
 JUDUL = re.compile(r"^(?:Rancangan\s+)?(.+?)\s+Nomor\s+\S+\s+Tahun\s+\S+\s+tentang\s+(.+)$", re.IGNORECASE)
@@ -150,53 +150,102 @@ def amending_markdown(*, plan: Plan, reg: Regulation, old: Text, new: Text) -> s
         "### Memutuskan",
         f"Menetapkan: {reg.instrument} tentang {subject}.",
         "### Pasal I",
-        # With one change Lampiran II writes the change in Pasal I's own sentence; the item's wording is
-        # kept here as a numbered item under "Ketentuan dalam …" so that each kind reads the same.
-        f"{'Beberapa ketentuan' if len(plan.changes) > 1 else 'Ketentuan'} dalam {reg.citation()} diubah "
-        "sebagai berikut:",
     ]
-    for n, change in enumerate(plan.changes, start=1):
-        lines.append(f"{n}. {change.sentence}")
+    if len(plan.changes) == 1:
+        # One change: Lampiran II writes it as Pasal I's own sentence, citing the regulation, unnumbered.
+        change = plan.changes[0]
+        lines.append(cited(change.sentence, reg.citation()))
         lines.extend(_quoted(change.quoted))
+    else:
+        lines.append(f"Beberapa ketentuan dalam {reg.citation()} diubah sebagai berikut:")
+        for n, change in enumerate(plan.changes, start=1):
+            lines.append(f"{n}. {change.sentence}")
+            lines.extend(_quoted(change.quoted))
     lines += [
         "### Pasal II",
         f"{reg.instrument} ini mulai berlaku pada tanggal diundangkan.",
         *_closing(reg),
     ]
-    if old.of_kind("penjelasan") or new.of_kind("penjelasan"):
-        lines.extend(_penjelasan(plan=plan, new=new))
+    explanation = explanation_of(plan=plan, old=old, new=new)
+    if explanation is not None:
+        lines.extend(_penjelasan(explanation))
     if any(c.kind == "lampiran_changed" for c in plan.changes):
         lines.extend(_lampiran(new))
     return "\n".join(lines) + "\n"
 
 
-def _penjelasan(*, plan: Plan, new: Text) -> list[str]:
+@dataclass(frozen=True)
+class Explained:
+    """A Pasal an item of Pasal I writes (the amendment's number) and its explanation's lines."""
+
+    number: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The amending regulation's Penjelasan: Umum, then per item of Pasal I the Pasal it explains."""
+
+    umum: tuple[str, ...]
+    items: tuple[tuple[Explained, ...], ...]  # one entry per change, in Pasal I's order
+
+    @property
+    def numbered(self) -> bool:
+        """Whether Pasal I numbers its items (more than one change), so the Penjelasan says "Angka n"."""
+        return len(self.items) > 1
+
+
+def explanation_of(*, plan: Plan, old: Text, new: Text) -> Explanation | None:
+    """Say what the amending regulation's Penjelasan holds; None when neither text has a Penjelasan."""
+    if not (old.of_kind("penjelasan") or new.of_kind("penjelasan")):
+        return None
     umum = new.of_kind("penjelasan_umum")
     changed_umum = any(c.kind == "penjelasan_umum_changed" for c in plan.changes)
-    lines = [
-        "## Penjelasan",
-        "### Umum",
-        *(
+    by_number = {plan.numbers[p.key]: p for p in new.of_kind("pasal") if p.key in plan.numbers}
+    by_eid = {p.eid: p for p in new.parts}
+    items: list[tuple[Explained, ...]] = []
+    for change in plan.changes:
+        if change.kind == "pasal_deleted" or not change.pasal:
+            items.append(())
+            continue
+        explained = []
+        # The draft's ayat numbers → the amendment's, and the ayat deleted in place, for "Ayat (n)" lines.
+        ayat_num = {by_eid[e].num: n for e, n in change.numbers if e in by_eid and by_eid[e].kind == "ayat"}
+        deleted: dict[str | None, list[str]] = {}
+        for after, n in change.deleted:
+            anchor = by_eid.get(after)
+            deleted.setdefault(
+                anchor.num if anchor is not None and anchor.kind == "ayat" else None, []
+            ).append(n)
+        for number in change.pasal:
+            pasal = by_number.get(number)
+            entry = new.penjelasan_of(pasal.num) if pasal is not None else None
+            lines = (
+                explanation_lines(new, entry, ayat_num=ayat_num, deleted_after=deleted)
+                if entry is not None
+                else []
+            )
+            explained.append(Explained(number, tuple(lines or ["Cukup jelas."])))
+        items.append(tuple(explained))
+    return Explanation(
+        umum=tuple(
             explanation_lines(new, umum[0])
             if changed_umum and umum
             else [f"{PLACEHOLDER} (alasan perubahan)"]
         ),
-        "### Pasal demi Pasal",
-        "### Pasal I",
-    ]
-    by_number = {plan.numbers[p.key]: p for p in new.of_kind("pasal") if p.key in plan.numbers}
-    for n, change in enumerate(plan.changes, start=1):
-        lines.append(f"Angka {n}")
-        if change.kind == "pasal_deleted" or not change.pasal:
+        items=tuple(items),
+    )
+
+
+def _penjelasan(explanation: Explanation) -> list[str]:
+    lines = ["## Penjelasan", "### Umum", *explanation.umum, "### Pasal demi Pasal", "### Pasal I"]
+    for n, explained in enumerate(explanation.items, start=1):
+        if explanation.numbered:
+            lines.append(f"Angka {n}")  # one change has no number in Pasal I, so none here either
+        if not explained:
             lines.append("Cukup jelas.")
-            continue
-        for number in change.pasal:
-            lines.append(f"Pasal {number}")
-            pasal = by_number.get(number)
-            entry = new.penjelasan_of(pasal.num) if pasal is not None else None
-            lines.extend(explanation_lines(new, entry) if entry is not None else [])
-            if entry is None or not explanation_lines(new, entry):
-                lines.append("Cukup jelas.")
+        for pasal in explained:
+            lines += [f"Pasal {pasal.number}", *pasal.lines]
     lines += ["### Pasal II", "Cukup jelas."]
     return lines
 

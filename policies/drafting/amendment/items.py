@@ -18,6 +18,9 @@ class Change:
     pasal: tuple[str, ...] = ()  # the Pasal numbers (the amendment's) it writes, for the Penjelasan
     eids: tuple[str, ...] = ()  # the proposed text's elements it writes (or the adopted one's, deleted)
     numbers: tuple[tuple[str, str], ...] = ()  # (eId, the number the amendment prints) where they differ
+    # Ayat deleted in place ("(3) Dihapus."): (eId of the element it follows — the Pasal when it comes
+    # first —, its number), so the AKN quote can print them where the Markdown does.
+    deleted: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

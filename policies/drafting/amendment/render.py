@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from policies.drafting.amendment.parts import Part, Text
 
@@ -74,13 +74,42 @@ def words_of(text: Text, part: Part) -> list[tuple[str, str, int]]:
     return [(k, t, d) for k, _n, t, d in signature(text, part)]
 
 
-def explanation_lines(text: Text, entry: Part) -> list[str]:
-    """Write a Penjelasan entry's explanation: its words, then "Ayat (2)", "Huruf a" lines and theirs."""
-    names = {"ayat": "Ayat ({})", "huruf": "Huruf {}", "angka": "Angka {}"}
+def explanation_lines(
+    text: Text,
+    entry: Part,
+    *,
+    ayat_num: Mapping[str, str] | None = None,
+    deleted_after: Mapping[str | None, Sequence[str]] | None = None,
+) -> list[str]:
+    """Write a Penjelasan entry's explanation: its words, then "Ayat (2)", "Huruf a" lines and theirs.
+
+    `ayat_num` gives the amendment's number of each ayat the draft numbered otherwise (the draft's
+    "Ayat (2)" is the amendment's ayat (1a)); `deleted_after` the ayat deleted in place after an ayat
+    (the draft's number; None: before the first), explained as "Ayat (3)" / "Dihapus.".
+    """
+    names = {"huruf": "Huruf {}", "angka": "Angka {}"}
+    ayat_num, deleted_after = ayat_num or {}, deleted_after or {}
+    parts = text.subtree(entry)[1:]
+    by_ayat = any(p.kind == "ayat" for p in parts)  # an explanation of the whole Pasal names no ayat
+
+    def deleted(after: str | None) -> list[str]:
+        return (
+            [line for n in deleted_after.get(after, []) for line in (f"Ayat ({n})", DELETED)]
+            if by_ayat
+            else []
+        )
+
     lines = entry.text.split("\n") if entry.text else []
-    for part in text.subtree(entry)[1:]:
-        if part.kind in names:
+    lines += deleted(None)
+    pending: list[str] = []
+    for part in parts:
+        if part.kind == "ayat":
+            lines += pending
+            pending = deleted(part.num)
+            lines.append(f"Ayat ({ayat_num.get(part.num, part.num)})")
+        elif part.kind in names:
             lines.append(names[part.kind].format(part.num))
         if part.text:
             lines.extend(part.text.split("\n"))
+    lines += pending
     return [line for line in lines if line.strip()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 UNITS = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
@@ -62,3 +63,19 @@ def ayat_names(nums: Sequence[str]) -> str:
 def pasal_names(nums: Sequence[str]) -> str:
     """Name Pasal in a sentence: "Pasal 6A dan Pasal 6B"."""
     return joined([f"Pasal {n}" for n in nums])
+
+
+# The verbs an item's sentence turns on; the amended regulation is cited just before the first.
+VERB = re.compile(r" (?=(?:diubah|dihapus|disisipkan|ditambahkan|ditambah|tetap)\b)")
+
+
+def cited(sentence: str, citation: str) -> str:
+    """Name the amended regulation in an item's sentence, for Pasal I with a single change.
+
+    Lampiran II: "Ketentuan Pasal 6 Peraturan … (Berita Daerah …) diubah sehingga berbunyi …",
+    "Pasal 8 Peraturan … dihapus.", "Di antara Pasal 6 dan Pasal 7 Peraturan … disisipkan …".
+    """
+    m = VERB.search(sentence)
+    if m is None:
+        return f"{sentence.rstrip(':.')} dalam {citation}"
+    return f"{sentence[: m.start()]} {citation}{sentence[m.start() :]}"

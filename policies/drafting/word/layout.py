@@ -8,6 +8,7 @@ this writer made is read back without guessing, and a drafter's own .docx is rea
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
@@ -15,6 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 DEFAULT_FONT = "Bookman Old Style"
 # Named paragraph styles: (name, centred, bold).
@@ -72,11 +74,11 @@ def add_runs(paragraph: Paragraph, text: str) -> Paragraph:
     return paragraph
 
 
-def runs_markdown(paragraph: Paragraph) -> str:
+def runs_markdown(paragraph: Paragraph, runs: Sequence[Run] | None = None) -> str:
     """Read a paragraph's runs back as text with Markdown bold and italic (not where the style is bold)."""
     style_bold = bool(paragraph.style is not None and paragraph.style.font.bold)
     parts: list[str] = []
-    for run in paragraph.runs:
+    for run in paragraph.runs if runs is None else runs:
         text = run.text
         if not text.strip():
             parts.append(text)

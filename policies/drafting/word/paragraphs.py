@@ -16,8 +16,10 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
+from docx.oxml.numbering import CT_NumPr
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from lxml import etree
 
 from policies.core.errors import InvalidInput
@@ -27,7 +29,8 @@ ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 9
          ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))  # fmt: skip
 MAX_UNPACKED_MB = 50
 MAX_UNPACKED_BYTES = MAX_UNPACKED_MB * 1_000_000
-SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009]+")
+# A soft line break (Shift+Enter) is a space here: "BAB I" and its title often share a paragraph so.
+SPACES = re.compile(r"[ \t\n\r\u000b\u00a0\u2002\u2003\u2009]+")
 
 
 @dataclass(frozen=True)
@@ -89,12 +92,13 @@ class Numbering:
 
     def label(self, paragraph: Paragraph) -> str | None:
         """Return the number Word prints before this paragraph, counting it; None when it has none."""
-        ppr = paragraph._p.pPr
-        numpr = ppr.numPr if ppr is not None else None
+        numpr = _numpr(paragraph)
         if numpr is None or numpr.numId is None:
             return None
         num_id = str(numpr.numId.val)
-        level = int(numpr.ilvl.val) if numpr.ilvl is not None else 0
+        own = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
+        ilvl = own.ilvl if own is not None and own.ilvl is not None else numpr.ilvl
+        level = int(ilvl.val) if ilvl is not None else 0
         levels = self.levels.get(num_id)
         if not levels or str(level) not in levels:
             return None
@@ -113,20 +117,51 @@ class Numbering:
         return text or None
 
 
-def _blocks(document: DocxDocument) -> list[Paragraph]:
+def _numpr(paragraph: Paragraph) -> CT_NumPr | None:
+    """The list a paragraph is in: its own, or its style's (Word's "List Number" numbers by style)."""
+    ppr = paragraph._p.pPr
+    if ppr is not None and ppr.numPr is not None and ppr.numPr.numId is not None:
+        return ppr.numPr
+    style = paragraph.style
+    while style is not None:
+        spr = style.element.pPr
+        if spr is not None and spr.numPr is not None and spr.numPr.numId is not None:
+            return spr.numPr
+        style = style.base_style
+    return None
+
+
+def _blocks(document: DocxDocument, container: etree._Element | None = None) -> list[Paragraph]:
     out: list[Paragraph] = []
-    seen: set[int] = set()
-    for child in document.element.body.iterchildren():
+    seen: set[etree._Element] = set()  # the cells themselves: ids of freed lxml proxies get reused
+    for child in (document.element.body if container is None else container).iterchildren():
         if child.tag == qn("w:p"):
             out.append(Paragraph(child, document))
+        elif child.tag == qn("w:sdt"):
+            # A content control (templates wrap whole sections in them): its paragraphs are the text.
+            content = child.find(qn("w:sdtContent"))
+            out.extend(_blocks(document, content) if content is not None else [])
         elif child.tag == qn("w:tbl"):
             for row in Table(child, document).rows:
                 for cell in row.cells:
-                    if id(cell._tc) in seen:
+                    if cell._tc in seen:
                         continue  # a merged cell is listed once per row it spans
-                    seen.add(id(cell._tc))
-                    out.extend(cell.paragraphs)
+                    seen.add(cell._tc)
+                    out.extend(_blocks(document, cell._tc))  # nested tables and controls too
     return out
+
+
+def shown_runs(paragraph: Paragraph) -> list[Run]:
+    """The runs a reader sees, tracked changes accepted: inserted text in, deleted text out.
+
+    python-docx's `paragraph.runs` lists only the paragraph's own runs, so the words of a tracked
+    insertion (`w:ins`), a hyperlink, a field or a content control would silently go missing.
+    """
+    found = paragraph._p.xpath(
+        "./w:r | ./*[not(self::w:del or self::w:moveFrom or self::w:pPr)]"
+        "//w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:txbxContent)]"
+    )
+    return [Run(r, paragraph) for r in found]
 
 
 def _unpacked_size(data: bytes) -> int:
@@ -136,6 +171,12 @@ def _unpacked_size(data: bytes) -> int:
 
 def open_docx(data: bytes) -> DocxDocument:
     """Open a .docx, or refuse a file that is not one (or is damaged) in two languages."""
+    if not data:
+        raise InvalidInput(
+            "Berkas yang diunggah kosong (0 bita); pilih dokumen Word (.docx) yang berisi rancangan.",
+            en="The uploaded file is empty (0 bytes); choose a Word document (.docx) holding the draft.",
+            field="file",
+        )
     try:
         # A small upload can unpack to gigabytes; the parts' declared sizes are checked first.
         if _unpacked_size(data) > MAX_UNPACKED_BYTES:
@@ -168,12 +209,14 @@ def read_paragraphs(document: DocxDocument) -> list[WordParagraph]:
     out: list[WordParagraph] = []
     for paragraph in _blocks(document):
         label = numbering.label(paragraph)
-        text = SPACES.sub(" ", paragraph.text).strip()
-        if not text:
+        runs = shown_runs(paragraph)
+        text = SPACES.sub(" ", "".join(run.text for run in runs)).strip()
+        if not text and not label:
             continue
-        marked = SPACES.sub(" ", runs_markdown(paragraph)).strip()
+        marked = SPACES.sub(" ", runs_markdown(paragraph, runs)).strip()
         if label:
-            text, marked = f"{label} {text}", f"{label} {marked}"
+            # A heading numbered by Word alone ("Pasal %1", "BAB %1") has no text of its own.
+            text, marked = f"{label} {text}".rstrip(), f"{label} {marked}".rstrip()
         style = paragraph.style.name if paragraph.style is not None else ""
         out.append(WordParagraph(len(out) + 1, text, marked, STYLE_ROLES.get(style), style))
     return out

@@ -34,6 +34,14 @@ MAX_REMOVALS = 500
 LAYOUT = re.compile(r"^[:\-–—_=\s]+$")
 
 
+PASAL_WORD = re.compile(r"^pasal(?=\s+\S+$)", re.IGNORECASE)
+
+
+def bare(text: str) -> str:
+    """Drop the stop or colon a typist puts after a heading (`Pasal 3.`, `Menimbang:`); `PASAL 3` too."""
+    return PASAL_WORD.sub("Pasal", text.rstrip(" .:"))
+
+
 @dataclass(frozen=True)
 class Unplaced:
     """A paragraph the import could not place, and why (Indonesian and English)."""
@@ -110,7 +118,9 @@ class Placer:
 
     def _structural(self, text: str) -> bool:
         patterns = (BAB_LINE, BAGIAN, PARAGRAF, PASAL, PREAMBLE, MEMUTUSKAN, MENETAPKAN, PENJELASAN, LAMPIRAN)
-        return any(pattern.match(text) for pattern in patterns) or any(m.match(text) for _, _, m in MARKERS)
+        return any(pattern.match(bare(text)) for pattern in patterns) or any(
+            m.match(text) for _, _, m in MARKERS
+        )
 
     def _switch(self, p: WordParagraph) -> bool:
         text = p.text
@@ -170,10 +180,10 @@ class Placer:
                 title = f" {match.group(2)}" if match.group(2) else ""
                 self.heading(f"## {name} {match.group(1)}{title}", p, titled=bool(match.group(2)))
                 return True
-        if PASAL.match(text) and self.part in ("head", "head-done", "pembukaan", "body"):
+        if PASAL.match(bare(text)) and self.part in ("head", "head-done", "pembukaan", "body"):
             self.end_header()
             self.part, self.in_pasal = "body", True
-            self.emit(f"### {text}", p.index)
+            self.emit(f"### {bare(text)}", p.index)
             return True
         if PENUTUP.match(text) and self.part == "body":
             self.part, self.in_pasal = "penutup", False
@@ -188,8 +198,8 @@ class Placer:
             self.emit("### Umum", p.index)
         elif DEMI.match(text):
             self.emit("### Pasal demi Pasal", p.index)
-        elif PASAL.match(text):
-            self.emit(f"### {text}", p.index)
+        elif PASAL.match(bare(text)):
+            self.emit(f"### {bare(text)}", p.index)
         else:
             return False
         return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -81,6 +82,12 @@ EDITS: dict[str, list[tuple[str, str]]] = {
 EDITS["several"] = EDITS["changed_ayat"] + EDITS["changed_pasal"] + EDITS["deleted_pasal"]
 
 
+CITATION = (
+    "Peraturan Wali Kota Tangerang Selatan Nomor 45 Tahun 2026 tentang Kebijakan Kepegawaian "
+    "(Berita Daerah Kota Tangerang Selatan Tahun 2026 Nomor …)"
+)
+
+
 def proposed(kind: str) -> str:
     """Apply one example's edits to the adopted text, each exactly once."""
     body = ADOPTED
@@ -120,9 +127,9 @@ def test_instrument_matches_the_worked_example_line_by_line(kind: str) -> None:
 
 
 def _items(text: str) -> list[str]:
-    """The items of Pasal I and their quoted lines."""
+    """Pasal I's lines: with a single change, its one unnumbered sentence and the quoted lines."""
     body = text.split("### Pasal I\n", 1)[1].split("### Pasal II", 1)[0]
-    return body.splitlines()[1:]
+    return body.splitlines()
 
 
 def test_deleted_ayat_stays_in_place_as_dihapus() -> None:
@@ -133,7 +140,9 @@ def test_deleted_ayat_stays_in_place_as_dihapus() -> None:
         "",
     )
     items = _items(instrument(keyed_text(body=ADOPTED), body)[0])
-    assert items[0] == "1. Ketentuan ayat (2) Pasal 4 dihapus sehingga Pasal 4 berbunyi sebagai berikut:"
+    assert items[0] == (
+        f"Ketentuan ayat (2) Pasal 4 {CITATION} dihapus sehingga Pasal 4 berbunyi sebagai berikut:"
+    )
     assert items[-1] == "   > (2) Dihapus."
 
 
@@ -145,8 +154,8 @@ def test_ayat_added_at_the_end_takes_the_next_number() -> None:
     )
     items = _items(instrument(keyed_text(body=ADOPTED), body)[0])
     assert items[0] == (
-        "1. Ketentuan Pasal 2 ditambah 1 (satu) ayat, yakni ayat (4) sehingga Pasal 2 berbunyi sebagai "
-        "berikut:"
+        f"Ketentuan Pasal 2 {CITATION} ditambah 1 (satu) ayat, yakni ayat (4) sehingga Pasal 2 berbunyi "
+        "sebagai berikut:"
     )
     assert items[-1] == "   > (4) Pencatatan dilakukan oleh perangkat daerah."
 
@@ -161,7 +170,9 @@ def test_second_amendment_is_named_and_cites_the_first() -> None:
         "Kebijakan Kepegawaian"
     )
     opening = lines[lines.index("### Pasal I") + 1]
-    assert opening.startswith("Ketentuan dalam Peraturan Wali Kota Tangerang Selatan Nomor 45 Tahun 2026")
+    # One change: Pasal I is that change's sentence, citing the regulation as amended so far.
+    assert opening.startswith("Ketentuan Pasal 3 Peraturan Wali Kota Tangerang Selatan Nomor 45 Tahun 2026")
+    assert opening.endswith("Nomor …) diubah sehingga berbunyi sebagai berikut:")
     assert (
         "sebagaimana telah diubah dengan Peraturan Wali Kota Tangerang Selatan Nomor 3 Tahun 2027 tentang "
         "Perubahan atas Peraturan Wali Kota Tangerang Selatan Nomor 45 Tahun 2026 tentang Kebijakan "
@@ -229,3 +240,66 @@ def test_the_replacing_regulation_revokes_the_old_one_in_a_last_pasal() -> None:
     )
     assert text[last + 2] == "## Penutup" and text[-2:] == ["### Pasal 8", "Cukup jelas."]
     assert "bab_4__pasal_8" in {e.eid for e in parse_structure(body="\n".join(text))}
+
+
+def test_each_reason_to_replace_is_given_once() -> None:
+    """Two new Pasal before Pasal 1 are one reason to replace, listed once (not once per Pasal)."""
+    adopted = ADOPTED.split("## Penjelasan")[0]
+    head, rest = adopted.split("### Pasal 1\n", 1)
+    rest = re.sub(r"### Pasal (\d+)", lambda m: f"### Pasal {int(m.group(1)) + 2}", "### Pasal 1\n" + rest)
+    body = f"{head}### Pasal 1\nPasal baru pertama.\n### Pasal 2\nPasal baru kedua.\n{rest}"
+    _, plan = instrument(keyed_text(body=adopted), body)
+    reasons = [r.en for r in plan.reasons]  # type: ignore[attr-defined]
+    assert reasons.count("a new Pasal comes before the first one: the numbering changes.") == 1
+    assert len(reasons) == len(set(reasons))
+
+
+def _explained(text: str) -> list[str]:
+    """The lines of the instrument's Penjelasan under Pasal I."""
+    return text.split("### Pasal demi Pasal\n### Pasal I\n", 1)[1].split("### Pasal II", 1)[0].splitlines()
+
+
+def test_the_penjelasan_names_ayat_by_the_amendments_numbers() -> None:
+    """The draft inserted ayat (2) and renumbered; the Penjelasan says (1a), (2), (3) as Pasal I does."""
+    body = ADOPTED.replace(
+        "b. pelatihan fungsional.\n(2)",
+        "b. pelatihan fungsional.\n(2) Pengembangan kompetensi dapat dilakukan secara daring.\n(3)",
+    ).replace("(3) Pengembangan kompetensi dicatat", "(4) Pengembangan kompetensi dicatat")
+    body = body.replace(
+        "Ayat (2)\nJP adalah jam pelajaran.\nAyat (3)\nCukup jelas.",
+        "Ayat (2)\nDaring adalah melalui jaringan.\nAyat (3)\nJP adalah jam pelajaran.\n"
+        "Ayat (4)\nCukup jelas.",
+    )
+    text = instrument(keyed_text(body=ADOPTED), body)[0]
+    assert "   > (1a) Pengembangan kompetensi dapat dilakukan secara daring." in text
+    assert _explained(text) == [
+        "Pasal 2",
+        "Ayat (1)",
+        "Cukup jelas.",
+        "Ayat (1a)",
+        "Daring adalah melalui jaringan.",
+        "Ayat (2)",
+        "JP adalah jam pelajaran.",
+        "Ayat (3)",
+        "Cukup jelas.",
+    ]
+    assert "penjelasan__pasal_i" in {e.eid for e in parse_structure(body=text)}
+
+
+def test_the_penjelasan_of_a_deleted_ayat_reads_dihapus() -> None:
+    """Ayat (2) deleted, (3) renumbered by the draft: the Penjelasan says "Ayat (2) Dihapus." and (3)."""
+    body = ADOPTED.replace(
+        "(2) Setiap pegawai negeri sipil mengikuti pengembangan kompetensi paling sedikit 20 (dua puluh) JP "
+        "dalam 1 (satu) tahun.\n(3) Pengembangan",
+        "(2) Pengembangan",
+    ).replace("Ayat (2)\nJP adalah jam pelajaran.\nAyat (3)\nCukup jelas.", "Ayat (2)\nCukup jelas.")
+    text = instrument(keyed_text(body=ADOPTED), body)[0]
+    assert _explained(text) == [
+        "Pasal 2",
+        "Ayat (1)",
+        "Cukup jelas.",
+        "Ayat (2)",
+        "Dihapus.",
+        "Ayat (3)",
+        "Cukup jelas.",
+    ]

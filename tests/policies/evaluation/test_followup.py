@@ -19,6 +19,7 @@ from policies.evaluation.followup import notes, plans
 from policies.evaluation.followup.progress import followup_section, outcome_rows, plan_rows
 from policies.evaluation.report.as_docx import report_docx
 from policies.evaluation.report.as_xlsx import report_xlsx
+from policies.evaluation.report.render import render_report
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
 from tests.conftest import NOW
@@ -137,6 +138,27 @@ def test_a_weak_unsur_gets_a_plan_that_is_tracked_to_done(db: str, round_one: in
         assert outcome_en in xlsx_rows(report_xlsx(s, round_id=round_two, locale="en"), "Follow-up")
         trend = xlsx_rows(report_xlsx(s, round_id=round_two), "Tren")
         assert trend[1] == ["P1 2026", "P2 2026"] and trend[2][0] == "IKM" and len(trend[2]) == 3
+
+        # So do the Markdown and the standalone HTML report: the plan, the outcome and the trends.
+        md = render_report(s, round_id=round_one, fmt="md")
+        assert "#### Rencana putaran ini" in md
+        assert (
+            "| U8 Penanganan Pengaduan, Saran dan Masukan | 2,00 \\(D\\) | Buka kanal pengaduan daring dan "
+            "jawab setiap pengaduan dalam 5 hari kerja\\. | Bidang Pengembangan Kompetensi | 1 Oktober 2026 "
+            "| Selesai 26 September 2026: Kanal pengaduan daring dibuka; 12 pengaduan dijawab\\. |"
+        ) in md
+        assert "dicatat pada halaman putaran" not in md
+        md_en = render_report(s, round_id=round_two, fmt="md", locale="en")
+        assert "#### What became of round 1's plans" in md_en
+        assert "| 2\\.00 | 3\\.00 | \\+1\\.00 \\(improved\\) |" in md_en
+        assert "#### Trends across rounds" in md_en and "|  | R1 2026 | R2 2026 |" in md_en
+        html = render_report(s, round_id=round_two, fmt="html", locale="en")
+        assert "<h4>What became of round 1&#39;s plans</h4>" in html
+        assert (
+            "<td>Done September 26, 2026: Kanal pengaduan daring dibuka; 12 pengaduan dijawab.</td>"
+            "<td>2.00</td><td>3.00</td><td>+1.00 (improved)</td></tr>"
+        ) in html
+        assert "<h4>Trends across rounds</h4>" in html
 
 
 def test_plans_are_refused_for_strong_unsur_past_dates_open_rounds_and_strangers(

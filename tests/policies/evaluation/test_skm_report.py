@@ -130,13 +130,14 @@ def test_the_html_report_has_every_section_with_the_hand_computed_figures(
     assert '<tr><td>Dinas Kesehatan</td><td class="num">5</td><td class="num">97,22</td>' in html
     assert '<tr><td>Dinas Pendidikan</td><td class="num suppressed">&lt; 5 (disembunyikan)</td>' in html
     assert '<tr><td>Lainnya</td><td class="num">5</td><td class="num">55,00</td>' in html
-    # Analysis: the weakest and strongest unsur, the follow-up placeholder, the comparison.
+    # Analysis: the weakest and strongest unsur, no plan yet, the comparison, the trends.
     assert (
         "Unsur dengan nilai terendah: Penanganan Pengaduan, Saran dan Masukan (NRR 2,20; IKM unsur 55,00, "
         "mutu D). Unsur bermutu C atau D memerlukan rencana tindak lanjut."
     ) in html
     assert "Unsur dengan nilai tertinggi: Persyaratan (NRR 3,50; IKM unsur 87,50, mutu B)." in html
-    assert "<p>Rencana tindak lanjut dicatat pada halaman putaran.</p>" in html
+    assert "<p>Belum ada rencana tindak lanjut yang dicatat untuk putaran ini.</p>" in html
+    assert "<h4>Tren antarputaran</h4>" in html and "<tr><th></th><th>P1 2026</th><th>P2 2026</th></tr>" in html
     assert "<th>Putaran 1</th><th>Putaran 2</th><th>Selisih</th>" in html
     assert (
         '<tr><td>IKM</td><td class="num">75,00</td><td class="num">76,11</td><td class="num">+1,11</td>'

@@ -29,6 +29,10 @@ SHEETS = {
         "trends": "Tren",
         "dimension": "Dimensi",
         "status": "Status",
+        "shown": "ditampilkan",
+        "suppressed": "disembunyikan (kurang dari minimum)",
+        "merged": "disembunyikan (digabung ke \u201cLainnya\u201d agar tidak dapat dihitung dari selisih)",
+        "other": "gabungan \u201cLainnya\u201d",
     },
     "en": {
         "sample": "Sample",
@@ -41,6 +45,10 @@ SHEETS = {
         "trends": "Trends",
         "dimension": "Dimension",
         "status": "Status",
+        "shown": "shown",
+        "suppressed": "hidden (below the minimum)",
+        "merged": "hidden (merged into \u201cOther\u201d so it cannot be derived by subtraction)",
+        "other": "merged \u201cOther\u201d",
     },
 }
 
@@ -97,12 +105,13 @@ def _unit_sheet(ws: Worksheet, c: dict[str, Any], names: dict[str, str]) -> None
         hidden = t["suppressed"].format(n=b.min_group_size)
         for g in b.groups:
             label = t["other_units"] if g.status == "other" else g.label
-            if g.ikm is None:
-                ws.append([t[f"dim_{b.dimension}"], label, hidden, None, None, g.status])
+            status = names[g.status]
+            if g.status == "merged":  # at least the minimum, but hidden: "< n" would be untrue
+                ws.append([t[f"dim_{b.dimension}"], label, t["merged_hidden"], None, None, status])
+            elif g.ikm is None:
+                ws.append([t[f"dim_{b.dimension}"], label, hidden, None, None, status])
             else:
-                ws.append(
-                    [t[f"dim_{b.dimension}"], label, g.respondents, _number(g.ikm), g.category, g.status]
-                )
+                ws.append([t[f"dim_{b.dimension}"], label, g.respondents, _number(g.ikm), g.category, status])
     ws.append([c["suppression_note"]])
 
 

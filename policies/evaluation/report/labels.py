@@ -59,6 +59,8 @@ LABELS: dict[str, dict[str, Any]] = {
         "dim_years": "Masa kerja (tahun)",
         "suppressed": "< {n} (disembunyikan)",
         "merged": "digabung ke \u201cLainnya\u201d",
+        # A group merged to protect "Lainnya" has at least the minimum: "< n" would be untrue of it.
+        "merged_hidden": "disembunyikan",
         "suppression_note": "Kelompok dengan kurang dari {n} responden disembunyikan: jumlah dan nilainya "
         "tidak ditampilkan, agar jawaban tidak dapat ditelusuri ke orangnya. Kelompok kecil digabung "
         "menjadi \u201cLainnya\u201d; bila gabungan itu masih kurang dari {n}, kelompok terkecil "
@@ -188,6 +190,7 @@ LABELS: dict[str, dict[str, Any]] = {
         "dim_years": "Years of service",
         "suppressed": "< {n} (hidden)",
         "merged": "merged into \u201cOther\u201d",
+        "merged_hidden": "hidden",
         "suppression_note": "Groups with fewer than {n} respondents are hidden: neither their count nor "
         "their figures are shown, so that no answer can be traced to its author. Small groups are merged "
         "into \u201cOther\u201d; if the merge still has fewer than {n}, the next smallest groups join "

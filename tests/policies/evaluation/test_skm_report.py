@@ -214,9 +214,16 @@ def test_the_spreadsheet_has_a_sheet_per_section_with_numbers(db: str, worked_ex
     assert nrr[8] == ["U8 Penanganan Pengaduan, Saran dan Masukan", 22, 2.2, 0.2444, 55.0, "D"]
     assert nrr[10][3] == 3.0444 and nrr[11][3] == 76.11 and nrr[11][5] == "C"
     units = [r for r in values["Per unit"] if r[0] == "Unit kerja"]
-    assert ["Unit kerja", "Dinas Kesehatan", 5, 97.22, "A", "shown"] in units
-    assert ["Unit kerja", "Dinas Pendidikan", "< 5 (disembunyikan)", None, None, "suppressed"] in units
-    assert ["Unit kerja", "Lainnya", 5, 55.0, "D", "other"] in units
+    assert ["Unit kerja", "Dinas Kesehatan", 5, 97.22, "A", "ditampilkan"] in units
+    assert [
+        "Unit kerja",
+        "Dinas Pendidikan",
+        "< 5 (disembunyikan)",
+        None,
+        None,
+        "disembunyikan (kurang dari minimum)",
+    ] in units
+    assert ["Unit kerja", "Lainnya", 5, 55.0, "D", "gabungan “Lainnya”"] in units
     ikm = {r[0]: r[1] for r in values["IKM"] if len(r) > 1}
     assert (ikm["IKM"], ikm["Kategori mutu pelayanan"], ikm["Nilai indeks (NI = Σ NRR tertimbang)"]) == (
         76.11,

@@ -42,9 +42,9 @@ def followup_tables(session: Session, *, round_id: int, locale: str) -> list[Tit
 
 
 def trend_table(session: Session, *, round_id: int, locale: str) -> TitledTable | None:
-    """Return the policy's trends across its closed rounds (small units hidden), or None before any."""
+    """Return the policy's trends up to this round (small units hidden), or None before any."""
     survey = get_round(session, round_id=round_id)
-    section = trend_section(session, policy_id=survey.policy_id, locale=locale)
+    section = trend_section(session, policy_id=survey.policy_id, locale=locale, up_to_round=survey.number)
     if not section.rounds:
         return None
     header, rows = trend_rows(section, locale=locale)

@@ -19,6 +19,7 @@ from policies.evaluation.followup import notes, plans
 from policies.evaluation.followup.progress import followup_section, outcome_rows, plan_rows
 from policies.evaluation.report.as_docx import report_docx
 from policies.evaluation.report.as_xlsx import report_xlsx
+from policies.evaluation.report.followup_tables import trend_table
 from policies.evaluation.report.render import render_report
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
@@ -148,6 +149,9 @@ def test_a_weak_unsur_gets_a_plan_that_is_tracked_to_done(db: str, round_one: in
             "| Selesai 26 September 2026: Kanal pengaduan daring dibuka; 12 pengaduan dijawab\\. |"
         ) in md
         assert "dicatat pada halaman putaran" not in md
+        # Round 1's report shows the trend as of round 1: round 2, closed since, does not rewrite it.
+        assert "|  | P1 2026 |\n" in md and "P2 2026" not in md
+        assert trend_table(s, round_id=round_one, locale="id").header == ["", "P1 2026"]  # type: ignore[union-attr]
         md_en = render_report(s, round_id=round_two, fmt="md", locale="en")
         assert "#### What became of round 1's plans" in md_en
         assert "| 2\\.00 | 3\\.00 | \\+1\\.00 \\(improved\\) |" in md_en

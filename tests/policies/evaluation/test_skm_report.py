@@ -192,9 +192,11 @@ def test_the_spreadsheet_has_a_sheet_per_section_with_numbers(db: str, worked_ex
     with unit_of_work(db) as s:
         book = load_workbook(BytesIO(report_xlsx(s, round_id=worked_example, locale="id")))
     assert book.sheetnames == [
+        "Ringkasan",
         "Sampel",
         "NRR per unsur",
         "Per unit",
+        "Layanan dan indikator",
         "IKM",
         "Konversi",
         "Perbandingan",

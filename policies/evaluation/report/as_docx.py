@@ -42,7 +42,7 @@ def _intro_and_method(doc: DocumentType, c: dict[str, Any]) -> None:
     results = c["results"]
     _table(
         doc,
-        ["", ""],
+        [t["sample_item"], t["sample_figure"]],  # an empty bold first row reads as a missing header
         [
             [t["population"], num(results.population, 0)],
             [t["minimum_sample"], num(sample.minimum, 0)],

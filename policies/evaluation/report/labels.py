@@ -82,6 +82,8 @@ LABELS: dict[str, dict[str, Any]] = {
         "aims": "Mengukur tingkat kepuasan atas pelaksanaan kebijakan, menemukan unsur yang lemah, dan "
         "menyusun rencana tindak lanjut.",
         "s2": "II. Metode dan Sampel",
+        "sample_item": "Uraian",
+        "sample_figure": "Jumlah",
         "method_text": "Survei dijalankan oleh {unit} dengan kuesioner daring berisi sembilan unsur SKM "
         "(skala 1–4), pertanyaan khusus jenis kebijakan, dan profil responden. Setiap ASN dalam populasi "
         "menerima tautan pribadi sekali pakai; jawaban disimpan tanpa identitas. Jumlah sampel minimum "
@@ -210,6 +212,8 @@ LABELS: dict[str, dict[str, Any]] = {
         "aims": "To measure satisfaction with how the policy is carried out, find its weak elements and plan "
         "the follow-up.",
         "s2": "II. Method and Sample",
+        "sample_item": "Item",
+        "sample_figure": "Figure",
         "method_text": "The survey was run by {unit} with an online questionnaire of the nine SKM elements "
         "(scale 1–4), the policy kind's own questions and a respondent profile. Every civil servant of the "
         "population received a personal one-time link; answers are stored without identity. The minimum "

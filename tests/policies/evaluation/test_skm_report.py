@@ -171,6 +171,7 @@ def test_the_word_document_has_the_same_sections_and_figures(db: str, worked_exa
         assert heading in paragraphs
     assert ["Sampel minimum (Krejcie–Morgan)", "12"] in rows
     assert ["Margin of error (95 %)", "± 13,21 %"] in rows
+    assert ["Uraian", "Jumlah"] in rows and ["", ""] not in rows  # the sample table has a header
     assert ["U1 Persyaratan", "35", "3,50", "0,3889", "87,50", "B"] in rows
     assert ["U8 Penanganan Pengaduan, Saran dan Masukan", "22", "2,20", "0,2444", "55,00", "D"] in rows
     assert ["Nilai indeks (NI = Σ NRR tertimbang)", "", "", "3,0444", "", ""] in rows
@@ -182,7 +183,7 @@ def test_the_word_document_has_the_same_sections_and_figures(db: str, worked_exa
     assert not any(r[0] == "Dinas Pendidikan" and r[1] == "4" for r in rows)
     assert ["IKM", "75,00", "76,11", "+1,11"] in rows
     assert ["Penanganan Pengaduan, Saran dan Masukan", "75,00", "55,00", "-20,00"] in rows
-    # The follow-up section is a heading with the placeholder until the plans are wired in.
+    # No plan recorded for this round yet: the follow-up section says so.
     at = paragraphs.index("B. Rencana tindak lanjut")
     assert paragraphs[at + 1] == "Belum ada rencana tindak lanjut yang dicatat untuk putaran ini."
     assert any("IKM putaran ini akan menjadi 76,04" in p for p in paragraphs)

@@ -148,5 +148,5 @@ def test_the_publication_page_is_public_once_an_evaluator_publishes_and_hides_sm
     assert re.findall(r"<h\d[^>]*>[^<]*Rencana tindak lanjut</h\d>", text) == [
         '<h2 id="followup-heading">Rencana tindak lanjut</h2>'
     ]
-    assert "<th scope=\"col\">IKM (putaran terakhir tahun itu)</th>" in text
+    assert '<th scope="col">IKM (putaran terakhir tahun itu)</th>' in text
     assert f'href="/api/v1/rounds/{rid}/report.docx?lang=id"' in text

@@ -192,6 +192,18 @@ def test_plans_are_refused_for_strong_unsur_past_dates_open_rounds_and_strangers
                 **fields,
             )
         assert past.value.field == "due_on" and "has passed" in past.value.detail_en
+        with pytest.raises(InvalidInput) as far:  # a typo's year 9999 is refused, three years on is not
+            plans.create_item(
+                s,
+                actor=staff["drafter"],
+                round_id=round_one,
+                subject="unsur",
+                code="u8",
+                due_on=date(9999, 12, 31),
+                **fields,
+            )
+        assert far.value.field == "due_on" and "terlalu jauh" in far.value.detail
+        assert "choose August 28, 2029 at the latest" in far.value.detail_en
         with pytest.raises(PermissionDenied):
             plans.create_item(
                 s, actor=OTHER_DRAFTER, round_id=round_one, subject="unsur", code="u8", due_on=DUE, **fields

@@ -68,6 +68,16 @@ def _header(ws: Worksheet, *titles: str) -> None:
         cell.font = Font(bold=True)
 
 
+def _figure(text: str, *, locale: str) -> float | str:
+    # The trend table is written for reading ("79,63"); the sheet stores its figures as numbers so
+    # they can be charted and compared. Anything else ("—", "< 5", a label) stays text.
+    plain = text.replace(",", ".") if locale == "id" else text
+    try:
+        return float(plain) if plain[:1].isdigit() or plain[:1] == "-" else text
+    except ValueError:
+        return text
+
+
 def _no_formulas(book: Workbook) -> None:
     # openpyxl stores any text starting with "=" as a formula: a respondent's suggestion or a plan's
     # action could then run (=HYPERLINK, =WEBSERVICE) when an auditor opens the file. The report
@@ -300,7 +310,7 @@ def report_xlsx(session: Session, *, round_id: int, locale: str = "id") -> bytes
         _header(sheet, trends.title)
         sheet.append(trends.header)
         for row in trends.rows:
-            sheet.append(row)
+            sheet.append([row[0], *(_figure(cell, locale=locale) for cell in row[1:])])
     _no_formulas(book)
     out = BytesIO()
     book.save(out)

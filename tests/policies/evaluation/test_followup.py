@@ -139,6 +139,13 @@ def test_a_weak_unsur_gets_a_plan_that_is_tracked_to_done(db: str, round_one: in
         assert outcome_en in xlsx_rows(report_xlsx(s, round_id=round_two, locale="en"), "Follow-up")
         trend = xlsx_rows(report_xlsx(s, round_id=round_two), "Tren")
         assert trend[1] == ["P1 2026", "P2 2026"] and trend[2][0] == "IKM" and len(trend[2]) == 3
+        # The trend's figures are numbers in the sheet (u8's NRR 2,00 then 3,00), not text to retype.
+        numbers = list(
+            load_workbook(BytesIO(report_xlsx(s, round_id=round_two)))["Tren"].iter_rows(values_only=True)
+        )
+        assert [r for r in numbers if r[0] == "U8 Penanganan Pengaduan, Saran dan Masukan (NRR)"] == [
+            ("U8 Penanganan Pengaduan, Saran dan Masukan (NRR)", 2.0, 3.0)
+        ]
 
         # So do the Markdown and the standalone HTML report: the plan, the outcome and the trends.
         md = render_report(s, round_id=round_one, fmt="md")

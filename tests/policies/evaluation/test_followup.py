@@ -339,3 +339,7 @@ def test_an_indicator_below_target_takes_a_plan_and_the_next_round_compares_its_
             Decimal("3.75"),
             True,
         )
+        # Readers see the indicator by its name; its code (jp_per_asn) is an internal identifier.
+        [row] = outcome_rows(followup_section(s, round_id=round_two), locale="id")[1]
+        assert row[0] == "Rata-rata jam pelajaran pengembangan kompetensi per ASN per tahun"
+        assert plan_rows(followup_section(s, round_id=round_one))[1][-1][0] == row[0]

@@ -133,9 +133,10 @@ def test_the_publication_page_is_public_once_an_evaluator_publishes_and_hides_sm
     assert published.status_code == 303
     assert f'<a href="/publikasi/skm/{rid}">halaman hasil untuk umum</a>' in web.get(ROUNDS).text
     # A visitor finds it from the policy's own page, next to the round's report.
-    assert f'· <a href="/publikasi/skm/{rid}">halaman hasil untuk umum</a></li>' in anonymous.get(
-        f"/policies/{SLUG}"
-    ).text
+    assert (
+        f'· <a href="/publikasi/skm/{rid}">halaman hasil untuk umum</a></li>'
+        in anonymous.get(f"/policies/{SLUG}").text
+    )
     page = anonymous.get(public)
     assert page.status_code == 200
     text = page.text

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from policies.evaluation.common import half_up
 from policies.evaluation.report.context import report_context
-from policies.evaluation.report.followup_tables import followup_tables, trend_table
+from policies.evaluation.report.followup_tables import followup_tables, has_plans, trend_table
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEETS = {
@@ -296,14 +296,14 @@ def report_xlsx(session: Session, *, round_id: int, locale: str = "id") -> bytes
     followup = book.create_sheet(names["followup"])
     _header(followup, c["t"]["s4_followup"])
     tables = followup_tables(session, round_id=round_id, locale=locale)
+    if not has_plans(tables):
+        followup.append([c["t"]["followup_none"]])
     for table in tables:
         followup.append([table.title])
         followup.append(table.header)
         for row in table.rows:
             followup.append(row)
         followup.append([])
-    if not tables:
-        followup.append([c["t"]["followup_none"]])
     trends = trend_table(session, round_id=round_id, locale=locale)
     if trends is not None:
         sheet = book.create_sheet(names["trends"])

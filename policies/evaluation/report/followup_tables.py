@@ -18,6 +18,12 @@ class TitledTable:
     title: str
     header: list[str]
     rows: list[list[str]]
+    kind: str = ""  # "plans" for this round's own plans
+
+
+def has_plans(tables: list[TitledTable]) -> bool:
+    """Tell whether the round has plans of its own (its report says so when it has none yet)."""
+    return any(table.kind == "plans" for table in tables)
 
 
 def followup_tables(session: Session, *, round_id: int, locale: str) -> list[TitledTable]:
@@ -28,7 +34,12 @@ def followup_tables(session: Session, *, round_id: int, locale: str) -> list[Tit
     header, rows = plan_rows(section, locale=locale)
     if rows:
         tables.append(
-            TitledTable("Plans for this round's weak unsur" if en else "Rencana putaran ini", header, rows)
+            TitledTable(
+                "Plans for this round's weak unsur" if en else "Rencana putaran ini",
+                header,
+                rows,
+                kind="plans",
+            )
         )
     header, rows = outcome_rows(section, locale=locale)
     if rows:

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from policies.core.errors import NotFound
 from policies.evaluation.report.context import md_escape, report_context
-from policies.evaluation.report.followup_tables import followup_tables, trend_table
+from policies.evaluation.report.followup_tables import followup_tables, has_plans, trend_table
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FORMATS = ("html", "md")
@@ -42,13 +42,15 @@ def _with_tables(session: Session, context: dict, *, round_id: int, locale: str)
     """Add the follow-up and trend tables the standalone report writes into its slots."""
     context["followup_tables"] = followup_tables(session, round_id=round_id, locale=locale)
     context["trend_table"] = trend_table(session, round_id=round_id, locale=locale)
+    context["has_plans"] = has_plans(context["followup_tables"])
     return context
 
 
 def _fill(html: str, *, context: dict) -> str:
     # Standalone: the slots get plain tables (the site's page puts its own sections there instead).
     tables = _env("html").get_template("report_tables.html.j2")
-    followup = tables.render(tables=context["followup_tables"], empty=context["t"]["followup_none"])
+    plans = context["followup_tables"]
+    followup = tables.render(tables=plans, empty="" if has_plans(plans) else context["t"]["followup_none"])
     trend = context["trend_table"]
     trends = tables.render(tables=[trend] if trend is not None else [], empty="")
     return html.replace(SLOT_FOLLOWUP, followup).replace(SLOT_TRENDS, trends)

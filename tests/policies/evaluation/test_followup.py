@@ -170,6 +170,16 @@ def test_a_weak_unsur_gets_a_plan_that_is_tracked_to_done(db: str, round_one: in
             "<td>2.00</td><td>3.00</td><td>+1.00 (improved)</td></tr>"
         ) in html
         assert "<h4>Trends across rounds</h4>" in html
+        # Round 2 has no plan of its own yet: every format says so before round 1's outcomes.
+        none_en = "No follow-up plan has been recorded for this round yet."
+        assert f"<p>{none_en}</p>" in html and html.index(none_en) < html.index("What became of round 1")
+        assert md_en.index(none_en) < md_en.index("#### What became of round 1's plans")
+        paragraphs = [
+            p.text for p in Document(BytesIO(report_docx(s, round_id=round_two, locale="en"))).paragraphs
+        ]
+        assert paragraphs[paragraphs.index("B. Follow-up plan") + 1] == none_en
+        assert [none_en] in xlsx_rows(report_xlsx(s, round_id=round_two, locale="en"), "Follow-up")
+        assert "Belum ada rencana tindak lanjut" not in render_report(s, round_id=round_one, fmt="md")
 
 
 def test_plans_are_refused_for_strong_unsur_past_dates_open_rounds_and_strangers(

@@ -108,16 +108,25 @@ def _value(text: str | None) -> float | None:
 
 
 def trend_section(
-    session: Session, *, policy_id: int, locale: str = "id", ident: str = "trend"
+    session: Session,
+    *,
+    policy_id: int,
+    locale: str = "id",
+    ident: str = "trend",
+    up_to_round: int | None = None,
 ) -> TrendSection:
-    """Build a policy's trends: IKM, each unsur and each unit across its closed rounds, and by year."""
+    """Build a policy's trends: IKM, each unsur and each unit across its closed rounds, and by year.
+
+    A round's report passes `up_to_round` (its number): it shows the trend as of that round, so what
+    round 1's report says does not change once round 2 closes.
+    """
     policy = get_policy_by_id(session, policy_id=policy_id)
     minimum = breakdowns.min_group_size(session, policy=policy)
     section = TrendSection(policy_id=policy_id, locale=locale, min_group_size=minimum)
     closed: list[tuple[SurveyRound, ResultsPublic]] = [
         (r, ResultsPublic.model_validate(r.results))
         for r in closed_rounds(session, policy_id=policy_id)
-        if r.results
+        if r.results and (up_to_round is None or r.number <= up_to_round)
     ]
     if not closed:
         return section

@@ -80,8 +80,15 @@ def test_a_round_below_its_minimum_warns_then_closes_and_its_report_downloads_hi
     by_unit = load_workbook(BytesIO(xlsx.content))["By unit"]
     units = [list(r) for r in by_unit.iter_rows(values_only=True) if r[0] == "Work unit"]
     assert ["Work unit", "Dinas Kesehatan", 5, 100.0, "A", "shown"] in units
-    assert ["Work unit", "Dinas Pendidikan", "< 5 (hidden)", None, None, "suppressed"] in units
-    assert ["Work unit", "Other", 5, 50.0, "D", "other"] in units
+    assert [
+        "Work unit",
+        "Dinas Pendidikan",
+        "< 5 (hidden)",
+        None,
+        None,
+        "hidden (below the minimum)",
+    ] in units
+    assert ["Work unit", "Other", 5, 50.0, "D", "merged “Other”"] in units
 
 
 @pytest.mark.usefixtures("in_evaluation")

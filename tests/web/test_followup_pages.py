@@ -13,10 +13,11 @@ from lxml import etree
 from policies.accounts.access import Actor
 from policies.accounts.models import Role
 from policies.core.db import unit_of_work, utcnow
+from policies.evaluation import measurements
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
-from tests.policies.evaluation.conftest import SLUG
-from tests.policies.evaluation.followup_setup import WEAK_U8, closed_round, sheets
+from tests.policies.evaluation.conftest import SLUG, indicator
+from tests.policies.evaluation.followup_setup import BETTER_U8, WEAK_U8, closed_round, sheets
 from tests.service.conftest import UNIT
 from tests.web.conftest import csrf_of, sign_in, use_english
 
@@ -42,11 +43,21 @@ def send(web: TestClient, path: str, data: dict[str, str]):
 
 
 def test_the_drafter_plans_for_the_weak_unsur_and_marks_it_done(
-    web: TestClient, drafter: str, weak_round: int
+    db: str, web: TestClient, drafter: str, weak_round: int
 ) -> None:
+    with unit_of_work(db) as s:  # an indicator below its target: 14,5 JP against 20
+        jp = indicator(s, "jp_per_asn")
+        measurements.record_measurement(
+            s, actor=EVALUATOR, indicator_id=jp.id, value=14.5, round_id=weak_round
+        )
     sign_in(web, drafter)
     page = web.get(ROUNDS)
     assert page.status_code == 200
+    # The indicator goes by its name (its code jp_per_asn is internal); an unsur keeps the regulation's U8.
+    heading = re.search(rf'id="weak-{weak_round}-indicator-jp_per_asn">\s*<h(\d)>([^<]*)<', page.text)
+    assert heading is not None
+    assert heading.group(2).strip() == "Rata-rata jam pelajaran pengembangan kompetensi per ASN per tahun"
+    assert re.search(rf'id="weak-{weak_round}-unsur-u8">\s*<h\d>U8 Penanganan Pengaduan', page.text)
     # One form for the one weak unsur (u8, mutu D); the strong ones get none.
     assert (
         f'id="weak-{weak_round}-unsur-u8"' in page.text
@@ -93,6 +104,17 @@ def test_the_drafter_plans_for_the_weak_unsur_and_marks_it_done(
     svgs = re.findall(r"<svg .*?</svg>", page, flags=re.S)
     trend = [etree.fromstring(svg.encode()) for svg in svgs if 'class="trend-chart"' in svg]
     assert [t.get("id") for t in trend] == ["trend-ikm", "trend-unsur", "trend-unit"]
+
+    # Round 2 shows what round 1's plan achieved; each cell carries its column's name, so a phone
+    # shows the outcome as a card of labelled figures instead of six columns scrolled sideways.
+    better = sheets(BETTER_U8, units={"Dinas Kesehatan": 6})
+    closed_round(db, EVALUATOR, opens_at=utcnow() - timedelta(days=20), sheets=better)
+    page = web.get(ROUNDS).text
+    assert f'<tr id="outcome-{item_id}">' in page
+    assert '<td data-label="Putaran 1">2,00 (D)</td><td data-label="Putaran 2">3,00 (C)</td>' in re.sub(
+        r">\s+<", "><", page
+    )
+    assert '<td class="delta" data-label="Perubahan">+1,00 — membaik</td>' in page
     use_english(web)
     english = web.get(ROUNDS).text
     assert "Follow-up plan (rencana tindak lanjut)" in english and "IKM across rounds" in english

@@ -5,6 +5,7 @@ hidden)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -90,6 +91,10 @@ def test_the_rounds_page_shows_the_shortfall_and_closing_warns_then_offers_downl
         "B. Rencana tindak lanjut" in report.text
         and "C. Perbandingan dengan survei sebelumnya" in report.text
     )
+    # The report's own heading titles the plans: no second "Rencana tindak lanjut" under it.
+    assert re.findall(r"<h\d[^>]*>[^<]*Rencana tindak lanjut</h\d>", report.text) == [
+        '<h3 id="tindak-lanjut">B. Rencana tindak lanjut</h3>'
+    ]
 
 
 @pytest.mark.usefixtures("eva")
@@ -127,6 +132,11 @@ def test_the_publication_page_is_public_once_an_evaluator_publishes_and_hides_sm
     published = send(web, f"{ROUNDS}/publish", {"round_id": str(rid)}, follow_redirects=False)
     assert published.status_code == 303
     assert f'<a href="/publikasi/skm/{rid}">halaman hasil untuk umum</a>' in web.get(ROUNDS).text
+    # A visitor finds it from the policy's own page, next to the round's report.
+    assert (
+        f'· <a href="/publikasi/skm/{rid}">halaman hasil untuk umum</a></li>'
+        in anonymous.get(f"/policies/{SLUG}").text
+    )
     page = anonymous.get(public)
     assert page.status_code == 200
     text = page.text
@@ -140,5 +150,8 @@ def test_the_publication_page_is_public_once_an_evaluator_publishes_and_hides_sm
         '<tr><td>Dinas Kesehatan</td><td class="num">5</td><td class="num">100,00</td><td>A</td></tr>' in text
     )
     assert '<tr><td>Dinas Pendidikan</td><td class="num">&lt; 5 (disembunyikan)</td>' in text
-    assert '<h2 id="followup-heading">Rencana tindak lanjut</h2>' in text
+    assert re.findall(r"<h\d[^>]*>[^<]*Rencana tindak lanjut</h\d>", text) == [
+        '<h2 id="followup-heading">Rencana tindak lanjut</h2>'
+    ]
+    assert '<th scope="col">IKM (putaran terakhir tahun itu)</th>' in text
     assert f'href="/api/v1/rounds/{rid}/report.docx?lang=id"' in text

@@ -97,11 +97,25 @@ def get_item(session: Session, *, item_id: int) -> FollowUpItem:
     return item
 
 
+MAX_DUE_YEARS = 3
+
+
 def _require_future(due_on: date, *, today: date) -> None:
     if due_on < today:
         raise InvalidInput(
             f"Tenggat {format_date(due_on)} sudah lewat; pilih hari ini atau tanggal sesudahnya.",
             en=f"The due date {format_date(due_on, locale='en')} has passed; choose today or a later date.",
+            field="due_on",
+        )
+    # A plan is carried out and reported by the next surveys (yearly, PermenPANRB 14/2017): a due
+    # date years away (a typo, 9999) would only sit in the published report as a plan never due.
+    latest = today.replace(year=today.year + MAX_DUE_YEARS, day=min(today.day, 28))
+    if due_on > latest:
+        raise InvalidInput(
+            f"Tenggat {format_date(due_on)} terlalu jauh: rencana tindak lanjut dilaksanakan sebelum "
+            f"survei berikutnya; pilih tanggal paling lambat {format_date(latest)}.",
+            en=f"The due date {format_date(due_on, locale='en')} is too far off: a follow-up plan is "
+            f"carried out before the next surveys; choose {format_date(latest, locale='en')} at the latest.",
             field="due_on",
         )
 

@@ -136,6 +136,13 @@ def _status(item: FollowUpItem, *, locale: str) -> str:
     return words[1] if en else words[0]
 
 
+def subject_name(item: FollowUpItem, *, locale: str = "id") -> str:
+    """Name a plan's subject for readers: "U8 Penanganan Pengaduan…", an indicator by its name alone."""
+    label = (item.label_en or item.label) if locale == "en" else item.label
+    # U1–U9 are the regulation's own numbering; an indicator's code is an internal identifier.
+    return f"{item.code.upper()} {label}" if item.subject == "unsur" else label
+
+
 def plan_rows(section: FollowUpSection, *, locale: str = "id") -> tuple[list[str], list[list[str]]]:
     """Return the round's plans as a header and plain-text rows (for the .docx and spreadsheet exports)."""
     en = locale == "en"
@@ -153,7 +160,7 @@ def plan_rows(section: FollowUpSection, *, locale: str = "id") -> tuple[list[str
     )
     rows = [
         [
-            f"{item.code.upper()} {(item.label_en or item.label) if en else item.label}",
+            subject_name(item, locale=locale),
             f"{num(item.baseline, locale=locale)}{f' ({item.category})' if item.category else ''}",
             item.action,
             item.owner_unit,
@@ -195,7 +202,7 @@ def outcome_rows(section: FollowUpSection, *, locale: str = "id") -> tuple[list[
             change = f"{sign}{num(o.delta, locale=locale)} ({better})"
         rows.append(
             [
-                f"{o.item.code.upper()} {(o.item.label_en or o.item.label) if en else o.item.label}",
+                subject_name(o.item, locale=locale),
                 o.item.action,
                 _status(o.item, locale=locale) if o.done else ("Not done" if en else "Belum selesai"),
                 num(o.item.baseline, locale=locale),

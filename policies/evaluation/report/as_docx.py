@@ -10,7 +10,7 @@ from docx.document import Document as DocumentType
 from sqlmodel import Session
 
 from policies.evaluation.report.context import report_context
-from policies.evaluation.report.followup_tables import followup_tables, trend_table
+from policies.evaluation.report.followup_tables import followup_tables, has_plans, trend_table
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -42,7 +42,7 @@ def _intro_and_method(doc: DocumentType, c: dict[str, Any]) -> None:
     results = c["results"]
     _table(
         doc,
-        ["", ""],
+        [t["sample_item"], t["sample_figure"]],  # an empty bold first row reads as a missing header
         [
             [t["population"], num(results.population, 0)],
             [t["minimum_sample"], num(sample.minimum, 0)],
@@ -174,11 +174,11 @@ def _analysis(doc: DocumentType, c: dict[str, Any]) -> None:
     else:
         doc.add_paragraph(t["no_responses"])
     doc.add_heading(t["s4_followup"], level=2)
+    if not has_plans(c["followup_tables"]):  # said even when the earlier round's outcomes follow
+        doc.add_paragraph(t["followup_none"])
     for table in c["followup_tables"]:
         doc.add_paragraph(table.title)
         _table(doc, table.header, table.rows)
-    if not c["followup_tables"]:
-        doc.add_paragraph(t["followup_none"])
     doc.add_heading(t["s4_compare"], level=2)
     comparison = c["comparison"]
     if comparison is None:

@@ -14,11 +14,13 @@ from sqlmodel import Session
 
 from policies.evaluation.common import half_up
 from policies.evaluation.report.context import report_context
-from policies.evaluation.report.followup_tables import followup_tables, trend_table
+from policies.evaluation.report.followup_tables import followup_tables, has_plans, trend_table
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEETS = {
     "id": {
+        "summary": "Ringkasan",
+        "services": "Layanan dan indikator",
         "sample": "Sampel",
         "nrr": "NRR per unsur",
         "unit": "Per unit",
@@ -29,8 +31,14 @@ SHEETS = {
         "trends": "Tren",
         "dimension": "Dimensi",
         "status": "Status",
+        "shown": "ditampilkan",
+        "suppressed": "disembunyikan (kurang dari minimum)",
+        "merged": "disembunyikan (digabung ke \u201cLainnya\u201d agar tidak dapat dihitung dari selisih)",
+        "other": "gabungan \u201cLainnya\u201d",
     },
     "en": {
+        "summary": "Summary",
+        "services": "Services and indicators",
         "sample": "Sample",
         "nrr": "NRR per element",
         "unit": "By unit",
@@ -41,6 +49,10 @@ SHEETS = {
         "trends": "Trends",
         "dimension": "Dimension",
         "status": "Status",
+        "shown": "shown",
+        "suppressed": "hidden (below the minimum)",
+        "merged": "hidden (merged into \u201cOther\u201d so it cannot be derived by subtraction)",
+        "other": "merged \u201cOther\u201d",
     },
 }
 
@@ -54,6 +66,107 @@ def _header(ws: Worksheet, *titles: str) -> None:
     ws.append(list(titles))
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
+
+
+def _figure(text: str, *, locale: str) -> float | str:
+    # The trend table is written for reading ("79,63"); the sheet stores its figures as numbers so
+    # they can be charted and compared. Anything else ("—", "< 5", a label) stays text.
+    plain = text.replace(",", ".") if locale == "id" else text
+    try:
+        return float(plain) if plain[:1].isdigit() or plain[:1] == "-" else text
+    except ValueError:
+        return text
+
+
+def _no_formulas(book: Workbook) -> None:
+    # openpyxl stores any text starting with "=" as a formula: a respondent's suggestion or a plan's
+    # action could then run (=HYPERLINK, =WEBSERVICE) when an auditor opens the file. The report
+    # writes no formula of its own, so every such cell is text.
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
+def _summary_sheet(ws: Worksheet, c: dict[str, Any]) -> None:
+    # The report's prose sections (I, IV.A, IV.D, V), so the workbook alone carries every section.
+    t, num = c["t"], c["num"]
+    _header(ws, f"{t['title']}: {c['policy'].title}")
+    ws.append([f"{c['kind_name']} · {t['round']} {c['survey'].number} · {t['cycle']} {c['survey'].cycle}"])
+    ws.append([])
+    _header(ws, t["s1"])
+    ws.append([t["s1_background"], c["background"]])
+    for i, item in enumerate(c["legal"], start=1):
+        ws.append([t["s1_legal"] if i == 1 else None, f"{i}. {item}"])
+    ws.append([t["s1_aims"], t["aims"]])
+    ws.append([t["s2"], c["method_text"]])
+    ws.append([])
+    _header(ws, t["s4"])
+    if c["extremes"]:
+        low, high = c["extremes"]
+        lowest = t["lowest"].format(
+            names=", ".join(low.names), nrr=num(low.nrr), ikm=num(low.index), category=low.category
+        )
+        ws.append([t["s4_lowest"], lowest + (" " + t["lowest_action"] if low.category in ("C", "D") else "")])
+        ws.append(
+            [
+                None,
+                t["highest"].format(
+                    names=", ".join(high.names),
+                    nrr=num(high.nrr),
+                    ikm=num(high.index),
+                    category=high.category,
+                ),
+            ]
+        )
+    else:
+        ws.append([t["s4_lowest"], t["no_responses"]])
+    for i, text in enumerate(c["reasons"] or [t["no_recommendation"]]):
+        ws.append([t["s4_recommendation"] if i == 0 else None, text])
+    ws.append([])
+    _header(ws, t["s5"])
+    ws.append([c["conclusion"]])
+
+
+def _services_sheet(ws: Worksheet, c: dict[str, Any]) -> None:
+    # III.E (the one service a round surveys, and the kind's own questions) and III.F (indicators).
+    t, overall, results = c["t"], c["overall"], c["results"]
+    _header(ws, t["s3_service"])
+    _header(ws, t["service"], t["respondents"], "IKM", t["category"])
+    kind, title = c["service"]
+    ws.append(
+        [
+            f"{kind}: {title}",
+            results.responses,
+            _number(overall.ikm) if overall else None,
+            overall.category if overall else None,
+        ]
+    )
+    for q in c["questions"]:
+        ws.append([])
+        _header(ws, q.text)
+        if q.type == "scale":
+            ws.append([t["mean"], _number(q.index) if q.index is not None else None])
+        elif q.type in ("single", "multi"):
+            for option, n in q.counts:
+                ws.append([option, n])
+        else:
+            for text in q.texts:
+                ws.append([text])
+    ws.append([])
+    _header(ws, t["s3_indicators"])
+    _header(ws, t["indicator"], t["baseline"], t["target"], t["value"], t["meets"])
+    for i in c["indicators"]:
+        ws.append(
+            [
+                f"{i.name} ({i.unit})",
+                _number(i.baseline) if i.baseline is not None else None,
+                ("≤ " if i.direction == "down" else "≥ ") + c["num"](i.target),
+                _number(i.value) if i.value is not None else t["not_measured"],
+                "—" if i.meets is None else (t["yes"] if i.meets else t["no"]),
+            ]
+        )
 
 
 def _sample_sheet(ws: Worksheet, c: dict[str, Any]) -> None:
@@ -97,12 +210,13 @@ def _unit_sheet(ws: Worksheet, c: dict[str, Any], names: dict[str, str]) -> None
         hidden = t["suppressed"].format(n=b.min_group_size)
         for g in b.groups:
             label = t["other_units"] if g.status == "other" else g.label
-            if g.ikm is None:
-                ws.append([t[f"dim_{b.dimension}"], label, hidden, None, None, g.status])
+            status = names[g.status]
+            if g.status == "merged":  # at least the minimum, but hidden: "< n" would be untrue
+                ws.append([t[f"dim_{b.dimension}"], label, t["merged_hidden"], None, None, status])
+            elif g.ikm is None:
+                ws.append([t[f"dim_{b.dimension}"], label, hidden, None, None, status])
             else:
-                ws.append(
-                    [t[f"dim_{b.dimension}"], label, g.respondents, _number(g.ikm), g.category, g.status]
-                )
+                ws.append([t[f"dim_{b.dimension}"], label, g.respondents, _number(g.ikm), g.category, status])
     ws.append([c["suppression_note"]])
 
 
@@ -170,31 +284,34 @@ def report_xlsx(session: Session, *, round_id: int, locale: str = "id") -> bytes
     book = Workbook()
     first = book.active
     assert first is not None  # a new workbook has its one sheet
-    first.title = names["sample"]
-    _sample_sheet(first, c)
+    first.title = names["summary"]
+    _summary_sheet(first, c)
+    _sample_sheet(book.create_sheet(names["sample"]), c)
     _nrr_sheet(book.create_sheet(names["nrr"]), c)
     _unit_sheet(book.create_sheet(names["unit"]), c, names)
+    _services_sheet(book.create_sheet(names["services"]), c)
     _ikm_sheet(book.create_sheet(names["ikm"]), c)
     _conversion_sheet(book.create_sheet(names["conversion"]), c)
     _compare_sheet(book.create_sheet(names["compare"]), c)
     followup = book.create_sheet(names["followup"])
     _header(followup, c["t"]["s4_followup"])
     tables = followup_tables(session, round_id=round_id, locale=locale)
+    if not has_plans(tables):
+        followup.append([c["t"]["followup_none"]])
     for table in tables:
         followup.append([table.title])
         followup.append(table.header)
         for row in table.rows:
             followup.append(row)
         followup.append([])
-    if not tables:
-        followup.append([c["t"]["followup_none"]])
     trends = trend_table(session, round_id=round_id, locale=locale)
     if trends is not None:
         sheet = book.create_sheet(names["trends"])
         _header(sheet, trends.title)
         sheet.append(trends.header)
         for row in trends.rows:
-            sheet.append(row)
+            sheet.append([row[0], *(_figure(cell, locale=locale) for cell in row[1:])])
+    _no_formulas(book)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -85,9 +85,10 @@ def breakdown_rows(
         rows = []
         for g in b.groups:
             label = t["other_units"] if g.status == "other" else g.label
-            if g.ikm is None:
-                note = t["merged"] if g.status == "merged" else ""
-                rows.append((label, hidden, note or "—", ""))
+            if g.status == "merged":
+                rows.append((label, t["merged_hidden"], t["merged"], ""))
+            elif g.ikm is None:
+                rows.append((label, hidden, "—", ""))
             else:
                 count = num(g.respondents or 0, locale=locale, digits=0)
                 rows.append((label, count, num(g.ikm, locale=locale), g.category or ""))

@@ -18,6 +18,12 @@ class TitledTable:
     title: str
     header: list[str]
     rows: list[list[str]]
+    kind: str = ""  # "plans" for this round's own plans
+
+
+def has_plans(tables: list[TitledTable]) -> bool:
+    """Tell whether the round has plans of its own (its report says so when it has none yet)."""
+    return any(table.kind == "plans" for table in tables)
 
 
 def followup_tables(session: Session, *, round_id: int, locale: str) -> list[TitledTable]:
@@ -28,7 +34,12 @@ def followup_tables(session: Session, *, round_id: int, locale: str) -> list[Tit
     header, rows = plan_rows(section, locale=locale)
     if rows:
         tables.append(
-            TitledTable("Plans for this round's weak unsur" if en else "Rencana putaran ini", header, rows)
+            TitledTable(
+                "Plans for this round's weak unsur" if en else "Rencana putaran ini",
+                header,
+                rows,
+                kind="plans",
+            )
         )
     header, rows = outcome_rows(section, locale=locale)
     if rows:
@@ -42,9 +53,9 @@ def followup_tables(session: Session, *, round_id: int, locale: str) -> list[Tit
 
 
 def trend_table(session: Session, *, round_id: int, locale: str) -> TitledTable | None:
-    """Return the policy's trends across its closed rounds (small units hidden), or None before any."""
+    """Return the policy's trends up to this round (small units hidden), or None before any."""
     survey = get_round(session, round_id=round_id)
-    section = trend_section(session, policy_id=survey.policy_id, locale=locale)
+    section = trend_section(session, policy_id=survey.policy_id, locale=locale, up_to_round=survey.number)
     if not section.rounds:
         return None
     header, rows = trend_rows(section, locale=locale)

@@ -59,6 +59,8 @@ LABELS: dict[str, dict[str, Any]] = {
         "dim_years": "Masa kerja (tahun)",
         "suppressed": "< {n} (disembunyikan)",
         "merged": "digabung ke \u201cLainnya\u201d",
+        # A group merged to protect "Lainnya" has at least the minimum: "< n" would be untrue of it.
+        "merged_hidden": "disembunyikan",
         "suppression_note": "Kelompok dengan kurang dari {n} responden disembunyikan: jumlah dan nilainya "
         "tidak ditampilkan, agar jawaban tidak dapat ditelusuri ke orangnya. Kelompok kecil digabung "
         "menjadi \u201cLainnya\u201d; bila gabungan itu masih kurang dari {n}, kelompok terkecil "
@@ -80,6 +82,8 @@ LABELS: dict[str, dict[str, Any]] = {
         "aims": "Mengukur tingkat kepuasan atas pelaksanaan kebijakan, menemukan unsur yang lemah, dan "
         "menyusun rencana tindak lanjut.",
         "s2": "II. Metode dan Sampel",
+        "sample_item": "Uraian",
+        "sample_figure": "Jumlah",
         "method_text": "Survei dijalankan oleh {unit} dengan kuesioner daring berisi sembilan unsur SKM "
         "(skala 1–4), pertanyaan khusus jenis kebijakan, dan profil responden. Setiap ASN dalam populasi "
         "menerima tautan pribadi sekali pakai; jawaban disimpan tanpa identitas. Jumlah sampel minimum "
@@ -122,7 +126,6 @@ LABELS: dict[str, dict[str, Any]] = {
         "highest": "Unsur dengan nilai tertinggi: {names} (NRR {nrr}; IKM unsur {ikm}, mutu {category}).",
         "lowest_action": "Unsur bermutu C atau D memerlukan rencana tindak lanjut.",
         "s4_followup": "B. Rencana tindak lanjut",
-        "followup_placeholder": "Rencana tindak lanjut dicatat pada halaman putaran.",
         "followup_none": "Belum ada rencana tindak lanjut yang dicatat untuk putaran ini.",
         "s4_compare": "C. Perbandingan dengan survei sebelumnya",
         "no_previous": "Belum ada putaran sebelumnya yang ditutup untuk kebijakan ini.",
@@ -189,6 +192,7 @@ LABELS: dict[str, dict[str, Any]] = {
         "dim_years": "Years of service",
         "suppressed": "< {n} (hidden)",
         "merged": "merged into \u201cOther\u201d",
+        "merged_hidden": "hidden",
         "suppression_note": "Groups with fewer than {n} respondents are hidden: neither their count nor "
         "their figures are shown, so that no answer can be traced to its author. Small groups are merged "
         "into \u201cOther\u201d; if the merge still has fewer than {n}, the next smallest groups join "
@@ -208,6 +212,8 @@ LABELS: dict[str, dict[str, Any]] = {
         "aims": "To measure satisfaction with how the policy is carried out, find its weak elements and plan "
         "the follow-up.",
         "s2": "II. Method and Sample",
+        "sample_item": "Item",
+        "sample_figure": "Figure",
         "method_text": "The survey was run by {unit} with an online questionnaire of the nine SKM elements "
         "(scale 1–4), the policy kind's own questions and a respondent profile. Every civil servant of the "
         "population received a personal one-time link; answers are stored without identity. The minimum "
@@ -249,7 +255,6 @@ LABELS: dict[str, dict[str, Any]] = {
         "highest": "Highest-scoring element: {names} (mean {nrr}; element index {ikm}, grade {category}).",
         "lowest_action": "Elements graded C or D need a follow-up plan.",
         "s4_followup": "B. Follow-up plan",
-        "followup_placeholder": "Follow-up plans are recorded on the round's page.",
         "followup_none": "No follow-up plan has been recorded for this round yet.",
         "s4_compare": "C. Comparison with the previous survey",
         "no_previous": "No earlier round of this policy has closed yet.",

@@ -1,7 +1,8 @@
 """The evaluation report rendered: Jinja2 to HTML or Markdown, in Indonesian or English.
 
 The HTML body carries two slots, where the site's page puts the follow-up plans and the trends
-(service templates the domain does not know); a standalone report fills them with plain text.
+(service templates the domain does not know); a standalone report (HTML or Markdown) fills them with
+the same tables the .docx carries: this round's plans, the earlier round's outcomes, the trends.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlmodel import Session
 
 from policies.core.errors import NotFound
 from policies.evaluation.report.context import md_escape, report_context
+from policies.evaluation.report.followup_tables import followup_tables, has_plans, trend_table
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FORMATS = ("html", "md")
@@ -36,9 +38,22 @@ def _env(fmt: str) -> Environment:
     return env
 
 
-def _fill(html: str, *, placeholder: str) -> str:
-    # Standalone: the follow-up section says where the plans are kept; the trends need the site.
-    return html.replace(SLOT_FOLLOWUP, f"<p>{placeholder}</p>").replace(SLOT_TRENDS, "")
+def _with_tables(session: Session, context: dict, *, round_id: int, locale: str) -> dict:
+    """Add the follow-up and trend tables the standalone report writes into its slots."""
+    context["followup_tables"] = followup_tables(session, round_id=round_id, locale=locale)
+    context["trend_table"] = trend_table(session, round_id=round_id, locale=locale)
+    context["has_plans"] = has_plans(context["followup_tables"])
+    return context
+
+
+def _fill(html: str, *, context: dict) -> str:
+    # Standalone: the slots get plain tables (the site's page puts its own sections there instead).
+    tables = _env("html").get_template("report_tables.html.j2")
+    plans = context["followup_tables"]
+    followup = tables.render(tables=plans, empty="" if has_plans(plans) else context["t"]["followup_none"])
+    trend = context["trend_table"]
+    trends = tables.render(tables=[trend] if trend is not None else [], empty="")
+    return html.replace(SLOT_FOLLOWUP, followup).replace(SLOT_TRENDS, trends)
 
 
 def render_report(session: Session, *, round_id: int, fmt: str = "html", locale: str = "id") -> str:
@@ -49,9 +64,10 @@ def render_report(session: Session, *, round_id: int, fmt: str = "html", locale:
             en=f"The report format '{fmt}' does not exist; choose html or md.",
         )
     context = report_context(session, round_id=round_id, locale=locale)
+    context = _with_tables(session, context, round_id=round_id, locale=locale)
     name = "report.html.j2" if fmt == "html" else "report.md.j2"
     text = _env(fmt).get_template(name).render(**context)
-    return _fill(text, placeholder=context["t"]["followup_placeholder"]) if fmt == "html" else text
+    return _fill(text, context=context) if fmt == "html" else text
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,7 @@ def render_report_parts(session: Session, *, round_id: int, locale: str = "id") 
 def render_report_body(session: Session, *, round_id: int, locale: str = "id") -> tuple[str, Markup]:
     """Render the report's title and content alone (slots filled with plain text), for a page of the site."""
     context = report_context(session, round_id=round_id, locale=locale)
+    context = _with_tables(session, context, round_id=round_id, locale=locale)
     title = f"{context['t']['title']} — {context['policy'].title}"
     body = _env("html").get_template("report_body.html.j2").render(**context)
-    return title, Markup(_fill(body, placeholder=context["t"]["followup_placeholder"]))  # autoescaped
+    return title, Markup(_fill(body, context=context))  # autoescaped

@@ -82,6 +82,6 @@ def publication_page(round_id: IdPath, request: Request, session: PageReadSessio
             "round_id": round_id,
             "policy_id": survey.policy_id,
             "followup": followup_section(session, round_id=round_id),
-            "trends": trend_section(session, policy_id=survey.policy_id),
+            "trends": trend_section(session, policy_id=survey.policy_id, up_to_round=survey.number),
         },
     )

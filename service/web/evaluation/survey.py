@@ -249,6 +249,6 @@ def evaluation_report(
         "policy_id": survey.policy_id,
         # The report's two slots: the round's follow-up plans and the policy's trends across rounds.
         "followup": followup_section(session, round_id=round_id),
-        "trends": trend_section(session, policy_id=survey.policy_id),
+        "trends": trend_section(session, policy_id=survey.policy_id, up_to_round=survey.number),
     }
     return render(request, "web/evaluation/report.html", context)

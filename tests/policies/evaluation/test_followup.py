@@ -19,6 +19,8 @@ from policies.evaluation.followup import notes, plans
 from policies.evaluation.followup.progress import followup_section, outcome_rows, plan_rows
 from policies.evaluation.report.as_docx import report_docx
 from policies.evaluation.report.as_xlsx import report_xlsx
+from policies.evaluation.report.followup_tables import trend_table
+from policies.evaluation.report.render import render_report
 from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
 from tests.conftest import NOW
@@ -137,6 +139,47 @@ def test_a_weak_unsur_gets_a_plan_that_is_tracked_to_done(db: str, round_one: in
         assert outcome_en in xlsx_rows(report_xlsx(s, round_id=round_two, locale="en"), "Follow-up")
         trend = xlsx_rows(report_xlsx(s, round_id=round_two), "Tren")
         assert trend[1] == ["P1 2026", "P2 2026"] and trend[2][0] == "IKM" and len(trend[2]) == 3
+        # The trend's figures are numbers in the sheet (u8's NRR 2,00 then 3,00), not text to retype.
+        numbers = list(
+            load_workbook(BytesIO(report_xlsx(s, round_id=round_two)))["Tren"].iter_rows(values_only=True)
+        )
+        assert [r for r in numbers if r[0] == "U8 Penanganan Pengaduan, Saran dan Masukan (NRR)"] == [
+            ("U8 Penanganan Pengaduan, Saran dan Masukan (NRR)", 2.0, 3.0)
+        ]
+
+        # So do the Markdown and the standalone HTML report: the plan, the outcome and the trends.
+        md = render_report(s, round_id=round_one, fmt="md")
+        assert "#### Rencana putaran ini" in md
+        assert (
+            "| U8 Penanganan Pengaduan, Saran dan Masukan | 2,00 \\(D\\) | Buka kanal pengaduan daring dan "
+            "jawab setiap pengaduan dalam 5 hari kerja\\. | Bidang Pengembangan Kompetensi | 1 Oktober 2026 "
+            "| Selesai 26 September 2026: Kanal pengaduan daring dibuka; 12 pengaduan dijawab\\. |"
+        ) in md
+        assert "dicatat pada halaman putaran" not in md
+        # Round 1's report shows the trend as of round 1: round 2, closed since, does not rewrite it.
+        assert "|  | P1 2026 |\n" in md and "P2 2026" not in md
+        assert trend_table(s, round_id=round_one, locale="id").header == ["", "P1 2026"]  # type: ignore[union-attr]
+        md_en = render_report(s, round_id=round_two, fmt="md", locale="en")
+        assert "#### What became of round 1's plans" in md_en
+        assert "| 2\\.00 | 3\\.00 | \\+1\\.00 \\(improved\\) |" in md_en
+        assert "#### Trends across rounds" in md_en and "|  | R1 2026 | R2 2026 |" in md_en
+        html = render_report(s, round_id=round_two, fmt="html", locale="en")
+        assert "<h4>What became of round 1&#39;s plans</h4>" in html
+        assert (
+            "<td>Done September 26, 2026: Kanal pengaduan daring dibuka; 12 pengaduan dijawab.</td>"
+            "<td>2.00</td><td>3.00</td><td>+1.00 (improved)</td></tr>"
+        ) in html
+        assert "<h4>Trends across rounds</h4>" in html
+        # Round 2 has no plan of its own yet: every format says so before round 1's outcomes.
+        none_en = "No follow-up plan has been recorded for this round yet."
+        assert f"<p>{none_en}</p>" in html and html.index(none_en) < html.index("What became of round 1")
+        assert md_en.index(none_en) < md_en.index("#### What became of round 1's plans")
+        paragraphs = [
+            p.text for p in Document(BytesIO(report_docx(s, round_id=round_two, locale="en"))).paragraphs
+        ]
+        assert paragraphs[paragraphs.index("B. Follow-up plan") + 1] == none_en
+        assert [none_en] in xlsx_rows(report_xlsx(s, round_id=round_two, locale="en"), "Follow-up")
+        assert "Belum ada rencana tindak lanjut" not in render_report(s, round_id=round_one, fmt="md")
 
 
 def test_plans_are_refused_for_strong_unsur_past_dates_open_rounds_and_strangers(
@@ -166,6 +209,18 @@ def test_plans_are_refused_for_strong_unsur_past_dates_open_rounds_and_strangers
                 **fields,
             )
         assert past.value.field == "due_on" and "has passed" in past.value.detail_en
+        with pytest.raises(InvalidInput) as far:  # a typo's year 9999 is refused, three years on is not
+            plans.create_item(
+                s,
+                actor=staff["drafter"],
+                round_id=round_one,
+                subject="unsur",
+                code="u8",
+                due_on=date(9999, 12, 31),
+                **fields,
+            )
+        assert far.value.field == "due_on" and "terlalu jauh" in far.value.detail
+        assert "choose August 28, 2029 at the latest" in far.value.detail_en
         with pytest.raises(PermissionDenied):
             plans.create_item(
                 s, actor=OTHER_DRAFTER, round_id=round_one, subject="unsur", code="u8", due_on=DUE, **fields
@@ -294,3 +349,7 @@ def test_an_indicator_below_target_takes_a_plan_and_the_next_round_compares_its_
             Decimal("3.75"),
             True,
         )
+        # Readers see the indicator by its name; its code (jp_per_asn) is an internal identifier.
+        [row] = outcome_rows(followup_section(s, round_id=round_two), locale="id")[1]
+        assert row[0] == "Rata-rata jam pelajaran pengembangan kompetensi per ASN per tahun"
+        assert plan_rows(followup_section(s, round_id=round_one))[1][-1][0] == row[0]

@@ -130,13 +130,15 @@ def test_the_html_report_has_every_section_with_the_hand_computed_figures(
     assert '<tr><td>Dinas Kesehatan</td><td class="num">5</td><td class="num">97,22</td>' in html
     assert '<tr><td>Dinas Pendidikan</td><td class="num suppressed">&lt; 5 (disembunyikan)</td>' in html
     assert '<tr><td>Lainnya</td><td class="num">5</td><td class="num">55,00</td>' in html
-    # Analysis: the weakest and strongest unsur, the follow-up placeholder, the comparison.
+    # Analysis: the weakest and strongest unsur, no plan yet, the comparison, the trends.
     assert (
         "Unsur dengan nilai terendah: Penanganan Pengaduan, Saran dan Masukan (NRR 2,20; IKM unsur 55,00, "
         "mutu D). Unsur bermutu C atau D memerlukan rencana tindak lanjut."
     ) in html
     assert "Unsur dengan nilai tertinggi: Persyaratan (NRR 3,50; IKM unsur 87,50, mutu B)." in html
-    assert "<p>Rencana tindak lanjut dicatat pada halaman putaran.</p>" in html
+    assert "<p>Belum ada rencana tindak lanjut yang dicatat untuk putaran ini.</p>" in html
+    assert "<h4>Tren antarputaran</h4>" in html
+    assert "<tr><th></th><th>P1 2026</th><th>P2 2026</th></tr>" in html
     assert "<th>Putaran 1</th><th>Putaran 2</th><th>Selisih</th>" in html
     assert (
         '<tr><td>IKM</td><td class="num">75,00</td><td class="num">76,11</td><td class="num">+1,11</td>'
@@ -169,6 +171,7 @@ def test_the_word_document_has_the_same_sections_and_figures(db: str, worked_exa
         assert heading in paragraphs
     assert ["Sampel minimum (Krejcie–Morgan)", "12"] in rows
     assert ["Margin of error (95 %)", "± 13,21 %"] in rows
+    assert ["Uraian", "Jumlah"] in rows and ["", ""] not in rows  # the sample table has a header
     assert ["U1 Persyaratan", "35", "3,50", "0,3889", "87,50", "B"] in rows
     assert ["U8 Penanganan Pengaduan, Saran dan Masukan", "22", "2,20", "0,2444", "55,00", "D"] in rows
     assert ["Nilai indeks (NI = Σ NRR tertimbang)", "", "", "3,0444", "", ""] in rows
@@ -180,7 +183,7 @@ def test_the_word_document_has_the_same_sections_and_figures(db: str, worked_exa
     assert not any(r[0] == "Dinas Pendidikan" and r[1] == "4" for r in rows)
     assert ["IKM", "75,00", "76,11", "+1,11"] in rows
     assert ["Penanganan Pengaduan, Saran dan Masukan", "75,00", "55,00", "-20,00"] in rows
-    # The follow-up section is a heading with the placeholder until the plans are wired in.
+    # No plan recorded for this round yet: the follow-up section says so.
     at = paragraphs.index("B. Rencana tindak lanjut")
     assert paragraphs[at + 1] == "Belum ada rencana tindak lanjut yang dicatat untuk putaran ini."
     assert any("IKM putaran ini akan menjadi 76,04" in p for p in paragraphs)
@@ -190,9 +193,11 @@ def test_the_spreadsheet_has_a_sheet_per_section_with_numbers(db: str, worked_ex
     with unit_of_work(db) as s:
         book = load_workbook(BytesIO(report_xlsx(s, round_id=worked_example, locale="id")))
     assert book.sheetnames == [
+        "Ringkasan",
         "Sampel",
         "NRR per unsur",
         "Per unit",
+        "Layanan dan indikator",
         "IKM",
         "Konversi",
         "Perbandingan",
@@ -212,9 +217,16 @@ def test_the_spreadsheet_has_a_sheet_per_section_with_numbers(db: str, worked_ex
     assert nrr[8] == ["U8 Penanganan Pengaduan, Saran dan Masukan", 22, 2.2, 0.2444, 55.0, "D"]
     assert nrr[10][3] == 3.0444 and nrr[11][3] == 76.11 and nrr[11][5] == "C"
     units = [r for r in values["Per unit"] if r[0] == "Unit kerja"]
-    assert ["Unit kerja", "Dinas Kesehatan", 5, 97.22, "A", "shown"] in units
-    assert ["Unit kerja", "Dinas Pendidikan", "< 5 (disembunyikan)", None, None, "suppressed"] in units
-    assert ["Unit kerja", "Lainnya", 5, 55.0, "D", "other"] in units
+    assert ["Unit kerja", "Dinas Kesehatan", 5, 97.22, "A", "ditampilkan"] in units
+    assert [
+        "Unit kerja",
+        "Dinas Pendidikan",
+        "< 5 (disembunyikan)",
+        None,
+        None,
+        "disembunyikan (kurang dari minimum)",
+    ] in units
+    assert ["Unit kerja", "Lainnya", 5, 55.0, "D", "gabungan “Lainnya”"] in units
     ikm = {r[0]: r[1] for r in values["IKM"] if len(r) > 1}
     assert (ikm["IKM"], ikm["Kategori mutu pelayanan"], ikm["Nilai indeks (NI = Σ NRR tertimbang)"]) == (
         76.11,

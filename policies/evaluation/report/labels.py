@@ -90,9 +90,9 @@ LABELS: dict[str, dict[str, Any]] = {
         "ditetapkan dengan tabel Krejcie–Morgan sesuai PermenPANRB 14/2017.",
         "minimum_sample": "Sampel minimum (Krejcie–Morgan)",
         "shortfall": "Kekurangan sampel",
-        "margin": "Margin of error (95 %)",
+        "margin": "Batas galat sampel (margin of error, 95 %)",
         "margin_none": "tidak dapat dihitung (belum ada jawaban)",
-        "margin_formula": "Margin of error dihitung untuk proporsi pada tingkat kepercayaan 95 % dengan "
+        "margin_formula": "Batas galat sampel dihitung untuk proporsi pada tingkat kepercayaan 95 % dengan "
         "koreksi populasi terbatas: e = 1,96 × √(0,5 × 0,5 / n) × √((N − n) / (N − 1)), n jawaban dari "
         "populasi N, dibulatkan setengah ke atas ke 2 desimal.",
         "sample_adequate": "Sampel memenuhi minimum.",

@@ -170,7 +170,7 @@ def test_the_word_document_has_the_same_sections_and_figures(db: str, worked_exa
     for heading in ("I. Pendahuluan", "II. Metode dan Sampel", "IV. Analisis Hasil", "V. Kesimpulan"):
         assert heading in paragraphs
     assert ["Sampel minimum (Krejcie–Morgan)", "12"] in rows
-    assert ["Margin of error (95 %)", "± 13,21 %"] in rows
+    assert ["Batas galat sampel (margin of error, 95 %)", "± 13,21 %"] in rows
     assert ["Uraian", "Jumlah"] in rows and ["", ""] not in rows  # the sample table has a header
     assert ["U1 Persyaratan", "35", "3,50", "0,3889", "87,50", "B"] in rows
     assert ["U8 Penanganan Pengaduan, Saran dan Masukan", "22", "2,20", "0,2444", "55,00", "D"] in rows
@@ -211,7 +211,7 @@ def test_the_spreadsheet_has_a_sheet_per_section_with_numbers(db: str, worked_ex
         12,
         10,
     )
-    assert (sample["Kekurangan sampel"], sample["Margin of error (95 %)"]) == (2, 13.21)
+    assert (sample["Kekurangan sampel"], sample["Batas galat sampel (margin of error, 95 %)"]) == (2, 13.21)
     nrr = values["NRR per unsur"]
     assert nrr[1] == ["U1 Persyaratan", 35, 3.5, 0.3889, 87.5, "B"]
     assert nrr[8] == ["U8 Penanganan Pengaduan, Saran dan Masukan", 22, 2.2, 0.2444, 55.0, "D"]

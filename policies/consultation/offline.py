@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from policies.accounts.access import Actor, require_actor, require_owner, require_role
 from policies.accounts.models import Role, StakeholderGroup
+from policies.consultation import tracking
 from policies.consultation.anchors import AnchorRequest, apply_anchor
 from policies.consultation.attribution import attribution_of
 from policies.consultation.campaigns import detect, fingerprint
@@ -185,6 +186,7 @@ def record_offline_input(
         created_at=now,
     )
     apply_anchor(session, comment=comment, anchor=given.anchor)
+    tracking.assign(session, comment=comment)
     session.add(comment)
     session.flush()
     session.add(
@@ -201,6 +203,10 @@ def record_offline_input(
     session.flush()
     # Copies of a letter sent by many count as a campaign, as copies sent online do.
     detect(session, comment=comment, threshold=rules.campaign_threshold, fp=fp)
+    # The same duty as online: whoever left an address gets the number, the pasal and the due date.
+    tracking.send_receipt(
+        session, comment=comment, policy=policy, now=now, address=texts["contact_email"].lower()
+    )
     return comment
 
 

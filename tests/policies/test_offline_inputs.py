@@ -18,6 +18,8 @@ from policies.consultation.voice_models import CommentOrigin
 from policies.core.db import unit_of_work
 from policies.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from policies.core.settings import Settings
+from policies.outbox.message_text import render_email
+from policies.outbox.models import Channel, Reminder
 from policies.workshops import actions as workshops
 from tests.conftest import DRAFTER
 from tests.lifecycle_walk import SLUG
@@ -209,3 +211,22 @@ def test_an_input_given_after_the_consultation_closed_is_refused(db: str, key: s
             given=_oral(key, occasion_on=date(2026, 10, 1)),
             now=LATER.replace(month=11),
         )
+
+
+def test_an_input_with_a_contact_email_gets_the_receipt_by_email(db: str, key: str) -> None:
+    with unit_of_work(db) as s:
+        made = offline.record_offline_input(s, actor=DRAFTER, slug=SLUG, given=_oral(key), now=LATER)
+        silent = offline.record_offline_input(
+            s, actor=DRAFTER, slug=SLUG, given=_oral(key, contact_email="", body="Lain."), now=LATER
+        )
+        receipts = list(s.exec(select(Reminder).where(Reminder.template == "comment_receipt")))
+        number, silent_number = made.tracking_number, silent.tracking_number
+    # Only the one who left an address is written to, by email (there is no inbox without an account).
+    assert [(r.channel, r.recipient_email, r.recipient_account_id) for r in receipts] == [
+        (Channel.EMAIL, "sari@warga.test", None)
+    ]
+    assert silent_number and silent_number != number
+    subject, body = render_email(receipts[0], base_url="https://siklus.example.id")
+    assert number in subject
+    assert "Pasal: Menimbang" in body and "Jawaban paling lambat: 30 September 2026" in body
+    assert f"https://siklus.example.id/track/{number}" in body

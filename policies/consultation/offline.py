@@ -27,7 +27,7 @@ from policies.consultation.queries.voices import linked_outcomes, origin_of_outc
 from policies.consultation.register import comment_of
 from policies.consultation.voice_models import CommentOrigin
 from policies.core.db import utcnow
-from policies.core.errors import Conflict, InvalidInput
+from policies.core.errors import Conflict, InvalidInput, PermissionDenied
 from policies.core.fields import TextField, clean_texts
 from policies.core.i18n import JAKARTA, format_date
 from policies.core.text import text_hash
@@ -93,6 +93,15 @@ def require_officer(actor: Actor | None, *, policy: Policy) -> Actor:
     if actor.role is Role.DRAFTER:
         return require_owner(actor, policy=policy)
     return require_role(actor, Role.DRAFTER, Role.MODERATOR)
+
+
+def may_convert_outcomes(actor: Actor, *, policy: Policy) -> bool:
+    """Tell whether the actor may enter workshop outcomes as inputs (the owning unit's drafters, admins)."""
+    try:
+        require_owner(actor, policy=policy)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def _check_contact(*, email: str, nip: str) -> str:

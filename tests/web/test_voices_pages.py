@@ -133,6 +133,7 @@ def test_a_moderator_finds_the_offline_form_and_anchors_an_input_to_a_part_or_a_
     assert f'href="{INPUTS}"' in board and "/cockpit" not in board  # the cockpit is the drafters'
     page = web.get(INPUTS).text
     assert '<a href="/moderation">' in page  # back to where the moderator came from
+    assert "/offline-inputs/workshops" not in page  # the workshops are the unit's to convert
     picker = re.search(r'<select id="element_key".*?</select>', page, re.S)
     assert picker is not None
     parts = re.findall(r'<option value="([^"]+)"', picker.group(0))

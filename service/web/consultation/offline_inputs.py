@@ -87,6 +87,8 @@ def _inputs_context(session: Session, *, actor: Actor, slug: str) -> dict[str, o
         "policy": policy,
         "clauses": clauses,
         "parts": _parts(session, policy=policy),
+        # Moderators record inputs but the workshops are the unit's: no button they may not press.
+        "can_convert": offline.may_convert_outcomes(actor, policy=policy),
         "sources": RECORDED,
         "groups": list(StakeholderGroup),
         "stances": list(Stance),

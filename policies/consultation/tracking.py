@@ -15,9 +15,11 @@ from sqlmodel import Session
 
 from policies.accounts.models import Account
 from policies.consultation import clocks
+from policies.consultation.attribution import attribution_of
 from policies.consultation.models import AnchorStatus, Comment, ConsultationWindow, Disposition, Outcome
 from policies.consultation.queries import clocks as queries
 from policies.consultation.queries.anchors import anchors_of_comment
+from policies.consultation.queries.voices import origins_of
 from policies.consultation.reminders import RECEIPT
 from policies.consultation.trace import LinkedElement, traces_of
 from policies.consultation.tracking_numbers import new_tracking_number, normalize
@@ -92,6 +94,9 @@ class TrackingStatus:
     changes: list[LinkedElement] = field(default_factory=list)
     unchanged_reason: str = ""
     fates: list[TextFate] = field(default_factory=list)
+    # An input an officer recorded says who gave it and where ("Disampaikan lisan oleh … pada …").
+    attribution: str = ""
+    attribution_en: str = ""
 
 
 def tracking_status(session: Session, *, number: str, now: datetime) -> TrackingStatus:
@@ -126,6 +131,12 @@ def tracking_status(session: Session, *, number: str, now: datetime) -> Tracking
     )
     if disposition is not None and not hidden:
         _answer(session, status=status, comment=comment, disposition=disposition)
+    origin = None if hidden else origins_of(session, comment_ids=[comment.id]).get(comment.id)  # type: ignore[list-item]
+    if origin is not None:
+        status.attribution, status.attribution_en = (
+            attribution_of(source=str(comment.source), who=comment.author_name, origin=origin, locale=lang)
+            for lang in ("id", "en")
+        )
     if not hidden:
         status.fates = [
             TextFate(number, anchor.status, anchor.label, anchor.change_label)

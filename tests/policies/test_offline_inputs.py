@@ -14,6 +14,7 @@ from policies.consultation.models import CommentSource, Outcome
 from policies.consultation.offline import OfflineInput
 from policies.consultation.queries.voices import origins_of
 from policies.consultation.report import build_report, render_report
+from policies.consultation.tracking import tracking_status
 from policies.consultation.voice_models import CommentOrigin
 from policies.core.db import unit_of_work
 from policies.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -227,6 +228,11 @@ def test_an_input_with_a_contact_email_gets_the_receipt_by_email(db: str, key: s
     ]
     assert silent_number and silent_number != number
     subject, body = render_email(receipts[0], base_url="https://siklus.example.id")
+    with unit_of_work(db) as s:
+        status = tracking_status(s, number=number, now=LATER)
+    # The public status page says who gave it and where, as the thread does.
+    assert status.attribution.startswith("Disampaikan lisan oleh Ibu Sari (Dharma Wanita) pada sosialisasi")
+    assert status.attribution_en.startswith("Given orally by Ibu Sari")
     assert number in subject
     assert "Pasal: Menimbang" in body and "Jawaban paling lambat: 30 September 2026" in body
     assert f"https://siklus.example.id/track/{number}" in body

@@ -167,3 +167,6 @@ def test_a_moderator_finds_the_offline_form_and_anchors_an_input_to_a_part_or_a_
             " ".join(words),
         )
     assert stored.tracking_number in made.text  # the officer hands the number over
+    web.cookies.clear()  # the status page needs no account, and says who gave the input and where
+    tracked = web.get(f"/track/{stored.tracking_number}")
+    assert tracked.status_code == 200 and "Disampaikan lisan oleh Pak Darto pada sosialisasi" in tracked.text

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from policies.accounts.access import Actor, require_actor, require_owner, require_role
 from policies.accounts.models import Role, StakeholderGroup
+from policies.consultation import tracking
 from policies.consultation.anchors import AnchorRequest, apply_anchor
 from policies.consultation.attribution import attribution_of
 from policies.consultation.campaigns import detect, fingerprint
@@ -26,7 +27,7 @@ from policies.consultation.queries.voices import linked_outcomes, origin_of_outc
 from policies.consultation.register import comment_of
 from policies.consultation.voice_models import CommentOrigin
 from policies.core.db import utcnow
-from policies.core.errors import Conflict, InvalidInput
+from policies.core.errors import Conflict, InvalidInput, PermissionDenied
 from policies.core.fields import TextField, clean_texts
 from policies.core.i18n import JAKARTA, format_date
 from policies.core.text import text_hash
@@ -92,6 +93,15 @@ def require_officer(actor: Actor | None, *, policy: Policy) -> Actor:
     if actor.role is Role.DRAFTER:
         return require_owner(actor, policy=policy)
     return require_role(actor, Role.DRAFTER, Role.MODERATOR)
+
+
+def may_convert_outcomes(actor: Actor, *, policy: Policy) -> bool:
+    """Tell whether the actor may enter workshop outcomes as inputs (the owning unit's drafters, admins)."""
+    try:
+        require_owner(actor, policy=policy)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def _check_contact(*, email: str, nip: str) -> str:
@@ -185,6 +195,7 @@ def record_offline_input(
         created_at=now,
     )
     apply_anchor(session, comment=comment, anchor=given.anchor)
+    tracking.assign(session, comment=comment)
     session.add(comment)
     session.flush()
     session.add(
@@ -201,6 +212,10 @@ def record_offline_input(
     session.flush()
     # Copies of a letter sent by many count as a campaign, as copies sent online do.
     detect(session, comment=comment, threshold=rules.campaign_threshold, fp=fp)
+    # The same duty as online: whoever left an address gets the number, the pasal and the due date.
+    tracking.send_receipt(
+        session, comment=comment, policy=policy, now=now, address=texts["contact_email"].lower()
+    )
     return comment
 
 

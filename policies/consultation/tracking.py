@@ -15,9 +15,11 @@ from sqlmodel import Session
 
 from policies.accounts.models import Account
 from policies.consultation import clocks
+from policies.consultation.attribution import attribution_of
 from policies.consultation.models import AnchorStatus, Comment, ConsultationWindow, Disposition, Outcome
 from policies.consultation.queries import clocks as queries
 from policies.consultation.queries.anchors import anchors_of_comment
+from policies.consultation.queries.voices import origins_of
 from policies.consultation.reminders import RECEIPT
 from policies.consultation.trace import LinkedElement, traces_of
 from policies.consultation.tracking_numbers import new_tracking_number, normalize
@@ -92,6 +94,9 @@ class TrackingStatus:
     changes: list[LinkedElement] = field(default_factory=list)
     unchanged_reason: str = ""
     fates: list[TextFate] = field(default_factory=list)
+    # An input an officer recorded says who gave it and where ("Disampaikan lisan oleh … pada …").
+    attribution: str = ""
+    attribution_en: str = ""
 
 
 def tracking_status(session: Session, *, number: str, now: datetime) -> TrackingStatus:
@@ -126,6 +131,12 @@ def tracking_status(session: Session, *, number: str, now: datetime) -> Tracking
     )
     if disposition is not None and not hidden:
         _answer(session, status=status, comment=comment, disposition=disposition)
+    origin = None if hidden else origins_of(session, comment_ids=[comment.id]).get(comment.id)  # type: ignore[list-item]
+    if origin is not None:
+        status.attribution, status.attribution_en = (
+            attribution_of(source=str(comment.source), who=comment.author_name, origin=origin, locale=lang)
+            for lang in ("id", "en")
+        )
     if not hidden:
         status.fates = [
             TextFate(number, anchor.status, anchor.label, anchor.change_label)
@@ -143,19 +154,27 @@ def _answer(session: Session, *, status: TrackingStatus, comment: Comment, dispo
     status.changes = trace.changes
 
 
-def send_receipt(session: Session, *, comment: Comment, policy: Policy, now: datetime) -> None:
-    """Queue the receipt of a new comment or reply for its author: in the inbox, and by email."""
+def send_receipt(
+    session: Session, *, comment: Comment, policy: Policy, now: datetime, address: str = ""
+) -> None:
+    """Queue the receipt of a new comment or reply: to its author's inbox and email, or else by email
+    to the address given (an offline input's contact)."""
     author = session.get(Account, comment.author_id) if comment.author_id is not None else None
-    if author is None:
-        return  # recorded for someone without an account: the officer hands the number over
-    receipt = receipt_for(session, comment_id=comment.id, author_id=author.id)  # type: ignore[arg-type]
-    due = clocks.noon_of(receipt.due_on) if receipt is not None and receipt.due_on is not None else None
+    if author is not None:
+        recipient = Recipient.of(author)
+    elif address:
+        # Recorded by an officer for someone without an account: the email reaches them all the same.
+        recipient = Recipient(account_id=None, email=address)
+    else:
+        return  # nobody to write to: the officer hands the number over
+    due_on = _due_on(session, comment=comment)
+    due = clocks.noon_of(due_on) if due_on is not None else None
     # One statement to look the keys up and one to insert both: this runs inside every comment POST.
     notify(
         session,
         key=f"comment-receipt:{comment.id}",
         template=RECEIPT,
-        recipients=[Recipient.of(author)],
+        recipients=[recipient],
         due_at=now,
         policy=policy,
         context={
@@ -180,15 +199,19 @@ class Receipt:
     due_on: date | None
 
 
+def _due_on(session: Session, *, comment: Comment) -> date | None:
+    """Return the day a comment's answer is due (a reply is owed none)."""
+    window = session.get(ConsultationWindow, comment.window_id) if comment.window_id is not None else None
+    policy = session.get(Policy, comment.policy_id)
+    kind = session.get(PolicyKind, policy.kind_id) if policy is not None else None
+    if comment.parent_id is None and window is not None and kind is not None:
+        return clocks.due_on(session, window=window, rules=kind.rules)
+    return None
+
+
 def receipt_for(session: Session, *, comment_id: int, author_id: int | None) -> Receipt | None:
     """Return the receipt of one's own comment (None for someone else's, or none at all)."""
     comment = session.get(Comment, comment_id)
     if comment is None or author_id is None or comment.author_id != author_id:
         return None
-    due = None
-    window = session.get(ConsultationWindow, comment.window_id) if comment.window_id is not None else None
-    policy = session.get(Policy, comment.policy_id)
-    kind = session.get(PolicyKind, policy.kind_id) if policy is not None else None
-    if comment.parent_id is None and window is not None and kind is not None:
-        due = clocks.due_on(session, window=window, rules=kind.rules)
-    return Receipt(tracking_number=comment.tracking_number, due_on=due)
+    return Receipt(tracking_number=comment.tracking_number, due_on=_due_on(session, comment=comment))

@@ -9,7 +9,7 @@ per account, so a step that runs twice records nothing new.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlmodel import Session
@@ -72,8 +72,13 @@ def announce(
     now: datetime,
     context: dict[str, str],
     accounts: Sequence[Account] | None = None,
+    already_told: Collection[int] = (),
 ) -> int:
-    """Tell the interested accounts (or those given) of an event as each chose; count the notices sent now."""
+    """Tell the interested accounts (or those given) of an event as each chose; count the notices sent now.
+
+    `already_told`: the accounts a notice of their role already tells of this very event now (the
+    stage's own notices): one notice is enough, so they get no second one.
+    """
     if accounts is None:
         accounts = queries.interested_accounts(session, policy_id=policy.id or 0)
     people = list(accounts)
@@ -82,12 +87,23 @@ def announce(
         session,
         key=f"event:{key}",
         template=POLICY_EVENT,
-        recipients=[Recipient.of(a) for a in immediate],
+        recipients=[Recipient.of(a) for a in immediate if a.id not in already_told],
         due_at=now,
         policy=policy,
         context={"title": policy.title, "slug": policy.slug, "kind": kind.value, **context},
         channels=(Channel.EMAIL, Channel.INBOX),
     )
+
+
+def news_audience(session: Session, *, policy: Policy, recipients: Sequence[Recipient]) -> list[Recipient]:
+    """Keep, of a stage's news notice's audience, those who want stage news now.
+
+    A follower or commenter who chose a digest or nothing for a new stage hears of it that way (or
+    not at all), not also by the role's immediate notice. Duty notices (an acknowledgement to give,
+    a workshop to attend) do not come through here: a preference never drops them.
+    """
+    quiet = queries.not_now(session, policy_id=policy.id or 0, kind=EventKind.STAGE)
+    return [r for r in recipients if r.account_id is None or r.account_id not in quiet]
 
 
 def stage_context(*, stage: str) -> dict[str, str]:

@@ -76,6 +76,23 @@ def interested_accounts(session: Session, *, policy_id: int) -> list[Account]:
     return list(session.exec(stmt))
 
 
+def not_now(session: Session, *, policy_id: int, kind: EventKind) -> set[int]:
+    """Return the accounts following (or that commented on) a policy that chose not to hear of a kind
+    of event at once (a digest, or nothing)."""
+    followers = select(PolicyFollow.account_id).where(PolicyFollow.policy_id == policy_id)
+    commenters = select(Comment.author_id).where(
+        Comment.policy_id == policy_id, col(Comment.author_id).is_not(None)
+    )
+    stmt = select(NoticePreference.account_id).where(
+        NoticePreference.kind == kind,
+        NoticePreference.cadence != Cadence.IMMEDIATE,
+        sa.or_(
+            col(NoticePreference.account_id).in_(followers), col(NoticePreference.account_id).in_(commenters)
+        ),
+    )
+    return set(session.exec(stmt))
+
+
 def followed_policy_ids(session: Session, *, account_id: int) -> set[int]:
     """Return the ids of the policies an account follows."""
     return set(session.exec(select(PolicyFollow.policy_id).where(PolicyFollow.account_id == account_id)))

@@ -20,7 +20,7 @@ from policies.lifecycle import KindRules, documents
 from policies.lifecycle.models import Policy, StageEvent
 from policies.lifecycle.queries import get_kind, get_policy
 from policies.outbox.models import Channel
-from policies.outbox.notify import cancel_pending, notify, policy_context
+from policies.outbox.notify import Recipient, cancel_pending, notify, policy_context
 from policies.rollout.models import Adoption
 from policies.rollout.queries import acknowledged_account_ids, latest_acknowledgements, latest_adoption
 from policies.rollout.resocialization import request_reacknowledgements
@@ -29,6 +29,15 @@ from policies.workshops.queries import workshops_of_cycle
 CLOSING_REMINDER_LEAD = timedelta(days=2)
 NO_WINDOW = "Kebijakan ini belum memiliki jendela konsultasi."
 NO_WINDOW_EN = "This policy has no consultation window yet."
+
+
+def _news(session: Session, *, policy: Policy, recipients: list[Recipient]) -> list[Recipient]:
+    """Keep, of a stage's news audience, those whose notice preference does not ask for a digest or
+    nothing (the digest records the stage for them); duty notices never come through here."""
+    # Imported here: the digest reads comments, whose concept reads the lifecycle.
+    from policies.digest.events import news_audience
+
+    return news_audience(session, policy=policy, recipients=recipients)
 
 
 def _catalogue_draft(session: Session, *, policy: Policy) -> str:
@@ -142,7 +151,7 @@ def notify_consultation_open(session: Session, *, slug: str, now: datetime) -> s
     """Tell every stakeholder the consultation is open, and until when."""
     policy = get_policy(session, slug=slug)
     window = _window(session, policy=policy)
-    people = audience.stakeholders(session, policy=policy)
+    people = _news(session, policy=policy, recipients=audience.stakeholders(session, policy=policy))
     new = notify(
         session,
         key=f"consultation-open:{window.id}",
@@ -216,7 +225,7 @@ def notify_affected_units(session: Session, *, slug: str, now: datetime) -> str:
     """Tell the civil servants the policy applies to that it was adopted."""
     policy = get_policy(session, slug=slug)
     adoption = _adoption(session, policy=policy)
-    people = audience.affected_asn(session, policy=policy)
+    people = _news(session, policy=policy, recipients=audience.affected_asn(session, policy=policy))
     new = notify(
         session,
         key=f"adopted:{adoption.id}",
@@ -269,7 +278,7 @@ def notify_withdrawal(session: Session, *, slug: str, event_id: int, now: dateti
     policy = get_policy(session, slug=slug)
     event = session.get(StageEvent, event_id)
     reason = event.reason if event is not None else ""
-    people = audience.everyone_notified(session, policy=policy)
+    people = _news(session, policy=policy, recipients=audience.everyone_notified(session, policy=policy))
     new = notify(
         session,
         key=f"withdrawn:{policy.id}",

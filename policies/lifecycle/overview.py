@@ -45,6 +45,11 @@ def recently_adopted(session: Session, *, limit: int = 5) -> list[tuple[Policy, 
     return rollout_queries.recent_adoptions(session, limit=limit)
 
 
+def in_consultation(session: Session) -> list[Policy]:
+    """Return the policies in the public-consultation stage, by title (where offline inputs are recorded)."""
+    return queries.policies_by_title(session, stage=Stage.CONSULTATION)
+
+
 def under_evaluation(session: Session) -> list[Policy]:
     """Return the policies in the evaluation stage, by title."""
     return queries.policies_by_title(session, stage=Stage.EVALUATION)

@@ -203,6 +203,24 @@ def notified_account_ids(session: Session, *, policy_id: int) -> set[int]:
     )  # type: ignore[arg-type]
 
 
+def last_reminder_id(session: Session) -> int:
+    """Return the highest reminder id so far (0 for none): a mark to find what is queued after it."""
+    return int(session.exec(select(func.max(Reminder.id))).one() or 0)
+
+
+def accounts_told_since(session: Session, *, policy_id: int, after_id: int) -> set[int]:
+    """Return the accounts a reminder of a policy was queued for after a mark (`last_reminder_id`)."""
+    return set(
+        session.exec(
+            select(Reminder.recipient_account_id).where(
+                Reminder.policy_id == policy_id,
+                col(Reminder.id) > after_id,
+                col(Reminder.recipient_account_id).is_not(None),
+            )
+        )
+    )  # type: ignore[arg-type]
+
+
 def outbox_counts(session: Session) -> dict[tuple[str, str], int]:
     """Count reminders by channel and state (what an operator checks first)."""
     stmt = select(Reminder.channel, Reminder.state, func.count()).group_by(

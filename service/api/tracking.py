@@ -72,6 +72,8 @@ class TrackingPublic(ReadModel):
     changes: list[ChangedElement]
     unchanged_reason: str
     fates: list[TextFatePublic]
+    attribution: str = Field(default="", description="Untuk masukan luring: siapa menyampaikan, di mana.")
+    attribution_en: str = Field(default="", description="The same in English.")
 
 
 def tracking_public(status: TrackingStatus) -> TrackingPublic:

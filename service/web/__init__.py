@@ -23,7 +23,7 @@ from service.web import (
     tracking,
     workshops,
 )
-from service.web.consultation import changes, moderation, thread, triage, voices
+from service.web.consultation import changes, moderation, offline_inputs, thread, triage, voices
 from service.web.consultation import report as consultation_report
 from service.web.consultation import windows as consultation_windows
 from service.web.render import build_web
@@ -50,6 +50,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         changes,
         moderation,
         voices,
+        offline_inputs,
         evaluation,
         outbox,
         tracking,

@@ -62,7 +62,7 @@ def test_an_oral_input_with_a_scan_and_a_reviewed_not_me_report(
     log_in(page, DRAFTER)
     page.goto(f"/policies/{SLUG}/cockpit")
     page.get_by_role("link", name="Masukan luring dan lisan").click()
-    page.get_by_label("Pasal").select_option(key)
+    page.get_by_label("Pasal", exact=True).select_option(key)
     page.get_by_label("Lisan (lokakarya, sosialisasi, rapat dengar pendapat, kunjungan)").check()
     page.get_by_label("Disampaikan oleh (orang atau organisasi)").fill("Ibu Sari (Dharma Wanita)")
     page.get_by_label("Kesempatan (mis. sosialisasi di Kecamatan Serpong, surat nomor 12/2026)").fill(

@@ -85,14 +85,14 @@ def test_stage_and_version_events_follow_each_persons_cadence_and_are_digested_o
         )
 
     with unit_of_work(db) as s:
-        # Immediately: today's behaviour, a notice by email and in the inbox, for each event.
+        # Immediately: a notice by email and in the inbox, now, for each event; the new stage is told
+        # by the workshop invitation John gets as an ASN, so no second notice tells it again.
         now_notices = _reminders(s, account=people["asn_en"], template="policy_event")
         assert sorted((r.channel, r.context["kind"]) for r in now_notices) == [
-            (Channel.EMAIL, "stage"),
             (Channel.EMAIL, "version"),
-            (Channel.INBOX, "stage"),
             (Channel.INBOX, "version"),
         ]
+        assert _reminders(s, account=people["asn_en"], template="workshop_invitation")
         # Daily and weekly: no notice now, an event each for the digest.
         assert _reminders(s, account=people["public"], template="policy_event") == []
         events = _events(s, account=people["public"])

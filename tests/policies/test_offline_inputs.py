@@ -14,10 +14,13 @@ from policies.consultation.models import CommentSource, Outcome
 from policies.consultation.offline import OfflineInput
 from policies.consultation.queries.voices import origins_of
 from policies.consultation.report import build_report, render_report
+from policies.consultation.tracking import tracking_status
 from policies.consultation.voice_models import CommentOrigin
 from policies.core.db import unit_of_work
 from policies.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from policies.core.settings import Settings
+from policies.outbox.message_text import render_email
+from policies.outbox.models import Channel, Reminder
 from policies.workshops import actions as workshops
 from tests.conftest import DRAFTER
 from tests.lifecycle_walk import SLUG
@@ -209,3 +212,27 @@ def test_an_input_given_after_the_consultation_closed_is_refused(db: str, key: s
             given=_oral(key, occasion_on=date(2026, 10, 1)),
             now=LATER.replace(month=11),
         )
+
+
+def test_an_input_with_a_contact_email_gets_the_receipt_by_email(db: str, key: str) -> None:
+    with unit_of_work(db) as s:
+        made = offline.record_offline_input(s, actor=DRAFTER, slug=SLUG, given=_oral(key), now=LATER)
+        silent = offline.record_offline_input(
+            s, actor=DRAFTER, slug=SLUG, given=_oral(key, contact_email="", body="Lain."), now=LATER
+        )
+        receipts = list(s.exec(select(Reminder).where(Reminder.template == "comment_receipt")))
+        number, silent_number = made.tracking_number, silent.tracking_number
+    # Only the one who left an address is written to, by email (there is no inbox without an account).
+    assert [(r.channel, r.recipient_email, r.recipient_account_id) for r in receipts] == [
+        (Channel.EMAIL, "sari@warga.test", None)
+    ]
+    assert silent_number and silent_number != number
+    subject, body = render_email(receipts[0], base_url="https://siklus.example.id")
+    with unit_of_work(db) as s:
+        status = tracking_status(s, number=number, now=LATER)
+    # The public status page says who gave it and where, as the thread does.
+    assert status.attribution.startswith("Disampaikan lisan oleh Ibu Sari (Dharma Wanita) pada sosialisasi")
+    assert status.attribution_en.startswith("Given orally by Ibu Sari")
+    assert number in subject
+    assert "Pasal: Menimbang" in body and "Jawaban paling lambat: 30 September 2026" in body
+    assert f"https://siklus.example.id/track/{number}" in body

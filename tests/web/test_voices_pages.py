@@ -3,8 +3,16 @@ them, what a refusal says, and what each role sees."""
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+import re
 
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from policies.consultation.models import Comment
+from policies.consultation.queries import current_window
+from policies.core.db import unit_of_work
+from policies.drafting.queries.elements import elements_of
+from policies.lifecycle.queries import get_policy
 from tests.service.conftest import SLUG, open_consultation
 from tests.web.conftest import clause_keys, csrf_of, post_form, sign_in
 
@@ -112,3 +120,53 @@ def test_the_not_me_form_answers_alike_whether_or_not_the_address_matched(
     assert other.context["sent"] and mine.context["sent"]  # type: ignore[attr-defined]
     notice = "tautan konfirmasi telah dikirim ke alamat email masukan tersebut"
     assert notice in other.text and notice in mine.text
+
+
+def test_a_moderator_finds_the_offline_form_and_anchors_an_input_to_a_part_or_a_quote(
+    web: TestClient, drafter: str, moderator: str, db: str
+) -> None:
+    open_consultation(web, drafter)
+    first = clause_keys(db)[0]
+    sign_in(web, moderator)
+    assert f'href="{INPUTS}"' in web.get("/moderation").text  # where moderators work
+    board = web.get("/board").text
+    assert f'href="{INPUTS}"' in board and "/cockpit" not in board  # the cockpit is the drafters'
+    page = web.get(INPUTS).text
+    assert '<a href="/moderation">' in page  # back to where the moderator came from
+    assert "/offline-inputs/workshops" not in page  # the workshops are the unit's to convert
+    picker = re.search(r'<select id="element_key".*?</select>', page, re.S)
+    assert picker is not None
+    parts = re.findall(r'<option value="([^"]+)"', picker.group(0))
+    assert parts, "the form offers the parts of each clause"
+    with unit_of_work(db) as s:
+        window = current_window(s, policy=get_policy(s, slug=SLUG))
+        assert window is not None
+        part = next(e for e in elements_of(session=s, version_id=window.version_id) if e.key == parts[-1])
+        label, clause_of_part, words = part.label, part.clause_key, part.text.split()[:3]
+    typed = {
+        "clause_key": first,  # another clause: the part chosen names its own
+        "source": "oral",
+        "attributed_to": "Pak Darto",
+        "author_group": "public",
+        "occasion": "sosialisasi di Kecamatan Ciputat",
+        "occasion_on": "2026-01-05",
+        "body": "Bagian ini perlu contoh.",
+        "element_key": part.key,
+        "anchor_quote": "kata yang tidak ada di teks",
+    }
+    refused = post_form(web, INPUTS, typed, page=INPUTS)
+    assert refused.status_code == 422 and set(refused.context["errors"]) == {"anchor_quote"}  # type: ignore[attr-defined]
+    assert "Pak Darto" in refused.text
+    made = post_form(web, INPUTS, {**typed, "anchor_quote": " ".join(words)}, page=INPUTS)
+    assert made.status_code == 200 and label in made.text
+    with unit_of_work(db) as s:
+        stored = s.exec(select(Comment).where(Comment.author_name == "Pak Darto")).one()
+        assert (stored.clause_key, stored.element_key, stored.quote) == (
+            clause_of_part,
+            part.key,
+            " ".join(words),
+        )
+    assert stored.tracking_number in made.text  # the officer hands the number over
+    web.cookies.clear()  # the status page needs no account, and says who gave the input and where
+    tracked = web.get(f"/track/{stored.tracking_number}")
+    assert tracked.status_code == 200 and "Disampaikan lisan oleh Pak Darto pada sosialisasi" in tracked.text

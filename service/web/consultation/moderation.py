@@ -13,6 +13,7 @@ from policies.consultation.comments import set_hidden
 from policies.consultation.models import Comment
 from policies.consultation.moderation import flagged_queue, moderation_queue
 from policies.core.errors import Conflict, InvalidInput
+from policies.lifecycle.overview import in_consultation
 from service.api.consultation.comments import ModerationIn
 from service.api.params import MAX_ID, IdPath
 from service.deps import SessionDep
@@ -47,7 +48,8 @@ def _context(session: Session, actor: Actor | None, tab: str, before: str) -> di
         page = flagged_queue(session, actor=me, before=start)
     else:
         page = moderation_queue(session, actor=me, hidden=tab == "hidden", before=start)
-    return {"tab": tab, "page": page, "before": _before(before)}
+    # Moderators record offline inputs too: each policy in consultation links to its form.
+    return {"tab": tab, "page": page, "before": _before(before), "consulting": in_consultation(session)}
 
 
 @router.get("/moderation", name="moderation")

@@ -1,24 +1,18 @@
-"""Pages for offline inputs (the officer's form, the scan), "this was not me" (the reader's form, the
-email link's confirmation, the moderators' review queue)."""
+"""Pages for "this was not me" (the reader's form, the email link's confirmation, the moderators'
+review queue) and for comments sent on behalf of signatories."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse
 from sqlmodel import Session
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from policies.accounts.access import Actor
-from policies.accounts.models import StakeholderGroup
-from policies.consultation import behalf, disavowal, offline, scans
+from policies.consultation import behalf, disavowal
 from policies.consultation.comments import CommentRules
-from policies.consultation.models import CommentSource, Stance
-from policies.consultation.offline import RECORDED, OfflineInput
+from policies.consultation.models import Stance
 from policies.consultation.queries import current_window
-from policies.consultation.queries.voices import recorded_inputs
 from policies.consultation.register import comment_of
 from policies.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RateLimited
 from policies.drafting.queries import clauses_of, versions_by_id
@@ -42,157 +36,6 @@ from service.web.render import (
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 REFUSED = (InvalidInput, Conflict, NotFound, PermissionDenied)
-INPUT_FIELDS = (
-    "clause_key",
-    "source",
-    "attributed_to",
-    "author_group",
-    "occasion",
-    "occasion_on",
-    "contact_email",
-    "contact_nip",
-    "stance",
-    "body",
-)
-
-
-def _inputs_context(session: Session, *, actor: Actor, slug: str) -> dict[str, object]:
-    policy = get_policy(session, slug=slug)
-    offline.require_officer(actor, policy=policy)
-    window = current_window(session, policy=policy)
-    clauses = clauses_of(session, version_id=window.version_id) if window is not None else []
-    return {
-        "policy": policy,
-        "clauses": clauses,
-        "sources": RECORDED,
-        "groups": list(StakeholderGroup),
-        "stances": list(Stance),
-        "recorded": [
-            (
-                c,
-                o,
-                offline.attribution(c, origin=o, locale="id"),
-                offline.attribution(c, origin=o, locale="en"),
-            )
-            for c, o in recorded_inputs(session, policy=policy)
-        ],
-    }
-
-
-@router.get("/policies/{slug}/offline-inputs", name="offline_inputs")
-def inputs_page(
-    slug: str,
-    request: Request,
-    session: PageReadSessionDep,
-    actor: PageActorDep,
-    recorded: int = 0,
-    converted: int = -1,
-) -> Response:
-    """Show the officer's form for an input heard or received offline, and the inputs recorded so far."""
-    context = _inputs_context(session, actor=signed_in(actor), slug=slug)
-    context.update(just_recorded=recorded, converted=converted)
-    return render(request, "web/offline_inputs.html", context)
-
-
-def _given(form: FormData) -> OfflineInput:
-    values = {name: str(form.get(name, "")) for name in INPUT_FIELDS}
-    try:
-        on = date.fromisoformat(values["occasion_on"])
-    except ValueError as exc:
-        raise InvalidInput(
-            "Isi tanggal penyampaian.", en="Give the date it was given.", field="occasion_on"
-        ) from exc
-    if values["source"] not in {s.value for s in RECORDED}:
-        raise InvalidInput(
-            "Pilih salurannya: lisan, formulir kertas atau surat.",
-            en="Choose the channel: oral, paper form or letter.",
-            field="source",
-        )
-    return OfflineInput(
-        clause_key=values["clause_key"],
-        body=values["body"],
-        source=CommentSource(values["source"]),
-        attributed_to=values["attributed_to"],
-        occasion=values["occasion"],
-        occasion_on=on,
-        author_group=values["author_group"] or StakeholderGroup.PUBLIC.value,
-        stance=Stance(values["stance"]) if values["stance"] in {s.value for s in Stance} else Stance.NEUTRAL,
-        contact_email=values["contact_email"],
-        contact_nip=values["contact_nip"],
-    )
-
-
-@router.post("/policies/{slug}/offline-inputs", name="offline_input_record")
-async def record_input(
-    slug: str,
-    request: Request,
-    form: FormDep,
-    session: SessionDep,
-    actor: PageActorDep,
-    settings: SettingsDep,
-) -> Response:
-    """Record an input heard or received offline, with its scan when one is chosen."""
-    # The role first: a form from someone who may not record is refused as such, whatever it holds.
-    offline.require_officer(signed_in(actor), policy=get_policy(session, slug=slug))
-    upload = form.get("scan")
-    content = await upload.read() if isinstance(upload, UploadFile) and upload.filename else b""
-    try:
-        made = offline.record_offline_input(
-            session, actor=signed_in(actor), slug=slug, given=_given(form), rules=CommentRules.of(settings)
-        )
-        if content:
-            scans.attach_scan(
-                session,
-                actor=actor,
-                slug=slug,
-                comment_id=made.id,  # type: ignore[arg-type]
-                content=content,
-                filename=upload.filename or "",  # type: ignore[union-attr]
-                public=str(form.get("scan_public", "")) == "1",
-                settings=settings,
-            )
-    except REFUSED as exc:
-        session.rollback()
-        context = _inputs_context(session, actor=signed_in(actor), slug=slug)
-        context.update(
-            values={name: str(form.get(name, "")) for name in INPUT_FIELDS},
-            errors=errors_of(exc, locale=locale_of(request)),
-            just_recorded=0,
-            converted=-1,
-        )
-        return render(request, "web/offline_inputs.html", context, status_code=status_of(exc))
-    return redirect(request, f"/policies/{slug}/offline-inputs?recorded={made.id}#input-{made.id}")
-
-
-@router.post("/policies/{slug}/offline-inputs/workshops", name="offline_inputs_workshops")
-def convert_workshops(
-    slug: str, request: Request, form: FormDep, session: SessionDep, actor: PageActorDep
-) -> Response:
-    """Enter the cycle's clause-linked workshop outcomes as inputs (again: nothing new)."""
-    try:
-        done = offline.workshop_inputs(session, actor=signed_in(actor), slug=slug)
-    except (InvalidInput, Conflict, NotFound) as exc:
-        session.rollback()
-        context = _inputs_context(session, actor=signed_in(actor), slug=slug)
-        context.update(errors={"workshops": errors_of(exc, locale=locale_of(request)).popitem()[1]})
-        context.update(just_recorded=0, converted=-1)
-        return render(request, "web/offline_inputs.html", context, status_code=status_of(exc))
-    return redirect(request, f"/policies/{slug}/offline-inputs?converted={sum(c.created for c in done)}")
-
-
-@router.get("/policies/{slug}/scans/{comment_id}", name="scan")
-def scan(
-    slug: str, comment_id: IdPath, session: PageReadSessionDep, actor: PageActorDep, settings: SettingsDep
-) -> Response:
-    """Send a scan to whom may open it (staff; others a public scan of a visible comment)."""
-    found = scans.read_scan(session, viewer=actor, slug=slug, comment_id=comment_id, settings=settings)
-    return FileResponse(
-        found.path,
-        media_type=found.media_type,
-        filename=found.name,
-        content_disposition_type="attachment",
-        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
-    )
 
 
 def _not_me_context(session: Session, *, slug: str, comment_id: int) -> dict[str, object]:

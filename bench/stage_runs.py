@@ -74,6 +74,8 @@ class Result:
     server_cpu_per_run: float = 0.0
     burst: list[float] = field(default_factory=list)
     burst_errors: int = 0
+    burst_answers: list[float] = field(default_factory=list)
+    burst_phases: list[tuple[float, float, float]] = field(default_factory=list)
     burst_cpu_per_run: float = 0.0
     burst_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -149,10 +151,16 @@ def burst(base: str, api_url: str, slugs: list[str], *, cpu_roots: list[int], re
     out = subprocess.run(
         [sys.executable, "-m", "bench.burst", base, token, *slugs], capture_output=True, text=True, check=True
     )
-    sent = {slug: (at, status) for slug, (at, status) in json.loads(out.stdout).items()}
+    answers = json.loads(out.stdout)
+    sent = {slug: (at, status) for slug, (at, status, _) in answers.items()}
+    # How long the web took to answer each advance (the burst's share of the web, apart from Prefect's).
+    result.burst_answers = [waited for _, status, waited in answers.values() if status]
     refused = [s for s, (_, status) in sent.items() if not 200 <= status < 300]
     states = run_states(
-        api_url, {s: at for s, (at, status) in sent.items() if s not in refused}, timeout=RUN_TIMEOUT
+        api_url,
+        {s: at for s, (at, status) in sent.items() if s not in refused},
+        timeout=RUN_TIMEOUT,
+        phases=result.burst_phases,
     )
     result.burst_seconds = time.monotonic() - t0
     time.sleep(2)
@@ -309,6 +317,17 @@ def summary(results: list[Result], *, tree: Path, load_before: str) -> None:
                 f"{'':16} burst of {len(r.burst) + r.burst_errors}: errors {r.burst_errors}, "
                 f"advance → COMPLETED p50 {statistics.median(lat):.1f} s, p99 {percentile(lat, 0.99):.1f} s, "
                 f"all done in {r.burst_seconds:.0f} s; CPU per run {r.burst_cpu_per_run:.2f} s (executors)"
+            )
+        if r.burst_answers:
+            print(
+                f"{'':16} burst answers: p50 {statistics.median(r.burst_answers):.2f} s, "
+                f"p99 {percentile(r.burst_answers, 0.99):.2f} s, max {max(r.burst_answers):.2f} s"
+            )
+        if r.burst_phases:
+            dispatch, pickup, run = (statistics.median(p[i] for p in r.burst_phases) for i in range(3))
+            print(
+                f"{'':16} burst medians: advance → run created {dispatch:.1f} s, created → started "
+                f"{pickup:.1f} s, started → ended {run:.1f} s"
             )
         for note in r.notes:
             print(f"{'':16} {note}")

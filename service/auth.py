@@ -18,7 +18,7 @@ from policies.accounts.actions import BAD_TOKEN, BAD_TOKEN_EN, actor_for_token
 from policies.core.db import read_session, unit_of_work, utcnow
 from policies.core.errors import NotAuthenticated
 from policies.core.settings import Settings
-from service.deps import ReadSessionDep, SessionDep
+from service.deps import SettingsDep
 
 NO_TOKEN = "Masuk terlebih dahulu: kirim header 'Authorization: Bearer <token>' dari POST /api/v1/auth/login."
 NO_TOKEN_EN = "Sign in first: send the header 'Authorization: Bearer <token>' from POST /api/v1/auth/login."
@@ -41,11 +41,20 @@ def current_actor(request: Request, session: Session) -> Actor | None:
     return actor_for_token(session, token=token, now=utcnow())
 
 
-async def _optional_actor(request: Request, session: ReadSessionDep) -> Actor | None:
+def looked_up_actor(request: Request, settings: Settings) -> Actor | None:
+    """Return the actor of the request's token, read on a connection given back before returning."""
+    # Never on the request's own session: that would hold its connection from this trip to the
+    # thread pool until the endpoint's, and under a burst every connection was held by a request
+    # queued for a thread while every thread waited for a connection (a 30 s stall, then 503s).
+    with read_session(settings.database_url) as session:
+        return current_actor(request, session)
+
+
+async def _optional_actor(request: Request, settings: SettingsDep) -> Actor | None:
     # Most readers send no token: they get their answer without a trip to the thread pool.
     if bearer_token(request) is None:
         return None
-    return await run_in_threadpool(current_actor, request, session)
+    return await run_in_threadpool(looked_up_actor, request, settings)
 
 
 OptionalActorDep = Annotated[Actor | None, Depends(_optional_actor)]
@@ -74,8 +83,11 @@ def writing_actor(request: Request, session: Session) -> Actor:
     return actor
 
 
-def _writing_actor(request: Request, session: SessionDep) -> Actor:
-    return writing_actor(request, session)
+def _writing_actor(request: Request, settings: SettingsDep) -> Actor:
+    # On a read of its own, closed here: the endpoint's unit of work takes its connection in the
+    # endpoint's own trip to the thread pool (see `looked_up_actor`).
+    with read_session(settings.database_url) as session:
+        return writing_actor(request, session)
 
 
 async def _bearer_sent(request: Request) -> None:
@@ -86,7 +98,7 @@ async def _bearer_sent(request: Request) -> None:
 
 
 ActorDep = Annotated[Actor, Depends(_required_actor)]
-# For the hot write paths (comments): the same check, on the request's writing session.
+# For writes: the same check, on a read closed before the endpoint's unit of work begins.
 WriterDep = Annotated[Actor, Depends(_writing_actor)]
 # For the hottest write (a new comment): refuses a missing token; the endpoint calls `writing_actor`.
 TOKEN_SENT = Depends(_bearer_sent)

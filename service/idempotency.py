@@ -22,11 +22,13 @@ unit of work.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import anyio.to_thread
 import sqlalchemy as sa
 from fastapi import Depends, Header, Request, Response
 from fastapi.routing import APIRoute
@@ -203,13 +205,19 @@ async def _idempotency(
     yield
     if claim is not None and claim.response is not None:
         # Stored before the session's commit, which runs when this request's dependencies close.
+        # Outside the request threads' limit, as FastAPI runs a dependency's exit: this request
+        # holds a connection, and queuing it for a thread behind requests that wait for a
+        # connection would stall both until the pool's timeout.
         response = claim.response
-        await run_in_threadpool(
-            _store,
-            session,
-            record_id=claim.record_id,
-            status_code=response.status_code,
-            body=bytes(response.body).decode(),
+        await anyio.to_thread.run_sync(
+            functools.partial(
+                _store,
+                session,
+                record_id=claim.record_id,
+                status_code=response.status_code,
+                body=bytes(response.body).decode(),
+            ),
+            limiter=anyio.CapacityLimiter(1),
         )
 
 

@@ -8,11 +8,13 @@ from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from policies.accounts.access import Actor
 from policies.core.errors import InvalidInput
 from policies.core.listing import MAX_PAGE, policies_page
 from policies.lifecycle import queries, stagework
 from policies.lifecycle.actions import advance, create_policy, next_steps, withdraw
 from policies.lifecycle.models import Policy, Stage, StageEvent
+from service.api import contained
 from service.api.params import MAX_ID, IdField, SlugPath, text_query
 from service.api.schemas import (
     GatePublic,
@@ -26,10 +28,10 @@ from service.api.schemas import (
     Text,
     read_model,
 )
-from service.auth import WriterDep
-from service.deps import ReadSessionDep, SessionDep, SettingsDep
+from service.auth import TOKEN_SENT
+from service.deps import ReadSessionDep, SettingsDep
 from service.dispatch import StageDispatch, run_ui_url
-from service.idempotency import IDEMPOTENT, IdempotentRoute
+from service.idempotency import IdempotencyKeyDep, IdempotentRoute
 
 router = APIRouter(tags=["policies"], route_class=IdempotentRoute)
 
@@ -160,23 +162,30 @@ def list_policies(
     status_code=201,
     response_model=PolicyDetail,
     responses={404: {"description": "Jenis kebijakan tidak ada di katalog."}},
-    dependencies=[IDEMPOTENT],
+    dependencies=[TOKEN_SENT],
 )
-def create(
+async def create(
     payload: PolicyCreate,
-    actor: WriterDep,
-    session: SessionDep,
+    request: Request,
     settings: SettingsDep,
     background: BackgroundTasks,
-) -> PolicyDetail:
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
     """Start a policy of a catalogue kind (a drafter of the unit, or an admin)."""
     fields = payload.model_dump(exclude={"kind"})
-    policy = create_policy(session, actor=actor, kind_code=payload.kind, **fields)
-    # Its drafting work goes to Prefect after the commit, as an advance's does.
-    StageDispatch(background, settings=settings, slug=policy.slug)(
-        stagework.latest_event(session, policy_id=policy.id)  # type: ignore[arg-type]
+
+    def action(session: Session, actor: Actor) -> PolicyDetail:
+        policy = create_policy(session, actor=actor, kind_code=payload.kind, **fields)
+        # Its drafting work goes to Prefect after the commit, as an advance's does.
+        StageDispatch(background, settings=settings, slug=policy.slug)(
+            stagework.latest_event(session, policy_id=policy.id)  # type: ignore[arg-type]
+        )
+        return detail(session, policy)
+
+    # One trip to the thread pool (token, action, commit): see `advance_policy`.
+    return await contained.write(
+        request, settings, action, payload=payload, idempotency_key=idempotency_key, status_code=201
     )
-    return detail(session, policy)
 
 
 @router.get("/policies/{slug}", response_model=PolicyDetail)
@@ -191,17 +200,17 @@ def read_policy(slug: SlugPath, session: ReadSessionDep, response: Response) -> 
     "/policies/{slug}/advance",
     response_model=StageEventPublic,
     responses={409: {"description": "Syarat belum terpenuhi (unmet_gates) atau perubahan bersamaan."}},
-    dependencies=[IDEMPOTENT],
+    dependencies=[TOKEN_SENT],
 )
-def advance_policy(
+async def advance_policy(
     slug: SlugPath,
     payload: AdvanceIn,
     request: Request,
-    actor: WriterDep,
-    session: SessionDep,
+    settings: SettingsDep,
     background: BackgroundTasks,
     if_match: Annotated[str | None, Header(alias="If-Match", max_length=40)] = None,
-) -> StageEventPublic:
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
     """Move a policy to a stage; refused with every unmet gate, or when it changed meanwhile."""
     header_version = parse_if_match(if_match)
     expected = payload.expected_version
@@ -213,30 +222,48 @@ def advance_policy(
         )
     expected = expected if expected is not None else header_version
     # The stage's work goes to Prefect after the commit, in the background: the request never waits.
-    dispatch = StageDispatch(background, settings=request.app.state.settings, slug=slug)
-    event = advance(
-        session,
-        actor=actor,
-        slug=slug,
-        to_stage=payload.to_stage,
-        reason=payload.reason,
-        expected_version=expected,
+    dispatch = StageDispatch(background, settings=settings, slug=slug)
+
+    def action(session: Session, actor: Actor) -> StageEventPublic:
+        moved = advance(
+            session,
+            actor=actor,
+            slug=slug,
+            to_stage=payload.to_stage,
+            reason=payload.reason,
+            expected_version=expected,
+        )
+        return event_public(dispatch(moved))
+
+    # Token, advance, answer and commit in one trip to the thread pool: a request never holds a
+    # connection while it waits for a thread (issue 21's burst of 200 stalled on exactly that).
+    return await contained.write(
+        request, settings, action, payload=payload, idempotency_key=idempotency_key, status_code=200
     )
-    return event_public(dispatch(event))
 
 
-@router.post("/policies/{slug}/withdraw", response_model=StageEventPublic, dependencies=[IDEMPOTENT])
-def withdraw_policy(
+@router.post(
+    "/policies/{slug}/withdraw",
+    response_model=StageEventPublic,
+    dependencies=[TOKEN_SENT],
+)
+async def withdraw_policy(
     slug: SlugPath,
     payload: WithdrawIn,
     request: Request,
-    actor: WriterDep,
-    session: SessionDep,
+    settings: SettingsDep,
     background: BackgroundTasks,
-) -> StageEventPublic:
+    idempotency_key: IdempotencyKeyDep = None,
+) -> Response:
     """Withdraw a policy for good, with the reason on record."""
-    dispatch = StageDispatch(background, settings=request.app.state.settings, slug=slug)
-    return event_public(dispatch(withdraw(session, actor=actor, slug=slug, reason=payload.reason)))
+    dispatch = StageDispatch(background, settings=settings, slug=slug)
+
+    def action(session: Session, actor: Actor) -> StageEventPublic:
+        return event_public(dispatch(withdraw(session, actor=actor, slug=slug, reason=payload.reason)))
+
+    return await contained.write(
+        request, settings, action, payload=payload, idempotency_key=idempotency_key, status_code=200
+    )
 
 
 @router.get("/policies/{slug}/history", response_model=list[StageEventPublic])

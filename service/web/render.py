@@ -37,7 +37,7 @@ from policies.drafting.display import (
 )
 from policies.lifecycle.timeline import run_state_label
 from policies.outbox import notify
-from service.deps import ReadSessionDep, SettingsDep
+from service.deps import SettingsDep
 from service.web.i18n import request_locale, translations
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -197,13 +197,19 @@ def _page_read_session(settings: SettingsDep) -> Iterator[Session]:
 PageReadSessionDep = Annotated[Session, Depends(_page_read_session, scope="function")]
 
 
-def _page_actor(request: Request, session: ReadSessionDep) -> Actor | None:
+def _page_actor(request: Request, settings: SettingsDep) -> Actor | None:
     token = request.cookies.get(SESSION_COOKIE, "")
-    actor = actor_for_token(session, token=token, now=utcnow()) if token else None
-    request.state.actor = actor
-    # The header's count of unread inbox messages (an answer to a comment arrives there).
-    if actor is not None and actor.id is not None:
-        request.state.unread = notify.unread_count(session, account_id=actor.id)
+    if not token:
+        request.state.actor = None
+        return None
+    # On a read of its own, closed here, not the page's session: a connection is never held while
+    # the request waits for its next trip to the thread pool (see service.auth.looked_up_actor).
+    with read_session(settings.database_url) as session:
+        actor = actor_for_token(session, token=token, now=utcnow())
+        request.state.actor = actor
+        # The header's count of unread inbox messages (an answer to a comment arrives there).
+        if actor is not None and actor.id is not None:
+            request.state.unread = notify.unread_count(session, account_id=actor.id)
     return actor
 
 

@@ -57,9 +57,10 @@ def test_the_api_docs_load_from_local_files_under_the_policy(page: Page, violati
     page.on("request", lambda request: requested.append(request.url))
     response = page.goto("/api/v1/docs")
     assert response is not None and response.status == 200
-    # Swagger UI fetched the document and drew the operations.
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Siklus")
-    expect(page.locator(".opblock-tag-section").first).to_be_visible()
+    # Swagger UI fetched the document and drew the operations: some 250 of them, which on a loaded
+    # machine takes the browser more than the default five seconds.
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Siklus", timeout=30_000)
+    expect(page.locator(".opblock-tag-section").first).to_be_visible(timeout=30_000)
     assert page.locator(".opblock").count() > 30
     origin = response.url.split("/api/")[0]
     elsewhere = [url for url in requested if not url.startswith((origin, "data:"))]

@@ -27,7 +27,7 @@ from policies.lifecycle.models import Policy, Stage, StageEvent, WorkState
 from policies.lifecycle.queries import gather_evidence, get_kind, get_policy, move_stage, slug_taken
 from policies.lifecycle.spec import spec_of
 from policies.lifecycle.stages import allowed_targets, evaluate_gates, is_allowed
-from policies.outbox import queries as outbox_queries
+from policies.outbox.notify import notice_mark, told_since
 
 SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 MAX_REASON_CHARS = 4_000
@@ -248,11 +248,11 @@ def advance(
     session.add(event)
     session.flush()
     # The transition's notices go into the outbox with it: committed together, or not at all.
-    mark = outbox_queries.last_reminder_id(session)
+    mark = notice_mark(session)
     for step in entering.notices:
         step.run(session, slug=slug, event_id=event.id, now=now)  # type: ignore[arg-type]
     # Whoever a notice of the stage's own already tells of this change gets no second one as a follower.
-    told = outbox_queries.accounts_told_since(session, policy_id=policy.id, after_id=mark)  # type: ignore[arg-type]
+    told = told_since(session, policy_id=policy.id, mark=mark)  # type: ignore[arg-type]
     # Imported here: the digest reads comments, whose concept reads the lifecycle.
     from policies.digest.events import announce, stage_context
     from policies.digest.models import EventKind

@@ -239,3 +239,13 @@ def mark_read(
     session.add(reminder)
     session.flush()
     return reminder
+
+
+def notice_mark(session: Session) -> int:
+    """Return a mark of the outbox as it stands: notices written after it are newer than the mark."""
+    return queries.last_reminder_id(session)
+
+
+def told_since(session: Session, *, policy_id: int, mark: int) -> set[int]:
+    """Return the accounts a notice about the policy was written to after the mark."""
+    return queries.accounts_told_since(session, policy_id=policy_id, after_id=mark)

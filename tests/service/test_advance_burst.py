@@ -26,6 +26,7 @@ from policies.drafting.versions import create_version
 from policies.lifecycle.actions import create_policy
 from policies.lifecycle.models import StageEvent
 from service.app import create_app
+from tests.flows.conftest import run_async
 from tests.service.conftest import UNIT, auth
 
 BURST = 100
@@ -74,7 +75,8 @@ def test_a_burst_wider_than_the_pool_is_all_answered_without_503(
         slugs = _policies(url)
         app = create_app(settings.model_copy(update={"database_url": url}))
         started = time.monotonic()
-        statuses = asyncio.run(_fire(app, drafter_token, slugs))
+        # On a loop of its own in a fresh thread: an earlier test may leave one running in this thread.
+        statuses = run_async(_fire(app, drafter_token, slugs))
         elapsed = time.monotonic() - started
     finally:
         settings_module.get_settings.cache_clear()

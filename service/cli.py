@@ -207,6 +207,7 @@ def account_create(
         ),
     ],
     unit: Annotated[str, typer.Option("--unit", help="Unit kerja; wajib untuk perancang.")] = "",
+    position: Annotated[str, typer.Option("--position", help="Jabatan (opsional).")] = "",
     group: Annotated[
         StakeholderGroup, typer.Option("--group", help="Kelompok pemangku kepentingan.")
     ] = StakeholderGroup.PUBLIC,
@@ -222,6 +223,7 @@ def account_create(
             password=password,
             role=role,
             unit=unit,
+            position=position,
             group=group,
             nip=nip,
         )

@@ -36,6 +36,7 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # The columns' sizes (policies/accounts/models.py) and the API schemas' limits.
 MAX_NAME_LENGTH = 200
 MAX_UNIT_LENGTH = 200
+MAX_POSITION_LENGTH = 120
 BAD_TOKEN = "Token masuk tidak dikenal, kedaluwarsa atau sudah dicabut. Silakan masuk kembali."
 BAD_TOKEN_EN = "The sign-in token is unknown, expired or revoked. Please sign in again."
 ALREADY_REGISTERED_TEMPLATE = "already_registered"
@@ -97,6 +98,13 @@ def _check_name(name: str) -> str:
 def _check_unit(unit: str) -> str:
     return clean_text(
         unit, field="unit", label="Unit kerja", label_en="The work unit", max_chars=MAX_UNIT_LENGTH
+    )
+
+
+def check_position(position: str) -> str:
+    """Return a jabatan trimmed, or refuse one too long (empty: none given)."""
+    return clean_text(
+        position, field="position", label="Jabatan", label_en="The position", max_chars=MAX_POSITION_LENGTH
     )
 
 
@@ -169,6 +177,7 @@ def register_stakeholder(
     group: StakeholderGroup = StakeholderGroup.PUBLIC,
     nip: str = "",
     unit: str = "",
+    position: str = "",
     address: str | None = None,
     now: datetime | None = None,
     rules: SignUpRules = SignUpRules(),
@@ -181,6 +190,7 @@ def register_stakeholder(
     """
     now = now or utcnow()
     account = _checked(_stakeholder(group, nip=nip, unit=unit), email=email, name=name, password=password)
+    account.position = check_position(position)
     if address is not None:
         refuse_signups_while_blocked(session, address=address, now=now)
         throttle.record_hit(session, key=signup_key(address), now=now, allowance=rules.per_address)
@@ -220,6 +230,7 @@ def create_account(
     unit: str = "",
     group: StakeholderGroup = StakeholderGroup.PUBLIC,
     nip: str = "",
+    position: str = "",
 ) -> Account:
     """Create an account of any role (admins only), verified; a drafter is bound to a unit."""
     require_role(actor, Role.ADMIN)
@@ -242,6 +253,7 @@ def create_account(
         speaks_for = StakeholderGroup.ASN if nip else StakeholderGroup.PUBLIC
         account = Account(role=role, group=speaks_for.value, nip=nip.strip(), unit=unit)
     account = _checked(account, email=email, name=name, password=password)
+    account.position = check_position(position)
     # An admin vouches for the address: no link to open.
     account.email_verified_at = utcnow()
     made = _insert(session, account)

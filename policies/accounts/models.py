@@ -42,6 +42,8 @@ class Account(SQLModel, table=True):
     password_hash: str = Field(max_length=300)
     role: Role = enum_col(default=Role.STAKEHOLDER)
     unit: str = Field(max_length=200, default="")
+    # The jabatan held (free text): a policy may map parts of its text to positions as well as units.
+    position: str = Field(max_length=120, default="")
     group: str = Field(max_length=20, default="public")
     nip: str = Field(max_length=30, default="")
     locale: str = Field(max_length=8, default="id")

@@ -57,19 +57,24 @@ class Acknowledgement(SQLModel, table=True):
 
 
 class ElementScope(SQLModel, table=True):
-    """One element of a policy's text (by its key, kept across versions) applying to one work unit.
+    """One element of a policy's text (by its key, kept across versions) applying to a unit or a position.
 
-    A change to an element with a scope asks only that unit's civil servants to read it again; an
+    Exactly one of `unit` and `position` is set (the other is empty). A change to an element with a
+    scope asks only that unit's civil servants, or the holders of that position, to read it again; an
     element applies also where one of its ancestors (its Pasal, say) is scoped.
     """
 
     __tablename__ = "element_scope"
-    __table_args__ = (sa.UniqueConstraint("policy_id", "element_key", "unit"),)
+    __table_args__ = (
+        sa.UniqueConstraint("policy_id", "element_key", "unit", "position", name="uq_element_scope_target"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     policy_id: int = Field(foreign_key="policy.id", index=True)
     element_key: str = Field(max_length=40)
-    unit: str = Field(max_length=200)
+    unit: str = Field(max_length=200, default="")
+    # A jabatan, matched case-insensitively against the readers' own position.
+    position: str = Field(max_length=120, default="")
     created_at: datetime = created_at_col()
 
 

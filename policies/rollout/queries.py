@@ -141,7 +141,8 @@ def attendance_of_sessions(
 def scopes_of(session: Session, *, policy_id: int) -> list[ElementScope]:
     """Return a policy's element-to-unit mapping, by element then unit."""
     stmt = select(ElementScope).where(ElementScope.policy_id == policy_id)
-    return list(session.exec(stmt.order_by(col(ElementScope.element_key), col(ElementScope.unit))))
+    order = (col(ElementScope.element_key), col(ElementScope.unit), col(ElementScope.position))
+    return list(session.exec(stmt.order_by(*order)))
 
 
 def scope_of(session: Session, *, policy_id: int, scope_id: int) -> ElementScope | None:
@@ -150,12 +151,15 @@ def scope_of(session: Session, *, policy_id: int, scope_id: int) -> ElementScope
     return row if row is not None and row.policy_id == policy_id else None
 
 
-def find_scope(session: Session, *, policy_id: int, element_key: str, unit: str) -> ElementScope | None:
-    """Return the mapping row of an element and a unit, if there is one."""
+def find_scope(
+    session: Session, *, policy_id: int, element_key: str, unit: str, position: str
+) -> ElementScope | None:
+    """Return the mapping row of an element and a unit or a position (any case), if there is one."""
     stmt = select(ElementScope).where(
         ElementScope.policy_id == policy_id,
         ElementScope.element_key == element_key,
         ElementScope.unit == unit,
+        func.lower(ElementScope.position) == position.lower(),
     )
     return session.exec(stmt).first()
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from policies.accounts.models import Account
 from policies.accounts.queries import active_accounts
 from policies.lifecycle.models import Policy
 from policies.lifecycle.queries import gather_evidence
@@ -15,7 +16,7 @@ from policies.rollout.queries import (
     latest_acknowledgements,
     latest_adoption,
 )
-from policies.rollout.resocialization import ChangeScope, change_scope
+from policies.rollout.resocialization import ChangeScope, change_scope, position_key
 
 
 @dataclass(frozen=True)
@@ -67,29 +68,70 @@ class VersionReach:
     acknowledged: int
 
 
-def reach_by_unit(session: Session, *, policy: Policy) -> list[UnitReach]:
-    """Return, per unit, who read the adopted version, whose earlier reading stands, and who owes it."""
+@dataclass(frozen=True)
+class PositionReach:
+    """How the holders of one position (jabatan, any case) stand with the adopted version."""
+
+    position: str
+    audience: int
+    acknowledged: int
+    carried: int
+    asked_again: int
+    never: int
+
+
+def _standings(session: Session, *, policy: Policy) -> list[tuple[Account, int]] | None:
+    """Return each active civil servant with their standing: an index into the reach columns."""
     adoption = latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
     if adoption is None:
-        return []
+        return None
     last = latest_acknowledgements(session, policy_id=policy.id)  # type: ignore[arg-type]
     scopes: dict[int, ChangeScope] = {}
-    tally: dict[str, list[int]] = {}
+    found: list[tuple[Account, int]] = []
     for account in active_accounts(session, group="asn"):
-        row = tally.setdefault(account.unit, [0, 0, 0, 0, 0])
-        row[0] += 1
         ack = last.get(account.id)  # type: ignore[arg-type]
         if ack is None:
-            row[4] += 1
-        elif ack.version_id == adoption.version_id:
-            row[1] += 1
-        else:
-            if ack.version_id not in scopes:
-                scopes[ack.version_id] = change_scope(
-                    session, policy=policy, old_version_id=ack.version_id, new_version_id=adoption.version_id
-                )
-            row[3 if scopes[ack.version_id].for_unit(account.unit) else 2] += 1
+            found.append((account, NEVER))
+            continue
+        if ack.version_id == adoption.version_id:
+            found.append((account, ACKNOWLEDGED))
+            continue
+        if ack.version_id not in scopes:
+            scopes[ack.version_id] = change_scope(
+                session, policy=policy, old_version_id=ack.version_id, new_version_id=adoption.version_id
+            )
+        owes = scopes[ack.version_id].for_reader(unit=account.unit, position=account.position)
+        found.append((account, ASKED_AGAIN if owes else CARRIED))
+    return found
+
+
+# The columns of a reach row after the audience, in order.
+ACKNOWLEDGED, CARRIED, ASKED_AGAIN, NEVER = 1, 2, 3, 4
+
+
+def reach_by_unit(session: Session, *, policy: Policy) -> list[UnitReach]:
+    """Return, per unit, who read the adopted version, whose earlier reading stands, and who owes it."""
+    tally: dict[str, list[int]] = {}
+    for account, standing in _standings(session, policy=policy) or []:
+        row = tally.setdefault(account.unit, [0, 0, 0, 0, 0])
+        row[0] += 1
+        row[standing] += 1
     return [UnitReach(unit, *counts) for unit, counts in sorted(tally.items())]
+
+
+def reach_by_position(session: Session, *, policy: Policy) -> list[PositionReach]:
+    """Return, per position (spellings that differ only in case or spacing together), the same standings."""
+    tally: dict[str, list[int]] = {}
+    shown: dict[str, str] = {}
+    for account, standing in _standings(session, policy=policy) or []:
+        if not account.position.strip():
+            continue  # no jabatan given: counted per unit only
+        key = position_key(account.position)
+        shown.setdefault(key, " ".join(account.position.split()))
+        row = tally.setdefault(key, [0, 0, 0, 0, 0])
+        row[0] += 1
+        row[standing] += 1
+    return [PositionReach(shown[key], *counts) for key, counts in sorted(tally.items())]
 
 
 def reach_by_version(session: Session, *, policy: Policy) -> list[VersionReach]:

@@ -1,9 +1,10 @@
 """Targeted re-socialization: who must read a policy again after its text changed, and what exactly.
 
-A policy maps some elements of its text (by key, kept across versions) to the work units they
-apply to. When a later version is adopted (a new cycle, or an amendment), each civil servant who
-acknowledged an earlier version is compared against it: the elements changed since the version
-they read (changed, added or removed) that apply to their unit, directly or through an ancestor.
+A policy maps some elements of its text (by key, kept across versions) to the work units or the
+positions (jabatan) they apply to. When a later version is adopted (a new cycle, or an amendment),
+each civil servant who acknowledged an earlier version is compared against it: the elements
+changed since the version they read (changed, added or removed) that apply to their unit or their
+position, directly or through an ancestor.
 Those with any are asked again (through the outbox) and shown only those elements; the others'
 reading carries over. Nobody is asked twice for one version: the request's key names it.
 """
@@ -19,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from policies.accounts.access import Actor, require_actor
+from policies.accounts.actions import check_position
 from policies.accounts.models import Account
 from policies.accounts.queries import active_accounts
 from policies.core.db import utcnow
@@ -66,14 +68,42 @@ def mappable_elements(session: Session, *, policy: Policy) -> list[TextElement]:
     return elements_of(session=session, version_id=version_id) if version_id is not None else []
 
 
-def add_scope(
-    session: Session, *, actor: Actor, slug: str, element_key: str, unit: str, now: datetime | None = None
-) -> ElementScope:
-    """Map an element of the adopted (else latest) text to a unit it applies to; again returns the first."""
-    policy = owned_policy(session, actor=actor, slug=slug)
+def position_key(position: str) -> str:
+    """Return the form two spellings of one jabatan share (case and spacing aside)."""
+    return " ".join(position.split()).casefold()
+
+
+def _target(*, unit: str, position: str) -> tuple[str, str]:
     unit = clean_text(unit, field="unit", label="Unit kerja", label_en="The work unit", max_chars=200)
-    if not unit:
-        raise InvalidInput("Unit kerja wajib diisi.", en="The work unit is required.", field="unit")
+    position = " ".join(check_position(position).split())
+    if unit and position:
+        raise InvalidInput(
+            "Pilih salah satu: unit kerja atau jabatan, bukan keduanya. Buat dua pemetaan bila perlu.",
+            en="Give a work unit or a position, not both. Make two mappings if both apply.",
+            field="position",
+        )
+    if not (unit or position):
+        raise InvalidInput(
+            "Isi unit kerja atau jabatan yang dikenai bagian ini.",
+            en="Give the work unit or the position this part applies to.",
+            field="unit",
+        )
+    return unit, position
+
+
+def add_scope(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    element_key: str,
+    unit: str = "",
+    position: str = "",
+    now: datetime | None = None,
+) -> ElementScope:
+    """Map an element of the adopted (else latest) text to a unit or a position; again returns the first."""
+    policy = owned_policy(session, actor=actor, slug=slug)
+    unit, position = _target(unit=unit, position=position)
     version_id = _mapped_version_id(session, policy=policy)
     if version_id is None or element_by_key(session=session, version_id=version_id, key=element_key) is None:
         raise InvalidInput(
@@ -81,16 +111,34 @@ def add_scope(
             en=f"The element '{element_key}' is not in this policy's text.",
             field="element_key",
         )
-    existing = queries.find_scope(session, policy_id=policy.id, element_key=element_key, unit=unit)  # type: ignore[arg-type]
-    if existing is not None:
-        return existing
-    row = ElementScope(policy_id=policy.id, element_key=element_key, unit=unit, created_at=now or utcnow())  # type: ignore[arg-type]
+    found = queries.find_scope(
+        session,
+        policy_id=policy.id,  # type: ignore[arg-type]
+        element_key=element_key,
+        unit=unit,
+        position=position,
+    )
+    if found is not None:
+        return found
+    row = ElementScope(
+        policy_id=policy.id,  # type: ignore[arg-type]
+        element_key=element_key,
+        unit=unit,
+        position=position,
+        created_at=now or utcnow(),
+    )
     try:
         with session.begin_nested():
             session.add(row)
             session.flush()
     except IntegrityError:
-        found = queries.find_scope(session, policy_id=policy.id, element_key=element_key, unit=unit)  # type: ignore[arg-type]
+        found = queries.find_scope(
+            session,
+            policy_id=policy.id,  # type: ignore[arg-type]
+            element_key=element_key,
+            unit=unit,
+            position=position,
+        )
         if found is None:
             raise
         return found
@@ -110,10 +158,12 @@ def remove_scope(session: Session, *, actor: Actor, slug: str, scope_id: int) ->
     session.flush()
 
 
-def _units_by_key(scopes: Iterable[ElementScope]) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
+def _targets_by_key(scopes: Iterable[ElementScope]) -> dict[str, set[tuple[str, str]]]:
+    # ("unit", name) or ("position", its key): one set per element, so an ancestor walk unions them.
+    found: dict[str, set[tuple[str, str]]] = {}
     for s in scopes:
-        found.setdefault(s.element_key, set()).add(s.unit)
+        target = ("position", position_key(s.position)) if s.position else ("unit", s.unit)
+        found.setdefault(s.element_key, set()).add(target)
     return found
 
 
@@ -133,36 +183,41 @@ def _parents(session: Session, *, version_ids: Sequence[int]) -> dict[str, str |
 
 @dataclass(frozen=True)
 class ChangeScope:
-    """The content changes between two versions, each with the units it applies to."""
+    """The content changes between two versions, each with the units and positions it applies to."""
 
-    changes: list[tuple[ElementChange, frozenset[str]]]
+    changes: list[tuple[ElementChange, frozenset[tuple[str, str]]]]
 
     def for_unit(self, unit: str) -> list[ElementChange]:
         """Return the changes that apply to a unit."""
-        return [c for c, units in self.changes if unit in units]
+        return [c for c, targets in self.changes if ("unit", unit) in targets]
+
+    def for_reader(self, *, unit: str, position: str) -> list[ElementChange]:
+        """Return the changes that apply to a reader: by their unit, or by their position (any case)."""
+        mine = {("unit", unit)} | ({("position", position_key(position))} if position.strip() else set())
+        return [c for c, targets in self.changes if targets & mine]
 
 
 def change_scope(
     session: Session, *, policy: Policy, old_version_id: int, new_version_id: int
 ) -> ChangeScope:
-    """Return the content changes between two versions, each with the units mapped to it or an ancestor."""
-    units_by_key = _units_by_key(queries.scopes_of(session, policy_id=policy.id))  # type: ignore[arg-type]
+    """Return the content changes between two versions, each with whom it (or an ancestor) is mapped to."""
+    targets_by_key = _targets_by_key(queries.scopes_of(session, policy_id=policy.id))  # type: ignore[arg-type]
     parents = _parents(session, version_ids=[new_version_id, old_version_id])
-    scoped: list[tuple[ElementChange, frozenset[str]]] = []
+    scoped: list[tuple[ElementChange, frozenset[tuple[str, str]]]] = []
     for change in _content_changes(session, old_version_id=old_version_id, new_version_id=new_version_id):
-        units: set[str] = set()
+        targets: set[tuple[str, str]] = set()
         key = change.new_key or change.old_key
         seen: set[str] = set()
         while key is not None and key not in seen:  # the element, then each ancestor
             seen.add(key)
-            units |= units_by_key.get(key, set())
+            targets |= targets_by_key.get(key, set())
             key = parents.get(key)
-        scoped.append((change, frozenset(units)))
+        scoped.append((change, frozenset(targets)))
     return ChangeScope(scoped)
 
 
 def request_reacknowledgements(session: Session, *, slug: str, now: datetime) -> int:
-    """Ask again only the readers of an earlier version whose unit a change applies to; count the requests."""
+    """Ask again only the earlier readers whose unit or position a change applies to; count the requests."""
     policy = get_policy(session, slug=slug)
     adoption = queries.latest_adoption(session, policy_id=policy.id)  # type: ignore[arg-type]
     if adoption is None:
@@ -175,7 +230,11 @@ def request_reacknowledgements(session: Session, *, slug: str, now: datetime) ->
     new = 0
     for version_id, account_ids in sorted(earlier.items()):
         scope = change_scope(session, policy=policy, old_version_id=version_id, new_version_id=current)
-        people = [a for a in active_accounts(session, ids=account_ids) if scope.for_unit(a.unit)]
+        people = [
+            a
+            for a in active_accounts(session, ids=account_ids)
+            if scope.for_reader(unit=a.unit, position=a.position)
+        ]
         new += notify(
             session,
             key=f"{REACK_PREFIX}:{current}:from-{version_id}",
@@ -190,7 +249,7 @@ def request_reacknowledgements(session: Session, *, slug: str, now: datetime) ->
 
 
 def ask_again(session: Session, *, actor: Actor, slug: str, now: datetime | None = None) -> int:
-    """Ask again the readers a change since their version applies to (the owner, after an amendment)."""
+    """Ask again the readers (by unit or position) a change since their version applies to (the owner)."""
     owned_policy(session, actor=actor, slug=slug)
     _adopted(session, policy=get_policy(session, slug=slug))
     return request_reacknowledgements(session, slug=slug, now=now or utcnow())
@@ -208,12 +267,12 @@ class WhatToRead:
 
     @property
     def carried(self) -> bool:
-        """Tell whether their earlier reading stands: no change since applies to their unit."""
+        """Tell whether their earlier reading stands: no change since applies to their unit or position."""
         return not (self.everything or self.done or self.changes)
 
 
 def what_to_read(session: Session, *, actor: Actor | None, slug: str) -> WhatToRead:
-    """Tell a reader what to read: the whole adopted text, only the changes for their unit, or nothing."""
+    """Tell a reader what to read: the whole adopted text, only the changes for them, or nothing."""
     reader = require_actor(actor)
     account = session.get(Account, reader.id) if reader.id is not None else None
     if account is None:
@@ -232,4 +291,5 @@ def what_to_read(session: Session, *, actor: Actor | None, slug: str) -> WhatToR
     if last.version_id == current.id:
         return WhatToRead(current.number, read.number, [], everything=False, done=True)
     scope = change_scope(session, policy=policy, old_version_id=read.id, new_version_id=current.id)  # type: ignore[arg-type]
-    return WhatToRead(current.number, read.number, scope.for_unit(account.unit), everything=False, done=False)
+    changes = scope.for_reader(unit=account.unit, position=account.position)
+    return WhatToRead(current.number, read.number, changes, everything=False, done=False)

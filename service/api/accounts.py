@@ -31,6 +31,9 @@ class RegisterIn(BaseModel):
     group: StakeholderGroup = StakeholderGroup.PUBLIC
     nip: Text = Field(default="", max_length=30)
     unit: Text = Field(default="", max_length=200)
+    position: Text = Field(
+        default="", max_length=120, description="Jabatan (opsional), mis. 'Kepala Sekolah'."
+    )
 
 
 class AccountCreate(RegisterIn):
@@ -62,6 +65,7 @@ class AccountPublic(ReadModel):
     name: str
     role: Role
     unit: str
+    position: str
     group: str
     nip: str
     created_at: datetime

@@ -1,4 +1,4 @@
-"""Acknowledgements pinned to a version: the element-to-unit map, asking again, reach per unit."""
+"""Acknowledgements pinned to a version: the element-to-unit-or-position map, asking again, reach."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from policies.lifecycle import queries
 from policies.rollout import queries as rollout_queries
 from policies.rollout import resocialization
-from policies.rollout.reach import reach_by_unit, reach_by_version
+from policies.rollout.reach import reach_by_position, reach_by_unit, reach_by_version
 from service.api.params import IdPath, SlugPath
 from service.api.schemas import ReadModel, Text, read_model
 from service.auth import ActorDep, WriterDep
@@ -19,14 +19,22 @@ router = APIRouter(tags=["rollout"], route_class=IdempotentRoute)
 
 
 class ScopeIn(BaseModel):
-    """An element of the text (its key, kept across versions) and a work unit it applies to."""
+    """An element of the text (its key, kept across versions) and a work unit OR a position it applies to."""
 
     element_key: Text = Field(min_length=1, max_length=40, examples=["e-1a2b3c4d"])
-    unit: Text = Field(min_length=1, max_length=200, examples=["Dinas Pendidikan"])
+    unit: Text = Field(
+        default="", max_length=200, examples=["Dinas Pendidikan"], description="Unit kerja (atau jabatan)."
+    )
+    position: Text = Field(
+        default="",
+        max_length=120,
+        examples=[""],
+        description="Jabatan (atau unit kerja), dicocokkan tanpa membedakan huruf besar/kecil.",
+    )
 
 
 class ScopePublic(ScopeIn, ReadModel):
-    """One row of the policy's element-to-unit map."""
+    """One row of the policy's element-to-unit-or-position map (the other of the two is empty)."""
 
     id: int
 
@@ -73,6 +81,17 @@ class UnitReachPublic(BaseModel):
     never: int
 
 
+class PositionReachPublic(BaseModel):
+    """How the civil servants holding one position (any case) stand with the adopted version."""
+
+    position: str
+    audience: int
+    acknowledged: int
+    carried: int
+    asked_again: int
+    never: int
+
+
 class VersionReachPublic(BaseModel):
     """How many of a unit acknowledged one version."""
 
@@ -82,9 +101,12 @@ class VersionReachPublic(BaseModel):
 
 
 class ReachByUnit(BaseModel):
-    """The reach per unit (against the adopted version) and per version."""
+    """The reach per unit and per position (against the adopted version), and per version."""
 
     units: list[UnitReachPublic]
+    positions: list[PositionReachPublic] = Field(
+        description="Per jabatan; ASN tanpa jabatan hanya dihitung per unit."
+    )
     versions: list[VersionReachPublic]
 
 
@@ -99,7 +121,7 @@ def list_scopes(slug: SlugPath, session: ReadSessionDep) -> list[ScopePublic]:
     "/policies/{slug}/element-scopes", status_code=201, response_model=ScopePublic, dependencies=[IDEMPOTENT]
 )
 def add_scope(slug: SlugPath, payload: ScopeIn, actor: WriterDep, session: SessionDep) -> ScopePublic:
-    """Map an element of the text to a unit it applies to (the owning unit's staff)."""
+    """Map an element of the text to a unit or a position it applies to (the owning unit's staff)."""
     return read_model(
         ScopePublic, resocialization.add_scope(session, actor=actor, slug=slug, **payload.model_dump())
     )
@@ -146,5 +168,6 @@ def read_reach_by_unit(slug: SlugPath, session: ReadSessionDep) -> ReachByUnit:
     policy = queries.get_policy(session, slug=slug)
     return ReachByUnit(
         units=[UnitReachPublic(**vars(r)) for r in reach_by_unit(session, policy=policy)],
+        positions=[PositionReachPublic(**vars(r)) for r in reach_by_position(session, policy=policy)],
         versions=[VersionReachPublic(**vars(r)) for r in reach_by_version(session, policy=policy)],
     )

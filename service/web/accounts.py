@@ -54,6 +54,7 @@ REGISTER_FORM = PageForm(
         text("name", "Nama", "The name", single_line=True),
         text("password", "Kata sandi", "The password"),
         text("unit", "Unit kerja", "The work unit"),
+        text("position", "Jabatan", "The position"),
     ),
 )
 
@@ -118,7 +119,7 @@ def register(request: Request, form: FormDep, settings: SettingsDep) -> Response
     It says the same whether the email was new or registered already, and signs nobody in: a
     session for the one and not the other would tell which emails have accounts.
     """
-    values = {k: str(form.get(k, "")) for k in ("email", "name", "group", "nip", "unit")}
+    values = {k: str(form.get(k, "")) for k in ("email", "name", "group", "nip", "unit", "position")}
     try:
         payload = REGISTER_FORM.parse(form)
         register_from(settings, payload=payload, address=client_address(request))

@@ -1,5 +1,6 @@
 """Version-pinned acknowledgements on the pages: a reader reads only what changed for their unit; the
-owner maps elements to units, asks again after a change and reads the reach per unit and version."""
+owner maps elements to units or positions, asks again after a change and reads the reach per unit,
+position and version."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from policies.lifecycle.models import Policy
 from policies.rollout import actions as rollout
 from policies.rollout import queries as rollout_queries
 from policies.rollout import resocialization
-from policies.rollout.reach import reach_by_unit, reach_by_version
+from policies.rollout.reach import reach_by_position, reach_by_unit, reach_by_version
 from service.api.params import IdPath
 from service.deps import SessionDep
 from service.problems import status_of
@@ -31,7 +32,7 @@ from service.web.render import (
 )
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-SCOPE_FIELDS = frozenset({"element_key", "unit"})
+SCOPE_FIELDS = frozenset({"element_key", "unit", "position"})
 
 
 @router.get("/policies/{slug}/reacknowledge", name="reacknowledge")
@@ -61,6 +62,7 @@ def _scopes_context(session: Session, policy: Policy) -> dict[str, object]:
         "labels": {e.key: e.label for e in elements},
         "scopes": rollout_queries.scopes_of(session, policy_id=policy.id),  # type: ignore[arg-type]
         "units": reach_by_unit(session, policy=policy),
+        "positions": reach_by_position(session, policy=policy),
         "versions": reach_by_version(session, policy=policy),
         "adopted": rollout_queries.latest_adoption(session, policy_id=policy.id) is not None,  # type: ignore[arg-type]
         "asked": None,
@@ -81,7 +83,7 @@ def _owner(session: Session, slug: str, actor: Actor | None) -> tuple[Policy, Ac
 
 @router.get("/policies/{slug}/element-scopes", name="element_scopes")
 def scopes_page(slug: str, request: Request, session: PageReadSessionDep, actor: PageActorDep) -> Response:
-    """Show which elements apply to which units, the form that maps one, and the reach per unit."""
+    """Show which elements apply to which units or positions, the form that maps one, and the reach."""
     policy, _ = _owner(session, slug, actor)
     page = _scopes_context(session, policy)
     page["asked"] = request_asked(request.query_params.get("asked"))
@@ -92,7 +94,7 @@ def scopes_page(slug: str, request: Request, session: PageReadSessionDep, actor:
 def post_scope(
     slug: str, request: Request, form: FormDep, session: SessionDep, actor: PageActorDep
 ) -> Response:
-    """Map an element to a unit it applies to."""
+    """Map an element to a unit or a position it applies to (exactly one of the two)."""
     _, me = _owner(session, slug, actor)
     values = {k: str(form.get(k, "")) for k in SCOPE_FIELDS}
     try:

@@ -38,10 +38,14 @@ STAKEHOLDER_ONLY = (
 # nor does the drafter publish the results that judge the policy.
 EVALUATOR_ONLY = {"POST /api/v1/rounds/{round_id}/recommendations", "POST /api/v1/rounds/{round_id}/publish"}
 # Moderation's own writes; offline inputs and their scans are the owning drafter's work as much.
-MODERATION_ONLY = MODERATOR_WRITES - OWN_ACCOUNT_WRITES - {
-    "POST /api/v1/policies/{slug}/offline-inputs",
-    "PUT /api/v1/policies/{slug}/comments/{comment_id}/scan",
-}
+MODERATION_ONLY = (
+    MODERATOR_WRITES
+    - OWN_ACCOUNT_WRITES
+    - {
+        "POST /api/v1/policies/{slug}/offline-inputs",
+        "PUT /api/v1/policies/{slug}/comments/{comment_id}/scan",
+    }
+)
 ROLES = {
     "stakeholder": (Role.STAKEHOLDER, "Dinas Pendidikan"),
     "moderator": (Role.MODERATOR, ""),

@@ -22,7 +22,7 @@ from policies.consultation.queries.anchors import anchors_of_comment
 from policies.consultation.queries.voices import origins_of
 from policies.consultation.reminders import RECEIPT
 from policies.consultation.trace import LinkedElement, traces_of
-from policies.consultation.tracking_numbers import new_tracking_number, normalize
+from policies.consultation.tracking_numbers import EXAMPLE, new_tracking_number, normalize
 from policies.core.errors import NotFound
 from policies.drafting.queries import clause_heading, version_number
 from policies.lifecycle.models import Policy, PolicyKind
@@ -46,10 +46,10 @@ def _unknown(typed: str) -> NotFound:
     shown = typed.strip()[:40]
     if normalize(typed) is None:
         return NotFound(
-            f"'{shown}' bukan nomor pelacakan: nomor berbentuk SKL-XXXX-XXXX (delapan huruf dan angka, "
-            "tanpa 0, 1, I, L, O, U atau V). Periksa tanda terima Anda.",
-            en=f"'{shown}' is not a tracking number: numbers look like SKL-XXXX-XXXX (eight letters and "
-            "digits, without 0, 1, I, L, O, U or V). Check your receipt.",
+            f"'{shown}' bukan nomor pelacakan: nomor berbentuk seperti {EXAMPLE} (SKL lalu delapan huruf "
+            "dan angka, tanpa 0, 1, I, L, O, U atau V). Periksa tanda terima Anda.",
+            en=f"'{shown}' is not a tracking number: numbers look like {EXAMPLE} (SKL then eight letters "
+            "and digits, without 0, 1, I, L, O, U or V). Check your receipt.",
             tracking_number=shown,
         )
     return NotFound(

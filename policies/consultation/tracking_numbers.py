@@ -16,7 +16,9 @@ import secrets
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 PREFIX = "SKL"
 LENGTH = 8
-# The column's width: "SKL-XXXX-XXXX".
+# A number as printed, shown to people as the shape to type (drawn from ALPHABET like any other).
+EXAMPLE = "SKL-7K3M-Q9PX"
+# The column's width: the prefix, two dashes and the eight characters.
 WIDTH = len(PREFIX) + 2 + LENGTH
 _TYPED = re.compile(r"[\s\-_.]+")
 

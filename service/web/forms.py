@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from starlette.datastructures import FormData
 
+from policies.core.db import MAX_INTEGER
 from policies.core.errors import DomainError, InvalidInput
 from policies.core.fields import TextField
 from policies.core.i18n import format_number
@@ -143,3 +144,9 @@ def text(
 ) -> TextField:
     """Return a text rule for a form's `texts` whose bounds are the model's (its label words a refusal)."""
     return TextField(field, label, label_en, NO_LIMIT, blank=blank, single_line=single_line)
+
+
+def form_id(source: Mapping[str, object], name: str) -> int:
+    """Return the row id a form field names, or 0 when it names none (a lookup of 0 finds nothing)."""
+    value = str(source.get(name) or "").strip()
+    return int(value) if value.isdigit() and int(value) <= MAX_INTEGER else 0

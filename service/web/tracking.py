@@ -15,7 +15,7 @@ from policies.calendar import queries as calendar_queries
 from policies.calendar.models import HolidayKind
 from policies.calendar.workdays import national_holiday_names
 from policies.consultation.tracking import tracking_status
-from policies.consultation.tracking_numbers import normalize
+from policies.consultation.tracking_numbers import EXAMPLE, normalize
 from policies.core.db import utcnow
 from policies.core.errors import Conflict, InvalidInput, NotFound
 from service.api.params import IdPath
@@ -44,7 +44,7 @@ def lookup_page(
 ) -> Response:
     """Show the lookup form; with a number, go to its status page (or say why there is none)."""
     if not number:
-        return render(request, "web/track_lookup.html", {})
+        return render(request, "web/track_lookup.html", {"example": EXAMPLE})
     canonical = normalize(number)
     if canonical is not None:
         return redirect(request, f"/track/{canonical}")
@@ -62,7 +62,11 @@ def _status_or_refusal(request: Request, session: Session, number: str) -> Respo
     try:
         status = tracking_status(session, number=number, now=utcnow())
     except NotFound as exc:
-        context = {"errors": {"number": message_of(request, exc)}, "values": {"number": number[:64]}}
+        context = {
+            "errors": {"number": message_of(request, exc)},
+            "values": {"number": number[:64]},
+            "example": EXAMPLE,
+        }
         return render(request, "web/track_lookup.html", context, status_code=404)
     return render(request, "web/track.html", {"status": status})
 

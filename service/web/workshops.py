@@ -17,11 +17,10 @@ from policies.core.errors import (
 from policies.lifecycle import queries
 from policies.workshops import actions as workshops
 from policies.workshops import queries as workshop_queries
-from service.api.params import MAX_ID
 from service.api.workshops import AttendanceIn, MinutesIn, WorkshopCreate
 from service.deps import SessionDep, SettingsDep
 from service.problems import status_of
-from service.web.forms import PageForm, errors_of
+from service.web.forms import PageForm, errors_of, form_id
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -98,8 +97,7 @@ def post_workshop(
     # Checked first: a refusal re-renders the workshop page, which only its owners may see.
     me = require_owner(signed_in(actor), policy=queries.get_policy(session, slug=slug))
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-    raw_id = values.get("workshop_id", "").strip()
-    workshop_id = int(raw_id) if raw_id.isdigit() and int(raw_id) <= MAX_ID else 0
+    workshop_id = form_id(values, "workshop_id")
     try:
         if action not in WORKSHOP_ACTIONS:
             raise NotFound(

@@ -17,6 +17,7 @@ from policies.consultation import changes, comments
 from policies.consultation.clocks import ClockState
 from policies.consultation.models import AnchorStatus, Comment, Outcome
 from policies.consultation.tracking import receipt_for, tracking_status
+from policies.consultation.tracking_numbers import EXAMPLE
 from policies.core.db import unit_of_work
 from policies.core.errors import Conflict, NotFound, PermissionDenied
 from policies.outbox.message_text import render_email
@@ -110,7 +111,7 @@ def test_unknown_and_malformed_numbers_are_refused_helpfully(db: str, catalog: N
             tracking_status(s, number="12345", now=LATER)
         with pytest.raises(NotFound) as unknown:
             tracking_status(s, number="skl-2222-2222", now=LATER)
-    assert "bukan nomor pelacakan" in malformed.value.detail and "SKL-XXXX-XXXX" in malformed.value.detail_en
+    assert "bukan nomor pelacakan" in malformed.value.detail and EXAMPLE in malformed.value.detail_en
     assert "SKL-2222-2222" in unknown.value.detail and "Check the number" in unknown.value.detail_en
 
 

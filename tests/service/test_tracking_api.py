@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from policies.consultation.tracking_numbers import EXAMPLE
 from tests.service.conftest import SLUG, auth, open_consultation, problem_of
 
 
@@ -33,7 +34,7 @@ def test_a_comment_is_tracked_without_an_account(
     assert body["policy_slug"] == SLUG and body["is_reply"] is False
 
     malformed = problem_of(client.get("/api/v1/tracking/ABC"), 404, "not-found")
-    assert "SKL-XXXX-XXXX" in malformed["detail"]
+    assert EXAMPLE in malformed["detail"]
     unknown = problem_of(
         client.get("/api/v1/tracking/SKL-2222-2222", headers={"Accept-Language": "en"}), 404, "not-found"
     )

@@ -71,7 +71,9 @@ class Numbering:
         self.counters: dict[str, dict[int, int]] = {}
         try:
             root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError):
+        except NotImplementedError:
+            # A document without lists has no numbering part, and python-docx's `numbering_part` then
+            # tries to create one with `NumberingPart.new()`, which it does not implement: nothing to count.
             return
         abstract: dict[str, dict[str, tuple[str, str, int]]] = {}
         for node in root.findall(qn("w:abstractNum")):

@@ -35,7 +35,7 @@ from service.api.consultation.comments import CommentCreate, FlagIn, ReplyCreate
 from service.api.params import MAX_ID, IdPath
 from service.deps import SessionDep, SettingsDep
 from service.problems import status_of
-from service.web.forms import PageForm, errors_of, text
+from service.web.forms import PageForm, errors_of, form_id, text
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -258,8 +258,7 @@ def post_comment(post: ThreadPostDep) -> Response:
 @router.post(f"{THREAD}/replies", name="reply")
 def post_reply(post: ThreadPostDep) -> Response:
     """Reply to a comment of the open consultation; a refusal shows beside that reply form."""
-    parent = str(post.form.get("parent_id", ""))
-    parent_id = int(parent) if parent.isdigit() and int(parent) <= MAX_ID else 0
+    parent_id = form_id(post.form, "parent_id")
 
     def send() -> Comment:
         payload = REPLY_FORM.parse(post.form)

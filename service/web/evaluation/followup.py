@@ -10,10 +10,9 @@ from starlette.responses import Response
 from policies.core.errors import DomainError, NotFound
 from policies.evaluation.followup import plans
 from service.api.evaluation.followup import FollowUpIn, FollowUpPatch
-from service.api.params import MAX_ID
 from service.deps import SessionDep, SettingsDep
 from service.web.evaluation.rounds import _refused, _round_of, rounds_path, staff
-from service.web.forms import PageForm, text
+from service.web.forms import PageForm, form_id, text
 from service.web.render import FormDep, PageActorDep, PageRoute, redirect
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -42,12 +41,6 @@ PROGRESS_FORM = PageForm(
 )
 
 
-def _number(raw: object) -> int:
-    """Return a form's id, or 0 when it holds none (the action then finds nothing)."""
-    value = str(raw or "").strip()
-    return int(value) if value.isdigit() and int(value) <= MAX_ID else 0
-
-
 @router.post("/policies/{slug}/evaluation/followup", name="evaluation_followup")
 def record_plan(
     slug: str,
@@ -60,7 +53,7 @@ def record_plan(
     """Record a follow-up plan for a weak unsur or indicator of one of the policy's closed rounds."""
     policy, me = staff(session, slug=slug, actor=actor)
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-    round_id = _number(form.get("round_id"))
+    round_id = form_id(form, "round_id")
     shown: dict[str, Any] = {
         "action": "followup",
         "round_id": round_id,
@@ -98,7 +91,7 @@ def update_plan(
     """Move a follow-up plan on (planned, in progress, done with what was done)."""
     policy, me = staff(session, slug=slug, actor=actor)
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-    item_id = _number(form.get("item_id"))
+    item_id = form_id(form, "item_id")
     round_id = 0
     try:
         item = plans.get_item(session, item_id=item_id)

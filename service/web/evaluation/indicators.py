@@ -21,7 +21,7 @@ from service.deps import SessionDep
 from service.problems import status_of
 from service.web.evaluation.rounds import staff
 from service.web.evaluation.uploads import PREVIEWED, confirmed, read_upload
-from service.web.forms import PageForm, errors_on, text
+from service.web.forms import PageForm, errors_on, form_id, text
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -174,12 +174,8 @@ def add_indicator(
 
 
 def _indicator_id(session: Session, *, policy: Policy, form: FormData) -> int:
-    raw = str(form.get("indicator_id", "")).strip()
-    row = (
-        indicators.get_indicator(session, indicator_id=int(raw))
-        if raw.isdigit() and int(raw) <= MAX_ID
-        else None
-    )
+    indicator_id = form_id(form, "indicator_id")
+    row = indicators.get_indicator(session, indicator_id=indicator_id) if indicator_id else None
     if row is None or row.policy_id != policy.id:
         raise NotFound(
             "Formulir ini tidak menyebut indikator kebijakan ini: muat ulang halaman lalu coba lagi.",

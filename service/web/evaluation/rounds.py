@@ -34,7 +34,7 @@ from service.problems import status_of
 from service.web.confirm import ask_first
 from service.web.confirm import confirmed as confirmed_page
 from service.web.evaluation.uploads import PREVIEWED, confirmed, read_upload
-from service.web.forms import PageForm, errors_on, text
+from service.web.forms import PageForm, errors_on, form_id, text
 from service.web.render import (
     FormDep,
     PageActorDep,
@@ -133,8 +133,7 @@ def staff(session: Session, *, slug: str, actor: Actor | None) -> tuple[Policy, 
 
 def _round_of(session: Session, *, policy: Policy, form: FormData) -> SurveyRound:
     """Return the round a form names, which must be the policy's."""
-    raw = str(form.get("round_id", "")).strip()
-    survey = queries.round_by_id(session, round_id=int(raw)) if raw.isdigit() and int(raw) <= MAX_ID else None
+    survey = queries.round_by_id(session, round_id=form_id(form, "round_id"))
     if survey is None or survey.policy_id != policy.id:
         raise NotFound(
             "Formulir ini tidak menyebut putaran survei kebijakan ini: muat ulang halaman lalu coba lagi.",

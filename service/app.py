@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from policies.core.settings import Settings, get_settings
 from service import access_log, dispatch, health, openapi, problems, web
+from service.admission import Admission
 from service.api import accounts as auth_api
 from service.api import amendment as amendment_api
 from service.api import digest as digest_api
@@ -97,6 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     access_log.install()
     problems.install(app, page=error_page)
     # Outermost last: the headers go on every answer, the unexpected error's 500 included.
+    # Innermost: a request waiting for admission holds nothing (service/admission.py).
+    app.add_middleware(Admission, database_url=settings.database_url)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(problems.AnswerUnexpected, page=error_page)
     app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))

@@ -27,6 +27,10 @@ _CHECKED_IN = "siklus_checked_in"
 # with such a column as ::INTEGER, so a larger one is a database error ("integer out of range"),
 # never a row: inputs are bounded by it before they reach a query.
 MAX_INTEGER = 2**31 - 1
+# SQLAlchemy's own defaults for a file database, spelled out: the web's admission bound is read
+# from them (service/admission.py).
+SQLITE_POOL_SIZE = 5
+POOL_MAX_OVERFLOW = 10
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -70,12 +74,15 @@ def create_db_engine(url: str) -> Engine:
     """Build an engine with the settings each backend needs."""
     if url.startswith("sqlite"):
         path = sa.engine.make_url(url).database
-        if path and path != ":memory:":
+        on_file = bool(path) and path != ":memory:"
+        if on_file:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # A file gets a queue pool (SQLAlchemy's default, sized here); :memory: its one connection.
+        sized = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": POOL_MAX_OVERFLOW} if on_file else {}
         # No pre-ping: a file has no server that could drop the connection, and the ping is a
         # statement on every checkout.
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
-        if path and path != ":memory:":
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, **sized)
+        if on_file:
             # First: a -shm cut short under this process must be seen before SQLite maps it (SIGBUS).
             sqlite_files.install(engine, path=Path(path))
         sa.event.listen(engine, "connect", _sqlite_pragmas)
@@ -88,10 +95,19 @@ def create_db_engine(url: str) -> Engine:
     # opened a new PostgreSQL connection and closed it again (a server process each time).
     # LIFO: a quiet moment after a busy one is served by the few connections used last, whose
     # prepared statements and plans are warm, not round-robin by all forty.
-    engine = sa.create_engine(url, pool_size=get_settings().db_pool_size, max_overflow=10, pool_use_lifo=True)
+    engine = sa.create_engine(
+        url, pool_size=get_settings().db_pool_size, max_overflow=POOL_MAX_OVERFLOW, pool_use_lifo=True
+    )
     sa.event.listen(engine, "checkin", _note_checkin)
     sa.event.listen(engine, "checkout", _ping_if_idle(engine.dialect))
     return engine
+
+
+def connection_capacity(url: str) -> int:
+    """Return how many connections a process's engine for `url` opens at most."""
+    if url.startswith("sqlite"):
+        return SQLITE_POOL_SIZE + POOL_MAX_OVERFLOW
+    return get_settings().db_pool_size + POOL_MAX_OVERFLOW
 
 
 def _note_checkin(_dbapi_connection: Any, record: Any) -> None:

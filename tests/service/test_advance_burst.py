@@ -10,7 +10,6 @@ answered 503. Here 100 advances arrive at once at an app whose pool has 12 conne
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import Counter
 
 import httpx
@@ -74,17 +73,15 @@ def test_a_burst_wider_than_the_pool_is_all_answered_without_503(
     try:
         slugs = _policies(url)
         app = create_app(settings.model_copy(update={"database_url": url}))
-        started = time.monotonic()
         # On a loop of its own in a fresh thread: an earlier test may leave one running in this thread.
         statuses = run_async(_fire(app, drafter_token, slugs))
-        elapsed = time.monotonic() - started
     finally:
         settings_module.get_settings.cache_clear()
         if url != settings.database_url:
             get_engine(url).dispose()
+    # A stall ends in the pool's 30 s timeout: 503s, the advances not made. (No bound on the time:
+    # on a loaded machine 100 honest advances took 23 s.)
     assert Counter(statuses) == {200: BURST}
-    # Far from the pool's 30 s timeout: nobody waited on a connection held by a request in a queue.
-    assert elapsed < 20, elapsed
     with read_session(settings.database_url) as s:
         moved = s.execute(
             sa.select(sa.func.count()).select_from(StageEvent).where(StageEvent.to_stage == "workshop")

@@ -1,12 +1,14 @@
 """Losing a worker machine mid-run loses no stage work: every stage's work completes, once, without a person.
 
 A Prefect server on PostgreSQL (a database of its own), `siklus flows deploy` to a process work
-pool, two `prefect worker start` processes; a batch of stage changes is dispatched as the web
-service does, and once one worker's flow runs are under way that worker is killed with every flow
-process it started (SIGKILL, no goodbye). Its Running runs stop sending heartbeats and the zombie
-automation marks them Crashed; its Pending runs pass the stage's bound and the dispatcher crashes
-them; either way the dispatcher starts each lost attempt again under a new key, and the surviving
-worker runs it, resuming at the first step not done. The bounds are short here (set by environment).
+pool, two workers: a `prefect worker start` (each run a flow process of its own) and, once that
+one has claimed its runs, a `siklus worker --in-process` beside it. A batch of stage changes is
+dispatched as the web service does, and once one of the process worker's flow runs is under way
+that worker is killed with every flow process it started (SIGKILL, no goodbye). Its Running runs
+stop sending heartbeats and the zombie automation marks them Crashed, which starts the dispatcher;
+its Pending runs are past the stage's bound by then and the dispatcher crashes them; either way the
+dispatcher starts each lost attempt again under a new key, and the surviving worker runs it,
+resuming at the first step not done. The bounds are short here (set by environment).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
-from prefect.client.schemas.objects import StateType
+from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from sqlmodel import func, select
 
@@ -37,12 +39,12 @@ from service import dispatch
 from tests import lifecycle_walk as walk
 from tests.cluster.cluster import (
     Cluster,
+    PrefectTemplate,
     base_env,
     children_of,
     kill_tree,
-    postgres_base,
-    prefect_database,
     siklus,
+    siklus_argv,
     start_prefect_server,
     start_worker,
     wait_for,
@@ -53,6 +55,8 @@ pytestmark = pytest.mark.cluster
 POOL = "siklus-cluster"
 # Catalogue policies moved to their workshop stage; with every policy's owed drafting work, 8 runs.
 BATCH = 3
+# The process worker (the victim) takes this many runs, then the in-process one (the survivor) starts.
+VICTIM_LIMIT = 2
 # Short bounds, as an operator would set them by environment (production: docs/recovery.md).
 BOUNDS = {
     "SIKLUS_FLOW_HEARTBEAT_SECONDS": "30",  # Prefect's minimum
@@ -60,6 +64,7 @@ BOUNDS = {
     "SIKLUS_STAGE_WORK_PENDING_LIMIT_SECONDS": "20",
     "SIKLUS_STAGE_WORK_RUNNING_LIMIT_SECONDS": "240",  # the zombie automation comes first
     "SIKLUS_STAGE_WORK_RETRY_BACKOFF_SECONDS": "5",
+    # A backstop only: the zombie automation's Crashed starts the dispatcher at once.
     "SIKLUS_DISPATCH_CRON": "* * * * *",
     "SIKLUS_SWEEP_CRON": "0 0 1 1 *",  # not during the test
     "PREFECT_WORKER_QUERY_SECONDS": "2",
@@ -69,6 +74,12 @@ BOUNDS = {
     "PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE": "4",
     "PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW": "4",
 }
+# Waits for CPU (processes starting, runs running beside four other test lanes): generous.
+UNDER_WAY_SECONDS = 240
+ALL_DONE_SECONDS = 420
+
+
+PENDING_OR_RUNNING = [StateType.PENDING, StateType.RUNNING]
 
 
 @pytest.fixture
@@ -85,11 +96,14 @@ def _events(db: str) -> list[StageEvent]:
 
 
 def test_killing_a_worker_and_its_flow_processes_mid_run_loses_no_stage_work(
-    db: str, catalog: None, settings: Settings, cluster: Cluster, tmp_path: Path
+    prefect_template: PrefectTemplate,
+    db: str,
+    catalog: None,
+    settings: Settings,
+    cluster: Cluster,
+    tmp_path: Path,
 ) -> None:
-    base = postgres_base()
-    assert base, "the cluster test runs on PostgreSQL (SIKLUS_TEST_DATABASE_URL)"
-    with prefect_database(base) as prefect_db:
+    with prefect_template.clone() as prefect_db:
         env = {**base_env(tmp_path / "prefect-home"), **BOUNDS}
         api = start_prefect_server(cluster, env=env, database_url=prefect_db)
         env.update(
@@ -101,8 +115,7 @@ def test_killing_a_worker_and_its_flow_processes_mid_run_loses_no_stage_work(
         )
         deployed = siklus(["flows", "deploy", "--pool", POOL, "--limit", "6"], env=env)
         assert f"otomasi '{ZOMBIE_AUTOMATION}': dibuat" in deployed.stdout
-        victim = start_worker(cluster, name="worker-1", pool=POOL, limit=3, env=env)
-        survivor = start_worker(cluster, name="worker-2", pool=POOL, limit=4, env=env)
+        victim = start_worker(cluster, name="worker-1", pool=POOL, limit=VICTIM_LIMIT, env=env)
 
         # The batch: every catalogue policy moves to its workshop stage, besides its owed drafting
         # work; each stage change is handed to Prefect as the web service does after its commit.
@@ -123,9 +136,22 @@ def test_killing_a_worker_and_its_flow_processes_mid_run_loses_no_stage_work(
                     work = stagework.get_work(s, event_id=event.id)  # type: ignore[arg-type]
                 assert in_thread(dispatch.dispatch_stage_work, settings=enabled, work=work)
 
+            # The process worker is alone until it has claimed its runs (the in-process one would
+            # otherwise take the whole batch first: it polls every second and starts a run in a thread).
+            claimed = f"{VICTIM_LIMIT} stage runs claimed by worker-1"
+            wait_for(
+                lambda: len(in_thread(_stage_runs, PENDING_OR_RUNNING)) >= VICTIM_LIMIT,
+                timeout=UNDER_WAY_SECONDS,
+                what=claimed,
+            )
+            survivor = cluster.start(
+                "worker-2", siklus_argv(["worker", "--pool", POOL, "--limit", "4", "--in-process"]), env
+            )
             # Mid-run: one of the victim's flow processes is Running (it sent its first heartbeat).
-            under_way = "a run of worker-1 Running"
-            wait_for(lambda: in_thread(_running_under, victim.popen.pid), timeout=180, what=under_way)
+            under_way = "a stage run of worker-1 Running"
+            wait_for(
+                lambda: in_thread(_running_under, victim.popen.pid), timeout=UNDER_WAY_SECONDS, what=under_way
+            )
             killed = kill_tree(victim.popen.pid, signal.SIGKILL)
             assert len(killed) > 1, killed
 
@@ -133,7 +159,7 @@ def test_killing_a_worker_and_its_flow_processes_mid_run_loses_no_stage_work(
                 assert survivor.popen.poll() is None, survivor.tail()
                 return all(e.work_state == WorkState.DONE for e in _events(db))
 
-            wait_for(all_done, timeout=420, every=3, what="every stage's work done")
+            wait_for(all_done, timeout=ALL_DONE_SECONDS, every=2, what="every stage's work done")
 
             automations = in_thread(_automation_names)
             assert {ZOMBIE_AUTOMATION, RECOVER_AUTOMATION} <= automations
@@ -161,15 +187,19 @@ def test_killing_a_worker_and_its_flow_processes_mid_run_loses_no_stage_work(
         assert invites and not [k for k in keys if k.startswith("stage-work-failed:")]  # nobody was needed
 
 
-def _running_under(pid: int) -> list[str]:
-    """The runs in state Running whose flow process is a descendant of the process `pid`."""
-    tree = {str(child) for child in children_of(pid)}
+def _stage_runs(states: list[StateType]) -> list[FlowRun]:
+    """The stage runs (tagged `stage:*`, not the dispatcher's) in one of these states."""
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(
-            flow_run_filter=FlowRunFilter(
-                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.RUNNING]))
-            )
+            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=states)))
         )
+    return [r for r in runs if any(tag.startswith("stage:") for tag in r.tags)]
+
+
+def _running_under(pid: int) -> list[str]:
+    """The stage runs in state Running whose flow process is a descendant of the process `pid`."""
+    tree = {str(child) for child in children_of(pid)}
+    runs = _stage_runs([StateType.RUNNING])
     return [str(r.id) for r in runs if str(r.infrastructure_pid or "").rsplit(":", 1)[-1] in tree]
 
 

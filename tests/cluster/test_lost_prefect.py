@@ -30,7 +30,7 @@ from sqlmodel import select
 from policies.accounts.actions import ensure_demo_accounts
 from policies.core.db import unit_of_work
 from policies.lifecycle.models import StageEvent
-from tests.cluster.cluster import PrefectTemplate
+from tests.cluster.cluster import PrefectTemplate, kill_tree
 
 pytestmark = pytest.mark.cluster
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,24 +159,24 @@ def cluster(
     )
     c = Cluster(tmp=tmp_path, env=env, api=api, web=web, prefect_db=prefect_database)
     try:
+        # The web starts beside Prefect's server: it does not wait for Prefect (docs/deployment.md).
+        c.siklus("web", "serve", "--no-runner")
         c.start_prefect()
         deploy = c.siklus("deploy", "flows", "deploy", "--pool", "siklus-klaster")
         assert deploy.wait(timeout=START_SECONDS) == 0, c.log("deploy")
         for n in (1, 2):
             argv = ["worker", "--pool", "siklus-klaster", "--limit", "2", "--name", f"w{n}", "--in-process"]
             c.siklus(f"worker-{n}", *argv)
-        c.siklus("web", "serve", "--no-runner")
         _wait(lambda: _answers(f"{web}/healthz"), seconds=START_SECONDS, what=f"web\n{c.log('web')}")
         yield c
     finally:
-        for name, process in reversed(c.processes.items()):
+        # Their stopping is not under test here: each whole tree ends at once (a worker's own
+        # worker process and runs lead sessions of their own, so its group alone would not do).
+        for process in reversed(c.processes.values()):
             if process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    c.kill(name)
+                kill_tree(process.pid, signal.SIGKILL)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=10)
 
 
 class Watch:

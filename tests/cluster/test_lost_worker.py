@@ -18,6 +18,7 @@ import signal
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
@@ -147,10 +148,14 @@ def test_killing_a_worker_and_its_flow_processes_mid_run_loses_no_stage_work(
             survivor = cluster.start(
                 "worker-2", siklus_argv(["worker", "--pool", POOL, "--limit", "4", "--in-process"]), env
             )
-            # Mid-run: one of the victim's flow processes is Running (it sent its first heartbeat).
-            under_way = "a stage run of worker-1 Running"
+            # Mid-run: one of the victim's flow processes is Running and Prefect has its first
+            # heartbeat (a run killed before its heartbeat left is no zombie: only the dispatcher's
+            # Running bound would catch it, minutes later).
+            under_way = "a heartbeat of a Running stage run of worker-1"
             wait_for(
-                lambda: in_thread(_running_under, victim.popen.pid), timeout=UNDER_WAY_SECONDS, what=under_way
+                lambda: _heartbeats(api, in_thread(_running_under, victim.popen.pid)),
+                timeout=UNDER_WAY_SECONDS,
+                what=under_way,
             )
             killed = kill_tree(victim.popen.pid, signal.SIGKILL)
             assert len(killed) > 1, killed
@@ -201,6 +206,19 @@ def _running_under(pid: int) -> list[str]:
     tree = {str(child) for child in children_of(pid)}
     runs = _stage_runs([StateType.RUNNING])
     return [str(r.id) for r in runs if str(r.infrastructure_pid or "").rsplit(":", 1)[-1] in tree]
+
+
+def _heartbeats(api: str, run_ids: list[str]) -> list[str]:
+    """The runs among these whose heartbeat Prefect's server has received."""
+    if not run_ids:
+        return []
+    query = {
+        "event": {"name": ["prefect.flow-run.heartbeat"]},
+        "resource": {"id": [f"prefect.flow-run.{run_id}" for run_id in run_ids]},
+    }
+    response = httpx.post(f"{api}/events/filter", json={"filter": query, "limit": 50}, timeout=30)
+    response.raise_for_status()
+    return [event["resource"]["prefect.resource.id"] for event in response.json()["events"]]
 
 
 def _automation_names() -> set[str]:

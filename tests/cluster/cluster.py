@@ -43,10 +43,10 @@ def free_port() -> int:
 class PrefectTemplate:
     """A PostgreSQL database Prefect's migrations ran on once, cloned for each test's Prefect server.
 
-    Prefect's first start on an empty database runs its migrations (a minute, more under load); a
-    clone (`CREATE DATABASE … TEMPLATE …`) is a file copy of a second or two. The migration runs
-    in the background from the session's start, beside the suite's own migration and the test's
-    catalogue, and the first clone waits for it.
+    Prefect's first start on an empty database runs its migrations first (13–17 s here with the
+    load average near 13, besides the server's own start); a clone (`CREATE DATABASE … TEMPLATE
+    …`) is a file copy of a second or so. The migration runs in the background from the session's
+    start, beside the suite's own migration and the test's catalogue, and the first clone waits.
     """
 
     def __init__(self, base: str, *, home: Path) -> None:
@@ -62,10 +62,8 @@ class PrefectTemplate:
             "PREFECT_SERVER_DATABASE_CONNECTION_URL": self.url(self.name),
         }
         argv = [sys.executable, "-m", "prefect", "server", "database", "upgrade", "--yes"]
-        self.began = time.monotonic()
         with self.log.open("wb") as out:
             self.migration = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        self.seconds: float | None = None
 
     def url(self, name: str) -> str:
         """The asyncpg URL of a database on the test's PostgreSQL server (Prefect's driver)."""
@@ -78,8 +76,6 @@ class PrefectTemplate:
     def ready(self) -> None:
         """Wait for the migration (generously: it waits for CPU); fail with its output if it failed."""
         code = self.migration.wait(timeout=SERVER_START_SECONDS)
-        if self.seconds is None:
-            self.seconds = round(time.monotonic() - self.began, 1)
         assert code == 0, f"Prefect's migrations failed:\n{self.log.read_text(errors='replace')[-4000:]}"
 
     @contextlib.contextmanager

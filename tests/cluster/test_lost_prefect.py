@@ -159,14 +159,16 @@ def cluster(
     )
     c = Cluster(tmp=tmp_path, env=env, api=api, web=web, prefect_db=prefect_database)
     try:
-        # The web starts beside Prefect's server: it does not wait for Prefect (docs/deployment.md).
+        # The web and the workers start beside Prefect's server, in any order, as an operator's
+        # hosts would: the web does not wait for Prefect, and a worker asks again every second
+        # until Prefect answers and the deploy has made its pool (docs/deployment.md).
         c.siklus("web", "serve", "--no-runner")
-        c.start_prefect()
-        deploy = c.siklus("deploy", "flows", "deploy", "--pool", "siklus-klaster")
-        assert deploy.wait(timeout=START_SECONDS) == 0, c.log("deploy")
         for n in (1, 2):
             argv = ["worker", "--pool", "siklus-klaster", "--limit", "2", "--name", f"w{n}", "--in-process"]
             c.siklus(f"worker-{n}", *argv)
+        c.start_prefect()
+        deploy = c.siklus("deploy", "flows", "deploy", "--pool", "siklus-klaster")
+        assert deploy.wait(timeout=START_SECONDS) == 0, c.log("deploy")
         _wait(lambda: _answers(f"{web}/healthz"), seconds=START_SECONDS, what=f"web\n{c.log('web')}")
         yield c
     finally:

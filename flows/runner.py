@@ -11,13 +11,14 @@ import argparse
 import asyncio
 import logging
 import time
+from datetime import timedelta
 from uuid import UUID
 
 from prefect import serve
 from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
 from prefect.deployments.runner import RunnerDeployment
-from prefect.schedules import Cron
+from prefect.schedules import Cron, Interval, Schedule
 from prefect.types.entrypoint import EntrypointType
 
 from flows.dispatcher import DISPATCH_FLOW, dispatch_stage_work
@@ -38,18 +39,25 @@ def deployments(
         )
         for stage, stage_flow in STAGE_FLOWS.items()
     ]
-    # The scheduled flows: the dispatcher's backstop and the sweeps, each on its own cron.
-    scheduled = ((dispatch_stage_work, settings.dispatch_cron), (run_due, settings.sweep_cron))
+    # The scheduled flows: the dispatcher's backstop and the sweeps, each on its own schedule.
+    scheduled = (
+        (dispatch_stage_work, dispatch_schedule(settings)),
+        (run_due, Cron(settings.sweep_cron, timezone=tz)),
+    )
     built += [
         scheduled_flow.to_deployment(
-            name=DEPLOYMENT,
-            tags=["siklus"],
-            schedules=[Cron(cron, timezone=tz)],
-            entrypoint_type=entrypoint_type,
+            name=DEPLOYMENT, tags=["siklus"], schedules=[schedule], entrypoint_type=entrypoint_type
         )
-        for scheduled_flow, cron in scheduled
+        for scheduled_flow, schedule in scheduled
     ]
     return built
+
+
+def dispatch_schedule(settings: Settings) -> Schedule:
+    """The dispatcher's schedule: every `dispatch_interval_seconds` when set, else its cron."""
+    if settings.dispatch_interval_seconds > 0:
+        return Interval(timedelta(seconds=settings.dispatch_interval_seconds), timezone=settings.timezone)
+    return Cron(settings.dispatch_cron, timezone=settings.timezone)
 
 
 def dispatch_backlog(built: list[RunnerDeployment]) -> list[UUID]:

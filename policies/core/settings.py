@@ -69,6 +69,12 @@ class Settings(BaseSettings):
         default="*/5 * * * *",
         description="Cron (in `timezone`) of the dispatcher of stage work that did not start at once.",
     )
+    dispatch_interval_seconds: int = Field(
+        default=0,
+        ge=0,
+        description="When above 0, the dispatcher runs every this many seconds instead of on "
+        "`dispatch_cron` (whose finest step is a minute): for tests and small sites.",
+    )
     # Recovery of stage work (docs/recovery.md)
     stage_work_max_attempts: int = Field(
         default=4,

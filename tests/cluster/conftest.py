@@ -1,15 +1,18 @@
 """The cluster tests: real Prefect servers on PostgreSQL, workers and web processes, killed mid-run.
 
-They need PostgreSQL (Prefect's server on SQLite is not the production picture) and take minutes
-each on two cores, so `make test-cluster` runs them (SIKLUS_CLUSTER_TESTS=1 with
-SIKLUS_TEST_DATABASE_URL on PostgreSQL); `make test` leaves them out (tests/conftest.py).
+They need PostgreSQL (Prefect's server on SQLite is not the production picture), so they run when
+SIKLUS_CLUSTER_TESTS=1 and SIKLUS_TEST_DATABASE_URL is PostgreSQL (`make test-cluster`, or
+`pytest -m cluster`); otherwise tests/conftest.py leaves them out.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
+
+from tests.cluster.cluster import PrefectTemplate, postgres_base
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -18,3 +21,13 @@ def pytest_report_header(config: pytest.Config) -> str:
     if on_postgres and os.environ.get("SIKLUS_CLUSTER_TESTS") == "1":
         return "cluster tests: on PostgreSQL"
     return "cluster tests: left out (make test-cluster runs them on PostgreSQL)"
+
+
+@pytest.fixture(scope="session")
+def prefect_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrefectTemplate]:
+    """Prefect's migrations, run once a session in the background; each test clones the result."""
+    base = postgres_base()
+    assert base, "the cluster tests run on PostgreSQL (SIKLUS_TEST_DATABASE_URL)"
+    template = PrefectTemplate(base, home=tmp_path_factory.mktemp("prefect-template"))
+    yield template
+    template.drop()

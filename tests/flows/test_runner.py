@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from prefect.types.entrypoint import EntrypointType
 
@@ -39,6 +41,7 @@ def test_the_defaults_are_jakarta_and_a_dispatcher_every_five_minutes() -> None:
         "*/5 * * * *",
         "*/15 * * * *",
     )
+    assert settings.dispatch_interval_seconds == 0  # the cron, unless an interval is set
 
 
 def test_served_entrypoints_are_files_and_pooled_ones_modules() -> None:
@@ -50,3 +53,12 @@ def test_served_entrypoints_are_files_and_pooled_ones_modules() -> None:
     assert served["stage-revision"] == "flows/stages.py:stage_revision"
     assert pooled["stage-revision"] == "flows.stages.stage_revision"
     assert pooled["run-due"] == "flows.sweeps.run_due"
+
+
+def test_a_dispatch_interval_replaces_the_dispatchers_cron_and_leaves_the_sweeps_on_theirs() -> None:
+    settings = Settings(dispatch_interval_seconds=15, dispatch_cron="*/5 * * * *", sweep_cron="0 7 * * *")
+    built = {d.flow_name: d for d in in_thread(deployments, settings)}
+    [dispatcher] = [s.schedule for s in built["dispatch-stage-work"].schedules]
+    assert dispatcher.interval == timedelta(seconds=15)
+    assert dispatcher.timezone == "Asia/Jakarta"
+    assert [s.schedule.cron for s in built["run-due"].schedules] == ["0 7 * * *"]

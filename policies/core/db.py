@@ -209,6 +209,9 @@ def insert_rows_unless_exist(
     return len(session.execute(stmt, params).all())
 
 
+_PREPARER = sa.engine.default.DefaultDialect().identifier_preparer
+
+
 @lru_cache(maxsize=64)
 def _insert_rows_unless_exist_sql(
     *, table: sa.Table, columns: tuple[str, ...], count: int, unique: tuple[str, ...]
@@ -216,11 +219,12 @@ def _insert_rows_unless_exist_sql(
     """Return the multi-row statement for `count` rows as text, typed by the table's columns."""
     # As text for the same reason as `_insert_unless_exists_sql`: the dialects' ON CONFLICT insert
     # has no cache key and was compiled afresh on every comment's receipt.
-    names = ", ".join(f'"{c}"' for c in columns)
+    quote = _PREPARER.quote  # only where needed (a reserved word), as SQLAlchemy's own statements
+    names = ", ".join(quote(c) for c in columns)
     values = ", ".join("(" + ", ".join(f":{c}_{i}" for c in columns) + ")" for i in range(count))
-    conflict = ", ".join(f'"{c}"' for c in unique)
-    sql = f'INSERT INTO "{table.name}" ({names}) VALUES {values} ON CONFLICT ({conflict}) DO NOTHING'
-    sql += ' RETURNING "id"'
+    conflict = ", ".join(quote(c) for c in unique)
+    sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES {values} ON CONFLICT ({conflict}) DO NOTHING"
+    sql += " RETURNING id"
     binds = [sa.bindparam(f"{c}_{i}", type_=table.c[c].type) for i in range(count) for c in columns]
     return sa.text(sql).bindparams(*binds).columns(table.c.id)
 

@@ -22,10 +22,10 @@ MARGIN_DAYS = 120
 
 def work_calendar(session: Session, *, start: date, end: date) -> WorkCalendar:
     """Return the calendar closed on the recorded days around `start`..`end`."""
-    rows = queries.holidays_between(
+    days = queries.closed_days_between(
         session, start=start - timedelta(days=MARGIN_DAYS), end=end + timedelta(days=MARGIN_DAYS)
     )
-    return WorkCalendar.of(extra=(row.closed_on for row in rows))
+    return WorkCalendar.of(extra=days)
 
 
 def add_holiday(

@@ -18,6 +18,7 @@ from sqlalchemy import and_
 from sqlmodel import Session, col, func, select, update
 
 from policies.accounts.access import Actor
+from policies.accounts.models import Account
 from policies.consultation.models import Comment, CommentFlag, CommentVote, ConsultationWindow, Disposition
 from policies.consultation.queries import in_windows
 from policies.consultation.read_model import (
@@ -35,7 +36,7 @@ from policies.consultation.read_model import CommentPage as CommentPage
 from policies.consultation.read_model import new_comment_public as new_comment_public
 from policies.consultation.register import comment_of
 from policies.drafting.models import Clause, DraftVersion
-from policies.lifecycle.models import Policy
+from policies.lifecycle.models import Policy, PolicyKind
 from policies.lifecycle.queries import get_policy
 
 _C = Comment.__table__.c  # type: ignore[attr-defined]
@@ -97,6 +98,10 @@ class CommentContext:
     window: ConsultationWindow | None
     clause: Clause | None
     recent: int
+    # Held so that the session (whose identity map keeps objects only while they are referenced)
+    # gives them to the receipt's lookups without a statement.
+    kind: PolicyKind | None = None
+    author: Account | None = None
 
 
 _RECENT = (
@@ -105,10 +110,16 @@ _RECENT = (
     .where(Comment.author_id == sa.bindparam("author_id"), col(Comment.created_at) > sa.bindparam("since"))
     .scalar_subquery()
 )
-# The same, with the clause asked for and the author's recent count.
-_CONTEXT = _POLICY_WINDOW.add_columns(Clause, _RECENT).outerjoin(
-    Clause,
-    and_(Clause.version_id == ConsultationWindow.version_id, Clause.key == sa.bindparam("clause_key")),
+# The same, with the clause asked for and the author's recent count; and the policy's kind and
+# the author's account, which the receipt then finds in the session without a statement of its own.
+_CONTEXT = (
+    _POLICY_WINDOW.add_columns(Clause, _RECENT, PolicyKind, Account)
+    .outerjoin(
+        Clause,
+        and_(Clause.version_id == ConsultationWindow.version_id, Clause.key == sa.bindparam("clause_key")),
+    )
+    .outerjoin(PolicyKind, PolicyKind.id == Policy.kind_id)
+    .outerjoin(Account, Account.id == sa.bindparam("author_id"))
 )
 
 
@@ -123,7 +134,9 @@ def comment_context(
     if row is None:
         get_policy(session, slug=slug)  # says the policy is missing
     assert row is not None
-    return CommentContext(policy=row[0], window=row[1], clause=row[2], recent=row[3])
+    return CommentContext(
+        policy=row[0], window=row[1], clause=row[2], recent=row[3], kind=row[4], author=row[5]
+    )
 
 
 def recent_comments(session: Session, *, author_id: int, since: datetime) -> int:

@@ -198,7 +198,7 @@ def create_comment(
     session.add(comment)
     session.flush()
     detect(session, comment=comment, threshold=rules.campaign_threshold, fp=fp)
-    tracking.send_receipt(session, comment=comment, policy=context.policy, now=now)
+    tracking.send_receipt(session, comment=comment, policy=context.policy, now=now, heading=clause.heading)
     return comment
 
 

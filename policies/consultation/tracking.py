@@ -155,10 +155,16 @@ def _answer(session: Session, *, status: TrackingStatus, comment: Comment, dispo
 
 
 def send_receipt(
-    session: Session, *, comment: Comment, policy: Policy, now: datetime, address: str = ""
+    session: Session,
+    *,
+    comment: Comment,
+    policy: Policy,
+    now: datetime,
+    address: str = "",
+    heading: str | None = None,
 ) -> None:
     """Queue the receipt of a new comment or reply: to its author's inbox and email, or else by email
-    to the address given (an offline input's contact)."""
+    to the address given (an offline input's contact); `heading` is the clause's, if the caller read it."""
     author = session.get(Account, comment.author_id) if comment.author_id is not None else None
     if author is not None:
         recipient = Recipient.of(author)
@@ -181,7 +187,9 @@ def send_receipt(
             "title": policy.title,
             "slug": policy.slug,
             "tracking_number": comment.tracking_number,
-            "clause_heading": clause_heading(session, version_id=comment.version_id, key=comment.clause_key),
+            "clause_heading": heading
+            if heading is not None
+            else clause_heading(session, version_id=comment.version_id, key=comment.clause_key),
             "element_label": comment.element_label,
             "is_reply": comment.parent_id is not None,
             "due_on": due.isoformat() if due is not None else None,

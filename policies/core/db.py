@@ -205,6 +205,46 @@ def _insert_unless_exists_sql(
     return sa.text(sql).bindparams(*binds).columns(table.c.id)
 
 
+def insert_rows_unless_exist(
+    session: Session, *, table: sa.Table, rows: list[dict[str, Any]], unique: tuple[str, ...]
+) -> int:
+    """Insert rows (all naming the same columns) in one statement, skipping any whose unique columns
+    are taken; return how many were inserted."""
+    if not rows:
+        return 0
+    # Text runs no column defaults: filled here as a Core insert would (scalars, and callables
+    # such as created_at's clock, which SQLAlchemy wraps to take an execution context).
+    defaults = {
+        c.name: c.default.arg if c.default.is_scalar else c.default.arg(None)
+        for c in table.c
+        if c.name not in rows[0] and isinstance(c.default, sa.ColumnDefault)
+    }
+    columns = (*rows[0], *defaults)
+    stmt = _insert_rows_unless_exist_sql(table=table, columns=columns, count=len(rows), unique=unique)
+    params = {f"{c}_{i}": {**row, **defaults}[c] for i, row in enumerate(rows) for c in columns}
+    return len(session.execute(stmt, params).all())
+
+
+_PREPARER = sa.engine.default.DefaultDialect().identifier_preparer
+
+
+@lru_cache(maxsize=64)
+def _insert_rows_unless_exist_sql(
+    *, table: sa.Table, columns: tuple[str, ...], count: int, unique: tuple[str, ...]
+) -> sa.TextClause:
+    """Return the multi-row statement for `count` rows as text, typed by the table's columns."""
+    # As text for the same reason as `_insert_unless_exists_sql`: the dialects' ON CONFLICT insert
+    # has no cache key and was compiled afresh on every comment's receipt.
+    quote = _PREPARER.quote  # only where needed (a reserved word), as SQLAlchemy's own statements
+    names = ", ".join(quote(c) for c in columns)
+    values = ", ".join("(" + ", ".join(f":{c}_{i}" for c in columns) + ")" for i in range(count))
+    conflict = ", ".join(quote(c) for c in unique)
+    sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES {values} ON CONFLICT ({conflict}) DO NOTHING"
+    sql += " RETURNING id"
+    binds = [sa.bindparam(f"{c}_{i}", type_=table.c[c].type) for i in range(count) for c in columns]
+    return sa.text(sql).bindparams(*binds).columns(table.c.id)
+
+
 def ping(url: str) -> None:
     """Read one row: the database answers (raises OperationalError when it does not)."""
     # A Core connection, not a Session: the same checks run at its BEGIN (the SQLite files' guard),

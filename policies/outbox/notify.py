@@ -113,8 +113,8 @@ def notify(
     """Enqueue one reminder per recipient and channel (keys `<key>:<channel>:<recipient>`); count the new.
 
     In bulk: a transition tells thousands of stakeholders inside its own transaction, which on
-    SQLite holds the one write lock, so the keys are looked up and the new rows inserted a chunk
-    per statement, not a statement (and a savepoint) per reminder. No ORM objects are made.
+    SQLite holds the one write lock, so the new rows are inserted a chunk per statement (a key that
+    exists is skipped), not a statement (and a savepoint) per reminder. No ORM objects are made.
     """
     channels = tuple(channels)
     policy_id = policy.id if policy else None
@@ -139,8 +139,8 @@ def notify(
     session.flush()  # what the caller added goes first (the rows below are written past the ORM)
     if not rows:
         return 0
-    known = queries.existing_keys(session, dedupe_keys=list(rows))
-    return queries.insert_new_reminders(session, rows=[row for k, row in rows.items() if k not in known])
+    # No lookup first: the insert skips a key that exists and counts only the rows it wrote.
+    return queries.insert_new_reminders(session, rows=list(rows.values()))
 
 
 def policy_context(policy: Policy, **extra: Any) -> dict[str, Any]:

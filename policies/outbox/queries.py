@@ -11,9 +11,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, select
 
+from policies.core.db import insert_rows_unless_exist
 from policies.outbox import hooks
 from policies.outbox.models import Channel, DeliveryState, Reminder
 
@@ -33,17 +33,6 @@ def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
         yield items[start : start + BULK_ROWS]
 
 
-def existing_keys(session: Session, *, dedupe_keys: Sequence[str]) -> set[str]:
-    """Return which of these keys a reminder has already, one statement per `BULK_ROWS` keys."""
-    found: set[str] = set()
-    for chunk in _chunks(dedupe_keys):
-        found.update(session.exec(select(Reminder.dedupe_key).where(col(Reminder.dedupe_key).in_(chunk))))
-    return found
-
-
-_ON_CONFLICT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-
-
 def insert_new_reminders(session: Session, *, rows: Sequence[dict[str, Any]]) -> int:
     """Insert reminder rows, one statement per `BULK_ROWS`, skipping any key that exists; count the new.
 
@@ -51,20 +40,11 @@ def insert_new_reminders(session: Session, *, rows: Sequence[dict[str, Any]]) ->
     row be and raises nothing, so the caller's transaction goes on. Every row names the same columns;
     the model's defaults fill the others. No ORM object is made: the rows are read back by query.
     """
-    if not rows:
-        return 0  # (no parameter sets would run the statement once, with none)
-    # The settings admit SQLite and PostgreSQL only (`database_url`'s pattern): each has ON CONFLICT.
-    insert: Any = _ON_CONFLICT_INSERT[session.get_bind().dialect.name]
     table = Reminder.__table__  # type: ignore[attr-defined]
-    stmt = (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
-        .returning(table.c.id)  # only the rows inserted (SQLite since 3.35, PostgreSQL)
+    return sum(
+        insert_rows_unless_exist(session, table=table, rows=list(chunk), unique=("dedupe_key",))
+        for chunk in _chunks(rows)
     )
-    # Many parameter sets with RETURNING: SQLAlchemy's "insertmanyvalues" sends them as one
-    # multi-row INSERT per page, from a statement compiled (and cached) once.
-    result = session.execute(stmt.execution_options(insertmanyvalues_page_size=BULK_ROWS), list(rows))
-    return len(result.all())
 
 
 def due_reminders(

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from sqlmodel import col, select
 
 from policies.accounts.access import ROLES
 from policies.accounts.models import Role
@@ -13,13 +16,15 @@ from policies.consultation import comments
 from policies.consultation import windows as consultation
 from policies.consultation.comment_queries import read_comment
 from policies.consultation.comments import CommentRules
-from policies.consultation.models import Disposition, Outcome, Stance
+from policies.consultation.models import Comment, Disposition, Outcome, Stance
 from policies.consultation.pages import CommentFilter, CommentSort, list_comments
-from policies.core.db import unit_of_work
+from policies.core.db import get_engine, unit_of_work
 from policies.core.errors import Conflict, InvalidInput, PermissionDenied, RateLimited
 from policies.drafting import versions as drafts
+from policies.drafting.queries import clause_heading
 from policies.lifecycle import actions as lifecycle
 from policies.lifecycle.models import Stage
+from policies.outbox.models import Channel, Reminder
 from policies.workshops import actions as workshops
 from tests.conftest import DRAFTER
 from tests.drafts import with_new_pasal
@@ -269,3 +274,38 @@ def test_replies_count_toward_the_rate_limit(db: str, window: list[str]) -> None
             now=LATER,
             rules=CommentRules(per_minute=2),
         )
+
+
+def test_a_comment_is_written_in_eight_statements_with_its_whole_receipt(db: str, window: list[str]) -> None:
+    """Context, tracking number, insert, band probe, signature, bands, closed days, receipt: no more.
+
+    The receipt's account, policy kind and clause heading come from the context's one statement.
+    """
+    author = account(db, email="hemat@warga.test")
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    engine = get_engine(db)
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        comment_id = _comment(db, author, window[0], "Jam pelatihan perlu dihitung per semester.")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    # SQLite's BEGIN IMMEDIATE is a statement of its own; PostgreSQL's BEGIN is the driver's.
+    written = [s for s in statements if not s.startswith("BEGIN")]
+    assert len(written) <= 8, written
+    with unit_of_work(db) as s:
+        comment = s.get(Comment, comment_id)
+        assert comment is not None
+        heading = clause_heading(s, version_id=comment.version_id, key=window[0])
+        key = col(Reminder.dedupe_key).startswith(f"comment-receipt:{comment_id}:")
+        sent = {
+            (r.channel, r.recipient_email, r.context["clause_heading"], r.context["due_on"] is not None)
+            for r in s.exec(select(Reminder).where(key))
+        }
+    assert heading and sent == {
+        (Channel.INBOX, "hemat@warga.test", heading, True),
+        (Channel.EMAIL, "hemat@warga.test", heading, True),
+    }

@@ -10,7 +10,7 @@ import psycopg
 import pydantic
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 import policies.core.db
 from policies.accounts.models import Account, IdempotencyRecord, Role
@@ -19,11 +19,13 @@ from policies.core.db import (
     UTCDateTime,
     create_db_engine,
     get_engine,
+    insert_rows_unless_exist,
     insert_unless_exists,
     read_session,
     unit_of_work,
 )
 from policies.core.settings import Settings, get_settings
+from policies.outbox.models import Channel, DeliveryState, Reminder
 
 # These run on a SQLite file of their own in both passes: the embedded default must hold
 # whatever database the rest of the suite runs on.
@@ -132,6 +134,39 @@ def test_insert_unless_exists_claims_a_key_once(db: str) -> None:
     assert isinstance(first, int) and again is None and isinstance(other, int) and other != first
     with read_session(db) as s:
         assert s.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 2
+
+
+def test_insert_rows_unless_exist_skips_taken_keys_and_fills_defaults(db: str) -> None:
+    """One statement for many rows: a taken key (earlier or twice in the batch) is skipped, not counted."""
+    table = Reminder.__table__  # type: ignore[attr-defined]
+    due = datetime(2026, 8, 17, 7, 30, tzinfo=UTC)
+
+    def row(key: str) -> dict[str, object]:
+        return {
+            "dedupe_key": key,
+            "template": "notice",
+            "channel": Channel.EMAIL,
+            "recipient_email": f"{key}@warga.test",
+            "context": {"judul": key, "angka": 3},
+            "due_at": due,
+        }
+
+    with unit_of_work(db) as s:
+        first = insert_rows_unless_exist(s, table=table, rows=[row("a"), row("b")], unique=("dedupe_key",))
+        second = insert_rows_unless_exist(
+            s, table=table, rows=[row("b"), row("c"), row("c")], unique=("dedupe_key",)
+        )
+        none = insert_rows_unless_exist(s, table=table, rows=[], unique=("dedupe_key",))
+    assert (first, second, none) == (2, 1, 0)
+    with read_session(db) as s:
+        stored = s.exec(select(Reminder).order_by(Reminder.dedupe_key)).all()
+        assert [r.dedupe_key for r in stored] == ["a", "b", "c"]
+        # The model's defaults, which a text statement does not run, were filled as a Core insert would.
+        assert {(r.state, r.attempts, r.last_error, r.locale) for r in stored} == {
+            (DeliveryState.PENDING, 0, "", "id")
+        }
+        assert all(r.created_at is not None and r.due_at == due for r in stored)
+        assert stored[0].context == {"judul": "a", "angka": 3}
 
 
 def _in_transaction(session: Session) -> bool:

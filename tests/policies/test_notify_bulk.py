@@ -122,8 +122,8 @@ def test_skips_fallbacks_and_long_keys_as_enqueue_does(db: str) -> None:
     }
 
 
-def test_a_key_written_between_the_lookup_and_the_insert_is_skipped(db: str) -> None:
-    """Another writer's row under one of the keys, after notify() looked them up: skipped, no error.
+def test_a_key_written_just_before_the_insert_is_skipped(db: str) -> None:
+    """Another writer's row under one of the keys, just before notify()'s insert: skipped, no error.
 
     On PostgreSQL a second session enqueues it and commits. On SQLite no other connection can
     write then: notify()'s transaction holds the write gate and BEGIN IMMEDIATE's lock from its

@@ -96,20 +96,24 @@ def copy_candidates(
     (id, NULL) of the window's earliest exact copy of its text."""
     params: dict[str, object] = {"w": window_id, "t": text_hash, "c": comment_id}
     params.update({f"h{i}": h for i, h in enumerate(bands)})
-    return session.execute(_probe(len(bands)), params)
+    # On the connection: the new comment is flushed already, so the ORM's autoflush has nothing to do.
+    return session.connection().execute(_probe(len(bands)), params)
+
+
+_STORE_SIGNATURE = sa.insert(CommentSignature.__table__)  # type: ignore[attr-defined]
+_STORE_BANDS = sa.insert(CommentBand.__table__)  # type: ignore[attr-defined]
 
 
 def store_fingerprint(
     session: Session, *, comment_id: int, window_id: int, signature: bytes, bands: Sequence[int]
 ) -> None:
     """Store a comment's MinHash signature and its band hashes, the buckets later comments probe."""
-    # Core inserts: ten rows per comment without building ORM objects for them.
-    session.execute(
-        sa.insert(CommentSignature.__table__),  # type: ignore[attr-defined]
-        [{"comment_id": comment_id, "signature": signature}],
-    )
-    session.execute(
-        sa.insert(CommentBand.__table__),  # type: ignore[attr-defined]
+    # Core inserts built once, on the session's connection: ten rows per comment without ORM
+    # objects, and without the ORM's execute path (the comment they point to is flushed already).
+    connection = session.connection()
+    connection.execute(_STORE_SIGNATURE, [{"comment_id": comment_id, "signature": signature}])
+    connection.execute(
+        _STORE_BANDS,
         [
             {"window_id": window_id, "band": i, "band_hash": h, "comment_id": comment_id}
             for i, h in enumerate(bands)

@@ -5,16 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from policies.accounts.models import Account
 from policies.consultation.models import Comment, ConsultationWindow, Disposition
 from policies.lifecycle.models import Policy, PolicyKind, Stage
 
+_TAKEN = sa.select(Comment.__table__.c.id).where(  # type: ignore[attr-defined]
+    Comment.__table__.c.tracking_number == sa.bindparam("number")  # type: ignore[attr-defined]
+)
+
 
 def tracking_number_taken(session: Session, *, number: str) -> bool:
     """Tell whether a tracking number is in use."""
-    return session.exec(select(Comment.id).where(Comment.tracking_number == number)).first() is not None
+    # Built once: every comment POST asks.
+    return session.execute(_TAKEN, {"number": number}).first() is not None
 
 
 def comment_by_tracking_number(

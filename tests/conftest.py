@@ -72,8 +72,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if slow and not item.path.is_relative_to(home := SLOW_HOMES[slow.name]):
             raise pytest.UsageError(f"{item.nodeid}: a {slow.name} test belongs under {home}")
     # The cluster tests run a Prefect server on PostgreSQL, workers and web processes, and kill them:
-    # minutes each on two cores, so they run by `make test-cluster` (SIKLUS_CLUSTER_TESTS=1 on
-    # PostgreSQL), not in `make test`'s two passes. Left out, not skipped.
+    # they run when asked for (SIKLUS_CLUSTER_TESTS=1 on PostgreSQL: `make test`'s cluster lane,
+    # `make test-cluster`), not in the passes of the other lanes. Left out, not skipped.
     wanted = os.environ.get("SIKLUS_CLUSTER_TESTS") == "1" and os.environ.get(
         "SIKLUS_TEST_DATABASE_URL", ""
     ).startswith("postgresql")

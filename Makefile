@@ -49,13 +49,13 @@ test-postgres: install
 	SIKLUS_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q $(PYTEST_ARGS)
 
 # Machines lost mid-run (issue 21): a Prefect server on PostgreSQL, workers and the web as processes,
-# killed; minutes each, so apart from `make test`.
+# killed. `make test` runs them too, in a lane of their own; this runs them alone.
 test-cluster: install
 	@echo "=== cluster tests on PostgreSQL ($(PG_URL))"
 	SIKLUS_TEST_DATABASE_URL=$(PG_URL) SIKLUS_CLUSTER_TESTS=1 $(BIN)/pytest -q -m cluster $(PYTEST_ARGS)
 
-# The suite on SQLite and (when it answers) on PostgreSQL, each pass in two lanes run side by side:
-# see .ci/lanes. One pass alone: make test-sqlite / make test-postgres.
+# The suite on SQLite and (when it answers) on PostgreSQL, each pass in two lanes, and the cluster
+# tests on PostgreSQL, run side by side: see .ci/lanes. One pass alone: make test-sqlite / make test-postgres.
 test: install chromium lint
 	@BIN=$(BIN) PG_URL=$(PG_URL) PYTEST_ARGS="$(PYTEST_ARGS)" ./.ci/lanes
 

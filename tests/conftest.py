@@ -34,16 +34,46 @@ for _name in ("PREFECT_API_URL", "PREFECT_API_KEY", "PREFECT_PROFILE"):
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="siklus-test-prefect-")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# argon2id at its full cost takes ~0.1 CPU-second a hash or check, hundreds of times a pass; no real
+# password is stored here. The full cost a deployment gets is tested in tests/policies/test_passwords.py.
+os.environ["SIKLUS_PASSWORD_HASH_MEMORY_KIB"] = "32"
+os.environ["SIKLUS_PASSWORD_HASH_PASSES"] = "1"
 
 NOW = datetime(2026, 8, 17, 7, 30, tzinfo=UTC)
+# Where the browser and flow tests live: .ci/lanes collects their lanes from these directories only.
+SLOW_HOMES = {name: Path(__file__).parent / name for name in ("browser", "flows")}
+
+
+def _touches_no_database(item: pytest.Item) -> bool:
+    """Tell whether a test provably never reaches the test database, whichever it is.
+
+    Only the `database_url` fixture (under `db`, `settings`, `session`, ...) hands a test the database
+    of SIKLUS_TEST_DATABASE_URL; a test without it in its fixtures, whose module never reads that
+    variable itself, works the same on either pass (imports, guards, pure functions, CLI help, its own
+    temporary SQLite file).
+    """
+    if "database_url" in getattr(item, "fixturenames", ()):
+        return False
+    module = getattr(item, "module", None)
+    source = Path(module.__file__).read_text(encoding="utf-8") if module and module.__file__ else ""
+    return "SIKLUS_TEST_DATABASE_URL" not in source
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run the flow tests last: once their session harness starts, Prefect's API stays set for the rest."""
     items.sort(key=lambda item: item.get_closest_marker("flows") is not None)  # stable: order kept
+    # `make test` runs these in its SQLite pass only (.ci/lanes deselects them on PostgreSQL): the
+    # second pass would repeat exactly the same work. `make test-postgres` alone still runs them.
+    for item in items:
+        if _touches_no_database(item):
+            item.add_marker(pytest.mark.one_database)
+        # .ci/lanes collects the browser and flow lanes from these two directories only.
+        slow = item.get_closest_marker("browser") or item.get_closest_marker("flows")
+        if slow and not item.path.is_relative_to(home := SLOW_HOMES[slow.name]):
+            raise pytest.UsageError(f"{item.nodeid}: a {slow.name} test belongs under {home}")
     # The cluster tests run a Prefect server on PostgreSQL, workers and web processes, and kill them:
-    # minutes each on two cores, so they run by `make test-cluster` (SIKLUS_CLUSTER_TESTS=1 on
-    # PostgreSQL), not in `make test`'s two passes. Left out, not skipped.
+    # they run when asked for (SIKLUS_CLUSTER_TESTS=1 on PostgreSQL: `make test`'s cluster lane,
+    # `make test-cluster`), not in the passes of the other lanes. Left out, not skipped.
     wanted = os.environ.get("SIKLUS_CLUSTER_TESTS") == "1" and os.environ.get(
         "SIKLUS_TEST_DATABASE_URL", ""
     ).startswith("postgresql")

@@ -11,11 +11,13 @@ import secrets
 from functools import lru_cache
 
 from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from policies.core.errors import InvalidInput
 from policies.core.i18n import format_number
+from policies.core.settings import get_settings
 
 MIN_PASSWORD_LENGTH = 8
 # The column's size (policies/accounts/models.py) and the API schemas' limit.
@@ -26,7 +28,15 @@ ESTIMATED_CHARS = 72
 
 @lru_cache
 def _hasher() -> PasswordHash:
-    return PasswordHash.recommended()
+    # A hash carries its own parameters: one made at another cost still verifies.
+    settings = get_settings()
+    return PasswordHash(
+        (
+            Argon2Hasher(
+                memory_cost=settings.password_hash_memory_kib, time_cost=settings.password_hash_passes
+            ),
+        )
+    )
 
 
 # Verifying against this when the email is unknown keeps login time independent of whether it exists.

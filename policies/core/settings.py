@@ -109,6 +109,13 @@ class Settings(BaseSettings):
         description="A run with no heartbeat for this long is marked Crashed by the automation "
         "`siklus flows deploy` creates.",
     )
+    # Passwords: argon2id's cost. The defaults are argon2-cffi's (RFC 9106's second recommendation:
+    # 64 MiB, 3 passes, 4 lanes); lowering them weakens every hash stored meanwhile, so only the test
+    # suite does (tests/conftest.py), where no real password is ever stored.
+    password_hash_memory_kib: int = Field(
+        default=65_536, ge=32, description="Memory in KiB each argon2id password hash takes."
+    )
+    password_hash_passes: int = Field(default=3, ge=1, description="Passes of argon2id over that memory.")
     # Comments
     comment_max_length: int = Field(default=10_000, description="Longest comment body accepted.")
     comments_per_minute: int = Field(default=10, description="Comments per account per minute.")

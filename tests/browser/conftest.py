@@ -12,6 +12,7 @@ import tarfile
 import threading
 import time
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import httpx
@@ -74,6 +75,11 @@ def ensure_axe() -> Path:
     return AXE_JS
 
 
+@lru_cache(maxsize=1)
+def _axe_script() -> str:
+    return ensure_axe().read_text(encoding="utf-8")
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -121,7 +127,9 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
 def axe_violations(page: Page, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
     """Run axe-core on the page and return its violations of the given impacts."""
     # Through the DevTools protocol, not a <script> tag: the pages' policy refuses inline scripts.
-    page.evaluate(ensure_axe().read_text(encoding="utf-8"))
+    # Once a document: the same page checked again (at another width) still has it.
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.evaluate(_axe_script())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}

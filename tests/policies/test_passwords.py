@@ -6,10 +6,12 @@ import pytest
 from sqlmodel import Session
 
 from policies.accounts import actions as accounts
+from policies.accounts import passwords
 from policies.accounts.access import SYSTEM
 from policies.accounts.models import Role
 from policies.accounts.passwords import check_new_password
 from policies.core.errors import InvalidInput
+from policies.core.settings import get_settings
 
 
 @pytest.mark.parametrize(
@@ -53,3 +55,29 @@ def test_sign_up_and_admins_both_refuse_a_common_password(session: Session) -> N
             password="rina@bkpsdm.id",
             role=Role.MODERATOR,
         )
+
+
+def _hash_at_settings_cost(password: str) -> str:
+    get_settings.cache_clear()
+    passwords._hasher.cache_clear()
+    try:
+        return passwords.hash_password(password)
+    finally:
+        get_settings.cache_clear()
+        passwords._hasher.cache_clear()
+
+
+def test_a_password_is_stored_at_argon2id_full_cost_unless_a_setting_lowers_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The suite lowers the cost (tests/conftest.py); a deployment sets nothing and gets the full one.
+    with monkeypatch.context() as unset:
+        unset.delenv("SIKLUS_PASSWORD_HASH_MEMORY_KIB", raising=False)
+        unset.delenv("SIKLUS_PASSWORD_HASH_PASSES", raising=False)
+        stored = _hash_at_settings_cost("kuda-laut-berenang")
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), stored
+    # A hash carries its parameters: one made at full cost verifies at the suite's cost, and back.
+    assert passwords.verify_password(password="kuda-laut-berenang", password_hash=stored)
+    cheap = _hash_at_settings_cost("kuda-laut-berenang")
+    assert cheap.startswith("$argon2id$v=19$m=32,t=1,p=4$"), cheap
+    assert not passwords.verify_password(password="kuda-laut-menyelam", password_hash=cheap)

@@ -221,7 +221,7 @@ def siklus_argv(argv: list[str]) -> list[str]:
     return [sys.executable, "-c", "from service.cli import app; app()", *argv]
 
 
-def siklus(argv: list[str], *, env: dict[str, str], timeout: float = 180) -> subprocess.CompletedProcess[str]:
+def siklus(argv: list[str], *, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """Run a `siklus` command of this checkout; raise with its output when it fails."""
     done = subprocess.run(
         siklus_argv(argv), env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout

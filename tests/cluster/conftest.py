@@ -1,8 +1,9 @@
 """The cluster tests: real Prefect servers on PostgreSQL, workers and web processes, killed mid-run.
 
 They need PostgreSQL (Prefect's server on SQLite is not the production picture), so they run when
-SIKLUS_CLUSTER_TESTS=1 and SIKLUS_TEST_DATABASE_URL is PostgreSQL (`make test-cluster`, or
-`pytest -m cluster`); otherwise tests/conftest.py leaves them out.
+SIKLUS_CLUSTER_TESTS=1 and SIKLUS_TEST_DATABASE_URL is PostgreSQL: `make test`'s cluster lane
+(.ci/lanes), `make test-cluster` alone, or `pytest -m cluster tests/cluster`; in the other lanes
+tests/conftest.py leaves them out (deselected, not skipped).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def pytest_report_header(config: pytest.Config) -> str:
     on_postgres = os.environ.get("SIKLUS_TEST_DATABASE_URL", "").startswith("postgresql")
     if on_postgres and os.environ.get("SIKLUS_CLUSTER_TESTS") == "1":
         return "cluster tests: on PostgreSQL"
-    return "cluster tests: left out (make test-cluster runs them on PostgreSQL)"
+    return "cluster tests: left out (make test's cluster lane and make test-cluster run them on PostgreSQL)"
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ server may hold it, so nobody resends it without checking first).
 from __future__ import annotations
 
 import contextlib
-import functools
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -109,23 +108,18 @@ class _SSLClient(_RecordsTheAnswer, smtplib.SMTP_SSL):
     pass
 
 
-@functools.cache
-def _tls_context() -> ssl.SSLContext:
-    # The system's trusted CAs and hostname checks: smtplib's own default for STARTTLS verifies
-    # nothing, which would hand the credentials to anyone in the middle. Built once: loading the CA
-    # bundle costs ~30 ms of CPU, and a context is safe to share between connections and threads.
-    return ssl.create_default_context()
-
-
 def _connect(settings: Settings) -> _Client | _SSLClient:
+    # The system's trusted CAs and hostname checks: smtplib's own default for STARTTLS verifies
+    # nothing, which would hand the credentials to anyone in the middle.
+    context = ssl.create_default_context()
     if settings.smtp_ssl:
         return _SSLClient(
-            settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS, context=_tls_context()
+            settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS, context=context
         )
     smtp = _Client(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS)
     if settings.smtp_tls:
         try:
-            smtp.starttls(context=_tls_context())
+            smtp.starttls(context=context)
         except BaseException:
             smtp.close()
             raise

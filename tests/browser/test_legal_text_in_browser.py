@@ -27,6 +27,7 @@ from tests.http import TLS
 from tests.policies.evaluation.conftest import SECRET, answers, csv_of
 from tests.service.conftest import ACCOUNTS, SLUG, UNIT, make_token, open_consultation
 
+pytestmark = pytest.mark.browser
 EVALUATED = "perwal-peningkatan-kualitas-asn-2026"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 MODERATOR = Actor(id=None, name="Maya Moderator", role=Role.MODERATOR)

@@ -53,9 +53,20 @@ def siklus_env(url: str, data_dir: Path) -> dict[str, str]:
 
 
 def bench_post(
-    bare: str, base: str, *, tokens: list[str], clause_keys: list[str], seconds: float, rounds: int
+    bare: str,
+    base: str,
+    *,
+    floor: str,
+    tokens: list[str],
+    clause_keys: list[str],
+    seconds: float,
+    rounds: int,
 ) -> dict[str, float]:
-    """(a) POST /comments under 32 connections vs the bare app's GET /healthz, rounds interleaved."""
+    """(a) POST /comments under 32 connections vs the bare app's GET /healthz, rounds interleaved.
+
+    The floor app (bench/floor_app.py) takes the same POSTs with only validation and one committed
+    insert: the most any design that commits each request alone could reach here.
+    """
     from bench.comment_fill import CAMPAIGN_LETTER, WORDS
 
     params = [f"path /api/v1/policies/{MAIN_SLUG}/comments", f"run {secrets.token_hex(4)}"]
@@ -64,7 +75,8 @@ def bench_post(
     # Warm both: the first requests of a process import and compile what the rest reuse.
     wrk.get(bare, paths=["/healthz"], connections=CLIENTS, seconds=1)
     wrk.run(base, script="post_comments.lua", params=params, connections=CLIENTS, seconds=2)
-    bares, own, posts = [], [], []
+    wrk.run(floor, script="post_comments.lua", params=params, connections=CLIENTS, seconds=1)
+    bares, own, posts, floors = [], [], [], []
     for _ in range(rounds):
         bares.append(wrk.get(bare, paths=["/healthz"], connections=CLIENTS, seconds=seconds))
         own.append(wrk.get(base, paths=["/healthz"], connections=CLIENTS, seconds=seconds))
@@ -74,9 +86,13 @@ def bench_post(
         )
         if posts[-1].errors:
             raise RuntimeError(f"{posts[-1].errors} comment POSTs failed")
+        floors.append(
+            wrk.run(floor, script="post_comments.lua", params=params, connections=CLIENTS, seconds=seconds)
+        )
     bare_rps = sum(x.requests for x in bares) / sum(x.seconds for x in bares)
     own_rps = sum(x.requests for x in own) / sum(x.seconds for x in own)
     post_rps = sum(x.requests for x in posts) / sum(x.seconds for x in posts)
+    floor_rps = sum(x.requests for x in floors) / sum(x.seconds for x in floors)
     # The tail shows whether writers are served in turn (a starved one waits seconds).
     return {
         "bare_healthz_rps": bare_rps,
@@ -84,12 +100,17 @@ def bench_post(
         "post_rps": post_rps,
         "ratio": post_rps / bare_rps,
         "healthz_ratio": own_rps / bare_rps,
+        "floor_rps": floor_rps,
+        "floor_ratio": floor_rps / bare_rps,
+        "floor_cpu_ms": statistics.median(x.cpu_ms for x in floors),
+        "post_cpu_ms": statistics.median(x.cpu_ms for x in posts),
+        "bare_cpu_ms": statistics.median(x.cpu_ms for x in bares),
         "post_p50_ms": statistics.median(x.p50_ms for x in posts),
         "post_p99_ms": max(x.p99_ms for x in posts),
         "post_max_ms": max(x.max_ms for x in posts),
         "rounds": [
-            {"bare": b.as_dict(), "healthz": h.as_dict(), "post": p.as_dict()}
-            for b, h, p in zip(bares, own, posts, strict=True)
+            {"bare": b.as_dict(), "healthz": h.as_dict(), "post": p.as_dict(), "floor": f.as_dict()}
+            for b, h, p, f in zip(bares, own, posts, floors, strict=True)
         ],
     }
 
@@ -218,17 +239,25 @@ def run_backend(name: str, url: str, *, n: int, workers: int, args: argparse.Nam
     print(f"{name}: filled {n:,} comments in {time.perf_counter() - t0:.0f} s; load {wrk.machine_load()}")
     env = {**siklus_env(url, tmp / f"data-{name}"), "SIKLUS_WORKERS": str(workers)}
     logs = tmp / f"data-{name}"
+    floor_env = {"SIKLUS_FLOOR_DB": str(tmp / f"floor-{name}.db")}
     out: dict[str, object] = {"workers": workers, "load_before": wrk.machine_load()}
     try:
         with (
             wrk.serve(wrk.BARE_APP, env={}, workers=workers, log=logs / "bare.log") as bare,
             wrk.serve(wrk.SIKLUS_APP, env=env, workers=workers, log=logs / "web.log") as base,
+            wrk.serve(wrk.FLOOR_APP, env=floor_env, workers=1, log=logs / "floor.log") as floor,
         ):
             out["latency"] = bench_latency(
                 bare, base, window_max_id=max_id, clause_key=keys[0], seconds=args.seconds
             )
             out["post"] = bench_post(
-                bare, base, tokens=tokens, clause_keys=keys, seconds=args.seconds, rounds=args.rounds
+                bare,
+                base,
+                floor=floor,
+                tokens=tokens,
+                clause_keys=keys,
+                seconds=args.seconds,
+                rounds=args.rounds,
             )
             out["load_after"] = wrk.machine_load()
             if not args.only_load:
@@ -259,6 +288,20 @@ def _table(results: dict[str, dict]) -> None:
             "    Siklus /healthz / bare /healthz",
             "-",
             lambda r: f"{r['post']['healthz_ratio']:.3f} ({r['post']['healthz_rps']:.0f} rps)",
+            lambda r: True,
+        ),
+        (
+            "    floor app (validate + 1 insert) / bare",
+            "-",
+            lambda r: f"{r['post']['floor_ratio']:.3f} ({r['post']['floor_rps']:.0f} rps)",
+            lambda r: True,  # no target: what any commit-per-request design could reach here
+        ),
+        (
+            "    server CPU ms a request: POST/floor/bare",
+            "-",
+            lambda r: " / ".join(
+                f"{r['post'][k]:.2f}" for k in ("post_cpu_ms", "floor_cpu_ms", "bare_cpu_ms")
+            ),
             lambda r: True,
         ),
         (

@@ -88,6 +88,10 @@ class InProcessExecutor:
         self._flow_names: dict[UUID, str] = {}
         self._threads = ThreadPoolExecutor(max_workers=self.limit, thread_name_prefix="siklus-run")
         self._last_heartbeat = 0.0
+        # Runs whose engine failed while Prefect was unreachable, so they could not be marked Crashed
+        # then: still Pending or Running in Prefect, which only the dispatcher's per-stage bound (minutes)
+        # would end. Crashed at the next poll that reaches Prefect, the dispatcher retries them at once.
+        self.left_uncrashed: dict[UUID, str] = {}
 
     def free_slots(self) -> int:
         """Tell how many more runs this executor takes now."""
@@ -137,15 +141,35 @@ class InProcessExecutor:
         if (exc := future.exception()) is not None:
             # The engine reports a run's own failures as its state; this is the engine itself failing.
             logger.error("Flow run %s (%s) failed outside its engine: %r", run.id, run.name, exc)
-            with contextlib.suppress(Exception):
-                asyncio.run(self._crash(run, exc))
+            message = f"Siklus executor: {exc!r}"
+            try:
+                asyncio.run(self._crash_alone(run.id, message))
+            except Exception:  # Prefect unreachable (often why the engine failed): at the next poll
+                with self._lock:
+                    self.left_uncrashed[run.id] = message
         else:
             logger.info("Flow run %s (%s) ended %s", run.id, run.name, future.result())
 
     @staticmethod
-    async def _crash(run: FlowRun, exc: BaseException) -> None:
+    async def _crash(client: PrefectClient, run_id: UUID, message: str) -> None:
+        # Abort: already in a final state (zombie detection, or a retry of this very call).
+        with contextlib.suppress(Abort):
+            await propose_state(client, Crashed(message=message), flow_run_id=run_id)
+
+    async def _crash_alone(self, run_id: UUID, message: str) -> None:
         async with get_client() as client:
-            await propose_state(client, Crashed(message=f"Siklus executor: {exc!r}"), flow_run_id=run.id)
+            await self._crash(client, run_id, message)
+
+    async def crash_left(self, client: PrefectClient) -> int:
+        """Mark Crashed the runs whose crash could not reach Prefect earlier; return how many were."""
+        with self._lock:
+            left = dict(self.left_uncrashed)
+        for run_id, message in left.items():
+            await self._crash(client, run_id, message)  # raises while Prefect is still away: next poll
+            with self._lock:
+                self.left_uncrashed.pop(run_id, None)
+            logger.warning("Flow run %s marked Crashed now that Prefect answers again", run_id)
+        return len(left)
 
     async def submit_due(self, client: PrefectClient) -> int:
         """Claim and start as many due runs as there are free slots; return how many started."""
@@ -171,6 +195,7 @@ class InProcessExecutor:
         async with get_client() as client:
             while not self.stopping.is_set():
                 try:
+                    await self.crash_left(client)
                     await self.submit_due(client)
                 except Exception:  # Prefect unreachable for a moment: ask again at the next poll
                     logger.warning("Polling Prefect failed; retrying", exc_info=True)

@@ -30,6 +30,7 @@ HERE = Path(__file__).parent
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 SIKLUS_APP = "service.app:create_app"
 BARE_APP = "bench.bare_app:create_app"
+FLOOR_APP = "bench.floor_app:create_app"
 
 
 @dataclass(frozen=True)

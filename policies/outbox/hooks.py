@@ -35,7 +35,8 @@ class TemplateHooks:
 
     # Why the reminder is no longer worth sending ("" while it still is); checked when sending.
     obsolete: Callable[[Session, Reminder, datetime], str]
-    # The same rule as a condition on the Reminder row (true while it is still worth showing).
+    # The same rule as a condition on the Reminder row (true while it is still worth showing). It
+    # may only compare `now` with columns: the inbox builds it once with a bound parameter for `now`.
     current: Callable[[datetime], sa.ColumnElement[bool]]
     # What the message's template reads beyond the stored context (the base URL and the app secret
     # are what a link is rebuilt from).
@@ -61,6 +62,8 @@ ALWAYS_CURRENT = TemplateHooks(obsolete=_never_obsolete, current=_always)
 
 _BY_TEMPLATE: dict[str, TemplateHooks] = {}
 _complete = False
+# Bumped by every registration: statements built from the registry are built again after one.
+_generation = 0
 
 
 class HooksNotRegistered(RuntimeError):
@@ -69,14 +72,22 @@ class HooksNotRegistered(RuntimeError):
 
 def register(*, templates: Iterable[str], hooks: TemplateHooks) -> None:
     """Register a concept's hooks for its templates (registering again replaces them)."""
+    global _generation
     for template in templates:
         _BY_TEMPLATE[template] = hooks
+    _generation += 1
 
 
 def mark_complete() -> None:
     """Record that every concept has registered (policies/tables.py does, once it has)."""
     global _complete
     _complete = True
+
+
+def generation() -> int:
+    """Return a number that changes whenever the registry does (a key for what is built from it)."""
+    _registry()
+    return _generation
 
 
 def _registry() -> Mapping[str, TemplateHooks]:

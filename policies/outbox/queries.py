@@ -142,34 +142,53 @@ def mark_inbox_delivered(session: Session, *, now: datetime) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+# The inbox's "still shown" condition asks every concept's hooks (a dozen subqueries). Building it
+# and its cache key for each call was most of the CPU of a page for a signed-in visitor (the
+# header's unread count), so each statement is built once per registry, with the time, the account
+# and the limit as bound parameters (`TemplateHooks.current` only compares `now` with columns).
+_NOW = sa.bindparam("now")
+_ACCOUNT = sa.bindparam("account_id")
+_LIMIT = sa.bindparam("limit", type_=sa.Integer)
+_BUILT: dict[tuple[str, int], Any] = {}
+
+
+def _shown_to_account() -> sa.ColumnElement[bool]:
+    now: Any = _NOW  # a parameter where the hooks take a datetime (see above)
+    return sa.and_(
+        Reminder.recipient_account_id == _ACCOUNT,
+        sa.or_(
+            sa.and_(Reminder.channel == Channel.INBOX, Reminder.state == DeliveryState.SENT),
+            sa.and_(due_in_inbox(now), hooks.still_current(now)),
+        ),
+    )
+
+
+def _built(name: str) -> Any:
+    key = (name, hooks.generation())
+    if key not in _BUILT:
+        if name == "count":
+            stmt: Any = select(func.count()).where(_shown_to_account(), col(Reminder.read_at).is_(None))
+        else:
+            shown_at = sa.func.coalesce(col(Reminder.sent_at), col(Reminder.due_at))
+            stmt = select(Reminder).where(_shown_to_account())
+            if name == "unread":
+                stmt = stmt.where(col(Reminder.read_at).is_(None))
+            stmt = stmt.order_by(shown_at.desc(), col(Reminder.id).desc()).limit(_LIMIT)
+        _BUILT[key] = stmt
+    return _BUILT[key]
+
+
 def inbox_messages(
     session: Session, *, account_id: int, unread_only: bool, limit: int, now: datetime
 ) -> list[Reminder]:
     """Return an account's delivered inbox messages and the due ones still current, newest first."""
-    stmt = select(Reminder).where(
-        Reminder.recipient_account_id == account_id,
-        sa.or_(
-            sa.and_(Reminder.channel == Channel.INBOX, Reminder.state == DeliveryState.SENT),
-            sa.and_(due_in_inbox(now), hooks.still_current(now)),
-        ),
-    )
-    if unread_only:
-        stmt = stmt.where(col(Reminder.read_at).is_(None))
-    shown_at = sa.func.coalesce(col(Reminder.sent_at), col(Reminder.due_at))
-    return list(session.exec(stmt.order_by(shown_at.desc(), col(Reminder.id).desc()).limit(limit)))
+    stmt = _built("unread" if unread_only else "all")
+    return list(session.exec(stmt, params={"now": now, "account_id": account_id, "limit": limit}))
 
 
 def inbox_unread_count(session: Session, *, account_id: int, now: datetime) -> int:
     """Count an account's unread inbox messages (the ones `inbox_messages` lists unread)."""
-    stmt = select(func.count()).where(
-        Reminder.recipient_account_id == account_id,
-        col(Reminder.read_at).is_(None),
-        sa.or_(
-            sa.and_(Reminder.channel == Channel.INBOX, Reminder.state == DeliveryState.SENT),
-            sa.and_(due_in_inbox(now), hooks.still_current(now)),
-        ),
-    )
-    return int(session.exec(stmt).one())
+    return int(session.exec(_built("count"), params={"now": now, "account_id": account_id}).one())
 
 
 def notified_account_ids(session: Session, *, policy_id: int) -> set[int]:

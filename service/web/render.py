@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
+import jinja2.bccache
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -79,6 +80,31 @@ def _filters(locale: str, tz: str) -> dict[str, Callable[..., Any]]:
     }
 
 
+class _CompiledOnce(jinja2.BytecodeCache):
+    """Jinja's bytecode cache in this process's memory: each page template compiled once.
+
+    Every locale's environment of every app is built alike (the same loader, autoescape and
+    extensions; translations and filters are installed at run time, not compiled in), so one
+    compiled form serves them all. Jinja keys it by the template's name and source checksum.
+    Without it each locale compiled each template again, and each app built by the tests did too.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill the bucket from memory when this template was compiled before."""
+        if (code := self._code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep a freshly compiled template."""
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledOnce()
+
+
 def build_web(settings: Settings, *, secret: str) -> Web:
     """Build the templates of every locale with Babel's translations installed."""
     templates: dict[str, Jinja2Templates] = {}
@@ -88,6 +114,7 @@ def build_web(settings: Settings, *, secret: str) -> Web:
             autoescape=True,
             extensions=["jinja2.ext.i18n"],
             auto_reload=False,
+            bytecode_cache=_COMPILED,
         )
         env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
         t = Jinja2Templates(env=env)

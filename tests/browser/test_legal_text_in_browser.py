@@ -23,9 +23,11 @@ from policies.lifecycle.models import Stage
 from policies.lifecycle.queries import get_policy
 from tests.browser.conftest import SCREENSHOTS, axe_violations, screenshot, screenshots_wanted
 from tests.conftest import DRAFTER, NOW
+from tests.http import TLS
 from tests.policies.evaluation.conftest import SECRET, answers, csv_of
 from tests.service.conftest import ACCOUNTS, SLUG, UNIT, make_token, open_consultation
 
+pytestmark = pytest.mark.browser
 EVALUATED = "perwal-peningkatan-kualitas-asn-2026"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 MODERATOR = Actor(id=None, name="Maya Moderator", role=Role.MODERATOR)
@@ -34,7 +36,7 @@ MODERATOR = Actor(id=None, name="Maya Moderator", role=Role.MODERATOR)
 def _consultation_reported(server: str, settings: Settings) -> str:
     """Open the consultation of the catalogue policy, answer its comments and publish the report."""
     db = settings.database_url
-    with httpx.Client(base_url=server, timeout=60) as client:
+    with httpx.Client(verify=TLS, base_url=server, timeout=60) as client:
         open_consultation(client, make_token(db, **ACCOUNTS["drafter"]))  # type: ignore[arg-type]
     with unit_of_work(db) as s:
         policy = get_policy(s, slug=SLUG)

@@ -22,6 +22,8 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from tests import http
+
 ROOT = Path(__file__).resolve().parents[2]
 # Waits for CPU, generous: beside four other test lanes on two cores a start takes minutes.
 SERVER_START_SECONDS = 240
@@ -210,7 +212,7 @@ def start_prefect_server(cluster: Cluster, *, env: dict[str, str], database_url:
         if server.popen.poll() is not None:
             raise AssertionError(f"Prefect's server exited:\n{server.tail()}")
         with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{api}/health", timeout=5).status_code == 200:
+            if http.get(f"{api}/health", timeout=5).status_code == 200:
                 return api
         time.sleep(1)
     raise AssertionError(f"Prefect's server did not answer in {SERVER_START_SECONDS} s:\n{server.tail()}")

@@ -30,7 +30,9 @@ from sqlmodel import select
 from policies.accounts.actions import ensure_demo_accounts
 from policies.core.db import unit_of_work
 from policies.lifecycle.models import StageEvent
+from tests import http
 from tests.cluster.cluster import PrefectTemplate, kill_tree
+from tests.http import TLS
 
 pytestmark = pytest.mark.cluster
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +54,7 @@ def _free_port() -> int:
 
 def _answers(url: str) -> bool:
     try:
-        return httpx.get(url, timeout=5).status_code == 200
+        return http.get(url, timeout=5).status_code == 200
     except httpx.HTTPError:
         return False
 
@@ -192,7 +194,7 @@ class Watch:
         self._thread.start()
 
     def _run(self) -> None:
-        with httpx.Client(timeout=10) as client:
+        with httpx.Client(verify=TLS, timeout=10) as client:
             while not self._stop.is_set():
                 try:
                     response = client.get(f"{self.url}/healthz")
@@ -214,7 +216,7 @@ class Watch:
 def _flow_runs(api: str) -> list[dict[str, object]]:
     # Not the dispatcher's runs scheduled ahead (a hundred on a 10 s interval).
     ahead = {"flow_runs": {"state": {"type": {"not_any_": ["SCHEDULED"]}}}}
-    response = httpx.post(f"{api}/flow_runs/filter", json={"limit": 200, **ahead}, timeout=30)
+    response = http.post(f"{api}/flow_runs/filter", json={"limit": 200, **ahead}, timeout=30)
     response.raise_for_status()
     return [run for run in response.json() if str(run["name"]).count("/") == 2]  # stage runs only
 
@@ -222,7 +224,7 @@ def _flow_runs(api: str) -> list[dict[str, object]]:
 def test_killing_the_prefect_server_mid_burst_loses_no_stage_work_and_runs_none_twice(
     cluster: Cluster, db: str
 ) -> None:
-    web = httpx.Client(base_url=f"{cluster.web}/api/v1", timeout=30)
+    web = httpx.Client(verify=TLS, base_url=f"{cluster.web}/api/v1", timeout=30)
     login = web.post("/auth/login", json={"email": DRAFTER, "password": PASSWORD})
     assert login.status_code == 200, login.text
     auth = {"Authorization": f"Bearer {login.json()['access_token']}"}

@@ -18,7 +18,6 @@ import signal
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
@@ -37,6 +36,7 @@ from policies.lifecycle.models import Policy, Stage, StageDocument, StageEvent, 
 from policies.lifecycle.spec import spec_of
 from policies.outbox.models import Reminder
 from service import dispatch
+from tests import http
 from tests import lifecycle_walk as walk
 from tests.cluster.cluster import (
     Cluster,
@@ -227,7 +227,7 @@ def _heartbeats(api: str, run_ids: list[str]) -> list[str]:
         "event": {"name": ["prefect.flow-run.heartbeat"]},
         "resource": {"id": [f"prefect.flow-run.{run_id}" for run_id in run_ids]},
     }
-    response = httpx.post(f"{api}/events/filter", json={"filter": query, "limit": 50}, timeout=30)
+    response = http.post(f"{api}/events/filter", json={"filter": query, "limit": 50}, timeout=30)
     response.raise_for_status()
     return [event["resource"]["prefect.resource.id"] for event in response.json()["events"]]
 

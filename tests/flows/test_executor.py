@@ -13,16 +13,20 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterIdempotencyKey
-from prefect.settings import get_current_settings
+from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+from prefect.states import Pending
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from flows.dispatcher import dispatch_stage_work
+from flows.executor import InProcessExecutor, known_flows
 from policies.core.db import unit_of_work
 from policies.core.settings import Settings, get_settings
 from policies.lifecycle import stagework
@@ -110,3 +114,35 @@ def test_two_executors_on_a_pool_run_a_dispatched_stage_run_once_and_stop_cleanl
             assert child.process.wait(timeout=30) == 0
         except subprocess.TimeoutExpired:
             pytest.fail(f"{child.name} did not stop within 30 s of SIGTERM")
+
+
+def test_a_run_whose_engine_failed_while_prefect_was_away_is_crashed_when_prefect_answers_again(
+    db: str,
+) -> None:
+    async def pending_run() -> Any:
+        async with get_client() as client:
+            return await client.create_flow_run(dispatch_stage_work, state=Pending())
+
+    async def state_of(run_id: Any) -> Any:
+        async with get_client() as client:
+            return (await client.read_flow_run(run_id)).state
+
+    run = run_async(pending_run())
+    executor = InProcessExecutor(flows=known_flows())
+    failed: Future[str] = Future()
+    failed.set_exception(RuntimeError("Failed to reach API"))
+    # Prefect is away when the engine fails: the run cannot be marked Crashed then.
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):
+        executor._finished(run, failed)
+    assert set(executor.left_uncrashed) == {run.id}
+    assert run_async(state_of(run.id)).is_pending()
+
+    async def next_poll() -> int:
+        async with get_client() as client:
+            return await executor.crash_left(client)
+
+    assert run_async(next_poll()) == 1  # Prefect answers again: crashed, for the dispatcher to retry
+    assert executor.left_uncrashed == {}
+    state = run_async(state_of(run.id))
+    assert state.is_crashed() and "Failed to reach API" in str(state.message)
+    assert run_async(next_poll()) == 0

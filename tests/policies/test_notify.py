@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from policies.accounts.models import Account
 from policies.core.db import unit_of_work, utcnow
 from policies.core.errors import NotFound
-from policies.outbox import delivery, notify, queries
+from policies.outbox import delivery, hooks, notify, queries
 from policies.outbox.message_text import render_email
 from policies.outbox.models import Channel, DeliveryState, Reminder
 from policies.outbox.notify import Recipient
@@ -217,3 +218,29 @@ def test_inbox_delivery_listing_and_read(db: str) -> None:
         with pytest.raises(NotFound):
             notify.mark_read(s, account_id=people["public"].id, reminder_id=message.id)
         assert queries.outbox_counts(s) == {("inbox", "sent"): 1, ("inbox", "pending"): 1}
+
+
+def test_the_inbox_follows_a_hook_registered_after_it_was_first_read(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The inbox's statements are built once per registry: a registration must build them again.
+    asn: Account = add_people(db)["asn"]
+    now = utcnow()
+    with unit_of_work(db) as s:
+        notify.notify(
+            s,
+            key="uji",
+            template="uji_sementara",
+            recipients=[Recipient.of(asn)],
+            due_at=now,
+            channels=[Channel.INBOX],
+        )
+        assert notify.unread_count(s, account_id=asn.id, now=now) == 1  # no hooks: always shown
+        assert len(notify.inbox(s, account_id=asn.id)) == 1
+        # The time is a parameter of the built statement, not fixed at its first use: not yet due.
+        assert notify.unread_count(s, account_id=asn.id, now=now - timedelta(minutes=1)) == 0
+        monkeypatch.setitem(hooks._BY_TEMPLATE, "uji_sementara", hooks.ALWAYS_CURRENT)  # gone after
+        never = hooks.TemplateHooks(obsolete=lambda *_: "usang", current=lambda now: sa.false())
+        hooks.register(templates=["uji_sementara"], hooks=never)
+        assert notify.unread_count(s, account_id=asn.id, now=now) == 0
+        assert notify.inbox(s, account_id=asn.id) == []

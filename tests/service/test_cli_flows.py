@@ -25,7 +25,7 @@ from policies.lifecycle.models import Stage, WorkState
 from policies.outbox.notify import Recipient, notify
 from service.cli import app
 from service.supervise import Child, Supervisor, wait_healthy
-from tests import faults
+from tests import faults, http
 from tests import lifecycle_walk as walk
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,7 +131,7 @@ def _eventually(condition: Callable[[], bool]) -> bool:
 
 def _answers(url: str) -> bool:
     try:
-        return httpx.get(url, timeout=5).status_code == 200
+        return http.get(url, timeout=5).status_code == 200
     except httpx.HTTPError:
         return False
 

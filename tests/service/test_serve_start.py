@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from service.supervise import PREFECT_DOWN, Child, StartFailed, wait_healthy
+from tests import http
 from tests.service.test_cli_flows import DEADLINE_SECONDS, _serve
 
 # Starting up: busy (CPU) and not yet listening, for `busy` seconds; then it answers /api/health.
@@ -118,10 +119,10 @@ def test_serve_no_runner_starts_the_web_while_an_external_prefect_does_not_answe
         # Past the old limit, the web serves and says Prefect's state apart from its own.
         while body.get("prefect") != "unreachable" and time.monotonic() < deadline:
             with contextlib.suppress(httpx.HTTPError):
-                body = httpx.get(f"http://127.0.0.1:{web}/healthz", timeout=5).json()
+                body = http.get(f"http://127.0.0.1:{web}/healthz", timeout=5).json()
             time.sleep(0.2)
         assert body == {"status": "ok", "database": "ok", "prefect": "unreachable"}
-        assert httpx.get(f"http://127.0.0.1:{web}/", timeout=5).status_code == 200
+        assert http.get(f"http://127.0.0.1:{web}/", timeout=5).status_code == 200
         serve.send_signal(signal.SIGINT)
         code = serve.wait(timeout=DEADLINE_SECONDS)
         rest = serve.stdout.read()

@@ -17,6 +17,7 @@ from policies.core.settings import Settings
 from service.app import create_app
 from service.headers import CSP
 from tests.browser.conftest import _free_port
+from tests.http import TLS
 
 BROKEN = "/api/v1/uji/galat"
 BROKEN_AFTER = "/api/v1/uji/galat-sesudah"
@@ -74,7 +75,7 @@ def _local_address(response: httpx.Response) -> object:
 def test_a_500_is_sent_as_a_problem_and_the_keep_alive_connection_goes_on(
     served: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.ERROR, logger="siklus"), httpx.Client(base_url=served) as client:
+    with caplog.at_level(logging.ERROR, logger="siklus"), httpx.Client(verify=TLS, base_url=served) as client:
         first = client.get("/healthz")
         where = _local_address(first)
         for path in (BROKEN, BROKEN_AFTER, BROKEN, "/healthz"):

@@ -29,6 +29,7 @@ from policies.core.db import get_engine, read_session
 from policies.core.migrate import upgrade
 from policies.drafting.queries import clauses_of, latest_version
 from policies.lifecycle.queries import get_policy
+from tests import http
 from tests import lifecycle_walk as walk
 from tests.service.conftest import auth, make_token
 
@@ -88,7 +89,7 @@ class Web:
 
     def _answers(self) -> bool:
         try:
-            return httpx.get(f"{self.base}/healthz", timeout=5).status_code in (200, 503)
+            return http.get(f"{self.base}/healthz", timeout=5).status_code in (200, 503)
         except httpx.HTTPError:
             return False
 
@@ -127,23 +128,23 @@ def test_a_shm_cut_short_and_made_unwritable_under_the_web_is_503_and_the_web_li
     web.start()
     try:
         # 202: registered (the same answer a known email gets), its verification email queued.
-        assert httpx.post(f"{web.base}/api/v1/auth/register", json=SIGN_UP, timeout=30).status_code == 202
+        assert http.post(f"{web.base}/api/v1/auth/register", json=SIGN_UP, timeout=30).status_code == 202
         shm = web_home / "web.db-shm"
         assert shm.stat().st_size >= 32 * 1024  # mapped by the web, which keeps its connections
         # Emptied and made read-only while the web runs: its next access used to be a SIGBUS.
         os.truncate(shm, 0)
         shm.chmod(0o444)
         other = {**SIGN_UP, "email": "kedua@warga.test"}
-        refused = httpx.post(f"{web.base}/api/v1/auth/register", json=other, timeout=30)
+        refused = http.post(f"{web.base}/api/v1/auth/register", json=other, timeout=30)
         body = _problem(refused, 503)
         assert refused.headers["Retry-After"] == "5"
         assert "Tidak ada yang tersimpan" in str(body["detail"])
         assert web.alive()
-        ready = httpx.get(f"{web.base}/readyz", headers={"Accept-Language": "en"}, timeout=30)
+        ready = http.get(f"{web.base}/readyz", headers={"Accept-Language": "en"}, timeout=30)
         checks = _problem(ready, 503)["checks"]
         assert isinstance(checks, dict) and "web.db-shm was truncated" in checks["writes"], checks
         # Reads are refused too (they would touch the cut mapping), and still the process answers.
-        _problem(httpx.get(f"{web.base}/api/v1/policies", timeout=30), 503)
+        _problem(http.get(f"{web.base}/api/v1/policies", timeout=30), 503)
         assert web.alive()
     finally:
         web.kill()
@@ -162,11 +163,11 @@ def test_a_database_file_the_web_may_not_write_is_503_for_writes_and_the_web_liv
     web = Web(url, web_home)
     web.start()
     try:
-        assert httpx.get(f"{web.base}/healthz", timeout=30).status_code == 200  # it reads
-        refused = httpx.post(f"{web.base}/api/v1/auth/register", json=SIGN_UP, timeout=30)
+        assert http.get(f"{web.base}/healthz", timeout=30).status_code == 200  # it reads
+        refused = http.post(f"{web.base}/api/v1/auth/register", json=SIGN_UP, timeout=30)
         assert _problem(refused, 503)["type"] == "https://siklus.example/problems/database-busy"
         assert refused.headers["Retry-After"] == "5"
-        ready = httpx.get(f"{web.base}/readyz", timeout=30)
+        ready = http.get(f"{web.base}/readyz", timeout=30)
         problem = _problem(ready, 503)
         assert ready.headers["Retry-After"] == "5"
         assert problem["type"] == "https://siklus.example/problems/not-ready"
@@ -203,7 +204,7 @@ class Posting:
         body = {"clause_key": self.clause, "body": self.sent[key]}
         headers = {**auth(self.token), "Idempotency-Key": key}
         try:
-            response = httpx.post(
+            response = http.post(
                 f"{self.base}/api/v1/policies/{walk.SLUG}/comments", json=body, headers=headers
             )
         except httpx.HTTPError:

@@ -15,6 +15,7 @@ import uvicorn
 from policies.core.settings import Settings
 from service.access_log import ACCESS_LOGGER, redact
 from service.app import create_app
+from tests.http import TLS
 from tests.web.test_survey import _token
 
 
@@ -58,7 +59,7 @@ def test_the_access_log_never_holds_a_survey_token(
 ) -> None:
     url, log = logged_server
     token, _ = _token(settings)
-    with httpx.Client(base_url=url, timeout=60) as browser:
+    with httpx.Client(verify=TLS, base_url=url, timeout=60) as browser:
         opened = browser.get(f"/survei?token={token}", follow_redirects=True)
         assert opened.status_code == 200 and str(opened.url) == f"{url}/survei"
         assert browser.get(f"/survei?lang=en&token={token}&x=1").status_code == 303

@@ -37,6 +37,9 @@ AXE_INTEGRITY = (
 AXE_TARBALL = f"https://registry.npmjs.org/axe-core/-/axe-core-{AXE_VERSION}.tgz"
 AXE_JS = ARTIFACTS / "axe" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
+# A page load waits for the server thread, which shares this process and two cores with four other
+# test lanes: a goto past 10 s was seen under that load, while every step still worked.
+NAVIGATION_MS = 30_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -120,9 +123,7 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
     context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900}, locale="id-ID")
     tab = context.new_page()
     tab.set_default_timeout(10_000)
-    # A page load waits for the server thread, which shares this process and two cores with four
-    # other test lanes: a goto past 10 s was seen under that load, while every step still worked.
-    tab.set_default_navigation_timeout(30_000)
+    tab.set_default_navigation_timeout(NAVIGATION_MS)
     yield tab
     context.close()
 

@@ -20,7 +20,7 @@ from policies.evaluation import responses, rounds
 from policies.evaluation.population import import_population_csv
 from policies.evaluation.rounds import open_round
 from policies.lifecycle.models import Policy, Stage
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import NAVIGATION_MS, screenshot
 from tests.browser.test_pages_in_browser import log_in
 from tests.browser.test_survey_in_browser import _answer_every_question
 from tests.service.conftest import SLUG, UNIT, make_token
@@ -79,6 +79,7 @@ def test_a_respondent_keeps_a_receipt_and_an_evaluator_sees_a_small_unit_hidden(
     respondent = browser.new_context(base_url=server, locale="id-ID")
     page = respondent.new_page()
     page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(NAVIGATION_MS)
     page.goto(f"/survei?token={token}")
     expect(page).to_have_url(f"{server}/survei")
     _answer_every_question(page)
@@ -104,6 +105,7 @@ def test_a_respondent_keeps_a_receipt_and_an_evaluator_sees_a_small_unit_hidden(
     staff = browser.new_context(base_url=server, locale="id-ID")
     page = staff.new_page()
     page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(NAVIGATION_MS)
     log_in(page, EVALUATOR)
     page.goto(f"/policies/{SLUG}")
     page.get_by_role("link", name="Survei putaran 1").click()

@@ -164,8 +164,11 @@ def _shown_to_account() -> sa.ColumnElement[bool]:
 
 
 def _built(name: str) -> Any:
-    key = (name, hooks.generation())
+    generation = hooks.generation()
+    key = (name, generation)
     if key not in _BUILT:
+        for stale in [k for k in _BUILT if k[1] != generation]:  # built from an older registry
+            _BUILT.pop(stale, None)
         if name == "count":
             stmt: Any = select(func.count()).where(_shown_to_account(), col(Reminder.read_at).is_(None))
         else:

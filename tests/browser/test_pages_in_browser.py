@@ -241,6 +241,7 @@ def _second_policy_with_a_diff_a_survey_and_a_report(settings: Settings) -> tupl
         return slug, survey.id or 0, issued.issued[0].token
 
 
+@pytest.mark.markup
 def test_pages_have_no_serious_accessibility_violation_at_desktop_and_phone_width(
     page: Page, consultation: str, settings: Settings
 ) -> None:

@@ -1,5 +1,6 @@
 """The accounts' SQL: an account by email, a token with its account, the active accounts a notice reaches,
-the throttle's rows and the verification state a message depends on."""
+the throttle's rows, the stale bookkeeping a sweep deletes and the verification state a message
+depends on."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, delete, select
 
-from policies.accounts.models import Account, ApiToken, Role, Throttle
+from policies.accounts.models import Account, ApiToken, IdempotencyRecord, Role, Throttle
 from policies.core.db import insert_unless_exists
 
 # Built once: every authenticated request runs it, and building it cost more than running it.
@@ -106,6 +107,21 @@ def locked_throttle(session: Session, *, key: str, now: datetime) -> Throttle:
 def clear_throttle(session: Session, *, key: str) -> None:
     """Delete a throttle key's row."""
     session.exec(delete(Throttle).where(col(Throttle.key) == key))  # type: ignore[call-overload]
+
+
+def delete_quiet_throttles(session: Session, *, quiet_since: datetime) -> int:
+    """Delete the counts of keys with no attempt since `quiet_since` and no block past it; return how many."""
+    stmt = delete(Throttle).where(
+        col(Throttle.last_at) < quiet_since,
+        sa.or_(col(Throttle.blocked_until).is_(None), col(Throttle.blocked_until) < quiet_since),
+    )
+    return session.exec(stmt).rowcount  # type: ignore[call-overload]
+
+
+def delete_idempotency_records(session: Session, *, before: datetime) -> int:
+    """Delete the idempotency records made before `before`; return how many."""
+    stmt = delete(IdempotencyRecord).where(col(IdempotencyRecord.created_at) < before)
+    return session.exec(stmt).rowcount  # type: ignore[call-overload]
 
 
 def unverified_recipient(account_id: sa.ColumnElement[int | None]) -> sa.ColumnElement[bool]:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from policies.accounts import audience
+from policies.accounts.retention import forget_stale_bookkeeping
 from policies.consultation.clock_sweep import sweep_answer_clocks
 from policies.consultation.models import ConsultationWindow
 from policies.consultation.queries import undisposed_comments, windows_due_to_close, windows_without_report
@@ -199,6 +200,14 @@ def _step_inbox(session: Session, now: datetime, _days: int) -> StepResult:
     return StepResult(f"Pesan kotak masuk terkirim: {deliver_inbox(session, now=now)}")
 
 
+def _step_forget(session: Session, now: datetime, _days: int) -> StepResult:
+    gone = forget_stale_bookkeeping(session, now=now)
+    return StepResult(
+        f"Catatan usang dihapus: {gone.throttles} hitungan percobaan, "
+        f"{gone.idempotency_records} kunci idempotensi"
+    )
+
+
 # In this order: rounds close before new ones open; reminders and digests are queued before the
 # inbox delivers.
 SWEEP_STEPS: tuple[SweepStep, ...] = (
@@ -211,6 +220,7 @@ SWEEP_STEPS: tuple[SweepStep, ...] = (
     SweepStep("queue-followup-reminders", _step_followup_reminders),
     SweepStep("send-digests", _step_digests),
     SweepStep("deliver-inbox", _step_inbox),
+    SweepStep("forget-stale-bookkeeping", _step_forget),
 )
 
 

@@ -95,7 +95,8 @@ def _check_name(name: str) -> str:
     )
 
 
-def _check_unit(unit: str) -> str:
+def check_unit(unit: str) -> str:
+    """Return a work unit trimmed, or refuse one too long (empty: none given)."""
     return clean_text(
         unit, field="unit", label="Unit kerja", label_en="The work unit", max_chars=MAX_UNIT_LENGTH
     )
@@ -141,7 +142,7 @@ def _checked(account: Account, *, email: str, name: str, password: str) -> Accou
 
 def _stakeholder(group: StakeholderGroup, *, nip: str, unit: str) -> Account:
     group = StakeholderGroup(group)
-    nip, unit = nip.strip(), _check_unit(unit)
+    nip, unit = nip.strip(), check_unit(unit)
     if group is StakeholderGroup.ASN:
         if not NIP_PATTERN.match(nip):
             raise InvalidInput(
@@ -238,7 +239,7 @@ def create_account(
     if role is Role.STAKEHOLDER:
         account = _stakeholder(group, nip=nip, unit=unit)
     else:
-        unit = _check_unit(unit)
+        unit = check_unit(unit)
         if role is Role.DRAFTER and not unit:
             raise InvalidInput(
                 "Perancang wajib terikat pada satu unit (perangkat daerah).",

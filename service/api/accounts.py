@@ -1,4 +1,5 @@
-"""Accounts and sign-in: register, verify the email, login, logout, who am I, accounts made by an admin."""
+"""Accounts and sign-in: register, verify the email, login, logout, who am I, and the accounts an admin
+makes, lists and changes."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from policies.accounts import actions as accounts
-from policies.accounts import verification
+from policies.accounts import admin, verification
 from policies.accounts.models import Account, Role, StakeholderGroup
 from policies.core.db import read_session, unit_of_work, utcnow
 from policies.core.errors import NotFound
 from policies.core.secret_key import ensure_secret_key
 from policies.core.settings import Settings
+from service.api.params import IdPath
 from service.api.schemas import Line, ReadModel, Text
 from service.auth import ActorDep, WriterDep, bearer_token, client_address, sign_in
 from service.deps import ReadSessionDep, SessionDep, SettingsDep
@@ -73,6 +75,20 @@ class AccountPublic(ReadModel):
         description="When the owner opened the verification link (or an admin made the account); "
         "until then the account cannot comment, reply or vote."
     )
+
+
+class AccountListed(AccountPublic):
+    """An account as the admins' list shows it: whether it may sign in as well."""
+
+    active: bool
+
+
+class AccountUpdate(BaseModel):
+    """What an admin changes of an account; a field left out keeps its value."""
+
+    unit: Text | None = Field(default=None, max_length=200, description="Unit kerja (perangkat daerah).")
+    position: Text | None = Field(default=None, max_length=120, description="Jabatan; kosong: tanpa jabatan.")
+    active: bool | None = Field(default=None, description="false: the account can no longer sign in.")
 
 
 class RegistrationOut(BaseModel):
@@ -205,3 +221,17 @@ def me(actor: ActorDep, session: ReadSessionDep) -> Account:
 def create_account(payload: AccountCreate, actor: WriterDep, session: SessionDep) -> Account:
     """Create an account of any role (admins only)."""
     return accounts.create_account(session, actor=actor, **payload.model_dump())
+
+
+@router.get("/accounts", response_model=list[AccountListed])
+def list_accounts(actor: ActorDep, session: ReadSessionDep) -> list[Account]:
+    """List every account, staff first (admins only)."""
+    return admin.list_accounts(session, actor=actor)
+
+
+@router.patch("/accounts/{account_id}", response_model=AccountListed)
+def update_account(
+    account_id: IdPath, payload: AccountUpdate, actor: WriterDep, session: SessionDep
+) -> Account:
+    """Move an account to another unit or jabatan, or deactivate or reactivate it (admins only)."""
+    return admin.update_account(session, actor=actor, account_id=account_id, **payload.model_dump())

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from policies.core.settings import Settings
 from service.secret_key import ensure_secret_key
 from service.web import (
+    account_admin,
     accounts,
     amendment,
     digest,
@@ -45,6 +46,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         resocialization,
         digest,
         accounts,
+        account_admin,
         workshops,
         triage,
         changes,

@@ -161,6 +161,7 @@ def ids(client: TestClient, drafter_token: str, stakeholder_token: str, db: str)
         # No follow-up item exists either: refused before it is looked up.
         "item_id": 1,
         "holiday_id": 1,  # the first cuti bersama the migration seeds
+        "account_id": 1,  # the first account made: a caller other than an admin is refused first
     }
 
 

@@ -21,7 +21,7 @@ from tests.service.test_access import (
 )
 
 LOGOUT = "POST /api/v1/auth/logout"
-# Writes only an admin sends: accounts, new policies, settling an email of unknown outcome, the
+# Writes only an admin sends: accounts (made and changed), new policies, settling an email of unknown outcome, the
 # calendar of regional holidays the answer clocks skip.
 ADMIN_ONLY = {
     "POST /api/v1/accounts",
@@ -29,6 +29,7 @@ ADMIN_ONLY = {
     "POST /api/v1/outbox/{message_id}/resolve",
     "POST /api/v1/holidays",
     "DELETE /api/v1/holidays/{holiday_id}",
+    "PATCH /api/v1/accounts/{account_id}",
 }
 # A stakeholder's own voice: no staff role comments, votes or acknowledges.
 STAKEHOLDER_ONLY = (

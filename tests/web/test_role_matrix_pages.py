@@ -103,6 +103,13 @@ FORMS: dict[str, dict[str, str]] = {
     "/moderation/not-me/{slug}/{report_id}": {"verdict": "upheld", "reason": "Uji."},
     "/admin/holidays": {"closed_on": "2026-10-02", "name": "Hari Jadi Kota", "kind": "regional"},
     "/admin/holidays/{holiday_id}/delete": {},
+    "/admin/accounts": {
+        "name": "Petugas Uji",
+        "email": "petugas-uji@siklus.test",
+        "password": "kata-sandi-uji-123",
+        "role": "moderator",
+    },
+    "/admin/accounts/{account_id}": {"unit": "Dinas Uji", "position": "Analis Kebijakan", "active": "on"},
     "/logout": {},
 }
 # What every signed-in account may do for itself (its own inbox; reporting a comment to the moderators).
@@ -230,6 +237,7 @@ def filled(web: TestClient, drafter: str, stakeholder: str) -> dict[str, Any]:
         "scope_id": 1,  # no scope exists: the owner is answered "not found", everyone else refused first
         "report_id": 1,
         "holiday_id": 1,  # the first cuti bersama the migration seeds
+        "account_id": 1,
     }
 
 

@@ -21,8 +21,8 @@ from tests.service.test_access import (
 )
 
 LOGOUT = "POST /api/v1/auth/logout"
-# Writes only an admin sends: accounts (made and changed), new policies, settling an email of unknown outcome, the
-# calendar of regional holidays the answer clocks skip.
+# Writes only an admin sends: accounts (made and changed), new policies, settling an email of
+# unknown outcome, the calendar of regional holidays the answer clocks skip.
 ADMIN_ONLY = {
     "POST /api/v1/accounts",
     "POST /api/v1/policies",

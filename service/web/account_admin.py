@@ -15,6 +15,7 @@ from service.api.accounts import AccountCreate
 from service.api.params import IdPath
 from service.deps import SessionDep
 from service.problems import status_of
+from service.web.accounts import ACCOUNT_TEXTS
 from service.web.forms import PageForm, errors_of, text
 from service.web.render import (
     FormDep,
@@ -31,14 +32,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 CREATE_FORM = PageForm(
     AccountCreate,
     refusals={"role": ("Pilih peran.", "Choose a role.")},
-    texts=(
-        text("email", "Email", "The email", single_line=True),
-        text("name", "Nama", "The name", single_line=True),
-        text("password", "Kata sandi", "The password"),
-        text("unit", "Unit kerja", "The work unit"),
-        text("position", "Jabatan", "The position"),
-        text("nip", "NIP", "The NIP"),
-    ),
+    texts=(*ACCOUNT_TEXTS, text("nip", "NIP", "The NIP")),
 )
 CREATE_FIELDS = ("email", "name", "password", "role", "unit", "position", "nip")
 STAFF_ROLES = (Role.DRAFTER, Role.MODERATOR, Role.EVALUATOR, Role.ADMIN)

@@ -46,16 +46,18 @@ VERIFY_FORM = PageForm(
     VerifyIn,
     refusals={"token": (verification.BAD_LINK[0], verification.BAD_LINK[1])},
 )
+# How an account's texts read when refused, on the sign-up form and the admins' staff account form.
+ACCOUNT_TEXTS = (
+    text("email", "Email", "The email", single_line=True),
+    text("name", "Nama", "The name", single_line=True),
+    text("password", "Kata sandi", "The password"),
+    text("unit", "Unit kerja", "The work unit"),
+    text("position", "Jabatan", "The position"),
+)
 REGISTER_FORM = PageForm(
     RegisterIn,
     refusals={"group": ("Pilih kelompok pemangku kepentingan.", "Choose whom you speak for.")},
-    texts=(
-        text("email", "Email", "The email", single_line=True),
-        text("name", "Nama", "The name", single_line=True),
-        text("password", "Kata sandi", "The password"),
-        text("unit", "Unit kerja", "The work unit"),
-        text("position", "Jabatan", "The position"),
-    ),
+    texts=ACCOUNT_TEXTS,
 )
 
 

@@ -16,9 +16,7 @@ def test_an_admin_lists_accounts_and_moves_a_civil_servant(
 ) -> None:
     listed = client.get("/api/v1/accounts", headers=auth(admin_token))
     assert listed.status_code == 200
-    assert listed.json()[0]["role"] == "admin" and all(
-        "password_hash" not in a for a in listed.json()
-    )
+    assert listed.json()[0]["role"] == "admin" and all("password_hash" not in a for a in listed.json())
     asn = _account_id(client, stakeholder_token)
     moved = client.patch(
         f"/api/v1/accounts/{asn}",

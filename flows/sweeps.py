@@ -56,7 +56,7 @@ class PassReport:
 def run_step(step: SweepStep, *, settings: Settings, now: datetime) -> str:
     """Run one sweep step in its own transaction; raise after committing if some policies failed."""
     with unit_of_work(settings.database_url) as session:
-        result: StepResult = step.run(session, now, settings.escalation_days)
+        result: StepResult = step.run(session, now)
     if result.failures:
         raise SweepStepFailed(f"{result.line}; gagal: " + "; ".join(result.failures))
     return result.line

@@ -6,9 +6,9 @@ sending only while the window is open and ends when they say. Closing or withdra
 cancels them in its own transaction (`retire_deadline_reminders`), so none stays pending for weeks;
 a moved deadline moves them along (`follow_deadline`); the check when sending catches what was
 queued by any other way, and a reminder that says another deadline than the window's. The notices
-that dispositions are owed (after the close, and the escalation later) are worth sending while a
-visible comment of the window still lacks one, the report is unpublished and the policy is not
-withdrawn.
+that dispositions are owed (after the close, and the clock's reminder and escalation) are worth
+sending while a visible comment of the window still lacks one, the report is unpublished and the
+policy is not withdrawn.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ KEY_PREFIX = {
     OPENED: "consultation-open",
     CLOSING: "consultation-closing",
     DISPOSITIONS_OWED: "consultation-closed",
+    # No longer queued (the answer clock's escalation replaced the calendar-day one): kept so a
+    # message queued before is still checked, and still goes out, as it was.
     ESCALATION: "escalation",
     # The answer clocks' reminder and escalation (consultation/clock_sweep.py).
     ANSWERS_DUE_SOON: "answer-due",

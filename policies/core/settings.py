@@ -154,9 +154,6 @@ class Settings(BaseSettings):
     smtp_password: SecretStr = Field(default=SecretStr(""), description="SMTP password.")
     smtp_sender: str = Field(default="siklus@localhost", description="From address of emails.")
     reminder_max_attempts: int = Field(default=5, description="Delivery attempts per reminder.")
-    escalation_days: int = Field(
-        default=14, description="Days after a consultation closes before missing answers escalate."
-    )
 
     database_url_file: Path | None = Field(
         default=None, description="File holding `database_url` (instead of the variable)."

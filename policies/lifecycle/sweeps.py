@@ -1,4 +1,4 @@
-"""The scheduled sweeps nobody should have to remember: close, escalate, open rounds, queue reminders.
+"""The scheduled sweeps nobody should have to remember: close, open and close rounds, queue reminders.
 
 Each sweep is a `SweepStep` run in its own transaction by its caller (a flow task, or the CLI), so
 one that fails stops none of the others; within the consultation sweeps, one policy that fails
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -17,7 +17,7 @@ from policies.accounts import audience
 from policies.accounts.retention import forget_stale_bookkeeping
 from policies.consultation.clock_sweep import sweep_answer_clocks
 from policies.consultation.models import ConsultationWindow
-from policies.consultation.queries import undisposed_comments, windows_due_to_close, windows_without_report
+from policies.consultation.queries import undisposed_comments, windows_due_to_close
 from policies.evaluation import rounds
 from policies.evaluation.followup.reminders import queue_followup_reminders
 from policies.lifecycle.models import Policy, Stage
@@ -39,7 +39,7 @@ class SweepStep:
     """One sweep: a name (its task's) and the domain action, which flushes and never commits."""
 
     name: str
-    run: Callable[[Session, datetime, int], StepResult]
+    run: Callable[[Session, datetime], StepResult]
 
 
 @dataclass
@@ -47,7 +47,6 @@ class SweepReport:
     """What one pass of the sweeps did."""
 
     consultations_closed: list[str] = field(default_factory=list)
-    escalations: int = 0
     answer_clocks: int = 0
     rounds_opened: int = 0
     rounds_closed: int = 0
@@ -60,7 +59,6 @@ class SweepReport:
         closed = ", ".join(self.consultations_closed) or "tidak ada"
         return [
             f"Konsultasi ditutup: {closed}",
-            f"Eskalasi baru: {self.escalations}",
             f"Pengingat tenggat jawaban baru: {self.answer_clocks}",
             f"Putaran survei dibuka: {self.rounds_opened}, ditutup: {self.rounds_closed}",
             f"Pengingat responden baru: {self.respondent_reminders}",
@@ -120,87 +118,45 @@ def _close_window(session: Session, *, window: ConsultationWindow, policy: Polic
     )
 
 
-def escalate_unanswered(
-    session: Session, *, now: datetime, escalation_days: int, failures: list[str] | None = None
-) -> int:
-    """Remind drafters and the unit head of comments still unanswered days after a window closed."""
-    cutoff = now - timedelta(days=escalation_days)
-    created = 0
-    for window, policy in windows_without_report(session, closed_by=cutoff):
-        try:
-            with session.begin_nested():
-                created += _escalate(session, window=window, policy=policy, now=now, days=escalation_days)
-        except Exception as exc:
-            if failures is None:
-                raise
-            failures.append(_describe(policy, exc))
-    return created
-
-
-def _escalate(
-    session: Session, *, window: ConsultationWindow, policy: Policy, now: datetime, days: int
-) -> int:
-    missing = undisposed_comments(session, window_id=window.id)  # type: ignore[arg-type]
-    if missing == 0:
-        return 0
-    people = audience.drafters(session, policy=policy) + audience.unit_heads(session, policy=policy)
-    return notify(
-        session,
-        key=f"escalation:{window.id}",
-        template="escalation",
-        recipients=people,
-        due_at=now,
-        policy=policy,
-        context=policy_context(policy, closed_at=window.closed_at, undisposed=missing, days=days),
-        channels=(Channel.EMAIL, Channel.INBOX),
-    )
-
-
-def _step_close(session: Session, now: datetime, _days: int) -> StepResult:
+def _step_close(session: Session, now: datetime) -> StepResult:
     failures: list[str] = []
     closed = close_due_consultations(session, now=now, failures=failures)
     return StepResult(f"Konsultasi ditutup: {', '.join(closed) or 'tidak ada'}", failures)
 
 
-def _step_escalate(session: Session, now: datetime, days: int) -> StepResult:
-    failures: list[str] = []
-    created = escalate_unanswered(session, now=now, escalation_days=days, failures=failures)
-    return StepResult(f"Eskalasi baru: {created}", failures)
-
-
-def _step_answer_clocks(session: Session, now: datetime, _days: int) -> StepResult:
+def _step_answer_clocks(session: Session, now: datetime) -> StepResult:
     failures: list[str] = []
     created = sweep_answer_clocks(session, now=now, failures=failures)
     return StepResult(f"Pengingat tenggat jawaban baru: {created}", failures)
 
 
-def _step_close_rounds(session: Session, now: datetime, _days: int) -> StepResult:
+def _step_close_rounds(session: Session, now: datetime) -> StepResult:
     return StepResult(f"Putaran survei ditutup: {len(rounds.close_due_rounds(session, now=now))}")
 
 
-def _step_open_rounds(session: Session, now: datetime, _days: int) -> StepResult:
+def _step_open_rounds(session: Session, now: datetime) -> StepResult:
     return StepResult(f"Putaran survei dibuka: {len(rounds.open_due_rounds(session, now=now))}")
 
 
-def _step_respondent_reminders(session: Session, now: datetime, _days: int) -> StepResult:
+def _step_respondent_reminders(session: Session, now: datetime) -> StepResult:
     return StepResult(f"Pengingat responden baru: {rounds.queue_respondent_reminders(session, now=now)}")
 
 
-def _step_followup_reminders(session: Session, now: datetime, _days: int) -> StepResult:
+def _step_followup_reminders(session: Session, now: datetime) -> StepResult:
     return StepResult(f"Pengingat rencana tindak lanjut baru: {queue_followup_reminders(session, now=now)}")
 
 
-def _step_digests(session: Session, now: datetime, _days: int) -> StepResult:
+def _step_digests(session: Session, now: datetime) -> StepResult:
     from policies.digest.digests import send_digests  # the digest reads comments, which read the lifecycle
 
     return StepResult(f"Ringkasan kabar ditulis: {send_digests(session, now=now)}")
 
 
-def _step_inbox(session: Session, now: datetime, _days: int) -> StepResult:
+def _step_inbox(session: Session, now: datetime) -> StepResult:
     return StepResult(f"Pesan kotak masuk terkirim: {deliver_inbox(session, now=now)}")
 
 
-def _step_forget(session: Session, now: datetime, _days: int) -> StepResult:
+def _step_forget(session: Session, now: datetime) -> StepResult:
     gone = forget_stale_bookkeeping(session, now=now)
     return StepResult(
         f"Catatan usang dihapus: {gone.throttles} hitungan percobaan, "
@@ -212,7 +168,6 @@ def _step_forget(session: Session, now: datetime, _days: int) -> StepResult:
 # inbox delivers.
 SWEEP_STEPS: tuple[SweepStep, ...] = (
     SweepStep("close-consultations", _step_close),
-    SweepStep("escalate-unanswered", _step_escalate),
     SweepStep("answer-clocks", _step_answer_clocks),
     SweepStep("close-survey-rounds", _step_close_rounds),
     SweepStep("open-survey-rounds", _step_open_rounds),
@@ -224,11 +179,10 @@ SWEEP_STEPS: tuple[SweepStep, ...] = (
 )
 
 
-def run_sweeps(session: Session, *, now: datetime, escalation_days: int) -> SweepReport:
+def run_sweeps(session: Session, *, now: datetime) -> SweepReport:
     """Run every sweep once in the caller's transaction (tests; the flow and CLI isolate each step)."""
     report = SweepReport()
     report.consultations_closed = close_due_consultations(session, now=now)
-    report.escalations = escalate_unanswered(session, now=now, escalation_days=escalation_days)
     report.answer_clocks = sweep_answer_clocks(session, now=now)
     report.rounds_closed = len(rounds.close_due_rounds(session, now=now))
     report.rounds_opened = len(rounds.open_due_rounds(session, now=now))

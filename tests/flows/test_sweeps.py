@@ -59,7 +59,11 @@ def test_a_failing_policy_fails_its_step_and_the_run_while_every_other_step_runs
     assert run.state.is_failed() and run.state.message == "Langkah gagal: close-consultations"
     # Every later step (its own task) ran and says what it did; the failed one names the policy and why.
     summary, failures = artifact.data.split("## Gagal")
-    later = ("Eskalasi baru: 0", "Putaran survei dibuka: 0", "Pengingat rencana tindak lanjut baru: 0")
+    later = (
+        "Pengingat tenggat jawaban baru: 0",
+        "Putaran survei dibuka: 0",
+        "Pengingat rencana tindak lanjut baru: 0",
+    )
     for line in (*later, "Pesan kotak masuk terkirim: ", "Email"):
         assert f"- {line}" in summary, summary
     assert "Konsultasi ditutup" not in summary

@@ -42,7 +42,7 @@ def _closed_with_a_comment(db: str) -> tuple[date, int, date]:
         )
         comment_id = made.id
     with unit_of_work(db) as s:
-        run_sweeps(s, now=c.closed, escalation_days=14)
+        run_sweeps(s, now=c.closed)
         window = s.exec(select(ConsultationWindow)).one()
         kind = s.get(PolicyKind, get_policy(s, slug=walk.SLUG).kind_id)
         due = clocks.due_on(s, window=window, rules=kind.rules)

@@ -89,7 +89,7 @@ def test_the_scheduled_sweep_forgets_stale_bookkeeping_and_says_so(db: str) -> N
         record_hit(s, key=key_of("t", "sweep"), now=NOW - THROTTLE_KEPT * 2, allowance=QUICK)
     step = next(step for step in SWEEP_STEPS if step.name == "forget-stale-bookkeeping")
     with unit_of_work(db) as s:
-        line = step.run(s, NOW, 14).line
+        line = step.run(s, NOW).line
     assert line == "Catatan usang dihapus: 1 hitungan percobaan, 0 kunci idempotensi"
     with unit_of_work(db) as s:
         assert _keys(s) == set()

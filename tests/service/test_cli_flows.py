@@ -75,7 +75,12 @@ def test_run_due_goes_on_past_a_failing_policy_and_exits_1(runner: CliRunner, db
         f"gagal: {walk.SLUG}: "
     )
     assert faults.REFUSAL in failed[0]
-    for start in ("Eskalasi baru: 0", "Putaran survei dibuka: 0", "Pesan kotak masuk terkirim:", "Email"):
+    for start in (
+        "Pengingat tenggat jawaban baru: 0",
+        "Putaran survei dibuka: 0",
+        "Pesan kotak masuk terkirim:",
+        "Email",
+    ):
         assert any(line.startswith(start) for line in lines), start
     with unit_of_work(db) as s:
         windows = {w.id: w.closed_at for w in s.exec(select(ConsultationWindow))}

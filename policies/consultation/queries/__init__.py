@@ -150,24 +150,6 @@ def windows_due_to_close(session: Session, *, now: datetime) -> list[tuple[Consu
     return list(session.exec(stmt))  # type: ignore[arg-type]
 
 
-def windows_without_report(
-    session: Session, *, closed_by: datetime
-) -> list[tuple[ConsultationWindow, Policy]]:
-    """Return the windows closed by a moment whose report is unpublished, of policies not withdrawn."""
-    stmt = (
-        select(ConsultationWindow, Policy)
-        .join(Policy, col(Policy.id) == ConsultationWindow.policy_id)
-        .where(
-            col(ConsultationWindow.closed_at).is_not(None),
-            col(ConsultationWindow.closed_at) <= closed_by,
-            col(ConsultationWindow.report_published_at).is_(None),
-            Policy.stage != Stage.WITHDRAWN,
-        )
-        .order_by(col(ConsultationWindow.id))
-    )
-    return list(session.exec(stmt))  # type: ignore[arg-type]
-
-
 def top_level_comments_of_cycle(
     session: Session, *, policy_id: int, cycle: int
 ) -> list[tuple[Comment, Disposition | None]]:

@@ -102,6 +102,22 @@ def check_unit(unit: str) -> str:
     )
 
 
+def require_unit(*, role: Role, group: str, unit: str) -> None:
+    """Refuse an empty work unit where the account needs one: a drafter's, a civil servant's."""
+    if unit:
+        return
+    if role is Role.DRAFTER:
+        raise InvalidInput(
+            "Perancang wajib terikat pada satu unit (perangkat daerah).",
+            en="A drafter must belong to one unit (perangkat daerah).",
+            field="unit",
+        )
+    if role is Role.STAKEHOLDER and group == StakeholderGroup.ASN:
+        raise InvalidInput(
+            "ASN wajib mengisi unit kerja.", en="A civil servant must give a work unit.", field="unit"
+        )
+
+
 def check_position(position: str) -> str:
     """Return a jabatan trimmed, or refuse one too long (empty: none given)."""
     return clean_text(
@@ -148,10 +164,7 @@ def _stakeholder(group: StakeholderGroup, *, nip: str, unit: str) -> Account:
             raise InvalidInput(
                 "NIP ASN harus 18 digit angka.", en="A civil servant's NIP has 18 digits.", field="nip"
             )
-        if not unit:
-            raise InvalidInput(
-                "ASN wajib mengisi unit kerja.", en="A civil servant must give a work unit.", field="unit"
-            )
+        require_unit(role=Role.STAKEHOLDER, group=group, unit=unit)
     elif nip and not NIP_PATTERN.match(nip):
         raise InvalidInput(
             "NIP, bila diisi, harus 18 digit angka.", en="A NIP, when given, has 18 digits.", field="nip"
@@ -240,12 +253,7 @@ def create_account(
         account = _stakeholder(group, nip=nip, unit=unit)
     else:
         unit = check_unit(unit)
-        if role is Role.DRAFTER and not unit:
-            raise InvalidInput(
-                "Perancang wajib terikat pada satu unit (perangkat daerah).",
-                en="A drafter must belong to one unit (perangkat daerah).",
-                field="unit",
-            )
+        require_unit(role=role, group="", unit=unit)
         if nip and not NIP_PATTERN.match(nip.strip()):
             raise InvalidInput(
                 "NIP, bila diisi, harus 18 digit angka.", en="A NIP, when given, has 18 digits.", field="nip"

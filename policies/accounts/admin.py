@@ -10,16 +10,25 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from policies.accounts.access import Actor, require_role
-from policies.accounts.actions import check_position, check_unit, get_account
-from policies.accounts.models import Account, Role, StakeholderGroup
+from policies.accounts.actions import check_position, check_unit, get_account, require_unit
+from policies.accounts.models import Account, Role
 from policies.accounts.queries import accounts_listed
-from policies.core.errors import Conflict, InvalidInput, NotFound
+from policies.core.errors import Conflict, NotFound
 
 
 def list_accounts(session: Session, *, actor: Actor | None) -> list[Account]:
     """Return every account, staff first (admins only)."""
     require_role(actor, Role.ADMIN)
     return accounts_listed(session)
+
+
+def account_for_admin(session: Session, *, actor: Actor | None, account_id: int) -> Account:
+    """Return an account for an admin to change (admins only; NotFound for an unknown id)."""
+    require_role(actor, Role.ADMIN)
+    account = get_account(session, account_id=account_id)
+    if account is None:
+        raise NotFound("Akun tidak ditemukan.", en="The account was not found.")
+    return account
 
 
 def update_account(
@@ -32,27 +41,15 @@ def update_account(
     active: bool | None = None,
 ) -> Account:
     """Change an account's unit, jabatan or whether it may sign in (admins only); None keeps a value."""
-    admin = require_role(actor, Role.ADMIN)
-    account = get_account(session, account_id=account_id)
-    if account is None:
-        raise NotFound("Akun tidak ditemukan.", en="The account was not found.")
+    account = account_for_admin(session, actor=actor, account_id=account_id)
     if unit is not None:
         unit = check_unit(unit)
-        if not unit and account.role == Role.DRAFTER:
-            raise InvalidInput(
-                "Perancang wajib terikat pada satu unit (perangkat daerah).",
-                en="A drafter must belong to one unit (perangkat daerah).",
-                field="unit",
-            )
-        if not unit and account.group == StakeholderGroup.ASN and account.role == Role.STAKEHOLDER:
-            raise InvalidInput(
-                "ASN wajib mengisi unit kerja.", en="A civil servant must give a work unit.", field="unit"
-            )
+        require_unit(role=Role(account.role), group=account.group, unit=unit)
         account.unit = unit
     if position is not None:
         account.position = check_position(position)
     if active is not None:
-        if not active and account.id == admin.id:
+        if not active and actor is not None and account.id == actor.id:
             # The last admin could lock everyone out; any admin would lock themselves out.
             raise Conflict(
                 "Anda tidak dapat menonaktifkan akun Anda sendiri; minta admin lain melakukannya.",

@@ -109,13 +109,13 @@ def clear_throttle(session: Session, *, key: str) -> None:
     session.exec(delete(Throttle).where(col(Throttle.key) == key))  # type: ignore[call-overload]
 
 
+_LISTED_ORDER = (Role.ADMIN, Role.DRAFTER, Role.MODERATOR, Role.EVALUATOR, Role.STAKEHOLDER)
+
+
 def accounts_listed(session: Session) -> list[Account]:
     """Return every account, staff first (admins, drafters, moderators, evaluators), then by name."""
     order = sa.case({role.value: rank for rank, role in enumerate(_LISTED_ORDER)}, value=col(Account.role))
     return list(session.exec(select(Account).order_by(order, col(Account.name), col(Account.id))))
-
-
-_LISTED_ORDER = (Role.ADMIN, Role.DRAFTER, Role.MODERATOR, Role.EVALUATOR, Role.STAKEHOLDER)
 
 
 def delete_quiet_throttles(session: Session, *, quiet_since: datetime) -> int:

@@ -8,9 +8,9 @@ from starlette.responses import Response
 
 from policies.accounts import actions as accounts
 from policies.accounts import admin
-from policies.accounts.access import Actor, require_role
-from policies.accounts.models import Account, Role
-from policies.core.errors import Conflict, InvalidInput, NotFound
+from policies.accounts.access import Actor
+from policies.accounts.models import Role
+from policies.core.errors import Conflict, InvalidInput
 from service.api.accounts import AccountCreate
 from service.api.params import IdPath
 from service.deps import SessionDep
@@ -68,20 +68,12 @@ def post_account(request: Request, form: FormDep, session: SessionDep, actor: Pa
     return redirect(request, f"/admin/accounts#account-{made.id}")
 
 
-def _account(session: Session, *, actor: Actor | None, account_id: int) -> Account:
-    require_role(signed_in(actor), Role.ADMIN)
-    found = accounts.get_account(session, account_id=account_id)
-    if found is None:
-        raise NotFound("Akun tidak ditemukan.", en="The account was not found.")
-    return found
-
-
 @router.get("/admin/accounts/{account_id}", name="account_admin")
 def account_page(
     account_id: IdPath, request: Request, session: PageReadSessionDep, actor: PageActorDep
 ) -> Response:
     """Show one account's unit, jabatan and access for an admin to change."""
-    account = _account(session, actor=actor, account_id=account_id)
+    account = admin.account_for_admin(session, actor=signed_in(actor), account_id=account_id)
     return render(request, "web/account_admin.html", {"account": account, "values": {}, "errors": {}})
 
 
@@ -99,7 +91,7 @@ def post_account_change(
         admin.update_account(session, actor=signed_in(actor), account_id=account_id, **values, active=active)
     except (InvalidInput, Conflict) as exc:
         session.rollback()
-        account = _account(session, actor=actor, account_id=account_id)
+        account = admin.account_for_admin(session, actor=signed_in(actor), account_id=account_id)
         context = {
             "account": account,
             "values": {**values, "active": active},

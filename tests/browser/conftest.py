@@ -14,12 +14,13 @@ import time
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import uvicorn
 from aiosmtpd.controller import Controller
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from policies.core.settings import Settings
@@ -37,8 +38,8 @@ AXE_INTEGRITY = (
 AXE_TARBALL = f"https://registry.npmjs.org/axe-core/-/axe-core-{AXE_VERSION}.tgz"
 AXE_JS = ARTIFACTS / "axe" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
-# A page load waits for the server thread, which shares this process and two cores with four other
-# test lanes: a goto past 10 s was seen under that load, while every step still worked.
+# A page load waits for the server thread, which shares this process and two cores with other test
+# lanes: a goto past 10 s was seen under load, while every step still worked.
 NAVIGATION_MS = 30_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -117,13 +118,21 @@ def browser() -> Iterator[Browser]:
         instance.close()
 
 
+def open_tab(
+    browser: Browser, server: str, *, timeout_ms: int = 10_000, **options: Any
+) -> tuple[BrowserContext, Page]:
+    """Open a tab in a context of its own (own cookies) on the test server, with the suite's waits."""
+    context = browser.new_context(base_url=server, locale="id-ID", **options)
+    tab = context.new_page()
+    tab.set_default_timeout(timeout_ms)
+    tab.set_default_navigation_timeout(NAVIGATION_MS)
+    return context, tab
+
+
 @pytest.fixture
 def page(browser: Browser, server: str) -> Iterator[Page]:
     """A fresh browser tab (own cookies) opening pages of the test server."""
-    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900}, locale="id-ID")
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    tab.set_default_navigation_timeout(NAVIGATION_MS)
+    context, tab = open_tab(browser, server, viewport={"width": 1280, "height": 900})
     yield tab
     context.close()
 

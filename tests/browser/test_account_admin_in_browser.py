@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from policies.accounts.models import Role, StakeholderGroup
 from policies.core.settings import Settings
-from tests.browser.conftest import NAVIGATION_MS, axe_violations
+from tests.browser.conftest import axe_violations, open_tab
 from tests.service.conftest import PASSWORD, make_token
 
 pytestmark = pytest.mark.browser
@@ -80,9 +80,7 @@ def test_an_admin_makes_a_moderator_moves_a_civil_servant_and_deactivates_her(
     expect(moved).to_contain_text("Kepala Puskesmas")
 
     # The new moderator signs in with the password the admin gave.
-    other = browser.new_context(base_url=server, locale="id-ID")
-    tab = other.new_page()
-    tab.set_default_navigation_timeout(NAVIGATION_MS)
+    other, tab = open_tab(browser, server, timeout_ms=30_000)
     log_in(tab, MODERATOR, "moderator-baru-2026")
     expect(tab.get_by_role("link", name="Moderasi")).to_be_visible()
 

@@ -16,7 +16,7 @@ from policies.consultation.comments import create_comment
 from policies.core.db import unit_of_work
 from policies.core.settings import Settings
 from service.app import create_app
-from tests.browser.conftest import NAVIGATION_MS, axe_violations, screenshot
+from tests.browser.conftest import axe_violations, open_tab, screenshot
 from tests.browser.test_pages_in_browser import DRAFT, DRAFTER, log_in
 from tests.service.conftest import SLUG, UNIT, make_token, open_consultation
 
@@ -94,10 +94,7 @@ def test_a_stakeholder_goes_from_the_home_card_to_an_answered_comment_using_only
     expect(page.locator("#flag-notice")).to_be_visible()
     assert axe_violations(page) == []
     # The moderator finds the report; the drafter answers from the triage page.
-    staff = browser.new_context(base_url=server, locale="id-ID")
-    other = staff.new_page()
-    other.set_default_timeout(10_000)
-    other.set_default_navigation_timeout(NAVIGATION_MS)
+    staff, other = open_tab(browser, server)
     try:
         log_in(other, "maya@siklus.test")
         other.goto("/moderation")

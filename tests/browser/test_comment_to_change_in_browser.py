@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from policies.accounts.models import Role
 from policies.core.settings import Settings
 from service.app import create_app
-from tests.browser.conftest import NAVIGATION_MS, axe_violations, screenshot
+from tests.browser.conftest import axe_violations, open_tab, screenshot
 from tests.browser.test_pages_in_browser import DRAFT, DRAFTER, log_in
 from tests.service.conftest import SLUG, UNIT, make_token, open_consultation
 
@@ -115,10 +115,7 @@ def test_a_comment_is_followed_into_the_text_it_changed_using_only_the_pages(
     page.get_by_role("button", name="Kirim masukan").click()
     expect(page.locator("#sent-notice")).to_be_visible()
 
-    staff = browser.new_context(base_url=server, locale="id-ID")
-    drafter = staff.new_page()
-    drafter.set_default_timeout(15_000)
-    drafter.set_default_navigation_timeout(NAVIGATION_MS)
+    staff, drafter = open_tab(browser, server, timeout_ms=15_000)
     try:
         _answer_and_revise(drafter)
         _link_from_the_board(drafter)

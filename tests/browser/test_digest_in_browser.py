@@ -14,7 +14,7 @@ from sqlmodel import select
 from policies.accounts.models import Account, Role, StakeholderGroup
 from policies.core.db import unit_of_work
 from policies.core.settings import Settings
-from tests.browser.conftest import NAVIGATION_MS, axe_violations
+from tests.browser.conftest import axe_violations, open_tab
 from tests.policies.reack_setup import HEALTH, SCHOOLS, adopt_twice
 from tests.service.conftest import ACCOUNTS, PASSWORD, SLUG, make_token
 
@@ -22,10 +22,7 @@ pytestmark = pytest.mark.browser
 
 
 def _tab(browser: Browser, server: str, email: str) -> Page:
-    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900}, locale="id-ID")
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    tab.set_default_navigation_timeout(NAVIGATION_MS)
+    _, tab = open_tab(browser, server, viewport={"width": 1280, "height": 900})
     tab.goto("/login")
     tab.get_by_label("Email").fill(email)
     tab.get_by_label("Kata sandi").fill(PASSWORD)

@@ -15,7 +15,7 @@ from policies.accounts.models import Role
 from policies.core.db import unit_of_work
 from policies.core.settings import Settings
 from policies.lifecycle.models import Policy, Stage
-from tests.browser.conftest import NAVIGATION_MS, axe_violations, screenshot
+from tests.browser.conftest import axe_violations, open_tab, screenshot
 from tests.browser.signup import Mailbox
 from tests.browser.test_pages_in_browser import log_in
 from tests.browser.test_survey_in_browser import LINK, _answer_every_question
@@ -51,10 +51,7 @@ def _answer_from_the_email(browser: Browser, server: str, mailbox: tuple[Mailbox
     [to_budi] = [m for m in box.messages if m["To"] == "budi@asn.test"]
     link = LINK.search(to_budi.get_content())
     assert link, to_budi.get_content()
-    respondent = browser.new_context(base_url=server, locale="id-ID")
-    page = respondent.new_page()
-    page.set_default_timeout(10_000)
-    page.set_default_navigation_timeout(NAVIGATION_MS)
+    respondent, page = open_tab(browser, server)
     page.goto(link.group(0))
     _answer_every_question(page)
     page.get_by_role("button", name="Kirim jawaban").click()

@@ -18,7 +18,7 @@ from policies.consultation.models import Comment, Disposition, Outcome, Stance
 from policies.core.db import unit_of_work
 from policies.core.settings import Settings
 from service.app import create_app
-from tests.browser.conftest import NAVIGATION_MS, axe_violations, screenshot
+from tests.browser.conftest import axe_violations, open_tab, screenshot
 from tests.browser.signup import Mailbox, register_and_verify
 from tests.drafts import with_new_pasal
 from tests.service.conftest import PASSWORD, SLUG, UNIT, make_token, open_consultation
@@ -184,10 +184,7 @@ def test_a_stakeholder_comments_and_switches_language_without_javascript(
     browser: Browser, server: str, consultation: str, settings: Settings
 ) -> None:
     make_token(settings.database_url, email="budi@asn.test", name="Budi Santoso", role=Role.STAKEHOLDER)
-    context = browser.new_context(base_url=server, java_script_enabled=False, locale="id-ID")
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    tab.set_default_navigation_timeout(NAVIGATION_MS)
+    context, tab = open_tab(browser, server, java_script_enabled=False)
     try:
         log_in(tab, "budi@asn.test")
         tab.goto(DRAFT)

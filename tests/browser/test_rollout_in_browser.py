@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from policies.core.settings import Settings
-from tests.browser.conftest import NAVIGATION_MS, axe_violations, screenshot
+from tests.browser.conftest import axe_violations, open_tab, screenshot
 from tests.conftest import DRAFTER as DRAFTER_ACTOR
 from tests.drafts import with_new_pasal
 from tests.rollout_walk import closed_consultation
@@ -103,10 +103,7 @@ def test_drafter_adopts_socializes_mentors_and_sees_the_reach(
     no_serious_axe(page, "mentoring-desktop")
 
     # A stakeholder confirms reading on the policy page; the drafter's reach counts it.
-    other = browser.new_context(base_url=server, viewport={"width": 390, "height": 844}, locale="id-ID")
-    reader = other.new_page()
-    reader.set_default_timeout(10_000)
-    reader.set_default_navigation_timeout(NAVIGATION_MS)
+    other, reader = open_tab(browser, server, viewport={"width": 390, "height": 844})
     log_in(reader, ACCOUNTS["stakeholder"]["email"])
     reader.goto(f"/policies/{SLUG}")
     reader.get_by_role("button", name="Saya telah membaca kebijakan ini").click()

@@ -12,7 +12,7 @@ from docx import Document
 from playwright.sync_api import Browser, expect
 
 from policies.core.settings import Settings
-from tests.browser.conftest import NAVIGATION_MS, axe_violations, screenshot
+from tests.browser.conftest import axe_violations, open_tab, screenshot
 from tests.browser.test_pages_in_browser import log_in
 from tests.browser.test_survey_anonymity_in_browser import EVALUATOR, _round_of_ten
 from tests.service.conftest import SLUG
@@ -26,10 +26,7 @@ def test_an_evaluator_closes_below_the_minimum_publishes_and_a_visitor_downloads
     # Ten ASN, nine answered (every scale 3): the Krejcie–Morgan minimum for 10 is 10, one short.
     round_id, _token = _round_of_ten(settings)
 
-    staff = browser.new_context(base_url=server, locale="id-ID")
-    page = staff.new_page()
-    page.set_default_timeout(10_000)
-    page.set_default_navigation_timeout(NAVIGATION_MS)
+    staff, page = open_tab(browser, server)
     log_in(page, EVALUATOR)
     page.goto(f"/policies/{SLUG}/evaluation/rounds")
     expect(page.locator("#count-shortfall")).to_have_text("1")
@@ -45,10 +42,7 @@ def test_an_evaluator_closes_below_the_minimum_publishes_and_a_visitor_downloads
     expect(page.locator(f"#published-{round_id}")).to_contain_text("Hasil dipublikasikan untuk umum")
     staff.close()
 
-    visitor = browser.new_context(base_url=server, locale="id-ID", accept_downloads=True)
-    page = visitor.new_page()
-    page.set_default_timeout(10_000)
-    page.set_default_navigation_timeout(NAVIGATION_MS)
+    visitor, page = open_tab(browser, server, accept_downloads=True)
     page.goto(f"/publikasi/skm/{round_id}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Survei Kepuasan Masyarakat: hasil")
     # Nine sheets of 3s: every NRR 3,00, IKM 75,00 (C); N = 10, n = 9: ± 10,89 %.

@@ -20,7 +20,7 @@ from policies.evaluation import responses, rounds
 from policies.evaluation.population import import_population_csv
 from policies.evaluation.rounds import open_round
 from policies.lifecycle.models import Policy, Stage
-from tests.browser.conftest import NAVIGATION_MS, screenshot
+from tests.browser.conftest import open_tab, screenshot
 from tests.browser.test_pages_in_browser import log_in
 from tests.browser.test_survey_in_browser import _answer_every_question
 from tests.service.conftest import SLUG, UNIT, make_token
@@ -76,10 +76,7 @@ def test_a_respondent_keeps_a_receipt_and_an_evaluator_sees_a_small_unit_hidden(
 ) -> None:
     round_id, token = _round_of_ten(settings)
 
-    respondent = browser.new_context(base_url=server, locale="id-ID")
-    page = respondent.new_page()
-    page.set_default_timeout(10_000)
-    page.set_default_navigation_timeout(NAVIGATION_MS)
+    respondent, page = open_tab(browser, server)
     page.goto(f"/survei?token={token}")
     expect(page).to_have_url(f"{server}/survei")
     _answer_every_question(page)
@@ -102,10 +99,7 @@ def test_a_respondent_keeps_a_receipt_and_an_evaluator_sees_a_small_unit_hidden(
     with unit_of_work(settings.database_url) as s:
         rounds.close_round(s, actor=Actor(id=None, name="Sistem", role=Role.ADMIN), round_id=round_id)
 
-    staff = browser.new_context(base_url=server, locale="id-ID")
-    page = staff.new_page()
-    page.set_default_timeout(10_000)
-    page.set_default_navigation_timeout(NAVIGATION_MS)
+    staff, page = open_tab(browser, server)
     log_in(page, EVALUATOR)
     page.goto(f"/policies/{SLUG}")
     page.get_by_role("link", name="Survei putaran 1").click()

@@ -24,7 +24,7 @@ from policies.core.settings import Settings
 from policies.evaluation.population import import_population_csv
 from policies.evaluation.rounds import open_round
 from policies.lifecycle.models import Policy, Stage
-from tests.browser.conftest import NAVIGATION_MS, screenshot
+from tests.browser.conftest import open_tab, screenshot
 from tests.browser.test_pages_in_browser import log_in
 from tests.service.conftest import SLUG, UNIT, make_token
 
@@ -122,10 +122,7 @@ def test_a_respondent_answers_from_the_emailed_link_and_staff_see_only_totals(
     link = LINK.search(to_budi.get_content())
     assert link, to_budi.get_content()
 
-    respondent = browser.new_context(base_url=server, locale="id-ID")
-    page = respondent.new_page()
-    page.set_default_timeout(10_000)
-    page.set_default_navigation_timeout(NAVIGATION_MS)
+    respondent, page = open_tab(browser, server)
     page.goto(link.group(0))
     # The link's token was traded for a session: the address the browser shows (and logs) holds none.
     expect(page).to_have_url(f"{server}/survei")
@@ -142,10 +139,7 @@ def test_a_respondent_answers_from_the_emailed_link_and_staff_see_only_totals(
     screenshot(page, "survey-answered")
     respondent.close()
 
-    staff = browser.new_context(base_url=server, locale="id-ID")
-    page = staff.new_page()
-    page.set_default_timeout(10_000)
-    page.set_default_navigation_timeout(NAVIGATION_MS)
+    staff, page = open_tab(browser, server)
     log_in(page, EVALUATOR)
     page.goto(f"/policies/{SLUG}")
     page.get_by_role("link", name="Survei putaran 1").click()
